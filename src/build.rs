@@ -1,0 +1,189 @@
+//! `build`: runs the pipeline — config, load, markdown, index, plan, render, write — and
+//! returns what it made. Each phase takes the previous phase's values and returns new ones.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{Problem, Problems};
+use crate::index::{KeywordMatcher, SiteIndex};
+use crate::load;
+use crate::markdown::{MarkdownRenderer, RenderedMarkdown};
+use crate::output::machine::{self, MachineFile};
+use crate::output::plan::{self, PageKind};
+use crate::output::write::{self, Staging};
+use crate::render::Renderer;
+use crate::render::theme::{self, StaticSource};
+use crate::render::views::{self, SiteData};
+
+/// What to build and where.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (with `site.toml` and `content/`).
+    pub root: PathBuf,
+    /// The output folder; `output_dir` of `site.toml` (relative to the root) when unset.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of `site.toml`.
+    pub base_url: Option<String>,
+    /// Includes records with `draft = true`.
+    pub drafts: bool,
+    /// Replaces an output folder digest did not make.
+    pub force: bool,
+}
+
+/// What a successful build made.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    /// Papers published.
+    pub papers: usize,
+    /// Files written (pages, feeds, machine and static files).
+    pub files: usize,
+    /// The output folder.
+    pub output: PathBuf,
+    /// Wall time of the whole build, in seconds.
+    pub seconds: f64,
+}
+
+/// Builds the site; on any problem the previous output is left untouched.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, Problems> {
+    let started = Instant::now();
+    let one = |p: Problem| Problems(vec![p]);
+    let root = &options.root;
+    let config = Config::load(
+        &root.join("site.toml"),
+        "site.toml",
+        options.base_url.as_deref(),
+    )
+    .map_err(one)?;
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(one(Problem::in_file("content/", "the site has no content/ folder")
+            .with_hint("create content/ and put one .md record per paper in it (digest import hf-text FILE can make them)")));
+    }
+    let output = match &options.output {
+        Some(dir) => write::absolute(dir),
+        None => write::absolute(&root.join(&config.output_dir)),
+    };
+    write::check_output(root, &content, &output, options.force).map_err(one)?;
+
+    let theme = theme::load(root, &config.theme).map_err(one)?;
+    let renderer = Renderer::new(&config, &theme.templates).map_err(one)?;
+
+    let loaded = load::load(root, &content, options.drafts);
+    if !loaded.problems.is_empty() {
+        return Err(Problems(loaded.problems));
+    }
+    let papers = loaded.papers;
+    let markdown = MarkdownRenderer::new();
+    let bodies: Vec<RenderedMarkdown> = papers
+        .par_iter()
+        .map(|p| markdown.render(&p.body))
+        .collect();
+    let texts: Vec<&str> = bodies.iter().map(|b| b.text.as_str()).collect();
+    let index = SiteIndex::build(&papers, &texts, &KeywordMatcher::new(&config.keyword_tags));
+    let pages = plan::plan(&config, &papers, &index);
+    let cards = views::paper_cards(&config, &papers, &bodies, &index);
+    let data = SiteData {
+        config: &config,
+        papers: &papers,
+        bodies: &bodies,
+        index: &index,
+        cards,
+    };
+
+    let rendered: Vec<Result<String, Problem>> = pages
+        .par_iter()
+        .map(|page| renderer.render(page.template, &data.context(page), &page.path))
+        .collect();
+    let mut outputs = Vec::with_capacity(pages.len());
+    let mut problems: Vec<Problem> = Vec::new();
+    for (page, result) in pages.iter().zip(rendered) {
+        match result {
+            Ok(html) => outputs.push((page.path.as_str(), html)),
+            // One broken template fails many pages the same way: report each message once.
+            Err(problem)
+                if !problems.iter().any(|p| {
+                    p.message.split(" (rendering").next()
+                        == problem.message.split(" (rendering").next()
+                }) =>
+            {
+                problems.push(problem)
+            }
+            Err(_) => {}
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
+
+    let sitemap_urls: Vec<(String, Option<String>)> = pages
+        .iter()
+        .filter(|p| p.in_sitemap())
+        .map(|p| {
+            let lastmod = match p.kind {
+                PageKind::Paper(id) => Some(papers[id].date.to_string()),
+                PageKind::Day(i) => Some(index.days[i].date.to_string()),
+                _ => None,
+            };
+            (config.url(&p.url_path()), lastmod)
+        })
+        .collect();
+    let mut machine_files: Vec<MachineFile> = machine::sitemaps(&config, &sitemap_urls);
+    machine_files.extend(machine::robots_and_nojekyll(&config));
+
+    let io = |what: &str, err: std::io::Error| {
+        Problems(vec![
+            Problem::in_file(output.display().to_string(), format!("{what}: {err}")).with_hint(
+                "check that the output folder's parent is writable and the disk is not full",
+            ),
+        ])
+    };
+    let staging =
+        Staging::create(&output).map_err(|e| io("cannot create the staging folder", e))?;
+    let mut files = 0;
+    for source in &theme.statics {
+        files += match source {
+            StaticSource::Embedded => {
+                let embedded: Vec<(&str, &[u8])> = theme::DEFAULT_STATIC.to_vec();
+                staging
+                    .write_files(&embedded)
+                    .map_err(|e| io("cannot write static files", e))?;
+                embedded.len()
+            }
+            StaticSource::Dir(dir) if dir.is_dir() => staging
+                .copy_tree(dir)
+                .map_err(|e| io("cannot copy static files", e))?,
+            StaticSource::Dir(_) => 0,
+        };
+    }
+    let mut all: Vec<(&str, &[u8])> = outputs
+        .iter()
+        .map(|(path, html)| (*path, html.as_bytes()))
+        .collect();
+    all.extend(
+        machine_files
+            .iter()
+            .map(|f| (f.path.as_str(), f.contents.as_slice())),
+    );
+    staging
+        .write_files(&all)
+        .map_err(|e| io("cannot write the site", e))?;
+    files += all.len();
+    staging
+        .commit()
+        .map_err(|e| io("cannot move the new build into place", e))?;
+
+    Ok(BuildSummary {
+        papers: papers.len(),
+        files,
+        output,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// The site root for a `--root` argument (the current folder when absent).
+pub fn site_root(root: Option<&Path>) -> PathBuf {
+    write::absolute(root.unwrap_or(Path::new(".")))
+}

@@ -1,0 +1,35 @@
+//! The command line: one file per subcommand. Parses arguments, runs the library, prints results
+//! and chooses the exit code (0 success, 1 problems in the user's files, 2 usage errors).
+
+mod build;
+mod import;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// digest: a static site generator for paper digests.
+#[derive(Debug, Parser)]
+#[command(name = "digest", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the site into the output folder (default: public/).
+    Build(build::BuildArgs),
+    /// Turn an external paper listing into record files.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
+}
+
+/// Runs digest with the process's arguments.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Import(command) => import::run(command),
+    }
+}

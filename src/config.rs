@@ -1,0 +1,238 @@
+//! `site.toml`: the raw file as written (unknown keys rejected) resolved into a validated [`Config`].
+//!
+//! Only reads and checks configuration; it knows nothing of records or pages.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Location, Problem};
+
+/// `site.toml` exactly as written. Every key is optional here; [`Config::resolve`] fills defaults.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    description: Option<String>,
+    base_url: Option<String>,
+    language: Option<String>,
+    author: Option<String>,
+    theme: Option<String>,
+    output_dir: Option<String>,
+    paginate_by: Option<toml::Spanned<i64>>,
+    feed_limit: Option<toml::Spanned<i64>>,
+    summary_length: Option<toml::Spanned<i64>>,
+    keyword_tags: BTreeMap<String, toml::Spanned<Vec<String>>>,
+    extra: toml::Table,
+}
+
+/// The site's settings, validated, with every default filled in.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site title, shown in headers and feeds.
+    pub title: String,
+    /// One-line description for the home page, feeds and metadata.
+    pub description: String,
+    /// Absolute URL of the site root, always ending in `/` (may carry a path, `/repo/`).
+    pub base_url: String,
+    /// The language code of the pages (`<html lang>`).
+    pub language: String,
+    /// Author named in feeds; the title when unset.
+    pub author: String,
+    /// Name of the theme folder under `themes/`.
+    pub theme: String,
+    /// The output folder, relative to the site root unless absolute.
+    pub output_dir: String,
+    /// Papers per page on the home page and on tag pages.
+    pub paginate_by: usize,
+    /// Entries in each Atom feed.
+    pub feed_limit: usize,
+    /// Characters of abstract shown on list pages.
+    pub summary_length: usize,
+    /// Tags given to papers whose title or abstract contains one of the phrases.
+    pub keyword_tags: BTreeMap<String, Vec<String>>,
+    /// Free-form data handed to templates as `site.extra`.
+    pub extra: toml::Table,
+}
+
+impl Config {
+    /// Reads and resolves `site.toml`. `base_url_override` (from `--base-url`) wins over the file.
+    pub fn load(
+        path: &Path,
+        display: &str,
+        base_url_override: Option<&str>,
+    ) -> Result<Config, Problem> {
+        let text = std::fs::read_to_string(path).map_err(|err| {
+            Problem::in_file(
+                display,
+                format!("cannot read the site configuration: {err}"),
+            )
+            .with_hint("run digest in a site folder (one with site.toml), or pass --root DIR")
+        })?;
+        Config::parse(&text, display, base_url_override)
+    }
+
+    /// Parses and resolves the text of `site.toml`.
+    pub fn parse(
+        text: &str,
+        display: &str,
+        base_url_override: Option<&str>,
+    ) -> Result<Config, Problem> {
+        let source: Arc<str> = Arc::from(text);
+        let at = |span: std::ops::Range<usize>| Location {
+            path: display.to_string(),
+            source: source.clone(),
+            span,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|err| {
+            let span = err.span().unwrap_or(0..0);
+            let message = err.message().trim().to_string();
+            let hint = if message.contains("unknown field") {
+                "remove the key or fix its spelling; free data for templates goes under [extra]"
+            } else {
+                "site.toml must be valid TOML: check quotes, brackets and `key = value` lines"
+            };
+            Problem::at(at(span), format!("invalid site.toml: {message}")).with_hint(hint)
+        })?;
+
+        let base_url = match base_url_override.or(raw.base_url.as_deref()) {
+            Some(url) => normalize_base_url(url).map_err(|why| {
+                Problem::in_file(display, format!("invalid base_url `{url}`: {why}"))
+                    .with_hint("use an absolute URL such as \"https://user.github.io/papers/\"")
+            })?,
+            None => {
+                return Err(Problem::in_file(display, "site.toml has no base_url").with_hint(
+                    "add base_url = \"https://user.github.io/repo/\" to site.toml, or pass --base-url",
+                ));
+            }
+        };
+        let positive = |value: Option<toml::Spanned<i64>>, default: usize, key: &str| match value {
+            None => Ok(default),
+            Some(v) if *v.get_ref() >= 1 => Ok(*v.get_ref() as usize),
+            Some(v) => Err(
+                Problem::at(at(v.span()), format!("{key} must be at least 1")).with_hint(format!(
+                    "set {key} to a positive number, e.g. {key} = {default}"
+                )),
+            ),
+        };
+        let mut keyword_tags = BTreeMap::new();
+        for (tag, phrases) in raw.keyword_tags {
+            let span = phrases.span();
+            let phrases = phrases.into_inner();
+            if tag.trim().is_empty() || phrases.iter().any(|p| p.trim().is_empty()) {
+                return Err(Problem::at(at(span), format!("keyword tag `{tag}` has an empty name or phrase"))
+                    .with_hint("give each keyword tag a name and non-empty phrases, e.g. \"in-context-learning\" = [\"in-context learning\", \"ICL\"]"));
+            }
+            keyword_tags.insert(tag, phrases);
+        }
+        let title = raw.title.unwrap_or_else(|| "Paper digest".to_string());
+        Ok(Config {
+            author: raw.author.unwrap_or_else(|| title.clone()),
+            title,
+            description: raw.description.unwrap_or_default(),
+            base_url,
+            language: raw.language.unwrap_or_else(|| "en".to_string()),
+            theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            output_dir: raw.output_dir.unwrap_or_else(|| "public".to_string()),
+            paginate_by: positive(raw.paginate_by, 20, "paginate_by")?,
+            feed_limit: positive(raw.feed_limit, 20, "feed_limit")?,
+            summary_length: positive(raw.summary_length, 280, "summary_length")?,
+            keyword_tags,
+            extra: raw.extra,
+        })
+    }
+
+    /// The path part of `base_url` (`/` or `/repo/`), for links that must not carry the host.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.find("://").map_or(0, |i| i + 3);
+        match self.base_url[after_scheme..].find('/') {
+            Some(i) => &self.base_url[after_scheme + i..],
+            None => "/",
+        }
+    }
+
+    /// The absolute URL of a site path such as `papers/x/` (no leading slash).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+}
+
+/// Checks that a base URL is absolute http(s) and makes it end with exactly one `/`.
+fn normalize_base_url(url: &str) -> Result<String, &'static str> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("it must start with https:// or http://")?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        return Err("it has no host");
+    }
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>' || c == '?' || c == '#')
+    {
+        return Err("it contains spaces, quotes, angle brackets, a query or a fragment");
+    }
+    Ok(format!("{}/", url.trim_end_matches('/')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Problem> {
+        Config::parse(text, "site.toml", None)
+    }
+
+    #[test]
+    fn defaults_are_filled_and_base_url_gets_a_slash() {
+        let config = parse("base_url = \"https://u.github.io/papers\"").unwrap();
+        assert_eq!(config.base_url, "https://u.github.io/papers/");
+        assert_eq!(config.base_path(), "/papers/");
+        assert_eq!(config.paginate_by, 20);
+        assert_eq!(config.theme, "default");
+        assert_eq!(config.url("tags/x/"), "https://u.github.io/papers/tags/x/");
+    }
+
+    #[test]
+    fn base_url_without_path_has_root_base_path() {
+        let config = parse("base_url = \"https://example.org\"").unwrap();
+        assert_eq!(config.base_path(), "/");
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_the_allowed_ones_and_the_line() {
+        let err = parse("base_url = \"https://e.org/\"\ntitel = \"x\"\n").unwrap_err();
+        let text = err.render();
+        assert!(text.contains("unknown field `titel`"), "{text}");
+        assert!(text.contains("`title`"), "{text}");
+        assert!(text.contains("site.toml:2:1"), "{text}");
+    }
+
+    #[test]
+    fn override_wins_and_missing_base_url_is_an_error() {
+        assert!(
+            parse("title = \"x\"")
+                .unwrap_err()
+                .render()
+                .contains("no base_url")
+        );
+        let config = Config::parse("", "site.toml", Some("http://127.0.0.1:1111")).unwrap();
+        assert_eq!(config.base_url, "http://127.0.0.1:1111/");
+    }
+
+    #[test]
+    fn bad_values_are_rejected() {
+        assert!(parse("base_url = \"ftp://x/\"").is_err());
+        assert!(
+            parse("base_url = \"https://x/\"\npaginate_by = 0")
+                .unwrap_err()
+                .render()
+                .contains("site.toml:2:15")
+        );
+        assert!(parse("base_url = \"https://x/\"\n[keyword_tags]\nicl = [\"\"]").is_err());
+    }
+}

@@ -1,0 +1,202 @@
+//! Problems found in a user's files, reported with file, line, column, a source snippet and a hint.
+//!
+//! Every phase that reads user input turns what is wrong into a [`Problem`]; the CLI prints them
+//! all together. This module only formats: it never decides whether a build goes on.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term;
+
+/// Where in a user's file a problem is: the file as shown to the user, its text, a byte range.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The path as the user should see it (relative to the site root when possible).
+    pub path: String,
+    /// The whole text of the file, so that the snippet and line/column can be computed.
+    pub source: Arc<str>,
+    /// Byte range of the offending text within `source`.
+    pub span: Range<usize>,
+}
+
+impl Location {
+    /// 1-based line and column (in characters) of the start of the span.
+    pub fn line_col(&self) -> (usize, usize) {
+        line_col(&self.source, self.span.start)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// One thing wrong with the user's input, with enough context to fix it.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Where, when it can be pinned to a place in a file.
+    pub location: Option<Location>,
+    /// A file the problem concerns when there is no precise location (e.g. an I/O error).
+    pub path: Option<String>,
+    /// How to fix it.
+    pub hint: Option<String>,
+    /// Further lines, e.g. every file involved in a collision.
+    pub notes: Vec<String>,
+}
+
+impl Problem {
+    /// A problem at a place in a file.
+    pub fn at(location: Location, message: impl Into<String>) -> Self {
+        Problem {
+            message: message.into(),
+            location: Some(location),
+            path: None,
+            hint: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// A problem concerning a file as a whole.
+    pub fn in_file(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            message: message.into(),
+            location: None,
+            path: Some(path.into()),
+            hint: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Adds the hint saying how to fix the problem.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a note line.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// The file the problem is in, if any.
+    pub fn file(&self) -> Option<&str> {
+        self.location
+            .as_ref()
+            .map(|l| l.path.as_str())
+            .or(self.path.as_deref())
+    }
+
+    /// Formats the problem for a terminal: `error: …`, `path:line:col`, snippet, hint.
+    pub fn render(&self) -> String {
+        let mut notes = Vec::new();
+        if let Some(hint) = &self.hint {
+            notes.push(format!("help: {hint}"));
+        }
+        notes.extend(self.notes.iter().cloned());
+        match &self.location {
+            Some(location) => {
+                let file = SimpleFile::new(location.path.as_str(), location.source.as_ref());
+                let mut span = location.span.clone();
+                span.start = floor_char_boundary(&location.source, span.start);
+                span.end = floor_char_boundary(&location.source, span.end.max(span.start));
+                let diagnostic = Diagnostic::error()
+                    .with_message(&self.message)
+                    .with_labels(vec![Label::primary((), span)])
+                    .with_notes(notes);
+                let config = term::Config::default();
+                match term::emit_into_string(&config, &file, &diagnostic) {
+                    Ok(text) => text,
+                    Err(_) => {
+                        let (line, column) = location.line_col();
+                        format!(
+                            "error: {}\n  --> {}:{line}:{column}\n",
+                            self.message, location.path
+                        )
+                    }
+                }
+            }
+            None => {
+                let mut text = format!("error: {}\n", self.message);
+                if let Some(path) = &self.path {
+                    text.push_str(&format!("  --> {path}\n"));
+                }
+                for note in &notes {
+                    text.push_str(&format!("  = {note}\n"));
+                }
+                text
+            }
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// The problems that stopped a build, all of them, in a stable order.
+#[derive(Debug)]
+pub struct Problems(pub Vec<Problem>);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for problem in &self.0 {
+            writeln!(f, "{problem}")?;
+        }
+        let n = self.0.len();
+        write!(f, "{n} problem{} found", if n == 1 { "" } else { "s" })
+    }
+}
+
+impl std::error::Error for Problems {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "a\nbé c\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 2), (2, 1));
+        // 'c' is after "bé " = 4 bytes, 3 chars
+        assert_eq!(line_col(text, 6), (2, 4));
+    }
+
+    #[test]
+    fn rendered_problem_names_file_line_column_and_hint() {
+        let source: Arc<str> = Arc::from("+++\ntitle = 1\n+++\n");
+        let problem = Problem::at(
+            Location {
+                path: "content/a.md".into(),
+                source,
+                span: 12..13,
+            },
+            "title must be a string",
+        )
+        .with_hint("write title = \"…\"");
+        let text = problem.render();
+        assert!(text.contains("content/a.md:2:9"), "{text}");
+        assert!(text.contains("help: write title"), "{text}");
+        assert!(text.contains("title must be a string"), "{text}");
+    }
+}

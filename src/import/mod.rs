@@ -1,0 +1,96 @@
+//! Importers turn external listings into paper records; they never write site output.
+//!
+//! [`hf_text`] reads a plain-text copy of the Hugging Face "Daily Papers" page into
+//! [`ImportedPaper`]s, and [`record_file`] renders those as record files (TOML front
+//! matter plus a Markdown body) for the rest of the pipeline to pick up.
+
+pub mod hf_text;
+pub mod record_file;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// A paper as read from an external listing, before it becomes a record file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedPaper {
+    /// Title, with LaTeX escapes cleaned and whitespace collapsed.
+    pub title: String,
+    /// Publication date as shown by the listing.
+    pub date: jiff::civil::Date,
+    /// Author names; empty when the listing only gives a count.
+    pub authors: Vec<String>,
+    /// Number of authors when the listing states it.
+    pub author_count: Option<u32>,
+    /// Upvote count when the listing shows one.
+    pub upvotes: Option<u32>,
+    /// arXiv identifier (e.g. `2502.04522`) when one could be found.
+    pub arxiv: Option<String>,
+    /// Named links: `"code"`, `"project"`, ...
+    pub links: BTreeMap<String, String>,
+    /// Plain-text abstract; paragraphs separated by `"\n\n"`, LaTeX escapes already cleaned.
+    pub abstract_text: String,
+}
+
+/// Byte ranges of the `http(s)://` URLs in `text`.
+///
+/// Shared by the parser (to pick links) and the renderer (to write autolinks), so both
+/// agree on where a URL ends. Trailing sentence punctuation is not part of a URL, and a
+/// closing `)` only belongs to it when it balances an opening one inside the URL
+/// (Wikipedia-style `Foo_(bar)`), which is how prose like "(see https://x.y/z)" reads.
+pub(crate) fn url_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = next_scheme(&text[pos..]) {
+        let start = pos + found;
+        // `<`, `>` and `"` can never be part of a CommonMark autolink, so stop there too.
+        let len = text[start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+            .unwrap_or(text.len() - start);
+        let mut url = &text[start..start + len];
+        loop {
+            if let Some(rest) = url.strip_suffix(['.', ',', ';', ':', '!', '?', '\'']) {
+                url = rest;
+            } else if url.ends_with(')') && url.matches(')').count() > url.matches('(').count() {
+                url = &url[..url.len() - 1];
+            } else {
+                break;
+            }
+        }
+        // A bare scheme ("https://") is not a link.
+        if url.len() > url.find("://").map_or(0, |i| i + 3) {
+            spans.push(start..start + url.len());
+        }
+        pos = start + len.max(1);
+    }
+    spans
+}
+
+/// Offset of the next `http://` or `https://` in `s`.
+fn next_scheme(s: &str) -> Option<usize> {
+    match (s.find("http://"), s.find("https://")) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_spans;
+
+    fn urls(text: &str) -> Vec<&str> {
+        url_spans(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn url_ends_before_punctuation_and_unbalanced_paren() {
+        assert_eq!(
+            urls("(code in https://github.com/a/b-c.) and http://x.org/y, z"),
+            ["https://github.com/a/b-c", "http://x.org/y"]
+        );
+        assert_eq!(
+            urls("see https://en.wikipedia.org/wiki/Foo_(bar)."),
+            ["https://en.wikipedia.org/wiki/Foo_(bar)"]
+        );
+        assert!(urls("no links, just https:// here").is_empty());
+    }
+}

@@ -1,0 +1,209 @@
+//! Renders an [`ImportedPaper`] as a record file and picks the file's name.
+//!
+//! A record file is TOML front matter between `+++` lines followed by a Markdown body:
+//!
+//! ```text
+//! +++
+//! title = "…"
+//! date = 2025-02-06
+//! author_count = 7
+//! links = { code = "https://github.com/…" }
+//! +++
+//!
+//! Abstract paragraph, with <https://autolinks>.
+//! ```
+
+use super::{ImportedPaper, url_spans};
+use std::fmt::Write as _;
+use toml::Value;
+use toml::value::Datetime;
+
+/// Longest file stem, in bytes; long titles are cut at a word boundary.
+const MAX_STEM_LEN: usize = 60;
+
+/// Renders `p` as the full text of a record file (ends with a newline).
+///
+/// Keys appear in the order `title`, `date`, `authors`, `author_count`, `upvotes`,
+/// `arxiv`, `links`; empty and `None` fields are omitted. Every value is serialized by
+/// the `toml` crate, so quotes and backslashes are escaped correctly; whitespace in
+/// string values is collapsed to single spaces, so a newline in a title becomes a space. The body
+/// is the abstract as Markdown that renders back to the same text.
+pub fn render_record(p: &ImportedPaper) -> String {
+    let mut fields: Vec<(&str, Value)> = vec![("title", line_value(&p.title))];
+    fields.push(("date", date_value(p.date)));
+    if !p.authors.is_empty() {
+        fields.push((
+            "authors",
+            Value::Array(p.authors.iter().map(|a| line_value(a)).collect()),
+        ));
+    }
+    if let Some(n) = p.author_count {
+        fields.push(("author_count", Value::Integer(n.into())));
+    }
+    if let Some(n) = p.upvotes {
+        fields.push(("upvotes", Value::Integer(n.into())));
+    }
+    if let Some(id) = &p.arxiv {
+        fields.push(("arxiv", line_value(id)));
+    }
+    if !p.links.is_empty() {
+        let table = p
+            .links
+            .iter()
+            .map(|(k, v)| (k.clone(), line_value(v)))
+            .collect();
+        fields.push(("links", Value::Table(table)));
+    }
+
+    let mut out = String::from("+++\n");
+    for (key, value) in fields {
+        // `Value`'s Display is toml's value serializer: strings come out quoted and
+        // escaped, the date bare, and a table inline (the document serializer would
+        // move `links` into a `[links]` section instead).
+        writeln!(out, "{key} = {value}").expect("writing to a String cannot fail");
+    }
+    out.push_str("+++\n");
+    let body = markdown_body(&p.abstract_text);
+    if !body.is_empty() {
+        out.push('\n');
+        out.push_str(&body);
+        out.push('\n');
+    }
+    out
+}
+
+/// A TOML string holding `text` with whitespace runs (including newlines) collapsed.
+///
+/// Front-matter values are one-line metadata, and a newline would make toml write a
+/// multi-line string, one of whose lines could be a lone `+++` that ends the front
+/// matter early. Quotes and backslashes are left to toml's escaping.
+fn line_value(text: &str) -> Value {
+    Value::String(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// A TOML local date (`2025-02-06`, unquoted). TOML has no negative years, so such a
+/// date (which no importer produces) falls back to jiff's string form to keep the data.
+fn date_value(date: jiff::civil::Date) -> Value {
+    let Ok(year) = u16::try_from(date.year()) else {
+        return Value::String(date.to_string());
+    };
+    let month = u8::try_from(date.month()).expect("jiff months are 1..=12");
+    let day = u8::try_from(date.day()).expect("jiff days are 1..=31");
+    Value::Datetime(Datetime {
+        date: Some(toml::value::Date { year, month, day }),
+        time: None,
+        offset: None,
+    })
+}
+
+/// Picks a file stem for a paper title: ASCII (via deunicode), lowercase, words of
+/// `[a-z0-9]` joined by `-`, at most ~60 bytes cut at a word boundary, never empty
+/// (`"paper"` when the title has no letters or digits).
+pub fn file_stem(title: &str) -> String {
+    // Apostrophes join words ("learning's" → "learnings") rather than splitting them.
+    let ascii = deunicode::deunicode(title)
+        .to_ascii_lowercase()
+        .replace(['\'', '`'], "");
+    let mut stem = String::new();
+    for word in ascii
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let sep = usize::from(!stem.is_empty());
+        if stem.len() + sep + word.len() > MAX_STEM_LEN {
+            if stem.is_empty() {
+                // A single over-long word: a hard cut is better than nothing.
+                stem.push_str(&word[..MAX_STEM_LEN]);
+            }
+            break;
+        }
+        if sep == 1 {
+            stem.push('-');
+        }
+        stem.push_str(word);
+    }
+    if stem.is_empty() {
+        "paper".to_string()
+    } else {
+        stem
+    }
+}
+
+/// The abstract as Markdown: one paragraph per blank-line-separated block, whitespace
+/// collapsed (so no line inside a paragraph can start a block), URLs as autolinks.
+fn markdown_body(text: &str) -> String {
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            paragraphs.push(std::mem::take(&mut current));
+        } else {
+            current.push(' ');
+            current.push_str(line);
+        }
+    }
+    paragraphs.push(current);
+    paragraphs
+        .iter()
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .map(|p| markdown_paragraph(&p))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// One paragraph: prose escaped, URLs written as `<…>` autolinks. Nothing is escaped
+/// inside an autolink, where CommonMark takes every character literally.
+fn markdown_paragraph(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut pos = 0;
+    for span in url_spans(text) {
+        escape_prose(&text[pos..span.start], pos == 0, &mut out);
+        write!(out, "<{}>", &text[span.clone()]).expect("writing to a String cannot fail");
+        pos = span.end;
+    }
+    escape_prose(&text[pos..], pos == 0, &mut out);
+    out
+}
+
+/// Escapes Markdown-active characters so `prose` renders as itself. `$` is left alone
+/// because abstracts may contain math. At a paragraph start, `#`, `+`, `-` and `1.`/`1)`
+/// would open a heading, list or thematic break, so they are escaped there too.
+fn escape_prose(prose: &str, at_paragraph_start: bool, out: &mut String) {
+    let mut rest = prose;
+    if at_paragraph_start {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if (1..=9).contains(&digits) && rest[digits..].starts_with(['.', ')']) {
+            out.push_str(&rest[..digits]);
+            out.push('\\');
+            rest = &rest[digits..];
+        } else if rest.starts_with(['#', '+', '-']) {
+            out.push('\\');
+        }
+    }
+    for (i, c) in rest.char_indices() {
+        let entity_like = c == '&' && looks_like_entity(&rest[i + 1..]);
+        if entity_like
+            || matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '|'
+            )
+        {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// Whether the text after an `&` would complete a character reference (`amp;`, `#38;`),
+/// which CommonMark would decode; a lone `&` as in "R&D" renders as itself.
+fn looks_like_entity(after: &str) -> bool {
+    let name = after.len()
+        - after
+            .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '#')
+            .len();
+    name > 0 && after[name..].starts_with(';')
+}
+
+#[cfg(test)]
+mod tests;

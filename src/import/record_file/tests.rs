@@ -1,0 +1,111 @@
+//! Tests for record rendering, Markdown escaping and file stems.
+
+use super::*;
+use std::collections::BTreeMap;
+
+fn paper(title: &str, abstract_text: &str) -> ImportedPaper {
+    ImportedPaper {
+        title: title.to_string(),
+        date: jiff::civil::date(2025, 2, 6),
+        authors: Vec::new(),
+        author_count: Some(7),
+        upvotes: None,
+        arxiv: None,
+        links: BTreeMap::from([("code".to_string(), "https://github.com/a/b".to_string())]),
+        abstract_text: abstract_text.to_string(),
+    }
+}
+
+/// Splits a record into (front matter table, body) on its `+++` lines.
+fn split(record: &str) -> (toml::Table, &str) {
+    let rest = record.strip_prefix("+++\n").expect("starts with +++");
+    let end = rest.find("\n+++\n").expect("closing +++");
+    (
+        toml::from_str(&rest[..=end]).expect("front matter is TOML"),
+        &rest[end + 5..],
+    )
+}
+
+#[test]
+fn front_matter_is_ordered_toml_with_bare_date_and_inline_links() {
+    let record = render_record(&paper("ImprovNet", "Abstract."));
+    assert_eq!(
+        record,
+        "+++\ntitle = \"ImprovNet\"\ndate = 2025-02-06\nauthor_count = 7\n\
+         links = { code = \"https://github.com/a/b\" }\n+++\n\nAbstract.\n"
+    );
+    let (table, body) = split(&record);
+    assert!(matches!(table["date"], Value::Datetime(_)));
+    assert_eq!(body, "\nAbstract.\n");
+}
+
+#[test]
+fn awkward_titles_round_trip_through_toml() {
+    for title in [
+        r#"Say "hi" \ back"#,
+        r#"C:\new\""#,
+        "+++",
+        "it's 'quoted' '''",
+        "tab\there",
+    ] {
+        let record = render_record(&paper(title, ""));
+        assert!(record.ends_with("+++\n"), "{record}");
+        let (table, _) = split(&record);
+        assert_eq!(
+            table["title"].as_str(),
+            Some(title.replace('\t', " ").as_str()),
+            "{record}"
+        );
+    }
+    // A newline would otherwise let a `+++` line end the front matter early.
+    let record = render_record(&paper("a\n+++\nb", ""));
+    assert_eq!(
+        record.lines().filter(|l| *l == "+++").count(),
+        2,
+        "{record}"
+    );
+    assert_eq!(split(&record).0["title"].as_str(), Some("a +++ b"));
+}
+
+#[test]
+fn body_escapes_markdown_but_not_math_or_urls() {
+    assert_eq!(
+        markdown_body(r"a*b*_c_ <x> [y](z)"),
+        r"a\*b\*\_c\_ \<x\> \[y\](z)"
+    );
+    assert_eq!(
+        markdown_body("`x` ~y~ a|b \\ &amp; R&D $x^2$"),
+        r"\`x\` \~y\~ a\|b \\ \&amp; R&D $x^2$"
+    );
+    assert_eq!(
+        markdown_body("# h\n\n- l\n\n+ l\n\n12. n\n\n3) n"),
+        "\\# h\n\n\\- l\n\n\\+ l\n\n12\\. n\n\n3\\) n"
+    );
+    assert_eq!(markdown_body("a - b 1. c\n  # d"), "a - b 1. c # d");
+    assert_eq!(
+        markdown_body("Code at https://github.com/a_b/c*d. See (https://x.org/~u)."),
+        "Code at <https://github.com/a_b/c*d>. See (<https://x.org/~u>)."
+    );
+    assert_eq!(
+        markdown_body("https://x.org starts"),
+        "<https://x.org> starts"
+    );
+}
+
+#[test]
+fn file_stems_are_short_ascii_slugs() {
+    assert_eq!(
+        file_stem("RoHM: Robust Human Motion Reconstruction"),
+        "rohm-robust-human-motion-reconstruction"
+    );
+    assert_eq!(
+        file_stem("Déjà vu — Größe & Co / Co's"),
+        "deja-vu-grosse-co-cos"
+    );
+    let long = file_stem(
+        "Retrieval Augmented Generation (RAG) and Beyond: A Comprehensive Survey on How to Make your LLMs use External Data More Wisely",
+    );
+    assert_eq!(long, "retrieval-augmented-generation-rag-and-beyond-a");
+    assert_eq!(file_stem("—!?"), "paper");
+    assert_eq!(file_stem(&"x".repeat(100)).len(), MAX_STEM_LEN);
+}

@@ -1,0 +1,137 @@
+//! Keyword tags: a tag is given to every paper whose title or abstract contains one of its phrases
+//! (case-insensitive, whole words). One automaton for all phrases keeps this linear in text size.
+
+use std::collections::BTreeMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+/// All keyword tags of a site, compiled once per build.
+pub struct KeywordMatcher {
+    automaton: Option<AhoCorasick>,
+    /// For each pattern of the automaton, the tag it stands for.
+    pattern_tags: Vec<usize>,
+    tags: Vec<String>,
+}
+
+impl KeywordMatcher {
+    /// Compiles `tag -> phrases` (from `site.toml`'s `[keyword_tags]`).
+    pub fn new(keyword_tags: &BTreeMap<String, Vec<String>>) -> Self {
+        let mut patterns = Vec::new();
+        let mut pattern_tags = Vec::new();
+        let mut tags = Vec::new();
+        for (tag_index, (tag, phrases)) in keyword_tags.iter().enumerate() {
+            tags.push(tag.clone());
+            for phrase in phrases {
+                patterns.push(normalize(phrase));
+                pattern_tags.push(tag_index);
+            }
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .ok()
+        };
+        KeywordMatcher {
+            automaton,
+            pattern_tags,
+            tags,
+        }
+    }
+
+    /// The keyword tags whose phrases occur as whole words in any of `texts`, in config order.
+    pub fn tags_for<'a>(&'a self, texts: &[&str]) -> Vec<&'a str> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut found = vec![false; self.tags.len()];
+        for text in texts {
+            let haystack = normalize(text);
+            for m in automaton.find_overlapping_iter(&haystack) {
+                let before = haystack[..m.start()].chars().next_back();
+                let after = haystack[m.end()..].chars().next();
+                let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+                if boundary(before) && boundary(after) {
+                    found[self.pattern_tags[m.pattern().as_usize()]] = true;
+                }
+            }
+        }
+        self.tags
+            .iter()
+            .zip(found)
+            .filter(|(_, hit)| *hit)
+            .map(|(tag, _)| tag.as_str())
+            .collect()
+    }
+}
+
+/// Lowercases and folds runs of whitespace to one space, so phrases match across line breaks.
+fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher() -> KeywordMatcher {
+        let mut tags = BTreeMap::new();
+        tags.insert(
+            "in-context-learning".to_string(),
+            vec!["in-context learning".to_string(), "ICL".to_string()],
+        );
+        tags.insert(
+            "diffusion".to_string(),
+            vec![
+                "diffusion model".to_string(),
+                "diffusion models".to_string(),
+            ],
+        );
+        KeywordMatcher::new(&tags)
+    }
+
+    #[test]
+    fn matches_whole_words_case_insensitively() {
+        let m = matcher();
+        for (text, expected) in [
+            (
+                "Prompt-Based In-Context Learning",
+                vec!["in-context-learning"],
+            ),
+            ("we use icl prompts", vec!["in-context-learning"]),
+            ("CICLE is a method", vec![]),
+            ("icling", vec![]),
+            (
+                "Diffusion\nmodels are great (ICL).",
+                vec!["diffusion", "in-context-learning"],
+            ),
+            ("", vec![]),
+        ] {
+            assert_eq!(m.tags_for(&[text]), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn empty_config_matches_nothing() {
+        assert!(
+            KeywordMatcher::new(&BTreeMap::new())
+                .tags_for(&["ICL"])
+                .is_empty()
+        );
+    }
+}

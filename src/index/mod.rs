@@ -1,0 +1,66 @@
+//! Indexes: pure functions from papers to the groupings pages are made of (listing order, days,
+//! months, tags, pages of lists). Nothing here reads files or renders.
+
+pub mod dates;
+pub mod keywords;
+pub mod paginate;
+pub mod tags;
+
+use std::cmp::Reverse;
+
+use crate::record::Paper;
+pub use dates::{Day, Month};
+pub use keywords::KeywordMatcher;
+pub use tags::Tag;
+
+/// A paper's position in the site's paper list.
+pub type PaperId = usize;
+
+/// Every grouping of the site's papers.
+#[derive(Debug, Clone)]
+pub struct SiteIndex {
+    /// All papers in listing order: newest day first, then most upvoted, then by title.
+    pub order: Vec<PaperId>,
+    /// Days with papers, newest first.
+    pub days: Vec<Day>,
+    /// Months with papers, newest first.
+    pub months: Vec<Month>,
+    /// Tags, sorted by slug.
+    pub tags: Vec<Tag>,
+    /// Each paper's tags, as indices into `tags`, sorted by name.
+    pub paper_tags: Vec<Vec<usize>>,
+}
+
+impl SiteIndex {
+    /// Indexes `papers`; `texts[id]` is paper `id`'s abstract as plain text (for keyword tags).
+    pub fn build(papers: &[Paper], texts: &[&str], matcher: &KeywordMatcher) -> SiteIndex {
+        let mut order: Vec<PaperId> = (0..papers.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (pa, pb) = (&papers[a], &papers[b]);
+            (
+                Reverse(pa.date),
+                Reverse(pa.upvotes.unwrap_or(0)),
+                &pa.title,
+                &pa.slug,
+            )
+                .cmp(&(
+                    Reverse(pb.date),
+                    Reverse(pb.upvotes.unwrap_or(0)),
+                    &pb.title,
+                    &pb.slug,
+                ))
+        });
+        let (days, months) = dates::days_and_months(papers, &order);
+        let (tags, paper_tags) = tags::build(papers, texts, &order, matcher);
+        SiteIndex {
+            order,
+            days,
+            months,
+            tags,
+            paper_tags,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

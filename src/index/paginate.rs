@@ -1,0 +1,66 @@
+//! Pagination: splits a list into pages of a fixed size. Each page only knows its own slice, so
+//! the cost of all pages together is linear in the list.
+
+use std::ops::Range;
+
+/// One page of a paginated list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pager {
+    /// 1-based page number.
+    pub number: usize,
+    /// How many pages the list has (at least 1).
+    pub total: usize,
+    /// Which items of the list this page shows.
+    pub items: Range<usize>,
+}
+
+/// The pages of a list of `len` items, `per_page` at a time. An empty list still has one page.
+pub fn paginate(len: usize, per_page: usize) -> Vec<Pager> {
+    let per_page = per_page.max(1);
+    let total = len.div_ceil(per_page).max(1);
+    (0..total)
+        .map(|i| Pager {
+            number: i + 1,
+            total,
+            items: (i * per_page).min(len)..((i + 1) * per_page).min(len),
+        })
+        .collect()
+}
+
+/// The site path of page `number` of a list whose first page is at `base` (`""`, `tags/x/`).
+pub fn page_path(base: &str, number: usize) -> String {
+    if number <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{number}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paginate_table() {
+        assert_eq!(
+            paginate(0, 20),
+            vec![Pager {
+                number: 1,
+                total: 1,
+                items: 0..0
+            }]
+        );
+        assert_eq!(paginate(20, 20).len(), 1);
+        let pages = paginate(41, 20);
+        assert_eq!(pages.len(), 3);
+        assert_eq!(pages[2].items, 40..41);
+        assert!(pages.iter().all(|p| p.total == 3));
+    }
+
+    #[test]
+    fn page_paths() {
+        assert_eq!(page_path("", 1), "");
+        assert_eq!(page_path("", 2), "page/2/");
+        assert_eq!(page_path("tags/icl/", 3), "tags/icl/page/3/");
+    }
+}

@@ -1,0 +1,21 @@
+//! digest: a static site generator for paper digests.
+//!
+//! The pipeline, one module per phase: [`config`] and [`load`] read the site, [`index`] groups the
+//! papers, [`output::plan`] lists the pages, [`render`] fills the templates, [`output::write`]
+//! puts the result on disk. [`build`] runs them in order; [`cli`] is the command line.
+
+// Problems are returned by value on the cold path only; boxing them would buy nothing measurable.
+#![allow(clippy::result_large_err)]
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod import;
+pub mod index;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod record;
+pub mod render;
+pub mod slug;

@@ -1,0 +1,151 @@
+//! Machine files: `sitemap.xml` (a sitemap index with numbered parts past 50,000 URLs),
+//! `robots.txt` and `.nojekyll`. Made from the plan; no templates involved.
+
+use crate::config::Config;
+
+/// Most URLs one sitemap file may hold (sitemaps.org protocol).
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// A file of the output that is not a rendered page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MachineFile {
+    /// Path relative to the output folder.
+    pub path: String,
+    /// The file's bytes.
+    pub contents: Vec<u8>,
+}
+
+/// Escapes text for XML character data and attribute values.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The sitemap files for `urls` (absolute URLs with an optional `lastmod` date).
+pub fn sitemaps(config: &Config, urls: &[(String, Option<String>)]) -> Vec<MachineFile> {
+    let urlset = |urls: &[(String, Option<String>)]| {
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for (url, lastmod) in urls {
+            xml.push_str("  <url><loc>");
+            xml.push_str(&xml_escape(url));
+            xml.push_str("</loc>");
+            if let Some(date) = lastmod {
+                xml.push_str("<lastmod>");
+                xml.push_str(date);
+                xml.push_str("</lastmod>");
+            }
+            xml.push_str("</url>\n");
+        }
+        xml.push_str("</urlset>\n");
+        xml.into_bytes()
+    };
+    if urls.len() <= SITEMAP_LIMIT {
+        return vec![MachineFile {
+            path: "sitemap.xml".into(),
+            contents: urlset(urls),
+        }];
+    }
+    let mut files = Vec::new();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (n, chunk) in urls.chunks(SITEMAP_LIMIT).enumerate() {
+        let path = format!("sitemap-{}.xml", n + 1);
+        index.push_str(&format!(
+            "  <sitemap><loc>{}</loc></sitemap>\n",
+            xml_escape(&config.url(&path))
+        ));
+        files.push(MachineFile {
+            path,
+            contents: urlset(chunk),
+        });
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(MachineFile {
+        path: "sitemap.xml".into(),
+        contents: index.into_bytes(),
+    });
+    files
+}
+
+/// `robots.txt` allowing everything and pointing at the sitemap, and `.nojekyll` so GitHub Pages
+/// serves the output as is.
+pub fn robots_and_nojekyll(config: &Config) -> Vec<MachineFile> {
+    vec![
+        MachineFile {
+            path: "robots.txt".into(),
+            contents: format!(
+                "User-agent: *\nAllow: /\nSitemap: {}\n",
+                config.url("sitemap.xml")
+            )
+            .into_bytes(),
+        },
+        MachineFile {
+            path: ".nojekyll".into(),
+            contents: Vec::new(),
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse("base_url = \"https://u.github.io/p/\"", "site.toml", None).unwrap()
+    }
+
+    #[test]
+    fn small_sites_have_one_sitemap() {
+        let files = sitemaps(
+            &config(),
+            &[(
+                "https://u.github.io/p/a&b/".into(),
+                Some("2025-01-01".into()),
+            )],
+        );
+        assert_eq!(files.len(), 1);
+        let xml = String::from_utf8(files[0].contents.clone()).unwrap();
+        assert!(
+            xml.contains("<loc>https://u.github.io/p/a&amp;b/</loc><lastmod>2025-01-01</lastmod>"),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn large_sites_get_a_sitemap_index() {
+        let urls: Vec<(String, Option<String>)> = (0..SITEMAP_LIMIT + 1)
+            .map(|i| (format!("https://u.github.io/p/{i}/"), None))
+            .collect();
+        let files = sitemaps(&config(), &urls);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]);
+        let index = String::from_utf8(files[2].contents.clone()).unwrap();
+        assert!(
+            index.contains("<sitemapindex")
+                && index.contains("https://u.github.io/p/sitemap-2.xml")
+        );
+    }
+
+    #[test]
+    fn robots_points_at_sitemap() {
+        let files = robots_and_nojekyll(&config());
+        assert_eq!(
+            String::from_utf8_lossy(&files[0].contents),
+            "User-agent: *\nAllow: /\nSitemap: https://u.github.io/p/sitemap.xml\n"
+        );
+        assert_eq!(files[1].path, ".nojekyll");
+    }
+}

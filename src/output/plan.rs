@@ -1,0 +1,211 @@
+//! The plan: every page the site will have, with its path, its template and what it is made of.
+//!
+//! Pure: from the index to a list of pages. The inputs each page depends on let a later rebuild
+//! redo only the pages a change touches.
+
+use crate::config::Config;
+use crate::index::dates::{day_path, month_path};
+use crate::index::paginate::{Pager, page_path, paginate};
+use crate::index::tags::tag_path;
+use crate::index::{PaperId, SiteIndex};
+use crate::record::Paper;
+
+/// What a page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    /// A page of the home list (all papers, newest first).
+    Home(Pager),
+    /// One paper.
+    Paper(PaperId),
+    /// A day, by index into [`SiteIndex::days`].
+    Day(usize),
+    /// A month, by index into [`SiteIndex::months`].
+    Month(usize),
+    /// Every day with its count.
+    Archive,
+    /// Every tag with its count.
+    TagList,
+    /// A page of a tag, by index into [`SiteIndex::tags`].
+    Tag(usize, Pager),
+    /// The site feed (`None`) or a tag's feed.
+    Feed(Option<usize>),
+    /// The 404 page.
+    NotFound,
+}
+
+/// An input a page is made from; when it changes, the page must be rendered again.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Input {
+    /// A paper's record, by slug.
+    Paper(String),
+    /// The membership of a day (`2025-02-06`).
+    Day(String),
+    /// The membership of a month (`2025-02`).
+    Month(String),
+    /// The membership of a tag, by slug.
+    Tag(String),
+    /// The list of days (for prev/next links and the archive).
+    DayList,
+    /// The list of tags and their counts.
+    TagList,
+    /// The whole paper order (home pages, site feed).
+    AllPapers,
+}
+
+/// One page of the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedPage {
+    /// The output file, relative to the output folder (`papers/x/index.html`, `atom.xml`).
+    pub path: String,
+    /// What it shows.
+    pub kind: PageKind,
+    /// The template that renders it.
+    pub template: &'static str,
+}
+
+impl PlannedPage {
+    fn html(dir: String, kind: PageKind, template: &'static str) -> Self {
+        PlannedPage {
+            path: format!("{dir}index.html"),
+            kind,
+            template,
+        }
+    }
+
+    /// The page's URL path relative to the base URL: `papers/x/` for `papers/x/index.html`.
+    pub fn url_path(&self) -> String {
+        match self.path.strip_suffix("index.html") {
+            Some(dir) => dir.to_string(),
+            None => self.path.clone(),
+        }
+    }
+
+    /// Whether the page belongs in the sitemap.
+    pub fn in_sitemap(&self) -> bool {
+        self.path.ends_with(".html") && self.kind != PageKind::NotFound
+    }
+
+    /// What the page is made from, besides the config and its templates.
+    pub fn inputs(&self, papers: &[Paper], index: &SiteIndex) -> Vec<Input> {
+        let slug = |id: PaperId| Input::Paper(papers[id].slug.clone());
+        match &self.kind {
+            PageKind::Home(pager) => {
+                let mut inputs = vec![Input::AllPapers];
+                inputs.extend(index.order[pager.items.clone()].iter().map(|&id| slug(id)));
+                inputs
+            }
+            PageKind::Paper(id) => {
+                let mut inputs = vec![slug(*id)];
+                inputs.extend(
+                    index.paper_tags[*id]
+                        .iter()
+                        .map(|&t| Input::Tag(index.tags[t].slug.clone())),
+                );
+                inputs
+            }
+            PageKind::Day(i) => {
+                let day = &index.days[*i];
+                let mut inputs = vec![Input::Day(day.date.to_string()), Input::DayList];
+                inputs.extend(day.papers.iter().map(|&id| slug(id)));
+                inputs
+            }
+            PageKind::Month(i) => {
+                let month = &index.months[*i];
+                let mut inputs = vec![
+                    Input::Month(format!("{:04}-{:02}", month.year, month.month)),
+                    Input::DayList,
+                ];
+                inputs.extend(
+                    month
+                        .days
+                        .iter()
+                        .flat_map(|&d| index.days[d].papers.iter())
+                        .map(|&id| slug(id)),
+                );
+                inputs
+            }
+            PageKind::Archive => vec![Input::DayList],
+            PageKind::TagList => vec![Input::TagList],
+            PageKind::Tag(t, pager) => {
+                let tag = &index.tags[*t];
+                let mut inputs = vec![Input::Tag(tag.slug.clone())];
+                inputs.extend(tag.papers[pager.items.clone()].iter().map(|&id| slug(id)));
+                inputs
+            }
+            PageKind::Feed(None) => vec![Input::AllPapers],
+            PageKind::Feed(Some(t)) => vec![Input::Tag(index.tags[*t].slug.clone())],
+            PageKind::NotFound => Vec::new(),
+        }
+    }
+}
+
+/// Lists every page of the site (DESIGN §4), in a stable order.
+pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<PlannedPage> {
+    let mut pages = Vec::with_capacity(
+        papers.len() + index.days.len() + index.months.len() + 3 * index.tags.len() + 8,
+    );
+    for pager in paginate(index.order.len(), config.paginate_by) {
+        pages.push(PlannedPage::html(
+            page_path("", pager.number),
+            PageKind::Home(pager),
+            "index.html",
+        ));
+    }
+    for &id in &index.order {
+        pages.push(PlannedPage::html(
+            format!("papers/{}/", papers[id].slug),
+            PageKind::Paper(id),
+            "paper.html",
+        ));
+    }
+    for (i, day) in index.days.iter().enumerate() {
+        pages.push(PlannedPage::html(
+            day_path(day.date),
+            PageKind::Day(i),
+            "day.html",
+        ));
+    }
+    for (i, month) in index.months.iter().enumerate() {
+        pages.push(PlannedPage::html(
+            month_path(month.year, month.month),
+            PageKind::Month(i),
+            "month.html",
+        ));
+    }
+    pages.push(PlannedPage::html(
+        "archive/".to_string(),
+        PageKind::Archive,
+        "archive.html",
+    ));
+    pages.push(PlannedPage::html(
+        "tags/".to_string(),
+        PageKind::TagList,
+        "tags.html",
+    ));
+    for (t, tag) in index.tags.iter().enumerate() {
+        let base = tag_path(&tag.slug);
+        for pager in paginate(tag.papers.len(), config.paginate_by) {
+            pages.push(PlannedPage::html(
+                page_path(&base, pager.number),
+                PageKind::Tag(t, pager),
+                "tag.html",
+            ));
+        }
+        pages.push(PlannedPage {
+            path: format!("{base}atom.xml"),
+            kind: PageKind::Feed(Some(t)),
+            template: "atom.xml",
+        });
+    }
+    pages.push(PlannedPage {
+        path: "atom.xml".to_string(),
+        kind: PageKind::Feed(None),
+        template: "atom.xml",
+    });
+    pages.push(PlannedPage {
+        path: "404.html".to_string(),
+        kind: PageKind::NotFound,
+        template: "404.html",
+    });
+    pages
+}

@@ -1,0 +1,259 @@
+//! The writer: a build goes into a staging folder beside the output and replaces the output only
+//! once complete, so a failed build never leaves a half-written or empty site behind.
+//!
+//! Writes nothing outside the output folder except the staging folder, which is renamed into
+//! place (or removed when the build fails).
+
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Problem;
+
+/// The file that marks a folder as made by digest (so a later build may replace it).
+pub const MARKER: &str = ".digest-output";
+
+/// Refuses output folders a build must not replace: the site root, an ancestor of it, a folder
+/// inside `content/`, or a non-empty folder digest did not make (unless `force`).
+pub fn check_output(
+    root: &Path,
+    content: &Path,
+    output: &Path,
+    force: bool,
+) -> Result<(), Problem> {
+    let shown = output.display().to_string();
+    let output = absolute(output);
+    let root = absolute(root);
+    let content = absolute(content);
+    let refuse = |why: &str, hint: &str| {
+        Err(Problem::in_file(
+            &shown,
+            format!("refusing to use {shown} as the output folder: {why}"),
+        )
+        .with_hint(hint.to_string()))
+    };
+    if output == root || root.starts_with(&output) {
+        return refuse(
+            "it is the site root or contains it, and the build replaces the whole output folder",
+            "pick a folder of its own, e.g. --output public",
+        );
+    }
+    if output.starts_with(&content) {
+        return refuse(
+            "it is inside content/, where records live",
+            "pick a folder outside content/, e.g. --output public",
+        );
+    }
+    if force {
+        return Ok(());
+    }
+    match std::fs::read_dir(&output) {
+        Ok(mut entries) => {
+            if entries.next().is_some() && !output.join(MARKER).exists() {
+                return refuse(
+                    "it is not empty and was not made by digest, so its files would be lost",
+                    "pick another folder, empty this one, or pass --force to replace it",
+                );
+            }
+            Ok(())
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::NotADirectory => {
+            refuse("it is a file", "pick a folder path")
+        }
+        Err(err) => refuse(&err.to_string(), "check the folder's permissions"),
+    }
+}
+
+/// Makes a path absolute and lexically normal (no `.`/`..`), without touching the disk.
+pub fn absolute(path: &Path) -> PathBuf {
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut normal = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
+/// A build in progress: a folder beside the output that becomes the output on [`Staging::commit`].
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates an empty staging folder beside `output` (removing one left by a crashed build).
+    pub fn create(output: &Path) -> io::Result<Staging> {
+        let output = absolute(output);
+        let parent = output
+            .parent()
+            .ok_or_else(|| io::Error::other("the output folder has no parent"))?;
+        std::fs::create_dir_all(parent)?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dir = parent.join(format!(".{name}.digest-staging"));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir(&dir)?;
+        std::fs::write(
+            dir.join(MARKER),
+            "This folder was made by digest; a build replaces it whole.\n",
+        )?;
+        Ok(Staging {
+            dir,
+            output,
+            committed: false,
+        })
+    }
+
+    /// The staging folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes files (paths relative to the output) in parallel, creating folders first.
+    pub fn write_files<'a>(&self, files: &[(&'a str, &'a [u8])]) -> io::Result<()> {
+        let dirs: BTreeSet<&Path> = files
+            .iter()
+            .filter_map(|(path, _)| Path::new(path).parent())
+            .collect();
+        for dir in dirs {
+            std::fs::create_dir_all(self.dir.join(dir))?;
+        }
+        files.par_iter().try_for_each(|(path, bytes)| {
+            std::fs::write(self.dir.join(path), bytes)
+                .map_err(|err| io::Error::new(err.kind(), format!("writing {path}: {err}")))
+        })
+    }
+
+    /// Copies the files of a folder (e.g. `static/`) into the output, keeping their paths.
+    pub fn copy_tree(&self, from: &Path) -> io::Result<usize> {
+        let mut copied = 0;
+        for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+            let entry = entry.map_err(io::Error::other)?;
+            let relative = entry.path().strip_prefix(from).map_err(io::Error::other)?;
+            let target = self.dir.join(relative);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target)?;
+            } else {
+                std::fs::copy(entry.path(), &target).map_err(|err| {
+                    io::Error::new(
+                        err.kind(),
+                        format!("copying {}: {err}", entry.path().display()),
+                    )
+                })?;
+                copied += 1;
+            }
+        }
+        Ok(copied)
+    }
+
+    /// Puts the staged build in place of the output; the previous output is removed afterwards.
+    pub fn commit(mut self) -> io::Result<()> {
+        let old = self.dir.with_file_name(format!(
+            ".{}.digest-previous",
+            self.output
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
+        if old.exists() {
+            std::fs::remove_dir_all(&old)?;
+        }
+        let had_output = self.output.exists();
+        if had_output {
+            std::fs::rename(&self.output, &old)?;
+        }
+        if let Err(err) = std::fs::rename(&self.dir, &self.output) {
+            // Put the previous output back so the site is never left without one.
+            if had_output {
+                let _ = std::fs::rename(&old, &self.output);
+            }
+            return Err(err);
+        }
+        self.committed = true;
+        if had_output {
+            std::fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_outputs() {
+        let root = tempfile::tempdir().unwrap();
+        let content = root.path().join("content");
+        std::fs::create_dir_all(content.join("x")).unwrap();
+        assert!(check_output(root.path(), &content, root.path(), false).is_err());
+        assert!(check_output(root.path(), &content, &root.path().join(".."), true).is_err());
+        assert!(check_output(root.path(), &content, &content.join("x"), true).is_err());
+        let other = root.path().join("docs");
+        std::fs::create_dir(&other).unwrap();
+        assert!(
+            check_output(root.path(), &content, &other, false).is_ok(),
+            "empty is fine"
+        );
+        std::fs::write(other.join("mine.txt"), "keep").unwrap();
+        let err = check_output(root.path(), &content, &other, false).unwrap_err();
+        assert!(err.render().contains("--force"));
+        assert!(check_output(root.path(), &content, &other, true).is_ok());
+        std::fs::write(other.join(MARKER), "").unwrap();
+        assert!(check_output(root.path(), &content, &other, false).is_ok());
+    }
+
+    #[test]
+    fn staging_replaces_output_only_on_commit() {
+        let root = tempfile::tempdir().unwrap();
+        let output = root.path().join("public");
+        std::fs::create_dir(&output).unwrap();
+        std::fs::write(output.join("old.html"), "old").unwrap();
+        {
+            let staging = Staging::create(&output).unwrap();
+            staging.write_files(&[("a/index.html", b"new")]).unwrap();
+            // dropped without commit: the old output stays, the staging folder is gone
+        }
+        assert!(output.join("old.html").exists());
+        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
+        let staging = Staging::create(&output).unwrap();
+        staging.write_files(&[("a/index.html", b"new")]).unwrap();
+        staging.commit().unwrap();
+        assert!(!output.join("old.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(output.join("a/index.html")).unwrap(),
+            "new"
+        );
+        assert_eq!(
+            std::fs::read_dir(root.path()).unwrap().count(),
+            1,
+            "no leftovers beside the output"
+        );
+    }
+}

@@ -1,0 +1,122 @@
+use super::*;
+
+fn errors(text: &str) -> String {
+    parse(text, "content/p.md", "p")
+        .unwrap_err()
+        .iter()
+        .map(Problem::render)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn parses_a_full_record() {
+    let text = r#"+++
+title = "ImprovNet"
+date = 2025-02-06
+authors = ["A", "B"]
+author_count = 7
+tags = ["music", "style-transfer"]
+upvotes = 3
+arxiv = "2502.04522"
+links = { code = "https://github.com/keshavbhandari/improvnet" }
+[extra]
+venue = "ISMIR"
++++
+Despite deep learning's remarkable advances.
+"#;
+    let paper = parse(text, "content/improvnet.md", "improvnet").unwrap();
+    assert_eq!(paper.title, "ImprovNet");
+    assert_eq!(paper.date.to_string(), "2025-02-06");
+    assert_eq!(paper.slug, "improvnet");
+    assert_eq!(paper.tags, ["music", "style-transfer"]);
+    assert_eq!(
+        paper.links["code"],
+        "https://github.com/keshavbhandari/improvnet"
+    );
+    assert_eq!(paper.extra["venue"].as_str(), Some("ISMIR"));
+    assert_eq!(paper.body, "Despite deep learning's remarkable advances.\n");
+}
+
+#[test]
+fn slug_defaults_to_slugified_file_stem() {
+    let paper = parse(
+        "+++\ntitle = \"x\"\ndate = 2025-01-01\n+++\n",
+        "c/My Paper.md",
+        "My Paper",
+    )
+    .unwrap();
+    assert_eq!(paper.slug, "my-paper");
+}
+
+#[test]
+fn missing_fences_are_explained() {
+    let text = errors("title = \"x\"\n");
+    assert!(text.contains("missing front matter"), "{text}");
+    assert!(text.contains("content/p.md:1:1"), "{text}");
+    assert!(text.contains("forget to add `+++`"), "{text}");
+    let text = errors("+++\ntitle = \"x\"\ndate = 2025-01-01\n");
+    assert!(text.contains("never closed"), "{text}");
+}
+
+#[test]
+fn unknown_key_is_located_in_the_md_file() {
+    let text = errors("+++\ntitle = \"x\"\ndate = 2025-01-01\nvenue = \"ICML\"\n+++\n");
+    assert!(text.contains("unknown field `venue`"), "{text}");
+    assert!(text.contains("content/p.md:4:1"), "{text}");
+    assert!(text.contains("[extra]"), "{text}");
+}
+
+#[test]
+fn invalid_unquoted_date_is_located_and_hinted() {
+    let text = errors("+++\ntitle = \"x\"\ndate = 2023-02-010\n+++\n");
+    assert!(text.contains("content/p.md:3:"), "{text}");
+    assert!(text.contains("YYYY-MM-DD"), "{text}");
+}
+
+#[test]
+fn impossible_quoted_date_is_reported() {
+    let text = errors("+++\ntitle = \"x\"\ndate = \"2023-02-30\"\n+++\n");
+    assert!(text.contains("invalid date"), "{text}");
+    assert!(text.contains("content/p.md:3:8"), "{text}");
+}
+
+#[test]
+fn missing_title_and_date_are_both_reported() {
+    let problems = parse("+++\nauthors = []\n+++\n", "content/p.md", "p").unwrap_err();
+    let text: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+    assert_eq!(text, ["missing title", "missing date"]);
+}
+
+#[test]
+fn escaping_slug_is_rejected() {
+    let text = errors("+++\ntitle = \"x\"\ndate = 2025-01-01\nslug = \"../../etc\"\n+++\n");
+    assert!(text.contains("escape the output"), "{text}");
+    assert!(text.contains("content/p.md:4:8"), "{text}");
+}
+
+#[test]
+fn bad_identifiers_and_links_are_rejected() {
+    let text = errors(
+        "+++\ntitle = \"x\"\ndate = 2025-01-01\narxiv = \"a b\"\nlinks = { code = \"javascript:alert(1)\" }\n+++\n",
+    );
+    assert!(text.contains("not an arXiv identifier"), "{text}");
+    assert!(text.contains("not an http(s) URL"), "{text}");
+}
+
+#[test]
+fn wrong_type_is_reported_at_the_value() {
+    let text = errors("+++\ntitle = 12\ndate = 2025-01-01\n+++\n");
+    assert!(text.contains("content/p.md:2:9"), "{text}");
+}
+
+#[test]
+fn datetime_keeps_its_date() {
+    let paper = parse(
+        "+++\ntitle = \"x\"\ndate = 2025-01-01T10:00:00Z\n+++\n",
+        "p.md",
+        "p",
+    )
+    .unwrap();
+    assert_eq!(paper.date.to_string(), "2025-01-01");
+}

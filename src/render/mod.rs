@@ -1,0 +1,173 @@
+//! Rendering: fills Tera templates with the view built for each page ([`views`]).
+//!
+//! Knows templates and contexts; does not decide which pages exist (that is the plan) nor write
+//! files (that is the writer).
+
+pub mod theme;
+pub mod views;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::config::Config;
+use crate::diagnostic::{Location, Problem};
+use theme::TemplateSource;
+
+/// The site's templates, compiled, with the site-wide values every page sees as `site`.
+pub struct Renderer {
+    tera: Tera,
+    /// Template name → (origin shown to the user, text), for error messages.
+    sources: HashMap<String, (String, Arc<str>)>,
+}
+
+impl Renderer {
+    /// Compiles the templates (later sources override earlier ones of the same name).
+    pub fn new(config: &Config, templates: &[TemplateSource]) -> Result<Renderer, Problem> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".htm", ".xml"]);
+        tera.register_filter("json_script", json_script);
+        let mut sources = HashMap::new();
+        for template in templates {
+            sources.insert(
+                template.name.clone(),
+                (template.origin.clone(), template.text.clone()),
+            );
+        }
+        let mut renderer = Renderer { tera, sources };
+        let batch: Vec<(String, Arc<str>)> = renderer
+            .sources
+            .iter()
+            .map(|(name, (_, text))| (name.clone(), text.clone()))
+            .collect();
+        renderer
+            .tera
+            .add_raw_templates(batch.iter().map(|(n, t)| (n.as_str(), t.as_ref())))
+            .map_err(|err| renderer.problem(&err, None))?;
+        renderer
+            .tera
+            .global_context()
+            .insert("site", &SiteView::new(config));
+        Ok(renderer)
+    }
+
+    /// Renders `template` with `context`; `page` names the output file in error messages.
+    pub fn render(&self, template: &str, context: &Context, page: &str) -> Result<String, Problem> {
+        self.tera
+            .render(template, context)
+            .map_err(|err| self.problem(&err, Some((template, page))))
+    }
+
+    /// Turns a Tera error into a problem that names the template file and, when Tera knows it,
+    /// the line and column.
+    fn problem(&self, err: &tera::Error, rendering: Option<(&str, &str)>) -> Problem {
+        let report = match err.kind() {
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                Some(report)
+            }
+            _ => None,
+        };
+        let during = rendering
+            .map(|(template, page)| format!(" (rendering {page} with template `{template}`)"))
+            .unwrap_or_default();
+        if let Some(report) = report
+            && let Some((origin, text)) = self.sources.get(report.filename())
+        {
+            let location = Location {
+                path: origin.clone(),
+                source: text.clone(),
+                span: report.span().range.clone(),
+            };
+            return Problem::at(location, format!("template error in `{}`: {}{during}", report.filename(), report.message()))
+                .with_hint("fix the template; variables a page has are listed in the README's template reference");
+        }
+        let mut message = format!("template error: {err}");
+        let mut source = std::error::Error::source(err);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        let hint = match err.kind() {
+            tera::ErrorKind::TemplateNotFound(name)
+            | tera::ErrorKind::MissingParent { parent: name, .. } => {
+                format!(
+                    "there is no template `{name}`: add templates/{name}, or fix the name in the `extends`/`include`"
+                )
+            }
+            _ => "check the template named above".to_string(),
+        };
+        let origin = rendering
+            .and_then(|(template, _)| self.sources.get(template))
+            .map(|(o, _)| o.clone())
+            .unwrap_or_else(|| "templates".to_string());
+        Problem::in_file(origin, format!("{message}{during}")).with_hint(hint)
+    }
+}
+
+/// What templates see as `site`.
+#[derive(serde::Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    language: &'a str,
+    author: &'a str,
+    feed_url: String,
+    extra: &'a toml::Table,
+    generator: &'static str,
+}
+
+impl<'a> SiteView<'a> {
+    fn new(config: &'a Config) -> Self {
+        SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            base_path: config.base_path(),
+            language: &config.language,
+            author: &config.author,
+            feed_url: config.url("atom.xml"),
+            extra: &config.extra,
+            generator: concat!("digest ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// `{{ value | json_script }}`: JSON safe inside a `<script>` element (`<`, `>`, `&` and line
+/// separators as `\u` escapes), so record text can never close the script.
+fn json_script(value: Value, _: Kwargs, _: &State) -> Value {
+    let json = serde_json::to_string(&value).unwrap_or_else(|_| "null".to_string());
+    Value::safe_string(&escape_json_for_script(&json))
+}
+
+/// Escapes characters that could end or confuse a `<script>` block inside serialized JSON.
+pub fn escape_json_for_script(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_for_script_cannot_close_the_script() {
+        let json = serde_json::to_string("</script><script>alert(1)</script> & more").unwrap();
+        let escaped = escape_json_for_script(&json);
+        assert!(!escaped.contains('<') && !escaped.contains('>') && !escaped.contains('&'));
+        let back: String = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, "</script><script>alert(1)</script> & more");
+    }
+}

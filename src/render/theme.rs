@@ -1,0 +1,166 @@
+//! Where templates and static files come from: the default theme compiled into the binary, a
+//! theme folder under `themes/`, and the site's own `templates/` overrides, in that order.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostic::Problem;
+
+/// The default theme's templates, compiled in so a site without `themes/` builds.
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "paper.html",
+        include_str!("../../themes/default/templates/paper.html"),
+    ),
+    (
+        "day.html",
+        include_str!("../../themes/default/templates/day.html"),
+    ),
+    (
+        "month.html",
+        include_str!("../../themes/default/templates/month.html"),
+    ),
+    (
+        "archive.html",
+        include_str!("../../themes/default/templates/archive.html"),
+    ),
+    (
+        "tags.html",
+        include_str!("../../themes/default/templates/tags.html"),
+    ),
+    (
+        "tag.html",
+        include_str!("../../themes/default/templates/tag.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "atom.xml",
+        include_str!("../../themes/default/templates/atom.xml"),
+    ),
+    (
+        "partials/paper_card.html",
+        include_str!("../../themes/default/templates/partials/paper_card.html"),
+    ),
+    (
+        "partials/pager.html",
+        include_str!("../../themes/default/templates/partials/pager.html"),
+    ),
+];
+
+/// The default theme's static files.
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "syntax.css",
+        include_bytes!("../../themes/default/static/syntax.css"),
+    ),
+];
+
+/// One template and where it came from (for error messages).
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    /// The name templates refer to it by (`paper.html`, `partials/pager.html`).
+    pub name: String,
+    /// Where it came from, as shown to the user.
+    pub origin: String,
+    /// Its text.
+    pub text: Arc<str>,
+}
+
+/// Static files to copy into the output, in order (later ones win).
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    /// The default theme's compiled-in files.
+    Embedded,
+    /// A folder on disk.
+    Dir(PathBuf),
+}
+
+/// Everything a theme contributes to a build.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    /// Templates by name; a later entry with the same name overrides an earlier one.
+    pub templates: Vec<TemplateSource>,
+    /// Static sources, theme first, then the site's `static/`.
+    pub statics: Vec<StaticSource>,
+}
+
+/// Collects the templates and static files for `theme_name` in the site at `root`.
+pub fn load(root: &Path, theme_name: &str) -> Result<Theme, Problem> {
+    let mut templates: Vec<TemplateSource> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(name, text)| TemplateSource {
+            name: name.to_string(),
+            origin: format!("{name} (built-in default theme)"),
+            text: Arc::from(*text),
+        })
+        .collect();
+    let mut statics = Vec::new();
+    let theme_dir = root.join("themes").join(theme_name);
+    if theme_dir.is_dir() {
+        templates.extend(read_templates(root, &theme_dir.join("templates"))?);
+        statics.push(StaticSource::Dir(theme_dir.join("static")));
+    } else if theme_name == "default" {
+        statics.push(StaticSource::Embedded);
+    } else {
+        return Err(Problem::in_file("site.toml", format!("theme `{theme_name}` not found: there is no folder themes/{theme_name}/"))
+            .with_hint("add the theme under themes/, or remove `theme` from site.toml to use the built-in default theme"));
+    }
+    templates.extend(read_templates(root, &root.join("templates"))?);
+    statics.push(StaticSource::Dir(root.join("static")));
+    Ok(Theme { templates, statics })
+}
+
+/// Every file under `dir` as a template named by its path relative to `dir` (none if missing).
+fn read_templates(root: &Path, dir: &Path) -> Result<Vec<TemplateSource>, Problem> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|err| {
+            Problem::in_file(
+                dir.display().to_string(),
+                format!("cannot read templates: {err}"),
+            )
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let origin = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .display()
+            .to_string();
+        let text = std::fs::read_to_string(entry.path())
+            .map_err(|err| Problem::in_file(&origin, format!("cannot read template: {err}")))?;
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        found.push(TemplateSource {
+            name,
+            origin,
+            text: Arc::from(text),
+        });
+    }
+    Ok(found)
+}

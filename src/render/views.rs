@@ -1,0 +1,496 @@
+//! View structs: what each template sees. Built for the page at hand from borrowed site data.
+//!
+//! A paper's card (what lists show) is turned into a template value once per build; every list
+//! that shows the paper shares it (tera values are reference-counted), so a page's context costs
+//! what the page shows and never copies corpus-wide data.
+
+use jiff::civil::Date;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::config::Config;
+use crate::index::dates::{day_path, month_name, month_path};
+use crate::index::paginate::{Pager, page_path};
+use crate::index::tags::tag_path;
+use crate::index::{PaperId, SiteIndex};
+use crate::markdown::RenderedMarkdown;
+use crate::output::plan::{PageKind, PlannedPage};
+use crate::record::Paper;
+
+/// Everything a page's context may be built from, borrowed from the build.
+pub struct SiteData<'a> {
+    /// The site's settings.
+    pub config: &'a Config,
+    /// The papers, by id.
+    pub papers: &'a [Paper],
+    /// Each paper's rendered body, by id.
+    pub bodies: &'a [RenderedMarkdown],
+    /// The groupings of the papers.
+    pub index: &'a SiteIndex,
+    /// Each paper's card as a template value, by id (see [`paper_cards`]).
+    pub cards: Vec<Value>,
+}
+
+/// A link with a label, for tags, paper links and navigation.
+#[derive(Serialize)]
+struct LinkView<'a> {
+    label: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TagRef<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+}
+
+/// What a list shows of a paper.
+#[derive(Serialize)]
+struct PaperCard<'a> {
+    title: &'a str,
+    slug: &'a str,
+    url: String,
+    date: String,
+    date_display: String,
+    day_url: String,
+    authors: &'a [String],
+    author_count: Option<u32>,
+    authors_display: String,
+    tags: Vec<TagRef<'a>>,
+    upvotes: Option<u32>,
+    arxiv: Option<&'a str>,
+    doi: Option<&'a str>,
+    links: Vec<LinkView<'a>>,
+    summary: String,
+}
+
+/// "Feb 6, 2025".
+pub fn display_date(date: Date) -> String {
+    format!(
+        "{} {}, {}",
+        &month_name(date.month())[..3],
+        date.day(),
+        date.year()
+    )
+}
+
+/// Atom/RFC 3339 timestamp of the start of a day, in UTC.
+pub fn rfc3339(date: Date) -> String {
+    format!("{date}T00:00:00Z")
+}
+
+/// Authors as shown: names, or "7 authors" when only a count is known.
+fn authors_display(paper: &Paper) -> String {
+    match (paper.authors.len(), paper.author_count) {
+        (0, Some(1)) => "1 author".to_string(),
+        (0, Some(n)) => format!("{n} authors"),
+        (0, None) => String::new(),
+        (n, _) if n > 5 => format!("{} et al. ({n} authors)", paper.authors[..3].join(", ")),
+        _ => paper.authors.join(", "),
+    }
+}
+
+/// The first `limit` characters of `text`, cut at a word boundary, with "…" when shortened.
+pub fn shorten(text: &str, limit: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(limit).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > limit / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!(
+        "{}…",
+        cut.trim_end_matches(|c: char| c.is_whitespace() || ",;:".contains(c))
+    )
+}
+
+fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
+    let mut links = Vec::new();
+    if let Some(id) = &paper.arxiv {
+        links.push(LinkView {
+            label: "arXiv",
+            url: format!("https://arxiv.org/abs/{id}"),
+        });
+        if !paper.links.contains_key("pdf") {
+            links.push(LinkView {
+                label: "PDF",
+                url: format!("https://arxiv.org/pdf/{id}"),
+            });
+        }
+    }
+    if let Some(doi) = &paper.doi {
+        links.push(LinkView {
+            label: "DOI",
+            url: format!("https://doi.org/{doi}"),
+        });
+    }
+    // Well-known links first, in a fixed order, then the rest by name.
+    for (key, label) in [("pdf", "PDF"), ("code", "Code"), ("project", "Project")] {
+        if let Some(url) = paper.links.get(key) {
+            links.push(LinkView {
+                label,
+                url: url.clone(),
+            });
+        }
+    }
+    for (key, url) in &paper.links {
+        if !["pdf", "code", "project"].contains(&key.as_str()) {
+            links.push(LinkView {
+                label: key,
+                url: url.clone(),
+            });
+        }
+    }
+    links
+}
+
+/// Builds every paper's card value, once per build.
+pub fn paper_cards(
+    config: &Config,
+    papers: &[Paper],
+    bodies: &[RenderedMarkdown],
+    index: &SiteIndex,
+) -> Vec<Value> {
+    use rayon::prelude::*;
+    papers
+        .par_iter()
+        .enumerate()
+        .map(|(id, paper)| {
+            let card = PaperCard {
+                title: &paper.title,
+                slug: &paper.slug,
+                url: config.url(&format!("papers/{}/", paper.slug)),
+                date: paper.date.to_string(),
+                date_display: display_date(paper.date),
+                day_url: config.url(&day_path(paper.date)),
+                authors: &paper.authors,
+                author_count: paper.author_count,
+                authors_display: authors_display(paper),
+                tags: index.paper_tags[id]
+                    .iter()
+                    .map(|&t| {
+                        let tag = &index.tags[t];
+                        TagRef {
+                            name: &tag.name,
+                            slug: &tag.slug,
+                            url: config.url(&tag_path(&tag.slug)),
+                        }
+                    })
+                    .collect(),
+                upvotes: paper.upvotes,
+                arxiv: paper.arxiv.as_deref(),
+                doi: paper.doi.as_deref(),
+                links: paper_links(paper),
+                summary: shorten(&bodies[id].text, config.summary_length),
+            };
+            Value::from_serializable(&card)
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct PagerView {
+    number: usize,
+    total: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+}
+
+fn pager_view(config: &Config, base: &str, pager: &Pager) -> PagerView {
+    let url = |n: usize| config.url(&page_path(base, n));
+    PagerView {
+        number: pager.number,
+        total: pager.total,
+        prev_url: (pager.number > 1).then(|| url(pager.number - 1)),
+        next_url: (pager.number < pager.total).then(|| url(pager.number + 1)),
+    }
+}
+
+#[derive(Serialize)]
+struct DayRef {
+    date: String,
+    date_display: String,
+    url: String,
+    count: usize,
+}
+
+fn day_ref(config: &Config, date: Date, count: usize) -> DayRef {
+    DayRef {
+        date: date.to_string(),
+        date_display: display_date(date),
+        url: config.url(&day_path(date)),
+        count,
+    }
+}
+
+#[derive(Serialize)]
+struct MonthRef {
+    title: String,
+    url: String,
+    count: usize,
+}
+
+fn month_ref(config: &Config, year: i16, month: i8, count: usize) -> MonthRef {
+    MonthRef {
+        title: format!("{} {year}", month_name(month)),
+        url: config.url(&month_path(year, month)),
+        count,
+    }
+}
+
+impl SiteData<'_> {
+    fn cards_of(&self, ids: &[PaperId]) -> Value {
+        Value::from(
+            ids.iter()
+                .map(|&id| self.cards[id].clone())
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// Papers grouped by day, in the order given (which is newest day first).
+    fn day_groups(&self, ids: &[PaperId]) -> Value {
+        let mut groups: Vec<Value> = Vec::new();
+        let mut start = 0;
+        while start < ids.len() {
+            let date = self.papers[ids[start]].date;
+            let end = start
+                + ids[start..]
+                    .iter()
+                    .take_while(|&&id| self.papers[id].date == date)
+                    .count();
+            let mut group = tera::Map::default();
+            group.insert(
+                "day".into(),
+                Value::from_serializable(&day_ref(self.config, date, end - start)),
+            );
+            group.insert("papers".into(), self.cards_of(&ids[start..end]));
+            groups.push(Value::from(group));
+            start = end;
+        }
+        Value::from(groups)
+    }
+
+    /// The context of one planned page.
+    pub fn context(&self, page: &PlannedPage) -> Context {
+        let config = self.config;
+        let index = self.index;
+        let mut ctx = Context::new();
+        ctx.insert("page_url", &config.url(&page.url_path()));
+        match &page.kind {
+            PageKind::Home(pager) => {
+                let ids = &index.order[pager.items.clone()];
+                ctx.insert("pager", &pager_view(config, "", pager));
+                ctx.insert_value("groups", self.day_groups(ids));
+                ctx.insert("paper_count", &self.papers.len());
+            }
+            PageKind::Paper(id) => {
+                let paper = &self.papers[*id];
+                ctx.insert_value("paper", self.cards[*id].clone());
+                ctx.insert_value("content", Value::safe_string(&self.bodies[*id].html));
+                ctx.insert("extra", &paper.extra);
+            }
+            PageKind::Day(i) => {
+                let day = &index.days[*i];
+                ctx.insert("day", &day_ref(config, day.date, day.papers.len()));
+                let month = month_ref(config, day.date.year(), day.date.month(), 0);
+                ctx.insert("month", &month);
+                // Days are newest first: the previous (older) day is the next in the list.
+                ctx.insert(
+                    "prev",
+                    &index
+                        .days
+                        .get(i + 1)
+                        .map(|d| day_ref(config, d.date, d.papers.len())),
+                );
+                ctx.insert(
+                    "next",
+                    &i.checked_sub(1)
+                        .map(|j| day_ref(config, index.days[j].date, index.days[j].papers.len())),
+                );
+                ctx.insert_value("papers", self.cards_of(&day.papers));
+            }
+            PageKind::Month(i) => {
+                let month = &index.months[*i];
+                ctx.insert(
+                    "month",
+                    &month_ref(config, month.year, month.month, month.paper_count),
+                );
+                let m = |j: usize| {
+                    month_ref(
+                        config,
+                        index.months[j].year,
+                        index.months[j].month,
+                        index.months[j].paper_count,
+                    )
+                };
+                ctx.insert("prev", &index.months.get(i + 1).map(|_| m(i + 1)));
+                ctx.insert("next", &i.checked_sub(1).map(m));
+                let ids: Vec<PaperId> = month
+                    .days
+                    .iter()
+                    .flat_map(|&d| index.days[d].papers.iter().copied())
+                    .collect();
+                ctx.insert_value("groups", self.day_groups(&ids));
+            }
+            PageKind::Archive => {
+                #[derive(Serialize)]
+                struct ArchiveMonth {
+                    month: MonthRef,
+                    days: Vec<DayRef>,
+                }
+                let months: Vec<ArchiveMonth> = index
+                    .months
+                    .iter()
+                    .map(|m| ArchiveMonth {
+                        month: month_ref(config, m.year, m.month, m.paper_count),
+                        days: m
+                            .days
+                            .iter()
+                            .map(|&d| {
+                                day_ref(config, index.days[d].date, index.days[d].papers.len())
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                ctx.insert("months", &months);
+                ctx.insert("paper_count", &self.papers.len());
+                ctx.insert("day_count", &index.days.len());
+            }
+            PageKind::TagList => {
+                let mut tags: Vec<TagView> =
+                    (0..index.tags.len()).map(|t| self.tag_view(t)).collect();
+                tags.sort_by(|a, b| {
+                    b.count
+                        .cmp(&a.count)
+                        .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+                });
+                ctx.insert("tags", &tags);
+            }
+            PageKind::Tag(t, pager) => {
+                let tag = &index.tags[*t];
+                ctx.insert("tag", &self.tag_view(*t));
+                ctx.insert("pager", &pager_view(config, &tag_path(&tag.slug), pager));
+                ctx.insert_value("papers", self.cards_of(&tag.papers[pager.items.clone()]));
+            }
+            PageKind::Feed(scope) => {
+                let (title, ids, alternate) = match scope {
+                    Some(t) => {
+                        let tag = &index.tags[*t];
+                        (
+                            format!("{} — {}", config.title, tag.name),
+                            &tag.papers[..],
+                            config.url(&tag_path(&tag.slug)),
+                        )
+                    }
+                    None => (
+                        config.title.clone(),
+                        &index.order[..],
+                        config.base_url.clone(),
+                    ),
+                };
+                let ids = &ids[..ids.len().min(config.feed_limit)];
+                ctx.insert(
+                    "feed",
+                    &FeedView {
+                        title,
+                        url: config.url(&page.path),
+                        alternate_url: alternate,
+                        updated: ids
+                            .iter()
+                            .map(|&id| self.papers[id].date)
+                            .max()
+                            .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), rfc3339),
+                    },
+                );
+                let entries: Vec<FeedEntry> = ids.iter().map(|&id| self.feed_entry(id)).collect();
+                ctx.insert("entries", &entries);
+            }
+            PageKind::NotFound => {}
+        }
+        ctx
+    }
+
+    fn tag_view(&self, t: usize) -> TagView {
+        let tag = &self.index.tags[t];
+        TagView {
+            name: tag.name.clone(),
+            slug: tag.slug.clone(),
+            url: self.config.url(&tag_path(&tag.slug)),
+            feed_url: self.config.url(&format!("{}atom.xml", tag_path(&tag.slug))),
+            count: tag.papers.len(),
+        }
+    }
+
+    fn feed_entry(&self, id: PaperId) -> FeedEntry {
+        let paper = &self.papers[id];
+        let mut authors = paper.authors.clone();
+        if authors.is_empty() {
+            authors.push(authors_display(paper));
+        }
+        authors.retain(|a| !a.is_empty());
+        FeedEntry {
+            title: paper.title.clone(),
+            url: self.config.url(&format!("papers/{}/", paper.slug)),
+            updated: rfc3339(paper.date),
+            authors,
+            summary: shorten(&self.bodies[id].text, self.config.summary_length),
+            content: self.bodies[id].html.clone(),
+            tags: self.index.paper_tags[id]
+                .iter()
+                .map(|&t| self.index.tags[t].name.clone())
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TagView {
+    name: String,
+    slug: String,
+    url: String,
+    feed_url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct FeedView {
+    title: String,
+    url: String,
+    alternate_url: String,
+    updated: String,
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    url: String,
+    updated: String,
+    authors: Vec<String>,
+    summary: String,
+    /// HTML of the abstract; the Atom template escapes it into `<content type="html">`.
+    content: String,
+    tags: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_cuts_at_words() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("one two three four", 10), "one two…");
+        assert_eq!(shorten("abcdefghijklmnop", 5), "abcde…");
+    }
+
+    #[test]
+    fn display_dates() {
+        let date: Date = "2025-02-06".parse().unwrap();
+        assert_eq!(display_date(date), "Feb 6, 2025");
+        assert_eq!(rfc3339(date), "2025-02-06T00:00:00Z");
+    }
+}
