@@ -46,8 +46,32 @@ pub struct BuildSummary {
     pub seconds: f64,
 }
 
+/// Told how a build advances, so a front end can show progress. Called from many threads.
+pub trait Progress: Sync {
+    /// A phase with `total` steps begins.
+    fn phase(&self, name: &'static str, total: usize);
+    /// `steps` more steps of the current phase are done.
+    fn advance(&self, steps: usize);
+}
+
+/// Progress that goes nowhere (tests, library use).
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn phase(&self, _: &'static str, _: usize) {}
+    fn advance(&self, _: usize) {}
+}
+
 /// Builds the site; on any problem the previous output is left untouched.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, Problems> {
+    build_with_progress(options, &NoProgress)
+}
+
+/// [`build`], reporting progress as it goes.
+pub fn build_with_progress(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildSummary, Problems> {
     let started = Instant::now();
     let one = |p: Problem| Problems(vec![p]);
     let root = &options.root;
@@ -71,6 +95,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Problems> {
     let theme = theme::load(root, &config.theme).map_err(one)?;
     let renderer = Renderer::new(&config, &theme.templates).map_err(one)?;
 
+    progress.phase("reading records", 0);
     let loaded = load::load(root, &content, options.drafts);
     if !loaded.problems.is_empty() {
         return Err(Problems(loaded.problems));
@@ -93,9 +118,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Problems> {
         cards,
     };
 
+    progress.phase("rendering pages", pages.len());
     let rendered: Vec<Result<String, Problem>> = pages
         .par_iter()
-        .map(|page| renderer.render(page.template, &data.context(page), &page.path))
+        .map(|page| {
+            let html = renderer.render(page.template, &data.context(page), &page.path);
+            progress.advance(1);
+            html
+        })
         .collect();
     let mut outputs = Vec::with_capacity(pages.len());
     let mut problems: Vec<Problem> = Vec::new();

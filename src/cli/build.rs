@@ -5,7 +5,13 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::build::{BuildOptions, build, site_root};
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::build::{BuildOptions, Progress, build_with_progress, site_root};
 
 /// Arguments of `digest build`.
 #[derive(Debug, Args)]
@@ -36,7 +42,10 @@ pub fn run(args: BuildArgs) -> ExitCode {
         drafts: args.drafts,
         force: args.force,
     };
-    match build(&options) {
+    let progress = TerminalProgress::new();
+    let result = build_with_progress(&options, &progress);
+    progress.bar.finish_and_clear();
+    match result {
         Ok(summary) => {
             println!(
                 "built {} papers: {} files in {} ({:.2} s)",
@@ -51,6 +60,60 @@ pub fn run(args: BuildArgs) -> ExitCode {
             eprintln!("{problems}");
             eprintln!("build failed; the previous output was left untouched");
             ExitCode::from(1)
+        }
+    }
+}
+
+/// A progress bar on standard error that appears only on a terminal, and only once a build has
+/// run long enough (half a second) for a bar to help rather than flicker.
+struct TerminalProgress {
+    bar: ProgressBar,
+    started: Instant,
+    shown: Mutex<bool>,
+    terminal: bool,
+}
+
+impl TerminalProgress {
+    fn new() -> Self {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>16} [{bar:30}] {pos}/{len} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        TerminalProgress {
+            bar,
+            started: Instant::now(),
+            shown: Mutex::new(false),
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn show_if_slow(&self) {
+        if !self.terminal || self.started.elapsed() < Duration::from_millis(500) {
+            return;
+        }
+        if let Ok(mut shown) = self.shown.lock()
+            && !*shown
+        {
+            *shown = true;
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+}
+
+impl Progress for TerminalProgress {
+    fn phase(&self, name: &'static str, total: usize) {
+        self.bar.set_message(name);
+        self.bar.set_length(total as u64);
+        self.bar.set_position(0);
+        self.show_if_slow();
+    }
+
+    fn advance(&self, steps: usize) {
+        self.bar.inc(steps as u64);
+        if self.bar.position().is_multiple_of(256) {
+            self.show_if_slow();
         }
     }
 }

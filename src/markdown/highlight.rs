@@ -154,11 +154,17 @@ mod tests {
     /// After a syntect upgrade, regenerate it with `DIGEST_WRITE_SYNTAX_CSS=1 cargo test`.
     #[test]
     fn shipped_syntax_css_is_current() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/syntax.css");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/themes/default/static/syntax.css"
+        );
         if std::env::var_os("DIGEST_WRITE_SYNTAX_CSS").is_some() {
             std::fs::write(path, syntax_css()).unwrap();
         }
         let shipped = std::fs::read_to_string(path).unwrap();
-        assert!(shipped == syntax_css(), "{path} is stale: run DIGEST_WRITE_SYNTAX_CSS=1 cargo test");
+        assert!(
+            shipped == syntax_css(),
+            "{path} is stale: run DIGEST_WRITE_SYNTAX_CSS=1 cargo test"
+        );
     }
 }

@@ -88,19 +88,27 @@ impl Renderer {
             message.push_str(&format!(": {cause}"));
             source = cause.source();
         }
-        let hint = match err.kind() {
-            tera::ErrorKind::TemplateNotFound(name)
-            | tera::ErrorKind::MissingParent { parent: name, .. } => {
-                format!(
-                    "there is no template `{name}`: add templates/{name}, or fix the name in the `extends`/`include`"
-                )
+        // Tera reports validation errors (unknown filter, unknown included template) as text
+        // naming the template: point at the template's file instead.
+        let mut origin = rendering
+            .and_then(|(template, _)| self.sources.get(template))
+            .map(|(o, _)| o.clone());
+        for (name, (file, _)) in &self.sources {
+            let tera_ref = format!(" --> {name}:");
+            if message.contains(&tera_ref) {
+                message = message.replace(&tera_ref, &format!(" --> {file}:"));
+                origin.get_or_insert_with(|| file.clone());
             }
+        }
+        let hint = match err.kind() {
+            tera::ErrorKind::TemplateNotFound(name) | tera::ErrorKind::MissingParent { parent: name, .. } => {
+                format!("there is no template `{name}`: add templates/{name}, or fix the name in the `extends`/`include`")
+            }
+            _ if message.contains("Unknown template") => "add the missing template under templates/, or fix the name in the `include`".to_string(),
+            _ if message.contains("Unknown filter") => "use one of Tera's built-in filters or `json_script`; see the README's template section".to_string(),
             _ => "check the template named above".to_string(),
         };
-        let origin = rendering
-            .and_then(|(template, _)| self.sources.get(template))
-            .map(|(o, _)| o.clone())
-            .unwrap_or_else(|| "templates".to_string());
+        let origin = origin.unwrap_or_else(|| "templates".to_string());
         Problem::in_file(origin, format!("{message}{during}")).with_hint(hint)
     }
 }
