@@ -483,4 +483,59 @@ mod tests {
         assert_eq!(slugify("  --Résumé--  "), "resume");
         assert_eq!(slugify("数学"), "shu-xue");
     }
+
+    /// Property: random mixes of Markdown, math and HTML never panic and never produce a live
+    /// `<script>`, an event handler attribute or a `javascript:` link.
+    #[test]
+    fn random_bodies_are_safe() {
+        let pieces = [
+            "$",
+            "$$",
+            "\\frac{",
+            "}",
+            "{",
+            "\\operatorname{",
+            "</math>",
+            "<script>",
+            "alert(1)",
+            "</script>",
+            "<img src=x onerror=alert(1)>",
+            "[a](",
+            "javascript:x",
+            ")",
+            "`",
+            "```",
+            "\n",
+            "\n\n",
+            "# ",
+            "| a | b |\n|---|---|\n",
+            "[^1]",
+            "[^1]: n",
+            "*",
+            "_",
+            "é",
+            "&",
+            "\"",
+            "x^2",
+            "\\text{<b>}",
+            "\\",
+            "<",
+            ">",
+        ];
+        let renderer = MarkdownRenderer::new();
+        let mut state: u64 = 0x2545f4914f6cdd1d;
+        for _ in 0..1500 {
+            let mut body = String::new();
+            for _ in 0..12 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                body.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let html = renderer.render(&body).html.to_ascii_lowercase();
+            assert!(!html.contains("<script"), "{body:?} -> {html}");
+            assert!(!html.contains("<img src=x"), "{body:?} -> {html}");
+            assert!(!html.contains("href=\"javascript:"), "{body:?} -> {html}");
+        }
+    }
 }
