@@ -118,36 +118,6 @@ pub fn build_with_progress(
         cards,
     };
 
-    progress.phase("rendering pages", pages.len());
-    let rendered: Vec<Result<String, Problem>> = pages
-        .par_iter()
-        .map(|page| {
-            let html = renderer.render(page.template, &data.context(page), &page.path);
-            progress.advance(1);
-            html
-        })
-        .collect();
-    let mut outputs = Vec::with_capacity(pages.len());
-    let mut problems: Vec<Problem> = Vec::new();
-    for (page, result) in pages.iter().zip(rendered) {
-        match result {
-            Ok(html) => outputs.push((page.path.as_str(), html)),
-            // One broken template fails many pages the same way: report each message once.
-            Err(problem)
-                if !problems.iter().any(|p| {
-                    p.message.split(" (rendering").next()
-                        == problem.message.split(" (rendering").next()
-                }) =>
-            {
-                problems.push(problem)
-            }
-            Err(_) => {}
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Problems(problems));
-    }
-
     let sitemap_urls: Vec<(String, Option<String>)> = pages
         .iter()
         .filter(|p| p.in_sitemap())
@@ -170,6 +140,8 @@ pub fn build_with_progress(
             ),
         ])
     };
+    // From here on everything goes into the staging folder; any error drops it, which removes
+    // it and leaves the previous output as it was.
     let staging =
         Staging::create(&output).map_err(|e| io("cannot create the staging folder", e))?;
     let mut files = 0;
@@ -188,19 +160,47 @@ pub fn build_with_progress(
             StaticSource::Dir(_) => 0,
         };
     }
-    let mut all: Vec<(&str, &[u8])> = outputs
-        .iter()
-        .map(|(path, html)| (*path, html.as_bytes()))
-        .collect();
-    all.extend(
-        machine_files
-            .iter()
-            .map(|f| (f.path.as_str(), f.contents.as_slice())),
-    );
+
+    // Render and write in one parallel pass, so a page's text lives only until it is written:
+    // memory stays bounded by the corpus, not by the size of the output.
+    progress.phase("rendering pages", pages.len());
     staging
-        .write_files(&all)
+        .create_dirs(pages.iter().map(|p| p.path.as_str()))
+        .map_err(|e| io("cannot create folders", e))?;
+    let problems: Vec<Problem> = pages
+        .par_iter()
+        .filter_map(|page| {
+            let result = renderer
+                .render(page.template, &data.context(page), &page.path)
+                .and_then(|html| {
+                    staging
+                        .write_file(&page.path, html.as_bytes())
+                        .map_err(|err| {
+                            Problem::in_file(
+                                output.display().to_string(),
+                                format!("cannot write {}: {err}", page.path),
+                            )
+                            .with_hint("check that the disk is not full")
+                        })
+                });
+            progress.advance(1);
+            result.err()
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(Problems(dedupe_template_problems(problems)));
+    }
+    files += pages.len();
+
+    let machine: Vec<(&str, &[u8])> = machine_files
+        .iter()
+        .map(|f| (f.path.as_str(), f.contents.as_slice()))
+        .collect();
+    staging
+        .write_files(&machine)
         .map_err(|e| io("cannot write the site", e))?;
-    files += all.len();
+    files += machine.len();
+    progress.phase("replacing the output", 0);
     staging
         .commit()
         .map_err(|e| io("cannot move the new build into place", e))?;
@@ -211,6 +211,22 @@ pub fn build_with_progress(
         output,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// One broken template fails many pages the same way: keeps each message once, in page order.
+fn dedupe_template_problems(problems: Vec<Problem>) -> Vec<Problem> {
+    let key = |p: &Problem| {
+        p.message
+            .split(" (rendering")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut seen = std::collections::HashSet::new();
+    problems
+        .into_iter()
+        .filter(|p| seen.insert(key(p)))
+        .collect()
 }
 
 /// The site root for a `--root` argument (the current folder when absent).

@@ -127,19 +127,27 @@ impl Staging {
         &self.dir
     }
 
-    /// Writes files (paths relative to the output) in parallel, creating folders first.
-    pub fn write_files<'a>(&self, files: &[(&'a str, &'a [u8])]) -> io::Result<()> {
-        let dirs: BTreeSet<&Path> = files
-            .iter()
-            .filter_map(|(path, _)| Path::new(path).parent())
-            .collect();
+    /// Creates the parent folders of `files` (paths relative to the output).
+    pub fn create_dirs<'a>(&self, files: impl Iterator<Item = &'a str>) -> io::Result<()> {
+        let dirs: BTreeSet<&Path> = files.filter_map(|path| Path::new(path).parent()).collect();
         for dir in dirs {
             std::fs::create_dir_all(self.dir.join(dir))?;
         }
-        files.par_iter().try_for_each(|(path, bytes)| {
-            std::fs::write(self.dir.join(path), bytes)
-                .map_err(|err| io::Error::new(err.kind(), format!("writing {path}: {err}")))
-        })
+        Ok(())
+    }
+
+    /// Writes one file (path relative to the output); its folder must exist.
+    pub fn write_file(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        std::fs::write(self.dir.join(path), bytes)
+            .map_err(|err| io::Error::new(err.kind(), format!("writing {path}: {err}")))
+    }
+
+    /// Writes files (paths relative to the output) in parallel, creating folders first.
+    pub fn write_files(&self, files: &[(&str, &[u8])]) -> io::Result<()> {
+        self.create_dirs(files.iter().map(|(path, _)| *path))?;
+        files
+            .par_iter()
+            .try_for_each(|(path, bytes)| self.write_file(path, bytes))
     }
 
     /// Copies the files of a folder (e.g. `static/`) into the output, keeping their paths.
