@@ -106,8 +106,13 @@ pub fn build_with_progress(
         .par_iter()
         .map(|p| markdown.render(&p.body))
         .collect();
-    let texts: Vec<&str> = bodies.iter().map(|b| b.text.as_str()).collect();
-    let index = SiteIndex::build(&papers, &texts, &KeywordMatcher::new(&config.keyword_tags));
+    let matcher = KeywordMatcher::new(&config.keyword_tags);
+    let keyword_tags: Vec<Vec<&str>> = papers
+        .par_iter()
+        .zip(&bodies)
+        .map(|(paper, body)| matcher.tags_for(&[&paper.title, &body.text]))
+        .collect();
+    let index = SiteIndex::build(&papers, &keyword_tags);
     let pages = plan::plan(&config, &papers, &index);
     let cards = views::paper_cards(&config, &papers, &bodies, &index);
     let data = SiteData {

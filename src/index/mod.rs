@@ -32,8 +32,9 @@ pub struct SiteIndex {
 }
 
 impl SiteIndex {
-    /// Indexes `papers`; `texts[id]` is paper `id`'s abstract as plain text (for keyword tags).
-    pub fn build(papers: &[Paper], texts: &[&str], matcher: &KeywordMatcher) -> SiteIndex {
+    /// Indexes `papers`; `keyword_tags[id]` are the keyword tags paper `id` matched (see
+    /// [`KeywordMatcher::tags_for`]; computed per paper so a rebuild redoes only changed ones).
+    pub fn build(papers: &[Paper], keyword_tags: &[Vec<&str>]) -> SiteIndex {
         let mut order: Vec<PaperId> = (0..papers.len()).collect();
         order.sort_by(|&a, &b| {
             let (pa, pb) = (&papers[a], &papers[b]);
@@ -51,7 +52,7 @@ impl SiteIndex {
                 ))
         });
         let (days, months) = dates::days_and_months(papers, &order);
-        let (tags, paper_tags) = tags::build(papers, texts, &order, matcher);
+        let (tags, paper_tags) = tags::build(papers, keyword_tags, &order);
         SiteIndex {
             order,
             days,

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use super::PaperId;
-use super::keywords::KeywordMatcher;
 use crate::record::Paper;
 use crate::slug::slugify;
 
@@ -24,12 +23,11 @@ pub fn tag_path(slug: &str) -> String {
 }
 
 /// Builds the tag list (sorted by slug) and each paper's tags (indices into it, sorted by name).
-/// `texts[id]` is the plain text of paper `id`'s abstract, searched for keyword phrases.
+/// `keyword_tags[id]` are the keyword tags paper `id` matched.
 pub fn build(
     papers: &[Paper],
-    texts: &[&str],
+    keyword_tags: &[Vec<&str>],
     order: &[PaperId],
-    matcher: &KeywordMatcher,
 ) -> (Vec<Tag>, Vec<Vec<usize>>) {
     // Slugs of every paper's tags, own and keyword, and the names seen for each slug.
     let mut names: BTreeMap<String, String> = BTreeMap::new();
@@ -37,7 +35,7 @@ pub fn build(
         .iter()
         .enumerate()
         .map(|(id, paper)| {
-            let keyword = matcher.tags_for(&[&paper.title, texts[id]]);
+            let keyword = keyword_tags[id].iter().copied();
             let mut slugs: Vec<String> = Vec::new();
             for name in paper.tags.iter().map(String::as_str).chain(keyword) {
                 let slug = slugify(name);

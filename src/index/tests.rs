@@ -21,7 +21,13 @@ fn order_days_months_and_tags() {
     let texts = ["", "", "we study in-context learning", ""];
     let mut keyword = BTreeMap::new();
     keyword.insert("icl".to_string(), vec!["in-context learning".to_string()]);
-    let index = SiteIndex::build(&papers, &texts, &KeywordMatcher::new(&keyword));
+    let matcher = KeywordMatcher::new(&keyword);
+    let keyword_tags: Vec<Vec<&str>> = papers
+        .iter()
+        .zip(texts)
+        .map(|(p, t)| matcher.tags_for(&[&p.title, t]))
+        .collect();
+    let index = SiteIndex::build(&papers, &keyword_tags);
 
     // newest day first; within a day most upvoted first
     assert_eq!(index.order, [2, 1, 0, 3]);
@@ -59,6 +65,6 @@ fn order_days_months_and_tags() {
 
 #[test]
 fn empty_site_has_no_days() {
-    let index = SiteIndex::build(&[], &[], &KeywordMatcher::new(&BTreeMap::new()));
+    let index = SiteIndex::build(&[], &[]);
     assert!(index.days.is_empty() && index.months.is_empty() && index.tags.is_empty());
 }

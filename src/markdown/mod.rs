@@ -160,12 +160,15 @@ impl Default for MarkdownRenderer {
 }
 
 /// Extracts the plain text of an event stream: inline text joined by spaces, blocks by
-/// newlines, inline code and math kept as source, raw HTML dropped.
+/// newlines, inline code, math and raw HTML kept as their source text (raw HTML is shown as
+/// text on pages too, so summaries must not silently lose it).
 fn plain_text(events: &[Event]) -> String {
     let mut s = String::new();
     for event in events {
         match event {
-            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) | Event::Html(t) => {
+                s.push_str(t)
+            }
             Event::InlineMath(t) => {
                 s.push('$');
                 s.push_str(t);
@@ -468,13 +471,14 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_keeps_sources_and_drops_markup() {
+    fn plain_text_keeps_sources_and_drops_markdown_markup() {
         let r = MarkdownRenderer::new();
         assert_eq!(r.render("A *b* $x$ `c`").text, "A b $x$ c");
         let text = r
             .render("# Title\n\nLine one\nline <b>two</b>.\n\n- item\n\n$$y$$\n")
             .text;
-        assert_eq!(text, "Title\nLine one line two.\nitem\n$$y$$");
+        // Raw HTML is shown as text on the page, so the plain text keeps it too.
+        assert_eq!(text, "Title\nLine one line <b>two</b>.\nitem\n$$y$$");
     }
 
     #[test]
