@@ -4,19 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
-use crate::config::Config;
 use crate::diagnostic::{Problem, Problems};
-use crate::index::{KeywordMatcher, SiteIndex};
-use crate::load;
-use crate::markdown::{MarkdownRenderer, RenderedMarkdown};
-use crate::output::machine::{self, MachineFile};
-use crate::output::plan::{self, PageKind};
+use crate::output::emit;
 use crate::output::write::{self, Staging};
-use crate::render::Renderer;
-use crate::render::theme::{self, StaticSource};
-use crate::render::views::{self, SiteData};
+use crate::site::{LoadOptions, Site};
 
 /// What to build and where.
 #[derive(Debug, Clone, Default)]
@@ -75,69 +66,31 @@ pub fn build_with_progress(
     let started = Instant::now();
     let one = |p: Problem| Problems(vec![p]);
     let root = &options.root;
-    let config = Config::load(
-        &root.join("site.toml"),
-        "site.toml",
-        options.base_url.as_deref(),
-    )
-    .map_err(one)?;
-    let content = root.join("content");
-    if !content.is_dir() {
-        return Err(one(Problem::in_file("content/", "the site has no content/ folder")
-            .with_hint("create content/ and put one .md record per paper in it (digest import hf-text FILE can make them)")));
-    }
+    progress.phase("reading records", 0);
+    let site = Site::load(
+        root,
+        &LoadOptions {
+            base_url: options.base_url.clone(),
+            drafts: options.drafts,
+        },
+    )?;
     let output = match &options.output {
         Some(dir) => write::absolute(dir),
-        None => write::absolute(&root.join(&config.output_dir)),
+        None => write::absolute(&root.join(&site.config.output_dir)),
     };
-    write::check_output(root, &content, &output, options.force).map_err(one)?;
+    write::check_output(root, &root.join("content"), &output, options.force).map_err(one)?;
+    let files = emit_site(&site, &output, progress)?;
+    Ok(BuildSummary {
+        papers: site.paper_count(),
+        files,
+        output,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
 
-    let theme = theme::load(root, &config.theme).map_err(one)?;
-    let renderer = Renderer::new(&config, &theme.templates).map_err(one)?;
-
-    progress.phase("reading records", 0);
-    let loaded = load::load(root, &content, options.drafts);
-    if !loaded.problems.is_empty() {
-        return Err(Problems(loaded.problems));
-    }
-    let papers = loaded.papers;
-    let markdown = MarkdownRenderer::new();
-    let bodies: Vec<RenderedMarkdown> = papers
-        .par_iter()
-        .map(|p| markdown.render(&p.body))
-        .collect();
-    let matcher = KeywordMatcher::new(&config.keyword_tags);
-    let keyword_tags: Vec<Vec<&str>> = papers
-        .par_iter()
-        .zip(&bodies)
-        .map(|(paper, body)| matcher.tags_for(&[&paper.title, &body.text]))
-        .collect();
-    let index = SiteIndex::build(&papers, &keyword_tags);
-    let pages = plan::plan(&config, &papers, &index);
-    let cards = views::paper_cards(&config, &papers, &bodies, &index);
-    let data = SiteData {
-        config: &config,
-        papers: &papers,
-        bodies: &bodies,
-        index: &index,
-        cards,
-    };
-
-    let sitemap_urls: Vec<(String, Option<String>)> = pages
-        .iter()
-        .filter(|p| p.in_sitemap())
-        .map(|p| {
-            let lastmod = match p.kind {
-                PageKind::Paper(id) => Some(papers[id].date.to_string()),
-                PageKind::Day(i) => Some(index.days[i].date.to_string()),
-                _ => None,
-            };
-            (config.url(&p.url_path()), lastmod)
-        })
-        .collect();
-    let mut machine_files: Vec<MachineFile> = machine::sitemaps(&config, &sitemap_urls);
-    machine_files.extend(machine::robots_and_nojekyll(&config));
-
+/// Renders every page of `site` into a staging folder beside `output` and swaps it in when
+/// complete. Returns the number of files written.
+pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<usize, Problems> {
     let io = |what: &str, err: std::io::Error| {
         Problems(vec![
             Problem::in_file(output.display().to_string(), format!("{what}: {err}")).with_hint(
@@ -145,93 +98,29 @@ pub fn build_with_progress(
             ),
         ])
     };
-    // From here on everything goes into the staging folder; any error drops it, which removes
-    // it and leaves the previous output as it was.
-    let staging =
-        Staging::create(&output).map_err(|e| io("cannot create the staging folder", e))?;
-    let mut files = 0;
-    for source in &theme.statics {
-        files += match source {
-            StaticSource::Embedded => {
-                let embedded: Vec<(&str, &[u8])> = theme::DEFAULT_STATIC.to_vec();
-                staging
-                    .write_files(&embedded)
-                    .map_err(|e| io("cannot write static files", e))?;
-                embedded.len()
-            }
-            StaticSource::Dir(dir) if dir.is_dir() => staging
-                .copy_tree(dir)
-                .map_err(|e| io("cannot copy static files", e))?,
-            StaticSource::Dir(_) => 0,
-        };
-    }
-
-    // Render and write in one parallel pass, so a page's text lives only until it is written:
-    // memory stays bounded by the corpus, not by the size of the output.
+    // Everything goes into the staging folder; any error drops it, which removes it and leaves
+    // the previous output as it was.
+    let staging = Staging::create(output).map_err(|e| io("cannot create the staging folder", e))?;
+    let mut files =
+        emit::static_files(site, &staging).map_err(|e| io("cannot copy static files", e))?;
+    let pages = site.pages();
     progress.phase("rendering pages", pages.len());
+    // Pages are rendered and written in one parallel pass, so a page's text lives only until it
+    // is written: memory stays bounded by the corpus, not by the size of the output.
     staging
         .create_dirs(pages.iter().map(|p| p.path.as_str()))
         .map_err(|e| io("cannot create folders", e))?;
-    let problems: Vec<Problem> = pages
-        .par_iter()
-        .filter_map(|page| {
-            let result = renderer
-                .render(page.template, &data.context(page), &page.path)
-                .and_then(|html| {
-                    staging
-                        .write_file(&page.path, html.as_bytes())
-                        .map_err(|err| {
-                            Problem::in_file(
-                                output.display().to_string(),
-                                format!("cannot write {}: {err}", page.path),
-                            )
-                            .with_hint("check that the disk is not full")
-                        })
-                });
-            progress.advance(1);
-            result.err()
-        })
-        .collect();
-    if !problems.is_empty() {
-        return Err(Problems(dedupe_template_problems(problems)));
-    }
+    let all: Vec<usize> = (0..pages.len()).collect();
+    emit::pages(site, &all, &staging, &|| progress.advance(1))?;
     files += pages.len();
-
-    let machine: Vec<(&str, &[u8])> = machine_files
-        .iter()
-        .map(|f| (f.path.as_str(), f.contents.as_slice()))
-        .collect();
-    staging
-        .write_files(&machine)
-        .map_err(|e| io("cannot write the site", e))?;
+    let machine = emit::machine_files(site);
+    emit::write_machine_files(&machine, &staging).map_err(|e| io("cannot write the sitemap", e))?;
     files += machine.len();
     progress.phase("replacing the output", 0);
     staging
         .commit()
         .map_err(|e| io("cannot move the new build into place", e))?;
-
-    Ok(BuildSummary {
-        papers: papers.len(),
-        files,
-        output,
-        seconds: started.elapsed().as_secs_f64(),
-    })
-}
-
-/// One broken template fails many pages the same way: keeps each message once, in page order.
-fn dedupe_template_problems(problems: Vec<Problem>) -> Vec<Problem> {
-    let key = |p: &Problem| {
-        p.message
-            .split(" (rendering")
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    };
-    let mut seen = std::collections::HashSet::new();
-    problems
-        .into_iter()
-        .filter(|p| seen.insert(key(p)))
-        .collect()
+    Ok(files)
 }
 
 /// The site root for a `--root` argument (the current folder when absent).

@@ -18,4 +18,5 @@ pub mod markdown;
 pub mod output;
 pub mod record;
 pub mod render;
+pub mod site;
 pub mod slug;

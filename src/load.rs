@@ -1,24 +1,13 @@
-//! Walks `content/` for record files and parses them in parallel, collecting every problem.
+//! Finds record files under `content/` and reads them; the site parses them in parallel.
 //!
 //! Reads files; never renders or writes anything.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::Problem;
 use crate::record::{self, Paper};
-
-/// The records of a site, or every problem that stops them from being used.
-#[derive(Debug, Default)]
-pub struct Loaded {
-    /// Papers in a stable order (by path); drafts only when asked for.
-    pub papers: Vec<Paper>,
-    /// Every problem found, in path order.
-    pub problems: Vec<Problem>,
-}
 
 /// Lists the record files (`*.md`, at any depth, hidden files and folders skipped) under
 /// `content`, sorted by path so that every build sees them in the same order.
@@ -42,31 +31,6 @@ pub fn record_files(content: &Path) -> Result<Vec<PathBuf>, Problem> {
         }
     }
     Ok(files)
-}
-
-/// Reads and parses every record under `content`. `root` makes paths in messages relative.
-pub fn load(root: &Path, content: &Path, include_drafts: bool) -> Loaded {
-    let files = match record_files(content) {
-        Ok(files) => files,
-        Err(problem) => {
-            return Loaded {
-                papers: Vec::new(),
-                problems: vec![problem],
-            };
-        }
-    };
-    let results: Vec<Result<Paper, Vec<Problem>>> =
-        files.par_iter().map(|file| load_one(root, file)).collect();
-    let mut loaded = Loaded::default();
-    for result in results {
-        match result {
-            Ok(paper) if paper.draft && !include_drafts => {}
-            Ok(paper) => loaded.papers.push(paper),
-            Err(problems) => loaded.problems.extend(problems),
-        }
-    }
-    loaded.problems.extend(slug_collisions(&loaded.papers));
-    loaded
 }
 
 /// Reads and parses one record file.
@@ -105,28 +69,18 @@ pub fn display_path(root: &Path, file: &Path) -> String {
         .to_string()
 }
 
-/// One problem per slug shared by several records, listing every file involved.
-fn slug_collisions(papers: &[Paper]) -> Vec<Problem> {
-    let mut by_slug: BTreeMap<&str, Vec<&Paper>> = BTreeMap::new();
+/// The problem of several records (at least two) sharing `slug`, listing every file.
+pub fn slug_collision(slug: &str, papers: &[&Paper]) -> Problem {
+    let mut problem = Problem::at(
+        papers[0].slug_location.clone(),
+        format!(
+            "{} records have the slug `{slug}`, so they would share /papers/{slug}/",
+            papers.len()
+        ),
+    )
+    .with_hint("give all but one of them a different `slug = \"…\"` or rename the file");
     for paper in papers {
-        by_slug.entry(&paper.slug).or_default().push(paper);
+        problem = problem.with_note(format!("used by {}", paper.path));
     }
-    by_slug
-        .into_iter()
-        .filter(|(_, papers)| papers.len() > 1)
-        .map(|(slug, papers)| {
-            let mut problem = Problem::at(
-                papers[0].slug_location.clone(),
-                format!(
-                    "{} records have the slug `{slug}`, so they would share /papers/{slug}/",
-                    papers.len()
-                ),
-            )
-            .with_hint("give all but one of them a different `slug = \"…\"` or rename the file");
-            for paper in papers {
-                problem = problem.with_note(format!("used by {}", paper.path));
-            }
-            problem
-        })
-        .collect()
+    problem
 }

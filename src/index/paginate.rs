@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 /// One page of a paginated list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pager {
     /// 1-based page number.
     pub number: usize,

@@ -96,19 +96,25 @@ pub fn syntax_css() -> String {
             // would sit on the page's light background. Plain blocks get it as well.
             .replace(".hl-code {", "pre.code, .hl-code {")
     };
-    let mut out = format!("/* Light theme: {LIGHT_THEME} */\n");
-    out.push_str(&css(LIGHT_THEME));
-    out.push_str(&format!(
-        "\n/* Dark theme: {DARK_THEME} */\n@media (prefers-color-scheme: dark) {{\n"
-    ));
-    for line in css(DARK_THEME).lines() {
-        if !line.is_empty() {
-            out.push_str("  ");
+    // Each theme only applies in its own scheme: the two themes style different selectors, so
+    // light rules left active in dark mode would paint dark-on-dark text.
+    let mut out = String::new();
+    for (label, name, scheme) in [
+        ("Light", LIGHT_THEME, "light"),
+        ("Dark", DARK_THEME, "dark"),
+    ] {
+        out.push_str(&format!(
+            "/* {label} theme: {name} */\n@media (prefers-color-scheme: {scheme}) {{\n"
+        ));
+        for line in css(name).lines() {
+            if !line.is_empty() {
+                out.push_str("  ");
+            }
+            out.push_str(line);
+            out.push('\n');
         }
-        out.push_str(line);
-        out.push('\n');
+        out.push_str("}\n");
     }
-    out.push_str("}\n");
     out
 }
 

@@ -218,6 +218,19 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
     std::fs::remove_dir(dir)
 }
 
+impl crate::output::emit::Destination for Staging {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        if let Some(parent) = Path::new(path).parent() {
+            std::fs::create_dir_all(self.dir.join(parent))?;
+        }
+        self.write_file(path, bytes)
+    }
+
+    fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {

@@ -68,6 +68,10 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "syntax.css",
         include_bytes!("../../themes/default/static/syntax.css"),
     ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
 ];
 
 /// One template and where it came from (for error messages).

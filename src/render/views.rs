@@ -27,18 +27,22 @@ pub struct SiteData<'a> {
     pub bodies: &'a [RenderedMarkdown],
     /// The groupings of the papers.
     pub index: &'a SiteIndex,
-    /// Each paper's card as a template value, by id (see [`paper_cards`]).
-    pub cards: Vec<Value>,
+    /// Each paper's card as a template value, by id (see [`paper_card`]).
+    pub cards: &'a [Value],
+    /// A hash of each paper's card, by id: what lists show of it.
+    pub card_hashes: &'a [u64],
+    /// A hash of each paper's rendered body and `extra`, by id: what its own page adds.
+    pub body_hashes: &'a [u64],
 }
 
 /// A link with a label, for tags, paper links and navigation.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct LinkView<'a> {
     label: &'a str,
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct TagRef<'a> {
     name: &'a str,
     slug: &'a str,
@@ -46,7 +50,7 @@ struct TagRef<'a> {
 }
 
 /// What a list shows of a paper.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct PaperCard<'a> {
     title: &'a str,
     slug: &'a str,
@@ -148,48 +152,46 @@ fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
     links
 }
 
-/// Builds every paper's card value, once per build.
-pub fn paper_cards(
+/// Builds paper `id`'s card value and a hash of everything in it (for rebuild decisions).
+pub fn paper_card(
     config: &Config,
     papers: &[Paper],
     bodies: &[RenderedMarkdown],
     index: &SiteIndex,
-) -> Vec<Value> {
-    use rayon::prelude::*;
-    papers
-        .par_iter()
-        .enumerate()
-        .map(|(id, paper)| {
-            let card = PaperCard {
-                title: &paper.title,
-                slug: &paper.slug,
-                url: config.url(&format!("papers/{}/", paper.slug)),
-                date: paper.date.to_string(),
-                date_display: display_date(paper.date),
-                day_url: config.url(&day_path(paper.date)),
-                authors: &paper.authors,
-                author_count: paper.author_count,
-                authors_display: authors_display(paper),
-                tags: index.paper_tags[id]
-                    .iter()
-                    .map(|&t| {
-                        let tag = &index.tags[t];
-                        TagRef {
-                            name: &tag.name,
-                            slug: &tag.slug,
-                            url: config.url(&tag_path(&tag.slug)),
-                        }
-                    })
-                    .collect(),
-                upvotes: paper.upvotes,
-                arxiv: paper.arxiv.as_deref(),
-                doi: paper.doi.as_deref(),
-                links: paper_links(paper),
-                summary: shorten(&bodies[id].text, config.summary_length),
-            };
-            Value::from_serializable(&card)
-        })
-        .collect()
+    id: PaperId,
+) -> (Value, u64) {
+    let paper = &papers[id];
+    let card = PaperCard {
+        title: &paper.title,
+        slug: &paper.slug,
+        url: config.url(&format!("papers/{}/", paper.slug)),
+        date: paper.date.to_string(),
+        date_display: display_date(paper.date),
+        day_url: config.url(&day_path(paper.date)),
+        authors: &paper.authors,
+        author_count: paper.author_count,
+        authors_display: authors_display(paper),
+        tags: index.paper_tags[id]
+            .iter()
+            .map(|&t| {
+                let tag = &index.tags[t];
+                TagRef {
+                    name: &tag.name,
+                    slug: &tag.slug,
+                    url: config.url(&tag_path(&tag.slug)),
+                }
+            })
+            .collect(),
+        upvotes: paper.upvotes,
+        arxiv: paper.arxiv.as_deref(),
+        doi: paper.doi.as_deref(),
+        links: paper_links(paper),
+        summary: shorten(&bodies[id].text, config.summary_length),
+    };
+    (
+        Value::from_serializable(&card),
+        crate::render::fingerprint::hash_of(&card),
+    )
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,175 @@
+//! Emitting output: renders planned pages and writes them, with the machine and static files,
+//! into a destination — a staging folder for a full build, the live folder for a rebuild.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Problem, Problems};
+use crate::output::machine::{self, MachineFile};
+use crate::output::plan::PageKind;
+use crate::render::theme::{DEFAULT_STATIC, StaticSource};
+use crate::site::Site;
+
+/// Where output files go.
+pub trait Destination: Sync {
+    /// Writes one file, path relative to the output, creating its folder if needed.
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+    /// The folder files land in (for messages and copies).
+    fn dir(&self) -> &Path;
+}
+
+/// A live output folder: each file is replaced atomically (written beside, then renamed), so a
+/// reader sees the old page or the new one, never half of one.
+pub struct LiveFolder(pub PathBuf);
+
+impl Destination for LiveFolder {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.0.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        // Skip unchanged bytes: keeps modification times (and any watcher of the output) quiet.
+        if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
+        let tmp = target.with_file_name(format!(
+            ".{}.digest-tmp",
+            target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &target)
+    }
+
+    fn dir(&self) -> &Path {
+        &self.0
+    }
+}
+
+/// Something told after each page is rendered (a progress bar).
+pub type Tick<'a> = &'a (dyn Fn() + Sync);
+
+/// Renders the pages at `which` (indices into the site's pages) and writes them. Stops at the
+/// first broken template but reports each distinct problem once.
+pub fn pages(
+    site: &Site,
+    which: &[usize],
+    to: &dyn Destination,
+    tick: Tick,
+) -> Result<(), Problems> {
+    let data = site.data();
+    let all = site.pages();
+    let problems: Vec<Problem> = which
+        .par_iter()
+        .filter_map(|&i| {
+            let page = &all[i];
+            let result = site
+                .renderer
+                .render(page.template, &data.context(page), &page.path)
+                .and_then(|html| {
+                    to.write(&page.path, html.as_bytes()).map_err(|err| {
+                        Problem::in_file(
+                            to.dir().display().to_string(),
+                            format!("cannot write {}: {err}", page.path),
+                        )
+                        .with_hint("check that the disk is not full and the folder is writable")
+                    })
+                });
+            tick();
+            result.err()
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Problems(dedupe(problems)))
+    }
+}
+
+/// One broken template fails many pages the same way: keeps each message once.
+fn dedupe(problems: Vec<Problem>) -> Vec<Problem> {
+    let key = |p: &Problem| {
+        p.message
+            .split(" (rendering")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut seen = std::collections::HashSet::new();
+    problems
+        .into_iter()
+        .filter(|p| seen.insert(key(p)))
+        .collect()
+}
+
+/// The sitemap(s), `robots.txt` and `.nojekyll` of the site as it is now.
+pub fn machine_files(site: &Site) -> Vec<MachineFile> {
+    let config = &site.config;
+    let data = site.data();
+    let urls: Vec<(String, Option<String>)> = site
+        .pages()
+        .iter()
+        .filter(|p| p.in_sitemap())
+        .map(|p| {
+            let lastmod = match p.kind {
+                PageKind::Paper(id) => Some(data.papers[id].date.to_string()),
+                PageKind::Day(i) => Some(data.index.days[i].date.to_string()),
+                _ => None,
+            };
+            (config.url(&p.url_path()), lastmod)
+        })
+        .collect();
+    let mut files = machine::sitemaps(config, &urls);
+    files.extend(machine::robots_and_nojekyll(config));
+    files
+}
+
+/// Writes the machine files.
+pub fn write_machine_files(files: &[MachineFile], to: &dyn Destination) -> io::Result<()> {
+    files
+        .par_iter()
+        .try_for_each(|f| to.write(&f.path, &f.contents))
+}
+
+/// Copies the theme's and the site's static files (the site's win); returns how many.
+pub fn static_files(site: &Site, to: &dyn Destination) -> io::Result<usize> {
+    let mut count = 0;
+    for source in &site.theme.statics {
+        match source {
+            StaticSource::Embedded => {
+                for (path, bytes) in DEFAULT_STATIC {
+                    to.write(path, bytes)?;
+                    count += 1;
+                }
+            }
+            StaticSource::Dir(dir) if dir.is_dir() => {
+                for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+                    let entry = entry.map_err(io::Error::other)?;
+                    if entry.file_type().is_dir() {
+                        continue;
+                    }
+                    let relative = entry.path().strip_prefix(dir).map_err(io::Error::other)?;
+                    let relative = relative
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    let bytes = std::fs::read(entry.path()).map_err(|err| {
+                        io::Error::new(
+                            err.kind(),
+                            format!("reading {}: {err}", entry.path().display()),
+                        )
+                    })?;
+                    to.write(&relative, &bytes)?;
+                    count += 1;
+                }
+            }
+            StaticSource::Dir(_) => {}
+        }
+    }
+    Ok(count)
+}

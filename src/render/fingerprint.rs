@@ -1,0 +1,111 @@
+//! Page fingerprints: a hash of everything a page's context is made of, without building it.
+//!
+//! A rebuild renders exactly the pages whose fingerprint changed (DESIGN §6): the same code path
+//! serves a cold build (no previous fingerprints) and a warm one. [`SiteData::fingerprint`]
+//! must cover every input of [`SiteData::context`]; the incremental tests compare rebuilt output
+//! with clean builds to hold it to that.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use super::views::SiteData;
+use crate::index::PaperId;
+use crate::output::plan::{PageKind, PlannedPage};
+
+/// Hash of a value, stable within a process run (never persisted).
+pub fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl SiteData<'_> {
+    fn hash_cards(&self, ids: &[PaperId], hasher: &mut DefaultHasher) {
+        ids.len().hash(hasher);
+        for &id in ids {
+            self.card_hashes[id].hash(hasher);
+        }
+    }
+
+    fn hash_day(&self, i: usize, hasher: &mut DefaultHasher) {
+        match self.index.days.get(i) {
+            Some(day) => (day.date, day.papers.len()).hash(hasher),
+            None => 0u8.hash(hasher),
+        }
+    }
+
+    fn hash_month(&self, i: usize, hasher: &mut DefaultHasher) {
+        match self.index.months.get(i) {
+            Some(m) => (m.year, m.month, m.paper_count).hash(hasher),
+            None => 0u8.hash(hasher),
+        }
+    }
+
+    /// The fingerprint of a page: equal fingerprints mean equal output, given the same
+    /// templates (`templates` is the hash of the page template and everything it uses) and
+    /// config (`config` is its hash).
+    pub fn fingerprint(&self, page: &PlannedPage, templates: u64, config: u64) -> u64 {
+        let index = self.index;
+        let mut h = DefaultHasher::new();
+        (templates, config, page.template, &page.path).hash(&mut h);
+        match &page.kind {
+            PageKind::Home(pager) => {
+                (pager, self.papers.len()).hash(&mut h);
+                self.hash_cards(&index.order[pager.items.clone()], &mut h);
+            }
+            PageKind::Paper(id) => (self.card_hashes[*id], self.body_hashes[*id]).hash(&mut h),
+            PageKind::Day(i) => {
+                self.hash_day(*i, &mut h);
+                self.hash_day(i + 1, &mut h);
+                match i.checked_sub(1) {
+                    Some(j) => self.hash_day(j, &mut h),
+                    None => 1u8.hash(&mut h),
+                }
+                self.hash_cards(&index.days[*i].papers, &mut h);
+            }
+            PageKind::Month(i) => {
+                self.hash_month(*i, &mut h);
+                self.hash_month(i + 1, &mut h);
+                match i.checked_sub(1) {
+                    Some(j) => self.hash_month(j, &mut h),
+                    None => 1u8.hash(&mut h),
+                }
+                for &d in &index.months[*i].days {
+                    self.hash_cards(&index.days[d].papers, &mut h);
+                }
+            }
+            PageKind::Archive => {
+                (self.papers.len(), index.days.len()).hash(&mut h);
+                for day in &index.days {
+                    (day.date, day.papers.len()).hash(&mut h);
+                }
+            }
+            PageKind::TagList => {
+                for tag in &index.tags {
+                    (&tag.name, &tag.slug, tag.papers.len()).hash(&mut h);
+                }
+            }
+            PageKind::Tag(t, pager) => {
+                let tag = &index.tags[*t];
+                (&tag.name, &tag.slug, tag.papers.len(), pager).hash(&mut h);
+                self.hash_cards(&tag.papers[pager.items.clone()], &mut h);
+            }
+            PageKind::Feed(scope) => {
+                let ids = match scope {
+                    Some(t) => {
+                        let tag = &index.tags[*t];
+                        (&tag.name, &tag.slug).hash(&mut h);
+                        &tag.papers[..]
+                    }
+                    None => &index.order[..],
+                };
+                let ids = &ids[..ids.len().min(self.config.feed_limit)];
+                self.hash_cards(ids, &mut h);
+                for &id in ids {
+                    (&self.papers[id].authors, self.body_hashes[id]).hash(&mut h);
+                }
+            }
+            PageKind::NotFound => {}
+        }
+        h.finish()
+    }
+}

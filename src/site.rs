@@ -1,0 +1,302 @@
+//! A loaded site: the settings, templates and records of a site folder and everything derived
+//! from them before rendering (index, plan, cards, fingerprints).
+//!
+//! `build` loads one and renders every page; `serve` keeps one between edits and updates only
+//! what a change touched. Updates are all-or-nothing: a change with problems leaves the site as
+//! it was, so the last good build keeps being served.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::config::Config;
+use crate::diagnostic::{Problem, Problems};
+use crate::index::{KeywordMatcher, SiteIndex};
+use crate::load;
+use crate::markdown::{MarkdownRenderer, RenderedMarkdown};
+use crate::output::plan::{self, PlannedPage};
+use crate::record::Paper;
+use crate::render::fingerprint::hash_of;
+use crate::render::theme::{self, Theme};
+use crate::render::views::{self, SiteData};
+use crate::render::{Renderer, template_deps};
+
+/// How a site is loaded.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Overrides `base_url` of `site.toml`.
+    pub base_url: Option<String>,
+    /// Includes records with `draft = true`.
+    pub drafts: bool,
+}
+
+/// One record with what is derived from it alone.
+struct Entry {
+    path: PathBuf,
+    paper: Paper,
+    body: RenderedMarkdown,
+    body_hash: u64,
+    keyword_tags: Vec<String>,
+}
+
+/// A site in memory, ready to render.
+pub struct Site {
+    /// The site folder.
+    pub root: PathBuf,
+    /// How it was loaded.
+    pub options: LoadOptions,
+    /// `site.toml`, resolved.
+    pub config: Config,
+    config_hash: u64,
+    /// Templates and static sources.
+    pub theme: Theme,
+    /// The compiled templates.
+    pub renderer: Renderer,
+    template_hashes: BTreeMap<String, u64>,
+    matcher: KeywordMatcher,
+    markdown: MarkdownRenderer,
+    // Records in path order, one element per record in each vector; a paper's id is its
+    // position. Parallel vectors (not a vector of records) so the index and views borrow
+    // plain slices without copying.
+    paths: Vec<PathBuf>,
+    papers: Vec<Paper>,
+    bodies: Vec<RenderedMarkdown>,
+    body_hashes: Vec<u64>,
+    keyword_tags: Vec<Vec<String>>,
+    // Derived from all records together by [`Site::derive`].
+    index: SiteIndex,
+    cards: Vec<Value>,
+    card_hashes: Vec<u64>,
+    pages: Vec<PlannedPage>,
+}
+
+impl Site {
+    /// Loads the site at `root`: settings, templates and every record. Reports every problem.
+    pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Problems> {
+        let one = |p: Problem| Problems(vec![p]);
+        let config = Config::load(
+            &root.join("site.toml"),
+            "site.toml",
+            options.base_url.as_deref(),
+        )
+        .map_err(one)?;
+        let content = root.join("content");
+        if !content.is_dir() {
+            return Err(one(Problem::in_file("content/", "the site has no content/ folder")
+                .with_hint("create content/ and put one .md record per paper in it (digest import hf-text FILE can make them)")));
+        }
+        let theme = theme::load(root, &config.theme).map_err(one)?;
+        let renderer = Renderer::new(&config, &theme.templates).map_err(one)?;
+        let files = load::record_files(&content).map_err(one)?;
+        let mut site = Site {
+            root: root.to_path_buf(),
+            options: options.clone(),
+            config_hash: hash_of(&format!("{config:?}")),
+            matcher: KeywordMatcher::new(&config.keyword_tags),
+            config,
+            template_hashes: template_deps::closure_hashes(&theme.templates),
+            theme,
+            renderer,
+            markdown: MarkdownRenderer::new(),
+            paths: Vec::new(),
+            papers: Vec::new(),
+            bodies: Vec::new(),
+            body_hashes: Vec::new(),
+            keyword_tags: Vec::new(),
+            index: SiteIndex::build(&[], &[]),
+            cards: Vec::new(),
+            card_hashes: Vec::new(),
+            pages: Vec::new(),
+        };
+        site.update_records(&files, &[])?;
+        Ok(site)
+    }
+
+    /// Re-reads `changed` record files (new or edited) and forgets `removed` ones, then derives
+    /// the index and plan again. On any problem (including ones in records that did not change
+    /// but collide with changed ones) the site is left as it was.
+    pub fn update_records(
+        &mut self,
+        changed: &[PathBuf],
+        removed: &[PathBuf],
+    ) -> Result<(), Problems> {
+        let parsed: Vec<(PathBuf, Result<Paper, Vec<Problem>>)> = changed
+            .par_iter()
+            .map(|path| (path.clone(), load::load_one(&self.root, path)))
+            .collect();
+        let mut problems = Vec::new();
+        let mut fresh = Vec::new();
+        let mut gone: Vec<PathBuf> = removed.to_vec();
+        for (path, result) in parsed {
+            match result {
+                // A record that became a draft leaves the site like a removed one.
+                Ok(paper) if paper.draft && !self.options.drafts => gone.push(path),
+                Ok(paper) => fresh.push((path, paper)),
+                Err(found) => problems.extend(found),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Problems(problems));
+        }
+        let collisions = self.slug_collisions(&fresh, &gone);
+        if !collisions.is_empty() {
+            return Err(Problems(collisions));
+        }
+        let entries: Vec<Entry> = fresh
+            .into_par_iter()
+            .map(|(path, paper)| {
+                let body = self.markdown.render(&paper.body);
+                let body_hash = hash_of(&(&body.html, format!("{:?}", paper.extra)));
+                let keyword_tags = self
+                    .matcher
+                    .tags_for(&[&paper.title, &body.text])
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                Entry {
+                    path,
+                    paper,
+                    body,
+                    body_hash,
+                    keyword_tags,
+                }
+            })
+            .collect();
+        for path in &gone {
+            if let Ok(i) = self.paths.binary_search(path) {
+                self.paths.remove(i);
+                self.papers.remove(i);
+                self.bodies.remove(i);
+                self.body_hashes.remove(i);
+                self.keyword_tags.remove(i);
+            }
+        }
+        for e in entries {
+            match self.paths.binary_search(&e.path) {
+                Ok(i) => {
+                    self.papers[i] = e.paper;
+                    self.bodies[i] = e.body;
+                    self.body_hashes[i] = e.body_hash;
+                    self.keyword_tags[i] = e.keyword_tags;
+                }
+                Err(i) => {
+                    self.paths.insert(i, e.path);
+                    self.papers.insert(i, e.paper);
+                    self.bodies.insert(i, e.body);
+                    self.body_hashes.insert(i, e.body_hash);
+                    self.keyword_tags.insert(i, e.keyword_tags);
+                }
+            }
+        }
+        self.derive();
+        Ok(())
+    }
+
+    /// Problems with slugs shared by several records once `fresh` replace or join the site's
+    /// records and `gone` leave it.
+    fn slug_collisions(&self, fresh: &[(PathBuf, Paper)], gone: &[PathBuf]) -> Vec<Problem> {
+        let replaced: std::collections::HashSet<&Path> = gone
+            .iter()
+            .chain(fresh.iter().map(|(p, _)| p))
+            .map(PathBuf::as_path)
+            .collect();
+        let mut by_slug: HashMap<&str, Vec<&Paper>> = HashMap::new();
+        for (path, paper) in self.paths.iter().zip(&self.papers) {
+            if !replaced.contains(path.as_path()) {
+                by_slug.entry(&paper.slug).or_default().push(paper);
+            }
+        }
+        for (_, paper) in fresh {
+            by_slug.entry(&paper.slug).or_default().push(paper);
+        }
+        let mut shared: Vec<(&str, Vec<&Paper>)> = by_slug
+            .into_iter()
+            .filter(|(_, papers)| papers.len() > 1)
+            .collect();
+        shared.sort_by(|a, b| a.0.cmp(b.0));
+        shared
+            .into_iter()
+            .map(|(slug, mut papers)| {
+                load::slug_collision(slug, {
+                    papers.sort_by(|a, b| a.path.cmp(&b.path));
+                    &papers
+                })
+            })
+            .collect()
+    }
+
+    /// Reloads `site.toml`-independent template sources (theme and site `templates/`).
+    pub fn reload_templates(&mut self) -> Result<(), Problems> {
+        let one = |p: Problem| Problems(vec![p]);
+        let theme = theme::load(&self.root, &self.config.theme).map_err(one)?;
+        let renderer = Renderer::new(&self.config, &theme.templates).map_err(one)?;
+        self.template_hashes = template_deps::closure_hashes(&theme.templates);
+        self.theme = theme;
+        self.renderer = renderer;
+        Ok(())
+    }
+
+    /// Recomputes what depends on all records together: index, cards, plan.
+    fn derive(&mut self) {
+        let keyword_tags: Vec<Vec<&str>> = self
+            .keyword_tags
+            .iter()
+            .map(|tags| tags.iter().map(String::as_str).collect())
+            .collect();
+        self.index = SiteIndex::build(&self.papers, &keyword_tags);
+        let (cards, card_hashes) = (0..self.papers.len())
+            .into_par_iter()
+            .map(|id| views::paper_card(&self.config, &self.papers, &self.bodies, &self.index, id))
+            .unzip();
+        self.cards = cards;
+        self.card_hashes = card_hashes;
+        self.pages = plan::plan(&self.config, &self.papers, &self.index);
+    }
+
+    /// The pages of the site.
+    pub fn pages(&self) -> &[PlannedPage] {
+        &self.pages
+    }
+
+    /// Number of papers published.
+    pub fn paper_count(&self) -> usize {
+        self.papers.len()
+    }
+
+    /// The record files the site was made from, in path order.
+    pub fn record_paths(&self) -> impl Iterator<Item = &Path> {
+        self.paths.iter().map(PathBuf::as_path)
+    }
+
+    /// The data page contexts are built from.
+    pub fn data(&self) -> SiteData<'_> {
+        SiteData {
+            config: &self.config,
+            papers: &self.papers,
+            bodies: &self.bodies,
+            index: &self.index,
+            cards: &self.cards,
+            card_hashes: &self.card_hashes,
+            body_hashes: &self.body_hashes,
+        }
+    }
+
+    /// Each page's fingerprint, by output path: pages whose fingerprint is unchanged since the
+    /// last render need not be rendered again.
+    pub fn fingerprints(&self) -> Vec<u64> {
+        let data = self.data();
+        self.pages
+            .par_iter()
+            .map(|page| {
+                let templates = self
+                    .template_hashes
+                    .get(page.template)
+                    .copied()
+                    .unwrap_or(0);
+                data.fingerprint(page, templates, self.config_hash)
+            })
+            .collect()
+    }
+}
