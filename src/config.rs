@@ -35,7 +35,8 @@ pub struct Config {
     pub title: String,
     /// One-line description for the home page, feeds and metadata.
     pub description: String,
-    /// Absolute URL of the site root, always ending in `/` (may carry a path, `/repo/`).
+    /// Absolute URL of the site root, always ending in `/` (may carry a path, `/repo/`); or,
+    /// when given on the command line, just a path such as `/` (for previews).
     pub base_url: String,
     /// The language code of the pages (`<html lang>`).
     pub language: String,
@@ -98,6 +99,14 @@ impl Config {
         })?;
 
         let base_url = match base_url_override.or(raw.base_url.as_deref()) {
+            // A path such as "/" (from `serve` or `--base-url /`): links relative to the host.
+            Some(url)
+                if base_url_override.is_some()
+                    && url.starts_with('/')
+                    && !url.starts_with("//") =>
+            {
+                format!("{}/", url.trim_end_matches('/'))
+            }
             Some(url) => normalize_base_url(url).map_err(|why| {
                 Problem::in_file(display, format!("invalid base_url `{url}`: {why}"))
                     .with_hint("use an absolute URL such as \"https://user.github.io/papers/\"")
@@ -222,6 +231,13 @@ mod tests {
         );
         let config = Config::parse("", "site.toml", Some("http://127.0.0.1:1111")).unwrap();
         assert_eq!(config.base_url, "http://127.0.0.1:1111/");
+        let config = Config::parse("base_url = \"https://x/\"", "site.toml", Some("/")).unwrap();
+        assert_eq!((config.base_url.as_str(), config.base_path()), ("/", "/"));
+        assert_eq!(config.url("tags/"), "/tags/");
+        assert!(
+            parse("base_url = \"/\"").is_err(),
+            "site.toml itself needs an absolute URL"
+        );
     }
 
     #[test]

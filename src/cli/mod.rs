@@ -3,6 +3,7 @@
 
 mod build;
 mod import;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,8 @@ pub struct Cli {
 enum Command {
     /// Build the site into the output folder (default: public/).
     Build(build::BuildArgs),
+    /// Serve the site locally; with --watch, rebuild what changes and reload the browser.
+    Serve(serve::ServeArgs),
     /// Turn an external paper listing into record files.
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -30,6 +33,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => build::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Import(command) => import::run(command),
     }
 }

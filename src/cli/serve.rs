@@ -1,0 +1,60 @@
+//! `digest serve`.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::build::site_root;
+use crate::serve::{ServeOptions, run as serve};
+
+/// Arguments of `digest serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site folder (with site.toml and content/).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Rebuild what changed when files change, and reload open pages.
+    #[arg(long, short)]
+    watch: bool,
+    /// Address to listen on (0.0.0.0 for other devices on the network).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Base URL of the preview (default "/": links relative to the host).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include records marked draft = true.
+    #[arg(long)]
+    drafts: bool,
+    /// Write the preview here instead of a temporary folder.
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+}
+
+/// Serves until Ctrl+C.
+pub fn run(args: ServeArgs) -> ExitCode {
+    let options = ServeOptions {
+        root: site_root(args.root.as_deref()),
+        bind: args.bind,
+        port: args.port,
+        watch: args.watch,
+        open: args.open,
+        base_url: args.base_url,
+        drafts: args.drafts,
+        output: args.output,
+    };
+    match serve(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(1)
+        }
+    }
+}

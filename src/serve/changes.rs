@@ -1,0 +1,144 @@
+//! What a batch of file-system events means for the site: a pure function from changed paths
+//! (and what is on disk now) to a [`RebuildPlan`]. Table-tested; no I/O here.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The folders of a site that matter to a rebuild.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The site folder.
+    pub root: PathBuf,
+    /// `content/`.
+    pub content: PathBuf,
+    /// The theme's folder (`themes/<name>`), whether or not it exists.
+    pub theme: PathBuf,
+    /// Folders whose changes never matter: the output folders, `.git`.
+    pub ignored: Vec<PathBuf>,
+}
+
+/// What is at a path now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDisk {
+    /// A regular file.
+    File,
+    /// A folder.
+    Dir,
+    /// Nothing (removed or renamed away).
+    Missing,
+}
+
+/// What must be redone after a batch of changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RebuildPlan {
+    /// `site.toml` (or the theme choice) changed: reload everything.
+    pub everything: bool,
+    /// Templates changed: recompile them; pages that use them re-render through fingerprints.
+    pub templates: bool,
+    /// Static files changed: copy them again.
+    pub statics: bool,
+    /// Record files to read again (new or edited).
+    pub records: BTreeSet<PathBuf>,
+    /// Record files that are gone.
+    pub removed: BTreeSet<PathBuf>,
+    /// Folders under `content/` that appeared: every record in them is new.
+    pub new_dirs: BTreeSet<PathBuf>,
+}
+
+impl RebuildPlan {
+    /// Whether the batch changes nothing the site is made from.
+    pub fn is_empty(&self) -> bool {
+        *self == RebuildPlan::default()
+    }
+}
+
+/// Editor and tool droppings that never count as content: vim swap and backup files, emacs
+/// locks and autosaves, JetBrains safe-write temporaries, our own temporaries.
+pub fn is_temporary(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".digest-tmp")
+        || name.contains("___jb_")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+}
+
+/// Turns the paths of a batch of events into what must be rebuilt. `on_disk` tells what is at
+/// a path now; `is_record` whether a path is a record the site currently has; `ignored_by_git`
+/// whether `.gitignore` excludes a path.
+pub fn plan(
+    layout: &Layout,
+    paths: &[PathBuf],
+    on_disk: &dyn Fn(&Path) -> OnDisk,
+    known_records: &dyn Fn(&Path) -> Vec<PathBuf>,
+    ignored_by_git: &dyn Fn(&Path, bool) -> bool,
+) -> RebuildPlan {
+    let mut plan = RebuildPlan::default();
+    let site_toml = layout.root.join("site.toml");
+    let templates = layout.root.join("templates");
+    let statics = layout.root.join("static");
+    for path in paths {
+        if layout.ignored.iter().any(|dir| path.starts_with(dir)) || !path.starts_with(&layout.root)
+        {
+            continue;
+        }
+        if *path == site_toml {
+            plan.everything = true;
+            continue;
+        }
+        let relative = path.strip_prefix(&layout.root).unwrap_or(path);
+        // Hidden folders (.git, .cache …) anywhere below the root never count.
+        if relative
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        let disk = on_disk(path);
+        if is_temporary(path) || ignored_by_git(path, disk == OnDisk::Dir) {
+            continue;
+        }
+        if path.starts_with(&layout.content) {
+            match disk {
+                OnDisk::File if path.extension().is_some_and(|e| e == "md") => {
+                    plan.records.insert(path.clone());
+                }
+                OnDisk::File => {}
+                OnDisk::Dir => {
+                    plan.new_dirs.insert(path.clone());
+                }
+                OnDisk::Missing => {
+                    // A removed file, or a removed folder with records in it.
+                    let gone = known_records(path);
+                    if gone.is_empty() && path.extension().is_some_and(|e| e == "md") {
+                        plan.removed.insert(path.clone());
+                    }
+                    plan.removed.extend(gone);
+                }
+            }
+        } else if path.starts_with(layout.theme.join("templates")) || path.starts_with(&templates) {
+            plan.templates = true;
+        } else if path.starts_with(layout.theme.join("static")) || path.starts_with(&statics) {
+            plan.statics = true;
+        } else if path.starts_with(&layout.theme) {
+            // theme.toml or a new/removed theme folder: the theme as a whole changed.
+            plan.templates = true;
+            plan.statics = true;
+        }
+    }
+    // A file both re-read and removed in one batch (saved then deleted) is removed.
+    for gone in &plan.removed {
+        plan.records.remove(gone);
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests;

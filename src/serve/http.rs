@@ -1,0 +1,411 @@
+//! The preview server: files of the live output folder over HTTP, a live-reload script injected
+//! into HTML pages, and the live-reload websocket on the same port.
+//!
+//! Serves nothing outside the output folder: request paths are decoded once, `.`/`..` segments,
+//! backslashes and NULs are refused, and the resolved file must lie inside the folder after
+//! symlinks are followed.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::broadcast;
+
+/// The path of the live-reload websocket.
+pub const LIVERELOAD_PATH: &str = "/__digest/livereload";
+
+/// What the server shares with the rebuild loop.
+pub struct ServerState {
+    /// The live output folder.
+    pub out: PathBuf,
+    /// Messages for connected browsers (JSON text).
+    pub signals: broadcast::Sender<String>,
+    /// The problems of the last failed rebuild, shown in an overlay until a rebuild succeeds.
+    pub error: Mutex<Option<String>>,
+}
+
+/// The router of the preview server.
+pub fn router(state: Arc<ServerState>) -> Router {
+    Router::new()
+        .route(LIVERELOAD_PATH, get(livereload))
+        .fallback(serve_file)
+        .with_state(state)
+}
+
+/// The script injected into every HTML page: connects to the websocket on the page's own host
+/// and port, reloads when told, shows build errors in an overlay (as text, never as HTML).
+const LIVERELOAD_SCRIPT: &str = r#"<script>(() => {
+  const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__digest/livereload";
+  let overlay = null, retry = 250;
+  const show = (text) => {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "digest-error-overlay";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(24,24,27,.95);color:#fafafa;font:14px/1.5 ui-monospace,monospace;padding:2rem;overflow:auto;white-space:pre-wrap";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = "digest could not build your last change; this page is the last good build.\n\n" + text;
+  };
+  const hide = () => { if (overlay) { overlay.remove(); overlay = null; } };
+  const connect = () => {
+    const ws = new WebSocket(url);
+    ws.onopen = () => { retry = 250; };
+    ws.onmessage = (event) => {
+      let m; try { m = JSON.parse(event.data); } catch (_) { return; }
+      if (m.type === "reload") location.reload();
+      else if (m.type === "error") show(m.message);
+      else if (m.type === "ok") hide();
+    };
+    ws.onclose = () => { setTimeout(connect, retry); retry = Math.min(retry * 2, 4000); };
+  };
+  connect();
+})();</script>
+"#;
+
+async fn livereload(State(state): State<Arc<ServerState>>, request: Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    if !same_origin(&parts.headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            "cross-origin live-reload connections are refused",
+        )
+            .into_response();
+    }
+    let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let signals = state.signals.subscribe();
+    let current_error = state.error.lock().ok().and_then(|e| e.clone());
+    upgrade
+        .max_message_size(4096)
+        .max_frame_size(4096)
+        .on_upgrade(move |socket| talk(socket, signals, current_error))
+}
+
+/// A browser may connect only from a page of this server: its `Origin` (when sent) must name
+/// the host and port the request was sent to.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let (Ok(origin), Some(Ok(host))) = (
+        origin.to_str(),
+        headers.get(header::HOST).map(|h| h.to_str()),
+    ) else {
+        return false;
+    };
+    let origin_host = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    origin_host == Some(host)
+}
+
+async fn talk(
+    mut socket: WebSocket,
+    mut signals: broadcast::Receiver<String>,
+    current_error: Option<String>,
+) {
+    if let Some(message) = current_error
+        && socket
+            .send(Message::Text(error_signal(&message).into()))
+            .await
+            .is_err()
+    {
+        return;
+    }
+    loop {
+        tokio::select! {
+            signal = signals.recv() => match signal {
+                Ok(text) => if socket.send(Message::Text(text.into())).await.is_err() { return },
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            incoming = socket.recv() => match incoming {
+                // Whatever a client sends is ignored; a close or an error ends the connection.
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                Some(Ok(_)) => continue,
+            },
+        }
+    }
+}
+
+/// The websocket message that makes browsers reload.
+pub fn reload_signal(generation: u64) -> String {
+    format!("{{\"type\":\"reload\",\"generation\":{generation}}}")
+}
+
+/// The websocket message that shows problems in the overlay.
+pub fn error_signal(message: &str) -> String {
+    serde_json::json!({ "type": "error", "message": message }).to_string()
+}
+
+/// The websocket message that hides the overlay.
+pub fn ok_signal() -> String {
+    "{\"type\":\"ok\"}".to_string()
+}
+
+async fn serve_file(State(state): State<Arc<ServerState>>, request: Request) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return (StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD").into_response();
+    }
+    let raw_path = request.uri().path().to_string();
+    let head = request.method() == Method::HEAD;
+    let out = state.out.clone();
+    let found = tokio::task::spawn_blocking(move || resolve(&out, &raw_path))
+        .await
+        .unwrap_or(Resolved::NotFound);
+    match found {
+        Resolved::File(path) => file_response(&path, StatusCode::OK, head).await,
+        Resolved::Redirect(location) => {
+            let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            response
+        }
+        Resolved::NotFound => match std::fs::canonicalize(state.out.join("404.html")) {
+            Ok(page) => file_response(&page, StatusCode::NOT_FOUND, head).await,
+            Err(_) => (StatusCode::NOT_FOUND, "not found").into_response(),
+        },
+    }
+}
+
+/// Where a request path leads.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// A file inside the output folder.
+    File(PathBuf),
+    /// A folder asked for without its trailing slash: go to the slash form.
+    Redirect(String),
+    /// Nothing to serve.
+    NotFound,
+}
+
+/// Maps a raw (percent-encoded) request path to a file inside `out`, refusing anything that
+/// could leave it. Pure apart from looking at the disk.
+pub fn resolve(out: &Path, raw_path: &str) -> Resolved {
+    let Some(relative) = decode_path(raw_path) else {
+        return Resolved::NotFound;
+    };
+    let Ok(root) = std::fs::canonicalize(out) else {
+        return Resolved::NotFound;
+    };
+    let candidate = root.join(&relative);
+    let Ok(real) = std::fs::canonicalize(&candidate) else {
+        return Resolved::NotFound;
+    };
+    // Symlinks are followed, so check where the file really is.
+    if !real.starts_with(&root) {
+        return Resolved::NotFound;
+    }
+    if real.is_dir() {
+        if !raw_path.ends_with('/') {
+            // Never redirect to `//host/…`, which a browser reads as another site.
+            if raw_path.starts_with("//") {
+                return Resolved::NotFound;
+            }
+            return Resolved::Redirect(format!("{raw_path}/"));
+        }
+        let index = real.join("index.html");
+        return match std::fs::canonicalize(&index) {
+            Ok(index) if index.starts_with(&root) && index.is_file() => Resolved::File(index),
+            _ => Resolved::NotFound,
+        };
+    }
+    if real.is_file() {
+        Resolved::File(real)
+    } else {
+        Resolved::NotFound
+    }
+}
+
+/// Decodes a request path once into a relative path of plain segments; `None` for anything
+/// suspicious: `.`/`..` segments, backslashes, NUL, invalid UTF-8 or percent-encoding.
+pub fn decode_path(raw: &str) -> Option<PathBuf> {
+    let raw = raw.split(['?', '#']).next().unwrap_or("");
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            decoded.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let decoded = String::from_utf8(decoded).ok()?;
+    if decoded.contains(['\\', '\0']) {
+        return None;
+    }
+    let mut path = PathBuf::new();
+    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
+        if segment == "." || segment == ".." || segment.contains(':') {
+            return None;
+        }
+        path.push(segment);
+    }
+    // Only plain names may remain (no root, no prefix).
+    if path.components().all(|c| matches!(c, Component::Normal(_))) {
+        Some(path)
+    } else {
+        None
+    }
+}
+
+async fn file_response(path: &Path, status: StatusCode, head: bool) -> Response {
+    let Ok(bytes) = tokio::fs::read(path).await else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let content_type = content_type(path);
+    let body = if content_type.starts_with("text/html") {
+        inject_livereload(bytes)
+    } else {
+        bytes
+    };
+    let length = body.len();
+    let mut response = Response::new(if head {
+        Body::empty()
+    } else {
+        Body::from(body)
+    });
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    // A preview must never show a stale page from the browser's cache.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// Puts the live-reload script before the last `</body>` (or at the end).
+pub fn inject_livereload(mut html: Vec<u8>) -> Vec<u8> {
+    let position = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    html.splice(position..position, LIVERELOAD_SCRIPT.bytes());
+    html
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" if path.file_name().is_some_and(|n| n == "atom.xml") => "application/atom+xml",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "pdf" => "application/pdf",
+        "bib" => "application/x-bibtex",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_path_refuses_traversal() {
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc",
+            "/a/%2E%2E%2Fb",
+            "/a\\..\\b",
+            "/%5c",
+            "/x%00",
+            "/%zz",
+            "/a/./b",
+            "/c:/x",
+        ] {
+            assert_eq!(decode_path(bad), None, "{bad}");
+        }
+        assert_eq!(decode_path("/papers/x/"), Some(PathBuf::from("papers/x")));
+        assert_eq!(
+            decode_path("/a%20b.html?x=1"),
+            Some(PathBuf::from("a b.html"))
+        );
+        // Decoded once only: %252f stays the literal name "%2f".
+        assert_eq!(decode_path("/a%252fb"), Some(PathBuf::from("a%2fb")));
+        assert_eq!(decode_path("/"), Some(PathBuf::new()));
+    }
+
+    #[test]
+    fn resolve_stays_inside_the_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        std::fs::create_dir_all(out.join("papers/x")).unwrap();
+        std::fs::write(out.join("papers/x/index.html"), "x").unwrap();
+        std::fs::write(tmp.path().join("secret.txt"), "s").unwrap();
+        std::fs::create_dir_all(tmp.path().join("public-other")).unwrap();
+        std::fs::write(tmp.path().join("public-other/index.html"), "o").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(tmp.path().join("secret.txt"), out.join("link.txt")).unwrap();
+        let root = std::fs::canonicalize(&out).unwrap();
+        assert_eq!(
+            resolve(&out, "/papers/x/"),
+            Resolved::File(root.join("papers/x/index.html"))
+        );
+        assert_eq!(
+            resolve(&out, "/papers/x"),
+            Resolved::Redirect("/papers/x/".into())
+        );
+        assert_eq!(resolve(&out, "/../secret.txt"), Resolved::NotFound);
+        assert_eq!(resolve(&out, "/../public-other/"), Resolved::NotFound);
+        assert_eq!(
+            resolve(&out, "/link.txt"),
+            Resolved::NotFound,
+            "symlink pointing out"
+        );
+        assert_eq!(resolve(&out, "/missing"), Resolved::NotFound);
+    }
+
+    #[test]
+    fn script_goes_before_the_last_body_end() {
+        let html = inject_livereload(b"<html><body>x</BODY></html>".to_vec());
+        let text = String::from_utf8(html).unwrap();
+        assert!(text.contains("x<script>"), "{text}");
+        assert!(text.ends_with("</BODY></html>"));
+    }
+
+    #[test]
+    fn origin_must_match_host() {
+        let mut headers = HeaderMap::new();
+        assert!(same_origin(&headers), "no Origin: not a browser page");
+        headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:1111"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:1111"),
+        );
+        assert!(same_origin(&headers));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://evil.example"),
+        );
+        assert!(!same_origin(&headers));
+    }
+}

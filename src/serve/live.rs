@@ -1,0 +1,290 @@
+//! The live site of `serve`: a [`Site`] in memory and the output folder being served, kept
+//! equal to what a clean `digest build` would write. A rebuild renders only the pages whose
+//! fingerprint changed, writes them beside the live folder first and then moves them in, so a
+//! failed rebuild changes nothing that is served.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use crate::build::{NoProgress, emit_site};
+use crate::diagnostic::{Problem, Problems};
+use crate::load;
+use crate::output::emit::{self, Destination};
+use crate::output::write::remove_tree;
+use crate::site::{LoadOptions, Site};
+
+use super::changes::RebuildPlan;
+
+/// What one rebuild did, for the terminal line and the tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RebuildReport {
+    /// Records read again.
+    pub records_read: usize,
+    /// Records removed.
+    pub records_removed: usize,
+    /// Pages rendered and written.
+    pub pages_written: usize,
+    /// Files removed from the output (pages of removed papers, stale static files).
+    pub files_removed: usize,
+    /// Milliseconds the rebuild took.
+    pub millis: u128,
+}
+
+/// The site being served and the folder it is served from.
+pub struct LiveSite {
+    site: Site,
+    out: PathBuf,
+    /// Fingerprint of each page as last written, by output path.
+    fingerprints: HashMap<String, u64>,
+    /// Every file in the output: pages, machine and static files.
+    files: BTreeSet<String>,
+    static_files: BTreeSet<String>,
+    /// Records that had problems in the last attempt: read again on the next one, so fixing
+    /// one of several broken files does not hide the others.
+    pending: BTreeSet<PathBuf>,
+}
+
+impl LiveSite {
+    /// Loads the site and writes all of it into `out` (replacing what is there).
+    pub fn start(root: &Path, options: &LoadOptions, out: &Path) -> Result<LiveSite, Problems> {
+        let site = Site::load(root, options)?;
+        emit_site(&site, out, &NoProgress)?;
+        let mut live = LiveSite {
+            site,
+            out: out.to_path_buf(),
+            fingerprints: HashMap::new(),
+            files: BTreeSet::new(),
+            static_files: BTreeSet::new(),
+            pending: BTreeSet::new(),
+        };
+        live.static_files = live.list_static_files();
+        live.fingerprints = live.current_fingerprints();
+        live.files = live.expected_files();
+        Ok(live)
+    }
+
+    /// The site as it is now.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// The folder being served.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    fn current_fingerprints(&self) -> HashMap<String, u64> {
+        self.site
+            .pages()
+            .iter()
+            .map(|p| p.path.clone())
+            .zip(self.site.fingerprints())
+            .collect()
+    }
+
+    fn expected_files(&self) -> BTreeSet<String> {
+        let mut files: BTreeSet<String> =
+            self.site.pages().iter().map(|p| p.path.clone()).collect();
+        files.extend(emit::machine_files(&self.site).into_iter().map(|f| f.path));
+        files.extend(self.static_files.iter().cloned());
+        files.insert(crate::output::write::MARKER.to_string());
+        files
+    }
+
+    fn list_static_files(&self) -> BTreeSet<String> {
+        let lister = ListOnly(Mutex::new(BTreeSet::new()), self.out.clone());
+        // Listing goes through the same code as copying, so the two always agree.
+        let _ = emit::static_files(&self.site, &lister);
+        lister.0.into_inner().unwrap_or_default()
+    }
+
+    /// Applies a batch of changes. On problems nothing served changes and they are returned;
+    /// records with problems are retried with the next batch.
+    pub fn apply(&mut self, plan: &RebuildPlan) -> Result<RebuildReport, Problems> {
+        let started = Instant::now();
+        let mut report = RebuildReport::default();
+        if plan.everything {
+            let site = Site::load(&self.site.root, &self.site.options)?;
+            self.site = site;
+            self.pending.clear();
+            self.fingerprints.clear();
+            report.records_read = self.site.paper_count();
+        } else {
+            if plan.templates {
+                self.site.reload_templates()?;
+            }
+            let mut reread: BTreeSet<PathBuf> = plan.records.clone();
+            reread.extend(self.pending.iter().cloned());
+            for dir in &plan.new_dirs {
+                if let Ok(files) = load::record_files(dir) {
+                    reread.extend(files);
+                }
+            }
+            for gone in &plan.removed {
+                reread.remove(gone);
+            }
+            let reread: Vec<PathBuf> = reread.into_iter().filter(|p| p.is_file()).collect();
+            let removed: Vec<PathBuf> = plan.removed.iter().cloned().collect();
+            if let Err(problems) = self.site.update_records(&reread, &removed) {
+                self.pending = reread.into_iter().collect();
+                return Err(problems);
+            }
+            self.pending.clear();
+            report.records_read = reread.len();
+            report.records_removed = removed.len();
+        }
+        if plan.statics || plan.everything {
+            self.static_files = self.list_static_files();
+        }
+
+        // Render what changed beside the live folder, then move it in.
+        let fingerprints = self.current_fingerprints();
+        let dirty: Vec<usize> = self
+            .site
+            .pages()
+            .iter()
+            .enumerate()
+            .filter(|(_, page)| self.fingerprints.get(&page.path) != fingerprints.get(&page.path))
+            .map(|(i, _)| i)
+            .collect();
+        let overlay = Overlay::create(&self.out)
+            .map_err(|e| io_problem(&self.out, "cannot prepare the rebuild", e))?;
+        emit::pages(&self.site, &dirty, &overlay, &|| {})?;
+        if plan.statics || plan.everything {
+            emit::static_files(&self.site, &overlay)
+                .map_err(|e| io_problem(&self.out, "cannot copy static files", e))?;
+        }
+        let machine = emit::machine_files(&self.site);
+        emit::write_machine_files(&machine, &overlay)
+            .map_err(|e| io_problem(&self.out, "cannot write the sitemap", e))?;
+        overlay
+            .commit(&self.out)
+            .map_err(|e| io_problem(&self.out, "cannot move rebuilt pages into place", e))?;
+        report.pages_written = dirty.len();
+
+        let files = self.expected_files();
+        for stale in self.files.difference(&files) {
+            remove_output_file(&self.out, stale);
+            report.files_removed += 1;
+        }
+        self.files = files;
+        self.fingerprints = fingerprints;
+        report.millis = started.elapsed().as_millis();
+        Ok(report)
+    }
+}
+
+fn io_problem(out: &Path, what: &str, err: io::Error) -> Problems {
+    Problems(vec![
+        Problem::in_file(out.display().to_string(), format!("{what}: {err}"))
+            .with_hint("check that the disk is not full"),
+    ])
+}
+
+/// Removes a file of the output and the folders it leaves empty.
+fn remove_output_file(out: &Path, relative: &str) {
+    let path = out.join(relative);
+    let _ = std::fs::remove_file(&path);
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == out || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+/// A destination that only records which paths would be written.
+struct ListOnly(Mutex<BTreeSet<String>>, PathBuf);
+
+impl Destination for ListOnly {
+    fn write(&self, path: &str, _: &[u8]) -> io::Result<()> {
+        self.0
+            .lock()
+            .map_err(|_| io::Error::other("poisoned"))?
+            .insert(path.to_string());
+        Ok(())
+    }
+
+    fn dir(&self) -> &Path {
+        &self.1
+    }
+}
+
+/// Rebuilt files, written beside the live folder; moved in file by file (each move atomic)
+/// once all are written, and only if their bytes differ from what is served.
+struct Overlay {
+    dir: PathBuf,
+    written: Mutex<Vec<String>>,
+    committed: bool,
+}
+
+impl Overlay {
+    fn create(out: &Path) -> io::Result<Overlay> {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dir = out.with_file_name(format!(".{name}.digest-rebuild"));
+        if dir.exists() {
+            remove_tree(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        Ok(Overlay {
+            dir,
+            written: Mutex::new(Vec::new()),
+            committed: false,
+        })
+    }
+
+    fn commit(mut self, out: &Path) -> io::Result<()> {
+        let written = std::mem::take(
+            &mut *self
+                .written
+                .lock()
+                .map_err(|_| io::Error::other("poisoned"))?,
+        );
+        for path in written {
+            let (from, to) = (self.dir.join(&path), out.join(&path));
+            if std::fs::read(&to).ok() == std::fs::read(&from).ok() {
+                continue;
+            }
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::rename(&from, &to)?;
+        }
+        self.committed = true;
+        remove_tree(&self.dir)
+    }
+}
+
+impl Destination for Overlay {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, bytes)?;
+        self.written
+            .lock()
+            .map_err(|_| io::Error::other("poisoned"))?
+            .push(path.to_string());
+        Ok(())
+    }
+
+    fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for Overlay {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = remove_tree(&self.dir);
+        }
+    }
+}

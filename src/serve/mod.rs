@@ -1,0 +1,282 @@
+//! `serve`: builds the site into a preview folder, serves it over HTTP with live reload, and with
+//! `--watch` rebuilds only what each change touches ([`live`]), from batches of file events
+//! ([`watch`]) turned into rebuild plans by a pure function ([`changes`]).
+
+pub mod changes;
+pub mod http;
+pub mod live;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::broadcast;
+
+use crate::diagnostic::Problems;
+use crate::output::write;
+use crate::site::LoadOptions;
+use changes::{Layout, OnDisk, RebuildPlan};
+use http::ServerState;
+use live::{LiveSite, RebuildReport};
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Port to listen on (0: any free port).
+    pub port: u16,
+    /// Rebuild on changes.
+    pub watch: bool,
+    /// Open the site in a browser.
+    pub open: bool,
+    /// Base URL of the preview; default `/` (links relative to the host, so they work on
+    /// 127.0.0.1, from a phone on the LAN or behind a proxy alike).
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Where the preview is written; default a temporary folder removed on exit.
+    pub output: Option<PathBuf>,
+}
+
+/// Runs the preview server until Ctrl+C. Errors are already formatted for the terminal.
+pub fn run(options: ServeOptions) -> Result<(), String> {
+    let listener = std::net::TcpListener::bind(SocketAddr::new(options.bind, options.port))
+        .map_err(|err| {
+            format!(
+                "error: cannot listen on {}:{}: {err}\n  = help: pick another port with --port",
+                options.bind, options.port
+            )
+        })?;
+    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+
+    let (out, temporary) = match &options.output {
+        Some(dir) => {
+            let dir = write::absolute(dir);
+            write::check_output(&options.root, &options.root.join("content"), &dir, false)
+                .map_err(|p| p.render())?;
+            (dir, false)
+        }
+        None => (
+            std::env::temp_dir()
+                .join(format!("digest-serve-{}", std::process::id()))
+                .join("site"),
+            true,
+        ),
+    };
+    let load = LoadOptions {
+        base_url: Some(options.base_url.clone().unwrap_or_else(|| "/".to_string())),
+        drafts: options.drafts,
+    };
+    let started = std::time::Instant::now();
+    let live = LiveSite::start(&options.root, &load, &out).map_err(|problems| format!("{problems}\nthe site could not be built; fix the problems above and run digest serve again"))?;
+    println!(
+        "built {} papers in {} ms",
+        live.site().paper_count(),
+        started.elapsed().as_millis()
+    );
+
+    let (signals, _) = broadcast::channel(64);
+    let state = Arc::new(ServerState {
+        out: out.clone(),
+        signals,
+        error: Mutex::new(None),
+    });
+    let shown = if address.ip().is_unspecified() {
+        SocketAddr::new([127, 0, 0, 1].into(), address.port())
+    } else {
+        address
+    };
+    let url = format!("http://{shown}/");
+    println!(
+        "serving {url}{} (Ctrl+C to stop)",
+        if options.watch {
+            ", watching for changes"
+        } else {
+            ""
+        }
+    );
+    if address.ip().is_unspecified() {
+        println!(
+            "  listening on all interfaces: other devices can use this machine's address, port {}",
+            address.port()
+        );
+    }
+
+    if options.watch {
+        let state = state.clone();
+        let root = options.root.clone();
+        std::thread::Builder::new()
+            .name("digest-rebuild".into())
+            .spawn(move || rebuild_loop(&root, live, &state))
+            .map_err(|e| e.to_string())?;
+    }
+    if options.open {
+        let _ = std::process::Command::new(if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        })
+        .arg(&url)
+        .spawn();
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let result = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        axum::serve(listener, http::router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    });
+    if temporary && let Some(parent) = out.parent() {
+        let _ = std::fs::remove_dir_all(parent);
+    }
+    result.map_err(|e| format!("error: the server stopped: {e}"))
+}
+
+/// Waits for changes and rebuilds, one batch at a time, telling browsers when done.
+fn rebuild_loop(root: &Path, mut live: LiveSite, state: &ServerState) {
+    let mut watcher = match watch::SiteWatcher::start(root) {
+        Ok(w) => w,
+        Err(err) => {
+            eprintln!(
+                "error: cannot watch {}: {err}; serving without rebuilds",
+                root.display()
+            );
+            return;
+        }
+    };
+    let gitignore = gitignore(root);
+    let mut generation = 0u64;
+    while let Some(paths) = watcher.next_batch() {
+        let layout = Layout {
+            root: root.to_path_buf(),
+            content: root.join("content"),
+            theme: root.join("themes").join(&live.site().config.theme),
+            ignored: vec![
+                root.join(".git"),
+                live.out().to_path_buf(),
+                root.join(&live.site().config.output_dir),
+                root.join("target"),
+            ],
+        };
+        let known = |prefix: &Path| {
+            live.site()
+                .record_paths()
+                .filter(|p| p.starts_with(prefix))
+                .map(Path::to_path_buf)
+                .collect()
+        };
+        let ignored = |path: &Path, is_dir: bool| {
+            gitignore
+                .matched_path_or_any_parents(path, is_dir)
+                .is_ignore()
+        };
+        let plan = changes::plan(&layout, &paths, &on_disk, &known, &ignored);
+        if plan.is_empty() {
+            continue;
+        }
+        let what = describe(root, &plan);
+        match live.apply(&plan) {
+            Ok(report) => {
+                println!("{}", report_line(&what, &report));
+                let was_broken = state
+                    .error
+                    .lock()
+                    .map(|mut e| e.take().is_some())
+                    .unwrap_or(false);
+                if was_broken {
+                    let _ = state.signals.send(http::ok_signal());
+                }
+                if report.pages_written + report.files_removed > 0 || was_broken || plan.statics {
+                    generation += 1;
+                    let _ = state.signals.send(http::reload_signal(generation));
+                }
+            }
+            Err(problems) => report_problems(&what, &problems, state),
+        }
+    }
+}
+
+fn report_problems(what: &str, problems: &Problems, state: &ServerState) {
+    let text = problems.to_string();
+    eprintln!("{what}: the site could not be rebuilt; still serving the last good build\n{text}");
+    if let Ok(mut error) = state.error.lock() {
+        *error = Some(text.clone());
+    }
+    let _ = state.signals.send(http::error_signal(&text));
+}
+
+fn on_disk(path: &Path) -> OnDisk {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => OnDisk::Dir,
+        Ok(_) => OnDisk::File,
+        Err(_) => OnDisk::Missing,
+    }
+}
+
+fn gitignore(root: &Path) -> ignore::gitignore::Gitignore {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
+    let _ = builder.add(root.join(".gitignore"));
+    builder
+        .build()
+        .unwrap_or_else(|_| ignore::gitignore::Gitignore::empty())
+}
+
+/// "content/a.md changed", "3 records changed", "templates changed", …
+fn describe(root: &Path, plan: &RebuildPlan) -> String {
+    let mut parts = Vec::new();
+    if plan.everything {
+        parts.push("site.toml changed".to_string());
+    }
+    if plan.templates {
+        parts.push("templates changed".to_string());
+    }
+    if plan.statics {
+        parts.push("static files changed".to_string());
+    }
+    let shown = |p: &PathBuf| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    match plan.records.len() + plan.new_dirs.len() {
+        0 => {}
+        1 => parts.push(format!(
+            "{} changed",
+            plan.records
+                .iter()
+                .chain(&plan.new_dirs)
+                .map(shown)
+                .next()
+                .unwrap_or_default()
+        )),
+        n => parts.push(format!("{n} records changed")),
+    }
+    match plan.removed.len() {
+        0 => {}
+        1 => parts.push(format!(
+            "{} removed",
+            plan.removed.iter().map(shown).next().unwrap_or_default()
+        )),
+        n => parts.push(format!("{n} records removed")),
+    }
+    parts.join(", ")
+}
+
+fn report_line(what: &str, report: &RebuildReport) -> String {
+    format!(
+        "{what}: {} page{} written, {} file{} removed in {} ms",
+        report.pages_written,
+        if report.pages_written == 1 { "" } else { "s" },
+        report.files_removed,
+        if report.files_removed == 1 { "" } else { "s" },
+        report.millis
+    )
+}

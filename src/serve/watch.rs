@@ -1,0 +1,147 @@
+//! Watching the site folder: notify with a debouncer, batches merged until the file system has
+//! been quiet for a moment (a `git checkout` of hundreds of files is one batch), and a polling
+//! fallback when the OS watch limit is reached.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use notify::{PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, FileIdCache, FileIdMap, RecommendedCache, new_debouncer_opt,
+};
+
+/// How long a path must be quiet before its events are delivered.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+/// How long to wait for more batches before rebuilding (merges bursts into one rebuild).
+const SETTLE: Duration = Duration::from_millis(40);
+
+trait Watch: Send {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()>;
+}
+
+impl<T: Watcher + Send, C: FileIdCache + Send> Watch for Debouncer<T, C> {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        Debouncer::watch(self, path, mode)
+    }
+}
+
+/// A watch on the parts of a site folder that a build reads.
+pub struct SiteWatcher {
+    root: PathBuf,
+    watcher: Box<dyn Watch>,
+    events: Receiver<DebounceEventResult>,
+    watched: BTreeSet<PathBuf>,
+    /// Whether the OS watch limit forced polling.
+    pub polling: bool,
+}
+
+impl SiteWatcher {
+    /// Starts watching `root` (its top level) and the folders under it that builds read.
+    pub fn start(root: &Path) -> notify::Result<SiteWatcher> {
+        let (tx, events) = channel();
+        let watcher = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+            DEBOUNCE,
+            None,
+            tx,
+            RecommendedCache::new(),
+            notify::Config::default(),
+        )?;
+        let mut site = SiteWatcher {
+            root: root.to_path_buf(),
+            watcher: Box::new(watcher),
+            events,
+            watched: BTreeSet::new(),
+            polling: false,
+        };
+        if let Err(err) = site.watch_site_folders() {
+            if !matches!(err.kind, notify::ErrorKind::MaxFilesWatch) {
+                return Err(err);
+            }
+            eprintln!(
+                "warning: the OS file-watch limit is reached (raise fs.inotify.max_user_watches); falling back to polling every 500 ms"
+            );
+            site.fall_back_to_polling()?;
+        }
+        Ok(site)
+    }
+
+    fn fall_back_to_polling(&mut self) -> notify::Result<()> {
+        let (tx, events) = channel();
+        let config = notify::Config::default().with_poll_interval(Duration::from_millis(500));
+        let watcher = new_debouncer_opt::<_, PollWatcher, FileIdMap>(
+            DEBOUNCE,
+            None,
+            tx,
+            FileIdMap::new(),
+            config,
+        )?;
+        self.watcher = Box::new(watcher);
+        self.events = events;
+        self.watched.clear();
+        self.polling = true;
+        self.watch_site_folders()
+    }
+
+    /// Watches the root's top level and every folder a build reads that exists now; folders
+    /// created later (a first `templates/`) are picked up on the next batch.
+    fn watch_site_folders(&mut self) -> notify::Result<()> {
+        if self.watched.insert(self.root.clone()) {
+            self.watcher
+                .watch(&self.root, RecursiveMode::NonRecursive)?;
+        }
+        for name in ["content", "templates", "static", "themes"] {
+            let dir = self.root.join(name);
+            if dir.is_dir() && !self.watched.contains(&dir) {
+                self.watcher.watch(&dir, RecursiveMode::Recursive)?;
+                self.watched.insert(dir);
+            }
+        }
+        Ok(())
+    }
+
+    /// Waits for the next batch of changed paths: blocks until something changes, then merges
+    /// further batches until the file system has been quiet for a moment. `None` when the
+    /// watcher stopped.
+    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
+        let mut paths = BTreeSet::new();
+        let first = self.events.recv().ok()?;
+        collect(first, &mut paths);
+        loop {
+            match self.events.recv_timeout(SETTLE) {
+                Ok(more) => collect(more, &mut paths),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+        if let Err(err) = self.watch_site_folders() {
+            if matches!(err.kind, notify::ErrorKind::MaxFilesWatch) && !self.polling {
+                eprintln!(
+                    "warning: the OS file-watch limit is reached; falling back to polling every 500 ms"
+                );
+                let _ = self.fall_back_to_polling();
+            } else {
+                eprintln!("warning: cannot watch a new folder: {err}");
+            }
+        }
+        Some(paths.into_iter().collect())
+    }
+}
+
+fn collect(result: DebounceEventResult, paths: &mut BTreeSet<PathBuf>) {
+    match result {
+        Ok(events) => {
+            for event in events {
+                if !event.kind.is_access() {
+                    paths.extend(event.event.paths);
+                }
+            }
+        }
+        Err(errors) => {
+            for error in errors {
+                eprintln!("warning: file watcher: {error}");
+            }
+        }
+    }
+}
