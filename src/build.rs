@@ -100,6 +100,7 @@ pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<
     };
     // Everything goes into the staging folder; any error drops it, which removes it and leaves
     // the previous output as it was.
+    let mut timer = crate::timing::PhaseTimer::start();
     let staging = Staging::create(output).map_err(|e| io("cannot create the staging folder", e))?;
     let mut files =
         emit::static_files(site, &staging).map_err(|e| io("cannot copy static files", e))?;
@@ -110,16 +111,20 @@ pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<
     staging
         .create_dirs(pages.iter().map(|p| p.path.as_str()))
         .map_err(|e| io("cannot create folders", e))?;
+    timer.phase("static files + folders");
     let all: Vec<usize> = (0..pages.len()).collect();
     emit::pages(site, &all, &staging, &|| progress.advance(1))?;
     files += pages.len();
+    timer.phase("render + write pages");
     let machine = emit::machine_files(site);
     emit::write_machine_files(&machine, &staging).map_err(|e| io("cannot write the sitemap", e))?;
     files += machine.len();
+    timer.phase("machine files");
     progress.phase("replacing the output", 0);
     staging
         .commit()
         .map_err(|e| io("cannot move the new build into place", e))?;
+    timer.phase("swap + remove old output");
     Ok(files)
 }
 

@@ -21,3 +21,4 @@ pub mod render;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod timing;

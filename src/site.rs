@@ -122,6 +122,7 @@ impl Site {
         changed: &[PathBuf],
         removed: &[PathBuf],
     ) -> Result<(), Problems> {
+        let mut timer = crate::timing::PhaseTimer::start();
         let parsed: Vec<(PathBuf, Result<Paper, Vec<Problem>>)> = changed
             .par_iter()
             .map(|path| (path.clone(), load::load_one(&self.root, path)))
@@ -140,6 +141,7 @@ impl Site {
         if !problems.is_empty() {
             return Err(Problems(problems));
         }
+        timer.phase("read + parse records");
         let collisions = self.slug_collisions(&fresh, &gone);
         if !collisions.is_empty() {
             return Err(Problems(collisions));
@@ -164,6 +166,7 @@ impl Site {
                 }
             })
             .collect();
+        timer.phase("markdown + keywords");
         for path in &gone {
             if let Ok(i) = self.paths.binary_search(path) {
                 self.paths.remove(i);
@@ -190,6 +193,7 @@ impl Site {
                 }
             }
         }
+        timer.phase("store records");
         self.derive();
         Ok(())
     }
@@ -240,19 +244,23 @@ impl Site {
 
     /// Recomputes what depends on all records together: index, cards, plan.
     fn derive(&mut self) {
+        let mut timer = crate::timing::PhaseTimer::start();
         let keyword_tags: Vec<Vec<&str>> = self
             .keyword_tags
             .iter()
             .map(|tags| tags.iter().map(String::as_str).collect())
             .collect();
         self.index = SiteIndex::build(&self.papers, &keyword_tags);
+        timer.phase("index");
         let (cards, card_hashes) = (0..self.papers.len())
             .into_par_iter()
             .map(|id| views::paper_card(&self.config, &self.papers, &self.bodies, &self.index, id))
             .unzip();
         self.cards = cards;
         self.card_hashes = card_hashes;
+        timer.phase("cards");
         self.pages = plan::plan(&self.config, &self.papers, &self.index);
+        timer.phase("plan");
     }
 
     /// The pages of the site.
