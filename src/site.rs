@@ -38,6 +38,7 @@ struct Entry {
     paper: Paper,
     body: RenderedMarkdown,
     body_hash: u64,
+    card_input_hash: u64,
     keyword_tags: Vec<String>,
 }
 
@@ -64,7 +65,11 @@ pub struct Site {
     papers: Vec<Paper>,
     bodies: Vec<RenderedMarkdown>,
     body_hashes: Vec<u64>,
+    /// Hash of what a paper's card shows that comes from the record alone.
+    card_input_hashes: Vec<u64>,
     keyword_tags: Vec<Vec<String>>,
+    /// What each card was last built from (record and tag names); 0 when it must be built.
+    card_keys: Vec<u64>,
     // Derived from all records together by [`Site::derive`].
     index: SiteIndex,
     cards: Vec<Value>,
@@ -104,7 +109,9 @@ impl Site {
             papers: Vec::new(),
             bodies: Vec::new(),
             body_hashes: Vec::new(),
+            card_input_hashes: Vec::new(),
             keyword_tags: Vec::new(),
+            card_keys: Vec::new(),
             index: SiteIndex::build(&[], &[]),
             cards: Vec::new(),
             card_hashes: Vec::new(),
@@ -151,6 +158,22 @@ impl Site {
             .map(|(path, paper)| {
                 let body = self.markdown.render(&paper.body);
                 let body_hash = hash_of(&(&body.html, format!("{:?}", paper.extra)));
+                let card_input_hash = hash_of(&(
+                    (
+                        &paper.title,
+                        &paper.slug,
+                        paper.date,
+                        &paper.authors,
+                        paper.author_count,
+                    ),
+                    (
+                        paper.upvotes,
+                        &paper.arxiv,
+                        &paper.doi,
+                        &paper.links,
+                        &body.text,
+                    ),
+                ));
                 let keyword_tags = self
                     .matcher
                     .tags_for(&[&paper.title, &body.text])
@@ -162,6 +185,7 @@ impl Site {
                     paper,
                     body,
                     body_hash,
+                    card_input_hash,
                     keyword_tags,
                 }
             })
@@ -173,7 +197,11 @@ impl Site {
                 self.papers.remove(i);
                 self.bodies.remove(i);
                 self.body_hashes.remove(i);
+                self.card_input_hashes.remove(i);
                 self.keyword_tags.remove(i);
+                self.card_keys.remove(i);
+                self.cards.remove(i);
+                self.card_hashes.remove(i);
             }
         }
         for e in entries {
@@ -182,14 +210,20 @@ impl Site {
                     self.papers[i] = e.paper;
                     self.bodies[i] = e.body;
                     self.body_hashes[i] = e.body_hash;
+                    self.card_input_hashes[i] = e.card_input_hash;
                     self.keyword_tags[i] = e.keyword_tags;
+                    self.card_keys[i] = 0;
                 }
                 Err(i) => {
                     self.paths.insert(i, e.path);
                     self.papers.insert(i, e.paper);
                     self.bodies.insert(i, e.body);
                     self.body_hashes.insert(i, e.body_hash);
+                    self.card_input_hashes.insert(i, e.card_input_hash);
                     self.keyword_tags.insert(i, e.keyword_tags);
+                    self.card_keys.insert(i, 0);
+                    self.cards.insert(i, Value::none());
+                    self.card_hashes.insert(i, 0);
                 }
             }
         }
@@ -252,12 +286,30 @@ impl Site {
             .collect();
         self.index = SiteIndex::build(&self.papers, &keyword_tags);
         timer.phase("index");
-        let (cards, card_hashes) = (0..self.papers.len())
+        // A card is rebuilt only when its record or the names of its tags changed.
+        let index = &self.index;
+        let keys: Vec<u64> = (0..self.papers.len())
             .into_par_iter()
-            .map(|id| views::paper_card(&self.config, &self.papers, &self.bodies, &self.index, id))
-            .unzip();
-        self.cards = cards;
-        self.card_hashes = card_hashes;
+            .map(|id| {
+                let tags: Vec<(&str, &str)> = index.paper_tags[id]
+                    .iter()
+                    .map(|&t| (index.tags[t].name.as_str(), index.tags[t].slug.as_str()))
+                    .collect();
+                hash_of(&(self.card_input_hashes[id], tags)).max(1)
+            })
+            .collect();
+        let stale: Vec<usize> = (0..keys.len())
+            .filter(|&id| keys[id] != self.card_keys[id])
+            .collect();
+        let built: Vec<(Value, u64)> = stale
+            .par_iter()
+            .map(|&id| views::paper_card(&self.config, &self.papers, &self.bodies, index, id))
+            .collect();
+        for (&id, (card, hash)) in stale.iter().zip(built) {
+            self.cards[id] = card;
+            self.card_hashes[id] = hash;
+        }
+        self.card_keys = keys;
         timer.phase("cards");
         self.pages = plan::plan(&self.config, &self.papers, &self.index);
         timer.phase("plan");

@@ -13,9 +13,13 @@ use notify_debouncer_full::{
 };
 
 /// How long a path must be quiet before its events are delivered.
-const DEBOUNCE: Duration = Duration::from_millis(30);
-/// How long to wait for more batches before rebuilding (merges bursts into one rebuild).
-const SETTLE: Duration = Duration::from_millis(40);
+const DEBOUNCE: Duration = Duration::from_millis(25);
+/// How long to wait for more batches after a large one (a checkout, a copied folder) before
+/// rebuilding, so a burst is one rebuild. A small batch (an editor's save) is rebuilt at once:
+/// waiting would only add to the save-to-reload time.
+const SETTLE: Duration = Duration::from_millis(60);
+/// Batches with more paths than this are treated as the start of a burst.
+const BURST: usize = 4;
 
 trait Watch: Send {
     fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()>;
@@ -108,11 +112,16 @@ impl SiteWatcher {
         let mut paths = BTreeSet::new();
         let first = self.events.recv().ok()?;
         collect(first, &mut paths);
-        loop {
-            match self.events.recv_timeout(SETTLE) {
-                Ok(more) => collect(more, &mut paths),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return None,
+        while let Ok(more) = self.events.try_recv() {
+            collect(more, &mut paths);
+        }
+        if paths.len() > BURST {
+            loop {
+                match self.events.recv_timeout(SETTLE) {
+                    Ok(more) => collect(more, &mut paths),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                }
             }
         }
         if let Err(err) = self.watch_site_folders() {
