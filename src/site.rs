@@ -13,6 +13,7 @@ use tera::Value;
 
 use crate::config::Config;
 use crate::diagnostic::{Problem, Problems};
+use crate::index::tags::{PaperTag, paper_tags};
 use crate::index::{KeywordMatcher, SiteIndex};
 use crate::load;
 use crate::markdown::{MarkdownRenderer, RenderedMarkdown};
@@ -39,7 +40,7 @@ struct Entry {
     body: RenderedMarkdown,
     body_hash: u64,
     card_input_hash: u64,
-    keyword_tags: Vec<String>,
+    tags: Vec<PaperTag>,
 }
 
 /// A site in memory, ready to render.
@@ -67,7 +68,8 @@ pub struct Site {
     body_hashes: Vec<u64>,
     /// Hash of what a paper's card shows that comes from the record alone.
     card_input_hashes: Vec<u64>,
-    keyword_tags: Vec<Vec<String>>,
+    /// Each paper's tags, own and keyword (slugs computed once per record).
+    tags: Vec<Vec<PaperTag>>,
     /// What each card was last built from (record and tag names); 0 when it must be built.
     card_keys: Vec<u64>,
     // Derived from all records together by [`Site::derive`].
@@ -110,7 +112,7 @@ impl Site {
             bodies: Vec::new(),
             body_hashes: Vec::new(),
             card_input_hashes: Vec::new(),
-            keyword_tags: Vec::new(),
+            tags: Vec::new(),
             card_keys: Vec::new(),
             index: SiteIndex::build(&[], &[]),
             cards: Vec::new(),
@@ -174,19 +176,14 @@ impl Site {
                         &body.text,
                     ),
                 ));
-                let keyword_tags = self
-                    .matcher
-                    .tags_for(&[&paper.title, &body.text])
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
+                let tags = paper_tags(&paper, &self.matcher.tags_for(&[&paper.title, &body.text]));
                 Entry {
                     path,
                     paper,
                     body,
                     body_hash,
                     card_input_hash,
-                    keyword_tags,
+                    tags,
                 }
             })
             .collect();
@@ -198,7 +195,7 @@ impl Site {
                 self.bodies.remove(i);
                 self.body_hashes.remove(i);
                 self.card_input_hashes.remove(i);
-                self.keyword_tags.remove(i);
+                self.tags.remove(i);
                 self.card_keys.remove(i);
                 self.cards.remove(i);
                 self.card_hashes.remove(i);
@@ -211,7 +208,7 @@ impl Site {
                     self.bodies[i] = e.body;
                     self.body_hashes[i] = e.body_hash;
                     self.card_input_hashes[i] = e.card_input_hash;
-                    self.keyword_tags[i] = e.keyword_tags;
+                    self.tags[i] = e.tags;
                     self.card_keys[i] = 0;
                 }
                 Err(i) => {
@@ -220,7 +217,7 @@ impl Site {
                     self.bodies.insert(i, e.body);
                     self.body_hashes.insert(i, e.body_hash);
                     self.card_input_hashes.insert(i, e.card_input_hash);
-                    self.keyword_tags.insert(i, e.keyword_tags);
+                    self.tags.insert(i, e.tags);
                     self.card_keys.insert(i, 0);
                     self.cards.insert(i, Value::none());
                     self.card_hashes.insert(i, 0);
@@ -279,12 +276,7 @@ impl Site {
     /// Recomputes what depends on all records together: index, cards, plan.
     fn derive(&mut self) {
         let mut timer = crate::timing::PhaseTimer::start();
-        let keyword_tags: Vec<Vec<&str>> = self
-            .keyword_tags
-            .iter()
-            .map(|tags| tags.iter().map(String::as_str).collect())
-            .collect();
-        self.index = SiteIndex::build(&self.papers, &keyword_tags);
+        self.index = SiteIndex::build(&self.papers, &self.tags);
         timer.phase("index");
         // A card is rebuilt only when its record or the names of its tags changed.
         let index = &self.index;

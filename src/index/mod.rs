@@ -32,9 +32,9 @@ pub struct SiteIndex {
 }
 
 impl SiteIndex {
-    /// Indexes `papers`; `keyword_tags[id]` are the keyword tags paper `id` matched (see
-    /// [`KeywordMatcher::tags_for`]; computed per paper so a rebuild redoes only changed ones).
-    pub fn build(papers: &[Paper], keyword_tags: &[Vec<&str>]) -> SiteIndex {
+    /// Indexes `papers`; `tags[id]` are paper `id`'s tags (see [`tags::paper_tags`]; computed
+    /// per paper so a rebuild redoes only changed ones).
+    pub fn build(papers: &[Paper], tags: &[Vec<tags::PaperTag>]) -> SiteIndex {
         let mut order: Vec<PaperId> = (0..papers.len()).collect();
         order.sort_by(|&a, &b| {
             let (pa, pb) = (&papers[a], &papers[b]);
@@ -52,7 +52,7 @@ impl SiteIndex {
                 ))
         });
         let (days, months) = dates::days_and_months(papers, &order);
-        let (tags, paper_tags) = tags::build(papers, keyword_tags, &order);
+        let (tags, paper_tags) = tags::build(tags, &order);
         SiteIndex {
             order,
             days,

@@ -1,6 +1,6 @@
 //! The tag index: every tag (written in records or given by keyword phrases) with its papers.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use super::PaperId;
 use crate::record::Paper;
@@ -22,55 +22,69 @@ pub fn tag_path(slug: &str) -> String {
     format!("tags/{slug}/")
 }
 
-/// Builds the tag list (sorted by slug) and each paper's tags (indices into it, sorted by name).
-/// `keyword_tags[id]` are the keyword tags paper `id` matched.
-pub fn build(
-    papers: &[Paper],
-    keyword_tags: &[Vec<&str>],
-    order: &[PaperId],
-) -> (Vec<Tag>, Vec<Vec<usize>>) {
-    // Slugs of every paper's tags, own and keyword, and the names seen for each slug.
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
-    let per_paper: Vec<Vec<String>> = papers
+/// One tag of one paper: the name as written and its slug.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PaperTag {
+    /// The name as written (in the record or as a keyword tag).
+    pub name: String,
+    /// Its URL slug.
+    pub slug: String,
+}
+
+/// A paper's tags: its own, then the keyword tags it matched, one per slug. Computed once per
+/// record (slugifying is the costly part), so rebuilding the index does not redo it.
+pub fn paper_tags(paper: &Paper, keyword_tags: &[&str]) -> Vec<PaperTag> {
+    let mut tags: Vec<PaperTag> = Vec::new();
+    for name in paper
+        .tags
+        .iter()
+        .map(String::as_str)
+        .chain(keyword_tags.iter().copied())
+    {
+        let slug = slugify(name);
+        if !tags.iter().any(|t| t.slug == slug) {
+            tags.push(PaperTag {
+                name: name.to_string(),
+                slug,
+            });
+        }
+    }
+    tags
+}
+
+/// Builds the tag list (sorted by slug) and each paper's tags (indices into it, sorted by name)
+/// from each paper's [`paper_tags`]. Papers are listed under a tag in `order`.
+pub fn build(per_paper: &[Vec<PaperTag>], order: &[PaperId]) -> (Vec<Tag>, Vec<Vec<usize>>) {
+    // One name per slug; the smallest spelling wins so every build agrees.
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    for tag in per_paper.iter().flatten() {
+        names
+            .entry(&tag.slug)
+            .and_modify(|n| {
+                if tag.name.as_str() < *n {
+                    *n = &tag.name
+                }
+            })
+            .or_insert(&tag.name);
+    }
+    let mut sorted: Vec<(&str, &str)> = names.into_iter().collect();
+    sorted.sort_unstable();
+    let position: HashMap<&str, usize> = sorted
         .iter()
         .enumerate()
-        .map(|(id, paper)| {
-            let keyword = keyword_tags[id].iter().copied();
-            let mut slugs: Vec<String> = Vec::new();
-            for name in paper.tags.iter().map(String::as_str).chain(keyword) {
-                let slug = slugify(name);
-                // Keep one spelling per slug; the smallest wins so every build agrees.
-                names
-                    .entry(slug.clone())
-                    .and_modify(|n| {
-                        if name < n.as_str() {
-                            *n = name.to_string()
-                        }
-                    })
-                    .or_insert_with(|| name.to_string());
-                if !slugs.contains(&slug) {
-                    slugs.push(slug);
-                }
-            }
-            slugs
-        })
+        .map(|(i, (slug, _))| (*slug, i))
         .collect();
-    let mut tags: Vec<Tag> = names
-        .into_iter()
+    let mut tags: Vec<Tag> = sorted
+        .iter()
         .map(|(slug, name)| Tag {
-            slug,
-            name,
+            slug: slug.to_string(),
+            name: name.to_string(),
             papers: Vec::new(),
         })
         .collect();
-    let position: BTreeMap<&str, usize> = tags
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.slug.as_str(), i))
-        .collect();
     let mut paper_tags: Vec<Vec<usize>> = per_paper
         .iter()
-        .map(|slugs| slugs.iter().map(|s| position[s.as_str()]).collect())
+        .map(|list| list.iter().map(|t| position[t.slug.as_str()]).collect())
         .collect();
     for &id in order {
         for &tag in &paper_tags[id] {

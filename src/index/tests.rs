@@ -22,12 +22,12 @@ fn order_days_months_and_tags() {
     let mut keyword = BTreeMap::new();
     keyword.insert("icl".to_string(), vec!["in-context learning".to_string()]);
     let matcher = KeywordMatcher::new(&keyword);
-    let keyword_tags: Vec<Vec<&str>> = papers
+    let tags: Vec<Vec<tags::PaperTag>> = papers
         .iter()
         .zip(texts)
-        .map(|(p, t)| matcher.tags_for(&[&p.title, t]))
+        .map(|(p, t)| tags::paper_tags(p, &matcher.tags_for(&[&p.title, t])))
         .collect();
-    let index = SiteIndex::build(&papers, &keyword_tags);
+    let index = SiteIndex::build(&papers, &tags);
 
     // newest day first; within a day most upvoted first
     assert_eq!(index.order, [2, 1, 0, 3]);

@@ -13,6 +13,7 @@ use crate::build::{NoProgress, emit_site};
 use crate::diagnostic::{Problem, Problems};
 use crate::load;
 use crate::output::emit::{self, Destination};
+use crate::output::machine::MachineFile;
 use crate::output::write::remove_tree;
 use crate::site::{LoadOptions, Site};
 
@@ -62,7 +63,7 @@ impl LiveSite {
         };
         live.static_files = live.list_static_files();
         live.fingerprints = live.current_fingerprints();
-        live.files = live.expected_files();
+        live.files = live.expected_files(&emit::machine_files(&live.site));
         Ok(live)
     }
 
@@ -85,10 +86,10 @@ impl LiveSite {
             .collect()
     }
 
-    fn expected_files(&self) -> BTreeSet<String> {
+    fn expected_files(&self, machine: &[MachineFile]) -> BTreeSet<String> {
         let mut files: BTreeSet<String> =
             self.site.pages().iter().map(|p| p.path.clone()).collect();
-        files.extend(emit::machine_files(&self.site).into_iter().map(|f| f.path));
+        files.extend(machine.iter().map(|f| f.path.clone()));
         files.extend(self.static_files.iter().cloned());
         files.insert(crate::output::write::MARKER.to_string());
         files
@@ -141,7 +142,9 @@ impl LiveSite {
         }
 
         // Render what changed beside the live folder, then move it in.
+        let mut timer = crate::timing::PhaseTimer::start();
         let fingerprints = self.current_fingerprints();
+        timer.phase("fingerprints");
         let dirty: Vec<usize> = self
             .site
             .pages()
@@ -152,7 +155,9 @@ impl LiveSite {
             .collect();
         let overlay = Overlay::create(&self.out)
             .map_err(|e| io_problem(&self.out, "cannot prepare the rebuild", e))?;
+        timer.phase("diff + overlay");
         emit::pages(&self.site, &dirty, &overlay, &|| {})?;
+        timer.phase("render pages");
         if plan.statics || plan.everything {
             emit::static_files(&self.site, &overlay)
                 .map_err(|e| io_problem(&self.out, "cannot copy static files", e))?;
@@ -160,18 +165,21 @@ impl LiveSite {
         let machine = emit::machine_files(&self.site);
         emit::write_machine_files(&machine, &overlay)
             .map_err(|e| io_problem(&self.out, "cannot write the sitemap", e))?;
+        timer.phase("machine files");
         overlay
             .commit(&self.out)
             .map_err(|e| io_problem(&self.out, "cannot move rebuilt pages into place", e))?;
+        timer.phase("move into place");
         report.pages_written = dirty.len();
 
-        let files = self.expected_files();
+        let files = self.expected_files(&machine);
         for stale in self.files.difference(&files) {
             remove_output_file(&self.out, stale);
             report.files_removed += 1;
         }
         self.files = files;
         self.fingerprints = fingerprints;
+        timer.phase("remove stale files");
         report.millis = started.elapsed().as_millis();
         Ok(report)
     }
