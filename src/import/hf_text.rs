@@ -6,6 +6,8 @@
 //! as papers of the shape `Text+ [Authors] Date`: the first text line is the title,
 //! the rest are abstract paragraphs, and the date line closes the paper.
 
+use std::collections::BTreeMap;
+
 use super::ImportedPaper;
 use jiff::civil::Date;
 use prose::{clean, links_in};
@@ -268,12 +270,16 @@ fn build(
     ImportedPaper {
         title: clean(text[0]),
         date,
+        published: None,
         authors: Vec::new(),
         author_count,
         upvotes,
         arxiv,
+        doi: None,
+        tags: Vec::new(),
         links,
         abstract_text,
+        extra: BTreeMap::new(),
     }
 }
 

@@ -15,20 +15,29 @@ use std::ops::Range;
 pub struct ImportedPaper {
     /// Title, with LaTeX escapes cleaned and whitespace collapsed.
     pub title: String,
-    /// Publication date as shown by the listing.
+    /// The day the paper is listed under (for Hugging Face: the day it was featured).
     pub date: jiff::civil::Date,
+    /// The publication date, when the source knows it and it differs from `date`.
+    pub published: Option<jiff::civil::Date>,
     /// Author names; empty when the listing only gives a count.
     pub authors: Vec<String>,
     /// Number of authors when the listing states it.
     pub author_count: Option<u32>,
     /// Upvote count when the listing shows one.
     pub upvotes: Option<u32>,
-    /// arXiv identifier (e.g. `2502.04522`) when one could be found.
+    /// arXiv identifier (e.g. `2502.04522`, version stripped) when one could be found.
     pub arxiv: Option<String>,
+    /// DOI (e.g. `10.1000/xyz`) when known.
+    pub doi: Option<String>,
+    /// Tags the source gives (categories, keywords).
+    pub tags: Vec<String>,
     /// Named links: `"code"`, `"project"`, ...
     pub links: BTreeMap<String, String>,
     /// Plain-text abstract; paragraphs separated by `"\n\n"`, LaTeX escapes already cleaned.
     pub abstract_text: String,
+    /// Other facts the source gives, kept in the record's `[extra]` table (venue, journal_ref,
+    /// comment, primary_category, …).
+    pub extra: BTreeMap<String, String>,
 }
 
 /// Byte ranges of the `http(s)://` URLs in `text`.

@@ -31,6 +31,9 @@ const MAX_STEM_LEN: usize = 60;
 pub fn render_record(p: &ImportedPaper) -> String {
     let mut fields: Vec<(&str, Value)> = vec![("title", line_value(&p.title))];
     fields.push(("date", date_value(p.date)));
+    if let Some(published) = p.published {
+        fields.push(("published", date_value(published)));
+    }
     if !p.authors.is_empty() {
         fields.push((
             "authors",
@@ -43,8 +46,17 @@ pub fn render_record(p: &ImportedPaper) -> String {
     if let Some(n) = p.upvotes {
         fields.push(("upvotes", Value::Integer(n.into())));
     }
+    if !p.tags.is_empty() {
+        fields.push((
+            "tags",
+            Value::Array(p.tags.iter().map(|t| line_value(t)).collect()),
+        ));
+    }
     if let Some(id) = &p.arxiv {
         fields.push(("arxiv", line_value(id)));
+    }
+    if let Some(doi) = &p.doi {
+        fields.push(("doi", line_value(doi)));
     }
     if !p.links.is_empty() {
         let table = p
@@ -62,6 +74,13 @@ pub fn render_record(p: &ImportedPaper) -> String {
         // move `links` into a `[links]` section instead).
         writeln!(out, "{key} = {value}").expect("writing to a String cannot fail");
     }
+    if !p.extra.is_empty() {
+        out.push_str("[extra]\n");
+        for (key, value) in &p.extra {
+            writeln!(out, "{} = {}", toml_key(key), line_value(value))
+                .expect("writing to a String cannot fail");
+        }
+    }
     out.push_str("+++\n");
     let body = markdown_body(&p.abstract_text);
     if !body.is_empty() {
@@ -70,6 +89,19 @@ pub fn render_record(p: &ImportedPaper) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A TOML key: bare when it can be, quoted otherwise.
+fn toml_key(key: &str) -> String {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        key.to_string()
+    } else {
+        Value::String(key.to_string()).to_string()
+    }
 }
 
 /// A TOML string holding `text` with whitespace runs (including newlines) collapsed.

@@ -30,6 +30,8 @@ pub struct Paper {
     pub title: String,
     /// The day the paper is listed under.
     pub date: Date,
+    /// The publication date, when it differs from the day it is listed under.
+    pub published: Option<Date>,
     /// Author names, when known.
     pub authors: Vec<String>,
     /// Number of authors when only a count is known.
@@ -61,6 +63,7 @@ pub struct Paper {
 struct FrontMatter {
     title: Option<Spanned<String>>,
     date: Option<Spanned<toml::Value>>,
+    published: Option<Spanned<toml::Value>>,
     #[serde(default)]
     authors: Vec<String>,
     author_count: Option<u32>,
@@ -154,6 +157,21 @@ pub fn parse(text: &str, path: &str, file_stem: &str) -> Result<Paper, Vec<Probl
             None
         }
     };
+    let published = fm.published.and_then(|d| match to_date(d.get_ref()) {
+        Ok(date) => Some(date),
+        Err(why) => {
+            problems.push(
+                Problem::at(
+                    at(shift(d.span())),
+                    format!("invalid published date: {why}"),
+                )
+                .with_hint(
+                    "write the date as YYYY-MM-DD without quotes, e.g. published = 2025-02-03",
+                ),
+            );
+            None
+        }
+    });
     let mut tags = Vec::new();
     for tag in fm.tags {
         if slugify(tag.get_ref()).is_empty() {
@@ -250,6 +268,7 @@ pub fn parse(text: &str, path: &str, file_stem: &str) -> Result<Paper, Vec<Probl
         path: path.to_string(),
         title,
         date: date.expect("a missing date is reported above"),
+        published,
         authors: fm.authors,
         author_count: fm.author_count,
         tags,

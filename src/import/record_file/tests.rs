@@ -13,7 +13,36 @@ fn paper(title: &str, abstract_text: &str) -> ImportedPaper {
         arxiv: None,
         links: BTreeMap::from([("code".to_string(), "https://github.com/a/b".to_string())]),
         abstract_text: abstract_text.to_string(),
+        published: None,
+        doi: None,
+        tags: Vec::new(),
+        extra: BTreeMap::new(),
     }
+}
+
+#[test]
+fn full_records_parse_back_as_valid_records() {
+    let mut p = paper("A \"quoted\" title", "Abstract.");
+    p.published = Some(jiff::civil::date(2025, 2, 3));
+    p.doi = Some("10.1000/xyz".into());
+    p.tags = vec!["cs.LG".into(), "in-context learning".into()];
+    p.arxiv = Some("2502.04522".into());
+    p.extra = BTreeMap::from([
+        ("journal_ref".into(), "ICML 2025".into()),
+        ("odd key".into(), "v".into()),
+    ]);
+    let text = render_record(&p);
+    let parsed = crate::record::parse(&text, "content/x.md", "x")
+        .unwrap_or_else(|e| panic!("{text}\n{e:?}"));
+    assert_eq!(parsed.title, "A \"quoted\" title");
+    assert_eq!(
+        parsed.published.map(|d| d.to_string()),
+        Some("2025-02-03".into())
+    );
+    assert_eq!(parsed.doi.as_deref(), Some("10.1000/xyz"));
+    assert_eq!(parsed.tags, ["cs.LG", "in-context learning"]);
+    assert_eq!(parsed.extra["journal_ref"].as_str(), Some("ICML 2025"));
+    assert_eq!(parsed.extra["odd key"].as_str(), Some("v"));
 }
 
 /// Splits a record into (front matter table, body) on its `+++` lines.
