@@ -226,7 +226,8 @@ impl Destination for ListOnly {
 /// once all are written, and only if their bytes differ from what is served.
 struct Overlay {
     dir: PathBuf,
-    written: Mutex<Vec<String>>,
+    /// Paths written, each once (a site static file may overwrite the theme's of that name).
+    written: Mutex<BTreeSet<String>>,
     committed: bool,
 }
 
@@ -243,7 +244,7 @@ impl Overlay {
         std::fs::create_dir_all(&dir)?;
         Ok(Overlay {
             dir,
-            written: Mutex::new(Vec::new()),
+            written: Mutex::new(BTreeSet::new()),
             committed: false,
         })
     }
@@ -280,7 +281,7 @@ impl Destination for Overlay {
         self.written
             .lock()
             .map_err(|_| io::Error::other("poisoned"))?
-            .push(path.to_string());
+            .insert(path.to_string());
         Ok(())
     }
 

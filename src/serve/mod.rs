@@ -68,6 +68,15 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
             true,
         ),
     };
+    // Watch before the first build, so an edit made while it runs is not missed.
+    let watcher = if options.watch {
+        Some(
+            watch::SiteWatcher::start(&options.root)
+                .map_err(|err| format!("error: cannot watch {}: {err}", options.root.display()))?,
+        )
+    } else {
+        None
+    };
     let load = LoadOptions {
         base_url: Some(options.base_url.clone().unwrap_or_else(|| "/".to_string())),
         drafts: options.drafts,
@@ -107,12 +116,12 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         );
     }
 
-    if options.watch {
+    if let Some(watcher) = watcher {
         let state = state.clone();
         let root = options.root.clone();
         std::thread::Builder::new()
             .name("digest-rebuild".into())
-            .spawn(move || rebuild_loop(&root, live, &state))
+            .spawn(move || rebuild_loop(&root, live, watcher, &state))
             .map_err(|e| e.to_string())?;
     }
     if options.open {
@@ -145,17 +154,12 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
 }
 
 /// Waits for changes and rebuilds, one batch at a time, telling browsers when done.
-fn rebuild_loop(root: &Path, mut live: LiveSite, state: &ServerState) {
-    let mut watcher = match watch::SiteWatcher::start(root) {
-        Ok(w) => w,
-        Err(err) => {
-            eprintln!(
-                "error: cannot watch {}: {err}; serving without rebuilds",
-                root.display()
-            );
-            return;
-        }
-    };
+fn rebuild_loop(
+    root: &Path,
+    mut live: LiveSite,
+    mut watcher: watch::SiteWatcher,
+    state: &ServerState,
+) {
     let gitignore = gitignore(root);
     let mut generation = 0u64;
     while let Some(paths) = watcher.next_batch() {
