@@ -67,7 +67,8 @@ fn import_writes_one_record_per_paper_with_the_listing_values() {
     let run = import(tmp.path(), &[]);
     run.assert_success();
     assert!(
-        run.stdout.contains("wrote 50 record files"),
+        run.stdout
+            .contains("50 added, 0 updated, 0 unchanged, 0 skipped"),
         "{}",
         run.stdout
     );
@@ -177,27 +178,64 @@ fn a_second_import_writes_nothing_and_keeps_hand_edits() {
     let run = import(tmp.path(), &[]);
     run.assert_success();
     assert!(
-        run.stdout.contains("wrote 0 record files"),
+        run.stdout
+            .contains("0 added, 0 updated, 50 unchanged, 0 skipped"),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("skipped 50"), "{}", run.stdout);
+    assert_eq!(tree(&content), before, "a second import changed files");
+
+    // A changed upvote count in the listing updates only that field; the hand edits stay.
+    let listing = std::fs::read_to_string(repo().join("tests/fixtures/hf-daily-papers.txt"))
+        .unwrap()
+        .replace("\nApr 10 3\n", "\nApr 10 9\n");
+    let changed = tmp.path().join("changed.txt");
+    std::fs::write(&changed, listing).unwrap();
+    let run = digest(
+        &[
+            "import",
+            "hf-text",
+            changed.to_str().unwrap(),
+            "--year",
+            "2025",
+            "--into",
+            content.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    run.assert_success();
     assert!(
-        run.stdout.contains(&name),
-        "skipped files are listed: {}",
+        run.stdout.contains("0 added, 1 updated, 49 unchanged"),
+        "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("--force"), "{}", run.stdout);
-    assert_eq!(tree(&content), before, "a second import changed files");
+    assert!(
+        run.stdout.contains(&format!("{name} (upvotes 3 → 9)")),
+        "{}",
+        run.stdout
+    );
+    let now = std::fs::read_to_string(content.join(&name)).unwrap();
+    assert_eq!(
+        now,
+        edited.replace("upvotes = 3", "upvotes = 9"),
+        "only the upvotes line changed"
+    );
+
+    // A dry run writes nothing.
+    let before = tree(&content);
+    let run = import(tmp.path(), &["--dry-run", "--force"]);
+    run.assert_success();
+    assert!(
+        run.stdout.contains("dry run, nothing written"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(tree(&content), before);
 
     // --force overwrites, hand edits included.
     let run = import(tmp.path(), &["--force"]);
     run.assert_success();
-    assert!(
-        run.stdout.contains("wrote 50 record files"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("1 updated"), "{}", run.stdout);
     let now = std::fs::read_to_string(content.join(&name)).unwrap();
     assert!(!now.contains("My notes."));
 }

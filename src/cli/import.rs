@@ -1,111 +1,180 @@
-//! `digest import`: external listings → record files in `content/`.
+//! `digest import`: external listings → record files, merged with the records already there.
 
-use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::Args;
 
-use crate::import::{hf_text, record_file};
+use crate::import::formats::{self, Format, ReadOptions};
+use crate::import::merge::{self, ExistingRecord, Outcome, SOURCE_OWNED};
+use crate::import::record_file::render_record;
+use crate::load;
 
-/// The formats `digest import` reads.
-#[derive(Debug, Subcommand)]
-pub enum ImportCommand {
-    /// A Hugging Face Daily Papers page copied as text.
-    HfText(HfTextArgs),
-}
-
-/// Arguments of `digest import hf-text`.
+/// Arguments of `digest import`.
 #[derive(Debug, Args)]
-pub struct HfTextArgs {
+pub struct ImportArgs {
+    /// The listing's format (`auto` recognises it from the content).
+    #[arg(value_enum)]
+    format: Format,
     /// The listing file, or - for standard input.
     file: PathBuf,
+    /// Folder of record files to merge into.
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    into: PathBuf,
     /// Year for dates written without one ("Feb 6"); default: the current year.
     #[arg(long)]
     year: Option<i16>,
-    /// Folder to write record files into.
-    #[arg(long, value_name = "DIR", default_value = "content")]
-    into: PathBuf,
-    /// Overwrite record files that already exist.
+    /// Show what would be added and updated, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Replace matching records whole with the imported version (losing edits made to them).
     #[arg(long)]
     force: bool,
 }
 
-/// Runs an import and prints what it wrote and skipped.
-pub fn run(command: ImportCommand) -> ExitCode {
-    match command {
-        ImportCommand::HfText(args) => match import_hf_text(&args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::from(1)
-            }
-        },
+/// Imports, prints the summary; exit 1 when an entry could not be read (the others are
+/// imported all the same) or nothing could be read at all.
+pub fn run(args: ImportArgs) -> ExitCode {
+    match import(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
     }
 }
 
-fn import_hf_text(args: &HfTextArgs) -> Result<(), String> {
+fn import(args: &ImportArgs) -> Result<bool, String> {
     let shown = args.file.display().to_string();
     let input = if shown == "-" {
         let mut text = String::new();
         std::io::stdin()
+            .take(crate::import::entry::MAX_INPUT_BYTES as u64 + 1)
             .read_to_string(&mut text)
             .map_err(|e| format!("reading standard input: {e}"))?;
         text
     } else {
-        std::fs::read_to_string(&args.file).map_err(|e| format!("reading {shown}: {e}"))?
+        read_limited(&args.file).map_err(|e| format!("reading {shown}: {e}"))?
     };
     let year = args.year.unwrap_or_else(|| {
         jiff::Timestamp::now()
             .to_zoned_datetime(jiff::tz::TimeZone::UTC)
             .year()
     });
-    let papers = hf_text::parse(&input, year).map_err(|e| format!("{shown}: {e}"))?;
-    std::fs::create_dir_all(&args.into)
-        .map_err(|e| format!("creating {}: {e}", args.into.display()))?;
+    let parsed = formats::read(args.format, &input, ReadOptions { year })
+        .map_err(|e| format!("{shown}: {e}"))?;
 
-    let mut taken = BTreeSet::new();
-    let (mut written, mut skipped) = (Vec::new(), Vec::new());
-    for paper in &papers {
-        // Two papers of one listing may share a title: number the later ones.
-        let stem = record_file::file_stem(&paper.title);
-        let mut name = format!("{stem}.md");
-        let mut n = 2;
-        while !taken.insert(name.clone()) {
-            name = format!("{stem}-{n}.md");
-            n += 1;
-        }
-        let path = args.into.join(&name);
-        if path.exists() && !args.force {
-            skipped.push(path);
-            continue;
-        }
-        write_atomically(&path, record_file::render_record(paper).as_bytes())
-            .map_err(|e| format!("writing {}: {e}", path.display()))?;
-        written.push(path);
+    let existing = existing_records(&args.into)?;
+    let mut outcomes = merge::plan(&existing, &parsed.papers, &args.into, &|p| p.exists());
+    if args.force {
+        force_whole_records(&mut outcomes, &existing, &parsed.papers);
     }
-    println!(
-        "read {} papers from {shown}: wrote {} record files into {}",
-        papers.len(),
-        written.len(),
-        args.into.display()
-    );
-    if !skipped.is_empty() {
-        println!(
-            "skipped {} that already exist (pass --force to overwrite):",
-            skipped.len()
+    if !args.dry_run {
+        merge::apply(&outcomes)
+            .map_err(|e| format!("writing into {}: {e}", args.into.display()))?;
+    }
+    print_summary(&shown, &parsed.papers.len(), &outcomes, args.dry_run);
+    for problem in &parsed.problems {
+        eprintln!(
+            "{shown}:{}:{}: skipped an entry: {}",
+            problem.line, problem.column, problem.message
         );
-        for path in &skipped {
-            println!("  {}", path.display());
-        }
     }
-    Ok(())
+    Ok(parsed.problems.is_empty())
 }
 
-/// Writes a file through a temporary sibling and a rename, so it is never half-written.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("md.digest-tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+/// Reads a file, refusing one larger than importers accept before reading it all.
+fn read_limited(path: &Path) -> std::io::Result<String> {
+    let size = std::fs::metadata(path)?.len();
+    if size > crate::import::entry::MAX_INPUT_BYTES as u64 {
+        return Err(std::io::Error::other(format!(
+            "the file is {} MiB, more than the {} MiB digest imports at once; split it",
+            size >> 20,
+            crate::import::entry::MAX_INPUT_BYTES >> 20
+        )));
+    }
+    std::fs::read_to_string(path)
+}
+
+/// The record files already in `into` (none if it does not exist yet).
+fn existing_records(into: &Path) -> Result<Vec<ExistingRecord>, String> {
+    if !into.exists() {
+        return Ok(Vec::new());
+    }
+    let files = load::record_files(into).map_err(|p| p.render())?;
+    Ok(files
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let record = ExistingRecord::read(path.clone(), text);
+            if record.is_none() {
+                eprintln!("warning: {} has no readable front matter; a paper it holds may be imported again", path.display());
+            }
+            record
+        })
+        .collect())
+}
+
+/// `--force`: matched records are rewritten whole from the source.
+fn force_whole_records(
+    outcomes: &mut [Outcome],
+    existing: &[ExistingRecord],
+    papers: &[crate::import::ImportedPaper],
+) {
+    for outcome in outcomes.iter_mut() {
+        let path = match outcome {
+            Outcome::Updated { path, .. } | Outcome::Unchanged { path } => path.clone(),
+            _ => continue,
+        };
+        let Some(record) = existing.iter().find(|r| r.path == path) else {
+            continue;
+        };
+        let Some(paper) = papers.iter().find(|p| {
+            p.arxiv.as_deref().map(merge::strip_version) == record.arxiv && record.arxiv.is_some()
+                || merge::title_key(&p.title) == record.title_key
+        }) else {
+            continue;
+        };
+        let text = render_record(paper);
+        if text != record.text {
+            *outcome = Outcome::Updated {
+                path,
+                text,
+                fields: vec!["whole record (--force)".into()],
+            };
+        }
+    }
+}
+
+fn print_summary(shown: &str, read: &usize, outcomes: &[Outcome], dry_run: bool) {
+    let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let added = count(|o| matches!(o, Outcome::Added { .. }));
+    let updated = count(|o| matches!(o, Outcome::Updated { .. }));
+    let unchanged = count(|o| matches!(o, Outcome::Unchanged { .. }));
+    let skipped = count(|o| matches!(o, Outcome::Skipped { .. }));
+    println!(
+        "{}read {read} papers from {shown}: {added} added, {updated} updated, {unchanged} unchanged, {skipped} skipped",
+        if dry_run {
+            "dry run, nothing written: "
+        } else {
+            ""
+        }
+    );
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Added { path, .. } => println!("  added     {}", path.display()),
+            Outcome::Updated { path, fields, .. } => {
+                println!("  updated   {} ({})", path.display(), fields.join(", "))
+            }
+            Outcome::Skipped { title, why } => println!("  skipped   {title:?}: {why}"),
+            Outcome::Unchanged { .. } => {}
+        }
+    }
+    if updated > 0 {
+        println!(
+            "  (an import only changes {SOURCE_OWNED}; bodies, tags and [extra] are never touched)"
+        );
+    }
 }

@@ -23,9 +23,8 @@ enum Command {
     Build(build::BuildArgs),
     /// Serve the site locally; with --watch, rebuild what changes and reload the browser.
     Serve(serve::ServeArgs),
-    /// Turn an external paper listing into record files.
-    #[command(subcommand)]
-    Import(import::ImportCommand),
+    /// Turn an external paper listing into record files, merged with the existing ones.
+    Import(import::ImportArgs),
 }
 
 /// Runs digest with the process's arguments.
@@ -34,6 +33,6 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Serve(args) => serve::run(args),
-        Command::Import(command) => import::run(command),
+        Command::Import(args) => import::run(args),
     }
 }

@@ -92,7 +92,29 @@ enum Line<'a> {
 /// own date are skipped; trailing text that never reaches a date line (e.g. a footer)
 /// is ignored.
 pub fn parse(input: &str, default_year: i16) -> Result<Vec<ImportedPaper>, ImportError> {
+    let parsed = parse_entries(input, default_year);
+    match parsed.1.into_iter().next() {
+        Some(err) => Err(err),
+        None => Ok(parsed.0),
+    }
+}
+
+impl ImportError {
+    /// The 1-based line and column the error is about.
+    pub fn position(&self) -> (usize, usize) {
+        match self {
+            ImportError::InvalidDate { line, column, .. }
+            | ImportError::AuthorsWithoutTitle { line, column, .. }
+            | ImportError::MissingDate { line, column, .. } => (*line, *column),
+        }
+    }
+}
+
+/// Reads every paper it can; each entry that cannot be read is one error (with its line and
+/// column) and reading goes on with the next entry.
+pub fn parse_entries(input: &str, default_year: i16) -> (Vec<ImportedPaper>, Vec<ImportError>) {
     let mut papers = Vec::new();
+    let mut errors = Vec::new();
     let mut pending: Vec<&str> = Vec::new();
     // Line number, column and count of the current paper's authors line.
     let mut authors: Option<(usize, usize, u32)> = None;
@@ -105,19 +127,22 @@ pub fn parse(input: &str, default_year: i16) -> Result<Vec<ImportedPaper>, Impor
         }
         let line = classify(trimmed);
         // Text or a second authors line after an authors line means this paper's date
-        // line is missing; guessing would silently merge two papers.
+        // line is missing; guessing would silently merge two papers. Drop that paper and
+        // start the next one here.
         if let (Some((line, column, _)), Line::Text(_) | Line::Authors(_)) = (authors, &line) {
-            return Err(ImportError::MissingDate {
+            errors.push(ImportError::MissingDate {
                 line,
                 column,
                 title: clean(pending[0]),
             });
+            pending.clear();
+            authors = None;
         }
         match line {
             Line::Chrome => {}
             Line::Text(text) => pending.push(text),
             Line::Authors(_) if pending.is_empty() => {
-                return Err(ImportError::AuthorsWithoutTitle {
+                errors.push(ImportError::AuthorsWithoutTitle {
                     line: line_no,
                     column: column_of(raw, trimmed),
                     text: trimmed.to_string(),
@@ -130,24 +155,27 @@ pub fn parse(input: &str, default_year: i16) -> Result<Vec<ImportedPaper>, Impor
                 year,
                 upvotes,
             } => {
-                let date = resolve_date(raw, line_no, month, day, year, default_year)?;
-                // A date with nothing pending is the page's own date: not a paper.
-                if !pending.is_empty() {
-                    papers.push(build(&pending, authors.map(|a| a.2), date, upvotes));
-                    pending.clear();
-                    authors = None;
+                match resolve_date(raw, line_no, month, day, year, default_year) {
+                    // A date with nothing pending is the page's own date: not a paper.
+                    Ok(date) if !pending.is_empty() => {
+                        papers.push(build(&pending, authors.map(|a| a.2), date, upvotes));
+                    }
+                    Ok(_) => {}
+                    Err(err) => errors.push(err),
                 }
+                pending.clear();
+                authors = None;
             }
         }
     }
     if let Some((line, column, _)) = authors {
-        return Err(ImportError::MissingDate {
+        errors.push(ImportError::MissingDate {
             line,
             column,
             title: clean(pending[0]),
         });
     }
-    Ok(papers)
+    (papers, errors)
 }
 
 /// Classifies one trimmed, non-empty line.

@@ -4,7 +4,10 @@
 //! [`ImportedPaper`]s, and [`record_file`] renders those as record files (TOML front
 //! matter plus a Markdown body) for the rest of the pipeline to pick up.
 
+pub mod entry;
+pub mod formats;
 pub mod hf_text;
+pub mod merge;
 pub mod record_file;
 
 use std::collections::BTreeMap;
