@@ -11,6 +11,7 @@ pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod export;
 pub mod import;
 pub mod index;
 pub mod load;

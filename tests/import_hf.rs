@@ -280,6 +280,6 @@ fn import_errors() {
     assert!(run.stderr.contains("no-such-listing.txt"), "{}", run.stderr);
     assert!(!tmp.path().join("content").exists() || tree(&tmp.path().join("content")).is_empty());
     // An unknown format is a usage error.
-    let run = digest(&["import", "bibtex", "x.bib"], tmp.path());
+    let run = digest(&["import", "endnote", "x.enw"], tmp.path());
     assert_eq!(run.code, Some(2), "{run:?}");
 }

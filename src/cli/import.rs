@@ -25,6 +25,9 @@ pub struct ImportArgs {
     /// Year for dates written without one ("Feb 6"); default: the current year.
     #[arg(long)]
     year: Option<i16>,
+    /// Date (YYYY-MM-DD) for entries that have none (BibTeX, Semantic Scholar).
+    #[arg(long, value_name = "DATE")]
+    date: Option<jiff::civil::Date>,
     /// Show what would be added and updated, write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -63,8 +66,15 @@ fn import(args: &ImportArgs) -> Result<bool, String> {
             .to_zoned_datetime(jiff::tz::TimeZone::UTC)
             .year()
     });
-    let parsed = formats::read(args.format, &input, ReadOptions { year })
-        .map_err(|e| format!("{shown}: {e}"))?;
+    let parsed = formats::read(
+        args.format,
+        &input,
+        ReadOptions {
+            year,
+            default_date: args.date,
+        },
+    )
+    .map_err(|e| format!("{shown}: {e}"))?;
 
     let existing = existing_records(&args.into)?;
     let mut outcomes = merge::plan(&existing, &parsed.papers, &args.into, &|p| p.exists());

@@ -2,6 +2,7 @@
 //! and chooses the exit code (0 success, 1 problems in the user's files, 2 usage errors).
 
 mod build;
+mod export;
 mod import;
 mod serve;
 
@@ -25,6 +26,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Turn an external paper listing into record files, merged with the existing ones.
     Import(import::ImportArgs),
+    /// Write the site's records as BibTeX, CSL-JSON or JSON.
+    Export(export::ExportArgs),
 }
 
 /// Runs digest with the process's arguments.
@@ -34,5 +37,6 @@ pub fn run() -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Import(args) => import::run(args),
+        Command::Export(args) => export::run(args),
     }
 }

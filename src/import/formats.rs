@@ -1,7 +1,8 @@
 //! The listing formats `digest import` reads, and recognising one from its first bytes.
 
 use super::entry::{EntryProblem, MAX_INPUT_BYTES, Parsed};
-use super::hf_text;
+use super::{arxiv_atom, bibtex, csl_json, hf_json, hf_text, s2_json};
+use crate::export::json;
 
 /// A listing format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -10,6 +11,18 @@ pub enum Format {
     Auto,
     /// A Hugging Face Daily Papers page copied as text.
     HfText,
+    /// The Hugging Face `/api/daily_papers` JSON.
+    HfJson,
+    /// An arXiv API (Atom) response.
+    ArxivAtom,
+    /// BibTeX, as arXiv, Zotero/Better BibTeX and Google Scholar write it.
+    Bibtex,
+    /// CSL-JSON, as Zotero exports it.
+    CslJson,
+    /// Semantic Scholar Graph API paper JSON.
+    S2Json,
+    /// digest's own JSON (`digest export json`).
+    Json,
 }
 
 /// Settings some formats need.
@@ -17,11 +30,33 @@ pub enum Format {
 pub struct ReadOptions {
     /// Year for dates written without one (`Feb 6`).
     pub year: i16,
+    /// Date for entries that have none (BibTeX, Semantic Scholar); without it they are problems.
+    pub default_date: Option<jiff::civil::Date>,
 }
 
 /// Guesses the format of `input` from its content.
 pub fn detect(input: &str) -> Option<Format> {
     let start = input.trim_start_matches('\u{feff}').trim_start();
+    if start.starts_with('[') || start.starts_with('{') {
+        let head = &start[..start.len().min(4096)];
+        return Some(
+            if head.contains("\"submittedOnDailyAt\"") || head.contains("\"paper\"") {
+                Format::HfJson
+            } else if head.contains("\"paperId\"") || head.contains("\"externalIds\"") {
+                Format::S2Json
+            } else if head.contains("\"slug\"") && head.contains("\"body\"") {
+                Format::Json
+            } else {
+                Format::CslJson
+            },
+        );
+    }
+    if start.starts_with("<?xml") || start.starts_with("<feed") {
+        return Some(Format::ArxivAtom);
+    }
+    if start.starts_with('@') || start.starts_with('%') {
+        return Some(Format::Bibtex);
+    }
     if start.contains("authors\n")
         || start.contains("authors\r\n")
         || start.contains("Daily Papers")
@@ -70,5 +105,59 @@ pub fn read(format: Format, input: &str, options: ReadOptions) -> Result<Parsed,
                 .collect();
             Parsed { papers, problems }
         }
+        Format::HfJson => hf_json::parse(input)?,
+        Format::ArxivAtom => arxiv_atom::parse(input)?,
+        Format::Bibtex => bibtex::parse(input, options.default_date)?,
+        Format::CslJson => csl_json::parse(input)?,
+        Format::S2Json => s2_json::parse(input, options.default_date)?,
+        Format::Json => json::parse(input)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_each_fixture() {
+        let fixtures = [
+            (
+                include_str!("../../tests/fixtures/hf-daily-papers.txt"),
+                Format::HfText,
+            ),
+            (
+                include_str!("../../tests/fixtures/import/hf-daily.json"),
+                Format::HfJson,
+            ),
+            (
+                include_str!("../../tests/fixtures/import/arxiv-query.atom"),
+                Format::ArxivAtom,
+            ),
+            (
+                include_str!("../../tests/fixtures/import/zotero.bib"),
+                Format::Bibtex,
+            ),
+            (
+                include_str!("../../tests/fixtures/import/zotero.csl.json"),
+                Format::CslJson,
+            ),
+            (
+                include_str!("../../tests/fixtures/import/s2-batch.json"),
+                Format::S2Json,
+            ),
+            (
+                include_str!("../../tests/fixtures/import/s2-single.json"),
+                Format::S2Json,
+            ),
+        ];
+        for (text, format) in fixtures {
+            assert_eq!(
+                detect(text),
+                Some(format),
+                "{}",
+                &text[..60.min(text.len())]
+            );
+        }
+        assert_eq!(detect("hello"), None);
+    }
 }

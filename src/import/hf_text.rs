@@ -308,6 +308,7 @@ fn build(
         links,
         abstract_text,
         extra: BTreeMap::new(),
+        ..Default::default()
     }
 }
 

@@ -4,17 +4,22 @@
 //! [`ImportedPaper`]s, and [`record_file`] renders those as record files (TOML front
 //! matter plus a Markdown body) for the rest of the pipeline to pick up.
 
+pub mod arxiv_atom;
+pub mod bibtex;
+pub mod csl_json;
 pub mod entry;
 pub mod formats;
+pub mod hf_json;
 pub mod hf_text;
 pub mod merge;
 pub mod record_file;
+pub mod s2_json;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// A paper as read from an external listing, before it becomes a record file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportedPaper {
     /// Title, with LaTeX escapes cleaned and whitespace collapsed.
     pub title: String,
@@ -41,6 +46,11 @@ pub struct ImportedPaper {
     /// Other facts the source gives, kept in the record's `[extra]` table (venue, journal_ref,
     /// comment, primary_category, …).
     pub extra: BTreeMap<String, String>,
+    /// The record's slug, when the source names one (digest's own JSON export does).
+    pub slug: Option<String>,
+    /// The body as Markdown, when the source has it (digest's own JSON export); otherwise
+    /// the body is made from `abstract_text`, escaped so it reads back as the same text.
+    pub body_markdown: Option<String>,
 }
 
 /// Byte ranges of the `http(s)://` URLs in `text`.

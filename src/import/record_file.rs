@@ -74,6 +74,9 @@ pub fn render_record(p: &ImportedPaper) -> String {
         // move `links` into a `[links]` section instead).
         writeln!(out, "{key} = {value}").expect("writing to a String cannot fail");
     }
+    if let Some(slug) = &p.slug {
+        writeln!(out, "slug = {}", line_value(slug)).expect("writing to a String cannot fail");
+    }
     if !p.extra.is_empty() {
         out.push_str("[extra]\n");
         for (key, value) in &p.extra {
@@ -82,7 +85,10 @@ pub fn render_record(p: &ImportedPaper) -> String {
         }
     }
     out.push_str("+++\n");
-    let body = markdown_body(&p.abstract_text);
+    let body = match &p.body_markdown {
+        Some(markdown) => markdown.trim_end().to_string(),
+        None => markdown_body(&p.abstract_text),
+    };
     if !body.is_empty() {
         out.push('\n');
         out.push_str(&body);

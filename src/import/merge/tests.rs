@@ -16,6 +16,7 @@ fn paper(title: &str, arxiv: Option<&str>, upvotes: Option<u32>) -> ImportedPape
         links: BTreeMap::from([("code".to_string(), "https://github.com/a/b".to_string())]),
         abstract_text: "Abstract.".into(),
         extra: BTreeMap::new(),
+        ..Default::default()
     }
 }
 

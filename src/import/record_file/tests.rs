@@ -17,6 +17,7 @@ fn paper(title: &str, abstract_text: &str) -> ImportedPaper {
         doi: None,
         tags: Vec::new(),
         extra: BTreeMap::new(),
+        ..Default::default()
     }
 }
 

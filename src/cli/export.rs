@@ -1,0 +1,62 @@
+//! `digest export`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::build::site_root;
+use crate::export::{self, ExportFormat};
+use crate::site::{LoadOptions, Site};
+
+/// Arguments of `digest export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The format to write.
+    #[arg(value_enum)]
+    format: ExportFormat,
+    /// The site folder (with site.toml and content/).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Only papers with this tag (name or slug; keyword tags count).
+    #[arg(long, value_name = "TAG")]
+    tag: Option<String>,
+    /// Only papers listed on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    since: Option<jiff::civil::Date>,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// Exports the site's records.
+pub fn run(args: ExportArgs) -> ExitCode {
+    let root = site_root(args.root.as_deref());
+    let site = match Site::load(&root, &LoadOptions::default()) {
+        Ok(site) => site,
+        Err(problems) => {
+            eprintln!("{problems}");
+            return ExitCode::from(1);
+        }
+    };
+    let data = site.data();
+    let papers = export::select(
+        data.papers,
+        data.bodies,
+        data.index,
+        args.tag.as_deref(),
+        args.since,
+    );
+    let text = export::write(args.format, &papers);
+    match &args.output {
+        Some(path) => {
+            if let Err(err) = std::fs::write(path, text) {
+                eprintln!("error: writing {}: {err}", path.display());
+                return ExitCode::from(1);
+            }
+            eprintln!("exported {} papers to {}", papers.len(), path.display());
+        }
+        None => print!("{text}"),
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,323 @@
+//! Importer for CSL-JSON (as exported by Zotero, "Export Library… → CSL JSON").
+//!
+//! Accepted shapes: the usual array of items, or a single item object. Unknown fields are
+//! ignored.
+//!
+//! Mapping per item:
+//! - `title`: `title`, whitespace collapsed (required);
+//! - `date`: `issued`, from `date-parts` (first date of a range; parts may be numbers or
+//!   digit strings; a missing month or day counts as 1), or from `raw`/`literal`
+//!   ("2024-06-29", "2024-06", "2024", "2024/6/29"), or a plain string; an item without a
+//!   usable year is a problem; `published` is always `None` (the date *is* the publication);
+//! - `authors`: `author[]` as `literal`, or "given [dropping-particle] [non-dropping-particle]
+//!   family [suffix]"; `author_count` is the length of `author` when it is an array;
+//! - `doi`: `DOI`, bare (doi.org prefixes stripped);
+//! - `arxiv`: `number` when `publisher` or `container-title` says arXiv, else the id in an
+//!   arxiv.org/abs|pdf `URL`, else the id in an arXiv DOI (10.48550/arXiv.…);
+//! - `links`: `url` = `URL`;
+//! - `tags`: `keyword` split on "," and ";" (also accepted: an array of strings), trimmed,
+//!   deduplicated ignoring case;
+//! - `abstract_text`: `abstract`; JATS/HTML tags as found in Crossref-derived abstracts are
+//!   removed (block tags become paragraph breaks, basic entities decoded);
+//! - `extra`: `venue` = `container-title` (else `event-title`), `type` = `type`.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde_json::Value;
+
+use super::ImportedPaper;
+use super::entry::Parsed;
+use super::entry::json_support::{self as js, Bad, Document, bad};
+
+/// Reads a CSL-JSON document. `Err` only for input that is too large, is not JSON, or is
+/// neither an array nor an object; bad items become problems.
+pub fn parse(input: &str) -> Result<Parsed, String> {
+    const WHAT: &str = "CSL-JSON";
+    let doc = Document::parse(input, WHAT)?;
+    let entries = match &doc.value {
+        Value::Array(items) => doc.root_array(items),
+        Value::Object(_) => doc.single(),
+        other => {
+            return Err(format!(
+                "{WHAT}: expected an array of items (Zotero: Export → CSL JSON), found {}",
+                js::kind(other)
+            ));
+        }
+    };
+    Ok(js::convert_each(&doc, entries, ident, convert))
+}
+
+fn ident(item: &Value) -> Option<String> {
+    match item.get("id")? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn convert(item: &Value) -> Result<ImportedPaper, Bad> {
+    if !item.is_object() {
+        return Err(bad(
+            &[],
+            format!("expected a CSL item object, found {}", js::kind(item)),
+        ));
+    }
+    let title = js::text_of(item.get("title")).ok_or_else(|| {
+        bad(
+            &["title"],
+            "missing title: \"title\" is absent, empty or not a string",
+        )
+    })?;
+    let date = issued(item.get("issued")).map_err(|why| bad(&["issued"], why))?;
+
+    let author_list = item.get("author").and_then(Value::as_array);
+    let authors: Vec<String> = author_list
+        .map(|list| list.iter().filter_map(author_name).collect())
+        .unwrap_or_default();
+    let author_count = author_list.and_then(|l| u32::try_from(l.len()).ok());
+
+    let doi = js::str_of(item.get("DOI")).and_then(js::doi_of);
+    let url = js::url_of(item.get("URL"));
+    let says_arxiv = |key: &str| {
+        js::str_of(item.get(key)).is_some_and(|s| s.to_ascii_lowercase().contains("arxiv"))
+    };
+    let from_number = (says_arxiv("publisher") || says_arxiv("container-title"))
+        .then(|| js::str_of(item.get("number")).and_then(js::arxiv_id))
+        .flatten();
+    let from_url = url
+        .as_deref()
+        .filter(|u| {
+            let u = u.to_ascii_lowercase();
+            u.contains("arxiv.org/abs/") || u.contains("arxiv.org/pdf/")
+        })
+        .and_then(js::arxiv_id);
+    let arxiv = from_number
+        .or(from_url)
+        .or_else(|| doi.as_deref().and_then(js::arxiv_from_doi));
+
+    let mut links = BTreeMap::new();
+    js::put(&mut links, "url", url);
+
+    let mut tags = Vec::new();
+    match item.get("keyword") {
+        Some(Value::String(s)) => {
+            for k in s.split([',', ';']) {
+                js::push_tag(&mut tags, k, usize::MAX);
+            }
+        }
+        Some(Value::Array(list)) => {
+            for k in list.iter().filter_map(Value::as_str) {
+                js::push_tag(&mut tags, k, usize::MAX);
+            }
+        }
+        _ => {}
+    }
+
+    let mut extra = BTreeMap::new();
+    js::put(
+        &mut extra,
+        "venue",
+        js::text_of(item.get("container-title")).or_else(|| js::text_of(item.get("event-title"))),
+    );
+    js::put(&mut extra, "type", js::text_of(item.get("type")));
+
+    Ok(ImportedPaper {
+        title,
+        date,
+        published: None,
+        authors,
+        author_count,
+        upvotes: None,
+        arxiv,
+        doi,
+        tags,
+        links,
+        abstract_text: js::str_of(item.get("abstract"))
+            .map(|a| js::paragraphs(&strip_markup(a)))
+            .unwrap_or_default(),
+        extra,
+        ..Default::default()
+    })
+}
+
+fn author_name(a: &Value) -> Option<String> {
+    if let Some(literal) = js::text_of(a.get("literal")) {
+        return Some(literal);
+    }
+    let parts: Vec<String> = [
+        "given",
+        "dropping-particle",
+        "non-dropping-particle",
+        "family",
+        "suffix",
+    ]
+    .iter()
+    .filter_map(|k| js::text_of(a.get(*k)))
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// The date of a CSL `issued` value, or why there is none.
+fn issued(v: Option<&Value>) -> Result<Date, String> {
+    const HOW: &str = "give the item a date, e.g. \"issued\": {\"date-parts\": [[2024, 6, 29]]}";
+    let v = match v {
+        None | Some(Value::Null) => return Err(format!("missing \"issued\" date; {HOW}")),
+        Some(v) => v,
+    };
+    if let Some(s) = v.as_str() {
+        return loose_date(s)
+            .ok_or_else(|| format!("\"issued\" is not a date: {:?}; {HOW}", js::snippet(s)));
+    }
+    if !v.is_object() {
+        return Err(format!(
+            "\"issued\" must be an object, found {}; {HOW}",
+            js::kind(v)
+        ));
+    }
+    if let Some(parts) = v.get("date-parts") {
+        let first = parts
+            .as_array()
+            .and_then(|ranges| ranges.first())
+            .and_then(Value::as_array);
+        let Some(first) = first.filter(|p| !p.is_empty()) else {
+            return Err(format!(
+                "\"issued.date-parts\" holds no date (expected e.g. [[2024, 6, 29]]); {HOW}"
+            ));
+        };
+        let part = |i: usize, default: i64| match first.get(i) {
+            None | Some(Value::Null) => Some(default),
+            Some(p) => js::i64_of(Some(p)),
+        };
+        let (Some(y), Some(m), Some(d)) = (js::i64_of(first.first()), part(1, 1), part(2, 1))
+        else {
+            return Err(format!(
+                "\"issued.date-parts\" has a part that is not a number: {}; {HOW}",
+                js::snippet(&Value::Array(first.clone()).to_string())
+            ));
+        };
+        return make_date(y, m, d).ok_or_else(|| {
+            format!("\"issued.date-parts\" is not a valid date: {y}-{m:02}-{d:02}; {HOW}")
+        });
+    }
+    for key in ["raw", "literal"] {
+        if let Some(s) = js::str_of(v.get(key)) {
+            return loose_date(s).ok_or_else(|| {
+                format!(
+                    "\"issued.{key}\" is not a date: {:?}; {HOW}",
+                    js::snippet(s)
+                )
+            });
+        }
+    }
+    Err(format!(
+        "\"issued\" has neither \"date-parts\" nor \"raw\"; {HOW}"
+    ))
+}
+
+fn make_date(y: i64, m: i64, d: i64) -> Option<Date> {
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()
+}
+
+/// "2024-06-29", "2024-06", "2024", "2024/6/29" (anything after the day is ignored, so
+/// "2024-06-29T10:00:00" works too).
+fn loose_date(s: &str) -> Option<Date> {
+    let s = s.trim();
+    let head = s.split(['T', ' ']).next().unwrap_or(s);
+    let mut parts = head.split(['-', '/']);
+    let mut num = |default: Option<i64>| match parts.next() {
+        None => default,
+        Some(p) if !p.is_empty() && p.len() <= 4 && p.bytes().all(|c| c.is_ascii_digit()) => {
+            p.parse().ok()
+        }
+        Some(_) => None,
+    };
+    let y = num(None)?;
+    let m = num(Some(1))?;
+    let d = num(Some(1))?;
+    if parts.next().is_some() {
+        return None;
+    }
+    make_date(y, m, d)
+}
+
+/// Removes HTML/JATS markup from an abstract ("<jats:p>…</jats:p>"); block tags become
+/// paragraph breaks and a leading "Abstract" heading is dropped. Text without such tags
+/// is returned unchanged.
+fn strip_markup(s: &str) -> String {
+    const INLINE: &[&str] = &[
+        "i", "b", "em", "strong", "sub", "sup", "u", "sc", "a", "span",
+    ];
+    const BLOCK: &[&str] = &["p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4"];
+    let mut out = String::with_capacity(s.len());
+    let mut found = false;
+    let mut rest = s;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let after = &rest[lt + 1..];
+        let tag = after
+            .find('>')
+            .filter(|&gt| gt <= 200 && !after[..gt].contains('<'))
+            .map(|gt| (&after[..gt], gt));
+        let name = tag.map(|(inner, _)| {
+            let inner = inner.trim_start_matches('/');
+            inner
+                .split(|c: char| c.is_whitespace() || c == '/')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase()
+        });
+        match (tag, name) {
+            (Some((_, gt)), Some(name))
+                if INLINE.contains(&name.as_str())
+                    || BLOCK.contains(&name.as_str())
+                    || name.starts_with("jats:")
+                    || name.starts_with("mml:") =>
+            {
+                found = true;
+                let plain = name.strip_prefix("jats:").unwrap_or(&name);
+                if BLOCK.contains(&plain) || matches!(plain, "sec" | "title") {
+                    out.push_str("\n\n");
+                }
+                rest = &after[gt + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    if !found {
+        return out;
+    }
+    let mut text = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    let trimmed = text.trim_start();
+    if let Some(after) = strip_heading(trimmed) {
+        text = after.to_string();
+    }
+    text
+}
+
+fn strip_heading(s: &str) -> Option<&str> {
+    let (first, rest) = s.split_once("\n\n")?;
+    first
+        .trim()
+        .eq_ignore_ascii_case("abstract")
+        .then_some(rest)
+}
+
+#[cfg(test)]
+mod tests;
