@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod export;
+pub mod fetch;
 pub mod import;
 pub mod index;
 pub mod load;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use crate::import::entry::Parsed;
 use crate::import::formats::{self, Format, ReadOptions};
 use crate::import::merge::{self, ExistingRecord, Outcome, SOURCE_OWNED};
 use crate::import::record_file::render_record;
@@ -76,16 +77,27 @@ fn import(args: &ImportArgs) -> Result<bool, String> {
     )
     .map_err(|e| format!("{shown}: {e}"))?;
 
-    let existing = existing_records(&args.into)?;
-    let mut outcomes = merge::plan(&existing, &parsed.papers, &args.into, &|p| p.exists());
-    if args.force {
+    merge_into(&args.into, &shown, &parsed, args.dry_run, args.force)
+}
+
+/// Merges what was read into the records of `into`, prints the summary and the problems;
+/// `Ok(false)` when some entries could not be read. Shared with `digest fetch`.
+pub fn merge_into(
+    into: &Path,
+    shown: &str,
+    parsed: &Parsed,
+    dry_run: bool,
+    force: bool,
+) -> Result<bool, String> {
+    let existing = existing_records(into)?;
+    let mut outcomes = merge::plan(&existing, &parsed.papers, into, &|p| p.exists());
+    if force {
         force_whole_records(&mut outcomes, &existing, &parsed.papers);
     }
-    if !args.dry_run {
-        merge::apply(&outcomes)
-            .map_err(|e| format!("writing into {}: {e}", args.into.display()))?;
+    if !dry_run {
+        merge::apply(&outcomes).map_err(|e| format!("writing into {}: {e}", into.display()))?;
     }
-    print_summary(&shown, &parsed.papers.len(), &outcomes, args.dry_run);
+    print_summary(shown, &parsed.papers.len(), &outcomes, dry_run);
     for problem in &parsed.problems {
         eprintln!(
             "{shown}:{}:{}: skipped an entry: {}",

@@ -3,6 +3,7 @@
 
 mod build;
 mod export;
+mod fetch;
 mod import;
 mod serve;
 
@@ -28,6 +29,9 @@ enum Command {
     Import(import::ImportArgs),
     /// Write the site's records as BibTeX, CSL-JSON or JSON.
     Export(export::ExportArgs),
+    /// Download papers from Hugging Face or arXiv and merge them into the records.
+    #[command(subcommand)]
+    Fetch(fetch::FetchCommand),
 }
 
 /// Runs digest with the process's arguments.
@@ -38,5 +42,6 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
+        Command::Fetch(command) => fetch::run(command),
     }
 }

@@ -1,0 +1,131 @@
+//! `digest fetch`: download today's (or any day's) papers and merge them like an import.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+
+use super::import::merge_into;
+use crate::fetch::{self, ARXIV_ENDPOINT, Client, HF_ENDPOINT};
+
+/// Where to fetch from.
+#[derive(Debug, Subcommand)]
+pub enum FetchCommand {
+    /// Hugging Face daily papers of a day, an ISO week or a month.
+    Hf(HfArgs),
+    /// The results of an arXiv API query.
+    Arxiv(ArxivArgs),
+}
+
+/// What every fetch shares.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Folder of record files to merge into.
+    #[arg(long, value_name = "DIR", default_value = "content")]
+    into: PathBuf,
+    /// Another server speaking the same API (a mirror, or a local test server).
+    #[arg(long, value_name = "URL")]
+    endpoint: Option<String>,
+    /// Seconds to wait for each answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    timeout: f64,
+    /// Show what would be added and updated, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Arguments of `digest fetch hf`.
+#[derive(Debug, Args)]
+pub struct HfArgs {
+    /// One day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    date: Option<jiff::civil::Date>,
+    /// The ISO week (Monday to Sunday) containing this day.
+    #[arg(long, value_name = "DATE")]
+    week: Option<jiff::civil::Date>,
+    /// A month (YYYY-MM).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    month: Option<(i16, i8)>,
+    #[command(flatten)]
+    common: Common,
+}
+
+/// Arguments of `digest fetch arxiv`.
+#[derive(Debug, Args)]
+pub struct ArxivArgs {
+    /// The search query, in the arXiv API's syntax (e.g. 'cat:cs.LG AND ti:diffusion').
+    #[arg(long)]
+    query: String,
+    /// Most results to fetch.
+    #[arg(long, default_value_t = 100)]
+    max: usize,
+    /// Results per request.
+    #[arg(long, default_value_t = 100)]
+    page_size: usize,
+    /// Seconds between requests (arXiv asks for 3).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3.0)]
+    delay: f64,
+    #[command(flatten)]
+    common: Common,
+}
+
+fn parse_month(text: &str) -> Result<(i16, i8), String> {
+    let (y, m) = text.split_once('-').ok_or("write the month as YYYY-MM")?;
+    let (y, m) = (
+        y.parse::<i16>().map_err(|e| e.to_string())?,
+        m.parse::<i8>().map_err(|e| e.to_string())?,
+    );
+    jiff::civil::Date::new(y, m, 1).map_err(|e| e.to_string())?;
+    Ok((y, m))
+}
+
+/// Fetches and merges; exit 1 on a network or server error (nothing written) or unreadable
+/// entries (the others are merged).
+pub fn run(command: FetchCommand) -> ExitCode {
+    let result = match command {
+        FetchCommand::Hf(args) => {
+            fetch::days_of(args.date, args.week, args.month).and_then(|days| {
+                let client = Client::new(Duration::from_secs_f64(args.common.timeout.max(0.001)));
+                let endpoint = args.common.endpoint.as_deref().unwrap_or(HF_ENDPOINT);
+                let parsed = fetch::hf(&client, endpoint, &days, Duration::from_millis(500))?;
+                merge_into(
+                    &args.common.into,
+                    endpoint,
+                    &parsed,
+                    args.common.dry_run,
+                    false,
+                )
+            })
+        }
+        FetchCommand::Arxiv(args) => {
+            let client = Client::new(Duration::from_secs_f64(args.common.timeout.max(0.001)));
+            let endpoint = args.common.endpoint.as_deref().unwrap_or(ARXIV_ENDPOINT);
+            fetch::arxiv(
+                &client,
+                endpoint,
+                &args.query,
+                args.max,
+                args.page_size.max(1),
+                Duration::from_secs_f64(args.delay.max(0.0)),
+            )
+            .and_then(|parsed| {
+                merge_into(
+                    &args.common.into,
+                    endpoint,
+                    &parsed,
+                    args.common.dry_run,
+                    false,
+                )
+            })
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("error: {message}\nnothing was written");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! `digest fetch`: downloads listings from the public APIs (Hugging Face daily papers, arXiv)
+//! and hands them to the importers. Only this module talks to the network, and only to the
+//! endpoint it is given: nothing in a listing makes it fetch anything else.
+
+use std::io::Read;
+use std::time::Duration;
+
+use jiff::civil::Date;
+
+use crate::import::entry::{MAX_INPUT_BYTES, Parsed};
+use crate::import::{arxiv_atom, hf_json};
+
+/// The public Hugging Face API root.
+pub const HF_ENDPOINT: &str = "https://huggingface.co/api/daily_papers";
+/// The public arXiv API.
+pub const ARXIV_ENDPOINT: &str = "https://export.arxiv.org/api/query";
+
+/// How requests are made.
+#[derive(Debug, Clone)]
+pub struct Client {
+    agent: ureq::Agent,
+    timeout: Duration,
+}
+
+impl Client {
+    /// A client whose every request gives up after `timeout`.
+    pub fn new(timeout: Duration) -> Client {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .user_agent(concat!(
+                "digest/",
+                env!("CARGO_PKG_VERSION"),
+                " (static site generator for paper digests)"
+            ))
+            .build();
+        Client {
+            agent: config.into(),
+            timeout,
+        }
+    }
+
+    /// GETs `url` and returns its body as text, with errors a user can act on.
+    pub fn get(&self, url: &str) -> Result<String, String> {
+        let mut response = self.agent.get(url).call().map_err(|err| match err {
+            ureq::Error::Timeout(_) => format!(
+                "{url}: no complete answer within {} s (pass --timeout to wait longer)",
+                self.timeout.as_secs_f64()
+            ),
+            other => format!("{url}: {other}"),
+        })?;
+        let status = response.status();
+        let mut body = Vec::new();
+        response
+            .body_mut()
+            .as_reader()
+            .take(MAX_INPUT_BYTES as u64 + 1)
+            .read_to_end(&mut body)
+            .map_err(|err| match err.kind() {
+                std::io::ErrorKind::TimedOut => format!(
+                    "{url}: no complete answer within {} s (pass --timeout to wait longer)",
+                    self.timeout.as_secs_f64()
+                ),
+                _ => format!("{url}: reading the answer: {err}"),
+            })?;
+        if body.len() > MAX_INPUT_BYTES {
+            return Err(format!(
+                "{url}: the answer is larger than {} MiB; ask for less at once",
+                MAX_INPUT_BYTES >> 20
+            ));
+        }
+        let text = String::from_utf8_lossy(&body).into_owned();
+        if !status.is_success() {
+            let excerpt: String = text.chars().take(200).collect();
+            return Err(format!(
+                "{url}: the server answered {status}: {}",
+                excerpt.trim()
+            ));
+        }
+        Ok(text)
+    }
+}
+
+/// Which days of Hugging Face's daily papers to fetch.
+pub fn days_of(
+    date: Option<Date>,
+    week: Option<Date>,
+    month: Option<(i16, i8)>,
+) -> Result<Vec<Date>, String> {
+    match (date, week, month) {
+        (Some(d), None, None) => Ok(vec![d]),
+        (None, Some(d), None) => {
+            // The ISO week (Monday to Sunday) containing `d`.
+            let monday = d
+                .checked_sub(jiff::Span::new().days(i64::from(d.weekday().to_monday_zero_offset())))
+                .map_err(|e| e.to_string())?;
+            (0..7)
+                .map(|i| {
+                    monday
+                        .checked_add(jiff::Span::new().days(i))
+                        .map_err(|e| e.to_string())
+                })
+                .collect()
+        }
+        (None, None, Some((year, month))) => {
+            let first = Date::new(year, month, 1).map_err(|e| e.to_string())?;
+            Ok((1..=first.days_in_month())
+                .filter_map(|day| Date::new(year, month, day).ok())
+                .collect())
+        }
+        _ => Err("give exactly one of --date, --week or --month".to_string()),
+    }
+}
+
+/// Fetches Hugging Face daily papers for each day, politely one request after another.
+pub fn hf(
+    client: &Client,
+    endpoint: &str,
+    days: &[Date],
+    pause: Duration,
+) -> Result<Parsed, String> {
+    let mut all = Parsed::default();
+    for (i, day) in days.iter().enumerate() {
+        if i > 0 {
+            std::thread::sleep(pause);
+        }
+        let url = format!("{endpoint}?date={day}");
+        let parsed = hf_json::parse(&client.get(&url)?).map_err(|e| format!("{url}: {e}"))?;
+        all.papers.extend(parsed.papers);
+        all.problems.extend(parsed.problems);
+    }
+    Ok(all)
+}
+
+/// Fetches up to `max` results of an arXiv query, `page` at a time, waiting `pause` between
+/// requests (arXiv asks for 3 s).
+pub fn arxiv(
+    client: &Client,
+    endpoint: &str,
+    query: &str,
+    max: usize,
+    page: usize,
+    pause: Duration,
+) -> Result<Parsed, String> {
+    let mut all = Parsed::default();
+    let mut start = 0;
+    while start < max {
+        if start > 0 {
+            std::thread::sleep(pause);
+        }
+        let count = page.min(max - start);
+        let url = format!(
+            "{endpoint}?search_query={}&start={start}&max_results={count}&sortBy=submittedDate&sortOrder=descending",
+            encode(query)
+        );
+        let parsed = arxiv_atom::parse(&client.get(&url)?).map_err(|e| format!("{url}: {e}"))?;
+        let got = parsed.papers.len() + parsed.problems.len();
+        all.papers.extend(parsed.papers);
+        all.problems.extend(parsed.problems);
+        if got < count {
+            break;
+        }
+        start += count;
+    }
+    Ok(all)
+}
+
+/// Percent-encodes a query parameter value.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_of_a_week_and_a_month() {
+        let d: Date = "2025-02-06".parse().unwrap();
+        let week = days_of(None, Some(d), None).unwrap();
+        assert_eq!(
+            (week[0].to_string(), week[6].to_string()),
+            ("2025-02-03".into(), "2025-02-09".into())
+        );
+        assert_eq!(days_of(None, None, Some((2024, 2))).unwrap().len(), 29);
+        assert!(days_of(Some(d), Some(d), None).is_err());
+    }
+
+    #[test]
+    fn queries_are_encoded() {
+        assert_eq!(
+            encode("cat:cs.LG AND ti:\"diffusion\""),
+            "cat:cs.LG+AND+ti:%22diffusion%22"
+        );
+    }
+}
