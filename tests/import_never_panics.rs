@@ -111,3 +111,25 @@ fn parses_still_succeed_on_most_mutations() {
         .count();
     assert!(ok > 25, "only {ok} of 500 mutations parsed");
 }
+
+#[test]
+fn hf_text_never_panics() {
+    let listing = include_str!("fixtures/hf-daily-papers.txt");
+    // The whole listing is long; its first part has every kind of line.
+    let fixture: String = listing.chars().take(6000).collect();
+    hammer(0xD1B5_4A32_D192_ED03, &fixture, |text| {
+        let (papers, errors) = digest::import::hf_text::parse_entries(text, 2025);
+        for error in errors {
+            assert!(error.position().0 >= 1);
+        }
+        drop(papers);
+    });
+}
+
+#[test]
+fn digest_json_never_panics() {
+    let fixture = r#"[{"title": "A", "date": "2025-02-06", "authors": ["X Y"], "tags": ["t"], "links": {"code": "https://g/x"}, "slug": "a", "extra": {"n": 1}, "body": "Body $x$."}]"#;
+    hammer(0x94D0_49BB_1331_11EB, fixture, |text| {
+        let _ = digest::export::json::parse(text);
+    });
+}
