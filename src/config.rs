@@ -162,6 +162,13 @@ impl Config {
         }
     }
 
+    /// The link to a site path from the site's own pages: root-relative, with the base path
+    /// (`/repo/papers/x/`). Shorter than an absolute URL on every one of the many links of a
+    /// page, and right on any host the output is served from.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base_path(), path.trim_start_matches('/'))
+    }
+
     /// The absolute URL of a site path such as `papers/x/` (no leading slash).
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))

@@ -9,6 +9,8 @@ use common::{Site, assert_links_ok, check_links, hrefs, html, index_pages, url_o
 
 const ROOT: &str = "https://example.org/";
 const PROJECT: &str = "https://user.github.io/papers/";
+/// Links between the site's own pages are root-relative: the base URL's path.
+const PROJECT_PATH: &str = "/papers/";
 
 fn build_with(site: &Site, base_url: &str) -> std::path::PathBuf {
     site.build_ok(&["--base-url", base_url])
@@ -75,7 +77,7 @@ fn the_checker_catches_broken_and_escaping_links() {
 fn day_pages_link_previous_and_next_days() {
     let site = Site::fixture("small");
     let out = build_with(&site, PROJECT);
-    let day = |d: &str| format!("{PROJECT}{d}/");
+    let day = |d: &str| format!("{PROJECT_PATH}{d}/");
     let nav = |page: &str| {
         let doc = html(&out, page);
         (
@@ -103,7 +105,7 @@ fn day_pages_link_previous_and_next_days() {
     // A day links its month.
     assert!(
         hrefs(&html(&out, "2025/02/05/index.html"), ".crumbs a")
-            .contains(&format!("{PROJECT}2025/02/"))
+            .contains(&format!("{PROJECT_PATH}2025/02/"))
     );
 }
 
@@ -120,11 +122,11 @@ fn month_pages_link_previous_and_next_months() {
     };
     assert_eq!(
         nav("2025/01/index.html"),
-        (vec![], vec![format!("{PROJECT}2025/02/")])
+        (vec![], vec![format!("{PROJECT_PATH}2025/02/")])
     );
     assert_eq!(
         nav("2025/02/index.html"),
-        (vec![format!("{PROJECT}2025/01/")], vec![])
+        (vec![format!("{PROJECT_PATH}2025/01/")], vec![])
     );
 }
 
@@ -141,19 +143,22 @@ fn paginated_lists_link_their_pages() {
     };
     assert_eq!(
         nav("index.html"),
-        (vec![], vec![format!("{PROJECT}page/2/")])
+        (vec![], vec![format!("{PROJECT_PATH}page/2/")])
     );
     assert_eq!(
         nav("page/2/index.html"),
-        (vec![PROJECT.to_string()], vec![format!("{PROJECT}page/3/")])
+        (
+            vec![PROJECT_PATH.to_string()],
+            vec![format!("{PROJECT_PATH}page/3/")]
+        )
     );
     assert_eq!(
         nav("page/3/index.html"),
-        (vec![format!("{PROJECT}page/2/")], vec![])
+        (vec![format!("{PROJECT_PATH}page/2/")], vec![])
     );
     assert_eq!(
         nav("tags/music/page/2/index.html"),
-        (vec![format!("{PROJECT}tags/music/")], vec![])
+        (vec![format!("{PROJECT_PATH}tags/music/")], vec![])
     );
     // A list that fits one page has no pager.
     assert_eq!(nav("tags/motion/index.html"), (vec![], vec![]));
@@ -189,12 +194,12 @@ fn assert_day_and_month_neighbours(out: &Path, base: &str) {
             let next = hrefs(&doc, &format!("nav[aria-label={label}] a[rel=next]"));
             let expected_prev: Vec<String> = i
                 .checked_sub(1)
-                .map(|j| url_of(base, list[j]))
+                .map(|j| url_of(common::base_path(base), list[j]))
                 .into_iter()
                 .collect();
             let expected_next: Vec<String> = list
                 .get(i + 1)
-                .map(|p| url_of(base, p))
+                .map(|p| url_of(common::base_path(base), p))
                 .into_iter()
                 .collect();
             assert_eq!(prev, expected_prev, "previous link of {page}");

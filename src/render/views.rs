@@ -164,10 +164,10 @@ pub fn paper_card(
     let card = PaperCard {
         title: &paper.title,
         slug: &paper.slug,
-        url: config.url(&format!("papers/{}/", paper.slug)),
+        url: config.link(&format!("papers/{}/", paper.slug)),
         date: paper.date.to_string(),
         date_display: display_date(paper.date),
-        day_url: config.url(&day_path(paper.date)),
+        day_url: config.link(&day_path(paper.date)),
         authors: &paper.authors,
         author_count: paper.author_count,
         authors_display: authors_display(paper),
@@ -178,7 +178,7 @@ pub fn paper_card(
                 TagRef {
                     name: &tag.name,
                     slug: &tag.slug,
-                    url: config.url(&tag_path(&tag.slug)),
+                    url: config.link(&tag_path(&tag.slug)),
                 }
             })
             .collect(),
@@ -203,7 +203,7 @@ struct PagerView {
 }
 
 fn pager_view(config: &Config, base: &str, pager: &Pager) -> PagerView {
-    let url = |n: usize| config.url(&page_path(base, n));
+    let url = |n: usize| config.link(&page_path(base, n));
     PagerView {
         number: pager.number,
         total: pager.total,
@@ -224,7 +224,7 @@ fn day_ref(config: &Config, date: Date, count: usize) -> DayRef {
     DayRef {
         date: date.to_string(),
         date_display: display_date(date),
-        url: config.url(&day_path(date)),
+        url: config.link(&day_path(date)),
         count,
     }
 }
@@ -239,7 +239,7 @@ struct MonthRef {
 fn month_ref(config: &Config, year: i16, month: i8, count: usize) -> MonthRef {
     MonthRef {
         title: format!("{} {year}", month_name(month)),
-        url: config.url(&month_path(year, month)),
+        url: config.link(&month_path(year, month)),
         count,
     }
 }
@@ -421,8 +421,10 @@ impl SiteData<'_> {
         TagView {
             name: tag.name.clone(),
             slug: tag.slug.clone(),
-            url: self.config.url(&tag_path(&tag.slug)),
-            feed_url: self.config.url(&format!("{}atom.xml", tag_path(&tag.slug))),
+            url: self.config.link(&tag_path(&tag.slug)),
+            feed_url: self
+                .config
+                .link(&format!("{}atom.xml", tag_path(&tag.slug))),
             count: tag.papers.len(),
         }
     }
