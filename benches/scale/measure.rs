@@ -1,0 +1,180 @@
+//! Running a build as a child process and measuring it: wall time, peak memory (GNU time's
+//! maximum resident set size), the output tree, and the I/O floor.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// One timed run of a build.
+#[derive(Clone, Copy, Debug)]
+pub struct Run {
+    pub wall_s: f64,
+    /// The 1-minute load average just before the run (other work on the machine skews times).
+    pub load: Option<f64>,
+    /// Peak resident set size; `None` without GNU time.
+    pub peak_mib: Option<f64>,
+}
+
+/// GNU time, when installed (`%M` = peak RSS in KiB).
+pub fn gnu_time() -> Option<PathBuf> {
+    let path = PathBuf::from("/usr/bin/time");
+    let ok = Command::new(&path)
+        .args(["-f", "%M", "true"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    ok.then_some(path)
+}
+
+/// Runs `program args…` to completion, timing it ourselves and reading its peak RSS from GNU
+/// time when available. A failing build is an error carrying the tail of its output.
+pub fn run(
+    time: Option<&Path>,
+    program: &Path,
+    args: &[&str],
+    scratch: &Path,
+) -> Result<Run, String> {
+    let report = scratch.join("time.out");
+    let mut cmd = match time {
+        Some(time) => {
+            let mut c = Command::new(time);
+            c.arg("-f").arg("%e %M").arg("-o").arg(&report).arg(program);
+            c
+        }
+        None => Command::new(program),
+    };
+    cmd.args(args).stdin(Stdio::null());
+    let load = load_average();
+    let started = Instant::now();
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    let wall_s = started.elapsed().as_secs_f64();
+    if !out.status.success() {
+        let mut text = String::from_utf8_lossy(&out.stderr).into_owned();
+        text.push_str(&String::from_utf8_lossy(&out.stdout));
+        let tail: String = text
+            .lines()
+            .rev()
+            .take(15)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Err(format!(
+            "{} {} failed ({}):\n{tail}",
+            program.display(),
+            args.join(" "),
+            out.status
+        ));
+    }
+    let peak_mib = time.and_then(|_| {
+        let text = std::fs::read_to_string(&report).ok()?;
+        let kib: f64 = text.split_whitespace().last()?.parse().ok()?;
+        Some(kib / 1024.0)
+    });
+    Ok(Run {
+        wall_s,
+        load,
+        peak_mib,
+    })
+}
+
+/// Files and bytes of a tree (symlinks not followed).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Tree {
+    pub files: u64,
+    pub bytes: u64,
+}
+
+pub fn tree(root: &Path) -> std::io::Result<Tree> {
+    let mut total = Tree::default();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else if kind.is_file() {
+                total.files += 1;
+                total.bytes += entry.metadata()?.len();
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// Every file under `root`, sorted.
+pub fn files(root: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                stack.push(entry.path());
+            } else if kind.is_file() {
+                out.push(entry.path());
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// `cp -r from to` with std::fs (regular files and folders).
+pub fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// The I/O floor: the time to read every input file of the site into memory and to copy its
+/// built output tree to a new folder, single-threaded, page cache as warm as for the builds.
+pub fn io_floor(site: &Path, output: &Path, copy_to: &Path) -> std::io::Result<f64> {
+    if copy_to.exists() {
+        std::fs::remove_dir_all(copy_to)?;
+    }
+    let started = Instant::now();
+    let mut inputs: Vec<Vec<u8>> = vec![std::fs::read(site.join("site.toml"))?];
+    for path in files(&site.join("content"))? {
+        inputs.push(std::fs::read(path)?);
+    }
+    copy_tree(output, copy_to)?;
+    let seconds = started.elapsed().as_secs_f64();
+    drop(inputs);
+    std::fs::remove_dir_all(copy_to)?;
+    Ok(seconds)
+}
+
+/// Removes a folder if present (outputs are removed before each build so that every run
+/// writes the whole site from scratch).
+pub fn clear(dir: &Path) -> std::io::Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    Ok(())
+}
+
+/// The 1-minute load average (Linux), if readable.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}

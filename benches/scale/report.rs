@@ -1,0 +1,186 @@
+//! The Markdown tables the benchmark prints and writes to `results.md`.
+
+use std::fmt::Write as _;
+
+use crate::incremental::{EditSeries, Incremental};
+use crate::measure::{Run, Tree};
+
+/// The measurements of one tool on one corpus size.
+pub struct ToolResult {
+    pub tool: &'static str,
+    pub runs: Vec<Run>,
+    pub output: Tree,
+}
+
+impl ToolResult {
+    pub fn best(&self) -> Option<Run> {
+        self.runs
+            .iter()
+            .copied()
+            .min_by(|a, b| a.wall_s.total_cmp(&b.wall_s))
+    }
+}
+
+/// Everything measured for one size.
+pub struct SizeResult {
+    pub papers: usize,
+    pub digest: ToolResult,
+    /// `Err(reason)` when Hugo was skipped or failed.
+    pub hugo: Result<ToolResult, String>,
+    /// Seconds, and what it read and copied.
+    pub io_floor_s: f64,
+    pub io_floor_what: String,
+}
+
+fn mib(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |v| format!("{v:.0}"))
+}
+
+fn row(out: &mut String, n: usize, r: &ToolResult, hugo_s: Option<f64>, floor_s: f64) {
+    let Some(best) = r.best() else { return };
+    let runs: Vec<String> = r.runs.iter().map(|r| format!("{:.2}", r.wall_s)).collect();
+    let peak = r
+        .runs
+        .iter()
+        .filter_map(|r| r.peak_mib)
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+    let vs_hugo = hugo_s.map_or("n/a".into(), |h| format!("{:.2}×", best.wall_s / h));
+    let _ = writeln!(
+        out,
+        "| {n} | {} | {:.2} | {} | {} | {} | {:.1} | {:.1} | {} | {:.1}× |",
+        r.tool,
+        best.wall_s,
+        runs.join(" / "),
+        mib(peak),
+        r.output.files,
+        r.output.bytes as f64 / 1e6,
+        best.wall_s * 1e6 / n as f64,
+        vs_hugo,
+        best.wall_s / floor_s,
+    );
+}
+
+/// The build table (one row per tool and size, plus the I/O floor) and the linearity line.
+pub fn builds(results: &[SizeResult]) -> String {
+    let mut out = String::new();
+    out.push_str("| N | tool | wall s (best) | runs s | peak MiB | files | MB | µs/paper | time ÷ Hugo | time ÷ I/O floor |\n");
+    out.push_str("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for s in results {
+        let hugo_s = s
+            .hugo
+            .as_ref()
+            .ok()
+            .and_then(|h| h.best())
+            .map(|r| r.wall_s);
+        row(&mut out, s.papers, &s.digest, hugo_s, s.io_floor_s);
+        match &s.hugo {
+            Ok(h) => row(&mut out, s.papers, h, hugo_s, s.io_floor_s),
+            Err(why) => {
+                let _ = writeln!(out, "| {} | hugo | {why} | | | | | | | |", s.papers);
+            }
+        }
+        let _ = writeln!(
+            out,
+            "| {} | I/O floor | {:.2} | | | | | {:.1} | | 1.0× |",
+            s.papers,
+            s.io_floor_s,
+            s.io_floor_s * 1e6 / s.papers as f64
+        );
+    }
+    out.push('\n');
+    for s in results {
+        let _ = writeln!(out, "- I/O floor at {}: {}", s.papers, s.io_floor_what);
+    }
+    for s in results {
+        let tools = std::iter::once(&s.digest).chain(s.hugo.as_ref().ok());
+        let loads: Vec<String> = tools
+            .flat_map(|t| t.runs.iter().map(move |r| (t.tool, r.load)))
+            .map(|(tool, l)| format!("{tool} {}", l.map_or("n/a".into(), |l| format!("{l:.1}"))))
+            .collect();
+        let _ = writeln!(
+            out,
+            "- Load average before each run at {}: {}",
+            s.papers,
+            loads.join(", ")
+        );
+    }
+    let per_paper = |f: &dyn Fn(&SizeResult) -> Option<f64>| -> String {
+        results
+            .iter()
+            .map(|s| match f(s) {
+                Some(t) => format!("{:.1} µs at {}", t * 1e6 / s.papers as f64, s.papers),
+                None => format!("n/a at {}", s.papers),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(
+        out,
+        "- Per-paper cost, digest: {}",
+        per_paper(&|s| s.digest.best().map(|r| r.wall_s))
+    );
+    let _ = writeln!(
+        out,
+        "- Per-paper cost, Hugo: {}",
+        per_paper(&|s| s
+            .hugo
+            .as_ref()
+            .ok()
+            .and_then(|h| h.best())
+            .map(|r| r.wall_s))
+    );
+    out
+}
+
+fn median(v: &[f64]) -> Option<f64> {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(v[n / 2]),
+        n => Some((v[n / 2 - 1] + v[n / 2]) / 2.0),
+    }
+}
+
+fn series_row(out: &mut String, kind: &str, s: &EditSeries) {
+    let server: Vec<f64> = s.server_ms.iter().map(|&m| m as f64).collect();
+    let fmt = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0}"));
+    let max = |v: &[f64]| v.iter().copied().reduce(f64::max);
+    let _ = writeln!(
+        out,
+        "| {kind} | {} | {} | {} | {} | {} | {} |",
+        s.reload_ms.len(),
+        fmt(median(&s.reload_ms)),
+        fmt(max(&s.reload_ms)),
+        fmt(median(&server)),
+        fmt(max(&server)),
+        s.reload_ms
+            .iter()
+            .map(|m| format!("{m:.0}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+}
+
+/// The incremental table and the server's memory.
+pub fn incremental(i: &Incremental) -> String {
+    let mut out = format!(
+        "Warm `digest serve --watch` on {} papers (ready after {:.1} s):\n\n",
+        i.papers, i.startup_s
+    );
+    out.push_str("| edit | edits | save→reload median ms | max ms | server rebuild median ms | max ms | each (ms) |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---|\n");
+    series_row(&mut out, "abstract only", &i.abstract_edits);
+    series_row(&mut out, "tags changed", &i.tag_edits);
+    let _ = writeln!(
+        out,
+        "\nServer memory after the edits: RSS {} MiB, peak {} MiB.",
+        mib(i.rss_mib),
+        mib(i.hwm_mib)
+    );
+    out.push_str("\nServer lines:\n\n");
+    for line in i.abstract_edits.lines.iter().chain(&i.tag_edits.lines) {
+        let _ = writeln!(out, "    {line}");
+    }
+    out
+}
