@@ -31,6 +31,10 @@ pub struct LoadOptions {
     pub base_url: Option<String>,
     /// Includes records with `draft = true`.
     pub drafts: bool,
+    /// Keeps each record's Markdown source and full plain text in memory (for export). A build
+    /// does not need them once the body is rendered, and dropping them saves a third of the
+    /// memory of a large site.
+    pub keep_sources: bool,
 }
 
 /// One record with what is derived from it alone.
@@ -38,6 +42,7 @@ struct Entry {
     path: PathBuf,
     paper: Paper,
     body: RenderedMarkdown,
+    summary: String,
     body_hash: u64,
     card_input_hash: u64,
     tags: Vec<PaperTag>,
@@ -65,6 +70,8 @@ pub struct Site {
     paths: Vec<PathBuf>,
     papers: Vec<Paper>,
     bodies: Vec<RenderedMarkdown>,
+    /// Each paper's abstract shortened for lists and feeds.
+    summaries: Vec<String>,
     body_hashes: Vec<u64>,
     /// Hash of what a paper's card shows that comes from the record alone.
     card_input_hashes: Vec<u64>,
@@ -110,6 +117,7 @@ impl Site {
             paths: Vec::new(),
             papers: Vec::new(),
             bodies: Vec::new(),
+            summaries: Vec::new(),
             body_hashes: Vec::new(),
             card_input_hashes: Vec::new(),
             tags: Vec::new(),
@@ -177,10 +185,17 @@ impl Site {
                     ),
                 ));
                 let tags = paper_tags(&paper, &self.matcher.tags_for(&[&paper.title, &body.text]));
+                let summary = views::shorten(&body.text, self.config.summary_length);
+                let (mut paper, mut body) = (paper, body);
+                if !self.options.keep_sources {
+                    paper.body = String::new();
+                    body.text = String::new();
+                }
                 Entry {
                     path,
                     paper,
                     body,
+                    summary,
                     body_hash,
                     card_input_hash,
                     tags,
@@ -193,6 +208,7 @@ impl Site {
                 self.paths.remove(i);
                 self.papers.remove(i);
                 self.bodies.remove(i);
+                self.summaries.remove(i);
                 self.body_hashes.remove(i);
                 self.card_input_hashes.remove(i);
                 self.tags.remove(i);
@@ -206,6 +222,7 @@ impl Site {
                 Ok(i) => {
                     self.papers[i] = e.paper;
                     self.bodies[i] = e.body;
+                    self.summaries[i] = e.summary;
                     self.body_hashes[i] = e.body_hash;
                     self.card_input_hashes[i] = e.card_input_hash;
                     self.tags[i] = e.tags;
@@ -215,6 +232,7 @@ impl Site {
                     self.paths.insert(i, e.path);
                     self.papers.insert(i, e.paper);
                     self.bodies.insert(i, e.body);
+                    self.summaries.insert(i, e.summary);
                     self.body_hashes.insert(i, e.body_hash);
                     self.card_input_hashes.insert(i, e.card_input_hash);
                     self.tags.insert(i, e.tags);
@@ -295,7 +313,7 @@ impl Site {
             .collect();
         let built: Vec<(Value, u64)> = stale
             .par_iter()
-            .map(|&id| views::paper_card(&self.config, &self.papers, &self.bodies, index, id))
+            .map(|&id| views::paper_card(&self.config, &self.papers, &self.summaries, index, id))
             .collect();
         for (&id, (card, hash)) in stale.iter().zip(built) {
             self.cards[id] = card;
@@ -328,6 +346,7 @@ impl Site {
             config: &self.config,
             papers: &self.papers,
             bodies: &self.bodies,
+            summaries: &self.summaries,
             index: &self.index,
             cards: &self.cards,
             card_hashes: &self.card_hashes,

@@ -32,7 +32,13 @@ pub struct ExportArgs {
 /// Exports the site's records.
 pub fn run(args: ExportArgs) -> ExitCode {
     let root = site_root(args.root.as_deref());
-    let site = match Site::load(&root, &LoadOptions::default()) {
+    let site = match Site::load(
+        &root,
+        &LoadOptions {
+            keep_sources: true,
+            ..LoadOptions::default()
+        },
+    ) {
         Ok(site) => site,
         Err(problems) => {
             eprintln!("{problems}");

@@ -25,6 +25,8 @@ pub struct SiteData<'a> {
     pub papers: &'a [Paper],
     /// Each paper's rendered body, by id.
     pub bodies: &'a [RenderedMarkdown],
+    /// Each paper's abstract shortened for lists and feeds, by id.
+    pub summaries: &'a [String],
     /// The groupings of the papers.
     pub index: &'a SiteIndex,
     /// Each paper's card as a template value, by id (see [`paper_card`]).
@@ -156,7 +158,7 @@ fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
 pub fn paper_card(
     config: &Config,
     papers: &[Paper],
-    bodies: &[RenderedMarkdown],
+    summaries: &[String],
     index: &SiteIndex,
     id: PaperId,
 ) -> (Value, u64) {
@@ -186,7 +188,7 @@ pub fn paper_card(
         arxiv: paper.arxiv.as_deref(),
         doi: paper.doi.as_deref(),
         links: paper_links(paper),
-        summary: shorten(&bodies[id].text, config.summary_length),
+        summary: summaries[id].clone(),
     };
     (
         Value::from_serializable(&card),
@@ -441,7 +443,7 @@ impl SiteData<'_> {
             url: self.config.url(&format!("papers/{}/", paper.slug)),
             updated: rfc3339(paper.date),
             authors,
-            summary: shorten(&self.bodies[id].text, self.config.summary_length),
+            summary: self.summaries[id].clone(),
             content: self.bodies[id].html.clone(),
             tags: self.index.paper_tags[id]
                 .iter()

@@ -80,6 +80,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
     let load = LoadOptions {
         base_url: Some(options.base_url.clone().unwrap_or_else(|| "/".to_string())),
         drafts: options.drafts,
+        keep_sources: false,
     };
     let started = std::time::Instant::now();
     let live = LiveSite::start(&options.root, &load, &out).map_err(|problems| format!("{problems}\nthe site could not be built; fix the problems above and run digest serve again"))?;
