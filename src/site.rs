@@ -5,7 +5,7 @@
 //! what a change touched. Updates are all-or-nothing: a change with problems leaves the site as
 //! it was, so the last good build keeps being served.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -64,6 +64,8 @@ pub struct Site {
     template_hashes: BTreeMap<String, u64>,
     matcher: KeywordMatcher,
     markdown: MarkdownRenderer,
+    /// Which record has each slug (slugs are unique in a site that loaded).
+    slug_owners: HashMap<String, PathBuf>,
     // Records in path order, one element per record in each vector; a paper's id is its
     // position. Parallel vectors (not a vector of records) so the index and views borrow
     // plain slices without copying.
@@ -114,6 +116,7 @@ impl Site {
             theme,
             renderer,
             markdown: MarkdownRenderer::new(),
+            slug_owners: HashMap::new(),
             paths: Vec::new(),
             papers: Vec::new(),
             bodies: Vec::new(),
@@ -205,6 +208,7 @@ impl Site {
         timer.phase("markdown + keywords");
         for path in &gone {
             if let Ok(i) = self.paths.binary_search(path) {
+                self.slug_owners.remove(&self.papers[i].slug);
                 self.paths.remove(i);
                 self.papers.remove(i);
                 self.bodies.remove(i);
@@ -217,7 +221,18 @@ impl Site {
                 self.card_hashes.remove(i);
             }
         }
+        // Slugs of replaced records are released before new ones are claimed, so records that
+        // swap slugs in one batch keep the index right.
+        for e in &entries {
+            if let Ok(i) = self.paths.binary_search(&e.path)
+                && self.slug_owners.get(&self.papers[i].slug) == Some(&e.path)
+            {
+                self.slug_owners.remove(&self.papers[i].slug);
+            }
+        }
         for e in entries {
+            self.slug_owners
+                .insert(e.paper.slug.clone(), e.path.clone());
             match self.paths.binary_search(&e.path) {
                 Ok(i) => {
                     self.papers[i] = e.paper;
@@ -250,19 +265,24 @@ impl Site {
     /// Problems with slugs shared by several records once `fresh` replace or join the site's
     /// records and `gone` leave it.
     fn slug_collisions(&self, fresh: &[(PathBuf, Paper)], gone: &[PathBuf]) -> Vec<Problem> {
-        let replaced: std::collections::HashSet<&Path> = gone
+        let replaced: HashSet<&Path> = gone
             .iter()
             .chain(fresh.iter().map(|(p, _)| p))
             .map(PathBuf::as_path)
             .collect();
+        // Only the slugs the fresh records claim can collide: look those up in the slug index
+        // instead of going through every record.
         let mut by_slug: HashMap<&str, Vec<&Paper>> = HashMap::new();
-        for (path, paper) in self.paths.iter().zip(&self.papers) {
-            if !replaced.contains(path.as_path()) {
-                by_slug.entry(&paper.slug).or_default().push(paper);
-            }
-        }
         for (_, paper) in fresh {
             by_slug.entry(&paper.slug).or_default().push(paper);
+        }
+        for (slug, papers) in by_slug.iter_mut() {
+            if let Some(owner) = self.slug_owners.get(*slug)
+                && !replaced.contains(owner.as_path())
+                && let Ok(i) = self.paths.binary_search(owner)
+            {
+                papers.push(&self.papers[i]);
+            }
         }
         let mut shared: Vec<(&str, Vec<&Paper>)> = by_slug
             .into_iter()
@@ -272,10 +292,8 @@ impl Site {
         shared
             .into_iter()
             .map(|(slug, mut papers)| {
-                load::slug_collision(slug, {
-                    papers.sort_by(|a, b| a.path.cmp(&b.path));
-                    &papers
-                })
+                papers.sort_by(|a, b| a.path.cmp(&b.path));
+                load::slug_collision(slug, &papers)
             })
             .collect()
     }

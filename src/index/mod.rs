@@ -8,6 +8,8 @@ pub mod tags;
 
 use std::cmp::Reverse;
 
+use rayon::prelude::*;
+
 use crate::record::Paper;
 pub use dates::{Day, Month};
 pub use keywords::KeywordMatcher;
@@ -36,7 +38,7 @@ impl SiteIndex {
     /// per paper so a rebuild redoes only changed ones).
     pub fn build(papers: &[Paper], tags: &[Vec<tags::PaperTag>]) -> SiteIndex {
         let mut order: Vec<PaperId> = (0..papers.len()).collect();
-        order.sort_by(|&a, &b| {
+        order.par_sort_unstable_by(|&a, &b| {
             let (pa, pb) = (&papers[a], &papers[b]);
             (
                 Reverse(pa.date),

@@ -14,6 +14,7 @@ use crate::diagnostic::{Problem, Problems};
 use crate::load;
 use crate::output::emit::{self, Destination};
 use crate::output::machine::MachineFile;
+use crate::output::plan::PageKind;
 use crate::output::write::remove_tree;
 use crate::site::{LoadOptions, Site};
 
@@ -40,6 +41,12 @@ pub struct LiveSite {
     out: PathBuf,
     /// Fingerprint of each page as last written, by output path.
     fingerprints: HashMap<String, u64>,
+    /// The same, by page index, valid while the list of page paths is unchanged (the common
+    /// case of an edit): comparing by index avoids hashing every path again.
+    fingerprint_list: Vec<u64>,
+    /// Hash of the list of page paths, and of that plus what the sitemap shows.
+    paths_hash: u64,
+    sitemap_hash: u64,
     /// Every file in the output: pages, machine and static files.
     files: BTreeSet<String>,
     static_files: BTreeSet<String>,
@@ -57,12 +64,17 @@ impl LiveSite {
             site,
             out: out.to_path_buf(),
             fingerprints: HashMap::new(),
+            fingerprint_list: Vec::new(),
+            paths_hash: 0,
+            sitemap_hash: 0,
             files: BTreeSet::new(),
             static_files: BTreeSet::new(),
             pending: BTreeSet::new(),
         };
         live.static_files = live.list_static_files();
-        live.fingerprints = live.current_fingerprints();
+        live.fingerprint_list = live.site.fingerprints();
+        live.fingerprints = live.by_path(&live.fingerprint_list);
+        (live.paths_hash, live.sitemap_hash) = live.page_set_hashes();
         live.files = live.expected_files(&emit::machine_files(&live.site));
         Ok(live)
     }
@@ -77,13 +89,31 @@ impl LiveSite {
         &self.out
     }
 
-    fn current_fingerprints(&self) -> HashMap<String, u64> {
+    fn by_path(&self, fingerprints: &[u64]) -> HashMap<String, u64> {
         self.site
             .pages()
             .iter()
             .map(|p| p.path.clone())
-            .zip(self.site.fingerprints())
+            .zip(fingerprints.iter().copied())
             .collect()
+    }
+
+    /// Hashes of the page paths, and of those with the sitemap's dates.
+    fn page_set_hashes(&self) -> (u64, u64) {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let data = self.site.data();
+        let (mut paths, mut sitemap) = (DefaultHasher::new(), DefaultHasher::new());
+        for page in self.site.pages() {
+            page.path.hash(&mut paths);
+            match page.kind {
+                PageKind::Paper(id) => data.papers[id].date.hash(&mut sitemap),
+                PageKind::Day(i) => data.index.days[i].date.hash(&mut sitemap),
+                _ => {}
+            }
+        }
+        let paths = paths.finish();
+        paths.hash(&mut sitemap);
+        (paths, sitemap.finish())
     }
 
     fn expected_files(&self, machine: &[MachineFile]) -> BTreeSet<String> {
@@ -143,26 +173,38 @@ impl LiveSite {
 
         // Render what changed beside the live folder, then move it in.
         let mut timer = crate::timing::PhaseTimer::start();
-        let fingerprints = self.current_fingerprints();
+        let fingerprints = self.site.fingerprints();
+        let (paths_hash, sitemap_hash) = self.page_set_hashes();
         timer.phase("fingerprints");
-        let dirty: Vec<usize> = self
-            .site
-            .pages()
-            .iter()
-            .enumerate()
-            .filter(|(_, page)| self.fingerprints.get(&page.path) != fingerprints.get(&page.path))
-            .map(|(i, _)| i)
-            .collect();
+        let pages = self.site.pages();
+        let same_pages =
+            paths_hash == self.paths_hash && fingerprints.len() == self.fingerprint_list.len();
+        let dirty: Vec<usize> = if same_pages {
+            (0..pages.len())
+                .filter(|&i| fingerprints[i] != self.fingerprint_list[i])
+                .collect()
+        } else {
+            (0..pages.len())
+                .filter(|&i| self.fingerprints.get(&pages[i].path) != Some(&fingerprints[i]))
+                .collect()
+        };
         let overlay = Overlay::create(&self.out)
             .map_err(|e| io_problem(&self.out, "cannot prepare the rebuild", e))?;
         timer.phase("diff + overlay");
         emit::pages(&self.site, &dirty, &overlay, &|| {})?;
         timer.phase("render pages");
-        if plan.statics || plan.everything {
+        let statics = plan.statics || plan.everything;
+        if statics {
             emit::static_files(&self.site, &overlay)
                 .map_err(|e| io_problem(&self.out, "cannot copy static files", e))?;
         }
-        let machine = emit::machine_files(&self.site);
+        // The sitemap and the file list change only when pages come or go, or dates move.
+        let page_set_changed = statics || sitemap_hash != self.sitemap_hash;
+        let machine = if page_set_changed {
+            emit::machine_files(&self.site)
+        } else {
+            Vec::new()
+        };
         emit::write_machine_files(&machine, &overlay)
             .map_err(|e| io_problem(&self.out, "cannot write the sitemap", e))?;
         timer.phase("machine files");
@@ -172,13 +214,24 @@ impl LiveSite {
         timer.phase("move into place");
         report.pages_written = dirty.len();
 
-        let files = self.expected_files(&machine);
-        for stale in self.files.difference(&files) {
-            remove_output_file(&self.out, stale);
-            report.files_removed += 1;
+        if page_set_changed {
+            let files = self.expected_files(&machine);
+            for stale in self.files.difference(&files) {
+                remove_output_file(&self.out, stale);
+                report.files_removed += 1;
+            }
+            self.files = files;
         }
-        self.files = files;
-        self.fingerprints = fingerprints;
+        if same_pages {
+            for &i in &dirty {
+                self.fingerprints
+                    .insert(pages[i].path.clone(), fingerprints[i]);
+            }
+        } else {
+            self.fingerprints = self.by_path(&fingerprints);
+        }
+        self.fingerprint_list = fingerprints;
+        (self.paths_hash, self.sitemap_hash) = (paths_hash, sitemap_hash);
         timer.phase("remove stale files");
         report.millis = started.elapsed().as_millis();
         Ok(report)
