@@ -230,11 +230,23 @@ impl Site {
                 self.slug_owners.remove(&self.papers[i].slug);
             }
         }
+        // Whether the change can move anything between pages: papers added or removed, or a
+        // paper's date, upvotes, title, slug or tags changed. Otherwise (an abstract or a link
+        // edited) the index and plan stay as they are and only the changed cards are rebuilt.
+        let mut structural = !gone.is_empty();
+        let mut changed_ids = Vec::new();
         for e in entries {
             self.slug_owners
                 .insert(e.paper.slug.clone(), e.path.clone());
             match self.paths.binary_search(&e.path) {
                 Ok(i) => {
+                    let (old, new) = (&self.papers[i], &e.paper);
+                    if (old.date, old.upvotes, &old.title, &old.slug, &self.tags[i])
+                        != (new.date, new.upvotes, &new.title, &new.slug, &e.tags)
+                    {
+                        structural = true;
+                    }
+                    changed_ids.push(i);
                     self.papers[i] = e.paper;
                     self.bodies[i] = e.body;
                     self.summaries[i] = e.summary;
@@ -244,6 +256,7 @@ impl Site {
                     self.card_keys[i] = 0;
                 }
                 Err(i) => {
+                    structural = true;
                     self.paths.insert(i, e.path);
                     self.papers.insert(i, e.paper);
                     self.bodies.insert(i, e.body);
@@ -258,7 +271,11 @@ impl Site {
             }
         }
         timer.phase("store records");
-        self.derive();
+        if structural {
+            self.derive();
+        } else {
+            self.rebuild_cards(&changed_ids);
+        }
         Ok(())
     }
 
@@ -341,6 +358,17 @@ impl Site {
         timer.phase("cards");
         self.pages = plan::plan(&self.config, &self.papers, &self.index);
         timer.phase("plan");
+    }
+
+    /// Rebuilds the cards of `ids` when nothing moved between pages.
+    fn rebuild_cards(&mut self, ids: &[usize]) {
+        for &id in ids {
+            let (card, hash) =
+                views::paper_card(&self.config, &self.papers, &self.summaries, &self.index, id);
+            self.cards[id] = card;
+            self.card_hashes[id] = hash;
+            self.card_keys[id] = 0;
+        }
     }
 
     /// The pages of the site.

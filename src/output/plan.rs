@@ -151,7 +151,11 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
             "index.html",
         ));
     }
-    for &id in &index.order {
+    // Paper pages in slug order (not listing order), so an edit that reorders a day moves no
+    // page in the plan and leaves the sitemap as it was, and file names do not matter.
+    let mut by_slug: Vec<PaperId> = (0..papers.len()).collect();
+    by_slug.sort_unstable_by(|&a, &b| papers[a].slug.cmp(&papers[b].slug));
+    for id in by_slug {
         pages.push(PlannedPage::html(
             format!("papers/{}/", papers[id].slug),
             PageKind::Paper(id),

@@ -29,6 +29,8 @@ pub struct RebuildReport {
     pub records_removed: usize,
     /// Pages rendered and written.
     pub pages_written: usize,
+    /// Files whose bytes changed in the output (pages, sitemap, static files).
+    pub files_changed: usize,
     /// Files removed from the output (pages of removed papers, stale static files).
     pub files_removed: usize,
     /// Milliseconds the rebuild took.
@@ -208,7 +210,7 @@ impl LiveSite {
         emit::write_machine_files(&machine, &overlay)
             .map_err(|e| io_problem(&self.out, "cannot write the sitemap", e))?;
         timer.phase("machine files");
-        overlay
+        report.files_changed = overlay
             .commit(&self.out)
             .map_err(|e| io_problem(&self.out, "cannot move rebuilt pages into place", e))?;
         timer.phase("move into place");
@@ -302,25 +304,29 @@ impl Overlay {
         })
     }
 
-    fn commit(mut self, out: &Path) -> io::Result<()> {
+    /// Moves the files whose bytes differ into `out`; returns how many.
+    fn commit(mut self, out: &Path) -> io::Result<usize> {
         let written = std::mem::take(
             &mut *self
                 .written
                 .lock()
                 .map_err(|_| io::Error::other("poisoned"))?,
         );
+        let mut moved = 0;
         for path in written {
             let (from, to) = (self.dir.join(&path), out.join(&path));
             if std::fs::read(&to).ok() == std::fs::read(&from).ok() {
                 continue;
             }
+            moved += 1;
             if let Some(parent) = to.parent() {
                 std::fs::create_dir_all(parent)?;
             }
             std::fs::rename(&from, &to)?;
         }
         self.committed = true;
-        remove_tree(&self.dir)
+        remove_tree(&self.dir)?;
+        Ok(moved)
     }
 }
 

@@ -203,7 +203,7 @@ fn rebuild_loop(
                 if was_broken {
                     let _ = state.signals.send(http::ok_signal());
                 }
-                if report.pages_written + report.files_removed > 0 || was_broken || plan.statics {
+                if report.files_changed + report.files_removed > 0 || was_broken || plan.statics {
                     generation += 1;
                     let _ = state.signals.send(http::reload_signal(generation));
                 }
