@@ -37,6 +37,7 @@ impl SiteIndex {
     /// Indexes `papers`; `tags[id]` are paper `id`'s tags (see [`tags::paper_tags`]; computed
     /// per paper so a rebuild redoes only changed ones).
     pub fn build(papers: &[Paper], tags: &[Vec<tags::PaperTag>]) -> SiteIndex {
+        let mut timer = crate::timing::PhaseTimer::start();
         let mut order: Vec<PaperId> = (0..papers.len()).collect();
         order.par_sort_unstable_by(|&a, &b| {
             let (pa, pb) = (&papers[a], &papers[b]);
@@ -53,8 +54,11 @@ impl SiteIndex {
                     &pb.slug,
                 ))
         });
+        timer.phase("  index: order");
         let (days, months) = dates::days_and_months(papers, &order);
+        timer.phase("  index: days");
         let (tags, paper_tags) = tags::build(tags, &order);
+        timer.phase("  index: tags");
         SiteIndex {
             order,
             days,

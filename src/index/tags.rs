@@ -1,6 +1,7 @@
 //! The tag index: every tag (written in records or given by keyword phrases) with its papers.
 
-use std::collections::HashMap;
+use ahash::AHashMap;
+use rayon::prelude::*;
 
 use super::PaperId;
 use crate::record::Paper;
@@ -56,7 +57,8 @@ pub fn paper_tags(paper: &Paper, keyword_tags: &[&str]) -> Vec<PaperTag> {
 /// from each paper's [`paper_tags`]. Papers are listed under a tag in `order`.
 pub fn build(per_paper: &[Vec<PaperTag>], order: &[PaperId]) -> (Vec<Tag>, Vec<Vec<usize>>) {
     // One name per slug; the smallest spelling wins so every build agrees.
-    let mut names: HashMap<&str, &str> = HashMap::new();
+    // ahash: this map sees every tag of every paper on each rebuild of the index.
+    let mut names: AHashMap<&str, &str> = AHashMap::with_capacity(1024);
     for tag in per_paper.iter().flatten() {
         names
             .entry(&tag.slug)
@@ -69,7 +71,7 @@ pub fn build(per_paper: &[Vec<PaperTag>], order: &[PaperId]) -> (Vec<Tag>, Vec<V
     }
     let mut sorted: Vec<(&str, &str)> = names.into_iter().collect();
     sorted.sort_unstable();
-    let position: HashMap<&str, usize> = sorted
+    let position: AHashMap<&str, usize> = sorted
         .iter()
         .enumerate()
         .map(|(i, (slug, _))| (*slug, i))
@@ -83,7 +85,7 @@ pub fn build(per_paper: &[Vec<PaperTag>], order: &[PaperId]) -> (Vec<Tag>, Vec<V
         })
         .collect();
     let mut paper_tags: Vec<Vec<usize>> = per_paper
-        .iter()
+        .par_iter()
         .map(|list| list.iter().map(|t| position[t.slug.as_str()]).collect())
         .collect();
     for &id in order {
@@ -91,8 +93,8 @@ pub fn build(per_paper: &[Vec<PaperTag>], order: &[PaperId]) -> (Vec<Tag>, Vec<V
             tags[tag].papers.push(id);
         }
     }
-    for list in &mut paper_tags {
-        list.sort_by(|a, b| tags[*a].name.cmp(&tags[*b].name));
-    }
+    paper_tags
+        .par_iter_mut()
+        .for_each(|list| list.sort_by(|a, b| tags[*a].name.cmp(&tags[*b].name)));
     (tags, paper_tags)
 }
