@@ -333,34 +333,8 @@ pub(crate) fn i64_of(v: Option<&Value>) -> Option<i64> {
     }
 }
 
-/// Whitespace runs (any Unicode whitespace) become one space; ends trimmed.
-pub(crate) fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Plain text with paragraphs (separated by blank lines) kept apart by "\n\n" and
-/// whitespace inside each paragraph collapsed.
-pub(crate) fn paragraphs(s: &str) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for line in s.lines() {
-        let line = collapse(line);
-        if line.is_empty() {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
-        } else {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(&line);
-        }
-    }
-    if !current.is_empty() {
-        out.push(current);
-    }
-    out.join("\n\n")
-}
+// Whitespace folding is shared with the other importers.
+pub(crate) use super::{collapse_whitespace as collapse, paragraphs};
 
 /// At most 40 characters of `s`, for quoting user data in messages.
 pub(crate) fn snippet(s: &str) -> String {
