@@ -56,6 +56,23 @@ const CHROME: &[&str] = &[
     "subscribe",
     "daily papers",
     "byak and the research community",
+    // The site's navigation, which other copies of the page include.
+    "hugging face",
+    "models",
+    "datasets",
+    "spaces",
+    "posts",
+    "docs",
+    "enterprise",
+    "pricing",
+    "log in",
+    "sign up",
+    "papers",
+    "trending",
+    "trending papers",
+    "previous",
+    "next",
+    "search",
 ];
 
 const MONTHS: [&str; 12] = [

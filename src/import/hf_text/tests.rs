@@ -168,3 +168,24 @@ fn structural_problems_are_reported() {
         (date(2021, 9, 9), Some(12), None)
     );
 }
+
+/// Other copies of the page: other headers, a paper without its authors line, a one-word
+/// title, an upvote count on the date line, dates with and without a year, `\r\n`.
+#[test]
+fn other_copies_of_the_page() {
+    let abstract_ = "We present a method that is described in one long paragraph, as every abstract on the page is, well past a hundred characters.";
+    let listing = format!(
+        "Hugging Face\r\nModels\r\nPapers\r\n\r\nTrending\r\nFeb 7\r\n\r\nMamba\r\n\r\n{abstract_}\r\n\r\n  • 3 authors\r\nFeb 6, 2024 12\r\n\r\nNo Authors Line Here\r\n\r\n{abstract_}\r\nMar 1 4\r\n"
+    );
+    let (papers, errors) = super::parse_entries(&listing, 2025);
+    assert!(errors.is_empty(), "{errors:?}");
+    let titles: Vec<&str> = papers.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, ["Mamba", "No Authors Line Here"]);
+    assert_eq!(papers[0].date.to_string(), "2024-02-06");
+    assert_eq!(
+        (papers[0].upvotes, papers[0].author_count),
+        (Some(12), Some(3))
+    );
+    assert_eq!(papers[1].date.to_string(), "2025-03-01");
+    assert_eq!((papers[1].upvotes, papers[1].author_count), (Some(4), None));
+}
