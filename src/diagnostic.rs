@@ -23,6 +23,28 @@ pub struct Location {
 }
 
 impl Location {
+    /// The same location holding only the text of its own line (earlier lines become empty),
+    /// so line numbers and the snippet stay right while the rest of the file is not kept in
+    /// memory. Records keep their slug's location for collision reports; a whole copy of every
+    /// record file would cost more than the records themselves on a large site.
+    pub fn detached(&self) -> Location {
+        let start = floor_char_boundary(&self.source, self.span.start.min(self.source.len()));
+        let line_start = self.source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.source[start..]
+            .find('\n')
+            .map_or(self.source.len(), |i| start + i);
+        let newlines = self.source[..line_start].matches('\n').count();
+        let mut text = "\n".repeat(newlines);
+        text.push_str(&self.source[line_start..line_end]);
+        let shift = line_start - newlines;
+        let end = self.span.end.clamp(start, line_end);
+        Location {
+            path: self.path.clone(),
+            source: Arc::from(text),
+            span: start - shift..end - shift,
+        }
+    }
+
     /// 1-based line and column (in characters) of the start of the span.
     pub fn line_col(&self) -> (usize, usize) {
         line_col(&self.source, self.span.start)
@@ -180,6 +202,20 @@ mod tests {
         assert_eq!(line_col(text, 2), (2, 1));
         // 'c' is after "bé " = 4 bytes, 3 chars
         assert_eq!(line_col(text, 6), (2, 4));
+    }
+
+    #[test]
+    fn detached_location_keeps_line_column_and_snippet() {
+        let source: Arc<str> = Arc::from("+++\ntitle = \"x\"\nslug = \"a\"\n+++\nLong body…\n");
+        let location = Location {
+            path: "c/a.md".into(),
+            source,
+            span: 23..26,
+        };
+        let detached = location.detached();
+        assert_eq!(detached.line_col(), location.line_col());
+        assert_eq!(&detached.source[detached.span.clone()], "\"a\"");
+        assert!(!detached.source.contains("body"));
     }
 
     #[test]

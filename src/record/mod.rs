@@ -277,7 +277,7 @@ pub fn parse(text: &str, path: &str, file_stem: &str) -> Result<Paper, Vec<Probl
         doi,
         links,
         slug,
-        slug_location,
+        slug_location: slug_location.detached(),
         draft: fm.draft,
         extra: fm.extra,
         body: text[split.body].to_string(),
