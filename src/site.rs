@@ -84,6 +84,8 @@ pub struct Site {
     // Derived from all records together by [`Site::derive`].
     index: SiteIndex,
     cards: Vec<Value>,
+    /// Each tag's value, shared by the cards that show it.
+    tag_values: Vec<Value>,
     card_hashes: Vec<u64>,
     pages: Vec<PlannedPage>,
 }
@@ -127,6 +129,7 @@ impl Site {
             card_keys: Vec::new(),
             index: SiteIndex::build(&[], &[]),
             cards: Vec::new(),
+            tag_values: Vec::new(),
             card_hashes: Vec::new(),
             pages: Vec::new(),
         };
@@ -346,9 +349,11 @@ impl Site {
         let stale: Vec<usize> = (0..keys.len())
             .filter(|&id| keys[id] != self.card_keys[id])
             .collect();
+        self.tag_values = views::tag_values(&self.config, index);
+        let tag_values = &self.tag_values;
         let built: Vec<(Value, u64)> = stale
             .par_iter()
-            .map(|&id| views::paper_card(&self.config, &self.papers, &self.summaries, index, id))
+            .map(|&id| views::paper_card(&self.config, &self.papers, &self.summaries, index, tag_values, id))
             .collect();
         for (&id, (card, hash)) in stale.iter().zip(built) {
             self.cards[id] = card;
@@ -363,8 +368,14 @@ impl Site {
     /// Rebuilds the cards of `ids` when nothing moved between pages.
     fn rebuild_cards(&mut self, ids: &[usize]) {
         for &id in ids {
-            let (card, hash) =
-                views::paper_card(&self.config, &self.papers, &self.summaries, &self.index, id);
+            let (card, hash) = views::paper_card(
+                &self.config,
+                &self.papers,
+                &self.summaries,
+                &self.index,
+                &self.tag_values,
+                id,
+            );
             self.cards[id] = card;
             self.card_hashes[id] = hash;
             self.card_keys[id] = 0;

@@ -154,12 +154,27 @@ fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
     links
 }
 
+/// Each tag as the template value cards share (`name`, `slug`, `url`): one per tag for the
+/// whole site instead of one per paper and tag.
+pub fn tag_values(config: &Config, index: &SiteIndex) -> Vec<Value> {
+    index
+        .tags
+        .iter()
+        .map(|tag| {
+            Value::from_serializable(&TagRef { name: &tag.name, slug: &tag.slug, url: config.link(&tag_path(&tag.slug)) })
+        })
+        .collect()
+}
+
 /// Builds paper `id`'s card value and a hash of everything in it (for rebuild decisions).
+/// The value is built field by field so that what many cards share (their tags) is one
+/// reference-counted value, which keeps a large site's cards small in memory.
 pub fn paper_card(
     config: &Config,
     papers: &[Paper],
     summaries: &[String],
     index: &SiteIndex,
+    tag_values: &[Value],
     id: PaperId,
 ) -> (Value, u64) {
     let paper = &papers[id];
@@ -177,11 +192,7 @@ pub fn paper_card(
             .iter()
             .map(|&t| {
                 let tag = &index.tags[t];
-                TagRef {
-                    name: &tag.name,
-                    slug: &tag.slug,
-                    url: config.link(&tag_path(&tag.slug)),
-                }
+                TagRef { name: &tag.name, slug: &tag.slug, url: config.link(&tag_path(&tag.slug)) }
             })
             .collect(),
         upvotes: paper.upvotes,
@@ -190,10 +201,24 @@ pub fn paper_card(
         links: paper_links(paper),
         summary: summaries[id].clone(),
     };
-    (
-        Value::from_serializable(&card),
-        crate::render::fingerprint::hash_of(&card),
-    )
+    let hash = crate::render::fingerprint::hash_of(&card);
+    let mut map = tera::Map::default();
+    map.insert("title".into(), Value::from(card.title));
+    map.insert("slug".into(), Value::from(card.slug));
+    map.insert("url".into(), Value::from(card.url));
+    map.insert("date".into(), Value::from(card.date));
+    map.insert("date_display".into(), Value::from(card.date_display));
+    map.insert("day_url".into(), Value::from(card.day_url));
+    map.insert("authors".into(), Value::from(card.authors.iter().map(|a| Value::from(a.as_str())).collect::<Vec<_>>()));
+    map.insert("author_count".into(), Value::from(card.author_count));
+    map.insert("authors_display".into(), Value::from(card.authors_display));
+    map.insert("tags".into(), Value::from(index.paper_tags[id].iter().map(|&t| tag_values[t].clone()).collect::<Vec<_>>()));
+    map.insert("upvotes".into(), Value::from(card.upvotes));
+    map.insert("arxiv".into(), Value::from(card.arxiv));
+    map.insert("doi".into(), Value::from(card.doi));
+    map.insert("links".into(), Value::from_serializable(&card.links));
+    map.insert("summary".into(), Value::from(card.summary));
+    (Value::from(map), hash)
 }
 
 #[derive(Serialize)]
