@@ -22,6 +22,7 @@ struct RawConfig {
     theme: Option<String>,
     output_dir: Option<String>,
     paginate_by: Option<toml::Spanned<i64>>,
+    home_pages: Option<toml::Spanned<i64>>,
     feed_limit: Option<toml::Spanned<i64>>,
     summary_length: Option<toml::Spanned<i64>>,
     keyword_tags: BTreeMap<String, toml::Spanned<Vec<String>>>,
@@ -48,6 +49,10 @@ pub struct Config {
     pub output_dir: String,
     /// Papers per page on the home page and on tag pages.
     pub paginate_by: usize,
+    /// How many pages the home list has at most; older papers are reached through the
+    /// archive (every day's page lists them). Keeps a large site's home pages from repeating
+    /// the whole corpus.
+    pub home_pages: usize,
     /// Entries in each Atom feed.
     pub feed_limit: usize,
     /// Characters of abstract shown on list pages.
@@ -146,6 +151,7 @@ impl Config {
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
             output_dir: raw.output_dir.unwrap_or_else(|| "public".to_string()),
             paginate_by: positive(raw.paginate_by, 20, "paginate_by")?,
+            home_pages: positive(raw.home_pages, 10, "home_pages")?,
             feed_limit: positive(raw.feed_limit, 20, "feed_limit")?,
             summary_length: positive(raw.summary_length, 280, "summary_length")?,
             keyword_tags,

@@ -339,3 +339,49 @@ fn build_prints_a_summary_and_default_output_is_public() {
     assert!(site.path("public/index.html").is_file());
     assert!(site.path("public/papers/realm/index.html").is_file());
 }
+
+/// A large archive must not repeat itself page after page: the home list stops after
+/// `home_pages` pages and its last page leads to the archive; later pages of a tag list titles
+/// without abstracts.
+#[test]
+fn long_lists_stay_small() {
+    let site = Site::fixture("small");
+    let toml =
+        read(&site.root, "site.toml").replace("paginate_by = 2", "paginate_by = 2\nhome_pages = 2");
+    site.write("site.toml", &toml);
+    let out = site.build_ok(&[]);
+    let homes: Vec<String> = index_pages(&out)
+        .into_iter()
+        .filter(|p| p == "index.html" || p.starts_with("page/"))
+        .collect();
+    assert_eq!(homes, ["index.html", "page/2/index.html"]);
+    let last = html(&out, "page/2/index.html");
+    let older: Vec<String> = last
+        .select(&sel("nav[aria-label=Pages] a[rel=next]"))
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert_eq!(
+        older,
+        ["/archive/"],
+        "the last home page leads to the archive"
+    );
+
+    let first = html(&out, "tags/music/index.html");
+    assert!(
+        first
+            .select(&sel("main article.card p.summary"))
+            .next()
+            .is_some(),
+        "page 1 shows abstracts"
+    );
+    let second = html(&out, "tags/music/page/2/index.html");
+    assert!(
+        second.select(&sel("main article.card")).next().is_none(),
+        "later pages list titles only"
+    );
+    assert_eq!(
+        main_links(&second, "/papers/").len(),
+        1,
+        "the paper is still linked"
+    );
+}

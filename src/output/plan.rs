@@ -144,7 +144,11 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
     let mut pages = Vec::with_capacity(
         papers.len() + index.days.len() + index.months.len() + 3 * index.tags.len() + 8,
     );
-    for pager in paginate(index.order.len(), config.paginate_by) {
+    let home_len = index
+        .order
+        .len()
+        .min(config.home_pages * config.paginate_by);
+    for pager in paginate(home_len, config.paginate_by) {
         pages.push(PlannedPage::html(
             page_path("", pager.number),
             PageKind::Home(pager),

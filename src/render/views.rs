@@ -360,7 +360,12 @@ impl SiteData<'_> {
         match &page.kind {
             PageKind::Home(pager) => {
                 let ids = &index.order[pager.items.clone()];
-                ctx.insert("pager", &pager_view(config, "", pager));
+                let mut view = pager_view(config, "", pager);
+                // The home list stops after `home_pages`; its last page leads to the archive.
+                if pager.number == pager.total && pager.items.end < index.order.len() {
+                    view.next_url = Some(config.link("archive/"));
+                }
+                ctx.insert("pager", &view);
                 ctx.insert_value("groups", self.day_groups(ids));
                 ctx.insert("paper_count", &self.papers.len());
             }
