@@ -138,7 +138,7 @@ impl<'a> SiteView<'a> {
             base_path: config.base_path(),
             language: &config.language,
             author: &config.author,
-            feed_url: config.url("atom.xml"),
+            feed_url: config.link("atom.xml"),
             extra: &config.extra,
             generator: concat!("digest ", env!("CARGO_PKG_VERSION")),
         }
