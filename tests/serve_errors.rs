@@ -225,3 +225,35 @@ fn a_broken_template_then_fixed() {
     );
     server.assert_alive();
 }
+
+/// Settings changed while a record is broken: the full reload fails; fixing only the record
+/// must still bring the new settings in (not just re-read the record against the old ones).
+#[test]
+fn settings_changed_while_a_record_is_broken_are_applied_after_the_fix() {
+    let site = Site::fixture("small");
+    let mut server = Server::start(&site);
+    let mut ws = server.ws();
+    let good = site.read("content/jukebox.md");
+    site.write("content/jukebox.md", &unclosed(&good));
+    wait_for_error(&mut ws);
+    let toml = site.read("site.toml");
+    site.write(
+        "site.toml",
+        &toml.replace("Reading Group Digest", "Renamed While Broken"),
+    );
+    // The full reload fails on the broken record (the same error again, on the terminal).
+    let lines = server.stderr.len();
+    assert!(
+        server
+            .stderr
+            .wait_for(lines, Duration::from_secs(10), |l| l
+                .contains("site.toml changed"))
+            .is_some(),
+        "no failed rebuild for the settings\n{}",
+        server.logs()
+    );
+    site.write("content/jukebox.md", &good);
+    expect_ok_then_reload(&mut ws, "fix the record");
+    assert_matches_clean_build(&mut server, &mut ws, &site, "settings and record");
+    assert!(server.get("/").text().contains("Renamed While Broken"));
+}

@@ -55,6 +55,11 @@ pub struct LiveSite {
     /// Records that had problems in the last attempt: read again on the next one, so fixing
     /// one of several broken files does not hide the others.
     pending: BTreeSet<PathBuf>,
+    /// A full reload (site.toml or the theme changed) failed: the next batch, whatever it is,
+    /// must reload everything too, or the new settings would be lost.
+    pending_everything: bool,
+    /// Likewise for a failed template reload.
+    pending_templates: bool,
 }
 
 impl LiveSite {
@@ -72,6 +77,8 @@ impl LiveSite {
             files: BTreeSet::new(),
             static_files: BTreeSet::new(),
             pending: BTreeSet::new(),
+            pending_everything: false,
+            pending_templates: false,
         };
         live.static_files = live.list_static_files();
         live.fingerprint_list = live.site.fingerprints();
@@ -139,15 +146,22 @@ impl LiveSite {
     pub fn apply(&mut self, plan: &RebuildPlan) -> Result<RebuildReport, Problems> {
         let started = Instant::now();
         let mut report = RebuildReport::default();
-        if plan.everything {
-            let site = Site::load(&self.site.root, &self.site.options)?;
+        let everything = plan.everything || self.pending_everything;
+        if everything {
+            let site = Site::load(&self.site.root, &self.site.options)
+                .inspect_err(|_| self.pending_everything = true)?;
             self.site = site;
+            self.pending_everything = false;
+            self.pending_templates = false;
             self.pending.clear();
             self.fingerprints.clear();
             report.records_read = self.site.paper_count();
         } else {
-            if plan.templates {
-                self.site.reload_templates()?;
+            if plan.templates || self.pending_templates {
+                self.site
+                    .reload_templates()
+                    .inspect_err(|_| self.pending_templates = true)?;
+                self.pending_templates = false;
             }
             let mut reread: BTreeSet<PathBuf> = plan.records.clone();
             reread.extend(self.pending.iter().cloned());
@@ -169,7 +183,7 @@ impl LiveSite {
             report.records_read = reread.len();
             report.records_removed = removed.len();
         }
-        if plan.statics || plan.everything {
+        if plan.statics || everything {
             self.static_files = self.list_static_files();
         }
 
@@ -195,7 +209,7 @@ impl LiveSite {
         timer.phase("diff + overlay");
         emit::pages(&self.site, &dirty, &overlay, &|| {})?;
         timer.phase("render pages");
-        let statics = plan.statics || plan.everything;
+        let statics = plan.statics || everything;
         if statics {
             emit::static_files(&self.site, &overlay)
                 .map_err(|e| io_problem(&self.out, "cannot copy static files", e))?;
