@@ -13,21 +13,6 @@ use super::entry::{
     LineIndex, Parsed, check_size, collapse_whitespace, normalize_doi, paragraphs, split_arxiv_id,
 };
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// Fields copied (LaTeX-decoded) into `extra` under their own name.
 const EXTRA_FIELDS: &[&str] = &[
     "pages",
@@ -51,7 +36,7 @@ pub fn parse(input: &str, default_date: Option<Date>) -> Result<Parsed, String> 
     check_size(input, "BibTeX")?;
     let index = LineIndex::new(input);
     let starts = line_start_entries(input);
-    let mut macros: HashMap<String, String> = MONTHS
+    let mut macros: HashMap<String, String> = super::entry::MONTHS
         .iter()
         .map(|m| (m[..3].to_string(), capitalize(m)))
         .collect();
@@ -638,7 +623,7 @@ fn entry_date(raw: &RawEntry) -> Result<Option<Date>, String> {
             let lower = m.trim().trim_end_matches('.').to_lowercase();
             match lower.parse::<i8>() {
                 Ok(n) => n,
-                Err(_) => MONTHS
+                Err(_) => super::entry::MONTHS
                     .iter()
                     .position(|name| lower.len() >= 3 && name.starts_with(&lower))
                     .map(|i| i as i8 + 1)

@@ -69,6 +69,22 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// English month names, lowercase, January first: for the listings that spell dates out.
+pub(crate) const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// Collapses every run of whitespace (including line breaks) into one space and trims.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -75,21 +75,6 @@ const CHROME: &[&str] = &[
     "search",
 ];
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
 /// A classified non-empty input line.
 enum Line<'a> {
     Date {
@@ -254,7 +239,7 @@ fn date_line(line: &str) -> Option<Line<'_>> {
 /// `Feb`, `feb`, `February` → 2.
 fn month_number(word: &str) -> Option<i8> {
     let word = word.to_ascii_lowercase();
-    let found = MONTHS
+    let found = super::entry::MONTHS
         .iter()
         .position(|m| word == *m || (word.len() == 3 && m.starts_with(&word)))?;
     i8::try_from(found + 1).ok()

@@ -1,8 +1,9 @@
 //! Emitting output: renders planned pages and writes them, with the machine and static files,
-//! into a destination — a staging folder for a full build, the live folder for a rebuild.
+//! into a destination — a staging folder for a full build, an overlay beside the live folder
+//! for a rebuild.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -18,36 +19,6 @@ pub trait Destination: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
     /// The folder files land in (for messages and copies).
     fn dir(&self) -> &Path;
-}
-
-/// A live output folder: each file is replaced atomically (written beside, then renamed), so a
-/// reader sees the old page or the new one, never half of one.
-pub struct LiveFolder(pub PathBuf);
-
-impl Destination for LiveFolder {
-    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let target = self.0.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        // Skip unchanged bytes: keeps modification times (and any watcher of the output) quiet.
-        if std::fs::read(&target).is_ok_and(|old| old == bytes) {
-            return Ok(());
-        }
-        let tmp = target.with_file_name(format!(
-            ".{}.digest-tmp",
-            target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ));
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, &target)
-    }
-
-    fn dir(&self) -> &Path {
-        &self.0
-    }
 }
 
 /// Something told after each page is rendered (a progress bar).

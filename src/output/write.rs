@@ -150,28 +150,6 @@ impl Staging {
             .try_for_each(|(path, bytes)| self.write_file(path, bytes))
     }
 
-    /// Copies the files of a folder (e.g. `static/`) into the output, keeping their paths.
-    pub fn copy_tree(&self, from: &Path) -> io::Result<usize> {
-        let mut copied = 0;
-        for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
-            let entry = entry.map_err(io::Error::other)?;
-            let relative = entry.path().strip_prefix(from).map_err(io::Error::other)?;
-            let target = self.dir.join(relative);
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&target)?;
-            } else {
-                std::fs::copy(entry.path(), &target).map_err(|err| {
-                    io::Error::new(
-                        err.kind(),
-                        format!("copying {}: {err}", entry.path().display()),
-                    )
-                })?;
-                copied += 1;
-            }
-        }
-        Ok(copied)
-    }
-
     /// Puts the staged build in place of the output; the previous output is removed afterwards.
     pub fn commit(mut self) -> io::Result<()> {
         let old = self.dir.with_file_name(format!(

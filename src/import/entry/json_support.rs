@@ -264,16 +264,10 @@ pub(crate) fn locate(text: &str, start: usize, path: &[&str]) -> usize {
 
 /// 1-based line and column (in characters, BOM not counted) of byte `offset`.
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut o = offset.min(text.len());
-    while !text.is_char_boundary(o) {
-        o -= 1;
-    }
-    let before = &text[..o];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-    let this_line = &before[line_start..];
-    let this_line = this_line.strip_prefix(BOM).unwrap_or(this_line);
-    (line, this_line.chars().count() + 1)
+    let (line, column) = crate::diagnostic::line_col(text, offset);
+    // The diagnostic counts a leading byte-order mark as a character; users do not see one.
+    let bom = line == 1 && column > 1 && text.starts_with(BOM);
+    (line, if bom { column - 1 } else { column })
 }
 
 // ---------------------------------------------------------------------------------------
