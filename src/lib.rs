@@ -23,4 +23,5 @@ pub mod render;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod terms;
 pub mod timing;

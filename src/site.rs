@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use tera::Value;
@@ -23,6 +24,7 @@ use crate::render::fingerprint::hash_of;
 use crate::render::theme::{self, Theme};
 use crate::render::views::{self, SiteData};
 use crate::render::{Renderer, template_deps};
+use crate::terms::{self, PaperText, Vocabulary};
 
 /// How a site is loaded.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +48,7 @@ struct Entry {
     body_hash: u64,
     card_input_hash: u64,
     tags: Vec<PaperTag>,
+    terms: Vec<(u32, u16)>,
 }
 
 /// A site in memory, ready to render.
@@ -81,11 +84,17 @@ pub struct Site {
     tags: Vec<Vec<PaperTag>>,
     /// What each card was last built from (record and tag names); 0 when it must be built.
     card_keys: Vec<u64>,
+    /// Each paper's weighted words (title, abstract, authors, tags) for search and related
+    /// papers, as ids into `vocabulary`.
+    terms: Vec<Vec<(u32, u16)>>,
+    /// Every word of the site. Only grows: a word no paper uses any more keeps its id.
+    vocabulary: Vocabulary,
     // Derived from all records together by [`Site::derive`].
     index: SiteIndex,
     /// Each tag's value, shared by the cards that show it.
     tag_values: Vec<Value>,
     card_hashes: Vec<u64>,
+    charts: views::SiteCharts,
     pages: Vec<PlannedPage>,
 }
 
@@ -126,9 +135,12 @@ impl Site {
             card_input_hashes: Vec::new(),
             tags: Vec::new(),
             card_keys: Vec::new(),
+            terms: Vec::new(),
+            vocabulary: Vocabulary::default(),
             index: SiteIndex::build(&[], &[]),
             tag_values: Vec::new(),
             card_hashes: Vec::new(),
+            charts: views::SiteCharts::default(),
             pages: Vec::new(),
         };
         site.update_records(&files, &[])?;
@@ -167,11 +179,20 @@ impl Site {
         if !collisions.is_empty() {
             return Err(Problems(collisions));
         }
+        // Words are interned inside the parallel pass, one lock per record, so the words of the
+        // whole corpus are never held as strings at once.
+        let vocabulary = Mutex::new(std::mem::take(&mut self.vocabulary));
         let entries: Vec<Entry> = fresh
             .into_par_iter()
             .map(|(path, paper)| {
                 let body = self.markdown.render(&paper.body);
-                let body_hash = hash_of(&(&body.html, format!("{:?}", paper.extra)));
+                // What the paper's own page shows besides its card.
+                let body_hash = hash_of(&(
+                    &body.html,
+                    format!("{:?}", paper.extra),
+                    paper.published,
+                    &paper.tags,
+                ));
                 let card_input_hash = hash_of(&(
                     (
                         &paper.title,
@@ -190,6 +211,17 @@ impl Site {
                 ));
                 let tags = paper_tags(&paper, &self.matcher.tags_for(&[&paper.title, &body.text]));
                 let summary = views::shorten(&body.text, self.config.summary_length);
+                let tag_names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+                let words = terms::weighted_words(&PaperText {
+                    title: &paper.title,
+                    text: &body.text,
+                    authors: &paper.authors,
+                    tags: &tag_names,
+                });
+                let terms = match vocabulary.lock() {
+                    Ok(mut vocabulary) => terms::intern(&mut vocabulary, &words),
+                    Err(poisoned) => terms::intern(&mut poisoned.into_inner(), &words),
+                };
                 let (mut paper, mut body) = (paper, body);
                 if !self.options.keep_sources {
                     paper.body = String::new();
@@ -203,9 +235,11 @@ impl Site {
                     body_hash,
                     card_input_hash,
                     tags,
+                    terms,
                 }
             })
             .collect();
+        self.vocabulary = vocabulary.into_inner().unwrap_or_else(|e| e.into_inner());
         timer.phase("markdown + keywords");
         for path in &gone {
             if let Ok(i) = self.paths.binary_search(path) {
@@ -219,6 +253,7 @@ impl Site {
                 self.tags.remove(i);
                 self.card_keys.remove(i);
                 self.card_hashes.remove(i);
+                self.terms.remove(i);
             }
         }
         // Slugs of replaced records are released before new ones are claimed, so records that
@@ -253,6 +288,7 @@ impl Site {
                     self.body_hashes[i] = e.body_hash;
                     self.card_input_hashes[i] = e.card_input_hash;
                     self.tags[i] = e.tags;
+                    self.terms[i] = e.terms;
                     self.card_keys[i] = 0;
                 }
                 Err(i) => {
@@ -266,6 +302,7 @@ impl Site {
                     self.tags.insert(i, e.tags);
                     self.card_keys.insert(i, 0);
                     self.card_hashes.insert(i, 0);
+                    self.terms.insert(i, e.terms);
                 }
             }
         }
@@ -355,6 +392,8 @@ impl Site {
         self.tag_values = views::tag_values(&self.config, index);
         self.card_keys = keys;
         timer.phase("cards");
+        self.charts = views::site_charts(&self.config, &self.papers, &self.index);
+        timer.phase("charts");
         self.pages = plan::plan(&self.config, &self.papers, &self.index);
         timer.phase("plan");
     }
@@ -394,6 +433,7 @@ impl Site {
             tag_values: &self.tag_values,
             card_hashes: &self.card_hashes,
             body_hashes: &self.body_hashes,
+            charts: &self.charts,
         }
     }
 

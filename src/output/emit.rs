@@ -38,18 +38,21 @@ pub fn pages(
         .par_iter()
         .filter_map(|&i| {
             let page = &all[i];
-            let result = site
-                .renderer
-                .render(page.template, &data.context(page), &page.path)
-                .and_then(|html| {
-                    to.write(&page.path, html.as_bytes()).map_err(|err| {
-                        Problem::in_file(
-                            to.dir().display().to_string(),
-                            format!("cannot write {}: {err}", page.path),
-                        )
-                        .with_hint("check that the disk is not full and the folder is writable")
-                    })
-                });
+            let rendered = match data.generate(page) {
+                Some(text) => Ok(text),
+                None => site
+                    .renderer
+                    .render(page.template, &data.context(page), &page.path),
+            };
+            let result = rendered.and_then(|html| {
+                to.write(&page.path, html.as_bytes()).map_err(|err| {
+                    Problem::in_file(
+                        to.dir().display().to_string(),
+                        format!("cannot write {}: {err}", page.path),
+                    )
+                    .with_hint("check that the disk is not full and the folder is writable")
+                })
+            });
             tick();
             result.err()
         })

@@ -27,8 +27,15 @@ pub enum PageKind {
     TagList,
     /// A page of a tag, by index into [`SiteIndex::tags`].
     Tag(usize, Pager),
-    /// The site feed (`None`) or a tag's feed.
+    /// The site feed (`None`) or a tag's feed, Atom.
     Feed(Option<usize>),
+    /// The same as [JSON Feed 1.1](https://jsonfeed.org/version/1.1), generated without a
+    /// template.
+    JsonFeed(Option<usize>),
+    /// The BibTeX of a day's papers (by index into [`SiteIndex::days`]), without a template.
+    DayBib(usize),
+    /// The BibTeX of all papers of a tag, without a template.
+    TagBib(usize),
     /// The 404 page.
     NotFound,
 }
@@ -51,6 +58,9 @@ pub enum Input {
     /// The whole paper order (home pages, site feed).
     AllPapers,
 }
+
+/// The template name of pages made by code (feeds in JSON, BibTeX files).
+pub const GENERATED: &str = "";
 
 /// One page of the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +87,15 @@ impl PlannedPage {
         match self.path.strip_suffix("index.html") {
             Some(dir) => dir.to_string(),
             None => self.path.clone(),
+        }
+    }
+
+    /// A page made by code rather than a template.
+    fn generated(path: String, kind: PageKind) -> Self {
+        PlannedPage {
+            path,
+            kind,
+            template: GENERATED,
         }
     }
 
@@ -132,8 +151,16 @@ impl PlannedPage {
                 inputs.extend(tag.papers[pager.items.clone()].iter().map(|&id| slug(id)));
                 inputs
             }
-            PageKind::Feed(None) => vec![Input::AllPapers],
-            PageKind::Feed(Some(t)) => vec![Input::Tag(index.tags[*t].slug.clone())],
+            PageKind::Feed(None) | PageKind::JsonFeed(None) => vec![Input::AllPapers],
+            PageKind::Feed(Some(t)) | PageKind::JsonFeed(Some(t)) | PageKind::TagBib(t) => {
+                vec![Input::Tag(index.tags[*t].slug.clone())]
+            }
+            PageKind::DayBib(i) => {
+                let day = &index.days[*i];
+                let mut inputs = vec![Input::Day(day.date.to_string())];
+                inputs.extend(day.papers.iter().map(|&id| slug(id)));
+                inputs
+            }
             PageKind::NotFound => Vec::new(),
         }
     }
@@ -172,6 +199,10 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
             PageKind::Day(i),
             "day.html",
         ));
+        pages.push(PlannedPage::generated(
+            format!("{}papers.bib", day_path(day.date)),
+            PageKind::DayBib(i),
+        ));
     }
     for (i, month) in index.months.iter().enumerate() {
         pages.push(PlannedPage::html(
@@ -204,12 +235,24 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
             kind: PageKind::Feed(Some(t)),
             template: "atom.xml",
         });
+        pages.push(PlannedPage::generated(
+            format!("{base}feed.json"),
+            PageKind::JsonFeed(Some(t)),
+        ));
+        pages.push(PlannedPage::generated(
+            format!("{base}papers.bib"),
+            PageKind::TagBib(t),
+        ));
     }
     pages.push(PlannedPage {
         path: "atom.xml".to_string(),
         kind: PageKind::Feed(None),
         template: "atom.xml",
     });
+    pages.push(PlannedPage::generated(
+        "feed.json".to_string(),
+        PageKind::JsonFeed(None),
+    ));
     pages.push(PlannedPage {
         path: "404.html".to_string(),
         kind: PageKind::NotFound,

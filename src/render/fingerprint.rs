@@ -75,21 +75,26 @@ impl SiteData<'_> {
             }
             PageKind::Archive => {
                 (self.papers.len(), index.days.len()).hash(&mut h);
+                self.charts.heatmaps.hash(&mut h);
                 for day in &index.days {
                     (day.date, day.papers.len()).hash(&mut h);
                 }
             }
             PageKind::TagList => {
-                for tag in &index.tags {
+                for (t, tag) in index.tags.iter().enumerate() {
                     (&tag.name, &tag.slug, tag.papers.len()).hash(&mut h);
+                    self.charts.tag_trends.get(t).hash(&mut h);
                 }
             }
             PageKind::Tag(t, pager) => {
                 let tag = &index.tags[*t];
                 (&tag.name, &tag.slug, tag.papers.len(), pager).hash(&mut h);
+                self.charts.tag_trends.get(*t).hash(&mut h);
                 self.hash_cards(&tag.papers[pager.items.clone()], &mut h);
             }
-            PageKind::Feed(scope) => {
+            PageKind::DayBib(i) => self.hash_cards(&index.days[*i].papers, &mut h),
+            PageKind::TagBib(t) => self.hash_cards(&index.tags[*t].papers, &mut h),
+            PageKind::Feed(scope) | PageKind::JsonFeed(scope) => {
                 let ids = match scope {
                     Some(t) => {
                         let tag = &index.tags[*t];

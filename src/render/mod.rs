@@ -3,6 +3,7 @@
 //! Knows templates and contexts; does not decide which pages exist (that is the plan) nor write
 //! files (that is the writer).
 
+pub mod charts;
 pub mod fingerprint;
 pub mod template_deps;
 pub mod theme;

@@ -72,6 +72,10 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "favicon.svg",
         include_bytes!("../../themes/default/static/favicon.svg"),
     ),
+    (
+        "site.js",
+        include_bytes!("../../themes/default/static/site.js"),
+    ),
 ];
 
 /// One template and where it came from (for error messages).

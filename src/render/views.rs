@@ -35,6 +35,52 @@ pub struct SiteData<'a> {
     pub card_hashes: &'a [u64],
     /// A hash of each paper's rendered body and `extra`, by id: what its own page adds.
     pub body_hashes: &'a [u64],
+    /// The site's charts.
+    pub charts: &'a SiteCharts,
+}
+
+/// The charts of a site, drawn when the index changes (inline SVG).
+#[derive(Debug, Default, Clone)]
+pub struct SiteCharts {
+    /// A calendar heatmap per year with papers, newest first.
+    pub heatmaps: Vec<(i16, String)>,
+    /// Each tag's papers per month, by tag index.
+    pub tag_trends: Vec<String>,
+}
+
+/// Draws the archive heatmaps and every tag's monthly trend.
+pub fn site_charts(config: &Config, papers: &[Paper], index: &SiteIndex) -> SiteCharts {
+    use rayon::prelude::*;
+    let days: Vec<(Date, usize)> = index
+        .days
+        .iter()
+        .map(|d| (d.date, d.papers.len()))
+        .collect();
+    let heatmaps =
+        crate::render::charts::calendar_heatmaps(&days, &|date| config.link(&day_path(date)));
+    let until = index
+        .months
+        .first()
+        .map_or((1970, 1), |m| (m.year, m.month));
+    let tag_trends = index
+        .tags
+        .par_iter()
+        .map(|tag| {
+            let mut months: Vec<(i16, i8, usize)> = Vec::new();
+            for &id in &tag.papers {
+                let date = papers[id].date;
+                match months.last_mut() {
+                    Some(last) if (last.0, last.1) == (date.year(), date.month()) => last.2 += 1,
+                    _ => months.push((date.year(), date.month(), 1)),
+                }
+            }
+            crate::render::charts::monthly_trend(&months, until, &tag.name)
+        })
+        .collect();
+    SiteCharts {
+        heatmaps,
+        tag_trends,
+    }
 }
 
 /// A link with a label, for tags, paper links and navigation.
@@ -372,6 +418,9 @@ impl SiteData<'_> {
             PageKind::Paper(id) => {
                 let paper = &self.papers[*id];
                 ctx.insert_value("paper", self.card(*id));
+                let page_url = config.url(&page.url_path());
+                ctx.insert("cite", &cite_view(paper));
+                ctx.insert("meta", &self.paper_meta(*id, &page_url));
                 ctx.insert_value("content", Value::safe_string(&self.bodies[*id].html));
                 ctx.insert("extra", &paper.extra);
             }
@@ -439,6 +488,18 @@ impl SiteData<'_> {
                     })
                     .collect();
                 ctx.insert("months", &months);
+                let heatmaps: Vec<Value> = self
+                    .charts
+                    .heatmaps
+                    .iter()
+                    .map(|(year, svg)| {
+                        let mut map = tera::Map::default();
+                        map.insert("year".into(), Value::from(*year));
+                        map.insert("svg".into(), Value::safe_string(svg));
+                        Value::from(map)
+                    })
+                    .collect();
+                ctx.insert_value("heatmaps", Value::from(heatmaps));
                 ctx.insert("paper_count", &self.papers.len());
                 ctx.insert("day_count", &index.days.len());
             }
@@ -491,9 +552,164 @@ impl SiteData<'_> {
                 let entries: Vec<FeedEntry> = ids.iter().map(|&id| self.feed_entry(id)).collect();
                 ctx.insert("entries", &entries);
             }
-            PageKind::NotFound => {}
+            PageKind::NotFound
+            | PageKind::JsonFeed(_)
+            | PageKind::DayBib(_)
+            | PageKind::TagBib(_) => {}
         }
         ctx
+    }
+
+    /// The text of a page made by code rather than a template (JSON feeds, BibTeX files), or
+    /// `None` for templated pages.
+    pub fn generate(&self, page: &PlannedPage) -> Option<String> {
+        let index = self.index;
+        match &page.kind {
+            PageKind::JsonFeed(scope) => Some(self.json_feed(page, *scope)),
+            PageKind::DayBib(i) => Some(crate::export::bibtex::cite_all(
+                index.days[*i].papers.iter().map(|&id| &self.papers[id]),
+            )),
+            PageKind::TagBib(t) => Some(crate::export::bibtex::cite_all(
+                index.tags[*t].papers.iter().map(|&id| &self.papers[id]),
+            )),
+            _ => None,
+        }
+    }
+
+    /// A JSON Feed 1.1 of the site (`None`) or of a tag, with the same entries as its Atom feed.
+    fn json_feed(&self, page: &PlannedPage, scope: Option<usize>) -> String {
+        let config = self.config;
+        let (title, ids, home) = match scope {
+            Some(t) => {
+                let tag = &self.index.tags[t];
+                (
+                    format!("{} — {}", config.title, tag.name),
+                    &tag.papers[..],
+                    config.url(&tag_path(&tag.slug)),
+                )
+            }
+            None => (
+                config.title.clone(),
+                &self.index.order[..],
+                config.base_url.clone(),
+            ),
+        };
+        let ids = &ids[..ids.len().min(config.feed_limit)];
+        let items: Vec<serde_json::Value> = ids
+            .iter()
+            .map(|&id| {
+                let entry = self.feed_entry(id);
+                let paper = &self.papers[id];
+                let mut item = serde_json::json!({
+                    "id": entry.url,
+                    "url": entry.url,
+                    "title": entry.title,
+                    "content_html": entry.content,
+                    "summary": entry.summary,
+                    "date_published": entry.updated,
+                    "authors": entry.authors.iter().map(|name| serde_json::json!({"name": name})).collect::<Vec<_>>(),
+                    "tags": entry.tags,
+                });
+                if let (Some(arxiv), Some(map)) = (&paper.arxiv, item.as_object_mut()) {
+                    map.insert(
+                        "external_url".into(),
+                        format!("https://arxiv.org/abs/{arxiv}").into(),
+                    );
+                }
+                item
+            })
+            .collect();
+        let mut feed = serde_json::json!({
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": title,
+            "home_page_url": home,
+            "feed_url": config.url(&page.path),
+            "language": config.language,
+            "items": items,
+        });
+        if let Some(map) = feed.as_object_mut() {
+            if !config.description.is_empty() {
+                map.insert("description".into(), config.description.clone().into());
+            }
+            if !config.author.is_empty() {
+                map.insert(
+                    "authors".into(),
+                    serde_json::json!([{ "name": config.author }]),
+                );
+            }
+        }
+        let mut text = serde_json::to_string_pretty(&feed).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// What a paper page's head says about it to scholar indexes and link previews.
+    fn paper_meta(&self, id: PaperId, page_url: &str) -> PaperMeta {
+        let paper = &self.papers[id];
+        let published = paper.published.unwrap_or(paper.date);
+        let pdf_url = paper.links.get("pdf").cloned().or_else(|| {
+            paper
+                .arxiv
+                .as_ref()
+                .map(|id| format!("https://arxiv.org/pdf/{id}"))
+        });
+        let description = shorten(&self.summaries[id], 200);
+        let mut article = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "ScholarlyArticle",
+            "headline": shorten(&paper.title, 110),
+            "name": paper.title,
+            "url": page_url,
+            "datePublished": published.to_string(),
+            "author": paper.authors.iter().map(|name| serde_json::json!({"@type": "Person", "name": name})).collect::<Vec<_>>(),
+            "abstract": self.summaries[id],
+        });
+        let mut same_as = Vec::new();
+        let mut identifiers = Vec::new();
+        if let Some(arxiv) = &paper.arxiv {
+            same_as.push(format!("https://arxiv.org/abs/{arxiv}"));
+            identifiers.push(serde_json::json!({"@type": "PropertyValue", "propertyID": "arXiv", "value": arxiv}));
+        }
+        if let Some(doi) = &paper.doi {
+            same_as.push(format!("https://doi.org/{doi}"));
+            identifiers.push(
+                serde_json::json!({"@type": "PropertyValue", "propertyID": "DOI", "value": doi}),
+            );
+        }
+        let tags: Vec<&str> = self.index.paper_tags[id]
+            .iter()
+            .map(|&t| self.index.tags[t].name.as_str())
+            .collect();
+        if let Some(map) = article.as_object_mut() {
+            if !tags.is_empty() {
+                map.insert("keywords".into(), tags.join(", ").into());
+            }
+            if !same_as.is_empty() {
+                map.insert("sameAs".into(), same_as.into());
+                map.insert("identifier".into(), identifiers.into());
+            }
+            if let Some(pdf) = &pdf_url {
+                map.insert(
+                    "encoding".into(),
+                    serde_json::json!({"@type": "MediaObject", "encodingFormat": "application/pdf", "contentUrl": pdf}),
+                );
+            }
+            if paper.authors.is_empty() {
+                map.remove("author");
+            }
+        }
+        PaperMeta {
+            citation_date: format!(
+                "{:04}/{:02}/{:02}",
+                published.year(),
+                published.month(),
+                published.day()
+            ),
+            pdf_url,
+            og_title: shorten(&paper.title, 70),
+            og_description: description,
+            jsonld: article,
+        }
     }
 
     fn tag_view(&self, t: usize) -> TagView {
@@ -505,7 +721,14 @@ impl SiteData<'_> {
             feed_url: self
                 .config
                 .link(&format!("{}atom.xml", tag_path(&tag.slug))),
+            json_feed_url: self
+                .config
+                .link(&format!("{}feed.json", tag_path(&tag.slug))),
+            bib_url: self
+                .config
+                .link(&format!("{}papers.bib", tag_path(&tag.slug))),
             count: tag.papers.len(),
+            trend: self.charts.tag_trends.get(t).cloned().unwrap_or_default(),
         }
     }
 
@@ -531,13 +754,66 @@ impl SiteData<'_> {
     }
 }
 
+/// Head metadata of a paper page (Highwire `citation_*`, OpenGraph, JSON-LD).
+#[derive(Serialize)]
+struct PaperMeta {
+    /// `citation_publication_date`: YYYY/MM/DD.
+    citation_date: String,
+    pdf_url: Option<String>,
+    /// Title cut to 70 characters for link previews.
+    og_title: String,
+    /// Summary cut to 200 characters for link previews.
+    og_description: String,
+    /// schema.org `ScholarlyArticle`.
+    jsonld: serde_json::Value,
+}
+
+/// How to cite a paper: its BibTeX and the same as a downloadable `.bib`.
+#[derive(Serialize)]
+struct CiteView {
+    key: String,
+    bibtex: String,
+    /// A `data:` URL of the entry, so the download needs no extra file per paper.
+    download_url: String,
+}
+
+fn cite_view(paper: &Paper) -> CiteView {
+    let (key, bibtex) = crate::export::bibtex::cite(paper);
+    CiteView {
+        download_url: format!(
+            "data:application/x-bibtex;charset=utf-8,{}",
+            percent_encode(&bibtex)
+        ),
+        key,
+        bibtex,
+    }
+}
+
+/// Percent-encodes everything but unreserved characters and a few that are safe in a URL's
+/// data part, for `data:` URLs.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 5 / 4);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~@,:;=+()!*/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[derive(Serialize)]
 struct TagView {
     name: String,
     slug: String,
     url: String,
     feed_url: String,
+    json_feed_url: String,
+    bib_url: String,
     count: usize,
+    /// Papers per month as an inline SVG (use with `| safe`).
+    trend: String,
 }
 
 #[derive(Serialize)]

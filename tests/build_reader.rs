@@ -1,0 +1,264 @@
+//! What readers and their tools get from a paper site besides the pages: Scholar and social
+//! metadata, BibTeX, JSON feeds, charts.
+
+mod common;
+
+use common::{Site, html, read, sel};
+
+fn metas(doc: &scraper::Html, name: &str) -> Vec<String> {
+    doc.select(&sel(&format!(
+        "meta[name='{name}'], meta[property='{name}']"
+    )))
+    .filter_map(|m| m.value().attr("content").map(str::to_string))
+    .collect()
+}
+
+#[test]
+fn paper_pages_carry_highwire_opengraph_and_json_ld() {
+    let site = Site::fixture("small");
+    let out = site.build_ok(&[]);
+    let doc = html(&out, "papers/musicgen/index.html");
+    assert_eq!(
+        metas(&doc, "citation_title"),
+        ["Simple and Controllable Music Generation"]
+    );
+    assert_eq!(
+        metas(&doc, "citation_author"),
+        ["Jade Copet", "Felix Kreuk", "Itai Gat"]
+    );
+    assert_eq!(metas(&doc, "citation_publication_date"), ["2025/01/31"]);
+    assert_eq!(metas(&doc, "citation_arxiv_id"), ["2306.05284"]);
+    assert_eq!(
+        metas(&doc, "citation_pdf_url"),
+        ["https://arxiv.org/pdf/2306.05284"]
+    );
+    assert_eq!(
+        metas(&doc, "og:url"),
+        ["https://example.org/papers/musicgen/"]
+    );
+    assert_eq!(metas(&doc, "twitter:card"), ["summary"]);
+    let canonical: Vec<&str> = doc
+        .select(&sel("link[rel=canonical]"))
+        .filter_map(|l| l.value().attr("href"))
+        .collect();
+    assert_eq!(canonical, ["https://example.org/papers/musicgen/"]);
+    let description = &metas(&doc, "og:description")[0];
+    assert!(description.starts_with("We tackle the task of conditional music generation."));
+    assert!(description.chars().count() <= 200, "{description}");
+
+    let ld: String = doc
+        .select(&sel("script[type='application/ld+json']"))
+        .next()
+        .expect("a JSON-LD block")
+        .text()
+        .collect();
+    let ld: serde_json::Value = serde_json::from_str(&ld).expect("JSON-LD parses");
+    assert_eq!(ld["@type"], "ScholarlyArticle");
+    assert_eq!(ld["name"], "Simple and Controllable Music Generation");
+    assert_eq!(ld["datePublished"], "2025-01-31");
+    assert_eq!(ld["author"][1]["name"], "Felix Kreuk");
+    assert_eq!(ld["sameAs"][0], "https://arxiv.org/abs/2306.05284");
+    assert_eq!(ld["keywords"], "music");
+}
+
+#[test]
+fn long_titles_are_cut_for_link_previews_and_published_dates_win() {
+    let site = Site::fixture("small");
+    let title = "A very long title about diffusion models that goes on and on well past seventy characters in all";
+    site.write(
+        "content/long.md",
+        &format!(
+            "+++\ntitle = \"{title}\"\ndate = 2025-02-06\npublished = 2024-12-24\ndoi = \"10.1000/xyz\"\n+++\n\n{}\n",
+            "word ".repeat(120)
+        ),
+    );
+    let out = site.build_ok(&[]);
+    let doc = html(&out, "papers/long/index.html");
+    let og_title = &metas(&doc, "og:title")[0];
+    assert!(og_title.chars().count() <= 70, "{og_title}");
+    assert!(og_title.ends_with('…'), "{og_title}");
+    assert!(metas(&doc, "og:description")[0].chars().count() <= 200);
+    assert_eq!(metas(&doc, "citation_title"), [title]);
+    assert_eq!(metas(&doc, "citation_publication_date"), ["2024/12/24"]);
+    assert_eq!(metas(&doc, "citation_doi"), ["10.1000/xyz"]);
+    assert!(metas(&doc, "citation_arxiv_id").is_empty());
+    assert!(metas(&doc, "citation_author").is_empty());
+}
+
+#[test]
+fn paper_pages_show_their_bibtex_with_a_download_and_days_and_tags_offer_all() {
+    let site = Site::fixture("small");
+    let out = site.build_ok(&[]);
+    let doc = html(&out, "papers/musicgen/index.html");
+    let shown: String = doc
+        .select(&sel("pre.bibtex"))
+        .next()
+        .expect("BibTeX on the page")
+        .text()
+        .collect();
+    assert!(shown.starts_with("@misc{copet2025simple,\n"), "{shown}");
+    assert!(shown.contains("  eprint = {2306.05284},\n"), "{shown}");
+    assert!(shown.contains("  author = {Jade Copet and Felix Kreuk and Itai Gat},\n"));
+    // The download is the same text as a .bib, without a file per paper.
+    let download = doc
+        .select(&sel("a[download]"))
+        .next()
+        .expect("a download link");
+    assert_eq!(
+        download.value().attr("download"),
+        Some("copet2025simple.bib")
+    );
+    let href = download.value().attr("href").unwrap();
+    let encoded = href
+        .strip_prefix("data:application/x-bibtex;charset=utf-8,")
+        .expect("a data: URL");
+    assert_eq!(percent_decode(encoded), shown);
+    // The copy button is there for scripts to reveal (tested in a real browser elsewhere).
+    assert!(
+        doc.select(&sel("button[data-copy=bibtex][hidden]"))
+            .next()
+            .is_some()
+    );
+
+    let day = read(&out, "2025/01/31/papers.bib");
+    assert_eq!(day.matches("\n@").count() + 1, 2, "{day}");
+    assert!(day.contains("{Simple and Controllable Music Generation}"));
+    let day_page = html(&out, "2025/01/31/index.html");
+    assert!(
+        common::hrefs(&day_page, "main a[download]").contains(&"/2025/01/31/papers.bib".into())
+    );
+    let music = read(&out, "tags/music/papers.bib");
+    assert_eq!(
+        music.matches("@misc{").count() + music.matches("@article{").count(),
+        3
+    );
+    // Keys stay unique within a file.
+    let mut keys: Vec<&str> = music.lines().filter_map(|l| l.strip_prefix('@')).collect();
+    let count = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), count, "{music}");
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn json_feeds_sit_beside_atom_feeds_with_the_same_entries() {
+    let site = Site::fixture("small");
+    let out = site.build_ok(&[]);
+    for (json, atom) in [
+        ("feed.json", "atom.xml"),
+        ("tags/music/feed.json", "tags/music/atom.xml"),
+    ] {
+        let feed: serde_json::Value =
+            serde_json::from_str(&read(&out, json)).unwrap_or_else(|e| panic!("{json}: {e}"));
+        assert_eq!(feed["version"], "https://jsonfeed.org/version/1.1");
+        assert_eq!(feed["feed_url"], format!("https://example.org/{json}"));
+        assert!(feed["title"].as_str().is_some_and(|t| !t.is_empty()));
+        let items = feed["items"].as_array().expect("items");
+        let atom_text = read(&out, atom);
+        let atom = roxmltree::Document::parse(&atom_text).unwrap();
+        let atom_ids: Vec<&str> = atom
+            .descendants()
+            .filter(|n| n.has_tag_name("entry"))
+            .filter_map(|e| e.children().find(|c| c.has_tag_name("id")))
+            .filter_map(|n| n.text())
+            .collect();
+        let json_ids: Vec<&str> = items.iter().filter_map(|i| i["id"].as_str()).collect();
+        assert_eq!(json_ids, atom_ids, "{json}");
+        for item in items {
+            assert!(
+                item["url"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("https://example.org/papers/")
+            );
+            assert!(item["content_html"].as_str().is_some());
+            assert!(
+                item["date_published"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("T00:00:00Z")
+            );
+        }
+    }
+    let feed: serde_json::Value = serde_json::from_str(&read(&out, "feed.json")).unwrap();
+    let musicgen = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "Simple and Controllable Music Generation")
+        .expect("musicgen in the site feed");
+    assert_eq!(musicgen["external_url"], "https://arxiv.org/abs/2306.05284");
+    assert_eq!(musicgen["authors"][0]["name"], "Jade Copet");
+    assert_eq!(musicgen["tags"][0], "music");
+    let home = html(&out, "index.html");
+    assert!(
+        home.select(&sel("link[rel=alternate][type='application/feed+json']"))
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn archive_has_a_heatmap_and_tags_have_trend_charts() {
+    let site = Site::fixture("small");
+    let out = site.build_ok(&[]);
+    let archive = read(&out, "archive/index.html");
+    let doc = scraper::Html::parse_document(&archive);
+    let maps: Vec<_> = doc.select(&sel("svg.heatmap")).collect();
+    assert_eq!(maps.len(), 1, "one year of papers, one heatmap");
+    let svg = maps[0].html();
+    roxmltree::Document::parse(&svg).expect("the heatmap is well-formed XML");
+    // One link per day with papers, labelled for screen readers.
+    let labels: Vec<&str> = maps[0]
+        .select(&sel("a"))
+        .filter_map(|a| a.value().attr("aria-label"))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Jan 30, 2025: 1 paper",
+            "Jan 31, 2025: 2 papers",
+            "Feb 5, 2025: 1 paper",
+            "Feb 6, 2025: 2 papers"
+        ]
+    );
+    assert!(maps[0].value().attr("aria-label").is_some());
+
+    for page in ["tags/index.html", "tags/music/index.html"] {
+        let doc = html(&out, page);
+        let trends: Vec<_> = doc.select(&sel("svg.trend")).collect();
+        assert!(!trends.is_empty(), "{page} has trend charts");
+        for trend in trends {
+            roxmltree::Document::parse(&trend.html()).expect("well-formed");
+            assert_eq!(trend.value().attr("role"), Some("img"));
+            let label = trend.value().attr("aria-label").unwrap();
+            assert!(label.starts_with("Papers per month tagged"), "{label}");
+        }
+    }
+    let music = html(&out, "tags/music/index.html");
+    let label = music
+        .select(&sel("svg.trend"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("aria-label")
+        .unwrap()
+        .to_string();
+    assert!(label.contains("music"), "{label}");
+}
