@@ -262,3 +262,94 @@ fn archive_has_a_heatmap_and_tags_have_trend_charts() {
         .to_string();
     assert!(label.contains("music"), "{label}");
 }
+
+/// Paper links of a list, in order.
+fn listed(out: &std::path::Path, page: &str) -> Vec<String> {
+    common::hrefs(&html(out, page), "main a.t[href], main .card-title a[href]")
+}
+
+#[test]
+fn days_and_months_read_by_upvotes_or_title_and_weeks_group_days() {
+    let site = Site::fixture("small");
+    let out = site.build_ok(&[]);
+    let p = |slug: &str| format!("/papers/{slug}/");
+    // February: by upvotes, then by title; the default month page is by day.
+    assert_eq!(
+        listed(&out, "2025/02/top/index.html"),
+        [p("improvnet"), p("visualcloze"), p("rohm")]
+    );
+    assert_eq!(
+        listed(&out, "2025/02/by-title/index.html"),
+        [p("improvnet"), p("rohm"), p("visualcloze")]
+    );
+    // January: papers without upvotes come last in the popularity view.
+    assert_eq!(
+        listed(&out, "2025/01/top/index.html"),
+        [p("musicgen"), p("realm"), p("jukebox")]
+    );
+    assert_eq!(
+        listed(&out, "2025/01/31/by-title/index.html"),
+        [p("jukebox"), p("musicgen")]
+    );
+    // Each view links to the others, marking the current one; plain links, no script.
+    let month = html(&out, "2025/02/by-title/index.html");
+    let sorts = common::hrefs(&month, ".sorts a");
+    assert_eq!(sorts, ["/2025/02/", "/2025/02/top/", "/2025/02/by-title/"]);
+    assert_eq!(
+        common::hrefs(&month, ".sorts a[aria-current=page]"),
+        ["/2025/02/by-title/"]
+    );
+    let day = html(&out, "2025/02/06/index.html");
+    assert_eq!(
+        common::hrefs(&day, ".sorts a"),
+        ["/2025/02/06/", "/2025/02/06/by-title/"]
+    );
+    assert!(common::hrefs(&day, ".crumbs a").contains(&"/2025/w06/".to_string()));
+
+    // ISO week 6 of 2025 is Feb 3-9: both February days, newest first.
+    let week = html(&out, "2025/w06/index.html");
+    assert_eq!(
+        common::text_of(&week, "h1").as_deref(),
+        Some("Week 6, 2025")
+    );
+    let range = common::text_of(&week, ".list-header .muted").unwrap();
+    assert!(range.starts_with("Feb 3, 2025 – Feb 9, 2025"), "{range}");
+    assert_eq!(
+        listed(&out, "2025/w06/index.html"),
+        [p("improvnet"), p("visualcloze"), p("rohm")]
+    );
+    assert_eq!(
+        common::hrefs(&week, ".pager a"),
+        ["/2025/w05/"],
+        "week 6 is the newest: only a link back"
+    );
+}
+
+#[test]
+fn home_shows_the_latest_day_and_the_months_most_upvoted() {
+    let site = Site::fixture("small");
+    let out = site.build_ok(&[]);
+    let home = html(&out, "index.html");
+    let top = common::hrefs(&home, ".top-month a.t");
+    assert_eq!(
+        top,
+        [
+            "/papers/improvnet/",
+            "/papers/visualcloze/",
+            "/papers/rohm/"
+        ]
+    );
+    assert!(common::hrefs(&home, ".top-month h2 a").contains(&"/2025/02/top/".to_string()));
+    // The list itself starts with the latest day.
+    let first_day = home
+        .select(&sel(".day-group time"))
+        .next()
+        .and_then(|t| t.value().attr("datetime"));
+    assert_eq!(first_day, Some("2025-02-06"));
+    assert!(
+        html(&out, "page/2/index.html")
+            .select(&sel(".top-month"))
+            .next()
+            .is_none()
+    );
+}

@@ -27,6 +27,51 @@ pub struct Month {
     pub paper_count: usize,
 }
 
+/// An ISO week with papers: its days, newest first.
+#[derive(Debug, Clone)]
+pub struct Week {
+    /// ISO week-numbering year (the year of the week's Thursday).
+    pub year: i16,
+    /// ISO week, 1–53.
+    pub week: i8,
+    /// Indices into the day list, newest first.
+    pub days: Vec<usize>,
+    /// Papers in the week.
+    pub paper_count: usize,
+}
+
+/// The ISO week of a date: (week-numbering year, week).
+pub fn iso_week(date: Date) -> (i16, i8) {
+    let week = date.iso_week_date();
+    (week.year(), week.week())
+}
+
+/// The site path of a week page: `2025/w06/` (ISO week-numbering year and week).
+pub fn week_path(year: i16, week: i8) -> String {
+    format!("{year:04}/w{week:02}/")
+}
+
+/// Groups days (newest first) into ISO weeks, newest first.
+pub fn weeks(days: &[Day]) -> Vec<Week> {
+    let mut weeks: Vec<Week> = Vec::new();
+    for (index, day) in days.iter().enumerate() {
+        let (year, week) = iso_week(day.date);
+        match weeks.last_mut() {
+            Some(w) if (w.year, w.week) == (year, week) => {
+                w.days.push(index);
+                w.paper_count += day.papers.len();
+            }
+            _ => weeks.push(Week {
+                year,
+                week,
+                days: vec![index],
+                paper_count: day.papers.len(),
+            }),
+        }
+    }
+    weeks
+}
+
 /// The site path of a day page: `2025/02/06/`.
 pub fn day_path(date: Date) -> String {
     format!("{:04}/{:02}/{:02}/", date.year(), date.month(), date.day())
@@ -86,4 +131,34 @@ pub fn month_name(month: i8) -> &'static str {
         "December",
     ];
     NAMES[(month.clamp(1, 12) - 1) as usize]
+}
+
+#[cfg(test)]
+mod week_tests {
+    use super::*;
+
+    #[test]
+    fn iso_weeks_cross_year_ends() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        // Dec 29, 2025 is a Monday in week 1 of 2026; Jan 1, 2021 is in week 53 of 2020.
+        assert_eq!(iso_week(d("2025-12-29")), (2026, 1));
+        assert_eq!(iso_week(d("2021-01-01")), (2020, 53));
+        assert_eq!(iso_week(d("2025-02-06")), (2025, 6));
+        assert_eq!(week_path(2025, 6), "2025/w06/");
+        let days: Vec<Day> = ["2026-01-01", "2025-12-29", "2025-12-28"]
+            .iter()
+            .map(|s| Day {
+                date: d(s),
+                papers: vec![0, 1],
+            })
+            .collect();
+        let weeks = weeks(&days);
+        assert_eq!(weeks.len(), 2);
+        assert_eq!(
+            (weeks[0].year, weeks[0].week, weeks[0].paper_count),
+            (2026, 1, 4)
+        );
+        assert_eq!(weeks[0].days, [0, 1]);
+        assert_eq!((weeks[1].year, weeks[1].week), (2025, 52));
+    }
 }

@@ -11,7 +11,7 @@ use std::cmp::Reverse;
 use rayon::prelude::*;
 
 use crate::record::Paper;
-pub use dates::{Day, Month};
+pub use dates::{Day, Month, Week};
 pub use keywords::KeywordMatcher;
 pub use tags::Tag;
 
@@ -27,6 +27,8 @@ pub struct SiteIndex {
     pub days: Vec<Day>,
     /// Months with papers, newest first.
     pub months: Vec<Month>,
+    /// ISO weeks with papers, newest first.
+    pub weeks: Vec<Week>,
     /// Tags, sorted by slug.
     pub tags: Vec<Tag>,
     /// Each paper's tags, as indices into `tags`, sorted by name.
@@ -56,6 +58,7 @@ impl SiteIndex {
         });
         timer.phase("  index: order");
         let (days, months) = dates::days_and_months(papers, &order);
+        let weeks = dates::weeks(&days);
         timer.phase("  index: days");
         let (tags, paper_tags) = tags::build(tags, &order);
         timer.phase("  index: tags");
@@ -63,6 +66,7 @@ impl SiteIndex {
             order,
             days,
             months,
+            weeks,
             tags,
             paper_tags,
         }

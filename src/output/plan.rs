@@ -4,7 +4,7 @@
 //! redo only the pages a change touches.
 
 use crate::config::Config;
-use crate::index::dates::{day_path, month_path};
+use crate::index::dates::{day_path, month_path, week_path};
 use crate::index::paginate::{Pager, page_path, paginate};
 use crate::index::tags::tag_path;
 use crate::index::{PaperId, SiteIndex};
@@ -21,6 +21,12 @@ pub enum PageKind {
     Day(usize),
     /// A month, by index into [`SiteIndex::months`].
     Month(usize),
+    /// An ISO week, by index into [`SiteIndex::weeks`].
+    Week(usize),
+    /// A day's papers in another order (the day page itself is by upvotes).
+    DaySorted(usize, Sort),
+    /// A month's papers in one list, in another order than by day.
+    MonthSorted(usize, Sort),
     /// Every day with its count.
     Archive,
     /// Every tag with its count.
@@ -38,6 +44,25 @@ pub enum PageKind {
     TagBib(usize),
     /// The 404 page.
     NotFound,
+}
+
+/// An order of a list of papers other than the listing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sort {
+    /// Most upvoted first.
+    Upvotes,
+    /// By title, A to Z.
+    Title,
+}
+
+impl Sort {
+    /// The path segment of the view: `top/`, `by-title/`.
+    pub fn segment(self) -> &'static str {
+        match self {
+            Sort::Upvotes => "top/",
+            Sort::Title => "by-title/",
+        }
+    }
 }
 
 /// An input a page is made from; when it changes, the page must be rendered again.
@@ -143,6 +168,38 @@ impl PlannedPage {
                 );
                 inputs
             }
+            PageKind::Week(i) => {
+                let week = &index.weeks[*i];
+                let mut inputs = vec![Input::DayList];
+                inputs.extend(
+                    week.days
+                        .iter()
+                        .flat_map(|&d| index.days[d].papers.iter())
+                        .map(|&id| slug(id)),
+                );
+                inputs
+            }
+            PageKind::DaySorted(i, _) => {
+                let day = &index.days[*i];
+                let mut inputs = vec![Input::Day(day.date.to_string())];
+                inputs.extend(day.papers.iter().map(|&id| slug(id)));
+                inputs
+            }
+            PageKind::MonthSorted(i, _) => {
+                let month = &index.months[*i];
+                let mut inputs = vec![Input::Month(format!(
+                    "{:04}-{:02}",
+                    month.year, month.month
+                ))];
+                inputs.extend(
+                    month
+                        .days
+                        .iter()
+                        .flat_map(|&d| index.days[d].papers.iter())
+                        .map(|&id| slug(id)),
+                );
+                inputs
+            }
             PageKind::Archive => vec![Input::DayList],
             PageKind::TagList => vec![Input::TagList],
             PageKind::Tag(t, pager) => {
@@ -169,7 +226,12 @@ impl PlannedPage {
 /// Lists every page of the site (DESIGN §4), in a stable order.
 pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<PlannedPage> {
     let mut pages = Vec::with_capacity(
-        papers.len() + index.days.len() + index.months.len() + 3 * index.tags.len() + 8,
+        papers.len()
+            + 3 * index.days.len()
+            + 3 * index.months.len()
+            + index.weeks.len()
+            + 5 * index.tags.len()
+            + 8,
     );
     let home_len = index
         .order
@@ -203,6 +265,18 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
             format!("{}papers.bib", day_path(day.date)),
             PageKind::DayBib(i),
         ));
+        pages.push(PlannedPage::html(
+            format!("{}{}", day_path(day.date), Sort::Title.segment()),
+            PageKind::DaySorted(i, Sort::Title),
+            "sorted.html",
+        ));
+    }
+    for (i, week) in index.weeks.iter().enumerate() {
+        pages.push(PlannedPage::html(
+            week_path(week.year, week.week),
+            PageKind::Week(i),
+            "week.html",
+        ));
     }
     for (i, month) in index.months.iter().enumerate() {
         pages.push(PlannedPage::html(
@@ -210,6 +284,13 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
             PageKind::Month(i),
             "month.html",
         ));
+        for sort in [Sort::Upvotes, Sort::Title] {
+            pages.push(PlannedPage::html(
+                format!("{}{}", month_path(month.year, month.month), sort.segment()),
+                PageKind::MonthSorted(i, sort),
+                "sorted.html",
+            ));
+        }
     }
     pages.push(PlannedPage::html(
         "archive/".to_string(),

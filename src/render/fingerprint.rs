@@ -51,6 +51,10 @@ impl SiteData<'_> {
             PageKind::Home(pager) => {
                 (pager, self.papers.len()).hash(&mut h);
                 self.hash_cards(&index.order[pager.items.clone()], &mut h);
+                if pager.number == 1 {
+                    self.hash_month(0, &mut h);
+                    self.hash_cards(&self.month_top(0), &mut h);
+                }
             }
             PageKind::Paper(id) => (self.card_hashes[*id], self.body_hashes[*id]).hash(&mut h),
             PageKind::Day(i) => {
@@ -69,6 +73,28 @@ impl SiteData<'_> {
                     Some(j) => self.hash_month(j, &mut h),
                     None => 1u8.hash(&mut h),
                 }
+                for &d in &index.months[*i].days {
+                    self.hash_cards(&index.days[d].papers, &mut h);
+                }
+            }
+            PageKind::Week(i) => {
+                for j in [Some(*i), Some(i + 1), i.checked_sub(1)] {
+                    match j.and_then(|j| index.weeks.get(j)) {
+                        Some(w) => (w.year, w.week, w.paper_count).hash(&mut h),
+                        None => 0u8.hash(&mut h),
+                    }
+                }
+                for &d in &index.weeks[*i].days {
+                    self.hash_day(d, &mut h);
+                    self.hash_cards(&index.days[d].papers, &mut h);
+                }
+            }
+            PageKind::DaySorted(i, _) => {
+                self.hash_day(*i, &mut h);
+                self.hash_cards(&index.days[*i].papers, &mut h);
+            }
+            PageKind::MonthSorted(i, _) => {
+                self.hash_month(*i, &mut h);
                 for &d in &index.months[*i].days {
                     self.hash_cards(&index.days[d].papers, &mut h);
                 }

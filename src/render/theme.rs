@@ -56,6 +56,22 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "partials/pager.html",
         include_str!("../../themes/default/templates/partials/pager.html"),
     ),
+    (
+        "partials/sorts.html",
+        include_str!("../../themes/default/templates/partials/sorts.html"),
+    ),
+    (
+        "partials/compact_list.html",
+        include_str!("../../themes/default/templates/partials/compact_list.html"),
+    ),
+    (
+        "week.html",
+        include_str!("../../themes/default/templates/week.html"),
+    ),
+    (
+        "sorted.html",
+        include_str!("../../themes/default/templates/sorted.html"),
+    ),
 ];
 
 /// The default theme's static files.

@@ -9,12 +9,12 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use crate::config::Config;
-use crate::index::dates::{day_path, month_name, month_path};
+use crate::index::dates::{day_path, iso_week, month_name, month_path, week_path};
 use crate::index::paginate::{Pager, page_path};
 use crate::index::tags::tag_path;
 use crate::index::{PaperId, SiteIndex};
 use crate::markdown::RenderedMarkdown;
-use crate::output::plan::{PageKind, PlannedPage};
+use crate::output::plan::{PageKind, PlannedPage, Sort};
 use crate::record::Paper;
 
 /// Everything a page's context may be built from, borrowed from the build.
@@ -413,6 +413,15 @@ impl SiteData<'_> {
                 }
                 ctx.insert("pager", &view);
                 ctx.insert_value("groups", self.day_groups(ids));
+                if pager.number == 1
+                    && let Some(month) = index.months.first()
+                {
+                    ctx.insert(
+                        "top_month",
+                        &month_ref(config, month.year, month.month, month.paper_count),
+                    );
+                    ctx.insert_value("top_papers", self.cards_of(&self.month_top(0)));
+                }
                 ctx.insert("paper_count", &self.papers.len());
             }
             PageKind::Paper(id) => {
@@ -443,6 +452,15 @@ impl SiteData<'_> {
                         .map(|j| day_ref(config, index.days[j].date, index.days[j].papers.len())),
                 );
                 ctx.insert_value("papers", self.cards_of(&day.papers));
+                ctx.insert("sorts", &self.day_sorts(*i, None));
+                let (year, week) = iso_week(day.date);
+                ctx.insert(
+                    "week",
+                    &LinkView {
+                        label: "",
+                        url: config.link(&week_path(year, week)),
+                    },
+                );
             }
             PageKind::Month(i) => {
                 let month = &index.months[*i];
@@ -466,6 +484,74 @@ impl SiteData<'_> {
                     .flat_map(|&d| index.days[d].papers.iter().copied())
                     .collect();
                 ctx.insert_value("groups", self.day_groups(&ids));
+                ctx.insert("sorts", &self.month_sorts(*i, None));
+            }
+            PageKind::Week(i) => {
+                let week = &index.weeks[*i];
+                ctx.insert("week", &self.week_ref(*i));
+                ctx.insert(
+                    "prev",
+                    &index.weeks.get(i + 1).map(|_| self.week_ref(i + 1)),
+                );
+                ctx.insert("next", &i.checked_sub(1).map(|j| self.week_ref(j)));
+                let ids: Vec<PaperId> = week
+                    .days
+                    .iter()
+                    .flat_map(|&d| index.days[d].papers.iter().copied())
+                    .collect();
+                ctx.insert_value("groups", self.day_groups(&ids));
+            }
+            PageKind::DaySorted(i, sort) => {
+                let day = &index.days[*i];
+                let title = display_date(day.date);
+                ctx.insert(
+                    "view",
+                    &SortedView {
+                        title: format!("Papers of {title}"),
+                        heading: title,
+                        count: day.papers.len(),
+                        crumbs: vec![
+                            LinkView {
+                                label: "Archive",
+                                url: config.link("archive/"),
+                            },
+                            LinkView {
+                                label: month_name(day.date.month()),
+                                url: config.link(&month_path(day.date.year(), day.date.month())),
+                            },
+                        ],
+                        sort: sort_name(*sort),
+                    },
+                );
+                ctx.insert("sorts", &self.day_sorts(*i, Some(*sort)));
+                ctx.insert_value(
+                    "papers",
+                    self.cards_of(&self.sorted(day.papers.clone(), *sort)),
+                );
+            }
+            PageKind::MonthSorted(i, sort) => {
+                let month = &index.months[*i];
+                let title = format!("{} {}", month_name(month.month), month.year);
+                let ids: Vec<PaperId> = month
+                    .days
+                    .iter()
+                    .flat_map(|&d| index.days[d].papers.iter().copied())
+                    .collect();
+                ctx.insert(
+                    "view",
+                    &SortedView {
+                        title: format!("Papers of {title}"),
+                        heading: title,
+                        count: ids.len(),
+                        crumbs: vec![LinkView {
+                            label: "Archive",
+                            url: config.link("archive/"),
+                        }],
+                        sort: sort_name(*sort),
+                    },
+                );
+                ctx.insert("sorts", &self.month_sorts(*i, Some(*sort)));
+                ctx.insert_value("papers", self.cards_of(&self.sorted(ids, *sort)));
             }
             PageKind::Archive => {
                 #[derive(Serialize)]
@@ -558,6 +644,92 @@ impl SiteData<'_> {
             | PageKind::TagBib(_) => {}
         }
         ctx
+    }
+
+    /// The most upvoted papers of month `i` (at most 5, only those with upvotes), for the home
+    /// page.
+    pub fn month_top(&self, i: usize) -> Vec<PaperId> {
+        let Some(month) = self.index.months.get(i) else {
+            return Vec::new();
+        };
+        let ids: Vec<PaperId> = month
+            .days
+            .iter()
+            .flat_map(|&d| self.index.days[d].papers.iter().copied())
+            .filter(|&id| self.papers[id].upvotes.unwrap_or(0) > 0)
+            .collect();
+        let mut top = self.sorted(ids, Sort::Upvotes);
+        top.truncate(5);
+        top
+    }
+
+    /// `ids` (in listing order) in the order `sort`; ties keep the listing order.
+    fn sorted(&self, mut ids: Vec<PaperId>, sort: Sort) -> Vec<PaperId> {
+        let papers = self.papers;
+        match sort {
+            Sort::Upvotes => {
+                ids.sort_by_key(|&id| std::cmp::Reverse(papers[id].upvotes.unwrap_or(0)))
+            }
+            Sort::Title => ids.sort_by_cached_key(|&id| {
+                (papers[id].title.to_lowercase(), papers[id].slug.clone())
+            }),
+        }
+        ids
+    }
+
+    fn week_ref(&self, i: usize) -> WeekRef {
+        let week = &self.index.weeks[i];
+        let days = &self.index.days;
+        let first = week.days.last().map(|&d| days[d].date);
+        // The whole Monday-to-Sunday range, not just the days with papers.
+        let monday = first.and_then(|d| {
+            d.checked_sub(jiff::Span::new().days(i64::from(d.weekday().to_monday_zero_offset())))
+                .ok()
+        });
+        let sunday = monday.and_then(|m| m.checked_add(jiff::Span::new().days(6)).ok());
+        let range = match (monday, sunday) {
+            (Some(m), Some(s)) => format!("{} – {}", display_date(m), display_date(s)),
+            _ => String::new(),
+        };
+        WeekRef {
+            title: format!("Week {}, {}", week.week, week.year),
+            range,
+            url: self.config.link(&week_path(week.year, week.week)),
+            count: week.paper_count,
+        }
+    }
+
+    fn day_sorts(&self, i: usize, current: Option<Sort>) -> Vec<SortLink> {
+        let base = day_path(self.index.days[i].date);
+        vec![
+            SortLink::new(self.config, "Most upvoted", base.clone(), current.is_none()),
+            SortLink::new(
+                self.config,
+                "Title",
+                format!("{base}{}", Sort::Title.segment()),
+                current == Some(Sort::Title),
+            ),
+        ]
+    }
+
+    fn month_sorts(&self, i: usize, current: Option<Sort>) -> Vec<SortLink> {
+        let month = &self.index.months[i];
+        let base = month_path(month.year, month.month);
+        vec![
+            SortLink::new(self.config, "By day", base.clone(), current.is_none()),
+            SortLink::new(
+                self.config,
+                "Most upvoted",
+                format!("{base}{}", Sort::Upvotes.segment()),
+                current == Some(Sort::Upvotes),
+            ),
+            SortLink::new(
+                self.config,
+                "Title",
+                format!("{base}{}", Sort::Title.segment()),
+                current == Some(Sort::Title),
+            ),
+        ]
     }
 
     /// The text of a page made by code rather than a template (JSON feeds, BibTeX files), or
@@ -750,6 +922,55 @@ impl SiteData<'_> {
                 .iter()
                 .map(|&t| self.index.tags[t].name.clone())
                 .collect(),
+        }
+    }
+}
+
+/// A week as pages refer to it.
+#[derive(Serialize)]
+struct WeekRef {
+    /// "Week 6, 2025".
+    title: String,
+    /// "Feb 3, 2025 – Feb 9, 2025".
+    range: String,
+    url: String,
+    count: usize,
+}
+
+/// A list of papers in another order than the page it comes from.
+#[derive(Serialize)]
+struct SortedView<'a> {
+    /// The page title.
+    title: String,
+    /// The heading: the day or month.
+    heading: String,
+    count: usize,
+    crumbs: Vec<LinkView<'a>>,
+    /// `upvotes` or `title`.
+    sort: &'static str,
+}
+
+fn sort_name(sort: Sort) -> &'static str {
+    match sort {
+        Sort::Upvotes => "upvotes",
+        Sort::Title => "title",
+    }
+}
+
+/// One of the orders a list can be read in.
+#[derive(Serialize)]
+struct SortLink {
+    label: &'static str,
+    url: String,
+    current: bool,
+}
+
+impl SortLink {
+    fn new(config: &Config, label: &'static str, path: String, current: bool) -> Self {
+        SortLink {
+            label,
+            url: config.link(&path),
+            current,
         }
     }
 }
