@@ -19,6 +19,7 @@ pub mod load;
 pub mod markdown;
 pub mod output;
 pub mod record;
+pub mod related;
 pub mod render;
 pub mod serve;
 pub mod site;

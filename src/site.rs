@@ -26,6 +26,9 @@ use crate::render::views::{self, SiteData};
 use crate::render::{Renderer, template_deps};
 use crate::terms::{self, PaperText, Vocabulary};
 
+/// How many related papers a paper page lists.
+const RELATED_PAPERS: usize = 5;
+
 /// How a site is loaded.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -95,6 +98,8 @@ pub struct Site {
     tag_values: Vec<Value>,
     card_hashes: Vec<u64>,
     charts: views::SiteCharts,
+    /// Each paper's related papers, best first.
+    related: Vec<Vec<u32>>,
     pages: Vec<PlannedPage>,
 }
 
@@ -141,6 +146,7 @@ impl Site {
             tag_values: Vec::new(),
             card_hashes: Vec::new(),
             charts: views::SiteCharts::default(),
+            related: Vec::new(),
             pages: Vec::new(),
         };
         site.update_records(&files, &[])?;
@@ -311,6 +317,8 @@ impl Site {
             self.derive();
         } else {
             self.rebuild_cards(&changed_ids);
+            // Any change of words can change which papers are related, anywhere in the site.
+            self.relate();
         }
         Ok(())
     }
@@ -394,8 +402,16 @@ impl Site {
         timer.phase("cards");
         self.charts = views::site_charts(&self.config, &self.papers, &self.index);
         timer.phase("charts");
+        self.relate();
+        timer.phase("related papers");
         self.pages = plan::plan(&self.config, &self.papers, &self.index);
         timer.phase("plan");
+    }
+
+    /// Finds every paper's related papers from the words of all papers.
+    fn relate(&mut self) {
+        let docs: Vec<&[(u32, u16)]> = self.terms.iter().map(Vec::as_slice).collect();
+        self.related = crate::related::related(&docs, self.vocabulary.len(), RELATED_PAPERS);
     }
 
     /// Rebuilds the cards of `ids` when nothing moved between pages.
@@ -434,6 +450,7 @@ impl Site {
             card_hashes: &self.card_hashes,
             body_hashes: &self.body_hashes,
             charts: &self.charts,
+            related: &self.related,
         }
     }
 

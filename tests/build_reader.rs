@@ -353,3 +353,80 @@ fn home_shows_the_latest_day_and_the_months_most_upvoted() {
             .is_none()
     );
 }
+
+#[test]
+fn related_papers_come_from_the_same_topic() {
+    let site = Site::fixture("small");
+    for f in std::fs::read_dir(site.path("content")).unwrap() {
+        std::fs::remove_file(f.unwrap().path()).unwrap();
+    }
+    let papers = [
+        (
+            "protein-a",
+            "Protein structure prediction with folding transformers",
+            "protein folding",
+            "We predict protein structure from amino acid sequences with a folding model; residue contacts and backbone angles improve structure accuracy.",
+        ),
+        (
+            "protein-b",
+            "Folding proteins from sequences",
+            "protein folding",
+            "A protein folding network maps amino acid sequences to three-dimensional structure using residue contacts.",
+        ),
+        (
+            "protein-c",
+            "Backbone angles for protein structure",
+            "protein folding",
+            "Backbone torsion angles and residue contacts make protein structure prediction from sequences accurate.",
+        ),
+        (
+            "robot-a",
+            "Robot grasping with tactile sensors",
+            "robotics",
+            "A robot arm learns grasping policies from tactile sensors and camera images in cluttered bins.",
+        ),
+        (
+            "robot-b",
+            "Tactile grasping policies for manipulation",
+            "robotics",
+            "Manipulation with tactile feedback: grasping policies for a robot arm trained in simulation and transferred.",
+        ),
+        (
+            "music-a",
+            "Melody generation with symbolic music models",
+            "music",
+            "Symbolic music generation of melody and harmony with a transformer over note tokens.",
+        ),
+    ];
+    for (i, (slug, title, tag, body)) in papers.iter().enumerate() {
+        site.write(
+            &format!("content/{slug}.md"),
+            &format!("+++\ntitle = \"{title}\"\ndate = 2025-03-{:02}\ntags = [\"{tag}\"]\n+++\n\n{body}\n", i + 1),
+        );
+    }
+    let out = site.build_ok(&[]);
+    let related = |slug: &str| -> Vec<String> {
+        common::hrefs(
+            &html(&out, &format!("papers/{slug}/index.html")),
+            ".related a.t",
+        )
+    };
+    let a = related("protein-a");
+    assert_eq!(a.len(), 2, "{a:?}");
+    assert!(a.iter().all(|h| h.starts_with("/papers/protein-")), "{a:?}");
+    assert_eq!(related("robot-a"), ["/papers/robot-b/"]);
+    assert!(!related("protein-b").contains(&"/papers/protein-b/".to_string()));
+    // Nothing shares words with the music paper: no list at all.
+    assert!(
+        html(&out, "papers/music-a/index.html")
+            .select(&sel(".related"))
+            .next()
+            .is_none()
+    );
+    // Deterministic: a second build gives the same pages.
+    let again = site.build_ok(&[]);
+    assert_eq!(
+        read(&again, "papers/protein-a/index.html"),
+        read(&out, "papers/protein-a/index.html")
+    );
+}

@@ -56,7 +56,10 @@ impl SiteData<'_> {
                     self.hash_cards(&self.month_top(0), &mut h);
                 }
             }
-            PageKind::Paper(id) => (self.card_hashes[*id], self.body_hashes[*id]).hash(&mut h),
+            PageKind::Paper(id) => {
+                (self.card_hashes[*id], self.body_hashes[*id]).hash(&mut h);
+                self.hash_cards(&self.related_of(*id), &mut h);
+            }
             PageKind::Day(i) => {
                 self.hash_day(*i, &mut h);
                 self.hash_day(i + 1, &mut h);

@@ -37,6 +37,8 @@ pub struct SiteData<'a> {
     pub body_hashes: &'a [u64],
     /// The site's charts.
     pub charts: &'a SiteCharts,
+    /// Each paper's related papers, by id, best first.
+    pub related: &'a [Vec<u32>],
 }
 
 /// The charts of a site, drawn when the index changes (inline SVG).
@@ -429,6 +431,8 @@ impl SiteData<'_> {
                 ctx.insert_value("paper", self.card(*id));
                 let page_url = config.url(&page.url_path());
                 ctx.insert("cite", &cite_view(paper));
+                let related: Vec<PaperId> = self.related_of(*id);
+                ctx.insert_value("related", self.cards_of(&related));
                 ctx.insert("meta", &self.paper_meta(*id, &page_url));
                 ctx.insert_value("content", Value::safe_string(&self.bodies[*id].html));
                 ctx.insert("extra", &paper.extra);
@@ -644,6 +648,14 @@ impl SiteData<'_> {
             | PageKind::TagBib(_) => {}
         }
         ctx
+    }
+
+    /// Paper `id`'s related papers.
+    pub fn related_of(&self, id: PaperId) -> Vec<PaperId> {
+        self.related
+            .get(id)
+            .map(|ids| ids.iter().map(|&r| r as PaperId).collect())
+            .unwrap_or_default()
     }
 
     /// The most upvoted papers of month `i` (at most 5, only those with upvotes), for the home

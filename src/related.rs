@@ -1,0 +1,642 @@
+//! Related papers: for each paper, the few others whose words it shares most.
+//!
+//! Each paper is a TF-IDF vector (sublinear term frequency `1 + ln w`, inverse document frequency
+//! `ln((N + 1) / df)`) scaled to unit length, and two papers are as related as the cosine of
+//! their vectors. Comparing every pair would be quadratic, so the cosine is approximated the
+//! usual way, in near-linear time:
+//!
+//! 1. Each paper keeps its 24 strongest *informative* terms (`INDEXED_TERMS`): terms shared
+//!    with at least one other paper, and in at most max(50, N / 50) papers.
+//! 2. An inverted index maps each term to the papers that kept it.
+//! 3. For each paper, the postings of its 20 strongest terms (`QUERY_TERMS`) are scanned, at
+//!    most 256 per term (`MAX_POSTINGS_SCANNED`), strongest first, and the products of weights
+//!    summed per candidate paper in a reused per-thread array; the `k` best candidates are its
+//!    related papers.
+//!
+//! A score is thus a partial dot product of the two unit vectors: the terms which dominate the
+//! cosine, without the common words that make every paper look a little like every other.
+//!
+//! The result is deterministic: it depends only on the papers, not on the thread count, the
+//! scheduling or how term ids are numbered. Weights are quantised to integers before anything
+//! is summed, so every sum is exact and its order does not matter; every choice between equals
+//! (which terms a paper keeps, which postings are scanned, which candidates win) is made by
+//! weight and then by paper index, never by term id.
+
+use rayon::prelude::*;
+
+/// Terms of a paper in the inverted index, strongest first: a paper can be found through any
+/// of them.
+///
+/// A couple of dozen terms carry most of a paper's TF-IDF mass; more makes the index bigger
+/// and the scan slower for little change in the ranking.
+const INDEXED_TERMS: usize = 24;
+
+/// Terms of a paper looked up in the index to find its candidates: the strongest of its
+/// [`INDEXED_TERMS`]. Fewer than indexed, because the scan costs a posting list per query
+/// term while the extra indexed terms cost one posting each.
+const QUERY_TERMS: usize = 20;
+
+/// Extra places for terms tying with the last of [`INDEXED_TERMS`] or [`QUERY_TERMS`].
+///
+/// Choosing among tied terms would have to go by term id, which would make the result depend
+/// on how terms are numbered; instead a tied group straddling the limit is kept whole if this
+/// many extra places hold it, and dropped whole otherwise.
+const TIE_ALLOWANCE: usize = 8;
+
+/// Most postings scanned per query term, strongest first (ties by paper index).
+///
+/// Bounds the work per paper whatever the term distribution; the postings skipped are the
+/// papers where the term matters least.
+const MAX_POSTINGS_SCANNED: usize = 256;
+
+/// Papers per parallel task when scoring: amortises the task's score buffer (one `u32` per
+/// paper) over many papers.
+const SCORING_CHUNK: usize = 1024;
+
+/// Fixed-point scale of a unit vector's components once quantised to `u16`.
+///
+/// With components at most `2^15`, the dot product of two quantised unit vectors is at most
+/// about `2^30` (Cauchy–Schwarz, plus rounding), so scores accumulate exactly in a `u32`.
+const UNIT_SCALE: f64 = 32768.0;
+
+/// Fixed-point scale of raw TF-IDF weights, used only to compute a paper's vector length as an
+/// exact integer sum (a floating-point sum would depend on the order of the terms, so on how
+/// they are numbered). Steps of 2^-16 are far finer than the final quantisation.
+const RAW_SCALE: f64 = 65536.0;
+
+/// Up to `k` related papers for each paper, by index into `docs`, best first.
+///
+/// `docs[i]` is paper i's weighted terms: (term id, weight) pairs sorted by term id, each id
+/// at most once; weights already include field boosts (a title word counts 5, a tag word 5,
+/// an author-name token 3, each abstract occurrence 1). Term ids are dense: < vocab_len.
+///
+/// A paper is never related to itself. Papers sharing no informative term are not related, so
+/// a list may be shorter than `k`, or empty. Equal scores go to the smaller paper index.
+/// Pairs with a term id of `vocab_len` or more, or a weight of 0, are ignored, as are papers
+/// past index `u32::MAX` (they get no related papers and are related to none).
+pub fn related(docs: &[&[(u32, u16)]], vocab_len: usize, k: usize) -> Vec<Vec<u32>> {
+    if k == 0 || docs.is_empty() {
+        return vec![Vec::new(); docs.len()];
+    }
+    let doc_freq = document_frequencies(docs, vocab_len);
+    let idf = inverse_document_frequencies(&doc_freq, docs.len());
+    let max_df = max_informative_df(docs.len());
+    let kept: Vec<KeptTerms> = docs
+        .par_iter()
+        .enumerate()
+        .map_init(Scratch::default, |scratch, (doc, terms)| {
+            if u32::try_from(doc).is_err() {
+                return KeptTerms::default();
+            }
+            kept_terms(terms, &doc_freq, &idf, max_df, scratch)
+        })
+        .collect();
+    let index = InvertedIndex::build(&kept, vocab_len);
+    (0..docs.len())
+        .into_par_iter()
+        .with_min_len(SCORING_CHUNK)
+        .map_init(
+            || Accumulator::new(docs.len()),
+            |accumulator, doc| match u32::try_from(doc) {
+                Ok(doc_id) => accumulator.best(doc_id, kept[doc].query(), &index, k),
+                Err(_) => Vec::new(),
+            },
+        )
+        .collect()
+}
+
+/// Highest document frequency of a term still used for matching: a term in more than 2% of
+/// the papers (or 50, for small collections) says little about any of them, and its long
+/// postings would dominate the running time.
+fn max_informative_df(doc_count: usize) -> u32 {
+    u32::try_from((doc_count / 50).max(50)).unwrap_or(u32::MAX)
+}
+
+/// A term of a paper with its quantised unit-vector weight.
+#[derive(Clone, Copy, Debug)]
+struct TermWeight {
+    term: u32,
+    weight: u16,
+}
+
+/// A paper in a term's posting list, with the term's quantised weight in that paper.
+#[derive(Clone, Copy, Debug)]
+struct Posting {
+    doc: u32,
+    weight: u16,
+}
+
+/// The terms a paper keeps for matching.
+#[derive(Default)]
+struct KeptTerms {
+    /// Strongest first; all of them go into the inverted index.
+    terms: Vec<TermWeight>,
+    /// How many of `terms`, from the first, are looked up to find the paper's candidates.
+    query_len: usize,
+}
+
+impl KeptTerms {
+    /// The terms looked up to find this paper's candidates.
+    fn query(&self) -> &[TermWeight] {
+        &self.terms[..self.query_len]
+    }
+}
+
+/// Number of papers containing each term, counted in parallel (integer sums, so the split does
+/// not matter).
+fn document_frequencies(docs: &[&[(u32, u16)]], vocab_len: usize) -> Vec<u32> {
+    /// Papers per parallel task: enough to amortise the task's count array.
+    const CHUNK: usize = 4096;
+    docs.par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut counts = vec![0u32; vocab_len];
+            for &(term, weight) in chunk.iter().flat_map(|terms| terms.iter()) {
+                if weight > 0
+                    && let Some(count) = counts.get_mut(term as usize)
+                {
+                    *count += 1;
+                }
+            }
+            counts
+        })
+        .reduce_with(|mut total, counts| {
+            for (sum, count) in total.iter_mut().zip(counts) {
+                *sum += count;
+            }
+            total
+        })
+        .unwrap_or_default()
+}
+
+/// Inverse document frequency of each term, `ln((N + 1) / df)`: positive even for a term in
+/// every paper. Computed once per term rather than once per occurrence.
+fn inverse_document_frequencies(doc_freq: &[u32], doc_count: usize) -> Vec<f64> {
+    let numerator = doc_count as f64 + 1.0;
+    doc_freq
+        .iter()
+        .map(|&df| (numerator / f64::from(df.max(1))).ln())
+        .collect()
+}
+
+/// Sublinear term frequency `1 + ln w`: a title word (5) counts 2.6 abstract occurrences, not 5.
+/// Most weights are 1, which needs no logarithm.
+fn term_frequency(weight: u16) -> f64 {
+    if weight == 1 {
+        1.0
+    } else {
+        1.0 + f64::from(weight).ln()
+    }
+}
+
+/// Reused buffers for [`kept_terms`].
+#[derive(Default)]
+struct Scratch {
+    /// Informative terms of the paper with their fixed-point raw weights.
+    raw: Vec<(u64, u32)>,
+    /// The same, quantised to the unit vector.
+    quantised: Vec<TermWeight>,
+}
+
+/// A paper's strongest informative terms, with their quantised unit-vector weights.
+///
+/// The vector length counts every term of the paper, informative or not, so the kept weights
+/// are the true components of the unit vector and scores are comparable across papers.
+fn kept_terms(
+    terms: &[(u32, u16)],
+    doc_freq: &[u32],
+    idf: &[f64],
+    max_df: u32,
+    Scratch { raw, quantised }: &mut Scratch,
+) -> KeptTerms {
+    raw.clear();
+    let mut squared_length: u128 = 0;
+    for &(term, weight) in terms {
+        let (Some(&df), Some(&idf)) = (doc_freq.get(term as usize), idf.get(term as usize)) else {
+            continue;
+        };
+        if weight == 0 {
+            continue;
+        }
+        let fixed = (term_frequency(weight) * idf * RAW_SCALE).round() as u64;
+        squared_length += u128::from(fixed) * u128::from(fixed);
+        // A term of a single paper can match nothing; a term that is too common matches
+        // everything. Neither deserves one of the few kept places.
+        if (2..=max_df).contains(&df) {
+            raw.push((fixed, term));
+        }
+    }
+    if squared_length == 0 {
+        return KeptTerms::default();
+    }
+    let length = (squared_length as f64).sqrt();
+    quantised.clear();
+    quantised.extend(raw.iter().filter_map(|&(fixed, term)| {
+        let weight = (fixed as f64 / length * UNIT_SCALE).round().min(UNIT_SCALE) as u16;
+        (weight > 0).then_some(TermWeight { term, weight })
+    }));
+    quantised.sort_unstable_by_key(|term| std::cmp::Reverse(term.weight));
+    let indexed_len = strongest_count(quantised, INDEXED_TERMS);
+    let query_len = strongest_count(&quantised[..indexed_len], QUERY_TERMS);
+    KeptTerms {
+        // A copy with exact capacity: these lists live until the end, one per paper.
+        terms: quantised[..indexed_len].to_vec(),
+        query_len,
+    }
+}
+
+/// How many of `terms` (sorted strongest first) to keep: the `count` strongest, or more or
+/// fewer when terms tie for the last place (see [`TIE_ALLOWANCE`]).
+///
+/// The order among equal weights is arbitrary, so the cut never falls inside such a group.
+fn strongest_count(terms: &[TermWeight], count: usize) -> usize {
+    if terms.len() <= count || count == 0 {
+        return terms.len().min(count);
+    }
+    let threshold = terms[count - 1].weight;
+    let with_ties = terms.partition_point(|term| term.weight >= threshold);
+    if with_ties <= count + TIE_ALLOWANCE {
+        with_ties
+    } else {
+        terms.partition_point(|term| term.weight > threshold)
+    }
+}
+
+/// For each term, the papers that kept it; lists longer than [`MAX_POSTINGS_SCANNED`] are
+/// ordered strongest first, then by paper index, so the scanned prefix is well defined.
+struct InvertedIndex {
+    /// `postings[offsets[t]..offsets[t + 1]]` are term t's postings.
+    offsets: Vec<usize>,
+    postings: Vec<Posting>,
+}
+
+impl InvertedIndex {
+    fn build(kept: &[KeptTerms], vocab_len: usize) -> Self {
+        let mut offsets = vec![0usize; vocab_len + 1];
+        for term in kept.iter().flat_map(|kept| &kept.terms) {
+            offsets[term.term as usize + 1] += 1;
+        }
+        for term in 0..vocab_len {
+            offsets[term + 1] += offsets[term];
+        }
+        let mut next = offsets.clone();
+        let mut postings = vec![Posting { doc: 0, weight: 0 }; offsets[vocab_len]];
+        for (doc, kept) in kept.iter().enumerate() {
+            for term in &kept.terms {
+                let slot = &mut next[term.term as usize];
+                // Papers past index u32::MAX keep no terms, so `doc` fits.
+                postings[*slot] = Posting {
+                    doc: doc as u32,
+                    weight: term.weight,
+                };
+                *slot += 1;
+            }
+        }
+        // Filled in paper order; only lists longer than the scanned prefix need reordering.
+        let mut long_lists = Vec::new();
+        let mut rest = postings.as_mut_slice();
+        for term in 0..vocab_len {
+            let (list, tail) = rest.split_at_mut(offsets[term + 1] - offsets[term]);
+            if list.len() > MAX_POSTINGS_SCANNED {
+                long_lists.push(list);
+            }
+            rest = tail;
+        }
+        long_lists.par_iter_mut().for_each(|list| {
+            list.sort_unstable_by(|a, b| b.weight.cmp(&a.weight).then(a.doc.cmp(&b.doc)));
+        });
+        Self { offsets, postings }
+    }
+
+    /// The postings of `term` that are scanned.
+    fn scanned(&self, term: u32) -> &[Posting] {
+        let term = term as usize;
+        let list = &self.postings[self.offsets[term]..self.offsets[term + 1]];
+        &list[..list.len().min(MAX_POSTINGS_SCANNED)]
+    }
+}
+
+/// Per-thread buffers for scoring one paper's candidates: a dense score per paper (much cheaper
+/// than a hash map per paper) and the papers touched, so only those are read and reset.
+struct Accumulator {
+    scores: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl Accumulator {
+    fn new(doc_count: usize) -> Self {
+        Self {
+            scores: vec![0; doc_count],
+            touched: Vec::new(),
+        }
+    }
+
+    /// The `k` (at least 1) best-scoring papers other than `doc`, best first, equal scores by
+    /// paper index; `query` are `doc`'s query terms.
+    fn best(
+        &mut self,
+        doc: u32,
+        query: &[TermWeight],
+        index: &InvertedIndex,
+        k: usize,
+    ) -> Vec<u32> {
+        for term in query {
+            for posting in index.scanned(term.term) {
+                if posting.doc == doc {
+                    continue;
+                }
+                let score = &mut self.scores[posting.doc as usize];
+                if *score == 0 {
+                    self.touched.push(posting.doc);
+                }
+                // Kept weights are positive, so a touched score is never 0 again. Saturating
+                // only as a guard: unit vectors keep the sum near 2^30 at most (see UNIT_SCALE).
+                *score = score.saturating_add(u32::from(term.weight) * u32::from(posting.weight));
+            }
+        }
+        let scores = &self.scores;
+        let better =
+            |a: &u32, b: &u32| scores[*b as usize].cmp(&scores[*a as usize]).then(a.cmp(b));
+        let best_len = self.touched.len().min(k);
+        if self.touched.len() > best_len && best_len > 0 {
+            self.touched.select_nth_unstable_by(best_len - 1, better);
+        }
+        self.touched[..best_len].sort_unstable_by(better);
+        let best = self.touched[..best_len].to_vec();
+        for &candidate in &self.touched {
+            self.scores[candidate as usize] = 0;
+        }
+        self.touched.clear();
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// Papers as (title, abstract) with a toy tokenizer: title words weigh 5, abstract words
+    /// 1 per occurrence. Returns each paper's terms and the vocabulary size.
+    fn tokenize(papers: &[(&str, &str)]) -> (Vec<Vec<(u32, u16)>>, usize) {
+        let mut vocabulary: HashMap<&str, u32> = HashMap::new();
+        let mut docs = Vec::new();
+        for (title, abstract_text) in papers {
+            let mut weights: HashMap<u32, u16> = HashMap::new();
+            let words = title
+                .split_whitespace()
+                .map(|word| (word, 5))
+                .chain(abstract_text.split_whitespace().map(|word| (word, 1)));
+            for (word, weight) in words {
+                let next_id = vocabulary.len() as u32;
+                let id = *vocabulary.entry(word).or_insert(next_id);
+                *weights.entry(id).or_default() += weight;
+            }
+            let mut terms: Vec<(u32, u16)> = weights.into_iter().collect();
+            terms.sort_unstable();
+            docs.push(terms);
+        }
+        (docs, vocabulary.len())
+    }
+
+    fn run(docs: &[Vec<(u32, u16)>], vocab_len: usize, k: usize) -> Vec<Vec<u32>> {
+        let slices: Vec<&[(u32, u16)]> = docs.iter().map(Vec::as_slice).collect();
+        related(&slices, vocab_len, k)
+    }
+
+    /// Three papers on diffusion image generation, three on protein folding, two on robotics.
+    const FIXTURE: &[(&str, &str)] = &[
+        (
+            "denoising diffusion models for image generation",
+            "we train a denoising diffusion model that generates images by reversing a noise \
+             process; the sampler produces high fidelity images and the model learns a score",
+        ),
+        (
+            "faster sampling for diffusion image generation",
+            "diffusion models generate images slowly; a distilled sampler reduces denoising \
+             steps while image fidelity stays high; the model is trained on noise schedules",
+        ),
+        (
+            "text conditioned diffusion for image synthesis",
+            "a diffusion model conditioned on text embeddings generates images; guidance trades \
+             diversity for fidelity of the generated images",
+        ),
+        (
+            "predicting protein structure from sequence",
+            "we predict protein folding from the amino acid sequence with attention over \
+             residues; the predicted structure matches crystal structures of proteins",
+        ),
+        (
+            "protein folding with evolutionary couplings",
+            "multiple sequence alignments reveal couplings between residues that constrain \
+             protein folding; the model predicts contacts and the structure of the protein",
+        ),
+        (
+            "learning protein dynamics beyond static structure",
+            "molecular dynamics of protein folding are costly; a learned model samples protein \
+             conformations near the folded structure of each sequence",
+        ),
+        (
+            "robot grasping from tactile feedback",
+            "a robot arm learns grasping policies from tactile sensors; the gripper adapts to \
+             object shape and the robot succeeds on novel objects",
+        ),
+        (
+            "legged robot locomotion with reinforcement learning",
+            "a quadruped robot learns locomotion policies in simulation and transfers them to \
+             rough terrain; the policies use proprioceptive sensors",
+        ),
+    ];
+
+    fn topic(paper: u32) -> u32 {
+        match paper {
+            0..=2 => 0,
+            3..=5 => 1,
+            _ => 2,
+        }
+    }
+
+    /// A deterministic synthetic collection with a skewed vocabulary (log-uniform term ranks,
+    /// close to Zipf) and many equal weights, so tie handling is exercised.
+    fn synthetic(doc_count: usize, vocab_len: usize, terms_per_doc: usize) -> Vec<Vec<(u32, u16)>> {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..doc_count)
+            .map(|_| {
+                let mut weights: HashMap<u32, u16> = HashMap::new();
+                for draw in 0..terms_per_doc {
+                    let unit = (next() >> 11) as f64 / (1u64 << 53) as f64;
+                    let term = ((vocab_len as f64).powf(unit) as u32 - 1).min(vocab_len as u32 - 1);
+                    *weights.entry(term).or_default() += if draw < 4 { 5 } else { 1 };
+                }
+                let mut terms: Vec<(u32, u16)> = weights.into_iter().collect();
+                terms.sort_unstable();
+                terms
+            })
+            .collect()
+    }
+
+    #[test]
+    fn papers_are_related_within_their_topic() {
+        let (docs, vocab_len) = tokenize(FIXTURE);
+        let related = run(&docs, vocab_len, 3);
+        assert_eq!(related.len(), FIXTURE.len());
+        for (paper, list) in related.iter().enumerate() {
+            let paper = paper as u32;
+            let same_topic = (0..FIXTURE.len() as u32)
+                .filter(|&other| other != paper && topic(other) == topic(paper))
+                .count();
+            assert!(list.len() >= same_topic, "paper {paper}: {list:?}");
+            assert!(
+                list[..same_topic]
+                    .iter()
+                    .all(|&other| topic(other) == topic(paper)),
+                "paper {paper}: {list:?}"
+            );
+        }
+        // The papers on plain and faster denoising diffusion share the most.
+        assert_eq!(related[0][..2], [1, 2]);
+        assert_eq!(related[1][..2], [0, 2]);
+        // Structure prediction is closest to folding from couplings, then to dynamics.
+        assert_eq!(related[3][..2], [4, 5]);
+        // The two robotics papers have only each other in their topic.
+        assert_eq!(related[6][0], 7);
+        assert_eq!(related[7][0], 6);
+    }
+
+    #[test]
+    fn a_paper_is_never_related_to_itself() {
+        let docs = synthetic(2000, 3000, 60);
+        for (paper, list) in run(&docs, 3000, 10).iter().enumerate() {
+            assert!(list.len() <= 10);
+            assert!(!list.contains(&(paper as u32)), "paper {paper}: {list:?}");
+            let mut unique = list.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), list.len(), "paper {paper}: {list:?}");
+        }
+    }
+
+    #[test]
+    fn result_does_not_depend_on_threads() {
+        let docs = synthetic(3000, 4000, 60);
+        let in_pool = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("thread pool")
+                .install(|| run(&docs, 4000, 8))
+        };
+        let single = in_pool(1);
+        assert_eq!(single, in_pool(2));
+        assert_eq!(single, in_pool(3));
+        assert_eq!(single, run(&docs, 4000, 8));
+    }
+
+    #[test]
+    fn result_does_not_depend_on_term_numbering() {
+        let vocab_len = 2500;
+        let docs = synthetic(1500, vocab_len, 50);
+        // A fixed permutation of term ids: multiplication by a unit modulo the vocabulary.
+        let renumber = |term: u32| (term as u64 * 7919 % vocab_len as u64) as u32;
+        let renumbered: Vec<Vec<(u32, u16)>> = docs
+            .iter()
+            .map(|terms| {
+                let mut terms: Vec<(u32, u16)> = terms
+                    .iter()
+                    .map(|&(term, weight)| (renumber(term), weight))
+                    .collect();
+                terms.sort_unstable();
+                terms
+            })
+            .collect();
+        assert_eq!(run(&docs, vocab_len, 10), run(&renumbered, vocab_len, 10));
+        let (fixture, fixture_vocab) = tokenize(FIXTURE);
+        let reversed: Vec<Vec<(u32, u16)>> = fixture
+            .iter()
+            .map(|terms| {
+                let mut terms: Vec<(u32, u16)> = terms
+                    .iter()
+                    .map(|&(term, weight)| (fixture_vocab as u32 - 1 - term, weight))
+                    .collect();
+                terms.sort_unstable();
+                terms
+            })
+            .collect();
+        assert_eq!(
+            run(&fixture, fixture_vocab, 5),
+            run(&reversed, fixture_vocab, 5)
+        );
+    }
+
+    #[test]
+    fn empty_input_and_papers_without_terms() {
+        assert!(related(&[], 0, 5).is_empty());
+        assert!(related(&[], 100, 5).is_empty());
+        assert_eq!(related(&[&[], &[]], 0, 5), vec![Vec::<u32>::new(); 2]);
+
+        let (mut docs, vocab_len) = tokenize(FIXTURE);
+        docs.insert(0, Vec::new());
+        docs.push(Vec::new());
+        let related = run(&docs, vocab_len, 4);
+        assert!(related[0].is_empty());
+        assert!(related[docs.len() - 1].is_empty());
+        for list in &related {
+            assert!(!list.contains(&0) && !list.contains(&(docs.len() as u32 - 1)));
+        }
+    }
+
+    #[test]
+    fn papers_sharing_nothing_are_not_related() {
+        let docs = vec![
+            vec![(0, 5), (1, 1)],
+            vec![(0, 1), (2, 5)],
+            vec![(3, 5), (4, 1)],
+        ];
+        assert_eq!(run(&docs, 5, 10), vec![vec![1], vec![0], vec![]]);
+    }
+
+    #[test]
+    fn k_zero_gives_empty_lists() {
+        let (docs, vocab_len) = tokenize(FIXTURE);
+        assert_eq!(
+            run(&docs, vocab_len, 0),
+            vec![Vec::<u32>::new(); docs.len()]
+        );
+    }
+
+    #[test]
+    fn exact_duplicates_are_related_first() {
+        let (mut docs, vocab_len) = tokenize(FIXTURE);
+        docs.push(docs[4].clone());
+        let related = run(&docs, vocab_len, 3);
+        assert_eq!(related[4][0], 8);
+        assert_eq!(related[8][0], 4);
+    }
+
+    #[test]
+    fn equal_scores_go_to_the_smaller_index() {
+        // Papers 1, 2 and 3 are identical, so equally related to paper 0 and to each other.
+        let paper = vec![(0, 5), (1, 1)];
+        let docs = vec![paper.clone(), paper.clone(), paper.clone(), paper];
+        assert_eq!(
+            run(&docs, 2, 2),
+            vec![vec![1, 2], vec![0, 2], vec![0, 1], vec![0, 1]]
+        );
+    }
+
+    #[test]
+    fn out_of_range_terms_and_zero_weights_are_ignored() {
+        let docs = vec![
+            vec![(0, 5), (7, 3), (u32::MAX, 1)],
+            vec![(0, 1), (1, 0)],
+            vec![(1, 5), (9, 5)],
+            vec![(1, 2)],
+        ];
+        assert_eq!(run(&docs, 2, 5), vec![vec![1], vec![0], vec![3], vec![2]]);
+    }
+}
