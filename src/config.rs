@@ -26,6 +26,7 @@ struct RawConfig {
     feed_limit: Option<toml::Spanned<i64>>,
     summary_length: Option<toml::Spanned<i64>>,
     keyword_tags: BTreeMap<String, toml::Spanned<Vec<String>>>,
+    keyword_feeds: BTreeMap<String, toml::Spanned<Vec<String>>>,
     extra: toml::Table,
 }
 
@@ -57,6 +58,10 @@ pub struct Config {
     pub feed_limit: usize,
     /// Characters of abstract shown on list pages.
     pub summary_length: usize,
+    /// Feeds (a page and Atom and JSON feeds each) of the papers whose title or abstract
+    /// contains one of the phrases: `name -> phrases`. Unlike keyword tags, papers are not
+    /// tagged.
+    pub keyword_feeds: BTreeMap<String, Vec<String>>,
     /// Tags given to papers whose title or abstract contains one of the phrases.
     pub keyword_tags: BTreeMap<String, Vec<String>>,
     /// Free-form data handed to templates as `site.extra`.
@@ -131,15 +136,34 @@ impl Config {
                 )),
             ),
         };
-        let mut keyword_tags = BTreeMap::new();
-        for (tag, phrases) in raw.keyword_tags {
-            let span = phrases.span();
-            let phrases = phrases.into_inner();
-            if tag.trim().is_empty() || phrases.iter().any(|p| p.trim().is_empty()) {
-                return Err(Problem::at(at(span), format!("keyword tag `{tag}` has an empty name or phrase"))
-                    .with_hint("give each keyword tag a name and non-empty phrases, e.g. \"in-context-learning\" = [\"in-context learning\", \"ICL\"]"));
+        let keywords = |table: BTreeMap<String, toml::Spanned<Vec<String>>>, what: &str| {
+            let mut checked = BTreeMap::new();
+            for (name, phrases) in table {
+                let span = phrases.span();
+                let phrases = phrases.into_inner();
+                if name.trim().is_empty()
+                    || phrases.is_empty()
+                    || phrases.iter().any(|p| p.trim().is_empty())
+                {
+                    return Err(Problem::at(at(span), format!("{what} `{name}` has an empty name or phrase"))
+                        .with_hint(format!("give each {what} a name and non-empty phrases, e.g. \"in-context-learning\" = [\"in-context learning\", \"ICL\"]")));
+                }
+                checked.insert(name, phrases);
             }
-            keyword_tags.insert(tag, phrases);
+            Ok(checked)
+        };
+        let keyword_tags = keywords(raw.keyword_tags, "keyword tag")?;
+        let keyword_feeds = keywords(raw.keyword_feeds, "keyword feed")?;
+        let mut feed_slugs = BTreeMap::new();
+        for name in keyword_feeds.keys() {
+            let slug = crate::slug::slugify(name);
+            if let Some(other) = feed_slugs.insert(slug.clone(), name.clone()) {
+                return Err(Problem::in_file(
+                    display,
+                    format!("keyword feeds `{other}` and `{name}` would both be at feeds/{slug}/"),
+                )
+                .with_hint("rename one of them in [keyword_feeds] of site.toml"));
+            }
         }
         let title = raw.title.unwrap_or_else(|| "Paper digest".to_string());
         Ok(Config {
@@ -155,6 +179,7 @@ impl Config {
             feed_limit: positive(raw.feed_limit, 20, "feed_limit")?,
             summary_length: positive(raw.summary_length, 280, "summary_length")?,
             keyword_tags,
+            keyword_feeds,
             extra: raw.extra,
         })
     }

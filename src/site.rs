@@ -51,6 +51,7 @@ struct Entry {
     body_hash: u64,
     card_input_hash: u64,
     tags: Vec<PaperTag>,
+    feeds: Vec<u16>,
     terms: Vec<(u32, u16)>,
 }
 
@@ -69,6 +70,7 @@ pub struct Site {
     pub renderer: Renderer,
     template_hashes: BTreeMap<String, u64>,
     matcher: KeywordMatcher,
+    feed_matcher: KeywordMatcher,
     markdown: MarkdownRenderer,
     /// Which record has each slug (slugs are unique in a site that loaded).
     slug_owners: HashMap<String, PathBuf>,
@@ -87,6 +89,8 @@ pub struct Site {
     tags: Vec<Vec<PaperTag>>,
     /// What each card was last built from (record and tag names); 0 when it must be built.
     card_keys: Vec<u64>,
+    /// Each paper's keyword feeds, as indices into `config.keyword_feeds` (in its order).
+    feeds: Vec<Vec<u16>>,
     /// Each paper's weighted words (title, abstract, authors, tags) for search and related
     /// papers, as ids into `vocabulary`.
     terms: Vec<Vec<(u32, u16)>>,
@@ -126,6 +130,7 @@ impl Site {
             options: options.clone(),
             config_hash: hash_of(&format!("{config:?}")),
             matcher: KeywordMatcher::new(&config.keyword_tags),
+            feed_matcher: KeywordMatcher::new(&config.keyword_feeds),
             config,
             template_hashes: template_deps::closure_hashes(&theme.templates),
             theme,
@@ -141,8 +146,9 @@ impl Site {
             tags: Vec::new(),
             card_keys: Vec::new(),
             terms: Vec::new(),
+            feeds: Vec::new(),
             vocabulary: Vocabulary::default(),
-            index: SiteIndex::build(&[], &[]),
+            index: SiteIndex::build(&[], &[], &[], &[]),
             tag_values: Vec::new(),
             card_hashes: Vec::new(),
             charts: views::SiteCharts::default(),
@@ -217,6 +223,13 @@ impl Site {
                 ));
                 let tags = paper_tags(&paper, &self.matcher.tags_for(&[&paper.title, &body.text]));
                 let summary = views::shorten(&body.text, self.config.summary_length);
+                let feeds: Vec<u16> = self
+                    .feed_matcher
+                    .tags_for(&[&paper.title, &body.text])
+                    .into_iter()
+                    .filter_map(|name| self.config.keyword_feeds.keys().position(|k| k == name))
+                    .filter_map(|i| u16::try_from(i).ok())
+                    .collect();
                 let tag_names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
                 let words = terms::weighted_words(&PaperText {
                     title: &paper.title,
@@ -241,6 +254,7 @@ impl Site {
                     body_hash,
                     card_input_hash,
                     tags,
+                    feeds,
                     terms,
                 }
             })
@@ -260,6 +274,7 @@ impl Site {
                 self.card_keys.remove(i);
                 self.card_hashes.remove(i);
                 self.terms.remove(i);
+                self.feeds.remove(i);
             }
         }
         // Slugs of replaced records are released before new ones are claimed, so records that
@@ -284,6 +299,7 @@ impl Site {
                     let (old, new) = (&self.papers[i], &e.paper);
                     if (old.date, old.upvotes, &old.title, &old.slug, &self.tags[i])
                         != (new.date, new.upvotes, &new.title, &new.slug, &e.tags)
+                        || self.feeds[i] != e.feeds
                     {
                         structural = true;
                     }
@@ -295,6 +311,7 @@ impl Site {
                     self.card_input_hashes[i] = e.card_input_hash;
                     self.tags[i] = e.tags;
                     self.terms[i] = e.terms;
+                    self.feeds[i] = e.feeds;
                     self.card_keys[i] = 0;
                 }
                 Err(i) => {
@@ -309,6 +326,7 @@ impl Site {
                     self.card_keys.insert(i, 0);
                     self.card_hashes.insert(i, 0);
                     self.terms.insert(i, e.terms);
+                    self.feeds.insert(i, e.feeds);
                 }
             }
         }
@@ -373,7 +391,13 @@ impl Site {
     /// Recomputes what depends on all records together: index, cards, plan.
     fn derive(&mut self) {
         let mut timer = crate::timing::PhaseTimer::start();
-        self.index = SiteIndex::build(&self.papers, &self.tags);
+        let feed_names: Vec<&str> = self
+            .config
+            .keyword_feeds
+            .keys()
+            .map(String::as_str)
+            .collect();
+        self.index = SiteIndex::build(&self.papers, &self.tags, &feed_names, &self.feeds);
         timer.phase("index");
         // A card is rebuilt only when its record or the names of its tags changed.
         let index = &self.index;

@@ -430,3 +430,48 @@ fn related_papers_come_from_the_same_topic() {
         read(&out, "papers/protein-a/index.html")
     );
 }
+
+#[test]
+fn keyword_feeds_get_a_page_and_feeds_without_tagging_papers() {
+    let site = Site::fixture("small");
+    let config = site.read("site.toml");
+    site.write(
+        "site.toml",
+        &format!("{config}\n[keyword_feeds]\n\"Music generation\" = [\"music generation\", \"musical\"]\n"),
+    );
+    let out = site.build_ok(&[]);
+    // ImprovNet ("Musical Improvisations") and MusicGen ("Music Generation"); not Jukebox.
+    let page = html(&out, "feeds/music-generation/index.html");
+    let listed = common::hrefs(&page, "main .card-title a");
+    assert_eq!(listed, ["/papers/improvnet/", "/papers/musicgen/"]);
+    let atom = read(&out, "feeds/music-generation/atom.xml");
+    let atom = roxmltree::Document::parse(&atom).expect("Atom parses");
+    assert_eq!(
+        atom.descendants()
+            .filter(|n| n.has_tag_name("entry"))
+            .count(),
+        2
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&out, "feeds/music-generation/feed.json")).unwrap();
+    assert_eq!(json["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        json["home_page_url"],
+        "https://example.org/feeds/music-generation/"
+    );
+    // Listed on the tags page; papers are not tagged with it.
+    let tags = html(&out, "tags/index.html");
+    assert!(common::hrefs(&tags, ".keyword-feeds a").contains(&"/feeds/music-generation/".into()));
+    assert!(!out.join("tags/music-generation").exists());
+
+    // Two feeds that would share a folder are refused, naming both.
+    site.write(
+        "site.toml",
+        &format!(
+            "{config}\n[keyword_feeds]\n\"LLM\" = [\"llm\"]\n\"llm\" = [\"large language model\"]\n"
+        ),
+    );
+    let run = site.build(&[]);
+    let problems = run.assert_problems();
+    assert!(problems.contains("`LLM` and `llm`"), "{problems}");
+}

@@ -33,12 +33,21 @@ pub struct SiteIndex {
     pub tags: Vec<Tag>,
     /// Each paper's tags, as indices into `tags`, sorted by name.
     pub paper_tags: Vec<Vec<usize>>,
+    /// Keyword feeds of `site.toml`, in its order, with their papers (listing order).
+    pub keyword_feeds: Vec<Tag>,
 }
 
 impl SiteIndex {
     /// Indexes `papers`; `tags[id]` are paper `id`'s tags (see [`tags::paper_tags`]; computed
     /// per paper so a rebuild redoes only changed ones).
-    pub fn build(papers: &[Paper], tags: &[Vec<tags::PaperTag>]) -> SiteIndex {
+    /// `feeds[id]` are the keyword feeds (indices into `feed_names`, the feeds' names in
+    /// `site.toml` order) paper `id` belongs to.
+    pub fn build(
+        papers: &[Paper],
+        tags: &[Vec<tags::PaperTag>],
+        feed_names: &[&str],
+        feeds: &[Vec<u16>],
+    ) -> SiteIndex {
         let mut timer = crate::timing::PhaseTimer::start();
         let mut order: Vec<PaperId> = (0..papers.len()).collect();
         order.par_sort_unstable_by(|&a, &b| {
@@ -62,7 +71,23 @@ impl SiteIndex {
         timer.phase("  index: days");
         let (tags, paper_tags) = tags::build(tags, &order);
         timer.phase("  index: tags");
+        let mut keyword_feeds: Vec<Tag> = feed_names
+            .iter()
+            .map(|name| Tag {
+                slug: crate::slug::slugify(name),
+                name: name.to_string(),
+                papers: Vec::new(),
+            })
+            .collect();
+        for &id in &order {
+            for &f in feeds.get(id).map(Vec::as_slice).unwrap_or_default() {
+                if let Some(feed) = keyword_feeds.get_mut(usize::from(f)) {
+                    feed.papers.push(id);
+                }
+            }
+        }
         SiteIndex {
+            keyword_feeds,
             order,
             days,
             months,

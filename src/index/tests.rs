@@ -27,7 +27,7 @@ fn order_days_months_and_tags() {
         .zip(texts)
         .map(|(p, t)| tags::paper_tags(p, &matcher.tags_for(&[&p.title, t])))
         .collect();
-    let index = SiteIndex::build(&papers, &tags);
+    let index = SiteIndex::build(&papers, &tags, &[], &[]);
 
     // newest day first; within a day most upvoted first
     assert_eq!(index.order, [2, 1, 0, 3]);
@@ -65,6 +65,6 @@ fn order_days_months_and_tags() {
 
 #[test]
 fn empty_site_has_no_days() {
-    let index = SiteIndex::build(&[], &[]);
+    let index = SiteIndex::build(&[], &[], &[], &[]);
     assert!(index.days.is_empty() && index.months.is_empty() && index.tags.is_empty());
 }

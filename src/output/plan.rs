@@ -33,17 +33,35 @@ pub enum PageKind {
     TagList,
     /// A page of a tag, by index into [`SiteIndex::tags`].
     Tag(usize, Pager),
-    /// The site feed (`None`) or a tag's feed, Atom.
-    Feed(Option<usize>),
+    /// A page of a keyword feed's papers, by index into [`SiteIndex::keyword_feeds`].
+    Keyword(usize, Pager),
+    /// An Atom feed.
+    Feed(FeedScope),
     /// The same as [JSON Feed 1.1](https://jsonfeed.org/version/1.1), generated without a
     /// template.
-    JsonFeed(Option<usize>),
+    JsonFeed(FeedScope),
     /// The BibTeX of a day's papers (by index into [`SiteIndex::days`]), without a template.
     DayBib(usize),
     /// The BibTeX of all papers of a tag, without a template.
     TagBib(usize),
     /// The 404 page.
     NotFound,
+}
+
+/// The papers a feed follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FeedScope {
+    /// Every paper.
+    Site,
+    /// A tag's, by index into [`SiteIndex::tags`].
+    Tag(usize),
+    /// A keyword feed's, by index into [`SiteIndex::keyword_feeds`].
+    Keyword(usize),
+}
+
+/// The site path of a keyword feed's first page: `feeds/<slug>/`.
+pub fn keyword_feed_path(slug: &str) -> String {
+    format!("feeds/{slug}/")
 }
 
 /// An order of a list of papers other than the listing order.
@@ -80,6 +98,8 @@ pub enum Input {
     DayList,
     /// The list of tags and their counts.
     TagList,
+    /// The membership of a keyword feed, by slug.
+    Keyword(String),
     /// The whole paper order (home pages, site feed).
     AllPapers,
 }
@@ -208,9 +228,22 @@ impl PlannedPage {
                 inputs.extend(tag.papers[pager.items.clone()].iter().map(|&id| slug(id)));
                 inputs
             }
-            PageKind::Feed(None) | PageKind::JsonFeed(None) => vec![Input::AllPapers],
-            PageKind::Feed(Some(t)) | PageKind::JsonFeed(Some(t)) | PageKind::TagBib(t) => {
+            PageKind::Feed(FeedScope::Site) | PageKind::JsonFeed(FeedScope::Site) => {
+                vec![Input::AllPapers]
+            }
+            PageKind::Feed(FeedScope::Tag(t))
+            | PageKind::JsonFeed(FeedScope::Tag(t))
+            | PageKind::TagBib(t) => {
                 vec![Input::Tag(index.tags[*t].slug.clone())]
+            }
+            PageKind::Feed(FeedScope::Keyword(k)) | PageKind::JsonFeed(FeedScope::Keyword(k)) => {
+                vec![Input::Keyword(index.keyword_feeds[*k].slug.clone())]
+            }
+            PageKind::Keyword(k, pager) => {
+                let feed = &index.keyword_feeds[*k];
+                let mut inputs = vec![Input::Keyword(feed.slug.clone())];
+                inputs.extend(feed.papers[pager.items.clone()].iter().map(|&id| slug(id)));
+                inputs
             }
             PageKind::DayBib(i) => {
                 let day = &index.days[*i];
@@ -313,26 +346,45 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
         }
         pages.push(PlannedPage {
             path: format!("{base}atom.xml"),
-            kind: PageKind::Feed(Some(t)),
+            kind: PageKind::Feed(FeedScope::Tag(t)),
             template: "atom.xml",
         });
         pages.push(PlannedPage::generated(
             format!("{base}feed.json"),
-            PageKind::JsonFeed(Some(t)),
+            PageKind::JsonFeed(FeedScope::Tag(t)),
         ));
         pages.push(PlannedPage::generated(
             format!("{base}papers.bib"),
             PageKind::TagBib(t),
         ));
     }
+    for (k, feed) in index.keyword_feeds.iter().enumerate() {
+        let base = keyword_feed_path(&feed.slug);
+        for pager in paginate(feed.papers.len(), config.paginate_by) {
+            pages.push(PlannedPage::html(
+                page_path(&base, pager.number),
+                PageKind::Keyword(k, pager),
+                "keyword.html",
+            ));
+        }
+        pages.push(PlannedPage {
+            path: format!("{base}atom.xml"),
+            kind: PageKind::Feed(FeedScope::Keyword(k)),
+            template: "atom.xml",
+        });
+        pages.push(PlannedPage::generated(
+            format!("{base}feed.json"),
+            PageKind::JsonFeed(FeedScope::Keyword(k)),
+        ));
+    }
     pages.push(PlannedPage {
         path: "atom.xml".to_string(),
-        kind: PageKind::Feed(None),
+        kind: PageKind::Feed(FeedScope::Site),
         template: "atom.xml",
     });
     pages.push(PlannedPage::generated(
         "feed.json".to_string(),
-        PageKind::JsonFeed(None),
+        PageKind::JsonFeed(FeedScope::Site),
     ));
     pages.push(PlannedPage {
         path: "404.html".to_string(),

@@ -9,7 +9,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::views::SiteData;
 use crate::index::PaperId;
-use crate::output::plan::{PageKind, PlannedPage};
+use crate::output::plan::{FeedScope, PageKind, PlannedPage};
 
 /// Hash of a value, stable within a process run (never persisted).
 pub fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
@@ -123,14 +123,24 @@ impl SiteData<'_> {
             }
             PageKind::DayBib(i) => self.hash_cards(&index.days[*i].papers, &mut h),
             PageKind::TagBib(t) => self.hash_cards(&index.tags[*t].papers, &mut h),
+            PageKind::Keyword(k, pager) => {
+                let feed = &index.keyword_feeds[*k];
+                (&feed.name, &feed.slug, feed.papers.len(), pager).hash(&mut h);
+                self.hash_cards(&feed.papers[pager.items.clone()], &mut h);
+            }
             PageKind::Feed(scope) | PageKind::JsonFeed(scope) => {
                 let ids = match scope {
-                    Some(t) => {
+                    FeedScope::Tag(t) => {
                         let tag = &index.tags[*t];
                         (&tag.name, &tag.slug).hash(&mut h);
                         &tag.papers[..]
                     }
-                    None => &index.order[..],
+                    FeedScope::Keyword(k) => {
+                        let feed = &index.keyword_feeds[*k];
+                        (&feed.name, &feed.slug).hash(&mut h);
+                        &feed.papers[..]
+                    }
+                    FeedScope::Site => &index.order[..],
                 };
                 let ids = &ids[..ids.len().min(self.config.feed_limit)];
                 self.hash_cards(ids, &mut h);

@@ -128,6 +128,14 @@ struct SiteView<'a> {
     feed_url: String,
     extra: &'a toml::Table,
     generator: &'static str,
+    /// The keyword feeds of `site.toml`: `name` and page `url`.
+    keyword_feeds: Vec<KeywordFeedLink>,
+}
+
+#[derive(serde::Serialize)]
+struct KeywordFeedLink {
+    name: String,
+    url: String,
 }
 
 impl<'a> SiteView<'a> {
@@ -141,6 +149,17 @@ impl<'a> SiteView<'a> {
             author: &config.author,
             feed_url: config.link("atom.xml"),
             extra: &config.extra,
+            keyword_feeds: config
+                .keyword_feeds
+                .keys()
+                .map(|name| {
+                    let path = crate::output::plan::keyword_feed_path(&crate::slug::slugify(name));
+                    KeywordFeedLink {
+                        name: name.clone(),
+                        url: config.link(&path),
+                    }
+                })
+                .collect(),
             generator: concat!("digest ", env!("CARGO_PKG_VERSION")),
         }
     }

@@ -69,6 +69,10 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/week.html"),
     ),
     (
+        "keyword.html",
+        include_str!("../../themes/default/templates/keyword.html"),
+    ),
+    (
         "sorted.html",
         include_str!("../../themes/default/templates/sorted.html"),
     ),

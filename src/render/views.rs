@@ -14,7 +14,7 @@ use crate::index::paginate::{Pager, page_path};
 use crate::index::tags::tag_path;
 use crate::index::{PaperId, SiteIndex};
 use crate::markdown::RenderedMarkdown;
-use crate::output::plan::{PageKind, PlannedPage, Sort};
+use crate::output::plan::{FeedScope, PageKind, PlannedPage, Sort, keyword_feed_path};
 use crate::record::Paper;
 
 /// Everything a page's context may be built from, borrowed from the build.
@@ -609,23 +609,30 @@ impl SiteData<'_> {
                 ctx.insert("pager", &pager_view(config, &tag_path(&tag.slug), pager));
                 ctx.insert_value("papers", self.cards_of(&tag.papers[pager.items.clone()]));
             }
+            PageKind::Keyword(k, pager) => {
+                let feed = &index.keyword_feeds[*k];
+                let base = keyword_feed_path(&feed.slug);
+                ctx.insert(
+                    "feed",
+                    &KeywordFeedView {
+                        name: &feed.name,
+                        slug: &feed.slug,
+                        url: config.link(&base),
+                        atom_url: config.link(&format!("{base}atom.xml")),
+                        json_url: config.link(&format!("{base}feed.json")),
+                        phrases: config
+                            .keyword_feeds
+                            .get(&feed.name)
+                            .map(Vec::as_slice)
+                            .unwrap_or_default(),
+                        count: feed.papers.len(),
+                    },
+                );
+                ctx.insert("pager", &pager_view(config, &base, pager));
+                ctx.insert_value("papers", self.cards_of(&feed.papers[pager.items.clone()]));
+            }
             PageKind::Feed(scope) => {
-                let (title, ids, alternate) = match scope {
-                    Some(t) => {
-                        let tag = &index.tags[*t];
-                        (
-                            format!("{} — {}", config.title, tag.name),
-                            &tag.papers[..],
-                            config.url(&tag_path(&tag.slug)),
-                        )
-                    }
-                    None => (
-                        config.title.clone(),
-                        &index.order[..],
-                        config.base_url.clone(),
-                    ),
-                };
-                let ids = &ids[..ids.len().min(config.feed_limit)];
+                let (title, ids, alternate) = self.feed_source(*scope);
                 ctx.insert(
                     "feed",
                     &FeedView {
@@ -761,24 +768,9 @@ impl SiteData<'_> {
     }
 
     /// A JSON Feed 1.1 of the site (`None`) or of a tag, with the same entries as its Atom feed.
-    fn json_feed(&self, page: &PlannedPage, scope: Option<usize>) -> String {
+    fn json_feed(&self, page: &PlannedPage, scope: FeedScope) -> String {
         let config = self.config;
-        let (title, ids, home) = match scope {
-            Some(t) => {
-                let tag = &self.index.tags[t];
-                (
-                    format!("{} — {}", config.title, tag.name),
-                    &tag.papers[..],
-                    config.url(&tag_path(&tag.slug)),
-                )
-            }
-            None => (
-                config.title.clone(),
-                &self.index.order[..],
-                config.base_url.clone(),
-            ),
-        };
-        let ids = &ids[..ids.len().min(config.feed_limit)];
+        let (title, ids, home) = self.feed_source(scope);
         let items: Vec<serde_json::Value> = ids
             .iter()
             .map(|&id| {
@@ -825,6 +817,35 @@ impl SiteData<'_> {
         let mut text = serde_json::to_string_pretty(&feed).unwrap_or_default();
         text.push('\n');
         text
+    }
+
+    /// A feed's title, its newest papers (at most `feed_limit`) and the page it follows.
+    fn feed_source(&self, scope: FeedScope) -> (String, &[PaperId], String) {
+        let (config, index) = (self.config, self.index);
+        let (title, ids, alternate) = match scope {
+            FeedScope::Tag(t) => {
+                let tag = &index.tags[t];
+                (
+                    format!("{} — {}", config.title, tag.name),
+                    &tag.papers[..],
+                    config.url(&tag_path(&tag.slug)),
+                )
+            }
+            FeedScope::Keyword(k) => {
+                let feed = &index.keyword_feeds[k];
+                (
+                    format!("{} — {}", config.title, feed.name),
+                    &feed.papers[..],
+                    config.url(&keyword_feed_path(&feed.slug)),
+                )
+            }
+            FeedScope::Site => (
+                config.title.clone(),
+                &index.order[..],
+                config.base_url.clone(),
+            ),
+        };
+        (title, &ids[..ids.len().min(config.feed_limit)], alternate)
     }
 
     /// What a paper page's head says about it to scholar indexes and link previews.
@@ -936,6 +957,19 @@ impl SiteData<'_> {
                 .collect(),
         }
     }
+}
+
+/// A keyword feed's page.
+#[derive(Serialize)]
+struct KeywordFeedView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    atom_url: String,
+    json_url: String,
+    /// The phrases that put a paper in the feed.
+    phrases: &'a [String],
+    count: usize,
 }
 
 /// A week as pages refer to it.
