@@ -119,6 +119,12 @@ pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<
     emit::write_machine_files(&machine, &staging).map_err(|e| io("cannot write the sitemap", e))?;
     files += machine.len();
     timer.phase("machine files");
+    let search = site.search_files();
+    timer.phase("search index");
+    emit::write_machine_files(&search, &staging)
+        .map_err(|e| io("cannot write the search index", e))?;
+    files += search.len();
+    timer.phase("write search index");
     progress.phase("replacing the output", 0);
     staging
         .commit()

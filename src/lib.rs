@@ -21,6 +21,7 @@ pub mod output;
 pub mod record;
 pub mod related;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

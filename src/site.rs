@@ -18,12 +18,14 @@ use crate::index::tags::{PaperTag, paper_tags};
 use crate::index::{KeywordMatcher, SiteIndex};
 use crate::load;
 use crate::markdown::{MarkdownRenderer, RenderedMarkdown};
+use crate::output::machine::MachineFile;
 use crate::output::plan::{self, PlannedPage};
 use crate::record::Paper;
 use crate::render::fingerprint::hash_of;
 use crate::render::theme::{self, Theme};
 use crate::render::views::{self, SiteData};
 use crate::render::{Renderer, template_deps};
+use crate::search::SearchDoc;
 use crate::terms::{self, PaperText, Vocabulary};
 
 /// How many related papers a paper page lists.
@@ -436,6 +438,29 @@ impl Site {
     fn relate(&mut self) {
         let docs: Vec<&[(u32, u16)]> = self.terms.iter().map(Vec::as_slice).collect();
         self.related = crate::related::related(&docs, self.vocabulary.len(), RELATED_PAPERS);
+    }
+
+    /// The search index files (see [`crate::search`]), paths relative to the output.
+    pub fn search_files(&self) -> Vec<MachineFile> {
+        let dates: Vec<String> = self.papers.iter().map(|p| p.date.to_string()).collect();
+        let authors: Vec<String> = self.papers.iter().map(views::authors_display).collect();
+        let docs: Vec<SearchDoc> = self
+            .papers
+            .iter()
+            .enumerate()
+            .map(|(id, paper)| SearchDoc {
+                slug: &paper.slug,
+                title: &paper.title,
+                date: &dates[id],
+                authors: &authors[id],
+                upvotes: paper.upvotes,
+                terms: &self.terms[id],
+            })
+            .collect();
+        crate::search::build_index(&docs, self.vocabulary.words())
+            .into_iter()
+            .map(|(path, contents)| MachineFile { path, contents })
+            .collect()
     }
 
     /// Rebuilds the cards of `ids` when nothing moved between pages.

@@ -22,8 +22,7 @@
 mod browser;
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -54,61 +53,6 @@ const WAIT: Duration = Duration::from_secs(30);
 
 // The site and its server
 
-/// Serves `root` over HTTP on `listener` from a thread: `GET /dir/` is `dir/index.html`, a
-/// missing file is `404.html` with status 404.
-fn serve_static(listener: TcpListener, root: PathBuf) {
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
-            let root = root.clone();
-            std::thread::spawn(move || {
-                let _ = answer(stream, &root);
-            });
-        }
-    });
-}
-
-fn answer(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 || header.trim().is_empty() {
-            break;
-        }
-    }
-    let target = request_line.split_whitespace().nth(1).unwrap_or("/");
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let mut file = root.join(path.trim_start_matches('/'));
-    if path.ends_with('/') {
-        file.push("index.html");
-    }
-    let (status, file) = if !path.contains("..") && file.is_file() {
-        ("200 OK", file)
-    } else {
-        ("404 Not Found", root.join("404.html"))
-    };
-    let body = std::fs::read(&file).unwrap_or_default();
-    let content_type = match file.extension().and_then(|e| e.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("xml") => "application/xml; charset=utf-8",
-        Some("json") => "application/json",
-        Some("txt") => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    };
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(&body)?;
-    stream.flush()
-}
-
 /// The sample site built for and served on a local port, and a browser.
 struct Fixture {
     _site: Site,
@@ -123,7 +67,7 @@ impl Fixture {
         let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let site = Site::repo_site();
         let out = site.build_ok(&["--base-url", &format!("{base}/")]);
-        serve_static(listener, out.clone());
+        browser::serve_static(listener, out.clone(), "/");
         Fixture {
             _site: site,
             out,

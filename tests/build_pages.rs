@@ -43,6 +43,7 @@ fn small_index_pages() -> BTreeSet<String> {
         "2025/w06/index.html",
         "archive/index.html",
         "tags/index.html",
+        "search/index.html",
         // written tags; music has 3 papers, so 2 pages
         "tags/music/index.html",
         "tags/music/page/2/index.html",
@@ -82,6 +83,7 @@ fn small_site_has_exactly_the_expected_pages() {
         "syntax.css",
         "favicon.svg",
         "site.js",
+        "search.js",
         ".digest-output",
         // JSON Feed beside each Atom feed
         "feed.json",
@@ -101,7 +103,23 @@ fn small_site_has_exactly_the_expected_pages() {
         "tags/retrieval/papers.bib",
         "tags/diffusion/papers.bib",
     ]));
-    assert_eq!(set(files(&out)), expected);
+    // And the search index: its metadata, term shards and document chunks.
+    let (search, rest): (Vec<String>, Vec<String>) = files(&out)
+        .into_iter()
+        .partition(|f| f.starts_with("search/") && f != "search/index.html");
+    assert_eq!(set(rest), expected);
+    assert!(
+        search.contains(&"search/meta.json".to_string()),
+        "{search:?}"
+    );
+    assert!(
+        search.contains(&"search/d/0.json".to_string()),
+        "{search:?}"
+    );
+    assert!(
+        search.iter().any(|f| f.starts_with("search/t/")),
+        "{search:?}"
+    );
 }
 
 #[test]

@@ -44,6 +44,8 @@ pub enum PageKind {
     DayBib(usize),
     /// The BibTeX of all papers of a tag, without a template.
     TagBib(usize),
+    /// The search page (results of `?q=`, filled in by `search.js`).
+    Search,
     /// The 404 page.
     NotFound,
 }
@@ -146,7 +148,7 @@ impl PlannedPage {
 
     /// Whether the page belongs in the sitemap.
     pub fn in_sitemap(&self) -> bool {
-        self.path.ends_with(".html") && self.kind != PageKind::NotFound
+        self.path.ends_with(".html") && !matches!(self.kind, PageKind::NotFound | PageKind::Search)
     }
 
     /// What the page is made from, besides the config and its templates.
@@ -251,7 +253,7 @@ impl PlannedPage {
                 inputs.extend(day.papers.iter().map(|&id| slug(id)));
                 inputs
             }
-            PageKind::NotFound => Vec::new(),
+            PageKind::NotFound | PageKind::Search => Vec::new(),
         }
     }
 }
@@ -385,6 +387,11 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
     pages.push(PlannedPage::generated(
         "feed.json".to_string(),
         PageKind::JsonFeed(FeedScope::Site),
+    ));
+    pages.push(PlannedPage::html(
+        "search/".to_string(),
+        PageKind::Search,
+        "search.html",
     ));
     pages.push(PlannedPage {
         path: "404.html".to_string(),

@@ -148,7 +148,7 @@ impl SiteData<'_> {
                     (&self.papers[id].authors, self.body_hashes[id]).hash(&mut h);
                 }
             }
-            PageKind::NotFound => {}
+            PageKind::NotFound | PageKind::Search => {}
         }
         h.finish()
     }

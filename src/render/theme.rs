@@ -69,6 +69,14 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/week.html"),
     ),
     (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
+    (
+        "partials/search_form.html",
+        include_str!("../../themes/default/templates/partials/search_form.html"),
+    ),
+    (
         "keyword.html",
         include_str!("../../themes/default/templates/keyword.html"),
     ),
@@ -95,6 +103,10 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "site.js",
         include_bytes!("../../themes/default/static/site.js"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
     ),
 ];
 

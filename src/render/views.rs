@@ -135,7 +135,7 @@ pub fn rfc3339(date: Date) -> String {
 }
 
 /// Authors as shown: names, or "7 authors" when only a count is known.
-fn authors_display(paper: &Paper) -> String {
+pub fn authors_display(paper: &Paper) -> String {
     match (paper.authors.len(), paper.author_count) {
         (0, Some(1)) => "1 author".to_string(),
         (0, Some(n)) => format!("{n} authors"),
@@ -650,6 +650,7 @@ impl SiteData<'_> {
                 ctx.insert("entries", &entries);
             }
             PageKind::NotFound
+            | PageKind::Search
             | PageKind::JsonFeed(_)
             | PageKind::DayBib(_)
             | PageKind::TagBib(_) => {}

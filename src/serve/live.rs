@@ -3,7 +3,7 @@
 //! fingerprint changed, writes them beside the live folder first and then moves them in, so a
 //! failed rebuild changes nothing that is served.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -60,6 +60,20 @@ pub struct LiveSite {
     pending_everything: bool,
     /// Likewise for a failed template reload.
     pending_templates: bool,
+    /// Hash of each search index file as last written, by output path.
+    search_hashes: BTreeMap<String, u64>,
+}
+
+fn hash_files(files: &[MachineFile]) -> BTreeMap<String, u64> {
+    files
+        .iter()
+        .map(|f| {
+            (
+                f.path.clone(),
+                crate::render::fingerprint::hash_of(&f.contents),
+            )
+        })
+        .collect()
 }
 
 impl LiveSite {
@@ -79,7 +93,9 @@ impl LiveSite {
             pending: BTreeSet::new(),
             pending_everything: false,
             pending_templates: false,
+            search_hashes: BTreeMap::new(),
         };
+        live.search_hashes = hash_files(&live.site.search_files());
         live.static_files = live.list_static_files();
         live.fingerprint_list = live.site.fingerprints();
         live.fingerprints = live.by_path(&live.fingerprint_list);
@@ -130,6 +146,7 @@ impl LiveSite {
             self.site.pages().iter().map(|p| p.path.clone()).collect();
         files.extend(machine.iter().map(|f| f.path.clone()));
         files.extend(self.static_files.iter().cloned());
+        files.extend(self.search_hashes.keys().cloned());
         files.insert(crate::output::write::MARKER.to_string());
         files
     }
@@ -214,8 +231,23 @@ impl LiveSite {
             emit::static_files(&self.site, &overlay)
                 .map_err(|e| io_problem(&self.out, "cannot copy static files", e))?;
         }
+        // The search index changes with any record; only its changed files are written.
+        let mut search_set_changed = false;
+        if everything || report.records_read > 0 || report.records_removed > 0 {
+            let search = self.site.search_files();
+            let hashes = hash_files(&search);
+            let changed: Vec<MachineFile> = search
+                .into_iter()
+                .filter(|f| self.search_hashes.get(&f.path) != hashes.get(&f.path))
+                .collect();
+            emit::write_machine_files(&changed, &overlay)
+                .map_err(|e| io_problem(&self.out, "cannot write the search index", e))?;
+            search_set_changed = !hashes.keys().eq(self.search_hashes.keys());
+            self.search_hashes = hashes;
+            timer.phase("search index");
+        }
         // The sitemap and the file list change only when pages come or go, or dates move.
-        let page_set_changed = statics || sitemap_hash != self.sitemap_hash;
+        let page_set_changed = statics || search_set_changed || sitemap_hash != self.sitemap_hash;
         let machine = if page_set_changed {
             emit::machine_files(&self.site)
         } else {

@@ -1,0 +1,916 @@
+//! The site's full-text search index: static JSON files written at build time and read by
+//! `search.js` in the browser, which fetches only the files a query needs.
+//!
+//! Layout (all under `search/`, see [`build_index`]):
+//!
+//! - `meta.json`: format version, counts, the shard boundaries and the tokenizer tables
+//!   ([`crate::terms::STOPWORDS`], [`crate::terms::fold_table`], [`crate::terms::MAX_TOKEN_CHARS`]),
+//!   so the browser tokenizes queries exactly like the build.
+//! - `t/<key>.json`: term shards. All terms of the site sorted (by code point) and cut into
+//!   consecutive ranges of about [`SHARD_BYTES`]; `<key>` is the hex UTF-8 of the shortest prefix
+//!   of the shard's first term that sorts after the previous shard's last term (`_` for the first
+//!   shard). A shard is `{"t":{term:postings,..},"p":{prefix:[term,..],..}}`.
+//! - `d/<n>.json`: documents `n·CHUNK_DOCS ..` as `[[slug,title,date,authors,upvotes|null],..]`.
+//!
+//! Postings of a term: `[df, w, n, d0, δ1, .., δn-1, w', n', ..]`: the true document frequency,
+//! then groups of equal weight `w` (the summed field weights of `crate::terms`, at most 255;
+//! descending) holding `n` documents, newest (highest number) first: the first absolute, the rest
+//! as positive differences to the previous one. So the best matches come first and at most
+//! [`POSTINGS_CAP`] are kept. The browser scores a document by the sum over the query's terms of
+//! `w · ln(1 + N / df)`; the idf is not baked into the files, so a new paper changes only the
+//! shards of its own terms (and `meta.json`).
+//!
+//! Prefixes: the browser completes the last typed word to the [`COMPLETIONS`] most frequent
+//! terms starting with it (the word itself first). When those terms lie in one shard it lists
+//! them from that shard; when they span shards (the next shard's key starts with the prefix),
+//! that next shard's `"p"` map holds the list.
+//!
+//! Documents are numbered by (date, slug descending): a higher number is a newer paper, and
+//! within a day the slug (usually the title's slug) comes first. The browser breaks score ties by
+//! the higher number without loading any document data.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+
+use crate::terms;
+
+/// Version of the file format, checked by the browser.
+pub const FORMAT_VERSION: u32 = 1;
+/// Documents per `d/<n>.json` file: a results list loads the chunks of its top results only.
+/// 128 documents are about 27 KB raw, 10 KB gzipped: eight suggestions cost at most ~85 KB,
+/// the 50 results of the search page at most ~0.5 MB, and 100,000 papers make 782 files.
+pub const CHUNK_DOCS: usize = 128;
+/// Most postings kept per term: the highest weights, newest first. A document whose only
+/// mention of a very common word is weak (an abstract word of an older paper) is not found by
+/// that word; it is still found by any of its other words.
+pub const POSTINGS_CAP: usize = 5000;
+/// Target raw size of a term shard in bytes. Shards (but the last) hold at least a quarter and
+/// at most three times this (cuts are forced there); one term's postings stay under about 35 KB
+/// thanks to the cap, so no shard is bigger than three times this.
+pub const SHARD_BYTES: usize = 24 * 1024;
+/// Most documents indexed (document numbers take 24 bits in the build); later ones (by date) are
+/// left out.
+pub const MAX_DOCS: usize = 1 << 24;
+/// Completions of a prefix query: the most frequent terms starting with the typed prefix.
+pub const COMPLETIONS: usize = 5;
+
+/// One paper as the search index sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchDoc<'a> {
+    /// Page is `<base>papers/<slug>/`.
+    pub slug: &'a str,
+    /// Title as displayed.
+    pub title: &'a str,
+    /// `YYYY-MM-DD` (listing day).
+    pub date: &'a str,
+    /// Display string, e.g. "A. B, C. D et al. (7 authors)".
+    pub authors: &'a str,
+    /// Upvotes when known.
+    pub upvotes: Option<u32>,
+    /// `(term id, weight)` sorted by id: words of title, abstract, author names and tag names
+    /// from [`crate::terms::weighted_words`] and [`crate::terms::intern`], field boosts included.
+    pub terms: &'a [(u32, u16)],
+}
+
+/// Sizes of the index; the defaults are the constants above, tests use small ones.
+#[derive(Debug, Clone, Copy)]
+struct Params {
+    chunk: usize,
+    cap: usize,
+    shard_bytes: usize,
+}
+
+const DEFAULT: Params = Params {
+    chunk: CHUNK_DOCS,
+    cap: POSTINGS_CAP,
+    shard_bytes: SHARD_BYTES,
+};
+
+/// The index files, as (path relative to the output folder, bytes), e.g. `("search/meta.json", ..)`.
+///
+/// Deterministic: the same docs and words give byte-identical files whatever the order of the
+/// docs (only docs with equal date and slug keep their input order) and however term ids are
+/// numbered (only the id → word mapping matters). Term ids without a word and zero weights are
+/// ignored; a word listed under several ids is merged.
+pub fn build_index(docs: &[SearchDoc], words: &[Box<str>]) -> Vec<(String, Vec<u8>)> {
+    build_with(docs, words, DEFAULT)
+}
+
+fn build_with(docs: &[SearchDoc], words: &[Box<str>], p: Params) -> Vec<(String, Vec<u8>)> {
+    // Document numbers: date ascending, slug descending (stable, so input order breaks the rest).
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by(|&a, &b| {
+        (docs[a].date.cmp(docs[b].date)).then_with(|| docs[b].slug.cmp(docs[a].slug))
+    });
+    order.truncate(MAX_DOCS);
+
+    // Postings by term id in one flat array (CSR), filled in document-number order, each packed
+    // as `number << 8 | weight` (weights saturate at 255): one cache miss per posting.
+    let mut starts = vec![0usize; words.len() + 1];
+    for &i in &order {
+        for &(id, weight) in docs[i].terms {
+            if (id as usize) < words.len() && weight > 0 {
+                starts[id as usize + 1] += 1;
+            }
+        }
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let total = starts.last().copied().unwrap_or(0);
+    let mut packed = vec![0u32; total];
+    // The transposition is bound by scattered writes: split the term ids into one range per
+    // thread, each filling its own part of the array (each part reads every document).
+    let parts = rayon::current_num_threads().max(1);
+    let mut bounds = vec![0usize];
+    for k in 1..parts {
+        let id = starts.partition_point(|&s| s < total * k / parts);
+        bounds.push(id.clamp(bounds[k - 1], words.len()));
+    }
+    bounds.push(words.len());
+    let mut slices = Vec::new();
+    let mut rest = &mut packed[..];
+    for range in bounds.windows(2) {
+        let (part, tail) =
+            std::mem::take(&mut rest).split_at_mut(starts[range[1]] - starts[range[0]]);
+        rest = tail;
+        slices.push((range[0]..range[1], part));
+    }
+    slices.into_par_iter().for_each(|(ids, part)| {
+        let base = starts[ids.start];
+        let mut fill: Vec<usize> = starts[ids.clone()].iter().map(|s| s - base).collect();
+        for (number, &i) in order.iter().enumerate() {
+            for &(id, weight) in docs[i].terms {
+                if ids.contains(&(id as usize)) && weight > 0 {
+                    let at = &mut fill[id as usize - ids.start];
+                    part[*at] = (number as u32) << 8 | u32::from(weight.min(255));
+                    *at += 1;
+                }
+            }
+        }
+    });
+
+    // Terms sorted by word (ids of one word together, in case the vocabulary repeats a word).
+    let mut ids: Vec<u32> = (0..words.len() as u32)
+        .filter(|&id| {
+            starts[id as usize + 1] > starts[id as usize] && !words[id as usize].is_empty()
+        })
+        .collect();
+    ids.par_sort_unstable_by(|&a, &b| words[a as usize].cmp(&words[b as usize]).then(a.cmp(&b)));
+    let mut groups: Vec<&[u32]> = Vec::new();
+    let mut rest = &ids[..];
+    while let Some(first) = rest.first() {
+        let n = rest
+            .iter()
+            .take_while(|&&id| words[id as usize] == words[*first as usize])
+            .count();
+        groups.push(&rest[..n]);
+        rest = &rest[n..];
+    }
+
+    // Each term's JSON member `"word":[..]` and document frequency, in parallel.
+    let encoded: Vec<Term> = groups
+        .par_iter()
+        .map(|group| {
+            let mut postings: Vec<(u32, u32)> = Vec::new();
+            for &id in *group {
+                let range = starts[id as usize]..starts[id as usize + 1];
+                postings.extend(packed[range].iter().map(|&x| (x >> 8, x & 255)));
+            }
+            let word: &str = &words[group[0] as usize];
+            encode_term(word, postings, group.len() > 1, p.cap)
+        })
+        .collect();
+    drop((packed, starts));
+
+    let mut files = Vec::new();
+    let shards = cut_shards(&encoded, p.shard_bytes);
+    let keys: Vec<String> = shards.iter().map(|s| s.key.clone()).collect();
+    let completions = prefix_completions(&encoded, &keys);
+    let shard_files: Vec<(String, Vec<u8>)> = shards
+        .par_iter()
+        .enumerate()
+        .map(|(i, shard)| {
+            let mut out = Vec::with_capacity(shard.bytes + 64);
+            out.extend_from_slice(b"{\"t\":{");
+            for (j, term) in encoded[shard.range.clone()].iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(&term.json);
+            }
+            out.push(b'}');
+            if let Some(list) = completions.get(&i) {
+                out.extend_from_slice(b",\"p\":{");
+                for (j, (prefix, terms)) in list.iter().enumerate() {
+                    if j > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(json_str(prefix).as_bytes());
+                    out.push(b':');
+                    out.extend_from_slice(json_list(terms.iter().map(|t| json_str(t))).as_bytes());
+                }
+                out.push(b'}');
+            }
+            out.extend_from_slice(b"}\n");
+            (format!("search/t/{}.json", file_key(&shard.key)), out)
+        })
+        .collect();
+
+    let chunks: Vec<(String, Vec<u8>)> = order
+        .par_chunks(p.chunk.max(1))
+        .enumerate()
+        .map(|(n, chunk)| {
+            let mut out = Vec::with_capacity(chunk.len() * 256);
+            out.push(b'[');
+            for (j, &i) in chunk.iter().enumerate() {
+                let d = &docs[i];
+                out.extend_from_slice(if j > 0 { b",\n[" } else { b"[" });
+                for text in [d.slug, d.title, d.date, d.authors] {
+                    // Writing a string to a Vec cannot fail.
+                    let _ = serde_json::to_writer(&mut out, text);
+                    out.push(b',');
+                }
+                match d.upvotes {
+                    Some(v) => push_num(&mut out, v),
+                    None => out.extend_from_slice(b"null"),
+                }
+                out.push(b']');
+            }
+            out.extend_from_slice(b"]\n");
+            (format!("search/d/{n}.json"), out)
+        })
+        .collect();
+
+    files.push(("search/meta.json".to_string(), meta(order.len(), &keys, p)));
+    files.extend(shard_files);
+    files.extend(chunks);
+    files
+}
+
+/// A term ready for a shard.
+struct Term {
+    word: Box<str>,
+    df: u32,
+    /// `"word":[df,..]` (UTF-8).
+    json: Vec<u8>,
+}
+
+/// Encodes one term's postings `(doc, weight)` (by doc number unless `unsorted`).
+fn encode_term(word: &str, mut postings: Vec<(u32, u32)>, unsorted: bool, cap: usize) -> Term {
+    if unsorted {
+        postings.sort_unstable();
+    }
+    // Merge repeated documents (only possible with repeated ids or words).
+    postings.dedup_by(|next, kept| {
+        let same = next.0 == kept.0;
+        if same {
+            kept.1 = kept.1.saturating_add(next.1);
+        }
+        same
+    });
+    let df = postings.len() as u32;
+    // Best first: weight descending, then newest. Postings are by document number, so a stable
+    // sort by weight of the reversed list does it (fast: mostly runs of weight 1).
+    let best = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(b.0.cmp(&a.0));
+    if postings.len() > cap {
+        postings.select_nth_unstable_by(cap, best);
+        postings.truncate(cap);
+        postings.sort_unstable_by(best);
+    } else {
+        postings.reverse();
+        postings.sort_by_key(|p| std::cmp::Reverse(p.1));
+    }
+
+    let mut json = json_str(word).into_bytes();
+    json.extend_from_slice(b":[");
+    push_num(&mut json, df);
+    let mut rest = &postings[..];
+    while let Some(&(_, weight)) = rest.first() {
+        let n = rest.iter().take_while(|p| p.1 == weight).count();
+        json.push(b',');
+        push_num(&mut json, weight);
+        json.push(b',');
+        push_num(&mut json, n as u32);
+        let mut previous = None;
+        for &(doc, _) in &rest[..n] {
+            json.push(b',');
+            push_num(&mut json, previous.map_or(doc, |p: u32| p - doc));
+            previous = Some(doc);
+        }
+        rest = &rest[n..];
+    }
+    json.push(b']');
+    Term {
+        word: word.into(),
+        df,
+        json,
+    }
+}
+
+/// A run of consecutive terms stored in one file.
+struct Shard {
+    key: String,
+    range: std::ops::Range<usize>,
+    bytes: usize,
+}
+
+/// Cuts the sorted terms into shards of about `target` bytes.
+///
+/// Content-defined: a cut falls before a term when a hash of the term, read as a fraction, is
+/// below the term's size over `target` (so shards average `target` bytes). Whether a cut falls
+/// depends on the term alone, except near the minimum and maximum sizes, so adding or editing a
+/// paper moves only the boundaries next to its terms and the other shards keep their bytes and
+/// names.
+fn cut_shards(terms: &[Term], target: usize) -> Vec<Shard> {
+    let target = target.max(1);
+    let (min, max) = (target / 4, target * 3);
+    let mut shards = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (i, term) in terms.iter().enumerate() {
+        let size = term.json.len() + 1;
+        let chance = (fnv(term.word.as_bytes()) >> 11) as f64 / (1u64 << 53) as f64;
+        let natural = chance * (target as f64) < size as f64;
+        if i > start && bytes >= min && (natural || bytes + size > max) {
+            shards.push(Shard {
+                key: String::new(),
+                range: start..i,
+                bytes,
+            });
+            start = i;
+            bytes = 0;
+        }
+        bytes += size;
+    }
+    if start < terms.len() || shards.is_empty() {
+        shards.push(Shard {
+            key: String::new(),
+            range: start..terms.len(),
+            bytes,
+        });
+    }
+    // Key: the shortest prefix of the first term sorting after the previous shard's last term.
+    for i in 1..shards.len() {
+        let first: &str = &terms[shards[i].range.start].word;
+        let last: &str = &terms[shards[i].range.start - 1].word;
+        let common = first
+            .chars()
+            .zip(last.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        shards[i].key = first.chars().take(common + 1).collect();
+    }
+    shards
+}
+
+/// Completions of the prefixes whose terms span several shards (the browser can list the others
+/// from the one shard holding them): every prefix of 2 or more characters strictly shorter than a
+/// shard key that it begins. Stored in the first shard whose key starts with the prefix (it holds
+/// some of the completions), sorted by prefix.
+fn prefix_completions(
+    terms: &[Term],
+    keys: &[String],
+) -> BTreeMap<usize, Vec<(String, Vec<String>)>> {
+    let mut prefixes: Vec<String> = Vec::new();
+    for key in keys.iter().skip(1) {
+        let chars: Vec<char> = key.chars().collect();
+        for n in 2..chars.len() {
+            prefixes.push(chars[..n].iter().collect());
+        }
+    }
+    prefixes.sort_unstable();
+    prefixes.dedup();
+    let mut out: BTreeMap<usize, Vec<(String, Vec<String>)>> = BTreeMap::new();
+    for prefix in prefixes {
+        let from = terms.partition_point(|t| *t.word < *prefix);
+        let mut found: Vec<&Term> = terms[from..]
+            .iter()
+            .take_while(|t| t.word.starts_with(prefix.as_str()))
+            .collect();
+        found.sort_by(|a, b| {
+            let exact = |t: &Term| *t.word != *prefix;
+            exact(a)
+                .cmp(&exact(b))
+                .then(b.df.cmp(&a.df))
+                .then(a.word.cmp(&b.word))
+        });
+        let list = found
+            .iter()
+            .take(COMPLETIONS)
+            .map(|t| t.word.to_string())
+            .collect();
+        let shard = keys.partition_point(|k| k.as_str() <= prefix.as_str());
+        out.entry(shard).or_default().push((prefix, list));
+    }
+    out
+}
+
+fn meta(docs: usize, keys: &[String], p: Params) -> Vec<u8> {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "{{\"v\":{FORMAT_VERSION},\"n\":{docs},\"chunk\":{},\"cap\":{},\"complete\":{COMPLETIONS},\"max\":{},",
+        p.chunk.max(1),
+        p.cap,
+        terms::MAX_TOKEN_CHARS
+    );
+    out.push_str("\"stop\":");
+    out.push_str(&json_list(terms::STOPWORDS.iter().map(|w| json_str(w))));
+    out.push_str(",\"fold\":{");
+    for (i, (c, s)) in terms::fold_table().iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{}:{}", json_str(&c.to_string()), json_str(s));
+    }
+    out.push_str("},\"shards\":");
+    out.push_str(&json_list(keys.iter().map(|k| json_str(k))));
+    out.push_str("}\n");
+    out.into_bytes()
+}
+
+/// File name of a shard key: hex of its UTF-8 bytes (safe on any file system and URL), `_` for
+/// the first shard's empty key.
+fn file_key(key: &str) -> String {
+    if key.is_empty() {
+        return "_".to_string();
+    }
+    key.bytes().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// 64-bit FNV-1a with a final mix: stable across platforms and releases (unlike `ahash`).
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+fn json_list(items: impl Iterator<Item = String>) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&item);
+    }
+    out.push(']');
+    out
+}
+
+/// Appends `n` in decimal (the hot loop of the build: about ten million numbers).
+fn push_num(out: &mut Vec<u8>, n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terms::{PaperText, Vocabulary, intern, weighted_words};
+    use serde_json::Value;
+    use std::collections::HashMap;
+
+    /// Papers: (slug, title, date, authors, tags, abstract).
+    type Paper = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        &'static [&'static str],
+        &'static str,
+    );
+
+    const PAPERS: &[Paper] = &[
+        (
+            "diffusion-for-images",
+            "Diffusion Models for Images",
+            "2024-05-01",
+            &["Ada Lovelace", "Alan Turing"],
+            &["Generative Models"],
+            "We denoise pixels step by step with a learned score.",
+        ),
+        (
+            "sparse-attention",
+            "Sparse Attention at Scale",
+            "2024-05-02",
+            &["Grace Hopper"],
+            &["Transformers"],
+            "Attention over long sequences costs quadratic memory; we make it sparse.",
+        ),
+        (
+            "robot-grasping",
+            "Learning to Grasp",
+            "2024-05-02",
+            &["Émile Schrödinger"],
+            &["Robotics"],
+            "A robot arm learns grasping from diffusion policies and few demonstrations.",
+        ),
+        (
+            "protein-folding",
+            "Protein Folding with Transformers",
+            "2024-05-03",
+            &["Rosalind Franklin"],
+            &["Biology"],
+            "Structure prediction for proteins.",
+        ),
+        (
+            "graph-networks",
+            "Message Passing on Graphs",
+            "2024-05-03",
+            &["Grace Hopper", "Ada Lovelace"],
+            &["Graph Learning"],
+            "Graph neural networks exchange messages between nodes.",
+        ),
+    ];
+
+    struct Corpus {
+        words: Vec<Box<str>>,
+        terms: Vec<Vec<(u32, u16)>>,
+    }
+
+    fn corpus(papers: &[Paper], vocabulary: &mut Vocabulary) -> Corpus {
+        let terms = papers
+            .iter()
+            .map(|&(_, title, _, authors, tags, text)| {
+                let authors: Vec<String> = authors.iter().map(|a| a.to_string()).collect();
+                let words = weighted_words(&PaperText {
+                    title,
+                    text,
+                    authors: &authors,
+                    tags,
+                });
+                intern(vocabulary, &words)
+            })
+            .collect();
+        Corpus {
+            words: vocabulary.words().to_vec(),
+            terms,
+        }
+    }
+
+    fn docs<'a>(papers: &'a [Paper], c: &'a Corpus) -> Vec<SearchDoc<'a>> {
+        papers
+            .iter()
+            .zip(&c.terms)
+            .map(|(&(slug, title, date, _, _, _), terms)| SearchDoc {
+                slug,
+                title,
+                date,
+                authors: "someone",
+                upvotes: Some(3),
+                terms,
+            })
+            .collect()
+    }
+
+    /// The browser's algorithm (search.js), in Rust: slugs best first, and whether all words
+    /// matched (AND) or the OR fallback was used.
+    fn search(files: &[(String, Vec<u8>)], query: &str) -> (Vec<String>, bool) {
+        let files: HashMap<&str, Value> = files
+            .iter()
+            .map(|(p, b)| (p.as_str(), serde_json::from_slice(b).expect("valid JSON")))
+            .collect();
+        let meta = &files["search/meta.json"];
+        let n = meta["n"].as_f64().unwrap_or(0.0);
+        let keys: Vec<&str> = meta["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        let shard_of = |term: &str| {
+            let i = keys.partition_point(|k| *k <= term).saturating_sub(1);
+            (
+                i,
+                &files[format!("search/t/{}.json", file_key(keys[i])).as_str()],
+            )
+        };
+        let postings = |term: &str| -> Option<(f64, Vec<(u64, f64)>)> {
+            let list = shard_of(term).1["t"]
+                .get(term)?
+                .as_array()?
+                .iter()
+                .map(|v| v.as_u64().unwrap())
+                .collect::<Vec<_>>();
+            let idf = (1.0 + n / list[0] as f64).ln();
+            let mut out = Vec::new();
+            let mut i = 1;
+            while i + 1 < list.len() {
+                let (w, count) = (list[i] as f64, list[i + 1] as usize);
+                let mut doc = 0;
+                for j in 0..count {
+                    let v = list[i + 2 + j];
+                    doc = if j == 0 { v } else { doc - v };
+                    out.push((doc, w * idf));
+                }
+                i += 2 + count;
+            }
+            Some((list[0] as f64, out))
+        };
+        let mut tokens = Vec::new();
+        terms::for_each_token(query, |t| {
+            if !terms::is_stopword(t) && !tokens.iter().any(|x: &String| x == t) {
+                tokens.push(t.to_string());
+            }
+        });
+        // The last token is a prefix when it ends the query and is not a stop word.
+        let mut tail: Vec<char> = query
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        tail.reverse();
+        let tail: String = tail.into_iter().collect();
+        let mut tail_tokens = Vec::new();
+        terms::for_each_token(&tail, |t| tail_tokens.push(t.to_string()));
+        let prefix = tail_tokens.len() == 1 && !terms::is_stopword(&tail_tokens[0]);
+        let mut maps: Vec<HashMap<u64, f64>> = Vec::new();
+        for (k, token) in tokens.iter().enumerate() {
+            let mut map = HashMap::new();
+            let words: Vec<String> = if prefix && k + 1 == tokens.len() {
+                let (i, shard) = shard_of(token);
+                if keys
+                    .get(i + 1)
+                    .is_some_and(|next| next.starts_with(token.as_str()) && next != token)
+                {
+                    let key = file_key(keys[i + 1]);
+                    files[format!("search/t/{key}.json").as_str()]["p"][token.as_str()]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|t| t.as_str().unwrap().to_string())
+                        .collect()
+                } else {
+                    let mut found: Vec<(bool, u64, String)> = shard["t"]
+                        .as_object()
+                        .unwrap()
+                        .iter()
+                        .filter(|(t, _)| t.starts_with(token.as_str()))
+                        .map(|(t, p)| (t != token, u64::MAX - p[0].as_u64().unwrap(), t.clone()))
+                        .collect();
+                    found.sort();
+                    found.into_iter().take(COMPLETIONS).map(|f| f.2).collect()
+                }
+            } else {
+                vec![token.clone()]
+            };
+            for word in words {
+                for (doc, score) in postings(&word).map(|p| p.1).unwrap_or_default() {
+                    let best = map.entry(doc).or_insert(0.0f64);
+                    *best = best.max(score);
+                }
+            }
+            maps.push(map);
+        }
+        let mut all = true;
+        let mut scores: HashMap<u64, f64> = HashMap::new();
+        if let Some((first, rest)) = maps.split_first() {
+            for (&doc, &s) in first {
+                let others: Option<Vec<f64>> = rest.iter().map(|m| m.get(&doc).copied()).collect();
+                if let Some(others) = others {
+                    scores.insert(doc, s + others.iter().sum::<f64>());
+                }
+            }
+            if scores.is_empty() {
+                all = false;
+                for m in &maps {
+                    for (&doc, &s) in m {
+                        *scores.entry(doc).or_insert(0.0) += s;
+                    }
+                }
+            }
+        }
+        let mut ranked: Vec<(u64, f64)> = scores.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+        let chunk = meta["chunk"].as_u64().unwrap();
+        let slugs = ranked
+            .iter()
+            .map(|&(doc, _)| {
+                let rows = &files[format!("search/d/{}.json", doc / chunk).as_str()];
+                rows[(doc % chunk) as usize][0]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        (slugs, all)
+    }
+
+    fn first(files: &[(String, Vec<u8>)], query: &str) -> Option<String> {
+        search(files, query).0.into_iter().next()
+    }
+
+    fn small_index() -> Vec<(String, Vec<u8>)> {
+        let c = corpus(PAPERS, &mut Vocabulary::default());
+        build_index(&docs(PAPERS, &c), &c.words)
+    }
+
+    #[test]
+    fn files_are_json_under_search() {
+        let files = small_index();
+        assert!(
+            files
+                .iter()
+                .all(|(p, _)| p.starts_with("search/") && p != "search/index.html")
+        );
+        for (path, bytes) in &files {
+            assert!(serde_json::from_slice::<Value>(bytes).is_ok(), "{path}");
+        }
+        let meta: Value = serde_json::from_slice(&files[0].1).unwrap();
+        assert_eq!(meta["v"], FORMAT_VERSION);
+        assert_eq!(meta["n"], 5);
+        assert_eq!(meta["fold"]["ß"], "ss");
+        assert_eq!(
+            meta["stop"].as_array().map(Vec::len),
+            Some(terms::STOPWORDS.len())
+        );
+    }
+
+    #[test]
+    fn finds_by_title_author_tag_and_prefix() {
+        let files = small_index();
+        assert_eq!(first(&files, "grasp").as_deref(), Some("robot-grasping"));
+        assert_eq!(
+            first(&files, "Franklin ").as_deref(),
+            Some("protein-folding")
+        );
+        assert_eq!(
+            first(&files, "schrodinger").as_deref(),
+            Some("robot-grasping")
+        );
+        assert_eq!(
+            first(&files, "SCHRÖDINGER").as_deref(),
+            Some("robot-grasping")
+        );
+        assert_eq!(first(&files, "robotics").as_deref(), Some("robot-grasping"));
+        assert_eq!(first(&files, "biolo").as_deref(), Some("protein-folding"));
+        assert_eq!(first(&files, "Mess").as_deref(), Some("graph-networks"));
+        // Title beats abstract: "diffusion" is in the title of one, the abstract of another.
+        assert_eq!(
+            search(&files, "diffusion ").0,
+            ["diffusion-for-images", "robot-grasping"]
+        );
+        // AND of words; ties broken by newer date.
+        assert_eq!(
+            search(&files, "hopper").0,
+            ["graph-networks", "sparse-attention"]
+        );
+        assert_eq!(search(&files, "hopper lovelace").0, ["graph-networks"]);
+        // Nothing has both: OR fallback.
+        let (found, all) = search(&files, "protein sparse");
+        assert!(!all);
+        assert_eq!(found.len(), 2);
+        assert!(search(&files, "zzz").0.is_empty());
+    }
+
+    #[test]
+    fn stop_words_are_ignored() {
+        let files = small_index();
+        assert!(search(&files, "the with for").0.is_empty());
+        assert_eq!(search(&files, "the protein with").0, ["protein-folding"]);
+        // A stop word typed last does not make the word before it a prefix.
+        assert_eq!(search(&files, "biolo the").0, Vec::<String>::new());
+        assert_eq!(search(&files, "biology the").0, ["protein-folding"]);
+    }
+
+    #[test]
+    fn deterministic_whatever_ids_or_order() {
+        let a = small_index();
+        assert_eq!(a, small_index());
+        // Other term ids: intern the papers in reverse order first.
+        let mut vocabulary = Vocabulary::default();
+        let reversed: Vec<Paper> = PAPERS.iter().rev().copied().collect();
+        corpus(&reversed, &mut vocabulary);
+        let c = corpus(PAPERS, &mut vocabulary);
+        assert_ne!(c.words, corpus(PAPERS, &mut Vocabulary::default()).words);
+        assert_eq!(a, build_index(&docs(PAPERS, &c), &c.words));
+        // Other document order.
+        let c = corpus(&reversed, &mut Vocabulary::default());
+        assert_eq!(a, build_index(&docs(&reversed, &c), &c.words));
+    }
+
+    #[test]
+    fn no_panic_on_odd_input() {
+        assert_eq!(build_index(&[], &[]).len(), 2);
+        let terms = [(0, 1), (7, 3), (1, 0), (0, 2)];
+        let words: Vec<Box<str>> = vec!["x\"y".into(), "".into()];
+        let doc = SearchDoc {
+            slug: "a",
+            title: "\u{0}",
+            date: "",
+            authors: "",
+            upvotes: None,
+            terms: &terms,
+        };
+        let files = build_index(&[doc, doc], &words);
+        for (_, bytes) in &files {
+            assert!(serde_json::from_slice::<Value>(bytes).is_ok());
+        }
+    }
+
+    /// Many shards, prefix completions across shards and capped postings, with small sizes.
+    #[test]
+    fn large_corpus_with_small_shards() {
+        let mut words: Vec<Box<str>> = Vec::new();
+        for a in ["co", "con", "cons", "de", "dif", "ma", "mo", "x"] {
+            for i in 0..40 {
+                words.push(format!("{a}{i}w").into());
+            }
+        }
+        words.push("common".into());
+        let common = words.len() as u32 - 1;
+        let terms: Vec<Vec<(u32, u16)>> = (0..600u32)
+            .map(|d| {
+                let mut t: Vec<(u32, u16)> = (0..6)
+                    .map(|k| ((d * 7 + k * 31) % common, 1 + (k % 3) as u16))
+                    .collect();
+                t.push((common, if d % 10 == 0 { 5 } else { 1 }));
+                t.sort_unstable();
+                t.dedup_by_key(|x| x.0);
+                t
+            })
+            .collect();
+        let slugs: Vec<String> = (0..600).map(|d| format!("p{d:03}")).collect();
+        let docs: Vec<SearchDoc> = (0..600)
+            .map(|d| SearchDoc {
+                slug: &slugs[d],
+                title: "t",
+                date: "2024-01-01",
+                authors: "",
+                upvotes: None,
+                terms: &terms[d],
+            })
+            .collect();
+        let p = Params {
+            chunk: 50,
+            cap: 100,
+            shard_bytes: 400,
+        };
+        let files = build_with(&docs, &words, p);
+        let meta: Value = serde_json::from_slice(&files[0].1).unwrap();
+        let shards = meta["shards"].as_array().unwrap().len();
+        assert!(shards > 20, "{shards}");
+        assert!(
+            files
+                .iter()
+                .any(|(_, b)| String::from_utf8_lossy(b).contains("\"p\":{"))
+        );
+        // Every word is found by its exact spelling and by its own full prefix.
+        for (id, word) in words.iter().enumerate() {
+            let expected = terms
+                .iter()
+                .filter(|t| t.iter().any(|x| x.0 == id as u32))
+                .count()
+                .min(p.cap);
+            assert_eq!(
+                search(&files, &format!("{word} ")).0.len(),
+                expected,
+                "{word}"
+            );
+        }
+        // Capped: the 60 title-weight docs come first; same day, so slug ascending first.
+        let (found, _) = search(&files, "common ");
+        assert_eq!(found.len(), 100);
+        assert_eq!(found[0], "p000");
+        assert_eq!(found[59], "p590");
+        // Short prefixes spanning shards complete to their most frequent terms.
+        let spanning: Vec<String> = meta["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|k| {
+                k.as_str()
+                    .filter(|k| k.len() > 2)
+                    .map(|k| k[..2].to_string())
+            })
+            .collect();
+        assert!(!spanning.is_empty());
+        for prefix in spanning {
+            assert!(!search(&files, &prefix).0.is_empty(), "{prefix}");
+        }
+    }
+}
