@@ -106,6 +106,8 @@ pub struct Site {
     charts: views::SiteCharts,
     /// Each paper's related papers, best first.
     related: Vec<Vec<u32>>,
+    /// Records' words changed since `related` was computed.
+    related_stale: bool,
     pages: Vec<PlannedPage>,
 }
 
@@ -155,6 +157,7 @@ impl Site {
             card_hashes: Vec::new(),
             charts: views::SiteCharts::default(),
             related: Vec::new(),
+            related_stale: false,
             pages: Vec::new(),
         };
         site.update_records(&files, &[])?;
@@ -337,8 +340,11 @@ impl Site {
             self.derive();
         } else {
             self.rebuild_cards(&changed_ids);
-            // Any change of words can change which papers are related, anywhere in the site.
-            self.relate();
+            // Any change of words can change which papers are related, anywhere in the site;
+            // on a large site that takes a second, so a preview does it after serving the
+            // edited pages (see `relate_if_stale`). Ids did not move, so the old lists stay
+            // valid until then.
+            self.related_stale = true;
         }
         Ok(())
     }
@@ -434,8 +440,23 @@ impl Site {
         timer.phase("plan");
     }
 
+    /// Whether related papers are older than the records (after an edit that moved nothing).
+    pub fn related_stale(&self) -> bool {
+        self.related_stale
+    }
+
+    /// Finds related papers again if an edit made them stale; returns whether it did.
+    pub fn relate_if_stale(&mut self) -> bool {
+        let stale = self.related_stale;
+        if stale {
+            self.relate();
+        }
+        stale
+    }
+
     /// Finds every paper's related papers from the words of all papers.
     fn relate(&mut self) {
+        self.related_stale = false;
         let docs: Vec<&[(u32, u16)]> = self.terms.iter().map(Vec::as_slice).collect();
         self.related = crate::related::related(&docs, self.vocabulary.len(), RELATED_PAPERS);
     }

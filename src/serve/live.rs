@@ -62,6 +62,8 @@ pub struct LiveSite {
     pending_templates: bool,
     /// Hash of each search index file as last written, by output path.
     search_hashes: BTreeMap<String, u64>,
+    /// Records changed since the search index was last written.
+    search_stale: bool,
 }
 
 fn hash_files(files: &[MachineFile]) -> BTreeMap<String, u64> {
@@ -94,6 +96,7 @@ impl LiveSite {
             pending_everything: false,
             pending_templates: false,
             search_hashes: BTreeMap::new(),
+            search_stale: false,
         };
         live.search_hashes = hash_files(&live.site.search_files());
         live.static_files = live.list_static_files();
@@ -203,7 +206,41 @@ impl LiveSite {
         if plan.statics || everything {
             self.static_files = self.list_static_files();
         }
+        if everything || report.records_read > 0 || report.records_removed > 0 {
+            self.search_stale = true;
+        }
+        self.write_changes(plan.statics || everything, false, &mut report)?;
+        report.millis = started.elapsed().as_millis();
+        Ok(report)
+    }
 
+    /// Whether what depends on every record's words (related papers, the search index) is
+    /// behind the pages: [`LiveSite::catch_up`] brings it up to date.
+    pub fn behind(&self) -> bool {
+        self.search_stale || self.site.related_stale()
+    }
+
+    /// Recomputes related papers and the search index after an edit, and writes the pages and
+    /// index files that changed. Done after the edited pages are served, because on a large
+    /// site it takes a second where the edit itself takes milliseconds.
+    pub fn catch_up(&mut self) -> Result<RebuildReport, Problems> {
+        let started = Instant::now();
+        let mut report = RebuildReport::default();
+        self.site.relate_if_stale();
+        let search = std::mem::take(&mut self.search_stale);
+        self.write_changes(false, search, &mut report)?;
+        report.millis = started.elapsed().as_millis();
+        Ok(report)
+    }
+
+    /// Renders the pages whose fingerprint changed (and the search index when `search`) beside
+    /// the live folder, moves them in, and removes files that are no longer part of the site.
+    fn write_changes(
+        &mut self,
+        statics: bool,
+        search: bool,
+        report: &mut RebuildReport,
+    ) -> Result<(), Problems> {
         // Render what changed beside the live folder, then move it in.
         let mut timer = crate::timing::PhaseTimer::start();
         let fingerprints = self.site.fingerprints();
@@ -226,14 +263,13 @@ impl LiveSite {
         timer.phase("diff + overlay");
         emit::pages(&self.site, &dirty, &overlay, &|| {})?;
         timer.phase("render pages");
-        let statics = plan.statics || everything;
         if statics {
             emit::static_files(&self.site, &overlay)
                 .map_err(|e| io_problem(&self.out, "cannot copy static files", e))?;
         }
         // The search index changes with any record; only its changed files are written.
         let mut search_set_changed = false;
-        if everything || report.records_read > 0 || report.records_removed > 0 {
+        if search {
             let search = self.site.search_files();
             let hashes = hash_files(&search);
             let changed: Vec<MachineFile> = search
@@ -256,11 +292,11 @@ impl LiveSite {
         emit::write_machine_files(&machine, &overlay)
             .map_err(|e| io_problem(&self.out, "cannot write the sitemap", e))?;
         timer.phase("machine files");
-        report.files_changed = overlay
+        report.files_changed += overlay
             .commit(&self.out)
             .map_err(|e| io_problem(&self.out, "cannot move rebuilt pages into place", e))?;
         timer.phase("move into place");
-        report.pages_written = dirty.len();
+        report.pages_written += dirty.len();
 
         if page_set_changed {
             let files = self.expected_files(&machine);
@@ -281,8 +317,7 @@ impl LiveSite {
         self.fingerprint_list = fingerprints;
         (self.paths_hash, self.sitemap_hash) = (paths_hash, sitemap_hash);
         timer.phase("remove stale files");
-        report.millis = started.elapsed().as_millis();
-        Ok(report)
+        Ok(())
     }
 }
 

@@ -194,7 +194,6 @@ fn rebuild_loop(
         let what = describe(root, &plan);
         match live.apply(&plan) {
             Ok(report) => {
-                println!("{}", report_line(&what, &report));
                 let was_broken = state
                     .error
                     .lock()
@@ -207,6 +206,27 @@ fn rebuild_loop(
                     generation += 1;
                     let _ = state.signals.send(http::reload_signal(generation));
                 }
+                // Then what depends on every record (related papers, the search index): the
+                // edited pages are already served, this can take a second on a large site.
+                let mut line = report_line(&what, &report);
+                if live.behind() {
+                    match live.catch_up() {
+                        Ok(more) => {
+                            if more.files_changed + more.files_removed > 0 {
+                                generation += 1;
+                                let _ = state.signals.send(http::reload_signal(generation));
+                            }
+                            line.push_str(&format!(
+                                "; then related papers and search: {} page{} written in {} ms",
+                                more.pages_written,
+                                if more.pages_written == 1 { "" } else { "s" },
+                                more.millis
+                            ));
+                        }
+                        Err(problems) => report_problems(&what, &problems, state),
+                    }
+                }
+                println!("{line}");
             }
             Err(problems) => report_problems(&what, &problems, state),
         }
