@@ -408,7 +408,7 @@ fn related_papers_come_from_the_same_topic() {
     let related = |slug: &str| -> Vec<String> {
         common::hrefs(
             &html(&out, &format!("papers/{slug}/index.html")),
-            ".related a.t",
+            ".related-list a",
         )
     };
     let a = related("protein-a");

@@ -868,7 +868,7 @@ impl SiteData<'_> {
             "url": page_url,
             "datePublished": published.to_string(),
             "author": paper.authors.iter().map(|name| serde_json::json!({"@type": "Person", "name": name})).collect::<Vec<_>>(),
-            "abstract": self.summaries[id],
+            "description": description,
         });
         let mut same_as = Vec::new();
         let mut identifiers = Vec::new();
