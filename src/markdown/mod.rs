@@ -262,7 +262,7 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
 }
 
 /// Escapes text for use in HTML content and double- or single-quoted attribute values.
-fn escape_html(s: &str) -> String {
+pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

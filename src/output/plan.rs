@@ -339,22 +339,15 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
     ));
     for (t, tag) in index.tags.iter().enumerate() {
         let base = tag_path(&tag.slug);
-        for pager in paginate(tag.papers.len(), config.paginate_by) {
-            pages.push(PlannedPage::html(
-                page_path(&base, pager.number),
-                PageKind::Tag(t, pager),
-                "tag.html",
-            ));
-        }
-        pages.push(PlannedPage {
-            path: format!("{base}atom.xml"),
-            kind: PageKind::Feed(FeedScope::Tag(t)),
-            template: "atom.xml",
-        });
-        pages.push(PlannedPage::generated(
-            format!("{base}feed.json"),
-            PageKind::JsonFeed(FeedScope::Tag(t)),
-        ));
+        push_list(
+            &mut pages,
+            config,
+            &base,
+            tag.papers.len(),
+            |pager| PageKind::Tag(t, pager),
+            "tag.html",
+        );
+        push_feeds(&mut pages, &base, FeedScope::Tag(t));
         pages.push(PlannedPage::generated(
             format!("{base}papers.bib"),
             PageKind::TagBib(t),
@@ -362,32 +355,17 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
     }
     for (k, feed) in index.keyword_feeds.iter().enumerate() {
         let base = keyword_feed_path(&feed.slug);
-        for pager in paginate(feed.papers.len(), config.paginate_by) {
-            pages.push(PlannedPage::html(
-                page_path(&base, pager.number),
-                PageKind::Keyword(k, pager),
-                "keyword.html",
-            ));
-        }
-        pages.push(PlannedPage {
-            path: format!("{base}atom.xml"),
-            kind: PageKind::Feed(FeedScope::Keyword(k)),
-            template: "atom.xml",
-        });
-        pages.push(PlannedPage::generated(
-            format!("{base}feed.json"),
-            PageKind::JsonFeed(FeedScope::Keyword(k)),
-        ));
+        push_list(
+            &mut pages,
+            config,
+            &base,
+            feed.papers.len(),
+            |pager| PageKind::Keyword(k, pager),
+            "keyword.html",
+        );
+        push_feeds(&mut pages, &base, FeedScope::Keyword(k));
     }
-    pages.push(PlannedPage {
-        path: "atom.xml".to_string(),
-        kind: PageKind::Feed(FeedScope::Site),
-        template: "atom.xml",
-    });
-    pages.push(PlannedPage::generated(
-        "feed.json".to_string(),
-        PageKind::JsonFeed(FeedScope::Site),
-    ));
+    push_feeds(&mut pages, "", FeedScope::Site);
     pages.push(PlannedPage::html(
         "search/".to_string(),
         PageKind::Search,
@@ -399,4 +377,35 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
         template: "404.html",
     });
     pages
+}
+
+/// The pages of a paginated list of `len` papers at `base` (`base`, `base/page/2/`, …).
+fn push_list(
+    pages: &mut Vec<PlannedPage>,
+    config: &Config,
+    base: &str,
+    len: usize,
+    kind: impl Fn(Pager) -> PageKind,
+    template: &'static str,
+) {
+    for pager in paginate(len, config.paginate_by) {
+        pages.push(PlannedPage::html(
+            page_path(base, pager.number),
+            kind(pager),
+            template,
+        ));
+    }
+}
+
+/// The Atom and JSON feeds of `scope` in the folder `base`.
+fn push_feeds(pages: &mut Vec<PlannedPage>, base: &str, scope: FeedScope) {
+    pages.push(PlannedPage {
+        path: format!("{base}atom.xml"),
+        kind: PageKind::Feed(scope),
+        template: "atom.xml",
+    });
+    pages.push(PlannedPage::generated(
+        format!("{base}feed.json"),
+        PageKind::JsonFeed(scope),
+    ));
 }

@@ -380,20 +380,15 @@ fn tenths(v: i64) -> String {
 /// Escapes text for an XML/HTML attribute value or text node. Characters XML 1.0 does not allow
 /// at all (most C0 controls, U+FFFE, U+FFFF), which no escape could make valid, become U+FFFD.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
-            _ => out.push(c),
-        }
-    }
-    out
+    let allowed: String = text
+        .chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => '\u{fffd}',
+            _ => c,
+        })
+        .collect();
+    crate::markdown::escape_html(&allowed)
 }
 
 #[cfg(test)]
