@@ -169,6 +169,16 @@ pub fn for_each_token(text: &str, mut each: impl FnMut(&str)) {
         *chars = 0;
     };
     for c in text.chars() {
+        // ASCII, nearly all of an English abstract, needs no table.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                token.push(c.to_ascii_lowercase());
+                chars += 1;
+            } else {
+                flush(&mut token, &mut chars);
+            }
+            continue;
+        }
         for l in c.to_lowercase() {
             if let Some(ascii) = fold(l) {
                 token.push_str(ascii);
@@ -243,9 +253,15 @@ pub fn weighted_words(paper: &PaperText) -> Vec<(String, u16)> {
     let mut weights: AHashMap<String, u16> = AHashMap::new();
     let mut add = |text: &str, weight: u16| {
         for_each_token(text, |token| {
-            if !is_stopword(token) {
-                let entry = weights.entry(token.to_string()).or_insert(0);
-                *entry = entry.saturating_add(weight);
+            if is_stopword(token) {
+                return;
+            }
+            // Most tokens repeat: look up by reference before allocating a key.
+            match weights.get_mut(token) {
+                Some(w) => *w = w.saturating_add(weight),
+                None => {
+                    weights.insert(token.to_string(), weight);
+                }
             }
         });
     };

@@ -4,6 +4,8 @@
 //! that shows the paper shares it (tera values are reference-counted), so a page's context costs
 //! what the page shows and never copies corpus-wide data.
 
+use std::fmt::Write as _;
+
 use jiff::civil::Date;
 use serde::Serialize;
 use tera::{Context, Value};
@@ -431,8 +433,22 @@ impl SiteData<'_> {
                 ctx.insert_value("paper", self.card(*id));
                 let page_url = config.url(&page.url_path());
                 ctx.insert("cite", &cite_view(paper));
-                let related: Vec<PaperId> = self.related_of(*id);
-                ctx.insert_value("related", self.cards_of(&related));
+                // Related papers show a title and a link: no full cards.
+                let related: Vec<Value> = self
+                    .related_of(*id)
+                    .into_iter()
+                    .map(|r| {
+                        let paper = &self.papers[r];
+                        let mut map = tera::Map::default();
+                        map.insert("title".into(), Value::from(paper.title.as_str()));
+                        map.insert(
+                            "url".into(),
+                            Value::from(config.link(&format!("papers/{}/", paper.slug))),
+                        );
+                        Value::from(map)
+                    })
+                    .collect();
+                ctx.insert_value("related", Value::from(related));
                 ctx.insert("meta", &self.paper_meta(*id, &page_url));
                 ctx.insert_value("content", Value::safe_string(&self.bodies[*id].html));
                 ctx.insert("extra", &paper.extra);
@@ -1062,10 +1078,13 @@ fn cite_view(paper: &Paper) -> CiteView {
 fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 5 / 4);
     for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~@,:;=+()!*/".contains(&b) {
+        // Only what a URL or the attribute cannot hold as is: spaces, controls, `%`, `#`,
+        // quotes and angle brackets, non-ASCII (as UTF-8 bytes). Braces, BibTeX's most common
+        // characters, stay as they are: browsers take them in data URLs.
+        if b.is_ascii_graphic() && !b"%#\"'<>`\\^|[]".contains(&b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
