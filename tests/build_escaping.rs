@@ -206,7 +206,10 @@ fn summaries_keep_text_that_looks_like_html() {
     let mut failures = Vec::new();
     for (what, text) in [
         ("meta description", description.as_str()),
-        ("JSON-LD abstract", json_ld["abstract"].as_str().unwrap()),
+        (
+            "JSON-LD description",
+            json_ld["description"].as_str().unwrap(),
+        ),
         ("home page summary", card.as_str()),
         ("atom.xml summary", feed_summary.as_str()),
     ] {

@@ -378,8 +378,43 @@ impl SiteData<'_> {
         Value::from(ids.iter().map(|&id| self.card(id)).collect::<Vec<_>>())
     }
 
-    /// Papers grouped by day, in the order given (which is newest day first).
-    fn day_groups(&self, ids: &[PaperId]) -> Value {
+    /// What a title list shows of paper `id` (`title`, `slug`, `url`, `date`, `date_display`,
+    /// `day_url`, `authors_display`, `upvotes`): a fraction of a card's cost, for the lists
+    /// that show no abstract (months, weeks, other orders, later tag pages).
+    fn compact_card(&self, id: PaperId) -> Value {
+        let (config, paper) = (self.config, &self.papers[id]);
+        let mut map = tera::Map::default();
+        map.insert("title".into(), Value::from(paper.title.as_str()));
+        map.insert("slug".into(), Value::from(paper.slug.as_str()));
+        map.insert(
+            "url".into(),
+            Value::from(config.link(&format!("papers/{}/", paper.slug))),
+        );
+        map.insert("date".into(), Value::from(paper.date.to_string()));
+        map.insert("date_display".into(), Value::from(display_date(paper.date)));
+        map.insert(
+            "day_url".into(),
+            Value::from(config.link(&day_path(paper.date))),
+        );
+        map.insert(
+            "authors_display".into(),
+            Value::from(authors_display(paper)),
+        );
+        map.insert("upvotes".into(), Value::from(paper.upvotes));
+        Value::from(map)
+    }
+
+    fn compact_cards_of(&self, ids: &[PaperId]) -> Value {
+        Value::from(
+            ids.iter()
+                .map(|&id| self.compact_card(id))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    /// Papers grouped by day, in the order given (which is newest day first), as cards or, when
+    /// `compact`, as title-list entries.
+    fn day_groups(&self, ids: &[PaperId], compact: bool) -> Value {
         let mut groups: Vec<Value> = Vec::new();
         let mut start = 0;
         while start < ids.len() {
@@ -394,7 +429,12 @@ impl SiteData<'_> {
                 "day".into(),
                 Value::from_serializable(&day_ref(self.config, date, end - start)),
             );
-            group.insert("papers".into(), self.cards_of(&ids[start..end]));
+            let papers = if compact {
+                self.compact_cards_of(&ids[start..end])
+            } else {
+                self.cards_of(&ids[start..end])
+            };
+            group.insert("papers".into(), papers);
             groups.push(Value::from(group));
             start = end;
         }
@@ -416,7 +456,7 @@ impl SiteData<'_> {
                     view.next_url = Some(config.link("archive/"));
                 }
                 ctx.insert("pager", &view);
-                ctx.insert_value("groups", self.day_groups(ids));
+                ctx.insert_value("groups", self.day_groups(ids, false));
                 if pager.number == 1
                     && let Some(month) = index.months.first()
                 {
@@ -424,7 +464,7 @@ impl SiteData<'_> {
                         "top_month",
                         &month_ref(config, month.year, month.month, month.paper_count),
                     );
-                    ctx.insert_value("top_papers", self.cards_of(&self.month_top(0)));
+                    ctx.insert_value("top_papers", self.compact_cards_of(&self.month_top(0)));
                 }
                 ctx.insert("paper_count", &self.papers.len());
             }
@@ -503,7 +543,7 @@ impl SiteData<'_> {
                     .iter()
                     .flat_map(|&d| index.days[d].papers.iter().copied())
                     .collect();
-                ctx.insert_value("groups", self.day_groups(&ids));
+                ctx.insert_value("groups", self.day_groups(&ids, true));
                 ctx.insert("sorts", &self.month_sorts(*i, None));
             }
             PageKind::Week(i) => {
@@ -519,7 +559,7 @@ impl SiteData<'_> {
                     .iter()
                     .flat_map(|&d| index.days[d].papers.iter().copied())
                     .collect();
-                ctx.insert_value("groups", self.day_groups(&ids));
+                ctx.insert_value("groups", self.day_groups(&ids, true));
             }
             PageKind::DaySorted(i, sort) => {
                 let day = &index.days[*i];
@@ -546,7 +586,7 @@ impl SiteData<'_> {
                 ctx.insert("sorts", &self.day_sorts(*i, Some(*sort)));
                 ctx.insert_value(
                     "papers",
-                    self.cards_of(&self.sorted(day.papers.clone(), *sort)),
+                    self.compact_cards_of(&self.sorted(day.papers.clone(), *sort)),
                 );
             }
             PageKind::MonthSorted(i, sort) => {
@@ -571,7 +611,7 @@ impl SiteData<'_> {
                     },
                 );
                 ctx.insert("sorts", &self.month_sorts(*i, Some(*sort)));
-                ctx.insert_value("papers", self.cards_of(&self.sorted(ids, *sort)));
+                ctx.insert_value("papers", self.compact_cards_of(&self.sorted(ids, *sort)));
             }
             PageKind::Archive => {
                 #[derive(Serialize)]
@@ -623,7 +663,14 @@ impl SiteData<'_> {
                 let tag = &index.tags[*t];
                 ctx.insert("tag", &self.tag_view(*t));
                 ctx.insert("pager", &pager_view(config, &tag_path(&tag.slug), pager));
-                ctx.insert_value("papers", self.cards_of(&tag.papers[pager.items.clone()]));
+                // Later pages list titles only (see tag.html).
+                let ids = &tag.papers[pager.items.clone()];
+                let papers = if pager.number == 1 {
+                    self.cards_of(ids)
+                } else {
+                    self.compact_cards_of(ids)
+                };
+                ctx.insert_value("papers", papers);
             }
             PageKind::Keyword(k, pager) => {
                 let feed = &index.keyword_feeds[*k];
@@ -645,7 +692,13 @@ impl SiteData<'_> {
                     },
                 );
                 ctx.insert("pager", &pager_view(config, &base, pager));
-                ctx.insert_value("papers", self.cards_of(&feed.papers[pager.items.clone()]));
+                let ids = &feed.papers[pager.items.clone()];
+                let papers = if pager.number == 1 {
+                    self.cards_of(ids)
+                } else {
+                    self.compact_cards_of(ids)
+                };
+                ctx.insert_value("papers", papers);
             }
             PageKind::Feed(scope) => {
                 let (title, ids, alternate) = self.feed_source(*scope);
