@@ -52,6 +52,8 @@ struct Entry {
     summary: String,
     body_hash: u64,
     card_input_hash: u64,
+    compact_hash: u64,
+    cite_hash: u64,
     tags: Vec<PaperTag>,
     feeds: Vec<u16>,
     terms: Vec<(u32, u16)>,
@@ -87,6 +89,10 @@ pub struct Site {
     body_hashes: Vec<u64>,
     /// Hash of what a paper's card shows that comes from the record alone.
     card_input_hashes: Vec<u64>,
+    /// Hash of what title lists show of a paper (see `views::compact_hash`).
+    compact_hashes: Vec<u64>,
+    /// Hash of what a paper's BibTeX is made of (see `views::cite_hash`).
+    cite_hashes: Vec<u64>,
     /// Each paper's tags, own and keyword (slugs computed once per record).
     tags: Vec<Vec<PaperTag>>,
     /// What each card was last built from (record and tag names); 0 when it must be built.
@@ -147,6 +153,8 @@ impl Site {
             summaries: Vec::new(),
             body_hashes: Vec::new(),
             card_input_hashes: Vec::new(),
+            compact_hashes: Vec::new(),
+            cite_hashes: Vec::new(),
             tags: Vec::new(),
             card_keys: Vec::new(),
             terms: Vec::new(),
@@ -246,6 +254,8 @@ impl Site {
                     Ok(mut vocabulary) => terms::intern(&mut vocabulary, &words),
                     Err(poisoned) => terms::intern(&mut poisoned.into_inner(), &words),
                 };
+                let compact_hash = views::compact_hash(&paper);
+                let cite_hash = views::cite_hash(&paper);
                 let (mut paper, mut body) = (paper, body);
                 if !self.options.keep_sources {
                     paper.body = String::new();
@@ -258,6 +268,8 @@ impl Site {
                     summary,
                     body_hash,
                     card_input_hash,
+                    compact_hash,
+                    cite_hash,
                     tags,
                     feeds,
                     terms,
@@ -275,6 +287,8 @@ impl Site {
                 self.summaries.remove(i);
                 self.body_hashes.remove(i);
                 self.card_input_hashes.remove(i);
+                self.compact_hashes.remove(i);
+                self.cite_hashes.remove(i);
                 self.tags.remove(i);
                 self.card_keys.remove(i);
                 self.card_hashes.remove(i);
@@ -314,6 +328,8 @@ impl Site {
                     self.summaries[i] = e.summary;
                     self.body_hashes[i] = e.body_hash;
                     self.card_input_hashes[i] = e.card_input_hash;
+                    self.compact_hashes[i] = e.compact_hash;
+                    self.cite_hashes[i] = e.cite_hash;
                     self.tags[i] = e.tags;
                     self.terms[i] = e.terms;
                     self.feeds[i] = e.feeds;
@@ -327,6 +343,8 @@ impl Site {
                     self.summaries.insert(i, e.summary);
                     self.body_hashes.insert(i, e.body_hash);
                     self.card_input_hashes.insert(i, e.card_input_hash);
+                    self.compact_hashes.insert(i, e.compact_hash);
+                    self.cite_hashes.insert(i, e.cite_hash);
                     self.tags.insert(i, e.tags);
                     self.card_keys.insert(i, 0);
                     self.card_hashes.insert(i, 0);
@@ -519,6 +537,8 @@ impl Site {
             tag_values: &self.tag_values,
             card_hashes: &self.card_hashes,
             body_hashes: &self.body_hashes,
+            compact_hashes: &self.compact_hashes,
+            cite_hashes: &self.cite_hashes,
             charts: &self.charts,
             related: &self.related,
         }

@@ -361,43 +361,35 @@ fn every_kind_of_page_passes_axe_in_light_and_dark_mode() {
                 json!(scheme == "dark"),
                 "{url}: prefers-color-scheme: {scheme} is not emulated"
             );
-            let result = run_axe(&mut page, &axe);
-            let score = score(&result);
-            let violations = result["violations"].as_array().cloned().unwrap_or_default();
-            summary.push(format!(
-                "{scheme:5} {path:60} score {score:.3} ({} passed, {} violated: {})",
-                result["passes"].as_array().map_or(0, Vec::len),
-                violations.len(),
-                violations
-                    .iter()
-                    .map(|v| format!(
-                        "{} [{}]",
-                        v["id"].as_str().unwrap_or("?"),
-                        v["impact"].as_str().unwrap_or("?")
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            let serious: Vec<&Value> = violations
-                .iter()
-                .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-                .collect();
-            if !serious.is_empty() || score < SCORE_FLOOR {
-                let mut text = format!(
-                    "{url} ({scheme} mode): score {score:.3} (floor {SCORE_FLOOR}), {} serious or critical violations; all violations:\n",
-                    serious.len()
-                );
-                for violation in &violations {
-                    text.push_str(&describe_violation(violation));
-                }
-                problems.push(text);
-            }
-            for failing in check_undecided_contrast(&mut page, &result) {
-                problems.push(format!(
-                    "{url} ({scheme} mode): text axe could not check fails WCAG AA contrast: {failing}"
-                ));
-            }
+            audit(&mut page, &axe, &url, scheme, &mut problems, &mut summary);
         }
+        // Search as readers use it: suggestions open under the box, and the results page.
+        let home = fixture.url("/");
+        page.navigate(&home);
+        page.focus_selector("#search-q");
+        page.type_text("language");
+        page.wait_for_js(
+            "search suggestions",
+            "document.querySelector('#search-list [role=option]') !== null",
+            WAIT,
+        );
+        let label = format!("{home} (suggestions open)");
+        audit(&mut page, &axe, &label, scheme, &mut problems, &mut summary);
+        let results = fixture.url("/search/?q=language");
+        page.navigate(&results);
+        page.wait_for_js(
+            "search results",
+            "document.querySelectorAll('#search-results .card').length > 0",
+            WAIT,
+        );
+        audit(
+            &mut page,
+            &axe,
+            &results,
+            scheme,
+            &mut problems,
+            &mut summary,
+        );
         page.close();
     }
     eprintln!(
@@ -409,6 +401,54 @@ fn every_kind_of_page_passes_axe_in_light_and_dark_mode() {
         "accessibility problems (axe-core, rules {AXE_TAGS:?}; the scores of all pages are above):\n\n{}",
         problems.join("\n")
     );
+}
+
+/// Runs axe on the page as it is now and records its score, and a problem when it has a
+/// serious or critical violation, scores under the floor or has text of too little contrast.
+fn audit(
+    page: &mut Page,
+    axe: &str,
+    url: &str,
+    scheme: &str,
+    problems: &mut Vec<String>,
+    summary: &mut Vec<String>,
+) {
+    let result = run_axe(page, axe);
+    let score = score(&result);
+    let violations = result["violations"].as_array().cloned().unwrap_or_default();
+    summary.push(format!(
+        "{scheme:5} {url:80} score {score:.3} ({} passed, {} violated: {})",
+        result["passes"].as_array().map_or(0, Vec::len),
+        violations.len(),
+        violations
+            .iter()
+            .map(|v| format!(
+                "{} [{}]",
+                v["id"].as_str().unwrap_or("?"),
+                v["impact"].as_str().unwrap_or("?")
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let serious: Vec<&Value> = violations
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect();
+    if !serious.is_empty() || score < SCORE_FLOOR {
+        let mut text = format!(
+            "{url} ({scheme} mode): score {score:.3} (floor {SCORE_FLOOR}), {} serious or critical violations; all violations:\n",
+            serious.len()
+        );
+        for violation in &violations {
+            text.push_str(&describe_violation(violation));
+        }
+        problems.push(text);
+    }
+    for failing in check_undecided_contrast(page, &result) {
+        problems.push(format!(
+            "{url} ({scheme} mode): text axe could not check fails WCAG AA contrast: {failing}"
+        ));
+    }
 }
 
 /// Records layout shifts from the start of every document into `window.__cls`.

@@ -313,3 +313,97 @@ fn site_toml_changes() {
         server.logs()
     );
 }
+
+/// Each output file's inode: a file rewritten by a rebuild is a new file moved into place.
+fn inodes(out: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    common::files(out)
+        .into_iter()
+        .map(|f| {
+            let ino = std::fs::metadata(out.join(&f)).unwrap().ino();
+            (f, ino)
+        })
+        .collect()
+}
+
+#[test]
+fn an_abstract_edit_rewrites_only_pages_that_show_the_abstract() {
+    let site = Site::fixture("small");
+    let mut server = Server::start(&site);
+    let mut ws = server.ws();
+    assert_matches_clean_build(&mut server, &mut ws, &site, "right after startup");
+    let before = inodes(&server.out);
+
+    let text = site.read("content/musicgen.md");
+    site.write(
+        "content/musicgen.md",
+        &text.replace("We tackle the task", "We tackle, once more, the task"),
+    );
+    step(&mut server, &mut ws, &site, "edit an abstract");
+    let after = inodes(&server.out);
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|(f, ino)| before.get(*f) != Some(ino))
+        .map(|(f, _)| f)
+        .collect();
+    // Every page rendered was a page that changed: nothing is rendered for nothing.
+    let line = server
+        .stdout
+        .text()
+        .lines()
+        .rev()
+        .find(|l| l.contains("musicgen.md changed:"))
+        .expect("the rebuild's line")
+        .to_string();
+    // "…: 5 pages written, 0 files removed in 3 ms; then related papers and search: 1 page …"
+    let counts: Vec<usize> = line
+        .split(" page")
+        .filter_map(|part| part.rsplit(' ').next().and_then(|n| n.parse().ok()))
+        .collect();
+    let pages_rewritten = rewritten
+        .iter()
+        .filter(|f| !f.starts_with("search/"))
+        .count();
+    assert_eq!(
+        counts.iter().sum::<usize>(),
+        pages_rewritten,
+        "pages rendered (from `{line}`) against pages whose bytes changed: {rewritten:?}"
+    );
+    // The paper page and the lists with abstracts (its day, the home page and the first page of
+    // its tag that show it, feeds) change...
+    for must in [
+        "papers/musicgen/index.html",
+        "2025/01/31/index.html",
+        "atom.xml",
+    ] {
+        assert!(
+            rewritten.iter().any(|f| f.as_str() == must),
+            "{must} was not rewritten: {rewritten:?}"
+        );
+    }
+    // ...title lists, BibTeX files and pages of other papers do not.
+    for f in &rewritten {
+        let title_list = f.contains("/by-title/")
+            || f.contains("/top/")
+            || f.contains("/w0")
+            || f.ends_with(".bib")
+            || f.as_str() == "2025/01/index.html"
+            || f.as_str() == "archive/index.html"
+            || f.as_str() == "tags/index.html";
+        assert!(
+            !title_list,
+            "{f} was rewritten for an abstract edit: {rewritten:?}"
+        );
+        assert!(
+            !f.starts_with("papers/")
+                || f.as_str() == "papers/musicgen/index.html"
+                || related_to_musicgen(&server.out, f),
+            "{f} was rewritten for another paper's abstract edit"
+        );
+    }
+}
+
+/// Whether a paper page lists musicgen among its related papers (its list may change).
+fn related_to_musicgen(out: &std::path::Path, page: &str) -> bool {
+    std::fs::read_to_string(out.join(page)).is_ok_and(|t| t.contains("/papers/musicgen/"))
+}

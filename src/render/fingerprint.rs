@@ -26,6 +26,31 @@ impl SiteData<'_> {
         }
     }
 
+    /// For lists that show titles only.
+    fn hash_compact(&self, ids: &[PaperId], hasher: &mut DefaultHasher) {
+        ids.len().hash(hasher);
+        for &id in ids {
+            self.compact_hashes[id].hash(hasher);
+        }
+    }
+
+    /// For pages of a paginated list: cards on the first page, titles on later ones.
+    fn hash_list(&self, ids: &[PaperId], page: usize, hasher: &mut DefaultHasher) {
+        if page == 1 {
+            self.hash_cards(ids, hasher);
+        } else {
+            self.hash_compact(ids, hasher);
+        }
+    }
+
+    /// For BibTeX files.
+    fn hash_cites(&self, ids: &[PaperId], hasher: &mut DefaultHasher) {
+        ids.len().hash(hasher);
+        for &id in ids {
+            self.cite_hashes[id].hash(hasher);
+        }
+    }
+
     fn hash_day(&self, i: usize, hasher: &mut DefaultHasher) {
         match self.index.days.get(i) {
             Some(day) => (day.date, day.papers.len()).hash(hasher),
@@ -53,12 +78,12 @@ impl SiteData<'_> {
                 self.hash_cards(&index.order[pager.items.clone()], &mut h);
                 if pager.number == 1 {
                     self.hash_month(0, &mut h);
-                    self.hash_cards(&self.month_top(0), &mut h);
+                    self.hash_compact(&self.month_top(0), &mut h);
                 }
             }
             PageKind::Paper(id) => {
                 (self.card_hashes[*id], self.body_hashes[*id]).hash(&mut h);
-                self.hash_cards(&self.related_of(*id), &mut h);
+                self.hash_compact(&self.related_of(*id), &mut h);
             }
             PageKind::Day(i) => {
                 self.hash_day(*i, &mut h);
@@ -77,7 +102,7 @@ impl SiteData<'_> {
                     None => 1u8.hash(&mut h),
                 }
                 for &d in &index.months[*i].days {
-                    self.hash_cards(&index.days[d].papers, &mut h);
+                    self.hash_compact(&index.days[d].papers, &mut h);
                 }
             }
             PageKind::Week(i) => {
@@ -89,17 +114,17 @@ impl SiteData<'_> {
                 }
                 for &d in &index.weeks[*i].days {
                     self.hash_day(d, &mut h);
-                    self.hash_cards(&index.days[d].papers, &mut h);
+                    self.hash_compact(&index.days[d].papers, &mut h);
                 }
             }
             PageKind::DaySorted(i, _) => {
                 self.hash_day(*i, &mut h);
-                self.hash_cards(&index.days[*i].papers, &mut h);
+                self.hash_compact(&index.days[*i].papers, &mut h);
             }
             PageKind::MonthSorted(i, _) => {
                 self.hash_month(*i, &mut h);
                 for &d in &index.months[*i].days {
-                    self.hash_cards(&index.days[d].papers, &mut h);
+                    self.hash_compact(&index.days[d].papers, &mut h);
                 }
             }
             PageKind::Archive => {
@@ -119,14 +144,14 @@ impl SiteData<'_> {
                 let tag = &index.tags[*t];
                 (&tag.name, &tag.slug, tag.papers.len(), pager).hash(&mut h);
                 self.charts.tag_trends.get(*t).hash(&mut h);
-                self.hash_cards(&tag.papers[pager.items.clone()], &mut h);
+                self.hash_list(&tag.papers[pager.items.clone()], pager.number, &mut h);
             }
-            PageKind::DayBib(i) => self.hash_cards(&index.days[*i].papers, &mut h),
-            PageKind::TagBib(t) => self.hash_cards(&index.tags[*t].papers, &mut h),
+            PageKind::DayBib(i) => self.hash_cites(&index.days[*i].papers, &mut h),
+            PageKind::TagBib(t) => self.hash_cites(&index.tags[*t].papers, &mut h),
             PageKind::Keyword(k, pager) => {
                 let feed = &index.keyword_feeds[*k];
                 (&feed.name, &feed.slug, feed.papers.len(), pager).hash(&mut h);
-                self.hash_cards(&feed.papers[pager.items.clone()], &mut h);
+                self.hash_list(&feed.papers[pager.items.clone()], pager.number, &mut h);
             }
             PageKind::Feed(scope) | PageKind::JsonFeed(scope) => {
                 let ids = match scope {

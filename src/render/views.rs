@@ -37,6 +37,10 @@ pub struct SiteData<'a> {
     pub card_hashes: &'a [u64],
     /// A hash of each paper's rendered body and `extra`, by id: what its own page adds.
     pub body_hashes: &'a [u64],
+    /// A hash of what title lists show of each paper ([`compact_hash`]), by id.
+    pub compact_hashes: &'a [u64],
+    /// A hash of what each paper's BibTeX is made of ([`cite_hash`]), by id.
+    pub cite_hashes: &'a [u64],
     /// The site's charts.
     pub charts: &'a SiteCharts,
     /// Each paper's related papers, by id, best first.
@@ -256,6 +260,31 @@ fn paper_card<'a>(
         links: paper_links(paper),
         summary: &summaries[id],
     }
+}
+
+/// A hash of what a title list shows of a paper (the fields of `SiteData::compact_card`):
+/// an abstract edit changes its card but not this, so title lists are not rendered again.
+pub fn compact_hash(paper: &Paper) -> u64 {
+    crate::render::fingerprint::hash_of(&(
+        &paper.title,
+        &paper.slug,
+        paper.date,
+        authors_display(paper),
+        paper.upvotes,
+    ))
+}
+
+/// A hash of what a paper's BibTeX is made of (see `export::bibtex::cite`).
+pub fn cite_hash(paper: &Paper) -> u64 {
+    crate::render::fingerprint::hash_of(&(
+        (&paper.title, &paper.slug, paper.date, &paper.authors),
+        (
+            &paper.arxiv,
+            &paper.doi,
+            paper.links.get("url"),
+            &paper.tags,
+        ),
+    ))
 }
 
 /// A hash of everything paper `id`'s card shows, for rebuild decisions.
