@@ -130,6 +130,20 @@ fn typing_finds_papers_by_title_prefix_author_and_tag_and_enter_opens_one() {
         WAIT,
     );
     assert!(suggestions(&mut page).is_empty());
+
+    // The mouse: a click on a suggestion opens it.
+    type_query(&mut page, "improvn");
+    page.wait_for_js(
+        "suggestions to click",
+        "document.querySelector('#search-list [role=option]') !== null",
+        WAIT,
+    );
+    page.click_selector("#search-list [role=option]");
+    page.wait_for_js(
+        "the clicked paper",
+        "location.pathname === '/repo/papers/improvnet-generating-controllable-musical-improvisations/'",
+        WAIT,
+    );
 }
 
 #[test]

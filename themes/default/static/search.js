@@ -244,14 +244,19 @@
         input.setAttribute('aria-activedescendant', os[active].id);
       } else input.removeAttribute('aria-activedescendant');
     }
-    /* An option holding a link (for the mouse; the keyboard stays in the input). */
+    /* An option: no link inside (an option may not hold interactive content); a click or
+       Enter goes to its data-href. The keyboard stays in the input. */
     function option(id, cls, url, text) {
-      var li = el('li', cls, null, { id: 'search-opt-' + id, role: 'option', 'aria-selected': 'false' });
-      var a = el('a', '', text, { href: url, tabindex: '-1' });
-      li.append(a);
+      var li = el('li', cls, text, { id: 'search-opt-' + id, role: 'option', 'aria-selected': 'false', 'data-href': url });
       list.append(li);
-      return a;
+      return li;
     }
+    /* Keep the focus in the input on a click, so the list stays open until the click lands. */
+    list.addEventListener('mousedown', function (e) { e.preventDefault(); });
+    list.addEventListener('click', function (e) {
+      var li = e.target.closest ? e.target.closest('[role="option"]') : null;
+      if (li) location.href = li.getAttribute('data-href');
+    });
     function show(res, q) {
       list.replaceChildren();
       move(-1);
@@ -289,7 +294,7 @@
         move(e.key === 'ArrowDown' ? active + 1 : active < 0 ? -2 : active - 1);
       } else if (e.key === 'Enter' && !pop.hidden && active >= 0 && os[active]) {
         e.preventDefault();
-        location.href = os[active].querySelector('a').href;
+        location.href = os[active].getAttribute('data-href');
       } else if (e.key === 'Escape' && !pop.hidden) {
         e.preventDefault();
         open(false);
