@@ -169,6 +169,10 @@ impl Site {
             pages: Vec::new(),
         };
         site.update_records(&files, &[])?;
+        if files.is_empty() {
+            // No record made the update structural: derive the (empty) site's pages here.
+            site.derive();
+        }
         Ok(site)
     }
 

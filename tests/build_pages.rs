@@ -445,3 +445,32 @@ fn long_lists_stay_small() {
         "the paper is still linked"
     );
 }
+
+#[test]
+fn a_site_without_papers_still_has_its_pages() {
+    let site = Site::fixture("small");
+    for f in std::fs::read_dir(site.path("content")).unwrap() {
+        std::fs::remove_file(f.unwrap().path()).unwrap();
+    }
+    let out = site.build_ok(&[]);
+    for page in [
+        "index.html",
+        "archive/index.html",
+        "tags/index.html",
+        "search/index.html",
+        "404.html",
+        "atom.xml",
+        "feed.json",
+        "search/meta.json",
+    ] {
+        assert!(
+            out.join(page).is_file(),
+            "{page} missing: {:?}",
+            files(&out)
+        );
+    }
+    let home = html(&out, "index.html");
+    assert!(text_of(&home, ".empty").is_some_and(|t| t.starts_with("No papers yet")));
+    let feed: serde_json::Value = serde_json::from_str(&read(&out, "feed.json")).unwrap();
+    assert_eq!(feed["items"], serde_json::json!([]));
+}
