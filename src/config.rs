@@ -153,18 +153,25 @@ impl Config {
             Ok(checked)
         };
         let keyword_tags = keywords(raw.keyword_tags, "keyword tag")?;
-        let keyword_feeds = keywords(raw.keyword_feeds, "keyword feed")?;
-        let mut feed_slugs = BTreeMap::new();
-        for name in keyword_feeds.keys() {
+        // Each keyword feed gets a folder named by its slug: it must have one, and its own.
+        let mut feed_slugs: BTreeMap<String, String> = BTreeMap::new();
+        for (name, phrases) in &raw.keyword_feeds {
             let slug = crate::slug::slugify(name);
-            if let Some(other) = feed_slugs.insert(slug.clone(), name.clone()) {
-                return Err(Problem::in_file(
-                    display,
-                    format!("keyword feeds `{other}` and `{name}` would both be at feeds/{slug}/"),
-                )
-                .with_hint("rename one of them in [keyword_feeds] of site.toml"));
+            let problem = if slug.is_empty() {
+                Some(format!(
+                    "keyword feed `{name}` has no letters or digits for its URL"
+                ))
+            } else {
+                feed_slugs.insert(slug.clone(), name.clone()).map(|other| {
+                    format!("keyword feeds `{other}` and `{name}` would both be at feeds/{slug}/")
+                })
+            };
+            if let Some(message) = problem {
+                return Err(Problem::at(at(phrases.span()), message)
+                    .with_hint("name each keyword feed with letters or digits, differently from the others, e.g. \"LLM agents\""));
             }
         }
+        let keyword_feeds = keywords(raw.keyword_feeds, "keyword feed")?;
         let title = raw.title.unwrap_or_else(|| "Paper digest".to_string());
         Ok(Config {
             author: raw.author.unwrap_or_else(|| title.clone()),

@@ -474,4 +474,14 @@ fn keyword_feeds_get_a_page_and_feeds_without_tagging_papers() {
     let run = site.build(&[]);
     let problems = run.assert_problems();
     assert!(problems.contains("`LLM` and `llm`"), "{problems}");
+    assert!(problems.contains("site.toml:"), "{problems}");
+
+    // So is a name with nothing to put in a URL.
+    site.write(
+        "site.toml",
+        &format!("{config}\n[keyword_feeds]\n\"!!!\" = [\"wow\"]\n"),
+    );
+    let run = site.build(&[]);
+    let problems = run.assert_problems();
+    assert!(problems.contains("no letters or digits"), "{problems}");
 }
