@@ -545,10 +545,11 @@ impl SiteData<'_> {
                 let (year, week) = iso_week(day.date);
                 ctx.insert(
                     "week",
-                    &LinkView {
-                        label: "",
-                        url: config.link(&week_path(year, week)),
-                    },
+                    &serde_json::json!({
+                        "title": format!("Week {week}, {year}"),
+                        "number": week,
+                        "url": config.link(&week_path(year, week)),
+                    }),
                 );
             }
             PageKind::Month(i) => {
