@@ -5,21 +5,32 @@
 //! must cover every input of [`SiteData::context`]; the incremental tests compare rebuilt output
 //! with clean builds to hold it to that.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use super::views::SiteData;
 use crate::index::PaperId;
 use crate::output::plan::{FeedScope, PageKind, PlannedPage};
 
+/// The hasher of fingerprints: aHash with fixed keys, so equal inputs hash equal across runs
+/// too (nothing is persisted, but a fixed key keeps runs comparable); several times faster
+/// than the standard library's SipHash on the many small strings of cards.
+pub type FingerprintHasher = ahash::AHasher;
+
+/// A new [`FingerprintHasher`].
+pub fn hasher() -> FingerprintHasher {
+    ahash::RandomState::with_seeds(0x6469_6765, 0x7374_2d66, 0x696e_6765, 0x7270_7269)
+        .build_hasher()
+}
+
 /// Hash of a value, stable within a process run (never persisted).
 pub fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = hasher();
     value.hash(&mut hasher);
     hasher.finish()
 }
 
 impl SiteData<'_> {
-    fn hash_cards(&self, ids: &[PaperId], hasher: &mut DefaultHasher) {
+    fn hash_cards(&self, ids: &[PaperId], hasher: &mut FingerprintHasher) {
         ids.len().hash(hasher);
         for &id in ids {
             self.card_hashes[id].hash(hasher);
@@ -27,7 +38,7 @@ impl SiteData<'_> {
     }
 
     /// For lists that show titles only.
-    fn hash_compact(&self, ids: &[PaperId], hasher: &mut DefaultHasher) {
+    fn hash_compact(&self, ids: &[PaperId], hasher: &mut FingerprintHasher) {
         ids.len().hash(hasher);
         for &id in ids {
             self.compact_hashes[id].hash(hasher);
@@ -35,7 +46,7 @@ impl SiteData<'_> {
     }
 
     /// For pages of a paginated list: cards on the first page, titles on later ones.
-    fn hash_list(&self, ids: &[PaperId], page: usize, hasher: &mut DefaultHasher) {
+    fn hash_list(&self, ids: &[PaperId], page: usize, hasher: &mut FingerprintHasher) {
         if page == 1 {
             self.hash_cards(ids, hasher);
         } else {
@@ -44,21 +55,21 @@ impl SiteData<'_> {
     }
 
     /// For BibTeX files.
-    fn hash_cites(&self, ids: &[PaperId], hasher: &mut DefaultHasher) {
+    fn hash_cites(&self, ids: &[PaperId], hasher: &mut FingerprintHasher) {
         ids.len().hash(hasher);
         for &id in ids {
             self.cite_hashes[id].hash(hasher);
         }
     }
 
-    fn hash_day(&self, i: usize, hasher: &mut DefaultHasher) {
+    fn hash_day(&self, i: usize, hasher: &mut FingerprintHasher) {
         match self.index.days.get(i) {
             Some(day) => (day.date, day.papers.len()).hash(hasher),
             None => 0u8.hash(hasher),
         }
     }
 
-    fn hash_month(&self, i: usize, hasher: &mut DefaultHasher) {
+    fn hash_month(&self, i: usize, hasher: &mut FingerprintHasher) {
         match self.index.months.get(i) {
             Some(m) => (m.year, m.month, m.paper_count).hash(hasher),
             None => 0u8.hash(hasher),
@@ -70,7 +81,7 @@ impl SiteData<'_> {
     /// config (`config` is its hash).
     pub fn fingerprint(&self, page: &PlannedPage, templates: u64, config: u64) -> u64 {
         let index = self.index;
-        let mut h = DefaultHasher::new();
+        let mut h = hasher();
         (templates, config, page.template, &page.path).hash(&mut h);
         match &page.kind {
             PageKind::Home(pager) => {

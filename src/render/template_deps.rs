@@ -4,7 +4,7 @@
 //! Pure: reads template text, never the disk.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use super::theme::TemplateSource;
 
@@ -82,7 +82,7 @@ pub fn closure_hashes(templates: &[TemplateSource]) -> BTreeMap<String, u64> {
                 None => {}
             }
         }
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = crate::render::fingerprint::hasher();
         let members: Vec<&str> = if everything {
             by_name.keys().copied().collect()
         } else {

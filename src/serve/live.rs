@@ -128,9 +128,10 @@ impl LiveSite {
 
     /// Hashes of the page paths, and of those with the sitemap's dates.
     fn page_set_hashes(&self) -> (u64, u64) {
-        use std::hash::{DefaultHasher, Hash, Hasher};
+        use crate::render::fingerprint::hasher;
+        use std::hash::{Hash, Hasher};
         let data = self.site.data();
-        let (mut paths, mut sitemap) = (DefaultHasher::new(), DefaultHasher::new());
+        let (mut paths, mut sitemap) = (hasher(), hasher());
         for page in self.site.pages() {
             page.path.hash(&mut paths);
             match page.kind {
