@@ -356,20 +356,8 @@ impl SiteData<'_> {
     fn card(&self, id: PaperId) -> Value {
         // Built directly rather than through `PaperCard`: this runs once per paper per list, so
         // it skips what the shared values already hold (tag names and URLs) and serde.
-        let (config, paper) = (self.config, &self.papers[id]);
-        let mut map = tera::Map::default();
-        map.insert("title".into(), Value::from(paper.title.as_str()));
-        map.insert("slug".into(), Value::from(paper.slug.as_str()));
-        map.insert(
-            "url".into(),
-            Value::from(config.link(&format!("papers/{}/", paper.slug))),
-        );
-        map.insert("date".into(), Value::from(paper.date.to_string()));
-        map.insert("date_display".into(), Value::from(display_date(paper.date)));
-        map.insert(
-            "day_url".into(),
-            Value::from(config.link(&day_path(paper.date))),
-        );
+        let paper = &self.papers[id];
+        let mut map = self.compact_map(id);
         let authors: Vec<Value> = paper
             .authors
             .iter()
@@ -377,16 +365,11 @@ impl SiteData<'_> {
             .collect();
         map.insert("authors".into(), Value::from(authors));
         map.insert("author_count".into(), Value::from(paper.author_count));
-        map.insert(
-            "authors_display".into(),
-            Value::from(authors_display(paper)),
-        );
         let tags: Vec<Value> = self.index.paper_tags[id]
             .iter()
             .map(|&t| self.tag_values[t].clone())
             .collect();
         map.insert("tags".into(), Value::from(tags));
-        map.insert("upvotes".into(), Value::from(paper.upvotes));
         map.insert("arxiv".into(), Value::from(paper.arxiv.as_deref()));
         map.insert("doi".into(), Value::from(paper.doi.as_deref()));
         let links: Vec<Value> = paper_links(paper)
@@ -411,6 +394,11 @@ impl SiteData<'_> {
     /// `day_url`, `authors_display`, `upvotes`): a fraction of a card's cost, for the lists
     /// that show no abstract (months, weeks, other orders, later tag pages).
     fn compact_card(&self, id: PaperId) -> Value {
+        Value::from(self.compact_map(id))
+    }
+
+    /// The fields of [`SiteData::compact_card`], which every card starts with.
+    fn compact_map(&self, id: PaperId) -> tera::Map {
         let (config, paper) = (self.config, &self.papers[id]);
         let mut map = tera::Map::default();
         map.insert("title".into(), Value::from(paper.title.as_str()));
@@ -430,7 +418,7 @@ impl SiteData<'_> {
             Value::from(authors_display(paper)),
         );
         map.insert("upvotes".into(), Value::from(paper.upvotes));
-        Value::from(map)
+        map
     }
 
     fn compact_cards_of(&self, ids: &[PaperId]) -> Value {
