@@ -318,6 +318,11 @@ fn days_and_months_read_by_upvotes_or_title_and_weeks_group_days() {
         listed(&out, "2025/w06/index.html"),
         [p("improvnet"), p("visualcloze"), p("rohm")]
     );
+    // Like Hugging Face's weekly list, most upvoted first across the days of the week.
+    assert_eq!(
+        listed(&out, "2025/w05/index.html"),
+        [p("musicgen"), p("realm"), p("jukebox")]
+    );
     assert_eq!(
         common::hrefs(&week, ".pager a"),
         ["/2025/w05/"],

@@ -572,12 +572,16 @@ impl SiteData<'_> {
                     &index.weeks.get(i + 1).map(|_| self.week_ref(i + 1)),
                 );
                 ctx.insert("next", &i.checked_sub(1).map(|j| self.week_ref(j)));
+                // Like Hugging Face's weekly list: the week's papers, most upvoted first.
                 let ids: Vec<PaperId> = week
                     .days
                     .iter()
                     .flat_map(|&d| index.days[d].papers.iter().copied())
                     .collect();
-                ctx.insert_value("groups", self.day_groups(&ids, true));
+                ctx.insert_value(
+                    "papers",
+                    self.compact_cards_of(&self.sorted(ids, Sort::Upvotes)),
+                );
             }
             PageKind::DaySorted(i, sort) => {
                 let day = &index.days[*i];
