@@ -89,8 +89,10 @@ pub fn build_with_progress(
     })
 }
 
-/// Renders every page of `site` into a staging folder beside `output` and swaps it in when
-/// complete. Returns the number of files written.
+/// Renders every page of `site` and puts the result in `output`: into a staging folder swapped
+/// in when complete for a new output, or, over a previous digest output, writing only the
+/// files whose bytes changed and removing those no longer made ([`write::Update`]). Either
+/// way a failed build leaves the output as it was. Returns the number of files the site has.
 pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<usize, Problems> {
     let io = |what: &str, err: std::io::Error| {
         Problems(vec![
@@ -99,37 +101,63 @@ pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<
             ),
         ])
     };
+    let mut timer = crate::timing::PhaseTimer::start();
+    if output.join(write::MARKER).is_file() {
+        let update =
+            write::Update::create(output).map_err(|e| io("cannot prepare the update", e))?;
+        let files = emit_all(site, &update, progress, &mut timer)?;
+        progress.phase("updating the output", 0);
+        update
+            .commit()
+            .map_err(|e| io("cannot move the changed files into place", e))?;
+        timer.phase("move changed files in + remove stale ones");
+        return Ok(files);
+    }
     // Everything goes into the staging folder; any error drops it, which removes it and leaves
     // the previous output as it was.
-    let mut timer = crate::timing::PhaseTimer::start();
     let staging = Staging::create(output).map_err(|e| io("cannot create the staging folder", e))?;
-    let mut files =
-        emit::static_files(site, &staging).map_err(|e| io("cannot copy static files", e))?;
-    let pages = site.pages();
-    progress.phase("rendering pages", pages.len());
-    // Pages are rendered and written in one parallel pass, each task making its own folder, so
-    // a page's text lives only until it is written (memory stays bounded by the corpus, not by
-    // the output) and the tens of thousands of folder creations run in parallel too.
-    timer.phase("static files");
-    let all: Vec<usize> = (0..pages.len()).collect();
-    emit::pages(site, &all, &staging, &|| progress.advance(1))?;
-    files += pages.len();
-    timer.phase("render + write pages");
-    let machine = emit::machine_files(site);
-    emit::write_machine_files(&machine, &staging).map_err(|e| io("cannot write the sitemap", e))?;
-    files += machine.len();
-    timer.phase("machine files");
-    let search = site.search_files();
-    timer.phase("search index");
-    emit::write_machine_files(&search, &staging)
-        .map_err(|e| io("cannot write the search index", e))?;
-    files += search.len();
-    timer.phase("write search index");
+    let files = emit_all(site, &staging, progress, &mut timer)?;
     progress.phase("replacing the output", 0);
     staging
         .commit()
         .map_err(|e| io("cannot move the new build into place", e))?;
     timer.phase("swap + remove old output");
+    Ok(files)
+}
+
+/// Writes every file of the site to `to`: static files, pages, machine files, search index.
+fn emit_all(
+    site: &Site,
+    to: &dyn emit::Destination,
+    progress: &dyn Progress,
+    timer: &mut crate::timing::PhaseTimer,
+) -> Result<usize, Problems> {
+    let io = |what: &str, err: std::io::Error| {
+        Problems(vec![
+            Problem::in_file(to.dir().display().to_string(), format!("{what}: {err}"))
+                .with_hint("check that the disk is not full and the folder is writable"),
+        ])
+    };
+    let mut files = emit::static_files(site, to).map_err(|e| io("cannot copy static files", e))?;
+    timer.phase("static files");
+    let pages = site.pages();
+    progress.phase("rendering pages", pages.len());
+    // Pages are rendered and written in one parallel pass, each task making its own folder, so
+    // a page's text lives only until it is written (memory stays bounded by the corpus, not by
+    // the output) and the tens of thousands of folder creations run in parallel too.
+    let all: Vec<usize> = (0..pages.len()).collect();
+    emit::pages(site, &all, to, &|| progress.advance(1))?;
+    files += pages.len();
+    timer.phase("render + write pages");
+    let machine = emit::machine_files(site);
+    emit::write_machine_files(&machine, to).map_err(|e| io("cannot write the sitemap", e))?;
+    files += machine.len();
+    timer.phase("machine files");
+    let search = site.search_files();
+    timer.phase("search index");
+    emit::write_machine_files(&search, to).map_err(|e| io("cannot write the search index", e))?;
+    files += search.len();
+    timer.phase("write search index");
     Ok(files)
 }
 

@@ -474,3 +474,62 @@ fn a_site_without_papers_still_has_its_pages() {
     let feed: serde_json::Value = serde_json::from_str(&read(&out, "feed.json")).unwrap();
     assert_eq!(feed["items"], serde_json::json!([]));
 }
+
+/// Each output file's inode (a file written again is a new file).
+fn inodes(out: &std::path::Path) -> BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    files(out)
+        .into_iter()
+        .map(|f| {
+            let ino = std::fs::metadata(out.join(&f)).unwrap().ino();
+            (f, ino)
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_writes_only_changed_files_and_removes_stale_ones() {
+    let site = Site::fixture("small");
+    let out = site.build_ok(&[]);
+    let before = inodes(&out);
+
+    // Nothing changed: nothing is written.
+    site.build_ok(&[]);
+    assert_eq!(inodes(&out), before, "an unchanged rebuild rewrote files");
+
+    // An abstract edited, a paper removed: the output is what a clean build makes...
+    let text = site.read("content/musicgen.md");
+    site.write(
+        "content/musicgen.md",
+        &text.replace("We tackle the task", "We, once more, tackle the task"),
+    );
+    std::fs::remove_file(site.path("content/realm.md")).unwrap();
+    site.build_ok(&[]);
+    let clean = site.tmp.path().join("clean");
+    common::digest(&["build", "--output", clean.to_str().unwrap()], &site.root).assert_success();
+    assert_eq!(common::tree(&out), common::tree(&clean));
+    assert!(
+        !out.join("papers/realm").exists(),
+        "the removed paper's folder is gone"
+    );
+    // ...and files that did not change were not written again.
+    let after = inodes(&out);
+    assert_ne!(
+        after["papers/musicgen/index.html"],
+        before["papers/musicgen/index.html"]
+    );
+    for same in [
+        "style.css",
+        "tags/motion/index.html",
+        "2025/02/05/by-title/index.html",
+    ] {
+        assert_eq!(after[same], before[same], "{same} was written again");
+    }
+    // No update folder is left beside the output.
+    let leftovers: Vec<String> = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("digest-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

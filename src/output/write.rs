@@ -271,3 +271,178 @@ mod tests {
         );
     }
 }
+
+/// A rebuild over a previous digest output: every file is rendered, but only files whose bytes
+/// differ from the output's are written (into an update folder beside it) and moved in once
+/// the whole build succeeded; files the new build does not make are then removed. A rebuild
+/// after a few edits so writes a few files instead of the whole tree, and does not delete the
+/// old tree (at 100,000 papers, deleting 125,000 files took longer than the build). A failed
+/// build leaves the output as it was; only the final moves touch it.
+pub struct Update {
+    output: PathBuf,
+    dir: PathBuf,
+    produced: std::sync::Mutex<std::collections::HashSet<String>>,
+    changed: std::sync::Mutex<BTreeSet<String>>,
+    committed: bool,
+}
+
+fn poisoned() -> io::Error {
+    io::Error::other("a writer thread panicked")
+}
+
+/// What an [`Update`] changed in the output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpdateReport {
+    /// Files written or replaced.
+    pub changed: usize,
+    /// Files removed because the build no longer makes them.
+    pub removed: usize,
+}
+
+impl Update {
+    /// Prepares an update of `output`, which must be a previous digest output.
+    pub fn create(output: &Path) -> io::Result<Update> {
+        let output = absolute(output);
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dir = output.with_file_name(format!(".{name}.digest-update"));
+        if dir.exists() {
+            remove_tree(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        Ok(Update {
+            output,
+            dir,
+            produced: Default::default(),
+            changed: Default::default(),
+            committed: false,
+        })
+    }
+
+    /// Moves the changed files into the output and removes the files no longer made.
+    pub fn commit(mut self) -> io::Result<UpdateReport> {
+        let changed = std::mem::take(&mut *self.changed.lock().map_err(|_| poisoned())?);
+        let produced = std::mem::take(&mut *self.produced.lock().map_err(|_| poisoned())?);
+        // Files whose path was a folder (or the reverse) are moved one by one, after the rest.
+        let (plain, conflicting): (Vec<&String>, Vec<&String>) =
+            changed.iter().partition(|path| self.fits(path));
+        plain.par_iter().try_for_each(|path| self.move_in(path))?;
+        for path in conflicting {
+            self.clear_way(path)?;
+            self.move_in(path)?;
+        }
+        let mut removed = 0;
+        // Files before their folders, so emptied folders go too.
+        for entry in walkdir::WalkDir::new(&self.output)
+            .min_depth(1)
+            .contents_first(true)
+        {
+            let entry = entry.map_err(io::Error::other)?;
+            let relative = entry
+                .path()
+                .strip_prefix(&self.output)
+                .map_err(io::Error::other)?
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if entry.file_type().is_dir() {
+                // Fails (and stays) unless empty.
+                let _ = std::fs::remove_dir(entry.path());
+            } else if relative != MARKER && !produced.contains(&relative) {
+                std::fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+        self.committed = true;
+        remove_tree(&self.dir)?;
+        Ok(UpdateReport {
+            changed: changed.len(),
+            removed,
+        })
+    }
+
+    /// Whether `path` can be moved in as it is: no file where one of its folders goes and no
+    /// folder where it goes.
+    fn fits(&self, path: &str) -> bool {
+        let target = self.output.join(path);
+        !target.is_dir()
+            && target
+                .ancestors()
+                .skip(1)
+                .take_while(|a| *a != self.output)
+                .all(|a| !a.is_file())
+    }
+
+    /// Removes what stands in the way of `path`: a folder at its place, files at its folders'.
+    fn clear_way(&self, path: &str) -> io::Result<()> {
+        let target = self.output.join(path);
+        if target.is_dir() {
+            remove_tree(&target)?;
+        }
+        for ancestor in target.ancestors().skip(1) {
+            if ancestor == self.output {
+                break;
+            }
+            if ancestor.is_file() {
+                std::fs::remove_file(ancestor)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn move_in(&self, path: &str) -> io::Result<()> {
+        let target = self.output.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::rename(self.dir.join(path), &target)
+            .map_err(|err| io::Error::new(err.kind(), format!("moving {path} in: {err}")))
+    }
+}
+
+impl Drop for Update {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = remove_tree(&self.dir);
+        }
+    }
+}
+
+impl crate::output::emit::Destination for Update {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.produced
+            .lock()
+            .map_err(|_| poisoned())?
+            .insert(path.to_string());
+        let current = self.output.join(path);
+        // Same length first: most changed pages change length, and reading is then skipped.
+        let same = std::fs::metadata(&current)
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && std::fs::read(&current).is_ok_and(|old| old == bytes);
+        let staged = self.dir.join(path);
+        if same {
+            // A later write of the same path (a site static file over the theme's) wins.
+            if self.changed.lock().map_err(|_| poisoned())?.remove(path) {
+                std::fs::remove_file(&staged)?;
+            }
+            return Ok(());
+        }
+        if let Some(parent) = staged.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&staged, bytes)
+            .map_err(|err| io::Error::new(err.kind(), format!("writing {path}: {err}")))?;
+        self.changed
+            .lock()
+            .map_err(|_| poisoned())?
+            .insert(path.to_string());
+        Ok(())
+    }
+
+    fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
