@@ -1,7 +1,9 @@
-//! The writer: a build goes into a staging folder beside the output and replaces the output only
-//! once complete, so a failed build never leaves a half-written or empty site behind.
+//! The writer: a first build goes into a staging folder beside the output and replaces the
+//! output only once complete ([`Staging`]); a build over a previous output writes the files that
+//! changed into an update folder beside it and moves them in once complete ([`Update`]). Either
+//! way a failed build never leaves a half-written or empty site behind.
 //!
-//! Writes nothing outside the output folder except the staging folder, which is renamed into
+//! Writes nothing outside the output folder except those sibling folders, which are moved into
 //! place (or removed when the build fails).
 
 use std::collections::BTreeSet;
