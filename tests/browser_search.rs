@@ -1,6 +1,6 @@
 //! Search and the copy button in a real headless Chromium, on the sample site published as a
 //! project site under `/repo/`: type a query, see the right paper first, open it; the results
-//! page; copy a paper's BibTeX.
+//! page; copy and download a paper's BibTeX.
 //!
 //! Needs `/usr/bin/chromium` (or `CHROMIUM`); fails with instructions when it is missing.
 
@@ -186,7 +186,7 @@ fn the_results_page_lists_matches_and_links_to_them() {
 }
 
 #[test]
-fn the_copy_button_puts_the_bibtex_on_the_clipboard() {
+fn the_copy_button_and_the_download_give_the_papers_bibtex() {
     let fixture = Fixture::start();
     let mut page = fixture.page("papers/quokka/");
     let origin = fixture.base.trim_end_matches("repo/").trim_end_matches('/');
@@ -217,4 +217,29 @@ fn the_copy_button_puts_the_bibtex_on_the_clipboard() {
     );
     let copied = page.eval("navigator.clipboard.readText()");
     assert_eq!(copied, shown);
+
+    // "Download .bib" saves the same entry as a file named by its key.
+    let downloads = tempfile::tempdir().unwrap();
+    page.call_browser(
+        "Browser.setDownloadBehavior",
+        json!({ "behavior": "allow", "downloadPath": downloads.path() }),
+    )
+    .expect("downloads allowed");
+    page.click_selector("a[download$='.bib']");
+    let file = downloads.path().join("pribylova2025quokka.bib");
+    let deadline = std::time::Instant::now() + WAIT;
+    while !file.is_file() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no download in {:?}",
+            std::fs::read_dir(downloads.path()).map(|d| d.count())
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // (The file may appear before it is complete.)
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        shown.as_str().unwrap()
+    );
 }
