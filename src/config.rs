@@ -27,7 +27,32 @@ struct RawConfig {
     summary_length: Option<toml::Spanned<i64>>,
     keyword_tags: BTreeMap<String, toml::Spanned<Vec<String>>>,
     keyword_feeds: BTreeMap<String, toml::Spanned<Vec<String>>>,
+    output: RawOutput,
     extra: toml::Table,
+}
+
+/// `[output]` of `site.toml` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RawOutput {
+    related_papers: Option<toml::Spanned<i64>>,
+    sorted_views: Option<bool>,
+    week_pages: Option<bool>,
+    bibtex_files: Option<bool>,
+}
+
+/// Which optional pages a site has (`[output]` of `site.toml`): a very large archive can leave
+/// some out to stay within its host's size limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputOptions {
+    /// Related papers listed on each paper page; 0 for none. Default 5.
+    pub related_papers: usize,
+    /// Days by title, months most upvoted and by title. Default on.
+    pub sorted_views: bool,
+    /// ISO week pages. Default on.
+    pub week_pages: bool,
+    /// `papers.bib` of every day and tag. Default on.
+    pub bibtex_files: bool,
 }
 
 /// The site's settings, validated, with every default filled in.
@@ -62,6 +87,8 @@ pub struct Config {
     /// contains one of the phrases: `name -> phrases`. Unlike keyword tags, papers are not
     /// tagged.
     pub keyword_feeds: BTreeMap<String, Vec<String>>,
+    /// Which optional pages the site has.
+    pub output: OutputOptions,
     /// Tags given to papers whose title or abstract contains one of the phrases.
     pub keyword_tags: BTreeMap<String, Vec<String>>,
     /// Free-form data handed to templates as `site.extra`.
@@ -187,6 +214,22 @@ impl Config {
             summary_length: positive(raw.summary_length, 280, "summary_length")?,
             keyword_tags,
             keyword_feeds,
+            output: OutputOptions {
+                related_papers: match raw.output.related_papers {
+                    None => 5,
+                    Some(v) if (0..=50).contains(v.get_ref()) => *v.get_ref() as usize,
+                    Some(v) => {
+                        return Err(Problem::at(
+                            at(v.span()),
+                            "related_papers must be between 0 and 50",
+                        )
+                        .with_hint("set related_papers = 5, or 0 for no related papers"));
+                    }
+                },
+                sorted_views: raw.output.sorted_views.unwrap_or(true),
+                week_pages: raw.output.week_pages.unwrap_or(true),
+                bibtex_files: raw.output.bibtex_files.unwrap_or(true),
+            },
             extra: raw.extra,
         })
     }

@@ -28,9 +28,6 @@ use crate::render::{Renderer, template_deps};
 use crate::search::SearchDoc;
 use crate::terms::{self, PaperText, Vocabulary};
 
-/// How many related papers a paper page lists.
-const RELATED_PAPERS: usize = 5;
-
 /// How a site is loaded.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -480,7 +477,12 @@ impl Site {
     fn relate(&mut self) {
         self.related_stale = false;
         let docs: Vec<&[(u32, u16)]> = self.terms.iter().map(Vec::as_slice).collect();
-        self.related = crate::related::related(&docs, self.vocabulary.len(), RELATED_PAPERS);
+        let k = self.config.output.related_papers;
+        self.related = if k == 0 {
+            vec![Vec::new(); docs.len()]
+        } else {
+            crate::related::related(&docs, self.vocabulary.len(), k)
+        };
     }
 
     /// The search index files (see [`crate::search`]), paths relative to the output.

@@ -490,3 +490,56 @@ fn keyword_feeds_get_a_page_and_feeds_without_tagging_papers() {
     let problems = run.assert_problems();
     assert!(problems.contains("no letters or digits"), "{problems}");
 }
+
+#[test]
+fn output_options_leave_out_optional_pages_without_dangling_links() {
+    let site = Site::fixture("small");
+    let config = site.read("site.toml");
+    site.write(
+        "site.toml",
+        &format!(
+            "{config}\n[output]\nrelated_papers = 0\nsorted_views = false\nweek_pages = false\nbibtex_files = false\n"
+        ),
+    );
+    let out = site.build_ok(&[]);
+    let files = common::files(&out);
+    for f in &files {
+        assert!(
+            !f.contains("/by-title/") && !f.contains("/top/") && !f.ends_with(".bib"),
+            "{f} was made with its pages turned off"
+        );
+        assert!(!f.starts_with("2025/w"), "{f}: week pages are off");
+    }
+    assert!(
+        html(&out, "papers/musicgen/index.html")
+            .select(&sel(".related"))
+            .next()
+            .is_none()
+    );
+    assert!(
+        html(&out, "2025/02/06/index.html")
+            .select(&sel(".sorts"))
+            .next()
+            .is_none()
+    );
+    // Every link of every page still leads somewhere.
+    common::assert_links_ok(&out, "https://example.org/");
+
+    // Fewer related papers, and a count out of range is an error at its line.
+    site.write(
+        "site.toml",
+        &format!("{config}\n[output]\nrelated_papers = 1\n"),
+    );
+    let out = site.build_ok(&[]);
+    let related = common::hrefs(&html(&out, "papers/musicgen/index.html"), ".related-list a");
+    assert!(related.len() <= 1, "{related:?}");
+    let text = format!("{config}\n[output]\nrelated_papers = 99\n");
+    site.write("site.toml", &text);
+    let line = text.lines().count();
+    let problems = site.build(&[]).assert_problems().to_string();
+    assert!(
+        problems.contains(&format!("site.toml:{line}:18")),
+        "{problems}"
+    );
+    assert!(problems.contains("between 0 and 50"), "{problems}");
+}

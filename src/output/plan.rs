@@ -296,17 +296,26 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
             PageKind::Day(i),
             "day.html",
         ));
-        pages.push(PlannedPage::generated(
-            format!("{}papers.bib", day_path(day.date)),
-            PageKind::DayBib(i),
-        ));
-        pages.push(PlannedPage::html(
-            format!("{}{}", day_path(day.date), Sort::Title.segment()),
-            PageKind::DaySorted(i, Sort::Title),
-            "sorted.html",
-        ));
+        if config.output.bibtex_files {
+            pages.push(PlannedPage::generated(
+                format!("{}papers.bib", day_path(day.date)),
+                PageKind::DayBib(i),
+            ));
+        }
+        if config.output.sorted_views {
+            pages.push(PlannedPage::html(
+                format!("{}{}", day_path(day.date), Sort::Title.segment()),
+                PageKind::DaySorted(i, Sort::Title),
+                "sorted.html",
+            ));
+        }
     }
-    for (i, week) in index.weeks.iter().enumerate() {
+    let weeks = if config.output.week_pages {
+        &index.weeks[..]
+    } else {
+        &[]
+    };
+    for (i, week) in weeks.iter().enumerate() {
         pages.push(PlannedPage::html(
             week_path(week.year, week.week),
             PageKind::Week(i),
@@ -320,6 +329,9 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
             "month.html",
         ));
         for sort in [Sort::Upvotes, Sort::Title] {
+            if !config.output.sorted_views {
+                break;
+            }
             pages.push(PlannedPage::html(
                 format!("{}{}", month_path(month.year, month.month), sort.segment()),
                 PageKind::MonthSorted(i, sort),
@@ -348,10 +360,12 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
             "tag.html",
         );
         push_feeds(&mut pages, &base, FeedScope::Tag(t));
-        pages.push(PlannedPage::generated(
-            format!("{base}papers.bib"),
-            PageKind::TagBib(t),
-        ));
+        if config.output.bibtex_files {
+            pages.push(PlannedPage::generated(
+                format!("{base}papers.bib"),
+                PageKind::TagBib(t),
+            ));
+        }
     }
     for (k, feed) in index.keyword_feeds.iter().enumerate() {
         let base = keyword_feed_path(&feed.slug);

@@ -481,6 +481,13 @@ impl SiteData<'_> {
                         "top_month",
                         &month_ref(config, month.year, month.month, month.paper_count),
                     );
+                    let top = month_path(month.year, month.month);
+                    let top = if config.output.sorted_views {
+                        format!("{top}{}", Sort::Upvotes.segment())
+                    } else {
+                        top
+                    };
+                    ctx.insert("top_url", &config.link(&top));
                     ctx.insert_value("top_papers", self.compact_cards_of(&self.month_top(0)));
                 }
                 ctx.insert("paper_count", &self.papers.len());
@@ -531,14 +538,19 @@ impl SiteData<'_> {
                 ctx.insert_value("papers", self.cards_of(&day.papers));
                 ctx.insert("sorts", &self.day_sorts(*i, None));
                 let (year, week) = iso_week(day.date);
-                ctx.insert(
-                    "week",
-                    &serde_json::json!({
+                let week = config.output.week_pages.then(|| {
+                    serde_json::json!({
                         "title": format!("Week {week}, {year}"),
                         "number": week,
                         "url": config.link(&week_path(year, week)),
-                    }),
-                );
+                    })
+                });
+                ctx.insert("week", &week);
+                let bib = config
+                    .output
+                    .bibtex_files
+                    .then(|| config.link(&format!("{}papers.bib", day_path(day.date))));
+                ctx.insert("bib_url", &bib);
             }
             PageKind::Month(i) => {
                 let month = &index.months[*i];
@@ -811,6 +823,9 @@ impl SiteData<'_> {
     }
 
     fn day_sorts(&self, i: usize, current: Option<Sort>) -> Vec<SortLink> {
+        if !self.config.output.sorted_views {
+            return Vec::new();
+        }
         let base = day_path(self.index.days[i].date);
         vec![
             SortLink::new(self.config, "Most upvoted", base.clone(), current.is_none()),
@@ -824,6 +839,9 @@ impl SiteData<'_> {
     }
 
     fn month_sorts(&self, i: usize, current: Option<Sort>) -> Vec<SortLink> {
+        if !self.config.output.sorted_views {
+            return Vec::new();
+        }
         let month = &self.index.months[i];
         let base = month_path(month.year, month.month);
         vec![
@@ -1021,9 +1039,10 @@ impl SiteData<'_> {
             json_feed_url: self
                 .config
                 .link(&format!("{}feed.json", tag_path(&tag.slug))),
-            bib_url: self
-                .config
-                .link(&format!("{}papers.bib", tag_path(&tag.slug))),
+            bib_url: self.config.output.bibtex_files.then(|| {
+                self.config
+                    .link(&format!("{}papers.bib", tag_path(&tag.slug)))
+            }),
             count: tag.papers.len(),
             trend: self.charts.tag_trends.get(t).cloned().unwrap_or_default(),
         }
@@ -1172,7 +1191,8 @@ struct TagView {
     url: String,
     feed_url: String,
     json_feed_url: String,
-    bib_url: String,
+    /// `papers.bib` of the tag, unless `[output] bibtex_files = false`.
+    bib_url: Option<String>,
     count: usize,
     /// Papers per month as an inline SVG (use with `| safe`).
     trend: String,
