@@ -159,7 +159,8 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` (hidden ones included), by path relative to `dir` with `/`, with its
-/// bytes. Empty when `dir` does not exist.
+/// bytes. Empty when `dir` does not exist. A file that disappears while it is read (a served
+/// folder being updated) is left out: callers comparing with a clean build then try again.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     fn walk(base: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
@@ -167,9 +168,12 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             return;
         };
         for entry in entries {
-            let entry = entry.unwrap();
+            let Ok(entry) = entry else { continue };
             let path = entry.path();
-            if entry.file_type().unwrap().is_dir() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
                 walk(base, &path, files);
             } else {
                 let relative = path
@@ -179,7 +183,13 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect::<Vec<_>>()
                     .join("/");
-                files.insert(relative, std::fs::read(&path).unwrap());
+                match std::fs::read(&path) {
+                    Ok(bytes) => {
+                        files.insert(relative, bytes);
+                    }
+                    Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(err) => panic!("reading {}: {err}", path.display()),
+                }
             }
         }
     }
