@@ -323,10 +323,19 @@ impl Update {
         })
     }
 
-    /// Moves the changed files into the output and removes the files no longer made.
-    pub fn commit(mut self) -> io::Result<UpdateReport> {
+    /// Moves the changed files into the output (each move atomic) and leaves every other file
+    /// as it is: for a rebuild that wrote only some of the site's files (`serve`). Returns how
+    /// many files changed.
+    pub fn commit_changes(mut self) -> io::Result<usize> {
+        let changed = self.move_changed()?;
+        self.committed = true;
+        remove_tree(&self.dir)?;
+        Ok(changed)
+    }
+
+    /// Moves the changed files in; returns how many.
+    fn move_changed(&self) -> io::Result<usize> {
         let changed = std::mem::take(&mut *self.changed.lock().map_err(|_| poisoned())?);
-        let produced = std::mem::take(&mut *self.produced.lock().map_err(|_| poisoned())?);
         // Files whose path was a folder (or the reverse) are moved one by one, after the rest.
         let (plain, conflicting): (Vec<&String>, Vec<&String>) =
             changed.iter().partition(|path| self.fits(path));
@@ -335,6 +344,13 @@ impl Update {
             self.clear_way(path)?;
             self.move_in(path)?;
         }
+        Ok(changed.len())
+    }
+
+    /// Moves the changed files into the output and removes the files no longer made.
+    pub fn commit(mut self) -> io::Result<UpdateReport> {
+        let changed = self.move_changed()?;
+        let produced = std::mem::take(&mut *self.produced.lock().map_err(|_| poisoned())?);
         let mut removed = 0;
         // Files before their folders, so emptied folders go too.
         for entry in walkdir::WalkDir::new(&self.output)
@@ -360,10 +376,7 @@ impl Update {
         }
         self.committed = true;
         remove_tree(&self.dir)?;
-        Ok(UpdateReport {
-            changed: changed.len(),
-            removed,
-        })
+        Ok(UpdateReport { changed, removed })
     }
 
     /// Whether `path` can be moved in as it is: no file where one of its folders goes and no

@@ -15,7 +15,7 @@ use crate::load;
 use crate::output::emit::{self, Destination};
 use crate::output::machine::MachineFile;
 use crate::output::plan::PageKind;
-use crate::output::write::remove_tree;
+use crate::output::write::Update;
 use crate::site::{LoadOptions, Site};
 
 use super::changes::RebuildPlan;
@@ -259,7 +259,9 @@ impl LiveSite {
                 .filter(|&i| self.fingerprints.get(&pages[i].path) != Some(&fingerprints[i]))
                 .collect()
         };
-        let overlay = Overlay::create(&self.out)
+        // Rebuilt files go beside the live folder and move in (each move atomic) once all are
+        // written, and only those whose bytes differ from what is served.
+        let overlay = Update::create(&self.out)
             .map_err(|e| io_problem(&self.out, "cannot prepare the rebuild", e))?;
         timer.phase("diff + overlay");
         emit::pages(&self.site, &dirty, &overlay, &|| {})?;
@@ -294,7 +296,7 @@ impl LiveSite {
             .map_err(|e| io_problem(&self.out, "cannot write the sitemap", e))?;
         timer.phase("machine files");
         report.files_changed += overlay
-            .commit(&self.out)
+            .commit_changes()
             .map_err(|e| io_problem(&self.out, "cannot move rebuilt pages into place", e))?;
         timer.phase("move into place");
         report.pages_written += dirty.len();
@@ -356,85 +358,5 @@ impl Destination for ListOnly {
 
     fn dir(&self) -> &Path {
         &self.1
-    }
-}
-
-/// Rebuilt files, written beside the live folder; moved in file by file (each move atomic)
-/// once all are written, and only if their bytes differ from what is served.
-struct Overlay {
-    dir: PathBuf,
-    /// Paths written, each once (a site static file may overwrite the theme's of that name).
-    written: Mutex<BTreeSet<String>>,
-    committed: bool,
-}
-
-impl Overlay {
-    fn create(out: &Path) -> io::Result<Overlay> {
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let dir = out.with_file_name(format!(".{name}.digest-rebuild"));
-        if dir.exists() {
-            remove_tree(&dir)?;
-        }
-        std::fs::create_dir_all(&dir)?;
-        Ok(Overlay {
-            dir,
-            written: Mutex::new(BTreeSet::new()),
-            committed: false,
-        })
-    }
-
-    /// Moves the files whose bytes differ into `out`; returns how many.
-    fn commit(mut self, out: &Path) -> io::Result<usize> {
-        let written = std::mem::take(
-            &mut *self
-                .written
-                .lock()
-                .map_err(|_| io::Error::other("poisoned"))?,
-        );
-        let mut moved = 0;
-        for path in written {
-            let (from, to) = (self.dir.join(&path), out.join(&path));
-            if std::fs::read(&to).ok() == std::fs::read(&from).ok() {
-                continue;
-            }
-            moved += 1;
-            if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::rename(&from, &to)?;
-        }
-        self.committed = true;
-        remove_tree(&self.dir)?;
-        Ok(moved)
-    }
-}
-
-impl Destination for Overlay {
-    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let target = self.dir.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&target, bytes)?;
-        self.written
-            .lock()
-            .map_err(|_| io::Error::other("poisoned"))?
-            .insert(path.to_string());
-        Ok(())
-    }
-
-    fn dir(&self) -> &Path {
-        &self.dir
-    }
-}
-
-impl Drop for Overlay {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = remove_tree(&self.dir);
-        }
     }
 }
