@@ -1,6 +1,7 @@
 //! `build`: runs the pipeline — config, load, markdown, index, plan, render, write — and
 //! returns what it made. Each phase takes the previous phase's values and returns new ones.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -80,7 +81,7 @@ pub fn build_with_progress(
         None => write::absolute(&root.join(&site.config.output_dir)),
     };
     write::check_output(root, &root.join("content"), &output, options.force).map_err(one)?;
-    let files = emit_site(&site, &output, progress)?;
+    let files = emit_site(&site, &output, progress)?.files;
     Ok(BuildSummary {
         papers: site.paper_count(),
         files,
@@ -92,8 +93,8 @@ pub fn build_with_progress(
 /// Renders every page of `site` and puts the result in `output`: into a staging folder swapped
 /// in when complete for a new output, or, over a previous digest output, writing only the
 /// files whose bytes changed and removing those no longer made ([`write::Update`]). Either
-/// way a failed build leaves the output as it was. Returns the number of files the site has.
-pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<usize, Problems> {
+/// way a failed build leaves the output as it was.
+pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<Emitted, Problems> {
     let io = |what: &str, err: std::io::Error| {
         Problems(vec![
             Problem::in_file(output.display().to_string(), format!("{what}: {err}")).with_hint(
@@ -105,24 +106,32 @@ pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<
     if output.join(write::MARKER).is_file() {
         let update =
             write::Update::create(output).map_err(|e| io("cannot prepare the update", e))?;
-        let files = emit_all(site, &update, progress, &mut timer)?;
+        let emitted = emit_all(site, &update, progress, &mut timer)?;
         progress.phase("updating the output", 0);
         update
             .commit()
             .map_err(|e| io("cannot move the changed files into place", e))?;
         timer.phase("move changed files in + remove stale ones");
-        return Ok(files);
+        return Ok(emitted);
     }
     // Everything goes into the staging folder; any error drops it, which removes it and leaves
     // the previous output as it was.
     let staging = Staging::create(output).map_err(|e| io("cannot create the staging folder", e))?;
-    let files = emit_all(site, &staging, progress, &mut timer)?;
+    let emitted = emit_all(site, &staging, progress, &mut timer)?;
     progress.phase("replacing the output", 0);
     staging
         .commit()
         .map_err(|e| io("cannot move the new build into place", e))?;
     timer.phase("swap + remove old output");
-    Ok(files)
+    Ok(emitted)
+}
+
+/// What [`emit_site`] wrote.
+pub struct Emitted {
+    /// Number of files the site has.
+    pub files: usize,
+    /// A hash of each search index file, by path (so `serve` knows what it last wrote).
+    pub search_hashes: BTreeMap<String, u64>,
 }
 
 /// Writes every file of the site to `to`: static files, pages, machine files, search index.
@@ -131,7 +140,7 @@ fn emit_all(
     to: &dyn emit::Destination,
     progress: &dyn Progress,
     timer: &mut crate::timing::PhaseTimer,
-) -> Result<usize, Problems> {
+) -> Result<Emitted, Problems> {
     let io = |what: &str, err: std::io::Error| {
         Problems(vec![
             Problem::in_file(to.dir().display().to_string(), format!("{what}: {err}"))
@@ -158,7 +167,10 @@ fn emit_all(
     emit::write_machine_files(&search, to).map_err(|e| io("cannot write the search index", e))?;
     files += search.len();
     timer.phase("write search index");
-    Ok(files)
+    Ok(Emitted {
+        files,
+        search_hashes: emit::file_hashes(&search),
+    })
 }
 
 /// The site root for a `--root` argument (the current folder when absent).

@@ -15,7 +15,7 @@ use tera::Value;
 use crate::config::Config;
 use crate::diagnostic::{Problem, Problems};
 use crate::index::tags::{PaperTag, paper_tags};
-use crate::index::{KeywordMatcher, SiteIndex};
+use crate::index::{KeywordMatcher, PaperId, SiteIndex};
 use crate::load;
 use crate::markdown::{MarkdownRenderer, RenderedMarkdown};
 use crate::output::machine::MachineFile;
@@ -108,7 +108,7 @@ pub struct Site {
     card_hashes: Vec<u64>,
     charts: views::SiteCharts,
     /// Each paper's related papers, best first.
-    related: Vec<Vec<u32>>,
+    related: Vec<Vec<PaperId>>,
     /// Records' words changed since `related` was computed.
     related_stale: bool,
     pages: Vec<PlannedPage>,
@@ -482,6 +482,9 @@ impl Site {
             vec![Vec::new(); docs.len()]
         } else {
             crate::related::related(&docs, self.vocabulary.len(), k)
+                .into_iter()
+                .map(|ids| ids.into_iter().map(|r| r as PaperId).collect())
+                .collect()
         };
     }
 

@@ -102,6 +102,19 @@ pub fn machine_files(site: &Site) -> Vec<MachineFile> {
     files
 }
 
+/// A hash of each file's bytes, by path (not persisted).
+pub fn file_hashes(files: &[MachineFile]) -> std::collections::BTreeMap<String, u64> {
+    files
+        .iter()
+        .map(|f| {
+            (
+                f.path.clone(),
+                crate::render::fingerprint::hash_of(&f.contents),
+            )
+        })
+        .collect()
+}
+
 /// Writes the machine files.
 pub fn write_machine_files(files: &[MachineFile], to: &dyn Destination) -> io::Result<()> {
     files

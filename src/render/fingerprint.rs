@@ -94,7 +94,7 @@ impl SiteData<'_> {
             }
             PageKind::Paper(id) => {
                 (self.card_hashes[*id], self.body_hashes[*id]).hash(&mut h);
-                self.hash_compact(&self.related_of(*id), &mut h);
+                self.hash_compact(self.related_of(*id), &mut h);
             }
             PageKind::Day(i) => {
                 self.hash_day(*i, &mut h);

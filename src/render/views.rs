@@ -44,7 +44,7 @@ pub struct SiteData<'a> {
     /// The site's charts.
     pub charts: &'a SiteCharts,
     /// Each paper's related papers, by id, best first.
-    pub related: &'a [Vec<u32>],
+    pub related: &'a [Vec<PaperId>],
 }
 
 /// The charts of a site, drawn when the index changes (inline SVG).
@@ -500,8 +500,8 @@ impl SiteData<'_> {
                 // Related papers show a title and a link: no full cards.
                 let related: Vec<Value> = self
                     .related_of(*id)
-                    .into_iter()
-                    .map(|r| {
+                    .iter()
+                    .map(|&r| {
                         let paper = &self.papers[r];
                         let mut map = tera::Map::default();
                         map.insert("title".into(), Value::from(paper.title.as_str()));
@@ -762,11 +762,8 @@ impl SiteData<'_> {
     }
 
     /// Paper `id`'s related papers.
-    pub fn related_of(&self, id: PaperId) -> Vec<PaperId> {
-        self.related
-            .get(id)
-            .map(|ids| ids.iter().map(|&r| r as PaperId).collect())
-            .unwrap_or_default()
+    pub fn related_of(&self, id: PaperId) -> &[PaperId] {
+        self.related.get(id).map_or(&[], Vec::as_slice)
     }
 
     /// The most upvoted papers of month `i` (at most 5, only those with upvotes), for the home

@@ -66,23 +66,11 @@ pub struct LiveSite {
     search_stale: bool,
 }
 
-fn hash_files(files: &[MachineFile]) -> BTreeMap<String, u64> {
-    files
-        .iter()
-        .map(|f| {
-            (
-                f.path.clone(),
-                crate::render::fingerprint::hash_of(&f.contents),
-            )
-        })
-        .collect()
-}
-
 impl LiveSite {
     /// Loads the site and writes all of it into `out` (replacing what is there).
     pub fn start(root: &Path, options: &LoadOptions, out: &Path) -> Result<LiveSite, Problems> {
         let site = Site::load(root, options)?;
-        emit_site(&site, out, &NoProgress)?;
+        let emitted = emit_site(&site, out, &NoProgress)?;
         let mut live = LiveSite {
             site,
             out: out.to_path_buf(),
@@ -95,10 +83,9 @@ impl LiveSite {
             pending: BTreeSet::new(),
             pending_everything: false,
             pending_templates: false,
-            search_hashes: BTreeMap::new(),
+            search_hashes: emitted.search_hashes,
             search_stale: false,
         };
-        live.search_hashes = hash_files(&live.site.search_files());
         live.static_files = live.list_static_files();
         live.fingerprint_list = live.site.fingerprints();
         live.fingerprints = live.by_path(&live.fingerprint_list);
@@ -274,7 +261,7 @@ impl LiveSite {
         let mut search_set_changed = false;
         if search {
             let search = self.site.search_files();
-            let hashes = hash_files(&search);
+            let hashes = emit::file_hashes(&search);
             let changed: Vec<MachineFile> = search
                 .into_iter()
                 .filter(|f| self.search_hashes.get(&f.path) != hashes.get(&f.path))
