@@ -497,22 +497,8 @@ impl SiteData<'_> {
                 ctx.insert_value("paper", self.card(*id));
                 let page_url = config.url(&page.url_path());
                 ctx.insert("cite", &cite_view(paper));
-                // Related papers show a title and a link: no full cards.
-                let related: Vec<Value> = self
-                    .related_of(*id)
-                    .iter()
-                    .map(|&r| {
-                        let paper = &self.papers[r];
-                        let mut map = tera::Map::default();
-                        map.insert("title".into(), Value::from(paper.title.as_str()));
-                        map.insert(
-                            "url".into(),
-                            Value::from(config.link(&format!("papers/{}/", paper.slug))),
-                        );
-                        Value::from(map)
-                    })
-                    .collect();
-                ctx.insert_value("related", Value::from(related));
+                // Related papers show a title and a link: compact cards.
+                ctx.insert_value("related", self.compact_cards_of(self.related_of(*id)));
                 ctx.insert("meta", &self.paper_meta(*id, &page_url));
                 ctx.insert_value("content", Value::safe_string(&self.bodies[*id].html));
                 ctx.insert("extra", &paper.extra);
@@ -568,11 +554,7 @@ impl SiteData<'_> {
                 };
                 ctx.insert("prev", &index.months.get(i + 1).map(|_| m(i + 1)));
                 ctx.insert("next", &i.checked_sub(1).map(m));
-                let ids: Vec<PaperId> = month
-                    .days
-                    .iter()
-                    .flat_map(|&d| index.days[d].papers.iter().copied())
-                    .collect();
+                let ids = self.papers_of_days(&month.days);
                 ctx.insert_value("groups", self.day_groups(&ids, true));
                 ctx.insert("sorts", &self.month_sorts(*i, None));
             }
@@ -585,11 +567,7 @@ impl SiteData<'_> {
                 );
                 ctx.insert("next", &i.checked_sub(1).map(|j| self.week_ref(j)));
                 // Like Hugging Face's weekly list: the week's papers, most upvoted first.
-                let ids: Vec<PaperId> = week
-                    .days
-                    .iter()
-                    .flat_map(|&d| index.days[d].papers.iter().copied())
-                    .collect();
+                let ids = self.papers_of_days(&week.days);
                 ctx.insert_value(
                     "papers",
                     self.compact_cards_of(&self.sorted(ids, Sort::Upvotes)),
@@ -626,11 +604,7 @@ impl SiteData<'_> {
             PageKind::MonthSorted(i, sort) => {
                 let month = &index.months[*i];
                 let title = format!("{} {}", month_name(month.month), month.year);
-                let ids: Vec<PaperId> = month
-                    .days
-                    .iter()
-                    .flat_map(|&d| index.days[d].papers.iter().copied())
-                    .collect();
+                let ids = self.papers_of_days(&month.days);
                 ctx.insert(
                     "view",
                     &SortedView {
@@ -761,6 +735,13 @@ impl SiteData<'_> {
         ctx
     }
 
+    /// The papers of days (indices into the day list), in listing order.
+    fn papers_of_days(&self, days: &[usize]) -> Vec<PaperId> {
+        days.iter()
+            .flat_map(|&d| self.index.days[d].papers.iter().copied())
+            .collect()
+    }
+
     /// Paper `id`'s related papers.
     pub fn related_of(&self, id: PaperId) -> &[PaperId] {
         self.related.get(id).map_or(&[], Vec::as_slice)
@@ -772,12 +753,8 @@ impl SiteData<'_> {
         let Some(month) = self.index.months.get(i) else {
             return Vec::new();
         };
-        let ids: Vec<PaperId> = month
-            .days
-            .iter()
-            .flat_map(|&d| self.index.days[d].papers.iter().copied())
-            .filter(|&id| self.papers[id].upvotes.unwrap_or(0) > 0)
-            .collect();
+        let mut ids = self.papers_of_days(&month.days);
+        ids.retain(|&id| self.papers[id].upvotes.unwrap_or(0) > 0);
         let mut top = self.sorted(ids, Sort::Upvotes);
         top.truncate(5);
         top
