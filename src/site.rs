@@ -170,6 +170,7 @@ impl Site {
             // No record made the update structural: derive the (empty) site's pages here.
             site.derive();
         }
+        site.relate_if_stale();
         Ok(site)
     }
 
@@ -279,6 +280,13 @@ impl Site {
             .collect();
         self.vocabulary = vocabulary.into_inner().unwrap_or_else(|e| e.into_inner());
         timer.phase("markdown + keywords");
+        // Adding or removing records moves paper ids: the related lists are carried over to
+        // the new ids (see `remap_related`) instead of being computed again before the pages.
+        let ids_move = !gone.is_empty()
+            || entries
+                .iter()
+                .any(|e| self.paths.binary_search(&e.path).is_err());
+        let old_paths = ids_move.then(|| self.paths.clone());
         for path in &gone {
             if let Ok(i) = self.paths.binary_search(path) {
                 self.slug_owners.remove(&self.papers[i].slug);
@@ -355,17 +363,52 @@ impl Site {
             }
         }
         timer.phase("store records");
+        if let Some(old_paths) = old_paths {
+            self.remap_related(&old_paths);
+        }
+        // Any change of words can change which papers are related, anywhere in the site; on a
+        // large site that takes a few hundred milliseconds, so a preview does it after serving
+        // the edited pages (see `relate_if_stale`), and until then shows the lists as they were.
+        self.related_stale = true;
         if structural {
             self.derive();
         } else {
             self.rebuild_cards(&changed_ids);
-            // Any change of words can change which papers are related, anywhere in the site;
-            // on a large site that takes a second, so a preview does it after serving the
-            // edited pages (see `relate_if_stale`). Ids did not move, so the old lists stay
-            // valid until then.
-            self.related_stale = true;
         }
         Ok(())
+    }
+
+    /// Carries the related lists over to new paper ids after records were added or removed
+    /// (`old_paths` are the record paths before): removed papers drop out of the lists, new
+    /// papers get none until related papers are found again.
+    fn remap_related(&mut self, old_paths: &[PathBuf]) {
+        const GONE: PaperId = PaperId::MAX;
+        // Both path lists are sorted: one walk pairs the papers that stayed.
+        let mut new_id = vec![GONE; old_paths.len()];
+        let (mut o, mut n) = (0, 0);
+        while o < old_paths.len() && n < self.paths.len() {
+            match old_paths[o].cmp(&self.paths[n]) {
+                std::cmp::Ordering::Equal => {
+                    new_id[o] = n;
+                    o += 1;
+                    n += 1;
+                }
+                std::cmp::Ordering::Less => o += 1,
+                std::cmp::Ordering::Greater => n += 1,
+            }
+        }
+        let mut related = vec![Vec::new(); self.paths.len()];
+        for (o, list) in std::mem::take(&mut self.related).into_iter().enumerate() {
+            if let Some(&n) = new_id.get(o)
+                && n != GONE
+            {
+                related[n] = list
+                    .into_iter()
+                    .filter_map(|r| new_id.get(r).copied().filter(|&id| id != GONE))
+                    .collect();
+            }
+        }
+        self.related = related;
     }
 
     /// Problems with slugs shared by several records once `fresh` replace or join the site's
@@ -453,8 +496,6 @@ impl Site {
         timer.phase("cards");
         self.charts = views::site_charts(&self.config, &self.papers, &self.index);
         timer.phase("charts");
-        self.relate();
-        timer.phase("related papers");
         self.pages = plan::plan(&self.config, &self.papers, &self.index);
         timer.phase("plan");
     }
@@ -533,6 +574,11 @@ impl Site {
     /// The record files the site was made from, in path order.
     pub fn record_paths(&self) -> impl Iterator<Item = &Path> {
         self.paths.iter().map(PathBuf::as_path)
+    }
+
+    /// The id of the paper made from the record file `path`, if it is part of the site.
+    pub fn paper_id(&self, path: &Path) -> Option<PaperId> {
+        self.paths.binary_search_by(|p| p.as_path().cmp(path)).ok()
     }
 
     /// The data page contexts are built from.

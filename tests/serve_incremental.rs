@@ -407,3 +407,65 @@ fn an_abstract_edit_rewrites_only_pages_that_show_the_abstract() {
 fn related_to_musicgen(out: &std::path::Path, page: &str) -> bool {
     std::fs::read_to_string(out.join(page)).is_ok_and(|t| t.contains("/papers/musicgen/"))
 }
+
+/// A tag change that shifts every later page of a long tag list writes the page a browser shows
+/// first and reloads, then writes the other shifted pages, and ends equal to a clean build.
+#[test]
+fn a_change_of_many_pages_writes_the_open_page_first() {
+    let site = Site::fixture("small");
+    site.write(
+        "site.toml",
+        &site
+            .read("site.toml")
+            .replace("paginate_by = 2", "paginate_by = 1"),
+    );
+    // 130 papers on one tag, one per page: 130 tag pages.
+    for i in 0..130 {
+        site.write(
+            &format!("content/long/p{i:03}.md"),
+            &format!(
+                "+++\ntitle = \"Long list paper {i}\"\ndate = 2023-{:02}-{:02}\ntags = [\"longlist\"]\nupvotes = {i}\n+++\nAbstract {i}.\n",
+                1 + i / 28,
+                1 + i % 28
+            ),
+        );
+    }
+    let mut server = Server::start(&site);
+    let mut ws = server.ws();
+    assert_matches_clean_build(&mut server, &mut ws, &site, "right after startup");
+    // The browser shows page 120 of the tag.
+    ws.send(tungstenite::Message::Text(
+        "open /tags/longlist/page/120/".into(),
+    ));
+    std::thread::sleep(Duration::from_millis(300));
+
+    // The newest paper leaves the tag: every page of it moves up by one paper.
+    let newest = "content/long/p129.md";
+    site.write(newest, &site.read(newest).replace("[\"longlist\"]", "[]"));
+    wait_for_reload(&mut ws);
+    // At the first reload the page shown already has its new content.
+    let clean = serve::clean_build(&site, "after the tag change");
+    let page = "tags/longlist/page/120/index.html";
+    let served = std::fs::read_to_string(server.out.join(page)).unwrap();
+    let expected = std::fs::read_to_string(clean.join(page)).unwrap();
+    assert_eq!(served, expected, "{page} at the first reload");
+
+    let line = server
+        .stdout
+        .wait_for(0, Duration::from_secs(60), |l| {
+            l.contains("p129.md changed:")
+        })
+        .expect("the rebuild's line");
+    // "…: 2 pages written, 1 file removed in 9 ms; then …: 131 pages written in 40 ms"
+    let counts: Vec<usize> = line
+        .split(" page")
+        .filter_map(|part| part.rsplit(' ').next().and_then(|n| n.parse().ok()))
+        .collect();
+    assert_eq!(counts.len(), 2, "{line}");
+    assert!(
+        counts[0] <= 3,
+        "first only the open page and the edited paper's: {line}"
+    );
+    assert!(counts[1] > 100, "then the other shifted pages: {line}");
+    assert_matches_clean_build(&mut server, &mut ws, &site, "after the catch-up");
+}

@@ -5,7 +5,9 @@
 //! backslashes and NULs are refused, and the resolved file must lie inside the folder after
 //! symlinks are followed.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -28,6 +30,55 @@ pub struct ServerState {
     pub signals: broadcast::Sender<String>,
     /// The problems of the last failed rebuild, shown in an overlay until a rebuild succeeds.
     pub error: Mutex<Option<String>>,
+    /// The page each connected browser shows (output path), by connection.
+    open: Mutex<HashMap<u64, String>>,
+    connections: AtomicU64,
+}
+
+impl ServerState {
+    pub fn new(out: PathBuf, signals: broadcast::Sender<String>) -> ServerState {
+        ServerState {
+            out,
+            signals,
+            error: Mutex::new(None),
+            open: Mutex::new(HashMap::new()),
+            connections: AtomicU64::new(0),
+        }
+    }
+
+    /// Output paths (`papers/x/index.html`) of the pages open in connected browsers.
+    pub fn open_pages(&self) -> HashSet<String> {
+        self.open
+            .lock()
+            .map(|open| open.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn set_open(&self, connection: u64, page: Option<String>) {
+        if let Ok(mut open) = self.open.lock() {
+            match page {
+                Some(page) => open.insert(connection, page),
+                None => open.remove(&connection),
+            };
+        }
+    }
+}
+
+/// The output file a browser's `location.pathname` shows, as a page path of the plan.
+pub fn page_of(pathname: &str) -> Option<String> {
+    let relative = decode_path(pathname)?;
+    let mut page = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    if pathname.ends_with('/') || page.is_empty() {
+        if !page.is_empty() {
+            page.push('/');
+        }
+        page.push_str("index.html");
+    }
+    Some(page)
 }
 
 /// The router of the preview server.
@@ -56,7 +107,7 @@ const LIVERELOAD_SCRIPT: &str = r#"<script>(() => {
   const hide = () => { if (overlay) { overlay.remove(); overlay = null; } };
   const connect = () => {
     const ws = new WebSocket(url);
-    ws.onopen = () => { retry = 250; };
+    ws.onopen = () => { retry = 250; ws.send("open " + location.pathname); };
     ws.onmessage = (event) => {
       let m; try { m = JSON.parse(event.data); } catch (_) { return; }
       if (m.type === "reload") location.reload();
@@ -87,7 +138,11 @@ async fn livereload(State(state): State<Arc<ServerState>>, request: Request) -> 
     upgrade
         .max_message_size(4096)
         .max_frame_size(4096)
-        .on_upgrade(move |socket| talk(socket, signals, current_error))
+        .on_upgrade(move |socket| async move {
+            let connection = state.connections.fetch_add(1, Ordering::Relaxed);
+            talk(socket, signals, current_error, &state, connection).await;
+            state.set_open(connection, None);
+        })
 }
 
 /// A browser may connect only from a page of this server: its `Origin` (when sent) must name
@@ -112,6 +167,8 @@ async fn talk(
     mut socket: WebSocket,
     mut signals: broadcast::Receiver<String>,
     current_error: Option<String>,
+    state: &ServerState,
+    connection: u64,
 ) {
     if let Some(message) = current_error
         && socket
@@ -129,8 +186,15 @@ async fn talk(
                 Err(broadcast::error::RecvError::Closed) => return,
             },
             incoming = socket.recv() => match incoming {
-                // Whatever a client sends is ignored; a close or an error ends the connection.
+                // A browser says which page it shows ("open /papers/x/"), so a large rebuild
+                // can write that page first; anything else is ignored. A close or an error
+                // ends the connection.
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                Some(Ok(Message::Text(text))) => {
+                    if let Some(page) = text.strip_prefix("open ").and_then(page_of) {
+                        state.set_open(connection, Some(page));
+                    }
+                }
                 Some(Ok(_)) => continue,
             },
         }
@@ -382,6 +446,21 @@ mod tests {
             "symlink pointing out"
         );
         assert_eq!(resolve(&out, "/missing"), Resolved::NotFound);
+    }
+
+    #[test]
+    fn browsers_name_the_page_they_show() {
+        assert_eq!(page_of("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            page_of("/papers/x/").as_deref(),
+            Some("papers/x/index.html")
+        );
+        assert_eq!(
+            page_of("/tags/caf%C3%A9/page/2/").as_deref(),
+            Some("tags/café/page/2/index.html")
+        );
+        assert_eq!(page_of("/atom.xml").as_deref(), Some("atom.xml"));
+        assert_eq!(page_of("/../etc/passwd"), None);
     }
 
     #[test]

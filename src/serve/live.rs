@@ -3,7 +3,7 @@
 //! fingerprint changed, writes them beside the live folder first and then moves them in, so a
 //! failed rebuild changes nothing that is served.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -11,10 +11,11 @@ use std::time::Instant;
 
 use crate::build::{NoProgress, emit_site};
 use crate::diagnostic::{Problem, Problems};
+use crate::index::PaperId;
 use crate::load;
 use crate::output::emit::{self, Destination};
 use crate::output::machine::MachineFile;
-use crate::output::plan::PageKind;
+use crate::output::plan::{PageKind, PlannedPage};
 use crate::output::write::Update;
 use crate::site::{LoadOptions, Site};
 
@@ -64,6 +65,37 @@ pub struct LiveSite {
     search_hashes: BTreeMap<String, u64>,
     /// Records changed since the search index was last written.
     search_stale: bool,
+    /// Pages left for [`LiveSite::catch_up`] by a rebuild that changed many pages.
+    pages_behind: bool,
+}
+
+/// A rebuild that changes more pages than this writes the pages readers are looking at first
+/// (see [`FirstPages`]), reloads them, and leaves the rest to [`LiveSite::catch_up`].
+pub const DEFER_ABOVE: usize = 100;
+
+/// The pages a rebuild writes first when it changes many: those open in a browser and the
+/// pages of the records just edited.
+#[derive(Debug, Default, Clone)]
+pub struct FirstPages {
+    /// Output paths (`papers/x/index.html`) of pages open in connected browsers.
+    pub open: HashSet<String>,
+    /// Papers whose records the rebuild read.
+    papers: HashSet<PaperId>,
+}
+
+impl FirstPages {
+    /// The pages open in browsers, by output path.
+    pub fn open(open: HashSet<String>) -> FirstPages {
+        FirstPages {
+            open,
+            papers: HashSet::new(),
+        }
+    }
+
+    fn wants(&self, page: &PlannedPage) -> bool {
+        matches!(page.kind, PageKind::Paper(id) if self.papers.contains(&id))
+            || self.open.contains(&page.path)
+    }
 }
 
 impl LiveSite {
@@ -85,6 +117,7 @@ impl LiveSite {
             pending_templates: false,
             search_hashes: emitted.search_hashes,
             search_stale: false,
+            pages_behind: false,
         };
         live.static_files = live.list_static_files();
         live.fingerprint_list = live.site.fingerprints();
@@ -150,8 +183,14 @@ impl LiveSite {
     }
 
     /// Applies a batch of changes. On problems nothing served changes and they are returned;
-    /// records with problems are retried with the next batch.
-    pub fn apply(&mut self, plan: &RebuildPlan) -> Result<RebuildReport, Problems> {
+    /// records with problems are retried with the next batch. When more than [`DEFER_ABOVE`]
+    /// pages change, only `first` and the edited records' pages are written; the rest wait for
+    /// [`LiveSite::catch_up`].
+    pub fn apply(
+        &mut self,
+        plan: &RebuildPlan,
+        mut first: FirstPages,
+    ) -> Result<RebuildReport, Problems> {
         let started = Instant::now();
         let mut report = RebuildReport::default();
         let everything = plan.everything || self.pending_everything;
@@ -188,6 +227,10 @@ impl LiveSite {
                 return Err(problems);
             }
             self.pending.clear();
+            first.papers = reread
+                .iter()
+                .filter_map(|path| self.site.paper_id(path))
+                .collect();
             report.records_read = reread.len();
             report.records_removed = removed.len();
         }
@@ -197,7 +240,8 @@ impl LiveSite {
         if everything || report.records_read > 0 || report.records_removed > 0 {
             self.search_stale = true;
         }
-        self.write_changes(plan.statics || everything, false, &mut report)?;
+        let first = (!everything).then_some(&first);
+        self.write_changes(plan.statics || everything, false, first, &mut report)?;
         report.millis = started.elapsed().as_millis();
         Ok(report)
     }
@@ -205,7 +249,7 @@ impl LiveSite {
     /// Whether what depends on every record's words (related papers, the search index) is
     /// behind the pages: [`LiveSite::catch_up`] brings it up to date.
     pub fn behind(&self) -> bool {
-        self.search_stale || self.site.related_stale()
+        self.search_stale || self.site.related_stale() || self.pages_behind
     }
 
     /// Recomputes related papers and the search index after an edit, and writes the pages and
@@ -216,17 +260,19 @@ impl LiveSite {
         let mut report = RebuildReport::default();
         self.site.relate_if_stale();
         let search = std::mem::take(&mut self.search_stale);
-        self.write_changes(false, search, &mut report)?;
+        self.write_changes(false, search, None, &mut report)?;
         report.millis = started.elapsed().as_millis();
         Ok(report)
     }
 
     /// Renders the pages whose fingerprint changed (and the search index when `search`) beside
     /// the live folder, moves them in, and removes files that are no longer part of the site.
+    /// With `first`, a large change writes only the pages it wants (see [`FirstPages`]).
     fn write_changes(
         &mut self,
         statics: bool,
         search: bool,
+        first: Option<&FirstPages>,
         report: &mut RebuildReport,
     ) -> Result<(), Problems> {
         // Render what changed beside the live folder, then move it in.
@@ -237,7 +283,7 @@ impl LiveSite {
         let pages = self.site.pages();
         let same_pages =
             paths_hash == self.paths_hash && fingerprints.len() == self.fingerprint_list.len();
-        let dirty: Vec<usize> = if same_pages {
+        let mut dirty: Vec<usize> = if same_pages {
             (0..pages.len())
                 .filter(|&i| fingerprints[i] != self.fingerprint_list[i])
                 .collect()
@@ -246,6 +292,16 @@ impl LiveSite {
                 .filter(|&i| self.fingerprints.get(&pages[i].path) != Some(&fingerprints[i]))
                 .collect()
         };
+        // A change that shifts many pages (a tag added to an old paper moves every later page
+        // of that tag's list) writes what readers look at first; the rest stay dirty (their
+        // fingerprints are not recorded) and are written by the catch-up.
+        let all_dirty = dirty.len();
+        if let Some(first) = first
+            && dirty.len() > DEFER_ABOVE
+        {
+            dirty.retain(|&i| first.wants(&pages[i]));
+        }
+        self.pages_behind = dirty.len() < all_dirty;
         // Rebuilt files go beside the live folder and move in (each move atomic) once all are
         // written, and only those whose bytes differ from what is served.
         let overlay = Update::create(&self.out)
@@ -296,15 +352,25 @@ impl LiveSite {
             }
             self.files = files;
         }
+        // Only pages written are recorded as written; deferred ones keep their old fingerprint
+        // (or none), so they stay dirty.
+        let mut recorded = fingerprints;
+        if self.pages_behind {
+            let written: HashSet<usize> = dirty.iter().copied().collect();
+            for (i, fingerprint) in recorded.iter_mut().enumerate() {
+                if !written.contains(&i) {
+                    *fingerprint = self.fingerprints.get(&pages[i].path).copied().unwrap_or(0);
+                }
+            }
+        }
         if same_pages {
             for &i in &dirty {
-                self.fingerprints
-                    .insert(pages[i].path.clone(), fingerprints[i]);
+                self.fingerprints.insert(pages[i].path.clone(), recorded[i]);
             }
         } else {
-            self.fingerprints = self.by_path(&fingerprints);
+            self.fingerprints = self.by_path(&recorded);
         }
-        self.fingerprint_list = fingerprints;
+        self.fingerprint_list = recorded;
         (self.paths_hash, self.sitemap_hash) = (paths_hash, sitemap_hash);
         timer.phase("remove stale files");
         Ok(())

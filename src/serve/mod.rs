@@ -9,7 +9,7 @@ pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tokio::sync::broadcast;
 
@@ -91,11 +91,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
     );
 
     let (signals, _) = broadcast::channel(64);
-    let state = Arc::new(ServerState {
-        out: out.clone(),
-        signals,
-        error: Mutex::new(None),
-    });
+    let state = Arc::new(ServerState::new(out.clone(), signals));
     let shown = if address.ip().is_unspecified() {
         SocketAddr::new([127, 0, 0, 1].into(), address.port())
     } else {
@@ -192,7 +188,8 @@ fn rebuild_loop(
             continue;
         }
         let what = describe(root, &plan);
-        match live.apply(&plan) {
+        let first = live::FirstPages::open(state.open_pages());
+        match live.apply(&plan, first) {
             Ok(report) => {
                 let was_broken = state
                     .error
@@ -217,7 +214,7 @@ fn rebuild_loop(
                                 let _ = state.signals.send(http::reload_signal(generation));
                             }
                             line.push_str(&format!(
-                                "; then related papers and search: {} page{} written in {} ms",
+                                "; then related papers, search and the other pages: {} page{} written in {} ms",
                                 more.pages_written,
                                 if more.pages_written == 1 { "" } else { "s" },
                                 more.millis
