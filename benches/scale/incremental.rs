@@ -18,8 +18,11 @@ use crate::measure::files;
 pub struct EditSeries {
     /// Save (write + close returned) to the reload message, ms.
     pub reload_ms: Vec<f64>,
-    /// The server's own "… in M ms" figure of each rebuild.
+    /// The server's own "… in M ms" figure of each rebuild (up to its first reload).
     pub server_ms: Vec<u64>,
+    /// The server's figure for the catch-up after the first reload ("; then … in M ms"):
+    /// related papers, the search index and pages left for later.
+    pub catch_up_ms: Vec<u64>,
     /// The server's rebuild lines, as printed.
     pub lines: Vec<String>,
 }
@@ -121,8 +124,12 @@ pub fn measure(
             .push(saved.elapsed().as_secs_f64() * 1000.0);
         // The server prints its line before it signals the reload.
         let line = next_rebuild_line(&lines)?;
-        if let Some(ms) = server_ms(&line) {
+        let (first, catch_up) = line.split_once("; then").unwrap_or((&line, ""));
+        if let Some(ms) = server_ms(first) {
             series.server_ms.push(ms);
+        }
+        if let Some(ms) = server_ms(catch_up) {
+            series.catch_up_ms.push(ms);
         }
         series.lines.push(line);
         settle(&mut ws, &lines);

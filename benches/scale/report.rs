@@ -144,16 +144,19 @@ fn median(v: &[f64]) -> Option<f64> {
 
 fn series_row(out: &mut String, kind: &str, s: &EditSeries) {
     let server: Vec<f64> = s.server_ms.iter().map(|&m| m as f64).collect();
+    let catch_up: Vec<f64> = s.catch_up_ms.iter().map(|&m| m as f64).collect();
     let fmt = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0}"));
     let max = |v: &[f64]| v.iter().copied().reduce(f64::max);
     let _ = writeln!(
         out,
-        "| {kind} | {} | {} | {} | {} | {} | {} |",
+        "| {kind} | {} | {} | {} | {} | {} | {} | {} | {} |",
         s.reload_ms.len(),
         fmt(median(&s.reload_ms)),
         fmt(max(&s.reload_ms)),
         fmt(median(&server)),
         fmt(max(&server)),
+        fmt(median(&catch_up)),
+        fmt(max(&catch_up)),
         s.reload_ms
             .iter()
             .map(|m| format!("{m:.0}"))
@@ -168,8 +171,8 @@ pub fn incremental(i: &Incremental) -> String {
         "Warm `digest serve --watch` on {} papers (ready after {:.1} s):\n\n",
         i.papers, i.startup_s
     );
-    out.push_str("| edit | edits | save→reload median ms | max ms | server rebuild median ms | max ms | each (ms) |\n");
-    out.push_str("|---|---:|---:|---:|---:|---:|---|\n");
+    out.push_str("| edit | edits | save→reload median ms | max ms | server to first reload median ms | max ms | then catch-up median ms | max ms | each save→reload (ms) |\n");
+    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     series_row(&mut out, "abstract only", &i.abstract_edits);
     series_row(&mut out, "tags changed", &i.tag_edits);
     let _ = writeln!(
@@ -179,7 +182,7 @@ pub fn incremental(i: &Incremental) -> String {
         mib(i.hwm_mib)
     );
     out.push_str("\nServer lines:\n\n");
-    for line in i.abstract_edits.lines.iter().chain(&i.tag_edits.lines) {
+    for line in (i.abstract_edits.lines.iter().take(10)).chain(i.tag_edits.lines.iter().take(10)) {
         let _ = writeln!(out, "    {line}");
     }
     out

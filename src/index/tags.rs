@@ -58,17 +58,30 @@ pub fn paper_tags(paper: &Paper, keyword_tags: &[&str]) -> Vec<PaperTag> {
 pub fn build(per_paper: &[Vec<PaperTag>], order: &[PaperId]) -> (Vec<Tag>, Vec<Vec<usize>>) {
     // One name per slug; the smallest spelling wins so every build agrees.
     // ahash: this map sees every tag of every paper on each rebuild of the index.
-    let mut names: AHashMap<&str, &str> = AHashMap::with_capacity(1024);
-    for tag in per_paper.iter().flatten() {
+    fn keep_smallest<'a>(names: &mut AHashMap<&'a str, &'a str>, slug: &'a str, name: &'a str) {
         names
-            .entry(&tag.slug)
+            .entry(slug)
             .and_modify(|n| {
-                if tag.name.as_str() < *n {
-                    *n = &tag.name
+                if name < *n {
+                    *n = name
                 }
             })
-            .or_insert(&tag.name);
+            .or_insert(name);
     }
+    let names: AHashMap<&str, &str> = per_paper
+        .par_iter()
+        .fold(AHashMap::new, |mut names, tags| {
+            for tag in tags {
+                keep_smallest(&mut names, &tag.slug, &tag.name);
+            }
+            names
+        })
+        .reduce(AHashMap::new, |mut a, b| {
+            for (slug, name) in b {
+                keep_smallest(&mut a, slug, name);
+            }
+            a
+        });
     let mut sorted: Vec<(&str, &str)> = names.into_iter().collect();
     sorted.sort_unstable();
     let position: AHashMap<&str, usize> = sorted

@@ -3,6 +3,8 @@
 //! Pure: from the index to a list of pages. The inputs each page depends on let a later rebuild
 //! redo only the pages a change touches.
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::index::dates::{day_path, month_path, week_path};
 use crate::index::paginate::{Pager, page_path, paginate};
@@ -121,9 +123,10 @@ pub struct PlannedPage {
 }
 
 impl PlannedPage {
-    fn html(dir: String, kind: PageKind, template: &'static str) -> Self {
+    fn html(mut dir: String, kind: PageKind, template: &'static str) -> Self {
+        dir.push_str("index.html");
         PlannedPage {
-            path: format!("{dir}index.html"),
+            path: dir,
             kind,
             template,
         }
@@ -260,6 +263,7 @@ impl PlannedPage {
 
 /// Lists every page of the site (DESIGN §4), in a stable order.
 pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<PlannedPage> {
+    let mut paper_pages = Vec::new();
     let mut pages = Vec::with_capacity(
         papers.len()
             + 3 * index.days.len()
@@ -281,15 +285,25 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
     }
     // Paper pages in slug order (not listing order), so an edit that reorders a day moves no
     // page in the plan and leaves the sitemap as it was, and file names do not matter.
+    // They are most of the pages: made in parallel.
     let mut by_slug: Vec<PaperId> = (0..papers.len()).collect();
-    by_slug.sort_unstable_by(|&a, &b| papers[a].slug.cmp(&papers[b].slug));
-    for id in by_slug {
-        pages.push(PlannedPage::html(
-            format!("papers/{}/", papers[id].slug),
-            PageKind::Paper(id),
-            "paper.html",
-        ));
-    }
+    by_slug.par_sort_unstable_by(|&a, &b| papers[a].slug.cmp(&papers[b].slug));
+    by_slug
+        .into_par_iter()
+        .map(|id| {
+            let slug = &papers[id].slug;
+            let mut path = String::with_capacity(slug.len() + 18);
+            path.push_str("papers/");
+            path.push_str(slug);
+            path.push_str("/index.html");
+            PlannedPage {
+                path,
+                kind: PageKind::Paper(id),
+                template: "paper.html",
+            }
+        })
+        .collect_into_vec(&mut paper_pages);
+    pages.append(&mut paper_pages);
     for (i, day) in index.days.iter().enumerate() {
         pages.push(PlannedPage::html(
             day_path(day.date),

@@ -359,7 +359,11 @@ impl LiveSite {
             let written: HashSet<usize> = dirty.iter().copied().collect();
             for (i, fingerprint) in recorded.iter_mut().enumerate() {
                 if !written.contains(&i) {
-                    *fingerprint = self.fingerprints.get(&pages[i].path).copied().unwrap_or(0);
+                    *fingerprint = if same_pages {
+                        self.fingerprint_list[i]
+                    } else {
+                        self.fingerprints.get(&pages[i].path).copied().unwrap_or(0)
+                    };
                 }
             }
         }
