@@ -4,7 +4,6 @@
 //! that shows the paper shares it (tera values are reference-counted), so a page's context costs
 //! what the page shows and never copies corpus-wide data.
 
-use std::fmt::Write as _;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -1120,42 +1119,17 @@ struct PaperMeta {
     jsonld: serde_json::Value,
 }
 
-/// How to cite a paper: its BibTeX and the same as a downloadable `.bib`.
+/// How to cite a paper: its BibTeX key and entry (`site.js` offers the same text as a `.bib`
+/// download, so no page carries it twice).
 #[derive(Serialize)]
 struct CiteView {
     key: String,
     bibtex: String,
-    /// A `data:` URL of the entry, so the download needs no extra file per paper.
-    download_url: String,
 }
 
 fn cite_view(paper: &Paper) -> CiteView {
     let (key, bibtex) = crate::export::bibtex::cite(paper);
-    CiteView {
-        download_url: format!(
-            "data:application/x-bibtex;charset=utf-8,{}",
-            percent_encode(&bibtex)
-        ),
-        key,
-        bibtex,
-    }
-}
-
-/// Percent-encodes everything but unreserved characters and a few that are safe in a URL's
-/// data part, for `data:` URLs.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 5 / 4);
-    for b in text.bytes() {
-        // Only what a URL or the attribute cannot hold as is: spaces, controls, `%`, `#`,
-        // quotes and angle brackets, non-ASCII (as UTF-8 bytes). Braces, BibTeX's most common
-        // characters, stay as they are: browsers take them in data URLs.
-        if b.is_ascii_graphic() && !b"%#\"'<>`\\^|[]".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    CiteView { key, bibtex }
 }
 
 #[derive(Serialize)]

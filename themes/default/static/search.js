@@ -220,10 +220,22 @@
 
   /* The combobox on every page (partials/search_form.html). */
   function box(form) {
-    var input = form.querySelector('input[name="q"]'), list = D.getElementById('search-list');
-    var pop = D.getElementById('search-pop'), status = D.getElementById('search-status');
-    var live = D.getElementById('search-live');
-    if (!input || !list || !pop || !status || !live) return;
+    var input = form.querySelector('input[name="q"]');
+    if (!input) return;
+    /* The popup and the live region are made here, not sent with every page: a page only needs
+       them once this script runs. A theme may still put its own in the page (same ids). */
+    var list = D.getElementById('search-list'), pop = D.getElementById('search-pop');
+    var status = D.getElementById('search-status'), live = D.getElementById('search-live');
+    if (!pop) {
+      pop = el('div', 'search-pop', null, { id: 'search-pop' });
+      pop.hidden = true;
+      status = el('p', 'search-status', null, { id: 'search-status' });
+      list = el('ul', 'search-list', null, { id: 'search-list', role: 'listbox', 'aria-label': 'Papers found' });
+      pop.append(status, list);
+      live = el('p', 'vh', null, { id: 'search-live', role: 'status', 'aria-live': 'polite' });
+      form.append(pop, live);
+    }
+    if (!list || !status || !live) return;
     var seq = 0, timer = 0, active = -1;
     [['role', 'combobox'], ['aria-autocomplete', 'list'], ['aria-controls', 'search-list'], ['aria-expanded', 'false']]
       .forEach(function (a) { input.setAttribute(a[0], a[1]); });

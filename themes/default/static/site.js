@@ -1,5 +1,7 @@
 // digest: small enhancements for pages that work without JavaScript.
 // Copy buttons: <button data-copy="ID" hidden> copies the text of the element with id ID.
+// Downloads: <a data-download="ID" download="NAME" hidden> saves the text of that element as
+// NAME (made here, so a page does not carry the text twice).
 (function () {
   "use strict";
   function copyText(text) {
@@ -21,6 +23,13 @@
       if (ok) { resolve(); } else { reject(new Error("copy refused")); }
     });
   }
+  document.querySelectorAll("a[data-download]").forEach(function (link) {
+    var source = document.getElementById(link.getAttribute("data-download"));
+    if (!source || !window.Blob || !window.URL) { return; }
+    var blob = new Blob([source.textContent], { type: "application/x-bibtex;charset=utf-8" });
+    link.href = URL.createObjectURL(blob);
+    link.hidden = false;
+  });
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var source = document.getElementById(button.getAttribute("data-copy"));
     if (!source) { return; }
