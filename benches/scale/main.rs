@@ -226,12 +226,17 @@ fn run() -> Result<(), String> {
             }
             Err(why) => Err(why.clone()),
         };
+        let pages_artifact = measure::pages_artifact(&out);
+        if let Ok(bytes) = &pages_artifact {
+            println!("  Pages artifact: {:.1} MB", *bytes as f64 / 1e6);
+        }
         results.push(SizeResult {
             papers: n,
             digest: digest_result,
             hugo: hugo_result,
             io_floor_s,
             io_floor_what,
+            pages_artifact,
         });
     }
     let table = report::builds(&results);

@@ -30,6 +30,9 @@ pub struct SizeResult {
     /// Seconds, and what it read and copied.
     pub io_floor_s: f64,
     pub io_floor_what: String,
+    /// Bytes of digest's output as GitHub Pages' upload action ships it: a tar, deflated at
+    /// level 6 (what its size check, "exceeds the allowed size of 1 GB", looks at).
+    pub pages_artifact: Result<u64, String>,
 }
 
 fn mib(v: Option<f64>) -> String {
@@ -90,6 +93,18 @@ pub fn builds(results: &[SizeResult]) -> String {
     out.push('\n');
     for s in results {
         let _ = writeln!(out, "- I/O floor at {}: {}", s.papers, s.io_floor_what);
+    }
+    for s in results {
+        let _ = writeln!(
+            out,
+            "- digest's output at {}: {:.1} MB in files; as a GitHub Pages artifact (tar, deflated at level 6 like upload-pages-artifact's zip): {}",
+            s.papers,
+            s.digest.output.bytes as f64 / 1e6,
+            match &s.pages_artifact {
+                Ok(bytes) => format!("{:.1} MB", *bytes as f64 / 1e6),
+                Err(why) => why.clone(),
+            }
+        );
     }
     for s in results {
         let tools = std::iter::once(&s.digest).chain(s.hugo.as_ref().ok());
