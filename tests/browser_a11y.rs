@@ -99,9 +99,9 @@ impl Fixture {
         let day = first("", 3, true); // a day: /YYYY/MM/DD/
         let month = first("", 2, true); // a month: /YYYY/MM/
         pages.push(day.clone());
-        pages.push(format!("{day}by-title/"));
+        pages.push(format!("{day}?order#by-title"));
         pages.push(month.clone());
-        pages.push(format!("{month}top/"));
+        pages.push(format!("{month}?order#most-upvoted"));
         // An ISO week of the same year: /YYYY/wWW/.
         let year = month
             .trim_matches('/')
@@ -515,7 +515,9 @@ fn skip_link_comes_first_and_focus_is_visible() {
     let mut problems = Vec::new();
     for scheme in SCHEMES {
         let mut page = fixture.page(scheme);
-        for path in fixture.pages() {
+        // A fragment (`#by-title`) starts Tab from its anchor, as browsers do for any fragment;
+        // pages opened at one are checked by axe and for layout shift, not here.
+        for path in fixture.pages().into_iter().filter(|p| !p.contains('#')) {
             let url = fixture.url(&path);
             page.navigate(&url);
             page.eval(CONTRAST_JS);

@@ -249,41 +249,93 @@ fn listed(out: &std::path::Path, page: &str) -> Vec<String> {
     common::hrefs(&html(out, page), "main a.t[href], main .card-title a[href]")
 }
 
+/// Paper links of a page's sortable list in the order its items' `key` (`--u`, `--t`) gives
+/// them, as the theme's CSS shows them when that order is picked.
+fn ordered(out: &std::path::Path, page: &str, key: &str) -> Vec<String> {
+    let doc = html(out, page);
+    let mut items: Vec<(usize, String)> = doc
+        .select(&sel(".sortable > *:not(.group)"))
+        .map(|item| {
+            let style = item.value().attr("style").unwrap_or_default();
+            let place = style
+                .split(';')
+                .find_map(|part| part.strip_prefix(&format!("{key}:")))
+                .unwrap_or_else(|| panic!("no {key} in `{style}` on {page}"))
+                .parse()
+                .unwrap();
+            let link = item
+                .select(&sel("a.t[href], .card-title a[href]"))
+                .next()
+                .expect("a paper link");
+            (place, link.value().attr("href").unwrap().to_string())
+        })
+        .collect();
+    items.sort();
+    let places: Vec<usize> = items.iter().map(|(p, _)| *p).collect();
+    assert_eq!(
+        places,
+        (1..=items.len()).collect::<Vec<_>>(),
+        "places on {page}"
+    );
+    items.into_iter().map(|(_, href)| href).collect()
+}
+
 #[test]
 fn days_and_months_read_by_upvotes_or_title_and_weeks_group_days() {
     let site = Site::fixture("small");
     let out = site.build_ok(&[]);
     let p = |slug: &str| format!("/papers/{slug}/");
-    // February: by upvotes, then by title; the default month page is by day.
+    // February: by upvotes, then by title; the default month page is by day. The other orders
+    // are the places the items carry for the CSS order (checked in a real browser elsewhere).
     assert_eq!(
-        listed(&out, "2025/02/top/index.html"),
+        listed(&out, "2025/02/index.html"),
+        [p("improvnet"), p("visualcloze"), p("rohm")],
+        "by day: Feb 6 (most upvoted first), then Feb 5"
+    );
+    assert_eq!(
+        ordered(&out, "2025/02/index.html", "--u"),
         [p("improvnet"), p("visualcloze"), p("rohm")]
     );
     assert_eq!(
-        listed(&out, "2025/02/by-title/index.html"),
+        ordered(&out, "2025/02/index.html", "--t"),
         [p("improvnet"), p("rohm"), p("visualcloze")]
     );
-    // January: papers without upvotes come last in the popularity view.
+    // January: papers without upvotes come last in the popularity order.
     assert_eq!(
-        listed(&out, "2025/01/top/index.html"),
+        ordered(&out, "2025/01/index.html", "--u"),
         [p("musicgen"), p("realm"), p("jukebox")]
     );
     assert_eq!(
-        listed(&out, "2025/01/31/by-title/index.html"),
+        ordered(&out, "2025/01/31/index.html", "--t"),
         [p("jukebox"), p("musicgen")]
     );
-    // Each view links to the others, marking the current one; plain links, no script.
-    let month = html(&out, "2025/02/by-title/index.html");
-    let sorts = common::hrefs(&month, ".sorts a");
-    assert_eq!(sorts, ["/2025/02/", "/2025/02/top/", "/2025/02/by-title/"]);
+    // Each page links to its orders as fragments of itself, the page's own order marked as
+    // the default; no page per order.
+    let month = html(&out, "2025/02/index.html");
     assert_eq!(
-        common::hrefs(&month, ".sorts a[aria-current=page]"),
-        ["/2025/02/by-title/"]
+        common::hrefs(&month, ".sorts a"),
+        ["#by-day", "#most-upvoted", "#by-title"]
     );
+    assert_eq!(common::hrefs(&month, ".sorts a.default"), ["#by-day"]);
+    for id in ["by-day", "most-upvoted", "by-title"] {
+        assert!(
+            month
+                .select(&sel(&format!(".sort-anchor#{id}")))
+                .next()
+                .is_some(),
+            "anchor {id}"
+        );
+    }
     let day = html(&out, "2025/02/06/index.html");
     assert_eq!(
         common::hrefs(&day, ".sorts a"),
-        ["/2025/02/06/", "/2025/02/06/by-title/"]
+        ["#most-upvoted", "#by-title"]
+    );
+    assert_eq!(common::hrefs(&day, ".sorts a.default"), ["#most-upvoted"]);
+    assert!(
+        !common::files(&out)
+            .iter()
+            .any(|f| f.contains("/by-title/") || f.contains("/top/"))
     );
     assert!(common::hrefs(&day, ".crumbs a").contains(&"/2025/w06/".to_string()));
 
@@ -325,7 +377,9 @@ fn home_shows_the_latest_day_and_the_months_most_upvoted() {
             "/papers/rohm/"
         ]
     );
-    assert!(common::hrefs(&home, ".top-month h2 a").contains(&"/2025/02/top/".to_string()));
+    assert!(
+        common::hrefs(&home, ".top-month h2 a").contains(&"/2025/02/#most-upvoted".to_string())
+    );
     // The list itself starts with the latest day.
     let first_day = home
         .select(&sel(".day-group time"))
@@ -486,7 +540,7 @@ fn output_options_leave_out_optional_pages_without_dangling_links() {
     let files = common::files(&out);
     for f in &files {
         assert!(
-            !f.contains("/by-title/") && !f.contains("/top/") && !f.ends_with(".bib"),
+            !f.ends_with(".bib"),
             "{f} was made with its pages turned off"
         );
         assert!(!f.starts_with("2025/w"), "{f}: week pages are off");

@@ -383,9 +383,7 @@ fn an_abstract_edit_rewrites_only_pages_that_show_the_abstract() {
     }
     // ...title lists, BibTeX files and pages of other papers do not.
     for f in &rewritten {
-        let title_list = f.contains("/by-title/")
-            || f.contains("/top/")
-            || f.contains("/w0")
+        let title_list = f.contains("/w0")
             || f.ends_with(".bib")
             || f.as_str() == "2025/01/index.html"
             || f.as_str() == "archive/index.html"

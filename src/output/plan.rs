@@ -25,10 +25,6 @@ pub enum PageKind {
     Month(usize),
     /// An ISO week, by index into [`SiteIndex::weeks`].
     Week(usize),
-    /// A day's papers in another order (the day page itself is by upvotes).
-    DaySorted(usize, Sort),
-    /// A month's papers in one list, in another order than by day.
-    MonthSorted(usize, Sort),
     /// Every day with its count.
     Archive,
     /// Every tag with its count.
@@ -75,16 +71,6 @@ pub enum Sort {
     Upvotes,
     /// By title, A to Z.
     Title,
-}
-
-impl Sort {
-    /// The path segment of the view: `top/`, `by-title/`.
-    pub fn segment(self) -> &'static str {
-        match self {
-            Sort::Upvotes => "top/",
-            Sort::Title => "by-title/",
-        }
-    }
 }
 
 /// An input a page is made from; when it changes, the page must be rendered again.
@@ -204,27 +190,6 @@ impl PlannedPage {
                 );
                 inputs
             }
-            PageKind::DaySorted(i, _) => {
-                let day = &index.days[*i];
-                let mut inputs = vec![Input::Day(day.date.to_string())];
-                inputs.extend(day.papers.iter().map(|&id| slug(id)));
-                inputs
-            }
-            PageKind::MonthSorted(i, _) => {
-                let month = &index.months[*i];
-                let mut inputs = vec![Input::Month(format!(
-                    "{:04}-{:02}",
-                    month.year, month.month
-                ))];
-                inputs.extend(
-                    month
-                        .days
-                        .iter()
-                        .flat_map(|&d| index.days[d].papers.iter())
-                        .map(|&id| slug(id)),
-                );
-                inputs
-            }
             PageKind::Archive => vec![Input::DayList],
             PageKind::TagList => vec![Input::TagList],
             PageKind::Tag(t, pager) => {
@@ -266,8 +231,8 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
     let mut paper_pages = Vec::new();
     let mut pages = Vec::with_capacity(
         papers.len()
-            + 3 * index.days.len()
-            + 3 * index.months.len()
+            + 2 * index.days.len()
+            + index.months.len()
             + index.weeks.len()
             + 5 * index.tags.len()
             + 8,
@@ -316,13 +281,6 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
                 PageKind::DayBib(i),
             ));
         }
-        if config.output.sorted_views {
-            pages.push(PlannedPage::html(
-                format!("{}{}", day_path(day.date), Sort::Title.segment()),
-                PageKind::DaySorted(i, Sort::Title),
-                "sorted.html",
-            ));
-        }
     }
     let weeks = if config.output.week_pages {
         &index.weeks[..]
@@ -342,16 +300,6 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
             PageKind::Month(i),
             "month.html",
         ));
-        for sort in [Sort::Upvotes, Sort::Title] {
-            if !config.output.sorted_views {
-                break;
-            }
-            pages.push(PlannedPage::html(
-                format!("{}{}", month_path(month.year, month.month), sort.segment()),
-                PageKind::MonthSorted(i, sort),
-                "sorted.html",
-            ));
-        }
     }
     pages.push(PlannedPage::html(
         "archive/".to_string(),

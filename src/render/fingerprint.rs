@@ -128,16 +128,6 @@ impl SiteData<'_> {
                     self.hash_compact(&index.days[d].papers, &mut h);
                 }
             }
-            PageKind::DaySorted(i, _) => {
-                self.hash_day(*i, &mut h);
-                self.hash_compact(&index.days[*i].papers, &mut h);
-            }
-            PageKind::MonthSorted(i, _) => {
-                self.hash_month(*i, &mut h);
-                for &d in &index.months[*i].days {
-                    self.hash_compact(&index.days[d].papers, &mut h);
-                }
-            }
             PageKind::Archive => {
                 (self.papers.len(), index.days.len()).hash(&mut h);
                 self.charts.heatmaps.hash(&mut h);

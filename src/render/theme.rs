@@ -80,10 +80,6 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "keyword.html",
         include_str!("../../themes/default/templates/keyword.html"),
     ),
-    (
-        "sorted.html",
-        include_str!("../../themes/default/templates/sorted.html"),
-    ),
 ];
 
 /// The default theme's static files.

@@ -4,7 +4,6 @@
 //! that shows the paper shares it (tera values are reference-counted), so a page's context costs
 //! what the page shows and never copies corpus-wide data.
 
-
 use jiff::civil::Date;
 use serde::Serialize;
 use tera::{Context, Value};
@@ -430,7 +429,7 @@ impl SiteData<'_> {
 
     /// Papers grouped by day, in the order given (which is newest day first), as cards or, when
     /// `compact`, as title-list entries.
-    fn day_groups(&self, ids: &[PaperId], compact: bool) -> Value {
+    fn day_groups(&self, ids: &[PaperId], compact: bool, orders: Option<&[String]>) -> Value {
         let mut groups: Vec<Value> = Vec::new();
         let mut start = 0;
         while start < ids.len() {
@@ -451,6 +450,10 @@ impl SiteData<'_> {
                 self.cards_of(&ids[start..end])
             };
             group.insert("papers".into(), papers);
+            if let Some(orders) = orders {
+                let orders = orders.get(start..end).unwrap_or_default();
+                group.insert("orders".into(), Value::from_serializable(&orders));
+            }
             groups.push(Value::from(group));
             start = end;
         }
@@ -472,7 +475,7 @@ impl SiteData<'_> {
                     view.next_url = Some(config.link("archive/"));
                 }
                 ctx.insert("pager", &view);
-                ctx.insert_value("groups", self.day_groups(ids, false));
+                ctx.insert_value("groups", self.day_groups(ids, false, None));
                 if pager.number == 1
                     && let Some(month) = index.months.first()
                 {
@@ -480,13 +483,13 @@ impl SiteData<'_> {
                         "top_month",
                         &month_ref(config, month.year, month.month, month.paper_count),
                     );
-                    let top = month_path(month.year, month.month);
+                    let top = config.link(&month_path(month.year, month.month));
                     let top = if config.output.sorted_views {
-                        format!("{top}{}", Sort::Upvotes.segment())
+                        format!("{top}#{MOST_UPVOTED}")
                     } else {
                         top
                     };
-                    ctx.insert("top_url", &config.link(&top));
+                    ctx.insert("top_url", &top);
                     ctx.insert_value("top_papers", self.compact_cards_of(&self.month_top(0)));
                 }
                 ctx.insert("paper_count", &self.papers.len());
@@ -521,7 +524,15 @@ impl SiteData<'_> {
                         .map(|j| day_ref(config, index.days[j].date, index.days[j].papers.len())),
                 );
                 ctx.insert_value("papers", self.cards_of(&day.papers));
-                ctx.insert("sorts", &self.day_sorts(*i, None));
+                ctx.insert("sorts", &self.day_sorts());
+                // Each card's place by title, for the CSS order (see `MOST_UPVOTED`).
+                let orders: Vec<String> = if self.config.output.sorted_views {
+                    let by_title = self.ranks(&day.papers, Sort::Title);
+                    by_title.iter().map(|t| format!("--t:{t}")).collect()
+                } else {
+                    Vec::new()
+                };
+                ctx.insert("orders", &orders);
                 let (year, week) = iso_week(day.date);
                 let week = config.output.week_pages.then(|| {
                     serde_json::json!({
@@ -554,8 +565,19 @@ impl SiteData<'_> {
                 ctx.insert("prev", &index.months.get(i + 1).map(|_| m(i + 1)));
                 ctx.insert("next", &i.checked_sub(1).map(m));
                 let ids = self.papers_of_days(&month.days);
-                ctx.insert_value("groups", self.day_groups(&ids, true));
-                ctx.insert("sorts", &self.month_sorts(*i, None));
+                // Each paper's place most upvoted first and by title, for the CSS order.
+                let orders: Vec<String> = if self.config.output.sorted_views {
+                    let up = self.ranks(&ids, Sort::Upvotes);
+                    let title = self.ranks(&ids, Sort::Title);
+                    up.iter()
+                        .zip(&title)
+                        .map(|(u, t)| format!("--u:{u};--t:{t}"))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                ctx.insert_value("groups", self.day_groups(&ids, true, Some(&orders)));
+                ctx.insert("sorts", &self.month_sorts());
             }
             PageKind::Week(i) => {
                 let week = &index.weeks[*i];
@@ -571,54 +593,6 @@ impl SiteData<'_> {
                     "papers",
                     self.compact_cards_of(&self.sorted(ids, Sort::Upvotes)),
                 );
-            }
-            PageKind::DaySorted(i, sort) => {
-                let day = &index.days[*i];
-                let title = display_date(day.date);
-                ctx.insert(
-                    "view",
-                    &SortedView {
-                        title: format!("Papers of {title}"),
-                        heading: title,
-                        count: day.papers.len(),
-                        crumbs: vec![
-                            LinkView {
-                                label: "Archive",
-                                url: config.link("archive/"),
-                            },
-                            LinkView {
-                                label: month_name(day.date.month()),
-                                url: config.link(&month_path(day.date.year(), day.date.month())),
-                            },
-                        ],
-                        sort: sort_name(*sort),
-                    },
-                );
-                ctx.insert("sorts", &self.day_sorts(*i, Some(*sort)));
-                ctx.insert_value(
-                    "papers",
-                    self.compact_cards_of(&self.sorted(day.papers.clone(), *sort)),
-                );
-            }
-            PageKind::MonthSorted(i, sort) => {
-                let month = &index.months[*i];
-                let title = format!("{} {}", month_name(month.month), month.year);
-                let ids = self.papers_of_days(&month.days);
-                ctx.insert(
-                    "view",
-                    &SortedView {
-                        title: format!("Papers of {title}"),
-                        heading: title,
-                        count: ids.len(),
-                        crumbs: vec![LinkView {
-                            label: "Archive",
-                            url: config.link("archive/"),
-                        }],
-                        sort: sort_name(*sort),
-                    },
-                );
-                ctx.insert("sorts", &self.month_sorts(*i, Some(*sort)));
-                ctx.insert_value("papers", self.compact_cards_of(&self.sorted(ids, *sort)));
             }
             PageKind::Archive => {
                 #[derive(Serialize)]
@@ -795,42 +769,37 @@ impl SiteData<'_> {
         }
     }
 
-    fn day_sorts(&self, i: usize, current: Option<Sort>) -> Vec<SortLink> {
+    /// Where each of `ids` goes in the order `sort`, from 1.
+    fn ranks(&self, ids: &[PaperId], sort: Sort) -> Vec<usize> {
+        let position: std::collections::HashMap<PaperId, usize> =
+            ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+        let mut ranks = vec![0; ids.len()];
+        for (rank, id) in self.sorted(ids.to_vec(), sort).into_iter().enumerate() {
+            ranks[position[&id]] = rank + 1;
+        }
+        ranks
+    }
+
+    /// The orders a day page offers: the page is most upvoted first; by title is a CSS order.
+    fn day_sorts(&self) -> Vec<SortLink> {
         if !self.config.output.sorted_views {
             return Vec::new();
         }
-        let base = day_path(self.index.days[i].date);
         vec![
-            SortLink::new(self.config, "Most upvoted", base.clone(), current.is_none()),
-            SortLink::new(
-                self.config,
-                "Title",
-                format!("{base}{}", Sort::Title.segment()),
-                current == Some(Sort::Title),
-            ),
+            SortLink::new("Most upvoted", MOST_UPVOTED, true),
+            SortLink::new("Title", BY_TITLE, false),
         ]
     }
 
-    fn month_sorts(&self, i: usize, current: Option<Sort>) -> Vec<SortLink> {
+    /// The orders a month page offers: by day, most upvoted first, by title.
+    fn month_sorts(&self) -> Vec<SortLink> {
         if !self.config.output.sorted_views {
             return Vec::new();
         }
-        let month = &self.index.months[i];
-        let base = month_path(month.year, month.month);
         vec![
-            SortLink::new(self.config, "By day", base.clone(), current.is_none()),
-            SortLink::new(
-                self.config,
-                "Most upvoted",
-                format!("{base}{}", Sort::Upvotes.segment()),
-                current == Some(Sort::Upvotes),
-            ),
-            SortLink::new(
-                self.config,
-                "Title",
-                format!("{base}{}", Sort::Title.segment()),
-                current == Some(Sort::Title),
-            ),
+            SortLink::new("By day", BY_DAY, true),
+            SortLink::new("Most upvoted", MOST_UPVOTED, false),
+            SortLink::new("Title", BY_TITLE, false),
         ]
     }
 
@@ -1067,41 +1036,27 @@ struct WeekRef {
     count: usize,
 }
 
-/// A list of papers in another order than the page it comes from.
-#[derive(Serialize)]
-struct SortedView<'a> {
-    /// The page title.
-    title: String,
-    /// The heading: the day or month.
-    heading: String,
-    count: usize,
-    crumbs: Vec<LinkView<'a>>,
-    /// `upvotes` or `title`.
-    sort: &'static str,
-}
-
-fn sort_name(sort: Sort) -> &'static str {
-    match sort {
-        Sort::Upvotes => "upvotes",
-        Sort::Title => "title",
-    }
-}
+/// The fragments that pick an order of a day's or month's list, without a page per order:
+/// `/2025/02/#most-upvoted`. The list's items carry their place in each order (`--u`, `--t`)
+/// and the theme's CSS orders them by the targeted fragment; `site.js` then moves them in the
+/// document too, so reading order follows.
+pub const MOST_UPVOTED: &str = "most-upvoted";
+pub const BY_TITLE: &str = "by-title";
+pub const BY_DAY: &str = "by-day";
 
 /// One of the orders a list can be read in.
 #[derive(Serialize)]
 struct SortLink {
     label: &'static str,
-    url: String,
-    current: bool,
+    /// The fragment (and the id of its anchor).
+    id: &'static str,
+    /// The order of the page as sent.
+    default: bool,
 }
 
 impl SortLink {
-    fn new(config: &Config, label: &'static str, path: String, current: bool) -> Self {
-        SortLink {
-            label,
-            url: config.link(&path),
-            current,
-        }
+    fn new(label: &'static str, id: &'static str, default: bool) -> Self {
+        SortLink { label, id, default }
     }
 }
 

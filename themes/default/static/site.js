@@ -2,6 +2,9 @@
 // Copy buttons: <button data-copy="ID" hidden> copies the text of the element with id ID.
 // Downloads: <a data-download="ID" download="NAME" hidden> saves the text of that element as
 // NAME (made here, so a page does not carry the text twice).
+// Orders: a list with class "sortable" whose items carry --u/--t is ordered by CSS when the
+// fragment is #most-upvoted or #by-title; here the items are also moved, so that screen
+// readers and the Tab key follow the order shown, and the current order is marked.
 (function () {
   "use strict";
   function copyText(text) {
@@ -30,6 +33,31 @@
     link.href = URL.createObjectURL(blob);
     link.hidden = false;
   });
+  var sortable = document.querySelector(".sortable");
+  if (sortable) {
+    var original = Array.prototype.slice.call(sortable.children);
+    var keys = { "#most-upvoted": "--u", "#by-title": "--t" };
+    var reorder = function () {
+      var key = keys[location.hash];
+      var items = original.slice();
+      if (key) {
+        var place = function (item) {
+          return parseInt(item.style.getPropertyValue(key), 10) || 0;
+        };
+        items.sort(function (a, b) { return place(a) - place(b); });
+      }
+      items.forEach(function (item) { sortable.appendChild(item); });
+      var anchors = document.querySelectorAll(".sort-anchor");
+      var current = Array.prototype.some.call(anchors, function (a) { return "#" + a.id === location.hash; })
+        ? location.hash : null;
+      document.querySelectorAll(".sorts a").forEach(function (link) {
+        var on = current ? link.getAttribute("href") === current : link.classList.contains("default");
+        if (on) { link.setAttribute("aria-current", "true"); } else { link.removeAttribute("aria-current"); }
+      });
+    };
+    window.addEventListener("hashchange", reorder);
+    reorder();
+  }
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var source = document.getElementById(button.getAttribute("data-copy"));
     if (!source) { return; }
