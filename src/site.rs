@@ -14,7 +14,7 @@ use tera::Value;
 
 use crate::config::Config;
 use crate::diagnostic::{Problem, Problems};
-use crate::index::tags::{PaperTag, paper_tags};
+use crate::index::tags::{PaperTag, TagKeys, paper_tags};
 use crate::index::{KeywordMatcher, PaperId, SiteIndex};
 use crate::load;
 use crate::markdown::{MarkdownRenderer, RenderedMarkdown};
@@ -101,6 +101,8 @@ pub struct Site {
     terms: Vec<Vec<(u32, u16)>>,
     /// Every word of the site. Only grows: a word no paper uses any more keeps its id.
     vocabulary: Vocabulary,
+    /// Numbers of tag slugs and names (see [`TagKeys`]).
+    tag_keys: TagKeys,
     // Derived from all records together by [`Site::derive`].
     index: SiteIndex,
     /// Each tag's value, shared by the cards that show it.
@@ -157,6 +159,7 @@ impl Site {
             terms: Vec::new(),
             feeds: Vec::new(),
             vocabulary: Vocabulary::default(),
+            tag_keys: TagKeys::default(),
             index: SiteIndex::build(&[], &[], &[], &[]),
             tag_values: Vec::new(),
             card_hashes: Vec::new(),
@@ -209,6 +212,7 @@ impl Site {
         // Words are interned inside the parallel pass, one lock per record, so the words of the
         // whole corpus are never held as strings at once.
         let vocabulary = Mutex::new(std::mem::take(&mut self.vocabulary));
+        let tag_keys = Mutex::new(std::mem::take(&mut self.tag_keys));
         let entries: Vec<Entry> = fresh
             .into_par_iter()
             .map(|(path, paper)| {
@@ -236,7 +240,12 @@ impl Site {
                         &body.text,
                     ),
                 ));
-                let tags = paper_tags(&paper, &self.matcher.tags_for(&[&paper.title, &body.text]));
+                let mut tags =
+                    paper_tags(&paper, &self.matcher.tags_for(&[&paper.title, &body.text]));
+                match tag_keys.lock() {
+                    Ok(mut keys) => keys.key(&mut tags),
+                    Err(poisoned) => poisoned.into_inner().key(&mut tags),
+                }
                 let summary = views::shorten(&body.text, self.config.summary_length);
                 let feeds: Vec<u16> = self
                     .feed_matcher
@@ -279,6 +288,7 @@ impl Site {
             })
             .collect();
         self.vocabulary = vocabulary.into_inner().unwrap_or_else(|e| e.into_inner());
+        self.tag_keys = tag_keys.into_inner().unwrap_or_else(|e| e.into_inner());
         timer.phase("markdown + keywords");
         // Adding or removing records moves paper ids: the related lists are carried over to
         // the new ids (see `remap_related`) instead of being computed again before the pages.
@@ -494,7 +504,7 @@ impl Site {
         self.tag_values = views::tag_values(&self.config, index);
         self.card_keys = keys;
         timer.phase("cards");
-        self.charts = views::site_charts(&self.config, &self.papers, &self.index);
+        self.charts = views::site_charts(&self.config, &self.index, &self.charts);
         timer.phase("charts");
         self.pages = plan::plan(&self.config, &self.papers, &self.index);
         timer.phase("plan");

@@ -83,16 +83,26 @@ pub fn month_path(year: i16, month: i8) -> String {
 }
 
 /// Groups `order` (papers in listing order, newest day first) into days, then days into months.
-pub fn days_and_months(papers: &[Paper], order: &[PaperId]) -> (Vec<Day>, Vec<Month>) {
+/// `same_day(id)` is a cheap stand-in for a paper's date, equal exactly when dates are (records
+/// are looked at only where a day begins).
+pub fn days_and_months<K: PartialEq>(
+    papers: &[Paper],
+    order: &[PaperId],
+    same_day: &dyn Fn(PaperId) -> K,
+) -> (Vec<Day>, Vec<Month>) {
     let mut days: Vec<Day> = Vec::new();
+    let mut current: Option<K> = None;
     for &id in order {
-        let date = papers[id].date;
+        let key = same_day(id);
         match days.last_mut() {
-            Some(day) if day.date == date => day.papers.push(id),
-            _ => days.push(Day {
-                date,
-                papers: vec![id],
-            }),
+            Some(day) if current.as_ref() == Some(&key) => day.papers.push(id),
+            _ => {
+                days.push(Day {
+                    date: papers[id].date,
+                    papers: vec![id],
+                });
+                current = Some(key);
+            }
         }
     }
     let mut months: Vec<Month> = Vec::new();

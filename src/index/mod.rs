@@ -67,7 +67,7 @@ impl SiteIndex {
             })
         });
         timer.phase("  index: order");
-        let (days, months) = dates::days_and_months(papers, &order);
+        let (days, months) = dates::days_and_months(papers, &order, &|id| keys[id] >> 32);
         let weeks = dates::weeks(&days);
         timer.phase("  index: days");
         let (tags, paper_tags) = tags::build(tags, &order);

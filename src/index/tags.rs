@@ -23,17 +23,49 @@ pub fn tag_path(slug: &str) -> String {
     format!("tags/{slug}/")
 }
 
-/// One tag of one paper: the name as written and its slug.
+/// One tag of one paper: the name as written and its slug, and both as numbers from a
+/// [`TagKeys`] so that indexing compares numbers, not strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PaperTag {
     /// The name as written (in the record or as a keyword tag).
     pub name: String,
     /// Its URL slug.
     pub slug: String,
+    /// The slug's number (see [`TagKeys::key`]).
+    pub slug_key: u32,
+    /// The name's number.
+    pub name_key: u32,
+}
+
+/// Numbers for tag slugs and names, the same for the same text for as long as a site is loaded
+/// (never reused, so a number always means one text).
+#[derive(Debug, Default)]
+pub struct TagKeys {
+    slugs: AHashMap<String, u32>,
+    names: AHashMap<String, u32>,
+}
+
+impl TagKeys {
+    /// Gives `tags` their numbers.
+    pub fn key(&mut self, tags: &mut [PaperTag]) {
+        fn intern(map: &mut AHashMap<String, u32>, text: &str) -> u32 {
+            if let Some(&key) = map.get(text) {
+                return key;
+            }
+            let key = u32::try_from(map.len()).unwrap_or(u32::MAX);
+            map.insert(text.to_string(), key);
+            key
+        }
+        for tag in tags {
+            tag.slug_key = intern(&mut self.slugs, &tag.slug);
+            tag.name_key = intern(&mut self.names, &tag.name);
+        }
+    }
 }
 
 /// A paper's tags: its own, then the keyword tags it matched, one per slug. Computed once per
-/// record (slugifying is the costly part), so rebuilding the index does not redo it.
+/// record (slugifying is the costly part), so rebuilding the index does not redo it. They get
+/// their numbers from [`TagKeys::key`] before [`build`] sees them.
 pub fn paper_tags(paper: &Paper, keyword_tags: &[&str]) -> Vec<PaperTag> {
     let mut tags: Vec<PaperTag> = Vec::new();
     for name in paper
@@ -47,6 +79,8 @@ pub fn paper_tags(paper: &Paper, keyword_tags: &[&str]) -> Vec<PaperTag> {
             tags.push(PaperTag {
                 name: name.to_string(),
                 slug,
+                slug_key: 0,
+                name_key: 0,
             });
         }
     }
@@ -54,60 +88,57 @@ pub fn paper_tags(paper: &Paper, keyword_tags: &[&str]) -> Vec<PaperTag> {
 }
 
 /// Builds the tag list (sorted by slug) and each paper's tags (indices into it, sorted by name)
-/// from each paper's [`paper_tags`]. Papers are listed under a tag in `order`.
+/// from each paper's [`paper_tags`], keyed by one [`TagKeys`]. Papers are listed under a tag
+/// in `order`. Works on the numbers: strings are compared only where one slug is spelled in
+/// several ways, and to sort the few hundred tags.
 pub fn build(per_paper: &[Vec<PaperTag>], order: &[PaperId]) -> (Vec<Tag>, Vec<Vec<usize>>) {
+    let slots = per_paper
+        .iter()
+        .flatten()
+        .map(|t| t.slug_key as usize + 1)
+        .max()
+        .unwrap_or(0);
     // One name per slug; the smallest spelling wins so every build agrees.
-    // ahash: this map sees every tag of every paper on each rebuild of the index.
-    fn keep_smallest<'a>(names: &mut AHashMap<&'a str, &'a str>, slug: &'a str, name: &'a str) {
-        names
-            .entry(slug)
-            .and_modify(|n| {
-                if name < *n {
-                    *n = name
-                }
-            })
-            .or_insert(name);
+    let mut best: Vec<Option<&PaperTag>> = vec![None; slots];
+    for tag in per_paper.iter().flatten() {
+        let slot = &mut best[tag.slug_key as usize];
+        match slot {
+            Some(b) if b.name_key == tag.name_key || b.name <= tag.name => {}
+            _ => *slot = Some(tag),
+        }
     }
-    let names: AHashMap<&str, &str> = per_paper
-        .par_iter()
-        .fold(AHashMap::new, |mut names, tags| {
-            for tag in tags {
-                keep_smallest(&mut names, &tag.slug, &tag.name);
-            }
-            names
-        })
-        .reduce(AHashMap::new, |mut a, b| {
-            for (slug, name) in b {
-                keep_smallest(&mut a, slug, name);
-            }
-            a
-        });
-    let mut sorted: Vec<(&str, &str)> = names.into_iter().collect();
-    sorted.sort_unstable();
-    let position: AHashMap<&str, usize> = sorted
+    let mut used: Vec<&PaperTag> = best.into_iter().flatten().collect();
+    used.sort_unstable_by(|a, b| a.slug.cmp(&b.slug));
+    let mut position = vec![usize::MAX; slots];
+    for (i, tag) in used.iter().enumerate() {
+        position[tag.slug_key as usize] = i;
+    }
+    let mut by_name: Vec<usize> = (0..used.len()).collect();
+    by_name.sort_unstable_by(|&a, &b| used[a].name.cmp(&used[b].name).then(a.cmp(&b)));
+    let mut name_rank = vec![0; used.len()];
+    for (rank, &i) in by_name.iter().enumerate() {
+        name_rank[i] = rank;
+    }
+    let mut tags: Vec<Tag> = used
         .iter()
-        .enumerate()
-        .map(|(i, (slug, _))| (*slug, i))
-        .collect();
-    let mut tags: Vec<Tag> = sorted
-        .iter()
-        .map(|(slug, name)| Tag {
-            slug: slug.to_string(),
-            name: name.to_string(),
+        .map(|t| Tag {
+            slug: t.slug.clone(),
+            name: t.name.clone(),
             papers: Vec::new(),
         })
         .collect();
-    let mut paper_tags: Vec<Vec<usize>> = per_paper
+    let paper_tags: Vec<Vec<usize>> = per_paper
         .par_iter()
-        .map(|list| list.iter().map(|t| position[t.slug.as_str()]).collect())
+        .map(|list| {
+            let mut mine: Vec<usize> = list.iter().map(|t| position[t.slug_key as usize]).collect();
+            mine.sort_unstable_by_key(|&i| name_rank[i]);
+            mine
+        })
         .collect();
     for &id in order {
         for &tag in &paper_tags[id] {
             tags[tag].papers.push(id);
         }
     }
-    paper_tags
-        .par_iter_mut()
-        .for_each(|list| list.sort_by(|a, b| tags[*a].name.cmp(&tags[*b].name)));
     (tags, paper_tags)
 }

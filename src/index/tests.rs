@@ -22,10 +22,15 @@ fn order_days_months_and_tags() {
     let mut keyword = BTreeMap::new();
     keyword.insert("icl".to_string(), vec!["in-context learning".to_string()]);
     let matcher = KeywordMatcher::new(&keyword);
+    let mut keys = tags::TagKeys::default();
     let tags: Vec<Vec<tags::PaperTag>> = papers
         .iter()
         .zip(texts)
-        .map(|(p, t)| tags::paper_tags(p, &matcher.tags_for(&[&p.title, t])))
+        .map(|(p, t)| {
+            let mut mine = tags::paper_tags(p, &matcher.tags_for(&[&p.title, t]));
+            keys.key(&mut mine);
+            mine
+        })
         .collect();
     let index = SiteIndex::build(&papers, &tags, &[], &[]);
 
