@@ -19,7 +19,7 @@ use crate::index::{KeywordMatcher, PaperId, SiteIndex};
 use crate::load;
 use crate::markdown::{MarkdownRenderer, RenderedMarkdown};
 use crate::output::machine::MachineFile;
-use crate::output::plan::{self, PlannedPage};
+use crate::output::plan::{self, PageKind, PlannedPage};
 use crate::record::Paper;
 use crate::render::fingerprint::hash_of;
 use crate::render::theme::{self, Theme};
@@ -171,7 +171,7 @@ impl Site {
         site.update_records(&files, &[])?;
         if files.is_empty() {
             // No record made the update structural: derive the (empty) site's pages here.
-            site.derive();
+            site.derive(true, true);
         }
         site.relate_if_stale();
         Ok(site)
@@ -328,6 +328,10 @@ impl Site {
         // paper's date, upvotes, title, slug or tags changed. Otherwise (an abstract or a link
         // edited) the index and plan stay as they are and only the changed cards are rebuilt.
         let mut structural = !gone.is_empty();
+        // Whether the listing order or the paper pages' paths may have changed (otherwise the
+        // index and plan take them over: a tag edit keeps both).
+        let mut reorder = ids_move;
+        let mut repath = ids_move;
         let mut changed_ids = Vec::new();
         for e in entries {
             self.slug_owners
@@ -335,10 +339,13 @@ impl Site {
             match self.paths.binary_search(&e.path) {
                 Ok(i) => {
                     let (old, new) = (&self.papers[i], &e.paper);
-                    if (old.date, old.upvotes, &old.title, &old.slug, &self.tags[i])
-                        != (new.date, new.upvotes, &new.title, &new.slug, &e.tags)
-                        || self.feeds[i] != e.feeds
+                    if (old.date, old.upvotes, &old.title, &old.slug)
+                        != (new.date, new.upvotes, &new.title, &new.slug)
                     {
+                        reorder = true;
+                        repath |= old.slug != new.slug;
+                    }
+                    if reorder || self.tags[i] != e.tags || self.feeds[i] != e.feeds {
                         structural = true;
                     }
                     changed_ids.push(i);
@@ -381,7 +388,7 @@ impl Site {
         // the edited pages (see `relate_if_stale`), and until then shows the lists as they were.
         self.related_stale = true;
         if structural {
-            self.derive();
+            self.derive(reorder, repath);
         } else {
             self.rebuild_cards(&changed_ids);
         }
@@ -468,8 +475,9 @@ impl Site {
         Ok(())
     }
 
-    /// Recomputes what depends on all records together: index, cards, plan.
-    fn derive(&mut self) {
+    /// Recomputes what depends on all records together: index, cards, plan. Unless `reorder`,
+    /// the listing order is taken over; unless `repath`, the paper pages of the plan.
+    fn derive(&mut self, reorder: bool, repath: bool) {
         let mut timer = crate::timing::PhaseTimer::start();
         let feed_names: Vec<&str> = self
             .config
@@ -477,7 +485,9 @@ impl Site {
             .keys()
             .map(String::as_str)
             .collect();
-        self.index = SiteIndex::build(&self.papers, &self.tags, &feed_names, &self.feeds);
+        let order = (!reorder).then(|| std::mem::take(&mut self.index.order));
+        self.index =
+            SiteIndex::build_with_order(&self.papers, &self.tags, &feed_names, &self.feeds, order);
         timer.phase("index");
         // A card is rebuilt only when its record or the names of its tags changed.
         let index = &self.index;
@@ -506,7 +516,19 @@ impl Site {
         timer.phase("cards");
         self.charts = views::site_charts(&self.config, &self.index, &self.charts);
         timer.phase("charts");
-        self.pages = plan::plan(&self.config, &self.papers, &self.index);
+        let paper_pages = (!repath).then(|| {
+            let start = self
+                .pages
+                .iter()
+                .position(|p| matches!(p.kind, PageKind::Paper(_)))
+                .unwrap_or(0);
+            let len = self.pages[start..]
+                .iter()
+                .take_while(|p| matches!(p.kind, PageKind::Paper(_)))
+                .count();
+            self.pages.drain(start..start + len).collect()
+        });
+        self.pages = plan::plan_reusing(&self.config, &self.papers, &self.index, paper_pages);
         timer.phase("plan");
     }
 

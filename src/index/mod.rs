@@ -46,6 +46,18 @@ impl SiteIndex {
         feed_names: &[&str],
         feeds: &[Vec<u16>],
     ) -> SiteIndex {
+        Self::build_with_order(papers, tags, feed_names, feeds, None)
+    }
+
+    /// [`SiteIndex::build`], given the listing order when it is known to be unchanged (no
+    /// paper came or went, and no date, upvote count, title or slug changed).
+    pub fn build_with_order(
+        papers: &[Paper],
+        tags: &[Vec<tags::PaperTag>],
+        feed_names: &[&str],
+        feeds: &[Vec<u16>],
+        order: Option<Vec<PaperId>>,
+    ) -> SiteIndex {
         let mut timer = crate::timing::PhaseTimer::start();
         // Newest day first, then most upvoted, then by title and slug. The day and upvotes
         // are packed into one integer per paper first, so most comparisons are one integer
@@ -59,13 +71,19 @@ impl SiteIndex {
                 (day << 32) | u64::from(p.upvotes.unwrap_or(0))
             })
             .collect();
-        let mut order: Vec<PaperId> = (0..papers.len()).collect();
-        order.par_sort_unstable_by(|&a, &b| {
-            keys[b].cmp(&keys[a]).then_with(|| {
-                let (pa, pb) = (&papers[a], &papers[b]);
-                (&pa.title, &pa.slug).cmp(&(&pb.title, &pb.slug))
-            })
-        });
+        let order = match order {
+            Some(order) if order.len() == papers.len() => order,
+            _ => {
+                let mut order: Vec<PaperId> = (0..papers.len()).collect();
+                order.par_sort_unstable_by(|&a, &b| {
+                    keys[b].cmp(&keys[a]).then_with(|| {
+                        let (pa, pb) = (&papers[a], &papers[b]);
+                        (&pa.title, &pa.slug).cmp(&(&pb.title, &pb.slug))
+                    })
+                });
+                order
+            }
+        };
         timer.phase("  index: order");
         let (days, months) = dates::days_and_months(papers, &order, &|id| keys[id] >> 32);
         let weeks = dates::weeks(&days);

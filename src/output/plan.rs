@@ -228,6 +228,17 @@ impl PlannedPage {
 
 /// Lists every page of the site (DESIGN §4), in a stable order.
 pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<PlannedPage> {
+    plan_reusing(config, papers, index, None)
+}
+
+/// [`plan`], given the paper pages of the previous plan when they are known to be unchanged
+/// (no paper came or went, no slug changed): they are most of the pages.
+pub fn plan_reusing(
+    config: &Config,
+    papers: &[Paper],
+    index: &SiteIndex,
+    previous_paper_pages: Option<Vec<PlannedPage>>,
+) -> Vec<PlannedPage> {
     let mut paper_pages = Vec::new();
     let mut pages = Vec::with_capacity(
         papers.len()
@@ -250,24 +261,29 @@ pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<Planned
     }
     // Paper pages in slug order (not listing order), so an edit that reorders a day moves no
     // page in the plan and leaves the sitemap as it was, and file names do not matter.
-    // They are most of the pages: made in parallel.
-    let mut by_slug: Vec<PaperId> = (0..papers.len()).collect();
-    by_slug.par_sort_unstable_by(|&a, &b| papers[a].slug.cmp(&papers[b].slug));
-    by_slug
-        .into_par_iter()
-        .map(|id| {
-            let slug = &papers[id].slug;
-            let mut path = String::with_capacity(slug.len() + 18);
-            path.push_str("papers/");
-            path.push_str(slug);
-            path.push_str("/index.html");
-            PlannedPage {
-                path,
-                kind: PageKind::Paper(id),
-                template: "paper.html",
-            }
-        })
-        .collect_into_vec(&mut paper_pages);
+    // They are most of the pages: made in parallel, or taken over.
+    match previous_paper_pages {
+        Some(previous) if previous.len() == papers.len() => paper_pages = previous,
+        _ => {
+            let mut by_slug: Vec<PaperId> = (0..papers.len()).collect();
+            by_slug.par_sort_unstable_by(|&a, &b| papers[a].slug.cmp(&papers[b].slug));
+            by_slug
+                .into_par_iter()
+                .map(|id| {
+                    let slug = &papers[id].slug;
+                    let mut path = String::with_capacity(slug.len() + 18);
+                    path.push_str("papers/");
+                    path.push_str(slug);
+                    path.push_str("/index.html");
+                    PlannedPage {
+                        path,
+                        kind: PageKind::Paper(id),
+                        template: "paper.html",
+                    }
+                })
+                .collect_into_vec(&mut paper_pages);
+        }
+    }
     pages.append(&mut paper_pages);
     for (i, day) in index.days.iter().enumerate() {
         pages.push(PlannedPage::html(
