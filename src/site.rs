@@ -171,7 +171,7 @@ impl Site {
         site.update_records(&files, &[])?;
         if files.is_empty() {
             // No record made the update structural: derive the (empty) site's pages here.
-            site.derive(true, true);
+            site.derive(true, true, None);
         }
         site.relate_if_stale();
         Ok(site)
@@ -332,6 +332,7 @@ impl Site {
         // index and plan take them over: a tag edit keeps both).
         let mut reorder = ids_move;
         let mut repath = ids_move;
+        let mut feeds_changed = false;
         let mut changed_ids = Vec::new();
         for e in entries {
             self.slug_owners
@@ -345,7 +346,8 @@ impl Site {
                         reorder = true;
                         repath |= old.slug != new.slug;
                     }
-                    if reorder || self.tags[i] != e.tags || self.feeds[i] != e.feeds {
+                    feeds_changed |= self.feeds[i] != e.feeds;
+                    if reorder || feeds_changed || self.tags[i] != e.tags {
                         structural = true;
                     }
                     changed_ids.push(i);
@@ -388,7 +390,9 @@ impl Site {
         // the edited pages (see `relate_if_stale`), and until then shows the lists as they were.
         self.related_stale = true;
         if structural {
-            self.derive(reorder, repath);
+            // Only tags changed: the tag lists can be mended instead of built again.
+            let retag = (!reorder && !feeds_changed).then_some(changed_ids.as_slice());
+            self.derive(reorder, repath, retag);
         } else {
             self.rebuild_cards(&changed_ids);
         }
@@ -476,8 +480,10 @@ impl Site {
     }
 
     /// Recomputes what depends on all records together: index, cards, plan. Unless `reorder`,
-    /// the listing order is taken over; unless `repath`, the paper pages of the plan.
-    fn derive(&mut self, reorder: bool, repath: bool) {
+    /// the listing order is taken over; unless `repath`, the paper pages of the plan. With
+    /// `retag` (papers whose only change that matters to the index is their tags), the tag lists
+    /// are mended when the set of tags stays the same.
+    fn derive(&mut self, reorder: bool, repath: bool, retag: Option<&[PaperId]>) {
         let mut timer = crate::timing::PhaseTimer::start();
         let feed_names: Vec<&str> = self
             .config
@@ -485,9 +491,17 @@ impl Site {
             .keys()
             .map(String::as_str)
             .collect();
-        let order = (!reorder).then(|| std::mem::take(&mut self.index.order));
-        self.index =
-            SiteIndex::build_with_order(&self.papers, &self.tags, &feed_names, &self.feeds, order);
+        let mended = !reorder && retag.is_some_and(|changed| self.index.retag(&self.tags, changed));
+        if !mended {
+            let order = (!reorder).then(|| std::mem::take(&mut self.index.order));
+            self.index = SiteIndex::build_with_order(
+                &self.papers,
+                &self.tags,
+                &feed_names,
+                &self.feeds,
+                order,
+            );
+        }
         timer.phase("index");
         // A card is rebuilt only when its record or the names of its tags changed.
         let index = &self.index;

@@ -117,5 +117,19 @@ impl SiteIndex {
     }
 }
 
+impl SiteIndex {
+    /// Moves papers `changed` between tags after only their tags changed (see [`tags::retag`]);
+    /// `false` when the index must be built again.
+    pub fn retag(&mut self, tags: &[Vec<tags::PaperTag>], changed: &[PaperId]) -> bool {
+        tags::retag(
+            &mut self.tags,
+            &mut self.paper_tags,
+            &self.order,
+            tags,
+            changed,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests;

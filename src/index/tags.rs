@@ -142,3 +142,87 @@ pub fn build(per_paper: &[Vec<PaperTag>], order: &[PaperId]) -> (Vec<Tag>, Vec<V
     }
     (tags, paper_tags)
 }
+
+/// Moves papers `changed` between tag lists after their tags (`per_paper[id]`) changed, when no
+/// paper came or went and `order` is unchanged: what [`build`] would make, in time that grows
+/// with the changed papers and their tags' lists instead of with the site. Returns `false`,
+/// leaving everything as it was, when the tags themselves would change (a new tag, a tag left
+/// without papers, another spelling of a name): then the caller builds again.
+pub fn retag(
+    tags: &mut [Tag],
+    paper_tags: &mut [Vec<usize>],
+    order: &[PaperId],
+    per_paper: &[Vec<PaperTag>],
+    changed: &[PaperId],
+) -> bool {
+    let by_slug: AHashMap<&str, usize> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.as_str(), i))
+        .collect();
+    // Everything is checked before anything changes.
+    let mut updates: Vec<(PaperId, Vec<usize>)> = Vec::with_capacity(changed.len());
+    let mut delta: AHashMap<usize, isize> = AHashMap::new();
+    for &id in changed {
+        let Some(list) = per_paper.get(id) else {
+            return false;
+        };
+        let mut new = Vec::with_capacity(list.len());
+        for tag in list {
+            match by_slug.get(tag.slug.as_str()) {
+                Some(&i) if tags[i].name == tag.name => new.push(i),
+                _ => return false,
+            }
+        }
+        new.sort_unstable_by(|a, b| tags[*a].name.cmp(&tags[*b].name));
+        for &old in &paper_tags[id] {
+            if !new.contains(&old) {
+                *delta.entry(old).or_default() -= 1;
+                // The tag's name is the smallest spelling of its papers: another paper must
+                // still spell it so, or the name may change.
+                let tag = &tags[old];
+                let spelled = |p: PaperId| {
+                    per_paper[p]
+                        .iter()
+                        .any(|t| t.slug == tag.slug && t.name == tag.name)
+                };
+                if !tag.papers.iter().any(|&p| p != id && spelled(p)) {
+                    return false;
+                }
+            }
+        }
+        for &added in &new {
+            if !paper_tags[id].contains(&added) {
+                *delta.entry(added).or_default() += 1;
+            }
+        }
+        updates.push((id, new));
+    }
+    if delta
+        .iter()
+        .any(|(&t, &d)| tags[t].papers.len() as isize + d <= 0)
+    {
+        return false;
+    }
+    // Each paper's place in the listing order, to insert it where it belongs.
+    let mut rank = vec![0usize; order.len()];
+    for (r, &id) in order.iter().enumerate() {
+        rank[id] = r;
+    }
+    for (id, new) in updates {
+        for &old in &paper_tags[id] {
+            if !new.contains(&old) {
+                tags[old].papers.retain(|&p| p != id);
+            }
+        }
+        for &added in &new {
+            if !paper_tags[id].contains(&added) {
+                let papers = &mut tags[added].papers;
+                let at = papers.partition_point(|&p| rank[p] < rank[id]);
+                papers.insert(at, id);
+            }
+        }
+        paper_tags[id] = new;
+    }
+    true
+}

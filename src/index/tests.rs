@@ -73,3 +73,73 @@ fn empty_site_has_no_days() {
     let index = SiteIndex::build(&[], &[], &[], &[]);
     assert!(index.days.is_empty() && index.months.is_empty() && index.tags.is_empty());
 }
+
+/// Tags of `tag_lists[i]` for paper `i`, keyed by one `TagKeys`.
+fn keyed(keys: &mut tags::TagKeys, papers: &[Paper]) -> Vec<Vec<tags::PaperTag>> {
+    papers
+        .iter()
+        .map(|p| {
+            let mut mine = tags::paper_tags(p, &[]);
+            keys.key(&mut mine);
+            mine
+        })
+        .collect()
+}
+
+fn tag_lists(index: &SiteIndex) -> Vec<(String, String, Vec<usize>)> {
+    index
+        .tags
+        .iter()
+        .map(|t| (t.slug.clone(), t.name.clone(), t.papers.clone()))
+        .collect()
+}
+
+#[test]
+fn retagging_equals_building_again_or_refuses() {
+    let papers = vec![
+        paper("a", "2025-01-31", 1, &["music", "rl"]),
+        paper("b", "2025-02-01", 0, &["music"]),
+        paper("c", "2025-02-01", 9, &["rl", "vision"]),
+        paper("d", "2024-12-31", 0, &["rl", "vision", "Robots"]),
+        paper("e", "2024-12-30", 0, &["music", "vision", "robots"]),
+        paper("f", "2024-12-30", 3, &["solo"]),
+    ];
+    let mut keys = tags::TagKeys::default();
+    let before = SiteIndex::build(&papers, &keyed(&mut keys, &papers), &[], &[]);
+
+    // d gains "music" (in the middle of its list), c drops "rl": mended in place.
+    let mut cases: Vec<(usize, &[&str], bool)> = vec![
+        (3, &["rl", "vision", "Robots", "music"], true),
+        (2, &["vision"], true),
+        // e leaves "robots"; d still spells it "Robots", the name shown.
+        (4, &["music", "vision"], true),
+        // A tag nobody had: built again.
+        (0, &["music", "rl", "new"], false),
+        // The only paper spelling it "Robots" leaves it: its name changes.
+        (3, &["rl", "vision"], false),
+        // Another spelling of an existing tag.
+        (1, &["MUSIC"], false),
+        // The last paper of a tag leaves it.
+        (5, &["music"], false),
+    ];
+    for (id, new_tags, mended) in cases.drain(..) {
+        let mut changed = papers.clone();
+        changed[id] = paper(
+            &papers[id].slug,
+            &papers[id].date.to_string(),
+            papers[id].upvotes.unwrap_or(0),
+            new_tags,
+        );
+        let per_paper = keyed(&mut keys, &changed);
+        let mut index = before.clone();
+        assert_eq!(index.retag(&per_paper, &[id]), mended, "{id}: {new_tags:?}");
+        let built = SiteIndex::build(&changed, &per_paper, &[], &[]);
+        if mended {
+            assert_eq!(tag_lists(&index), tag_lists(&built), "{id}: {new_tags:?}");
+            assert_eq!(index.paper_tags, built.paper_tags, "{id}: {new_tags:?}");
+        } else {
+            assert_eq!(tag_lists(&index), tag_lists(&before), "refused, untouched");
+            assert_eq!(index.paper_tags, before.paper_tags);
+        }
+    }
+}
