@@ -54,7 +54,12 @@ fn paper_pages_carry_highwire_opengraph_and_json_ld() {
         .collect();
     let ld: serde_json::Value = serde_json::from_str(&ld).expect("JSON-LD parses");
     assert_eq!(ld["@type"], "ScholarlyArticle");
-    assert_eq!(ld["name"], "Simple and Controllable Music Generation");
+    assert_eq!(ld["headline"], "Simple and Controllable Music Generation");
+    assert!(ld.get("name").is_none(), "the headline is the whole title");
+    assert!(
+        ld.get("description").is_none(),
+        "the description is in the meta tags"
+    );
     assert_eq!(ld["datePublished"], "2025-01-31");
     assert_eq!(ld["author"][1]["name"], "Felix Kreuk");
     assert_eq!(ld["sameAs"][0], "https://arxiv.org/abs/2306.05284");
@@ -64,7 +69,7 @@ fn paper_pages_carry_highwire_opengraph_and_json_ld() {
 #[test]
 fn long_titles_are_cut_for_link_previews_and_published_dates_win() {
     let site = Site::fixture("small");
-    let title = "A very long title about diffusion models that goes on and on well past seventy characters in all";
+    let title = "A very long title about diffusion models that goes on and on well past seventy characters in all, and then further past a hundred and ten";
     site.write(
         "content/long.md",
         &format!(
@@ -79,6 +84,22 @@ fn long_titles_are_cut_for_link_previews_and_published_dates_win() {
     assert!(og_title.ends_with('…'), "{og_title}");
     assert!(metas(&doc, "og:description")[0].chars().count() <= 200);
     assert_eq!(metas(&doc, "citation_title"), [title]);
+    let ld: String = doc
+        .select(&sel("script[type='application/ld+json']"))
+        .next()
+        .expect("a JSON-LD block")
+        .text()
+        .collect();
+    let ld: serde_json::Value = serde_json::from_str(&ld).unwrap();
+    assert_eq!(
+        ld["name"], title,
+        "the whole title when the headline is cut"
+    );
+    let headline = ld["headline"].as_str().unwrap();
+    assert!(
+        headline.chars().count() <= 110 && headline.ends_with('…'),
+        "{headline}"
+    );
     assert_eq!(metas(&doc, "citation_publication_date"), ["2024/12/24"]);
     assert_eq!(metas(&doc, "citation_doi"), ["10.1000/xyz"]);
     assert!(metas(&doc, "citation_arxiv_id").is_empty());
@@ -193,6 +214,34 @@ fn json_feeds_sit_beside_atom_feeds_with_the_same_entries() {
             .next()
             .is_some()
     );
+}
+
+#[test]
+fn pages_link_only_the_style_sheets_and_feeds_they_need() {
+    let site = Site::fixture("small");
+    site.write(
+        "content/code.md",
+        "+++\ntitle = \"Code\"\ndate = 2025-02-06\n+++\n\nWe show:\n\n```rust\nfn main() {}\n```\n",
+    );
+    let out = site.build_ok(&[]);
+    let links = |page: &str, css: &str| {
+        html(&out, page)
+            .select(&sel(css))
+            .filter_map(|l| l.value().attr("href").map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    let syntax = "link[rel=stylesheet][href$='syntax.css']";
+    assert_eq!(links("papers/code/index.html", syntax), ["/syntax.css"]);
+    assert!(links("papers/musicgen/index.html", syntax).is_empty());
+    assert!(links("index.html", syntax).is_empty());
+    assert!(read(&out, "papers/code/index.html").contains("<pre class=\"code\""));
+    // Every page announces the Atom feed; the JSON feed is announced on the home page.
+    let json = "link[rel=alternate][type='application/feed+json']";
+    let atom = "link[rel=alternate][type='application/atom+xml']";
+    assert_eq!(links("index.html", json), ["/feed.json"]);
+    assert!(links("papers/musicgen/index.html", json).is_empty());
+    assert_eq!(links("papers/musicgen/index.html", atom), ["/atom.xml"]);
+    assert_eq!(links("2025/02/index.html", atom), ["/atom.xml"]);
 }
 
 #[test]

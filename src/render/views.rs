@@ -514,6 +514,10 @@ impl SiteData<'_> {
                     view.next_url = Some(config.link("archive/"));
                 }
                 ctx.insert("pager", &view);
+                if pager.number == 1 {
+                    // The JSON feed is announced on the home page; the Atom feed on every page.
+                    ctx.insert("json_feed_url", &config.link("feed.json"));
+                }
                 ctx.insert_value("groups", self.day_groups(ids, false, None));
                 if pager.number == 1
                     && let Some(month) = index.months.first()
@@ -542,6 +546,11 @@ impl SiteData<'_> {
                 ctx.insert_value("related", self.compact_cards_of(self.related_of(*id)));
                 ctx.insert("meta", &self.paper_meta(*id, &page_url));
                 ctx.insert_value("content", Value::safe_string(&self.bodies[*id].html));
+                // Only pages with highlighted code load its style sheet.
+                ctx.insert(
+                    "has_code",
+                    &self.bodies[*id].html.contains("<pre class=\"code\""),
+                );
                 ctx.insert("extra", &paper.extra);
             }
             PageKind::Day(i) => {
@@ -950,16 +959,23 @@ impl SiteData<'_> {
                 .map(|id| format!("https://arxiv.org/pdf/{id}"))
         });
         let description = shorten(&self.summaries[id], 200);
+        // The page's description is in its `description` and `og:description` tags, so not here
+        // a third time; `name` only when the headline had to be cut (search engines read the
+        // headline, at most 110 characters).
+        let headline = shorten(&paper.title, 110);
         let mut article = serde_json::json!({
             "@context": "https://schema.org",
             "@type": "ScholarlyArticle",
-            "headline": shorten(&paper.title, 110),
-            "name": paper.title,
+            "headline": headline,
             "url": page_url,
             "datePublished": published.to_string(),
             "author": paper.authors.iter().map(|name| serde_json::json!({"@type": "Person", "name": name})).collect::<Vec<_>>(),
-            "description": description,
         });
+        if headline != paper.title
+            && let Some(map) = article.as_object_mut()
+        {
+            map.insert("name".into(), paper.title.clone().into());
+        }
         let mut same_as = Vec::new();
         let mut identifiers = Vec::new();
         if let Some(arxiv) = &paper.arxiv {
