@@ -328,8 +328,13 @@ impl LiveSite {
             self.search_hashes = hashes;
             timer.phase("search index");
         }
-        // The sitemap and the file list change only when pages come or go, or dates move.
-        let page_set_changed = statics || search_set_changed || sitemap_hash != self.sitemap_hash;
+        // The sitemap and the file list change only when pages come or go, or dates move. When
+        // pages were left for the catch-up, so are they (the sitemap of a large site is
+        // megabytes): the page set is then recorded as unchanged, so the catch-up sees it.
+        let deferred = self.pages_behind;
+        let postpone = deferred && !statics;
+        let page_set_changed =
+            !postpone && (statics || search_set_changed || sitemap_hash != self.sitemap_hash);
         let machine = if page_set_changed {
             emit::machine_files(&self.site)
         } else {
@@ -352,10 +357,20 @@ impl LiveSite {
             }
             self.files = files;
         }
-        // Only pages written are recorded as written; deferred ones keep their old fingerprint
-        // (or none), so they stay dirty.
+        timer.phase("remove stale files");
+        if postpone && !same_pages {
+            // Pages came or went and most changed pages wait: record the pages written, by path,
+            // and leave the rest as it was; the catch-up compares by path again and records all.
+            for &i in &dirty {
+                self.fingerprints
+                    .insert(pages[i].path.clone(), fingerprints[i]);
+            }
+            return Ok(());
+        }
+        // Only pages written are recorded as written; deferred ones keep their old fingerprint,
+        // so they stay dirty.
         let mut recorded = fingerprints;
-        if self.pages_behind {
+        if deferred {
             let written: HashSet<usize> = dirty.iter().copied().collect();
             for (i, fingerprint) in recorded.iter_mut().enumerate() {
                 if !written.contains(&i) {
@@ -375,8 +390,10 @@ impl LiveSite {
             self.fingerprints = self.by_path(&recorded);
         }
         self.fingerprint_list = recorded;
-        (self.paths_hash, self.sitemap_hash) = (paths_hash, sitemap_hash);
-        timer.phase("remove stale files");
+        self.paths_hash = paths_hash;
+        if !postpone {
+            self.sitemap_hash = sitemap_hash;
+        }
         Ok(())
     }
 }
