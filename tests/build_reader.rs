@@ -5,6 +5,17 @@ mod common;
 
 use common::{Site, html, read, sel};
 
+/// The page's JSON-LD block, parsed.
+fn json_ld(doc: &scraper::Html) -> serde_json::Value {
+    let text: String = doc
+        .select(&sel("script[type='application/ld+json']"))
+        .next()
+        .expect("a JSON-LD block")
+        .text()
+        .collect();
+    serde_json::from_str(&text).expect("JSON-LD parses")
+}
+
 fn metas(doc: &scraper::Html, name: &str) -> Vec<String> {
     doc.select(&sel(&format!(
         "meta[name='{name}'], meta[property='{name}']"
@@ -46,13 +57,7 @@ fn paper_pages_carry_highwire_opengraph_and_json_ld() {
     assert!(description.starts_with("We tackle the task of conditional music generation."));
     assert!(description.chars().count() <= 200, "{description}");
 
-    let ld: String = doc
-        .select(&sel("script[type='application/ld+json']"))
-        .next()
-        .expect("a JSON-LD block")
-        .text()
-        .collect();
-    let ld: serde_json::Value = serde_json::from_str(&ld).expect("JSON-LD parses");
+    let ld = json_ld(&doc);
     assert_eq!(ld["@type"], "ScholarlyArticle");
     assert_eq!(ld["headline"], "Simple and Controllable Music Generation");
     assert!(ld.get("name").is_none(), "the headline is the whole title");
@@ -84,13 +89,7 @@ fn long_titles_are_cut_for_link_previews_and_published_dates_win() {
     assert!(og_title.ends_with('…'), "{og_title}");
     assert!(metas(&doc, "og:description")[0].chars().count() <= 200);
     assert_eq!(metas(&doc, "citation_title"), [title]);
-    let ld: String = doc
-        .select(&sel("script[type='application/ld+json']"))
-        .next()
-        .expect("a JSON-LD block")
-        .text()
-        .collect();
-    let ld: serde_json::Value = serde_json::from_str(&ld).unwrap();
+    let ld = json_ld(&doc);
     assert_eq!(
         ld["name"], title,
         "the whole title when the headline is cut"
