@@ -185,10 +185,30 @@ fn rebuild_loop(
         };
         let plan = changes::plan(&layout, &paths, &on_disk, &known, &ignored);
         if plan.is_empty() {
+            // Nothing to rebuild, but a catch-up this batch interrupted goes on.
+            if let Some(line) = catch_up(&mut live, &mut watcher, state, &mut generation) {
+                println!("{}", line.trim_start_matches("; then "));
+            }
             continue;
         }
         let what = describe(root, &plan);
-        let first = live::FirstPages::open(state.open_pages());
+        // Pages as browsers name them; behind a proxy that serves the site under its base
+        // path (`/repo/`), without it, as the plan names them.
+        let prefix = live
+            .site()
+            .config
+            .base_path()
+            .trim_start_matches('/')
+            .to_string();
+        let open = state
+            .open_pages()
+            .into_iter()
+            .map(|page| match page.strip_prefix(&prefix) {
+                Some(rest) if !prefix.is_empty() => rest.to_string(),
+                _ => page,
+            })
+            .collect();
+        let first = live::FirstPages::open(open);
         match live.apply(&plan, first) {
             Ok(report) => {
                 let was_broken = state
@@ -206,28 +226,55 @@ fn rebuild_loop(
                 // Then what depends on every record (related papers, the search index): the
                 // edited pages are already served, this can take a second on a large site.
                 let mut line = report_line(&what, &report);
-                if live.behind() {
-                    match live.catch_up() {
-                        Ok(more) => {
-                            if more.files_changed + more.files_removed > 0 {
-                                generation += 1;
-                                let _ = state.signals.send(http::reload_signal(generation));
-                            }
-                            line.push_str(&format!(
-                                "; then related papers, search and the other pages: {} page{} written in {} ms",
-                                more.pages_written,
-                                if more.pages_written == 1 { "" } else { "s" },
-                                more.millis
-                            ));
-                        }
-                        Err(problems) => report_problems(&what, &problems, state),
-                    }
+                if let Some(more) = catch_up(&mut live, &mut watcher, state, &mut generation) {
+                    line.push_str(&more);
                 }
                 println!("{line}");
             }
             Err(problems) => report_problems(&what, &problems, state),
         }
     }
+}
+
+/// Brings related papers, the search index and pages left for later up to date, step by step,
+/// until done or until something changes on disk (then the next batch is served first and the
+/// catch-up goes on after it). One reload at the end. The terminal line's second part.
+fn catch_up(
+    live: &mut LiveSite,
+    watcher: &mut watch::SiteWatcher,
+    state: &ServerState,
+    generation: &mut u64,
+) -> Option<String> {
+    if !live.behind() {
+        return None;
+    }
+    let (mut pages, mut millis, mut changed) = (0, 0, 0);
+    while live.behind() && !watcher.has_pending() {
+        match live.catch_up() {
+            Ok(step) => {
+                pages += step.pages_written;
+                millis += step.millis;
+                changed += step.files_changed + step.files_removed;
+            }
+            Err(problems) => {
+                report_problems("catching up", &problems, state);
+                break;
+            }
+        }
+    }
+    if changed > 0 {
+        *generation += 1;
+        let _ = state.signals.send(http::reload_signal(*generation));
+    }
+    Some(format!(
+        "; then related papers, search and the other pages: {pages} page{} written in {millis} ms{}",
+        if pages == 1 { "" } else { "s" },
+        if live.behind() {
+            " (the rest after the next change)"
+        } else {
+            ""
+        }
+    ))
 }
 
 fn report_problems(what: &str, problems: &Problems, state: &ServerState) {

@@ -36,6 +36,8 @@ pub struct SiteWatcher {
     root: PathBuf,
     watcher: Box<dyn Watch>,
     events: Receiver<DebounceEventResult>,
+    /// An event taken by [`SiteWatcher::has_pending`], first in the next batch.
+    peeked: Option<DebounceEventResult>,
     watched: BTreeSet<PathBuf>,
     /// Whether the OS watch limit forced polling.
     pub polling: bool,
@@ -56,6 +58,7 @@ impl SiteWatcher {
             root: root.to_path_buf(),
             watcher: Box::new(watcher),
             events,
+            peeked: None,
             watched: BTreeSet::new(),
             polling: false,
         };
@@ -105,12 +108,23 @@ impl SiteWatcher {
         Ok(())
     }
 
+    /// Whether something changed since the last batch (without waiting).
+    pub fn has_pending(&mut self) -> bool {
+        if self.peeked.is_none() {
+            self.peeked = self.events.try_recv().ok();
+        }
+        self.peeked.is_some()
+    }
+
     /// Waits for the next batch of changed paths: blocks until something changes, then merges
     /// further batches until the file system has been quiet for a moment. `None` when the
     /// watcher stopped.
     pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         let mut paths = BTreeSet::new();
-        let first = self.events.recv().ok()?;
+        let first = match self.peeked.take() {
+            Some(event) => event,
+            None => self.events.recv().ok()?,
+        };
         collect(first, &mut paths);
         while let Ok(more) = self.events.try_recv() {
             collect(more, &mut paths);
