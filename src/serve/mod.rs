@@ -237,8 +237,9 @@ fn rebuild_loop(
 }
 
 /// Brings related papers, the search index and pages left for later up to date, step by step,
-/// until done or until something changes on disk (then the next batch is served first and the
-/// catch-up goes on after it). One reload at the end. The terminal line's second part.
+/// until done or, after the first step, until something changes on disk (then the next batch
+/// is served first and the catch-up goes on after it). One reload at the end. The terminal
+/// line's second part.
 fn catch_up(
     live: &mut LiveSite,
     watcher: &mut watch::SiteWatcher,
@@ -249,7 +250,9 @@ fn catch_up(
         return None;
     }
     let (mut pages, mut millis, mut changed) = (0, 0, 0);
-    while live.behind() && !watcher.has_pending() {
+    // At least one step (related papers, the search index, the first pages), so that the
+    // trailing events of a save (an editor's temporary file) do not put everything off.
+    loop {
         match live.catch_up() {
             Ok(step) => {
                 pages += step.pages_written;
@@ -260,6 +263,9 @@ fn catch_up(
                 report_problems("catching up", &problems, state);
                 break;
             }
+        }
+        if !live.behind() || watcher.has_pending() {
+            break;
         }
     }
     if changed > 0 {
