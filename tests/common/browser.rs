@@ -25,7 +25,6 @@ use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -41,37 +40,11 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// The window (and so the layout viewport) of every page.
 pub const WINDOW: (u32, u32) = (1280, 900);
 
-/// The lines a child process printed on stderr, collected by a reader thread.
-#[derive(Clone, Default)]
-struct StderrLines(Arc<Mutex<Vec<String>>>);
-
-impl StderrLines {
-    fn collect(reader: impl std::io::Read + Send + 'static) -> StderrLines {
-        let lines = StderrLines::default();
-        let shared = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(reader).lines() {
-                let Ok(line) = line else { break };
-                shared.0.lock().unwrap().push(line);
-            }
-        });
-        lines
-    }
-
-    fn text(&self) -> String {
-        self.0.lock().unwrap().join("\n")
-    }
-
-    fn find(&self, found: impl Fn(&str) -> bool) -> Option<String> {
-        self.0.lock().unwrap().iter().find(|l| found(l)).cloned()
-    }
-}
-
 /// A headless Chromium in its own process group (the whole group is killed on drop), with a
 /// temporary profile.
 pub struct Chromium {
     child: Child,
-    stderr: StderrLines,
+    stderr: crate::common::Lines,
     devtools_url: String,
     _profile: tempfile::TempDir,
 }
@@ -111,7 +84,7 @@ impl Chromium {
             .process_group(0)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {binary}: {e}"));
-        let stderr = StderrLines::collect(child.stderr.take().unwrap());
+        let stderr = crate::common::Lines::collect(child.stderr.take().unwrap());
         let mut chromium = Chromium {
             child,
             stderr,

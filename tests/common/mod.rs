@@ -5,8 +5,11 @@
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use scraper::{Html, Selector};
 
@@ -423,4 +426,55 @@ pub fn main_links(doc: &Html, prefix: &str) -> Vec<String> {
         .into_iter()
         .filter(|h| h.starts_with(prefix) && seen.insert(h.clone()))
         .collect()
+}
+
+/// Lines a child process printed, collected by a reader thread.
+#[derive(Clone, Default)]
+pub struct Lines(Arc<Mutex<Vec<String>>>);
+
+impl Lines {
+    pub fn collect(reader: impl std::io::Read + Send + 'static) -> Lines {
+        let lines = Lines::default();
+        let shared = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(reader).lines() {
+                let Ok(line) = line else { break };
+                shared.0.lock().unwrap().push(line);
+            }
+        });
+        lines
+    }
+
+    /// Everything printed so far.
+    pub fn text(&self) -> String {
+        self.0.lock().unwrap().join("\n")
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+
+    /// The first line satisfying `found`, if printed yet.
+    pub fn find(&self, found: impl Fn(&str) -> bool) -> Option<String> {
+        self.0.lock().unwrap().iter().find(|l| found(l)).cloned()
+    }
+
+    /// Waits until a line (after the first `skip`) satisfies `found`; returns it.
+    pub fn wait_for(
+        &self,
+        skip: usize,
+        timeout: Duration,
+        found: impl Fn(&str) -> bool,
+    ) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(line) = self.0.lock().unwrap().iter().skip(skip).find(|l| found(l)) {
+                return Some(line.clone());
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }

@@ -7,11 +7,10 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tungstenite::WebSocket;
@@ -25,51 +24,7 @@ pub const REBUILD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the server may take to build and start listening.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Lines a child process printed, collected by a reader thread.
-#[derive(Clone, Default)]
-pub struct Lines(Arc<Mutex<Vec<String>>>);
-
-impl Lines {
-    pub fn collect(reader: impl Read + Send + 'static) -> Lines {
-        let lines = Lines::default();
-        let shared = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(reader).lines() {
-                let Ok(line) = line else { break };
-                shared.0.lock().unwrap().push(line);
-            }
-        });
-        lines
-    }
-
-    /// Everything printed so far.
-    pub fn text(&self) -> String {
-        self.0.lock().unwrap().join("\n")
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.lock().unwrap().len()
-    }
-
-    /// Waits until a line (after the first `skip`) satisfies `found`; returns it.
-    pub fn wait_for(
-        &self,
-        skip: usize,
-        timeout: Duration,
-        found: impl Fn(&str) -> bool,
-    ) -> Option<String> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(line) = self.0.lock().unwrap().iter().skip(skip).find(|l| found(l)) {
-                return Some(line.clone());
-            }
-            if Instant::now() > deadline {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
+pub use crate::common::Lines;
 
 /// A running `digest serve --watch`; killed when dropped.
 pub struct Server {
@@ -111,14 +66,7 @@ impl Server {
         };
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
-            if let Some(line) = server
-                .stdout
-                .0
-                .lock()
-                .unwrap()
-                .iter()
-                .find(|l| l.starts_with("serving http://"))
-            {
+            if let Some(line) = server.stdout.find(|l| l.starts_with("serving http://")) {
                 assert!(
                     line.contains("watching for changes"),
                     "serve line without watching: {line}"
