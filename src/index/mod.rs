@@ -115,9 +115,7 @@ impl SiteIndex {
             paper_tags,
         }
     }
-}
 
-impl SiteIndex {
     /// Moves papers `changed` between tags after only their tags changed (see [`tags::retag`]);
     /// `false` when the index must be built again.
     pub fn retag(&mut self, tags: &[Vec<tags::PaperTag>], changed: &[PaperId]) -> bool {
