@@ -82,7 +82,7 @@ pub const CATCH_UP_STEP: usize = 1000;
 #[derive(Debug, Default, Clone)]
 pub struct FirstPages {
     /// Output paths (`papers/x/index.html`) of pages open in connected browsers.
-    pub open: HashSet<String>,
+    open: HashSet<String>,
     /// Papers whose records the rebuild read.
     papers: HashSet<PaperId>,
 }
@@ -379,19 +379,22 @@ impl LiveSite {
         }
         // Only pages written are recorded as written; deferred ones keep their old fingerprint,
         // so they stay dirty.
-        let mut recorded = fingerprints;
-        if deferred {
-            let written: HashSet<usize> = dirty.iter().copied().collect();
-            for (i, fingerprint) in recorded.iter_mut().enumerate() {
-                if !written.contains(&i) {
-                    *fingerprint = if same_pages {
-                        self.fingerprint_list[i]
-                    } else {
-                        self.fingerprints.get(&pages[i].path).copied().unwrap_or(0)
-                    };
-                }
+        let recorded = if !deferred {
+            fingerprints
+        } else {
+            let mut kept: Vec<u64> = if same_pages {
+                std::mem::take(&mut self.fingerprint_list)
+            } else {
+                pages
+                    .iter()
+                    .map(|p| self.fingerprints.get(&p.path).copied().unwrap_or(0))
+                    .collect()
+            };
+            for &i in &dirty {
+                kept[i] = fingerprints[i];
             }
-        }
+            kept
+        };
         if same_pages {
             for &i in &dirty {
                 self.fingerprints.insert(pages[i].path.clone(), recorded[i]);
