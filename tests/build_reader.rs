@@ -7,12 +7,7 @@ use common::{Site, html, read, sel};
 
 /// The page's JSON-LD block, parsed.
 fn json_ld(doc: &scraper::Html) -> serde_json::Value {
-    let text: String = doc
-        .select(&sel("script[type='application/ld+json']"))
-        .next()
-        .expect("a JSON-LD block")
-        .text()
-        .collect();
+    let text = common::text_of(doc, "script[type='application/ld+json']").expect("a JSON-LD block");
     serde_json::from_str(&text).expect("JSON-LD parses")
 }
 
