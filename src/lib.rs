@@ -7,6 +7,11 @@
 // Problems are returned by value on the cold path only; boxing them would buy nothing measurable.
 #![allow(clippy::result_large_err)]
 
+#[cfg(not(any(feature = "onig", feature = "fancy")))]
+compile_error!(
+    "code highlighting needs a regex engine: build with the `onig` (default) or `fancy` feature"
+);
+
 pub mod build;
 pub mod cli;
 pub mod config;
