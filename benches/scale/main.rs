@@ -281,6 +281,7 @@ fn build_twice(
     let mut runs = Vec::new();
     for attempt in 1..=2 {
         measure::clear(out).map_err(|e| format!("{}: {e}", out.display()))?;
+        measure::settle();
         let (program, args) = command(out);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let run = measure::run(time, &program, &args, scratch)?;

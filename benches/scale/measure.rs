@@ -148,6 +148,7 @@ pub fn io_floor(site: &Path, output: &Path, copy_to: &Path) -> std::io::Result<f
     if copy_to.exists() {
         std::fs::remove_dir_all(copy_to)?;
     }
+    settle();
     let started = Instant::now();
     let mut inputs: Vec<Vec<u8>> = vec![std::fs::read(site.join("site.toml"))?];
     for path in files(&site.join("content"))? {
@@ -158,6 +159,14 @@ pub fn io_floor(site: &Path, output: &Path, copy_to: &Path) -> std::io::Result<f
     drop(inputs);
     std::fs::remove_dir_all(copy_to)?;
     Ok(seconds)
+}
+
+/// Waits until the disk has taken every pending write (`sync`), so that a timed run does not
+/// also pay for the writeback of the previous run's output or of a removed tree (it made the
+/// second run of each build up to 1.8x slower). The page cache stays as warm as it was.
+pub fn settle() {
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe { libc::sync() };
 }
 
 /// Removes a folder if present (outputs are removed before each build so that every run
