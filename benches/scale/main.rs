@@ -8,8 +8,9 @@
 //! ```
 //!
 //! Each build runs as a child process under GNU time (`/usr/bin/time`, for peak memory), twice;
-//! the best wall time counts and both are printed. The output folder is removed before every
-//! run, so each run writes the whole site. Results go to stdout and to `WORK/results.md`.
+//! the best wall time counts and both are printed. The output folder is moved aside before
+//! every run (into `WORK/trash`, deleted at the end; see [`measure::Trash`]), so each run writes
+//! the whole site into a new folder. Results go to stdout and to `WORK/results.md`.
 
 mod corpus;
 mod digest_site;
@@ -160,6 +161,7 @@ fn run() -> Result<(), String> {
     );
     print!("{header}");
 
+    let trash = measure::Trash::new(&o.work);
     let mut results = Vec::new();
     for sites in &corpora {
         let n = sites.papers;
@@ -183,12 +185,13 @@ fn run() -> Result<(), String> {
                 )
             },
             &o.work,
+            &trash,
         )?;
         let floor_copy = o.work.join(format!("floor-copy-{n}"));
         let input =
             measure::tree(&sites.digest.join("content")).map_err(io("reading the corpus"))?;
         let io_floor_s =
-            measure::io_floor(&sites.digest, &out, &floor_copy).map_err(io("I/O floor"))?;
+            measure::io_floor(&sites.digest, &out, &floor_copy, &trash).map_err(io("I/O floor"))?;
         println!("  I/O floor: {io_floor_s:.2} s");
         let io_floor_what = format!(
             "read {} input files ({:.1} MB) + copied {} output files ({:.1} MB)",
@@ -218,6 +221,7 @@ fn run() -> Result<(), String> {
                         )
                     },
                     &o.work,
+                    &trash,
                 )
                 .map_err(|e| {
                     eprintln!("  {e}");
@@ -249,6 +253,9 @@ fn run() -> Result<(), String> {
     {
         println!("== incremental, {} papers", sites.papers);
         let out = o.work.join(format!("serve-{}", sites.papers));
+        trash
+            .discard(&out)
+            .map_err(io("moving the old serve output aside"))?;
         match incremental::measure(&digest, &sites.digest, sites.papers, &out, o.edits) {
             Ok(inc) => {
                 let table = report::incremental(&inc);
@@ -261,11 +268,14 @@ fn run() -> Result<(), String> {
                 header.push_str(&format!("\n## Incremental rebuilds\n\nfailed: {e}\n"));
             }
         }
-        let _ = std::fs::remove_dir_all(&out);
+        trash
+            .discard(&out)
+            .map_err(io("moving the serve output aside"))?;
     }
     let path = o.work.join("results.md");
     std::fs::write(&path, header).map_err(io("results.md"))?;
     println!("written to {}", path.display());
+    trash.empty().map_err(io("emptying the trash"))?;
     Ok(())
 }
 
@@ -277,10 +287,13 @@ fn build_twice(
     out: &Path,
     command: impl Fn(&Path) -> (PathBuf, Vec<String>),
     scratch: &Path,
+    trash: &measure::Trash,
 ) -> Result<ToolResult, String> {
     let mut runs = Vec::new();
     for attempt in 1..=2 {
-        measure::clear(out).map_err(|e| format!("{}: {e}", out.display()))?;
+        trash
+            .discard(out)
+            .map_err(|e| format!("{}: {e}", out.display()))?;
         measure::settle();
         let (program, args) = command(out);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
