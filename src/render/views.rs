@@ -4,6 +4,8 @@
 //! that shows the paper shares it (tera values are reference-counted), so a page's context costs
 //! what the page shows and never copies corpus-wide data.
 
+use std::fmt::Write as _;
+
 use jiff::civil::Date;
 use serde::Serialize;
 use tera::{Context, Value};
@@ -16,6 +18,10 @@ use crate::index::{PaperId, SiteIndex};
 use crate::markdown::RenderedMarkdown;
 use crate::output::plan::{FeedScope, PageKind, PlannedPage, Sort, keyword_feed_path};
 use crate::record::Paper;
+
+/// Fields of a title-list entry ([`SiteData::compact_card`]) and of a card (those and 7 more).
+const COMPACT_FIELDS: usize = 8;
+const CARD_FIELDS: usize = COMPACT_FIELDS + 7;
 
 /// Everything a page's context may be built from, borrowed from the build.
 pub struct SiteData<'a> {
@@ -164,12 +170,15 @@ struct PaperCard<'a> {
 
 /// "Feb 6, 2025".
 pub fn display_date(date: Date) -> String {
-    format!(
-        "{} {}, {}",
-        &month_name(date.month())[..3],
-        date.day(),
-        date.year()
-    )
+    let mut out = String::new();
+    write_display_date(&mut out, date);
+    out
+}
+
+/// Appends [`display_date`] to `out`.
+fn write_display_date(out: &mut String, date: Date) {
+    let month = &month_name(date.month())[..3];
+    let _ = write!(out, "{month} {}, {}", date.day(), date.year());
 }
 
 /// Atom/RFC 3339 timestamp of the start of a day, in UTC.
@@ -179,12 +188,32 @@ pub fn rfc3339(date: Date) -> String {
 
 /// Authors as shown: names, or "7 authors" when only a count is known.
 pub fn authors_display(paper: &Paper) -> String {
+    let mut out = String::new();
+    write_authors_display(&mut out, paper);
+    out
+}
+
+/// Appends [`authors_display`] to `out`.
+fn write_authors_display(out: &mut String, paper: &Paper) {
+    let names = |out: &mut String, names: &[String]| {
+        for (i, name) in names.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(name);
+        }
+    };
     match (paper.authors.len(), paper.author_count) {
-        (0, Some(1)) => "1 author".to_string(),
-        (0, Some(n)) => format!("{n} authors"),
-        (0, None) => String::new(),
-        (n, _) if n > 5 => format!("{} et al. ({n} authors)", paper.authors[..3].join(", ")),
-        _ => paper.authors.join(", "),
+        (0, Some(1)) => out.push_str("1 author"),
+        (0, Some(n)) => {
+            let _ = write!(out, "{n} authors");
+        }
+        (0, None) => {}
+        (n, _) if n > 5 => {
+            names(out, &paper.authors[..3]);
+            let _ = write!(out, " et al. ({n} authors)");
+        }
+        _ => names(out, &paper.authors),
     }
 }
 
@@ -394,7 +423,7 @@ impl SiteData<'_> {
         // Built directly rather than through `PaperCard`: this runs once per paper per list, so
         // it skips what the shared values already hold (tag names and URLs) and serde.
         let paper = &self.papers[id];
-        let mut map = self.compact_map(id);
+        let mut map = self.compact_map(id, CARD_FIELDS);
         let authors: Vec<Value> = paper
             .authors
             .iter()
@@ -431,29 +460,45 @@ impl SiteData<'_> {
     /// `day_url`, `authors_display`, `upvotes`): a fraction of a card's cost, for the lists
     /// that show no abstract (months, weeks, other orders, later tag pages).
     fn compact_card(&self, id: PaperId) -> Value {
-        Value::from(self.compact_map(id))
+        Value::from(self.compact_map(id, COMPACT_FIELDS))
     }
 
-    /// The fields of [`SiteData::compact_card`], which every card starts with.
-    fn compact_map(&self, id: PaperId) -> tera::Map {
-        let (config, paper) = (self.config, &self.papers[id]);
-        let mut map = tera::Map::default();
+    /// The fields of [`SiteData::compact_card`], which every card starts with, in a map with
+    /// room for `capacity` fields.
+    fn compact_map(&self, id: PaperId, capacity: usize) -> tera::Map {
+        let (base, paper) = (self.config.base_path(), &self.papers[id]);
+        let date = paper.date;
+        // This runs for every paper of every list. A tera string copies its text (into the
+        // value when short, else into an `Arc`), so the formatted fields are written into one
+        // scratch string rather than each into a `String` of its own.
+        let mut text = String::with_capacity(128);
+        let mut field = |map: &mut tera::Map, key: &'static str, write: &dyn Fn(&mut String)| {
+            text.clear();
+            write(&mut text);
+            map.insert(key.into(), Value::from(text.as_str()));
+        };
+        let mut map = tera::Map::with_capacity(capacity);
         map.insert("title".into(), Value::from(paper.title.as_str()));
         map.insert("slug".into(), Value::from(paper.slug.as_str()));
-        map.insert(
-            "url".into(),
-            Value::from(config.link(&format!("papers/{}/", paper.slug))),
-        );
-        map.insert("date".into(), Value::from(paper.date.to_string()));
-        map.insert("date_display".into(), Value::from(display_date(paper.date)));
-        map.insert(
-            "day_url".into(),
-            Value::from(config.link(&day_path(paper.date))),
-        );
-        map.insert(
-            "authors_display".into(),
-            Value::from(authors_display(paper)),
-        );
+        field(&mut map, "url", &|t| {
+            let _ = write!(t, "{base}papers/{}/", paper.slug);
+        });
+        field(&mut map, "date", &|t| {
+            let _ = write!(t, "{date}");
+        });
+        field(&mut map, "date_display", &|t| write_display_date(t, date));
+        field(&mut map, "day_url", &|t| {
+            let _ = write!(
+                t,
+                "{base}{:04}/{:02}/{:02}/",
+                date.year(),
+                date.month(),
+                date.day()
+            );
+        });
+        field(&mut map, "authors_display", &|t| {
+            write_authors_display(t, paper)
+        });
         map.insert("upvotes".into(), Value::from(paper.upvotes));
         map
     }
@@ -1192,5 +1237,21 @@ mod tests {
         let date: Date = "2025-02-06".parse().unwrap();
         assert_eq!(display_date(date), "Feb 6, 2025");
         assert_eq!(rfc3339(date), "2025-02-06T00:00:00Z");
+    }
+
+    #[test]
+    fn authors_as_shown() {
+        let shown = |front: &str| {
+            let text = format!("+++\ntitle = \"T\"\ndate = 2025-02-06\n{front}+++\n");
+            authors_display(&crate::record::parse(&text, "p.md", "t").unwrap())
+        };
+        assert_eq!(shown("authors = [\"Ann\", \"Bo\"]\n"), "Ann, Bo");
+        assert_eq!(
+            shown("authors = [\"A\", \"B\", \"C\", \"D\", \"E\", \"F\", \"G\"]\n"),
+            "A, B, C et al. (7 authors)"
+        );
+        assert_eq!(shown("author_count = 1\n"), "1 author");
+        assert_eq!(shown("author_count = 7\n"), "7 authors");
+        assert_eq!(shown(""), "");
     }
 }
