@@ -122,12 +122,21 @@ pub fn measure(
             .reload_ms
             .push(saved.elapsed().as_secs_f64() * 1000.0);
         // The server prints its line before it signals the reload.
-        let line = next_rebuild_line(&lines)?;
+        let mut line = next_rebuild_line(&lines)?;
         let (first, catch_up) = line.split_once("; then").unwrap_or((&line, ""));
         if let Some(ms) = server_ms(first) {
             series.server_ms.push(ms);
         }
-        if let Some(ms) = server_ms(catch_up) {
+        let mut catch_up_ms = server_ms(catch_up);
+        // A catch-up that gave way goes on in lines of its own: the next edit waits for its end.
+        let mut last = line.clone();
+        while last.ends_with(DEFERRED) {
+            last = next_rebuild_line(&lines)?;
+            catch_up_ms = catch_up_ms.zip(server_ms(&last)).map(|(a, b)| a + b);
+            line.push_str("\n    ");
+            line.push_str(&last);
+        }
+        if let Some(ms) = catch_up_ms {
             series.catch_up_ms.push(ms);
         }
         series.lines.push(line);
@@ -270,8 +279,12 @@ fn next_rebuild_line(lines: &Receiver<String>) -> Result<String, String> {
     Ok(String::from("(no rebuild line)"))
 }
 
-/// M from "… in M ms".
+/// The end of a server line whose catch-up gave way to a change and goes on after it.
+const DEFERRED: &str = " (the rest after the next change)";
+
+/// M from "… in M ms" (also before [`DEFERRED`]).
 fn server_ms(line: &str) -> Option<u64> {
+    let line = line.strip_suffix(DEFERRED).unwrap_or(line);
     let rest = &line[line.rfind(" in ")? + 4..];
     rest.strip_suffix(" ms")?.trim().parse().ok()
 }

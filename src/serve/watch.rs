@@ -108,10 +108,16 @@ impl SiteWatcher {
         Ok(())
     }
 
-    /// Whether something changed since the last batch (without waiting).
+    /// Whether something changed since the last batch (without waiting). Reads are not
+    /// changes: the close of a file an editor just wrote arrives as an access event of its own,
+    /// after the save's batch, and must not make the catch-up that follows a save give way.
     pub fn has_pending(&mut self) -> bool {
-        if self.peeked.is_none() {
-            self.peeked = self.events.try_recv().ok();
+        while self.peeked.is_none() {
+            match self.events.try_recv() {
+                Ok(Ok(events)) if events.iter().all(|e| e.kind.is_access()) => {}
+                Ok(result) => self.peeked = Some(result),
+                Err(_) => break,
+            }
         }
         self.peeked.is_some()
     }
@@ -166,5 +172,50 @@ fn collect(result: DebounceEventResult, paths: &mut BTreeSet<PathBuf>) {
                 eprintln!("warning: file watcher: {error}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    /// Whether `has_pending` becomes true within `wait`.
+    fn pending_within(watcher: &mut SiteWatcher, wait: Duration) -> bool {
+        let until = Instant::now() + wait;
+        while Instant::now() < until {
+            if watcher.has_pending() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+
+    #[test]
+    fn reading_a_record_is_not_a_pending_change_and_writing_one_is() {
+        let site = tempfile::tempdir().unwrap();
+        let record = site.path().join("content").join("a.md");
+        std::fs::create_dir_all(record.parent().unwrap()).unwrap();
+        std::fs::write(&record, "+++\ntitle = \"A\"\n+++\n").unwrap();
+        let mut watcher = SiteWatcher::start(site.path()).unwrap();
+
+        // What `serve` does with a saved record: it reads it (open, read, close), which the
+        // watcher sees as access events; they must not count as a change.
+        for _ in 0..3 {
+            std::fs::read(&record).unwrap();
+        }
+        assert!(
+            !pending_within(&mut watcher, Duration::from_millis(500)),
+            "reading a record counted as a change"
+        );
+
+        std::fs::write(&record, "+++\ntitle = \"B\"\n+++\n").unwrap();
+        assert!(pending_within(&mut watcher, Duration::from_secs(2)));
+        let batch = watcher.next_batch().unwrap();
+        assert!(
+            batch.iter().any(|p| p.ends_with("content/a.md")),
+            "{batch:?}"
+        );
     }
 }
