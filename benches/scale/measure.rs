@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// One timed run of a build.
 #[derive(Clone, Copy, Debug)]
@@ -159,13 +159,37 @@ pub fn io_floor(site: &Path, output: &Path, copy_to: &Path, trash: &Trash) -> st
     Ok(seconds)
 }
 
-/// Waits until the disk has taken every pending write (`sync`), so that a timed run does not
-/// also pay for the writeback of the previous run's output or of a removed tree (it made the
-/// second run of each build up to 1.8x slower). The page cache stays as warm as it was.
+/// Waits until the disk has taken every pending write (`sync`) and has been quiet for a few
+/// seconds, so that a timed run does not also pay for the writeback of the previous run's
+/// output or for a large delete still being processed (it made runs up to 4x slower on this
+/// VM's disk). The page cache stays as warm as it was.
 pub fn settle() {
     // SAFETY: sync(2) takes no arguments and cannot fail.
     unsafe { libc::sync() };
+    // Linux's pressure stall information: the share of the last 10 s in which some task
+    // waited for I/O. Without it (older kernels), sync alone.
+    let io_pressure = || -> Option<f64> {
+        let text = std::fs::read_to_string("/proc/pressure/io").ok()?;
+        let some = text.lines().find(|l| l.starts_with("some "))?;
+        some.split_whitespace()
+            .find_map(|field| field.strip_prefix("avg10="))?
+            .parse()
+            .ok()
+    };
+    let started = Instant::now();
+    while io_pressure().is_some_and(|p| p > QUIET_IO_PRESSURE)
+        && started.elapsed() < Duration::from_secs(120)
+    {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let waited = started.elapsed().as_secs_f64();
+    if waited >= 1.0 {
+        println!("  (waited {waited:.0} s for the disk to go quiet)");
+    }
 }
+
+/// I/O pressure (percent of the last 10 s) under which the disk counts as quiet.
+const QUIET_IO_PRESSURE: f64 = 2.0;
 
 /// Where the bench puts the trees it is done with until it ends.
 ///
