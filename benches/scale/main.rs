@@ -162,6 +162,7 @@ fn run() -> Result<(), String> {
     print!("{header}");
 
     let trash = measure::Trash::new(&o.work);
+    trash.wait_for_last_emptying();
     let mut results = Vec::new();
     for sites in &corpora {
         let n = sites.papers;
