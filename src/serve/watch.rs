@@ -109,8 +109,9 @@ impl SiteWatcher {
     }
 
     /// Whether something changed since the last batch (without waiting). Reads are not
-    /// changes: the close of a file an editor just wrote arrives as an access event of its own,
-    /// after the save's batch, and must not make the catch-up that follows a save give way.
+    /// changes: the server's own read of a saved record (and the close after an editor's write)
+    /// arrive as access events after the save's batch, and must not make the catch-up that
+    /// follows the save give way (the batch collector ignores them too).
     pub fn has_pending(&mut self) -> bool {
         while self.peeked.is_none() {
             match self.events.try_recv() {
