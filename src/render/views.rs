@@ -472,33 +472,25 @@ impl SiteData<'_> {
         // value when short, else into an `Arc`), so the formatted fields are written into one
         // scratch string rather than each into a `String` of its own.
         let mut text = String::with_capacity(128);
-        let mut field = |map: &mut tera::Map, key: &'static str, write: &dyn Fn(&mut String)| {
+        fn take(text: &mut String) -> Value {
+            let value = Value::from(text.as_str());
             text.clear();
-            write(&mut text);
-            map.insert(key.into(), Value::from(text.as_str()));
-        };
+            value
+        }
         let mut map = tera::Map::with_capacity(capacity);
         map.insert("title".into(), Value::from(paper.title.as_str()));
         map.insert("slug".into(), Value::from(paper.slug.as_str()));
-        field(&mut map, "url", &|t| {
-            let _ = write!(t, "{base}papers/{}/", paper.slug);
-        });
-        field(&mut map, "date", &|t| {
-            let _ = write!(t, "{date}");
-        });
-        field(&mut map, "date_display", &|t| write_display_date(t, date));
-        field(&mut map, "day_url", &|t| {
-            let _ = write!(
-                t,
-                "{base}{:04}/{:02}/{:02}/",
-                date.year(),
-                date.month(),
-                date.day()
-            );
-        });
-        field(&mut map, "authors_display", &|t| {
-            write_authors_display(t, paper)
-        });
+        let _ = write!(text, "{base}papers/{}/", paper.slug);
+        map.insert("url".into(), take(&mut text));
+        let _ = write!(text, "{date}");
+        map.insert("date".into(), take(&mut text));
+        write_display_date(&mut text, date);
+        map.insert("date_display".into(), take(&mut text));
+        let (year, month, day) = (date.year(), date.month(), date.day());
+        let _ = write!(text, "{base}{year:04}/{month:02}/{day:02}/");
+        map.insert("day_url".into(), take(&mut text));
+        write_authors_display(&mut text, paper);
+        map.insert("authors_display".into(), take(&mut text));
         map.insert("upvotes".into(), Value::from(paper.upvotes));
         map
     }
