@@ -40,53 +40,75 @@ pub fn cite_all<'a>(papers: impl IntoIterator<Item = &'a Paper>) -> String {
 }
 
 /// Appends one entry: `@misc` in arXiv's style for arXiv papers, `@article` otherwise.
+///
+/// Written straight into `out` (a tag's `.bib` holds thousands of entries; building each
+/// field as its own string was most of the time of writing them).
 fn write_entry(out: &mut String, p: &Paper, key: &str, abstract_text: Option<&str>) {
     let kind = if p.arxiv.is_some() { "misc" } else { "article" };
     let _ = writeln!(out, "@{kind}{{{key},");
-    let mut field = |name: &str, value: &str| {
-        if !value.trim().is_empty() {
-            let _ = writeln!(out, "  {name} = {{{value}}},");
-        }
-    };
     // Double braces keep the title's capitalisation as written.
-    field("title", &format!("{{{}}}", escape(&p.title)));
-    field(
-        "author",
-        &p.authors
-            .iter()
-            .map(|a| escape(a))
-            .collect::<Vec<_>>()
-            .join(" and "),
-    );
-    field("year", &p.date.year().to_string());
-    field("date", &p.date.to_string());
+    field(out, "title", |out| {
+        out.push('{');
+        escape_into(out, &p.title);
+        out.push('}');
+    });
+    field(out, "author", |out| {
+        for (i, author) in p.authors.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" and ");
+            }
+            escape_into(out, author);
+        }
+    });
+    field(out, "year", |out| {
+        let _ = write!(out, "{}", p.date.year());
+    });
+    field(out, "date", |out| {
+        let _ = write!(out, "{}", p.date);
+    });
     if let Some(id) = &p.arxiv {
-        field("eprint", id);
-        field("archivePrefix", "arXiv");
+        field(out, "eprint", |out| out.push_str(id));
+        field(out, "archivePrefix", |out| out.push_str("arXiv"));
     }
     if let Some(doi) = &p.doi {
-        field("doi", &escape(doi));
+        field(out, "doi", |out| escape_into(out, doi));
     }
-    let url = p
-        .arxiv
-        .as_ref()
-        .map(|id| format!("https://arxiv.org/abs/{id}"))
-        .or_else(|| p.links.get("url").cloned());
-    if let Some(url) = url {
-        field("url", &url);
+    if let Some(id) = &p.arxiv {
+        field(out, "url", |out| {
+            out.push_str("https://arxiv.org/abs/");
+            out.push_str(id);
+        });
+    } else if let Some(url) = p.links.get("url") {
+        field(out, "url", |out| out.push_str(url));
     }
-    field(
-        "keywords",
-        &p.tags
-            .iter()
-            .map(|t| escape(t))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
+    field(out, "keywords", |out| {
+        for (i, tag) in p.tags.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            escape_into(out, tag);
+        }
+    });
     if let Some(text) = abstract_text {
-        field("abstract", &escape(&text.replace('\n', " ")));
+        field(out, "abstract", |out| escape_into(out, text));
     }
     out.push_str("}\n");
+}
+
+/// Appends `  name = {value},` with the value `write` appends, or nothing when that value is
+/// blank.
+fn field(out: &mut String, name: &str, write: impl FnOnce(&mut String)) {
+    let start = out.len();
+    out.push_str("  ");
+    out.push_str(name);
+    out.push_str(" = {");
+    let value = out.len();
+    write(out);
+    if out[value..].trim().is_empty() {
+        out.truncate(start);
+    } else {
+        out.push_str("},\n");
+    }
 }
 
 /// `bhandari2025improvnet`: first author's family name, year, first word of the title.
@@ -112,21 +134,37 @@ fn base_key(p: &Paper) -> String {
 }
 
 fn unique_key(taken: &mut HashSet<String>, base: &str) -> String {
-    let mut key = base.to_string();
-    let mut suffix = b'a';
-    while !taken.insert(key.clone()) {
-        key = format!("{base}{}", suffix as char);
-        suffix = suffix.saturating_add(1);
+    if taken.insert(base.to_string()) {
+        return base.to_string();
     }
-    key
+    // `base` + a, b, … z, aa, ab, …: never runs out, however many papers share a base key.
+    (0u64..)
+        .map(|n| format!("{base}{}", letters(n)))
+        .find(|key| taken.insert(key.clone()))
+        .unwrap_or_default()
 }
 
-/// Escapes the characters BibTeX and LaTeX treat specially, so any text survives, and breaks
-/// up `--` and `''` (which LaTeX turns into a dash and a quote) with an empty group.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// The `n`th (from 0) of `a`, `b`, … `z`, `aa`, `ab`, … (bijective base 26).
+fn letters(mut n: u64) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'a' + (n % 26) as u8);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends `text` with the characters BibTeX and LaTeX treat specially escaped, so any text
+/// survives; `--` and `''` (which LaTeX turns into a dash and a quote) are broken up with an
+/// empty group, and line breaks become spaces.
+fn escape_into(out: &mut String, text: &str) {
     let mut previous = None;
     for c in text.chars() {
+        let c = if c == '\n' { ' ' } else { c };
         if (c == '-' || c == '\'' || c == '`') && previous == Some(c) {
             out.push_str("{}");
         }
@@ -142,5 +180,43 @@ fn escape(text: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suffix_letters_never_run_out() {
+        let names: Vec<String> = [0, 1, 25, 26, 27, 51, 52, 701, 702]
+            .into_iter()
+            .map(letters)
+            .collect();
+        assert_eq!(names, ["a", "b", "z", "aa", "ab", "az", "ba", "zz", "aaa"]);
+        // Before, the suffix stopped growing past 'z' + 132 and the 160-odd-th paper sharing
+        // a base key looped forever.
+        let mut taken = HashSet::new();
+        let keys: Vec<String> = (0..1000)
+            .map(|_| unique_key(&mut taken, "wang2024learning"))
+            .collect();
+        assert_eq!(keys[0], "wang2024learning");
+        assert_eq!(keys[1], "wang2024learninga");
+        assert_eq!(keys[27], "wang2024learningaa");
+        assert_eq!(taken.len(), 1000);
+        assert!(keys.iter().all(|k| k.is_ascii()));
+    }
+
+    #[test]
+    fn escapes_specials_and_skips_blank_fields() {
+        let mut out = String::new();
+        escape_into(&mut out, "50% of {x}_1 -- a\\b ~ ^ ''q''\nnext");
+        assert_eq!(
+            out,
+            "50\\% of \\{x\\}\\_1 -{}- a\\textbackslash{}b \\textasciitilde{} \\textasciicircum{} '{}'q'{}' next"
+        );
+        let mut out = String::from("@misc{k,\n");
+        field(&mut out, "author", |out| out.push_str("  "));
+        field(&mut out, "year", |out| out.push_str("2025"));
+        assert_eq!(out, "@misc{k,\n  year = {2025},\n");
+    }
 }
