@@ -282,9 +282,9 @@ pub fn weighted_words(paper: &PaperText) -> Vec<(String, u16)> {
     for tag in paper.tags {
         add(tag, TAG_WEIGHT);
     }
-    let mut words: Vec<(String, u16)> = weights.into_iter().collect();
-    words.sort_unstable();
-    words
+    // Unsorted: `intern` sorts by term id, and ids do not follow the words' order anyway
+    // (records are interned in whatever order the threads finish them).
+    weights.into_iter().collect()
 }
 
 /// Interns `words` (from [`weighted_words`]): `(term id, weight)` sorted by id.

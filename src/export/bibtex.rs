@@ -123,14 +123,28 @@ fn base_key(p: &Paper) -> String {
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| w.len() > 3)
         .unwrap_or("paper");
-    let ascii = |s: &str| {
-        deunicode::deunicode(s)
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_lowercase()
+    let mut key = String::with_capacity(32);
+    push_ascii_key(&mut key, &family);
+    let _ = write!(key, "{}", p.date.year());
+    push_ascii_key(&mut key, word);
+    key
+}
+
+/// Appends the ASCII letters and digits of `text` (transliterated first when it is not ASCII:
+/// `Schölkopf` → `scholkopf`), lowercased.
+fn push_ascii_key(key: &mut String, text: &str) {
+    let transliterated;
+    let text = if text.is_ascii() {
+        text
+    } else {
+        transliterated = deunicode::deunicode(text);
+        &transliterated
     };
-    format!("{}{}{}", ascii(&family), p.date.year(), ascii(word))
+    key.extend(
+        text.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase()),
+    );
 }
 
 fn unique_key(taken: &mut HashSet<String>, base: &str) -> String {
@@ -162,24 +176,49 @@ fn letters(mut n: u64) -> String {
 /// survives; `--` and `''` (which LaTeX turns into a dash and a quote) are broken up with an
 /// empty group, and line breaks become spaces.
 fn escape_into(out: &mut String, text: &str) {
-    let mut previous = None;
-    for c in text.chars() {
-        let c = if c == '\n' { ' ' } else { c };
-        if (c == '-' || c == '\'' || c == '`') && previous == Some(c) {
+    // Every character that needs care is ASCII: runs of other bytes are copied whole.
+    let mut previous = 0u8;
+    let mut run = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if !matches!(
+            b,
+            b'\\'
+                | b'{'
+                | b'}'
+                | b'%'
+                | b'&'
+                | b'$'
+                | b'#'
+                | b'_'
+                | b'~'
+                | b'^'
+                | b'\n'
+                | b'-'
+                | b'\''
+                | b'`'
+        ) {
+            previous = b;
+            continue;
+        }
+        out.push_str(&text[run..i]);
+        run = i + 1;
+        let c = if b == b'\n' { b' ' } else { b };
+        if matches!(c, b'-' | b'\'' | b'`') && previous == c {
             out.push_str("{}");
         }
-        previous = Some(c);
+        previous = c;
         match c {
-            '\\' => out.push_str("\\textbackslash{}"),
-            '{' | '}' | '%' | '&' | '$' | '#' | '_' => {
+            b'\\' => out.push_str("\\textbackslash{}"),
+            b'{' | b'}' | b'%' | b'&' | b'$' | b'#' | b'_' => {
                 out.push('\\');
-                out.push(c);
+                out.push(char::from(c));
             }
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            _ => out.push(c),
+            b'~' => out.push_str("\\textasciitilde{}"),
+            b'^' => out.push_str("\\textasciicircum{}"),
+            _ => out.push(char::from(c)),
         }
     }
+    out.push_str(&text[run..]);
 }
 
 #[cfg(test)]
@@ -204,6 +243,23 @@ mod tests {
         assert_eq!(keys[27], "wang2024learningaa");
         assert_eq!(taken.len(), 1000);
         assert!(keys.iter().all(|k| k.is_ascii()));
+    }
+
+    #[test]
+    fn cites_in_arxiv_style_with_a_transliterated_key() {
+        let text = "+++\ntitle = \"Über 100% of {GPT}'s -- Scaling\"\ndate = 2025-02-06\n\
+            authors = [\"Jürgen Schölkopf\", \"Ada Lovelace\"]\ntags = [\"a_b\"]\n\
+            arxiv = \"2502.04522\"\n+++\nBody\n";
+        let paper = crate::record::parse(text, "content/p.md", "p").expect("valid record");
+        let (key, entry) = cite(&paper);
+        assert_eq!(key, "scholkopf2025uber");
+        assert_eq!(
+            entry,
+            "@misc{scholkopf2025uber,\n  title = {{Über 100\\% of \\{GPT\\}'s -{}- Scaling}},\n  \
+             author = {Jürgen Schölkopf and Ada Lovelace},\n  year = {2025},\n  \
+             date = {2025-02-06},\n  eprint = {2502.04522},\n  archivePrefix = {arXiv},\n  \
+             url = {https://arxiv.org/abs/2502.04522},\n  keywords = {a\\_b},\n}\n"
+        );
     }
 
     #[test]

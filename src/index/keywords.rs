@@ -69,6 +69,14 @@ impl KeywordMatcher {
 
 /// Lowercases and folds runs of whitespace to one space, so phrases match across line breaks.
 fn normalize(text: &str) -> String {
+    if text.is_ascii() {
+        normalize_ascii(text.as_bytes())
+    } else {
+        normalize_chars(text)
+    }
+}
+
+fn normalize_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {
@@ -87,6 +95,26 @@ fn normalize(text: &str) -> String {
         }
     }
     out
+}
+
+/// [`normalize`] of ASCII text (nearly every abstract), a byte at a time.
+fn normalize_ascii(text: &[u8]) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    let mut space = false;
+    for &b in text {
+        // The ASCII characters `char::is_whitespace` accepts: tab, line feed, vertical tab,
+        // form feed, carriage return and space.
+        if matches!(b, b'\t'..=b'\r' | b' ') {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(b' ');
+        }
+        space = false;
+        out.push(b.to_ascii_lowercase());
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -128,6 +156,24 @@ mod tests {
         ] {
             assert_eq!(m.tags_for(&[text]), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn ascii_text_is_normalized_like_any_text() {
+        for text in [
+            "  Diffusion\r\n\tMODELS\x0bare\x0c great  ",
+            "ICL",
+            "",
+            " \n ",
+            "a\x1fb",
+        ] {
+            assert_eq!(
+                normalize_ascii(text.as_bytes()),
+                normalize_chars(text),
+                "{text:?}"
+            );
+        }
+        assert_eq!(normalize("  Diffusion\r\n\tMODELS  "), "diffusion models");
     }
 
     #[test]
