@@ -30,3 +30,84 @@ impl PhaseTimer {
         }
     }
 }
+
+/// Time spent per kind of page, in up to three steps, summed over threads: printed by
+/// [`KindCosts::print`] when `DIGEST_TIMINGS` is set, and free otherwise (no clock is read).
+pub struct KindCosts {
+    totals: Option<std::sync::Mutex<std::collections::BTreeMap<&'static str, (u32, [f64; 3])>>>,
+}
+
+/// The steps of one page: each [`Clock::lap`] ends a step.
+pub struct Clock {
+    last: Option<Instant>,
+    steps: [f64; 3],
+}
+
+impl Clock {
+    /// Ends step `step` (0 to 2): the time since the previous lap is added to it.
+    pub fn lap(&mut self, step: usize) {
+        if let Some(last) = self.last {
+            let now = Instant::now();
+            self.steps[step.min(2)] += (now - last).as_secs_f64();
+            self.last = Some(now);
+        }
+    }
+}
+
+impl KindCosts {
+    /// Starts collecting when `DIGEST_TIMINGS` is set.
+    pub fn start() -> Self {
+        KindCosts {
+            totals: std::env::var_os("DIGEST_TIMINGS").map(|_| Default::default()),
+        }
+    }
+
+    /// A clock for one page (reads no time when not collecting).
+    pub fn clock(&self) -> Clock {
+        Clock {
+            last: self.totals.as_ref().map(|_| Instant::now()),
+            steps: [0.0; 3],
+        }
+    }
+
+    /// Adds a page's steps to its kind.
+    pub fn add(&self, kind: &'static str, clock: &Clock) {
+        if let Some(totals) = &self.totals
+            && let Ok(mut totals) = totals.lock()
+        {
+            let entry = totals.entry(kind).or_default();
+            entry.0 += 1;
+            for (sum, step) in entry.1.iter_mut().zip(clock.steps) {
+                *sum += step;
+            }
+        }
+    }
+
+    /// Prints each kind's page count and thread-milliseconds per step, most costly first.
+    pub fn print(&self, steps: [&str; 3]) {
+        let Some(totals) = &self.totals else {
+            return;
+        };
+        let Ok(totals) = totals.lock() else {
+            return;
+        };
+        let mut rows: Vec<_> = totals.iter().collect();
+        rows.sort_by(|a, b| {
+            b.1.1
+                .iter()
+                .sum::<f64>()
+                .total_cmp(&a.1.1.iter().sum::<f64>())
+        });
+        for (kind, (count, sums)) in rows {
+            let parts: Vec<String> = steps
+                .iter()
+                .zip(sums)
+                .map(|(name, s)| format!("{name} {:.0}", s * 1000.0))
+                .collect();
+            eprintln!(
+                "      {kind:<10} {count:>7} pages, thread-ms: {}",
+                parts.join(", ")
+            );
+        }
+    }
+}

@@ -34,18 +34,26 @@ pub fn pages(
 ) -> Result<(), Problems> {
     let data = site.data();
     let all = site.pages();
+    let costs = crate::timing::KindCosts::start();
     let problems: Vec<Problem> = which
         .par_iter()
         .filter_map(|&i| {
             let page = &all[i];
+            let mut clock = costs.clock();
             let rendered = match data.generate(page) {
                 Some(text) => Ok(text),
-                None => site
-                    .renderer
-                    .render(page.template, &data.context(page), &page.path),
+                None => {
+                    let context = data.context(page);
+                    clock.lap(0);
+                    site.renderer.render(page.template, &context, &page.path)
+                }
             };
+            clock.lap(1);
             let result = rendered.and_then(|html| {
-                to.write(&page.path, html.as_bytes()).map_err(|err| {
+                let written = to.write(&page.path, html.as_bytes());
+                clock.lap(2);
+                costs.add(page.kind.name(), &clock);
+                written.map_err(|err| {
                     Problem::in_file(
                         to.dir().display().to_string(),
                         format!("cannot write {}: {err}", page.path),
@@ -57,6 +65,7 @@ pub fn pages(
             result.err()
         })
         .collect();
+    costs.print(["context", "render", "write"]);
     if problems.is_empty() {
         Ok(())
     } else {

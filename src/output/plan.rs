@@ -48,6 +48,29 @@ pub enum PageKind {
     NotFound,
 }
 
+impl PageKind {
+    /// What kind of page this is, in a word (for `DIGEST_TIMINGS`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            PageKind::Home(_) => "home",
+            PageKind::Paper(_) => "paper",
+            PageKind::Day(_) => "day",
+            PageKind::Month(_) => "month",
+            PageKind::Week(_) => "week",
+            PageKind::Archive => "archive",
+            PageKind::TagList => "tags",
+            PageKind::Tag(..) => "tag",
+            PageKind::Keyword(..) => "keyword",
+            PageKind::Feed(_) => "atom",
+            PageKind::JsonFeed(_) => "json feed",
+            PageKind::DayBib(_) => "day bib",
+            PageKind::TagBib(_) => "tag bib",
+            PageKind::Search => "search",
+            PageKind::NotFound => "404",
+        }
+    }
+}
+
 /// The papers a feed follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FeedScope {

@@ -581,7 +581,7 @@ impl SiteData<'_> {
                 ctx.insert("cite", &cite_view(paper));
                 // Related papers show a title and a link: compact cards.
                 ctx.insert_value("related", self.compact_cards_of(self.related_of(*id)));
-                ctx.insert("meta", &self.paper_meta(*id, &page_url));
+                ctx.insert_value("meta", self.paper_meta(*id, &page_url).into_value());
                 ctx.insert_value("content", Value::safe_string(&self.bodies[*id].html));
                 // Only pages with highlighted code load its style sheet.
                 ctx.insert(
@@ -1000,53 +1000,52 @@ impl SiteData<'_> {
         // a third time; `name` only when the headline had to be cut (search engines read the
         // headline, at most 110 characters).
         let headline = shorten(&paper.title, 110);
-        let mut article = serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "ScholarlyArticle",
-            "headline": headline,
-            "url": page_url,
-            "datePublished": published.to_string(),
-            "author": paper.authors.iter().map(|name| serde_json::json!({"@type": "Person", "name": name})).collect::<Vec<_>>(),
-        });
-        if headline != paper.title
-            && let Some(map) = article.as_object_mut()
-        {
-            map.insert("name".into(), paper.title.clone().into());
-        }
-        let mut same_as = Vec::new();
-        let mut identifiers = Vec::new();
+        let arxiv_url = paper
+            .arxiv
+            .as_ref()
+            .map(|arxiv| format!("https://arxiv.org/abs/{arxiv}"));
+        let doi_url = paper
+            .doi
+            .as_ref()
+            .map(|doi| format!("https://doi.org/{doi}"));
+        let mut identifier = Vec::new();
         if let Some(arxiv) = &paper.arxiv {
-            same_as.push(format!("https://arxiv.org/abs/{arxiv}"));
-            identifiers.push(serde_json::json!({"@type": "PropertyValue", "propertyID": "arXiv", "value": arxiv}));
+            identifier.push(LdIdentifier::new("arXiv", arxiv));
         }
         if let Some(doi) = &paper.doi {
-            same_as.push(format!("https://doi.org/{doi}"));
-            identifiers.push(
-                serde_json::json!({"@type": "PropertyValue", "propertyID": "DOI", "value": doi}),
-            );
+            identifier.push(LdIdentifier::new("DOI", doi));
         }
-        let tags: Vec<&str> = self.index.paper_tags[id]
+        let keywords = self.index.paper_tags[id]
             .iter()
             .map(|&t| self.index.tags[t].name.as_str())
-            .collect();
-        if let Some(map) = article.as_object_mut() {
-            if !tags.is_empty() {
-                map.insert("keywords".into(), tags.join(", ").into());
-            }
-            if !same_as.is_empty() {
-                map.insert("sameAs".into(), same_as.into());
-                map.insert("identifier".into(), identifiers.into());
-            }
-            if let Some(pdf) = &pdf_url {
-                map.insert(
-                    "encoding".into(),
-                    serde_json::json!({"@type": "MediaObject", "encodingFormat": "application/pdf", "contentUrl": pdf}),
-                );
-            }
-            if paper.authors.is_empty() {
-                map.remove("author");
-            }
-        }
+            .collect::<Vec<_>>()
+            .join(", ");
+        let article = ScholarlyArticle {
+            context: "https://schema.org",
+            kind: "ScholarlyArticle",
+            author: paper
+                .authors
+                .iter()
+                .map(|name| LdPerson::new(name))
+                .collect(),
+            date_published: published.to_string(),
+            encoding: pdf_url.as_deref().map(|url| LdMediaObject {
+                kind: "MediaObject",
+                content_url: url,
+                encoding_format: "application/pdf",
+            }),
+            headline: &headline,
+            identifier,
+            keywords,
+            name: (headline != paper.title).then_some(paper.title.as_str()),
+            same_as: arxiv_url
+                .iter()
+                .chain(&doi_url)
+                .map(String::as_str)
+                .collect(),
+            url: page_url,
+        };
+        let jsonld = serde_json::to_string(&article).unwrap_or_else(|_| "{}".to_string());
         PaperMeta {
             citation_date: format!(
                 "{:04}/{:02}/{:02}",
@@ -1057,7 +1056,7 @@ impl SiteData<'_> {
             pdf_url,
             og_title: shorten(&paper.title, 70),
             og_description: description,
-            jsonld: article,
+            jsonld: crate::render::escape_json_for_script(&jsonld),
         }
     }
 
@@ -1153,7 +1152,6 @@ impl SortLink {
 }
 
 /// Head metadata of a paper page (Highwire `citation_*`, OpenGraph, JSON-LD).
-#[derive(Serialize)]
 struct PaperMeta {
     /// `citation_publication_date`: YYYY/MM/DD.
     citation_date: String,
@@ -1162,8 +1160,92 @@ struct PaperMeta {
     og_title: String,
     /// Summary cut to 200 characters for link previews.
     og_description: String,
-    /// schema.org `ScholarlyArticle`.
-    jsonld: serde_json::Value,
+    /// schema.org `ScholarlyArticle` as JSON, safe inside `<script>`.
+    jsonld: String,
+}
+
+impl PaperMeta {
+    /// The template value: `jsonld` is marked safe (it is JSON escaped for `<script>`).
+    fn into_value(self) -> Value {
+        let mut map = tera::Map::with_capacity(5);
+        map.insert("citation_date".into(), Value::from(self.citation_date));
+        map.insert("pdf_url".into(), Value::from(self.pdf_url));
+        map.insert("og_title".into(), Value::from(self.og_title));
+        map.insert("og_description".into(), Value::from(self.og_description));
+        map.insert("jsonld".into(), Value::safe_string(&self.jsonld));
+        Value::from(map)
+    }
+}
+
+/// schema.org `ScholarlyArticle` of a paper page, serialized straight to JSON (fields in the
+/// order of their names, as before; empty ones left out).
+#[derive(Serialize)]
+struct ScholarlyArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<LdPerson<'a>>,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<LdMediaObject<'a>>,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    identifier: Vec<LdIdentifier<'a>>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    keywords: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<&'a str>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct LdPerson<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+impl<'a> LdPerson<'a> {
+    fn new(name: &'a str) -> Self {
+        LdPerson {
+            kind: "Person",
+            name,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LdMediaObject<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "contentUrl")]
+    content_url: &'a str,
+    #[serde(rename = "encodingFormat")]
+    encoding_format: &'static str,
+}
+
+#[derive(Serialize)]
+struct LdIdentifier<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "propertyID")]
+    property_id: &'static str,
+    value: &'a str,
+}
+
+impl<'a> LdIdentifier<'a> {
+    fn new(property_id: &'static str, value: &'a str) -> Self {
+        LdIdentifier {
+            kind: "PropertyValue",
+            property_id,
+            value,
+        }
+    }
 }
 
 /// How to cite a paper: its BibTeX key and entry (`site.js` offers the same text as a `.bib`
