@@ -34,8 +34,11 @@ impl PhaseTimer {
 /// Time spent per kind of page, in up to three steps, summed over threads: printed by
 /// [`KindCosts::print`] when `DIGEST_TIMINGS` is set, and free otherwise (no clock is read).
 pub struct KindCosts {
-    totals: Option<std::sync::Mutex<std::collections::BTreeMap<&'static str, (u32, [f64; 3])>>>,
+    totals: Option<std::sync::Mutex<Totals>>,
 }
+
+/// Per kind of page: pages seen, and seconds per step.
+type Totals = std::collections::BTreeMap<&'static str, (u32, [f64; 3])>;
 
 /// The steps of one page: each [`Clock::lap`] ends a step.
 pub struct Clock {
