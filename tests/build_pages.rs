@@ -391,6 +391,39 @@ fn build_prints_a_summary_and_default_output_is_public() {
     assert!(site.path("public/papers/realm/index.html").is_file());
 }
 
+/// `DIGEST_TIMINGS=1` tells where a build's time goes: each phase, and per kind of page how
+/// many were made; without it a build prints none of that.
+#[test]
+fn timings_name_the_phases_and_count_each_kind_of_page() {
+    let site = Site::fixture("small");
+    let out = site.out();
+    let timed = std::process::Command::new(env!("CARGO_BIN_EXE_digest"))
+        .args(["build", "--root", site.root.to_str().unwrap()])
+        .args(["--output", out.to_str().unwrap()])
+        .env("DIGEST_TIMINGS", "1")
+        .output()
+        .expect("run digest");
+    assert!(timed.status.success());
+    let stderr = String::from_utf8_lossy(&timed.stderr);
+    for phase in [
+        "read + parse records",
+        "markdown + keywords",
+        "render + write pages",
+    ] {
+        assert!(stderr.contains(phase), "no {phase:?} in:\n{stderr}");
+    }
+    let papers = stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("paper "))
+        .unwrap_or_else(|| panic!("no line for paper pages in:\n{stderr}"));
+    assert!(papers.contains(" 6 pages, thread-ms: context "), "{papers}");
+    assert!(stderr.contains("tag bib"), "{stderr}");
+
+    let quiet = site.build(&[]);
+    quiet.assert_success();
+    assert!(!quiet.stderr.contains("thread-ms"), "{}", quiet.stderr);
+}
+
 /// A large archive must not repeat itself page after page: the home list stops after
 /// `home_pages` pages and its last page leads to the archive; later pages of a tag list titles
 /// without abstracts.
