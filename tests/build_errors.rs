@@ -218,6 +218,26 @@ fn a_template_runtime_error_names_the_template() {
 }
 
 #[test]
+fn a_template_piping_json_ld_through_json_script_is_pointed_at() {
+    // `meta.jsonld` used to be an object printed with `| json_script`; it is JSON text now.
+    let site = Site::fixture("small");
+    let stderr = assert_fails_keeping_output(&site, |s| {
+        s.write(
+            "templates/paper.html",
+            "{% extends \"base.html\" %}\n{% block head %}\n<script type=\"application/ld+json\">{{ meta.jsonld | json_script }}</script>\n{% endblock head %}\n",
+        )
+    });
+    assert_contains(
+        &stderr,
+        &[
+            "templates/paper.html:3:",
+            "meta.jsonld",
+            "{{ meta.jsonld }}",
+        ],
+    );
+}
+
+#[test]
 fn a_template_syntax_error_names_the_template() {
     let site = Site::fixture("small");
     let stderr = assert_fails_keeping_output(&site, |s| {

@@ -38,6 +38,12 @@ impl Renderer {
                 (template.origin.clone(), template.text.clone()),
             );
         }
+        // Only the templates in use: a site's own template may fix a theme's.
+        let mut in_use: Vec<&(String, Arc<str>)> = sources.values().collect();
+        in_use.sort_by(|a, b| a.0.cmp(&b.0));
+        if let Some(problem) = old_jsonld_filter(in_use.into_iter()) {
+            return Err(problem);
+        }
         let mut renderer = Renderer { tera, sources };
         let batch: Vec<(String, Arc<str>)> = renderer
             .sources
@@ -170,6 +176,37 @@ impl<'a> SiteView<'a> {
 fn json_script(value: Value, _: Kwargs, _: &State) -> Value {
     let json = serde_json::to_string(&value).unwrap_or_else(|_| "null".to_string());
     Value::safe_string(&escape_json_for_script(&json))
+}
+
+/// A template written for the earlier `meta.jsonld` (an object, printed with `| json_script`)
+/// would now print the JSON-LD as one quoted string, which search engines ignore: say so, at
+/// the place, rather than publish that.
+fn old_jsonld_filter<'a>(
+    templates: impl Iterator<Item = &'a (String, Arc<str>)>,
+) -> Option<Problem> {
+    for (origin, text) in templates {
+        for (at, _) in text.match_indices("meta.jsonld") {
+            let rest = text[at + "meta.jsonld".len()..].trim_start();
+            let Some(rest) = rest.strip_prefix('|') else {
+                continue;
+            };
+            if rest.trim_start().starts_with("json_script") {
+                let location = Location {
+                    path: origin.clone(),
+                    source: text.clone(),
+                    span: at..at + "meta.jsonld".len(),
+                };
+                return Some(
+                    Problem::at(
+                        location,
+                        "`meta.jsonld` is already JSON (escaped for `<script>`): `| json_script` would print it as one quoted string",
+                    )
+                    .with_hint("write {{ meta.jsonld }}"),
+                );
+            }
+        }
+    }
+    None
 }
 
 /// Escapes characters that could end or confuse a `<script>` block inside serialized JSON.
