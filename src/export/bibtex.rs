@@ -1,15 +1,16 @@
 //! BibTeX export: `@misc` in arXiv's own style for arXiv papers, `@article` otherwise, with
 //! the exact day in a biblatex `date` field so an import gives the same date back.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
+
+use ahash::AHashSet;
 
 use super::{ExportedPaper, split_name};
 use crate::record::Paper;
 
 /// The papers as a `.bib` file, abstracts included.
 pub fn write(papers: &[ExportedPaper]) -> String {
-    let mut keys = HashSet::new();
+    let mut keys = AHashSet::new();
     let mut out = String::new();
     for e in papers {
         let key = unique_key(&mut keys, &base_key(e.paper));
@@ -29,7 +30,7 @@ pub fn cite(paper: &Paper) -> (String, String) {
 
 /// The BibTeX of several papers (a day's, a tag's), keys made unique, no abstracts.
 pub fn cite_all<'a>(papers: impl IntoIterator<Item = &'a Paper>) -> String {
-    let mut keys = HashSet::new();
+    let mut keys = AHashSet::new();
     let mut out = String::new();
     for paper in papers {
         let key = unique_key(&mut keys, &base_key(paper));
@@ -147,7 +148,7 @@ fn push_ascii_key(key: &mut String, text: &str) {
     );
 }
 
-fn unique_key(taken: &mut HashSet<String>, base: &str) -> String {
+fn unique_key(taken: &mut AHashSet<String>, base: &str) -> String {
     if taken.insert(base.to_string()) {
         return base.to_string();
     }
@@ -234,7 +235,7 @@ mod tests {
         assert_eq!(names, ["a", "b", "z", "aa", "ab", "az", "ba", "zz", "aaa"]);
         // Before, the suffix stopped growing past 'z' + 132 and the 160-odd-th paper sharing
         // a base key looped forever.
-        let mut taken = HashSet::new();
+        let mut taken = AHashSet::new();
         let keys: Vec<String> = (0..1000)
             .map(|_| unique_key(&mut taken, "wang2024learning"))
             .collect();

@@ -211,6 +211,10 @@ fn old_jsonld_filter<'a>(
 
 /// Escapes characters that could end or confuse a `<script>` block inside serialized JSON.
 pub fn escape_json_for_script(json: &str) -> String {
+    // Most JSON has none of these (U+2028 and U+2029 both start with the byte 0xE2).
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        return json.to_string();
+    }
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {
@@ -236,5 +240,11 @@ mod tests {
         assert!(!escaped.contains('<') && !escaped.contains('>') && !escaped.contains('&'));
         let back: String = serde_json::from_str(&escaped).unwrap();
         assert_eq!(back, "</script><script>alert(1)</script> & more");
+        let separators = serde_json::to_string("a\u{2028}b\u{2029}c — d").unwrap();
+        assert_eq!(
+            escape_json_for_script(&separators),
+            "\"a\\u2028b\\u2029c — d\""
+        );
+        assert_eq!(escape_json_for_script("{\"a\":1}"), "{\"a\":1}");
     }
 }
