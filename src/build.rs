@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use crate::diagnostic::{Problem, Problems};
 use crate::output::emit;
-use crate::output::write::{self, Staging};
+use crate::output::guard;
+use crate::output::publish::{Publish, PublishError};
+use crate::output::write;
 use crate::site::{LoadOptions, Site};
 
 /// What to build and where.
@@ -21,7 +23,7 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Includes records with `draft = true`.
     pub drafts: bool,
-    /// Replaces an output folder digest did not make.
+    /// Writes into a non-empty output folder digest did not make, keeping its files.
     pub force: bool,
 }
 
@@ -36,6 +38,10 @@ pub struct BuildSummary {
     pub output: PathBuf,
     /// Wall time of the whole build, in seconds.
     pub seconds: f64,
+    /// Files digest did not write that the output kept.
+    pub kept: usize,
+    /// Something to tell that did not stop the build (the previous tree left behind).
+    pub warning: Option<String>,
 }
 
 /// Told how a build advances, so a front end can show progress. Called from many threads.
@@ -77,52 +83,49 @@ pub fn build_with_progress(
         },
     )?;
     let output = match &options.output {
-        Some(dir) => write::absolute(dir),
-        None => write::absolute(&root.join(&site.config.output_dir)),
+        Some(dir) => dir.clone(),
+        None => root.join(&site.config.output_dir),
     };
-    write::check_output(root, &root.join("content"), &output, options.force).map_err(one)?;
-    let files = emit_site(&site, &output, progress)?.files;
+    let output = guard::check_output(root, &output, options.force).map_err(one)?;
+    let emitted = emit_site(&site, &output, progress)?;
     Ok(BuildSummary {
         papers: site.paper_count(),
-        files,
+        files: emitted.files,
         output,
         seconds: started.elapsed().as_secs_f64(),
+        kept: emitted.kept,
+        warning: emitted.warning,
     })
 }
 
-/// Renders every page of `site` and puts the result in `output`: into a staging folder swapped
-/// in when complete for a new output, or, over a previous digest output, writing only the
-/// files whose bytes changed and removing those no longer made ([`write::Update`]). Either
-/// way a failed build leaves the output as it was.
+/// Renders every page of `site` into a staging folder and publishes it in place of `output`
+/// (resolved and checked) in one atomic swap ([`Publish`]): a failed or killed build leaves the
+/// output exactly as it was.
 pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<Emitted, Problems> {
-    let io = |what: &str, err: std::io::Error| {
+    let failed = |err: PublishError| {
+        let hint = match &err {
+            PublishError::Lock(_) => {
+                "wait for the other build to finish, or stop the digest serve that writes this folder"
+            }
+            PublishError::Conflicts(_) => {
+                "move those files out of the output folder (or delete them), then build again"
+            }
+            PublishError::Io { .. } => {
+                "check that the output folder's parent is writable and the disk is not full"
+            }
+        };
         Problems(vec![
-            Problem::in_file(output.display().to_string(), format!("{what}: {err}")).with_hint(
-                "check that the output folder's parent is writable and the disk is not full",
-            ),
+            Problem::in_file(output.display().to_string(), err.to_string()).with_hint(hint),
         ])
     };
     let mut timer = crate::timing::PhaseTimer::start();
-    if output.join(write::MARKER).is_file() {
-        let update =
-            write::Update::create(output).map_err(|e| io("cannot prepare the update", e))?;
-        let emitted = emit_all(site, &update, progress, &mut timer)?;
-        progress.phase("updating the output", 0);
-        update
-            .commit()
-            .map_err(|e| io("cannot move the changed files into place", e))?;
-        timer.phase("move changed files in + remove stale ones");
-        return Ok(emitted);
-    }
-    // Everything goes into the staging folder; any error drops it, which removes it and leaves
-    // the previous output as it was.
-    let staging = Staging::create(output).map_err(|e| io("cannot create the staging folder", e))?;
-    let emitted = emit_all(site, &staging, progress, &mut timer)?;
-    progress.phase("replacing the output", 0);
-    staging
-        .commit()
-        .map_err(|e| io("cannot move the new build into place", e))?;
-    timer.phase("swap + remove old output");
+    let publish = Publish::begin(output).map_err(failed)?;
+    let mut emitted = emit_all(site, &publish, progress, &mut timer)?;
+    progress.phase("publishing", 0);
+    let report = publish.commit().map_err(failed)?;
+    timer.phase("keep foreign files + swap + remove previous tree");
+    emitted.kept = report.kept;
+    emitted.warning = report.leftover;
     Ok(emitted)
 }
 
@@ -132,6 +135,10 @@ pub struct Emitted {
     pub files: usize,
     /// A hash of each search index file, by path (so `serve` knows what it last wrote).
     pub search_hashes: BTreeMap<String, u64>,
+    /// Files digest did not write that the output kept.
+    pub kept: usize,
+    /// Set when the site was published but something was left behind.
+    pub warning: Option<String>,
 }
 
 /// Writes every file of the site to `to`: static files, pages, machine files, search index.
@@ -170,6 +177,8 @@ fn emit_all(
     Ok(Emitted {
         files,
         search_hashes: emit::file_hashes(&search),
+        kept: 0,
+        warning: None,
     })
 }
 

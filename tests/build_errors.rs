@@ -337,12 +337,16 @@ fn a_folder_not_made_by_digest_is_kept_unless_forced() {
         ["my-thesis.tex"],
         "the folder was changed"
     );
-    // --force replaces it.
+    // --force writes the site into it and keeps the file digest did not write.
     site.build(&["--force"]).assert_success();
     assert!(out.join("index.html").is_file());
-    assert!(!out.join("my-thesis.tex").exists());
-    // The folder is now digest's, so a later build needs no --force.
+    assert_eq!(
+        std::fs::read_to_string(out.join("my-thesis.tex")).unwrap(),
+        "\\documentclass{article}\n"
+    );
+    // The folder is now digest's, so a later build needs no --force, and still keeps it.
     site.build(&[]).assert_success();
+    assert!(out.join("my-thesis.tex").is_file());
 }
 
 #[test]

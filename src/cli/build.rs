@@ -28,7 +28,9 @@ pub struct BuildArgs {
     /// Include records marked draft = true.
     #[arg(long)]
     drafts: bool,
-    /// Replace the output folder even if digest did not make it.
+    /// Write into a non-empty output folder digest did not make: its files are kept (the
+    /// build fails if one is where the site puts a file); never the home folder, the site,
+    /// its sources, a repository or a system folder.
     #[arg(long)]
     force: bool,
 }
@@ -47,6 +49,17 @@ pub fn run(args: BuildArgs) -> ExitCode {
     progress.bar.finish_and_clear();
     match result {
         Ok(summary) => {
+            if let Some(warning) = &summary.warning {
+                eprintln!("warning: {warning}");
+            }
+            if summary.kept > 0 {
+                println!(
+                    "kept {} {} in {} that digest did not write",
+                    summary.kept,
+                    if summary.kept == 1 { "file" } else { "files" },
+                    summary.output.display()
+                );
+            }
             println!(
                 "built {} papers: {} files in {} ({:.2} s)",
                 summary.papers,

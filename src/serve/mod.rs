@@ -14,7 +14,6 @@ use std::sync::Arc;
 use tokio::sync::broadcast;
 
 use crate::diagnostic::Problems;
-use crate::output::write;
 use crate::site::LoadOptions;
 use changes::{Layout, OnDisk, RebuildPlan};
 use http::ServerState;
@@ -56,8 +55,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
 
     let (out, temporary) = match &options.output {
         Some(dir) => {
-            let dir = write::absolute(dir);
-            write::check_output(&options.root, &options.root.join("content"), &dir, false)
+            let dir = crate::output::guard::check_output(&options.root, dir, false)
                 .map_err(|p| p.render())?;
             (dir, false)
         }
