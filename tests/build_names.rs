@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Site, assert_fails_keeping_output, tree};
+use common::{Site, assert_fails_keeping_output, html, sel, tree};
 
 /// A valid record, for tests that add one thing to it.
 const GOOD: &str = "+++\ntitle = \"A Named Record\"\ndate = 2025-02-06\n+++\n\nAn abstract.\n";
@@ -188,6 +188,50 @@ fn a_record_with_2000_tags_is_refused_once_at_the_first_tag_over_the_cap() {
         1,
         "one problem for the list:\n{stderr}"
     );
+}
+
+#[test]
+fn a_record_with_100_tags_builds_and_its_cards_show_ten() {
+    let site = Site::fixture("small");
+    let baseline: usize = tree(&site.build_ok(&[])).values().map(Vec::len).sum();
+    site.write("content/many-tags.md", &record_with(&tags_line(100)));
+    let out = site.build_ok(&[]);
+    let card_tags = |page: &str| -> (Vec<String>, Vec<String>) {
+        let doc = html(&out, page);
+        let card = doc
+            .select(&sel("article.card"))
+            .find(|c| c.text().any(|t| t.contains("A Named Record")))
+            .unwrap_or_else(|| panic!("{page} lists the record"));
+        let names = card
+            .select(&sel("a.tag:not(.more-tags)"))
+            .map(|a| a.text().collect())
+            .collect();
+        let more = card
+            .select(&sel("a.more-tags"))
+            .map(|a| a.text().collect())
+            .collect();
+        (names, more)
+    };
+    for page in [
+        "2025/02/06/index.html",
+        "tags/t0000/index.html",
+        "tags/t0099/index.html",
+    ] {
+        let (names, more) = card_tags(page);
+        let expected: Vec<String> = (0..10).map(|i| format!("t{i:04}")).collect();
+        assert_eq!(names, expected, "{page}");
+        assert_eq!(more, ["+90 more tags"], "{page}");
+    }
+    // The paper's own page shows them all, and no "+N more".
+    let paper = html(&out, "papers/many-tags/index.html");
+    assert_eq!(paper.select(&sel("footer a.tag")).count(), 100);
+    assert_eq!(paper.select(&sel("a.more-tags")).count(), 0);
+    // Every tag has its pages.
+    for i in [0, 50, 99] {
+        assert!(out.join(format!("tags/t{i:04}/index.html")).is_file());
+    }
+    let grown: usize = tree(&out).values().map(Vec::len).sum::<usize>() - baseline;
+    eprintln!("100 tags on one record added {grown} bytes");
 }
 
 #[test]
