@@ -25,8 +25,8 @@ struct RawConfig {
     home_pages: Option<toml::Spanned<i64>>,
     feed_limit: Option<toml::Spanned<i64>>,
     summary_length: Option<toml::Spanned<i64>>,
-    keyword_tags: BTreeMap<String, toml::Spanned<Vec<String>>>,
-    keyword_feeds: BTreeMap<String, toml::Spanned<Vec<String>>>,
+    keyword_tags: BTreeMap<toml::Spanned<String>, toml::Spanned<Vec<String>>>,
+    keyword_feeds: BTreeMap<toml::Spanned<String>, toml::Spanned<Vec<String>>>,
     output: RawOutput,
     extra: toml::Table,
 }
@@ -179,26 +179,14 @@ impl Config {
             }
             Ok(checked)
         };
-        let keyword_tags = keywords(raw.keyword_tags, "keyword tag")?;
-        // Each keyword feed gets a folder named by its slug: it must have one, and its own.
-        let mut feed_slugs: BTreeMap<String, String> = BTreeMap::new();
-        for (name, phrases) in &raw.keyword_feeds {
-            let slug = crate::slug::slugify(name);
-            let problem = if slug.is_empty() {
-                Some(format!(
-                    "keyword feed `{name}` has no letters or digits for its URL"
-                ))
-            } else {
-                feed_slugs.insert(slug.clone(), name.clone()).map(|other| {
-                    format!("keyword feeds `{other}` and `{name}` would both be at feeds/{slug}/")
-                })
-            };
-            if let Some(message) = problem {
-                return Err(Problem::at(at(phrases.span()), message)
-                    .with_hint("name each keyword feed with letters or digits, differently from the others, e.g. \"LLM agents\""));
-            }
-        }
-        let keyword_feeds = keywords(raw.keyword_feeds, "keyword feed")?;
+        let keyword_tags = keywords(
+            folder_names(raw.keyword_tags, "keyword tag", "tags/", &at)?,
+            "keyword tag",
+        )?;
+        let keyword_feeds = keywords(
+            folder_names(raw.keyword_feeds, "keyword feed", "feeds/", &at)?,
+            "keyword feed",
+        )?;
         let title = raw.title.unwrap_or_else(|| "Paper digest".to_string());
         Ok(Config {
             author: raw.author.unwrap_or_else(|| title.clone()),
@@ -254,6 +242,46 @@ impl Config {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
     }
+}
+
+/// The names of `[keyword_tags]` or `[keyword_feeds]` (`what`), each of which becomes a folder
+/// under `folder`: each must pass the one rule for folder names, and no two may share a folder
+/// (their pages would overwrite each other's). Problems point at the name in `site.toml`.
+fn folder_names<V>(
+    table: BTreeMap<toml::Spanned<String>, V>,
+    what: &str,
+    folder: &str,
+    at: &dyn Fn(std::ops::Range<usize>) -> Location,
+) -> Result<BTreeMap<String, V>, Problem> {
+    let example = match folder {
+        "feeds/" => "\"LLM agents\" = [\"agent\", \"tool use\"]",
+        _ => "\"in-context-learning\" = [\"in-context learning\", \"ICL\"]",
+    };
+    let mut by_slug: BTreeMap<String, toml::Spanned<String>> = BTreeMap::new();
+    let mut names = BTreeMap::new();
+    for (name, value) in table {
+        let slug = crate::slug::name_segment(name.get_ref()).map_err(|error| {
+            crate::slug::segment_problem(at(name.span()), what, name.get_ref(), error, example)
+        })?;
+        if let Some(other) = by_slug.get(&slug) {
+            let (line, column) = at(other.span()).line_col();
+            return Err(Problem::at(
+                at(name.span()),
+                format!(
+                    "{what}s `{}` and `{}` would share the folder {folder}{slug}/",
+                    other.get_ref(),
+                    name.get_ref()
+                ),
+            )
+            .with_note(format!("`{}` is at line {line}, column {column}", other.get_ref()))
+            .with_hint(format!(
+                "merge the two into one {what} (with the phrases of both), or rename one so the names differ in letters or digits"
+            )));
+        }
+        by_slug.insert(slug, name.clone());
+        names.insert(name.into_inner(), value);
+    }
+    Ok(names)
 }
 
 /// Checks that a base URL is absolute http(s) and makes it end with exactly one `/`.
@@ -338,5 +366,44 @@ mod tests {
                 .contains("site.toml:2:15")
         );
         assert!(parse("base_url = \"https://x/\"\n[keyword_tags]\nicl = [\"\"]").is_err());
+    }
+
+    #[test]
+    fn keyword_names_that_cannot_be_folders_are_refused_at_the_name() {
+        let long = "x".repeat(300);
+        for (table, name, expected) in [
+            ("keyword_tags", "..", "site.toml:3:1"),
+            ("keyword_tags", "!!!", "site.toml:3:1"),
+            ("keyword_feeds", "..", "site.toml:3:1"),
+            ("keyword_feeds", ".", "site.toml:3:1"),
+            ("keyword_feeds", long.as_str(), "200 bytes"),
+        ] {
+            let text = parse(&format!(
+                "base_url = \"https://x/\"\n[{table}]\n\"{name}\" = [\"phrase\"]\n"
+            ))
+            .unwrap_err()
+            .render();
+            assert!(text.contains(expected), "{table} {name}: {text}");
+            assert!(text.contains("is not allowed"), "{text}");
+        }
+    }
+
+    #[test]
+    fn keyword_names_sharing_a_folder_are_both_named() {
+        for (table, folder) in [("keyword_feeds", "feeds/"), ("keyword_tags", "tags/")] {
+            let text = parse(&format!(
+                "base_url = \"https://x/\"\n[{table}]\n\"LLM agents\" = [\"a\"]\n\"llm-agents\" = [\"b\"]\n"
+            ))
+            .unwrap_err()
+            .render();
+            for needle in [
+                "`LLM agents` and `llm-agents`",
+                &format!("{folder}llm-agents/"),
+                "site.toml:4:1",
+                "line 3, column 1",
+            ] {
+                assert!(text.contains(needle), "{table}: lacks {needle}: {text}");
+            }
+        }
     }
 }

@@ -334,7 +334,11 @@ fn cut_shards(terms: &[Term], target: usize) -> Vec<Shard> {
         let size = term.json.len() + 1;
         let chance = (fnv(term.word.as_bytes()) >> 11) as f64 / (1u64 << 53) as f64;
         let natural = chance * (target as f64) < size as f64;
-        if i > start && bytes >= min && (natural || bytes + size > max) {
+        if i > start
+            && bytes >= min
+            && (natural || bytes + size > max)
+            && short_file_name(&terms[i - 1].word, &term.word)
+        {
             shards.push(Shard {
                 key: String::new(),
                 range: start..i,
@@ -356,14 +360,28 @@ fn cut_shards(terms: &[Term], target: usize) -> Vec<Shard> {
     for i in 1..shards.len() {
         let first: &str = &terms[shards[i].range.start].word;
         let last: &str = &terms[shards[i].range.start - 1].word;
-        let common = first
-            .chars()
-            .zip(last.chars())
-            .take_while(|(a, b)| a == b)
-            .count();
-        shards[i].key = first.chars().take(common + 1).collect();
+        shards[i].key = shard_key(last, first);
     }
     shards
+}
+
+/// The key of a shard starting at term `first`, after `last`: the shortest prefix of `first`
+/// that sorts after `last`.
+fn shard_key(last: &str, first: &str) -> String {
+    let common = first
+        .chars()
+        .zip(last.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    first.chars().take(common + 1).collect()
+}
+
+/// Whether a shard may start at `first`: its file name (the hex of its key) stays within the
+/// limit on names digest writes ([`crate::slug::MAX_SEGMENT_BYTES`]). Two 40-letter terms of
+/// 4-byte letters (mathematical alphanumerics) sharing all but their last letter made a
+/// 325-byte name and failed the build with "File name too long"; no cut falls between them.
+fn short_file_name(last: &str, first: &str) -> bool {
+    file_key(&shard_key(last, first)).len() + ".json".len() <= crate::slug::MAX_SEGMENT_BYTES
 }
 
 /// Completions of the prefixes whose terms span several shards (the browser can list the others
@@ -829,6 +847,54 @@ mod tests {
         let files = build_index(&[doc, doc], &words);
         for (_, bytes) in &files {
             assert!(serde_json::from_slice::<Value>(bytes).is_ok());
+        }
+    }
+
+    /// Terms sharing long prefixes of 4-byte letters would give shards file names over the
+    /// file system's limit; no shard file name is longer than the limit for names.
+    #[test]
+    fn shard_file_names_stay_short_for_long_shared_prefixes() {
+        let prefix = "\u{1d431}".repeat(38);
+        let prefix = prefix.as_str();
+        let letters: Vec<char> = (0..26)
+            .filter_map(|i| char::from_u32(0x1d41a + i))
+            .collect();
+        let words: Vec<Box<str>> = letters
+            .iter()
+            .flat_map(|a| {
+                letters
+                    .iter()
+                    .map(move |b| format!("{prefix}{a}{b}").into())
+            })
+            .chain((0..300).map(|i| format!("w{i:03}").into()))
+            .collect();
+        let terms: Vec<Vec<(u32, u16)>> = (0..words.len() as u32).map(|w| vec![(w, 1)]).collect();
+        let slugs: Vec<String> = (0..words.len()).map(|d| format!("p{d}")).collect();
+        let docs: Vec<SearchDoc> = (0..words.len())
+            .map(|d| SearchDoc {
+                slug: &slugs[d],
+                title: "t",
+                date: "2024-01-01",
+                authors: "",
+                upvotes: None,
+                terms: &terms[d],
+            })
+            .collect();
+        let p = Params {
+            chunk: 50,
+            cap: 100,
+            shard_bytes: 400,
+        };
+        let files = build_with(&docs, &words, p);
+        let meta: Value = serde_json::from_slice(&files[0].1).unwrap();
+        // Cut elsewhere (between the short words) as usual.
+        assert!(meta["shards"].as_array().unwrap().len() > 2);
+        for (path, _) in &files {
+            let name = path.rsplit('/').next().unwrap();
+            assert!(name.len() <= crate::slug::MAX_SEGMENT_BYTES, "{path}");
+        }
+        for word in [&words[0], &words[675], &words[700]] {
+            assert_eq!(search(&files, &format!("{word} ")).0.len(), 1, "{word}");
         }
     }
 

@@ -1,4 +1,13 @@
-//! URL slugs for papers and tags: ASCII, lowercase, words joined by `-`.
+//! URL slugs and path segments: how papers, tags and keyword feeds get the folder names of their
+//! pages, and the one rule every such folder name obeys ([`check_segment`]).
+
+use crate::diagnostic::{Location, Problem};
+
+/// The longest folder name digest gives a page, in bytes. File systems allow 255 bytes per
+/// name (ext4, APFS, NTFS in UTF-16 units; eCryptfs less); the writer needs room beside it for
+/// the temporary names it gives files and folders while it writes them. Longer names failed
+/// deep in the writer with "File name too long", naming no record.
+pub const MAX_SEGMENT_BYTES: usize = 200;
 
 /// Turns any text into a URL slug: transliterated to ASCII, lowercase, runs of anything that is
 /// not a letter or digit folded into one `-`, no leading or trailing `-`. May return "".
@@ -20,25 +29,114 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-/// Whether a user-given slug is one safe path segment: no separators, no `.`/`..`, no leading
-/// dot, no spaces or control characters. Returns why not.
-pub fn check_slug(slug: &str) -> Result<(), &'static str> {
-    if slug.is_empty() {
-        return Err("it is empty");
+/// Why a name cannot be the folder of a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentError {
+    /// Nothing is left of it (a name with no letters or digits slugifies to "").
+    Empty,
+    /// `.` or `..`: the folder itself or its parent, so the page would land on another one.
+    DotName,
+    /// It contains `/`, `\` or `..`, so it would reach outside its folder.
+    Separator,
+    /// It starts with a dot: a hidden folder, which GitHub Pages and most servers do not serve.
+    LeadingDot,
+    /// It contains spaces, quotes, control or URL-special characters.
+    Special,
+    /// It is longer than [`MAX_SEGMENT_BYTES`] (its length in bytes).
+    TooLong(usize),
+}
+
+impl SegmentError {
+    /// Why, as the end of a sentence ("… is not allowed: it is empty").
+    pub fn reason(&self) -> String {
+        match self {
+            SegmentError::Empty => "it has no letters or digits to make its URL from".into(),
+            SegmentError::DotName => {
+                "`.` and `..` name a folder's self and parent, so its pages would overwrite others"
+                    .into()
+            }
+            SegmentError::Separator => {
+                "it would escape the output folder (it contains a path separator or `..`)".into()
+            }
+            SegmentError::LeadingDot => {
+                "it starts with a dot, which would make a hidden folder".into()
+            }
+            SegmentError::Special => {
+                "it contains spaces, quotes, control or URL-special characters".into()
+            }
+            SegmentError::TooLong(bytes) => format!(
+                "its URL segment is {bytes} bytes long, over the limit of {MAX_SEGMENT_BYTES} bytes (a folder name)"
+            ),
+        }
     }
-    if slug.contains(['/', '\\']) || slug.contains("..") {
-        return Err("it would escape the output folder (it contains a path separator or `..`)");
+
+    /// How to fix it, ending with an example of `what` (e.g. `tags = ["diffusion"]`).
+    pub fn fix(&self, example: &str) -> String {
+        match self {
+            SegmentError::TooLong(_) => format!(
+                "shorten it to at most {MAX_SEGMENT_BYTES} bytes (counted after transliteration to ASCII), e.g. {example}"
+            ),
+            SegmentError::Empty => format!("use words with letters or digits, e.g. {example}"),
+            _ => format!("use letters, digits and dashes, e.g. {example}"),
+        }
     }
-    if slug.starts_with('.') {
-        return Err("it starts with a dot, which would make a hidden folder");
+}
+
+/// The one rule for a name that becomes a folder of the output (a paper's slug, a tag's, a
+/// keyword feed's): one non-empty path segment, not `.` or `..`, no separators, no leading dot,
+/// no spaces, control or URL-special characters, at most [`MAX_SEGMENT_BYTES`] bytes.
+pub fn check_segment(segment: &str) -> Result<(), SegmentError> {
+    if segment.is_empty() {
+        return Err(SegmentError::Empty);
     }
-    if slug
+    if segment == "." || segment == ".." {
+        return Err(SegmentError::DotName);
+    }
+    if segment.contains(['/', '\\']) || segment.contains("..") {
+        return Err(SegmentError::Separator);
+    }
+    if segment.starts_with('.') {
+        return Err(SegmentError::LeadingDot);
+    }
+    if segment
         .chars()
         .any(|c| c.is_whitespace() || c.is_control() || "?#%\"'<>`".contains(c))
     {
-        return Err("it contains spaces, quotes or URL-special characters");
+        return Err(SegmentError::Special);
+    }
+    if segment.len() > MAX_SEGMENT_BYTES {
+        return Err(SegmentError::TooLong(segment.len()));
     }
     Ok(())
+}
+
+/// The folder name of a named thing (a tag, a keyword tag or feed, a file stem): its
+/// [`slugify`]d form, checked by [`check_segment`].
+pub fn name_segment(name: &str) -> Result<String, SegmentError> {
+    let slug = slugify(name);
+    check_segment(&slug)?;
+    Ok(slug)
+}
+
+/// The problem of `what` (e.g. "tag", "slug") written as `name` at `location`, whose folder name
+/// is refused for `error`; the hint ends with `example`, a correct way to write it.
+pub fn segment_problem(
+    location: Location,
+    what: &str,
+    name: &str,
+    error: SegmentError,
+    example: &str,
+) -> Problem {
+    // A 300-character name would drown the message: show its start.
+    let shown: String = match name.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &name[..cut]),
+        None => name.to_string(),
+    };
+    Problem::at(
+        location,
+        format!("{what} `{shown}` is not allowed: {}", error.reason()),
+    )
+    .with_hint(error.fix(example))
 }
 
 #[cfg(test)]
@@ -60,11 +158,88 @@ mod tests {
     }
 
     #[test]
-    fn check_slug_table() {
-        assert!(check_slug("improvnet").is_ok());
-        assert!(check_slug("v2.1-model_x").is_ok());
-        for bad in ["", "../etc", "a/b", "a\\b", ".hidden", "a b", "..", "x?y"] {
-            assert!(check_slug(bad).is_err(), "{bad}");
+    fn check_segment_table() {
+        let long = "a".repeat(MAX_SEGMENT_BYTES);
+        for ok in ["improvnet", "v2.1-model_x", "a", "théorie", long.as_str()] {
+            assert_eq!(check_segment(ok), Ok(()), "{ok}");
         }
+        let too_long = "a".repeat(MAX_SEGMENT_BYTES + 1);
+        // "é" is two bytes: the limit is on bytes, as file systems count them.
+        let too_long_utf8 = "é".repeat(MAX_SEGMENT_BYTES / 2 + 1);
+        for (bad, expected) in [
+            ("", SegmentError::Empty),
+            (".", SegmentError::DotName),
+            ("..", SegmentError::DotName),
+            ("../etc", SegmentError::Separator),
+            ("a/b", SegmentError::Separator),
+            ("a\\b", SegmentError::Separator),
+            ("a..b", SegmentError::Separator),
+            (".hidden", SegmentError::LeadingDot),
+            ("a b", SegmentError::Special),
+            ("x?y", SegmentError::Special),
+            ("x#y", SegmentError::Special),
+            ("x\u{c}y", SegmentError::Special),
+            (
+                too_long.as_str(),
+                SegmentError::TooLong(MAX_SEGMENT_BYTES + 1),
+            ),
+            (
+                too_long_utf8.as_str(),
+                SegmentError::TooLong(MAX_SEGMENT_BYTES + 2),
+            ),
+        ] {
+            assert_eq!(check_segment(bad), Err(expected), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn name_segment_table() {
+        for (name, expected) in [
+            ("LLM agents", Ok("llm-agents".to_string())),
+            ("Théorie", Ok("theorie".to_string())),
+            ("..", Err(SegmentError::Empty)),
+            (".", Err(SegmentError::Empty)),
+            ("!!!", Err(SegmentError::Empty)),
+            ("", Err(SegmentError::Empty)),
+            ("  ", Err(SegmentError::Empty)),
+        ] {
+            assert_eq!(name_segment(name), expected, "{name:?}");
+        }
+        // The limit applies after transliteration: 150 CJK characters are 450 bytes of UTF-8
+        // but far more as ASCII; 150 "é" are 300 bytes but 150 as ASCII.
+        assert!(matches!(
+            name_segment(&"数".repeat(150)),
+            Err(SegmentError::TooLong(_))
+        ));
+        assert_eq!(name_segment(&"é".repeat(150)), Ok("e".repeat(150)));
+        assert_eq!(
+            name_segment(&"x".repeat(300)),
+            Err(SegmentError::TooLong(300))
+        );
+    }
+
+    #[test]
+    fn segment_problem_names_the_thing_shortly_with_the_limit() {
+        let location = Location {
+            path: "content/p.md".into(),
+            source: "tags = [\"x\"]".into(),
+            span: 8..11,
+        };
+        let name = "x".repeat(300);
+        let text = segment_problem(
+            location,
+            "tag",
+            &name,
+            SegmentError::TooLong(300),
+            "tags = [\"icl\"]",
+        )
+        .render();
+        assert!(text.contains("content/p.md:1:9"), "{text}");
+        assert!(text.contains("200 bytes"), "{text}");
+        assert!(
+            !text.contains(&name),
+            "the whole name is not repeated: {text}"
+        );
+        assert!(!text.contains("disk"), "{text}");
     }
 }

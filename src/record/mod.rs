@@ -4,6 +4,7 @@
 //! Parsing is pure (text in, value out); reading files and rendering Markdown live elsewhere.
 
 pub mod front_matter;
+mod names;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -14,7 +15,6 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::{Location, Problem};
-use crate::slug::{check_slug, slugify};
 use front_matter::SplitError;
 
 /// The keys a record's front matter may have, for error messages.
@@ -172,20 +172,7 @@ pub fn parse(text: &str, path: &str, file_stem: &str) -> Result<Paper, Vec<Probl
             None
         }
     });
-    let mut tags = Vec::new();
-    for tag in fm.tags {
-        if slugify(tag.get_ref()).is_empty() {
-            problems.push(
-                Problem::at(
-                    at(shift(tag.span())),
-                    format!("tag `{}` has no letters or digits", tag.get_ref()),
-                )
-                .with_hint("use words for tags, e.g. tags = [\"diffusion\"]"),
-            );
-        } else {
-            tags.push(tag.into_inner().trim().to_string());
-        }
-    }
+    let tags = names::checked_tags(fm.tags, |span| at(shift(span)), &mut problems);
     let mut links = BTreeMap::new();
     for (name, url) in fm.links {
         if !(url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://")) {
@@ -233,34 +220,13 @@ pub fn parse(text: &str, path: &str, file_stem: &str) -> Result<Paper, Vec<Probl
             None
         }
     });
-    let (slug, slug_location) = match fm.slug {
-        Some(slug) => {
-            let location = at(shift(slug.span()));
-            if let Err(why) = check_slug(slug.get_ref()) {
-                problems.push(
-                    Problem::at(
-                        location.clone(),
-                        format!("slug `{}` is not allowed: {why}", slug.get_ref()),
-                    )
-                    .with_hint("use letters, digits and dashes, e.g. slug = \"improvnet\""),
-                );
-            }
-            (slug.into_inner(), location)
-        }
-        None => {
-            let slug = slugify(file_stem);
-            if slug.is_empty() {
-                problems.push(
-                    Problem::at(
-                        opening.clone(),
-                        "cannot make a URL slug from this file's name",
-                    )
-                    .with_hint("add slug = \"…\" to the front matter or rename the file"),
-                );
-            }
-            (slug, opening)
-        }
-    };
+    let (slug, slug_location) = names::checked_slug(
+        fm.slug,
+        file_stem,
+        opening,
+        |span| at(shift(span)),
+        &mut problems,
+    );
     if !problems.is_empty() {
         return Err(problems);
     }
