@@ -307,6 +307,23 @@ mod tests {
     }
 
     #[test]
+    fn the_root_and_system_folders_are_refused_even_with_force() {
+        // check_output only reads the disk, so pointing it at real system folders is safe.
+        let site = tempfile::tempdir().unwrap();
+        for output in ["/", "/usr", "/etc", "/var", "/tmp", "/usr/lib/digest"] {
+            let err = check_output(site.path(), Path::new(output), true).unwrap_err();
+            assert!(err.render().contains("refusing"), "{output}");
+        }
+        let err = check_output(site.path(), &std::env::temp_dir(), true).unwrap_err();
+        assert!(err.render().contains("system folder"));
+        let fine = site.path().join("public");
+        assert_eq!(
+            check_output(site.path().join("site").as_path(), &fine, false).unwrap(),
+            std::fs::canonicalize(site.path()).unwrap().join("public")
+        );
+    }
+
+    #[test]
     fn system_folders_are_refused_but_their_ordinary_children_are_not() {
         for path in [
             "/usr",

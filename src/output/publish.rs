@@ -490,3 +490,80 @@ fn exchange_unsupported(err: &io::Error) -> bool {
 fn injected(point: &str) -> bool {
     cfg!(debug_assertions) && std::env::var("DIGEST_FAULT").is_ok_and(|p| p == point)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::emit::Destination;
+
+    fn publish(output: &Path, files: &[(&str, &str)]) -> PublishReport {
+        let publish = Publish::begin(output).unwrap();
+        for (path, text) in files {
+            publish.write(path, text.as_bytes()).unwrap();
+        }
+        publish.commit().unwrap()
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_and_a_changed_one_never_written_through_the_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let output = tmp.path().join("public");
+        publish(&output, &[("a/index.html", "A"), ("b.css", "B")]);
+        // Keep a second name for the old a/index.html, as a reader holding it open would.
+        let held = tmp.path().join("held");
+        std::fs::hard_link(output.join("a/index.html"), &held).unwrap();
+        // b.css is written twice in one build (a site's static file over the theme's): the
+        // second write replaces the staged link instead of writing through it.
+        let publish2 = Publish::begin(&output).unwrap();
+        publish2.write("a/index.html", b"A").unwrap();
+        publish2.write("b.css", b"B").unwrap();
+        publish2.write("b.css", b"B2").unwrap();
+        let report = publish2.commit().unwrap();
+        assert_eq!(report.files, 2);
+        assert!(report.reused >= 2, "{report:?}");
+        assert_eq!(std::fs::read_to_string(output.join("b.css")).unwrap(), "B2");
+        assert_eq!(std::fs::read_to_string(&held).unwrap(), "A");
+        let report = publish(&output, &[("a/index.html", "A2")]);
+        assert_eq!(report.files, 1);
+        assert_eq!(
+            std::fs::read_to_string(output.join("a/index.html")).unwrap(),
+            "A2"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&held).unwrap(),
+            "A",
+            "written through a link"
+        );
+        assert!(
+            !output.join("b.css").exists(),
+            "a file no longer made stays"
+        );
+        let mut beside: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        beside.sort();
+        assert_eq!(beside, ["held", "public"]);
+    }
+
+    #[test]
+    fn the_marker_lists_what_was_written_and_only_that_is_removed_later() {
+        let tmp = tempfile::tempdir().unwrap();
+        let output = tmp.path().join("public");
+        publish(&output, &[("index.html", "1"), ("old/index.html", "1")]);
+        std::fs::write(output.join("CNAME"), "example.org").unwrap();
+        let marker = std::fs::read_to_string(output.join(MARKER)).unwrap();
+        assert!(marker.starts_with(MANIFEST_HEADER));
+        assert_eq!(
+            marker.lines().skip(1).collect::<Vec<_>>(),
+            ["index.html", "old/index.html"]
+        );
+        let report = publish(&output, &[("index.html", "2")]);
+        assert_eq!(report.kept, 1);
+        assert_eq!(
+            std::fs::read_to_string(output.join("CNAME")).unwrap(),
+            "example.org"
+        );
+        assert!(!output.join("old").exists());
+    }
+}
