@@ -39,7 +39,7 @@ const WINDOWS_1252: [char; 32] = [
 /// What is published instead of a forbidden character: a space for the ones that separate
 /// (vertical tab, form feed — a page break in text copied from a PDF — and the information
 /// separators U+001C–U+001F), the Windows-1252 character for a C1 control, U+FFFD (�, as Go's
-/// and Hugo's XML writers do) for the rest, so that nothing disappears unseen.
+/// `encoding/xml` writes them) for the rest, so that nothing disappears unseen.
 pub fn replacement(c: char) -> char {
     match c {
         '\u{b}' | '\u{c}' | '\u{1c}'..='\u{1f}' => ' ',

@@ -319,3 +319,21 @@ fn imported_listings_with_control_characters_make_clean_records() {
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert!(check_output(&out) > 3);
 }
+
+#[test]
+fn a_feed_template_holding_a_control_character_still_makes_well_formed_feeds() {
+    // The defence at the writer: text that reaches a feed by a path input cleaning does not see
+    // (here the site's own template) is cleaned as the feed is written.
+    let site = Site::fixture("small");
+    let default = std::fs::read_to_string(common::repo().join("themes/default/templates/atom.xml"));
+    let template = default
+        .unwrap()
+        .replace("<generator>", "<generator>\u{c}\u{1}\u{fffe}");
+    assert!(
+        template.contains('\u{c}'),
+        "the default feed template changed"
+    );
+    site.write("templates/atom.xml", &template);
+    site.build_ok(&[]);
+    assert!(check_output(&site.out()) > 3);
+}
