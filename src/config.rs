@@ -109,7 +109,12 @@ impl Config {
             )
             .with_hint("run digest in a site folder (one with site.toml), or pass --root DIR")
         })?;
-        Config::parse(&text, display, base_url_override)
+        let config = Config::parse(&text, display, base_url_override)?;
+        let findings = crate::text_clean::toml_findings(&text, 0, NOT_TEXT);
+        if let Some(warning) = crate::text_clean::warning(display, &Arc::from(text), &findings) {
+            eprintln!("{}", crate::text_clean::render_warning(&warning));
+        }
+        Ok(config)
     }
 
     /// Parses and resolves the text of `site.toml`.
@@ -134,6 +139,7 @@ impl Config {
             };
             Problem::at(at(span), format!("invalid site.toml: {message}")).with_hint(hint)
         })?;
+        let raw = clean_text(raw);
 
         let base_url = match base_url_override.or(raw.base_url.as_deref()) {
             // A path such as "/" (from `serve` or `--base-url /`): links relative to the host.
@@ -284,6 +290,35 @@ fn folder_names<V>(
     Ok(names)
 }
 
+/// Keys of `site.toml` that name a URL or a folder rather than hold text, left as written:
+/// a control character makes `base_url` an error, and a theme or folder name not found.
+const NOT_TEXT: &[&str] = &["base_url", "theme", "output_dir"];
+
+/// `raw` with the characters no XML feed or HTML page may hold replaced in every text shown on
+/// a page (see [`crate::text_clean`]); [`Config::load`] warns where they were.
+fn clean_text(mut raw: RawConfig) -> RawConfig {
+    use crate::text_clean::{clean_all, clean_table, cleaned};
+    let texts = [
+        &mut raw.title,
+        &mut raw.description,
+        &mut raw.language,
+        &mut raw.author,
+    ];
+    clean_all(texts.into_iter().flatten());
+    for table in [&mut raw.keyword_tags, &mut raw.keyword_feeds] {
+        *table = std::mem::take(table)
+            .into_iter()
+            .map(|(name, mut phrases)| {
+                clean_all(phrases.get_mut().iter_mut());
+                let clean = cleaned(name.get_ref()).into_owned();
+                (toml::Spanned::new(name.span(), clean), phrases)
+            })
+            .collect();
+    }
+    clean_table(&mut raw.extra);
+    raw
+}
+
 /// Checks that a base URL is absolute http(s) and makes it end with exactly one `/`.
 fn normalize_base_url(url: &str) -> Result<String, &'static str> {
     let url = url.trim();
@@ -300,6 +335,9 @@ fn normalize_base_url(url: &str) -> Result<String, &'static str> {
         .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>' || c == '?' || c == '#')
     {
         return Err("it contains spaces, quotes, angle brackets, a query or a fragment");
+    }
+    if url.contains(crate::text_clean::is_forbidden) {
+        return Err("it contains a control character");
     }
     Ok(format!("{}/", url.trim_end_matches('/')))
 }
@@ -405,5 +443,20 @@ mod tests {
                 assert!(text.contains(needle), "{table}: lacks {needle}: {text}");
             }
         }
+    }
+
+    #[test]
+    fn text_loses_the_characters_xml_forbids() {
+        let config = parse(
+            "base_url = \"https://x/\"\ntitle = \"a\\fb\"\nauthor = \"c\\u0001\"\n[keyword_feeds]\n\"f\\u0002\" = [\"p\\b\"]\n[extra]\nk = [\"\\uFFFE\"]",
+        )
+        .unwrap();
+        assert_eq!(
+            (config.title.as_str(), config.author.as_str()),
+            ("a b", "c\u{fffd}")
+        );
+        assert_eq!(config.keyword_feeds["f\u{fffd}"], ["p\u{fffd}"]);
+        assert_eq!(config.extra["k"][0].as_str(), Some("\u{fffd}"));
+        assert!(parse("base_url = \"https://x/\\u0001\"").is_err());
     }
 }

@@ -31,4 +31,5 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod terms;
+pub mod text_clean;
 pub mod timing;

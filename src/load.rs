@@ -58,7 +58,11 @@ pub fn load_one(root: &Path, file: &Path) -> Result<Paper, Vec<Problem>> {
         .file_stem()
         .map(|s| s.to_string_lossy())
         .unwrap_or_default();
-    record::parse(&text, &shown, &stem)
+    let (paper, warning) = record::parse_with_warning(&text, &shown, &stem)?;
+    if let Some(warning) = warning {
+        eprintln!("{}", crate::text_clean::render_warning(&warning));
+    }
+    Ok(paper)
 }
 
 /// A path as shown to the user: relative to the site root when inside it.

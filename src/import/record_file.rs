@@ -29,6 +29,7 @@ const MAX_STEM_LEN: usize = 60;
 /// string values is collapsed to single spaces, so a newline in a title becomes a space. The body
 /// is the abstract as Markdown that renders back to the same text.
 pub fn render_record(p: &ImportedPaper) -> String {
+    let p = &without_forbidden_characters(p);
     let mut fields: Vec<(&str, Value)> = vec![("title", line_value(&p.title))];
     fields.push(("date", date_value(p.date)));
     if let Some(published) = p.published {
@@ -95,6 +96,41 @@ pub fn render_record(p: &ImportedPaper) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `p` with the characters no XML feed or HTML page may hold (a form feed from a PDF's page
+/// break, a stray control character) replaced in every text, as the build would replace them
+/// (see [`crate::text_clean`]): the record written is then clean.
+fn without_forbidden_characters(p: &ImportedPaper) -> ImportedPaper {
+    use crate::text_clean::{clean, clean_all};
+    let mut p = p.clone();
+    let ImportedPaper {
+        title,
+        authors,
+        arxiv,
+        doi,
+        tags,
+        links,
+        abstract_text,
+        extra,
+        slug,
+        body_markdown,
+        ..
+    } = &mut p;
+    clean_all([title, abstract_text]);
+    clean_all(authors.iter_mut().chain(tags).chain(arxiv).chain(doi));
+    clean_all(slug.iter_mut().chain(body_markdown));
+    for map in [links, extra] {
+        *map = std::mem::take(map)
+            .into_iter()
+            .map(|(mut k, mut v)| {
+                clean(&mut k);
+                clean(&mut v);
+                (k, v)
+            })
+            .collect();
+    }
+    p
 }
 
 /// A TOML key: bare when it can be, quoted otherwise.

@@ -55,7 +55,9 @@ impl MarkdownRenderer {
         // Kept for the whole build (every paper's body): the spare capacity of the estimate
         // above would be a third of it.
         out.shrink_to_fit();
-        RenderedMarkdown { html: out, text }
+        // Character references (`&#12;`) decode to characters no feed or page may hold.
+        let (html, text) = (clean_decoded(out), clean_decoded(text));
+        RenderedMarkdown { html, text }
     }
 
     /// Rewrites the event stream so that `push_html` can only emit safe markup.
@@ -262,6 +264,12 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     } else {
         CowStr::Borrowed("#")
     }
+}
+
+/// `text` without the characters XML and HTML forbid (see [`crate::text_clean`]).
+fn clean_decoded(mut text: String) -> String {
+    crate::text_clean::clean(&mut text);
+    text
 }
 
 /// Escapes text for use in HTML content and double- or single-quoted attribute values.

@@ -15,11 +15,15 @@ pub struct MachineFile {
     pub contents: Vec<u8>,
 }
 
-/// Escapes text for XML character data and attribute values.
+/// Escapes text for XML character data and attribute values. Characters XML does not allow at
+/// all, which no escape could make valid, are replaced (see [`crate::text_clean`]).
 pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            c if crate::text_clean::is_forbidden(c) => {
+                out.push(crate::text_clean::replacement(c));
+            }
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),

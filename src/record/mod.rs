@@ -3,6 +3,7 @@
 //!
 //! Parsing is pure (text in, value out); reading files and rendering Markdown live elsewhere.
 
+mod clean;
 pub mod front_matter;
 mod names;
 
@@ -82,7 +83,27 @@ struct FrontMatter {
 }
 
 /// Parses a record file. `path` is shown in errors; `file_stem` gives the default slug.
+/// Characters XML and HTML forbid are replaced (see [`parse_with_warning`]).
 pub fn parse(text: &str, path: &str, file_stem: &str) -> Result<Paper, Vec<Problem>> {
+    parse_with_warning(text, path, file_stem).map(|(paper, _)| paper)
+}
+
+/// [`parse`], with the warning to show when the record held characters no XML feed or HTML
+/// page may contain (a form feed copied from a PDF), which the paper has replaced.
+pub fn parse_with_warning(
+    text: &str,
+    path: &str,
+    file_stem: &str,
+) -> Result<(Paper, Option<Problem>), Vec<Problem>> {
+    let mut paper = parse_as_written(text, path, file_stem)?;
+    let warning = clean::clean_paper(&mut paper)
+        .then(|| clean::warning(text, path))
+        .flatten();
+    Ok((paper, warning))
+}
+
+/// The record as written, validated; its text may hold characters XML forbids.
+fn parse_as_written(text: &str, path: &str, file_stem: &str) -> Result<Paper, Vec<Problem>> {
     let source: Arc<str> = Arc::from(text);
     let at = |span: Range<usize>| Location {
         path: path.to_string(),

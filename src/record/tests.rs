@@ -157,3 +157,18 @@ fn mutated_records_never_panic() {
         }
     }
 }
+
+#[test]
+fn forbidden_characters_are_replaced_and_located() {
+    let text = "+++\ntitle = \"a\\fb\"\ndate = 2025-01-01\nauthors = [\"x\\u0001\"]\n+++\nPage\u{c}break \u{93}q\u{94}\n";
+    let (paper, warning) = parse_with_warning(text, "content/p.md", "p").unwrap();
+    assert_eq!(paper.title, "a b");
+    assert_eq!(paper.authors, ["x\u{fffd}"]);
+    assert_eq!(paper.body, "Page break “q”\n");
+    let shown = crate::text_clean::render_warning(&warning.unwrap());
+    assert!(shown.contains("content/p.md:2:11"), "{shown}");
+    assert!(shown.contains("`authors` at content/p.md:4:14"), "{shown}");
+    assert!(shown.contains("the body at content/p.md:6:5"), "{shown}");
+    let clean = "+++\ntitle = \"a\"\ndate = 2025-01-01\n+++\nok\n";
+    assert!(parse_with_warning(clean, "p.md", "p").unwrap().1.is_none());
+}

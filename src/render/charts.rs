@@ -377,18 +377,10 @@ fn tenths(v: i64) -> String {
     }
 }
 
-/// Escapes text for an XML/HTML attribute value or text node. Characters XML 1.0 does not allow
-/// at all (most C0 controls, U+FFFE, U+FFFF), which no escape could make valid, become U+FFFD.
+/// Escapes text for an XML/HTML attribute value or text node. Characters XML or HTML do not
+/// allow at all, which no escape could make valid, are replaced (see [`crate::text_clean`]).
 fn escape(text: &str) -> String {
-    let allowed: String = text
-        .chars()
-        .map(|c| match c {
-            '\t' | '\n' | '\r' => c,
-            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => '\u{fffd}',
-            _ => c,
-        })
-        .collect();
-    crate::markdown::escape_html(&allowed)
+    crate::markdown::escape_html(&crate::text_clean::cleaned(text))
 }
 
 #[cfg(test)]

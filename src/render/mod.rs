@@ -63,9 +63,16 @@ impl Renderer {
 
     /// Renders `template` with `context`; `page` names the output file in error messages.
     pub fn render(&self, template: &str, context: &Context, page: &str) -> Result<String, Problem> {
-        self.tera
+        let mut text = self
+            .tera
             .render(template, context)
-            .map_err(|err| self.problem(&err, Some((template, page))))
+            .map_err(|err| self.problem(&err, Some((template, page))))?;
+        if page.ends_with(".xml") || page.ends_with(".svg") {
+            // Input is cleaned when read; a feed must stay well-formed whatever a template or
+            // a future input path lets through, or readers drop the whole feed.
+            crate::text_clean::clean(&mut text);
+        }
+        Ok(text)
     }
 
     /// Turns a Tera error into a problem that names the template file and, when Tera knows it,

@@ -1,0 +1,47 @@
+//! A parsed record cleaned of the characters XML feeds and HTML pages may not contain (see
+//! [`crate::text_clean`]), and the warning saying where the file had them. TOML only lets them
+//! in as escapes (`\f`, `\u0001`) or, for noncharacters, raw; the body can hold any of them raw.
+
+use std::sync::Arc;
+
+use super::Paper;
+use super::front_matter;
+use crate::diagnostic::Problem;
+use crate::text_clean::{self, clean_all};
+
+/// Replaces forbidden characters in every text of `paper`; whether there were any.
+pub(crate) fn clean_paper(paper: &mut Paper) -> bool {
+    let Paper {
+        title,
+        authors,
+        tags,
+        arxiv,
+        doi,
+        links,
+        slug,
+        extra,
+        body,
+        ..
+    } = paper;
+    let mut changed = clean_all([title, slug, body]);
+    changed |= clean_all(authors.iter_mut().chain(tags).chain(arxiv).chain(doi));
+    if links.keys().any(|k| text_clean::has_forbidden(k)) {
+        *links = std::mem::take(links)
+            .into_iter()
+            .map(|(k, v)| (text_clean::cleaned(&k).into_owned(), v))
+            .collect();
+        changed = true;
+    }
+    changed |= clean_all(links.values_mut());
+    changed | text_clean::clean_table(extra)
+}
+
+/// The warning for a record file whose text holds forbidden characters, naming the first one's
+/// line and column and listing the others. `None` for a clean file.
+pub(crate) fn warning(text: &str, path: &str) -> Option<Problem> {
+    let split = front_matter::split(text).ok()?;
+    let fm = split.front_matter;
+    let mut findings = text_clean::toml_findings(&text[fm.clone()], fm.start, &[]);
+    findings.extend(text_clean::text_finding(text, split.body, "the body"));
+    text_clean::warning(path, &Arc::from(text), &findings)
+}
