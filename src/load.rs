@@ -3,10 +3,11 @@
 //! Reads files; never renders or writes anything.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use walkdir::WalkDir;
 
-use crate::diagnostic::Problem;
+use crate::diagnostic::{Location, Problem};
 use crate::record::{self, Paper};
 
 /// Lists the record files (`*.md`, at any depth, hidden files and folders and editors'
@@ -117,23 +118,43 @@ pub fn load_one(root: &Path, file: &Path) -> Result<Paper, Vec<Problem>> {
             format!("cannot read the record: {err}"),
         )]
     })?;
-    let text = String::from_utf8(bytes).map_err(|err| {
-        vec![
-            Problem::in_file(
-                &shown,
-                format!(
-                    "the record is not valid UTF-8 (byte {})",
-                    err.utf8_error().valid_up_to()
-                ),
-            )
-            .with_hint("save the file as UTF-8"),
-        ]
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|err| vec![not_utf8(&shown, err.as_bytes(), err.utf8_error())])?;
     let stem = file
         .file_stem()
         .map(|s| s.to_string_lossy())
         .unwrap_or_default();
     record::parse(&text, &shown, &stem)
+}
+
+/// The problem of a record that is not UTF-8, pointing at the line and column of its first
+/// invalid byte (the bytes before it are valid, so lines and columns count as in an editor).
+fn not_utf8(shown: &str, bytes: &[u8], err: std::str::Utf8Error) -> Problem {
+    let at = err.valid_up_to();
+    let bad_len = err.error_len().unwrap_or(bytes.len() - at);
+    let bad: Vec<String> = bytes[at..at + bad_len]
+        .iter()
+        .map(|b| format!("0x{b:02X}"))
+        .collect();
+    // The snippet shows the text with U+FFFD for what cannot be read; up to `at` it is the
+    // file's own text, so the offset is the same.
+    let source = String::from_utf8_lossy(bytes);
+    let location = Location {
+        path: shown.to_string(),
+        span: at..at + '\u{FFFD}'.len_utf8(),
+        source: Arc::from(source.as_ref()),
+    };
+    Problem::at(
+        location,
+        format!(
+            "the record is not valid UTF-8: {} cannot be read as text",
+            bad.join(" ")
+        ),
+    )
+    .with_hint(
+        "save the file as UTF-8 (a file saved as Latin-1 or Windows-1252 reads like this: \
+         reopen it in that encoding, then save it as UTF-8)",
+    )
 }
 
 /// A path as shown to the user: relative to the site root when inside it.
