@@ -1,7 +1,6 @@
 //! Which files under `content/` are records: editors' lock files and temporaries, other files
 //! and links that lead nowhere never stop a build (a link named like a record is a warning);
-//! `digest serve --watch` follows the same rule as `digest build`. A record that is not UTF-8
-//! is reported at its line and column.
+//! `digest serve --watch` follows the same rule as `digest build`.
 
 mod common;
 #[path = "common/serve.rs"]
@@ -115,24 +114,4 @@ fn serve_skips_the_same_files_while_watching() {
         "after lock files and broken links",
     );
     server.assert_alive();
-}
-
-#[test]
-fn a_record_that_is_not_utf8_is_reported_at_the_line_and_column_of_the_first_bad_byte() {
-    let site = Site::fixture("small");
-    // "Café" saved as Latin-1: é is the single byte 0xE9.
-    std::fs::write(
-        site.path("content/latin1.md"),
-        b"+++\ntitle = \"Caf\xe9 au lait\"\ndate = 2025-02-06\n+++\nBody.\n",
-    )
-    .unwrap();
-    let run = site.build(&[]);
-    let stderr = run.assert_problems();
-    assert!(stderr.contains("content/latin1.md:2:13"), "{stderr}");
-    assert!(
-        stderr.contains("the record is not valid UTF-8: 0xE9 cannot be read as text"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("help: save the file as UTF-8"), "{stderr}");
-    assert!(!stderr.contains("(byte"), "{stderr}");
 }

@@ -70,3 +70,122 @@ fn an_lf_record_stays_lf() {
     let expected = "+++\ntitle = \"Sparse Mixtures of Experts\"\ndate = 2025-02-07\narxiv = \"2502.04522\"\nupvotes = 42\nlinks = { code = \"https://github.com/e/s\", pdf = \"https://arxiv.org/pdf/2502.04522\" }\n+++\nBody.\n";
     assert_eq!(import_over(before), expected);
 }
+
+/// digest's JSON with three records, the second one's `slug` set to `slug`.
+fn json_listing(slug: &str) -> String {
+    let record = |title: &str, slug: &str| {
+        format!(
+            "  {{\"title\": \"{title}\", \"date\": \"2025-02-06\", \"slug\": \"{slug}\",\n   \"body\": \"Text of {title}.\"}}"
+        )
+    };
+    format!(
+        "[\n{},\n{},\n{}\n]\n",
+        record("First", "first"),
+        record("Second", slug),
+        record("Third", "third")
+    )
+}
+
+/// `digest import json <listing> --into <tmp>/content`, then a build of `<tmp>` as a site.
+fn import_json(tmp: &std::path::Path, listing: &str) -> (common::Run, common::Run) {
+    let file = tmp.join("export.json");
+    write(&file, listing);
+    let into = tmp.join("content");
+    let import = digest(
+        &[
+            "import",
+            "json",
+            file.to_str().unwrap(),
+            "--into",
+            into.to_str().unwrap(),
+        ],
+        tmp,
+    );
+    write(
+        &tmp.join("site.toml"),
+        "title = \"t\"\nbase_url = \"https://u.github.io/p/\"\n",
+    );
+    let build = digest(&["build", "--output", "out"], tmp);
+    (import, build)
+}
+
+#[test]
+fn a_json_slug_the_build_refuses_is_reported_at_the_entry_and_that_record_skipped() {
+    for slug in ["../../escape", ".hidden", "two words", "a/b", ""] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (import, build) = import_json(tmp.path(), &json_listing(slug));
+        let stderr = import.assert_problems();
+        // The slug's own line and column: record 2 starts on line 4; its slug's value.
+        let column = "  {\"title\": \"Second\", \"date\": \"2025-02-06\", \"slug\": ".len() + 1;
+        assert!(
+            stderr.contains(&format!(
+                "export.json:4:{column}: skipped an entry: entry 2"
+            )),
+            "{slug:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("slug `{slug}` cannot be used")),
+            "{slug:?}: {stderr}"
+        );
+        assert!(
+            import.stdout.contains("2 added"),
+            "{slug:?}: {}",
+            import.stdout
+        );
+        let mut files: Vec<String> = common::tree(&tmp.path().join("content"))
+            .into_keys()
+            .collect();
+        files.sort();
+        assert_eq!(files, ["first.md", "third.md"], "{slug:?}");
+        assert!(!tmp.path().join("escape").exists());
+        // What was imported builds.
+        build.assert_success();
+        assert!(tmp.path().join("out/papers/first/index.html").is_file());
+    }
+}
+
+#[test]
+fn a_json_export_with_a_byte_order_mark_imports_like_the_other_formats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let listing = format!("\u{feff}{}", json_listing("second"));
+    let (import, build) = import_json(tmp.path(), &listing);
+    import.assert_success();
+    assert!(import.stdout.contains("3 added"), "{}", import.stdout);
+    build.assert_success();
+    assert!(tmp.path().join("out/papers/second/index.html").is_file());
+    // `auto` recognises it too.
+    let other = tempfile::tempdir().unwrap();
+    let file = other.path().join("export.json");
+    write(&file, &listing);
+    let into = other.path().join("content");
+    let run = digest(
+        &[
+            "import",
+            "auto",
+            file.to_str().unwrap(),
+            "--into",
+            into.to_str().unwrap(),
+        ],
+        other.path(),
+    );
+    run.assert_success();
+    assert_eq!(common::tree(&into).len(), 3);
+}
+
+#[test]
+fn json_links_take_any_case_of_scheme_and_need_a_host() {
+    let tmp = tempfile::tempdir().unwrap();
+    let listing = "[\n  {\"title\": \"Upper\", \"date\": \"2025-02-06\", \"slug\": \"upper\", \"body\": \"x\",\n   \"links\": {\"code\": \"HTTPS://github.com/a/b\"}},\n  {\"title\": \"No host\", \"date\": \"2025-02-06\", \"slug\": \"no-host\", \"body\": \"x\",\n   \"links\": {\"code\": \"https:///a/b\"}}\n]\n";
+    let (import, build) = import_json(tmp.path(), listing);
+    let stderr = import.assert_problems();
+    assert!(
+        stderr.contains("export.json:5:13: skipped an entry: entry 2 (no-host): link `code` has no host after `://`: `https:///a/b`"),
+        "{stderr}"
+    );
+    let record = std::fs::read_to_string(tmp.path().join("content/upper.md")).unwrap();
+    assert!(
+        record.contains("links = { code = \"https://github.com/a/b\" }"),
+        "{record}"
+    );
+    build.assert_success();
+}

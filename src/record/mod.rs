@@ -4,6 +4,7 @@
 //! Parsing is pure (text in, value out); reading files and rendering Markdown live elsewhere.
 
 pub mod front_matter;
+pub mod link_url;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -188,16 +189,17 @@ pub fn parse(text: &str, path: &str, file_stem: &str) -> Result<Paper, Vec<Probl
     }
     let mut links = BTreeMap::new();
     for (name, url) in fm.links {
-        if !(url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://")) {
-            problems.push(
+        match link_url::http_url(url.get_ref()) {
+            Ok(checked) => {
+                links.insert(name, checked);
+            }
+            Err(why) => problems.push(
                 Problem::at(
                     at(shift(url.span())),
-                    format!("link `{name}` is not an http(s) URL"),
+                    format!("link `{name}` {}", why.describe()),
                 )
                 .with_hint("write full URLs, e.g. code = \"https://github.com/org/repo\""),
-            );
-        } else {
-            links.insert(name, url.into_inner());
+            ),
         }
     }
     let arxiv = fm.arxiv.and_then(|id| {
