@@ -107,7 +107,7 @@ fn write_problems(dir: &Path, failed: Vec<(String, io::Error)>) -> Vec<Problem> 
             let message = if count == 1 {
                 format!("cannot write {path}: {err}")
             } else {
-                format!("cannot write {count} pages: {err} (the first: {path})")
+                format!("cannot write {count} pages (the first: {path}): {err}")
             };
             let hint = match kind {
                 io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
@@ -226,19 +226,22 @@ mod tests {
     use crate::site::LoadOptions;
     use std::path::PathBuf;
 
-    /// A destination whose every write fails like a full disk, except tag pages, which fail
-    /// like a folder that may not be written.
-    struct FullDisk(PathBuf);
+    /// A destination whose every write fails like a full disk (ENOSPC), except tag pages when
+    /// `tags_read_only`, which fail like a folder that may not be written.
+    struct FullDisk {
+        dir: PathBuf,
+        tags_read_only: bool,
+    }
 
     impl Destination for FullDisk {
         fn write(&self, path: &str, _bytes: &[u8]) -> io::Result<()> {
-            if path.contains("tags/") {
+            if self.tags_read_only && path.contains("tags/") {
                 return Err(io::Error::from(io::ErrorKind::PermissionDenied));
             }
-            Err(io::Error::from(io::ErrorKind::StorageFull))
+            Err(io::Error::from_raw_os_error(libc::ENOSPC))
         }
         fn dir(&self) -> &Path {
-            &self.0
+            &self.dir
         }
     }
 
@@ -270,6 +273,37 @@ mod tests {
     fn a_full_disk_is_one_problem_with_the_count_not_one_per_page() {
         let (tmp, site) = small_site();
         let which: Vec<usize> = (0..site.pages().len()).collect();
+        let disk = FullDisk {
+            dir: tmp.path().into(),
+            tags_read_only: false,
+        };
+        let Err(Problems(problems)) = pages(&site, &which, &disk, &|| {}) else {
+            panic!("writes failed, so pages must fail")
+        };
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(
+            problems[0]
+                .message
+                .starts_with(&format!("cannot write {} pages (the first: ", which.len())),
+            "{}",
+            problems[0]
+        );
+        assert!(
+            problems[0].message.contains("No space left on device"),
+            "{}",
+            problems[0]
+        );
+        assert!(
+            problems[0].to_string().contains("the disk is full"),
+            "{}",
+            problems[0]
+        );
+    }
+
+    #[test]
+    fn each_kind_of_write_error_is_one_problem() {
+        let (tmp, site) = small_site();
+        let which: Vec<usize> = (0..site.pages().len()).collect();
         let tag_pages = site
             .pages()
             .iter()
@@ -277,8 +311,11 @@ mod tests {
             .count();
         let full_pages = which.len() - tag_pages;
         assert!(full_pages > 10 && tag_pages > 1, "{full_pages} {tag_pages}");
-        let Err(Problems(problems)) = pages(&site, &which, &FullDisk(tmp.path().into()), &|| {})
-        else {
+        let disk = FullDisk {
+            dir: tmp.path().into(),
+            tags_read_only: true,
+        };
+        let Err(Problems(problems)) = pages(&site, &which, &disk, &|| {}) else {
             panic!("writes failed, so pages must fail")
         };
         let messages: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
@@ -286,18 +323,14 @@ mod tests {
         assert!(
             problems[0]
                 .message
-                .starts_with(&format!("cannot write {full_pages} pages: ")),
-            "{messages:#?}"
-        );
-        assert!(
-            problems[0].message.contains("(the first: "),
+                .starts_with(&format!("cannot write {full_pages} pages (the first: ")),
             "{messages:#?}"
         );
         assert!(messages[0].contains("the disk is full"), "{messages:#?}");
         assert!(
             problems[1]
                 .message
-                .starts_with(&format!("cannot write {tag_pages} pages: ")),
+                .starts_with(&format!("cannot write {tag_pages} pages (the first: tags/")),
             "{messages:#?}"
         );
         assert!(messages[1].contains("writable"), "{messages:#?}");
