@@ -71,6 +71,45 @@ fn an_lf_record_stays_lf() {
     assert_eq!(import_over(before), expected);
 }
 
+#[test]
+fn a_record_that_is_a_link_stays_a_link_and_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("notes/sparse.md");
+    let before = "+++\r\ntitle = \"Sparse Mixtures of Experts\"\r\ndate = 2025-02-07\r\narxiv = \"2502.04522\"\r\nupvotes = 3\r\n+++\r\nBody.\r\n";
+    write(&target, before);
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let into = tmp.path().join("content");
+    std::fs::create_dir_all(&into).unwrap();
+    std::os::unix::fs::symlink(&target, into.join("sparse.md")).unwrap();
+    let listing = tmp.path().join("daily.json");
+    write(&listing, HF_ITEM);
+    digest(
+        &[
+            "import",
+            "hf-json",
+            listing.to_str().unwrap(),
+            "--into",
+            into.to_str().unwrap(),
+        ],
+        tmp.path(),
+    )
+    .assert_success();
+    let link = std::fs::symlink_metadata(into.join("sparse.md")).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link was replaced by a file"
+    );
+    let after = std::fs::read_to_string(&target).unwrap();
+    assert!(after.contains("upvotes = 42\r\n"), "{after:?}");
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    assert_eq!(
+        std::fs::read_dir(tmp.path().join("notes")).unwrap().count(),
+        1
+    );
+}
+
 /// digest's JSON with three records, the second one's `slug` set to `slug`.
 fn json_listing(slug: &str) -> String {
     let record = |title: &str, slug: &str| {

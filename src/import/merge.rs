@@ -344,19 +344,42 @@ fn append_to_inline(table: &mut InlineTable, key: &str, value: &str) {
     table.insert(key, value);
 }
 
-/// Writes the added and updated files, each through a temporary sibling and a rename.
+/// Writes the added and updated files, each through a temporary sibling and a rename. An
+/// updated record keeps what the rename would otherwise lose: a record that is a symbolic link
+/// stays one (its target is updated) and the file keeps its permissions.
 pub fn apply(outcomes: &[Outcome]) -> std::io::Result<()> {
     for outcome in outcomes {
-        if let Outcome::Added { path, text } | Outcome::Updated { path, text, .. } = outcome {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
+        match outcome {
+            Outcome::Added { path, text } => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                replace_file(path, text, None)?;
             }
-            let tmp = path.with_extension("md.digest-tmp");
-            std::fs::write(&tmp, text)?;
-            std::fs::rename(&tmp, path)?;
+            Outcome::Updated { path, text, .. } => {
+                let target = std::fs::canonicalize(path)?;
+                let permissions = std::fs::metadata(&target)?.permissions();
+                replace_file(&target, text, Some(permissions))?;
+            }
+            Outcome::Unchanged { .. } | Outcome::Skipped { .. } => {}
         }
     }
     Ok(())
+}
+
+/// Writes `text` to a temporary sibling of `path` and renames it over `path`, so `path` is never
+/// half-written.
+fn replace_file(
+    path: &Path,
+    text: &str,
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
+    let tmp = path.with_extension("md.digest-tmp");
+    std::fs::write(&tmp, text)?;
+    if let Some(permissions) = permissions {
+        std::fs::set_permissions(&tmp, permissions)?;
+    }
+    std::fs::rename(&tmp, path)
 }
 
 mod line_breaks;
