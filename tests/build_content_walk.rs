@@ -115,3 +115,29 @@ fn serve_skips_the_same_files_while_watching() {
     );
     server.assert_alive();
 }
+
+#[test]
+fn import_into_a_folder_with_an_editor_lock_file_works() {
+    let site = Site::fixture("small");
+    emacs_lock(&site, "content/.#realm.md");
+    let listing = site.tmp.path().join("daily.json");
+    common::write(
+        &listing,
+        r#"[{"paper": {"id": "2502.09999", "title": "A New Paper", "summary": "Text."},
+            "submittedOnDailyAt": "2025-02-07T01:00:00.000Z"}]"#,
+    );
+    let into = site.path("content");
+    let run = common::digest(
+        &[
+            "import",
+            "hf-json",
+            listing.to_str().unwrap(),
+            "--into",
+            into.to_str().unwrap(),
+        ],
+        site.tmp.path(),
+    );
+    run.assert_success();
+    assert!(run.stdout.contains("1 added"), "{}", run.stdout);
+    assert!(site.path("content/a-new-paper.md").is_file());
+}
