@@ -3,34 +3,110 @@
 //! Reads files; never renders or writes anything.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use walkdir::WalkDir;
 
-use crate::diagnostic::Problem;
+use crate::diagnostic::{Location, Problem};
 use crate::record::{self, Paper};
 
-/// Lists the record files (`*.md`, at any depth, hidden files and folders skipped) under
-/// `content`, sorted by path so that every build sees them in the same order.
+/// Lists the record files (`*.md`, at any depth, hidden files and folders and editors'
+/// temporaries skipped) under `content`, sorted by path so that every build sees them in the
+/// same order. A symbolic link to a record that does not exist is skipped with a warning on
+/// stderr (the build goes on); see [`find_record_files`].
 pub fn record_files(content: &Path) -> Result<Vec<PathBuf>, Problem> {
-    let mut files = Vec::new();
+    let found = find_record_files(content)?;
+    let shown_from = content.parent().unwrap_or(content);
+    for link in &found.dangling {
+        let target = std::fs::read_link(link)
+            .map(|t| format!(" to {}", t.display()))
+            .unwrap_or_default();
+        eprintln!(
+            "warning: {} is a symbolic link{target} that leads nowhere; skipped it (restore its target or remove the link)",
+            display_path(shown_from, link)
+        );
+    }
+    Ok(found.records)
+}
+
+/// What [`find_record_files`] found under a content folder.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ContentFiles {
+    /// Record files, sorted by path.
+    pub records: Vec<PathBuf>,
+    /// Symbolic links named like records (`*.md`) whose target does not exist.
+    pub dangling: Vec<PathBuf>,
+}
+
+/// Walks `content` (following symbolic links) for record files: files passing
+/// [`is_record_file`] in folders that are not hidden. A link that leads nowhere is no reason to
+/// stop: editors leave such links (Emacs locks a buffer with unsaved changes as `.#name.md`,
+/// a link to `user@host.pid`), so one not named like a record is skipped silently and one named
+/// like a record is listed in [`ContentFiles::dangling`]. Other errors (an unreadable folder, a
+/// link loop) fail, since the site could not be read whole.
+pub fn find_record_files(content: &Path) -> Result<ContentFiles, Problem> {
+    let mut found = ContentFiles::default();
     let walker = WalkDir::new(content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry = entry.map_err(|err| {
-            let path = err
-                .path()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            Problem::in_file(path, format!("cannot read the content folder: {err}"))
-        })?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md") {
-            files.push(entry.into_path());
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => match err.path() {
+                Some(path) if leads_nowhere(path) => {
+                    if is_record_file(path) {
+                        found.dangling.push(path.to_path_buf());
+                    }
+                    continue;
+                }
+                path => {
+                    let path = path.map(|p| p.display().to_string()).unwrap_or_default();
+                    return Err(Problem::in_file(
+                        path,
+                        format!("cannot read the content folder: {err}"),
+                    ));
+                }
+            },
+        };
+        if entry.file_type().is_file() && is_record_file(entry.path()) {
+            found.records.push(entry.into_path());
         }
     }
-    Ok(files)
+    Ok(found)
+}
+
+/// Whether `path` is a symbolic link that cannot be followed: its target does not exist, or
+/// the chain of links ends nowhere or goes round in a circle. A target that exists but may not
+/// be read is not this: that is reported as an error.
+fn leads_nowhere(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && std::fs::metadata(path).is_err_and(|e| e.kind() != std::io::ErrorKind::PermissionDenied)
+}
+
+/// Whether a file is a record by its name: `*.md` and not a temporary (see [`is_temporary`]).
+/// `digest serve` classifies changed files by the same rule.
+pub fn is_record_file(path: &Path) -> bool {
+    !is_temporary(path) && path.extension().is_some_and(|e| e == "md")
+}
+
+/// Editor and tool droppings that never count as content: hidden files, vim swap and backup
+/// files, emacs locks and autosaves, JetBrains safe-write temporaries, our own temporaries.
+pub fn is_temporary(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".digest-tmp")
+        || name.contains("___jb_")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
 }
 
 /// Reads and parses one record file.
@@ -42,18 +118,8 @@ pub fn load_one(root: &Path, file: &Path) -> Result<Paper, Vec<Problem>> {
             format!("cannot read the record: {err}"),
         )]
     })?;
-    let text = String::from_utf8(bytes).map_err(|err| {
-        vec![
-            Problem::in_file(
-                &shown,
-                format!(
-                    "the record is not valid UTF-8 (byte {})",
-                    err.utf8_error().valid_up_to()
-                ),
-            )
-            .with_hint("save the file as UTF-8"),
-        ]
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|err| vec![not_utf8(&shown, err.as_bytes(), err.utf8_error())])?;
     let stem = file
         .file_stem()
         .map(|s| s.to_string_lossy())
@@ -63,6 +129,36 @@ pub fn load_one(root: &Path, file: &Path) -> Result<Paper, Vec<Problem>> {
         eprintln!("{}", crate::text_clean::render_warning(&warning));
     }
     Ok(paper)
+}
+
+/// The problem of a record that is not UTF-8, pointing at the line and column of its first
+/// invalid byte (the bytes before it are valid, so lines and columns count as in an editor).
+fn not_utf8(shown: &str, bytes: &[u8], err: std::str::Utf8Error) -> Problem {
+    let at = err.valid_up_to();
+    let bad_len = err.error_len().unwrap_or(bytes.len() - at);
+    let bad: Vec<String> = bytes[at..at + bad_len]
+        .iter()
+        .map(|b| format!("0x{b:02X}"))
+        .collect();
+    // The snippet shows the text with U+FFFD for what cannot be read; up to `at` it is the
+    // file's own text, so the offset is the same.
+    let source = String::from_utf8_lossy(bytes);
+    let location = Location {
+        path: shown.to_string(),
+        span: at..at + '\u{FFFD}'.len_utf8(),
+        source: Arc::from(source.as_ref()),
+    };
+    Problem::at(
+        location,
+        format!(
+            "the record is not valid UTF-8: {} cannot be read as text",
+            bad.join(" ")
+        ),
+    )
+    .with_hint(
+        "save the file as UTF-8 (a file saved as Latin-1 or Windows-1252 reads like this: \
+         reopen it in that encoding, then save it as UTF-8)",
+    )
 }
 
 /// A path as shown to the user: relative to the site root when inside it.
@@ -87,4 +183,84 @@ pub fn slug_collision(slug: &str, papers: &[&Paper]) -> Problem {
         problem = problem.with_note(format!("used by {}", paper.path));
     }
     problem
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::changes::{self, Layout, OnDisk};
+
+    /// Names that are records or not, by the one rule.
+    const NAMES: &[(&str, bool)] = &[
+        ("paper.md", true),
+        ("2025-02-06-paper.md", true),
+        (".#paper.md", false),
+        ("#paper.md#", false),
+        ("paper.md~", false),
+        (".paper.md.swp", false),
+        ("paper.md.swx", false),
+        ("paper.md.tmp", false),
+        ("paper.md.digest-tmp", false),
+        ("paper.md___jb_tmp___", false),
+        ("paper___jb_old___.md", false),
+        ("4913", false),
+        ("paper.markdown", false),
+        ("notes.txt", false),
+        (".hidden.md", false),
+    ];
+
+    #[test]
+    fn the_loader_and_the_watcher_agree_on_what_is_a_record() {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = tmp.path().join("content");
+        std::fs::create_dir(&content).unwrap();
+        for (name, _) in NAMES {
+            std::fs::write(content.join(name), "x").unwrap();
+        }
+        let found = find_record_files(&content).unwrap();
+        let layout = Layout {
+            root: tmp.path().to_path_buf(),
+            content: content.clone(),
+            theme: tmp.path().join("themes/default"),
+            ignored: Vec::new(),
+        };
+        for (name, record) in NAMES {
+            let path = content.join(name);
+            let planned = changes::plan(
+                &layout,
+                std::slice::from_ref(&path),
+                &|_| OnDisk::File,
+                &|_| Vec::new(),
+                &|_, _| false,
+            );
+            assert_eq!(is_record_file(&path), *record, "{name}");
+            assert_eq!(found.records.contains(&path), *record, "walk: {name}");
+            assert_eq!(planned.records.contains(&path), *record, "serve: {name}");
+        }
+        assert!(found.dangling.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_that_lead_nowhere_are_skipped_and_those_named_like_records_listed() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let content = tmp.path().join("content");
+        std::fs::create_dir_all(content.join(".hidden")).unwrap();
+        std::fs::write(content.join("a.md"), "x").unwrap();
+        symlink("someone@host.1:2", content.join(".#a.md")).unwrap();
+        symlink("missing.md", content.join(".hidden/b.md")).unwrap();
+        symlink("missing", content.join("image.png")).unwrap();
+        symlink("missing.md", content.join("gone.md")).unwrap();
+        symlink("loop.md", content.join("loop.md")).unwrap();
+        symlink("a.md", content.join("alias.md")).unwrap();
+        let found = find_record_files(&content).unwrap();
+        assert_eq!(
+            found,
+            ContentFiles {
+                records: vec![content.join("a.md"), content.join("alias.md")],
+                dangling: vec![content.join("gone.md"), content.join("loop.md")],
+            }
+        );
+    }
 }

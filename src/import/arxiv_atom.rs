@@ -15,6 +15,7 @@ use super::ImportedPaper;
 use super::entry::{
     LineIndex, Parsed, check_size, collapse_whitespace, normalize_doi, paragraphs, split_arxiv_id,
 };
+use crate::record::link_url::http_url;
 
 /// Parses an arXiv API Atom feed into papers and per-entry problems.
 ///
@@ -419,11 +420,13 @@ fn finish(entry: &RawEntry) -> Result<ImportedPaper, String> {
             None
         }
     };
-    if let Some(url) = &entry.alternate {
-        links.insert("url".to_string(), url.clone());
+    // Only links a record accepts (http(s) with a host); arXiv's own always are.
+    let link = |href: &Option<String>| href.as_deref().and_then(|h| http_url(h).ok());
+    if let Some(url) = link(&entry.alternate) {
+        links.insert("url".to_string(), url);
     }
-    if let Some(pdf) = &entry.pdf {
-        links.insert("pdf".to_string(), pdf.clone());
+    if let Some(pdf) = link(&entry.pdf) {
+        links.insert("pdf".to_string(), pdf);
     }
     let doi = entry
         .doi

@@ -12,6 +12,7 @@ use super::ImportedPaper;
 use super::entry::{
     LineIndex, Parsed, check_size, collapse_whitespace, normalize_doi, paragraphs, split_arxiv_id,
 };
+use crate::record::link_url::http_url;
 
 /// Fields copied (LaTeX-decoded) into `extra` under their own name.
 const EXTRA_FIELDS: &[&str] = &[
@@ -539,12 +540,20 @@ fn build(kind: &str, raw: RawEntry, default_date: Option<Date>) -> Result<Import
         id
     });
     if let Some(u) = url {
-        let kind = if u.to_ascii_lowercase().ends_with(".pdf") {
-            "pdf"
-        } else {
-            "url"
-        };
-        links.insert(kind.to_string(), u);
+        match http_url(&u) {
+            Ok(u) => {
+                let kind = if u.to_ascii_lowercase().ends_with(".pdf") {
+                    "pdf"
+                } else {
+                    "url"
+                };
+                links.insert(kind.to_string(), u);
+            }
+            // Not a link a record accepts (`www.x.org`, `ftp://…`): kept as data, not dropped.
+            Err(_) => {
+                extra.insert("url".to_string(), u);
+            }
+        }
     }
     if let Some(v) = venue {
         extra.insert("venue".to_string(), v);
@@ -1180,6 +1189,23 @@ Some free text with an e-mail me@example.org between entries.
         let b = &parsed.papers[1];
         assert_eq!(b.title, "Tést à ô ñ ç š ő ą ā ż ğ å å Æ ł Ł");
         assert_eq!(b.date, date(2021, 5, 1));
+    }
+
+    #[test]
+    fn urls_a_record_refuses_are_kept_as_data_and_upper_case_schemes_accepted() {
+        let input = "@misc{a, title={A}, year={2024}, url={www.example.org/a}}\n\
+                     @misc{b, title={B}, year={2024}, url={HTTPS://example.org/b.pdf}}\n\
+                     @misc{c, title={C}, year={2024}, url={https:///c}}\n";
+        let parsed = parse(input, None).unwrap();
+        assert_eq!(parsed.problems, vec![]);
+        let [a, b, c] = parsed.papers.as_slice() else {
+            panic!("{parsed:?}")
+        };
+        assert!(a.links.is_empty());
+        assert_eq!(a.extra["url"], "www.example.org/a");
+        assert_eq!(b.links["pdf"], "https://example.org/b.pdf");
+        assert!(c.links.is_empty());
+        assert_eq!(c.extra["url"], "https:///c");
     }
 
     #[test]

@@ -219,7 +219,8 @@ pub fn plan(
 }
 
 /// The record's text with the source-owned fields of `paper` set; the changed fields named.
-/// Only the front matter is edited, through toml_edit so the person's formatting stays.
+/// Only the front matter is edited, through toml_edit so the person's formatting stays; lines
+/// not changed keep their bytes, line breaks included.
 pub fn update_text(text: &str, paper: &ImportedPaper) -> (String, Vec<String>) {
     let Ok(split) = front_matter::split(text) else {
         return (text.to_string(), Vec::new());
@@ -236,7 +237,10 @@ pub fn update_text(text: &str, paper: &ImportedPaper) -> (String, Vec<String>) {
                 Some(old) => format!("{key} {old} → {new}"),
                 None => format!("{key} {new}"),
             });
-            doc[key] = toml_edit::value(i64::from(new));
+            match doc.get_mut(key).and_then(Item::as_value_mut) {
+                Some(slot) => replace_value(slot, i64::from(new)),
+                None => doc[key] = toml_edit::value(i64::from(new)),
+            }
         }
     };
     set_int(&mut doc, "upvotes", paper.upvotes, &mut fields);
@@ -278,12 +282,16 @@ pub fn update_text(text: &str, paper: &ImportedPaper) -> (String, Vec<String>) {
             continue;
         }
         match doc.get_mut("links") {
-            Some(Item::Value(Value::InlineTable(table))) => {
-                table.insert(key, new.as_str().into());
-            }
-            Some(Item::Table(table)) => {
-                table.insert(key, toml_edit::value(new.as_str()));
-            }
+            Some(Item::Value(Value::InlineTable(table))) => match table.get_mut(key) {
+                Some(slot) => replace_value(slot, new.as_str()),
+                None => append_to_inline(table, key, new.as_str()),
+            },
+            Some(Item::Table(table)) => match table.get_mut(key).and_then(Item::as_value_mut) {
+                Some(slot) => replace_value(slot, new.as_str()),
+                None => {
+                    table.insert(key, toml_edit::value(new.as_str()));
+                }
+            },
             _ => {
                 let mut table = InlineTable::new();
                 table.insert(key, new.as_str().into());
@@ -295,31 +303,86 @@ pub fn update_text(text: &str, paper: &ImportedPaper) -> (String, Vec<String>) {
     if fields.is_empty() {
         return (text.to_string(), fields);
     }
-    let mut out = String::with_capacity(text.len() + 64);
-    out.push_str(&text[..split.front_matter.start]);
-    let edited = doc.to_string();
-    out.push_str(&edited);
+    let mut edited = doc.to_string();
     if !edited.ends_with('\n') {
-        out.push('\n');
+        edited.push('\n');
     }
+    // toml_edit writes `\n` for every line break; the record keeps its own (CRLF files stay
+    // CRLF) and every line the update did not change stays byte for byte.
+    let before = &text[..split.front_matter.start];
+    let default_break = if before.ends_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let front_matter =
+        line_breaks::restore_line_breaks(&text[split.front_matter.clone()], &edited, default_break);
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(before);
+    out.push_str(&front_matter);
     out.push_str(&text[split.front_matter.end..]);
     (out, fields)
 }
 
-/// Writes the added and updated files, each through a temporary sibling and a rename.
+/// Replaces a value, keeping the spaces and the comment around it (`upvotes = 3  # Monday`).
+fn replace_value(slot: &mut Value, new: impl Into<Value>) {
+    let decor = slot.decor().clone();
+    *slot = new.into();
+    *slot.decor_mut() = decor;
+}
+
+/// Appends `key = value` to an inline table, after its last entry: the space (or none) before
+/// the closing `}` moves to the new entry, so `{ a = "x" }` becomes `{ a = "x", b = "y" }`.
+fn append_to_inline(table: &mut InlineTable, key: &str, value: &str) {
+    let mut value = Value::from(value);
+    if let Some((_, last)) = table.iter_mut().last()
+        && let Some(space) = last.decor().suffix().cloned()
+    {
+        last.decor_mut().set_suffix("");
+        value.decor_mut().set_suffix(space);
+    }
+    table.insert(key, value);
+}
+
+/// Writes the added and updated files, each through a temporary sibling and a rename. An
+/// updated record keeps what the rename would otherwise lose: a record that is a symbolic link
+/// stays one (its target is updated) and the file keeps its permissions.
 pub fn apply(outcomes: &[Outcome]) -> std::io::Result<()> {
     for outcome in outcomes {
-        if let Outcome::Added { path, text } | Outcome::Updated { path, text, .. } = outcome {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
+        match outcome {
+            Outcome::Added { path, text } => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                replace_file(path, text, None)?;
             }
-            let tmp = path.with_extension("md.digest-tmp");
-            std::fs::write(&tmp, text)?;
-            std::fs::rename(&tmp, path)?;
+            Outcome::Updated { path, text, .. } => {
+                let target = std::fs::canonicalize(path)?;
+                let permissions = std::fs::metadata(&target)?.permissions();
+                replace_file(&target, text, Some(permissions))?;
+            }
+            Outcome::Unchanged { .. } | Outcome::Skipped { .. } => {}
         }
     }
     Ok(())
 }
+
+/// Writes `text` to a temporary sibling of `path` and renames it over `path`, so `path` is never
+/// half-written.
+fn replace_file(
+    path: &Path,
+    text: &str,
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
+    let tmp = path.with_extension("md.digest-tmp");
+    std::fs::write(&tmp, text)?;
+    if let Some(permissions) = permissions {
+        std::fs::set_permissions(&tmp, permissions)?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+mod line_breaks;
 
 #[cfg(test)]
 mod tests;

@@ -24,8 +24,9 @@ pub trait Destination: Sync {
 /// Something told after each page is rendered (a progress bar).
 pub type Tick<'a> = &'a (dyn Fn() + Sync);
 
-/// Renders the pages at `which` (indices into the site's pages) and writes them. Stops at the
-/// first broken template but reports each distinct problem once.
+/// Renders the pages at `which` (indices into the site's pages) and writes them. Reports each
+/// distinct template problem once, and write errors of one kind (a full disk fails every page)
+/// as one problem with their count.
 pub fn pages(
     site: &Site,
     which: &[usize],
@@ -35,7 +36,7 @@ pub fn pages(
     let data = site.data();
     let all = site.pages();
     let costs = crate::timing::KindCosts::start();
-    let problems: Vec<Problem> = which
+    let failures: Vec<Failure> = which
         .par_iter()
         .filter_map(|&i| {
             let page = &all[i];
@@ -49,28 +50,77 @@ pub fn pages(
                 }
             };
             clock.lap(1);
-            let result = rendered.and_then(|html| {
-                let written = to.write(&page.path, html.as_bytes());
-                clock.lap(2);
-                costs.add(page.kind.name(), &clock);
-                written.map_err(|err| {
-                    Problem::in_file(
-                        to.dir().display().to_string(),
-                        format!("cannot write {}: {err}", page.path),
-                    )
-                    .with_hint("check that the disk is not full and the folder is writable")
-                })
-            });
+            let failure = match rendered {
+                Ok(html) => {
+                    let written = to.write(&page.path, html.as_bytes());
+                    clock.lap(2);
+                    costs.add(page.kind.name(), &clock);
+                    written
+                        .err()
+                        .map(|err| Failure::Write(page.path.clone(), err))
+                }
+                Err(problem) => Some(Failure::Render(problem)),
+            };
             tick();
-            result.err()
+            failure
         })
         .collect();
     costs.print(["context", "render", "write"]);
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Problems(dedupe(problems)))
+    if failures.is_empty() {
+        return Ok(());
     }
+    let mut rendering = Vec::new();
+    let mut writing = Vec::new();
+    for failure in failures {
+        match failure {
+            Failure::Render(problem) => rendering.push(problem),
+            Failure::Write(path, err) => writing.push((path, err)),
+        }
+    }
+    let mut problems = dedupe(rendering);
+    problems.extend(write_problems(to.dir(), writing));
+    Err(Problems(problems))
+}
+
+/// Why one page is missing from the output.
+enum Failure {
+    /// Its template failed.
+    Render(Problem),
+    /// Writing it failed (the page's path, the error).
+    Write(String, io::Error),
+}
+
+/// One problem per kind of write error, in the order first met: a full disk or a read-only
+/// folder fails every page the same way, and hundreds of identical lines would hide the one
+/// thing to do. The problem names the count and the first page that failed.
+fn write_problems(dir: &Path, failed: Vec<(String, io::Error)>) -> Vec<Problem> {
+    let mut kinds: Vec<(io::ErrorKind, String, io::Error, usize)> = Vec::new();
+    for (path, err) in failed {
+        match kinds.iter_mut().find(|(kind, ..)| *kind == err.kind()) {
+            Some((_, _, _, count)) => *count += 1,
+            None => kinds.push((err.kind(), path, err, 1)),
+        }
+    }
+    kinds
+        .into_iter()
+        .map(|(kind, path, err, count)| {
+            let message = if count == 1 {
+                format!("cannot write {path}: {err}")
+            } else {
+                format!("cannot write {count} pages (the first: {path}): {err}")
+            };
+            let hint = match kind {
+                io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+                    "the disk is full: free some space (or build to another disk with --output) and build again"
+                }
+                io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+                    "make the output folder writable, or build to another one with --output"
+                }
+                _ => "check that the disk is not full and the folder is writable",
+            };
+            Problem::in_file(dir.display().to_string(), message).with_hint(hint)
+        })
+        .collect()
 }
 
 /// One broken template fails many pages the same way: keeps each message once.
@@ -168,4 +218,140 @@ pub fn static_files(site: &Site, to: &dyn Destination) -> io::Result<usize> {
         }
     }
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::LoadOptions;
+    use std::path::PathBuf;
+
+    /// A destination whose every write fails like a full disk (ENOSPC), except tag pages when
+    /// `tags_read_only`, which fail like a folder that may not be written.
+    struct FullDisk {
+        dir: PathBuf,
+        tags_read_only: bool,
+    }
+
+    impl Destination for FullDisk {
+        fn write(&self, path: &str, _bytes: &[u8]) -> io::Result<()> {
+            if self.tags_read_only && path.contains("tags/") {
+                return Err(io::Error::from(io::ErrorKind::PermissionDenied));
+            }
+            Err(io::Error::from_raw_os_error(libc::ENOSPC))
+        }
+        fn dir(&self) -> &Path {
+            &self.dir
+        }
+    }
+
+    fn small_site() -> (tempfile::TempDir, Site) {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("site.toml"),
+            "title = \"t\"\nbase_url = \"https://example.org/\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir(tmp.path().join("content")).unwrap();
+        for (i, day) in ["2025-02-06", "2025-02-07", "2025-03-01"]
+            .iter()
+            .enumerate()
+        {
+            std::fs::write(
+                tmp.path().join(format!("content/p{i}.md")),
+                format!(
+                    "+++\ntitle = \"Paper {i}\"\ndate = {day}\ntags = [\"t{i}\"]\n+++\nText.\n"
+                ),
+            )
+            .unwrap();
+        }
+        let site = Site::load(tmp.path(), &LoadOptions::default()).unwrap();
+        (tmp, site)
+    }
+
+    #[test]
+    fn a_full_disk_is_one_problem_with_the_count_not_one_per_page() {
+        let (tmp, site) = small_site();
+        let which: Vec<usize> = (0..site.pages().len()).collect();
+        let disk = FullDisk {
+            dir: tmp.path().into(),
+            tags_read_only: false,
+        };
+        let Err(Problems(problems)) = pages(&site, &which, &disk, &|| {}) else {
+            panic!("writes failed, so pages must fail")
+        };
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(
+            problems[0]
+                .message
+                .starts_with(&format!("cannot write {} pages (the first: ", which.len())),
+            "{}",
+            problems[0]
+        );
+        assert!(
+            problems[0].message.contains("No space left on device"),
+            "{}",
+            problems[0]
+        );
+        assert!(
+            problems[0].to_string().contains("the disk is full"),
+            "{}",
+            problems[0]
+        );
+    }
+
+    #[test]
+    fn each_kind_of_write_error_is_one_problem() {
+        let (tmp, site) = small_site();
+        let which: Vec<usize> = (0..site.pages().len()).collect();
+        let tag_pages = site
+            .pages()
+            .iter()
+            .filter(|p| p.path.contains("tags/"))
+            .count();
+        let full_pages = which.len() - tag_pages;
+        assert!(full_pages > 10 && tag_pages > 1, "{full_pages} {tag_pages}");
+        let disk = FullDisk {
+            dir: tmp.path().into(),
+            tags_read_only: true,
+        };
+        let Err(Problems(problems)) = pages(&site, &which, &disk, &|| {}) else {
+            panic!("writes failed, so pages must fail")
+        };
+        let messages: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(problems.len(), 2, "{messages:#?}");
+        assert!(
+            problems[0]
+                .message
+                .starts_with(&format!("cannot write {full_pages} pages (the first: ")),
+            "{messages:#?}"
+        );
+        assert!(messages[0].contains("the disk is full"), "{messages:#?}");
+        assert!(
+            problems[1]
+                .message
+                .starts_with(&format!("cannot write {tag_pages} pages (the first: tags/")),
+            "{messages:#?}"
+        );
+        assert!(messages[1].contains("writable"), "{messages:#?}");
+    }
+
+    #[test]
+    fn one_failed_write_names_its_page() {
+        let problems = write_problems(
+            Path::new("out"),
+            vec![(
+                "papers/x/index.html".into(),
+                io::Error::from(io::ErrorKind::StorageFull),
+            )],
+        );
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0]
+                .message
+                .starts_with("cannot write papers/x/index.html: "),
+            "{}",
+            problems[0].message
+        );
+    }
 }

@@ -5,6 +5,7 @@
 
 mod clean;
 pub mod front_matter;
+pub mod link_url;
 mod names;
 
 use std::collections::BTreeMap;
@@ -196,16 +197,17 @@ fn parse_as_written(text: &str, path: &str, file_stem: &str) -> Result<Paper, Ve
     let tags = names::checked_tags(fm.tags, |span| at(shift(span)), &mut problems);
     let mut links = BTreeMap::new();
     for (name, url) in fm.links {
-        if !(url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://")) {
-            problems.push(
+        match link_url::http_url(url.get_ref()) {
+            Ok(checked) => {
+                links.insert(name, checked);
+            }
+            Err(why) => problems.push(
                 Problem::at(
                     at(shift(url.span())),
-                    format!("link `{name}` is not an http(s) URL"),
+                    format!("link `{name}` {}", why.describe()),
                 )
                 .with_hint("write full URLs, e.g. code = \"https://github.com/org/repo\""),
-            );
-        } else {
-            links.insert(name, url.into_inner());
+            ),
         }
     }
     let arxiv = fm.arxiv.and_then(|id| {

@@ -52,23 +52,8 @@ impl RebuildPlan {
     }
 }
 
-/// Editor and tool droppings that never count as content: vim swap and backup files, emacs
-/// locks and autosaves, JetBrains safe-write temporaries, our own temporaries.
-pub fn is_temporary(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".digest-tmp")
-        || name.contains("___jb_")
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name == "4913"
-}
+// One rule for what is an editor's or tool's temporary file, shared with the loader.
+pub use crate::load::is_temporary;
 
 /// Turns the paths of a batch of events into what must be rebuilt. `on_disk` tells what is at
 /// a path now; `is_record` whether a path is a record the site currently has; `ignored_by_git`

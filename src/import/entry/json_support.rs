@@ -454,11 +454,12 @@ pub(crate) fn arxiv_from_doi(doi: &str) -> Option<String> {
     strip_prefix_ci(doi, "10.48550/arxiv.").and_then(arxiv_id)
 }
 
-/// An absolute http(s) URL, trimmed.
+/// An absolute http(s) URL with a host, trimmed, its scheme lowercased: what a record's
+/// `links` accept (see [`crate::record::link_url`]), and without spaces.
 pub(crate) fn url_of(v: Option<&Value>) -> Option<String> {
     let s = str_of(v)?;
-    (strip_prefix_ci(s, "https://").is_some() || strip_prefix_ci(s, "http://").is_some())
-        .then(|| s.to_string())
+    crate::record::link_url::http_url(s)
+        .ok()
         .filter(|s| !s.contains(char::is_whitespace))
 }
 

@@ -12,6 +12,10 @@ pub(super) fn links_in(text: &str) -> (BTreeMap<String, String>, Option<String>)
     let mut arxiv = None;
     for span in url_spans(text) {
         let url = &text[span];
+        // Only what a record's `links` accept: no `https:///x` or `http://:80`.
+        if crate::record::link_url::http_url(url).is_err() {
+            continue;
+        }
         let after_scheme = &url[url.find("://").map_or(0, |i| i + 3)..];
         let (host, path) = after_scheme.split_once('/').unwrap_or((after_scheme, ""));
         let host = host
@@ -143,5 +147,13 @@ mod tests {
         assert_eq!(links["code"], "https://github.com/a/b");
         assert_eq!(links["project"], "https://huggingface.co/spaces/a/b");
         assert_eq!(links.len(), 2);
+    }
+
+    #[test]
+    fn urls_without_a_host_are_not_links() {
+        let (links, _) =
+            links_in("Code at https:///nowhere and http://:80/x, site https://x.org/p.");
+        assert_eq!(links.len(), 1, "{links:?}");
+        assert_eq!(links["project"], "https://x.org/p");
     }
 }
