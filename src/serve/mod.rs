@@ -3,6 +3,7 @@
 //! ([`watch`]) turned into rebuild plans by a pure function ([`changes`]).
 
 pub mod changes;
+pub mod hosts;
 pub mod http;
 pub mod live;
 pub mod watch;
@@ -17,6 +18,7 @@ use crate::diagnostic::Problems;
 use crate::output::write;
 use crate::site::LoadOptions;
 use changes::{Layout, OnDisk, RebuildPlan};
+use hosts::AllowedHosts;
 use http::ServerState;
 use live::{LiveSite, RebuildReport};
 
@@ -40,6 +42,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Where the preview is written; default a temporary folder removed on exit.
     pub output: Option<PathBuf>,
+    /// Host names answered besides localhost and IP addresses (`--allowed-host`).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Runs the preview server until Ctrl+C. Errors are already formatted for the terminal.
@@ -91,7 +95,8 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
     );
 
     let (signals, _) = broadcast::channel(64);
-    let state = Arc::new(ServerState::new(out.clone(), signals));
+    let hosts = AllowedHosts::new(&options.allowed_hosts);
+    let state = Arc::new(ServerState::new(out.clone(), signals, hosts));
     let shown = if address.ip().is_unspecified() {
         SocketAddr::new([127, 0, 0, 1].into(), address.port())
     } else {
