@@ -1,20 +1,29 @@
 //! The preview server's safety promises, through the real binary with `TMPDIR` pointed at a
-//! temporary folder: only requests naming one of the server's own hosts are answered, and
-//! dotfiles are not served (issue 13 item 13).
+//! temporary folder: a half-sent request cannot hold a socket or Ctrl+C forever (issue 13 item
+//! 11); every stop signal removes the temporary preview folder, and preview folders of servers
+//! that are gone are removed at start, nothing else (item 12); only requests naming one of the
+//! server's own hosts are answered, and dotfiles are not served (item 13).
 
 mod common;
 #[path = "common/serve.rs"]
 mod serve;
 
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use common::{Lines, Site};
 use serve::{HttpResponse, raw_request};
 use tungstenite::WebSocket;
 use tungstenite::client::IntoClientRequest;
+
+/// A correctness bound for "stops promptly", far above the one second the server allows
+/// requests in progress after a stop signal.
+const EXIT_BOUND: Duration = Duration::from_secs(10);
+/// A correctness bound for "closes a stalled connection": the server's deadline is 10 s.
+const CLOSE_BOUND: Duration = Duration::from_secs(60);
 
 /// A `digest serve --port 0` with its own `TMPDIR`; killed when dropped.
 struct Preview {
@@ -65,6 +74,28 @@ impl Preview {
 
     fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    fn signal(&self, signal: libc::c_int) {
+        // SAFETY: sends a signal to our own child process.
+        let sent = unsafe { libc::kill(self.pid() as libc::pid_t, signal) };
+        assert_eq!(sent, 0, "kill({}, {signal})", self.pid());
+    }
+
+    /// Waits for the process to end; panics if it is still running after [`EXIT_BOUND`].
+    fn wait_exit(&mut self, what: &str) -> ExitStatus {
+        let deadline = Instant::now() + EXIT_BOUND;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "digest serve still runs {EXIT_BOUND:?} after {what}\n{}",
+                self.logs()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// A GET of `path` naming `host` in the Host header.
@@ -129,6 +160,321 @@ impl Drop for Preview {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The `digest-serve-*` entries of `temp`.
+fn preview_folders(temp: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(temp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("digest-serve-"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A new connection that sends half a request line and nothing more. Returns once the server
+/// has surely accepted it: connections are accepted in order, and a later one has been
+/// answered.
+fn half_sent_request(preview: &Preview) -> TcpStream {
+    let mut stream = TcpStream::connect(("127.0.0.1", preview.port)).unwrap();
+    stream.write_all(b"GET /papers/ HT").unwrap();
+    assert_eq!(preview.get_as(&preview.local(), "/").status, 200);
+    stream
+}
+
+/// A connection that has had one complete request answered and then sends half of the next
+/// request line and nothing more.
+fn half_sent_second_request(preview: &Preview) -> TcpStream {
+    let mut stream = TcpStream::connect(("127.0.0.1", preview.port)).unwrap();
+    stream
+        .write_all(format!("HEAD / HTTP/1.1\r\nHost: {}\r\n\r\n", preview.local()).as_bytes())
+        .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert_eq!(
+            stream.read(&mut byte).unwrap(),
+            1,
+            "connection closed early"
+        );
+        head.push(byte[0]);
+    }
+    assert!(head.starts_with(b"HTTP/1.1 200"), "{head:?}");
+    stream.write_all(b"GET /papers/ HT").unwrap();
+    stream
+}
+
+/// Reads until the server closes the connection; panics if it is still open after `bound`.
+/// Returns what was read.
+fn read_until_closed(mut stream: TcpStream, bound: Duration, what: &str) -> Vec<u8> {
+    stream.set_read_timeout(Some(bound)).unwrap();
+    let mut bytes = Vec::new();
+    match stream.read_to_end(&mut bytes) {
+        Ok(_) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => {}
+        Err(err) => panic!("{what}: still open after {bound:?} ({err})"),
+    }
+    bytes
+}
+
+#[test]
+fn stalled_and_idle_connections_are_closed() {
+    let site = Site::fixture("small");
+    let temp = site.tmp.path().join("tmp");
+    let preview = Preview::start(&site, &temp, &[]);
+
+    let stalled = half_sent_request(&preview);
+    let stalled_second = half_sent_second_request(&preview);
+    let silent = TcpStream::connect(("127.0.0.1", preview.port)).unwrap();
+    let mut idle = TcpStream::connect(("127.0.0.1", preview.port)).unwrap();
+    idle.write_all(format!("HEAD / HTTP/1.1\r\nHost: {}\r\n\r\n", preview.local()).as_bytes())
+        .unwrap();
+
+    let readers = [
+        ("half a request line", stalled),
+        ("half a second request line", stalled_second),
+        ("a connection that sends nothing", silent),
+        ("an idle keep-alive connection", idle),
+    ]
+    .map(|(what, stream)| {
+        std::thread::spawn(move || (what, read_until_closed(stream, CLOSE_BOUND, what)))
+    });
+    for reader in readers {
+        let (what, bytes) = reader.join().unwrap();
+        // The idle connection got the answer to its request; the others no page.
+        let pages = String::from_utf8_lossy(&bytes)
+            .matches("HTTP/1.1 200")
+            .count();
+        let expected = usize::from(what.starts_with("an idle"));
+        assert_eq!(
+            pages,
+            expected,
+            "{what}: {:?}",
+            String::from_utf8_lossy(&bytes)
+        );
+    }
+    // The server itself is fine.
+    assert_eq!(preview.get_as(&preview.local(), "/").status, 200);
+}
+
+#[test]
+fn ctrl_c_stops_serve_while_a_client_holds_a_half_sent_request() {
+    let site = Site::fixture("small");
+    let temp = site.tmp.path().join("tmp");
+    let mut preview = Preview::start(&site, &temp, &["--watch"]);
+    let _stalled = half_sent_request(&preview);
+    let _stalled_second = half_sent_second_request(&preview);
+    let _live_reload = preview
+        .open_websocket(&preview.local(), None)
+        .expect("a live-reload connection");
+    let _idle = TcpStream::connect(("127.0.0.1", preview.port)).unwrap();
+
+    preview.signal(libc::SIGINT);
+    let status = preview.wait_exit("SIGINT with a half-sent request open");
+    assert!(status.success(), "{status}\n{}", preview.logs());
+    assert_eq!(preview_folders(&temp), Vec::<String>::new());
+}
+
+#[test]
+fn every_stop_signal_removes_the_temporary_preview_folder() {
+    for (name, signal) in [
+        ("SIGTERM", libc::SIGTERM),
+        ("SIGHUP", libc::SIGHUP),
+        ("SIGINT", libc::SIGINT),
+    ] {
+        let site = Site::fixture("small");
+        let temp = site.tmp.path().join("tmp");
+        let mut preview = Preview::start(&site, &temp, &["--watch"]);
+        let own = format!("digest-serve-{}", preview.pid());
+        assert_eq!(preview_folders(&temp), vec![own.clone()], "{name}");
+        assert!(
+            temp.join(&own).join("site/index.html").is_file(),
+            "{name}: the preview is not in {own}"
+        );
+        assert_eq!(preview.get_as(&preview.local(), "/").status, 200);
+
+        preview.signal(signal);
+        let status = preview.wait_exit(name);
+        assert!(status.success(), "{name}: {status}\n{}", preview.logs());
+        assert_eq!(
+            preview_folders(&temp),
+            Vec::<String>::new(),
+            "{name} left the preview folder\n{}",
+            preview.logs()
+        );
+    }
+}
+
+#[test]
+fn a_stop_during_the_first_build_removes_the_preview_folder() {
+    // Large enough that the first build takes a while (seconds in a debug build).
+    let site = Site::fixture("small");
+    for i in 0..3000 {
+        site.write(
+            &format!("content/generated/p{i}.md"),
+            &format!(
+                "+++\ntitle = \"Generated paper {i}\"\ndate = 2025-0{}-1{}\ntags = [\"t{}\"]\n+++\nAbstract {i}.\n",
+                1 + i % 9,
+                i % 10,
+                i % 40
+            ),
+        );
+    }
+    let temp = site.tmp.path().join("tmp");
+    std::fs::create_dir_all(&temp).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_digest"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site.root)
+        .env("TMPDIR", &temp)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = Lines::collect(child.stdout.take().unwrap());
+    let marker = temp.join(format!("digest-serve-{}/.digest-serve", child.id()));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !marker.exists() {
+        assert!(Instant::now() < deadline, "no preview folder was made");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // SAFETY: a signal to our own child.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) },
+        0
+    );
+    let deadline = Instant::now() + EXIT_BOUND;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("digest serve still runs {EXIT_BOUND:?} after SIGTERM during the first build");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status}");
+    // Nothing but, when the build was still rendering, the empty file that kept it from
+    // writing (removed by the next start).
+    let when = if stdout.find(|l| l.starts_with("built ")).is_some() {
+        "after"
+    } else {
+        "before"
+    };
+    for name in preview_folders(&temp) {
+        let meta = std::fs::symlink_metadata(temp.join(&name)).unwrap();
+        assert!(
+            meta.is_file() && meta.len() == 0,
+            "stopped {when} the first build had finished, {name} is left"
+        );
+    }
+}
+
+/// The pid of a process that has ended.
+fn dead_pid() -> u32 {
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    // SAFETY: signal 0 only asks whether the process exists.
+    assert_ne!(
+        unsafe { libc::kill(pid as libc::pid_t, 0) },
+        0,
+        "{pid} still runs"
+    );
+    pid
+}
+
+#[test]
+fn stale_preview_folders_of_dead_servers_are_removed_at_start_and_nothing_else() {
+    let site = Site::fixture("small");
+    let temp = site.tmp.path().join("tmp");
+    let outside = site.tmp.path().join("outside");
+    common::write(&outside.join("keep.txt"), "keep");
+    common::write(&outside.join(".digest-serve"), "");
+
+    // A killed server's folder (the marker of a finished build), with a symlink out of it.
+    let killed = format!("digest-serve-{}", dead_pid());
+    common::write(&temp.join(&killed).join("site/.digest-output"), "");
+    common::write(&temp.join(&killed).join("site/papers/x/index.html"), "x");
+    std::os::unix::fs::symlink(&outside, temp.join(&killed).join("site/link")).unwrap();
+    std::os::unix::fs::symlink(&outside, temp.join(&killed).join("link")).unwrap();
+    // One killed during its first build (only the folder's own marker and a staging folder).
+    let killed_early = format!("digest-serve-{}", dead_pid());
+    common::write(&temp.join(&killed_early).join(".digest-serve"), "");
+    common::write(
+        &temp
+            .join(&killed_early)
+            .join(".site.digest-staging/.digest-output"),
+        "",
+    );
+    // An empty one.
+    let empty = format!("digest-serve-{}", dead_pid());
+    std::fs::create_dir_all(temp.join(&empty)).unwrap();
+    // One killed while it removed its folder: the renamed folder, and the empty file that
+    // stood in its place.
+    let pid = dead_pid();
+    let killed_removing = format!("digest-serve-{pid}.removing");
+    common::write(&temp.join(&killed_removing).join(".digest-serve"), "");
+    common::write(&temp.join(&killed_removing).join("site/index.html"), "x");
+    common::write(&temp.join(format!("digest-serve-{pid}")), "");
+
+    // Kept: a running process's folder, an unmarked folder, other names, a symlink to a marked
+    // folder.
+    let kept = [
+        format!("digest-serve-{}", std::process::id()),
+        format!("digest-serve-{}", dead_pid()),
+        "digest-serve-old".to_string(),
+        format!("digest-serve-{}x", dead_pid()),
+        format!("digest-serve-0{}", dead_pid()),
+        format!("digest-serve-{}", dead_pid()),
+    ];
+    common::write(&temp.join(&kept[0]).join("site/.digest-output"), "");
+    common::write(&temp.join(&kept[0]).join(".digest-serve"), "");
+    common::write(&temp.join(&kept[1]).join("site/index.html"), "mine");
+    for name in &kept[2..5] {
+        common::write(&temp.join(name).join(".digest-serve"), "");
+        common::write(&temp.join(name).join("site/.digest-output"), "");
+    }
+    // A file that is not empty is not a stand-in.
+    common::write(&temp.join(&kept[5]), "not ours");
+    let link = format!("digest-serve-{}", dead_pid());
+    std::os::unix::fs::symlink(&outside, temp.join(&link)).unwrap();
+
+    let mut preview = Preview::start(&site, &temp, &[]);
+    let line = preview
+        .stdout
+        .wait_for(0, Duration::from_secs(60), |l| l.starts_with("removed "))
+        .unwrap_or_else(|| panic!("no line about removed folders\n{}", preview.logs()));
+    let mut removed = [killed, killed_early, empty, killed_removing];
+    removed.sort();
+    assert!(
+        line.starts_with("removed 4 preview folders") && line.ends_with(&removed.join(", ")),
+        "{line}"
+    );
+    let own = format!("digest-serve-{}", preview.pid());
+    let mut expected: Vec<String> = kept.iter().cloned().chain([link.clone(), own]).collect();
+    expected.sort();
+    assert_eq!(preview_folders(&temp), expected);
+    assert_eq!(
+        std::fs::read_to_string(outside.join("keep.txt")).unwrap(),
+        "keep"
+    );
+    assert!(outside.join(".digest-serve").is_file());
+    assert_eq!(
+        std::fs::read_to_string(temp.join(&kept[1]).join("site/index.html")).unwrap(),
+        "mine"
+    );
+
+    preview.signal(libc::SIGTERM);
+    assert!(preview.wait_exit("SIGTERM").success());
+    let mut expected: Vec<String> = kept.iter().cloned().chain([link]).collect();
+    expected.sort();
+    assert_eq!(preview_folders(&temp), expected);
 }
 
 #[test]
