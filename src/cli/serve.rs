@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::build::site_root;
+use crate::serve::hosts::parse_allowed_host;
 use crate::serve::{ServeOptions, run as serve};
 
 /// Arguments of `digest serve`.
@@ -36,6 +37,11 @@ pub struct ServeArgs {
     /// Write the preview here instead of a temporary folder.
     #[arg(long, short, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// Also answer requests for this host name (repeatable; `.example.org` allows its
+    /// subdomains too). Without it, only localhost and IP addresses are answered, which keeps
+    /// other web pages from reading the preview through DNS rebinding.
+    #[arg(long = "allowed-host", value_name = "NAME", value_parser = parse_allowed_host)]
+    allowed_hosts: Vec<String>,
 }
 
 /// Serves until Ctrl+C.
@@ -49,6 +55,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         base_url: args.base_url,
         drafts: args.drafts,
         output: args.output,
+        allowed_hosts: args.allowed_hosts,
     };
     match serve(options) {
         Ok(()) => ExitCode::SUCCESS,

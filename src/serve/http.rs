@@ -3,7 +3,10 @@
 //!
 //! Serves nothing outside the output folder: request paths are decoded once, `.`/`..` segments,
 //! backslashes and NULs are refused, and the resolved file must lie inside the folder after
-//! symlinks are followed.
+//! symlinks are followed. Dotfiles (`/.digest-output`, `/.git/…`) are not served either, except
+//! under `/.well-known/`. Answers only requests naming one of its own hosts ([`hosts`]).
+//!
+//! [`hosts`]: super::hosts
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -15,9 +18,12 @@ use axum::body::Body;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::broadcast;
+
+use super::hosts::{AllowedHosts, refusal_message};
 
 /// The path of the live-reload websocket.
 pub const LIVERELOAD_PATH: &str = "/__digest/livereload";
@@ -33,13 +39,21 @@ pub struct ServerState {
     /// The page each connected browser shows (output path), by connection.
     open: Mutex<HashMap<u64, String>>,
     connections: AtomicU64,
+    /// The `Host` names answered besides localhost and IP addresses.
+    hosts: AllowedHosts,
 }
 
 impl ServerState {
-    pub fn new(out: PathBuf, signals: broadcast::Sender<String>) -> ServerState {
+    /// The state of a server of `out` that answers requests for `hosts`.
+    pub fn new(
+        out: PathBuf,
+        signals: broadcast::Sender<String>,
+        hosts: AllowedHosts,
+    ) -> ServerState {
         ServerState {
             out,
             signals,
+            hosts,
             error: Mutex::new(None),
             open: Mutex::new(HashMap::new()),
             connections: AtomicU64::new(0),
@@ -86,7 +100,39 @@ pub fn router(state: Arc<ServerState>) -> Router {
     Router::new()
         .route(LIVERELOAD_PATH, get(livereload))
         .fallback(serve_file)
+        .layer(middleware::from_fn_with_state(state.clone(), check_host))
         .with_state(state)
+}
+
+/// Refuses (403) every request, pages and websocket alike, whose `Host` (or absolute-form
+/// target) is not one of the server's own names: a DNS-rebinding page sends its own name.
+async fn check_host(
+    State(state): State<Arc<ServerState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .map(|h| h.to_str().unwrap_or("(not readable)"));
+    let target_ok = request.uri().authority().is_none_or(|a| {
+        state.hosts.allows(
+            &a.port()
+                .map_or_else(|| a.host().to_string(), |p| format!("{}:{p}", a.host())),
+        )
+    });
+    if target_ok && host.is_some_and(|h| state.hosts.allows(h)) {
+        return next.run(request).await;
+    }
+    let shown = host.or(request.uri().authority().map(|a| a.as_str()));
+    let mut response = (StatusCode::FORBIDDEN, refusal_message(shown)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 /// The script injected into every HTML page: connects to the websocket on the page's own host
@@ -259,6 +305,9 @@ pub fn resolve(out: &Path, raw_path: &str) -> Resolved {
     let Some(relative) = decode_path(raw_path) else {
         return Resolved::NotFound;
     };
+    if is_hidden(&relative) {
+        return Resolved::NotFound;
+    }
     let Ok(root) = std::fs::canonicalize(out) else {
         return Resolved::NotFound;
     };
@@ -289,6 +338,18 @@ pub fn resolve(out: &Path, raw_path: &str) -> Resolved {
     } else {
         Resolved::NotFound
     }
+}
+
+/// Whether a path names a dotfile or something inside a dot folder (digest's `.digest-output`
+/// marker, a `.git/` or `.env` copied from `static/`, an editor's swap file): never served.
+/// `/.well-known/` is the exception: what a site puts there (`security.txt`, app links) is
+/// public by definition (RFC 8615) and published with it, so the preview shows it too; dotfiles
+/// inside it are still hidden.
+fn is_hidden(relative: &Path) -> bool {
+    relative.components().enumerate().any(|(i, c)| {
+        let name = c.as_os_str().to_string_lossy();
+        name.starts_with('.') && !(i == 0 && name == ".well-known")
+    })
 }
 
 /// Decodes a request path once into a relative path of plain segments; `None` for anything
@@ -469,6 +530,24 @@ mod tests {
         let text = String::from_utf8(html).unwrap();
         assert!(text.contains("x<script>"), "{text}");
         assert!(text.ends_with("</BODY></html>"));
+    }
+
+    #[test]
+    fn dotfiles_are_hidden_except_well_known() {
+        for (path, hidden) in [
+            (".digest-output", true),
+            (".git/config", true),
+            ("papers/.x.md.swp", true),
+            ("static/.env", true),
+            (".nojekyll", true),
+            (".well-known/security.txt", false),
+            (".well-known/.secret", true),
+            ("a/.well-known/x", true),
+            ("papers/x/index.html", false),
+            ("a.b/c.d", false),
+        ] {
+            assert_eq!(is_hidden(Path::new(path)), hidden, "{path}");
+        }
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //! ([`watch`]) turned into rebuild plans by a pure function ([`changes`]).
 
 pub mod changes;
+pub mod hosts;
 pub mod http;
+pub mod listen;
 pub mod live;
+pub mod preview_folder;
 pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
@@ -16,8 +19,11 @@ use tokio::sync::broadcast;
 use crate::diagnostic::Problems;
 use crate::site::LoadOptions;
 use changes::{Layout, OnDisk, RebuildPlan};
+use hosts::AllowedHosts;
 use http::ServerState;
+use listen::StopSignals;
 use live::{LiveSite, RebuildReport};
+use preview_folder::PreviewFolder;
 
 /// How to serve.
 #[derive(Debug, Clone)]
@@ -39,10 +45,23 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Where the preview is written; default a temporary folder removed on exit.
     pub output: Option<PathBuf>,
+    /// Host names answered besides localhost and IP addresses (`--allowed-host`).
+    pub allowed_hosts: Vec<String>,
 }
 
-/// Runs the preview server until Ctrl+C. Errors are already formatted for the terminal.
+/// Runs the preview server until Ctrl+C (or SIGTERM, SIGHUP). Errors are already formatted for
+/// the terminal.
 pub fn run(options: ServeOptions) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    // Signals first: from here on, a stop at any moment removes the temporary folder.
+    let mut signals = {
+        let _inside = runtime.enter();
+        StopSignals::install().map_err(|e| format!("error: cannot handle signals: {e}"))?
+    };
     let listener = std::net::TcpListener::bind(SocketAddr::new(options.bind, options.port))
         .map_err(|err| {
             format!(
@@ -53,18 +72,41 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
 
-    let (out, temporary) = match &options.output {
+    // Preview folders that killed servers left behind, in the background: there may be
+    // gigabytes of them.
+    let temp = std::env::temp_dir();
+    {
+        let temp = temp.clone();
+        let _ = std::thread::Builder::new()
+            .name("digest-sweep".into())
+            .spawn(move || {
+                let removed = preview_folder::sweep_stale(&temp);
+                if !removed.is_empty() {
+                    println!(
+                        "removed {} preview folder{} left in {} by digest serve processes that no longer run: {}",
+                        removed.len(),
+                        if removed.len() == 1 { "" } else { "s" },
+                        temp.display(),
+                        removed.join(", ")
+                    );
+                }
+            });
+    }
+    let (out, preview) = match &options.output {
         Some(dir) => {
             let dir = crate::output::guard::check_output(&options.root, dir, false)
                 .map_err(|p| p.render())?;
-            (dir, false)
+            (dir, None)
         }
-        None => (
-            std::env::temp_dir()
-                .join(format!("digest-serve-{}", std::process::id()))
-                .join("site"),
-            true,
-        ),
+        None => {
+            let folder = PreviewFolder::create(&temp).map_err(|err| {
+                format!(
+                    "error: cannot make a preview folder in {}: {err}\n  = help: pass --output DIR",
+                    temp.display()
+                )
+            })?;
+            (folder.site(), Some(folder))
+        }
     };
     // Watch before the first build, so an edit made while it runs is not missed.
     let watcher = if options.watch {
@@ -81,15 +123,49 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         keep_sources: false,
     };
     let started = std::time::Instant::now();
-    let live = LiveSite::start(&options.root, &load, &out).map_err(|problems| format!("{problems}\nthe site could not be built; fix the problems above and run digest serve again"))?;
+    // The first build runs beside the signal handlers, so a stop during it (a large site takes
+    // seconds) ends the process and removes the temporary folder.
+    let (built, first_build) = tokio::sync::oneshot::channel();
+    let builder = {
+        let (root, out) = (options.root.clone(), out.clone());
+        std::thread::Builder::new()
+            .name("digest-first-build".into())
+            .spawn(move || {
+                let _ = built.send(LiveSite::start(&root, &load, &out));
+            })
+            .map_err(|e| e.to_string())?
+    };
+    let first = runtime.block_on(async {
+        tokio::select! {
+            built = first_build => Some(built),
+            () = signals.recv() => None,
+        }
+    });
+    let live = match first {
+        Some(Ok(Ok(live))) => live,
+        Some(Ok(Err(problems))) => {
+            return Err(format!(
+                "{problems}\nthe site could not be built; fix the problems above and run digest serve again"
+            ));
+        }
+        Some(Err(_)) => return Err("error: the first build stopped unexpectedly".to_string()),
+        None => {
+            // The build goes on until its next write fails (the folder is moved away first).
+            stop(runtime, &mut signals, preview, move || {
+                !builder.is_finished()
+            });
+            return Ok(());
+        }
+    };
     println!(
         "built {} papers in {} ms",
         live.site().paper_count(),
         started.elapsed().as_millis()
     );
 
-    let (signals, _) = broadcast::channel(64);
-    let state = Arc::new(ServerState::new(out.clone(), signals));
+    let (signal_sender, _) = broadcast::channel(64);
+    let hosts = AllowedHosts::new(&options.allowed_hosts);
+    let state = Arc::new(ServerState::new(out.clone(), signal_sender, hosts));
     let shown = if address.ip().is_unspecified() {
         SocketAddr::new([127, 0, 0, 1].into(), address.port())
     } else {
@@ -129,23 +205,35 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         .spawn();
     }
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    let result = runtime.block_on(async move {
+    let served = runtime.block_on(async {
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        axum::serve(listener, http::router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
+        listen::serve(listener, http::router(state), &mut signals).await;
+        Ok::<(), std::io::Error>(())
     });
-    if temporary && let Some(parent) = out.parent() {
-        let _ = std::fs::remove_dir_all(parent);
+    // A rebuild may be writing; it cannot be waited for, but its writes fail once the folder
+    // is moved away.
+    stop(runtime, &mut signals, preview, || false);
+    served.map_err(|e| format!("error: the server stopped: {e}"))
+}
+
+/// Removes the temporary folder, unless another stop signal comes first (then it is left to the
+/// next start, which removes it), and ends the runtime without waiting for its tasks.
+fn stop(
+    runtime: tokio::runtime::Runtime,
+    signals: &mut StopSignals,
+    preview: Option<PreviewFolder>,
+    writing: impl Fn() -> bool + Send + 'static,
+) {
+    if let Some(preview) = preview {
+        runtime.block_on(async {
+            tokio::select! {
+                _ = tokio::task::spawn_blocking(move || preview.remove(writing)) => {}
+                () = signals.recv() => {}
+            }
+        });
     }
-    result.map_err(|e| format!("error: the server stopped: {e}"))
+    // Dropping the runtime would wait for every task; live-reload websockets never end.
+    runtime.shutdown_background();
 }
 
 /// Waits for changes and rebuilds, one batch at a time, telling browsers when done.
