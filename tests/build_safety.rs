@@ -5,6 +5,8 @@
 //! failure injected before and a crash after the swap).
 
 mod common;
+#[path = "common/serve.rs"]
+mod serve;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -539,4 +541,15 @@ fn two_builds_at_once_leave_one_complete_output() {
             "round {round}"
         );
     }
+}
+
+#[test]
+fn a_build_into_the_folder_serve_writes_fails_until_serve_stops() {
+    let site = Site::fixture("small");
+    let out = site.tmp.path().join("served");
+    let server = serve::Server::start_with_output(&site, &out);
+    let stderr = build_into(&site, &out, &[]).assert_problems().to_string();
+    assert!(stderr.contains("another digest is writing"), "{stderr}");
+    drop(server);
+    build_into(&site, &out, &[]).assert_success();
 }

@@ -157,6 +157,16 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
             return Ok(());
         }
     };
+    // A `digest build` into the folder this serves would fight its rebuilds: hold the output's
+    // lock (the first build took and released it) until the server stops.
+    let _output_lock = match &options.output {
+        Some(_) => Some(
+            crate::output::lock::OutputLock::acquire(&out).map_err(|err| {
+                format!("error: {err}\n  = help: stop the other digest, or serve another --output")
+            })?,
+        ),
+        None => None,
+    };
     println!(
         "built {} papers in {} ms",
         live.site().paper_count(),
