@@ -192,9 +192,25 @@ fn deeply_nested_listings_never_crash_an_importer() {
         run.stderr
     );
 
-    // BibTeX braces nest 10,000 deep in a title; the abstract holds the formula, which
-    // the build then shows as source with a warning at its place in the imported record.
+    // hf-text reads lines: brackets and braces are text to it.
     let tmp = tempfile::tempdir().unwrap();
+    let text = format!("{}\n{}\n", "[".repeat(n), deep_formula(n));
+    import(tmp.path(), "hf-text", "deep.txt", &text).assert_success();
+
+    // BibTeX braces nest 10,000 deep in a title; the abstract holds the formula, which
+    // the build then shows as source with a warning at its place in the imported record. The
+    // records merged into include one with front matter nested 10,000 deep: merging reads
+    // every record's front matter (toml, toml_edit), and that one is passed over with a warning.
+    let tmp = tempfile::tempdir().unwrap();
+    let deep_record = format!(
+        "+++\ntitle = \"Deep\"\ndate = 2025-02-06\n[extra]\na = {}1{}\n+++\n",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    common::write(
+        &tmp.path().join("content/deep-front-matter.md"),
+        &deep_record,
+    );
     let bib = format!(
         "@article{{deep2025,\n  title = {{{}Deep Braces{}}},\n  author = {{Ada Lovelace}},\n  year = 2025,\n  abstract = {{Look: {}.}}\n}}\n",
         "{".repeat(n),
@@ -203,6 +219,13 @@ fn deeply_nested_listings_never_crash_an_importer() {
     );
     let run = import(tmp.path(), "bibtex", "deep.bib", &bib);
     run.assert_success();
+    assert!(
+        run.stderr
+            .contains("deep-front-matter.md has no readable front matter"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(tmp.path().join("content/deep-front-matter.md")).unwrap();
     std::fs::write(
         tmp.path().join("site.toml"),
         "title = \"T\"\nbase_url = \"https://example.org/\"\n",

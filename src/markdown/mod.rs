@@ -68,11 +68,18 @@ impl MarkdownRenderer {
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_SMART_PUNCTUATION
             | Options::ENABLE_MATH;
-        let (events, spans): (Vec<Event>, Vec<Range<usize>>) =
-            Parser::new_ext(source, options).into_offset_iter().unzip();
+        // Where each formula is, for warnings; other events' places are not needed.
+        let mut events = Vec::new();
+        let mut math_spans = Vec::new();
+        for (event, span) in Parser::new_ext(source, options).into_offset_iter() {
+            if matches!(event, Event::InlineMath(_) | Event::DisplayMath(_)) {
+                math_spans.push((events.len(), span));
+            }
+            events.push(event);
+        }
         let text = plain_text(&events);
         let mut warnings = Vec::new();
-        let events = self.transform(events, &spans, &mut warnings);
+        let events = self.transform(events, &math_spans, &mut warnings);
         let mut out = String::with_capacity(source.len() * 3 / 2);
         html::push_html(&mut out, events.into_iter());
         // Kept for the whole build (every paper's body): the spare capacity of the estimate
@@ -85,13 +92,19 @@ impl MarkdownRenderer {
     ///
     /// Invariant: after this pass every `Event::Html`/`InlineHtml` was produced by us
     /// (math, highlighted code); anything that came from the source is turned into text.
-    /// `spans[i]` is where `events[i]` is in the source, for `warnings`.
+    /// `math_spans` has where each math event is in the source (by event index), for
+    /// `warnings`.
     fn transform<'a>(
         &self,
         events: Vec<Event<'a>>,
-        spans: &[Range<usize>],
+        math_spans: &[(usize, Range<usize>)],
         warnings: &mut Vec<MarkdownWarning>,
     ) -> Vec<Event<'a>> {
+        let span_of = |index: usize| {
+            math_spans
+                .binary_search_by_key(&index, |(i, _)| *i)
+                .map_or(0..0, |at| math_spans[at].1.clone())
+        };
         let mut out = Vec::with_capacity(events.len());
         let mut used_ids = HashSet::new();
         // Headings need look-ahead to their text and code blocks swallow their content, so
@@ -159,8 +172,8 @@ impl MarkdownRenderer {
                     Event::End(TagEnd::Image)
                 }
                 math @ (Event::InlineMath(_) | Event::DisplayMath(_)) if image_depth > 0 => math,
-                Event::InlineMath(src) => self.math(&src, false, &spans[i - 1], warnings),
-                Event::DisplayMath(src) => self.math(&src, true, &spans[i - 1], warnings),
+                Event::InlineMath(src) => self.math(&src, false, span_of(i - 1), warnings),
+                Event::DisplayMath(src) => self.math(&src, true, span_of(i - 1), warnings),
                 Event::Start(Tag::CodeBlock(kind)) => {
                     let mut code = String::new();
                     while let Some(Some(e)) = all.get_mut(i).map(Option::take) {
@@ -191,13 +204,13 @@ impl MarkdownRenderer {
         &self,
         latex: &str,
         block: bool,
-        span: &Range<usize>,
+        span: Range<usize>,
         warnings: &mut Vec<MarkdownWarning>,
     ) -> Event<'a> {
         let math = self.math.render(latex, block);
         if let Some(message) = math.warning {
             warnings.push(MarkdownWarning {
-                span: span.clone(),
+                span,
                 message,
                 hint: "nest the formula less deeply (braces, \\frac, \\sqrt, \\left…\\right), or write it as text",
             });
