@@ -292,3 +292,117 @@ fn saving_deep_math_while_serving_keeps_the_server_answering() {
     assert_eq!(server.get("/").status, 200);
     server.assert_alive();
 }
+
+/// A small deterministic generator (xorshift), as the other property tests use.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    /// `depth` openers picked from `shapes`, then `core`, then the matching closers.
+    fn nest(&mut self, shapes: &[(&str, &str)], depth: usize, core: &str) -> String {
+        let picked: Vec<_> = (0..depth)
+            .map(|_| shapes[self.below(shapes.len())])
+            .collect();
+        let mut text: String = picked.iter().map(|(open, _)| *open).collect();
+        text.push_str(core);
+        text.extend(picked.iter().rev().map(|(_, close)| *close));
+        text
+    }
+}
+
+/// Property: every parser digest feeds user input (record front matter and `site.toml`
+/// through toml and toml_edit, each importer) given random mixes of its nesting constructs, up
+/// to 20,000 deep, returns (a value or an error) on a thread with the 2 MiB stack of rayon's
+/// workers; nesting past the JSON and TOML limits is an error, not a crash.
+#[test]
+fn random_deep_nesting_never_crashes_a_parser() {
+    use digest::import::{arxiv_atom, bibtex, csl_json, hf_json, hf_text, merge, s2_json};
+
+    let checked = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let mut rng = Rng(0xA076_1D64_78BD_642F);
+            let mut checked = 0;
+            for round in 0..24 {
+                let depth = if round < 4 { 200 + round } else { 1 + rng.below(20_000) };
+
+                let json_shapes = [("[", "]"), (r#"{"a":"#, "}"), (r#"[{"b":"#, "}]")];
+                let deep = rng.nest(&json_shapes, depth, "1");
+                let listing = format!(r#"[{{"paper": {{"id": "2502.04522", "title": "T", "x": {deep}}}}}]"#);
+                for text in [&deep, &listing] {
+                    let results = [
+                        hf_json::parse(text).err(),
+                        csl_json::parse(text).err(),
+                        s2_json::parse(text, None).err(),
+                        digest::export::json::parse(text).err(),
+                    ];
+                    if depth > 128 {
+                        for error in results {
+                            let error = error.expect("deeper than serde_json's limit");
+                            // digest's own JSON wants an array first and may say so first.
+                            assert!(
+                                error.contains("recursion limit") || error.contains("expected a sequence"),
+                                "{error}"
+                            );
+                        }
+                    }
+                }
+
+                let xml_shapes = [
+                    ("<x>", "</x>"),
+                    ("<entry>", "</entry>"),
+                    ("<title>", "</title>"),
+                    ("<author><name>", "</name></author>"),
+                ];
+                let atom = format!(
+                    "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>{}</entry></feed>",
+                    rng.nest(&xml_shapes, depth, "x")
+                );
+                let _ = arxiv_atom::parse(&atom);
+
+                let bib_shapes = [("{", "}"), ("\\'{", "}"), ("{\\em ", "}"), ("{$", "$}")];
+                let bib = format!(
+                    "@article{{k, title = {{{}}}, author = {{{}}}, year = 2025}}\n",
+                    rng.nest(&bib_shapes, depth, "x"),
+                    rng.nest(&bib_shapes, depth, "A and B"),
+                );
+                let _ = bibtex::parse(&bib, None);
+                let _ = hf_text::parse(&rng.nest(&bib_shapes, depth, "x"), 2025);
+
+                let toml_shapes = [("[", "]"), ("{b = ", "}"), ("[{b = ", "}]")];
+                let value = rng.nest(&toml_shapes, depth, "1");
+                let record = format!(
+                    "+++\ntitle = \"T\"\ndate = 2025-02-06\n[extra]\na = {value}\n{}c = 1\n+++\nBody.\n",
+                    "d.".repeat(depth)
+                );
+                let parsed = digest::record::parse(&record, "content/deep.md", "deep");
+                let _ = merge::ExistingRecord::read("content/deep.md".into(), record.clone());
+                let edited = record[4..record.len() - 10].parse::<toml_edit::DocumentMut>();
+                let config = digest::config::Config::parse(
+                    &format!("title = \"T\"\nbase_url = \"https://example.org/\"\na = {value}\n"),
+                    "site.toml",
+                    None,
+                );
+                if depth > 80 {
+                    let Err(problems) = parsed else {
+                        panic!("front matter {depth} deep was accepted");
+                    };
+                    assert!(problems[0].message.contains("recurs"), "{}", problems[0].message);
+                    assert!(edited.is_err());
+                }
+                assert!(config.is_err(), "an unknown key or too deep");
+                checked += 1;
+            }
+            checked
+        })
+        .expect("spawn")
+        .join()
+        .expect("no parser panicked");
+    assert_eq!(checked, 24);
+}
