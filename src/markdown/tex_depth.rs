@@ -13,9 +13,10 @@
 /// The deepest a formula may nest (in the units of [`nesting_depth`]) before it is shown as its
 /// source. Measured on `math-core` 0.7 with thirty-odd ways of nesting (braces, `\frac`,
 /// `\sqrt[…]`, `\left`, `\begin`, scripts, style switches, chains of commands without braces):
-/// the cheapest overflow a 2 MiB stack (rayon's worker threads, where records are rendered) at
-/// 84 units in a debug build and 1,244 in a release build; an 8 MiB main thread at 334 and
-/// 4,989. 40 keeps a margin of two in the debug build (where the tests run) and thirty in
+/// the cheapest overflow a fresh 2 MiB thread (the stack of rayon's workers, where records are
+/// rendered) at 84 units in a debug build and 1,244 in a release build, and an 8 MiB main thread
+/// at 334 and 4,989; inside `digest build`'s own workers (debug), plain braces overflow at 81
+/// levels. 40 keeps a margin of two in the debug build (where the tests run) and thirty in
 /// release, and is still several times deeper than a formula in a real abstract.
 pub const MAX_NESTING: usize = 40;
 
