@@ -7,7 +7,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use codespan_reporting::diagnostic::{Diagnostic, Label};
+use codespan_reporting::diagnostic::{Diagnostic, Label, Severity};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term;
 
@@ -128,6 +128,20 @@ impl Problem {
 
     /// Formats the problem for a terminal: `error: …`, `path:line:col`, snippet, hint.
     pub fn render(&self) -> String {
+        self.render_as(Severity::Error)
+    }
+
+    /// Formats the problem like [`Problem::render`], as a `warning: …` that did not stop the build.
+    pub fn render_warning(&self) -> String {
+        self.render_as(Severity::Warning)
+    }
+
+    fn render_as(&self, severity: Severity) -> String {
+        let label = if severity == Severity::Warning {
+            "warning"
+        } else {
+            "error"
+        };
         let mut notes = Vec::new();
         if let Some(hint) = &self.hint {
             notes.push(format!("help: {hint}"));
@@ -139,7 +153,7 @@ impl Problem {
                 let mut span = location.span.clone();
                 span.start = floor_char_boundary(&location.source, span.start);
                 span.end = floor_char_boundary(&location.source, span.end.max(span.start));
-                let diagnostic = Diagnostic::error()
+                let diagnostic = Diagnostic::new(severity)
                     .with_message(&self.message)
                     .with_labels(vec![Label::primary((), span)])
                     .with_notes(notes);
@@ -149,14 +163,14 @@ impl Problem {
                     Err(_) => {
                         let (line, column) = location.line_col();
                         format!(
-                            "error: {}\n  --> {}:{line}:{column}\n",
+                            "{label}: {}\n  --> {}:{line}:{column}\n",
                             self.message, location.path
                         )
                     }
                 }
             }
             None => {
-                let mut text = format!("error: {}\n", self.message);
+                let mut text = format!("{label}: {}\n", self.message);
                 if let Some(path) = &self.path {
                     text.push_str(&format!("  --> {path}\n"));
                 }

@@ -17,7 +17,7 @@ use crate::diagnostic::{Problem, Problems};
 use crate::index::tags::{PaperTag, TagKeys, paper_tags};
 use crate::index::{KeywordMatcher, PaperId, SiteIndex};
 use crate::load;
-use crate::markdown::{MarkdownRenderer, RenderedMarkdown};
+use crate::markdown::{MarkdownRenderer, MarkdownWarning, RenderedMarkdown};
 use crate::output::machine::MachineFile;
 use crate::output::plan::{self, PageKind, PlannedPage};
 use crate::record::Paper;
@@ -216,7 +216,10 @@ impl Site {
         let entries: Vec<Entry> = fresh
             .into_par_iter()
             .map(|(path, paper)| {
-                let body = self.markdown.render(&paper.body);
+                let (body, warnings) = self.markdown.render_with_warnings(&paper.body);
+                if !warnings.is_empty() {
+                    warn_about_body(&path, &paper, &warnings);
+                }
                 // What the paper's own page shows besides its card.
                 let body_hash = hash_of(&(
                     &body.html,
@@ -669,4 +672,30 @@ impl Site {
             })
             .collect()
     }
+}
+
+/// Prints warnings about a record's body on stderr, each at its `file:line:column`. They do not
+/// stop a build (the page shows the formula's source), and they are rare, so the file is read
+/// again here rather than every record keeping where its body starts.
+fn warn_about_body(file: &Path, paper: &Paper, warnings: &[MarkdownWarning]) {
+    // The body is the end of the file (see `record::front_matter::split`).
+    let text = std::fs::read_to_string(file)
+        .ok()
+        .filter(|text| text.ends_with(paper.body.as_str()));
+    let mut out = String::new();
+    for warning in warnings {
+        let place = match &text {
+            Some(text) => {
+                let offset = text.len() - paper.body.len() + warning.span.start;
+                let (line, column) = crate::diagnostic::line_col(text, offset);
+                format!("{}:{line}:{column}", paper.path)
+            }
+            // Changed since it was read: the next rebuild reports it again, exactly.
+            None => format!("{} (its body)", paper.path),
+        };
+        let problem = Problem::in_file(place, warning.message.as_str()).with_hint(warning.hint);
+        out.push_str(&problem.render_warning());
+    }
+    // One write, so that warnings of records rendered at the same time do not interleave.
+    eprint!("{out}");
 }

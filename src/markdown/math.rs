@@ -4,10 +4,23 @@
 //! tag scanner ([`validate_mathml`]) that only accepts whitelisted MathML elements and
 //! attributes. A bug or an odd corner case in the converter (e.g. a `\operatorname{…}`
 //! whose argument contains markup) must never let a paper body inject HTML into the site.
+//!
+//! `math-core` recurses as deep as the formula nests, and a stack overflow aborts the process:
+//! formulas deeper than [`MAX_NESTING`] are never handed to it (see [`super::tex_depth`]).
 
 use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
 
 use super::escape_html;
+use super::tex_depth::{MAX_NESTING, nesting_depth};
+
+/// A formula as it goes on the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedMath {
+    /// MathML, or the escaped source when the formula could not be converted.
+    pub html: String,
+    /// Why the author should look at the formula: it was too deeply nested to convert safely.
+    pub warning: Option<String>,
+}
 
 /// MathML elements the validator accepts (space-separated). Anything else (notably
 /// `script`, `a`, `img` or any HTML element) makes the formula fall back to its source.
@@ -45,9 +58,22 @@ impl MathRenderer {
 
     /// Renders `latex` as inline (`$…$`) or block (`$$…$$`) MathML.
     ///
-    /// Never fails: on a conversion error or a validation rejection the escaped source is
-    /// returned as `<code class="math-error" title="reason">$…$</code>`.
-    pub fn render(&self, latex: &str, block: bool) -> String {
+    /// Never fails: on a conversion error, a validation rejection or a formula nested deeper
+    /// than [`MAX_NESTING`] the escaped source is returned as
+    /// `<code class="math-error" title="reason">$…$</code>`. The last case also comes with a
+    /// warning: the build goes on, but the author should hear of it.
+    pub fn render(&self, latex: &str, block: bool) -> RenderedMath {
+        let depth = nesting_depth(latex, MAX_NESTING);
+        if depth > MAX_NESTING {
+            let reason = format!(
+                "math nested more than {MAX_NESTING} levels deep is not converted (it could \
+                 overflow the stack); it is shown as its source"
+            );
+            return RenderedMath {
+                html: fallback(latex, block, &reason),
+                warning: Some(reason),
+            };
+        }
         let display = if block {
             MathDisplay::Block
         } else {
@@ -58,18 +84,25 @@ impl MathRenderer {
             .convert_with_local_state(latex, display)
             .map_err(|e| e.to_string())
             .and_then(|r| validate_mathml(&r.mathml).map(|()| r.mathml));
-        match result {
+        let html = match result {
             Ok(mathml) => mathml,
-            Err(reason) => {
-                let delim = if block { "$$" } else { "$" };
-                format!(
-                    "<code class=\"math-error\" title=\"{}\">{}</code>",
-                    escape_html(&reason),
-                    escape_html(&format!("{delim}{latex}{delim}")),
-                )
-            }
+            Err(reason) => fallback(latex, block, &reason),
+        };
+        RenderedMath {
+            html,
+            warning: None,
         }
     }
+}
+
+/// The escaped source of a formula that is not converted, with the reason as a tooltip.
+fn fallback(latex: &str, block: bool, reason: &str) -> String {
+    let delim = if block { "$$" } else { "$" };
+    format!(
+        "<code class=\"math-error\" title=\"{}\">{}</code>",
+        escape_html(reason),
+        escape_html(&format!("{delim}{latex}{delim}")),
+    )
 }
 
 impl Default for MathRenderer {
@@ -274,22 +307,140 @@ mod tests {
     #[test]
     fn renders_inline_and_block() {
         let m = MathRenderer::new();
-        let inline = m.render("x^2", false);
+        let inline = m.render("x^2", false).html;
         assert!(
             inline.starts_with("<math") && inline.contains("<msup>"),
             "{inline}"
         );
-        let block = m.render(r"\frac{a}{b}", true);
+        let block = m.render(r"\frac{a}{b}", true).html;
         assert!(block.contains(r#"display="block""#), "{block}");
     }
 
     #[test]
     fn invalid_formula_falls_back_to_escaped_source() {
         let out = MathRenderer::new().render(r"\frac{a<b", true);
+        assert_eq!(out.warning, None);
+        let out = out.html;
         assert!(
             out.starts_with(r#"<code class="math-error" title=""#),
             "{out}"
         );
         assert!(out.ends_with(r"$$\frac{a&lt;b$$</code>"), "{out}");
+    }
+
+    /// One level of nesting each, every way `math-core` recurses: `(opening, closing)`.
+    const LEVELS: &[(&str, &str)] = &[
+        ("{", "}"),
+        (r"\frac{", "}{x}"),
+        (r"\frac{x}{", "}"),
+        (r"\frac a{", "}"),
+        (r"\sqrt", ""),
+        (r"\sqrt[", "]{x}"),
+        (r"\left(", r"\right)"),
+        (r"\begin{matrix}", r"\end{matrix}"),
+        ("x^{", "}"),
+        ("x_{y^{", "}}"),
+        (r"{\displaystyle ", "}"),
+        (r"\color{red}{", "}"),
+        (r"\displaystyle ", ""),
+        (r"\hat", ""),
+        (r"\overset a", ""),
+        (r"\mathbf{", "}"),
+        (r"\overbrace{x}^{", "}"),
+        (r"\xrightarrow[", "]{x}"),
+        (r"\binom{x}{", "}"),
+        (r"\genfrac(){0pt}{0}{x}{", "}"),
+    ];
+
+    fn nested(levels: impl Iterator<Item = usize>) -> String {
+        let picked: Vec<_> = levels.map(|i| LEVELS[i % LEVELS.len()]).collect();
+        let mut latex: String = picked.iter().map(|(open, _)| *open).collect();
+        latex.push('x');
+        latex.extend(picked.iter().rev().map(|(_, close)| *close));
+        latex
+    }
+
+    /// Runs `f` on a thread with the 2 MiB stack of rayon's workers, where records are
+    /// rendered: a formula the bound lets through must not overflow it (the test process would
+    /// abort).
+    fn on_worker_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(f)
+            .expect("spawn")
+            .join()
+            .expect("no panic")
+    }
+
+    #[test]
+    fn deepest_formulas_under_the_bound_convert() {
+        on_worker_stack(|| {
+            let m = MathRenderer::new();
+            for (i, (open, close)) in LEVELS.iter().enumerate() {
+                // The deepest nesting of this kind the bound lets through, and one more.
+                let mut n = 1;
+                while nesting_depth(&nested(std::iter::repeat_n(i, n + 1)), usize::MAX)
+                    <= MAX_NESTING
+                {
+                    n += 1;
+                }
+                let ok = m.render(&nested(std::iter::repeat_n(i, n)), false);
+                assert_eq!(ok.warning, None, "{open}…{close} ×{n}");
+                let deep = m.render(&nested(std::iter::repeat_n(i, n + 1)), true);
+                assert!(deep.warning.is_some(), "{open}…{close} ×{}", n + 1);
+                assert!(deep.html.starts_with(r#"<code class="math-error""#));
+            }
+        });
+    }
+
+    /// Property: random mixes of every kind of nesting, at random depths, either convert (on a
+    /// worker's stack, without overflowing it) or fall back to their source with a warning.
+    #[test]
+    fn random_deep_nesting_never_overflows() {
+        on_worker_stack(|| {
+            let m = MathRenderer::new();
+            let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+            let mut next = move || {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as usize
+            };
+            let (mut converted, mut refused) = (0, 0);
+            for _ in 0..400 {
+                let depth = 1 + next() % 120;
+                let picks: Vec<usize> = (0..depth).map(|_| next()).collect();
+                let latex = nested(picks.into_iter());
+                let estimate = nesting_depth(&latex, usize::MAX);
+                assert!(estimate >= depth, "{estimate} < {depth}: {latex}");
+                let out = m.render(&latex, next() % 2 == 0);
+                if estimate > MAX_NESTING {
+                    assert!(out.warning.is_some(), "{latex}");
+                    assert!(out.html.contains(&escape_html(&latex)), "{latex}");
+                    refused += 1;
+                } else {
+                    assert_eq!(out.warning, None, "{latex}");
+                    converted += 1;
+                }
+            }
+            assert!(converted > 50 && refused > 50, "{converted} / {refused}");
+        });
+    }
+
+    #[test]
+    fn the_issue_formula_falls_back_with_a_warning() {
+        let latex = format!("{}x{}", "{".repeat(1500), "}".repeat(1500));
+        let out = on_worker_stack(move || MathRenderer::new().render(&latex, false));
+        let warning = out.warning.expect("a warning");
+        assert!(warning.contains("more than 40 levels"), "{warning}");
+        assert!(
+            out.html.ends_with(&format!(
+                "${}x{}$</code>",
+                "{".repeat(1500),
+                "}".repeat(1500)
+            )),
+            "{}",
+            &out.html[..200]
+        );
     }
 }

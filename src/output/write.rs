@@ -33,23 +33,33 @@ pub fn absolute(path: &Path) -> PathBuf {
     normal
 }
 
-/// Removes a folder and everything in it, folders in parallel: a site has one folder per page,
-/// and removing tens of thousands of them one by one would dominate a rebuild. A symlink, at
-/// the top or inside, is removed itself: what it points to is never touched.
+/// Removes a folder and everything in it, in parallel: a site has one folder per page, and
+/// removing tens of thousands of them one by one would dominate a rebuild. A symlink, at the
+/// top or inside, is removed itself: what it points to is never touched. No recursion, so a
+/// folder nested any depth cannot exhaust a thread's stack.
 pub fn remove_tree(dir: &Path) -> io::Result<()> {
     if !std::fs::symlink_metadata(dir)?.is_dir() {
         return std::fs::remove_file(dir);
     }
-    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<io::Result<_>>()?;
-    entries.par_iter().try_for_each(|entry| {
-        // A symlink is removed, never followed.
-        if entry.file_type()?.is_dir() {
-            remove_tree(&entry.path())
+    let mut files = Vec::new();
+    let mut dirs_by_depth: Vec<Vec<PathBuf>> = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            if dirs_by_depth.len() <= entry.depth() {
+                dirs_by_depth.resize_with(entry.depth() + 1, Vec::new);
+            }
+            dirs_by_depth[entry.depth()].push(entry.into_path());
         } else {
-            std::fs::remove_file(entry.path())
+            files.push(entry.into_path());
         }
-    })?;
-    std::fs::remove_dir(dir)
+    }
+    files.par_iter().try_for_each(std::fs::remove_file)?;
+    // Deepest folders first, each level in parallel: a folder is empty when its turn comes.
+    for level in dirs_by_depth.iter().rev() {
+        level.par_iter().try_for_each(std::fs::remove_dir)?;
+    }
+    Ok(())
 }
 
 /// A rebuild of some of the served folder's files (`serve`): only files whose bytes differ
@@ -187,5 +197,47 @@ impl crate::output::emit::Destination for Update {
 
     fn dir(&self) -> &Path {
         &self.dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remove_tree_never_follows_links_and_takes_any_depth_on_a_small_stack() {
+        let tmp = tempfile::tempdir().unwrap();
+        let victim = tmp.path().join("victim");
+        std::fs::create_dir(&victim).unwrap();
+        std::fs::write(victim.join("keep.txt"), "keep").unwrap();
+        let tree = tmp.path().join("tree");
+        let mut deep = tree.clone();
+        for _ in 0..2_000 {
+            deep.push("d");
+        }
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(deep.join("f"), "x").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&victim, tree.join("link")).unwrap();
+        let removed = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || remove_tree(&tree))
+            .unwrap()
+            .join()
+            .unwrap();
+        removed.unwrap();
+        assert!(!tmp.path().join("tree").exists());
+        assert_eq!(
+            std::fs::read_to_string(victim.join("keep.txt")).unwrap(),
+            "keep"
+        );
+        // A link given as the tree itself is removed, not followed.
+        #[cfg(unix)]
+        {
+            let link = tmp.path().join("top-link");
+            std::os::unix::fs::symlink(&victim, &link).unwrap();
+            remove_tree(&link).unwrap();
+            assert!(victim.join("keep.txt").exists());
+        }
     }
 }
