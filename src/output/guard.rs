@@ -227,6 +227,11 @@ pub fn resolve(path: &Path) -> io::Result<PathBuf> {
 }
 
 fn is_system_folder(path: &Path) -> bool {
+    // The one place under /dev where files belong: a RAM disk for fast builds.
+    let ram_disk = Path::new("/dev/shm");
+    if path.starts_with(ram_disk) && path != ram_disk {
+        return false;
+    }
     SYSTEM_FOLDERS.iter().any(|f| path == Path::new(f))
         || SYSTEM_TREES.iter().any(|f| path.starts_with(f))
         || std::fs::canonicalize(std::env::temp_dir()).is_ok_and(|tmp| tmp == path)
