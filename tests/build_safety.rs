@@ -62,15 +62,22 @@ fn names(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Runs `digest build --root ROOT --output OUTPUT ARGS` with `HOME` set to `home`.
-fn build_with_home(site: &Site, output: &Path, args: &[&str], home: &Path) -> common::Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_digest"))
+/// `digest build --root ROOT --output OUTPUT`, to be run.
+fn build_command(site: &Site, output: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_digest"));
+    command
         .args(["build", "--root"])
         .arg(&site.root)
         .arg("--output")
         .arg(output)
+        .current_dir(site.tmp.path());
+    command
+}
+
+/// Runs `digest build --root ROOT --output OUTPUT ARGS` with `HOME` set to `home`.
+fn build_with_home(site: &Site, output: &Path, args: &[&str], home: &Path) -> common::Run {
+    let out = build_command(site, output)
         .args(args)
-        .current_dir(site.tmp.path())
         .env("HOME", home)
         .env("NO_COLOR", "1")
         .output()
@@ -362,11 +369,7 @@ fn a_build_killed_at_any_moment_leaves_exactly_the_old_or_the_new_output() {
         seed ^= seed << 17;
         let slot = full.as_secs_f64() * 1.1 / KILLS as f64;
         let at = slot * (kill as f64 + (seed % 1000) as f64 / 1000.0);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_digest"))
-            .args(["build", "--root"])
-            .arg(&site.root)
-            .arg("--output")
-            .arg(&out)
+        let mut child = build_command(&site, &out)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -412,11 +415,7 @@ fn a_failure_before_the_swap_leaves_the_output_and_nothing_beside_it() {
     site.build_ok(&[]);
     let before = snapshot(site.tmp.path());
     write_version(&site, 30, 1);
-    let run = Command::new(env!("CARGO_BIN_EXE_digest"))
-        .args(["build", "--root"])
-        .arg(&site.root)
-        .arg("--output")
-        .arg(&out)
+    let run = build_command(&site, &out)
         .env("DIGEST_FAULT", "before-swap")
         .output()
         .unwrap();
@@ -443,11 +442,7 @@ fn a_crash_right_after_the_swap_leaves_the_new_output_and_the_next_build_cleans_
     write_version(&site, 30, 1);
     let clean = site.tmp.path().join("clean");
     build_into(&site, &clean, &[]).assert_success();
-    let run = Command::new(env!("CARGO_BIN_EXE_digest"))
-        .args(["build", "--root"])
-        .arg(&site.root)
-        .arg("--output")
-        .arg(&out)
+    let run = build_command(&site, &out)
         .env("DIGEST_FAULT", "after-swap")
         .output()
         .unwrap();
@@ -512,11 +507,7 @@ fn two_builds_at_once_leave_one_complete_output() {
     build_into(&site, &clean, &[]).assert_success();
     for round in 0..3 {
         let spawn = || {
-            Command::new(env!("CARGO_BIN_EXE_digest"))
-                .args(["build", "--root"])
-                .arg(&site.root)
-                .arg("--output")
-                .arg(&out)
+            build_command(&site, &out)
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .spawn()
