@@ -13,7 +13,12 @@ use clap::{Parser, Subcommand};
 
 /// digest: a static site generator for paper digests.
 #[derive(Debug, Parser)]
-#[command(name = "digest", version, about, propagate_version = true)]
+#[command(
+    name = "digest",
+    version = env!("DIGEST_VERSION"),
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
