@@ -300,6 +300,30 @@ mod tests {
         assert!(!detached.source.contains("body"));
     }
 
+    /// A build with broken records and an unwritable output reports the output: the job
+    /// cannot succeed until it is fixed, whatever the records say.
+    #[test]
+    fn problems_take_the_kind_that_blocks_the_most() {
+        let input = || Problem::in_file("content/a.md", "bad");
+        let output = || Problem::in_file("public", "disk full").with_kind(FailureKind::Output);
+        for (problems, kind) in [
+            (vec![input()], FailureKind::Input),
+            (vec![input(), input()], FailureKind::Input),
+            (vec![output()], FailureKind::Output),
+            (vec![input(), output(), input()], FailureKind::Output),
+            (vec![], FailureKind::Input),
+        ] {
+            assert_eq!(Problems(problems).kind(), kind);
+        }
+        let failure = Failure::from(Problems(vec![input(), output()]));
+        assert_eq!(failure.kind, FailureKind::Output);
+        assert!(
+            failure.message.contains("2 problems found"),
+            "{}",
+            failure.message
+        );
+    }
+
     #[test]
     fn rendered_problem_names_file_line_column_and_hint() {
         let source: Arc<str> = Arc::from("+++\ntitle = 1\n+++\n");
