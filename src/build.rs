@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::diagnostic::{Problem, Problems};
+use crate::diagnostic::{FailureKind, Problem, Problems};
 use crate::output::emit;
 use crate::output::guard;
 use crate::output::publish::{Publish, PublishError};
@@ -86,7 +86,8 @@ pub fn build_with_progress(
         Some(dir) => dir.clone(),
         None => root.join(&site.config.output_dir),
     };
-    let output = guard::check_output(root, &output, options.force).map_err(one)?;
+    let output = guard::check_output(root, &output, options.force)
+        .map_err(|p| one(p.with_kind(FailureKind::Output)))?;
     let emitted = emit_site(&site, &output, progress)?;
     Ok(BuildSummary {
         papers: site.paper_count(),
@@ -115,7 +116,9 @@ pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<
             }
         };
         Problems(vec![
-            Problem::in_file(output.display().to_string(), err.to_string()).with_hint(hint),
+            Problem::in_file(output.display().to_string(), err.to_string())
+                .with_hint(hint)
+                .with_kind(FailureKind::Output),
         ])
     };
     let mut timer = crate::timing::PhaseTimer::start();
@@ -151,7 +154,8 @@ fn emit_all(
     let io = |what: &str, err: std::io::Error| {
         Problems(vec![
             Problem::in_file(to.dir().display().to_string(), format!("{what}: {err}"))
-                .with_hint("check that the disk is not full and the folder is writable"),
+                .with_hint("check that the disk is not full and the folder is writable")
+                .with_kind(FailureKind::Output),
         ])
     };
     let mut files = emit::static_files(site, to).map_err(|e| io("cannot copy static files", e))?;

@@ -68,6 +68,49 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// What kind of thing stopped a command. The command line turns it into the exit status, so a
+/// scheduled job can tell a bad record from a server that is down or a disk that is full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailureKind {
+    /// The user's files or listing are wrong: a record, a template, `site.toml`, an entry.
+    #[default]
+    Input,
+    /// The command line asks for something that cannot be done as written.
+    Usage,
+    /// A server did not answer in time, answered an error status, or answered something that
+    /// is not the listing it should be.
+    Network,
+    /// The output cannot be written: a refused or locked output folder, a full disk, a folder
+    /// that cannot be made.
+    Output,
+}
+
+/// A command's failure: its kind and the message, already formatted for the terminal.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Failure {
+    /// What went wrong, which decides the exit status.
+    pub kind: FailureKind,
+    /// What to print.
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure of `kind` saying `message`.
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
+        Failure {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Problems> for Failure {
+    fn from(problems: Problems) -> Self {
+        Failure::new(problems.kind(), problems.to_string())
+    }
+}
+
 /// One thing wrong with the user's input, with enough context to fix it.
 #[derive(Debug, Clone)]
 pub struct Problem {
@@ -81,6 +124,8 @@ pub struct Problem {
     pub hint: Option<String>,
     /// Further lines, e.g. every file involved in a collision.
     pub notes: Vec<String>,
+    /// Whether the input is at fault or the output could not be written.
+    pub kind: FailureKind,
 }
 
 impl Problem {
@@ -92,6 +137,7 @@ impl Problem {
             path: None,
             hint: None,
             notes: Vec::new(),
+            kind: FailureKind::Input,
         }
     }
 
@@ -103,12 +149,19 @@ impl Problem {
             path: Some(path.into()),
             hint: None,
             notes: Vec::new(),
+            kind: FailureKind::Input,
         }
     }
 
     /// Adds the hint saying how to fix the problem.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Marks what the problem is about (input unless said otherwise).
+    pub fn with_kind(mut self, kind: FailureKind) -> Self {
+        self.kind = kind;
         self
     }
 
@@ -205,6 +258,21 @@ impl fmt::Display for Problems {
 
 impl std::error::Error for Problems {}
 
+impl Problems {
+    /// The kind of the whole failure: an output that cannot be written outranks problems in
+    /// the input (the job cannot succeed until the disk or the folder is fixed).
+    pub fn kind(&self) -> FailureKind {
+        [
+            FailureKind::Output,
+            FailureKind::Network,
+            FailureKind::Usage,
+        ]
+        .into_iter()
+        .find(|kind| self.0.iter().any(|p| p.kind == *kind))
+        .unwrap_or(FailureKind::Input)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +298,30 @@ mod tests {
         assert_eq!(detached.line_col(), location.line_col());
         assert_eq!(&detached.source[detached.span.clone()], "\"a\"");
         assert!(!detached.source.contains("body"));
+    }
+
+    /// A build with broken records and an unwritable output reports the output: the job
+    /// cannot succeed until it is fixed, whatever the records say.
+    #[test]
+    fn problems_take_the_kind_that_blocks_the_most() {
+        let input = || Problem::in_file("content/a.md", "bad");
+        let output = || Problem::in_file("public", "disk full").with_kind(FailureKind::Output);
+        for (problems, kind) in [
+            (vec![input()], FailureKind::Input),
+            (vec![input(), input()], FailureKind::Input),
+            (vec![output()], FailureKind::Output),
+            (vec![input(), output(), input()], FailureKind::Output),
+            (vec![], FailureKind::Input),
+        ] {
+            assert_eq!(Problems(problems).kind(), kind);
+        }
+        let failure = Failure::from(Problems(vec![input(), output()]));
+        assert_eq!(failure.kind, FailureKind::Output);
+        assert!(
+            failure.message.contains("2 problems found"),
+            "{}",
+            failure.message
+        );
     }
 
     #[test]

@@ -280,7 +280,7 @@ fn output_at_the_site_root_is_refused() {
         ],
         site.tmp.path(),
     );
-    let stderr = run.assert_problems();
+    let stderr = run.assert_output_error();
     assert!(stderr.contains("refusing"), "{stderr}");
     assert_eq!(tree(&site.root), before, "files of the site changed");
     // Also with --force, and for a parent of the site root.
@@ -297,7 +297,7 @@ fn output_at_the_site_root_is_refused() {
             ],
             site.tmp.path(),
         );
-        run.assert_problems();
+        run.assert_output_error();
         assert_eq!(tree(&site.root), before, "files of the site changed");
     }
 }
@@ -317,7 +317,7 @@ fn output_inside_content_is_refused() {
         ];
         all.extend_from_slice(args);
         let run = common::digest(&all, site.tmp.path());
-        let stderr = run.assert_problems();
+        let stderr = run.assert_output_error();
         assert!(stderr.contains("content"), "{stderr}");
         assert_eq!(tree(&site.root), before, "files of the site changed");
         assert!(!inside.exists());
@@ -330,7 +330,7 @@ fn a_folder_not_made_by_digest_is_kept_unless_forced() {
     let out = site.out();
     common::write(&out.join("my-thesis.tex"), "\\documentclass{article}\n");
     let run = site.build(&[]);
-    let stderr = run.assert_problems();
+    let stderr = run.assert_output_error();
     assert!(stderr.contains("--force"), "{stderr}");
     assert_eq!(
         common::files(&out),

@@ -112,14 +112,14 @@ fn force_never_replaces_the_home_folder_or_an_ancestor_of_it() {
     let before = snapshot(site.tmp.path());
     for output in [home.clone(), site.tmp.path().to_path_buf()] {
         let run = build_with_home(&site, &output, &["--force"], &home);
-        let stderr = run.assert_problems();
+        let stderr = run.assert_output_error();
         assert!(stderr.contains("home folder"), "{stderr}");
         assert_eq!(snapshot(site.tmp.path()), before, "something changed");
     }
     // `~` expanded by a shell with a trailing slash, or through `..`, is the same folder.
     let spelled = format!("{}/projects/..", home.display());
     let run = build_with_home(&site, Path::new(&spelled), &["--force"], &home);
-    run.assert_problems();
+    run.assert_output_error();
     assert_eq!(snapshot(site.tmp.path()), before);
 }
 
@@ -138,12 +138,12 @@ fn force_through_a_symlink_to_a_source_folder_is_refused_and_nothing_changes() {
             .join(format!("link-{}", folder.replace('/', "-")));
         symlink(&site.path(folder), &link);
         let run = build_into(&site, &link, &["--force"]);
-        let stderr = run.assert_problems();
+        let stderr = run.assert_output_error();
         assert!(stderr.contains("resolves to"), "{folder}: {stderr}");
         assert_eq!(snapshot(&site.root), before, "{folder}: the site changed");
         // And the folder itself, or one inside it, named directly.
         for output in [site.path(folder), site.path(&format!("{folder}/public"))] {
-            build_into(&site, &output, &["--force"]).assert_problems();
+            build_into(&site, &output, &["--force"]).assert_output_error();
             assert_eq!(snapshot(&site.root), before, "{folder}: the site changed");
         }
     }
@@ -168,7 +168,7 @@ fn a_symlinked_output_is_written_at_its_target_and_stays_a_link() {
     let dangling = site.tmp.path().join("dangling");
     symlink(&site.tmp.path().join("missing"), &dangling);
     let stderr = build_into(&site, &dangling, &["--force"])
-        .assert_problems()
+        .assert_output_error()
         .to_string();
     assert!(stderr.contains("does not exist"), "{stderr}");
     assert!(!site.tmp.path().join("missing").exists());
@@ -191,7 +191,7 @@ fn repositories_sites_and_files_are_refused_even_with_force() {
         (&file, "a file"),
     ] {
         let stderr = build_into(&site, output, &["--force"])
-            .assert_problems()
+            .assert_output_error()
             .to_string();
         assert!(stderr.contains(says), "{says}: {stderr}");
         assert_eq!(
@@ -265,7 +265,7 @@ fn force_fails_when_a_foreign_file_is_where_the_site_puts_one() {
     common::write(&out.join("index.html"), "<h1>My old home page</h1>\n");
     common::write(&out.join("tags"), "a file where the site needs a folder\n");
     let before = snapshot(site.tmp.path());
-    let stderr = site.build(&["--force"]).assert_problems().to_string();
+    let stderr = site.build(&["--force"]).assert_output_error().to_string();
     assert!(stderr.contains("index.html"), "{stderr}");
     assert!(stderr.contains("did not write"), "{stderr}");
     assert_eq!(snapshot(site.tmp.path()), before, "something changed");
@@ -419,7 +419,7 @@ fn a_failure_before_the_swap_leaves_the_output_and_nothing_beside_it() {
         .env("DIGEST_FAULT", "before-swap")
         .output()
         .unwrap();
-    assert_eq!(run.status.code(), Some(1));
+    assert_eq!(run.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("injected failure"), "{stderr}");
     assert!(stderr.contains("left untouched"), "{stderr}");
@@ -483,7 +483,7 @@ fn a_second_build_fails_at_once_naming_the_process_that_writes_the_output() {
         &site.path("content/new.md"),
         "+++\ntitle = \"New\"\ndate = 2025-03-01\n+++\nNew.\n",
     );
-    let stderr = site.build(&[]).assert_problems().to_string();
+    let stderr = site.build(&[]).assert_output_error().to_string();
     assert!(stderr.contains("another digest is writing"), "{stderr}");
     assert!(stderr.contains("pid 4242"), "{stderr}");
     assert_eq!(snapshot(&out), before);
@@ -520,7 +520,7 @@ fn two_builds_at_once_leave_one_complete_output() {
             let stderr = String::from_utf8_lossy(&done.stderr);
             match done.status.code() {
                 Some(0) => successes += 1,
-                Some(1) => assert!(stderr.contains("another digest is writing"), "{stderr}"),
+                Some(4) => assert!(stderr.contains("another digest is writing"), "{stderr}"),
                 other => panic!("round {round}: exit {other:?}: {stderr}"),
             }
         }
@@ -539,7 +539,9 @@ fn a_build_into_the_folder_serve_writes_fails_until_serve_stops() {
     let site = Site::fixture("small");
     let out = site.tmp.path().join("served");
     let server = serve::Server::start_with_output(&site, &out);
-    let stderr = build_into(&site, &out, &[]).assert_problems().to_string();
+    let stderr = build_into(&site, &out, &[])
+        .assert_output_error()
+        .to_string();
     assert!(stderr.contains("another digest is writing"), "{stderr}");
     drop(server);
     build_into(&site, &out, &[]).assert_success();

@@ -158,7 +158,7 @@ fn error_status_and_slow_answers_write_nothing() {
         ],
         tmp.path(),
     );
-    assert_eq!(run.code, Some(1));
+    assert_eq!(run.code, Some(3), "a server error is a network failure");
     assert!(
         run.stderr.contains("503") && run.stderr.contains("nothing was written"),
         "{}",
@@ -177,7 +177,7 @@ fn error_status_and_slow_answers_write_nothing() {
         ],
         tmp.path(),
     );
-    assert_eq!(run.code, Some(1));
+    assert_eq!(run.code, Some(3), "a timeout is a network failure");
     assert!(
         run.stderr.contains("no complete answer within 0.5 s"),
         "{}",

@@ -72,7 +72,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Err(problems) => {
             eprintln!("{problems}");
             eprintln!("build failed; the previous output was left untouched");
-            ExitCode::from(1)
+            super::exit::status(problems.kind())
         }
     }
 }

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::exit;
 use crate::build::site_root;
+use crate::diagnostic::FailureKind;
 use crate::export::{self, ExportFormat};
 use crate::site::{LoadOptions, Site};
 
@@ -42,7 +44,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
         Ok(site) => site,
         Err(problems) => {
             eprintln!("{problems}");
-            return ExitCode::from(1);
+            return exit::status(problems.kind());
         }
     };
     let data = site.data();
@@ -58,7 +60,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
         Some(path) => {
             if let Err(err) = std::fs::write(path, text) {
                 eprintln!("error: writing {}: {err}", path.display());
-                return ExitCode::from(1);
+                return exit::status(FailureKind::Output);
             }
             eprintln!("exported {} papers to {}", papers.len(), path.display());
         }

@@ -6,15 +6,19 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
+use super::exit;
 use super::import::merge_into;
+use crate::diagnostic::{Failure, FailureKind};
 use crate::fetch::{self, ARXIV_ENDPOINT, Client, HF_ENDPOINT};
 
 /// Where to fetch from.
 #[derive(Debug, Subcommand)]
 pub enum FetchCommand {
     /// Hugging Face daily papers of a day, an ISO week or a month.
+    #[command(after_help = exit::HELP)]
     Hf(HfArgs),
     /// The results of an arXiv API query.
+    #[command(after_help = exit::HELP)]
     Arxiv(ArxivArgs),
 }
 
@@ -35,8 +39,10 @@ pub struct Common {
     dry_run: bool,
 }
 
-/// Arguments of `digest fetch hf`.
+/// Arguments of `digest fetch hf`: exactly one of `--date`, `--week`, `--month` (clap says so
+/// with a usage error, status 2).
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("days").required(true).args(["date", "week", "month"]))]
 pub struct HfArgs {
     /// One day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
@@ -80,15 +86,18 @@ fn parse_month(text: &str) -> Result<(i16, i8), String> {
     Ok((y, m))
 }
 
-/// Fetches and merges; exit 1 on a network or server error (nothing written) or unreadable
-/// entries (the others are merged).
+/// Fetches and merges; exit 3 on a network or server error (nothing written), 1 on unreadable
+/// entries (the others are merged), 4 when the records cannot be written.
 pub fn run(command: FetchCommand) -> ExitCode {
+    let network = |message: String| Failure::new(FailureKind::Network, message);
     let result = match command {
-        FetchCommand::Hf(args) => {
-            fetch::days_of(args.date, args.week, args.month).and_then(|days| {
+        FetchCommand::Hf(args) => fetch::days_of(args.date, args.week, args.month)
+            .map_err(|message| Failure::new(FailureKind::Usage, message))
+            .and_then(|days| {
                 let client = Client::new(Duration::from_secs_f64(args.common.timeout.max(0.001)));
                 let endpoint = args.common.endpoint.as_deref().unwrap_or(HF_ENDPOINT);
-                let parsed = fetch::hf(&client, endpoint, &days, Duration::from_millis(500))?;
+                let parsed = fetch::hf(&client, endpoint, &days, Duration::from_millis(500))
+                    .map_err(network)?;
                 merge_into(
                     &args.common.into,
                     endpoint,
@@ -96,8 +105,7 @@ pub fn run(command: FetchCommand) -> ExitCode {
                     args.common.dry_run,
                     false,
                 )
-            })
-        }
+            }),
         FetchCommand::Arxiv(args) => {
             let client = Client::new(Duration::from_secs_f64(args.common.timeout.max(0.001)));
             let endpoint = args.common.endpoint.as_deref().unwrap_or(ARXIV_ENDPOINT);
@@ -109,6 +117,7 @@ pub fn run(command: FetchCommand) -> ExitCode {
                 args.page_size.max(1),
                 Duration::from_secs_f64(args.delay.max(0.0)),
             )
+            .map_err(network)
             .and_then(|parsed| {
                 merge_into(
                     &args.common.into,
@@ -122,10 +131,15 @@ pub fn run(command: FetchCommand) -> ExitCode {
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
-        Err(message) => {
-            eprintln!("error: {message}\nnothing was written");
-            ExitCode::from(1)
+        Ok(false) => exit::status(FailureKind::Input),
+        // A write that failed part-way may have written some records (each one whole).
+        Err(failure) if failure.kind == FailureKind::Output => {
+            eprintln!("error: {failure}");
+            exit::status(failure.kind)
+        }
+        Err(failure) => {
+            eprintln!("error: {failure}\nnothing was written");
+            exit::status(failure.kind)
         }
     }
 }

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::exit;
+use crate::diagnostic::{Failure, FailureKind};
 use crate::import::entry::Parsed;
 use crate::import::formats::{self, Format, ReadOptions};
 use crate::import::merge::{self, ExistingRecord, Outcome, SOURCE_OWNED};
@@ -38,29 +40,30 @@ pub struct ImportArgs {
 }
 
 /// Imports, prints the summary; exit 1 when an entry could not be read (the others are
-/// imported all the same) or nothing could be read at all.
+/// imported all the same) or nothing could be read at all, 4 when the records cannot be written.
 pub fn run(args: ImportArgs) -> ExitCode {
     match import(&args) {
         Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(1)
+        Ok(false) => exit::status(FailureKind::Input),
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            exit::status(failure.kind)
         }
     }
 }
 
-fn import(args: &ImportArgs) -> Result<bool, String> {
+fn import(args: &ImportArgs) -> Result<bool, Failure> {
+    let input_failure = |message: String| Failure::new(FailureKind::Input, message);
     let shown = args.file.display().to_string();
     let input = if shown == "-" {
         let mut text = String::new();
         std::io::stdin()
             .take(crate::import::entry::MAX_INPUT_BYTES as u64 + 1)
             .read_to_string(&mut text)
-            .map_err(|e| format!("reading standard input: {e}"))?;
+            .map_err(|e| input_failure(format!("reading standard input: {e}")))?;
         text
     } else {
-        read_limited(&args.file).map_err(|e| format!("reading {shown}: {e}"))?
+        read_limited(&args.file).map_err(|e| input_failure(format!("reading {shown}: {e}")))?
     };
     let year = args.year.unwrap_or_else(|| {
         jiff::Timestamp::now()
@@ -75,7 +78,7 @@ fn import(args: &ImportArgs) -> Result<bool, String> {
             default_date: args.date,
         },
     )
-    .map_err(|e| format!("{shown}: {e}"))?;
+    .map_err(|e| input_failure(format!("{shown}: {e}")))?;
 
     merge_into(&args.into, &shown, &parsed, args.dry_run, args.force)
 }
@@ -88,14 +91,20 @@ pub fn merge_into(
     parsed: &Parsed,
     dry_run: bool,
     force: bool,
-) -> Result<bool, String> {
-    let existing = existing_records(into)?;
+) -> Result<bool, Failure> {
+    let existing =
+        existing_records(into).map_err(|message| Failure::new(FailureKind::Input, message))?;
     let mut outcomes = merge::plan(&existing, &parsed.papers, into, &|p| p.exists());
     if force {
         force_whole_records(&mut outcomes, &existing, &parsed.papers);
     }
     if !dry_run {
-        merge::apply(&outcomes).map_err(|e| format!("writing into {}: {e}", into.display()))?;
+        merge::apply(&outcomes).map_err(|e| {
+            Failure::new(
+                FailureKind::Output,
+                format!("writing into {}: {e}", into.display()),
+            )
+        })?;
     }
     print_summary(shown, &parsed.papers.len(), &outcomes, dry_run);
     for problem in &parsed.problems {

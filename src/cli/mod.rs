@@ -1,7 +1,9 @@
 //! The command line: one file per subcommand. Parses arguments, runs the library, prints results
-//! and chooses the exit code (0 success, 1 problems in the user's files, 2 usage errors).
+//! and chooses the exit status from the kind of failure ([`exit`]: 0 success, 1 problems in the
+//! input, 2 usage errors, 3 network errors, 4 output errors).
 
 mod build;
+mod exit;
 mod export;
 mod fetch;
 mod import;
@@ -13,7 +15,13 @@ use clap::{Parser, Subcommand};
 
 /// digest: a static site generator for paper digests.
 #[derive(Debug, Parser)]
-#[command(name = "digest", version, about, propagate_version = true)]
+#[command(
+    name = "digest",
+    version = env!("DIGEST_VERSION"),
+    about,
+    propagate_version = true,
+    after_help = exit::HELP
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,15 +30,19 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build the site into the output folder (default: public/).
+    #[command(after_help = exit::HELP)]
     Build(build::BuildArgs),
     /// Serve the site locally; with --watch, rebuild what changes and reload the browser.
+    #[command(after_help = exit::HELP)]
     Serve(serve::ServeArgs),
     /// Turn an external paper listing into record files, merged with the existing ones.
+    #[command(after_help = exit::HELP)]
     Import(import::ImportArgs),
     /// Write the site's records as BibTeX, CSL-JSON or JSON.
+    #[command(after_help = exit::HELP)]
     Export(export::ExportArgs),
     /// Download papers from Hugging Face or arXiv and merge them into the records.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = exit::HELP)]
     Fetch(fetch::FetchCommand),
 }
 

@@ -59,9 +59,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
     };
     match serve(options) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("{message}");
-            ExitCode::from(1)
+        Err(failure) => {
+            eprintln!("{failure}");
+            super::exit::status(failure.kind)
         }
     }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Problem, Problems};
+use crate::diagnostic::{FailureKind, Problem, Problems};
 use crate::output::machine::{self, MachineFile};
 use crate::output::plan::PageKind;
 use crate::render::theme::{DEFAULT_STATIC, StaticSource};
@@ -118,7 +118,9 @@ fn write_problems(dir: &Path, failed: Vec<(String, io::Error)>) -> Vec<Problem> 
                 }
                 _ => "check that the disk is not full and the folder is writable",
             };
-            Problem::in_file(dir.display().to_string(), message).with_hint(hint)
+            Problem::in_file(dir.display().to_string(), message)
+                .with_hint(hint)
+                .with_kind(FailureKind::Output)
         })
         .collect()
 }

@@ -415,7 +415,8 @@ impl LiveSite {
 fn io_problem(out: &Path, what: &str, err: io::Error) -> Problems {
     Problems(vec![
         Problem::in_file(out.display().to_string(), format!("{what}: {err}"))
-            .with_hint("check that the disk is not full"),
+            .with_hint("check that the disk is not full")
+            .with_kind(crate::diagnostic::FailureKind::Output),
     ])
 }
 

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use tokio::sync::broadcast;
 
-use crate::diagnostic::Problems;
+use crate::diagnostic::{Failure, FailureKind, Problems};
 use crate::site::LoadOptions;
 use changes::{Layout, OnDisk, RebuildPlan};
 use hosts::AllowedHosts;
@@ -50,27 +50,38 @@ pub struct ServeOptions {
 }
 
 /// Runs the preview server until Ctrl+C (or SIGTERM, SIGHUP). Errors are already formatted for
-/// the terminal.
-pub fn run(options: ServeOptions) -> Result<(), String> {
+/// the terminal; their kind says whether the site, the network or the output is at fault.
+pub fn run(options: ServeOptions) -> Result<(), Failure> {
+    // What is left (threads, signal handlers, the runtime) fails only when the system is short
+    // of resources: reported like an output that cannot be written.
+    let system = |e: std::io::Error| Failure::new(FailureKind::Output, format!("error: {e}"));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(system)?;
     // Signals first: from here on, a stop at any moment removes the temporary folder.
     let mut signals = {
         let _inside = runtime.enter();
-        StopSignals::install().map_err(|e| format!("error: cannot handle signals: {e}"))?
+        StopSignals::install().map_err(|e| {
+            Failure::new(
+                FailureKind::Output,
+                format!("error: cannot handle signals: {e}"),
+            )
+        })?
     };
     let listener = std::net::TcpListener::bind(SocketAddr::new(options.bind, options.port))
         .map_err(|err| {
-            format!(
-                "error: cannot listen on {}:{}: {err}\n  = help: pick another port with --port",
-                options.bind, options.port
+            Failure::new(
+                FailureKind::Network,
+                format!(
+                    "error: cannot listen on {}:{}: {err}\n  = help: pick another port with --port",
+                    options.bind, options.port
+                ),
             )
         })?;
-    listener.set_nonblocking(true).map_err(|e| e.to_string())?;
-    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    listener.set_nonblocking(true).map_err(system)?;
+    let address = listener.local_addr().map_err(system)?;
 
     // Preview folders that killed servers left behind, in the background: there may be
     // gigabytes of them.
@@ -95,14 +106,17 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
     let (out, preview) = match &options.output {
         Some(dir) => {
             let dir = crate::output::guard::check_output(&options.root, dir, false)
-                .map_err(|p| p.render())?;
+                .map_err(|p| Failure::new(FailureKind::Output, p.render()))?;
             (dir, None)
         }
         None => {
             let folder = PreviewFolder::create(&temp).map_err(|err| {
-                format!(
-                    "error: cannot make a preview folder in {}: {err}\n  = help: pass --output DIR",
-                    temp.display()
+                Failure::new(
+                    FailureKind::Output,
+                    format!(
+                        "error: cannot make a preview folder in {}: {err}\n  = help: pass --output DIR",
+                        temp.display()
+                    ),
                 )
             })?;
             (folder.site(), Some(folder))
@@ -110,10 +124,12 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
     };
     // Watch before the first build, so an edit made while it runs is not missed.
     let watcher = if options.watch {
-        Some(
-            watch::SiteWatcher::start(&options.root)
-                .map_err(|err| format!("error: cannot watch {}: {err}", options.root.display()))?,
-        )
+        Some(watch::SiteWatcher::start(&options.root).map_err(|err| {
+            Failure::new(
+                FailureKind::Output,
+                format!("error: cannot watch {}: {err}", options.root.display()),
+            )
+        })?)
     } else {
         None
     };
@@ -133,7 +149,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
             .spawn(move || {
                 let _ = built.send(LiveSite::start(&root, &load, &out));
             })
-            .map_err(|e| e.to_string())?
+            .map_err(system)?
     };
     let first = runtime.block_on(async {
         tokio::select! {
@@ -144,11 +160,19 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
     let live = match first {
         Some(Ok(Ok(live))) => live,
         Some(Ok(Err(problems))) => {
-            return Err(format!(
-                "{problems}\nthe site could not be built; fix the problems above and run digest serve again"
+            return Err(Failure::new(
+                problems.kind(),
+                format!(
+                    "{problems}\nthe site could not be built; fix the problems above and run digest serve again"
+                ),
             ));
         }
-        Some(Err(_)) => return Err("error: the first build stopped unexpectedly".to_string()),
+        Some(Err(_)) => {
+            return Err(Failure::new(
+                FailureKind::Output,
+                "error: the first build stopped unexpectedly",
+            ));
+        }
         None => {
             // The build goes on until its next write fails (the folder is moved away first).
             stop(runtime, &mut signals, preview, move || {
@@ -162,7 +186,12 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
     let _output_lock = match &options.output {
         Some(_) => Some(
             crate::output::lock::OutputLock::acquire(&out).map_err(|err| {
-                format!("error: {err}\n  = help: stop the other digest, or serve another --output")
+                Failure::new(
+                    FailureKind::Output,
+                    format!(
+                        "error: {err}\n  = help: stop the other digest, or serve another --output"
+                    ),
+                )
             })?,
         ),
         None => None,
@@ -203,7 +232,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         std::thread::Builder::new()
             .name("digest-rebuild".into())
             .spawn(move || rebuild_loop(&root, live, watcher, &state))
-            .map_err(|e| e.to_string())?;
+            .map_err(system)?;
     }
     if options.open {
         let _ = std::process::Command::new(if cfg!(target_os = "macos") {
@@ -223,7 +252,12 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
     // A rebuild may be writing; it cannot be waited for, but its writes fail once the folder
     // is moved away.
     stop(runtime, &mut signals, preview, || false);
-    served.map_err(|e| format!("error: the server stopped: {e}"))
+    served.map_err(|e| {
+        Failure::new(
+            FailureKind::Network,
+            format!("error: the server stopped: {e}"),
+        )
+    })
 }
 
 /// Removes the temporary folder, unless another stop signal comes first (then it is left to the

@@ -112,6 +112,19 @@ impl Run {
         );
     }
 
+    /// Asserts exit code 4 (the output cannot be written: refused, locked, a full disk) and
+    /// returns stderr.
+    pub fn assert_output_error(&self) -> &str {
+        assert_eq!(
+            self.code,
+            Some(4),
+            "expected exit code 4\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        &self.stderr
+    }
+
     /// Asserts exit code 1 and returns stderr.
     pub fn assert_problems(&self) -> &str {
         assert_eq!(
