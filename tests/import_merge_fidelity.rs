@@ -230,66 +230,127 @@ We merge redundant video tokens. Code: https://github.com/lfischer/tome-video
 Mar 4 12
 ";
 
+/// The paper of [`TEXT_LISTING`] as three sources that know its authors describe it.
+const WITH_NAMES: [(&str, &str, &str); 3] = [
+    (
+        "hf-json",
+        "daily.json",
+        r#"[{"paper": {"id": "2403.01234", "title": "Token Merging for Long Video Understanding",
+  "authors": [{"_id": "65e6a0000000000000000001", "name": "Lena Fischer", "hidden": false},
+              {"_id": "65e6a0000000000000000002", "name": "Omar Haddad", "hidden": false}],
+  "publishedAt": "2024-03-01T18:30:00.000Z", "submittedOnDailyAt": "2024-03-04T08:15:00.123Z",
+  "summary": "We merge redundant video tokens.", "upvotes": 12},
+  "publishedAt": "2024-03-04T08:15:00.123Z", "title": "Token Merging for Long Video Understanding",
+  "numComments": 2}]"#,
+    ),
+    (
+        "arxiv-atom",
+        "query.atom",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+  <title type="html">ArXiv Query: search_query=ti:token_merging</title>
+  <id>http://arxiv.org/api/token-merging</id>
+  <updated>2024-03-05T00:00:00-05:00</updated>
+  <entry>
+    <id>http://arxiv.org/abs/2403.01234v1</id>
+    <updated>2024-03-01T18:30:00Z</updated>
+    <published>2024-03-01T18:30:00Z</published>
+    <title>Token Merging for Long Video
+  Understanding</title>
+    <summary>We merge redundant video tokens.</summary>
+    <author><name>Lena Fischer</name></author>
+    <author><name>Omar Haddad</name></author>
+    <link href="http://arxiv.org/abs/2403.01234v1" rel="alternate" type="text/html"/>
+    <link title="pdf" href="http://arxiv.org/pdf/2403.01234v1" rel="related" type="application/pdf"/>
+    <arxiv:primary_category term="cs.CV" scheme="http://arxiv.org/schemas/atom"/>
+    <category term="cs.CV" scheme="http://arxiv.org/schemas/atom"/>
+  </entry>
+</feed>
+"#,
+    ),
+    (
+        "bibtex",
+        "refs.bib",
+        "@misc{fischer2024token,\n  title = {Token Merging for Long Video Understanding},\n  \
+         author = {Fischer, Lena and Haddad, Omar},\n  year = {2024},\n  eprint = {2403.01234},\n  \
+         archivePrefix = {arXiv},\n  primaryClass = {cs.CV}\n}\n",
+    ),
+];
+
 #[test]
 fn names_a_later_source_brings_fill_a_nameless_record_and_nothing_else_is_lost() {
-    let tmp = tempfile::tempdir().unwrap();
-    import(
-        tmp.path(),
-        "hf-text",
-        "page.txt",
-        TEXT_LISTING,
-        &["--year", "2024"],
-    )
-    .assert_success();
-    let name = "token-merging-for-long-video-understanding.md";
-    let fm = front_matter(tmp.path(), name);
-    assert_eq!(fm["author_count"].as_integer(), Some(2));
-    assert!(!fm.contains_key("authors"));
-    // A person adds a note to the body and a tag.
-    let text = record(tmp.path(), name)
-        .replace("upvotes = 12\n", "upvotes = 12\ntags = [\"video\"]\n")
-        + "\nMy notes.\n";
-    write(&tmp.path().join("content").join(name), &text);
+    for (format, file, listing) in WITH_NAMES {
+        let tmp = tempfile::tempdir().unwrap();
+        import(
+            tmp.path(),
+            "hf-text",
+            "page.txt",
+            TEXT_LISTING,
+            &["--year", "2024"],
+        )
+        .assert_success();
+        let name = "token-merging-for-long-video-understanding.md";
+        let fm = front_matter(tmp.path(), name);
+        assert_eq!(fm["author_count"].as_integer(), Some(2));
+        assert!(!fm.contains_key("authors"));
+        // A person adds a note to the body and a tag.
+        let text = record(tmp.path(), name)
+            .replace("upvotes = 12\n", "upvotes = 12\ntags = [\"video\"]\n")
+            + "\nMy notes.\n";
+        write(&tmp.path().join("content").join(name), &text);
 
-    // The API answer of 2024 brings the names (and the arXiv id, a PDF link, the day arXiv
-    // published it); its own upvotes count replaces the page's.
-    let run = import(tmp.path(), "hf-json", "daily.json", HF_2024, &[]);
-    run.assert_success();
-    assert!(
-        run.stdout
-            .contains("authors (2 names), author_count dropped"),
-        "{}",
-        run.stdout
-    );
-    let fm = front_matter(tmp.path(), name);
-    let authors: Vec<&str> = fm["authors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a.as_str().unwrap())
-        .collect();
-    assert_eq!(authors, ["Lena Fischer", "Omar Haddad"]);
-    assert!(!fm.contains_key("author_count"), "{fm:?}");
-    // Kept: the listing day, the code link, the tag, the abstract and the notes.
-    assert_eq!(fm["date"].to_string(), "2024-03-04");
-    assert_eq!(
-        fm["links"]["code"].as_str(),
-        Some("https://github.com/lfischer/tome-video")
-    );
-    assert_eq!(fm["tags"].as_array().unwrap().len(), 1);
-    assert_eq!(fm["arxiv"].as_str(), Some("2403.01234"));
-    let text = record(tmp.path(), name);
-    assert!(text.contains("We merge redundant video tokens.") && text.ends_with("My notes.\n"));
+        // The source brings the names (and the arXiv id): they fill the record.
+        let run = import(tmp.path(), format, file, listing, &[]);
+        run.assert_success();
+        assert!(
+            run.stdout
+                .contains("authors (2 names), author_count dropped"),
+            "{format}: {}",
+            run.stdout
+        );
+        let fm = front_matter(tmp.path(), name);
+        let authors: Vec<&str> = fm["authors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert_eq!(authors, ["Lena Fischer", "Omar Haddad"], "{format}");
+        assert!(!fm.contains_key("author_count"), "{format}: {fm:?}");
+        // Kept: the listing day, upvotes, the code link, the tag, the abstract and the notes.
+        assert_eq!(fm["date"].to_string(), "2024-03-04", "{format}");
+        assert_eq!(fm["upvotes"].as_integer(), Some(12), "{format}");
+        assert_eq!(
+            fm["links"]["code"].as_str(),
+            Some("https://github.com/lfischer/tome-video"),
+            "{format}"
+        );
+        assert_eq!(fm["tags"].as_array().unwrap().len(), 1, "{format}");
+        assert_eq!(fm["arxiv"].as_str(), Some("2403.01234"), "{format}");
+        let text = record(tmp.path(), name);
+        assert!(
+            text.contains("We merge redundant video tokens.") && text.ends_with("My notes.\n"),
+            "{format}: {text}"
+        );
+        // A second import of the same source changes nothing.
+        let again = import(tmp.path(), format, file, listing, &[]);
+        assert!(
+            again.stdout.contains(": 0 added, 0 updated, 1 unchanged"),
+            "{format}: {}",
+            again.stdout
+        );
 
-    // Names a person wrote are never replaced by a source's.
-    let mine = text.replace(
-        "authors = [\"Lena Fischer\", \"Omar Haddad\"]",
-        "authors = [\"L. Fischer\", \"O. Haddad (MIT)\"]",
-    );
-    write(&tmp.path().join("content").join(name), &mine);
-    let run = import(tmp.path(), "hf-json", "daily.json", HF_2024, &[]);
-    run.assert_success();
-    assert_eq!(record(tmp.path(), name), mine, "{}", run.stdout);
+        // Names a person wrote are never replaced by a source's.
+        let mine = text.replace(
+            "authors = [\"Lena Fischer\", \"Omar Haddad\"]",
+            "authors = [\"L. Fischer\", \"O. Haddad (MIT)\"]",
+        );
+        assert_ne!(mine, text);
+        write(&tmp.path().join("content").join(name), &mine);
+        let run = import(tmp.path(), format, file, listing, &[]);
+        run.assert_success();
+        assert_eq!(record(tmp.path(), name), mine, "{format}: {}", run.stdout);
+    }
 }
 
 /// The listing of [`TEXT_LISTING`] with a second paper on another day.
