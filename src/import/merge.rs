@@ -18,7 +18,7 @@ use crate::record::front_matter;
 /// Fields an import may change in an existing record, and nothing else: upvotes, the author
 /// count, the links the source gives (`code`, `project`, `pdf`, `url`; other links are kept),
 /// the arXiv id, DOI, publication date and author names when the record has none, and a `date`
-/// whose year the listing did not give (see [`listing_year`]).
+/// whose year the listing did not give (marked so by the `listing_year` module).
 pub const SOURCE_OWNED: &str = "upvotes, author_count, links.code, links.project, links.pdf, links.url, arxiv/doi/published/authors when missing, and a date marked \"year not in the listing\"";
 
 /// A record already in the folder, as far as matching needs it.
