@@ -172,7 +172,25 @@ pub fn plan(
             }));
             continue;
         }
-        let (found, apart) = index.find(&records, paper);
+        let (found, apart) = match index.find(&records, paper) {
+            Match::Record(i) => (Some(i), None),
+            Match::New { apart } => (None, apart),
+            Match::Ambiguous(candidates) => {
+                let names: Vec<String> = candidates
+                    .iter()
+                    .map(|&i| records[i].path.display().to_string())
+                    .collect();
+                landed.push(Err(Outcome::Skipped {
+                    title: paper.title.clone(),
+                    why: format!(
+                        "its title matches {}, and nothing it says tells which paper it is; \
+                         add its arXiv id or DOI to the listing or to the right record",
+                        names.join(" and ")
+                    ),
+                }));
+                continue;
+            }
+        };
         if let Some(i) = found {
             let (text, fields) = if force {
                 let text = new_record_text(paper);
@@ -284,14 +302,9 @@ impl Index {
         }
     }
 
-    /// The record `paper` belongs to: by arXiv id, else DOI, else the first record of the same
-    /// title that nothing contradicts. Otherwise `None`, with the first same-title record and
-    /// why it is another paper, when there is one.
-    fn find(
-        &self,
-        records: &[ExistingRecord],
-        paper: &ImportedPaper,
-    ) -> (Option<usize>, Option<(usize, String)>) {
+    /// The record `paper` belongs to: by arXiv id, else DOI, else the one record of the same
+    /// title that nothing contradicts.
+    fn find(&self, records: &[ExistingRecord], paper: &ImportedPaper) -> Match {
         let by_id = paper
             .arxiv
             .as_ref()
@@ -303,23 +316,39 @@ impl Index {
                     .and_then(|doi| self.by_doi.get(&doi.to_lowercase()))
             });
         if let Some(&i) = by_id {
-            return (Some(i), None);
+            return Match::Record(i);
         }
         let mut apart = None;
+        let mut fitting = Vec::new();
         for &i in self
             .by_title
             .get(&title_key(&paper.title))
             .map_or(&[][..], Vec::as_slice)
         {
             match same_paper::contradiction(&records[i], paper) {
-                None => return (Some(i), None),
+                None => fitting.push(i),
                 Some(why) => {
                     apart.get_or_insert((i, why));
                 }
             }
         }
-        (None, apart)
+        match fitting[..] {
+            [] => Match::New { apart },
+            [i] => Match::Record(i),
+            _ => Match::Ambiguous(fitting),
+        }
     }
+}
+
+/// Where an imported paper goes.
+enum Match {
+    /// Into this record.
+    Record(usize),
+    /// Into a new record; `apart` names a record of the same title and why it is another paper.
+    New { apart: Option<(usize, String)> },
+    /// Several records of its title could be it (kept apart by what they know, which this
+    /// source does not say): guessing could mix two papers, so it is skipped.
+    Ambiguous(Vec<usize>),
 }
 
 /// The text of a new record for `paper`: rendered, with a date whose year the listing did not

@@ -373,3 +373,32 @@ fn names_go_after_the_dates_or_into_an_empty_list() {
         "+++\ntitle = \"x\"\nauthors = [\"Ana Souza\"]  # none yet\ndate = 2025-01-01\n+++\n"
     );
 }
+
+#[test]
+fn a_title_two_kept_apart_records_share_is_not_guessed() {
+    let smith = "+++\ntitle = \"Book A\"\ndate = 2001-01-01\nauthors = [\"John Smith\"]\n+++\n";
+    let doe = "+++\ntitle = \"Book A\"\ndate = 2015-01-01\nauthors = [\"Jane Doe\"]\n+++\n";
+    let records = [
+        existing("c/book-a.md", smith),
+        existing("c/book-a-2.md", doe),
+    ];
+    // A page copy knows neither authors nor a real year: either book could be it.
+    let mut bare = paper("Book A", None, Some(4));
+    bare.year_not_in_listing = Some(YearOrigin::Assumed);
+    let outcomes = plan(&records, &[bare], Path::new("c"), &|_| false, false);
+    let [Outcome::Skipped { why, .. }] = &outcomes[..] else {
+        panic!("{outcomes:?}")
+    };
+    assert!(
+        why.starts_with("its title matches c/book-a.md and c/book-a-2.md"),
+        "{why}"
+    );
+    // What tells them apart picks one.
+    let doe_again = book("Book A", "Jane Doe", 2015, None);
+    assert_eq!(
+        plan(&records, &[doe_again], Path::new("c"), &|_| false, false),
+        [Outcome::Unchanged {
+            path: "c/book-a-2.md".into()
+        }]
+    );
+}
