@@ -204,7 +204,15 @@ pub fn plan(
                 update_text(&records[i].text, paper)
             };
             if !fields.is_empty() {
-                records[i].text = text;
+                // Read again what matching knows of it (an arXiv id or names it just got), so
+                // later entries of this listing match it by them.
+                match ExistingRecord::read(records[i].path.clone(), text.clone()) {
+                    Some(updated) => {
+                        records[i] = updated;
+                        index.add(&records, i);
+                    }
+                    None => records[i].text = text,
+                }
                 let list = changed.entry(i).or_default();
                 for field in fields {
                     if !list.contains(&field) {
@@ -295,10 +303,10 @@ impl Index {
             self.by_doi.entry(doi.clone()).or_insert(i);
         }
         if !r.title_key.is_empty() {
-            self.by_title
-                .entry(r.title_key.clone())
-                .or_default()
-                .push(i);
+            let same_title = self.by_title.entry(r.title_key.clone()).or_default();
+            if !same_title.contains(&i) {
+                same_title.push(i);
+            }
         }
     }
 

@@ -402,3 +402,31 @@ fn a_title_two_kept_apart_records_share_is_not_guessed() {
         }]
     );
 }
+
+#[test]
+fn what_an_entry_adds_to_a_record_is_known_to_the_next_entries() {
+    // The text listing's record gets its arXiv id from the first entry; the second entry, with
+    // a slightly different title, is matched by that id instead of becoming a new record.
+    let records = [existing(
+        "c/token-merging.md",
+        "+++\ntitle = \"Token Merging\"\ndate = 2024-03-04\nauthor_count = 2\n+++\n",
+    )];
+    let mut by_title = paper("Token Merging", Some("2403.01234"), None);
+    let mut renamed = paper("Token Merging (v2)", Some("2403.01234v2"), Some(9));
+    for p in [&mut by_title, &mut renamed] {
+        p.links.clear();
+        p.author_count = Some(2);
+    }
+    let outcomes = plan(
+        &records,
+        &[by_title, renamed],
+        Path::new("c"),
+        &|_| false,
+        false,
+    );
+    assert!(
+        matches!(&outcomes[..], [Outcome::Updated { fields, .. }, Outcome::Repeated { .. }]
+            if fields == &["arxiv 2403.01234", "upvotes 9"]),
+        "{outcomes:?}"
+    );
+}
