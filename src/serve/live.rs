@@ -465,3 +465,6 @@ impl Destination for ListOnly {
         &self.1
     }
 }
+
+#[cfg(test)]
+mod tests;
