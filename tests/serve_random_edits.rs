@@ -18,9 +18,15 @@ use std::time::{Duration, Instant};
 
 use common::{Site, tree};
 use generated::Rng;
-use serve::{Server, assert_matches_clean_build, clean_build, get_key, set_key, wait_for_reload};
+use serve::{
+    Server, assert_matches_clean_build, assert_matches_clean_build_within, clean_build, get_key,
+    set_key, wait_for_reload,
+};
 
 const DEFAULT_SEED: u64 = 0x2545_F491_4F6C_DD1D;
+/// How long the large site may take to catch up after a clean build finished (a debug build on
+/// a shared machine).
+const LARGE: Duration = Duration::from_secs(60);
 
 const DATES: &[&str] = &[
     "2025-01-30",
@@ -79,13 +85,26 @@ struct Editor<'a> {
     whole_site: bool,
 }
 
-/// The record files under `content/`, relative to the site root, sorted.
+/// The record files under `content/`, relative to the site root, sorted. Only names are read:
+/// reading every record at each step would flood the server's file watcher with open events
+/// (one per read; past the OS queue's 16,384 the watcher loses events, see the report on
+/// issue 13).
 fn records(root: &Path) -> Vec<String> {
-    common::files(&root.join("content"))
-        .into_iter()
-        .filter(|p| p.ends_with(".md"))
-        .map(|p| format!("content/{p}"))
-        .collect()
+    fn walk(dir: &Path, relative: &str, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = format!("{relative}/{name}");
+            if entry.file_type().unwrap().is_dir() {
+                walk(&entry.path(), &path, found);
+            } else if name.ends_with(".md") {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&root.join("content"), "content", &mut found);
+    found.sort();
+    found
 }
 
 /// The folders of `content/` holding records, relative to the site root.
@@ -296,11 +315,11 @@ impl Editor<'_> {
                     2 => Break::NoClosingFence,
                     3 => Break::BadDate,
                     _ => {
-                        // Another record's own slug, when one has one.
-                        let owned: Vec<String> = all
-                            .iter()
-                            .filter(|r| *r != &record && !self.broken.contains_key(*r))
-                            .filter_map(|r| get_key(&site.read(r), "slug"))
+                        // Another record's own slug, when one of a few has one.
+                        let owned: Vec<String> = (0..40)
+                            .map(|_| self.rng.pick(&all).clone())
+                            .filter(|r| *r != record && !self.broken.contains_key(r))
+                            .filter_map(|r| get_key(&site.read(&r), "slug"))
                             .collect();
                         match owned.first() {
                             Some(slug) => Break::SharedSlug(slug.trim_matches('"').to_string()),
@@ -489,16 +508,17 @@ fn random_edits_of_a_large_site_with_broken_records_end_in_a_clean_build() {
             let lines = log_lines(&server);
             let what = editor.operation(step);
             log.push(format!("{step:3}. {what}"));
-            // One edit in four is followed at once by the next one.
-            if editor.rng.below(4) != 0 {
-                wait_for_a_rebuild(&server, lines);
-            }
             // A checkpoint every 20 steps, or at the first step after it when the site is whole.
             due |= step % 20 == 0;
-            if due && editor.broken.is_empty() {
+            let check = due && editor.broken.is_empty();
+            // One edit in four is followed at once by the next one.
+            if editor.rng.below(4) != 0 || check {
+                wait_for_a_rebuild(&server, lines);
+            }
+            if check {
                 due = false;
                 let context = format!("seed {seed}, {papers} papers, steps:\n{}", log.join("\n"));
-                assert_matches_clean_build(&mut server, &mut ws, &site, &context);
+                assert_matches_clean_build_within(&mut server, &mut ws, &site, &context, LARGE);
                 checked += 1;
             }
         }
@@ -507,7 +527,7 @@ fn random_edits_of_a_large_site_with_broken_records_end_in_a_clean_build() {
             "seed {seed}, {papers} papers, after fixing every record, steps:\n{}",
             log.join("\n")
         );
-        assert_matches_clean_build(&mut server, &mut ws, &site, &context);
+        assert_matches_clean_build_within(&mut server, &mut ws, &site, &context, LARGE);
         let clean = site.tmp.path().join("clean");
         assert!(
             common::files(&clean.join("search/t")).len() > 5,

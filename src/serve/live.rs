@@ -183,9 +183,9 @@ impl LiveSite {
     }
 
     /// Applies a batch of changes. On problems nothing served changes and they are returned;
-    /// the batch is kept and applied again, together with the next one (the union of every
-    /// batch since the last good state). When more than [`DEFER_ABOVE`] pages change, only `first` and
-    /// the edited records' pages are written; the rest wait for [`LiveSite::catch_up`].
+    /// the batch is kept and applied again with the next one (the union of every batch since
+    /// the last good state). When more than [`DEFER_ABOVE`] pages change, only `first` and the
+    /// edited records' pages are written; the rest wait for [`LiveSite::catch_up`].
     pub fn apply(
         &mut self,
         plan: &RebuildPlan,
