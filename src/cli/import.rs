@@ -26,7 +26,7 @@ pub struct ImportArgs {
     /// Year for dates written without one ("Feb 6"); default: the current year.
     #[arg(long)]
     year: Option<i16>,
-    /// Date (YYYY-MM-DD) for entries that have none (BibTeX, Semantic Scholar).
+    /// Date (YYYY-MM-DD) for entries that have none (BibTeX, CSL-JSON, Semantic Scholar).
     #[arg(long, value_name = "DATE")]
     date: Option<jiff::civil::Date>,
     /// Show what would be added and updated, write nothing.
@@ -98,6 +98,12 @@ pub fn merge_into(
         merge::apply(&outcomes).map_err(|e| format!("writing into {}: {e}", into.display()))?;
     }
     print_summary(shown, &parsed.papers.len(), &outcomes, dry_run);
+    for note in &parsed.notes {
+        eprintln!(
+            "{shown}:{}:{}: note: {}",
+            note.line, note.column, note.message
+        );
+    }
     for problem in &parsed.problems {
         eprintln!(
             "{shown}:{}:{}: skipped an entry: {}",
