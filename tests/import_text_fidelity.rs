@@ -210,12 +210,17 @@ fn csl_json_rich_text_becomes_plain_text() {
     let listing = r#"[{"id": "r1", "type": "article-journal",
   "title": "<i>Escherichia coli</i> fixes CO<sub>2</sub> at 10<sup>-3</sup> <span class=\"nocase\">pH</span> in <sc>Vivo</sc>, the 19<sup>th</sup> <b>way</b>",
   "container-title": "<i>Cell</i> Reports",
+  "abstract": "<jats:p>We grow <i>E. coli</i> in CO<sub>2</sub> with <b>no</b> *stars* at 37 °C.</jats:p>",
   "author": [{"given": "Mar<i>í</i>a", "family": "<sc>García</sc>"}, {"literal": "<b>BioLab</b> Consortium"}],
   "issued": {"date-parts": [[2023, 9, 1]]}}]"#;
     let tmp = tempfile::tempdir().unwrap();
     import(tmp.path(), "csl-json", "rich.json", listing, &[]).assert_success();
     let title = "Escherichia coli fixes CO₂ at 10⁻³ pH in Vivo, the 19th way";
-    let (table, _) = record(tmp.path(), title);
+    let (stem, table, body) = record_file(tmp.path(), title);
+    assert_eq!(
+        body.trim(),
+        r"We grow *E. coli* in CO₂ with **no** \*stars\* at 37 °C."
+    );
     let authors: Vec<_> = table["authors"]
         .as_array()
         .unwrap()
@@ -227,6 +232,23 @@ fn csl_json_rich_text_becomes_plain_text() {
     for (name, text) in records(tmp.path()) {
         assert!(!text.contains('<'), "{name}: {text}");
     }
+    let page = build_page(tmp.path(), &stem);
+    assert_eq!(text_of(&page, "h1").as_deref(), Some(title));
+    assert_eq!(
+        text_of(&page, "section.abstract em").as_deref(),
+        Some("E. coli")
+    );
+    assert_eq!(
+        text_of(&page, "section.abstract strong").as_deref(),
+        Some("no")
+    );
+    assert!(
+        text_of(&page, "section.abstract p")
+            .unwrap()
+            .contains("CO₂ with no *stars* at 37 °C."),
+        "{}",
+        abstract_html(&page)
+    );
 }
 
 /// Defect 9: `import auto` could not tell an al-folio `papers.bib` (empty Jekyll front

@@ -36,6 +36,10 @@ use serde_json::Value;
 use super::ImportedPaper;
 use super::entry::Parsed;
 use super::entry::json_support::{self as js, Bad, Document, bad};
+use super::entry::scripts::{subscript, superscript};
+use super::record_file::emphasis::{
+    EM_CLOSE, EM_OPEN, STRONG_CLOSE, STRONG_OPEN, abstract_with_emphasis, strip_marks,
+};
 
 /// Reads a CSL-JSON document. `Err` only for input that is too large, is not JSON, or is
 /// neither an array nor an object; bad items become problems.
@@ -143,6 +147,10 @@ fn convert(item: &Value, default_date: Option<Date>) -> Result<ImportedPaper, Ba
     );
     js::put(&mut extra, "type", js::text_of(item.get("type")));
 
+    let marked = js::str_of(item.get("abstract"))
+        .map(|a| js::paragraphs(&strip_markup(a)))
+        .unwrap_or_default();
+    let (abstract_text, body_markdown) = abstract_with_emphasis(&marked);
     Ok(ImportedPaper {
         title,
         date,
@@ -154,9 +162,8 @@ fn convert(item: &Value, default_date: Option<Date>) -> Result<ImportedPaper, Ba
         doi,
         tags,
         links,
-        abstract_text: js::str_of(item.get("abstract"))
-            .map(|a| js::paragraphs(&strip_markup(a)))
-            .unwrap_or_default(),
+        abstract_text,
+        body_markdown,
         extra,
         ..Default::default()
     })
@@ -319,15 +326,20 @@ fn loose_date(s: &str) -> Option<Date> {
 }
 
 /// Removes HTML/JATS markup from an abstract ("<jats:p>…</jats:p>"); block tags become
-/// paragraph breaks and a leading "Abstract" heading is dropped. Text without such tags
+/// paragraph breaks, italics and bold become emphasis marks (see
+/// [`abstract_with_emphasis`]), super- and subscripts Unicode where it has the characters,
+/// and a leading "Abstract" heading is dropped. Text without such tags
 /// is returned unchanged.
 fn strip_markup(s: &str) -> String {
     const INLINE: &[&str] = &[
         "i", "b", "em", "strong", "sub", "sup", "u", "sc", "a", "span",
     ];
     const BLOCK: &[&str] = &["p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4"];
+    let s: &str = &strip_marks(s);
     let mut out = String::with_capacity(s.len());
     let mut found = false;
+    // Open `<sup>` (true) and `<sub>` (false) tags, with where their text starts in `out`.
+    let mut scripts: Vec<(bool, usize)> = Vec::new();
     let mut rest = s;
     while let Some(lt) = rest.find('<') {
         out.push_str(&rest[..lt]);
@@ -353,6 +365,32 @@ fn strip_markup(s: &str) -> String {
             {
                 found = true;
                 let plain = name.strip_prefix("jats:").unwrap_or(&name);
+                let closing = after.starts_with('/');
+                match (plain, closing) {
+                    ("i" | "em" | "italic", false) => out.push(EM_OPEN),
+                    ("i" | "em" | "italic", true) => out.push(EM_CLOSE),
+                    ("b" | "strong" | "bold", false) => out.push(STRONG_OPEN),
+                    ("b" | "strong" | "bold", true) => out.push(STRONG_CLOSE),
+                    ("sup" | "sub", false) => scripts.push((plain == "sup", out.len())),
+                    ("sup" | "sub", true) => {
+                        if let Some(&(sup, start)) = scripts.last()
+                            && sup == (plain == "sup")
+                        {
+                            scripts.pop();
+                            let inner = &out[start..];
+                            let scripted = if sup {
+                                superscript(inner)
+                            } else {
+                                subscript(inner)
+                            };
+                            if let Some(scripted) = scripted {
+                                out.truncate(start);
+                                out.push_str(&scripted);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
                 if BLOCK.contains(&plain) || matches!(plain, "sec" | "title") {
                     out.push_str("\n\n");
                 }

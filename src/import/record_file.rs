@@ -13,6 +13,8 @@
 //! Abstract paragraph, with <https://autolinks>.
 //! ```
 
+pub(crate) mod emphasis;
+
 use super::{ImportedPaper, url_spans};
 use std::fmt::Write as _;
 use toml::Value;

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use super::RawEntry;
-use super::latex::decode_latex;
+use super::latex::{decode_latex, decode_latex_marked};
 use crate::import::ImportedPaper;
 use crate::import::entry::{collapse_whitespace, normalize_doi, paragraphs, split_arxiv_id};
+use crate::import::record_file::emphasis::abstract_with_emphasis;
 use crate::record::link_url::http_url;
 
 /// Fields copied (LaTeX-decoded) into `extra` under their own name.
@@ -147,6 +148,11 @@ pub(super) fn build(
             }
         }
     }
+    let marked = raw
+        .get("abstract")
+        .map(|a| paragraphs(&decode_latex_marked(a)))
+        .unwrap_or_default();
+    let (abstract_text, body_markdown) = abstract_with_emphasis(&marked);
     Ok(ImportedPaper {
         title,
         date,
@@ -160,10 +166,8 @@ pub(super) fn build(
         doi: verbatim("doi").as_deref().and_then(normalize_doi),
         tags,
         links,
-        abstract_text: raw
-            .get("abstract")
-            .map(|a| paragraphs(&decode_latex(a)))
-            .unwrap_or_default(),
+        abstract_text,
+        body_markdown,
         extra,
         ..Default::default()
     })

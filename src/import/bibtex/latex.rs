@@ -8,6 +8,9 @@
 //! so deeply nested braces cost no stack.
 
 use crate::import::entry::scripts::{subscript, superscript};
+use crate::import::record_file::emphasis::{
+    EM_CLOSE, EM_OPEN, STRONG_CLOSE, STRONG_OPEN, strip_marks,
+};
 
 /// Precomposed letters per accent command, as (base, accented) pairs; other bases get a
 /// combining mark.
@@ -192,10 +195,25 @@ enum Closer {
     Subscript(usize),
     /// The first argument of `\href{url}{text}`: the URL is dropped, up to this output length.
     Drop(usize),
+    /// `\emph{…}`, `\textbf{…}` in an abstract: this closing emphasis mark.
+    Mark(char),
 }
 
 /// LaTeX text → plain Unicode; see the module documentation.
 pub(crate) fn decode_latex(s: &str) -> String {
+    decode(s, false)
+}
+
+/// [`decode_latex`] for an abstract, whose emphasis (`\\emph`, `\\textit`, `\\textbf`,
+/// `\\mkbibemph`, …) is wrapped in the marks of [`abstract_with_emphasis`], which turns them
+/// into the record's Markdown.
+///
+/// [`abstract_with_emphasis`]: crate::import::record_file::emphasis::abstract_with_emphasis
+pub(crate) fn decode_latex_marked(s: &str) -> String {
+    decode(&strip_marks(s), true)
+}
+
+fn decode(s: &str, marks: bool) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut groups: Vec<Closer> = Vec::new();
@@ -248,7 +266,7 @@ pub(crate) fn decode_latex(s: &str) -> String {
                 i += 2;
             }
             '\\' => {
-                let (next, opens) = command(&chars, i + 1, &mut out);
+                let (next, opens) = command(&chars, i + 1, marks, &mut out);
                 i = next;
                 if let Some(closer) = opens {
                     next_group = closer;
@@ -276,12 +294,13 @@ fn close_group(closer: Closer, out: &mut String) {
             out.push_str(scripted.as_deref().unwrap_or(&inner));
         }
         Closer::Drop(at) => out.truncate(at.min(out.len())),
+        Closer::Mark(mark) => out.push(mark),
     }
 }
 
 /// Decodes the command after a backslash at `i`; returns the index after it, and the closer
 /// for the group that follows when the command takes it as its argument.
-fn command(chars: &[char], mut i: usize, out: &mut String) -> (usize, Option<Closer>) {
+fn command(chars: &[char], mut i: usize, marks: bool, out: &mut String) -> (usize, Option<Closer>) {
     let Some(&c) = chars.get(i) else {
         return (i, None);
     };
@@ -333,6 +352,14 @@ fn command(chars: &[char], mut i: usize, out: &mut String) -> (usize, Option<Clo
         "textsuperscript" | "mkbibsuperscript" if takes_group => Closer::Superscript(out.len()),
         "textsubscript" | "mkbibsubscript" if takes_group => Closer::Subscript(out.len()),
         "href" if takes_group => Closer::Drop(out.len()),
+        "emph" | "textit" | "textsl" | "mkbibemph" | "mkbibitalic" if marks && takes_group => {
+            out.push(EM_OPEN);
+            Closer::Mark(EM_CLOSE)
+        }
+        "textbf" | "mkbibbold" if marks && takes_group => {
+            out.push(STRONG_OPEN);
+            Closer::Mark(STRONG_CLOSE)
+        }
         // Anything else, known formatting (`\emph`, `\textbf`, `\mkbibemph`) or not: the
         // markup goes, its text stays (the group's braces are dropped by the caller).
         _ => Closer::Plain,

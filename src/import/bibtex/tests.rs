@@ -105,6 +105,10 @@ fn zotero_article() {
                 "https://www.jmlr.org/papers/volume25/muller24a/muller24a.pdf"
             )]),
             abstract_text: "We revisit the equation for BERT.\n\nSecond paragraph with 50% more emphasis – and a tilde space.".into(),
+            body_markdown: Some(
+                "We revisit the equation for BERT.\n\nSecond paragraph with 50% more *emphasis* – and a tilde space."
+                    .into()
+            ),
             extra: map(&[
                 ("bibtex_key", "muller_uber_2024"),
                 ("bibtex_type", "article"),
@@ -311,6 +315,24 @@ fn semantic_scholar_arxiv_volume_and_biblatex_set() {
     assert_eq!((note.line, note.column), (9, 1));
     assert!(note.message.contains("entry `both` skipped"), "{note:?}");
     assert!(note.message.contains("@set"), "{note:?}");
+}
+
+/// The abstract is the record's Markdown body: its emphasis becomes Markdown emphasis.
+#[test]
+fn abstract_emphasis_becomes_markdown() {
+    let input = r"@article{e, title={\emph{Plain} Title}, year={2024},
+  abstract={We \emph{never} lose \textbf{bold} text, nor $\mathbf{x}^2$ \mkbibemph{here}.}}";
+    let parsed = parse(input, None).unwrap();
+    let p = &parsed.papers[0];
+    assert_eq!(p.title, "Plain Title");
+    assert_eq!(
+        p.abstract_text,
+        r"We never lose bold text, nor $\mathbf{x}^2$ here."
+    );
+    assert_eq!(
+        p.body_markdown.as_deref(),
+        Some(r"We *never* lose **bold** text, nor $\mathbf{x}^2$ *here*.")
+    );
 }
 
 #[test]

@@ -209,3 +209,22 @@ fn rich_text_in_titles_names_and_venue() {
     assert_eq!(p.authors, ["Ana Lo²", "The Team"]);
     assert_eq!(p.extra["venue"], "Nature Methods");
 }
+
+/// Issue 14, defect 8, in the abstract (the record's Markdown body): emphasis becomes Markdown
+/// emphasis, super- and subscripts Unicode, and the text stays as written.
+#[test]
+fn rich_text_in_the_abstract_becomes_markdown() {
+    let input = "[{\"title\": \"T\", \"issued\": {\"raw\": \"2024\"}, \"abstract\": \
+                 \"We grow <i>E. coli</i> in CO<sub>2</sub> with <b>no</b> *stars* and \
+                 <jats:italic>x</jats:italic><sup>2</sup> \u{E000}forged\u{E001}.\"}]";
+    let parsed = parse(input).unwrap();
+    let p = &parsed.papers[0];
+    assert_eq!(
+        p.abstract_text,
+        "We grow E. coli in CO₂ with no *stars* and x² forged."
+    );
+    assert_eq!(
+        p.body_markdown.as_deref(),
+        Some(r"We grow *E. coli* in CO₂ with **no** \*stars\* and *x*² forged.")
+    );
+}
