@@ -344,6 +344,9 @@ fn command(chars: &[char], mut i: usize, marks: bool, out: &mut String) -> (usiz
         return (after, None);
     }
     let takes_group = chars.get(after) == Some(&'{');
+    if name == "url" && takes_group {
+        return (verbatim_group(chars, after, out), None);
+    }
     let closer = match name.as_str() {
         "mkbibquote" | "enquote" | "textquote" | "mkbibquotes" if takes_group => {
             out.push('“');
@@ -365,6 +368,32 @@ fn command(chars: &[char], mut i: usize, marks: bool, out: &mut String) -> (usiz
         _ => Closer::Plain,
     };
     (after, Some(closer))
+}
+
+/// Copies the group opening at `open` as written (a URL: `~` and `%` are themselves),
+/// only `\_ \% \& \# \~ \$` unescaped; returns the index after its closing brace.
+fn verbatim_group(chars: &[char], open: usize, out: &mut String) -> usize {
+    let mut depth = 0usize;
+    let mut i = open + 1;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return i + 1,
+            '}' => depth -= 1,
+            '\\' if chars.get(i + 1).is_some_and(|n| "_%&#~$".contains(*n)) => {
+                i += 1;
+                out.push(chars[i]);
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if c != '{' && c != '}' {
+            out.push(c);
+        }
+        i += 1;
+    }
+    i
 }
 
 /// The argument of an accent: `{x}`, `{\i}`, a single char, or `\i`; empty for `{}` and for

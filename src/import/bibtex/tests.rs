@@ -276,6 +276,10 @@ fn escaped_specials_and_unknown_commands() {
         "Self-Play: “Hello” in CO₂ at 10⁻³"
     );
     assert_eq!(
+        decode_latex(r"see \url{https://x.org/~u\_1/a%20b} now"),
+        "see https://x.org/~u_1/a%20b now"
+    );
+    assert_eq!(
         decode_latex(
             r"\textsuperscript{th} \unknowncmd{kept text} \href{https://x.org}{link} \alpha-\beta"
         ),
