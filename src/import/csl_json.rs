@@ -344,9 +344,12 @@ fn strip_markup(s: &str) -> String {
     while let Some(lt) = rest.find('<') {
         out.push_str(&rest[..lt]);
         let after = &rest[lt + 1..];
+        // Only the next 200 bytes: a search to the end for each `<` would be quadratic.
         let tag = after
-            .find('>')
-            .filter(|&gt| gt <= 200 && !after[..gt].contains('<'))
+            .bytes()
+            .take(201)
+            .position(|b| b == b'>')
+            .filter(|&gt| !after[..gt].contains('<'))
             .map(|gt| (&after[..gt], gt));
         let name = tag.map(|(inner, _)| {
             let inner = inner.trim_start_matches('/');

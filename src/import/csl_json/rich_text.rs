@@ -88,7 +88,8 @@ fn slot(tag: Tag) -> usize {
 /// The recognised tag at the start of `s` (which starts with `<`): its length, what it is,
 /// and whether it closes.
 fn tag_at(s: &str) -> Option<(usize, Tag, bool)> {
-    let end = s[..s.len().min(200)].find('>')?;
+    // A byte search: `>` is ASCII, so its index is a character boundary.
+    let end = s.bytes().take(200).position(|b| b == b'>')?;
     let inner = &s[1..end];
     let (closing, inner) = match inner.strip_prefix('/') {
         Some(name) => (true, name),
@@ -138,10 +139,53 @@ mod tests {
                 "a < b, <3, <script>x</script>",
             ),
             ("<i>unclosed and </b> stray", "unclosed and  stray"),
+            // A tag-like run of multi-byte letters longer than the tag limit.
+            (
+                &format!("<{}", "é".repeat(150)),
+                &format!("<{}", "é".repeat(150)),
+            ),
         ] {
             assert_eq!(plain(rich), text, "{rich}");
         }
         let deep = format!("{}x{}", "<i>".repeat(100_000), "</i>".repeat(100_000));
         assert_eq!(plain(&deep), "x");
+    }
+
+    #[test]
+    fn random_mixes_keep_every_letter_and_never_panic() {
+        let mut rng = crate::import::entry::test_support::XorShift(0x2545_F491_4F6C_DD1D);
+        let pieces = [
+            "<i>",
+            "</i>",
+            "<b>",
+            "</b>",
+            "<sup>",
+            "</sup>",
+            "<sub>",
+            "</sub>",
+            "<sc>",
+            "<span class=\"nocase\">",
+            "</span>",
+            "é",
+            "2",
+            "x",
+            " ",
+            "<",
+            "<b",
+            ">",
+        ];
+        for _ in 0..3000 {
+            let len = 1 + rng.next() % 16;
+            let text: String = (0..len)
+                .map(|_| pieces[(rng.next() % pieces.len() as u64) as usize])
+                .collect();
+            let out = plain(&text);
+            // Every `é` survives (it has no script form), whatever the tags around it.
+            assert_eq!(
+                out.matches('é').count(),
+                text.matches('é').count(),
+                "{text:?}"
+            );
+        }
     }
 }
