@@ -204,8 +204,8 @@ pub(crate) fn decode_latex(s: &str) -> String {
     decode(s, false)
 }
 
-/// [`decode_latex`] for an abstract, whose emphasis (`\\emph`, `\\textit`, `\\textbf`,
-/// `\\mkbibemph`, …) is wrapped in the marks of [`abstract_with_emphasis`], which turns them
+/// [`decode_latex`] for an abstract, whose emphasis (`\emph`, `\textit`, `\textbf`,
+/// `\mkbibemph`, …) is wrapped in the marks of [`abstract_with_emphasis`], which turns them
 /// into the record's Markdown.
 ///
 /// [`abstract_with_emphasis`]: crate::import::record_file::emphasis::abstract_with_emphasis
@@ -265,6 +265,9 @@ fn decode(s: &str, marks: bool) -> String {
                 out.push('”');
                 i += 2;
             }
+            '\\' if matches!(chars.get(i + 1), Some('(' | '[')) => {
+                i = latex_math(&chars, i, &mut out);
+            }
             '\\' => {
                 let (next, opens) = command(&chars, i + 1, marks, &mut out);
                 i = next;
@@ -279,6 +282,38 @@ fn decode(s: &str, marks: bool) -> String {
         }
     }
     out
+}
+
+/// The longest `\(…\)` formula looked for.
+const MAX_FORMULA_CHARS: usize = 4096;
+
+/// `\(…\)` and `\[…\]` at `i`: written as `$…$` and `$$…$$` (the forms a record's
+/// Markdown knows), the formula as it is. Without its closing delimiter, the `(` or `[` is
+/// text. Returns the index after it.
+fn latex_math(chars: &[char], i: usize, out: &mut String) -> usize {
+    let display = chars[i + 1] == '[';
+    let close = if display { ']' } else { ')' };
+    let body = i + 2;
+    // A formula is short: a bounded search keeps many unclosed `\(` linear.
+    let limit = chars.len().saturating_sub(1).min(body + MAX_FORMULA_CHARS);
+    let end = (body..limit).find(|&j| chars[j] == '\\' && chars[j + 1] == close);
+    match end {
+        Some(end) if chars[body..end].iter().any(|c| !c.is_whitespace()) => {
+            let delimiter = if display { "$$" } else { "$" };
+            out.push_str(delimiter);
+            out.extend(
+                chars[body..end]
+                    .iter()
+                    .map(|c| if c.is_whitespace() { ' ' } else { *c }),
+            );
+            out.push_str(delimiter);
+            end + 2
+        }
+        _ => {
+            out.push(chars[i + 1]);
+            i + 2
+        }
+    }
 }
 
 fn close_group(closer: Closer, out: &mut String) {

@@ -285,6 +285,10 @@ fn escaped_specials_and_unknown_commands() {
         ),
         "th kept text link α-β"
     );
+    assert_eq!(
+        decode_latex(r"in \(O(n\log n)\) and \[\sum_i x_i\] or \(unclosed"),
+        r"in $O(n\log n)$ and $$\sum_i x_i$$ or (unclosed"
+    );
     // Math written as math is kept exactly, whatever it holds.
     assert_eq!(
         decode_latex(r"$\tilde{O}(m+n^{1.5})$ \& $\mathcal{L}_{\text{x}}$"),
