@@ -29,7 +29,7 @@ pub struct ImportArgs {
     /// earlier import dated so are re-dated, unless their date was edited.
     #[arg(long)]
     year: Option<i16>,
-    /// Date (YYYY-MM-DD) for entries that have none (BibTeX, Semantic Scholar).
+    /// Date (YYYY-MM-DD) for entries that have none (BibTeX, CSL-JSON, Semantic Scholar).
     #[arg(long, value_name = "DATE")]
     date: Option<jiff::civil::Date>,
     /// Show what would be added and updated, write nothing.
@@ -166,6 +166,12 @@ fn report(into: &Path, shown: &str, parsed: &Parsed, options: Options) -> Result
                 format!("writing into {}: {e}", into.display()),
             )
         })?;
+    }
+    for note in &parsed.notes {
+        eprintln!(
+            "{shown}:{}:{}: note: {}",
+            note.line, note.column, note.message
+        );
     }
     // The entries that could not be read first, so the summary that counts them comes last.
     for problem in &parsed.problems {
