@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 
 use super::ExportedPaper;
+use super::venue::{Venue, venue};
 use crate::record::Paper;
 use crate::record::author::Author;
 
@@ -37,106 +38,6 @@ pub fn cite_all<'a>(papers: impl IntoIterator<Item = (&'a Paper, &'a str)>) -> S
         out.push('\n');
     }
     out
-}
-
-/// Where a paper appeared, as BibTeX can say it.
-enum Venue<'a> {
-    Journal(&'a str),
-    Proceedings(&'a str),
-    /// Known but neither (or without the authors those types require): `howpublished`.
-    Other(&'a str),
-}
-
-/// Conference names without a telling word, for venues imported as a bare name ("NeurIPS
-/// 2023").
-const CONFERENCES: &[&str] = &[
-    "neurips",
-    "nips",
-    "icml",
-    "iclr",
-    "cvpr",
-    "iccv",
-    "eccv",
-    "acl",
-    "emnlp",
-    "naacl",
-    "eacl",
-    "coling",
-    "aaai",
-    "ijcai",
-    "kdd",
-    "sigir",
-    "www",
-    "aistats",
-    "uai",
-    "colt",
-    "corl",
-    "icra",
-    "iros",
-    "miccai",
-    "wacv",
-    "bmvc",
-    "siggraph",
-    "chi",
-    "uist",
-    "interspeech",
-    "icassp",
-    "ismir",
-];
-
-/// The paper's venue: `extra.journal` or `extra.booktitle` as written, else `extra.venue`
-/// (what importers fill) classified by the entry type it was imported from (`bibtex_type`,
-/// CSL `type`) or by its words. An arXiv paper's "venue" that only names arXiv is none.
-fn venue(p: &Paper) -> Option<Venue<'_>> {
-    let text = |key: &str| {
-        p.extra
-            .get(key)
-            .and_then(toml::Value::as_str)
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
-    if let Some(journal) = text("journal") {
-        return Some(Venue::Journal(journal));
-    }
-    if let Some(booktitle) = text("booktitle") {
-        return Some(Venue::Proceedings(booktitle));
-    }
-    let venue = text("venue")?;
-    let lower = venue.to_lowercase();
-    if lower.starts_with("arxiv") || lower == "corr" {
-        return None;
-    }
-    let kind = text("bibtex_type")
-        .or_else(|| text("type"))
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
-    Some(match kind.as_str() {
-        "article" | "article-journal" | "article-magazine" | "article-newspaper" => {
-            Venue::Journal(venue)
-        }
-        "inproceedings" | "conference" | "paper-conference" => Venue::Proceedings(venue),
-        _ if has(&[
-            "proceedings",
-            "proc.",
-            "conference",
-            "workshop",
-            "symposium",
-        ]) =>
-        {
-            Venue::Proceedings(venue)
-        }
-        _ if has(&["journal", "transactions", "letters", "review", "magazine"]) => {
-            Venue::Journal(venue)
-        }
-        _ if lower
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| CONFERENCES.contains(&w)) =>
-        {
-            Venue::Proceedings(venue)
-        }
-        _ => Venue::Other(venue),
-    })
 }
 
 /// Appends one entry. Written straight into `out` (a tag's `.bib` holds thousands of entries;

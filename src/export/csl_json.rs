@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::ExportedPaper;
-use crate::record::Paper;
+use super::venue::{Venue, venue};
 use crate::record::author::Author;
 
 /// The papers as a CSL-JSON array.
@@ -15,9 +15,10 @@ pub fn write(papers: &[ExportedPaper]) -> String {
         .map(|e| {
             let p = e.paper;
             let cited = p.published.unwrap_or(p.date);
+            let venue = venue(p);
             let mut item = json!({
                 "id": e.key,
-                "type": item_type(p),
+                "type": item_type(venue),
                 "title": p.title,
                 "author": p.authors.iter().filter(|a| !a.trim().is_empty()).map(|a| name(&Author::parse(a))).collect::<Vec<_>>(),
                 "issued": { "date-parts": [[cited.year(), cited.month(), cited.day()]] },
@@ -27,8 +28,8 @@ pub fn write(papers: &[ExportedPaper]) -> String {
             if !text.is_empty() {
                 map.insert("abstract".into(), json!(text));
             }
-            if let Some(venue) = venue(p) {
-                map.insert("container-title".into(), json!(venue));
+            if let Some(Venue::Journal(v) | Venue::Proceedings(v) | Venue::Other(v)) = venue {
+                map.insert("container-title".into(), json!(v));
             }
             if let Some(doi) = &p.doi {
                 map.insert("DOI".into(), json!(doi));
@@ -73,27 +74,11 @@ fn name(author: &Author) -> Value {
     }
 }
 
-/// Where the paper appeared: `extra.journal`, `extra.booktitle` or `extra.venue`.
-fn venue(p: &Paper) -> Option<&str> {
-    ["journal", "booktitle", "venue"]
-        .iter()
-        .filter_map(|key| p.extra.get(*key).and_then(toml::Value::as_str))
-        .map(str::trim)
-        .find(|v| !v.is_empty() && !v.to_lowercase().starts_with("arxiv"))
-}
-
-/// `article` (a preprint) unless a journal or proceedings is known.
-fn item_type(p: &Paper) -> &'static str {
-    let text = |key: &str| p.extra.get(key).and_then(toml::Value::as_str);
-    if text("journal").is_some() {
-        return "article-journal";
-    }
-    if text("booktitle").is_some() {
-        return "paper-conference";
-    }
-    match (venue(p), text("bibtex_type").or_else(|| text("type"))) {
-        (Some(_), Some("article" | "article-journal")) => "article-journal",
-        (Some(_), Some("inproceedings" | "conference" | "paper-conference")) => "paper-conference",
+/// The CSL type: `article` (a preprint) unless a journal or proceedings is known.
+fn item_type(venue: Option<Venue>) -> &'static str {
+    match venue {
+        Some(Venue::Journal(_)) => "article-journal",
+        Some(Venue::Proceedings(_)) => "paper-conference",
         _ => "article",
     }
 }
@@ -113,5 +98,13 @@ mod tests {
             json!({"literal": "The ATLAS Collaboration"})
         );
         assert_eq!(name(&Author::parse("Plato")), json!({"family": "Plato"}));
+    }
+
+    #[test]
+    fn types_follow_the_venue() {
+        assert_eq!(item_type(None), "article");
+        assert_eq!(item_type(Some(Venue::Journal("J"))), "article-journal");
+        assert_eq!(item_type(Some(Venue::Proceedings("P"))), "paper-conference");
+        assert_eq!(item_type(Some(Venue::Other("Blog"))), "article");
     }
 }

@@ -6,6 +6,7 @@ pub mod bibtex;
 pub mod cite_key;
 pub mod csl_json;
 pub mod json;
+pub mod venue;
 
 use jiff::civil::Date;
 

@@ -127,6 +127,17 @@ impl<'a> Author<'a> {
     }
 }
 
+/// How pages and feeds show the name `written` ([`Author::display`]), without reading it
+/// into parts when nothing would change: most names have no braces and no commas, and cards
+/// show names on every list.
+pub fn display_name(written: &str) -> Cow<'_, str> {
+    if written.contains(['{', ',']) {
+        Author::parse(written).display()
+    } else {
+        Cow::Borrowed(written.trim())
+    }
+}
+
 /// The text inside `{…}` when the whole name is one brace group.
 fn wholly_braced(name: &str) -> Option<&str> {
     let inner = name.strip_prefix('{')?.strip_suffix('}')?;
@@ -337,6 +348,21 @@ mod tests {
             assert_eq!(author.display(), shown, "{written:?}");
             assert_eq!(author.family_first(), family_first, "{written:?}");
         }
+    }
+
+    #[test]
+    fn names_without_braces_or_commas_are_shown_as_written() {
+        for name in [
+            "Ashish Vaswani",
+            "Jan van der Berg",
+            "John Doe Jr.",
+            "Plato",
+        ] {
+            assert_eq!(display_name(name), Author::parse(name).display());
+            assert!(matches!(display_name(name), Cow::Borrowed(_)));
+        }
+        assert_eq!(display_name("{OpenAI}"), "OpenAI");
+        assert_eq!(display_name("Berg, Jan"), "Jan Berg");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::index::{PaperId, SiteIndex};
 use crate::markdown::RenderedMarkdown;
 use crate::output::plan::{FeedScope, PageKind, PlannedPage, Sort, keyword_feed_path};
 use crate::record::Paper;
-use crate::record::author::Author;
+use crate::record::author::{Author, display_name};
 
 /// Fields of a title-list entry ([`SiteData::compact_card`]) and of a card (those and 7 more).
 const COMPACT_FIELDS: usize = 8;
@@ -211,7 +211,7 @@ fn write_authors_display(out: &mut String, paper: &Paper) {
             if i > 0 {
                 out.push_str(", ");
             }
-            out.push_str(&Author::parse(name).display());
+            out.push_str(&display_name(name));
         }
     };
     match (paper.authors.len(), paper.author_count) {
@@ -449,7 +449,7 @@ impl SiteData<'_> {
         let authors: Vec<Value> = paper
             .authors
             .iter()
-            .map(|a| Value::from(&*Author::parse(a).display()))
+            .map(|a| Value::from(&*display_name(a)))
             .collect();
         map.insert("authors".into(), Value::from(authors));
         map.insert("author_count".into(), Value::from(paper.author_count));
@@ -1131,7 +1131,7 @@ impl SiteData<'_> {
         let mut authors: Vec<String> = paper
             .authors
             .iter()
-            .map(|a| Author::parse(a).display().into_owned())
+            .map(|a| display_name(a).into_owned())
             .collect();
         if authors.is_empty() {
             authors.push(authors_display(paper));
