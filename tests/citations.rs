@@ -434,22 +434,6 @@ fn a_papers_key_is_the_same_everywhere_and_unique_in_the_site() {
     };
     for slug in ["one", "two", "three"] {
         note(vec![page_bibtex(&out, slug)]);
-        let html = Html::parse_document(&read(&out, &format!("papers/{slug}/index.html")));
-        let download = html
-            .select(&sel("a[data-download=bibtex]"))
-            .next()
-            .and_then(|a| a.value().attr("download"))
-            .unwrap()
-            .trim_end_matches(".bib")
-            .to_string();
-        note(vec![bib_check::Entry {
-            kind: String::new(),
-            key: download,
-            fields: vec![(
-                "title".into(),
-                page_bibtex(&out, slug).field("title").unwrap().into(),
-            )],
-        }]);
     }
     for file in bib_files(&out).values() {
         note(bib_check::read_file(file));
