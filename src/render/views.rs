@@ -244,6 +244,8 @@ pub fn shorten(text: &str, limit: usize) -> String {
     )
 }
 
+/// A paper's links as pages show them (arXiv, DOI, then its `links`), each URL encoded for an
+/// `href` ([`crate::href`]).
 fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
     let mut links = Vec::new();
     if let Some(id) = &paper.arxiv {
@@ -261,7 +263,7 @@ fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
     if let Some(doi) = &paper.doi {
         links.push(LinkView {
             label: "DOI",
-            url: format!("https://doi.org/{doi}"),
+            url: crate::href::doi_url(doi),
         });
     }
     // Well-known links first, in a fixed order, then the rest by name.
@@ -269,7 +271,7 @@ fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
         if let Some(url) = paper.links.get(key) {
             links.push(LinkView {
                 label,
-                url: url.clone(),
+                url: crate::href::link_href(url),
             });
         }
     }
@@ -277,7 +279,7 @@ fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
         if !["pdf", "code", "project"].contains(&key.as_str()) {
             links.push(LinkView {
                 label: key,
-                url: url.clone(),
+                url: crate::href::link_href(url),
             });
         }
     }
