@@ -101,7 +101,9 @@ fn every_page_of_the_sample_and_a_hostile_site_passes_the_nu_html_checker() {
         assert!(page.is_file(), "{}", page.display());
     }
     let mut pages = Vec::new();
-    for out in [built(&sample), hostile_out] {
+    // The escaping fixture's attacks too (script in titles, tags, links, `extra`).
+    let escaping = Site::fixture("escaping");
+    for out in [built(&sample), hostile_out, built(&escaping)] {
         pages.extend(
             files(&out)
                 .into_iter()
