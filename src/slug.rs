@@ -127,8 +127,8 @@ const SPELLED_SYMBOLS: &[(char, &str)] = &[
 /// The slug of a tag, keyword tag or keyword feed: [`slugify`], except that the symbols of
 /// [`SPELLED_SYMBOLS`] become words (`C++` → `c-plus-plus`, `C#` → `c-sharp`, `R&D` →
 /// `r-and-d`). Names that differ only in case, accents or the punctuation and spaces between
-/// words (`Music`, `music`; `style transfer`, `style-transfer`) still share one slug: they are
-/// one tag. Deterministic: the same name gives the same slug in every build.
+/// words (`Music`, `music`; `style transfer`, `style-transfer`), or that transliterate to the
+/// same ASCII (`数学`, `shu xue`), still share one slug: they are one tag. Deterministic: the same name gives the same slug in every build.
 pub fn tag_slug(name: &str) -> String {
     /// Appends `word`, after a `-` when something came before and a separator was seen.
     fn push(slug: &mut String, word: &str, pending_dash: &mut bool) {
