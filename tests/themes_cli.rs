@@ -282,6 +282,7 @@ fn logo_and_extra_css_are_on_every_page_under_any_base_url() {
                 logos[0]
             );
             let sheets = common::hrefs(&doc, "head link[rel=stylesheet]");
+            assert!(sheets.len() >= 3, "{page}: {sheets:?}");
             let theme = sheets
                 .iter()
                 .position(|h| *h == format!("{base_path}style.css"))
@@ -350,4 +351,22 @@ fn a_missing_logo_or_stylesheet_is_an_error_at_its_place_in_site_toml() {
         assert!(stderr.contains("help:"), "{lines}: {stderr}");
         assert!(!site.out().exists(), "{lines}: nothing is built");
     }
+}
+
+#[test]
+fn eject_where_nothing_can_be_written_is_an_output_error() {
+    let site = Site::fixture("small");
+    // A file where the folder should be: templates/ cannot be made.
+    site.write("not-a-folder", "");
+    let run = theme(
+        &site,
+        &["eject", "base.html", "--into", "site/not-a-folder"],
+    );
+    assert_eq!(run.code, Some(4), "{run:?}");
+    assert!(
+        run.stderr.contains("cannot write") && run.stderr.contains("base.html"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.read("not-a-folder"), "");
 }

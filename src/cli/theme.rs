@@ -168,10 +168,16 @@ fn list(args: &ListArgs) -> ExitCode {
     {
         out.push_str("\nsite.toml:\n");
         if let Some(logo) = &config.logo {
-            out.push_str(&format!("  logo = {logo}\n"));
+            out.push_str(&format!(
+                "  {:<28} {logo} (instead of the theme's mark)\n",
+                "logo"
+            ));
         }
         for css in &config.extra_css {
-            out.push_str(&format!("  extra_css: {css}\n"));
+            out.push_str(&format!(
+                "  {:<28} {css} (after the theme's)\n",
+                "extra_css"
+            ));
         }
     }
     print!("{out}");
