@@ -370,3 +370,77 @@ fn eject_where_nothing_can_be_written_is_an_output_error() {
     );
     assert_eq!(site.read("not-a-folder"), "");
 }
+
+/// The `--name: value` declarations of the block `start` opens in `css`.
+fn declarations(css: &str, start: &str) -> Vec<(String, String)> {
+    let at = css
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start} in style.css"));
+    let block = &css[at + start.len()..];
+    let block = &block[..block.find('}').unwrap()];
+    block
+        .split(';')
+        .filter_map(|d| d.trim().split_once(':'))
+        .filter(|(name, _)| name.starts_with("--"))
+        .map(|(name, value)| (name.to_string(), value.trim().to_string()))
+        .collect()
+}
+
+/// The README's table of CSS variables says what `style.css` does: every property the theme
+/// sets on `:root` is listed, every listed one exists, every one the theme reads is set, and a
+/// colour given in the table is the one the stylesheet sets, light and dark.
+#[test]
+fn the_readme_lists_the_css_variables_the_default_theme_reads() {
+    let css = common::read(&repo(), "themes/default/static/style.css");
+    let light = declarations(&css, ":root {");
+    let dark = declarations(&css, "@media (prefers-color-scheme: dark) {\n  :root {");
+    assert!(light.len() > 10 && dark.len() > 10);
+    let readme = common::read(&repo(), "README.md");
+    let section = readme
+        .split("### Logo, extra CSS and the theme's CSS variables")
+        .nth(1)
+        .expect("the README's section on CSS variables")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    // Each row: the properties in the first cell, the light and the dark value.
+    let mut rows: Vec<(Vec<String>, String, String)> = Vec::new();
+    for line in section.lines().filter(|l| l.starts_with("| `--")) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let names = cells[1]
+            .split(", ")
+            .map(|n| n.trim_matches('`').to_string())
+            .collect();
+        rows.push((names, cells[2].to_string(), cells[3].to_string()));
+    }
+    let listed: Vec<&String> = rows.iter().flat_map(|(names, ..)| names).collect();
+    for (name, _) in &light {
+        assert!(
+            listed.contains(&name),
+            "{name} is set in style.css but not in the README"
+        );
+    }
+    for name in &listed {
+        assert!(
+            light.iter().any(|(n, _)| n == *name),
+            "{name} is in the README but style.css does not set it"
+        );
+    }
+    // Read with var() but set nowhere would be a property a site cannot rely on; --t and --u
+    // are set per list item in the HTML (the orders of a day's list).
+    for used in css.split("var(").skip(1) {
+        let name = used.split([')', ',']).next().unwrap().trim();
+        assert!(
+            light.iter().any(|(n, _)| n == name) || ["--t", "--u"].contains(&name),
+            "style.css reads {name}, which it does not set"
+        );
+    }
+    for (names, light_cell, dark_cell) in &rows {
+        for (cell, values) in [(light_cell, &light), (dark_cell, &dark)] {
+            if let Some(value) = cell.strip_prefix('`').and_then(|c| c.strip_suffix('`')) {
+                let set = values.iter().find(|(n, _)| *n == names[0]).map(|(_, v)| v);
+                assert_eq!(set, Some(&value.to_string()), "{}", names[0]);
+            }
+        }
+    }
+}
