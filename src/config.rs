@@ -21,6 +21,8 @@ struct RawConfig {
     author: Option<String>,
     theme: Option<String>,
     output_dir: Option<String>,
+    logo: Option<toml::Spanned<String>>,
+    extra_css: Vec<toml::Spanned<String>>,
     paginate_by: Option<toml::Spanned<i64>>,
     home_pages: Option<toml::Spanned<i64>>,
     feed_limit: Option<toml::Spanned<i64>>,
@@ -73,6 +75,11 @@ pub struct Config {
     pub theme: String,
     /// The output folder, relative to the site root unless absolute.
     pub output_dir: String,
+    /// The site's logo as written (`static/logo.svg`, a file under `static/`), shown in the
+    /// header instead of the theme's mark.
+    pub logo: Option<String>,
+    /// Stylesheets as written (files under `static/`), linked after the theme's, in order.
+    pub extra_css: Vec<String>,
     /// Papers per page on the home page and on tag pages.
     pub paginate_by: usize,
     /// How many pages the home list has at most; older papers are reached through the
@@ -109,7 +116,11 @@ impl Config {
             )
             .with_hint("run digest in a site folder (one with site.toml), or pass --root DIR")
         })?;
-        let config = Config::parse(&text, display, base_url_override)?;
+        let (config, site_files) = Config::parse_spanned(&text, display, base_url_override)?;
+        let root = path.parent().unwrap_or(Path::new("."));
+        for (key, written, location) in site_files {
+            crate::render::theme::check_site_file(root, key, &written, location)?;
+        }
         let findings = crate::text_clean::toml_findings(&text, 0, NOT_TEXT);
         if let Some(warning) = crate::text_clean::warning(display, &Arc::from(text), &findings) {
             eprintln!("{}", crate::text_clean::render_warning(&warning));
@@ -123,6 +134,16 @@ impl Config {
         display: &str,
         base_url_override: Option<&str>,
     ) -> Result<Config, Problem> {
+        Config::parse_spanned(text, display, base_url_override).map(|(config, _)| config)
+    }
+
+    /// [`Config::parse`], with the site files named (`logo`, `extra_css`): key, path as
+    /// written, and where, for [`Config::load`] to check that they exist.
+    fn parse_spanned(
+        text: &str,
+        display: &str,
+        base_url_override: Option<&str>,
+    ) -> Result<(Config, Vec<SiteFileKey>), Problem> {
         let source: Arc<str> = Arc::from(text);
         let at = |span: std::ops::Range<usize>| Location {
             path: display.to_string(),
@@ -193,8 +214,19 @@ impl Config {
             folder_names(raw.keyword_feeds, "keyword feed", "feeds/", &at)?,
             "keyword feed",
         )?;
+        let site_files: Vec<SiteFileKey> = (raw.logo.iter().map(|p| ("logo", p)))
+            .chain(raw.extra_css.iter().map(|p| ("extra_css", p)))
+            .map(|(key, p)| (key, p.get_ref().clone(), at(p.span())))
+            .collect();
+        for (key, written, location) in &site_files {
+            crate::render::theme::site_file_output_path(written).map_err(|why| {
+                Problem::at(location.clone(), format!("{key} `{written}`: {why}")).with_hint(
+                    "name a file under the site's static/ folder, e.g. \"static/logo.svg\"",
+                )
+            })?;
+        }
         let title = raw.title.unwrap_or_else(|| "Paper digest".to_string());
-        Ok(Config {
+        let config = Config {
             author: raw.author.unwrap_or_else(|| title.clone()),
             title,
             description: raw.description.unwrap_or_default(),
@@ -202,6 +234,12 @@ impl Config {
             language: raw.language.unwrap_or_else(|| "en".to_string()),
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
             output_dir: raw.output_dir.unwrap_or_else(|| "public".to_string()),
+            logo: raw.logo.map(toml::Spanned::into_inner),
+            extra_css: raw
+                .extra_css
+                .into_iter()
+                .map(toml::Spanned::into_inner)
+                .collect(),
             paginate_by: positive(raw.paginate_by, 20, "paginate_by")?,
             home_pages: positive(raw.home_pages, 10, "home_pages")?,
             feed_limit: positive(raw.feed_limit, 20, "feed_limit")?,
@@ -225,7 +263,8 @@ impl Config {
                 bibtex_files: raw.output.bibtex_files.unwrap_or(true),
             },
             extra: raw.extra,
-        })
+        };
+        Ok((config, site_files))
     }
 
     /// The path part of `base_url` (`/` or `/repo/`), for links that must not carry the host.
@@ -249,6 +288,9 @@ impl Config {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
     }
 }
+
+/// A site file named in `site.toml`: the key, the path as written, where.
+type SiteFileKey = (&'static str, String, Location);
 
 /// The names of `[keyword_tags]` or `[keyword_feeds]` (`what`), each of which becomes a folder
 /// under `folder`: each must pass the one rule for folder names, and no two may share a folder
@@ -292,7 +334,7 @@ fn folder_names<V>(
 
 /// Keys of `site.toml` that name a URL or a folder rather than hold text, left as written:
 /// a control character makes `base_url` an error, and a theme or folder name not found.
-const NOT_TEXT: &[&str] = &["base_url", "theme", "output_dir"];
+const NOT_TEXT: &[&str] = &["base_url", "theme", "output_dir", "logo", "extra_css"];
 
 /// `raw` with the characters no XML feed or HTML page may hold replaced in every text shown on
 /// a page (see [`crate::text_clean`]); [`Config::load`] warns where they were.

@@ -8,6 +8,7 @@ mod export;
 mod fetch;
 mod import;
 mod serve;
+mod theme;
 
 use std::process::ExitCode;
 
@@ -44,6 +45,9 @@ enum Command {
     /// Download papers from Hugging Face or arXiv and merge them into the records.
     #[command(subcommand, after_help = exit::HELP)]
     Fetch(fetch::FetchCommand),
+    /// List the built-in theme's files and the site's overrides; copy them to edit.
+    #[command(subcommand)]
+    Theme(theme::ThemeCommand),
 }
 
 /// Runs digest with the process's arguments.
@@ -55,5 +59,6 @@ pub fn run() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
         Command::Fetch(command) => fetch::run(command),
+        Command::Theme(command) => theme::run(command),
     }
 }

@@ -143,6 +143,10 @@ struct SiteView<'a> {
     generator: &'static str,
     /// The keyword feeds of `site.toml`: `name` and page `url`.
     keyword_feeds: Vec<KeywordFeedLink>,
+    /// The link to the site's logo (`logo` of `site.toml`), if any.
+    logo: Option<String>,
+    /// The links to the site's stylesheets (`extra_css`), in order.
+    extra_css: Vec<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -174,6 +178,15 @@ impl<'a> SiteView<'a> {
                 })
                 .collect(),
             generator: concat!("digest ", env!("CARGO_PKG_VERSION")),
+            logo: config
+                .logo
+                .as_deref()
+                .map(|p| theme::site_file_link(config, p)),
+            extra_css: config
+                .extra_css
+                .iter()
+                .map(|p| theme::site_file_link(config, p))
+                .collect(),
         }
     }
 }
