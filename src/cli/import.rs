@@ -53,8 +53,20 @@ pub fn run(args: ImportArgs) -> ExitCode {
 }
 
 fn import(args: &ImportArgs) -> Result<bool, Failure> {
-    let input_failure = |message: String| Failure::new(FailureKind::Input, message);
+    let parsed = read_listing(args.format, &args.file, args.year, args.date)?;
     let shown = args.file.display().to_string();
+    merge_into(&args.into, &shown, &parsed, args.dry_run, args.force)
+}
+
+/// Reads and parses a listing file (`-` for standard input). Shared with `digest init --import`.
+pub(super) fn read_listing(
+    format: Format,
+    file: &Path,
+    year: Option<i16>,
+    default_date: Option<jiff::civil::Date>,
+) -> Result<Parsed, Failure> {
+    let input_failure = |message: String| Failure::new(FailureKind::Input, message);
+    let shown = file.display().to_string();
     let input = if shown == "-" {
         let mut text = String::new();
         std::io::stdin()
@@ -63,24 +75,15 @@ fn import(args: &ImportArgs) -> Result<bool, Failure> {
             .map_err(|e| input_failure(format!("reading standard input: {e}")))?;
         text
     } else {
-        read_limited(&args.file).map_err(|e| input_failure(format!("reading {shown}: {e}")))?
+        read_limited(file).map_err(|e| input_failure(format!("reading {shown}: {e}")))?
     };
-    let year = args.year.unwrap_or_else(|| {
+    let year = year.unwrap_or_else(|| {
         jiff::Timestamp::now()
             .to_zoned_datetime(jiff::tz::TimeZone::UTC)
             .year()
     });
-    let parsed = formats::read(
-        args.format,
-        &input,
-        ReadOptions {
-            year,
-            default_date: args.date,
-        },
-    )
-    .map_err(|e| input_failure(format!("{shown}: {e}")))?;
-
-    merge_into(&args.into, &shown, &parsed, args.dry_run, args.force)
+    formats::read(format, &input, ReadOptions { year, default_date })
+        .map_err(|e| input_failure(format!("{shown}: {e}")))
 }
 
 /// Merges what was read into the records of `into`, prints the summary and the problems;
