@@ -51,6 +51,7 @@ struct Entry {
     card_input_hash: u64,
     compact_hash: u64,
     cite_hash: u64,
+    cite_base: String,
     tags: Vec<PaperTag>,
     feeds: Vec<u16>,
     terms: Vec<(u32, u16)>,
@@ -90,6 +91,10 @@ pub struct Site {
     compact_hashes: Vec<u64>,
     /// Hash of what a paper's BibTeX is made of (see `views::cite_hash`).
     cite_hashes: Vec<u64>,
+    /// Each paper's citation key before it is made unique (see `export::cite_key`).
+    cite_bases: Vec<String>,
+    /// Each paper's citation key, unique in the site: derived from all `cite_bases` together.
+    cite_keys: Vec<String>,
     /// Each paper's tags, own and keyword (slugs computed once per record).
     tags: Vec<Vec<PaperTag>>,
     /// What each card was last built from (record and tag names); 0 when it must be built.
@@ -154,6 +159,8 @@ impl Site {
             card_input_hashes: Vec::new(),
             compact_hashes: Vec::new(),
             cite_hashes: Vec::new(),
+            cite_bases: Vec::new(),
+            cite_keys: Vec::new(),
             tags: Vec::new(),
             card_keys: Vec::new(),
             terms: Vec::new(),
@@ -270,6 +277,7 @@ impl Site {
                 };
                 let compact_hash = views::compact_hash(&paper);
                 let cite_hash = views::cite_hash(&paper);
+                let cite_base = crate::export::cite_key::base_key(&paper);
                 let (mut paper, mut body) = (paper, body);
                 if !self.options.keep_sources {
                     paper.body = String::new();
@@ -284,6 +292,7 @@ impl Site {
                     card_input_hash,
                     compact_hash,
                     cite_hash,
+                    cite_base,
                     tags,
                     feeds,
                     terms,
@@ -311,6 +320,7 @@ impl Site {
                 self.card_input_hashes.remove(i);
                 self.compact_hashes.remove(i);
                 self.cite_hashes.remove(i);
+                self.cite_bases.remove(i);
                 self.tags.remove(i);
                 self.card_keys.remove(i);
                 self.card_hashes.remove(i);
@@ -336,6 +346,9 @@ impl Site {
         let mut reorder = ids_move;
         let mut repath = ids_move;
         let mut feeds_changed = false;
+        // Whether citation keys must be made unique again (papers came or went, or one's base
+        // key changed); an abstract edit keeps every key.
+        let mut rekey = ids_move;
         let mut changed_ids = Vec::new();
         for e in entries {
             self.slug_owners
@@ -358,6 +371,9 @@ impl Site {
                         repath |= old.slug != new.slug;
                     }
                     feeds_changed |= self.feeds[i] != e.feeds;
+                    // Papers sharing a base key are ordered by these (see `unique_keys`).
+                    rekey |= (old.published, old.date, &old.slug)
+                        != (new.published, new.date, &new.slug);
                     if reorder || feeds_changed || self.tags[i] != e.tags {
                         structural = true;
                     }
@@ -369,6 +385,8 @@ impl Site {
                     self.card_input_hashes[i] = e.card_input_hash;
                     self.compact_hashes[i] = e.compact_hash;
                     self.cite_hashes[i] = e.cite_hash;
+                    rekey |= self.cite_bases[i] != e.cite_base;
+                    self.cite_bases[i] = e.cite_base;
                     self.tags[i] = e.tags;
                     self.terms[i] = e.terms;
                     self.feeds[i] = e.feeds;
@@ -384,6 +402,7 @@ impl Site {
                     self.card_input_hashes.insert(i, e.card_input_hash);
                     self.compact_hashes.insert(i, e.compact_hash);
                     self.cite_hashes.insert(i, e.cite_hash);
+                    self.cite_bases.insert(i, e.cite_base);
                     self.tags.insert(i, e.tags);
                     self.card_keys.insert(i, 0);
                     self.card_hashes.insert(i, 0);
@@ -391,6 +410,9 @@ impl Site {
                     self.feeds.insert(i, e.feeds);
                 }
             }
+        }
+        if rekey {
+            self.cite_keys = crate::export::cite_key::unique_keys(&self.papers, &self.cite_bases);
         }
         timer.phase("store records");
         if let Some(old_paths) = old_paths {
@@ -651,6 +673,7 @@ impl Site {
             body_hashes: &self.body_hashes,
             compact_hashes: &self.compact_hashes,
             cite_hashes: &self.cite_hashes,
+            cite_keys: &self.cite_keys,
             charts: &self.charts,
             related: &self.related,
         }

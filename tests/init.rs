@@ -183,14 +183,46 @@ fn a_folder_holding_only_git_is_empty_enough() {
 #[test]
 fn import_of_the_sample_listing_gives_its_50_papers() {
     let listing = repo().join("tests/fixtures/hf-daily-papers.txt");
-    let site = new_site(&["--import", "hf-text", listing.to_str().unwrap()]);
+    let site = new_site(&[
+        "--import",
+        "hf-text",
+        listing.to_str().unwrap(),
+        "--year",
+        "2025",
+    ]);
     let records: Vec<String> = files(&site.root.join("content"));
     assert_eq!(records.len(), 50, "{records:?}");
+    let improvnet = common::read(
+        &site.root,
+        "content/improvnet-generating-controllable-musical-improvisations.md",
+    );
+    let front = common::front_matter(&improvnet).unwrap();
+    assert_eq!(front["date"].to_string(), "2025-02-06", "{improvnet}");
     assert!(!records.iter().any(|r| r == "example-paper.md"));
     let run = digest(&["build"], &site.root);
     run.assert_success();
     assert!(run.stdout.contains("built 50 papers"), "{}", run.stdout);
     assert_links_ok(&site.root.join("public"), DEFAULT_BASE_URL);
+}
+
+/// `--force --import` into a site whose content/ holds records: nothing imported (an import
+/// would update them), the records as they were.
+#[test]
+fn force_import_leaves_existing_records_alone() {
+    let site = new_site(&[]);
+    let example = common::read(&site.root, "content/example-paper.md");
+    let listing = repo().join("tests/fixtures/hf-daily-papers.txt");
+    let run = init(
+        &site.root,
+        &["--force", "--import", "hf-text", listing.to_str().unwrap()],
+    );
+    run.assert_success();
+    assert!(run.stdout.contains("nothing imported"), "{}", run.stdout);
+    assert_eq!(files(&site.root.join("content")), ["example-paper.md"]);
+    assert_eq!(
+        common::read(&site.root, "content/example-paper.md"),
+        example
+    );
 }
 
 /// A listing that cannot be read, or an unknown format, leaves no site behind.

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use common::{Site, html, text_of};
 use serve::{
-    Server, assert_matches_clean_build, get_key, set_key, strip_livereload, wait_for_reload,
-    wait_for_status,
+    Server, assert_matches_clean_build, get_key, set_key, strip_livereload, wait_for_error,
+    wait_for_reload, wait_for_status,
 };
 
 const PAPER_TEMPLATE: &str = r#"{% extends "base.html" %}
@@ -466,4 +466,74 @@ fn a_change_of_many_pages_writes_the_open_page_first() {
     );
     assert!(counts[1] > 100, "then the other shifted pages: {line}");
     assert_matches_clean_build(&mut server, &mut ws, &site, "after the catch-up");
+}
+
+/// Issue 13, item 3: a record deleted while another was broken stayed served after the fix
+/// (its page and its entries in every list), because the failed batch's removals were dropped.
+#[test]
+fn a_delete_made_while_a_record_is_broken_is_applied_after_the_fix() {
+    let site = Site::fixture("small");
+    let mut server = Server::start(&site);
+    let mut ws = server.ws();
+    assert_eq!(server.get("/papers/jukebox/").status, 200);
+
+    // Break A.
+    let good = site.read("content/musicgen.md");
+    site.write(
+        "content/musicgen.md",
+        &good.replace("+++\ntitle", "+++\ntitle ="),
+    );
+    wait_for_error(&mut ws);
+    // Delete B while A is broken: the rebuild fails again, A still being broken.
+    std::fs::remove_file(site.path("content/jukebox.md")).unwrap();
+    let message = wait_for_error(&mut ws);
+    assert!(message.contains("musicgen.md"), "{message}");
+    // Fix A: B's removal must be applied too.
+    site.write("content/musicgen.md", &good);
+    wait_for_reload(&mut ws);
+    assert_matches_clean_build(&mut server, &mut ws, &site, "break A, delete B, fix A");
+    wait_for_status(&server, "/papers/jukebox/", 404);
+}
+
+/// The same with a rename into a new folder and a broken template: every change seen while
+/// the site could not be rebuilt is applied by the first rebuild that succeeds.
+#[test]
+fn renames_and_deletes_made_while_a_template_is_broken_are_applied_after_the_fix() {
+    let site = Site::fixture("small");
+    let mut server = Server::start(&site);
+    let mut ws = server.ws();
+
+    site.write(
+        "templates/paper.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ paper.title\n{% endblock content %}\n",
+    );
+    wait_for_error(&mut ws);
+    // realm.md sets its slug (renamed, it must not collide with itself); jukebox.md does not
+    // (its page moves).
+    std::fs::create_dir_all(site.path("content/moved/deeper")).unwrap();
+    std::fs::rename(
+        site.path("content/realm.md"),
+        site.path("content/moved/deeper/realm-renamed.md"),
+    )
+    .unwrap();
+    std::fs::rename(
+        site.path("content/jukebox.md"),
+        site.path("content/moved/jukebox-renamed.md"),
+    )
+    .unwrap();
+    wait_for_error(&mut ws);
+    std::fs::remove_file(site.path("content/rohm.md")).unwrap();
+    wait_for_error(&mut ws);
+    std::fs::remove_file(site.path("templates/paper.html")).unwrap();
+    wait_for_reload(&mut ws);
+    assert_matches_clean_build(
+        &mut server,
+        &mut ws,
+        &site,
+        "break the paper template, rename two records into new folders, delete one, fix",
+    );
+    wait_for_status(&server, "/papers/jukebox/", 404);
+    wait_for_status(&server, "/papers/rohm/", 404);
+    assert_eq!(server.get("/papers/jukebox-renamed/").status, 200);
+    assert_eq!(server.get("/papers/realm/").status, 200);
 }

@@ -51,6 +51,7 @@ pub fn run(args: ExportArgs) -> ExitCode {
     let papers = export::select(
         data.papers,
         data.bodies,
+        data.cite_keys,
         data.index,
         args.tag.as_deref(),
         args.since,

@@ -32,6 +32,9 @@ pub struct InitArgs {
     /// Import a listing as the first records, instead of the example (formats as `digest import`).
     #[arg(long, num_args = 2, value_names = ["FORMAT", "FILE"])]
     import: Option<Vec<String>>,
+    /// With --import: the year of dates the listing gives without one ("Feb 6"); default: this year.
+    #[arg(long, requires = "import")]
+    year: Option<i16>,
     /// Also write a workflow that fetches the new papers every morning: `hf` (Hugging Face
     /// daily papers) or `arxiv:QUERY` (an arXiv API query, e.g. 'arxiv:cat:cs.CL AND abs:agent').
     #[arg(long, value_name = "hf|arxiv:QUERY", value_parser = parse_daily)]
@@ -109,24 +112,8 @@ fn init(args: &InitArgs) -> Result<bool, Failure> {
     let site_toml = site_toml(args.title.as_deref(), args.base_url.as_deref());
     Config::parse(&site_toml, "site.toml", None).map_err(|problem| usage(problem.render()))?;
 
-    // Read the listing before writing anything: a listing that cannot be read leaves no site.
     let import = match &args.import {
-        Some(values) => {
-            let format = Format::from_str(&values[0], true).map_err(|_| {
-                let names: Vec<_> = Format::value_variants()
-                    .iter()
-                    .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
-                    .collect();
-                usage(format!(
-                    "--import: unknown format `{}`; the formats are {}",
-                    values[0],
-                    names.join(", ")
-                ))
-            })?;
-            let file = PathBuf::from(&values[1]);
-            let parsed = super::import::read_listing(format, &file, None, None)?;
-            Some((file, parsed))
-        }
+        Some(values) => Some((import_format(&values[0])?, PathBuf::from(&values[1]))),
         None => None,
     };
 
@@ -142,11 +129,24 @@ fn init(args: &InitArgs) -> Result<bool, Failure> {
             listed.join(", ")
         )));
     }
-    std::fs::create_dir_all(dir).map_err(|e| output(format!("making {shown}: {e}")))?;
 
+    // The listing first: one that cannot be read leaves no site behind (the import reads it
+    // all before it writes a record).
     let content = dir.join("content");
-    let content_has_records = content.is_dir()
-        && crate::load::record_files(&content).is_ok_and(|files| !files.is_empty());
+    let mut clean = true;
+    if let Some((format, file)) = &import {
+        let has_records = content.is_dir()
+            && crate::load::record_files(&content).is_ok_and(|files| !files.is_empty());
+        if has_records {
+            println!(
+                "content/ holds records already: nothing imported (`digest import` merges into them)"
+            );
+        } else {
+            clean = super::import::import_into(*format, file.clone(), content.clone(), args.year)?;
+        }
+    }
+
+    std::fs::create_dir_all(dir).map_err(|e| output(format!("making {shown}: {e}")))?;
     let mut files = site_files(&site_toml, args.daily.as_ref());
     if import.is_none() {
         files.push((EXAMPLE_FILE, example_record(today())));
@@ -174,18 +174,6 @@ fn init(args: &InitArgs) -> Result<bool, Failure> {
         println!("  kept      {file} (it exists: not overwritten)");
     }
 
-    let mut clean = true;
-    if let Some((file, parsed)) = import {
-        let listing = file.display().to_string();
-        if content_has_records {
-            println!(
-                "  content/ holds records already: nothing imported (`digest import FORMAT {listing} --into {}` merges into them)",
-                content.display()
-            );
-        } else {
-            clean = super::import::merge_into(&content, &listing, &parsed, false, false)?;
-        }
-    }
     let cd = if shown == "." {
         String::new()
     } else {
@@ -196,6 +184,23 @@ fn init(args: &InitArgs) -> Result<bool, Failure> {
          then push to GitHub and set Settings → Pages → Source to \"GitHub Actions\""
     );
     Ok(clean)
+}
+
+/// The `--import` format named `name`, or a usage error listing the formats.
+fn import_format(name: &str) -> Result<Format, Failure> {
+    Format::from_str(name, true).map_err(|_| {
+        let names: Vec<_> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        Failure::new(
+            FailureKind::Usage,
+            format!(
+                "--import: unknown format `{name}`; the formats are {}",
+                names.join(", ")
+            ),
+        )
+    })
 }
 
 /// `site.toml` with the given title and base URL, each setting else at its default.

@@ -1,51 +1,59 @@
-//! BibTeX export: `@misc` in arXiv's own style for arXiv papers, `@article` otherwise, with
-//! the exact day in a biblatex `date` field so an import gives the same date back.
+//! BibTeX: the `.bib` files of days and tags, each paper page's entry and `digest export
+//! bibtex`. Every entry parses in BibTeX 0.99, biber and pybtex whatever the record holds
+//! (braces are balanced even when the text's are not), and is a type the standard styles do
+//! not warn about: `@article` or `@inproceedings` only when the venue and authors are known,
+//! else `@misc` (in arXiv's own style for arXiv papers). Dates are the publication date when the
+//! record has one (`published`), else the day it is listed under, in `year` and in a biblatex
+//! `date` field with the exact day.
 
 use std::fmt::Write as _;
 
-use ahash::AHashSet;
-
-use super::{ExportedPaper, split_name};
+use super::ExportedPaper;
+use super::venue::{Venue, venue};
 use crate::record::Paper;
+use crate::record::author::Author;
 
-/// The papers as a `.bib` file, abstracts included.
+/// The papers as a `.bib` file, abstracts included, each under its site-wide key.
 pub fn write(papers: &[ExportedPaper]) -> String {
-    let mut keys = AHashSet::new();
     let mut out = String::new();
     for e in papers {
-        let key = unique_key(&mut keys, &base_key(e.paper));
-        write_entry(&mut out, e.paper, &key, Some(&e.body.text));
+        write_entry(&mut out, e.paper, e.key, Some(&e.body.text));
         out.push('\n');
     }
     out
 }
 
-/// One paper's BibTeX for citing it from its page (no abstract): `(key, entry)`.
-pub fn cite(paper: &Paper) -> (String, String) {
-    let key = base_key(paper);
+/// One paper's BibTeX under `key`, for citing it from its page (no abstract).
+pub fn cite(paper: &Paper, key: &str) -> String {
     let mut out = String::new();
-    write_entry(&mut out, paper, &key, None);
-    (key, out)
+    write_entry(&mut out, paper, key, None);
+    out
 }
 
-/// The BibTeX of several papers (a day's, a tag's), keys made unique, no abstracts.
-pub fn cite_all<'a>(papers: impl IntoIterator<Item = &'a Paper>) -> String {
-    let mut keys = AHashSet::new();
+/// The BibTeX of several papers (a day's, a tag's), each under its key, no abstracts.
+pub fn cite_all<'a>(papers: impl IntoIterator<Item = (&'a Paper, &'a str)>) -> String {
     let mut out = String::new();
-    for paper in papers {
-        let key = unique_key(&mut keys, &base_key(paper));
-        write_entry(&mut out, paper, &key, None);
+    for (paper, key) in papers {
+        write_entry(&mut out, paper, key, None);
         out.push('\n');
     }
     out
 }
 
-/// Appends one entry: `@misc` in arXiv's style for arXiv papers, `@article` otherwise.
-///
-/// Written straight into `out` (a tag's `.bib` holds thousands of entries; building each
-/// field as its own string was most of the time of writing them).
+/// Appends one entry. Written straight into `out` (a tag's `.bib` holds thousands of entries;
+/// building each field as its own string was most of the time of writing them).
 fn write_entry(out: &mut String, p: &Paper, key: &str, abstract_text: Option<&str>) {
-    let kind = if p.arxiv.is_some() { "misc" } else { "article" };
+    let has_authors = p.authors.iter().any(|a| !a.trim().is_empty());
+    // The standard styles require authors for articles and proceedings papers.
+    let venue = venue(p).map(|v| match v {
+        Venue::Journal(v) | Venue::Proceedings(v) if !has_authors => Venue::Other(v),
+        v => v,
+    });
+    let kind = match venue {
+        Some(Venue::Journal(_)) => "article",
+        Some(Venue::Proceedings(_)) => "inproceedings",
+        _ => "misc",
+    };
     let _ = writeln!(out, "@{kind}{{{key},");
     // Double braces keep the title's capitalisation as written.
     field(out, "title", |out| {
@@ -53,26 +61,31 @@ fn write_entry(out: &mut String, p: &Paper, key: &str, abstract_text: Option<&st
         escape_into(out, &p.title);
         out.push('}');
     });
-    field(out, "author", |out| {
-        for (i, author) in p.authors.iter().enumerate() {
-            if i > 0 {
-                out.push_str(" and ");
-            }
-            escape_into(out, author);
-        }
-    });
+    field(out, "author", |out| write_authors(out, &p.authors));
+    if !has_authors {
+        // What BibTeX sorts an entry without authors by (else it warns "to sort, need author
+        // or key").
+        field(out, "key", |out| escape_into(out, &p.title));
+    }
+    match venue {
+        Some(Venue::Journal(v)) => field(out, "journal", |out| escape_into(out, v)),
+        Some(Venue::Proceedings(v)) => field(out, "booktitle", |out| escape_into(out, v)),
+        Some(Venue::Other(v)) => field(out, "howpublished", |out| escape_into(out, v)),
+        None => {}
+    }
+    let cited = p.published.unwrap_or(p.date);
     field(out, "year", |out| {
-        let _ = write!(out, "{}", p.date.year());
+        let _ = write!(out, "{}", cited.year());
     });
     field(out, "date", |out| {
-        let _ = write!(out, "{}", p.date);
+        let _ = write!(out, "{cited}");
     });
     if let Some(id) = &p.arxiv {
         field(out, "eprint", |out| out.push_str(id));
         field(out, "archivePrefix", |out| out.push_str("arXiv"));
     }
     if let Some(doi) = &p.doi {
-        field(out, "doi", |out| escape_into(out, doi));
+        field(out, "doi", |out| verbatim_into(out, doi));
     }
     if let Some(id) = &p.arxiv {
         field(out, "url", |out| {
@@ -80,7 +93,7 @@ fn write_entry(out: &mut String, p: &Paper, key: &str, abstract_text: Option<&st
             out.push_str(id);
         });
     } else if let Some(url) = p.links.get("url") {
-        field(out, "url", |out| out.push_str(url));
+        field(out, "url", |out| verbatim_into(out, url));
     }
     field(out, "keywords", |out| {
         for (i, tag) in p.tags.iter().enumerate() {
@@ -94,6 +107,102 @@ fn write_entry(out: &mut String, p: &Paper, key: &str, abstract_text: Option<&st
         field(out, "abstract", |out| escape_into(out, text));
     }
     out.push_str("}\n");
+}
+
+/// Appends the `author` value: names joined by ` and `, each written so that BibTeX and biber
+/// read the same parts as [`Author::parse`] (see [`write_name`]).
+fn write_authors(out: &mut String, authors: &[String]) {
+    let mut first = true;
+    for name in authors.iter().filter(|a| !a.trim().is_empty()) {
+        if !first {
+            out.push_str(" and ");
+        }
+        first = false;
+        write_name(out, &Author::parse(name));
+    }
+}
+
+/// One name: an organisation or unsplittable name in braces (`{The ATLAS Collaboration}`),
+/// a person as `von Last, Jr, First` (the form no style misreads, as arXiv and Google Scholar
+/// write it). A word `and` inside a name is braced, or BibTeX would split the name there.
+fn write_name(out: &mut String, author: &Author) {
+    match author {
+        Author::Organisation(name) | Author::Literal(name) => {
+            out.push('{');
+            let start = out.len();
+            escape_into(out, name);
+            // `{\` opens a "special character" to BibTeX, whose commas would then split the
+            // name: an empty group first keeps the braces an ordinary group.
+            if out[start..].starts_with('\\') {
+                out.insert_str(start, "{}");
+            }
+            out.push('}');
+        }
+        Author::Person(p) => {
+            if p.family.eq_ignore_ascii_case("others") && p.given.is_empty() {
+                // Alone, `others` means "et al.".
+                out.push_str("{others}");
+                return;
+            }
+            let part = |out: &mut String, text: &str| {
+                // A part BibTeX would see as empty (`-` separates words to it) is braced.
+                let empty = text.chars().all(|c| c == '-' || c.is_whitespace());
+                if empty {
+                    out.push('{');
+                }
+                let mut word_text = String::new();
+                for (i, word) in text.split_whitespace().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    if word.eq_ignore_ascii_case("and") {
+                        out.push('{');
+                        out.push_str(word);
+                        out.push('}');
+                    } else {
+                        // A comma left in a part (after an unpaired brace) must not end it.
+                        word_text.clear();
+                        escape_into(&mut word_text, word);
+                        out.push_str(&word_text.replace(',', "{,}"));
+                    }
+                }
+                if empty {
+                    out.push('}');
+                }
+            };
+            if !p.particle.is_empty() {
+                part(out, p.particle);
+                out.push(' ');
+            }
+            part(out, p.family);
+            for extra in [p.suffix, p.given] {
+                if !extra.is_empty() {
+                    out.push_str(", ");
+                    part(out, extra);
+                }
+            }
+        }
+    }
+}
+
+/// Appends a URL or DOI as biblatex's verbatim fields take it: as written, except braces,
+/// backslashes and whitespace, percent-encoded (the same address), which BibTeX would count or
+/// split on.
+fn verbatim_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '{' => out.push_str("%7B"),
+            '}' => out.push_str("%7D"),
+            '\\' => out.push_str("%5C"),
+            c if c.is_whitespace() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    let _ = write!(out, "%{b:02X}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
 }
 
 /// Appends `  name = {value},` with the value `write` appends, or nothing when that value is
@@ -112,71 +221,15 @@ fn field(out: &mut String, name: &str, write: impl FnOnce(&mut String)) {
     }
 }
 
-/// `bhandari2025improvnet`: first author's family name, year, first word of the title.
-fn base_key(p: &Paper) -> String {
-    let family = p
-        .authors
-        .first()
-        .map(|a| split_name(a).1)
-        .unwrap_or_default();
-    let word = p
-        .title
-        .split(|c: char| !c.is_alphanumeric())
-        .find(|w| w.len() > 3)
-        .unwrap_or("paper");
-    let mut key = String::with_capacity(32);
-    push_ascii_key(&mut key, &family);
-    let _ = write!(key, "{}", p.date.year());
-    push_ascii_key(&mut key, word);
-    key
-}
-
-/// Appends the ASCII letters and digits of `text` (transliterated first when it is not ASCII:
-/// `Schölkopf` → `scholkopf`), lowercased.
-fn push_ascii_key(key: &mut String, text: &str) {
-    let transliterated;
-    let text = if text.is_ascii() {
-        text
-    } else {
-        transliterated = deunicode::deunicode(text);
-        &transliterated
-    };
-    key.extend(
-        text.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase()),
-    );
-}
-
-fn unique_key(taken: &mut AHashSet<String>, base: &str) -> String {
-    if taken.insert(base.to_string()) {
-        return base.to_string();
-    }
-    // `base` + a, b, … z, aa, ab, …: never runs out, however many papers share a base key.
-    (0u64..)
-        .map(|n| format!("{base}{}", letters(n)))
-        .find(|key| taken.insert(key.clone()))
-        .unwrap_or_default()
-}
-
-/// The `n`th (from 0) of `a`, `b`, … `z`, `aa`, `ab`, … (bijective base 26).
-fn letters(mut n: u64) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push(b'a' + (n % 26) as u8);
-        if n < 26 {
-            break;
-        }
-        n = n / 26 - 1;
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
-}
-
 /// Appends `text` with the characters BibTeX and LaTeX treat specially escaped, so any text
 /// survives; `--` and `''` (which LaTeX turns into a dash and a quote) are broken up with an
 /// empty group, and line breaks become spaces.
+///
+/// BibTeX and biber count braces even after a backslash, so `\{` alone would leave the field
+/// open and swallow the rest of the file: braces that pair up in `text` are written `\{`, `\}`,
+/// and any other one as `\textbraceleft{}` or `\textbraceright{}`, which print the same.
 fn escape_into(out: &mut String, text: &str) {
+    let unpaired = unpaired_braces(text);
     // Every character that needs care is ASCII: runs of other bytes are copied whole.
     let mut previous = 0u8;
     let mut run = 0;
@@ -210,6 +263,8 @@ fn escape_into(out: &mut String, text: &str) {
         previous = c;
         match c {
             b'\\' => out.push_str("\\textbackslash{}"),
+            b'{' if unpaired.binary_search(&i).is_ok() => out.push_str("\\textbraceleft{}"),
+            b'}' if unpaired.binary_search(&i).is_ok() => out.push_str("\\textbraceright{}"),
             b'{' | b'}' | b'%' | b'&' | b'$' | b'#' | b'_' => {
                 out.push('\\');
                 out.push(char::from(c));
@@ -222,44 +277,181 @@ fn escape_into(out: &mut String, text: &str) {
     out.push_str(&text[run..]);
 }
 
+/// Byte offsets of the braces of `text` that have no partner (`}` before any open `{`, `{`
+/// never closed), in increasing order; none for text without braces, the common case.
+fn unpaired_braces(text: &str) -> Vec<usize> {
+    let mut unpaired = Vec::new();
+    if !text.bytes().any(|b| b == b'{' || b == b'}') {
+        return unpaired;
+    }
+    let mut open = Vec::new();
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'{' => open.push(i),
+            b'}' if open.pop().is_none() => unpaired.push(i),
+            _ => {}
+        }
+    }
+    unpaired.extend(open);
+    unpaired.sort_unstable();
+    unpaired
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn suffix_letters_never_run_out() {
-        let names: Vec<String> = [0, 1, 25, 26, 27, 51, 52, 701, 702]
-            .into_iter()
-            .map(letters)
-            .collect();
-        assert_eq!(names, ["a", "b", "z", "aa", "ab", "az", "ba", "zz", "aaa"]);
-        // Before, the suffix stopped growing past 'z' + 132 and the 160-odd-th paper sharing
-        // a base key looped forever.
-        let mut taken = AHashSet::new();
-        let keys: Vec<String> = (0..1000)
-            .map(|_| unique_key(&mut taken, "wang2024learning"))
-            .collect();
-        assert_eq!(keys[0], "wang2024learning");
-        assert_eq!(keys[1], "wang2024learninga");
-        assert_eq!(keys[27], "wang2024learningaa");
-        assert_eq!(taken.len(), 1000);
-        assert!(keys.iter().all(|k| k.is_ascii()));
+    fn record(front: &str) -> Paper {
+        let text = format!("+++\ntitle = \"T\"\ndate = 2025-02-06\n{front}\n+++\nBody\n");
+        crate::record::parse(&text, "content/p.md", "p").expect("valid record")
     }
 
     #[test]
-    fn cites_in_arxiv_style_with_a_transliterated_key() {
+    fn cites_in_arxiv_style() {
         let text = "+++\ntitle = \"Über 100% of {GPT}'s -- Scaling\"\ndate = 2025-02-06\n\
             authors = [\"Jürgen Schölkopf\", \"Ada Lovelace\"]\ntags = [\"a_b\"]\n\
             arxiv = \"2502.04522\"\n+++\nBody\n";
         let paper = crate::record::parse(text, "content/p.md", "p").expect("valid record");
-        let (key, entry) = cite(&paper);
-        assert_eq!(key, "scholkopf2025uber");
         assert_eq!(
-            entry,
+            cite(&paper, "scholkopf2025uber"),
             "@misc{scholkopf2025uber,\n  title = {{Über 100\\% of \\{GPT\\}'s -{}- Scaling}},\n  \
-             author = {Jürgen Schölkopf and Ada Lovelace},\n  year = {2025},\n  \
+             author = {Schölkopf, Jürgen and Lovelace, Ada},\n  year = {2025},\n  \
              date = {2025-02-06},\n  eprint = {2502.04522},\n  archivePrefix = {arXiv},\n  \
              url = {https://arxiv.org/abs/2502.04522},\n  keywords = {a\\_b},\n}\n"
+        );
+    }
+
+    #[test]
+    fn unpaired_braces_are_written_as_commands_that_keep_the_field_closed() {
+        let mut out = String::new();
+        escape_into(&mut out, "} a {b} {c");
+        assert_eq!(out, "\\textbraceright{} a \\{b\\} \\textbraceleft{}c");
+    }
+
+    #[test]
+    fn entry_types_follow_what_is_known() {
+        let kind = |front: &str| {
+            let entry = cite(&record(front), "k");
+            entry[1..entry.find('{').unwrap()].to_string()
+        };
+        let by = "authors = [\"Ann Lee\"]\n";
+        assert_eq!(kind(""), "misc");
+        assert_eq!(kind(by), "misc");
+        assert_eq!(
+            kind(&format!("{by}[extra]\nvenue = \"NeurIPS 2017\"")),
+            "inproceedings"
+        );
+        assert_eq!(
+            kind(&format!("{by}[extra]\njournal = \"Nature\"")),
+            "article"
+        );
+        assert_eq!(
+            kind(&format!(
+                "{by}[extra]\nvenue = \"Nature\"\nbibtex_type = \"article\""
+            )),
+            "article"
+        );
+        assert_eq!(
+            kind(&format!("{by}[extra]\nvenue = \"Journal of X\"")),
+            "article"
+        );
+        // Articles need authors: without them, where it appeared is `howpublished`.
+        let entry = cite(&record("[extra]\njournal = \"Nature\""), "k");
+        assert!(entry.starts_with("@misc{k,"), "{entry}");
+        assert!(entry.contains("howpublished = {Nature}"), "{entry}");
+        assert!(entry.contains("key = {T}"), "{entry}");
+        // Semantic Scholar and Google Scholar name arXiv as the journal of a preprint.
+        assert_eq!(
+            kind(&format!(
+                "{by}arxiv = \"2401.01234\"\n[extra]\nvenue = \"ArXiv\""
+            )),
+            "misc"
+        );
+    }
+
+    #[test]
+    fn names_are_written_as_bibtex_reads_them() {
+        let mut out = String::new();
+        let names: Vec<String> = [
+            "{The ATLAS Collaboration}",
+            "van der Berg, Jan",
+            "John Doe Jr.",
+            "Tom and Jerry",
+            "others",
+            "Plato",
+        ]
+        .map(String::from)
+        .to_vec();
+        write_authors(&mut out, &names);
+        assert_eq!(
+            out,
+            "{The ATLAS Collaboration} and van der Berg, Jan and Doe, Jr., John and \
+             {and} Jerry, Tom and {others} and Plato"
+        );
+    }
+
+    #[test]
+    fn name_parts_bibtex_would_misread_are_protected() {
+        for (name, written) in [
+            // `-` separates words to BibTeX: alone, the given name would be empty.
+            ("_, -", "\\_, {-}"),
+            // The comma after an unpaired brace is not one the name was split at.
+            ("{Unclosed, Org", "Org, \\textbraceleft{}Unclosed{,}"),
+            // `{\` would make the whole name one "special character" whose commas count.
+            ("{\\x, y}", "{{}\\textbackslash{}x, y}"),
+        ] {
+            let mut out = String::new();
+            write_authors(&mut out, &[name.to_string()]);
+            assert_eq!(out, written, "{name:?}");
+        }
+    }
+
+    /// Braces as BibTeX counts them (a backslash does not stop it): never closing more than
+    /// opened, all closed at the end.
+    fn balanced(text: &str) -> bool {
+        let mut depth = 0i64;
+        for b in text.bytes() {
+            match b {
+                b'{' => depth += 1,
+                b'}' if depth == 0 => return false,
+                b'}' => depth -= 1,
+                _ => {}
+            }
+        }
+        depth == 0
+    }
+
+    #[test]
+    fn any_text_is_written_with_balanced_braces() {
+        // A deterministic generator (xorshift64*) over the characters that need care.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        };
+        let alphabet: Vec<char> = "{}{}\\$%&#_~^-'`,\" and x\nä".chars().collect();
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let mut out = String::new();
+            escape_into(&mut out, &text);
+            assert!(balanced(&out), "{text:?} -> {out:?}");
+            out.clear();
+            write_authors(&mut out, &[text.clone(), text.clone()]);
+            assert!(balanced(&out), "{text:?} -> {out:?}");
+        }
+    }
+
+    #[test]
+    fn the_publication_date_is_cited_when_known() {
+        let entry = cite(&record("published = 2017-06-12"), "k");
+        assert!(
+            entry.contains("year = {2017},\n  date = {2017-06-12},"),
+            "{entry}"
         );
     }
 

@@ -162,5 +162,6 @@ fn convert(value: &Value) -> Result<ImportedPaper, Bad> {
             .collect(),
         slug: Some(record.slug),
         body_markdown: Some(record.body),
+        year_not_in_listing: None,
     })
 }

@@ -3,8 +3,10 @@
 //! same records. Reads the loaded site; writes only to the given writer.
 
 pub mod bibtex;
+pub mod cite_key;
 pub mod csl_json;
 pub mod json;
+pub mod venue;
 
 use jiff::civil::Date;
 
@@ -29,13 +31,17 @@ pub struct ExportedPaper<'a> {
     pub paper: &'a Paper,
     /// Its body rendered (plain text for abstracts in formats without Markdown).
     pub body: &'a RenderedMarkdown,
+    /// Its citation key, unique in the site (see [`cite_key`]).
+    pub key: &'a str,
 }
 
 /// The papers to export: newest first, those with tag `tag` (name or slug, including keyword
-/// tags) and listed on or after `since`, when given.
+/// tags) and listed on or after `since`, when given. `keys` are the site's citation keys, by
+/// paper id, so an export cites each paper as its pages do.
 pub fn select<'a>(
     papers: &'a [Paper],
     bodies: &'a [RenderedMarkdown],
+    keys: &'a [String],
     index: &SiteIndex,
     tag: Option<&str>,
     since: Option<Date>,
@@ -60,6 +66,7 @@ pub fn select<'a>(
         .map(|id| ExportedPaper {
             paper: &papers[id],
             body: &bodies[id],
+            key: &keys[id],
         })
         .collect()
 }
@@ -70,14 +77,5 @@ pub fn write(format: ExportFormat, papers: &[ExportedPaper]) -> String {
         ExportFormat::Bibtex => bibtex::write(papers),
         ExportFormat::CslJson => csl_json::write(papers),
         ExportFormat::Json => json::write(papers),
-    }
-}
-
-/// "First Middle Last" → ("First Middle", "Last"); a single word is a family name.
-pub fn split_name(name: &str) -> (String, String) {
-    let name = name.trim();
-    match name.rsplit_once(' ') {
-        Some((given, family)) => (given.trim().to_string(), family.to_string()),
-        None => (String::new(), name.to_string()),
     }
 }

@@ -7,8 +7,13 @@
 //! - `title`: `title`, whitespace collapsed (required);
 //! - `date`: `issued`, from `date-parts` (first date of a range; parts may be numbers or
 //!   digit strings; a missing month or day counts as 1), or from `raw`/`literal`
-//!   ("2024-06-29", "2024-06", "2024", "2024/6/29"), or a plain string; an item without a
-//!   usable year is a problem; `published` is always `None` (the date *is* the publication);
+//!   ("2024-06-29", "2024-06", "2024", "2024/6/29"), or a plain string. An item with no
+//!   `issued` (absent, `null`, `{}`, `[[]]`: web pages, datasets, posts) takes `submitted`,
+//!   else `accessed`, else the `--date` of the import; without any it is a problem, and so
+//!   is an `issued` that is there but not a date. `published` is always `None`;
+//! - rich text (`<i>`, `<b>`, `<sc>`, `<sup>`, `<sub>`, `<span …>`) in titles, names and
+//!   the venue becomes plain text, super- and subscripts in Unicode where it has them (see
+//!   [`rich_text`]);
 //! - `authors`: `author[]` as `literal`, or "given [dropping-particle] [non-dropping-particle]
 //!   family [suffix]"; `author_count` is the length of `author` when it is an array;
 //! - `doi`: `DOI`, bare (doi.org prefixes stripped);
@@ -21,6 +26,8 @@
 //!   removed (block tags become paragraph breaks, basic entities decoded);
 //! - `extra`: `venue` = `container-title` (else `event-title`), `type` = `type`.
 
+mod rich_text;
+
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -29,10 +36,19 @@ use serde_json::Value;
 use super::ImportedPaper;
 use super::entry::Parsed;
 use super::entry::json_support::{self as js, Bad, Document, bad};
+use super::entry::scripts::{subscript, superscript};
+use super::record_file::emphasis::{
+    EM_CLOSE, EM_OPEN, STRONG_CLOSE, STRONG_OPEN, abstract_with_emphasis, strip_marks,
+};
 
 /// Reads a CSL-JSON document. `Err` only for input that is too large, is not JSON, or is
 /// neither an array nor an object; bad items become problems.
 pub fn parse(input: &str) -> Result<Parsed, String> {
+    parse_dated(input, None)
+}
+
+/// [`parse`], with the date for items that have none of their own (`digest import --date`).
+pub fn parse_dated(input: &str, default_date: Option<Date>) -> Result<Parsed, String> {
     const WHAT: &str = "CSL-JSON";
     let doc = Document::parse(input, WHAT)?;
     let entries = match &doc.value {
@@ -45,7 +61,9 @@ pub fn parse(input: &str) -> Result<Parsed, String> {
             ));
         }
     };
-    Ok(js::convert_each(&doc, entries, ident, convert))
+    Ok(js::convert_each(&doc, entries, ident, |item| {
+        convert(item, default_date)
+    }))
 }
 
 fn ident(item: &Value) -> Option<String> {
@@ -56,20 +74,27 @@ fn ident(item: &Value) -> Option<String> {
     }
 }
 
-fn convert(item: &Value) -> Result<ImportedPaper, Bad> {
+/// A plain-text field: rich-text markup converted, whitespace collapsed, `None` when empty.
+fn plain_of(v: Option<&Value>) -> Option<String> {
+    js::str_of(v)
+        .map(|s| crate::import::entry::collapse_whitespace(&rich_text::plain(s)))
+        .filter(|s| !s.is_empty())
+}
+
+fn convert(item: &Value, default_date: Option<Date>) -> Result<ImportedPaper, Bad> {
     if !item.is_object() {
         return Err(bad(
             &[],
             format!("expected a CSL item object, found {}", js::kind(item)),
         ));
     }
-    let title = js::text_of(item.get("title")).ok_or_else(|| {
+    let title = plain_of(item.get("title")).ok_or_else(|| {
         bad(
             &["title"],
             "missing title: \"title\" is absent, empty or not a string",
         )
     })?;
-    let date = issued(item.get("issued")).map_err(|why| bad(&["issued"], why))?;
+    let date = item_date(item, default_date)?;
 
     let author_list = item.get("author").and_then(Value::as_array);
     let authors: Vec<String> = author_list
@@ -118,10 +143,14 @@ fn convert(item: &Value) -> Result<ImportedPaper, Bad> {
     js::put(
         &mut extra,
         "venue",
-        js::text_of(item.get("container-title")).or_else(|| js::text_of(item.get("event-title"))),
+        plain_of(item.get("container-title")).or_else(|| plain_of(item.get("event-title"))),
     );
     js::put(&mut extra, "type", js::text_of(item.get("type")));
 
+    let marked = js::str_of(item.get("abstract"))
+        .map(|a| js::paragraphs(&strip_markup(a)))
+        .unwrap_or_default();
+    let (abstract_text, body_markdown) = abstract_with_emphasis(&marked);
     Ok(ImportedPaper {
         title,
         date,
@@ -133,16 +162,15 @@ fn convert(item: &Value) -> Result<ImportedPaper, Bad> {
         doi,
         tags,
         links,
-        abstract_text: js::str_of(item.get("abstract"))
-            .map(|a| js::paragraphs(&strip_markup(a)))
-            .unwrap_or_default(),
+        abstract_text,
+        body_markdown,
         extra,
         ..Default::default()
     })
 }
 
 fn author_name(a: &Value) -> Option<String> {
-    if let Some(literal) = js::text_of(a.get("literal")) {
+    if let Some(literal) = plain_of(a.get("literal")) {
         return Some(literal);
     }
     let parts: Vec<String> = [
@@ -153,25 +181,76 @@ fn author_name(a: &Value) -> Option<String> {
         "suffix",
     ]
     .iter()
-    .filter_map(|k| js::text_of(a.get(*k)))
+    .filter_map(|k| plain_of(a.get(*k)))
     .collect();
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-/// The date of a CSL `issued` value, or why there is none.
-fn issued(v: Option<&Value>) -> Result<Date, String> {
-    const HOW: &str = "give the item a date, e.g. \"issued\": {\"date-parts\": [[2024, 6, 29]]}";
+/// The item's date: `issued`, else `submitted`, else `accessed`, else `default_date`.
+fn item_date(item: &Value, default_date: Option<Date>) -> Result<Date, Bad> {
+    for (key, at) in [
+        ("issued", &["issued"]),
+        ("submitted", &["submitted"]),
+        ("accessed", &["accessed"]),
+    ] {
+        let v = item.get(key);
+        if !holds_no_date(v) {
+            return date_of(key, v).map_err(|why| bad(at, why));
+        }
+    }
+    default_date.ok_or_else(|| {
+        bad(
+            &["issued"],
+            "no date: \"issued\" is missing or empty and there is no \"submitted\" or \"accessed\" date; \
+             give the item one, e.g. \"issued\": {\"date-parts\": [[2024, 6, 29]]}, or import with --date YYYY-MM-DD",
+        )
+    })
+}
+
+/// Whether a CSL date variable is absent or says nothing: `null`, `{}`, `""`, `[[]]`,
+/// `[[null]]`, `[[""]]` (what exporters write for an undated item).
+fn holds_no_date(v: Option<&Value>) -> bool {
+    let empty_part = |p: &Value| match p {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    };
+    match v {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.trim().is_empty(),
+        Some(Value::Object(o)) => {
+            let no_parts = match o.get("date-parts") {
+                None => true,
+                Some(Value::Array(ranges)) => ranges.iter().all(|r| match r {
+                    Value::Array(parts) => parts.first().is_none_or(empty_part),
+                    other => empty_part(other),
+                }),
+                Some(_) => false,
+            };
+            let no_text = ["raw", "literal"]
+                .iter()
+                .all(|k| o.get(*k).is_none_or(empty_part));
+            no_parts && no_text
+        }
+        Some(_) => false,
+    }
+}
+
+/// The date of a CSL date variable (`issued`, `submitted`, `accessed`), or why it is not one.
+fn date_of(key: &str, v: Option<&Value>) -> Result<Date, String> {
+    let how = format!("give the item a date, e.g. \"{key}\": {{\"date-parts\": [[2024, 6, 29]]}}");
+    let how = how.as_str();
     let v = match v {
-        None | Some(Value::Null) => return Err(format!("missing \"issued\" date; {HOW}")),
+        None | Some(Value::Null) => return Err(format!("missing \"{key}\" date; {how}")),
         Some(v) => v,
     };
     if let Some(s) = v.as_str() {
         return loose_date(s)
-            .ok_or_else(|| format!("\"issued\" is not a date: {:?}; {HOW}", js::snippet(s)));
+            .ok_or_else(|| format!("\"{key}\" is not a date: {:?}; {how}", js::snippet(s)));
     }
     if !v.is_object() {
         return Err(format!(
-            "\"issued\" must be an object, found {}; {HOW}",
+            "\"{key}\" must be an object, found {}; {how}",
             js::kind(v)
         ));
     }
@@ -182,7 +261,7 @@ fn issued(v: Option<&Value>) -> Result<Date, String> {
             .and_then(Value::as_array);
         let Some(first) = first.filter(|p| !p.is_empty()) else {
             return Err(format!(
-                "\"issued.date-parts\" holds no date (expected e.g. [[2024, 6, 29]]); {HOW}"
+                "\"{key}.date-parts\" holds no date (expected e.g. [[2024, 6, 29]]); {how}"
             ));
         };
         let part = |i: usize, default: i64| match first.get(i) {
@@ -192,26 +271,26 @@ fn issued(v: Option<&Value>) -> Result<Date, String> {
         let (Some(y), Some(m), Some(d)) = (js::i64_of(first.first()), part(1, 1), part(2, 1))
         else {
             return Err(format!(
-                "\"issued.date-parts\" has a part that is not a number: {}; {HOW}",
+                "\"{key}.date-parts\" has a part that is not a number: {}; {how}",
                 js::snippet(&Value::Array(first.clone()).to_string())
             ));
         };
         return make_date(y, m, d).ok_or_else(|| {
-            format!("\"issued.date-parts\" is not a valid date: {y}-{m:02}-{d:02}; {HOW}")
+            format!("\"{key}.date-parts\" is not a valid date: {y}-{m:02}-{d:02}; {how}")
         });
     }
-    for key in ["raw", "literal"] {
-        if let Some(s) = js::str_of(v.get(key)) {
+    for part in ["raw", "literal"] {
+        if let Some(s) = js::str_of(v.get(part)) {
             return loose_date(s).ok_or_else(|| {
                 format!(
-                    "\"issued.{key}\" is not a date: {:?}; {HOW}",
+                    "\"{key}.{part}\" is not a date: {:?}; {how}",
                     js::snippet(s)
                 )
             });
         }
     }
     Err(format!(
-        "\"issued\" has neither \"date-parts\" nor \"raw\"; {HOW}"
+        "\"{key}\" has neither \"date-parts\" nor \"raw\"; {how}"
     ))
 }
 
@@ -247,22 +326,30 @@ fn loose_date(s: &str) -> Option<Date> {
 }
 
 /// Removes HTML/JATS markup from an abstract ("<jats:p>…</jats:p>"); block tags become
-/// paragraph breaks and a leading "Abstract" heading is dropped. Text without such tags
+/// paragraph breaks, italics and bold become emphasis marks (see
+/// [`abstract_with_emphasis`]), super- and subscripts Unicode where it has the characters,
+/// and a leading "Abstract" heading is dropped. Text without such tags
 /// is returned unchanged.
 fn strip_markup(s: &str) -> String {
     const INLINE: &[&str] = &[
         "i", "b", "em", "strong", "sub", "sup", "u", "sc", "a", "span",
     ];
     const BLOCK: &[&str] = &["p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4"];
+    let s: &str = &strip_marks(s);
     let mut out = String::with_capacity(s.len());
     let mut found = false;
+    // Open `<sup>` (true) and `<sub>` (false) tags, with where their text starts in `out`.
+    let mut scripts: Vec<(bool, usize)> = Vec::new();
     let mut rest = s;
     while let Some(lt) = rest.find('<') {
         out.push_str(&rest[..lt]);
         let after = &rest[lt + 1..];
+        // Only the next 200 bytes: a search to the end for each `<` would be quadratic.
         let tag = after
-            .find('>')
-            .filter(|&gt| gt <= 200 && !after[..gt].contains('<'))
+            .bytes()
+            .take(201)
+            .position(|b| b == b'>')
+            .filter(|&gt| !after[..gt].contains('<'))
             .map(|gt| (&after[..gt], gt));
         let name = tag.map(|(inner, _)| {
             let inner = inner.trim_start_matches('/');
@@ -281,6 +368,32 @@ fn strip_markup(s: &str) -> String {
             {
                 found = true;
                 let plain = name.strip_prefix("jats:").unwrap_or(&name);
+                let closing = after.starts_with('/');
+                match (plain, closing) {
+                    ("i" | "em" | "italic", false) => out.push(EM_OPEN),
+                    ("i" | "em" | "italic", true) => out.push(EM_CLOSE),
+                    ("b" | "strong" | "bold", false) => out.push(STRONG_OPEN),
+                    ("b" | "strong" | "bold", true) => out.push(STRONG_CLOSE),
+                    ("sup" | "sub", false) => scripts.push((plain == "sup", out.len())),
+                    ("sup" | "sub", true) => {
+                        if let Some(&(sup, start)) = scripts.last()
+                            && sup == (plain == "sup")
+                        {
+                            scripts.pop();
+                            let inner = &out[start..];
+                            let scripted = if sup {
+                                superscript(inner)
+                            } else {
+                                subscript(inner)
+                            };
+                            if let Some(scripted) = scripted {
+                                out.truncate(start);
+                                out.push_str(&scripted);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
                 if BLOCK.contains(&plain) || matches!(plain, "sec" | "title") {
                     out.push_str("\n\n");
                 }

@@ -1,6 +1,7 @@
 //! The per-entry result type shared by the importers, plus small helpers they share.
 
 pub(crate) mod json_support;
+pub(crate) mod scripts;
 use super::ImportedPaper;
 
 /// What an importer read: the papers it could read and one problem per entry it could not.
@@ -8,6 +9,9 @@ use super::ImportedPaper;
 pub struct Parsed {
     pub papers: Vec<ImportedPaper>,
     pub problems: Vec<EntryProblem>,
+    /// Entries skipped on purpose because they hold no paper (a biblatex `@set`): told to
+    /// the user, not a failure.
+    pub notes: Vec<EntryProblem>,
 }
 
 /// One entry that could not be read: where (1-based line and column in the input) and why,

@@ -30,7 +30,8 @@ pub enum Format {
 pub struct ReadOptions {
     /// Year for dates written without one (`Feb 6`).
     pub year: i16,
-    /// Date for entries that have none (BibTeX, Semantic Scholar); without it they are problems.
+    /// Date for entries that have none (BibTeX, CSL-JSON, Semantic Scholar); without it they
+    /// are problems.
     pub default_date: Option<jiff::civil::Date>,
 }
 
@@ -54,7 +55,9 @@ pub fn detect(input: &str) -> Option<Format> {
     if start.starts_with("<?xml") || start.starts_with("<feed") {
         return Some(Format::ArxivAtom);
     }
-    if start.starts_with('@') || start.starts_with('%') {
+    // al-folio's `_bibliography/papers.bib` opens with an empty Jekyll front matter.
+    let bib = without_jekyll_front_matter(start).trim_start();
+    if bib.starts_with('@') || bib.starts_with('%') {
         return Some(Format::Bibtex);
     }
     if start.contains("authors\n")
@@ -63,7 +66,40 @@ pub fn detect(input: &str) -> Option<Format> {
     {
         return Some(Format::HfText);
     }
+    // Free text before the first entry (BibTeX reads it as a comment).
+    if start.lines().any(opens_bibtex_entry) {
+        return Some(Format::Bibtex);
+    }
     None
+}
+
+/// `text` after a leading Jekyll front matter (`---` line, anything, `---` line); `text`
+/// itself when it has none.
+fn without_jekyll_front_matter(text: &str) -> &str {
+    let mut lines = text.split_inclusive('\n');
+    if lines.next().map(str::trim_end) != Some("---") {
+        return text;
+    }
+    let mut at = text.find('\n').map_or(text.len(), |n| n + 1);
+    for line in lines {
+        at += line.len();
+        if line.trim_end() == "---" {
+            return &text[at..];
+        }
+    }
+    text
+}
+
+/// Whether `line` starts a BibTeX entry: `@article{`, `@InProceedings (`, …
+fn opens_bibtex_entry(line: &str) -> bool {
+    let Some(rest) = line.trim_start().strip_prefix('@') else {
+        return false;
+    };
+    let name = rest.len()
+        - rest
+            .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            .len();
+    name > 0 && rest[name..].trim_start().starts_with(['{', '('])
 }
 
 /// Reads `input` as `format`. An `Err` means nothing could be read (wrong format, too large);
@@ -103,12 +139,16 @@ pub fn read(format: Format, input: &str, options: ReadOptions) -> Result<Parsed,
                     }
                 })
                 .collect();
-            Parsed { papers, problems }
+            Parsed {
+                papers,
+                problems,
+                ..Parsed::default()
+            }
         }
         Format::HfJson => hf_json::parse(input)?,
         Format::ArxivAtom => arxiv_atom::parse(input)?,
         Format::Bibtex => bibtex::parse(input, options.default_date)?,
-        Format::CslJson => csl_json::parse(input)?,
+        Format::CslJson => csl_json::parse_dated(input, options.default_date)?,
         Format::S2Json => s2_json::parse(input, options.default_date)?,
         Format::Json => json::parse(input)?,
     })
@@ -159,5 +199,20 @@ mod tests {
             );
         }
         assert_eq!(detect("hello"), None);
+    }
+
+    /// Regression (issue 14, defect 9): al-folio's `papers.bib` opens with Jekyll front matter.
+    #[test]
+    fn detects_bibtex_after_jekyll_front_matter_or_free_text() {
+        for text in [
+            "---\n---\n\n@string{aps = {American Physical Society,}}\n@article{a, title={A}}\n",
+            "---\r\nlayout: none\r\n---\r\n@book{b, title={B}}\r\n",
+            "This file was written by hand.\n\n@InProceedings (c, title = \"C\")\n",
+        ] {
+            assert_eq!(detect(text), Some(Format::Bibtex), "{text:?}");
+        }
+        for text in ["---\n---\nno entries here\n", "mail me @ home{ok}", "---\n"] {
+            assert_eq!(detect(text), None, "{text:?}");
+        }
     }
 }

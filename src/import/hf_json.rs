@@ -5,8 +5,9 @@
 //!
 //! Mapping per item (`paper` is the item's `"paper"` object):
 //! - `title`: `paper.title`, else the item's `title` (whitespace collapsed; required);
-//! - `date`: the UTC day of the item's `submittedOnDailyAt` (else `paper.submittedOnDailyAt`),
-//!   the day the paper was featured (required);
+//! - `date`: the UTC day the paper was featured: the item's `submittedOnDailyAt`, else
+//!   `paper.submittedOnDailyAt`, else (responses from 2024, which have neither) the item's own
+//!   `publishedAt`; one of them is required;
 //! - `published`: the UTC day of `paper.publishedAt` (else the item's) when it differs;
 //! - `authors`: `paper.authors[].name`, empty names skipped; `author_count` is the length
 //!   of `paper.authors` when it is an array;
@@ -97,37 +98,43 @@ fn convert(item: &Value) -> Result<ImportedPaper, Bad> {
             )
         })?;
 
-    let (daily, daily_at): (Option<&Value>, &'static [&'static str]) =
-        match item.get("submittedOnDailyAt") {
-            Some(v) if !v.is_null() => (Some(v), &["submittedOnDailyAt"]),
-            _ => (
-                paper.get("submittedOnDailyAt"),
-                &["paper", "submittedOnDailyAt"],
-            ),
-        };
-    let date = match daily {
-        None | Some(Value::Null) => {
-            return Err(bad(
-                &[],
-                "missing \"submittedOnDailyAt\" (the day the paper was featured), so the \
-                 paper cannot be filed under a day",
-            ));
-        }
-        Some(Value::String(s)) => js::day_of(s).ok_or_else(|| {
+    // The listing day: `submittedOnDailyAt` since 2025; responses from 2024 have none, and
+    // there the item's own `publishedAt` (not the paper's, which is the arXiv day) is the day
+    // the paper was featured.
+    let candidates: [(&Value, &'static [&'static str]); 3] = [
+        (item, &["submittedOnDailyAt"]),
+        (paper, &["paper", "submittedOnDailyAt"]),
+        (item, &["publishedAt"]),
+    ];
+    let Some((stamp, at)) = candidates.iter().find_map(|(obj, at)| {
+        obj.get(at[at.len() - 1])
+            .filter(|v| !v.is_null())
+            .map(|v| (v, *at))
+    }) else {
+        return Err(bad(
+            &[],
+            "missing \"submittedOnDailyAt\" and the item's \"publishedAt\" (the day the paper \
+             was featured), so the paper cannot be filed under a day; add one, e.g. \
+             \"submittedOnDailyAt\": \"2025-02-07T01:23:45.000Z\"",
+        ));
+    };
+    let name = at[at.len() - 1];
+    let date = match stamp {
+        Value::String(s) => js::day_of(s).ok_or_else(|| {
             bad(
-                daily_at,
+                at,
                 format!(
-                    "\"submittedOnDailyAt\" is not a valid timestamp: {:?} (expected e.g. \
+                    "\"{name}\" is not a valid timestamp: {:?} (expected e.g. \
                      \"2025-02-07T01:23:45.000Z\")",
                     js::snippet(s)
                 ),
             )
         })?,
-        Some(other) => {
+        other => {
             return Err(bad(
-                daily_at,
+                at,
                 format!(
-                    "\"submittedOnDailyAt\" must be a timestamp string, found {}",
+                    "\"{name}\" must be a timestamp string, found {}",
                     js::kind(other)
                 ),
             ));

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ImportedPaper;
+use super::{ImportedPaper, YearOrigin};
 use jiff::civil::Date;
 use prose::{clean, links_in};
 
@@ -90,7 +90,8 @@ enum Line<'a> {
 
 /// Parses a Daily Papers copy into papers, in page order.
 ///
-/// Dates without a year (`Feb 6`) take `default_year`. Page chrome and the page's
+/// Dates without a year (`Feb 6`) take `default_year`, and their papers say so
+/// ([`ImportedPaper::year_not_in_listing`]). Page chrome and the page's
 /// own date are skipped; trailing text that never reaches a date line (e.g. a footer)
 /// is ignored.
 pub fn parse(input: &str, default_year: i16) -> Result<Vec<ImportedPaper>, ImportError> {
@@ -160,7 +161,10 @@ pub fn parse_entries(input: &str, default_year: i16) -> (Vec<ImportedPaper>, Vec
                 match resolve_date(raw, line_no, month, day, year, default_year) {
                     // A date with nothing pending is the page's own date: not a paper.
                     Ok(date) if !pending.is_empty() => {
-                        papers.push(build(&pending, authors.map(|a| a.2), date, upvotes));
+                        let mut paper = build(&pending, authors.map(|a| a.2), date, upvotes);
+                        // The caller knows whether the year was given (`--year`) or assumed.
+                        paper.year_not_in_listing = year.is_none().then_some(YearOrigin::Assumed);
+                        papers.push(paper);
                     }
                     Ok(_) => {}
                     Err(err) => errors.push(err),

@@ -1,15 +1,15 @@
 //! Merging imported papers into a folder of records without losing an edit.
 //!
-//! A paper is the same paper when its arXiv id (version stripped), its DOI or its normalized
-//! title matches a record already there. Then only the fields the source owns are updated, in
-//! the record's own front matter text (comments, order and formatting kept, the body never
-//! touched); otherwise a new record file is made. Planning is pure; [`apply`] writes, each file
-//! atomically.
+//! A paper is the same paper when its arXiv id (version stripped) or its DOI matches a record
+//! already there, or its normalized title does and nothing both sides know contradicts it
+//! ([`same_paper`]). Then only the fields the source owns are updated, in the record's own front
+//! matter text (comments, order and formatting kept, the body never touched); otherwise a new
+//! record file is made. Planning is pure; [`apply`] writes, each file atomically.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use toml_edit::{DocumentMut, InlineTable, Item, Value};
+use toml_edit::DocumentMut;
 
 use super::ImportedPaper;
 use super::record_file::{file_stem, render_record};
@@ -17,8 +17,9 @@ use crate::record::front_matter;
 
 /// Fields an import may change in an existing record, and nothing else: upvotes, the author
 /// count, the links the source gives (`code`, `project`, `pdf`, `url`; other links are kept),
-/// and the arXiv id, DOI and publication date when the record has none.
-pub const SOURCE_OWNED: &str = "upvotes, author_count, links.code, links.project, links.pdf, links.url, and arxiv/doi/published when missing";
+/// the arXiv id, DOI, publication date and author names when the record has none, and a `date`
+/// whose year the listing did not give (marked so by the `listing_year` module).
+pub const SOURCE_OWNED: &str = "upvotes, author_count, links.code, links.project, links.pdf, links.url, arxiv/doi/published/authors when missing, and a date marked \"year not in the listing\"";
 
 /// A record already in the folder, as far as matching needs it.
 #[derive(Debug, Clone)]
@@ -33,6 +34,10 @@ pub struct ExistingRecord {
     pub doi: Option<String>,
     /// Normalized title.
     pub title_key: String,
+    /// Author names as written.
+    pub authors: Vec<String>,
+    /// Publication year (`published`, else `date`), unless the date's year is only a guess.
+    pub year: Option<i16>,
 }
 
 impl ExistingRecord {
@@ -40,12 +45,39 @@ impl ExistingRecord {
     /// matter (such a file is left alone and reported by `digest build`).
     pub fn read(path: PathBuf, text: String) -> Option<ExistingRecord> {
         let split = front_matter::split(&text).ok()?;
-        let table: toml::Table = toml::from_str(&text[split.front_matter]).ok()?;
+        let table: toml::Table = toml::from_str(&text[split.front_matter.clone()]).ok()?;
         let string = |key: &str| table.get(key).and_then(|v| v.as_str()).map(str::to_string);
+        let year_of = |key: &str| match table.get(key) {
+            Some(toml::Value::Datetime(dt)) => dt.date.and_then(|d| i16::try_from(d.year).ok()),
+            _ => None,
+        };
+        let guessed_year = || {
+            listing_year::may_be_marked(&text)
+                && text[split.front_matter.clone()]
+                    .parse::<DocumentMut>()
+                    .is_ok_and(|doc| listing_year::marked_date(&doc).is_some())
+        };
+        let year = year_of("published").or_else(|| {
+            if guessed_year() {
+                None
+            } else {
+                year_of("date")
+            }
+        });
+        let authors = match table.get("authors") {
+            Some(toml::Value::Array(list)) => list
+                .iter()
+                .filter_map(|a| a.as_str())
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        };
         Some(ExistingRecord {
             arxiv: string("arxiv").map(|a| strip_version(&a)),
             doi: string("doi").map(|d| d.to_lowercase()),
             title_key: title_key(&string("title").unwrap_or_default()),
+            authors,
+            year,
             path,
             text,
         })
@@ -55,8 +87,13 @@ impl ExistingRecord {
 /// What happened, or would happen, to one imported paper.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// A new record file.
-    Added { path: PathBuf, text: String },
+    /// A new record file. `kept_apart` says why it was not merged into a record of the same
+    /// title ("same title as content/a.md, but DOI … there, … here").
+    Added {
+        path: PathBuf,
+        text: String,
+        kept_apart: Option<String>,
+    },
     /// An existing record, with the fields that changed (`upvotes 3 → 5`).
     Updated {
         path: PathBuf,
@@ -67,6 +104,9 @@ pub enum Outcome {
     Unchanged { path: PathBuf },
     /// Not imported, and why.
     Skipped { title: String, why: String },
+    /// A paper listed again in the same import, merged into the record named (reported once,
+    /// under its first listing).
+    Repeated { title: String, path: PathBuf },
 }
 
 /// arXiv id without its version suffix: `2502.04522v2` → `2502.04522`.
@@ -103,41 +143,26 @@ pub fn title_key(title: &str) -> String {
 
 /// Decides, for every imported paper, whether it is new or which record it updates, and the
 /// text each file would get. `taken` says whether a path is already used by a file that is
-/// not a record (so new files never overwrite anything).
+/// not a record (so new files never overwrite anything). With `force`, a matched record is
+/// replaced whole by the imported version instead of having its source-owned fields updated.
 pub fn plan(
     existing: &[ExistingRecord],
     imported: &[ImportedPaper],
     into: &Path,
     taken: &dyn Fn(&Path) -> bool,
+    force: bool,
 ) -> Vec<Outcome> {
     let mut records: Vec<ExistingRecord> = existing.to_vec();
-    let mut by_arxiv: HashMap<String, usize> = HashMap::new();
-    let mut by_doi: HashMap<String, usize> = HashMap::new();
-    let mut by_title: HashMap<String, usize> = HashMap::new();
-    let index = |records: &[ExistingRecord],
-                 i: usize,
-                 a: &mut HashMap<String, usize>,
-                 d: &mut HashMap<String, usize>,
-                 t: &mut HashMap<String, usize>| {
-        let r = &records[i];
-        if let Some(id) = &r.arxiv {
-            a.entry(id.clone()).or_insert(i);
-        }
-        if let Some(doi) = &r.doi {
-            d.entry(doi.clone()).or_insert(i);
-        }
-        if !r.title_key.is_empty() {
-            t.entry(r.title_key.clone()).or_insert(i);
-        }
-    };
+    let mut index = Index::default();
     for i in 0..records.len() {
-        index(&records, i, &mut by_arxiv, &mut by_doi, &mut by_title);
+        index.add(&records, i);
     }
     let mut used_paths: HashSet<PathBuf> = records.iter().map(|r| r.path.clone()).collect();
     // Per imported paper: the record it landed in, or why it was skipped. A paper listed twice
     // in one import lands in one record, which is reported once.
     let mut landed: Vec<Result<usize, Outcome>> = Vec::with_capacity(imported.len());
     let mut changed: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut kept_apart: HashMap<usize, String> = HashMap::new();
     let first_new = records.len();
     for paper in imported {
         if paper.title.trim().is_empty() {
@@ -147,23 +172,53 @@ pub fn plan(
             }));
             continue;
         }
-        let found = paper
-            .arxiv
-            .as_ref()
-            .and_then(|id| by_arxiv.get(&strip_version(id)))
-            .or_else(|| {
-                paper
-                    .doi
-                    .as_ref()
-                    .and_then(|doi| by_doi.get(&doi.to_lowercase()))
-            })
-            .or_else(|| by_title.get(&title_key(&paper.title)))
-            .copied();
+        let (found, apart) = match index.find(&records, paper) {
+            Match::Record(i) => (Some(i), None),
+            Match::New { apart } => (None, apart),
+            Match::Ambiguous(candidates) => {
+                let names: Vec<String> = candidates
+                    .iter()
+                    .map(|&i| records[i].path.display().to_string())
+                    .collect();
+                landed.push(Err(Outcome::Skipped {
+                    title: paper.title.clone(),
+                    why: format!(
+                        "its title matches {}, and nothing it says tells which paper it is; \
+                         add its arXiv id or DOI to the listing or to the right record",
+                        names.join(" and ")
+                    ),
+                }));
+                continue;
+            }
+        };
         if let Some(i) = found {
-            let (text, fields) = update_text(&records[i].text, paper);
+            let (text, fields) = if force {
+                let text = new_record_text(paper);
+                let fields = if text == records[i].text {
+                    Vec::new()
+                } else {
+                    vec!["whole record (--force)".to_string()]
+                };
+                (text, fields)
+            } else {
+                update_text(&records[i].text, paper)
+            };
             if !fields.is_empty() {
-                records[i].text = text;
-                changed.entry(i).or_default().extend(fields);
+                // Read again what matching knows of it (an arXiv id or names it just got), so
+                // later entries of this listing match it by them.
+                match ExistingRecord::read(records[i].path.clone(), text.clone()) {
+                    Some(updated) => {
+                        records[i] = updated;
+                        index.add(&records, i);
+                    }
+                    None => records[i].text = text,
+                }
+                let list = changed.entry(i).or_default();
+                for field in fields {
+                    if !list.contains(&field) {
+                        list.push(field);
+                    }
+                }
             }
             landed.push(Ok(i));
             continue;
@@ -176,11 +231,17 @@ pub fn plan(
             n += 1;
         }
         used_paths.insert(path.clone());
-        match ExistingRecord::read(path, render_record(paper)) {
+        match ExistingRecord::read(path, new_record_text(paper)) {
             Some(record) => {
                 records.push(record);
                 let i = records.len() - 1;
-                index(&records, i, &mut by_arxiv, &mut by_doi, &mut by_title);
+                index.add(&records, i);
+                if let Some((other, why)) = apart {
+                    kept_apart.insert(
+                        i,
+                        format!("same title as {}, but {why}", records[other].path.display()),
+                    );
+                }
                 landed.push(Ok(i));
             }
             None => landed.push(Err(Outcome::Skipped {
@@ -192,15 +253,20 @@ pub fn plan(
     let mut reported = HashSet::new();
     landed
         .into_iter()
-        .filter_map(|slot| match slot {
-            Err(skipped) => Some(skipped),
-            Ok(i) if !reported.insert(i) => None,
+        .zip(imported)
+        .map(|(slot, paper)| match slot {
+            Err(skipped) => skipped,
+            Ok(i) if !reported.insert(i) => Outcome::Repeated {
+                title: paper.title.clone(),
+                path: records[i].path.clone(),
+            },
             Ok(i) => {
                 let r = &records[i];
-                Some(if i >= first_new {
+                if i >= first_new {
                     Outcome::Added {
                         path: r.path.clone(),
                         text: r.text.clone(),
+                        kept_apart: kept_apart.remove(&i),
                     }
                 } else if let Some(fields) = changed.get(&i) {
                     Outcome::Updated {
@@ -212,96 +278,122 @@ pub fn plan(
                     Outcome::Unchanged {
                         path: r.path.clone(),
                     }
-                })
+                }
             }
         })
         .collect()
+}
+
+/// The records by arXiv id, DOI and normalized title. Several records may share a title (kept
+/// apart because something contradicts a merge); ids are unique.
+#[derive(Default)]
+struct Index {
+    by_arxiv: HashMap<String, usize>,
+    by_doi: HashMap<String, usize>,
+    by_title: HashMap<String, Vec<usize>>,
+}
+
+impl Index {
+    fn add(&mut self, records: &[ExistingRecord], i: usize) {
+        let r = &records[i];
+        if let Some(id) = &r.arxiv {
+            self.by_arxiv.entry(id.clone()).or_insert(i);
+        }
+        if let Some(doi) = &r.doi {
+            self.by_doi.entry(doi.clone()).or_insert(i);
+        }
+        if !r.title_key.is_empty() {
+            let same_title = self.by_title.entry(r.title_key.clone()).or_default();
+            if !same_title.contains(&i) {
+                same_title.push(i);
+            }
+        }
+    }
+
+    /// The record `paper` belongs to: by arXiv id, else DOI, else the one record of the same
+    /// title that nothing contradicts.
+    fn find(&self, records: &[ExistingRecord], paper: &ImportedPaper) -> Match {
+        let by_id = paper
+            .arxiv
+            .as_ref()
+            .and_then(|id| self.by_arxiv.get(&strip_version(id)))
+            .or_else(|| {
+                paper
+                    .doi
+                    .as_ref()
+                    .and_then(|doi| self.by_doi.get(&doi.to_lowercase()))
+            });
+        if let Some(&i) = by_id {
+            return Match::Record(i);
+        }
+        let mut apart = None;
+        let mut fitting = Vec::new();
+        for &i in self
+            .by_title
+            .get(&title_key(&paper.title))
+            .map_or(&[][..], Vec::as_slice)
+        {
+            match same_paper::contradiction(&records[i], paper) {
+                None => fitting.push(i),
+                Some(why) => {
+                    apart.get_or_insert((i, why));
+                }
+            }
+        }
+        match fitting[..] {
+            [] => Match::New { apart },
+            [i] => Match::Record(i),
+            _ => Match::Ambiguous(fitting),
+        }
+    }
+}
+
+/// Where an imported paper goes.
+enum Match {
+    /// Into this record.
+    Record(usize),
+    /// Into a new record; `apart` names a record of the same title and why it is another paper.
+    New { apart: Option<(usize, String)> },
+    /// Several records of its title could be it (kept apart by what they know, which this
+    /// source does not say): guessing could mix two papers, so it is skipped.
+    Ambiguous(Vec<usize>),
+}
+
+/// The text of a new record for `paper`: rendered, with a date whose year the listing did not
+/// give marked as such.
+fn new_record_text(paper: &ImportedPaper) -> String {
+    let text = render_record(paper);
+    match paper.year_not_in_listing {
+        Some(origin) => edit_front_matter(&text, |doc| {
+            listing_year::mark(doc, paper.date.year(), origin)
+        })
+        .unwrap_or(text),
+        None => text,
+    }
 }
 
 /// The record's text with the source-owned fields of `paper` set; the changed fields named.
 /// Only the front matter is edited, through toml_edit so the person's formatting stays; lines
 /// not changed keep their bytes, line breaks included.
 pub fn update_text(text: &str, paper: &ImportedPaper) -> (String, Vec<String>) {
-    let Ok(split) = front_matter::split(text) else {
-        return (text.to_string(), Vec::new());
-    };
-    let Ok(mut doc) = text[split.front_matter.clone()].parse::<DocumentMut>() else {
-        return (text.to_string(), Vec::new());
-    };
     let mut fields = Vec::new();
-    let set_int = |doc: &mut DocumentMut, key: &str, new: Option<u32>, fields: &mut Vec<String>| {
-        let Some(new) = new else { return };
-        let old = doc.get(key).and_then(|v| v.as_integer());
-        if old != Some(i64::from(new)) {
-            fields.push(match old {
-                Some(old) => format!("{key} {old} → {new}"),
-                None => format!("{key} {new}"),
-            });
-            match doc.get_mut(key).and_then(Item::as_value_mut) {
-                Some(slot) => replace_value(slot, i64::from(new)),
-                None => doc[key] = toml_edit::value(i64::from(new)),
-            }
-        }
-    };
-    set_int(&mut doc, "upvotes", paper.upvotes, &mut fields);
-    if doc
-        .get("authors")
-        .and_then(|a| a.as_array())
-        .is_none_or(|a| a.is_empty())
-    {
-        set_int(&mut doc, "author_count", paper.author_count, &mut fields);
-    }
-    for (key, new) in [
-        ("arxiv", paper.arxiv.as_deref()),
-        ("doi", paper.doi.as_deref()),
-    ] {
-        if let Some(new) = new
-            && doc.get(key).is_none()
-        {
-            doc[key] = toml_edit::value(new);
-            fields.push(format!("{key} {new}"));
-        }
-    }
-    if let Some(published) = paper.published
-        && doc.get("published").is_none()
-        && let Ok(date) = published.to_string().parse::<toml_edit::Datetime>()
-    {
-        doc["published"] = toml_edit::value(date);
-        fields.push(format!("published {published}"));
-    }
-    for key in ["code", "project", "pdf", "url"] {
-        let Some(new) = paper.links.get(key) else {
-            continue;
-        };
-        let old = doc
-            .get("links")
-            .and_then(|l| l.get(key))
-            .and_then(|v| v.as_str())
-            .map(str::to_string);
-        if old.as_deref() == Some(new.as_str()) {
-            continue;
-        }
-        match doc.get_mut("links") {
-            Some(Item::Value(Value::InlineTable(table))) => match table.get_mut(key) {
-                Some(slot) => replace_value(slot, new.as_str()),
-                None => append_to_inline(table, key, new.as_str()),
-            },
-            Some(Item::Table(table)) => match table.get_mut(key).and_then(Item::as_value_mut) {
-                Some(slot) => replace_value(slot, new.as_str()),
-                None => {
-                    table.insert(key, toml_edit::value(new.as_str()));
-                }
-            },
-            _ => {
-                let mut table = InlineTable::new();
-                table.insert(key, new.as_str().into());
-                doc["links"] = toml_edit::value(table);
-            }
-        }
-        fields.push(format!("links.{key}"));
-    }
-    if fields.is_empty() {
-        return (text.to_string(), fields);
+    let edited = edit_front_matter(text, |doc| {
+        owned_fields::update(doc, paper, &mut fields);
+        !fields.is_empty()
+    });
+    (edited.unwrap_or_else(|| text.to_string()), fields)
+}
+
+/// `text` with its front matter edited by `edit` (which says whether it changed anything), or
+/// `None` when nothing changed or the text has no front matter toml_edit reads. Lines `edit` did
+/// not change keep their bytes, line breaks included.
+fn edit_front_matter(text: &str, edit: impl FnOnce(&mut DocumentMut) -> bool) -> Option<String> {
+    let split = front_matter::split(text).ok()?;
+    let mut doc = text[split.front_matter.clone()]
+        .parse::<DocumentMut>()
+        .ok()?;
+    if !edit(&mut doc) {
+        return None;
     }
     let mut edited = doc.to_string();
     if !edited.ends_with('\n') {
@@ -321,27 +413,7 @@ pub fn update_text(text: &str, paper: &ImportedPaper) -> (String, Vec<String>) {
     out.push_str(before);
     out.push_str(&front_matter);
     out.push_str(&text[split.front_matter.end..]);
-    (out, fields)
-}
-
-/// Replaces a value, keeping the spaces and the comment around it (`upvotes = 3  # Monday`).
-fn replace_value(slot: &mut Value, new: impl Into<Value>) {
-    let decor = slot.decor().clone();
-    *slot = new.into();
-    *slot.decor_mut() = decor;
-}
-
-/// Appends `key = value` to an inline table, after its last entry: the space (or none) before
-/// the closing `}` moves to the new entry, so `{ a = "x" }` becomes `{ a = "x", b = "y" }`.
-fn append_to_inline(table: &mut InlineTable, key: &str, value: &str) {
-    let mut value = Value::from(value);
-    if let Some((_, last)) = table.iter_mut().last()
-        && let Some(space) = last.decor().suffix().cloned()
-    {
-        last.decor_mut().set_suffix("");
-        value.decor_mut().set_suffix(space);
-    }
-    table.insert(key, value);
+    Some(out)
 }
 
 /// Writes the added and updated files, each through a temporary sibling and a rename. An
@@ -350,7 +422,7 @@ fn append_to_inline(table: &mut InlineTable, key: &str, value: &str) {
 pub fn apply(outcomes: &[Outcome]) -> std::io::Result<()> {
     for outcome in outcomes {
         match outcome {
-            Outcome::Added { path, text } => {
+            Outcome::Added { path, text, .. } => {
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
@@ -361,7 +433,7 @@ pub fn apply(outcomes: &[Outcome]) -> std::io::Result<()> {
                 let permissions = std::fs::metadata(&target)?.permissions();
                 replace_file(&target, text, Some(permissions))?;
             }
-            Outcome::Unchanged { .. } | Outcome::Skipped { .. } => {}
+            Outcome::Unchanged { .. } | Outcome::Skipped { .. } | Outcome::Repeated { .. } => {}
         }
     }
     Ok(())
@@ -383,6 +455,9 @@ fn replace_file(
 }
 
 mod line_breaks;
+mod listing_year;
+mod owned_fields;
+mod same_paper;
 
 #[cfg(test)]
 mod tests;

@@ -51,6 +51,18 @@ pub struct ImportedPaper {
     /// The body as Markdown, when the source has it (digest's own JSON export); otherwise
     /// the body is made from `abstract_text`, escaped so it reads back as the same text.
     pub body_markdown: Option<String>,
+    /// Set when the listing wrote the date without a year (`Feb 6`): where `date`'s year came
+    /// from. The merge marks such a date in the record so a corrected `--year` can re-date it.
+    pub year_not_in_listing: Option<YearOrigin>,
+}
+
+/// Where the year of a date written without one came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearOrigin {
+    /// The current year, assumed because no `--year` was given.
+    Assumed,
+    /// The year given with `--year`.
+    Given,
 }
 
 /// Byte ranges of the `http(s)://` URLs in `text`.

@@ -13,6 +13,8 @@
 //! Abstract paragraph, with <https://autolinks>.
 //! ```
 
+pub(crate) mod emphasis;
+
 use super::{ImportedPaper, url_spans};
 use std::fmt::Write as _;
 use toml::Value;
@@ -226,22 +228,107 @@ fn markdown_body(text: &str) -> String {
         .join("\n\n")
 }
 
-/// One paragraph: prose escaped, URLs written as `<…>` autolinks. Nothing is escaped
-/// inside an autolink, where CommonMark takes every character literally.
+/// One paragraph: formulas (`$…$`, `$$…$$`) written exactly as they are, prose escaped,
+/// URLs written as `<…>` autolinks. Nothing is escaped inside an autolink, where CommonMark
+/// takes every character literally, nor inside a formula, where the build's Markdown parser
+/// takes backslashes literally too (`\log` escaped as `\\log` would reach the math as a
+/// line break followed by "log").
+///
+/// The paragraph written is parsed back: when the formulas it holds are not exactly the
+/// ones intended (an odd arrangement of `$`, backticks or braces), every `$` is escaped
+/// instead, so the text still reads as written, its formulas shown as source.
 fn markdown_paragraph(text: &str) -> String {
+    let formulas = formula_spans(text);
+    if formulas.is_empty() {
+        return write_paragraph(text, &[]);
+    }
+    let written = write_paragraph(text, &formulas);
+    let expected: Vec<&str> = formulas
+        .iter()
+        .map(|span| text[span.clone()].trim_matches('$'))
+        .collect();
+    if formulas_of(&written) == expected {
+        written
+    } else {
+        write_paragraph(text, &[])
+    }
+}
+
+/// Writes `text` with the byte ranges in `formulas` verbatim and everything else escaped.
+fn write_paragraph(text: &str, formulas: &[std::ops::Range<usize>]) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut pos = 0;
-    for span in url_spans(text) {
-        escape_prose(&text[pos..span.start], pos == 0, &mut out);
-        write!(out, "<{}>", &text[span.clone()]).expect("writing to a String cannot fail");
-        pos = span.end;
+    for formula in formulas.iter().chain([&(text.len()..text.len())]) {
+        write_prose(&text[pos..formula.start], pos == 0, &mut out);
+        out.push_str(&text[formula.clone()]);
+        pos = formula.end;
     }
-    escape_prose(&text[pos..], pos == 0, &mut out);
     out
 }
 
-/// Escapes Markdown-active characters so `prose` renders as itself. `$` is left alone
-/// because abstracts may contain math. At a paragraph start, `#`, `+`, `-` and `1.`/`1)`
+/// Prose (no formula inside) with its URLs as autolinks and the rest escaped.
+fn write_prose(text: &str, at_paragraph_start: bool, out: &mut String) {
+    let mut pos = 0;
+    for span in url_spans(text) {
+        escape_prose(&text[pos..span.start], at_paragraph_start && pos == 0, out);
+        write!(out, "<{}>", &text[span.clone()]).expect("writing to a String cannot fail");
+        pos = span.end;
+    }
+    escape_prose(&text[pos..], at_paragraph_start && pos == 0, out);
+}
+
+/// Byte ranges of the formulas in one paragraph of plain text, delimiters included:
+/// `$$…$$`, and `$…$` whose content neither starts nor ends with a space and holds no `$`
+/// (the rule the build's Markdown parser applies, so "costs $5 and $6" holds no formula).
+fn formula_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = text[pos..].find('$') {
+        let start = pos + found;
+        let rest = &text[start..];
+        if let Some(inner) = rest.strip_prefix("$$") {
+            match inner.find("$$") {
+                Some(len) if !inner[..len].trim().is_empty() => {
+                    spans.push(start..start + len + 4);
+                    pos = start + len + 4;
+                }
+                _ => pos = start + 2,
+            }
+            continue;
+        }
+        let inner = &rest[1..];
+        match inner.find('$') {
+            Some(len)
+                if len > 0
+                    && !inner.starts_with(char::is_whitespace)
+                    && !inner[..len].ends_with(char::is_whitespace) =>
+            {
+                spans.push(start..start + len + 2);
+                pos = start + len + 2;
+            }
+            _ => pos = start + 1,
+        }
+    }
+    spans
+}
+
+/// The sources of the formulas the build's Markdown parser finds in `markdown`, in order.
+fn formulas_of(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_MATH;
+    Parser::new_ext(markdown, options)
+        .filter_map(|event| match event {
+            Event::InlineMath(src) | Event::DisplayMath(src) => Some(src.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Escapes Markdown-active characters so `prose` renders as itself; `$` too, since the
+/// formulas are not part of the prose (see [`markdown_paragraph`]). At a paragraph start, `#`, `+`, `-` and `1.`/`1)`
 /// would open a heading, list or thematic break, so they are escaped there too.
 fn escape_prose(prose: &str, at_paragraph_start: bool, out: &mut String) {
     let mut rest = prose;
@@ -260,7 +347,7 @@ fn escape_prose(prose: &str, at_paragraph_start: bool, out: &mut String) {
         if entity_like
             || matches!(
                 c,
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '|'
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '|' | '$'
             )
         {
             out.push('\\');

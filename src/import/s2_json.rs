@@ -11,7 +11,8 @@
 //! - `date`: `publicationDate` ("2025-02-06"), else `year`-01-01, else `default_date`,
 //!   else the paper is a problem; `published` is always `None`;
 //! - `authors`: `authors[].name`; `author_count` is the length of `authors` when an array;
-//! - `arxiv` = `externalIds.ArXiv` (version stripped), `doi` = `externalIds.DOI` (bare);
+//! - `arxiv` = `externalIds.ArXiv` (version stripped), else the id in `journal.volume` when
+//!   `journal.name` is "ArXiv" (`"volume": "abs/2401.01234"`); `doi` = `externalIds.DOI` (bare);
 //! - `links`: `pdf` = `openAccessPdf.url`, `url` = `url` (http(s) URLs only);
 //! - `tags`: `fieldsOfStudy` (else `s2FieldsOfStudy[].category`), deduplicated ignoring case;
 //! - `abstract_text`: `abstract` (absent or null → empty), paragraphs kept;
@@ -26,6 +27,19 @@ use serde_json::Value;
 use super::ImportedPaper;
 use super::entry::Parsed;
 use super::entry::json_support::{self as js, Bad, Document, bad};
+
+/// The arXiv id Semantic Scholar gives as a journal: `{"name": "ArXiv", "volume": "abs/…"}`.
+fn arxiv_of_journal(journal: Option<&Value>) -> Option<String> {
+    let journal = journal?;
+    if !js::str_of(journal.get("name"))?
+        .trim()
+        .eq_ignore_ascii_case("arxiv")
+    {
+        return None;
+    }
+    let volume = js::str_of(journal.get("volume"))?;
+    js::arxiv_id(volume.trim().strip_prefix("abs/")?)
+}
 
 /// Reads Semantic Scholar paper JSON. Papers without `publicationDate` or `year` get
 /// `default_date` when given. `Err` only for input that is too large, is not JSON, or is
@@ -123,7 +137,9 @@ fn convert(paper: &Value, default_date: Option<Date>) -> Result<ImportedPaper, B
     let author_count = author_list.and_then(|l| u32::try_from(l.len()).ok());
 
     let ids = paper.get("externalIds");
-    let arxiv = js::str_of(ids.and_then(|i| i.get("ArXiv"))).and_then(js::arxiv_id);
+    let arxiv = js::str_of(ids.and_then(|i| i.get("ArXiv")))
+        .and_then(js::arxiv_id)
+        .or_else(|| arxiv_of_journal(paper.get("journal")));
     let doi = js::str_of(ids.and_then(|i| i.get("DOI"))).and_then(js::doi_of);
 
     let mut links = BTreeMap::new();

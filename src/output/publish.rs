@@ -302,15 +302,7 @@ impl Publish {
     }
 
     fn write_manifest(&self, produced: &HashSet<String>) -> Result<(), PublishError> {
-        let mut files: Vec<&str> = produced.iter().map(String::as_str).collect();
-        files.sort_unstable();
-        let mut text = String::with_capacity(files.len() * 40 + MANIFEST_HEADER.len() + 1);
-        text.push_str(MANIFEST_HEADER);
-        text.push('\n');
-        for file in files {
-            text.push_str(file);
-            text.push('\n');
-        }
+        let text = manifest(produced.iter().map(String::as_str));
         self.place(MARKER, text.as_bytes(), true)
             .map_err(io_error("cannot write the output's marker"))
     }
@@ -413,6 +405,29 @@ impl Drop for Publish {
 
 fn poisoned() -> io::Error {
     io::Error::other("a writer thread panicked")
+}
+
+/// The marker's text: the header, then every file digest wrote, sorted, one a line.
+fn manifest<'a>(files: impl Iterator<Item = &'a str>) -> String {
+    let mut files: Vec<&str> = files.filter(|f| *f != MARKER).collect();
+    files.sort_unstable();
+    let mut text = String::with_capacity(files.len() * 40 + MANIFEST_HEADER.len() + 1);
+    text.push_str(MANIFEST_HEADER);
+    text.push('\n');
+    for file in files {
+        text.push_str(file);
+        text.push('\n');
+    }
+    text
+}
+
+/// Rewrites the marker of `output` to list `files`: for `serve`, which adds and removes files
+/// of its folder in place, so that a later build over it knows which are digest's. Written
+/// beside and renamed, so the marker is never half-written.
+pub fn rewrite_marker<'a>(output: &Path, files: impl Iterator<Item = &'a str>) -> io::Result<()> {
+    let temporary = output.join(format!("{MARKER}.tmp"));
+    std::fs::write(&temporary, manifest(files))?;
+    std::fs::rename(&temporary, output.join(MARKER))
 }
 
 /// The folder a build is made in, beside the output.

@@ -3,6 +3,7 @@
 //!
 //! Parsing is pure (text in, value out); reading files and rendering Markdown live elsewhere.
 
+pub mod author;
 mod clean;
 pub mod front_matter;
 pub mod link_url;

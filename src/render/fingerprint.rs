@@ -58,7 +58,7 @@ impl SiteData<'_> {
     fn hash_cites(&self, ids: &[PaperId], hasher: &mut FingerprintHasher) {
         ids.len().hash(hasher);
         for &id in ids {
-            self.cite_hashes[id].hash(hasher);
+            (self.cite_hashes[id], &self.cite_keys[id]).hash(hasher);
         }
     }
 
@@ -94,6 +94,8 @@ impl SiteData<'_> {
             }
             PageKind::Paper(id) => {
                 (self.card_hashes[*id], self.body_hashes[*id]).hash(&mut h);
+                // The page's BibTeX: its key depends on the other papers too.
+                (self.cite_hashes[*id], &self.cite_keys[*id]).hash(&mut h);
                 self.hash_compact(self.related_of(*id), &mut h);
             }
             PageKind::Day(i) => {

@@ -18,6 +18,7 @@ use crate::index::{PaperId, SiteIndex};
 use crate::markdown::RenderedMarkdown;
 use crate::output::plan::{FeedScope, PageKind, PlannedPage, Sort, keyword_feed_path};
 use crate::record::Paper;
+use crate::record::author::{Author, display_name};
 
 /// Fields of a title-list entry ([`SiteData::compact_card`]) and of a card (those and 7 more).
 const COMPACT_FIELDS: usize = 8;
@@ -51,6 +52,8 @@ pub struct SiteData<'a> {
     pub compact_hashes: &'a [u64],
     /// A hash of what each paper's BibTeX is made of ([`cite_hash`]), by id.
     pub cite_hashes: &'a [u64],
+    /// Each paper's citation key, unique in the site (see [`crate::export::cite_key`]), by id.
+    pub cite_keys: &'a [String],
     /// The site's charts.
     pub charts: &'a SiteCharts,
     /// Each paper's related papers, by id, best first.
@@ -208,7 +211,7 @@ fn write_authors_display(out: &mut String, paper: &Paper) {
             if i > 0 {
                 out.push_str(", ");
             }
-            out.push_str(name);
+            out.push_str(&display_name(name));
         }
     };
     match (paper.authors.len(), paper.author_count) {
@@ -348,10 +351,14 @@ pub fn compact_hash(paper: &Paper) -> u64 {
     ))
 }
 
-/// A hash of what a paper's BibTeX is made of (see `export::bibtex::cite`).
+/// A hash of what a paper's BibTeX is made of (see `export::bibtex::cite`; its key is hashed
+/// apart, as it depends on the other papers too).
 pub fn cite_hash(paper: &Paper) -> u64 {
+    let venue = ["journal", "booktitle", "venue", "bibtex_type", "type"]
+        .map(|key| paper.extra.get(key).and_then(toml::Value::as_str));
     crate::render::fingerprint::hash_of(&(
-        (&paper.title, &paper.slug, paper.date, &paper.authors),
+        (&paper.title, &paper.slug, paper.date, paper.published),
+        (&paper.authors, venue),
         (
             &paper.arxiv,
             &paper.doi,
@@ -438,10 +445,11 @@ impl SiteData<'_> {
         // it skips what the shared values already hold (tag names and URLs) and serde.
         let paper = &self.papers[id];
         let mut map = self.compact_map(id, CARD_FIELDS);
+        // Names as shown: an organisation without its braces, "Last, First" in reading order.
         let authors: Vec<Value> = paper
             .authors
             .iter()
-            .map(|a| Value::from(a.as_str()))
+            .map(|a| Value::from(&*display_name(a)))
             .collect();
         map.insert("authors".into(), Value::from(authors));
         map.insert("author_count".into(), Value::from(paper.author_count));
@@ -596,7 +604,13 @@ impl SiteData<'_> {
                 // A paper's own page shows all its tags.
                 ctx.insert_value("paper", self.card_with_tags(*id, usize::MAX));
                 let page_url = config.url(&page.url_path());
-                ctx.insert("cite", &cite_view(paper));
+                ctx.insert(
+                    "cite",
+                    &CiteView {
+                        key: &self.cite_keys[*id],
+                        bibtex: crate::export::bibtex::cite(paper, &self.cite_keys[*id]),
+                    },
+                );
                 // Related papers show a title and a link: compact cards.
                 ctx.insert_value("related", self.compact_cards_of(self.related_of(*id)));
                 ctx.insert_value("meta", self.paper_meta(*id, &page_url).into_value());
@@ -913,10 +927,16 @@ impl SiteData<'_> {
         match &page.kind {
             PageKind::JsonFeed(scope) => Some(self.json_feed(page, *scope)),
             PageKind::DayBib(i) => Some(crate::export::bibtex::cite_all(
-                index.days[*i].papers.iter().map(|&id| &self.papers[id]),
+                index.days[*i]
+                    .papers
+                    .iter()
+                    .map(|&id| (&self.papers[id], self.cite_keys[id].as_str())),
             )),
             PageKind::TagBib(t) => Some(crate::export::bibtex::cite_all(
-                index.tags[*t].papers.iter().map(|&id| &self.papers[id]),
+                index.tags[*t]
+                    .papers
+                    .iter()
+                    .map(|&id| (&self.papers[id], self.cite_keys[id].as_str())),
             )),
             _ => None,
         }
@@ -1044,7 +1064,8 @@ impl SiteData<'_> {
             author: paper
                 .authors
                 .iter()
-                .map(|name| LdPerson::new(name))
+                .filter(|name| !name.trim().is_empty())
+                .map(|name| LdAuthor::new(&Author::parse(name)))
                 .collect(),
             date_published: published.to_string(),
             encoding: pdf_url.as_deref().map(|url| LdMediaObject {
@@ -1075,6 +1096,12 @@ impl SiteData<'_> {
             og_title: shorten(&paper.title, 70),
             og_description: description,
             jsonld: crate::render::escape_json_for_script(&jsonld),
+            citation_authors: paper
+                .authors
+                .iter()
+                .filter(|name| !name.trim().is_empty())
+                .map(|name| Author::parse(name).family_first().into_owned())
+                .collect(),
         }
     }
 
@@ -1101,7 +1128,11 @@ impl SiteData<'_> {
 
     fn feed_entry(&self, id: PaperId) -> FeedEntry {
         let paper = &self.papers[id];
-        let mut authors = paper.authors.clone();
+        let mut authors: Vec<String> = paper
+            .authors
+            .iter()
+            .map(|a| display_name(a).into_owned())
+            .collect();
         if authors.is_empty() {
             authors.push(authors_display(paper));
         }
@@ -1180,17 +1211,23 @@ struct PaperMeta {
     og_description: String,
     /// schema.org `ScholarlyArticle` as JSON, safe inside `<script>`.
     jsonld: String,
+    /// `citation_author`s: "van der Berg, Jan", organisations as named.
+    citation_authors: Vec<String>,
 }
 
 impl PaperMeta {
     /// The template value: `jsonld` is marked safe (it is JSON escaped for `<script>`).
     fn into_value(self) -> Value {
-        let mut map = tera::Map::with_capacity(5);
+        let mut map = tera::Map::with_capacity(6);
         map.insert("citation_date".into(), Value::from(self.citation_date));
         map.insert("pdf_url".into(), Value::from(self.pdf_url));
         map.insert("og_title".into(), Value::from(self.og_title));
         map.insert("og_description".into(), Value::from(self.og_description));
         map.insert("jsonld".into(), Value::safe_string(&self.jsonld));
+        map.insert(
+            "citation_authors".into(),
+            Value::from_serializable(&self.citation_authors),
+        );
         Value::from(map)
     }
 }
@@ -1204,7 +1241,7 @@ struct ScholarlyArticle<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    author: Vec<LdPerson<'a>>,
+    author: Vec<LdAuthor<'a>>,
     #[serde(rename = "datePublished")]
     date_published: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1221,18 +1258,23 @@ struct ScholarlyArticle<'a> {
     url: &'a str,
 }
 
+/// A schema.org `Person` or `Organization` (a record's `"{The ATLAS Collaboration}"`), by the
+/// name pages show.
 #[derive(Serialize)]
-struct LdPerson<'a> {
+struct LdAuthor<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
-    name: &'a str,
+    name: std::borrow::Cow<'a, str>,
 }
 
-impl<'a> LdPerson<'a> {
-    fn new(name: &'a str) -> Self {
-        LdPerson {
-            kind: "Person",
-            name,
+impl<'a> LdAuthor<'a> {
+    fn new(author: &Author<'a>) -> Self {
+        LdAuthor {
+            kind: match author {
+                Author::Organisation(_) => "Organization",
+                _ => "Person",
+            },
+            name: author.display(),
         }
     }
 }
@@ -1269,14 +1311,9 @@ impl<'a> LdIdentifier<'a> {
 /// How to cite a paper: its BibTeX key and entry (`site.js` offers the same text as a `.bib`
 /// download, so no page carries it twice).
 #[derive(Serialize)]
-struct CiteView {
-    key: String,
+struct CiteView<'a> {
+    key: &'a str,
     bibtex: String,
-}
-
-fn cite_view(paper: &Paper) -> CiteView {
-    let (key, bibtex) = crate::export::bibtex::cite(paper);
-    CiteView { key, bibtex }
 }
 
 #[derive(Serialize)]

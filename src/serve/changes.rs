@@ -50,6 +50,34 @@ impl RebuildPlan {
     pub fn is_empty(&self) -> bool {
         *self == RebuildPlan::default()
     }
+
+    /// Adds a later batch to this one: the plan of both batches seen as one. A rebuild that
+    /// fails keeps its plan and merges the next batch into it, so nothing seen while the site
+    /// was broken (a removal, a rename, a new folder) is lost.
+    pub fn merge(&mut self, later: &RebuildPlan) {
+        self.everything |= later.everything;
+        self.templates |= later.templates;
+        self.statics |= later.statics;
+        self.records.extend(later.records.iter().cloned());
+        self.removed.extend(later.removed.iter().cloned());
+        self.new_dirs.extend(later.new_dirs.iter().cloned());
+    }
+
+    /// The record files to read again and those to forget, decided by what is on disk now
+    /// rather than by the order of the events: a path saved in one batch and deleted in a later
+    /// one is gone, a path deleted and then created again is read. `records_in` lists the record
+    /// files of a new folder (nothing when it is gone again). Both lists are sorted.
+    pub fn record_changes(
+        &self,
+        is_file: &dyn Fn(&Path) -> bool,
+        records_in: &dyn Fn(&Path) -> Vec<PathBuf>,
+    ) -> (Vec<PathBuf>, Vec<PathBuf>) {
+        let mut touched: BTreeSet<PathBuf> = self.records.union(&self.removed).cloned().collect();
+        for dir in &self.new_dirs {
+            touched.extend(records_in(dir));
+        }
+        touched.into_iter().partition(|path| is_file(path))
+    }
 }
 
 // One rule for what is an editor's or tool's temporary file, shared with the loader.

@@ -53,14 +53,11 @@ pub struct LiveSite {
     /// Every file in the output: pages, machine and static files.
     files: BTreeSet<String>,
     static_files: BTreeSet<String>,
-    /// Records that had problems in the last attempt: read again on the next one, so fixing
-    /// one of several broken files does not hide the others.
-    pending: BTreeSet<PathBuf>,
-    /// A full reload (site.toml or the theme changed) failed: the next batch, whatever it is,
-    /// must reload everything too, or the new settings would be lost.
-    pending_everything: bool,
-    /// Likewise for a failed template reload.
-    pending_templates: bool,
+    /// Every change seen since the last rebuild that succeeded (the union of the plans of the
+    /// batches that failed since): the next attempt applies all of it, so a record removed or
+    /// renamed while another was broken, or new settings whose reload failed, are not lost, and
+    /// fixing one of several broken records does not hide the others.
+    unapplied: RebuildPlan,
     /// Hash of each search index file as last written, by output path.
     search_hashes: BTreeMap<String, u64>,
     /// Records changed since the search index was last written.
@@ -117,9 +114,7 @@ impl LiveSite {
             sitemap_hash: 0,
             files: BTreeSet::new(),
             static_files: BTreeSet::new(),
-            pending: BTreeSet::new(),
-            pending_everything: false,
-            pending_templates: false,
+            unapplied: RebuildPlan::default(),
             search_hashes: emitted.search_hashes,
             search_stale: false,
             pages_behind: false,
@@ -188,50 +183,49 @@ impl LiveSite {
     }
 
     /// Applies a batch of changes. On problems nothing served changes and they are returned;
-    /// records with problems are retried with the next batch. When more than [`DEFER_ABOVE`]
-    /// pages change, only `first` and the edited records' pages are written; the rest wait for
-    /// [`LiveSite::catch_up`].
+    /// the batch is kept and applied again with the next one (the union of every batch since
+    /// the last good state). When more than [`DEFER_ABOVE`] pages change, only `first` and the
+    /// edited records' pages are written; the rest wait for [`LiveSite::catch_up`].
     pub fn apply(
+        &mut self,
+        plan: &RebuildPlan,
+        first: FirstPages,
+    ) -> Result<RebuildReport, Problems> {
+        self.unapplied.merge(plan);
+        let all = self.unapplied.clone();
+        let report = self.apply_all(&all, first)?;
+        self.unapplied = RebuildPlan::default();
+        Ok(report)
+    }
+
+    /// Applies the changes since the last good state; on problems the site may have taken
+    /// some of them (a reloaded template, re-read records), but applying them again is harmless
+    /// and the output is only written once all of them succeeded.
+    fn apply_all(
         &mut self,
         plan: &RebuildPlan,
         mut first: FirstPages,
     ) -> Result<RebuildReport, Problems> {
         let started = Instant::now();
         let mut report = RebuildReport::default();
-        let everything = plan.everything || self.pending_everything;
-        if everything {
-            let site = Site::load(&self.site.root, &self.site.options)
-                .inspect_err(|_| self.pending_everything = true)?;
-            self.site = site;
-            self.pending_everything = false;
-            self.pending_templates = false;
-            self.pending.clear();
+        if plan.everything {
+            self.site = Site::load(&self.site.root, &self.site.options)?;
             self.fingerprints.clear();
             report.records_read = self.site.paper_count();
         } else {
-            if plan.templates || self.pending_templates {
-                self.site
-                    .reload_templates()
-                    .inspect_err(|_| self.pending_templates = true)?;
-                self.pending_templates = false;
+            if plan.templates {
+                self.site.reload_templates()?;
             }
-            let mut reread: BTreeSet<PathBuf> = plan.records.clone();
-            reread.extend(self.pending.iter().cloned());
-            for dir in &plan.new_dirs {
-                if let Ok(files) = load::record_files(dir) {
-                    reread.extend(files);
-                }
-            }
-            for gone in &plan.removed {
-                reread.remove(gone);
-            }
-            let reread: Vec<PathBuf> = reread.into_iter().filter(|p| p.is_file()).collect();
-            let removed: Vec<PathBuf> = plan.removed.iter().cloned().collect();
-            if let Err(problems) = self.site.update_records(&reread, &removed) {
-                self.pending = reread.into_iter().collect();
-                return Err(problems);
-            }
-            self.pending.clear();
+            let (reread, removed) = plan.record_changes(&|path| path.is_file(), &|dir| {
+                load::record_files(dir).unwrap_or_default()
+            });
+            // Paths that are no record of the site (a broken new record deleted again) are
+            // not counted as removed.
+            let removed: Vec<PathBuf> = removed
+                .into_iter()
+                .filter(|path| self.site.paper_id(path).is_some())
+                .collect();
+            self.site.update_records(&reread, &removed)?;
             first.papers = reread
                 .iter()
                 .filter_map(|path| self.site.paper_id(path))
@@ -239,14 +233,20 @@ impl LiveSite {
             report.records_read = reread.len();
             report.records_removed = removed.len();
         }
-        if plan.statics || everything {
+        if plan.statics || plan.everything {
             self.static_files = self.list_static_files();
         }
-        if everything || report.records_read > 0 || report.records_removed > 0 {
+        if plan.everything || report.records_read > 0 || report.records_removed > 0 {
             self.search_stale = true;
         }
-        let first = (!everything).then_some(&first);
-        self.write_changes(plan.statics || everything, false, first, None, &mut report)?;
+        let first = (!plan.everything).then_some(&first);
+        self.write_changes(
+            plan.statics || plan.everything,
+            false,
+            first,
+            None,
+            &mut report,
+        )?;
         report.millis = started.elapsed().as_millis();
         Ok(report)
     }
@@ -266,7 +266,9 @@ impl LiveSite {
         let mut report = RebuildReport::default();
         self.site.relate_if_stale();
         let search = std::mem::take(&mut self.search_stale);
-        self.write_changes(false, search, None, Some(CATCH_UP_STEP), &mut report)?;
+        // A failed step leaves the search index stale, for the next one to write.
+        self.write_changes(false, search, None, Some(CATCH_UP_STEP), &mut report)
+            .inspect_err(|_| self.search_stale |= search)?;
         report.millis = started.elapsed().as_millis();
         Ok(report)
     }
@@ -325,7 +327,7 @@ impl LiveSite {
                 .map_err(|e| io_problem(&self.out, "cannot copy static files", e))?;
         }
         // The search index changes with any record; only its changed files are written.
-        let mut search_set_changed = false;
+        let mut search_hashes = None;
         if search {
             let search = self.site.search_files();
             let hashes = emit::file_hashes(&search);
@@ -335,8 +337,7 @@ impl LiveSite {
                 .collect();
             emit::write_machine_files(&changed, &overlay)
                 .map_err(|e| io_problem(&self.out, "cannot write the search index", e))?;
-            search_set_changed = !hashes.keys().eq(self.search_hashes.keys());
-            self.search_hashes = hashes;
+            search_hashes = Some(hashes);
             timer.phase("search index");
         }
         // The sitemap and the file list change only when pages come or go, or dates move. When
@@ -344,8 +345,7 @@ impl LiveSite {
         // megabytes): the page set is then recorded as unchanged, so the catch-up sees it.
         let deferred = self.pages_behind;
         let postpone = deferred && !statics;
-        let page_set_changed =
-            !postpone && (statics || search_set_changed || sitemap_hash != self.sitemap_hash);
+        let page_set_changed = !postpone && (statics || sitemap_hash != self.sitemap_hash);
         let machine = if page_set_changed {
             emit::machine_files(&self.site)
         } else {
@@ -359,6 +359,26 @@ impl LiveSite {
             .map_err(|e| io_problem(&self.out, "cannot move rebuilt pages into place", e))?;
         timer.phase("move into place");
         report.pages_written += dirty.len();
+        // Search files no longer made (a shard boundary moved) go as soon as the new index is
+        // in place, whether or not the pages are done: nothing else would remove them when the
+        // page set stays the same, and a clean build has none of them.
+        let search_set_moved = search_hashes
+            .as_ref()
+            .is_some_and(|hashes| !hashes.keys().eq(self.search_hashes.keys()));
+        if let Some(hashes) = search_hashes {
+            for stale in self
+                .search_hashes
+                .keys()
+                .filter(|p| !hashes.contains_key(*p))
+            {
+                remove_output_file(&self.out, stale);
+                self.files.remove(stale);
+                report.files_removed += 1;
+            }
+            self.files.extend(hashes.keys().cloned());
+            self.search_hashes = hashes;
+        }
+        timer.phase("remove stale search files");
 
         if page_set_changed {
             let files = self.expected_files(&machine);
@@ -367,6 +387,15 @@ impl LiveSite {
                 report.files_removed += 1;
             }
             self.files = files;
+        }
+        if page_set_changed || search_set_moved {
+            // The marker lists what digest wrote here, so a build over this folder later
+            // removes the pages serve made and keeps only what someone else put in.
+            crate::output::publish::rewrite_marker(
+                &self.out,
+                self.files.iter().map(String::as_str),
+            )
+            .map_err(|e| io_problem(&self.out, "cannot update the output's marker", e))?;
         }
         timer.phase("remove stale files");
         if postpone && !same_pages {
@@ -449,3 +478,6 @@ impl Destination for ListOnly {
         &self.1
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -549,8 +549,19 @@ fn first_difference(a: &[u8], b: &[u8]) -> (String, String) {
 /// live-reload messages meanwhile (a change may take more than one rebuild); panics with the
 /// difference, `context` and the server's logs after [`REBUILD_TIMEOUT`].
 pub fn assert_matches_clean_build(server: &mut Server, ws: &mut Ws, site: &Site, context: &str) {
+    assert_matches_clean_build_within(server, ws, site, context, REBUILD_TIMEOUT);
+}
+
+/// [`assert_matches_clean_build`] with another wait (a large site's catch-up takes longer).
+pub fn assert_matches_clean_build_within(
+    server: &mut Server,
+    ws: &mut Ws,
+    site: &Site,
+    context: &str,
+    timeout: Duration,
+) {
     let clean = clean_build(site, context);
-    let deadline = Instant::now() + REBUILD_TIMEOUT;
+    let deadline = Instant::now() + timeout;
     loop {
         let diff = tree_diff(&server.out, &clean);
         if diff.is_empty() {

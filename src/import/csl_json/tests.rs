@@ -76,7 +76,8 @@ fn fixture_problem_points_at_issued() {
         "{}",
         p.message
     );
-    assert!(p.message.contains("\"issued.date-parts\""), "{}", p.message);
+    assert!(p.message.contains("no date"), "{}", p.message);
+    assert!(p.message.contains("--date"), "{}", p.message);
 }
 
 #[test]
@@ -152,4 +153,78 @@ fn arxiv_sources_and_odd_values() {
     assert!(parsed.problems[0].message.contains("missing title"));
     assert_eq!((parsed.problems[1].line, parsed.problems[1].column), (7, 2));
     assert!(parsed.problems[1].message.contains("found a number"));
+}
+
+/// Regression (issue 14, defect 3): items without `issued` (web pages, datasets, posts)
+/// were refused and `--date` was ignored.
+#[test]
+fn undated_items_take_submitted_accessed_or_the_import_date() {
+    let input = r#"[
+ {"id": "web", "type": "webpage", "title": "A Blog Post", "accessed": {"date-parts": [[2025, 3, 4]]}},
+ {"id": "data", "type": "dataset", "title": "A Dataset", "issued": {}, "submitted": {"raw": "2024-11-02"}},
+ {"id": "none", "type": "post", "title": "No Date At All", "issued": {"date-parts": [[]]}},
+ {"id": "bad", "type": "article", "title": "Bad Date", "issued": {"date-parts": [[2024, 13]]}}
+]"#;
+    let parsed = parse(input).unwrap();
+    let dates: Vec<_> = parsed
+        .papers
+        .iter()
+        .map(|p| (p.title.as_str(), p.date))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            ("A Blog Post", date(2025, 3, 4)),
+            ("A Dataset", date(2024, 11, 2))
+        ]
+    );
+    let messages: Vec<_> = parsed.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].contains("(none): no date") && messages[0].contains("--date"));
+    assert!(messages[1].contains("\"issued.date-parts\" is not a valid date"));
+
+    let parsed = super::parse_dated(input, Some(date(2025, 1, 31))).unwrap();
+    let dates: Vec<_> = parsed.papers.iter().map(|p| p.date).collect();
+    assert_eq!(
+        dates,
+        [date(2025, 3, 4), date(2024, 11, 2), date(2025, 1, 31)]
+    );
+    assert_eq!(
+        parsed.problems.len(),
+        1,
+        "a date that is wrong stays a problem"
+    );
+}
+
+/// Regression (issue 14, defect 8): rich-text tags stayed in titles and names.
+#[test]
+fn rich_text_in_titles_names_and_venue() {
+    let input = r#"[{"title": "<i>In vivo</i> CO<sub>2</sub> capture with <span class=\"nocase\">pH</span>-<b>aware</b> <sc>Nets</sc>",
+      "issued": {"raw": "2024"},
+      "container-title": "<i>Nature</i> Methods",
+      "author": [{"given": "<b>Ana</b>", "family": "Lo<sup>2</sup>"}, {"literal": "<sc>The Team</sc>"}]}]"#;
+    let parsed = parse(input).unwrap();
+    let p = &parsed.papers[0];
+    assert_eq!(p.title, "In vivo CO₂ capture with pH-aware Nets");
+    assert_eq!(p.authors, ["Ana Lo²", "The Team"]);
+    assert_eq!(p.extra["venue"], "Nature Methods");
+}
+
+/// Issue 14, defect 8, in the abstract (the record's Markdown body): emphasis becomes Markdown
+/// emphasis, super- and subscripts Unicode, and the text stays as written.
+#[test]
+fn rich_text_in_the_abstract_becomes_markdown() {
+    let input = "[{\"title\": \"T\", \"issued\": {\"raw\": \"2024\"}, \"abstract\": \
+                 \"We grow <i>E. coli</i> in CO<sub>2</sub> with <b>no</b> *stars* and \
+                 <jats:italic>x</jats:italic><sup>2</sup> \u{E000}forged\u{E001}.\"}]";
+    let parsed = parse(input).unwrap();
+    let p = &parsed.papers[0];
+    assert_eq!(
+        p.abstract_text,
+        "We grow E. coli in CO₂ with no *stars* and x² forged."
+    );
+    assert_eq!(
+        p.body_markdown.as_deref(),
+        Some(r"We grow *E. coli* in CO₂ with **no** \*stars\* and *x*² forged.")
+    );
 }

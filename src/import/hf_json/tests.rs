@@ -159,3 +159,85 @@ fn missing_and_wrong_typed_fields() {
     assert_eq!(p.tags, vec!["a".to_string()]);
     assert!(p.links.is_empty() && p.abstract_text.is_empty());
 }
+
+/// An item shaped like the API's answers of 2024: no `submittedOnDailyAt` anywhere; the item's
+/// `publishedAt` is the day it was featured, the paper's the day arXiv published it.
+const ITEM_2024: &str = r#"[
+  {
+    "paper": {
+      "id": "2403.01234",
+      "authors": [
+        {"_id": "65e6a0000000000000000001", "name": "Lena Fischer", "hidden": false},
+        {"_id": "65e6a0000000000000000002", "name": "Omar Haddad", "hidden": false}
+      ],
+      "publishedAt": "2024-03-01T18:30:00.000Z",
+      "title": "Token Merging for Long Video Understanding",
+      "summary": "We merge redundant video tokens.",
+      "upvotes": 12,
+      "discussionId": "65e6a0000000000000000009"
+    },
+    "publishedAt": "2024-03-04T08:15:00.123Z",
+    "title": "Token Merging for Long Video Understanding",
+    "summary": "We merge redundant video tokens.",
+    "thumbnail": "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2403.01234.png",
+    "numComments": 1,
+    "submittedBy": {"_id": "60f1abc", "avatarUrl": "/avatars/x.svg", "fullname": "Lena Fischer", "name": "lfischer", "type": "user", "isPro": false}
+  },
+  {
+    "paper": {"id": "2403.05678", "title": "Featured The Day It Appeared", "publishedAt": "2024-03-04T17:00:00.000Z"},
+    "publishedAt": "2024-03-04T17:00:00.000Z",
+    "title": "Featured The Day It Appeared"
+  },
+  {
+    "paper": {"id": "2403.09999", "title": "No Day At All", "publishedAt": "2024-03-04T17:00:00.000Z"},
+    "title": "No Day At All"
+  }
+]"#;
+
+#[test]
+fn responses_from_2024_are_filed_under_the_item_published_day() {
+    let parsed = parse(ITEM_2024).unwrap();
+    assert_eq!(parsed.papers.len(), 2, "{:?}", parsed.problems);
+    let first = &parsed.papers[0];
+    assert_eq!(first.date, date(2024, 3, 4));
+    assert_eq!(first.published, Some(date(2024, 3, 1)));
+    assert_eq!(first.authors, ["Lena Fischer", "Omar Haddad"]);
+    assert_eq!(
+        first.extra.get("num_comments").map(String::as_str),
+        Some("1")
+    );
+    // Featured on the day arXiv published it: one date, no separate `published`.
+    assert_eq!(parsed.papers[1].date, date(2024, 3, 4));
+    assert_eq!(parsed.papers[1].published, None);
+    // The paper's own `publishedAt` is the arXiv day, never taken as the listing day.
+    let [problem] = &parsed.problems[..] else {
+        panic!("{:?}", parsed.problems)
+    };
+    assert!(
+        problem.message.contains("\"submittedOnDailyAt\"")
+            && problem.message.contains("\"publishedAt\""),
+        "{}",
+        problem.message
+    );
+    // When both are there, `submittedOnDailyAt` wins (the fixture's items have both).
+    let both = parse(FIXTURE).unwrap();
+    assert_eq!(both.papers[0].date, date(2025, 2, 7));
+}
+
+#[test]
+fn a_bad_item_published_at_is_reported_at_it() {
+    let parsed =
+        parse(r#"[{"paper": {"id": "2403.01234", "title": "T"}, "publishedAt": "yesterday"}]"#)
+            .unwrap();
+    let [problem] = &parsed.problems[..] else {
+        panic!("{:?}", parsed.problems)
+    };
+    assert_eq!((problem.line, problem.column), (1, 63)); // the value's opening quote
+    assert!(
+        problem
+            .message
+            .contains("\"publishedAt\" is not a valid timestamp"),
+        "{}",
+        problem.message
+    );
+}

@@ -189,3 +189,25 @@ fn other_copies_of_the_page() {
     assert_eq!(papers[1].date.to_string(), "2025-03-01");
     assert_eq!((papers[1].upvotes, papers[1].author_count), (Some(4), None));
 }
+
+#[test]
+fn dates_without_a_year_are_flagged_and_dates_with_one_are_not() {
+    use crate::import::YearOrigin;
+    let papers = parse(SAMPLE, 2025).unwrap();
+    let flagged = papers
+        .iter()
+        .filter(|p| p.year_not_in_listing == Some(YearOrigin::Assumed))
+        .count();
+    assert_eq!(flagged, 11, "the sample's dates written like `Feb 6`");
+    assert!(
+        papers.iter().all(|p| p.year_not_in_listing.is_none()
+            || p.year_not_in_listing == Some(YearOrigin::Assumed))
+    );
+    let first = &papers[0];
+    assert_eq!(first.year_not_in_listing, Some(YearOrigin::Assumed));
+    let reprog = find(&papers, "Reprogramming Pretrained Language Models");
+    assert_eq!(
+        reprog.year_not_in_listing, None,
+        "`Oct 5, 2022` names its year"
+    );
+}

@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::import::YearOrigin;
 
 fn paper(title: &str, arxiv: Option<&str>, upvotes: Option<u32>) -> ImportedPaper {
     ImportedPaper {
@@ -38,6 +39,7 @@ fn reimport_updates_only_source_fields_and_keeps_edits() {
         )],
         Path::new("c"),
         &|_| false,
+        false,
     );
     let [Outcome::Updated { path, text, fields }] = outcomes.as_slice() else {
         panic!("{outcomes:?}")
@@ -60,6 +62,7 @@ fn unchanged_when_nothing_owned_differs() {
         )],
         Path::new("c"),
         &|_| false,
+        false,
     );
     assert_eq!(
         outcomes,
@@ -79,18 +82,29 @@ fn matches_by_doi_and_title_and_adds_new_papers() {
     by_doi.doi = Some("10.1/abc".into());
     let by_title = paper("a study", None, None);
     let new = paper("Brand New", None, None);
-    let outcomes = plan(&records, &[by_doi, by_title, new], Path::new("c"), &|p| {
-        p == Path::new("c/brand-new.md")
-    });
+    let outcomes = plan(
+        &records,
+        &[by_doi, by_title, new],
+        Path::new("c"),
+        &|p| p == Path::new("c/brand-new.md"),
+        false,
+    );
     assert!(
         matches!(&outcomes[0], Outcome::Updated { fields, .. } if fields.contains(&"upvotes 1".to_string())),
         "{outcomes:?}"
     );
-    // the second import of the same record is not reported again
-    assert_eq!(outcomes.len(), 2, "{outcomes:?}");
+    // the second import of the same record is reported as a repeat, not as a second update
+    assert_eq!(outcomes.len(), 3, "{outcomes:?}");
+    assert_eq!(
+        outcomes[1],
+        Outcome::Repeated {
+            title: "a study".into(),
+            path: "c/a.md".into()
+        }
+    );
     // a path taken by another file is never overwritten
     assert!(
-        matches!(&outcomes[1], Outcome::Added { path, .. } if path == Path::new("c/brand-new-2.md")),
+        matches!(&outcomes[2], Outcome::Added { path, .. } if path == Path::new("c/brand-new-2.md")),
         "{outcomes:?}"
     );
 }
@@ -131,5 +145,288 @@ fn author_names_are_never_replaced_by_a_count() {
     assert!(
         !fields.iter().any(|f| f.starts_with("author_count")),
         "{fields:?}"
+    );
+}
+
+fn book(title: &str, author: &str, year: i16, doi: Option<&str>) -> ImportedPaper {
+    ImportedPaper {
+        title: title.into(),
+        date: jiff::civil::date(year, 1, 1),
+        authors: vec![author.into()],
+        author_count: Some(1),
+        doi: doi.map(str::to_string),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_title_match_that_an_identifier_contradicts_is_another_paper() {
+    // (imported paper, whether it merges into the record)
+    let record = existing(
+        "c/book-a.md",
+        "+++\ntitle = \"Book A\"\ndate = 2001-01-01\nauthors = [\"Smith, John\"]\ndoi = \"10.1/one\"\narxiv = \"2101.00001\"\n+++\n",
+    );
+    let mut other_arxiv = book("Book A", "John Smith", 2001, None);
+    other_arxiv.arxiv = Some("2101.00002v3".into());
+    let mut same_arxiv_version = book("Book A", "John Smith", 2001, None);
+    same_arxiv_version.arxiv = Some("2101.00001v2".into());
+    let cases = [
+        (book("Book A", "John Smith", 2001, None), true),
+        (book("book a!", "J. Smith", 2002, Some("10.1/ONE")), true),
+        (book("Book A", "Jane Doe", 2001, None), false),
+        (book("Book A", "John Smith", 2010, None), false),
+        (book("Book A", "John Smith", 2001, Some("10.1/two")), false),
+        (other_arxiv, false),
+        (same_arxiv_version, true),
+    ];
+    for (paper, merges) in cases {
+        let outcomes = plan(
+            std::slice::from_ref(&record),
+            std::slice::from_ref(&paper),
+            Path::new("c"),
+            &|_| false,
+            false,
+        );
+        match &outcomes[..] {
+            [
+                Outcome::Added {
+                    path, kept_apart, ..
+                },
+            ] if !merges => {
+                assert_eq!(path, Path::new("c/book-a-2.md"));
+                let why = kept_apart.as_deref().unwrap();
+                assert!(why.starts_with("same title as c/book-a.md, but "), "{why}");
+            }
+            [Outcome::Unchanged { .. } | Outcome::Updated { .. }] if merges => {}
+            other => panic!("{paper:?}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn two_papers_of_one_title_in_one_listing_stay_two_and_a_reimport_changes_nothing() {
+    let mut a = book("Book A", "John Smith", 2001, None);
+    a.links
+        .insert("pdf".into(), "https://example.org/smith.pdf".into());
+    let mut b = book("Book A", "Jane Doe", 2015, None);
+    b.links
+        .insert("pdf".into(), "https://example.org/doe.pdf".into());
+    let first = plan(
+        &[],
+        &[a.clone(), b.clone()],
+        Path::new("c"),
+        &|_| false,
+        false,
+    );
+    let texts: Vec<(PathBuf, String)> = first
+        .iter()
+        .map(|o| match o {
+            Outcome::Added { path, text, .. } => (path.clone(), text.clone()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(texts[0].1.contains("smith.pdf") && !texts[0].1.contains("doe.pdf"));
+    assert!(texts[1].1.contains("doe.pdf") && !texts[1].1.contains("smith.pdf"));
+    assert_eq!(texts[1].0, Path::new("c/book-a-2.md"));
+    let records: Vec<ExistingRecord> = texts
+        .into_iter()
+        .map(|(p, t)| ExistingRecord::read(p, t).unwrap())
+        .collect();
+    let again = plan(&records, &[a, b], Path::new("c"), &|_| false, false);
+    assert_eq!(
+        again,
+        [
+            Outcome::Unchanged {
+                path: "c/book-a.md".into()
+            },
+            Outcome::Unchanged {
+                path: "c/book-a-2.md".into()
+            }
+        ]
+    );
+}
+
+#[test]
+fn names_fill_a_nameless_record_where_its_count_was() {
+    let record = "+++\ntitle = \"x\"\ndate = 2025-01-01\n# from the listing\nauthor_count = 2  # two\nupvotes = 3\n[extra]\nk = 1\n+++\nBody\n";
+    let mut p = paper("x", None, None);
+    p.authors = vec!["Ana Souza".into(), "Kenji\nSato".into()];
+    p.author_count = Some(2);
+    let (text, fields) = update_text(record, &p);
+    assert_eq!(
+        fields,
+        ["authors (2 names)", "author_count dropped", "links.code"]
+    );
+    assert_eq!(
+        text,
+        "+++\ntitle = \"x\"\ndate = 2025-01-01\n# from the listing\nauthors = [\"Ana Souza\", \"Kenji Sato\"]  # two\nupvotes = 3\nlinks = { code = \"https://github.com/a/b\" }\n[extra]\nk = 1\n+++\nBody\n"
+    );
+    // Names a source gives incompletely (a hidden author) keep the count beside them.
+    p.author_count = Some(3);
+    let (text, _) = update_text(record, &p);
+    let parsed = crate::record::parse(&text, "x.md", "x").unwrap();
+    assert_eq!(parsed.authors, ["Ana Souza", "Kenji Sato"]);
+    assert_eq!(parsed.author_count, Some(3));
+    // Names a person wrote are never replaced.
+    let named = "+++\ntitle = \"x\"\ndate = 2025-01-01\nauthors = [\"A. Souza\"]\n+++\n";
+    let (_, fields) = update_text(named, &p);
+    assert!(
+        !fields.iter().any(|f| f.starts_with("author")),
+        "{fields:?}"
+    );
+}
+
+#[test]
+fn a_date_whose_year_the_listing_lacked_is_redated_by_a_given_year_only() {
+    let mut listed = paper("x", None, None);
+    listed.links.clear();
+    listed.author_count = None;
+    listed.date = jiff::civil::date(2026, 2, 6);
+    listed.year_not_in_listing = Some(YearOrigin::Assumed);
+    let [Outcome::Added { text, .. }] =
+        &plan(&[], &[listed.clone()], Path::new("c"), &|_| false, false)[..]
+    else {
+        panic!()
+    };
+    assert!(
+        text.contains("date = 2026-02-06 # year not in the listing: 2026 assumed\n"),
+        "{text}"
+    );
+    let mut corrected = listed.clone();
+    corrected.date = jiff::civil::date(2025, 2, 6);
+    corrected.year_not_in_listing = Some(YearOrigin::Given);
+    let (redated, fields) = update_text(text, &corrected);
+    assert_eq!(fields, ["date 2026-02-06 → 2025-02-06"]);
+    assert_eq!(
+        redated,
+        text.replace(
+            "2026-02-06 # year not in the listing: 2026 assumed",
+            "2025-02-06 # year not in the listing: 2025 from --year"
+        )
+    );
+    // Assumed again (no --year): the record keeps its date.
+    let mut assumed = corrected.clone();
+    assumed.year_not_in_listing = Some(YearOrigin::Assumed);
+    assert!(update_text(text, &assumed).1.is_empty());
+    // Edited by hand: the person's date stays.
+    let edited = text.replace("date = 2026-02-06", "date = 2024-02-06");
+    assert!(update_text(&edited, &corrected).1.is_empty());
+    // Another day is another listing, not a correction of the year.
+    let mut other_day = corrected.clone();
+    other_day.date = jiff::civil::date(2025, 2, 7);
+    assert!(update_text(text, &other_day).1.is_empty());
+    // The guessed year does not keep the corrected listing from matching its record.
+    let record = ExistingRecord::read("c/x.md".into(), text.clone()).unwrap();
+    assert_eq!(record.year, None);
+    let mut far = corrected.clone();
+    far.date = jiff::civil::date(2019, 2, 6);
+    assert!(matches!(
+        &plan(&[record], &[far], Path::new("c"), &|_| false, false)[..],
+        [Outcome::Updated { .. }]
+    ));
+}
+
+#[test]
+fn force_replaces_the_record_of_the_same_paper_not_another_of_its_title() {
+    let smith = "+++\ntitle = \"Book A\"\ndate = 2001-01-01\nauthors = [\"John Smith\"]\n+++\n";
+    let doe = "+++\ntitle = \"Book A\"\ndate = 2015-01-01\nauthors = [\"Jane Doe\"]\n+++\n";
+    let records = [
+        existing("c/book-a.md", smith),
+        existing("c/book-a-2.md", doe),
+    ];
+    let outcomes = plan(
+        &records,
+        &[book("Book A", "Jane Doe", 2015, Some("10.1/doe"))],
+        Path::new("c"),
+        &|_| false,
+        true,
+    );
+    let [Outcome::Updated { path, text, fields }] = &outcomes[..] else {
+        panic!("{outcomes:?}")
+    };
+    assert_eq!(path, Path::new("c/book-a-2.md"));
+    assert_eq!(fields, &["whole record (--force)"]);
+    assert!(text.contains("10.1/doe"), "{text}");
+}
+
+#[test]
+fn names_go_after_the_dates_or_into_an_empty_list() {
+    let mut p = paper("x", None, None);
+    p.links.clear();
+    p.authors = vec!["Ana Souza".into()];
+    p.author_count = Some(1);
+    let (text, _) = update_text(
+        "+++\ntitle = \"x\"\ndate = 2025-01-01\npublished = 2024-12-30\nupvotes = 1\n+++\n",
+        &p,
+    );
+    assert_eq!(
+        text,
+        "+++\ntitle = \"x\"\ndate = 2025-01-01\npublished = 2024-12-30\nauthors = [\"Ana Souza\"]\nupvotes = 1\n+++\n"
+    );
+    let (text, fields) = update_text(
+        "+++\ntitle = \"x\"\nauthors = []  # none yet\ndate = 2025-01-01\n+++\n",
+        &p,
+    );
+    assert_eq!(fields, ["authors (1 name)"]);
+    assert_eq!(
+        text,
+        "+++\ntitle = \"x\"\nauthors = [\"Ana Souza\"]  # none yet\ndate = 2025-01-01\n+++\n"
+    );
+}
+
+#[test]
+fn a_title_two_kept_apart_records_share_is_not_guessed() {
+    let smith = "+++\ntitle = \"Book A\"\ndate = 2001-01-01\nauthors = [\"John Smith\"]\n+++\n";
+    let doe = "+++\ntitle = \"Book A\"\ndate = 2015-01-01\nauthors = [\"Jane Doe\"]\n+++\n";
+    let records = [
+        existing("c/book-a.md", smith),
+        existing("c/book-a-2.md", doe),
+    ];
+    // A page copy knows neither authors nor a real year: either book could be it.
+    let mut bare = paper("Book A", None, Some(4));
+    bare.year_not_in_listing = Some(YearOrigin::Assumed);
+    let outcomes = plan(&records, &[bare], Path::new("c"), &|_| false, false);
+    let [Outcome::Skipped { why, .. }] = &outcomes[..] else {
+        panic!("{outcomes:?}")
+    };
+    assert!(
+        why.starts_with("its title matches c/book-a.md and c/book-a-2.md"),
+        "{why}"
+    );
+    // What tells them apart picks one.
+    let doe_again = book("Book A", "Jane Doe", 2015, None);
+    assert_eq!(
+        plan(&records, &[doe_again], Path::new("c"), &|_| false, false),
+        [Outcome::Unchanged {
+            path: "c/book-a-2.md".into()
+        }]
+    );
+}
+
+#[test]
+fn what_an_entry_adds_to_a_record_is_known_to_the_next_entries() {
+    // The text listing's record gets its arXiv id from the first entry; the second entry, with
+    // a slightly different title, is matched by that id instead of becoming a new record.
+    let records = [existing(
+        "c/token-merging.md",
+        "+++\ntitle = \"Token Merging\"\ndate = 2024-03-04\nauthor_count = 2\n+++\n",
+    )];
+    let mut by_title = paper("Token Merging", Some("2403.01234"), None);
+    let mut renamed = paper("Token Merging (v2)", Some("2403.01234v2"), Some(9));
+    for p in [&mut by_title, &mut renamed] {
+        p.links.clear();
+        p.author_count = Some(2);
+    }
+    let outcomes = plan(
+        &records,
+        &[by_title, renamed],
+        Path::new("c"),
+        &|_| false,
+        false,
+    );
+    assert!(
+        matches!(&outcomes[..], [Outcome::Updated { fields, .. }, Outcome::Repeated { .. }]
+            if fields == &["arxiv 2403.01234", "upvotes 9"]),
+        "{outcomes:?}"
     );
 }

@@ -107,6 +107,7 @@ fn body_escapes_markdown_but_not_math_or_urls() {
         markdown_body("`x` ~y~ a|b \\ &amp; R&D $x^2$"),
         r"\`x\` \~y\~ a\|b \\ \&amp; R&D $x^2$"
     );
+    assert_eq!(markdown_body("costs $5 and $6"), r"costs \$5 and \$6");
     assert_eq!(
         markdown_body("# h\n\n- l\n\n+ l\n\n12. n\n\n3) n"),
         "\\# h\n\n\\- l\n\n\\+ l\n\n12\\. n\n\n3\\) n"
@@ -138,4 +139,51 @@ fn file_stems_are_short_ascii_slugs() {
     assert_eq!(long, "retrieval-augmented-generation-rag-and-beyond-a");
     assert_eq!(file_stem("—!?"), "paper");
     assert_eq!(file_stem(&"x".repeat(100)).len(), MAX_STEM_LEN);
+}
+
+/// Regression (issue 14, defect 7): a formula's backslashes were escaped like prose, so
+/// `$L\log L$` reached the math as `L\\log L`.
+#[test]
+fn formulas_are_written_exactly_as_they_are() {
+    for (text, body) in [
+        (r"In $L\log L$ time.", r"In $L\log L$ time."),
+        (
+            r"Bound $\tilde{O}(m+n^{1.5})$ for *all* $n_1$.",
+            r"Bound $\tilde{O}(m+n^{1.5})$ for \*all\* $n_1$.",
+        ),
+        (r"$$\sum_i x_i$$ at start", r"$$\sum_i x_i$$ at start"),
+        (r"$a$ then \b and $ c$", r"$a$ then \\b and \$ c\$"),
+    ] {
+        assert_eq!(markdown_body(text), body, "{text}");
+    }
+    // An arrangement the Markdown parser reads differently: every `$` escaped, nothing lost.
+    assert_eq!(markdown_body(r"`$x` and $y$"), r"\`\$x\` and $y$");
+    let written = markdown_body(r"odd $}$ and $y$");
+    assert_eq!(written, r"odd \$}\$ and \$y\$");
+    assert!(formulas_of(&written).is_empty());
+}
+
+#[test]
+fn random_text_keeps_its_formulas_and_nothing_else_becomes_one() {
+    let mut rng = crate::import::entry::test_support::XorShift(0x5DEE_CE66_D1CE_4E5B);
+    let pieces = [
+        "$", "$$", "\\", "\\log", "{", "}", "`", "a", " ", "_", "^", "*", "x", "1", "\\$",
+    ];
+    for _ in 0..3000 {
+        let len = 1 + rng.next() % 12;
+        let text: String = (0..len)
+            .map(|_| pieces[(rng.next() % pieces.len() as u64) as usize])
+            .collect();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let written = markdown_body(&text);
+        let spans = formula_spans(&text);
+        let found = formulas_of(&written);
+        if !found.is_empty() {
+            let expected: Vec<&str> = spans
+                .iter()
+                .map(|s| text[s.clone()].trim_matches('$'))
+                .collect();
+            assert_eq!(found, expected, "{text:?} → {written:?}");
+        }
+    }
 }

@@ -179,3 +179,20 @@ fn missing_title_and_wrong_types() {
     assert_eq!(p.links, map(&[("pdf", "https://x.org/a.pdf")]));
     assert!(p.tags.is_empty() && p.extra.is_empty());
 }
+
+/// Issue 14, defect 10, in the Graph API's JSON: a paper with no `externalIds.ArXiv` whose
+/// journal is "ArXiv" carries its id in the volume.
+#[test]
+fn arxiv_id_from_an_arxiv_journal_volume() {
+    let parsed = parse(
+        r#"[{"paperId": "a1", "title": "From The Volume", "year": 2024,
+  "journal": {"name": "ArXiv", "volume": "abs/2401.01234"}},
+ {"paperId": "a2", "title": "Not ArXiv", "year": 2024,
+  "journal": {"name": "Nature", "volume": "abs/2401.09999"}}]"#,
+        None,
+    )
+    .unwrap();
+    assert_eq!(parsed.problems, vec![]);
+    assert_eq!(parsed.papers[0].arxiv.as_deref(), Some("2401.01234"));
+    assert_eq!(parsed.papers[1].arxiv, None);
+}

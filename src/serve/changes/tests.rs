@@ -153,3 +153,70 @@ fn saved_then_deleted_in_one_batch_is_removed() {
     assert_eq!(p.removed, set(&["/s/content/a.md"]));
     assert!(p.records.is_empty());
 }
+
+/// Issue 13: a batch that failed is merged with the next one; what to read and what to forget
+/// is then decided by the disk, whatever order the events came in.
+#[test]
+fn merged_batches_resolve_records_against_the_disk() {
+    let known = ["/s/content/a.md", "/s/content/b.md", "/s/content/c.md"];
+    // Batch 1 (failed: a.md is broken): a.md saved, b.md deleted.
+    let mut unapplied = run(
+        &["/s/content/a.md", "/s/content/b.md"],
+        &["/s/content/a.md", "/s/content/c.md"],
+        &[],
+        &known,
+    );
+    // Batch 2: c.md renamed into a new folder, a template edited.
+    let second = run(
+        &["/s/content/c.md", "/s/content/new", "/s/templates/x.html"],
+        &["/s/content/a.md", "/s/content/new/c.md"],
+        &["/s/content/new"],
+        &known,
+    );
+    unapplied.merge(&second);
+    assert!(unapplied.templates && !unapplied.everything && !unapplied.statics);
+    assert_eq!(
+        unapplied.removed,
+        set(&["/s/content/b.md", "/s/content/c.md"])
+    );
+    let on_disk_now = ["/s/content/a.md", "/s/content/new/c.md"];
+    let is_file = |p: &Path| on_disk_now.contains(&p.to_string_lossy().as_ref());
+    let records_in = |d: &Path| {
+        on_disk_now
+            .iter()
+            .map(PathBuf::from)
+            .filter(|p| p.starts_with(d))
+            .collect()
+    };
+    let (reread, removed) = unapplied.record_changes(&is_file, &records_in);
+    assert_eq!(
+        reread,
+        vec![
+            PathBuf::from("/s/content/a.md"),
+            "/s/content/new/c.md".into()
+        ]
+    );
+    assert_eq!(
+        removed,
+        vec![PathBuf::from("/s/content/b.md"), "/s/content/c.md".into()]
+    );
+}
+
+#[test]
+fn a_record_saved_then_deleted_in_later_batches_is_removed_and_the_reverse_read() {
+    let known = ["/s/content/a.md", "/s/content/b.md"];
+    // a.md saved, then deleted; b.md deleted, then written again.
+    let mut unapplied = run(&["/s/content/a.md"], &["/s/content/a.md"], &[], &known);
+    unapplied.merge(&run(&["/s/content/b.md"], &[], &[], &known));
+    unapplied.merge(&run(&["/s/content/a.md"], &[], &[], &known));
+    unapplied.merge(&run(
+        &["/s/content/b.md"],
+        &["/s/content/b.md"],
+        &[],
+        &known,
+    ));
+    let is_file = |p: &Path| p == Path::new("/s/content/b.md");
+    let (reread, removed) = unapplied.record_changes(&is_file, &|_| Vec::new());
+    assert_eq!(reread, vec![PathBuf::from("/s/content/b.md")]);
+    assert_eq!(removed, vec![PathBuf::from("/s/content/a.md")]);
+}

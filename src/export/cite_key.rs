@@ -1,0 +1,183 @@
+//! Citation keys (`vaswani2017attention`): one per paper, computed once over the whole site so
+//! that a paper is cited with the same key on its page, in the `.bib` files of its day and tags
+//! and in `digest export`, and no two papers of the site share one.
+
+use std::fmt::Write as _;
+
+use ahash::{AHashMap, AHashSet};
+
+use crate::record::Paper;
+use crate::record::author::Author;
+
+/// `vaswani2017attention`: the first author's family name, the year the paper was published
+/// (else the year it is listed under) and the first word of the title longer than three
+/// letters, in lowercase ASCII.
+pub fn base_key(p: &Paper) -> String {
+    let family = p
+        .authors
+        .first()
+        .map(|a| Author::parse(a).key_word())
+        .unwrap_or_default();
+    let word = p
+        .title
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| w.chars().count() > 3)
+        .unwrap_or("paper");
+    let mut key = String::with_capacity(32);
+    push_ascii_key(&mut key, family);
+    let _ = write!(key, "{}", p.published.unwrap_or(p.date).year());
+    push_ascii_key(&mut key, word);
+    key
+}
+
+/// Each paper's key, by id, from their [`base_key`]s (`bases[id]`): a base key that only one
+/// paper has is its key; papers sharing one are ordered by publication day, listing day and
+/// slug (unique in a site), the first keeps the base key and the others get `a`, `b`, … `z`,
+/// `aa`, … — skipping any key another paper has as its own, so a suffix never takes one.
+/// Depends only on the set of papers, not on the order they were read in: older papers keep
+/// their keys when newer ones join.
+pub fn unique_keys(papers: &[Paper], bases: &[String]) -> Vec<String> {
+    let mut count: AHashMap<&str, u32> = AHashMap::with_capacity(bases.len());
+    for base in bases {
+        *count.entry(base.as_str()).or_default() += 1;
+    }
+    let mut keys = bases.to_vec();
+    let mut shared: Vec<usize> = (0..bases.len())
+        .filter(|&id| count[bases[id].as_str()] > 1)
+        .collect();
+    if shared.is_empty() {
+        return keys;
+    }
+    shared.sort_by(|&a, &b| {
+        let order = |id: usize| {
+            let p = &papers[id];
+            (&bases[id], p.published.unwrap_or(p.date), p.date, &p.slug)
+        };
+        order(a).cmp(&order(b))
+    });
+    let mut taken: AHashSet<String> = count.keys().map(|k| k.to_string()).collect();
+    for group in shared.chunk_by(|&a, &b| bases[a] == bases[b]) {
+        let base = &bases[group[0]];
+        let mut n = 0u64;
+        for &id in &group[1..] {
+            let key = loop {
+                let candidate = format!("{base}{}", letters(n));
+                n += 1;
+                if !taken.contains(&candidate) {
+                    break candidate;
+                }
+            };
+            taken.insert(key.clone());
+            keys[id] = key;
+        }
+    }
+    keys
+}
+
+/// Every paper's key: [`unique_keys`] of their [`base_key`]s.
+pub fn site_keys(papers: &[Paper]) -> Vec<String> {
+    let bases: Vec<String> = papers.iter().map(base_key).collect();
+    unique_keys(papers, &bases)
+}
+
+/// Appends the ASCII letters and digits of `text` (transliterated first when it is not ASCII:
+/// `Schölkopf` → `scholkopf`), lowercased.
+fn push_ascii_key(key: &mut String, text: &str) {
+    let transliterated;
+    let text = if text.is_ascii() {
+        text
+    } else {
+        transliterated = deunicode::deunicode(text);
+        &transliterated
+    };
+    key.extend(
+        text.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase()),
+    );
+}
+
+/// The `n`th (from 0) of `a`, `b`, … `z`, `aa`, `ab`, … (bijective base 26).
+fn letters(mut n: u64) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'a' + (n % 26) as u8);
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paper(title: &str, date: &str, authors: &str, slug: &str) -> Paper {
+        let text = format!(
+            "+++\ntitle = \"{title}\"\ndate = {date}\nauthors = [{authors}]\nslug = \"{slug}\"\n+++\n"
+        );
+        crate::record::parse(&text, "content/p.md", slug).expect("valid record")
+    }
+
+    #[test]
+    fn suffix_letters_never_run_out() {
+        let names: Vec<String> = [0, 1, 25, 26, 27, 51, 52, 701, 702]
+            .into_iter()
+            .map(letters)
+            .collect();
+        assert_eq!(names, ["a", "b", "z", "aa", "ab", "az", "ba", "zz", "aaa"]);
+        // 1,000 papers sharing a base key: every key distinct, ASCII, found without a loop
+        // that stops growing (before, past 'z' + 132 the 160-odd-th paper looped forever).
+        let papers: Vec<Paper> = (0..1000)
+            .map(|i| paper("Learning", "2024-01-01", "\"Wang Li\"", &format!("p{i:04}")))
+            .collect();
+        let keys = site_keys(&papers);
+        assert_eq!(keys[0], "li2024learning");
+        assert_eq!(keys[1], "li2024learninga");
+        assert_eq!(keys[27], "li2024learningaa");
+        assert_eq!(keys.iter().collect::<AHashSet<_>>().len(), 1000);
+        assert!(keys.iter().all(|k| k.is_ascii()));
+    }
+
+    #[test]
+    fn keys_depend_on_the_papers_not_their_order_and_never_take_another_papers_key() {
+        let a = paper("Unified models", "2023-05-01", "\"Ann Lee\"", "b-later");
+        let b = paper("Unified views", "2023-02-01", "\"Ann Lee\"", "a-earlier");
+        // This paper's own base key is what a suffix would give the second `lee2023unified`.
+        let c = paper("Unifieda", "2023-01-01", "\"Ann Lee\"", "c");
+        let forward = site_keys(&[a.clone(), b.clone(), c.clone()]);
+        let backward = site_keys(&[c, b, a]);
+        assert_eq!(
+            forward,
+            ["lee2023unifiedb", "lee2023unified", "lee2023unifieda"]
+        );
+        assert_eq!(
+            backward,
+            ["lee2023unifieda", "lee2023unified", "lee2023unifiedb"]
+        );
+    }
+
+    #[test]
+    fn base_keys_use_the_publication_year_and_the_family_name() {
+        let mut p = paper(
+            "Attention Is All You Need",
+            "2025-02-06",
+            "\"Vaswani, Ashish\"",
+            "a",
+        );
+        p.published = "2017-06-12".parse().ok();
+        assert_eq!(base_key(&p), "vaswani2017attention");
+        let p = paper("Über Köpfe", "2025-02-06", "\"van der Berg, Jan\"", "b");
+        assert_eq!(base_key(&p), "berg2025uber");
+        let p = paper(
+            "Search for X",
+            "2025-02-06",
+            "\"{The ATLAS Collaboration}\"",
+            "c",
+        );
+        assert_eq!(base_key(&p), "atlas2025search");
+    }
+}

@@ -1,0 +1,210 @@
+//! The live site against a fresh load: after batches that fail and batches that succeed, the
+//! updated site has the pages and fingerprints of a freshly loaded one, and its folder the bytes
+//! of a clean build.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+/// A site of `papers` generated records (made-up words, so the search index has several
+/// shards) in a temporary folder.
+fn generated_site(papers: usize) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    std::fs::create_dir_all(root.join("content/2025")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        "title = \"T\"\nbase_url = \"https://example.org/\"\npaginate_by = 5\n",
+    )
+    .unwrap();
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    const SYLLABLES: &[&str] = &[
+        "ba", "ko", "ri", "tu", "sel", "mon", "dra", "vi", "pe", "lu",
+    ];
+    let word = |next: &mut dyn FnMut(u64) -> u64| -> String {
+        (0..2 + next(3))
+            .map(|_| SYLLABLES[next(SYLLABLES.len() as u64) as usize])
+            .collect()
+    };
+    for i in 0..papers {
+        let words: Vec<String> = (0..40).map(|_| word(&mut next)).collect();
+        let record = format!(
+            "+++\ntitle = \"Paper {i} {}\"\ndate = 2025-{:02}-{:02}\ntags = [\"t{}\"]\n+++\n\n{}.\n",
+            words[0],
+            1 + next(3),
+            1 + next(28),
+            next(6),
+            words.join(" ")
+        );
+        std::fs::write(root.join(format!("content/2025/p{i:03}.md")), record).unwrap();
+    }
+    tmp
+}
+
+/// Every file of an output folder but the marker, with its bytes.
+fn output_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(dir).unwrap();
+            (
+                relative.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .filter(|(path, _)| path != crate::output::write::MARKER)
+        .collect()
+}
+
+/// Brings the live site fully up to date, then checks it against a fresh load and a clean
+/// build of the same files.
+fn assert_equals_fresh_load(live: &mut LiveSite, tmp: &Path, what: &str) {
+    while live.behind() {
+        live.catch_up().unwrap();
+    }
+    let fresh = Site::load(&live.site().root, &live.site().options).unwrap();
+    let paths =
+        |site: &Site| -> Vec<String> { site.pages().iter().map(|p| p.path.clone()).collect() };
+    assert_eq!(paths(live.site()), paths(&fresh), "{what}: pages");
+    assert_eq!(
+        live.site().fingerprints(),
+        fresh.fingerprints(),
+        "{what}: fingerprints"
+    );
+    let clean = tmp.join("clean");
+    let _ = std::fs::remove_dir_all(&clean);
+    emit_site(&fresh, &clean, &NoProgress).unwrap();
+    let (served, clean) = (output_tree(live.out()), output_tree(&clean));
+    let differ: Vec<&String> = served
+        .keys()
+        .chain(clean.keys())
+        .filter(|p| served.get(*p) != clean.get(*p))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{what}: files differ from a clean build: {differ:?}"
+    );
+}
+
+fn records(paths: &[&PathBuf]) -> RebuildPlan {
+    RebuildPlan {
+        records: paths.iter().map(|p| p.to_path_buf()).collect(),
+        ..RebuildPlan::default()
+    }
+}
+
+/// Issue 13: break A, delete B, rename C (each a failed batch), fix A.
+#[test]
+fn changes_seen_while_a_record_is_broken_are_applied_by_the_fix() {
+    let tmp = generated_site(40);
+    let root = tmp.path().join("site");
+    let options = LoadOptions::default();
+    let mut live = LiveSite::start(&root, &options, &tmp.path().join("served")).unwrap();
+    let (a, b, c) = (
+        root.join("content/2025/p001.md"),
+        root.join("content/2025/p002.md"),
+        root.join("content/2025/p003.md"),
+    );
+    let good = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&a, good.replace("title = ", "title = \n")).unwrap();
+    assert!(live.apply(&records(&[&a]), FirstPages::default()).is_err());
+
+    std::fs::remove_file(&b).unwrap();
+    let removed = RebuildPlan {
+        removed: [b.clone()].into(),
+        ..RebuildPlan::default()
+    };
+    assert!(live.apply(&removed, FirstPages::default()).is_err());
+
+    let moved = root.join("content/new/deeper/renamed.md");
+    std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+    std::fs::rename(&c, &moved).unwrap();
+    let renamed = RebuildPlan {
+        removed: [c.clone()].into(),
+        new_dirs: [root.join("content/new")].into(),
+        ..RebuildPlan::default()
+    };
+    assert!(live.apply(&renamed, FirstPages::default()).is_err());
+    assert!(
+        live.site().paper_id(&b).is_some(),
+        "a failed batch changes nothing"
+    );
+
+    std::fs::write(&a, &good).unwrap();
+    let report = live.apply(&records(&[&a]), FirstPages::default()).unwrap();
+    assert_eq!(report.records_removed, 2, "{report:?}");
+    assert!(live.site().paper_id(&b).is_none() && live.site().paper_id(&c).is_none());
+    assert!(live.site().paper_id(&moved).is_some());
+    assert_equals_fresh_load(&mut live, tmp.path(), "break A, delete B, rename C, fix A");
+}
+
+/// Search files a rebuild no longer makes are removed even when the catch-up that rewrote the
+/// index left pages for its next steps and no page came or went (they used to stay forever).
+#[test]
+fn search_shards_no_longer_made_are_removed() {
+    let tmp = generated_site(550);
+    let root = tmp.path().join("site");
+    let options = LoadOptions::default();
+    let mut live = LiveSite::start(&root, &options, &tmp.path().join("served")).unwrap();
+    let shards = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.join("search/t"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = shards(live.out());
+    assert!(before.len() > 3, "{before:?}");
+    // One batch: a template every page uses (all pages change, so the catch-up goes in steps)
+    // and most abstracts cut to three common words (most terms go, shards merge).
+    let template = root.join("templates/base.html");
+    let theme = live
+        .site()
+        .theme
+        .templates
+        .iter()
+        .find(|t| t.name == "base.html");
+    let base = theme
+        .map(|t| t.text.clone())
+        .expect("the theme's base.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    std::fs::write(&template, format!("<!-- site copy -->\n{base}")).unwrap();
+    let mut edited = Vec::new();
+    for i in 0..400 {
+        let path = root.join(format!("content/2025/p{i:03}.md"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (front, _) = text.rsplit_once("+++").unwrap();
+        std::fs::write(&path, format!("{front}+++\n\nPlain words only.\n")).unwrap();
+        edited.push(path);
+    }
+    let plan = RebuildPlan {
+        templates: true,
+        records: edited.into_iter().collect(),
+        ..RebuildPlan::default()
+    };
+    live.apply(&plan, FirstPages::default()).unwrap();
+    // The first catch-up step writes the new index and leaves most pages for the next ones.
+    live.catch_up().unwrap();
+    assert!(live.behind(), "the test needs a catch-up in several steps");
+    let made: Vec<String> = live
+        .site()
+        .search_files()
+        .into_iter()
+        .filter_map(|f| f.path.strip_prefix("search/t/").map(str::to_string))
+        .collect();
+    assert!(
+        before.iter().any(|b| !made.contains(b)),
+        "the test must move shard boundaries: {before:?} {made:?}"
+    );
+    assert_equals_fresh_load(&mut live, tmp.path(), "template and new words in one batch");
+}
