@@ -82,6 +82,8 @@ const DAILY_YML: &str = include_str!("init/daily.yml");
 const INSTALL_STEP: &str = include_str!("init/install-step.yml");
 const FETCH_HF: &str = include_str!("init/fetch-hf.sh");
 const FETCH_ARXIV: &str = include_str!("init/fetch-arxiv.sh");
+const ABOUT_HF: &str = include_str!("init/about-hf.txt");
+const ABOUT_ARXIV: &str = include_str!("init/about-arxiv.txt");
 
 /// The example record's file, under `content/`.
 const EXAMPLE_FILE: &str = "content/example-paper.md";
@@ -260,10 +262,16 @@ fn pages_workflow() -> String {
 
 /// `.github/workflows/daily.yml` for `daily`.
 fn daily_workflow(daily: &Daily) -> String {
-    let (source, env, fetch) = match daily {
-        Daily::Hf => ("Hugging Face's daily papers", String::new(), FETCH_HF),
+    let (source, about, env, fetch) = match daily {
+        Daily::Hf => (
+            "Hugging Face's daily papers",
+            ABOUT_HF,
+            String::new(),
+            FETCH_HF,
+        ),
         Daily::Arxiv(query) => (
             "an arXiv query",
+            ABOUT_ARXIV,
             format!(
                 "  # The arXiv API query (fields ti:, au:, abs:, cat:; AND, OR, ANDNOT).\n  ARXIV_QUERY: {}\n",
                 yaml_string(query)
@@ -275,6 +283,7 @@ fn daily_workflow(daily: &Daily) -> String {
         .replace("@INSTALL_STEP@\n", &install_step())
         .replace("@FETCH_ENV@\n", &env)
         .replace("@FETCH@\n", fetch)
+        .replace("@ABOUT_SOURCE@", about)
         .replace("@SOURCE@", source)
         .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
 }

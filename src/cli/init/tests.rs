@@ -5,7 +5,8 @@ fn parse(text: &str) -> Config {
 }
 
 /// The written `site.toml` is exactly the defaults: it resolves to the same settings as a file
-/// holding only the (required) base_url. `Config` has no `PartialEq`; its `Debug` shows every field.
+/// holding only the (required) base_url. `Config` has no `PartialEq`; its `Debug` shows every
+/// field.
 #[test]
 fn written_site_toml_resolves_to_the_defaults() {
     let written = parse(&site_toml(None, None));
