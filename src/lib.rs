@@ -18,6 +18,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod export;
 pub mod fetch;
+pub mod href;
 pub mod import;
 pub mod index;
 pub mod load;

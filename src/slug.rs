@@ -100,7 +100,9 @@ pub fn check_segment(segment: &str) -> Result<(), SegmentError> {
     }
     if segment
         .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || "?#%\"'<>`".contains(c))
+        // What a URL path may not hold as is (WHATWG's URL code points): a page linking to
+        // `/papers/a{b}/` would not be valid HTML.
+        .any(|c| c.is_whitespace() || c.is_control() || "?#%\"'<>`[]{}|^".contains(c))
     {
         return Err(SegmentError::Special);
     }
@@ -110,10 +112,66 @@ pub fn check_segment(segment: &str) -> Result<(), SegmentError> {
     Ok(())
 }
 
-/// The folder name of a named thing (a tag, a keyword tag or feed, a file stem): its
-/// [`slugify`]d form, checked by [`check_segment`].
+/// Symbols that tell names apart (`C`, `C++`, `C#`, `A*`, `R&D`) and the words a [`tag_slug`]
+/// spells them with, so that such names keep distinct pages instead of all becoming `c`. Other
+/// punctuation (`-`, `_`, `.`, `/`, quotes, brackets, `<>`) separates words.
+const SPELLED_SYMBOLS: &[(char, &str)] = &[
+    ('+', "plus"),
+    ('#', "sharp"),
+    ('&', "and"),
+    ('@', "at"),
+    ('%', "percent"),
+    ('*', "star"),
+];
+
+/// The slug of a tag, keyword tag or keyword feed: [`slugify`], except that the symbols of
+/// [`SPELLED_SYMBOLS`] become words (`C++` → `c-plus-plus`, `C#` → `c-sharp`, `R&D` →
+/// `r-and-d`). Names that differ only in case, accents or the punctuation and spaces between
+/// words (`Music`, `music`; `style transfer`, `style-transfer`), or that transliterate to the
+/// same ASCII (`数学`, `shu xue`), still share one slug: they are one tag. Deterministic: the same name gives the same slug in every build.
+pub fn tag_slug(name: &str) -> String {
+    /// Appends `word`, after a `-` when something came before and a separator was seen.
+    fn push(slug: &mut String, word: &str, pending_dash: &mut bool) {
+        if *pending_dash && !slug.is_empty() {
+            slug.push('-');
+        }
+        *pending_dash = false;
+        slug.push_str(word);
+    }
+    let ascii = deunicode::deunicode(name);
+    let mut slug = String::with_capacity(ascii.len() + 8);
+    let mut pending_dash = false;
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            push(
+                &mut slug,
+                c.to_ascii_lowercase().encode_utf8(&mut [0; 4]),
+                &mut pending_dash,
+            );
+        } else if let Some((_, word)) = SPELLED_SYMBOLS.iter().find(|(s, _)| *s == c) {
+            // A spelled symbol is a word of its own: `c++` is `c`, `plus`, `plus`.
+            pending_dash = true;
+            push(&mut slug, word, &mut pending_dash);
+            pending_dash = true;
+        } else {
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+/// The folder name of a tag, keyword tag or keyword feed: its [`tag_slug`], checked by
+/// [`check_segment`].
 pub fn name_segment(name: &str) -> Result<String, SegmentError> {
-    let slug = slugify(name);
+    let slug = tag_slug(name);
+    check_segment(&slug)?;
+    Ok(slug)
+}
+
+/// The folder name a record's file name gives its page: the stem [`slugify`]d (symbols are
+/// not spelled out, so existing paper URLs stay), checked by [`check_segment`].
+pub fn stem_segment(stem: &str) -> Result<String, SegmentError> {
+    let slug = slugify(stem);
     check_segment(&slug)?;
     Ok(slug)
 }
@@ -158,6 +216,31 @@ mod tests {
     }
 
     #[test]
+    fn tag_slug_spells_out_symbols_that_tell_tags_apart() {
+        for (input, expected) in [
+            ("c", "c"),
+            ("C++", "c-plus-plus"),
+            ("c#", "c-sharp"),
+            ("C♯", "c-sharp"),
+            ("F#", "f-sharp"),
+            ("R&D", "r-and-d"),
+            ("C++ & Rust", "c-plus-plus-and-rust"),
+            ("c++17", "c-plus-plus-17"),
+            ("A*", "a-star"),
+            ("Music", "music"),
+            ("music", "music"),
+            ("In-Context Learning", "in-context-learning"),
+            ("style transfer", "style-transfer"),
+            ("Théorie", "theorie"),
+            ("!!!", ""),
+            ("++", "plus-plus"),
+            ("<b>bold</b> & \"quoted\"", "b-bold-b-and-quoted"),
+        ] {
+            assert_eq!(tag_slug(input), expected, "{input}");
+        }
+    }
+
+    #[test]
     fn check_segment_table() {
         let long = "a".repeat(MAX_SEGMENT_BYTES);
         for ok in ["improvnet", "v2.1-model_x", "a", "théorie", long.as_str()] {
@@ -178,6 +261,10 @@ mod tests {
             ("a b", SegmentError::Special),
             ("x?y", SegmentError::Special),
             ("x#y", SegmentError::Special),
+            ("x{y}", SegmentError::Special),
+            ("x|y", SegmentError::Special),
+            ("x^y", SegmentError::Special),
+            ("x[1]", SegmentError::Special),
             ("x\u{c}y", SegmentError::Special),
             (
                 too_long.as_str(),

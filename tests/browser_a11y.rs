@@ -195,7 +195,9 @@ fn axe_source() -> String {
         let output = Command::new(&npm)
             .args(["ci", "--prefix"])
             .arg(tools())
-            .args(["--no-audit", "--no-fund"])
+            // vnu-jar, pinned beside axe-core, would download a Java runtime in its install
+            // script; neither package needs one to be installed.
+            .args(["--ignore-scripts", "--no-audit", "--no-fund"])
             .current_dir(common::repo())
             .output()
             .unwrap_or_else(|e| {

@@ -234,8 +234,8 @@ fn tag_names_with_markup_are_escaped_too() {
         .into_iter()
         .filter(|p| p.starts_with("tags/") && p.ends_with("/index.html") && p.contains("bold"))
         .collect();
-    assert_eq!(tag_dirs, ["tags/b-bold-b-quoted/index.html"]);
-    let doc = html(&out, "tags/b-bold-b-quoted/index.html");
+    assert_eq!(tag_dirs, ["tags/b-bold-b-and-quoted/index.html"]);
+    let doc = html(&out, "tags/b-bold-b-and-quoted/index.html");
     assert_eq!(
         doc.select(&sel("main b")).count(),
         0,
@@ -243,5 +243,5 @@ fn tag_names_with_markup_are_escaped_too() {
     );
     let h1: String = doc.select(&sel("h1")).next().unwrap().text().collect();
     assert!(h1.contains(r#"<b>bold</b> & "quoted""#), "{h1}");
-    let (_, _, _) = atom_entry_title(&out, "tags/b-bold-b-quoted/atom.xml");
+    let (_, _, _) = atom_entry_title(&out, "tags/b-bold-b-and-quoted/atom.xml");
 }

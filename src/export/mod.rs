@@ -47,7 +47,7 @@ pub fn select<'a>(
     since: Option<Date>,
 ) -> Vec<ExportedPaper<'a>> {
     let tag_index = tag.map(|t| {
-        let slug = crate::slug::slugify(t);
+        let slug = crate::slug::tag_slug(t);
         index
             .tags
             .iter()

@@ -93,7 +93,7 @@ impl SiteIndex {
         let mut keyword_feeds: Vec<Tag> = feed_names
             .iter()
             .map(|name| Tag {
-                slug: crate::slug::slugify(name),
+                slug: crate::slug::tag_slug(name),
                 name: name.to_string(),
                 papers: Vec::new(),
             })

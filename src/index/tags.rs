@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::PaperId;
 use crate::record::Paper;
-use crate::slug::slugify;
+use crate::slug::tag_slug;
 
 /// A tag and its papers in listing order.
 #[derive(Debug, Clone)]
@@ -74,7 +74,7 @@ pub fn paper_tags(paper: &Paper, keyword_tags: &[&str]) -> Vec<PaperTag> {
         .map(String::as_str)
         .chain(keyword_tags.iter().copied())
     {
-        let slug = slugify(name);
+        let slug = tag_slug(name);
         if !tags.iter().any(|t| t.slug == slug) {
             tags.push(PaperTag {
                 name: name.to_string(),

@@ -317,15 +317,26 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     let scheme = match scheme_end {
         Some(end) if normalised[end..].starts_with(':') => &normalised[..end],
         // No colon before the first `/?#`: a relative path or a fragment.
-        _ => return url,
+        _ => return valid_href(url),
     };
     if ["http", "https", "mailto"]
         .iter()
         .any(|ok| scheme.eq_ignore_ascii_case(ok))
     {
-        url
+        valid_href(url)
     } else {
         CowStr::Borrowed("#")
+    }
+}
+
+/// `url` percent-encoded where pulldown-cmark's writer would keep what no URL may hold (a `%`
+/// that starts no escape, a second `#`): pages must pass the Nu HTML checker.
+fn valid_href(url: CowStr<'_>) -> CowStr<'_> {
+    let encoded = crate::href::link_href(&url);
+    if encoded == *url {
+        url
+    } else {
+        CowStr::from(encoded)
     }
 }
 

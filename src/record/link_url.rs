@@ -59,7 +59,11 @@ pub fn http_url(url: &str) -> Result<String, LinkError> {
     if host.is_empty() {
         return Err(LinkError::NoHost);
     }
-    if host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    // WHATWG's forbidden host code points: no encoding makes them valid in a host.
+    if host
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "<>\"^`{|}\\%".contains(c))
+    {
         return Err(LinkError::BadHost);
     }
     // An empty port (`x.org:/`) is allowed by RFC 3986 and means the default one.
@@ -99,6 +103,8 @@ mod tests {
             ("http://[]/", Err(LinkError::NoHost)),
             ("http://[::1/", Err(LinkError::BadHost)),
             ("http://x y.org/", Err(LinkError::BadHost)),
+            ("http://x<y>.org/", Err(LinkError::BadHost)),
+            ("http://x\"y.org/", Err(LinkError::BadHost)),
             ("http://x.org:80x/", Err(LinkError::BadPort)),
             ("http://x.org:70000/", Err(LinkError::BadPort)),
             ("http://x.org:+80/", Err(LinkError::BadPort)),

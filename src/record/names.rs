@@ -8,7 +8,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use crate::diagnostic::{Location, Problem};
-use crate::slug::{check_segment, name_segment, segment_problem};
+use crate::slug::{check_segment, name_segment, segment_problem, stem_segment};
 
 /// The most tags one record may have. Real papers carry a handful (arXiv lists a few
 /// categories, journals ask for 3–10 keywords, MeSH indexing gives 10–30 terms): 100 is far
@@ -81,7 +81,7 @@ pub(super) fn checked_slug(
             }
             (slug.into_inner(), location)
         }
-        None => match name_segment(file_stem) {
+        None => match stem_segment(file_stem) {
             Ok(slug) => (slug, opening),
             Err(error) => {
                 problems.push(

@@ -166,7 +166,7 @@ impl<'a> SiteView<'a> {
                 .keyword_feeds
                 .keys()
                 .map(|name| {
-                    let path = crate::output::plan::keyword_feed_path(&crate::slug::slugify(name));
+                    let path = crate::output::plan::keyword_feed_path(&crate::slug::tag_slug(name));
                     KeywordFeedLink {
                         name: name.clone(),
                         url: config.link(&path),

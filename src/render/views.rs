@@ -16,9 +16,11 @@ use crate::index::paginate::{Pager, page_path};
 use crate::index::tags::tag_path;
 use crate::index::{PaperId, SiteIndex};
 use crate::markdown::RenderedMarkdown;
-use crate::output::plan::{FeedScope, PageKind, PlannedPage, Sort, keyword_feed_path};
+use crate::output::plan::{PageKind, PlannedPage, Sort, keyword_feed_path};
 use crate::record::Paper;
 use crate::record::author::{Author, display_name};
+
+mod feeds;
 
 /// Fields of a title-list entry ([`SiteData::compact_card`]) and of a card (those and 7 more).
 const COMPACT_FIELDS: usize = 8;
@@ -245,6 +247,8 @@ pub fn shorten(text: &str, limit: usize) -> String {
     )
 }
 
+/// A paper's links as pages show them (arXiv, DOI, then its `links`), each URL encoded for an
+/// `href` ([`crate::href`]).
 fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
     let mut links = Vec::new();
     if let Some(id) = &paper.arxiv {
@@ -262,7 +266,7 @@ fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
     if let Some(doi) = &paper.doi {
         links.push(LinkView {
             label: "DOI",
-            url: format!("https://doi.org/{doi}"),
+            url: crate::href::doi_url(doi),
         });
     }
     // Well-known links first, in a fixed order, then the rest by name.
@@ -270,7 +274,7 @@ fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
         if let Some(url) = paper.links.get(key) {
             links.push(LinkView {
                 label,
-                url: url.clone(),
+                url: crate::href::link_href(url),
             });
         }
     }
@@ -278,7 +282,7 @@ fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
         if !["pdf", "code", "project"].contains(&key.as_str()) {
             links.push(LinkView {
                 label: key,
-                url: url.clone(),
+                url: crate::href::link_href(url),
             });
         }
     }
@@ -798,24 +802,7 @@ impl SiteData<'_> {
                 };
                 ctx.insert_value("papers", papers);
             }
-            PageKind::Feed(scope) => {
-                let (title, ids, alternate) = self.feed_source(*scope);
-                ctx.insert(
-                    "feed",
-                    &FeedView {
-                        title,
-                        url: config.url(&page.path),
-                        alternate_url: alternate,
-                        updated: ids
-                            .iter()
-                            .map(|&id| self.papers[id].date)
-                            .max()
-                            .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), rfc3339),
-                    },
-                );
-                let entries: Vec<FeedEntry> = ids.iter().map(|&id| self.feed_entry(id)).collect();
-                ctx.insert("entries", &entries);
-            }
+            PageKind::Feed(scope) => self.atom_context(page, *scope, &mut ctx),
             PageKind::NotFound
             | PageKind::Search
             | PageKind::JsonFeed(_)
@@ -942,87 +929,6 @@ impl SiteData<'_> {
         }
     }
 
-    /// A JSON Feed 1.1 of the site (`None`) or of a tag, with the same entries as its Atom feed.
-    fn json_feed(&self, page: &PlannedPage, scope: FeedScope) -> String {
-        let config = self.config;
-        let (title, ids, home) = self.feed_source(scope);
-        let items: Vec<serde_json::Value> = ids
-            .iter()
-            .map(|&id| {
-                let entry = self.feed_entry(id);
-                let paper = &self.papers[id];
-                let mut item = serde_json::json!({
-                    "id": entry.url,
-                    "url": entry.url,
-                    "title": entry.title,
-                    "content_html": entry.content,
-                    "summary": entry.summary,
-                    "date_published": entry.updated,
-                    "authors": entry.authors.iter().map(|name| serde_json::json!({"name": name})).collect::<Vec<_>>(),
-                    "tags": entry.tags,
-                });
-                if let (Some(arxiv), Some(map)) = (&paper.arxiv, item.as_object_mut()) {
-                    map.insert(
-                        "external_url".into(),
-                        format!("https://arxiv.org/abs/{arxiv}").into(),
-                    );
-                }
-                item
-            })
-            .collect();
-        let mut feed = serde_json::json!({
-            "version": "https://jsonfeed.org/version/1.1",
-            "title": title,
-            "home_page_url": home,
-            "feed_url": config.url(&page.path),
-            "language": config.language,
-            "items": items,
-        });
-        if let Some(map) = feed.as_object_mut() {
-            if !config.description.is_empty() {
-                map.insert("description".into(), config.description.clone().into());
-            }
-            if !config.author.is_empty() {
-                map.insert(
-                    "authors".into(),
-                    serde_json::json!([{ "name": config.author }]),
-                );
-            }
-        }
-        let mut text = serde_json::to_string_pretty(&feed).unwrap_or_default();
-        text.push('\n');
-        text
-    }
-
-    /// A feed's title, its newest papers (at most `feed_limit`) and the page it follows.
-    fn feed_source(&self, scope: FeedScope) -> (String, &[PaperId], String) {
-        let (config, index) = (self.config, self.index);
-        let (title, ids, alternate) = match scope {
-            FeedScope::Tag(t) => {
-                let tag = &index.tags[t];
-                (
-                    format!("{} — {}", config.title, tag.name),
-                    &tag.papers[..],
-                    config.url(&tag_path(&tag.slug)),
-                )
-            }
-            FeedScope::Keyword(k) => {
-                let feed = &index.keyword_feeds[k];
-                (
-                    format!("{} — {}", config.title, feed.name),
-                    &feed.papers[..],
-                    config.url(&keyword_feed_path(&feed.slug)),
-                )
-            }
-            FeedScope::Site => (
-                config.title.clone(),
-                &index.order[..],
-                config.base_url.clone(),
-            ),
-        };
-        (title, &ids[..ids.len().min(config.feed_limit)], alternate)
-    }
-
     /// What a paper page's head says about it to scholar indexes and link previews.
     fn paper_meta(&self, id: PaperId, page_url: &str) -> PaperMeta {
         let paper = &self.papers[id];
@@ -1123,31 +1029,6 @@ impl SiteData<'_> {
             }),
             count: tag.papers.len(),
             trend: self.charts.tag_trends.get(t).cloned().unwrap_or_default(),
-        }
-    }
-
-    fn feed_entry(&self, id: PaperId) -> FeedEntry {
-        let paper = &self.papers[id];
-        let mut authors: Vec<String> = paper
-            .authors
-            .iter()
-            .map(|a| display_name(a).into_owned())
-            .collect();
-        if authors.is_empty() {
-            authors.push(authors_display(paper));
-        }
-        authors.retain(|a| !a.is_empty());
-        FeedEntry {
-            title: paper.title.clone(),
-            url: self.config.url(&format!("papers/{}/", paper.slug)),
-            updated: rfc3339(paper.date),
-            authors,
-            summary: self.summaries[id].clone(),
-            content: self.bodies[id].html.clone(),
-            tags: self.index.paper_tags[id]
-                .iter()
-                .map(|&t| self.index.tags[t].name.clone())
-                .collect(),
         }
     }
 }
@@ -1328,26 +1209,6 @@ struct TagView {
     count: usize,
     /// Papers per month as an inline SVG (use with `| safe`).
     trend: String,
-}
-
-#[derive(Serialize)]
-struct FeedView {
-    title: String,
-    url: String,
-    alternate_url: String,
-    updated: String,
-}
-
-#[derive(Serialize)]
-struct FeedEntry {
-    title: String,
-    url: String,
-    updated: String,
-    authors: Vec<String>,
-    summary: String,
-    /// HTML of the abstract; the Atom template escapes it into `<content type="html">`.
-    content: String,
-    tags: Vec<String>,
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 // digest: small enhancements for pages that work without JavaScript.
 // Copy buttons: <button data-copy="ID" hidden> copies the text of the element with id ID.
-// Downloads: <a data-download="ID" download="NAME" hidden> saves the text of that element as
-// NAME (made here, so a page does not carry the text twice).
+// Downloads: <a href="#ID" data-download="ID" download="NAME" hidden> saves the text of that
+// element as
+// NAME (the blob URL is made here, so a page does not carry the text twice; the href is there
+// for valid HTML and leads to the text without scripts).
 // Orders: a list with class "sortable" whose items carry --u/--t is ordered by CSS when the
 // fragment is #most-upvoted or #by-title; here the items are also moved, so that screen
 // readers and the Tab key follow the order shown, and the current order is marked.
