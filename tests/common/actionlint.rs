@@ -48,7 +48,7 @@ pub fn install() {
     let output = Command::new(&npm)
         .args(["ci", "--prefix"])
         .arg(tools())
-        .args(["--no-audit", "--no-fund"])
+        .args(["--ignore-scripts", "--no-audit", "--no-fund"])
         .current_dir(repo())
         .output()
         .unwrap_or_else(|e| {
