@@ -169,6 +169,32 @@ fn a_folder_that_is_not_empty_is_refused_and_force_keeps_its_files() {
     assert_ne!(example, "edited\n");
 }
 
+/// `--force` in a site that has records adds what it lacks (the workflows) but no example
+/// paper among the records.
+#[test]
+fn force_in_a_site_with_records_adds_no_example() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    let record = "+++\ntitle = \"Mine\"\ndate = 2025-02-06\n+++\nAbstract.\n";
+    common::write(&dir.join("content/2025/mine.md"), record);
+    common::write(
+        &dir.join("site.toml"),
+        "base_url = \"https://me.example/\"\n",
+    );
+    init(&dir, &["--force", "--daily", "hf"]).assert_success();
+    assert_eq!(
+        files(&dir),
+        [
+            ".github/workflows/daily.yml",
+            ".github/workflows/pages.yml",
+            ".gitignore",
+            "content/2025/mine.md",
+            "site.toml",
+        ]
+    );
+    assert_eq!(common::read(&dir, "content/2025/mine.md"), record);
+}
+
 /// A fresh `git init` or clone holds only `.git`: that is where a new site starts.
 #[test]
 fn a_folder_holding_only_git_is_empty_enough() {
@@ -551,7 +577,20 @@ fn run_fetch_step(workflow: &str, newest: Option<Date>, statuses: &str, arxiv: i
     }
 }
 
+/// Waits out the last seconds of a UTC day, so that the days a test expects and the days the
+/// workflow's shell computes are counted from the same today.
+fn away_from_midnight() {
+    let now = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC);
+    let seconds =
+        i64::from(now.hour()) * 3600 + i64::from(now.minute()) * 60 + i64::from(now.second());
+    let left = 86_400 - seconds;
+    if left <= 30 {
+        std::thread::sleep(std::time::Duration::from_secs(left as u64 + 1));
+    }
+}
+
 fn daily_workflow(source: &str) -> String {
+    away_from_midnight();
     let site = new_site(&["--daily", source]);
     std::fs::read_to_string(site.root.join(".github/workflows/daily.yml")).unwrap()
 }

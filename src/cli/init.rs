@@ -135,10 +135,12 @@ fn init(args: &InitArgs) -> Result<bool, Failure> {
     // The listing first: one that cannot be read leaves no site behind (the import reads it
     // all before it writes a record).
     let content = dir.join("content");
+    // A site that has records (`--force` in an existing site, to add the workflows) gets
+    // neither the example nor an import among them.
+    let has_records = content.is_dir()
+        && crate::load::record_files(&content).is_ok_and(|files| !files.is_empty());
     let mut clean = true;
     if let Some((format, file)) = &import {
-        let has_records = content.is_dir()
-            && crate::load::record_files(&content).is_ok_and(|files| !files.is_empty());
         if has_records {
             println!(
                 "content/ holds records already: nothing imported (`digest import` merges into them)"
@@ -150,7 +152,7 @@ fn init(args: &InitArgs) -> Result<bool, Failure> {
 
     std::fs::create_dir_all(dir).map_err(|e| output(format!("making {shown}: {e}")))?;
     let mut files = site_files(&site_toml, args.daily.as_ref());
-    if import.is_none() {
+    if import.is_none() && !has_records {
         files.push((EXAMPLE_FILE, example_record(today())));
     }
 
