@@ -53,6 +53,25 @@ pub fn run(args: ImportArgs) -> ExitCode {
     }
 }
 
+/// `digest import FORMAT FILE --into INTO`, for `digest init --import`: the same reading,
+/// merging and summary. Nothing is written when the listing cannot be read.
+pub(super) fn import_into(
+    format: Format,
+    file: PathBuf,
+    into: PathBuf,
+    year: Option<i16>,
+) -> Result<bool, Failure> {
+    import(&ImportArgs {
+        format,
+        file,
+        into,
+        year,
+        date: None,
+        dry_run: false,
+        force: false,
+    })
+}
+
 fn import(args: &ImportArgs) -> Result<bool, Failure> {
     let input_failure = |message: String| Failure::new(FailureKind::Input, message);
     let shown = args.file.display().to_string();

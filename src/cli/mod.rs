@@ -7,6 +7,7 @@ mod exit;
 mod export;
 mod fetch;
 mod import;
+mod init;
 mod serve;
 mod theme;
 
@@ -30,6 +31,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Start a new site: site.toml, an example record, .gitignore, GitHub Pages workflows.
+    #[command(after_help = exit::HELP)]
+    Init(init::InitArgs),
     /// Build the site into the output folder (default: public/).
     #[command(after_help = exit::HELP)]
     Build(build::BuildArgs),
@@ -54,6 +58,7 @@ enum Command {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Init(args) => init::run(args),
         Command::Build(args) => build::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Import(args) => import::run(args),
