@@ -333,13 +333,20 @@ fn write_version(site: &Site, papers: usize, version: usize) {
 #[cfg(unix)]
 #[test]
 fn a_build_killed_at_any_moment_leaves_exactly_the_old_or_the_new_output() {
-    const PAPERS: usize = 300;
-    const KILLS: usize = 20;
-    let site = generated_site(PAPERS);
+    // DIGEST_KILL_papers and DIGEST_KILL_COUNT repeat it larger.
+    let from_env = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let papers = from_env("DIGEST_KILL_papers", 300);
+    let kills = from_env("DIGEST_KILL_COUNT", 24);
+    let site = generated_site(papers);
     let refs = site.tmp.path().join("refs");
     let old_ref = refs.join("old");
     build_into(&site, &old_ref, &[]).assert_success();
-    write_version(&site, PAPERS, 1);
+    write_version(&site, papers, 1);
     let new_ref = refs.join("new");
     build_into(&site, &new_ref, &[]).assert_success();
     let (old, new) = (snapshot(&old_ref), snapshot(&new_ref));
@@ -352,23 +359,33 @@ fn a_build_killed_at_any_moment_leaves_exactly_the_old_or_the_new_output() {
         }
         common::copy_dir(&old_ref, &out);
     };
-    // How long one uninterrupted build over the old output takes.
+    // How long one uninterrupted build over the old output takes, in the conditions of the
+    // kills below: right after the output was deleted and copied again (on some file systems
+    // creating files right after deleting many is much slower).
+    restore_old();
     restore_old();
     let started = Instant::now();
     build_into(&site, &out, &[]).assert_success();
-    let full = started.elapsed();
+    let mut full = started.elapsed();
     assert_eq!(snapshot(&out), new);
 
     let (mut left_old, mut left_new) = (0, 0);
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    for kill in 0..KILLS {
+    for kill in 0..kills {
         restore_old();
-        // Moments spread over the whole build (and a little past it), jittered.
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        let slot = full.as_secs_f64() * 1.1 / KILLS as f64;
-        let at = slot * (kill as f64 + (seed % 1000) as f64 / 1000.0);
+        // Half over the whole build, half over its end (publishing, removing the previous
+        // tree) and a little past it, jittered.
+        let jitter = (seed % 1000) as f64 / 1000.0;
+        let half = kills / 2;
+        let full_s = full.as_secs_f64();
+        let at = if kill < half {
+            full_s * (kill as f64 + jitter) / half as f64
+        } else {
+            full_s * (0.7 + 0.7 * ((kill - half) as f64 + jitter) / half as f64)
+        };
         let mut child = build_command(&site, &out)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -391,8 +408,11 @@ fn a_build_killed_at_any_moment_leaves_exactly_the_old_or_the_new_output() {
                 "kill {kill} at {at:.3} s left a mix: {differ} entries differ from the old output"
             );
         }
-        // The next build succeeds and leaves nothing beside the output.
+        // The next build succeeds and leaves nothing beside the output; it also tells how
+        // long a build takes now, for the next kill.
+        let started = Instant::now();
         build_into(&site, &out, &[]).assert_success();
+        full = full.max(started.elapsed());
         assert_eq!(snapshot(&out), new, "after kill {kill}");
         assert_eq!(
             names(out.parent().unwrap()),
@@ -401,11 +421,12 @@ fn a_build_killed_at_any_moment_leaves_exactly_the_old_or_the_new_output() {
         );
     }
     println!(
-        "{KILLS} kills over a {:.0} ms build of {PAPERS} papers ({} files): {left_old} left the old output, {left_new} the new one, 0 a mix",
+        "{kills} kills over a {:.0} ms build of {papers} papers ({} files): {left_old} left the old output, {left_new} the new one, 0 a mix",
         full.as_secs_f64() * 1000.0,
         new.len()
     );
     assert!(left_old > 0, "no kill landed before the swap");
+    assert!(left_new > 0, "no kill landed after the swap");
 }
 
 #[test]
