@@ -227,7 +227,7 @@ fn csl_json_rich_text_becomes_plain_text() {
         .iter()
         .map(|a| a.as_str().unwrap())
         .collect();
-    assert_eq!(authors, ["María García", "BioLab Consortium"]);
+    assert_eq!(authors, ["María García", "{BioLab Consortium}"]);
     assert_eq!(table["extra"]["venue"].as_str(), Some("Cell Reports"));
     for (name, text) in records(tmp.path()) {
         assert!(!text.contains('<'), "{name}: {text}");

@@ -169,21 +169,46 @@ fn convert(item: &Value, default_date: Option<Date>) -> Result<ImportedPaper, Ba
     })
 }
 
+/// An author as the record format writes it (see crate::record::author): a `literal` name is
+/// an organisation or a name not to be split, so it is braced; a person is written
+/// "Given Family" when that reads back the same, else "particles Family, Suffix, Given"
+/// (BibTeX's order), so a family name of several words (`García Márquez`) and its particles
+/// (`van der`) stay the family name.
 fn author_name(a: &Value) -> Option<String> {
     if let Some(literal) = plain_of(a.get("literal")) {
-        return Some(literal);
+        return Some(format!("{{{}}}", literal.replace(['{', '}'], "")));
     }
-    let parts: Vec<String> = [
-        "given",
-        "dropping-particle",
-        "non-dropping-particle",
-        "family",
-        "suffix",
-    ]
-    .iter()
-    .filter_map(|k| plain_of(a.get(*k)))
-    .collect();
-    (!parts.is_empty()).then(|| parts.join(" "))
+    let part = |k: &str| plain_of(a.get(k)).filter(|p| !p.trim().is_empty());
+    let given = [part("given"), part("dropping-particle")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let family = [part("non-dropping-particle"), part("family")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let suffix = part("suffix");
+    // Reading order where it reads back the same ("Mei Lin"); BibTeX's order where it would
+    // not (a family name of several words or with particles, a suffix).
+    let plain = part("non-dropping-particle").is_none()
+        && part("dropping-particle").is_none()
+        && !family.contains(char::is_whitespace)
+        && suffix.is_none();
+    if plain && !family.is_empty() && !given.is_empty() {
+        return Some(format!("{given} {family}"));
+    }
+    match (family.is_empty(), given.is_empty()) {
+        (true, true) => suffix,
+        // Only one name part: written as it is (a mononym, or a given name alone).
+        (true, false) => Some(given),
+        (false, true) => Some(family),
+        (false, false) => Some(match suffix {
+            Some(suffix) => format!("{family}, {suffix}, {given}"),
+            None => format!("{family}, {given}"),
+        }),
+    }
 }
 
 /// The item's date: `issued`, else `submitted`, else `accessed`, else `default_date`.

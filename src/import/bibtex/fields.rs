@@ -243,7 +243,8 @@ fn verbatim(raw: &str) -> String {
     out.trim().to_string()
 }
 
-/// Splits `A and B and others` at top-level ` and `; "Last, First" becomes "First Last".
+/// Splits `A and B and others` at top-level ` and `; "Last, First" becomes "First Last" when
+/// the family name is one word.
 /// The flag is false when the list ends with `and others` (the full count is unknown).
 fn split_authors(raw: &str) -> (Vec<String>, bool) {
     let mut names: Vec<Vec<&str>> = vec![Vec::new()];
@@ -262,12 +263,28 @@ fn split_authors(raw: &str) -> (Vec<String>, bool) {
             complete = false;
             continue;
         }
+        // `{The ATLAS Collaboration}`: an organisation, kept braced as the record format reads
+        // it (see crate::record::author), so no writer splits it into given and family names.
+        if let Some(inner) = whole_brace_group(&name) {
+            let inner = collapse_whitespace(&decode_latex(inner));
+            if !inner.is_empty() {
+                out.push(format!("{{{inner}}}"));
+            }
+            continue;
+        }
         let parts: Vec<String> = top_level_split(&name, |c| c == ',')
             .into_iter()
             .map(|p| collapse_whitespace(&decode_latex(p)))
             .collect();
+        // Reading order when it reads back as the same parts ("Mei Lin"); family first, as
+        // written, when the family name has several words ("García Márquez, Gabriel",
+        // "van der Berg, Jan"), which reading order would split wrongly.
         let full = match parts.as_slice() {
+            [last, first] if last.contains(char::is_whitespace) => format!("{last}, {first}"),
             [last, first] => format!("{first} {last}"),
+            [last, jr, first, ..] if last.contains(char::is_whitespace) => {
+                format!("{last}, {jr}, {first}")
+            }
             [last, jr, first, ..] => format!("{first} {last} {jr}"),
             _ => parts.join(" "),
         };
@@ -277,6 +294,22 @@ fn split_authors(raw: &str) -> (Vec<String>, bool) {
         }
     }
     (out, complete)
+}
+
+/// The text inside `{…}` when braces enclose the whole of `name`.
+fn whole_brace_group(name: &str) -> Option<&str> {
+    let inner = name.strip_prefix('{')?.strip_suffix('}')?;
+    let mut depth = 0usize;
+    for c in inner.chars() {
+        match c {
+            '{' => depth += 1,
+            // The opening brace closes before the end: `{A} and {B}`-like, not one group.
+            '}' if depth == 0 => return None,
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    (depth == 0).then_some(inner)
 }
 
 /// Splits at characters matching `sep` that are outside braces.

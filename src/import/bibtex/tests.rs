@@ -211,7 +211,7 @@ Some free text with an e-mail me@example.org between entries.
     assert_eq!(parsed.problems, vec![]);
     let a = &parsed.papers[0];
     assert_eq!(a.title, "A \"quoted\" Über title");
-    assert_eq!(a.authors, strings(&["Jan van der Berg", "John Doe Jr."]));
+    assert_eq!(a.authors, strings(&["van der Berg, Jan", "John Doe Jr."]));
     assert_eq!(a.extra["venue"], "Proc. ICML 2023");
     assert_eq!(a.date, date(2023, 9, 1));
     assert_eq!(a.arxiv.as_deref(), Some("2301.00001"));

@@ -47,7 +47,10 @@ fn fixture_items() {
             title: "Graph Networks at Scale".into(),
             date: date(2024, 6, 1),
             published: None,
-            authors: vec!["Ludwig van Beethoven".into(), "The GNN Consortium".into()],
+            authors: vec![
+                "van Beethoven, Ludwig".into(),
+                "{The GNN Consortium}".into()
+            ],
             author_count: Some(3),
             upvotes: None,
             arxiv: None,
@@ -206,7 +209,7 @@ fn rich_text_in_titles_names_and_venue() {
     let parsed = parse(input).unwrap();
     let p = &parsed.papers[0];
     assert_eq!(p.title, "In vivo CO₂ capture with pH-aware Nets");
-    assert_eq!(p.authors, ["Ana Lo²", "The Team"]);
+    assert_eq!(p.authors, ["Ana Lo²", "{The Team}"]);
     assert_eq!(p.extra["venue"], "Nature Methods");
 }
 
