@@ -333,14 +333,14 @@ fn write_version(site: &Site, papers: usize, version: usize) {
 #[cfg(unix)]
 #[test]
 fn a_build_killed_at_any_moment_leaves_exactly_the_old_or_the_new_output() {
-    // DIGEST_KILL_papers and DIGEST_KILL_COUNT repeat it larger.
+    // DIGEST_KILL_PAPERS and DIGEST_KILL_COUNT repeat it larger.
     let from_env = |name: &str, default: usize| {
         std::env::var(name)
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(default)
     };
-    let papers = from_env("DIGEST_KILL_papers", 300);
+    let papers = from_env("DIGEST_KILL_PAPERS", 300);
     let kills = from_env("DIGEST_KILL_COUNT", 24);
     let site = generated_site(papers);
     let refs = site.tmp.path().join("refs");
