@@ -5,7 +5,9 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{Site, files, front_matter, html, index_pages, main_links, read, sel, set, text_of};
+use common::{
+    Site, files, front_matter, hrefs, html, index_pages, main_links, read, sel, set, text_of,
+};
 
 const SMALL_PAPERS: [&str; 6] = [
     "improvnet",
@@ -556,4 +558,29 @@ fn a_rebuild_writes_only_changed_files_and_removes_stale_ones() {
         .filter(|n| n.contains("digest-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_paper_with_no_way_to_reach_it_links_searches_by_its_title() {
+    // A pasted listing gives titles without arXiv ids, DOIs or links: the page still leads to
+    // the paper, by searching its title; a paper with an identifier gets no searches.
+    let site = Site::fixture("small");
+    site.write(
+        "content/unlinked.md",
+        "+++\ntitle = \"Sparse & Dense: 100% Retrieval?\"\ndate = 2025-02-07\n+++\nAn abstract.\n",
+    );
+    let out = site.build_ok(&[]);
+    let page = html(&out, "papers/unlinked/index.html");
+    let query = "Sparse+%26+Dense%3A+100%25+Retrieval%3F";
+    assert_eq!(
+        hrefs(&page, ".find a"),
+        [
+            format!("https://arxiv.org/search/?searchtype=title&query={query}"),
+            format!("https://huggingface.co/papers?q={query}"),
+            format!("https://www.semanticscholar.org/search?q={query}"),
+        ]
+    );
+    let linked = html(&out, "papers/improvnet/index.html");
+    assert!(hrefs(&linked, ".find a").is_empty());
+    assert!(!hrefs(&linked, ".links a").is_empty());
 }

@@ -247,6 +247,44 @@ pub fn shorten(text: &str, limit: usize) -> String {
     )
 }
 
+/// Searches that find a paper by its title, for a paper page that has no other way to reach the
+/// paper (no arXiv id, DOI or link: a pasted listing not yet enriched). Empty otherwise.
+fn find_links(paper: &Paper) -> Vec<LinkView<'static>> {
+    if paper.arxiv.is_some() || paper.doi.is_some() || !paper.links.is_empty() {
+        return Vec::new();
+    }
+    let query = query_component(&paper.title);
+    vec![
+        LinkView {
+            label: "arXiv",
+            url: format!("https://arxiv.org/search/?searchtype=title&query={query}"),
+        },
+        LinkView {
+            label: "Hugging Face",
+            url: format!("https://huggingface.co/papers?q={query}"),
+        },
+        LinkView {
+            label: "Semantic Scholar",
+            url: format!("https://www.semanticscholar.org/search?q={query}"),
+        },
+    ]
+}
+
+/// `text` percent-encoded as one query value (RFC 3986 unreserved characters kept, spaces `+`).
+fn query_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 /// A paper's links as pages show them (arXiv, DOI, then its `links`), each URL encoded for an
 /// `href` ([`crate::href`]).
 fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
@@ -625,6 +663,7 @@ impl SiteData<'_> {
                     &self.bodies[*id].html.contains("<pre class=\"code\""),
                 );
                 ctx.insert("extra", &paper.extra);
+                ctx.insert("find", &find_links(paper));
             }
             PageKind::Day(i) => {
                 let day = &index.days[*i];
