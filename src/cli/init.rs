@@ -6,7 +6,6 @@
 //! It only ever creates files that do not exist yet: it never overwrites, never deletes. The
 //! files' templates are compiled in from `src/cli/init/`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -159,7 +158,7 @@ fn init(args: &InitArgs) -> Result<bool, Failure> {
     let mut written = Vec::new();
     let mut kept = Vec::new();
     for (relative, text) in &files {
-        match create_new(&dir.join(relative), text) {
+        match super::write_new_file(&dir.join(relative), text.as_bytes()) {
             Ok(true) => written.push(*relative),
             Ok(false) => kept.push(*relative),
             Err(e) => {
@@ -323,33 +322,6 @@ fn existing_entries(dir: &Path) -> std::io::Result<Vec<String>> {
     }
     names.sort();
     Ok(names)
-}
-
-/// Writes `text` to `path` unless something is there already (`Ok(false)`): the file is opened
-/// with create-new, so not even a file made meanwhile is overwritten. A file this call made but
-/// could not finish is removed.
-fn create_new(path: &Path, text: &str) -> std::io::Result<bool> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut file = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
-        Err(e) => return Err(e),
-    };
-    if let Err(e) = file
-        .write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-    {
-        drop(file);
-        let _ = std::fs::remove_file(path);
-        return Err(e);
-    }
-    Ok(true)
 }
 
 #[cfg(test)]

@@ -67,3 +67,29 @@ pub fn run() -> ExitCode {
         Command::Theme(command) => theme::run(command),
     }
 }
+
+/// Writes `bytes` to `path` (creating its folders) unless something — a file, a folder, a
+/// link — is already there: `Ok(false)` then. The file is created exclusively, so nothing is
+/// ever overwritten, not even a file made meanwhile; one this call made but could not finish
+/// is removed (a half-written copy would be skipped next time). For `init` and `theme eject`.
+fn write_new_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<bool> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
+        Err(err) => return Err(err),
+    };
+    if let Err(err) = file.write_all(bytes).and_then(|()| file.sync_all()) {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(err);
+    }
+    Ok(true)
+}

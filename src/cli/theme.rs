@@ -1,7 +1,6 @@
 //! `digest theme list` and `digest theme eject`: the default theme compiled into digest, which
 //! of its files a site overrides, and copies of them to edit. Eject never overwrites a file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -258,7 +257,7 @@ fn eject(args: &EjectArgs) -> ExitCode {
     let (mut written, mut skipped, mut failed) = (0, 0, 0);
     for file in &chosen {
         let target = into.join(file.folder).join(file.name);
-        match write_new(&target, file.bytes) {
+        match super::write_new_file(&target, file.bytes) {
             Ok(true) => {
                 written += 1;
                 println!("wrote {}", target.display());
@@ -330,30 +329,6 @@ fn resolve<'a>(all: &'a [BuiltIn], names: &[String]) -> Result<Vec<&'a BuiltIn>,
         known("templates"),
         known("static")
     ))
-}
-
-/// Writes `bytes` to `path` unless something (a file, a folder, a link) is already there:
-/// `Ok(false)` then. Creating the file exclusively means nothing is ever overwritten, even by
-/// a file that appears meanwhile.
-fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut file = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-    {
-        Ok(file) => file,
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
-        Err(err) => return Err(err),
-    };
-    if let Err(err) = file.write_all(bytes) {
-        // Only the file made just now: a half-written copy would be skipped next time.
-        let _ = std::fs::remove_file(path);
-        return Err(err);
-    }
-    Ok(true)
 }
 
 #[cfg(test)]

@@ -276,6 +276,7 @@ fn scan_entity(bytes: &[u8], start: usize) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::markdown::nesting_tests::on_worker_stack;
 
     #[test]
     fn validator_accepts_plain_mathml() {
@@ -358,18 +359,6 @@ mod tests {
         latex.push('x');
         latex.extend(picked.iter().rev().map(|(_, close)| *close));
         latex
-    }
-
-    /// Runs `f` on a thread with the 2 MiB stack of rayon's workers, where records are
-    /// rendered: a formula the bound lets through must not overflow it (the test process would
-    /// abort).
-    fn on_worker_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-        std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(f)
-            .expect("spawn")
-            .join()
-            .expect("no panic")
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::MarkdownRenderer;
 
 /// Runs `f` on a thread with the stack of a rayon worker; an overflow aborts the test process.
-fn on_worker_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+pub(super) fn on_worker_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(f)

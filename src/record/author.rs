@@ -139,7 +139,7 @@ pub fn display_name(written: &str) -> Cow<'_, str> {
 }
 
 /// The text inside `{…}` when the whole name is one brace group.
-fn wholly_braced(name: &str) -> Option<&str> {
+pub(crate) fn wholly_braced(name: &str) -> Option<&str> {
     let inner = name.strip_prefix('{')?.strip_suffix('}')?;
     // `{A} and {B}` is not one group: the first brace must close at the very end.
     let mut depth = 0usize;

@@ -265,7 +265,7 @@ fn split_authors(raw: &str) -> (Vec<String>, bool) {
         }
         // `{The ATLAS Collaboration}`: an organisation, kept braced as the record format reads
         // it (see crate::record::author), so no writer splits it into given and family names.
-        if let Some(inner) = whole_brace_group(&name) {
+        if let Some(inner) = crate::record::author::wholly_braced(&name) {
             let inner = collapse_whitespace(&decode_latex(inner));
             if !inner.is_empty() {
                 out.push(format!("{{{inner}}}"));
@@ -294,22 +294,6 @@ fn split_authors(raw: &str) -> (Vec<String>, bool) {
         }
     }
     (out, complete)
-}
-
-/// The text inside `{…}` when braces enclose the whole of `name`.
-fn whole_brace_group(name: &str) -> Option<&str> {
-    let inner = name.strip_prefix('{')?.strip_suffix('}')?;
-    let mut depth = 0usize;
-    for c in inner.chars() {
-        match c {
-            '{' => depth += 1,
-            // The opening brace closes before the end: `{A} and {B}`-like, not one group.
-            '}' if depth == 0 => return None,
-            '}' => depth -= 1,
-            _ => {}
-        }
-    }
-    (depth == 0).then_some(inner)
 }
 
 /// Splits at characters matching `sep` that are outside braces.
