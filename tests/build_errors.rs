@@ -71,7 +71,7 @@ fn unknown_key_names_the_key_and_the_allowed_keys() {
         &[
             "content/broken.md:4:1",
             "venue",
-            "title, date, authors, author_count, tags, upvotes, arxiv, doi, links, slug, draft, extra",
+            digest::record::ALLOWED_KEYS,
             "[extra]",
         ],
     );

@@ -21,8 +21,7 @@ use crate::diagnostic::{Location, Problem};
 use front_matter::SplitError;
 
 /// The keys a record's front matter may have, for error messages.
-pub const ALLOWED_KEYS: &str =
-    "title, date, authors, author_count, tags, upvotes, arxiv, doi, links, slug, draft, extra";
+pub const ALLOWED_KEYS: &str = "title, date, published, authors, author_count, tags, upvotes, arxiv, doi, links, slug, draft, extra";
 
 /// One paper, as its record file describes it.
 #[derive(Debug, Clone)]

@@ -172,3 +172,22 @@ fn forbidden_characters_are_replaced_and_located() {
     let clean = "+++\ntitle = \"a\"\ndate = 2025-01-01\n+++\nok\n";
     assert!(parse_with_warning(clean, "p.md", "p").unwrap().1.is_none());
 }
+
+/// The keys the error message lists are exactly those the front matter accepts: serde's own
+/// message for an unknown field names every field of `FrontMatter`.
+#[test]
+fn allowed_keys_are_the_front_matter_fields() {
+    let err = toml::from_str::<FrontMatter>("bogus = 1")
+        .err()
+        .unwrap()
+        .to_string();
+    let expected = err.split("expected one of").nth(1).unwrap();
+    let mut fields: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let mut listed: Vec<&str> = ALLOWED_KEYS.split(", ").collect();
+    fields.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(
+        listed, fields,
+        "ALLOWED_KEYS must list exactly the front matter's keys"
+    );
+}
