@@ -132,14 +132,14 @@ impl SiteWatcher {
             Some(event) => event,
             None => self.events.recv().ok()?,
         };
-        collect(first, &mut paths);
+        collect(first, &self.root, &mut paths);
         while let Ok(more) = self.events.try_recv() {
-            collect(more, &mut paths);
+            collect(more, &self.root, &mut paths);
         }
         if paths.len() > BURST {
             loop {
                 match self.events.recv_timeout(SETTLE) {
-                    Ok(more) => collect(more, &mut paths),
+                    Ok(more) => collect(more, &self.root, &mut paths),
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return None,
                 }
@@ -159,11 +159,20 @@ impl SiteWatcher {
     }
 }
 
-fn collect(result: DebounceEventResult, paths: &mut BTreeSet<PathBuf>) {
+/// Adds the paths a batch of events changed. When the OS lost events (inotify's queue
+/// overflowed during a large checkout or copy, and notify says the folders must be scanned
+/// again), nobody knows what changed: the batch then names `site.toml`, which makes the rebuild
+/// load the whole site again from disk, as a fresh `serve` would.
+fn collect(result: DebounceEventResult, root: &Path, paths: &mut BTreeSet<PathBuf>) {
     match result {
         Ok(events) => {
             for event in events {
-                if !event.kind.is_access() {
+                if event.need_rescan() {
+                    eprintln!(
+                        "warning: the file watcher lost events (too many changes at once); reloading the whole site"
+                    );
+                    paths.insert(root.join("site.toml"));
+                } else if !event.kind.is_access() {
                     paths.extend(event.event.paths);
                 }
             }
@@ -191,6 +200,44 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         false
+    }
+
+    #[test]
+    fn lost_events_reload_the_whole_site() {
+        use notify::event::{Event, EventKind, Flag};
+        use notify_debouncer_full::DebouncedEvent;
+        let root = Path::new("/site");
+        let rescan = DebouncedEvent::new(
+            Event::new(EventKind::Other).set_flag(Flag::Rescan),
+            Instant::now(),
+        );
+        let save = DebouncedEvent::new(
+            Event::new(EventKind::Modify(notify::event::ModifyKind::Any))
+                .add_path(root.join("content/a.md")),
+            Instant::now(),
+        );
+        let mut paths = BTreeSet::new();
+        collect(Ok(vec![save.clone()]), root, &mut paths);
+        assert_eq!(paths, BTreeSet::from([root.join("content/a.md")]));
+        collect(Ok(vec![rescan]), root, &mut paths);
+        assert!(paths.contains(&root.join("site.toml")), "{paths:?}");
+
+        // And what the rebuild makes of it: everything is loaded again.
+        let layout = crate::serve::changes::Layout {
+            root: root.to_path_buf(),
+            content: root.join("content"),
+            theme: root.join("themes/default"),
+            ignored: Vec::new(),
+        };
+        let paths: Vec<PathBuf> = paths.into_iter().collect();
+        let plan = crate::serve::changes::plan(
+            &layout,
+            &paths,
+            &|_| crate::serve::changes::OnDisk::File,
+            &|_| Vec::new(),
+            &|_, _| false,
+        );
+        assert!(plan.everything, "{plan:?}");
     }
 
     #[test]
