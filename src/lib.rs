@@ -13,11 +13,13 @@ compile_error!(
 );
 
 pub mod build;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod export;
 pub mod fetch;
+pub mod hash;
 pub mod href;
 pub mod import;
 pub mod index;
@@ -27,6 +29,7 @@ pub mod output;
 pub mod record;
 pub mod related;
 pub mod render;
+pub mod routes;
 pub mod search;
 pub mod serve;
 pub mod site;

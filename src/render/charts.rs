@@ -14,9 +14,7 @@ use std::fmt::Write as _;
 
 use jiff::civil::Date;
 
-const MONTH_NAMES: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+use crate::calendar::{display_date, month_abbr};
 
 /// Side of a heatmap cell, px.
 const CELL: i32 = 10;
@@ -102,7 +100,7 @@ fn heatmap_year(
         "{year}: {} on {}; busiest {} {} with {}",
         plural(total, "paper", "papers"),
         plural(days.len(), "day", "days"),
-        MONTH_NAMES[month_index(busiest)],
+        month_abbr(busiest.month()),
         busiest.day(),
         group_thousands(busiest_count),
     );
@@ -130,7 +128,7 @@ fn heatmap_year(
             svg,
             r#"<text x="{x}" y="{}">{}</text>"#,
             TOP - 4,
-            MONTH_NAMES[usize::from(month.unsigned_abs()) - 1]
+            month_abbr(month)
         );
     }
     for (row, name) in [(0, "Mon"), (2, "Wed"), (4, "Fri")] {
@@ -168,7 +166,7 @@ fn heatmap_year(
         let (x, y) = cell(i32::from(date.day_of_year()));
         let label = escape(&format!(
             "{}: {}",
-            long_date(date),
+            display_date(date),
             plural(count, "paper", "papers")
         ));
         let _ = write!(
@@ -327,23 +325,9 @@ fn month_number(year: i16, month: i8) -> i32 {
 
 /// "Oct 2024" for a [`month_number`].
 fn month_name(number: i32) -> String {
-    let month = number.rem_euclid(12) as usize;
-    format!("{} {}", MONTH_NAMES[month], number.div_euclid(12))
-}
-
-/// 0-based month of a date, for indexing [`MONTH_NAMES`].
-fn month_index(date: Date) -> usize {
-    usize::from(date.month().unsigned_abs()).clamp(1, 12) - 1
-}
-
-/// "Feb 6, 2025".
-fn long_date(date: Date) -> String {
-    format!(
-        "{} {}, {}",
-        MONTH_NAMES[month_index(date)],
-        date.day(),
-        date.year()
-    )
+    // `rem_euclid(12)` is 0–11, so the month fits an i8.
+    let month = number.rem_euclid(12) as i8 + 1;
+    format!("{} {}", month_abbr(month), number.div_euclid(12))
 }
 
 /// "1 paper", "1,234 papers".
@@ -668,7 +652,7 @@ mod tests {
             })
             .collect();
         let names: Vec<&str> = texts.iter().map(|t| t.0).collect();
-        assert_eq!(names[..12], MONTH_NAMES);
+        assert_eq!(names[..12], crate::calendar::MONTH_NAMES.map(|n| &n[..3]));
         assert_eq!(names[12..], ["Mon", "Wed", "Fri"]);
         assert!(
             texts[..12].windows(2).all(|w| w[1].1 - w[0].1 >= 3 * PITCH),

@@ -164,13 +164,13 @@ impl<'a> SiteView<'a> {
             base_path: config.base_path(),
             language: &config.language,
             author: &config.author,
-            feed_url: config.link("atom.xml"),
+            feed_url: config.link(&crate::routes::atom(crate::routes::HOME)),
             extra: &config.extra,
             keyword_feeds: config
                 .keyword_feeds
                 .keys()
                 .map(|name| {
-                    let path = crate::output::plan::keyword_feed_path(&crate::slug::tag_slug(name));
+                    let path = crate::routes::keyword_feed(&crate::slug::tag_slug(name));
                     KeywordFeedLink {
                         name: name.clone(),
                         url: config.link(&path),

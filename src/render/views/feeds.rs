@@ -11,8 +11,8 @@ use tera::Context;
 
 use super::{SiteData, authors_display, rfc3339};
 use crate::index::PaperId;
-use crate::index::tags::tag_path;
-use crate::output::plan::{FeedScope, PlannedPage, keyword_feed_path};
+use crate::output::plan::{FeedScope, PlannedPage};
+use crate::routes;
 
 /// The JSON Feed version this writes, its first key.
 const JSON_FEED_VERSION: &str = "https://jsonfeed.org/version/1.1";
@@ -124,7 +124,7 @@ impl SiteData<'_> {
                 (
                     format!("{} — {}", config.title, tag.name),
                     &tag.papers[..],
-                    config.url(&tag_path(&tag.slug)),
+                    config.url(&routes::tag(&tag.slug)),
                 )
             }
             FeedScope::Keyword(k) => {
@@ -132,7 +132,7 @@ impl SiteData<'_> {
                 (
                     format!("{} — {}", config.title, feed.name),
                     &feed.papers[..],
-                    config.url(&keyword_feed_path(&feed.slug)),
+                    config.url(&routes::keyword_feed(&feed.slug)),
                 )
             }
             FeedScope::Site => (
@@ -150,7 +150,7 @@ impl SiteData<'_> {
         let paper = &self.papers[id];
         FeedEntry {
             title: paper.title.clone(),
-            url: self.config.url(&format!("papers/{}/", paper.slug)),
+            url: self.config.url(&routes::paper(&paper.slug)),
             updated: rfc3339(paper.date),
             // Names as read ("{The ATLAS Collaboration}" without its braces); a count is
             // not a name, so a count-only record has none.
