@@ -15,6 +15,8 @@
 mod cards;
 mod chart_cache;
 mod feeds;
+#[cfg(test)]
+mod guard_tests;
 mod lists;
 mod meta;
 mod pages;
