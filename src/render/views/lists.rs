@@ -13,7 +13,7 @@ use crate::index::paginate::Pager;
 use crate::output::plan::Sort;
 use crate::routes;
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub(super) struct PagerView {
     pub(super) number: usize,
     pub(super) total: usize,
@@ -31,7 +31,7 @@ pub(super) fn pager_view(config: &Config, base: &str, pager: &Pager) -> PagerVie
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub(super) struct DayRef {
     pub(super) date: String,
     pub(super) date_display: String,
@@ -48,7 +48,7 @@ pub(super) fn day_ref(config: &Config, date: Date, count: usize) -> DayRef {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub(super) struct MonthRef {
     pub(super) title: String,
     pub(super) url: String,
@@ -197,25 +197,25 @@ impl SiteData<'_> {
         ]
     }
 
-    pub(super) fn tag_view(&self, t: usize) -> TagView {
+    pub(super) fn tag_view(&self, t: usize) -> TagView<'_> {
         let tag = &self.index.tags[t];
         let base = routes::tag(&tag.slug);
         TagView {
-            name: tag.name.clone(),
-            slug: tag.slug.clone(),
+            name: &tag.name,
+            slug: &tag.slug,
             url: self.config.link(&base),
             feed_url: self.config.link(&routes::atom(&base)),
             json_feed_url: self.config.link(&routes::json_feed(&base)),
             bib_url: (self.config.output.bibtex_files)
                 .then(|| self.config.link(&routes::bib(&base))),
             count: tag.papers.len(),
-            trend: self.charts.tag_trends.get(t).cloned().unwrap_or_default(),
+            trend: self.charts.tag_trends.get(t).map_or("", String::as_str),
         }
     }
 }
 
 /// A keyword feed's page.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub(super) struct KeywordFeedView<'a> {
     pub(super) name: &'a str,
     pub(super) slug: &'a str,
@@ -228,7 +228,7 @@ pub(super) struct KeywordFeedView<'a> {
 }
 
 /// A week as pages refer to it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub(super) struct WeekRef {
     /// "Week 6, 2025".
     pub(super) title: String,
@@ -247,7 +247,7 @@ pub const BY_TITLE: &str = "by-title";
 pub const BY_DAY: &str = "by-day";
 
 /// One of the orders a list can be read in.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub(super) struct SortLink {
     pub(super) label: &'static str,
     /// The fragment (and the id of its anchor).
@@ -262,10 +262,10 @@ impl SortLink {
     }
 }
 
-#[derive(Serialize)]
-pub(super) struct TagView {
-    pub(super) name: String,
-    pub(super) slug: String,
+#[derive(Serialize, Hash)]
+pub(super) struct TagView<'a> {
+    pub(super) name: &'a str,
+    pub(super) slug: &'a str,
     pub(super) url: String,
     pub(super) feed_url: String,
     pub(super) json_feed_url: String,
@@ -273,5 +273,5 @@ pub(super) struct TagView {
     pub(super) bib_url: Option<String>,
     pub(super) count: usize,
     /// Papers per month as an inline SVG (use with `| safe`).
-    pub(super) trend: String,
+    pub(super) trend: &'a str,
 }

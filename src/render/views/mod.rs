@@ -27,6 +27,7 @@ use tera::Value;
 pub use self::cards::{card_hash, cite_hash, compact_hash, tag_values};
 pub use self::chart_cache::{SiteCharts, site_charts};
 pub use self::lists::{BY_DAY, BY_TITLE, MOST_UPVOTED};
+pub(crate) use self::pages::PageSink;
 pub use self::text::{authors_display, shorten};
 pub use crate::calendar::{display_date, rfc3339};
 use crate::config::Config;
