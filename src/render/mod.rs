@@ -1,7 +1,11 @@
-//! Rendering: fills Tera templates with the view built for each page ([`views`]).
+//! Rendering: fills Tera templates with the view built for each page.
 //!
-//! Knows templates and contexts; does not decide which pages exist (that is the plan) nor write
-//! files (that is the writer).
+//! [`views`] says what each page is made of, once, for its template context and for its
+//! fingerprint ([`fingerprint`], which decides whether a rebuild renders it again);
+//! [`template_deps`] hashes each template with what it extends and includes; [`theme`] finds the
+//! templates and static files; [`charts`] draws the inline SVG charts. Knows templates and
+//! contexts; does not decide which pages exist (that is the plan, `output::plan`), nor their
+//! paths (`routes`), nor writes files (that is the writer).
 
 pub mod charts;
 pub mod fingerprint;
