@@ -33,6 +33,7 @@ pub mod routes;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod site_file;
 pub mod slug;
 pub mod terms;
 pub mod text_clean;
