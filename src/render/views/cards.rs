@@ -347,6 +347,8 @@ pub fn compact_hash(paper: &Paper) -> u64 {
 
 /// A hash of everything paper `id`'s card shows ([`describe_card`] with all its tags: a list
 /// shows the first ones and counts the rest, its own page all), for rebuild decisions.
+/// `_config` is not read: links are hashed without the base path, which the config hash of
+/// every fingerprint covers.
 pub fn card_hash(
     _config: &Config,
     papers: &[Paper],

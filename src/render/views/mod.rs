@@ -11,6 +11,9 @@
 //! - [`chart_cache`]: the site's charts, redrawn only where their data changed;
 //! - [`pages`]: each kind of page's context, and the pages made without a template;
 //! - [`text`]: plain text helpers (shortening, authors as shown).
+//!
+//! `guard_tests` edits whole sites and checks that every page whose context changes gets a new
+//! fingerprint.
 
 mod cards;
 mod chart_cache;
