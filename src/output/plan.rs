@@ -304,3 +304,72 @@ fn push_feeds(pages: &mut Vec<PlannedPage>, base: &str, scope: FeedScope) {
         PageKind::JsonFeed(scope),
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::tags::{PaperTag, TagKeys, paper_tags};
+
+    /// Every page of a small site: its path (from `routes`), kind and template, in plan order.
+    #[test]
+    fn plan_table() {
+        let config = Config::parse(
+            "base_url = \"https://u.github.io/p/\"\npaginate_by = 1\n[keyword_feeds]\n\"Agents\" = [\"agent\"]\n",
+            "site.toml",
+            None,
+        )
+        .unwrap();
+        let paper = |slug: &str, date: &str, tags: &str| {
+            let text = format!("+++\ntitle = \"{slug}\"\ndate = {date}\ntags = [{tags}]\n+++\n");
+            crate::record::parse(&text, "p.md", slug).unwrap()
+        };
+        let papers = vec![
+            paper("b", "2025-02-06", "\"rl\""),
+            paper("a", "2025-02-06", "\"rl\""),
+        ];
+        let mut keys = TagKeys::default();
+        let tags: Vec<Vec<PaperTag>> = papers
+            .iter()
+            .map(|p| {
+                let mut mine = paper_tags(p, &[]);
+                keys.key(&mut mine);
+                mine
+            })
+            .collect();
+        let index = SiteIndex::build(&papers, &tags, &["Agents"], &[vec![0], vec![]]);
+        let pages = plan_reusing(&config, &papers, &index, None);
+        let got: Vec<(&str, &str, &str)> = pages
+            .iter()
+            .map(|p| (p.path.as_str(), p.kind.name(), p.template))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("index.html", "home", "index.html"),
+                ("page/2/index.html", "home", "index.html"),
+                ("papers/a/index.html", "paper", "paper.html"),
+                ("papers/b/index.html", "paper", "paper.html"),
+                ("2025/02/06/index.html", "day", "day.html"),
+                ("2025/02/06/papers.bib", "day bib", GENERATED),
+                ("2025/w06/index.html", "week", "week.html"),
+                ("2025/02/index.html", "month", "month.html"),
+                ("archive/index.html", "archive", "archive.html"),
+                ("tags/index.html", "tags", "tags.html"),
+                ("tags/rl/index.html", "tag", "tag.html"),
+                ("tags/rl/page/2/index.html", "tag", "tag.html"),
+                ("tags/rl/atom.xml", "atom", "atom.xml"),
+                ("tags/rl/feed.json", "json feed", GENERATED),
+                ("tags/rl/papers.bib", "tag bib", GENERATED),
+                ("feeds/agents/index.html", "keyword", "keyword.html"),
+                ("feeds/agents/atom.xml", "atom", "atom.xml"),
+                ("feeds/agents/feed.json", "json feed", GENERATED),
+                ("atom.xml", "atom", "atom.xml"),
+                ("feed.json", "json feed", GENERATED),
+                ("search/index.html", "search", "search.html"),
+                ("404.html", "404", "404.html"),
+            ]
+        );
+        assert_eq!(pages[2].url_path(), "papers/a/");
+        assert_eq!(pages[5].url_path(), "2025/02/06/papers.bib");
+    }
+}
