@@ -119,7 +119,7 @@ impl Config {
         let (config, site_files) = Config::parse_spanned(&text, display, base_url_override)?;
         let root = path.parent().unwrap_or(Path::new("."));
         for (key, written, location) in site_files {
-            crate::render::theme::check_site_file(root, key, &written, location)?;
+            crate::site_file::check(root, key, &written, location)?;
         }
         let findings = crate::text_clean::toml_findings(&text, 0, NOT_TEXT);
         if let Some(warning) = crate::text_clean::warning(display, &Arc::from(text), &findings) {
@@ -219,7 +219,7 @@ impl Config {
             .map(|(key, p)| (key, p.get_ref().clone(), at(p.span())))
             .collect();
         for (key, written, location) in &site_files {
-            crate::render::theme::site_file_output_path(written).map_err(|why| {
+            crate::site_file::output_path(written).map_err(|why| {
                 Problem::at(location.clone(), format!("{key} `{written}`: {why}")).with_hint(
                     "name a file under the site's static/ folder, e.g. \"static/logo.svg\"",
                 )

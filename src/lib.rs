@@ -13,11 +13,13 @@ compile_error!(
 );
 
 pub mod build;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod export;
 pub mod fetch;
+pub mod hash;
 pub mod href;
 pub mod import;
 pub mod index;
@@ -27,9 +29,11 @@ pub mod output;
 pub mod record;
 pub mod related;
 pub mod render;
+pub mod routes;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod site_file;
 pub mod slug;
 pub mod terms;
 pub mod text_clean;

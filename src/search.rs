@@ -215,7 +215,7 @@ fn build_with(docs: &[SearchDoc], words: &[Box<str>], p: Params) -> Vec<(String,
                 out.push(b'}');
             }
             out.extend_from_slice(b"}\n");
-            (format!("search/t/{}.json", file_key(&shard.key)), out)
+            (crate::routes::search_terms(&file_key(&shard.key)), out)
         })
         .collect();
 
@@ -240,11 +240,14 @@ fn build_with(docs: &[SearchDoc], words: &[Box<str>], p: Params) -> Vec<(String,
                 out.push(b']');
             }
             out.extend_from_slice(b"]\n");
-            (format!("search/d/{n}.json"), out)
+            (crate::routes::search_docs(n), out)
         })
         .collect();
 
-    files.push(("search/meta.json".to_string(), meta(order.len(), &keys, p)));
+    files.push((
+        crate::routes::SEARCH_META.to_string(),
+        meta(order.len(), &keys, p),
+    ));
     files.extend(shard_files);
     files.extend(chunks);
     files

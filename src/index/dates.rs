@@ -46,11 +46,6 @@ pub fn iso_week(date: Date) -> (i16, i8) {
     (week.year(), week.week())
 }
 
-/// The site path of a week page: `2025/w06/` (ISO week-numbering year and week).
-pub fn week_path(year: i16, week: i8) -> String {
-    format!("{year:04}/w{week:02}/")
-}
-
 /// Groups days (newest first) into ISO weeks, newest first.
 pub fn weeks(days: &[Day]) -> Vec<Week> {
     let mut weeks: Vec<Week> = Vec::new();
@@ -70,16 +65,6 @@ pub fn weeks(days: &[Day]) -> Vec<Week> {
         }
     }
     weeks
-}
-
-/// The site path of a day page: `2025/02/06/`.
-pub fn day_path(date: Date) -> String {
-    format!("{:04}/{:02}/{:02}/", date.year(), date.month(), date.day())
-}
-
-/// The site path of a month page: `2025/02/`.
-pub fn month_path(year: i16, month: i8) -> String {
-    format!("{year:04}/{month:02}/")
 }
 
 /// Groups `order` (papers in listing order, newest day first) into days, then days into months.
@@ -124,25 +109,6 @@ pub fn days_and_months<K: PartialEq>(
     (days, months)
 }
 
-/// English month name, for page titles.
-pub fn month_name(month: i8) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES[(month.clamp(1, 12) - 1) as usize]
-}
-
 #[cfg(test)]
 mod week_tests {
     use super::*;
@@ -154,7 +120,6 @@ mod week_tests {
         assert_eq!(iso_week(d("2025-12-29")), (2026, 1));
         assert_eq!(iso_week(d("2021-01-01")), (2020, 53));
         assert_eq!(iso_week(d("2025-02-06")), (2025, 6));
-        assert_eq!(week_path(2025, 6), "2025/w06/");
         let days: Vec<Day> = ["2026-01-01", "2025-12-29", "2025-12-28"]
             .iter()
             .map(|s| Day {

@@ -27,15 +27,6 @@ pub fn paginate(len: usize, per_page: usize) -> Vec<Pager> {
         .collect()
 }
 
-/// The site path of page `number` of a list whose first page is at `base` (`""`, `tags/x/`).
-pub fn page_path(base: &str, number: usize) -> String {
-    if number <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{number}/")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,12 +46,5 @@ mod tests {
         assert_eq!(pages.len(), 3);
         assert_eq!(pages[2].items, 40..41);
         assert!(pages.iter().all(|p| p.total == 3));
-    }
-
-    #[test]
-    fn page_paths() {
-        assert_eq!(page_path("", 1), "");
-        assert_eq!(page_path("", 2), "page/2/");
-        assert_eq!(page_path("tags/icl/", 3), "tags/icl/page/3/");
     }
 }

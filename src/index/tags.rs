@@ -18,11 +18,6 @@ pub struct Tag {
     pub papers: Vec<PaperId>,
 }
 
-/// The site path of a tag's first page: `tags/<slug>/`.
-pub fn tag_path(slug: &str) -> String {
-    format!("tags/{slug}/")
-}
-
 /// One tag of one paper: the name as written and its slug, and both as numbers from a
 /// [`TagKeys`] so that indexing compares numbers, not strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

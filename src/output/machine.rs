@@ -57,7 +57,7 @@ pub fn sitemaps(config: &Config, urls: &[(String, Option<String>)]) -> Vec<Machi
     };
     if urls.len() <= SITEMAP_LIMIT {
         return vec![MachineFile {
-            path: "sitemap.xml".into(),
+            path: crate::routes::SITEMAP.into(),
             contents: urlset(urls),
         }];
     }
@@ -66,7 +66,7 @@ pub fn sitemaps(config: &Config, urls: &[(String, Option<String>)]) -> Vec<Machi
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (n, chunk) in urls.chunks(SITEMAP_LIMIT).enumerate() {
-        let path = format!("sitemap-{}.xml", n + 1);
+        let path = crate::routes::sitemap_part(n + 1);
         index.push_str(&format!(
             "  <sitemap><loc>{}</loc></sitemap>\n",
             xml_escape(&config.url(&path))
@@ -78,7 +78,7 @@ pub fn sitemaps(config: &Config, urls: &[(String, Option<String>)]) -> Vec<Machi
     }
     index.push_str("</sitemapindex>\n");
     files.push(MachineFile {
-        path: "sitemap.xml".into(),
+        path: crate::routes::SITEMAP.into(),
         contents: index.into_bytes(),
     });
     files
@@ -89,15 +89,15 @@ pub fn sitemaps(config: &Config, urls: &[(String, Option<String>)]) -> Vec<Machi
 pub fn robots_and_nojekyll(config: &Config) -> Vec<MachineFile> {
     vec![
         MachineFile {
-            path: "robots.txt".into(),
+            path: crate::routes::ROBOTS.into(),
             contents: format!(
                 "User-agent: *\nAllow: /\nSitemap: {}\n",
-                config.url("sitemap.xml")
+                config.url(crate::routes::SITEMAP)
             )
             .into_bytes(),
         },
         MachineFile {
-            path: ".nojekyll".into(),
+            path: crate::routes::NOJEKYLL.into(),
             contents: Vec::new(),
         },
     ]

@@ -1,16 +1,17 @@
-//! The plan: every page the site will have, with its path, its template and what it is made of.
+//! The plan: every page the site will have, with its output path (from [`crate::routes`]), its
+//! template and what it shows ([`PageKind`]).
 //!
-//! Pure: from the index to a list of pages. The inputs each page depends on let a later rebuild
-//! redo only the pages a change touches.
+//! Pure: from the config and the index to a list of pages. It does not decide which pages a
+//! rebuild renders again: each page's fingerprint does (`render::fingerprint`), computed from
+//! what its [`PageKind`] shows.
 
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::index::dates::{day_path, month_path, week_path};
-use crate::index::paginate::{Pager, page_path, paginate};
-use crate::index::tags::tag_path;
+use crate::index::paginate::{Pager, paginate};
 use crate::index::{PaperId, SiteIndex};
 use crate::record::Paper;
+use crate::routes;
 
 /// What a page shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,11 +83,6 @@ pub enum FeedScope {
     Keyword(usize),
 }
 
-/// The site path of a keyword feed's first page: `feeds/<slug>/`.
-pub fn keyword_feed_path(slug: &str) -> String {
-    format!("feeds/{slug}/")
-}
-
 /// An order of a list of papers other than the listing order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sort {
@@ -94,27 +90,6 @@ pub enum Sort {
     Upvotes,
     /// By title, A to Z.
     Title,
-}
-
-/// An input a page is made from; when it changes, the page must be rendered again.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Input {
-    /// A paper's record, by slug.
-    Paper(String),
-    /// The membership of a day (`2025-02-06`).
-    Day(String),
-    /// The membership of a month (`2025-02`).
-    Month(String),
-    /// The membership of a tag, by slug.
-    Tag(String),
-    /// The list of days (for prev/next links and the archive).
-    DayList,
-    /// The list of tags and their counts.
-    TagList,
-    /// The membership of a keyword feed, by slug.
-    Keyword(String),
-    /// The whole paper order (home pages, site feed).
-    AllPapers,
 }
 
 /// The template name of pages made by code (feeds in JSON, BibTeX files).
@@ -132,10 +107,9 @@ pub struct PlannedPage {
 }
 
 impl PlannedPage {
-    fn html(mut dir: String, kind: PageKind, template: &'static str) -> Self {
-        dir.push_str("index.html");
+    fn html(dir: String, kind: PageKind, template: &'static str) -> Self {
         PlannedPage {
-            path: dir,
+            path: routes::html_file(&dir),
             kind,
             template,
         }
@@ -162,100 +136,11 @@ impl PlannedPage {
     pub fn in_sitemap(&self) -> bool {
         self.path.ends_with(".html") && !matches!(self.kind, PageKind::NotFound | PageKind::Search)
     }
-
-    /// What the page is made from, besides the config and its templates.
-    pub fn inputs(&self, papers: &[Paper], index: &SiteIndex) -> Vec<Input> {
-        let slug = |id: PaperId| Input::Paper(papers[id].slug.clone());
-        match &self.kind {
-            PageKind::Home(pager) => {
-                let mut inputs = vec![Input::AllPapers];
-                inputs.extend(index.order[pager.items.clone()].iter().map(|&id| slug(id)));
-                inputs
-            }
-            PageKind::Paper(id) => {
-                let mut inputs = vec![slug(*id)];
-                inputs.extend(
-                    index.paper_tags[*id]
-                        .iter()
-                        .map(|&t| Input::Tag(index.tags[t].slug.clone())),
-                );
-                inputs
-            }
-            PageKind::Day(i) => {
-                let day = &index.days[*i];
-                let mut inputs = vec![Input::Day(day.date.to_string()), Input::DayList];
-                inputs.extend(day.papers.iter().map(|&id| slug(id)));
-                inputs
-            }
-            PageKind::Month(i) => {
-                let month = &index.months[*i];
-                let mut inputs = vec![
-                    Input::Month(format!("{:04}-{:02}", month.year, month.month)),
-                    Input::DayList,
-                ];
-                inputs.extend(
-                    month
-                        .days
-                        .iter()
-                        .flat_map(|&d| index.days[d].papers.iter())
-                        .map(|&id| slug(id)),
-                );
-                inputs
-            }
-            PageKind::Week(i) => {
-                let week = &index.weeks[*i];
-                let mut inputs = vec![Input::DayList];
-                inputs.extend(
-                    week.days
-                        .iter()
-                        .flat_map(|&d| index.days[d].papers.iter())
-                        .map(|&id| slug(id)),
-                );
-                inputs
-            }
-            PageKind::Archive => vec![Input::DayList],
-            PageKind::TagList => vec![Input::TagList],
-            PageKind::Tag(t, pager) => {
-                let tag = &index.tags[*t];
-                let mut inputs = vec![Input::Tag(tag.slug.clone())];
-                inputs.extend(tag.papers[pager.items.clone()].iter().map(|&id| slug(id)));
-                inputs
-            }
-            PageKind::Feed(FeedScope::Site) | PageKind::JsonFeed(FeedScope::Site) => {
-                vec![Input::AllPapers]
-            }
-            PageKind::Feed(FeedScope::Tag(t))
-            | PageKind::JsonFeed(FeedScope::Tag(t))
-            | PageKind::TagBib(t) => {
-                vec![Input::Tag(index.tags[*t].slug.clone())]
-            }
-            PageKind::Feed(FeedScope::Keyword(k)) | PageKind::JsonFeed(FeedScope::Keyword(k)) => {
-                vec![Input::Keyword(index.keyword_feeds[*k].slug.clone())]
-            }
-            PageKind::Keyword(k, pager) => {
-                let feed = &index.keyword_feeds[*k];
-                let mut inputs = vec![Input::Keyword(feed.slug.clone())];
-                inputs.extend(feed.papers[pager.items.clone()].iter().map(|&id| slug(id)));
-                inputs
-            }
-            PageKind::DayBib(i) => {
-                let day = &index.days[*i];
-                let mut inputs = vec![Input::Day(day.date.to_string())];
-                inputs.extend(day.papers.iter().map(|&id| slug(id)));
-                inputs
-            }
-            PageKind::NotFound | PageKind::Search => Vec::new(),
-        }
-    }
 }
 
-/// Lists every page of the site (DESIGN §4), in a stable order.
-pub fn plan(config: &Config, papers: &[Paper], index: &SiteIndex) -> Vec<PlannedPage> {
-    plan_reusing(config, papers, index, None)
-}
-
-/// [`plan`], given the paper pages of the previous plan when they are known to be unchanged
-/// (no paper came or went, no slug changed): they are most of the pages.
+/// Lists every page of the site (DESIGN §4), in a stable order, taking over
+/// `previous_paper_pages`, the paper pages of the previous plan, when they are known to be
+/// unchanged (no paper came or went, no slug changed): they are most of the pages.
 pub fn plan_reusing(
     config: &Config,
     papers: &[Paper],
@@ -277,7 +162,7 @@ pub fn plan_reusing(
         .min(config.home_pages * config.paginate_by);
     for pager in paginate(home_len, config.paginate_by) {
         pages.push(PlannedPage::html(
-            page_path("", pager.number),
+            routes::page(routes::HOME, pager.number),
             PageKind::Home(pager),
             "index.html",
         ));
@@ -293,16 +178,11 @@ pub fn plan_reusing(
             by_slug
                 .into_par_iter()
                 .map(|id| {
-                    let slug = &papers[id].slug;
-                    let mut path = String::with_capacity(slug.len() + 18);
-                    path.push_str("papers/");
-                    path.push_str(slug);
-                    path.push_str("/index.html");
-                    PlannedPage {
-                        path,
-                        kind: PageKind::Paper(id),
-                        template: "paper.html",
-                    }
+                    PlannedPage::html(
+                        routes::paper(&papers[id].slug),
+                        PageKind::Paper(id),
+                        "paper.html",
+                    )
                 })
                 .collect_into_vec(&mut paper_pages);
         }
@@ -310,13 +190,13 @@ pub fn plan_reusing(
     pages.append(&mut paper_pages);
     for (i, day) in index.days.iter().enumerate() {
         pages.push(PlannedPage::html(
-            day_path(day.date),
+            routes::day(day.date),
             PageKind::Day(i),
             "day.html",
         ));
         if config.output.bibtex_files {
             pages.push(PlannedPage::generated(
-                format!("{}papers.bib", day_path(day.date)),
+                routes::bib(&routes::day(day.date)),
                 PageKind::DayBib(i),
             ));
         }
@@ -328,30 +208,30 @@ pub fn plan_reusing(
     };
     for (i, week) in weeks.iter().enumerate() {
         pages.push(PlannedPage::html(
-            week_path(week.year, week.week),
+            routes::week(week.year, week.week),
             PageKind::Week(i),
             "week.html",
         ));
     }
     for (i, month) in index.months.iter().enumerate() {
         pages.push(PlannedPage::html(
-            month_path(month.year, month.month),
+            routes::month(month.year, month.month),
             PageKind::Month(i),
             "month.html",
         ));
     }
     pages.push(PlannedPage::html(
-        "archive/".to_string(),
+        routes::ARCHIVE.to_string(),
         PageKind::Archive,
         "archive.html",
     ));
     pages.push(PlannedPage::html(
-        "tags/".to_string(),
+        routes::TAGS.to_string(),
         PageKind::TagList,
         "tags.html",
     ));
     for (t, tag) in index.tags.iter().enumerate() {
-        let base = tag_path(&tag.slug);
+        let base = routes::tag(&tag.slug);
         push_list(
             &mut pages,
             config,
@@ -363,13 +243,13 @@ pub fn plan_reusing(
         push_feeds(&mut pages, &base, FeedScope::Tag(t));
         if config.output.bibtex_files {
             pages.push(PlannedPage::generated(
-                format!("{base}papers.bib"),
+                routes::bib(&base),
                 PageKind::TagBib(t),
             ));
         }
     }
     for (k, feed) in index.keyword_feeds.iter().enumerate() {
-        let base = keyword_feed_path(&feed.slug);
+        let base = routes::keyword_feed(&feed.slug);
         push_list(
             &mut pages,
             config,
@@ -380,14 +260,14 @@ pub fn plan_reusing(
         );
         push_feeds(&mut pages, &base, FeedScope::Keyword(k));
     }
-    push_feeds(&mut pages, "", FeedScope::Site);
+    push_feeds(&mut pages, routes::HOME, FeedScope::Site);
     pages.push(PlannedPage::html(
-        "search/".to_string(),
+        routes::SEARCH.to_string(),
         PageKind::Search,
         "search.html",
     ));
     pages.push(PlannedPage {
-        path: "404.html".to_string(),
+        path: routes::NOT_FOUND.to_string(),
         kind: PageKind::NotFound,
         template: "404.html",
     });
@@ -405,7 +285,7 @@ fn push_list(
 ) {
     for pager in paginate(len, config.paginate_by) {
         pages.push(PlannedPage::html(
-            page_path(base, pager.number),
+            routes::page(base, pager.number),
             kind(pager),
             template,
         ));
@@ -415,12 +295,81 @@ fn push_list(
 /// The Atom and JSON feeds of `scope` in the folder `base`.
 fn push_feeds(pages: &mut Vec<PlannedPage>, base: &str, scope: FeedScope) {
     pages.push(PlannedPage {
-        path: format!("{base}atom.xml"),
+        path: routes::atom(base),
         kind: PageKind::Feed(scope),
         template: "atom.xml",
     });
     pages.push(PlannedPage::generated(
-        format!("{base}feed.json"),
+        routes::json_feed(base),
         PageKind::JsonFeed(scope),
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::tags::{PaperTag, TagKeys, paper_tags};
+
+    /// Every page of a small site: its path (from `routes`), kind and template, in plan order.
+    #[test]
+    fn plan_table() {
+        let config = Config::parse(
+            "base_url = \"https://u.github.io/p/\"\npaginate_by = 1\n[keyword_feeds]\n\"Agents\" = [\"agent\"]\n",
+            "site.toml",
+            None,
+        )
+        .unwrap();
+        let paper = |slug: &str, date: &str, tags: &str| {
+            let text = format!("+++\ntitle = \"{slug}\"\ndate = {date}\ntags = [{tags}]\n+++\n");
+            crate::record::parse(&text, "p.md", slug).unwrap()
+        };
+        let papers = vec![
+            paper("b", "2025-02-06", "\"rl\""),
+            paper("a", "2025-02-06", "\"rl\""),
+        ];
+        let mut keys = TagKeys::default();
+        let tags: Vec<Vec<PaperTag>> = papers
+            .iter()
+            .map(|p| {
+                let mut mine = paper_tags(p, &[]);
+                keys.key(&mut mine);
+                mine
+            })
+            .collect();
+        let index = SiteIndex::build(&papers, &tags, &["Agents"], &[vec![0], vec![]]);
+        let pages = plan_reusing(&config, &papers, &index, None);
+        let got: Vec<(&str, &str, &str)> = pages
+            .iter()
+            .map(|p| (p.path.as_str(), p.kind.name(), p.template))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("index.html", "home", "index.html"),
+                ("page/2/index.html", "home", "index.html"),
+                ("papers/a/index.html", "paper", "paper.html"),
+                ("papers/b/index.html", "paper", "paper.html"),
+                ("2025/02/06/index.html", "day", "day.html"),
+                ("2025/02/06/papers.bib", "day bib", GENERATED),
+                ("2025/w06/index.html", "week", "week.html"),
+                ("2025/02/index.html", "month", "month.html"),
+                ("archive/index.html", "archive", "archive.html"),
+                ("tags/index.html", "tags", "tags.html"),
+                ("tags/rl/index.html", "tag", "tag.html"),
+                ("tags/rl/page/2/index.html", "tag", "tag.html"),
+                ("tags/rl/atom.xml", "atom", "atom.xml"),
+                ("tags/rl/feed.json", "json feed", GENERATED),
+                ("tags/rl/papers.bib", "tag bib", GENERATED),
+                ("feeds/agents/index.html", "keyword", "keyword.html"),
+                ("feeds/agents/atom.xml", "atom", "atom.xml"),
+                ("feeds/agents/feed.json", "json feed", GENERATED),
+                ("atom.xml", "atom", "atom.xml"),
+                ("feed.json", "json feed", GENERATED),
+                ("search/index.html", "search", "search.html"),
+                ("404.html", "404", "404.html"),
+            ]
+        );
+        assert_eq!(pages[2].url_path(), "papers/a/");
+        assert_eq!(pages[5].url_path(), "2025/02/06/papers.bib");
+    }
 }

@@ -1,7 +1,11 @@
-//! Rendering: fills Tera templates with the view built for each page ([`views`]).
+//! Rendering: fills Tera templates with the view built for each page.
 //!
-//! Knows templates and contexts; does not decide which pages exist (that is the plan) nor write
-//! files (that is the writer).
+//! [`views`] says what each page is made of, once, for its template context and for its
+//! fingerprint ([`fingerprint`], which decides whether a rebuild renders it again);
+//! [`template_deps`] hashes each template with what it extends and includes; [`theme`] finds the
+//! templates and static files; [`charts`] draws the inline SVG charts. Knows templates and
+//! contexts; does not decide which pages exist (that is the plan, `output::plan`), nor their
+//! paths (`routes`), nor writes files (that is the writer).
 
 pub mod charts;
 pub mod fingerprint;
@@ -164,13 +168,13 @@ impl<'a> SiteView<'a> {
             base_path: config.base_path(),
             language: &config.language,
             author: &config.author,
-            feed_url: config.link("atom.xml"),
+            feed_url: config.link(&crate::routes::atom(crate::routes::HOME)),
             extra: &config.extra,
             keyword_feeds: config
                 .keyword_feeds
                 .keys()
                 .map(|name| {
-                    let path = crate::output::plan::keyword_feed_path(&crate::slug::tag_slug(name));
+                    let path = crate::routes::keyword_feed(&crate::slug::tag_slug(name));
                     KeywordFeedLink {
                         name: name.clone(),
                         url: config.link(&path),

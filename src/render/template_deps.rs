@@ -82,7 +82,7 @@ pub fn closure_hashes(templates: &[TemplateSource]) -> BTreeMap<String, u64> {
                 None => {}
             }
         }
-        let mut hasher = crate::render::fingerprint::hasher();
+        let mut hasher = crate::hash::hasher();
         let members: Vec<&str> = if everything {
             by_name.keys().copied().collect()
         } else {

@@ -202,61 +202,10 @@ fn read_templates(root: &Path, dir: &Path) -> Result<Vec<TemplateSource>, Proble
     Ok(found)
 }
 
-/// The folder of a site whose files are copied to the output as they are; the files
-/// `site.toml` names (`logo`, `extra_css`) must be in it, so they are published, watched by
-/// `serve` and cannot collide with a page.
-const SITE_STATIC: &str = "static/";
-
-/// Where a file named in `site.toml` as `written` (`static/img/logo.svg`) lands in the output
-/// (`img/logo.svg`), or why it cannot be used.
-pub fn site_file_output_path(written: &str) -> Result<&str, String> {
-    let Some(inside) = written.strip_prefix(SITE_STATIC) else {
-        return Err(format!(
-            "the file must be in the site's {SITE_STATIC} folder (written from the site folder: \"{SITE_STATIC}{}\")",
-            written.trim_start_matches(['/', '.'])
-        ));
-    };
-    if written.contains('\\') || written.chars().any(char::is_control) {
-        return Err("the path may not hold backslashes or control characters".into());
-    }
-    for segment in inside.split('/') {
-        if segment.is_empty() || segment == "." || segment == ".." {
-            return Err("the path may not hold empty, `.` or `..` parts".into());
-        }
-        if segment.starts_with('.') {
-            return Err(format!(
-                "`{segment}` is hidden: hidden files are not published"
-            ));
-        }
-    }
-    Ok(inside)
-}
-
-/// Checks that the file `key` of `site.toml` names (written as `written`, at `location`)
-/// is a file in the site at `root`.
-pub fn check_site_file(
-    root: &Path,
-    key: &str,
-    written: &str,
-    location: crate::diagnostic::Location,
-) -> Result<(), Problem> {
-    let path = root.join(written);
-    if path.is_file() {
-        return Ok(());
-    }
-    let why = if path.exists() {
-        "is not a file"
-    } else {
-        "does not exist"
-    };
-    Err(Problem::at(location, format!("{key} `{written}` {why}"))
-        .with_hint(format!("add the file {written} to the site, or fix the path in site.toml (relative to the site folder)")))
-}
-
 /// The link (root-relative, under the base path) to the output file of a site file named in
 /// `site.toml`, percent-encoded so any file name makes a working `href`.
 pub fn site_file_link(config: &crate::config::Config, written: &str) -> String {
-    let inside = site_file_output_path(written).unwrap_or(written);
+    let inside = crate::site_file::output_path(written).unwrap_or(written);
     let mut encoded = String::with_capacity(inside.len());
     for byte in inside.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
@@ -320,30 +269,7 @@ mod dedent_tests {
 
 #[cfg(test)]
 mod site_file_tests {
-    use super::{site_file_link, site_file_output_path};
-
-    #[test]
-    fn site_files_must_be_visible_files_under_static() {
-        for (written, expected) in [
-            ("static/logo.svg", Ok("logo.svg")),
-            ("static/img/lab logo.svg", Ok("img/lab logo.svg")),
-            ("logo.svg", Err("\"static/logo.svg\"")),
-            ("/static/logo.svg", Err("\"static/static/logo.svg\"")),
-            ("static/../site.toml", Err("`..`")),
-            ("static/./a.css", Err("`..`")),
-            ("static//a.css", Err("empty")),
-            ("static/", Err("empty")),
-            ("static/.well-known/a.css", Err("hidden")),
-            ("static/a\\b.css", Err("backslashes")),
-            ("static/a\u{7}.css", Err("control")),
-        ] {
-            match (site_file_output_path(written), expected) {
-                (Ok(got), Ok(want)) => assert_eq!(got, want, "{written}"),
-                (Err(why), Err(needle)) => assert!(why.contains(needle), "{written}: {why}"),
-                (got, want) => panic!("{written}: {got:?}, expected {want:?}"),
-            }
-        }
-    }
+    use super::site_file_link;
 
     #[test]
     fn site_file_links_carry_the_base_path_and_encode_the_name() {

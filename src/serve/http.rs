@@ -281,7 +281,8 @@ async fn serve_file(State(state): State<Arc<ServerState>>, request: Request) -> 
             }
             response
         }
-        Resolved::NotFound => match std::fs::canonicalize(state.out.join("404.html")) {
+        Resolved::NotFound => match std::fs::canonicalize(state.out.join(crate::routes::NOT_FOUND))
+        {
             Ok(page) => file_response(&page, StatusCode::NOT_FOUND, head).await,
             Err(_) => (StatusCode::NOT_FOUND, "not found").into_response(),
         },

@@ -7,36 +7,43 @@
 //! plan decides which feeds exist.
 
 use serde::Serialize;
-use tera::Context;
+use tera::Value;
 
+use super::pages::{Each, PageSink};
 use super::{SiteData, authors_display, rfc3339};
 use crate::index::PaperId;
-use crate::index::tags::tag_path;
-use crate::output::plan::{FeedScope, PlannedPage, keyword_feed_path};
+use crate::output::plan::{FeedScope, PlannedPage};
+use crate::routes;
 
 /// The JSON Feed version this writes, its first key.
 const JSON_FEED_VERSION: &str = "https://jsonfeed.org/version/1.1";
 
 impl SiteData<'_> {
-    /// The context of an Atom feed page: `feed` and its `entries`.
-    pub(super) fn atom_context(&self, page: &PlannedPage, scope: FeedScope, ctx: &mut Context) {
+    /// What an Atom feed page is made of: `feed` and its `entries`.
+    pub(super) fn describe_atom(
+        &self,
+        page: &PlannedPage,
+        scope: FeedScope,
+        sink: &mut impl PageSink,
+    ) {
         let (title, ids, alternate) = self.feed_source(scope);
-        ctx.insert(
-            "feed",
-            &FeedView {
-                title,
-                url: self.config.url(&page.path),
-                alternate_url: alternate,
-                updated: ids
-                    .iter()
-                    .map(|&id| self.papers[id].date)
-                    .max()
-                    .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), rfc3339),
-                author: self.feed_author(),
-            },
-        );
-        let entries: Vec<FeedEntry> = ids.iter().map(|&id| self.feed_entry(id)).collect();
-        ctx.insert("entries", &entries);
+        sink.view("feed", || FeedView {
+            title,
+            url: self.config.url(&page.path),
+            alternate_url: alternate,
+            updated: ids
+                .iter()
+                .map(|&id| self.papers[id].date)
+                .max()
+                .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), rfc3339),
+            author: self.feed_author(),
+        });
+        // Entries show what cards show (names as shown, tags, summary) and the body.
+        let inputs = (Each(self.card_hashes, ids), Each(self.body_hashes, ids));
+        sink.made_of("entries", inputs, || {
+            let entries: Vec<FeedEntry> = ids.iter().map(|&id| self.feed_entry(id)).collect();
+            Value::from_serializable(&entries)
+        });
     }
 
     /// A JSON Feed 1.1 of the site, a tag or a keyword feed, with the same entries as its Atom
@@ -116,7 +123,7 @@ impl SiteData<'_> {
     }
 
     /// A feed's title, its newest papers (at most `feed_limit`) and the page it follows.
-    fn feed_source(&self, scope: FeedScope) -> (String, &[PaperId], String) {
+    pub(super) fn feed_source(&self, scope: FeedScope) -> (String, &[PaperId], String) {
         let (config, index) = (self.config, self.index);
         let (title, ids, alternate) = match scope {
             FeedScope::Tag(t) => {
@@ -124,7 +131,7 @@ impl SiteData<'_> {
                 (
                     format!("{} — {}", config.title, tag.name),
                     &tag.papers[..],
-                    config.url(&tag_path(&tag.slug)),
+                    config.url(&routes::tag(&tag.slug)),
                 )
             }
             FeedScope::Keyword(k) => {
@@ -132,7 +139,7 @@ impl SiteData<'_> {
                 (
                     format!("{} — {}", config.title, feed.name),
                     &feed.papers[..],
-                    config.url(&keyword_feed_path(&feed.slug)),
+                    config.url(&routes::keyword_feed(&feed.slug)),
                 )
             }
             FeedScope::Site => (
@@ -150,7 +157,7 @@ impl SiteData<'_> {
         let paper = &self.papers[id];
         FeedEntry {
             title: paper.title.clone(),
-            url: self.config.url(&format!("papers/{}/", paper.slug)),
+            url: self.config.url(&routes::paper(&paper.slug)),
             updated: rfc3339(paper.date),
             // Names as read ("{The ATLAS Collaboration}" without its braces); a count is
             // not a name, so a count-only record has none.
@@ -171,7 +178,7 @@ impl SiteData<'_> {
 }
 
 /// What `atom.xml` sees as `feed`.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct FeedView {
     title: String,
     url: String,

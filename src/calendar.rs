@@ -1,0 +1,105 @@
+//! Dates as pages spell them: English month names and the short "Feb 6, 2025" form, the same
+//! on cards, page titles and chart labels. Formatting only; which days and months exist is the
+//! index's business (`index::dates`).
+
+use std::fmt::Write as _;
+
+use jiff::civil::Date;
+
+/// English month names, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The English name of month 1–12 ("February"); out-of-range months are clamped into 1–12.
+pub fn month_name(month: i8) -> &'static str {
+    MONTH_NAMES[(month.clamp(1, 12) - 1) as usize]
+}
+
+/// The three-letter English abbreviation of month 1–12 ("Feb"), clamped like [`month_name`].
+pub fn month_abbr(month: i8) -> &'static str {
+    &month_name(month)[..3]
+}
+
+/// "Feb 6, 2025".
+pub fn display_date(date: Date) -> String {
+    let mut out = String::new();
+    write_display_date(&mut out, date);
+    out
+}
+
+/// Appends [`display_date`] to `out` (lists write many dates into one scratch string).
+pub fn write_display_date(out: &mut String, date: Date) {
+    let _ = write!(
+        out,
+        "{} {}, {}",
+        month_abbr(date.month()),
+        date.day(),
+        date.year()
+    );
+}
+
+/// Atom/RFC 3339 timestamp of the start of a day, in UTC: `2025-02-06T00:00:00Z`.
+pub fn rfc3339(date: Date) -> String {
+    format!("{date}T00:00:00Z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cases of the former `index::dates::month_name`, `render::charts::month_name`,
+    /// `render::views::display_date` and `render::charts::long_date`, together.
+    #[test]
+    fn month_names_and_dates_table() {
+        let names = [
+            (1, "January", "Jan"),
+            (2, "February", "Feb"),
+            (5, "May", "May"),
+            (9, "September", "Sep"),
+            (10, "October", "Oct"),
+            (12, "December", "Dec"),
+            // Clamped, never a panic.
+            (0, "January", "Jan"),
+            (13, "December", "Dec"),
+            (-3, "January", "Jan"),
+        ];
+        for (month, name, abbr) in names {
+            assert_eq!(month_name(month), name, "month {month}");
+            assert_eq!(month_abbr(month), abbr, "month {month}");
+        }
+        let abbrs: Vec<&str> = (1..=12).map(month_abbr).collect();
+        assert_eq!(
+            abbrs,
+            [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+            ]
+        );
+        let dates = [
+            ("2025-02-06", "Feb 6, 2025", "2025-02-06T00:00:00Z"),
+            ("2024-12-31", "Dec 31, 2024", "2024-12-31T00:00:00Z"),
+            ("2021-01-01", "Jan 1, 2021", "2021-01-01T00:00:00Z"),
+            ("2024-02-29", "Feb 29, 2024", "2024-02-29T00:00:00Z"),
+            ("0999-09-09", "Sep 9, 999", "0999-09-09T00:00:00Z"),
+        ];
+        for (text, shown, stamp) in dates {
+            let date: Date = text.parse().unwrap();
+            assert_eq!(display_date(date), shown);
+            assert_eq!(rfc3339(date), stamp);
+            let mut out = String::from("on ");
+            write_display_date(&mut out, date);
+            assert_eq!(out, format!("on {shown}"));
+        }
+    }
+}

@@ -1,0 +1,508 @@
+//! Paper cards: what lists show of a paper, said once.
+//!
+//! Each card is described field by field by one function ([`describe_compact`] for title lists,
+//! [`describe_card`] for full cards, [`describe_tag`] for the tags they carry), written into a
+//! [`CardSink`]. Two sinks read the same description: [`MapSink`] builds the template value,
+//! [`HashSink`] feeds the hash that page fingerprints are made of. A field added to a card is
+//! therefore in its hash too; `views::guard_tests` checks it on whole sites.
+
+use std::borrow::Cow;
+use std::hash::Hash;
+
+use tera::Value;
+
+use super::SiteData;
+use super::text::write_authors_display;
+use crate::calendar::write_display_date;
+use crate::config::Config;
+use crate::hash::{FingerprintHasher, hasher};
+use crate::index::tags::Tag;
+use crate::index::{PaperId, SiteIndex};
+use crate::record::Paper;
+use crate::record::author::display_name;
+use crate::routes;
+
+/// Fields of a title-list entry ([`describe_compact`]) and of a card (those and 8 more).
+const COMPACT_FIELDS: usize = 8;
+const CARD_FIELDS: usize = COMPACT_FIELDS + 8;
+
+/// Tags a card shows on lists: the first ones by name, then "+N more" (`more_tags`) linking to
+/// the paper's own page, which shows them all. Every tag page lists the cards of its papers, so
+/// cards showing every tag made one record's share of the output grow with the square of its
+/// tag count (2,000 tags: 483 MB).
+pub(super) const CARD_TAGS: usize = 10;
+
+/// Where a card's description goes: a template value or a hash. Fields come in a fixed order.
+pub(super) trait CardSink {
+    /// A text field taken as is.
+    fn str(&mut self, key: &'static str, value: &str);
+    /// A text field written by `write` into a scratch string (formatted dates, URLs).
+    fn text(&mut self, key: &'static str, write: impl FnOnce(&mut String));
+    /// A text field that may be missing (`none` in templates).
+    fn opt_str(&mut self, key: &'static str, value: Option<&str>);
+    /// A number that may be missing.
+    fn opt_number(&mut self, key: &'static str, value: Option<u32>);
+    /// A count.
+    fn count(&mut self, key: &'static str, value: usize);
+    /// A list of texts.
+    fn strs<'a>(&mut self, key: &'static str, values: impl ExactSizeIterator<Item = Cow<'a, str>>);
+    /// A list of links, each a `label` and a `url`.
+    fn links(&mut self, key: &'static str, links: &[LinkView<'_>]);
+    /// A list of tags (indices into `tags`), each as [`describe_tag`] says.
+    fn tags(&mut self, key: &'static str, ids: &[usize], tags: &[Tag]);
+}
+
+/// What a title list shows of a paper: `title`, `slug`, `url`, `date`, `date_display`,
+/// `day_url`, `authors_display`, `upvotes`; every card starts with them. `base` is put in front
+/// of the links.
+pub(super) fn describe_compact(paper: &Paper, base: &str, sink: &mut impl CardSink) {
+    sink.str("title", &paper.title);
+    sink.str("slug", &paper.slug);
+    sink.text("url", |out| {
+        out.push_str(base);
+        routes::write_paper(out, &paper.slug);
+    });
+    sink.text("date", |out| {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{}", paper.date);
+    });
+    sink.text("date_display", |out| write_display_date(out, paper.date));
+    sink.text("day_url", |out| {
+        out.push_str(base);
+        routes::write_day(out, paper.date);
+    });
+    sink.text("authors_display", |out| write_authors_display(out, paper));
+    sink.opt_number("upvotes", paper.upvotes);
+}
+
+/// What a card is made of, borrowed from the site.
+pub(super) struct CardSource<'a> {
+    /// The paper.
+    pub paper: &'a Paper,
+    /// Its abstract shortened for lists.
+    pub summary: &'a str,
+    /// Its tags, as indices into `tags`, in the order shown.
+    pub tag_ids: &'a [usize],
+    /// Every tag of the site.
+    pub tags: &'a [Tag],
+}
+
+impl<'a> CardSource<'a> {
+    /// Paper `id`'s card source.
+    pub fn new(
+        papers: &'a [Paper],
+        summaries: &'a [String],
+        index: &'a SiteIndex,
+        id: PaperId,
+    ) -> Self {
+        CardSource {
+            paper: &papers[id],
+            summary: &summaries[id],
+            tag_ids: &index.paper_tags[id],
+            tags: &index.tags,
+        }
+    }
+}
+
+/// What a list shows of a paper: [`describe_compact`]'s fields, then `authors` (names as
+/// shown: an organisation without its braces, "Last, First" in reading order), `author_count`,
+/// `tags` (the first `tag_limit`), `more_tags` (how many are left out), `arxiv`, `doi`, `links`
+/// and `summary`.
+pub(super) fn describe_card(
+    card: &CardSource<'_>,
+    base: &str,
+    tag_limit: usize,
+    sink: &mut impl CardSink,
+) {
+    let paper = card.paper;
+    describe_compact(paper, base, sink);
+    sink.strs("authors", paper.authors.iter().map(|a| display_name(a)));
+    sink.opt_number("author_count", paper.author_count);
+    let shown = &card.tag_ids[..card.tag_ids.len().min(tag_limit)];
+    sink.tags("tags", shown, card.tags);
+    sink.count("more_tags", card.tag_ids.len() - shown.len());
+    sink.opt_str("arxiv", paper.arxiv.as_deref());
+    sink.opt_str("doi", paper.doi.as_deref());
+    sink.links("links", &paper_links(paper));
+    sink.str("summary", card.summary);
+}
+
+/// What a card shows of a tag: `name`, `slug`, `url`.
+pub(super) fn describe_tag(tag: &Tag, base: &str, sink: &mut impl CardSink) {
+    sink.str("name", &tag.name);
+    sink.str("slug", &tag.slug);
+    sink.text("url", |out| {
+        out.push_str(base);
+        out.push_str(&routes::tag(&tag.slug));
+    });
+}
+
+/// Builds a card's template value: one map, its text fields formatted in one scratch string.
+pub(super) struct MapSink<'a> {
+    map: tera::Map,
+    /// A tera string copies its text (into the value when short, else into an `Arc`), so the
+    /// formatted fields are written into one scratch string rather than each into its own.
+    scratch: String,
+    /// Each tag's value, shared by every card that shows it (see [`tag_values`]).
+    tag_values: &'a [Value],
+}
+
+impl<'a> MapSink<'a> {
+    /// An empty map with room for `capacity` fields.
+    pub fn new(capacity: usize, tag_values: &'a [Value]) -> Self {
+        MapSink {
+            map: tera::Map::with_capacity(capacity),
+            scratch: String::with_capacity(128),
+            tag_values,
+        }
+    }
+
+    /// The template value built.
+    pub fn into_value(self) -> Value {
+        Value::from(self.map)
+    }
+}
+
+impl CardSink for MapSink<'_> {
+    fn str(&mut self, key: &'static str, value: &str) {
+        self.map.insert(key.into(), Value::from(value));
+    }
+
+    fn text(&mut self, key: &'static str, write: impl FnOnce(&mut String)) {
+        write(&mut self.scratch);
+        self.map
+            .insert(key.into(), Value::from(self.scratch.as_str()));
+        self.scratch.clear();
+    }
+
+    fn opt_str(&mut self, key: &'static str, value: Option<&str>) {
+        self.map.insert(key.into(), Value::from(value));
+    }
+
+    fn opt_number(&mut self, key: &'static str, value: Option<u32>) {
+        self.map.insert(key.into(), Value::from(value));
+    }
+
+    fn count(&mut self, key: &'static str, value: usize) {
+        self.map.insert(key.into(), Value::from(value));
+    }
+
+    fn strs<'b>(&mut self, key: &'static str, values: impl ExactSizeIterator<Item = Cow<'b, str>>) {
+        let values: Vec<Value> = values.map(|v| Value::from(&*v)).collect();
+        self.map.insert(key.into(), Value::from(values));
+    }
+
+    fn links(&mut self, key: &'static str, links: &[LinkView<'_>]) {
+        let links: Vec<Value> = links
+            .iter()
+            .map(|link| {
+                let mut entry = tera::Map::default();
+                entry.insert("label".into(), Value::from(link.label));
+                entry.insert("url".into(), Value::from(link.url.as_str()));
+                Value::from(entry)
+            })
+            .collect();
+        self.map.insert(key.into(), Value::from(links));
+    }
+
+    fn tags(&mut self, key: &'static str, ids: &[usize], _: &[Tag]) {
+        let tags: Vec<Value> = ids.iter().map(|&t| self.tag_values[t].clone()).collect();
+        self.map.insert(key.into(), Value::from(tags));
+    }
+}
+
+/// Feeds a card's description to a hash. Links are hashed without the base path: every page
+/// fingerprint hashes the config, which holds it.
+pub(super) struct HashSink {
+    hasher: FingerprintHasher,
+    scratch: String,
+}
+
+impl HashSink {
+    pub fn new() -> Self {
+        HashSink {
+            hasher: hasher(),
+            scratch: String::new(),
+        }
+    }
+
+    pub fn finish(self) -> u64 {
+        std::hash::Hasher::finish(&self.hasher)
+    }
+}
+
+impl CardSink for HashSink {
+    fn str(&mut self, _: &'static str, value: &str) {
+        value.hash(&mut self.hasher);
+    }
+
+    fn text(&mut self, _: &'static str, write: impl FnOnce(&mut String)) {
+        write(&mut self.scratch);
+        self.scratch.hash(&mut self.hasher);
+        self.scratch.clear();
+    }
+
+    fn opt_str(&mut self, _: &'static str, value: Option<&str>) {
+        value.hash(&mut self.hasher);
+    }
+
+    fn opt_number(&mut self, _: &'static str, value: Option<u32>) {
+        value.hash(&mut self.hasher);
+    }
+
+    fn count(&mut self, _: &'static str, value: usize) {
+        value.hash(&mut self.hasher);
+    }
+
+    fn strs<'b>(&mut self, _: &'static str, values: impl ExactSizeIterator<Item = Cow<'b, str>>) {
+        values.len().hash(&mut self.hasher);
+        for value in values {
+            value.hash(&mut self.hasher);
+        }
+    }
+
+    fn links(&mut self, _: &'static str, links: &[LinkView<'_>]) {
+        links.hash(&mut self.hasher);
+    }
+
+    fn tags(&mut self, _: &'static str, ids: &[usize], tags: &[Tag]) {
+        ids.len().hash(&mut self.hasher);
+        for &t in ids {
+            describe_tag(&tags[t], "", self);
+        }
+    }
+}
+
+/// A link with a label, for paper links and searches.
+#[derive(serde::Serialize, Hash)]
+pub(super) struct LinkView<'a> {
+    pub label: &'a str,
+    pub url: String,
+}
+
+/// A paper's links as pages show them (arXiv, DOI, then its `links`), each URL encoded for an
+/// `href` ([`crate::href`]).
+fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
+    let mut links = Vec::new();
+    if let Some(id) = &paper.arxiv {
+        links.push(LinkView {
+            label: "arXiv",
+            url: format!("https://arxiv.org/abs/{id}"),
+        });
+        if !paper.links.contains_key("pdf") {
+            links.push(LinkView {
+                label: "PDF",
+                url: format!("https://arxiv.org/pdf/{id}"),
+            });
+        }
+    }
+    if let Some(doi) = &paper.doi {
+        links.push(LinkView {
+            label: "DOI",
+            url: crate::href::doi_url(doi),
+        });
+    }
+    // Well-known links first, in a fixed order, then the rest by name.
+    for (key, label) in [("pdf", "PDF"), ("code", "Code"), ("project", "Project")] {
+        if let Some(url) = paper.links.get(key) {
+            links.push(LinkView {
+                label,
+                url: crate::href::link_href(url),
+            });
+        }
+    }
+    for (key, url) in &paper.links {
+        if !["pdf", "code", "project"].contains(&key.as_str()) {
+            links.push(LinkView {
+                label: key,
+                url: crate::href::link_href(url),
+            });
+        }
+    }
+    links
+}
+
+/// Each tag as the template value cards share ([`describe_tag`]): one per tag for the whole
+/// site instead of one per paper and tag.
+pub fn tag_values(config: &Config, index: &SiteIndex) -> Vec<Value> {
+    let base = config.base_path();
+    index
+        .tags
+        .iter()
+        .map(|tag| {
+            let mut sink = MapSink::new(3, &[]);
+            describe_tag(tag, base, &mut sink);
+            sink.into_value()
+        })
+        .collect()
+}
+
+/// A hash of what title lists show of a paper ([`describe_compact`]): an abstract edit changes
+/// its card but not this, so title lists are not rendered again.
+pub fn compact_hash(paper: &Paper) -> u64 {
+    let mut sink = HashSink::new();
+    describe_compact(paper, "", &mut sink);
+    sink.finish()
+}
+
+/// A hash of everything paper `id`'s card shows ([`describe_card`] with all its tags: a list
+/// shows the first ones and counts the rest, its own page all), for rebuild decisions.
+/// `_config` is not read: links are hashed without the base path, which the config hash of
+/// every fingerprint covers.
+pub fn card_hash(
+    _config: &Config,
+    papers: &[Paper],
+    summaries: &[String],
+    index: &SiteIndex,
+    id: PaperId,
+) -> u64 {
+    let mut sink = HashSink::new();
+    describe_card(
+        &CardSource::new(papers, summaries, index, id),
+        "",
+        usize::MAX,
+        &mut sink,
+    );
+    sink.finish()
+}
+
+/// A hash of what a paper's BibTeX is made of (see `export::bibtex::cite`; its key is hashed
+/// apart, as it depends on the other papers too).
+pub fn cite_hash(paper: &Paper) -> u64 {
+    let venue = ["journal", "booktitle", "venue", "bibtex_type", "type"]
+        .map(|key| paper.extra.get(key).and_then(toml::Value::as_str));
+    crate::hash::hash_of(&(
+        (&paper.title, &paper.slug, paper.date, paper.published),
+        (&paper.authors, venue),
+        (
+            &paper.arxiv,
+            &paper.doi,
+            paper.links.get("url"),
+            &paper.tags,
+        ),
+    ))
+}
+
+impl SiteData<'_> {
+    /// Paper `id`'s card as a template value, built when a page needs it: keeping one per paper
+    /// for the whole build would cost more memory than the papers themselves (measured: peak
+    /// 1.10 GB with kept cards, 0.76 GB without, same CPU time, at 100,000 papers).
+    pub(super) fn card(&self, id: PaperId) -> Value {
+        self.card_with_tags(id, CARD_TAGS)
+    }
+
+    /// Paper `id`'s card showing at most `tag_limit` of its tags (`tags`), with the number left
+    /// out (`more_tags`).
+    pub(super) fn card_with_tags(&self, id: PaperId, tag_limit: usize) -> Value {
+        let mut sink = MapSink::new(CARD_FIELDS, self.tag_values);
+        let source = CardSource::new(self.papers, self.summaries, self.index, id);
+        describe_card(&source, self.config.base_path(), tag_limit, &mut sink);
+        sink.into_value()
+    }
+
+    pub(super) fn cards_of(&self, ids: &[PaperId]) -> Value {
+        Value::from(ids.iter().map(|&id| self.card(id)).collect::<Vec<_>>())
+    }
+
+    /// What a title list shows of paper `id` ([`describe_compact`]): a fraction of a card's
+    /// cost, for the lists that show no abstract (months, weeks, other orders, later tag pages).
+    pub(super) fn compact_card(&self, id: PaperId) -> Value {
+        let mut sink = MapSink::new(COMPACT_FIELDS, &[]);
+        describe_compact(&self.papers[id], self.config.base_path(), &mut sink);
+        sink.into_value()
+    }
+
+    pub(super) fn compact_cards_of(&self, ids: &[PaperId]) -> Value {
+        Value::from(
+            ids.iter()
+                .map(|&id| self.compact_card(id))
+                .collect::<Vec<_>>(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key a sink is given, in order.
+    #[derive(Default)]
+    struct Keys(Vec<&'static str>);
+
+    impl CardSink for Keys {
+        fn str(&mut self, key: &'static str, _: &str) {
+            self.0.push(key);
+        }
+        fn text(&mut self, key: &'static str, _: impl FnOnce(&mut String)) {
+            self.0.push(key);
+        }
+        fn opt_str(&mut self, key: &'static str, _: Option<&str>) {
+            self.0.push(key);
+        }
+        fn opt_number(&mut self, key: &'static str, _: Option<u32>) {
+            self.0.push(key);
+        }
+        fn count(&mut self, key: &'static str, _: usize) {
+            self.0.push(key);
+        }
+        fn strs<'b>(&mut self, key: &'static str, _: impl ExactSizeIterator<Item = Cow<'b, str>>) {
+            self.0.push(key);
+        }
+        fn links(&mut self, key: &'static str, _: &[LinkView<'_>]) {
+            self.0.push(key);
+        }
+        fn tags(&mut self, key: &'static str, _: &[usize], _: &[Tag]) {
+            self.0.push(key);
+        }
+    }
+
+    fn paper(front: &str) -> Paper {
+        let text = format!("+++\ntitle = \"T\"\ndate = 2025-02-06\n{front}+++\n");
+        crate::record::parse(&text, "p.md", "t").unwrap()
+    }
+
+    /// The field counts that size the maps are the description's.
+    #[test]
+    fn map_capacities_match_the_descriptions() {
+        let p = paper("");
+        let mut keys = Keys::default();
+        describe_compact(&p, "", &mut keys);
+        assert_eq!(keys.0.len(), COMPACT_FIELDS);
+        let card = CardSource {
+            paper: &p,
+            summary: "",
+            tag_ids: &[],
+            tags: &[],
+        };
+        let mut keys = Keys::default();
+        describe_card(&card, "", CARD_TAGS, &mut keys);
+        assert_eq!(keys.0.len(), CARD_FIELDS);
+        let mut unique = keys.0.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            keys.0.len(),
+            "a key given twice: {:?}",
+            keys.0
+        );
+    }
+
+    /// The compact hash follows what title lists show, and only that.
+    #[test]
+    fn compact_hash_follows_title_list_fields() {
+        let base = compact_hash(&paper("upvotes = 3\n"));
+        assert_eq!(base, compact_hash(&paper("upvotes = 3\n")));
+        assert_ne!(base, compact_hash(&paper("upvotes = 4\n")));
+        assert_ne!(base, compact_hash(&paper("upvotes = 3\nslug = \"x\"\n")));
+        assert_ne!(
+            base,
+            compact_hash(&paper("upvotes = 3\nauthor_count = 2\n"))
+        );
+        // The abstract and the identifiers are on cards, not title lists.
+        assert_eq!(
+            base,
+            compact_hash(&paper("upvotes = 3\narxiv = \"2502.04522\"\n"))
+        );
+    }
+}

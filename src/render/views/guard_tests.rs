@@ -1,0 +1,410 @@
+//! The guard of fingerprints: a page whose context (or generated text) changes must change its
+//! fingerprint, or a rebuild would keep the stale page. Whole sites are loaded from records,
+//! edited (one field of one record, a record added or removed) and loaded again; every page kind
+//! is compared, by output path.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use proptest::prelude::*;
+use tera::Context;
+
+use crate::site::{LoadOptions, Site};
+
+const SITE_TOML: &str = r#"title = "Guard"
+base_url = "https://example.org/g/"
+paginate_by = 2
+home_pages = 2
+
+[keyword_tags]
+"agents" = ["agent", "agents"]
+
+[keyword_feeds]
+"Diffusion" = ["diffusion"]
+"#;
+
+const TITLES: &[&str] = &[
+    "Sparse attention",
+    "Sparse Attention",
+    "Agents that plan with tools",
+    "Diffusion for music, at scale: a title long enough that search engines see it cut and link previews too",
+    "Zebra",
+];
+const DATES: &[&str] = &[
+    "2025-02-06",
+    "2025-02-07",
+    "2025-03-01",
+    "2024-12-30",
+    "2025-01-02",
+];
+const AUTHORS: &[&[&str]] = &[
+    &[],
+    &["Ann Lee"],
+    &["{The ATLAS Collaboration}", "van der Berg, Jan"],
+    &[
+        "A One", "B Two", "C Three", "D Four", "E Five", "F Six", "G Seven",
+    ],
+];
+const TAGS: &[&[&str]] = &[
+    &[],
+    &["music"],
+    &["music", "vision"],
+    &[
+        "t01", "t02", "t03", "t04", "t05", "t06", "t07", "t08", "t09", "t10", "t11", "t12",
+    ],
+];
+const LINKS: &[&str] = &[
+    "",
+    "links = { code = \"https://github.com/a/b\" }\n",
+    "links = { pdf = \"https://example.org/p.pdf\", project = \"https://example.org/\" }\n",
+    "links = { slides = \"https://example.org/s\" }\n",
+];
+const BODIES: &[&str] = &[
+    "",
+    "Short abstract.",
+    "Agents use diffusion to write music, with $x^2$ in the abstract and more words after it so that the summary is cut.",
+    "Code:\n\n```rust\nfn main() {}\n```\n",
+];
+const EXTRAS: &[&str] = &[
+    "",
+    "[extra]\njournal = \"Nature\"\n",
+    "[extra]\nvenue = \"NeurIPS\"\nnote = \"x\"\n",
+];
+const SLUGS: &[&str] = &["renamed-a", "renamed-b"];
+const IDS: &[&str] = &["2502.04522", "hep-th/9901001"];
+const DOIS: &[&str] = &["10.1000/xyz", "10.5555/abc"];
+
+/// One record, as the pools above spell it.
+#[derive(Debug, Clone)]
+struct Rec {
+    file: String,
+    title: usize,
+    date: usize,
+    published: Option<usize>,
+    authors: usize,
+    author_count: Option<u32>,
+    tags: usize,
+    upvotes: Option<u32>,
+    arxiv: Option<usize>,
+    doi: Option<usize>,
+    links: usize,
+    body: usize,
+    slug: Option<usize>,
+    extra: usize,
+}
+
+impl Rec {
+    fn new(file: &str, title: usize, date: usize) -> Rec {
+        Rec {
+            file: file.to_string(),
+            title,
+            date,
+            published: None,
+            authors: 0,
+            author_count: None,
+            tags: 0,
+            upvotes: None,
+            arxiv: None,
+            doi: None,
+            links: 0,
+            body: 0,
+            slug: None,
+            extra: 0,
+        }
+    }
+
+    fn text(&self) -> String {
+        let mut t = format!(
+            "+++\ntitle = {:?}\ndate = {}\n",
+            TITLES[self.title], DATES[self.date]
+        );
+        if let Some(p) = self.published {
+            t.push_str(&format!("published = {}\n", DATES[p]));
+        }
+        t.push_str(&format!("authors = {:?}\n", AUTHORS[self.authors]));
+        if let Some(n) = self.author_count {
+            t.push_str(&format!("author_count = {n}\n"));
+        }
+        t.push_str(&format!("tags = {:?}\n", TAGS[self.tags]));
+        if let Some(n) = self.upvotes {
+            t.push_str(&format!("upvotes = {n}\n"));
+        }
+        if let Some(i) = self.arxiv {
+            t.push_str(&format!("arxiv = {:?}\n", IDS[i]));
+        }
+        if let Some(i) = self.doi {
+            t.push_str(&format!("doi = {:?}\n", DOIS[i]));
+        }
+        t.push_str(LINKS[self.links]);
+        if let Some(i) = self.slug {
+            t.push_str(&format!("slug = {:?}\n", SLUGS[i]));
+        }
+        t.push_str(EXTRAS[self.extra]);
+        t.push_str("+++\n");
+        t.push_str(BODIES[self.body]);
+        t
+    }
+}
+
+/// Seven records over four days and three months, sharing tags, covering every page kind.
+fn base_records() -> Vec<Rec> {
+    let mut recs = vec![
+        Rec::new("a", 0, 0),
+        Rec::new("b", 2, 0),
+        Rec::new("c", 3, 1),
+        Rec::new("d", 4, 2),
+        Rec::new("e", 1, 3),
+        Rec::new("f", 0, 4),
+        Rec::new("g", 2, 0),
+    ];
+    recs[0].tags = 2;
+    recs[0].upvotes = Some(3);
+    recs[0].arxiv = Some(0);
+    recs[0].authors = 1;
+    recs[0].body = 2;
+    recs[1].tags = 1;
+    recs[1].upvotes = Some(9);
+    recs[1].doi = Some(0);
+    recs[1].links = 1;
+    recs[1].body = 1;
+    recs[2].tags = 3;
+    recs[2].authors = 3;
+    recs[2].body = 3;
+    recs[2].extra = 1;
+    recs[3].author_count = Some(7);
+    recs[3].tags = 1;
+    recs[3].links = 2;
+    recs[4].authors = 2;
+    recs[4].tags = 2;
+    recs[4].published = Some(3);
+    recs[5].upvotes = Some(1);
+    recs[6].tags = 1;
+    recs[6].body = 2;
+    recs
+}
+
+/// One edit of a record (by index into the records), or a record added or removed.
+#[derive(Debug, Clone)]
+enum Edit {
+    Title(usize, usize),
+    Date(usize, usize),
+    Published(usize, Option<usize>),
+    Authors(usize, usize),
+    AuthorCount(usize, Option<u32>),
+    Tags(usize, usize),
+    Upvotes(usize, Option<u32>),
+    Arxiv(usize, Option<usize>),
+    Doi(usize, Option<usize>),
+    Links(usize, usize),
+    Body(usize, usize),
+    Slug(usize, Option<usize>),
+    Extra(usize, usize),
+    Remove(usize),
+    Add(usize, usize),
+}
+
+impl Edit {
+    fn apply(&self, recs: &mut Vec<Rec>) {
+        let n = recs.len();
+        match *self {
+            Edit::Title(i, v) => recs[i % n].title = v,
+            Edit::Date(i, v) => recs[i % n].date = v,
+            Edit::Published(i, v) => recs[i % n].published = v,
+            Edit::Authors(i, v) => recs[i % n].authors = v,
+            Edit::AuthorCount(i, v) => recs[i % n].author_count = v,
+            Edit::Tags(i, v) => recs[i % n].tags = v,
+            Edit::Upvotes(i, v) => recs[i % n].upvotes = v,
+            Edit::Arxiv(i, v) => recs[i % n].arxiv = v,
+            Edit::Doi(i, v) => recs[i % n].doi = v,
+            Edit::Links(i, v) => recs[i % n].links = v,
+            Edit::Body(i, v) => recs[i % n].body = v,
+            Edit::Slug(i, v) => {
+                // Two records may not share a slug: the slug goes to one record only.
+                if v.is_some() {
+                    for r in recs.iter_mut() {
+                        if r.slug == v {
+                            r.slug = None;
+                        }
+                    }
+                }
+                recs[i % n].slug = v;
+            }
+            Edit::Extra(i, v) => recs[i % n].extra = v,
+            Edit::Remove(i) => {
+                if n > 1 {
+                    recs.remove(i % n);
+                }
+            }
+            Edit::Add(title, date) => {
+                let file = format!("added{}", recs.len());
+                recs.push(Rec::new(&file, title, date));
+            }
+        }
+    }
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let i = 0..7usize;
+    prop_oneof![
+        (i.clone(), 0..TITLES.len()).prop_map(|(i, v)| Edit::Title(i, v)),
+        (i.clone(), 0..DATES.len()).prop_map(|(i, v)| Edit::Date(i, v)),
+        (i.clone(), proptest::option::of(0..DATES.len())).prop_map(|(i, v)| Edit::Published(i, v)),
+        (i.clone(), 0..AUTHORS.len()).prop_map(|(i, v)| Edit::Authors(i, v)),
+        (i.clone(), proptest::option::of(0..9u32)).prop_map(|(i, v)| Edit::AuthorCount(i, v)),
+        (i.clone(), 0..TAGS.len()).prop_map(|(i, v)| Edit::Tags(i, v)),
+        (i.clone(), proptest::option::of(0..12u32)).prop_map(|(i, v)| Edit::Upvotes(i, v)),
+        (i.clone(), proptest::option::of(0..IDS.len())).prop_map(|(i, v)| Edit::Arxiv(i, v)),
+        (i.clone(), proptest::option::of(0..DOIS.len())).prop_map(|(i, v)| Edit::Doi(i, v)),
+        (i.clone(), 0..LINKS.len()).prop_map(|(i, v)| Edit::Links(i, v)),
+        (i.clone(), 0..BODIES.len()).prop_map(|(i, v)| Edit::Body(i, v)),
+        (i.clone(), proptest::option::of(0..SLUGS.len())).prop_map(|(i, v)| Edit::Slug(i, v)),
+        (i.clone(), 0..EXTRAS.len()).prop_map(|(i, v)| Edit::Extra(i, v)),
+        i.prop_map(Edit::Remove),
+        (0..TITLES.len(), 0..DATES.len()).prop_map(|(t, d)| Edit::Add(t, d)),
+    ]
+}
+
+/// Loads a site made of `recs`.
+fn load(recs: &[Rec]) -> Site {
+    let tmp = tempfile::tempdir().unwrap();
+    write_site(tmp.path(), recs);
+    Site::load(tmp.path(), &LoadOptions::default()).unwrap()
+}
+
+fn write_site(root: &Path, recs: &[Rec]) {
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::write(root.join("site.toml"), SITE_TOML).unwrap();
+    for rec in recs {
+        std::fs::write(root.join(format!("content/{}.md", rec.file)), rec.text()).unwrap();
+    }
+}
+
+/// What each page is, by output path: its kind, its fingerprint, and what it is made of (its
+/// context, or the text of a page made without a template).
+type PageViews = BTreeMap<String, (&'static str, u64, Context, Option<String>)>;
+
+fn page_views(site: &Site) -> PageViews {
+    let data = site.data();
+    site.pages()
+        .iter()
+        .zip(site.fingerprints())
+        .map(|(page, fingerprint)| {
+            (
+                page.path.clone(),
+                (
+                    page.kind.name(),
+                    fingerprint,
+                    data.context(page),
+                    data.generate(page),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Every page of both sites that changed kept no fingerprint. Returns the kinds of the pages
+/// that changed.
+fn assert_changes_change_fingerprints(
+    before: &PageViews,
+    after: &PageViews,
+    what: &str,
+) -> BTreeSet<&'static str> {
+    let mut changed = BTreeSet::new();
+    for (path, (kind, fp, ctx, text)) in after {
+        let Some((_, old_fp, old_ctx, old_text)) = before.get(path) else {
+            continue;
+        };
+        if ctx != old_ctx || text != old_text {
+            changed.insert(*kind);
+            assert_ne!(
+                fp, old_fp,
+                "{what}: the {kind} page {path} changed but kept its fingerprint\nbefore: {old_ctx:?} {old_text:?}\nafter: {ctx:?} {text:?}"
+            );
+        }
+    }
+    changed
+}
+
+/// Every kind of page the plan makes, by name.
+const ALL_KINDS: [&str; 15] = [
+    "home",
+    "paper",
+    "day",
+    "month",
+    "week",
+    "archive",
+    "tags",
+    "tag",
+    "keyword",
+    "atom",
+    "json feed",
+    "day bib",
+    "tag bib",
+    "search",
+    "404",
+];
+
+/// Each kind of edit, once, on the base site: each shows on some page, and every page it
+/// shows on gets a new fingerprint. Together the edits reach every kind of page that shows
+/// records.
+#[test]
+fn every_edit_shows_and_changes_the_fingerprints_of_the_pages_it_shows_on() {
+    let base = base_records();
+    let before_site = load(&base);
+    let kinds: BTreeSet<&str> = before_site.pages().iter().map(|p| p.kind.name()).collect();
+    assert_eq!(
+        kinds,
+        ALL_KINDS.into_iter().collect(),
+        "the fixture covers every page kind"
+    );
+    let before = page_views(&before_site);
+    let edits = [
+        Edit::Title(0, 4),
+        Edit::Date(0, 2),
+        Edit::Published(0, Some(1)),
+        Edit::Authors(0, 3),
+        Edit::AuthorCount(4, Some(2)),
+        Edit::Tags(0, 3),
+        Edit::Upvotes(1, Some(0)),
+        Edit::Arxiv(1, Some(1)),
+        Edit::Doi(0, Some(1)),
+        Edit::Links(0, 3),
+        Edit::Body(1, 2),
+        Edit::Slug(2, Some(0)),
+        Edit::Extra(0, 2),
+        Edit::Remove(3),
+        Edit::Add(3, 0),
+    ];
+    let mut reached = BTreeSet::new();
+    for edit in edits {
+        let mut recs = base.clone();
+        edit.apply(&mut recs);
+        let after = page_views(&load(&recs));
+        let changed = assert_changes_change_fingerprints(&before, &after, &format!("{edit:?}"));
+        assert!(!changed.is_empty(), "{edit:?} changed no page");
+        reached.extend(changed);
+    }
+    let unreached: Vec<&str> = ALL_KINDS
+        .into_iter()
+        .filter(|k| !reached.contains(k) && !["search", "404"].contains(k))
+        .collect();
+    assert!(unreached.is_empty(), "no edit reached {unreached:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Random edits of a random record (one to three at once): whenever a page's context or
+    /// text differs, its fingerprint differs.
+    #[test]
+    fn random_edits_never_keep_a_changed_page_s_fingerprint(edits in proptest::collection::vec(edit(), 1..4)) {
+        let base = base_records();
+        let before = page_views(&load(&base));
+        let mut recs = base;
+        for edit in &edits {
+            edit.apply(&mut recs);
+        }
+        let after = page_views(&load(&recs));
+        assert_changes_change_fingerprints(&before, &after, &format!("{edits:?}"));
+    }
+}

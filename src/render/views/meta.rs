@@ -1,0 +1,203 @@
+//! A paper page's head metadata for scholar indexes and link previews: Highwire `citation_*`
+//! tags (Google Scholar), OpenGraph and schema.org JSON-LD. Views only; the template writes the
+//! tags.
+
+use serde::Serialize;
+use tera::Value;
+
+use super::SiteData;
+use super::text::shorten;
+use crate::index::PaperId;
+use crate::record::author::Author;
+
+impl SiteData<'_> {
+    /// What a paper page's head says about it to scholar indexes and link previews.
+    pub(super) fn paper_meta(&self, id: PaperId, page_url: &str) -> PaperMeta {
+        let paper = &self.papers[id];
+        let published = paper.published.unwrap_or(paper.date);
+        let pdf_url = paper.links.get("pdf").cloned().or_else(|| {
+            paper
+                .arxiv
+                .as_ref()
+                .map(|id| format!("https://arxiv.org/pdf/{id}"))
+        });
+        let description = shorten(&self.summaries[id], 200);
+        // The page's description is in its `description` and `og:description` tags, so not here
+        // a third time; `name` only when the headline had to be cut (search engines read the
+        // headline, at most 110 characters).
+        let headline = shorten(&paper.title, 110);
+        let arxiv_url = paper
+            .arxiv
+            .as_ref()
+            .map(|arxiv| format!("https://arxiv.org/abs/{arxiv}"));
+        let doi_url = paper
+            .doi
+            .as_ref()
+            .map(|doi| format!("https://doi.org/{doi}"));
+        let mut identifier = Vec::new();
+        if let Some(arxiv) = &paper.arxiv {
+            identifier.push(LdIdentifier::new("arXiv", arxiv));
+        }
+        if let Some(doi) = &paper.doi {
+            identifier.push(LdIdentifier::new("DOI", doi));
+        }
+        let keywords = self.index.paper_tags[id]
+            .iter()
+            .map(|&t| self.index.tags[t].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let article = ScholarlyArticle {
+            context: "https://schema.org",
+            kind: "ScholarlyArticle",
+            author: paper
+                .authors
+                .iter()
+                .filter(|name| !name.trim().is_empty())
+                .map(|name| LdAuthor::new(&Author::parse(name)))
+                .collect(),
+            date_published: published.to_string(),
+            encoding: pdf_url.as_deref().map(|url| LdMediaObject {
+                kind: "MediaObject",
+                content_url: url,
+                encoding_format: "application/pdf",
+            }),
+            headline: &headline,
+            identifier,
+            keywords,
+            name: (headline != paper.title).then_some(paper.title.as_str()),
+            same_as: arxiv_url
+                .iter()
+                .chain(&doi_url)
+                .map(String::as_str)
+                .collect(),
+            url: page_url,
+        };
+        let jsonld = serde_json::to_string(&article).unwrap_or_else(|_| "{}".to_string());
+        PaperMeta {
+            citation_date: format!(
+                "{:04}/{:02}/{:02}",
+                published.year(),
+                published.month(),
+                published.day()
+            ),
+            pdf_url,
+            og_title: shorten(&paper.title, 70),
+            og_description: description,
+            jsonld: crate::render::escape_json_for_script(&jsonld),
+            citation_authors: paper
+                .authors
+                .iter()
+                .filter(|name| !name.trim().is_empty())
+                .map(|name| Author::parse(name).family_first().into_owned())
+                .collect(),
+        }
+    }
+}
+
+/// Head metadata of a paper page (Highwire `citation_*`, OpenGraph, JSON-LD).
+pub(super) struct PaperMeta {
+    /// `citation_publication_date`: YYYY/MM/DD.
+    citation_date: String,
+    pdf_url: Option<String>,
+    /// Title cut to 70 characters for link previews.
+    og_title: String,
+    /// Summary cut to 200 characters for link previews.
+    og_description: String,
+    /// schema.org `ScholarlyArticle` as JSON, safe inside `<script>`.
+    jsonld: String,
+    /// `citation_author`s: "van der Berg, Jan", organisations as named.
+    citation_authors: Vec<String>,
+}
+
+impl PaperMeta {
+    /// The template value: `jsonld` is marked safe (it is JSON escaped for `<script>`).
+    pub(super) fn into_value(self) -> Value {
+        let mut map = tera::Map::with_capacity(6);
+        map.insert("citation_date".into(), Value::from(self.citation_date));
+        map.insert("pdf_url".into(), Value::from(self.pdf_url));
+        map.insert("og_title".into(), Value::from(self.og_title));
+        map.insert("og_description".into(), Value::from(self.og_description));
+        map.insert("jsonld".into(), Value::safe_string(&self.jsonld));
+        map.insert(
+            "citation_authors".into(),
+            Value::from_serializable(&self.citation_authors),
+        );
+        Value::from(map)
+    }
+}
+
+/// schema.org `ScholarlyArticle` of a paper page, serialized straight to JSON (fields in the
+/// order of their names, as before; empty ones left out).
+#[derive(Serialize)]
+struct ScholarlyArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<LdAuthor<'a>>,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<LdMediaObject<'a>>,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    identifier: Vec<LdIdentifier<'a>>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    keywords: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
+    same_as: Vec<&'a str>,
+    url: &'a str,
+}
+
+/// A schema.org `Person` or `Organization` (a record's `"{The ATLAS Collaboration}"`), by the
+/// name pages show.
+#[derive(Serialize)]
+struct LdAuthor<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: std::borrow::Cow<'a, str>,
+}
+
+impl<'a> LdAuthor<'a> {
+    fn new(author: &Author<'a>) -> Self {
+        LdAuthor {
+            kind: match author {
+                Author::Organisation(_) => "Organization",
+                _ => "Person",
+            },
+            name: author.display(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LdMediaObject<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "contentUrl")]
+    content_url: &'a str,
+    #[serde(rename = "encodingFormat")]
+    encoding_format: &'static str,
+}
+
+#[derive(Serialize)]
+struct LdIdentifier<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "propertyID")]
+    property_id: &'static str,
+    value: &'a str,
+}
+
+impl<'a> LdIdentifier<'a> {
+    fn new(property_id: &'static str, value: &'a str) -> Self {
+        LdIdentifier {
+            kind: "PropertyValue",
+            property_id,
+            value,
+        }
+    }
+}

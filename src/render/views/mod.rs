@@ -1,0 +1,69 @@
+//! View structs: what each template sees, built for the page at hand from borrowed site data.
+//!
+//! A page's context costs what the page shows and never copies corpus-wide data: cards are
+//! built per list from one description ([`cards`]) that also gives the hashes page fingerprints
+//! are made of; tags are template values shared by every card that shows them.
+//!
+//! - [`cards`]: paper cards and title-list entries, their template values and hashes;
+//! - [`lists`]: days, months, weeks, tags, orders and pagers as pages refer to them;
+//! - [`meta`]: a paper page's head metadata (Highwire, OpenGraph, JSON-LD);
+//! - [`feeds`]: Atom and JSON feeds;
+//! - [`chart_cache`]: the site's charts, redrawn only where their data changed;
+//! - [`pages`]: each kind of page's context, and the pages made without a template;
+//! - [`text`]: plain text helpers (shortening, authors as shown).
+//!
+//! `guard_tests` edits whole sites and checks that every page whose context changes gets a new
+//! fingerprint.
+
+mod cards;
+mod chart_cache;
+mod feeds;
+#[cfg(test)]
+mod guard_tests;
+mod lists;
+mod meta;
+mod pages;
+mod text;
+
+use tera::Value;
+
+pub use self::cards::{card_hash, cite_hash, compact_hash, tag_values};
+pub use self::chart_cache::{SiteCharts, site_charts};
+pub use self::lists::{BY_DAY, BY_TITLE, MOST_UPVOTED};
+pub(crate) use self::pages::PageSink;
+pub use self::text::{authors_display, shorten};
+pub use crate::calendar::{display_date, rfc3339};
+use crate::config::Config;
+use crate::index::{PaperId, SiteIndex};
+use crate::markdown::RenderedMarkdown;
+use crate::record::Paper;
+
+/// Everything a page's context may be built from, borrowed from the build.
+pub struct SiteData<'a> {
+    /// The site's settings.
+    pub config: &'a Config,
+    /// The papers, by id.
+    pub papers: &'a [Paper],
+    /// Each paper's rendered body, by id.
+    pub bodies: &'a [RenderedMarkdown],
+    /// Each paper's abstract shortened for lists and feeds, by id.
+    pub summaries: &'a [String],
+    /// The groupings of the papers.
+    pub index: &'a SiteIndex,
+    /// Each tag as a template value, shared by every card that shows it (see [`tag_values`]).
+    pub tag_values: &'a [Value],
+    /// A hash of each paper's card, by id: what lists show of it.
+    pub card_hashes: &'a [u64],
+    /// A hash of each paper's rendered body and `extra`, by id: what its own page adds.
+    pub body_hashes: &'a [u64],
+    /// A hash of what title lists show of each paper ([`compact_hash`]), by id.
+    pub compact_hashes: &'a [u64],
+    /// A hash of what each paper's BibTeX is made of ([`cite_hash`]), by id.
+    pub cite_hashes: &'a [u64],
+    /// Each paper's citation key, unique in the site (see [`crate::export::cite_key`]), by id.
+    pub cite_keys: &'a [String],
+    /// The site's charts.
+    pub charts: &'a SiteCharts,
+    /// Each paper's related papers, by id, best first.
+    pub related: &'a [Vec<PaperId>],
+}

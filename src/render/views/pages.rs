@@ -1,0 +1,417 @@
+//! What each kind of page is made of, said once ([`SiteData::describe_page`]) for two readers: the
+//! template context ([`SiteData::context`]) and the page's fingerprint
+//! (`render::fingerprint`). Each field is given with its value and the inputs it is made of, so
+//! a field added to a page cannot be left out of its fingerprint. Also the text of the pages
+//! made without a template (JSON feeds, BibTeX files).
+
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::SiteData;
+use super::cards::LinkView;
+use super::lists::{
+    DayRef, KeywordFeedView, MOST_UPVOTED, MonthRef, TagView, day_ref, month_ref, pager_view,
+};
+use super::text::query_component;
+use crate::index::PaperId;
+use crate::index::dates::iso_week;
+use crate::output::plan::{PageKind, PlannedPage, Sort};
+use crate::record::Paper;
+use crate::routes;
+
+/// Where a page's description goes: its template context, or its fingerprint.
+pub(crate) trait PageSink {
+    /// A small view (a day, a pager, a link): the context gets it, the fingerprint hashes it.
+    fn view<T: Serialize + Hash>(&mut self, key: &'static str, view: impl FnOnce() -> T);
+    /// A value made from `inputs` (hashes of cards, bodies, charts): the context gets the value,
+    /// the fingerprint hashes only `inputs`, which must determine it.
+    fn made_of(&mut self, key: &'static str, inputs: impl Hash, value: impl FnOnce() -> Value);
+    /// What a page made without a template ([`SiteData::generate`]) is made from: the
+    /// fingerprint hashes it, the context has nothing of it.
+    fn generated(&mut self, inputs: impl Hash);
+}
+
+/// Builds a page's template context.
+struct ContextSink(Context);
+
+impl PageSink for ContextSink {
+    fn view<T: Serialize + Hash>(&mut self, key: &'static str, view: impl FnOnce() -> T) {
+        self.0.insert(key, &view());
+    }
+
+    fn made_of(&mut self, key: &'static str, _: impl Hash, value: impl FnOnce() -> Value) {
+        self.0.insert_value(key, value());
+    }
+
+    fn generated(&mut self, _: impl Hash) {}
+}
+
+/// The per-paper hashes `values` (by paper id) of the papers `ids`, in order: what a list of
+/// them shows, when `values` are card, title-list, body or citation hashes.
+pub(crate) struct Each<'a, T>(pub &'a [T], pub &'a [PaperId]);
+
+impl<T: Hash> Hash for Each<'_, T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.1.len().hash(state);
+        for &id in self.1 {
+            self.0[id].hash(state);
+        }
+    }
+}
+
+impl SiteData<'_> {
+    /// The context of one planned page.
+    pub fn context(&self, page: &PlannedPage) -> Context {
+        let mut sink = ContextSink(Context::new());
+        self.describe_page(page, &mut sink);
+        sink.0
+    }
+
+    /// A paginated list: cards on the first page, titles only on later ones (see tag.html).
+    fn describe_list(&self, ids: &[PaperId], number: usize, sink: &mut impl PageSink) {
+        if number == 1 {
+            sink.made_of("papers", (1u8, Each(self.card_hashes, ids)), || {
+                self.cards_of(ids)
+            });
+        } else {
+            sink.made_of("papers", (2u8, Each(self.compact_hashes, ids)), || {
+                self.compact_cards_of(ids)
+            });
+        }
+    }
+
+    /// What `page` is made of, field by field, into `sink`.
+    pub(crate) fn describe_page(&self, page: &PlannedPage, sink: &mut impl PageSink) {
+        let config = self.config;
+        let index = self.index;
+        // The path is part of every fingerprint already.
+        sink.made_of("page_url", (), || {
+            Value::from_serializable(&config.url(&page.url_path()))
+        });
+        match &page.kind {
+            PageKind::Home(pager) => {
+                let ids = &index.order[pager.items.clone()];
+                sink.view("pager", || {
+                    let mut view = pager_view(config, routes::HOME, pager);
+                    // The home list stops after `home_pages`; its last page leads to the archive.
+                    if pager.number == pager.total && pager.items.end < index.order.len() {
+                        view.next_url = Some(config.link(routes::ARCHIVE));
+                    }
+                    view
+                });
+                if pager.number == 1 {
+                    // The JSON feed is announced on the home page; the Atom feed on every page.
+                    sink.view("json_feed_url", || {
+                        config.link(&routes::json_feed(routes::HOME))
+                    });
+                }
+                sink.made_of("groups", Each(self.card_hashes, ids), || {
+                    self.day_groups(ids, false, None)
+                });
+                if pager.number == 1
+                    && let Some(month) = index.months.first()
+                {
+                    sink.view("top_month", || {
+                        month_ref(config, month.year, month.month, month.paper_count)
+                    });
+                    sink.view("top_url", || {
+                        let top = config.link(&routes::month(month.year, month.month));
+                        if config.output.sorted_views {
+                            format!("{top}#{MOST_UPVOTED}")
+                        } else {
+                            top
+                        }
+                    });
+                    let top = self.month_top(0);
+                    sink.made_of("top_papers", Each(self.compact_hashes, &top), || {
+                        self.compact_cards_of(&top)
+                    });
+                }
+                sink.view("paper_count", || self.papers.len());
+            }
+            PageKind::Paper(id) => {
+                let id = *id;
+                let paper = &self.papers[id];
+                let (card, body) = (self.card_hashes[id], self.body_hashes[id]);
+                let cite = (self.cite_hashes[id], &self.cite_keys[id]);
+                // A paper's own page shows all its tags.
+                sink.made_of("paper", card, || self.card_with_tags(id, usize::MAX));
+                // The page's BibTeX: its key depends on the other papers too.
+                sink.made_of("cite", cite, || {
+                    Value::from_serializable(&CiteView {
+                        key: &self.cite_keys[id],
+                        bibtex: crate::export::bibtex::cite(paper, &self.cite_keys[id]),
+                    })
+                });
+                // Related papers show a title and a link: compact cards.
+                let related = self.related_of(id);
+                sink.made_of("related", Each(self.compact_hashes, related), || {
+                    self.compact_cards_of(related)
+                });
+                // The head's metadata is made of the card (title, authors as shown, links,
+                // summary, tags), the citation (authors as written) and the body's hash
+                // (`published`).
+                sink.made_of("meta", (card, cite, body), || {
+                    let page_url = config.url(&page.url_path());
+                    self.paper_meta(id, &page_url).into_value()
+                });
+                sink.made_of("content", body, || {
+                    Value::safe_string(&self.bodies[id].html)
+                });
+                // Only pages with highlighted code load its style sheet.
+                sink.made_of("has_code", body, || {
+                    Value::from_serializable(&self.bodies[id].html.contains("<pre class=\"code\""))
+                });
+                sink.made_of("extra", body, || Value::from_serializable(&paper.extra));
+                sink.made_of("find", card, || {
+                    Value::from_serializable(&find_links(paper))
+                });
+            }
+            PageKind::Day(i) => {
+                let day = &index.days[*i];
+                sink.view("day", || day_ref(config, day.date, day.papers.len()));
+                sink.view("month", || {
+                    month_ref(config, day.date.year(), day.date.month(), 0)
+                });
+                // Days are newest first: the previous (older) day is the next in the list.
+                sink.view("prev", || {
+                    index
+                        .days
+                        .get(i + 1)
+                        .map(|d| day_ref(config, d.date, d.papers.len()))
+                });
+                sink.view("next", || {
+                    i.checked_sub(1)
+                        .map(|j| day_ref(config, index.days[j].date, index.days[j].papers.len()))
+                });
+                sink.made_of("papers", Each(self.card_hashes, &day.papers), || {
+                    self.cards_of(&day.papers)
+                });
+                sink.view("sorts", || self.day_sorts());
+                // Each card's place by title, for the CSS order (see `MOST_UPVOTED`): titles
+                // and slugs are in the title-list hashes.
+                sink.made_of("orders", Each(self.compact_hashes, &day.papers), || {
+                    let orders: Vec<String> = if config.output.sorted_views {
+                        let by_title = self.ranks(&day.papers, Sort::Title);
+                        by_title.iter().map(|t| format!("--t:{t}")).collect()
+                    } else {
+                        Vec::new()
+                    };
+                    Value::from_serializable(&orders)
+                });
+                let (year, week) = iso_week(day.date);
+                sink.made_of("week", (year, week), || {
+                    let week = config.output.week_pages.then(|| {
+                        serde_json::json!({
+                            "title": format!("Week {week}, {year}"),
+                            "number": week,
+                            "url": config.link(&routes::week(year, week)),
+                        })
+                    });
+                    Value::from_serializable(&week)
+                });
+                sink.view("bib_url", || {
+                    config
+                        .output
+                        .bibtex_files
+                        .then(|| config.link(&routes::bib(&routes::day(day.date))))
+                });
+            }
+            PageKind::Month(i) => {
+                let month = &index.months[*i];
+                let m = |j: usize| {
+                    month_ref(
+                        config,
+                        index.months[j].year,
+                        index.months[j].month,
+                        index.months[j].paper_count,
+                    )
+                };
+                sink.view("month", || m(*i));
+                sink.view("prev", || index.months.get(i + 1).map(|_| m(i + 1)));
+                sink.view("next", || i.checked_sub(1).map(m));
+                let ids = self.papers_of_days(&month.days);
+                // Title lists grouped by day, with each paper's place most upvoted first and by
+                // title for the CSS order: all of it in the title-list hashes.
+                sink.made_of("groups", Each(self.compact_hashes, &ids), || {
+                    let orders: Vec<String> = if config.output.sorted_views {
+                        let up = self.ranks(&ids, Sort::Upvotes);
+                        let title = self.ranks(&ids, Sort::Title);
+                        up.iter()
+                            .zip(&title)
+                            .map(|(u, t)| format!("--u:{u};--t:{t}"))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    self.day_groups(&ids, true, Some(&orders))
+                });
+                sink.view("sorts", || self.month_sorts());
+            }
+            PageKind::Week(i) => {
+                let week = &index.weeks[*i];
+                sink.view("week", || self.week_ref(*i));
+                sink.view("prev", || {
+                    index.weeks.get(i + 1).map(|_| self.week_ref(i + 1))
+                });
+                sink.view("next", || i.checked_sub(1).map(|j| self.week_ref(j)));
+                // Like Hugging Face's weekly list: the week's papers, most upvoted first.
+                let ids = self.papers_of_days(&week.days);
+                sink.made_of("papers", Each(self.compact_hashes, &ids), || {
+                    self.compact_cards_of(&self.sorted(ids.clone(), Sort::Upvotes))
+                });
+            }
+            PageKind::Archive => {
+                #[derive(Serialize, Hash)]
+                struct ArchiveMonth {
+                    month: MonthRef,
+                    days: Vec<DayRef>,
+                }
+                sink.view("months", || {
+                    index
+                        .months
+                        .iter()
+                        .map(|m| ArchiveMonth {
+                            month: month_ref(config, m.year, m.month, m.paper_count),
+                            days: m
+                                .days
+                                .iter()
+                                .map(|&d| {
+                                    day_ref(config, index.days[d].date, index.days[d].papers.len())
+                                })
+                                .collect(),
+                        })
+                        .collect::<Vec<_>>()
+                });
+                sink.made_of("heatmaps", &self.charts.heatmaps, || {
+                    let heatmaps: Vec<Value> = self
+                        .charts
+                        .heatmaps
+                        .iter()
+                        .map(|(year, svg)| {
+                            let mut map = tera::Map::default();
+                            map.insert("year".into(), Value::from(*year));
+                            map.insert("svg".into(), Value::safe_string(svg));
+                            Value::from(map)
+                        })
+                        .collect();
+                    Value::from(heatmaps)
+                });
+                sink.view("paper_count", || self.papers.len());
+                sink.view("day_count", || index.days.len());
+            }
+            PageKind::TagList => {
+                sink.view("tags", || {
+                    let mut tags: Vec<TagView> =
+                        (0..index.tags.len()).map(|t| self.tag_view(t)).collect();
+                    tags.sort_by(|a, b| {
+                        b.count
+                            .cmp(&a.count)
+                            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+                    });
+                    tags
+                });
+            }
+            PageKind::Tag(t, pager) => {
+                let tag = &index.tags[*t];
+                sink.view("tag", || self.tag_view(*t));
+                sink.view("pager", || {
+                    pager_view(config, &routes::tag(&tag.slug), pager)
+                });
+                self.describe_list(&tag.papers[pager.items.clone()], pager.number, sink);
+            }
+            PageKind::Keyword(k, pager) => {
+                let feed = &index.keyword_feeds[*k];
+                let base = routes::keyword_feed(&feed.slug);
+                sink.view("feed", || KeywordFeedView {
+                    name: &feed.name,
+                    slug: &feed.slug,
+                    url: config.link(&base),
+                    atom_url: config.link(&routes::atom(&base)),
+                    json_url: config.link(&routes::json_feed(&base)),
+                    phrases: config
+                        .keyword_feeds
+                        .get(&feed.name)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default(),
+                    count: feed.papers.len(),
+                });
+                sink.view("pager", || pager_view(config, &base, pager));
+                self.describe_list(&feed.papers[pager.items.clone()], pager.number, sink);
+            }
+            PageKind::Feed(scope) => self.describe_atom(page, *scope, sink),
+            PageKind::JsonFeed(scope) => {
+                let (title, ids, home) = self.feed_source(*scope);
+                sink.generated((
+                    (title, home),
+                    Each(self.card_hashes, ids),
+                    Each(self.body_hashes, ids),
+                ));
+            }
+            PageKind::DayBib(i) => {
+                let ids = &index.days[*i].papers;
+                sink.generated((Each(self.cite_hashes, ids), Each(self.cite_keys, ids)));
+            }
+            PageKind::TagBib(t) => {
+                let ids = &index.tags[*t].papers;
+                sink.generated((Each(self.cite_hashes, ids), Each(self.cite_keys, ids)));
+            }
+            PageKind::NotFound | PageKind::Search => {}
+        }
+    }
+
+    /// The text of a page made by code rather than a template (JSON feeds, BibTeX files), or
+    /// `None` for templated pages.
+    pub fn generate(&self, page: &PlannedPage) -> Option<String> {
+        let index = self.index;
+        match &page.kind {
+            PageKind::JsonFeed(scope) => Some(self.json_feed(page, *scope)),
+            PageKind::DayBib(i) => Some(crate::export::bibtex::cite_all(
+                index.days[*i]
+                    .papers
+                    .iter()
+                    .map(|&id| (&self.papers[id], self.cite_keys[id].as_str())),
+            )),
+            PageKind::TagBib(t) => Some(crate::export::bibtex::cite_all(
+                index.tags[*t]
+                    .papers
+                    .iter()
+                    .map(|&id| (&self.papers[id], self.cite_keys[id].as_str())),
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Searches that find a paper by its title, for a paper page that has no other way to reach the
+/// paper (no arXiv id, DOI or link: a pasted listing not yet enriched). Empty otherwise.
+fn find_links(paper: &Paper) -> Vec<LinkView<'static>> {
+    if paper.arxiv.is_some() || paper.doi.is_some() || !paper.links.is_empty() {
+        return Vec::new();
+    }
+    let query = query_component(&paper.title);
+    vec![
+        LinkView {
+            label: "arXiv",
+            url: format!("https://arxiv.org/search/?searchtype=title&query={query}"),
+        },
+        LinkView {
+            label: "Hugging Face",
+            url: format!("https://huggingface.co/papers?q={query}"),
+        },
+        LinkView {
+            label: "Semantic Scholar",
+            url: format!("https://www.semanticscholar.org/search?q={query}"),
+        },
+    ]
+}
+
+/// How to cite a paper: its BibTeX key and entry (`site.js` offers the same text as a `.bib`
+/// download, so no page carries it twice).
+#[derive(Serialize)]
+pub(super) struct CiteView<'a> {
+    key: &'a str,
+    bibtex: String,
+}

@@ -1,0 +1,104 @@
+//! Plain text helpers of views: shortened abstracts and titles, authors as shown, query strings.
+//! Text in, text out; no site data.
+
+use std::fmt::Write as _;
+
+use crate::record::Paper;
+use crate::record::author::display_name;
+
+/// Authors as shown: names, or "7 authors" when only a count is known.
+pub fn authors_display(paper: &Paper) -> String {
+    let mut out = String::new();
+    write_authors_display(&mut out, paper);
+    out
+}
+
+/// Appends [`authors_display`] to `out`.
+pub fn write_authors_display(out: &mut String, paper: &Paper) {
+    let names = |out: &mut String, names: &[String]| {
+        for (i, name) in names.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&display_name(name));
+        }
+    };
+    match (paper.authors.len(), paper.author_count) {
+        (0, Some(1)) => out.push_str("1 author"),
+        (0, Some(n)) => {
+            let _ = write!(out, "{n} authors");
+        }
+        (0, None) => {}
+        (n, _) if n > 5 => {
+            names(out, &paper.authors[..3]);
+            let _ = write!(out, " et al. ({n} authors)");
+        }
+        _ => names(out, &paper.authors),
+    }
+}
+
+/// The first `limit` characters of `text`, cut at a word boundary, with "…" when shortened.
+pub fn shorten(text: &str, limit: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(limit).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > limit / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!(
+        "{}…",
+        cut.trim_end_matches(|c: char| c.is_whitespace() || ",;:".contains(c))
+    )
+}
+
+/// `text` percent-encoded as one query value (RFC 3986 unreserved characters kept, spaces `+`).
+pub fn query_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_cuts_at_words() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("one two three four", 10), "one two…");
+        assert_eq!(shorten("abcdefghijklmnop", 5), "abcde…");
+    }
+
+    #[test]
+    fn authors_as_shown() {
+        let shown = |front: &str| {
+            let text = format!("+++\ntitle = \"T\"\ndate = 2025-02-06\n{front}+++\n");
+            authors_display(&crate::record::parse(&text, "p.md", "t").unwrap())
+        };
+        assert_eq!(shown("authors = [\"Ann\", \"Bo\"]\n"), "Ann, Bo");
+        assert_eq!(
+            shown("authors = [\"A\", \"B\", \"C\", \"D\", \"E\", \"F\", \"G\"]\n"),
+            "A, B, C et al. (7 authors)"
+        );
+        assert_eq!(shown("author_count = 1\n"), "1 author");
+        assert_eq!(shown("author_count = 7\n"), "7 authors");
+        assert_eq!(shown(""), "");
+    }
+
+    #[test]
+    fn query_components_keep_unreserved_characters() {
+        assert_eq!(query_component("a b-c.d_e~f"), "a+b-c.d_e~f");
+        assert_eq!(query_component("x&y=é"), "x%26y%3D%C3%A9");
+    }
+}

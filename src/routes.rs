@@ -1,0 +1,214 @@
+//! The URL layout of a site (DESIGN §4): every path digest writes, relative to the output folder
+//! and to `base_url`, in one place. A folder path ends with `/` and is served as its
+//! `index.html` ([`html_file`]); [`crate::config::Config::link`] and `url` put `base_url` in front.
+//!
+//! Only paths: which pages exist is the plan's business (`output::plan`), what they show the
+//! views' (`render::views`).
+
+use std::fmt::Write as _;
+
+use jiff::civil::Date;
+
+/// The home page (the first page of the home list).
+pub const HOME: &str = "";
+/// Every day with its count.
+pub const ARCHIVE: &str = "archive/";
+/// Every tag with its count.
+pub const TAGS: &str = "tags/";
+/// The search page.
+pub const SEARCH: &str = "search/";
+/// The page servers show for a missing file.
+pub const NOT_FOUND: &str = "404.html";
+/// The sitemap, or the sitemap index pointing at [`sitemap_part`]s on a large site.
+pub const SITEMAP: &str = "sitemap.xml";
+/// Crawler rules, pointing at the sitemap.
+pub const ROBOTS: &str = "robots.txt";
+/// Tells GitHub Pages to serve the output as is.
+pub const NOJEKYLL: &str = ".nojekyll";
+/// The search index's header: sizes and the first term of each term shard.
+pub const SEARCH_META: &str = "search/meta.json";
+
+/// The file a folder path is served from: `papers/x/` → `papers/x/index.html`.
+pub fn html_file(dir: &str) -> String {
+    let mut path = String::with_capacity(dir.len() + "index.html".len());
+    path.push_str(dir);
+    path.push_str("index.html");
+    path
+}
+
+/// A paper's page: `papers/<slug>/`.
+pub fn paper(slug: &str) -> String {
+    let mut path = String::with_capacity(slug.len() + 8);
+    write_paper(&mut path, slug);
+    path
+}
+
+/// Appends [`paper`]`(slug)` to `out` (lists write many URLs into one scratch string).
+pub fn write_paper(out: &mut String, slug: &str) {
+    out.push_str("papers/");
+    out.push_str(slug);
+    out.push('/');
+}
+
+/// A day's page: `2025/02/06/`.
+pub fn day(date: Date) -> String {
+    let mut path = String::with_capacity(11);
+    write_day(&mut path, date);
+    path
+}
+
+/// Appends [`day`]`(date)` to `out`.
+pub fn write_day(out: &mut String, date: Date) {
+    let (year, month, day) = (date.year(), date.month(), date.day());
+    let _ = write!(out, "{year:04}/{month:02}/{day:02}/");
+}
+
+/// A month's page: `2025/02/`.
+pub fn month(year: i16, month: i8) -> String {
+    format!("{year:04}/{month:02}/")
+}
+
+/// An ISO week's page: `2025/w06/` (ISO week-numbering year and week).
+pub fn week(year: i16, week: i8) -> String {
+    format!("{year:04}/w{week:02}/")
+}
+
+/// A tag's first page: `tags/<slug>/`.
+pub fn tag(slug: &str) -> String {
+    format!("{TAGS}{slug}/")
+}
+
+/// A keyword feed's first page: `feeds/<slug>/`.
+pub fn keyword_feed(slug: &str) -> String {
+    format!("feeds/{slug}/")
+}
+
+/// Page `number` of a list whose first page is `base` (`""`, `tags/x/`): `base` itself for
+/// the first, `<base>page/<number>/` for the others.
+pub fn page(base: &str, number: usize) -> String {
+    if number <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{number}/")
+    }
+}
+
+/// The Atom feed of the list at `base` (`""` for the site's, `tags/x/`, `feeds/x/`).
+pub fn atom(base: &str) -> String {
+    format!("{base}atom.xml")
+}
+
+/// The JSON feed of the list at `base`.
+pub fn json_feed(base: &str) -> String {
+    format!("{base}feed.json")
+}
+
+/// The BibTeX file of the papers at `base` (a day's or a tag's folder).
+pub fn bib(base: &str) -> String {
+    format!("{base}papers.bib")
+}
+
+/// Part `number` (from 1) of a sitemap too large for one file.
+pub fn sitemap_part(number: usize) -> String {
+    format!("sitemap-{number}.xml")
+}
+
+/// The search index's term shard named `key` (already made safe as a file name).
+pub fn search_terms(key: &str) -> String {
+    format!("search/t/{key}.json")
+}
+
+/// The search index's `number`th chunk of documents.
+pub fn search_docs(number: usize) -> String {
+    format!("search/d/{number}.json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every route of the layout, as DESIGN §4 and the README list them.
+    #[test]
+    fn route_table() {
+        let date: Date = "2025-02-06".parse().unwrap();
+        let routes: Vec<(&str, String)> = vec![
+            ("home", HOME.to_string()),
+            ("home page 2", page(HOME, 2)),
+            ("paper", paper("improvnet")),
+            ("paper file", html_file(&paper("improvnet"))),
+            ("day", day(date)),
+            ("day, early year", day("0999-01-02".parse().unwrap())),
+            ("month", month(2025, 2)),
+            ("week", week(2025, 6)),
+            ("archive", ARCHIVE.to_string()),
+            ("tags", TAGS.to_string()),
+            ("tag", tag("style-transfer")),
+            ("tag page 1", page(&tag("icl"), 1)),
+            ("tag page 3", page(&tag("icl"), 3)),
+            ("keyword feed", keyword_feed("agents")),
+            ("keyword feed page 2", page(&keyword_feed("agents"), 2)),
+            ("site atom", atom(HOME)),
+            ("site json feed", json_feed(HOME)),
+            ("tag atom", atom(&tag("icl"))),
+            ("tag json feed", json_feed(&tag("icl"))),
+            ("keyword atom", atom(&keyword_feed("agents"))),
+            ("keyword json feed", json_feed(&keyword_feed("agents"))),
+            ("day bib", bib(&day(date))),
+            ("tag bib", bib(&tag("icl"))),
+            ("search page", SEARCH.to_string()),
+            ("search meta", SEARCH_META.to_string()),
+            ("search terms", search_terms("ab-cd")),
+            ("search docs", search_docs(3)),
+            ("404", NOT_FOUND.to_string()),
+            ("sitemap", SITEMAP.to_string()),
+            ("sitemap part", sitemap_part(2)),
+            ("robots", ROBOTS.to_string()),
+            ("nojekyll", NOJEKYLL.to_string()),
+        ];
+        let expected = [
+            ("home", ""),
+            ("home page 2", "page/2/"),
+            ("paper", "papers/improvnet/"),
+            ("paper file", "papers/improvnet/index.html"),
+            ("day", "2025/02/06/"),
+            ("day, early year", "0999/01/02/"),
+            ("month", "2025/02/"),
+            ("week", "2025/w06/"),
+            ("archive", "archive/"),
+            ("tags", "tags/"),
+            ("tag", "tags/style-transfer/"),
+            ("tag page 1", "tags/icl/"),
+            ("tag page 3", "tags/icl/page/3/"),
+            ("keyword feed", "feeds/agents/"),
+            ("keyword feed page 2", "feeds/agents/page/2/"),
+            ("site atom", "atom.xml"),
+            ("site json feed", "feed.json"),
+            ("tag atom", "tags/icl/atom.xml"),
+            ("tag json feed", "tags/icl/feed.json"),
+            ("keyword atom", "feeds/agents/atom.xml"),
+            ("keyword json feed", "feeds/agents/feed.json"),
+            ("day bib", "2025/02/06/papers.bib"),
+            ("tag bib", "tags/icl/papers.bib"),
+            ("search page", "search/"),
+            ("search meta", "search/meta.json"),
+            ("search terms", "search/t/ab-cd.json"),
+            ("search docs", "search/d/3.json"),
+            ("404", "404.html"),
+            ("sitemap", "sitemap.xml"),
+            ("sitemap part", "sitemap-2.xml"),
+            ("robots", "robots.txt"),
+            ("nojekyll", ".nojekyll"),
+        ];
+        let got: Vec<(&str, &str)> = routes.iter().map(|(n, p)| (*n, p.as_str())).collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn scratch_writers_append_what_the_functions_return() {
+        let date: Date = "2024-12-31".parse().unwrap();
+        let mut out = String::from("/base/");
+        write_paper(&mut out, "x");
+        write_day(&mut out, date);
+        assert_eq!(out, format!("/base/{}{}", paper("x"), day(date)));
+    }
+}
