@@ -12,9 +12,10 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use super::ImportedPaper;
-use super::entry::{
-    LineIndex, Parsed, check_size, collapse_whitespace, normalize_doi, paragraphs, split_arxiv_id,
-};
+use super::ids;
+use super::parsed::{EntryProblem, Parsed, check_size};
+use super::plain_text::{collapse_whitespace, paragraphs};
+use crate::diagnostic::LineIndex;
 use crate::record::link_url::http_url;
 
 /// Parses an arXiv API Atom feed into papers and per-entry problems.
@@ -22,7 +23,7 @@ use crate::record::link_url::http_url;
 /// Returns `Err` when the whole input is unusable: too large, declares a DOCTYPE/ENTITY, is not
 /// an Atom feed, or is an arXiv API error feed (the error message is returned).
 pub fn parse(input: &str) -> Result<Parsed, String> {
-    check_size(input, "arXiv Atom")?;
+    check_size(input.len() as u64, "the arXiv Atom input")?;
     reject_dtd(input)?;
     let index = LineIndex::new(input);
     let mut out = Parsed::default();
@@ -37,7 +38,8 @@ pub fn parse(input: &str) -> Result<Parsed, String> {
             match reader.read_event() {
                 Ok(Event::Eof) => {
                     if let Some(entry) = st.entry.take() {
-                        out.problems.push(index.problem(
+                        out.problems.push(EntryProblem::at(
+                            &index,
                             entry.offset,
                             format!(
                                 "{}: the input ends before this entry's closing </entry>",
@@ -81,14 +83,15 @@ pub fn parse(input: &str) -> Result<Parsed, String> {
                 Ok(_) => {} // declaration, comments, processing instructions
                 Err(e) => {
                     let at = base + reader.error_position() as usize;
-                    let (line, column) = index.position(at);
+                    let (line, column) = index.line_col(at);
                     let detail = format!("malformed XML at line {line}, column {column}: {e}");
                     match st.entry.take() {
-                        Some(entry) => out.problems.push(index.problem(
+                        Some(entry) => out.problems.push(EntryProblem::at(
+                            &index,
                             entry.offset,
                             format!("{}: {detail}; the entry was skipped", entry.label()),
                         )),
-                        None => out.problems.push(index.problem(at, detail)),
+                        None => out.problems.push(EntryProblem::at(&index, at, detail)),
                     }
                     if st.root.is_none() {
                         return Err(format!("not an Atom feed: {}", out.problems[0].message));
@@ -315,7 +318,9 @@ impl State {
                 }
                 match finish(&entry) {
                     Ok(paper) => out.papers.push(paper),
-                    Err(msg) => out.problems.push(index.problem(entry.offset, msg)),
+                    Err(msg) => out
+                        .problems
+                        .push(EntryProblem::at(index, entry.offset, msg)),
                 }
             }
             return;
@@ -406,7 +411,7 @@ fn finish(entry: &RawEntry) -> Result<ImportedPaper, String> {
     let mut extra = BTreeMap::new();
     let mut links = BTreeMap::new();
     let id = entry.id.as_deref().map(str::trim).unwrap_or("");
-    let arxiv = match split_arxiv_id(id) {
+    let arxiv = match ids::arxiv_with_version(id) {
         Some((base, version)) => {
             if let Some(v) = version {
                 extra.insert("arxiv_version".to_string(), v);
@@ -431,8 +436,8 @@ fn finish(entry: &RawEntry) -> Result<ImportedPaper, String> {
     let doi = entry
         .doi
         .as_deref()
-        .and_then(normalize_doi)
-        .or_else(|| entry.doi_link.as_deref().and_then(normalize_doi));
+        .and_then(ids::doi)
+        .or_else(|| entry.doi_link.as_deref().and_then(ids::doi));
 
     let mut tags: Vec<String> = Vec::new();
     for t in entry.primary_category.iter().chain(&entry.categories) {
@@ -495,6 +500,7 @@ fn finish(entry: &RawEntry) -> Result<ImportedPaper, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::mutations;
     use jiff::civil::date;
 
     const QUERY: &str = include_str!(concat!(
@@ -597,7 +603,7 @@ mod tests {
 
     #[test]
     fn oversized_input_refused() {
-        let big = " ".repeat(crate::import::entry::MAX_INPUT_BYTES + 1);
+        let big = " ".repeat(crate::import::MAX_INPUT_BYTES + 1);
         let err = parse(&big).unwrap_err();
         assert!(err.contains("limit"), "{err}");
     }
@@ -690,11 +696,11 @@ mod tests {
         );
     }
 
-    #[test]
-    fn mutations_never_panic() {
-        let mut rng = crate::import::entry::test_support::XorShift(0x9E37_79B9_7F4A_7C15);
-        for _ in 0..3000 {
-            let mutated = rng.mutate(QUERY);
+    proptest::proptest! {
+        #![proptest_config(mutations::config(3000))]
+        #[test]
+        fn mutations_never_panic(edits in mutations::edits(8)) {
+            let mutated = mutations::apply(QUERY, &edits, mutations::LISTING_PIECES);
             if let Ok(parsed) = parse(&mutated) {
                 for p in &parsed.problems {
                     assert!(p.line >= 1 && p.column >= 1, "{p:?}");

@@ -11,7 +11,8 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use super::entry::{LineIndex, Parsed, check_size};
+use super::parsed::{EntryProblem, Parsed, check_size};
+use crate::diagnostic::LineIndex;
 use fields::build;
 #[cfg(test)]
 use latex::decode_latex;
@@ -19,10 +20,10 @@ use latex::decode_latex;
 /// Parses a `.bib` file. `default_date` is used for entries with neither `date` nor `year`;
 /// without it such entries become problems.
 pub fn parse(input: &str, default_date: Option<Date>) -> Result<Parsed, String> {
-    check_size(input, "BibTeX")?;
+    check_size(input.len() as u64, "the BibTeX input")?;
     let index = LineIndex::new(input);
     let starts = line_start_entries(input);
-    let mut macros: HashMap<String, String> = super::entry::MONTHS
+    let mut macros: HashMap<String, String> = super::plain_text::MONTHS
         .iter()
         .map(|m| (m[..3].to_string(), capitalize(m)))
         .collect();
@@ -75,17 +76,17 @@ pub fn parse(input: &str, default_date: Option<Date>) -> Result<Parsed, String> 
                 pos = p.pos;
                 if let Some(raw) = raw {
                     if let Some(note) = holds_no_paper(&kind, &raw) {
-                        out.notes.push(index.problem(at, note));
+                        out.notes.push(EntryProblem::at(&index, at, note));
                         continue;
                     }
                     match build(&kind, raw, default_date) {
                         Ok(paper) => out.papers.push(paper),
-                        Err(msg) => out.problems.push(index.problem(at, msg)),
+                        Err(msg) => out.problems.push(EntryProblem::at(&index, at, msg)),
                     }
                 }
             }
             Err(msg) => {
-                out.problems.push(index.problem(at, msg));
+                out.problems.push(EntryProblem::at(&index, at, msg));
                 pos = end;
             }
         }
@@ -183,7 +184,7 @@ impl Parser<'_> {
     }
 
     fn here(&self, offset: usize) -> String {
-        let (line, column) = self.index.position(offset);
+        let (line, column) = self.index.line_col(offset);
         format!("line {line}, column {column}")
     }
 

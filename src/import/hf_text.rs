@@ -243,7 +243,7 @@ fn date_line(line: &str) -> Option<Line<'_>> {
 /// `Feb`, `feb`, `February` → 2.
 fn month_number(word: &str) -> Option<i8> {
     let word = word.to_ascii_lowercase();
-    let found = super::entry::MONTHS
+    let found = super::plain_text::MONTHS
         .iter()
         .position(|m| word == *m || (word.len() == 3 && m.starts_with(&word)))?;
     i8::try_from(found + 1).ok()

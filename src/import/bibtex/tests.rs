@@ -1,5 +1,6 @@
 use super::*;
 use crate::import::ImportedPaper;
+use crate::record::mutations;
 use jiff::civil::date;
 use std::collections::BTreeMap;
 
@@ -345,16 +346,18 @@ fn abstract_emphasis_becomes_markdown() {
 
 #[test]
 fn oversized_input_refused() {
-    let big = " ".repeat(crate::import::entry::MAX_INPUT_BYTES + 1);
+    let big = " ".repeat(crate::import::MAX_INPUT_BYTES + 1);
     assert!(parse(&big, None).unwrap_err().contains("limit"));
 }
 
-#[test]
-fn mutations_never_panic() {
-    let mut rng = crate::import::entry::test_support::XorShift(0xD1B5_4A32_D192_ED03);
-    let fixtures = [ARXIV, ZOTERO, SCHOLAR, BROKEN];
-    for round in 0..4000 {
-        let mutated = rng.mutate(fixtures[round % fixtures.len()]);
+proptest::proptest! {
+    #![proptest_config(mutations::config(4000))]
+    #[test]
+    fn mutations_never_panic(
+        fixture in proptest::sample::select(&[ARXIV, ZOTERO, SCHOLAR, BROKEN][..]),
+        edits in mutations::edits(8),
+    ) {
+        let mutated = mutations::apply(fixture, &edits, mutations::LISTING_PIECES);
         if let Ok(parsed) = parse(&mutated, Some(date(2025, 1, 1))) {
             for p in &parsed.problems {
                 assert!(p.line >= 1 && p.column >= 1, "{p:?}");
