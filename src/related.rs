@@ -373,6 +373,8 @@ impl Accumulator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::Rng;
+    use proptest::test_runner::{RngAlgorithm, TestRng};
     use std::collections::HashMap;
 
     /// Papers as (title, abstract) with a toy tokenizer: title words weigh 5, abstract words
@@ -458,13 +460,9 @@ mod tests {
     /// A deterministic synthetic collection with a skewed vocabulary (log-uniform term ranks,
     /// close to Zipf) and many equal weights, so tie handling is exercised.
     fn synthetic(doc_count: usize, vocab_len: usize, terms_per_doc: usize) -> Vec<Vec<(u32, u16)>> {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        // proptest's generator with its fixed seed: the same collection on every run.
+        let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+        let mut next = move || rng.next_u64();
         (0..doc_count)
             .map(|_| {
                 let mut weights: HashMap<u32, u16> = HashMap::new();

@@ -1,6 +1,8 @@
-//! Random edits of a valid input, for the property tests that no input makes a reader panic
-//! (the record parser, every importer). A proptest strategy, so a failure shrinks to the
-//! fewest edits at the earliest places before it is reported.
+//! Random inputs for the property tests of the crate's readers and writers (records, every
+//! importer, Markdown, BibTeX export): random edits of a valid input and texts of random
+//! pieces, as proptest strategies, so a failure shrinks to the fewest edits or pieces before
+//! it is reported; and [`check`], for properties that share an expensive value between cases
+//! or run on a thread of their own.
 
 use proptest::prelude::*;
 
@@ -70,6 +72,18 @@ pub(crate) fn config(cases: u32) -> ProptestConfig {
         cases,
         failure_persistence: None,
         ..ProptestConfig::default()
+    }
+}
+
+/// Runs `test` on `cases` values of `strategy`; panics with the shrunk failing value.
+pub(crate) fn check<S: Strategy>(
+    cases: u32,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) {
+    let mut runner = proptest::test_runner::TestRunner::new(config(cases));
+    if let Err(failure) = runner.run(&strategy, test) {
+        panic!("{failure}");
     }
 }
 
