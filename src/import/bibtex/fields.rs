@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::RawEntry;
 use super::latex::{decode_latex, decode_latex_marked};
+use super::syntax::RawEntry;
 use crate::import::ImportedPaper;
 use crate::import::ids;
 use crate::import::plain_text::{collapse_whitespace, paragraphs};

@@ -365,3 +365,13 @@ proptest::proptest! {
         }
     }
 }
+
+/// Regression: behind a byte-order mark, the first line's columns were one too far right in
+/// BibTeX and Atom (the JSON importers did not count the mark); editors do not show it.
+#[test]
+fn a_byte_order_mark_is_not_a_column() {
+    let parsed = parse("\u{feff}@misc{k, title = {T}, year = {2025}", None).unwrap();
+    assert_eq!(parsed.papers, []);
+    let problem = &parsed.problems[0];
+    assert_eq!((problem.line, problem.column), (1, 1), "{problem:?}");
+}
