@@ -77,7 +77,7 @@ pub(super) fn build(
     if arxiv.is_none() {
         arxiv = url
             .as_deref()
-            .filter(|u| u.contains("arxiv.org/abs/"))
+            .filter(|u| u.to_ascii_lowercase().contains("arxiv.org/abs/"))
             .and_then(ids::arxiv_with_version);
     }
     let venue = text("journaltitle")

@@ -375,3 +375,19 @@ fn a_byte_order_mark_is_not_a_column() {
     let problem = &parsed.problems[0];
     assert_eq!((problem.line, problem.column), (1, 1), "{problem:?}");
 }
+
+/// An arxiv.org URL in capitals names the paper as well as one in lower case (the JSON
+/// importers read it; BibTeX and Atom did not).
+#[test]
+fn arxiv_url_in_capitals() {
+    let bib = "@misc{k,\n  title = {T},\n  year = {2025},\n  url = {https://ARXIV.ORG/abs/2502.04522v2}\n}\n";
+    let parsed = parse(bib, None).unwrap();
+    assert_eq!(parsed.papers[0].arxiv.as_deref(), Some("2502.04522"));
+    assert_eq!(
+        parsed.papers[0]
+            .extra
+            .get("arxiv_version")
+            .map(String::as_str),
+        Some("2")
+    );
+}
