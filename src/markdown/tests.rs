@@ -21,6 +21,7 @@ fn former_escape_html(s: &str) -> String {
 }
 
 proptest! {
+    #![proptest_config(crate::record::mutations::config(2000))]
     #[test]
     fn escape_html_writes_the_bytes_it_always_wrote(
         text in crate::output::machine::tests::markup_texts()

@@ -133,6 +133,7 @@ pub(crate) mod tests {
     }
 
     proptest! {
+        #![proptest_config(crate::record::mutations::config(2000))]
         #[test]
         fn xml_escape_writes_the_bytes_it_always_wrote(text in markup_texts()) {
             prop_assert_eq!(xml_escape(&text), former_xml_escape(&text));
