@@ -307,6 +307,13 @@ fn build(
         .collect::<Vec<_>>()
         .join("\n\n");
     let (links, arxiv) = links_in(&abstract_text);
+    let mut extra = BTreeMap::new();
+    let arxiv = arxiv.map(|(id, version)| {
+        if let Some(v) = version {
+            extra.insert("arxiv_version".to_string(), v);
+        }
+        id
+    });
     ImportedPaper {
         title: clean(text[0]),
         date,
@@ -319,7 +326,7 @@ fn build(
         tags: Vec::new(),
         links,
         abstract_text,
-        extra: BTreeMap::new(),
+        extra,
         ..Default::default()
     }
 }

@@ -14,6 +14,10 @@
 //! Anything else is not an arXiv identifier: the importers then leave the field empty (the
 //! text stays in the entry's other fields), rather than link a page that does not exist.
 
+/// An arXiv identifier without its version ("2502.04522"), and the version number when one
+/// was written ("2").
+pub(crate) type ArxivId = (String, Option<String>);
+
 /// The arXiv identifier in `s`, without its version: see [`arxiv_with_version`].
 pub(crate) fn arxiv(s: &str) -> Option<String> {
     arxiv_with_version(s).map(|(id, _)| id)
@@ -22,7 +26,7 @@ pub(crate) fn arxiv(s: &str) -> Option<String> {
 /// Splits an arXiv identifier (bare, `arXiv:`-prefixed, or an arxiv.org abs/pdf URL) into the
 /// id without version and the version number: "2502.04522v2" → ("2502.04522", Some("2")).
 /// None when the text is not an arXiv identifier.
-pub(crate) fn arxiv_with_version(s: &str) -> Option<(String, Option<String>)> {
+pub(crate) fn arxiv_with_version(s: &str) -> Option<ArxivId> {
     let s = s.trim();
     let id = match find_ascii_ci(s, "arxiv.org/") {
         Some(at) => {
