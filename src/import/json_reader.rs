@@ -17,10 +17,10 @@
 //! ([`array_elements`]) and where the value of an object member starts ([`member_value`];
 //! keys are compared by their raw text, and the last duplicate wins, as in serde_json).
 //! A problem points at the offending member's value when that member exists (e.g. the
-//! malformed `"issued"`), otherwise at the first character of the entry. Byte offsets are
-//! turned into a 1-based line and a 1-based column counted in characters
-//! ([`crate::diagnostic::line_col`]); a leading byte-order mark is not counted. (serde_json's own syntax-error columns count
-//! bytes, which only differs on lines with non-ASCII text before the error.)
+//! malformed `"issued"`), otherwise at the first character of the entry. Byte offsets become
+//! a 1-based line and a 1-based column counted in characters ([`LineIndex`]); a leading
+//! byte-order mark is not counted. (serde_json's own syntax-error columns count bytes, which
+//! only differs on lines with non-ASCII text before the error.)
 
 use std::collections::BTreeMap;
 
@@ -28,7 +28,7 @@ use jiff::civil::Date;
 use serde_json::Value;
 
 use super::parsed::{EntryProblem, Parsed, check_size};
-use crate::diagnostic::line_col;
+use crate::diagnostic::LineIndex;
 use crate::import::ImportedPaper;
 
 const BOM: char = '\u{feff}';
@@ -114,21 +114,24 @@ pub(crate) fn convert_each(
     convert: impl Fn(&Value) -> Result<ImportedPaper, Bad>,
 ) -> Parsed {
     let mut parsed = Parsed::default();
+    // Built at the first problem: a listing read without one never pays for it, and many
+    // problems in a large listing cost a binary search each, not a scan from the start.
+    let mut lines = None;
     for (n, (value, start)) in entries.into_iter().enumerate() {
         match convert(value) {
             Ok(paper) => parsed.papers.push(paper),
             Err(Bad { at, message }) => {
                 let offset = locate(doc.text, start, at);
-                let (line, column) = line_col(doc.text, offset);
                 let label = match ident(value) {
                     Some(id) => format!("entry {} ({})", n + 1, snippet_n(&id, 120)),
                     None => format!("entry {}", n + 1),
                 };
-                parsed.problems.push(EntryProblem {
-                    line,
-                    column,
-                    message: format!("{label}: {message}"),
-                });
+                let lines = lines.get_or_insert_with(|| LineIndex::new(doc.text));
+                parsed.problems.push(EntryProblem::at(
+                    lines,
+                    offset,
+                    format!("{label}: {message}"),
+                ));
             }
         }
     }
@@ -375,6 +378,7 @@ pub(crate) fn url_of(v: Option<&Value>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::line_col;
 
     #[test]
     fn scanner_finds_elements_and_members() {
