@@ -11,8 +11,9 @@
 //!   subject class letters and dashes (`math.AG`, `physics.acc-ph`);
 //! - either followed by a version `vN`, N from 1.
 //!
-//! Anything else is not an arXiv identifier: the importers then leave the field empty (the
-//! text stays in the entry's other fields), rather than link a page that does not exist.
+//! Anything else is not an arXiv identifier: the importers then leave the paper's `arxiv`
+//! empty rather than link a page that does not exist (an Atom entry keeps its `<id>` in
+//! `extra.atom_id`; a URL stays among the links where the format has links).
 
 /// An arXiv identifier without its version ("2502.04522"), and the version number when one
 /// was written ("2").
