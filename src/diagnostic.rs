@@ -51,14 +51,51 @@ impl Location {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset in `text`.
+/// 1-based line and column of byte `offset` in `text` (clamped to the text; an offset inside
+/// a character counts as that character). Columns count characters, not bytes, and a leading
+/// byte-order mark is not counted: editors do not show one. For many offsets into one text,
+/// [`LineIndex`] finds the line without rescanning.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
     let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
+    (
+        before.matches('\n').count() + 1,
+        column(text, line_start, offset),
+    )
+}
+
+/// The line starts of one text, so that many byte offsets (every entry of an imported
+/// listing) become lines and columns by a binary search; the same rule as [`line_col`].
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line and column of byte `offset`, as [`line_col`] counts them.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset); // >= 1: starts[0] == 0
+        (line, column(self.text, self.starts[line - 1], offset))
+    }
+}
+
+/// The 1-based column of `offset` on the line starting at `line_start`.
+fn column(text: &str, line_start: usize, offset: usize) -> usize {
+    let before = &text[line_start..offset];
+    let before = match line_start {
+        0 => before.strip_prefix('\u{feff}').unwrap_or(before),
+        _ => before,
+    };
+    before.chars().count() + 1
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -277,13 +314,34 @@ impl Problems {
 mod tests {
     use super::*;
 
+    /// The union of the cases of the three line/column helpers that became [`line_col`] and
+    /// [`LineIndex`] (the diagnostic's, the importers' index, the JSON importers' BOM rule).
     #[test]
-    fn line_col_counts_characters_not_bytes() {
-        let text = "a\nbé c\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 2), (2, 1));
-        // 'c' is after "bé " = 4 bytes, 3 chars
-        assert_eq!(line_col(text, 6), (2, 4));
+    fn line_col_counts_characters_not_bytes_nor_a_byte_order_mark() {
+        let cases: &[(&str, usize, (usize, usize))] = &[
+            ("a\nbé c\n", 0, (1, 1)),
+            ("a\nbé c\n", 2, (2, 1)),
+            // 'c' is after "bé " = 4 bytes, 3 characters.
+            ("a\nbé c\n", 6, (2, 4)),
+            ("ab\né x\n", 3, (2, 1)),
+            ("ab\né x\n", 6, (2, 3)),
+            // Past the end: clamped to the end.
+            ("ab\né x\n", 999, (3, 1)),
+            // Inside 'é' (bytes 3..5): the character's own column.
+            ("ab\né x\n", 4, (2, 1)),
+            ("", 0, (1, 1)),
+            ("\r\nx", 2, (2, 1)),
+            // A leading byte-order mark is not a column; one later in the text is a character.
+            ("\u{feff} [1,\n  null]", 4, (1, 2)),
+            ("\u{feff} [1,\n  null]", 10, (2, 3)),
+            ("\u{feff}", 3, (1, 1)),
+            ("x\n\u{feff}y", 5, (2, 2)),
+        ];
+        for &(text, offset, expected) in cases {
+            assert_eq!(line_col(text, offset), expected, "{text:?} at {offset}");
+            let index = LineIndex::new(text);
+            assert_eq!(index.line_col(offset), expected, "{text:?} at {offset}");
+        }
     }
 
     #[test]

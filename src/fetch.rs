@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use jiff::civil::Date;
 
-use crate::import::entry::{MAX_INPUT_BYTES, Parsed};
+use crate::import::{MAX_INPUT_BYTES, Parsed};
 use crate::import::{arxiv_atom, hf_json};
 
 /// The public Hugging Face API root.

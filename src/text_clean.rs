@@ -6,8 +6,9 @@
 //!
 //! Input is cleaned once, right after parsing (records, `site.toml`, imported listings, the
 //! character references Markdown decodes); the XML writers clean again as a defence. Records
-//! that had such characters get a warning naming where ([`toml_findings`], [`warning`]). This
-//! module maps text only: it reads and writes no files.
+//! that had such characters get a warning naming where ([`toml_findings`], [`warning`]).
+//! [`escape_markup`] is the one escaper of text for XML and HTML. This module maps text only:
+//! it reads and writes no files.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -93,6 +94,31 @@ pub fn cleaned(text: &str) -> Cow<'_, str> {
             .map(|c| if is_forbidden(c) { replacement(c) } else { c })
             .collect(),
     )
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'` for XML or HTML character data and quoted attribute
+/// values, the apostrophe spelled `apostrophe` (`&apos;` in XML files, `&#39;` in pages, as
+/// they always have been, so output stays byte-identical). Forbidden characters are not
+/// touched: XML writers pass [`cleaned`] text.
+///
+/// Not quick-xml's `escape`: it also writes `\r` as `&#13;` and spells the apostrophe one way
+/// only, which would change the bytes of pages whose code or math holds either.
+pub fn escape_markup(text: &str, apostrophe: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (at, c) in text.match_indices(['&', '<', '>', '"', '\'']) {
+        out.push_str(&text[from..at]);
+        out.push_str(match c {
+            "&" => "&amp;",
+            "<" => "&lt;",
+            ">" => "&gt;",
+            "\"" => "&quot;",
+            _ => apostrophe,
+        });
+        from = at + 1;
+    }
+    out.push_str(&text[from..]);
+    out
 }
 
 /// Replaces every forbidden character of `text` in place; whether there was any.

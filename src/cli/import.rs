@@ -8,8 +8,8 @@ use clap::Args;
 
 use super::exit;
 use crate::diagnostic::{Failure, FailureKind};
+use crate::import::Parsed;
 use crate::import::YearOrigin;
-use crate::import::entry::Parsed;
 use crate::import::formats::{self, Format, ReadOptions};
 use crate::import::merge::{self, ExistingRecord, Outcome, SOURCE_OWNED};
 use crate::load;
@@ -78,7 +78,7 @@ fn import(args: &ImportArgs) -> Result<bool, Failure> {
     let input = if shown == "-" {
         let mut text = String::new();
         std::io::stdin()
-            .take(crate::import::entry::MAX_INPUT_BYTES as u64 + 1)
+            .take(crate::import::MAX_INPUT_BYTES as u64 + 1)
             .read_to_string(&mut text)
             .map_err(|e| input_failure(format!("reading standard input: {e}")))?;
         text
@@ -242,13 +242,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
 /// Reads a file, refusing one larger than importers accept before reading it all.
 fn read_limited(path: &Path) -> std::io::Result<String> {
     let size = std::fs::metadata(path)?.len();
-    if size > crate::import::entry::MAX_INPUT_BYTES as u64 {
-        return Err(std::io::Error::other(format!(
-            "the file is {} MiB, more than the {} MiB digest imports at once; split it",
-            size >> 20,
-            crate::import::entry::MAX_INPUT_BYTES >> 20
-        )));
-    }
+    crate::import::parsed::check_size(size, "the file").map_err(std::io::Error::other)?;
     std::fs::read_to_string(path)
 }
 

@@ -300,6 +300,7 @@ fn unpaired_braces(text: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn record(front: &str) -> Paper {
         let text = format!("+++\ntitle = \"T\"\ndate = 2025-02-06\n{front}\n+++\nBody\n");
@@ -421,22 +422,20 @@ mod tests {
         depth == 0
     }
 
-    #[test]
-    fn any_text_is_written_with_balanced_braces() {
-        // A deterministic generator (xorshift64*) over the characters that need care.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            state.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        };
-        let alphabet: Vec<char> = "{}{}\\$%&#_~^-'`,\" and x\nä".chars().collect();
-        for _ in 0..20_000 {
-            let len = (next() % 24) as usize;
-            let text: String = (0..len)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
+    proptest::proptest! {
+        #![proptest_config(crate::record::mutations::config(20_000))]
+        /// Property: whatever the text (made of the characters that need care), the field and
+        /// the author list are written with balanced braces.
+        #[test]
+        fn any_text_is_written_with_balanced_braces(
+            text in proptest::collection::vec(
+                proptest::sample::select(&[
+                    '{', '}', '{', '}', '\\', '$', '%', '&', '#', '_', '~', '^', '-', '\'', '`',
+                    ',', '"', ' ', 'a', 'n', 'd', 'x', '\n', 'ä',
+                ][..]),
+                0..24,
+            ).prop_map(|chars| chars.into_iter().collect::<String>())
+        ) {
             let mut out = String::new();
             escape_into(&mut out, &text);
             assert!(balanced(&out), "{text:?} -> {out:?}");

@@ -12,9 +12,10 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use super::ImportedPaper;
-use super::entry::{
-    LineIndex, Parsed, check_size, collapse_whitespace, normalize_doi, paragraphs, split_arxiv_id,
-};
+use super::ids;
+use super::parsed::{EntryProblem, Parsed, check_size};
+use super::plain_text::{collapse_whitespace, paragraphs};
+use crate::diagnostic::LineIndex;
 use crate::record::link_url::http_url;
 
 /// Parses an arXiv API Atom feed into papers and per-entry problems.
@@ -22,7 +23,7 @@ use crate::record::link_url::http_url;
 /// Returns `Err` when the whole input is unusable: too large, declares a DOCTYPE/ENTITY, is not
 /// an Atom feed, or is an arXiv API error feed (the error message is returned).
 pub fn parse(input: &str) -> Result<Parsed, String> {
-    check_size(input, "arXiv Atom")?;
+    check_size(input.len() as u64, "the arXiv Atom input")?;
     reject_dtd(input)?;
     let index = LineIndex::new(input);
     let mut out = Parsed::default();
@@ -37,7 +38,8 @@ pub fn parse(input: &str) -> Result<Parsed, String> {
             match reader.read_event() {
                 Ok(Event::Eof) => {
                     if let Some(entry) = st.entry.take() {
-                        out.problems.push(index.problem(
+                        out.problems.push(EntryProblem::at(
+                            &index,
                             entry.offset,
                             format!(
                                 "{}: the input ends before this entry's closing </entry>",
@@ -81,14 +83,15 @@ pub fn parse(input: &str) -> Result<Parsed, String> {
                 Ok(_) => {} // declaration, comments, processing instructions
                 Err(e) => {
                     let at = base + reader.error_position() as usize;
-                    let (line, column) = index.position(at);
+                    let (line, column) = index.line_col(at);
                     let detail = format!("malformed XML at line {line}, column {column}: {e}");
                     match st.entry.take() {
-                        Some(entry) => out.problems.push(index.problem(
+                        Some(entry) => out.problems.push(EntryProblem::at(
+                            &index,
                             entry.offset,
                             format!("{}: {detail}; the entry was skipped", entry.label()),
                         )),
-                        None => out.problems.push(index.problem(at, detail)),
+                        None => out.problems.push(EntryProblem::at(&index, at, detail)),
                     }
                     if st.root.is_none() {
                         return Err(format!("not an Atom feed: {}", out.problems[0].message));
@@ -315,7 +318,9 @@ impl State {
                 }
                 match finish(&entry) {
                     Ok(paper) => out.papers.push(paper),
-                    Err(msg) => out.problems.push(index.problem(entry.offset, msg)),
+                    Err(msg) => out
+                        .problems
+                        .push(EntryProblem::at(index, entry.offset, msg)),
                 }
             }
             return;
@@ -406,7 +411,7 @@ fn finish(entry: &RawEntry) -> Result<ImportedPaper, String> {
     let mut extra = BTreeMap::new();
     let mut links = BTreeMap::new();
     let id = entry.id.as_deref().map(str::trim).unwrap_or("");
-    let arxiv = match split_arxiv_id(id) {
+    let arxiv = match ids::arxiv_with_version(id) {
         Some((base, version)) => {
             if let Some(v) = version {
                 extra.insert("arxiv_version".to_string(), v);
@@ -431,8 +436,8 @@ fn finish(entry: &RawEntry) -> Result<ImportedPaper, String> {
     let doi = entry
         .doi
         .as_deref()
-        .and_then(normalize_doi)
-        .or_else(|| entry.doi_link.as_deref().and_then(normalize_doi));
+        .and_then(ids::doi)
+        .or_else(|| entry.doi_link.as_deref().and_then(ids::doi));
 
     let mut tags: Vec<String> = Vec::new();
     for t in entry.primary_category.iter().chain(&entry.categories) {
@@ -493,213 +498,4 @@ fn finish(entry: &RawEntry) -> Result<ImportedPaper, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    const QUERY: &str = include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/import/arxiv-query.atom"
-    ));
-    const ERROR: &str = include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/import/arxiv-error.atom"
-    ));
-
-    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn query_fixture_exact_fields() {
-        let parsed = parse(QUERY).unwrap();
-        assert_eq!(parsed.problems, vec![]);
-        assert_eq!(parsed.papers.len(), 3);
-        let first = &parsed.papers[0];
-        assert_eq!(
-            first,
-            &ImportedPaper {
-                title: "Diffusion Models & Scaling: A <Fresh> Look".into(),
-                date: date(2025, 2, 6),
-                published: None,
-                authors: vec!["Ada Lovelace".into(), "Alan Turing".into()],
-                author_count: Some(2),
-                upvotes: None,
-                arxiv: Some("2502.04522".into()),
-                doi: Some("10.1000/xyz123".into()),
-                tags: vec!["cs.LG".into(), "cs.CV".into(), "stat.ML".into()],
-                links: map(&[
-                    ("pdf", "http://arxiv.org/pdf/2502.04522v2"),
-                    ("url", "http://arxiv.org/abs/2502.04522v2"),
-                ]),
-                abstract_text: "We study how diffusion models scale with compute. Our results show café — style gains.\n\nA second paragraph follows here.".into(),
-                extra: map(&[
-                    ("affiliations", "Analytical Engine Lab"),
-                    ("arxiv_version", "2"),
-                    ("comment", "12 pages, 5 figures"),
-                    ("journal_ref", "J. Mach. Learn. Res. 26 (2025) 1-12"),
-                    ("primary_category", "cs.LG"),
-                    ("updated", "2025-02-08"),
-                ]),
-                ..Default::default()
-            }
-        );
-        let old = &parsed.papers[1];
-        assert_eq!(old.arxiv.as_deref(), Some("hep-th/9901001"));
-        assert_eq!(
-            old.extra.get("arxiv_version").map(String::as_str),
-            Some("1")
-        );
-        assert_eq!(old.date, date(1999, 1, 1));
-        assert_eq!(old.title, "String Dualities Revisited");
-        assert_eq!(old.authors, vec!["Edward Witten".to_string()]);
-        assert_eq!(old.tags, vec!["hep-th".to_string()]);
-        assert_eq!(old.doi, None);
-        assert_eq!(old.links["pdf"], "http://arxiv.org/pdf/hep-th/9901001v1");
-        assert!(!old.extra.contains_key("updated"));
-        let broken = &parsed.papers[2];
-        assert_eq!(broken.title, "A Title Broken Over Several Lines");
-        assert_eq!(
-            broken.authors,
-            vec!["Grace Hopper".to_string(), "Katherine Johnson".to_string()]
-        );
-        assert_eq!(broken.tags, vec!["cs.CL".to_string(), "cs.AI".to_string()]);
-        assert_eq!(broken.arxiv.as_deref(), Some("2401.00001"));
-        assert_eq!(broken.date, date(2024, 1, 1));
-        assert_eq!(broken.abstract_text, "Short abstract.");
-        assert_eq!(
-            broken.extra.get("primary_category").map(String::as_str),
-            Some("cs.CL")
-        );
-    }
-
-    #[test]
-    fn api_error_feed_is_err_with_message() {
-        let err = parse(ERROR).unwrap_err();
-        assert!(err.contains("incorrect id format for 1234.12345"), "{err}");
-    }
-
-    #[test]
-    fn dtd_and_entities_refused() {
-        let evil = QUERY.replacen(
-            "<feed",
-            "<!DOCTYPE feed [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<feed",
-            1,
-        );
-        let err = parse(&evil).unwrap_err();
-        assert!(err.contains("entities are not allowed"), "{err}");
-        let err = parse("<!ENTITY a \"b\"><feed/>").unwrap_err();
-        assert!(err.contains("entities are not allowed"), "{err}");
-    }
-
-    #[test]
-    fn oversized_input_refused() {
-        let big = " ".repeat(crate::import::entry::MAX_INPUT_BYTES + 1);
-        let err = parse(&big).unwrap_err();
-        assert!(err.contains("limit"), "{err}");
-    }
-
-    #[test]
-    fn not_a_feed() {
-        assert!(parse("").is_err());
-        assert!(parse("<html><body/></html>").is_err());
-        assert!(parse("just text").is_err());
-    }
-
-    #[test]
-    fn bad_entries_become_problems_others_survive() {
-        // Entry 1 loses its title, entry 2 gets a bad date, entry 3 stays intact.
-        let input = QUERY
-            .replacen(
-                "<title>Diffusion Models &amp; Scaling: A &lt;Fresh&gt; Look</title>",
-                "",
-                1,
-            )
-            .replacen(
-                "<published>1999-01-01T12:00:00Z</published>",
-                "<published>1999-13-45T12:00:00Z</published>",
-                1,
-            );
-        let parsed = parse(&input).unwrap();
-        assert_eq!(parsed.papers.len(), 1);
-        assert_eq!(parsed.papers[0].arxiv.as_deref(), Some("2401.00001"));
-        assert_eq!(parsed.problems.len(), 2);
-        assert_eq!(
-            (parsed.problems[0].line, parsed.problems[0].column),
-            (10, 3)
-        );
-        assert!(
-            parsed.problems[0].message.contains("no <title>"),
-            "{:?}",
-            parsed.problems[0]
-        );
-        assert!(parsed.problems[0].message.contains("2502.04522v2"));
-        assert_eq!(
-            (parsed.problems[1].line, parsed.problems[1].column),
-            (40, 3)
-        );
-        assert!(
-            parsed.problems[1]
-                .message
-                .contains("`1999-13-45T12:00:00Z`"),
-            "{:?}",
-            parsed.problems[1]
-        );
-    }
-
-    #[test]
-    fn malformed_entry_skipped_and_parsing_resumes() {
-        let input = QUERY.replacen("<name>Edward Witten</name>", "<name>Edward Witten</nam>", 1);
-        let parsed = parse(&input).unwrap();
-        let ids: Vec<_> = parsed
-            .papers
-            .iter()
-            .map(|p| p.arxiv.clone().unwrap())
-            .collect();
-        assert_eq!(ids, vec!["2502.04522", "2401.00001"]);
-        assert_eq!(parsed.problems.len(), 1);
-        assert_eq!(parsed.problems[0].line, 40);
-        assert!(
-            parsed.problems[0]
-                .message
-                .contains("malformed XML at line 47"),
-            "{:?}",
-            parsed.problems[0]
-        );
-
-        let unknown = QUERY.replacen("Short abstract.", "Short&nbsp;abstract.", 1);
-        let parsed = parse(&unknown).unwrap();
-        assert_eq!(parsed.papers.len(), 2);
-        assert!(
-            parsed.problems[0].message.contains("&nbsp;"),
-            "{:?}",
-            parsed.problems
-        );
-
-        let truncated = &QUERY[..QUERY.find("<title>A Title").unwrap()];
-        let parsed = parse(truncated).unwrap();
-        assert_eq!(parsed.papers.len(), 2);
-        assert_eq!(parsed.problems.len(), 1);
-        assert!(
-            parsed.problems[0].message.contains("ends before"),
-            "{:?}",
-            parsed.problems
-        );
-    }
-
-    #[test]
-    fn mutations_never_panic() {
-        let mut rng = crate::import::entry::test_support::XorShift(0x9E37_79B9_7F4A_7C15);
-        for _ in 0..3000 {
-            let mutated = rng.mutate(QUERY);
-            if let Ok(parsed) = parse(&mutated) {
-                for p in &parsed.problems {
-                    assert!(p.line >= 1 && p.column >= 1, "{p:?}");
-                }
-            }
-        }
-    }
-}
+mod tests;

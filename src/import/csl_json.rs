@@ -34,9 +34,10 @@ use jiff::civil::Date;
 use serde_json::Value;
 
 use super::ImportedPaper;
-use super::entry::Parsed;
-use super::entry::json_support::{self as js, Bad, Document, bad};
-use super::entry::scripts::{subscript, superscript};
+use super::ids;
+use super::json_reader::{self as js, Bad, Document, bad};
+use super::parsed::Parsed;
+use super::plain_text::scripts::{subscript, superscript};
 use super::record_file::emphasis::{
     EM_CLOSE, EM_OPEN, STRONG_CLOSE, STRONG_OPEN, abstract_with_emphasis, strip_marks,
 };
@@ -77,7 +78,7 @@ fn ident(item: &Value) -> Option<String> {
 /// A plain-text field: rich-text markup converted, whitespace collapsed, `None` when empty.
 fn plain_of(v: Option<&Value>) -> Option<String> {
     js::str_of(v)
-        .map(|s| crate::import::entry::collapse_whitespace(&rich_text::plain(s)))
+        .map(|s| crate::import::plain_text::collapse_whitespace(&rich_text::plain(s)))
         .filter(|s| !s.is_empty())
 }
 
@@ -102,13 +103,13 @@ fn convert(item: &Value, default_date: Option<Date>) -> Result<ImportedPaper, Ba
         .unwrap_or_default();
     let author_count = author_list.and_then(|l| u32::try_from(l.len()).ok());
 
-    let doi = js::str_of(item.get("DOI")).and_then(js::doi_of);
+    let doi = js::str_of(item.get("DOI")).and_then(ids::doi);
     let url = js::url_of(item.get("URL"));
     let says_arxiv = |key: &str| {
         js::str_of(item.get(key)).is_some_and(|s| s.to_ascii_lowercase().contains("arxiv"))
     };
     let from_number = (says_arxiv("publisher") || says_arxiv("container-title"))
-        .then(|| js::str_of(item.get("number")).and_then(js::arxiv_id))
+        .then(|| js::str_of(item.get("number")).and_then(ids::arxiv))
         .flatten();
     let from_url = url
         .as_deref()
@@ -116,10 +117,10 @@ fn convert(item: &Value, default_date: Option<Date>) -> Result<ImportedPaper, Ba
             let u = u.to_ascii_lowercase();
             u.contains("arxiv.org/abs/") || u.contains("arxiv.org/pdf/")
         })
-        .and_then(js::arxiv_id);
+        .and_then(ids::arxiv);
     let arxiv = from_number
         .or(from_url)
-        .or_else(|| doi.as_deref().and_then(js::arxiv_from_doi));
+        .or_else(|| doi.as_deref().and_then(ids::arxiv_from_doi));
 
     let mut links = BTreeMap::new();
     js::put(&mut links, "url", url);

@@ -1,8 +1,7 @@
 //! The listing formats `digest import` reads, and recognising one from its first bytes.
 
-use super::entry::{EntryProblem, MAX_INPUT_BYTES, Parsed};
-use super::{arxiv_atom, bibtex, csl_json, hf_json, hf_text, s2_json};
-use crate::export::json;
+use super::parsed::{EntryProblem, Parsed, check_size};
+use super::{arxiv_atom, bibtex, csl_json, digest_json, hf_json, hf_text, s2_json};
 
 /// A listing format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -105,13 +104,7 @@ fn opens_bibtex_entry(line: &str) -> bool {
 /// Reads `input` as `format`. An `Err` means nothing could be read (wrong format, too large);
 /// entries that could not be read are in [`Parsed::problems`].
 pub fn read(format: Format, input: &str, options: ReadOptions) -> Result<Parsed, String> {
-    if input.len() > MAX_INPUT_BYTES {
-        return Err(format!(
-            "the input is {} MiB; digest reads listings of at most {} MiB: split it into smaller files",
-            input.len() >> 20,
-            MAX_INPUT_BYTES >> 20
-        ));
-    }
+    check_size(input.len() as u64, "the input")?;
     let format = match format {
         Format::Auto => detect(input).ok_or(
             "cannot tell the format of this listing: name it, e.g. `digest import hf-text FILE`",
@@ -150,7 +143,7 @@ pub fn read(format: Format, input: &str, options: ReadOptions) -> Result<Parsed,
         Format::Bibtex => bibtex::parse(input, options.default_date)?,
         Format::CslJson => csl_json::parse_dated(input, options.default_date)?,
         Format::S2Json => s2_json::parse(input, options.default_date)?,
-        Format::Json => json::parse(input)?,
+        Format::Json => digest_json::parse(input)?,
     })
 }
 

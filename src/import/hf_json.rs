@@ -18,13 +18,13 @@
 //! - `abstract_text`: `paper.summary`, paragraphs kept, whitespace within them collapsed;
 //! - `extra`: `num_comments` = the item's `numComments`, `ai_summary` = `paper.ai_summary`.
 //!
-//! Positions of problems: see [`super::entry::json_support`].
+//! Positions of problems: see [`super::json_reader`].
 
 use serde_json::Value;
 
-use super::ImportedPaper;
-use super::entry::Parsed;
-use super::entry::json_support::{self as js, Bad, Document, bad};
+use super::json_reader::{self as js, Bad, Document, bad};
+use super::parsed::Parsed;
+use super::{ImportedPaper, ids};
 
 /// Most tags taken from `ai_keywords`.
 pub const MAX_TAGS: usize = 8;
@@ -155,7 +155,7 @@ fn convert(item: &Value) -> Result<ImportedPaper, Bad> {
         .unwrap_or_default();
     let author_count = author_list.and_then(|l| u32::try_from(l.len()).ok());
 
-    let arxiv = js::str_of(paper.get("id")).and_then(js::arxiv_id);
+    let arxiv = js::str_of(paper.get("id")).and_then(ids::arxiv);
 
     let mut links = std::collections::BTreeMap::new();
     js::put(&mut links, "code", js::url_of(paper.get("githubRepo")));

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::{ImportedPaper, YearOrigin};
+use crate::diagnostic::LineIndex;
 use jiff::civil::Date;
 use prose::{clean, links_in};
 
@@ -121,6 +122,8 @@ pub fn parse_entries(input: &str, default_year: i16) -> (Vec<ImportedPaper>, Vec
     let mut pending: Vec<&str> = Vec::new();
     // Line number, column and count of the current paper's authors line.
     let mut authors: Option<(usize, usize, u32)> = None;
+    let index = LineIndex::new(input);
+    let column = |part: &str| column_of(&index, input, part);
     // `lines()` strips `\n` and `\r\n`; `trim()` also drops a stray `\r`.
     for (index, raw) in input.lines().enumerate() {
         let line_no = index + 1;
@@ -147,18 +150,18 @@ pub fn parse_entries(input: &str, default_year: i16) -> (Vec<ImportedPaper>, Vec
             Line::Authors(_) if pending.is_empty() => {
                 errors.push(ImportError::AuthorsWithoutTitle {
                     line: line_no,
-                    column: column_of(raw, trimmed),
+                    column: column(trimmed),
                     text: trimmed.to_string(),
                 });
             }
-            Line::Authors(n) => authors = Some((line_no, column_of(raw, trimmed), n)),
+            Line::Authors(n) => authors = Some((line_no, column(trimmed), n)),
             Line::Date {
                 month,
                 day,
                 year,
                 upvotes,
             } => {
-                match resolve_date(raw, line_no, month, day, year, default_year) {
+                match resolve_date(raw, line_no, column, month, day, year, default_year) {
                     // A date with nothing pending is the page's own date: not a paper.
                     Ok(date) if !pending.is_empty() => {
                         let mut paper = build(&pending, authors.map(|a| a.2), date, upvotes);
@@ -243,7 +246,7 @@ fn date_line(line: &str) -> Option<Line<'_>> {
 /// `Feb`, `feb`, `February` → 2.
 fn month_number(word: &str) -> Option<i8> {
     let word = word.to_ascii_lowercase();
-    let found = super::entry::MONTHS
+    let found = super::plain_text::MONTHS
         .iter()
         .position(|m| word == *m || (word.len() == 3 && m.starts_with(&word)))?;
     i8::try_from(found + 1).ok()
@@ -253,6 +256,7 @@ fn month_number(word: &str) -> Option<i8> {
 fn resolve_date(
     raw: &str,
     line: usize,
+    column_of: impl Fn(&str) -> usize,
     month: i8,
     day: &str,
     year: Option<&str>,
@@ -260,7 +264,7 @@ fn resolve_date(
 ) -> Result<Date, ImportError> {
     let invalid = |token: &str, reason: String| ImportError::InvalidDate {
         line,
-        column: column_of(raw, token),
+        column: column_of(token),
         text: raw.trim().to_string(),
         reason,
     };
@@ -281,10 +285,12 @@ fn resolve_date(
     })
 }
 
-/// 1-based character column of `part` (a subslice of `raw`) within `raw`.
-fn column_of(raw: &str, part: &str) -> usize {
-    let offset = part.as_ptr() as usize - raw.as_ptr() as usize;
-    raw[..offset].chars().count() + 1
+/// 1-based column of `part`, a subslice of `input`, as every importer counts it (see
+/// [`LineIndex`]: characters, a leading byte-order mark not counted).
+fn column_of(index: &LineIndex<'_>, input: &str, part: &str) -> usize {
+    index
+        .line_col(part.as_ptr() as usize - input.as_ptr() as usize)
+        .1
 }
 
 /// Assembles a paper from its text lines (title first) and closing date line.
@@ -301,6 +307,13 @@ fn build(
         .collect::<Vec<_>>()
         .join("\n\n");
     let (links, arxiv) = links_in(&abstract_text);
+    let mut extra = BTreeMap::new();
+    let arxiv = arxiv.map(|(id, version)| {
+        if let Some(v) = version {
+            extra.insert("arxiv_version".to_string(), v);
+        }
+        id
+    });
     ImportedPaper {
         title: clean(text[0]),
         date,
@@ -313,7 +326,7 @@ fn build(
         tags: Vec::new(),
         links,
         abstract_text,
-        extra: BTreeMap::new(),
+        extra,
         ..Default::default()
     }
 }

@@ -1,19 +1,38 @@
 //! Importers turn external listings into paper records; they never write site output.
 //!
-//! [`hf_text`] reads a plain-text copy of the Hugging Face "Daily Papers" page into
-//! [`ImportedPaper`]s, and [`record_file`] renders those as record files (TOML front
-//! matter plus a Markdown body) for the rest of the pipeline to pick up.
+//! `digest import` goes through three steps, each in its own module:
+//!
+//! 1. [`formats`] recognises the listing's format and hands the text to one reader:
+//!    [`hf_text`] (the Hugging Face Daily Papers page copied as text), [`hf_json`],
+//!    [`arxiv_atom`], [`bibtex`], [`csl_json`], [`s2_json`] or [`digest_json`] (digest's own
+//!    export). Each returns a [`Parsed`]: the [`ImportedPaper`]s it could read and one
+//!    [`EntryProblem`] (line, column, message) per entry it could not.
+//! 2. [`merge`] matches the papers with the record files already there (by arXiv id, DOI or
+//!    title) and decides what each record gets, never losing a field a user wrote.
+//! 3. [`record_file`] renders each paper as a record file (TOML front matter plus a Markdown
+//!    body) for the build to pick up.
+//!
+//! What the readers share lives beside them: [`ids`] (arXiv ids and DOIs, one reader of
+//! each), [`json_reader`] (parsing and entry positions for the JSON formats), [`plain_text`]
+//! (whitespace, month names, super- and subscripts) and [`parsed`] (the result type and the
+//! input size limit).
 
 pub mod arxiv_atom;
 pub mod bibtex;
 pub mod csl_json;
-pub mod entry;
+pub mod digest_json;
 pub mod formats;
 pub mod hf_json;
 pub mod hf_text;
+pub(crate) mod ids;
+pub(crate) mod json_reader;
 pub mod merge;
+pub mod parsed;
+pub(crate) mod plain_text;
 pub mod record_file;
 pub mod s2_json;
+
+pub use parsed::{EntryProblem, MAX_INPUT_BYTES, Parsed};
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -25,8 +25,9 @@ use jiff::civil::Date;
 use serde_json::Value;
 
 use super::ImportedPaper;
-use super::entry::Parsed;
-use super::entry::json_support::{self as js, Bad, Document, bad};
+use super::ids;
+use super::json_reader::{self as js, Bad, Document, bad};
+use super::parsed::Parsed;
 
 /// The arXiv id Semantic Scholar gives as a journal: `{"name": "ArXiv", "volume": "abs/…"}`.
 fn arxiv_of_journal(journal: Option<&Value>) -> Option<String> {
@@ -38,7 +39,7 @@ fn arxiv_of_journal(journal: Option<&Value>) -> Option<String> {
         return None;
     }
     let volume = js::str_of(journal.get("volume"))?;
-    js::arxiv_id(volume.trim().strip_prefix("abs/")?)
+    ids::arxiv(volume.trim().strip_prefix("abs/")?)
 }
 
 /// Reads Semantic Scholar paper JSON. Papers without `publicationDate` or `year` get
@@ -138,9 +139,9 @@ fn convert(paper: &Value, default_date: Option<Date>) -> Result<ImportedPaper, B
 
     let ids = paper.get("externalIds");
     let arxiv = js::str_of(ids.and_then(|i| i.get("ArXiv")))
-        .and_then(js::arxiv_id)
+        .and_then(ids::arxiv)
         .or_else(|| arxiv_of_journal(paper.get("journal")));
-    let doi = js::str_of(ids.and_then(|i| i.get("DOI"))).and_then(js::doi_of);
+    let doi = js::str_of(ids.and_then(|i| i.get("DOI"))).and_then(ids::doi);
 
     let mut links = BTreeMap::new();
     js::put(

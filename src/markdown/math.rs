@@ -275,8 +275,13 @@ fn scan_entity(bytes: &[u8], start: usize) -> Result<usize, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+
+    use proptest::prelude::*;
+
     use super::*;
     use crate::markdown::nesting_tests::on_worker_stack;
+    use crate::record::mutations::check;
 
     #[test]
     fn validator_accepts_plain_mathml() {
@@ -388,30 +393,29 @@ mod tests {
     fn random_deep_nesting_never_overflows() {
         on_worker_stack(|| {
             let m = MathRenderer::new();
-            let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-            let mut next = move || {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                state as usize
-            };
-            let (mut converted, mut refused) = (0, 0);
-            for _ in 0..400 {
-                let depth = 1 + next() % 120;
-                let picks: Vec<usize> = (0..depth).map(|_| next()).collect();
+            let (converted, refused) = (Cell::new(0), Cell::new(0));
+            let formulas = (
+                prop::collection::vec(any::<usize>(), 1..=120),
+                any::<bool>(),
+            );
+            check(400, formulas, |(picks, display)| {
+                let depth = picks.len();
                 let latex = nested(picks.into_iter());
                 let estimate = nesting_depth(&latex, usize::MAX);
                 assert!(estimate >= depth, "{estimate} < {depth}: {latex}");
-                let out = m.render(&latex, next() % 2 == 0);
+                let out = m.render(&latex, display);
                 if estimate > MAX_NESTING {
                     assert!(out.warning.is_some(), "{latex}");
                     assert!(out.html.contains(&escape_html(&latex)), "{latex}");
-                    refused += 1;
+                    refused.set(refused.get() + 1);
                 } else {
                     assert_eq!(out.warning, None, "{latex}");
-                    converted += 1;
+                    converted.set(converted.get() + 1);
                 }
-            }
+                Ok(())
+            });
+            // Both outcomes were exercised (depths are uniform in 1..=120, the bound is 40).
+            let (converted, refused) = (converted.get(), refused.get());
             assert!(converted > 50 && refused > 50, "{converted} / {refused}");
         });
     }

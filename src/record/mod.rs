@@ -7,6 +7,8 @@ pub mod author;
 mod clean;
 pub mod front_matter;
 pub mod link_url;
+#[cfg(test)]
+pub(crate) mod mutations;
 mod names;
 
 use std::collections::BTreeMap;

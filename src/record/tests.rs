@@ -121,33 +121,20 @@ fn datetime_keeps_its_date() {
     assert_eq!(paper.date.to_string(), "2025-01-01");
 }
 
-/// Property: no input makes the parser panic, and every rejected input is reported with a
-/// location in the file. Inputs are random mutations of a valid record (a small LCG keeps the
-/// test deterministic and dependency-free).
-#[test]
-fn mutated_records_never_panic() {
+/// The characters records are mutated with: TOML's and the front matter's syntax, a BOM.
+const RECORD_PIECES: &[&str] = &[
+    "+", "\"", "=", "[", "]", "{", "}", "\n", "\r", "\\", "$", "é", "\u{feff}", "#", "'", ".", "-",
+    "/", " ", "0", "a", "9", ":", "T", "Z",
+];
+
+proptest::proptest! {
+    #![proptest_config(super::mutations::config(4000))]
+    /// Property: no input makes the parser panic, and every rejected input is reported with a
+    /// location in the file. Inputs are random edits of a valid record.
+    #[test]
+    fn mutated_records_never_panic(edits in super::mutations::edits(4)) {
     let valid = "+++\ntitle = \"A \\\"quoted\\\" title\"\ndate = 2025-02-06\nauthors = [\"Zoë\", \"B\"]\ntags = [\"icl\"]\nlinks = { code = \"https://github.com/a/b\" }\nslug = \"a-b\"\n[extra]\nx = 1\n+++\nBody with $x^2$ and é.\n";
-    let alphabet: Vec<char> = "+\"=[]{}\n\r\\$é\u{feff}#'.-/ 0a-9:TZ".chars().collect();
-    let mut state: u64 = 0x9e3779b97f4a7c15;
-    let mut next = move |n: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n as u64) as usize
-    };
-    for _ in 0..4000 {
-        let mut chars: Vec<char> = valid.chars().collect();
-        for _ in 0..1 + next(4) {
-            let at = next(chars.len() + 1);
-            match next(3) {
-                0 if at < chars.len() => {
-                    chars.remove(at);
-                }
-                1 if at < chars.len() => chars[at] = alphabet[next(alphabet.len())],
-                _ => chars.insert(at.min(chars.len()), alphabet[next(alphabet.len())]),
-            }
-        }
-        let text: String = chars.into_iter().collect();
+        let text = super::mutations::apply(valid, &edits, RECORD_PIECES);
         if let Err(problems) = parse(&text, "content/p.md", "p") {
             assert!(!problems.is_empty());
             for problem in problems {

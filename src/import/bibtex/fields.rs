@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::RawEntry;
 use super::latex::{decode_latex, decode_latex_marked};
+use super::syntax::RawEntry;
 use crate::import::ImportedPaper;
-use crate::import::entry::{collapse_whitespace, normalize_doi, paragraphs, split_arxiv_id};
+use crate::import::ids;
+use crate::import::plain_text::{collapse_whitespace, paragraphs};
 use crate::import::record_file::emphasis::abstract_with_emphasis;
 use crate::record::link_url::http_url;
 
@@ -71,13 +72,13 @@ pub(super) fn build(
             .as_deref()
             .is_none_or(|a| a.eq_ignore_ascii_case("arxiv"))
     {
-        arxiv = split_arxiv_id(&eprint);
+        arxiv = ids::arxiv_with_version(&eprint);
     }
     if arxiv.is_none() {
         arxiv = url
             .as_deref()
-            .filter(|u| u.contains("arxiv.org/abs/"))
-            .and_then(split_arxiv_id);
+            .filter(|u| u.to_ascii_lowercase().contains("arxiv.org/abs/"))
+            .and_then(ids::arxiv_with_version);
     }
     let venue = text("journaltitle")
         .or_else(|| text("journal"))
@@ -87,7 +88,7 @@ pub(super) fn build(
         arxiv = venue
             .as_deref()
             .and_then(|v| v.strip_prefix("arXiv preprint "))
-            .and_then(split_arxiv_id);
+            .and_then(ids::arxiv_with_version);
     }
     // Semantic Scholar: journal={ArXiv}, volume={abs/2401.01234}; the volume is then the id,
     // not a volume.
@@ -100,7 +101,7 @@ pub(super) fn build(
         arxiv = verbatim("volume")
             .as_deref()
             .and_then(|v| v.strip_prefix("abs/"))
-            .and_then(split_arxiv_id);
+            .and_then(ids::arxiv_with_version);
         volume_is_id = arxiv.is_some();
     }
     let arxiv = arxiv.map(|(id, version)| {
@@ -163,7 +164,7 @@ pub(super) fn build(
         authors,
         upvotes: None,
         arxiv,
-        doi: verbatim("doi").as_deref().and_then(normalize_doi),
+        doi: verbatim("doi").as_deref().and_then(ids::doi),
         tags,
         links,
         abstract_text,
@@ -208,7 +209,7 @@ fn entry_date(raw: &RawEntry) -> Result<Option<Date>, String> {
             let lower = m.trim().trim_end_matches('.').to_lowercase();
             match lower.parse::<i8>() {
                 Ok(n) => n,
-                Err(_) => crate::import::entry::MONTHS
+                Err(_) => crate::import::plain_text::MONTHS
                     .iter()
                     .position(|name| lower.len() >= 3 && name.starts_with(&lower))
                     .map(|i| i as i8 + 1)

@@ -7,7 +7,7 @@
 //! exactly as written. Never recursive: a group a command opens is closed by a stack entry,
 //! so deeply nested braces cost no stack.
 
-use crate::import::entry::scripts::{subscript, superscript};
+use crate::import::plain_text::scripts::{subscript, superscript};
 use crate::import::record_file::emphasis::{
     EM_CLOSE, EM_OPEN, STRONG_CLOSE, STRONG_OPEN, strip_marks,
 };

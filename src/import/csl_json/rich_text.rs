@@ -8,7 +8,7 @@
 //! Anything else that looks like a tag (`a <b` in prose, `<3`) is text and kept as it is.
 //! No recursion: nesting is a stack of the open tags.
 
-use crate::import::entry::scripts::{subscript, superscript};
+use crate::import::plain_text::scripts::{subscript, superscript};
 
 /// A recognised tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,34 +151,33 @@ mod tests {
         assert_eq!(plain(&deep), "x");
     }
 
-    #[test]
-    fn random_mixes_keep_every_letter_and_never_panic() {
-        let mut rng = crate::import::entry::test_support::XorShift(0x2545_F491_4F6C_DD1D);
-        let pieces = [
-            "<i>",
-            "</i>",
-            "<b>",
-            "</b>",
-            "<sup>",
-            "</sup>",
-            "<sub>",
-            "</sub>",
-            "<sc>",
-            "<span class=\"nocase\">",
-            "</span>",
-            "é",
-            "2",
-            "x",
-            " ",
-            "<",
-            "<b",
-            ">",
-        ];
-        for _ in 0..3000 {
-            let len = 1 + rng.next() % 16;
-            let text: String = (0..len)
-                .map(|_| pieces[(rng.next() % pieces.len() as u64) as usize])
-                .collect();
+    const PIECES: &[&str] = &[
+        "<i>",
+        "</i>",
+        "<b>",
+        "</b>",
+        "<sup>",
+        "</sup>",
+        "<sub>",
+        "</sub>",
+        "<sc>",
+        "<span class=\"nocase\">",
+        "</span>",
+        "é",
+        "2",
+        "x",
+        " ",
+        "<",
+        "<b",
+        ">",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(crate::record::mutations::config(3000))]
+        #[test]
+        fn random_mixes_keep_every_letter_and_never_panic(
+            text in crate::record::mutations::texts_of(PIECES, 16)
+        ) {
             let out = plain(&text);
             // Every `é` survives (it has no script form), whatever the tags around it.
             assert_eq!(

@@ -1,13 +1,14 @@
 //! Prose clean-up for Daily Papers text: LaTeX leftovers, whitespace, and links.
 
-use crate::import::url_spans;
+use crate::import::{ids, url_spans};
 use std::collections::BTreeMap;
 
 /// Finds a paper's links in its (cleaned) abstract: the first `github.com` URL is
 /// `"code"`, the first other URL is `"project"`. URLs on arxiv.org or
 /// huggingface.co/papers point at the paper itself, so they are never links; the first
-/// arXiv id found in them is returned instead.
-pub(super) fn links_in(text: &str) -> (BTreeMap<String, String>, Option<String>) {
+/// arXiv id found in them (read as every importer reads one, [`ids::arxiv_with_version`]) is
+/// returned instead, with its version.
+pub(super) fn links_in(text: &str) -> (BTreeMap<String, String>, Option<ids::ArxivId>) {
     let mut links = BTreeMap::new();
     let mut arxiv = None;
     for span in url_spans(text) {
@@ -39,12 +40,8 @@ pub(super) fn links_in(text: &str) -> (BTreeMap<String, String>, Option<String>)
                 continue;
             }
         };
-        let id = paper_id
-            .unwrap_or("")
-            .trim_end_matches(".pdf")
-            .trim_end_matches('/');
-        if arxiv.is_none() && !id.is_empty() {
-            arxiv = Some(id.to_string());
+        if arxiv.is_none() {
+            arxiv = paper_id.and_then(|id| ids::arxiv_with_version(&format!("arxiv.org/abs/{id}")));
         }
     }
     (links, arxiv)
@@ -136,6 +133,20 @@ mod tests {
         );
     }
 
+    /// Regression: the paper's id was whatever followed `arxiv.org/abs/` (`foo`, with its
+    /// version); it is now read as every other importer reads it.
+    #[test]
+    fn paper_urls_give_an_arxiv_id_only_when_it_is_one() {
+        let (_, arxiv) = links_in(
+            "See https://arxiv.org/abs/foo and https://huggingface.co/papers/2502.04522#x.",
+        );
+        assert_eq!(arxiv, Some(("2502.04522".into(), None)));
+        let (_, arxiv) = links_in("https://arxiv.org/pdf/2502.04522v3.pdf");
+        assert_eq!(arxiv, Some(("2502.04522".into(), Some("3".into()))));
+        let (links, arxiv) = links_in("https://arxiv.org/abs/2513.04522");
+        assert_eq!((links.len(), arxiv), (0, None));
+    }
+
     #[test]
     fn first_code_and_project_links_win_and_paper_urls_are_not_links() {
         let (links, arxiv) = links_in(
@@ -143,7 +154,7 @@ mod tests {
              https://huggingface.co/papers/2502.04522 https://huggingface.co/spaces/a/b \
              https://github.com/a/b and https://github.com/c/d (https://a.github.io/x).",
         );
-        assert_eq!(arxiv.as_deref(), Some("2401.00001v2"));
+        assert_eq!(arxiv, Some(("2401.00001".into(), Some("2".into()))));
         assert_eq!(links["code"], "https://github.com/a/b");
         assert_eq!(links["project"], "https://huggingface.co/spaces/a/b");
         assert_eq!(links.len(), 2);

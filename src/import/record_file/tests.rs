@@ -163,17 +163,16 @@ fn formulas_are_written_exactly_as_they_are() {
     assert!(formulas_of(&written).is_empty());
 }
 
-#[test]
-fn random_text_keeps_its_formulas_and_nothing_else_becomes_one() {
-    let mut rng = crate::import::entry::test_support::XorShift(0x5DEE_CE66_D1CE_4E5B);
-    let pieces = [
-        "$", "$$", "\\", "\\log", "{", "}", "`", "a", " ", "_", "^", "*", "x", "1", "\\$",
-    ];
-    for _ in 0..3000 {
-        let len = 1 + rng.next() % 12;
-        let text: String = (0..len)
-            .map(|_| pieces[(rng.next() % pieces.len() as u64) as usize])
-            .collect();
+const FORMULA_PIECES: &[&str] = &[
+    "$", "$$", "\\", "\\log", "{", "}", "`", "a", " ", "_", "^", "*", "x", "1", "\\$",
+];
+
+proptest::proptest! {
+    #![proptest_config(crate::record::mutations::config(3000))]
+    #[test]
+    fn random_text_keeps_its_formulas_and_nothing_else_becomes_one(
+        text in crate::record::mutations::texts_of(FORMULA_PIECES, 12)
+    ) {
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let written = markdown_body(&text);
         let spans = formula_spans(&text);

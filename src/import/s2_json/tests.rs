@@ -153,7 +153,7 @@ fn errors() {
     assert!(err.contains("Too Many Requests"), "{err}");
     let err = parse("42", None).unwrap_err();
     assert!(err.contains("found a number"), "{err}");
-    let huge = " ".repeat(crate::import::entry::MAX_INPUT_BYTES + 1);
+    let huge = " ".repeat(crate::import::MAX_INPUT_BYTES + 1);
     let err = parse(&huge, None).unwrap_err();
     assert!(err.contains("64 MiB"), "{err}");
 }

@@ -1,8 +1,9 @@
-//! Shared plumbing for the JSON importers.
+//! The reading the JSON importers share (CSL-JSON, Semantic Scholar, Hugging Face, digest's
+//! own JSON): parse once, find each entry's position, convert entries one by one.
 //!
 //! Every importer works in two steps:
 //!
-//! 1. [`Document::parse`] refuses oversized input and parses the whole text into a
+//! 1. [`Document::parse`] refuses oversized input ([`check_size`]) and parses the whole text into a
 //!    [`serde_json::Value`]; a syntax error becomes `Err` naming serde_json's line and column.
 //! 2. The importer picks the list of entries and [`convert_each`] converts them one by one;
 //!    an entry that cannot be read becomes an [`EntryProblem`] and the others carry on.
@@ -16,17 +17,18 @@
 //! ([`array_elements`]) and where the value of an object member starts ([`member_value`];
 //! keys are compared by their raw text, and the last duplicate wins, as in serde_json).
 //! A problem points at the offending member's value when that member exists (e.g. the
-//! malformed `"issued"`), otherwise at the first character of the entry. Byte offsets are
-//! turned into a 1-based line and a 1-based column counted in characters ([`line_col`]);
-//! a leading byte-order mark is not counted. (serde_json's own syntax-error columns count
-//! bytes, which only differs on lines with non-ASCII text before the error.)
+//! malformed `"issued"`), otherwise at the first character of the entry. Byte offsets become
+//! a 1-based line and a 1-based column counted in characters ([`LineIndex`]); a leading
+//! byte-order mark is not counted. (serde_json's own syntax-error columns count bytes, which
+//! only differs on lines with non-ASCII text before the error.)
 
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde_json::Value;
 
-use super::{EntryProblem, MAX_INPUT_BYTES, Parsed};
+use super::parsed::{EntryProblem, Parsed, check_size};
+use crate::diagnostic::LineIndex;
 use crate::import::ImportedPaper;
 
 const BOM: char = '\u{feff}';
@@ -43,16 +45,10 @@ pub(crate) struct Document<'a> {
 pub(crate) type Entries<'v> = Vec<(&'v Value, usize)>;
 
 impl<'a> Document<'a> {
-    /// Refuses inputs over [`MAX_INPUT_BYTES`], then parses the text. `what` names the
-    /// format in error messages ("Semantic Scholar JSON").
+    /// Refuses inputs over the size limit ([`check_size`]), then parses the text. `what`
+    /// names the format in error messages ("Semantic Scholar JSON").
     pub fn parse(text: &'a str, what: &str) -> Result<Self, String> {
-        if text.len() > MAX_INPUT_BYTES {
-            return Err(format!(
-                "{what}: the input is {} bytes, more than the limit of {MAX_INPUT_BYTES} bytes \
-                 (64 MiB); split it into smaller files",
-                text.len()
-            ));
-        }
+        check_size(text.len() as u64, &format!("the {what} input"))?;
         let body = text.strip_prefix(BOM).unwrap_or(text);
         let value: Value = serde_json::from_str(body).map_err(|e| {
             let full = e.to_string();
@@ -118,21 +114,24 @@ pub(crate) fn convert_each(
     convert: impl Fn(&Value) -> Result<ImportedPaper, Bad>,
 ) -> Parsed {
     let mut parsed = Parsed::default();
+    // Built at the first problem: a listing read without one never pays for it, and many
+    // problems in a large listing cost a binary search each, not a scan from the start.
+    let mut lines = None;
     for (n, (value, start)) in entries.into_iter().enumerate() {
         match convert(value) {
             Ok(paper) => parsed.papers.push(paper),
             Err(Bad { at, message }) => {
                 let offset = locate(doc.text, start, at);
-                let (line, column) = line_col(doc.text, offset);
                 let label = match ident(value) {
                     Some(id) => format!("entry {} ({})", n + 1, snippet_n(&id, 120)),
                     None => format!("entry {}", n + 1),
                 };
-                parsed.problems.push(EntryProblem {
-                    line,
-                    column,
-                    message: format!("{label}: {message}"),
-                });
+                let lines = lines.get_or_insert_with(|| LineIndex::new(doc.text));
+                parsed.problems.push(EntryProblem::at(
+                    lines,
+                    offset,
+                    format!("{label}: {message}"),
+                ));
             }
         }
     }
@@ -262,14 +261,6 @@ pub(crate) fn locate(text: &str, start: usize, path: &[&str]) -> usize {
     at
 }
 
-/// 1-based line and column (in characters, BOM not counted) of byte `offset`.
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let (line, column) = crate::diagnostic::line_col(text, offset);
-    // The diagnostic counts a leading byte-order mark as a character; users do not see one.
-    let bom = line == 1 && column > 1 && text.starts_with(BOM);
-    (line, if bom { column - 1 } else { column })
-}
-
 // ---------------------------------------------------------------------------------------
 // Value coercion: absent, null and wrong-typed values all read as "not there".
 
@@ -328,7 +319,7 @@ pub(crate) fn i64_of(v: Option<&Value>) -> Option<i64> {
 }
 
 // Whitespace folding is shared with the other importers.
-pub(crate) use super::{collapse_whitespace as collapse, paragraphs};
+pub(crate) use super::plain_text::{collapse_whitespace as collapse, paragraphs};
 
 /// At most 40 characters of `s`, for quoting user data in messages.
 pub(crate) fn snippet(s: &str) -> String {
@@ -375,85 +366,6 @@ pub(crate) fn day_of(s: &str) -> Option<Date> {
     s.get(..10).and_then(|p| p.parse::<Date>().ok())
 }
 
-/// Strips an ASCII prefix case-insensitively.
-fn strip_prefix_ci<'s>(s: &'s str, prefix: &str) -> Option<&'s str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
-}
-
-/// A bare arXiv identifier without version, from "2502.04522", "2502.04522v2",
-/// "arXiv:2502.04522", "https://arxiv.org/abs/2502.04522v1", ".../pdf/2502.04522v1.pdf" or
-/// old-style "hep-th/9901001v2". Anything else is `None`.
-pub(crate) fn arxiv_id(raw: &str) -> Option<String> {
-    let mut s = raw.trim();
-    let lower = s.to_ascii_lowercase();
-    for marker in ["arxiv.org/abs/", "arxiv.org/pdf/"] {
-        if let Some(p) = lower.find(marker) {
-            s = &s[p + marker.len()..];
-            s = s.split(['?', '#']).next().unwrap_or(s);
-            s = s.strip_suffix(".pdf").unwrap_or(s);
-            s = s.trim_end_matches('/');
-            break;
-        }
-    }
-    s = strip_prefix_ci(s, "arxiv:").unwrap_or(s).trim();
-    if let Some(v) = s.rfind('v') {
-        let (head, version) = (&s[..v], &s[v + 1..]);
-        if !version.is_empty() && version.bytes().all(|c| c.is_ascii_digit()) {
-            s = head;
-        }
-    }
-    let is_digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
-        n.contains(&t.len()) && t.bytes().all(|c| c.is_ascii_digit())
-    };
-    let new_style = match s.split_once('.') {
-        Some((yymm, num)) => {
-            is_digits(yymm, 4..=4)
-                && is_digits(num, 4..=5)
-                && matches!(yymm[2..].parse::<u8>(), Ok(1..=12))
-        }
-        None => false,
-    };
-    let old_style = match s.split_once('/') {
-        Some((archive, num)) => {
-            !archive.is_empty()
-                && archive
-                    .bytes()
-                    .all(|c| c.is_ascii_alphabetic() || c == b'-' || c == b'.')
-                && is_digits(num, 7..=7)
-        }
-        None => false,
-    };
-    (new_style || old_style).then(|| s.to_string())
-}
-
-/// A bare DOI ("10.1000/xyz") from a DOI, "doi:…" or a doi.org URL; anything that does not
-/// start with "10." and contain a "/" is `None`.
-pub(crate) fn doi_of(raw: &str) -> Option<String> {
-    let mut s = raw.trim();
-    for prefix in [
-        "https://doi.org/",
-        "http://doi.org/",
-        "https://dx.doi.org/",
-        "http://dx.doi.org/",
-        "doi.org/",
-        "doi:",
-    ] {
-        if let Some(rest) = strip_prefix_ci(s, prefix) {
-            s = rest.trim();
-            break;
-        }
-    }
-    (s.starts_with("10.") && s.contains('/') && !s.contains(char::is_whitespace))
-        .then(|| s.to_string())
-}
-
-/// An arXiv id hidden in an arXiv DOI ("10.48550/arXiv.2502.04522").
-pub(crate) fn arxiv_from_doi(doi: &str) -> Option<String> {
-    strip_prefix_ci(doi, "10.48550/arxiv.").and_then(arxiv_id)
-}
-
 /// An absolute http(s) URL with a host, trimmed, its scheme lowercased: what a record's
 /// `links` accept (see [`crate::record::link_url`]), and without spaces.
 pub(crate) fn url_of(v: Option<&Value>) -> Option<String> {
@@ -466,6 +378,7 @@ pub(crate) fn url_of(v: Option<&Value>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::line_col;
 
     #[test]
     fn scanner_finds_elements_and_members() {
@@ -482,33 +395,16 @@ mod tests {
     }
 
     #[test]
-    fn identifiers() {
-        assert_eq!(arxiv_id("2502.04522v3").as_deref(), Some("2502.04522"));
-        assert_eq!(arxiv_id("arXiv:2502.04522").as_deref(), Some("2502.04522"));
-        assert_eq!(
-            arxiv_id("https://arxiv.org/pdf/2502.04522v1.pdf").as_deref(),
-            Some("2502.04522")
-        );
-        assert_eq!(
-            arxiv_id("hep-th/9901001v2").as_deref(),
-            Some("hep-th/9901001")
-        );
-        assert_eq!(arxiv_id("2513.04522"), None);
-        assert_eq!(arxiv_id("vision-language"), None);
-        assert_eq!(
-            doi_of(" https://doi.org/10.1000/XYZ ").as_deref(),
-            Some("10.1000/XYZ")
-        );
-        assert_eq!(doi_of("doi:10.1/a").as_deref(), Some("10.1/a"));
-        assert_eq!(doi_of("not a doi"), None);
-        assert_eq!(
-            arxiv_from_doi("10.48550/arXiv.2502.04522").as_deref(),
-            Some("2502.04522")
-        );
+    fn days() {
         assert_eq!(
             day_of("2025-02-06T23:30:00-02:00"),
             Some(jiff::civil::date(2025, 2, 7))
         );
-        assert_eq!(paragraphs("  a \n b\n\n \r\n c\td  "), "a b\n\nc d");
+        assert_eq!(day_of("2025-02-07"), Some(jiff::civil::date(2025, 2, 7)));
+        assert_eq!(
+            day_of("2025-02-07T01:23:45"),
+            Some(jiff::civil::date(2025, 2, 7))
+        );
+        assert_eq!(day_of("Feb 7"), None);
     }
 }

@@ -1,0 +1,265 @@
+use super::*;
+use proptest::prelude::Rng;
+use proptest::test_runner::{RngAlgorithm, TestRng};
+use std::collections::HashMap;
+
+/// Papers as (title, abstract) with a toy tokenizer: title words weigh 5, abstract words
+/// 1 per occurrence. Returns each paper's terms and the vocabulary size.
+fn tokenize(papers: &[(&str, &str)]) -> (Vec<Vec<(u32, u16)>>, usize) {
+    let mut vocabulary: HashMap<&str, u32> = HashMap::new();
+    let mut docs = Vec::new();
+    for (title, abstract_text) in papers {
+        let mut weights: HashMap<u32, u16> = HashMap::new();
+        let words = title
+            .split_whitespace()
+            .map(|word| (word, 5))
+            .chain(abstract_text.split_whitespace().map(|word| (word, 1)));
+        for (word, weight) in words {
+            let next_id = vocabulary.len() as u32;
+            let id = *vocabulary.entry(word).or_insert(next_id);
+            *weights.entry(id).or_default() += weight;
+        }
+        let mut terms: Vec<(u32, u16)> = weights.into_iter().collect();
+        terms.sort_unstable();
+        docs.push(terms);
+    }
+    (docs, vocabulary.len())
+}
+
+fn run(docs: &[Vec<(u32, u16)>], vocab_len: usize, k: usize) -> Vec<Vec<u32>> {
+    let slices: Vec<&[(u32, u16)]> = docs.iter().map(Vec::as_slice).collect();
+    related(&slices, vocab_len, k)
+}
+
+/// Three papers on diffusion image generation, three on protein folding, two on robotics.
+const FIXTURE: &[(&str, &str)] = &[
+    (
+        "denoising diffusion models for image generation",
+        "we train a denoising diffusion model that generates images by reversing a noise \
+         process; the sampler produces high fidelity images and the model learns a score",
+    ),
+    (
+        "faster sampling for diffusion image generation",
+        "diffusion models generate images slowly; a distilled sampler reduces denoising \
+         steps while image fidelity stays high; the model is trained on noise schedules",
+    ),
+    (
+        "text conditioned diffusion for image synthesis",
+        "a diffusion model conditioned on text embeddings generates images; guidance trades \
+         diversity for fidelity of the generated images",
+    ),
+    (
+        "predicting protein structure from sequence",
+        "we predict protein folding from the amino acid sequence with attention over \
+         residues; the predicted structure matches crystal structures of proteins",
+    ),
+    (
+        "protein folding with evolutionary couplings",
+        "multiple sequence alignments reveal couplings between residues that constrain \
+         protein folding; the model predicts contacts and the structure of the protein",
+    ),
+    (
+        "learning protein dynamics beyond static structure",
+        "molecular dynamics of protein folding are costly; a learned model samples protein \
+         conformations near the folded structure of each sequence",
+    ),
+    (
+        "robot grasping from tactile feedback",
+        "a robot arm learns grasping policies from tactile sensors; the gripper adapts to \
+         object shape and the robot succeeds on novel objects",
+    ),
+    (
+        "legged robot locomotion with reinforcement learning",
+        "a quadruped robot learns locomotion policies in simulation and transfers them to \
+         rough terrain; the policies use proprioceptive sensors",
+    ),
+];
+
+fn topic(paper: u32) -> u32 {
+    match paper {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
+    }
+}
+
+/// A deterministic synthetic collection with a skewed vocabulary (log-uniform term ranks,
+/// close to Zipf) and many equal weights, so tie handling is exercised.
+fn synthetic(doc_count: usize, vocab_len: usize, terms_per_doc: usize) -> Vec<Vec<(u32, u16)>> {
+    // proptest's generator with its fixed seed: the same collection on every run.
+    let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+    let mut next = move || rng.next_u64();
+    (0..doc_count)
+        .map(|_| {
+            let mut weights: HashMap<u32, u16> = HashMap::new();
+            for draw in 0..terms_per_doc {
+                let unit = (next() >> 11) as f64 / (1u64 << 53) as f64;
+                let term = ((vocab_len as f64).powf(unit) as u32 - 1).min(vocab_len as u32 - 1);
+                *weights.entry(term).or_default() += if draw < 4 { 5 } else { 1 };
+            }
+            let mut terms: Vec<(u32, u16)> = weights.into_iter().collect();
+            terms.sort_unstable();
+            terms
+        })
+        .collect()
+}
+
+#[test]
+fn papers_are_related_within_their_topic() {
+    let (docs, vocab_len) = tokenize(FIXTURE);
+    let related = run(&docs, vocab_len, 3);
+    assert_eq!(related.len(), FIXTURE.len());
+    for (paper, list) in related.iter().enumerate() {
+        let paper = paper as u32;
+        let same_topic = (0..FIXTURE.len() as u32)
+            .filter(|&other| other != paper && topic(other) == topic(paper))
+            .count();
+        assert!(list.len() >= same_topic, "paper {paper}: {list:?}");
+        assert!(
+            list[..same_topic]
+                .iter()
+                .all(|&other| topic(other) == topic(paper)),
+            "paper {paper}: {list:?}"
+        );
+    }
+    // The papers on plain and faster denoising diffusion share the most.
+    assert_eq!(related[0][..2], [1, 2]);
+    assert_eq!(related[1][..2], [0, 2]);
+    // Structure prediction is closest to folding from couplings, then to dynamics.
+    assert_eq!(related[3][..2], [4, 5]);
+    // The two robotics papers have only each other in their topic.
+    assert_eq!(related[6][0], 7);
+    assert_eq!(related[7][0], 6);
+}
+
+#[test]
+fn a_paper_is_never_related_to_itself() {
+    let docs = synthetic(2000, 3000, 60);
+    for (paper, list) in run(&docs, 3000, 10).iter().enumerate() {
+        assert!(list.len() <= 10);
+        assert!(!list.contains(&(paper as u32)), "paper {paper}: {list:?}");
+        let mut unique = list.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), list.len(), "paper {paper}: {list:?}");
+    }
+}
+
+#[test]
+fn result_does_not_depend_on_threads() {
+    let docs = synthetic(3000, 4000, 60);
+    let in_pool = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool")
+            .install(|| run(&docs, 4000, 8))
+    };
+    let single = in_pool(1);
+    assert_eq!(single, in_pool(2));
+    assert_eq!(single, in_pool(3));
+    assert_eq!(single, run(&docs, 4000, 8));
+}
+
+#[test]
+fn result_does_not_depend_on_term_numbering() {
+    let vocab_len = 2500;
+    let docs = synthetic(1500, vocab_len, 50);
+    // A fixed permutation of term ids: multiplication by a unit modulo the vocabulary.
+    let renumber = |term: u32| (term as u64 * 7919 % vocab_len as u64) as u32;
+    let renumbered: Vec<Vec<(u32, u16)>> = docs
+        .iter()
+        .map(|terms| {
+            let mut terms: Vec<(u32, u16)> = terms
+                .iter()
+                .map(|&(term, weight)| (renumber(term), weight))
+                .collect();
+            terms.sort_unstable();
+            terms
+        })
+        .collect();
+    assert_eq!(run(&docs, vocab_len, 10), run(&renumbered, vocab_len, 10));
+    let (fixture, fixture_vocab) = tokenize(FIXTURE);
+    let reversed: Vec<Vec<(u32, u16)>> = fixture
+        .iter()
+        .map(|terms| {
+            let mut terms: Vec<(u32, u16)> = terms
+                .iter()
+                .map(|&(term, weight)| (fixture_vocab as u32 - 1 - term, weight))
+                .collect();
+            terms.sort_unstable();
+            terms
+        })
+        .collect();
+    assert_eq!(
+        run(&fixture, fixture_vocab, 5),
+        run(&reversed, fixture_vocab, 5)
+    );
+}
+
+#[test]
+fn empty_input_and_papers_without_terms() {
+    assert!(related(&[], 0, 5).is_empty());
+    assert!(related(&[], 100, 5).is_empty());
+    assert_eq!(related(&[&[], &[]], 0, 5), vec![Vec::<u32>::new(); 2]);
+
+    let (mut docs, vocab_len) = tokenize(FIXTURE);
+    docs.insert(0, Vec::new());
+    docs.push(Vec::new());
+    let related = run(&docs, vocab_len, 4);
+    assert!(related[0].is_empty());
+    assert!(related[docs.len() - 1].is_empty());
+    for list in &related {
+        assert!(!list.contains(&0) && !list.contains(&(docs.len() as u32 - 1)));
+    }
+}
+
+#[test]
+fn papers_sharing_nothing_are_not_related() {
+    let docs = vec![
+        vec![(0, 5), (1, 1)],
+        vec![(0, 1), (2, 5)],
+        vec![(3, 5), (4, 1)],
+    ];
+    assert_eq!(run(&docs, 5, 10), vec![vec![1], vec![0], vec![]]);
+}
+
+#[test]
+fn k_zero_gives_empty_lists() {
+    let (docs, vocab_len) = tokenize(FIXTURE);
+    assert_eq!(
+        run(&docs, vocab_len, 0),
+        vec![Vec::<u32>::new(); docs.len()]
+    );
+}
+
+#[test]
+fn exact_duplicates_are_related_first() {
+    let (mut docs, vocab_len) = tokenize(FIXTURE);
+    docs.push(docs[4].clone());
+    let related = run(&docs, vocab_len, 3);
+    assert_eq!(related[4][0], 8);
+    assert_eq!(related[8][0], 4);
+}
+
+#[test]
+fn equal_scores_go_to_the_smaller_index() {
+    // Papers 1, 2 and 3 are identical, so equally related to paper 0 and to each other.
+    let paper = vec![(0, 5), (1, 1)];
+    let docs = vec![paper.clone(), paper.clone(), paper.clone(), paper];
+    assert_eq!(
+        run(&docs, 2, 2),
+        vec![vec![1, 2], vec![0, 2], vec![0, 1], vec![0, 1]]
+    );
+}
+
+#[test]
+fn out_of_range_terms_and_zero_weights_are_ignored() {
+    let docs = vec![
+        vec![(0, 5), (7, 3), (u32::MAX, 1)],
+        vec![(0, 1), (1, 0)],
+        vec![(1, 5), (9, 5)],
+        vec![(1, 2)],
+    ];
+    assert_eq!(run(&docs, 2, 5), vec![vec![1], vec![0], vec![3], vec![2]]);
+}
