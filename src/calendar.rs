@@ -1,5 +1,6 @@
 //! Dates as pages spell them: English month names and the short "Feb 6, 2025" form, the same
-//! on cards, page titles and chart labels. Formatting only; which days and months exist is the
+//! on cards, page titles and chart labels; and the one reading of a month's name that listings
+//! write (BibTeX's `month = feb`, Hugging Face's "Feb 6"). Which days and months exist is the
 //! index's business (`index::dates`).
 
 use std::fmt::Write as _;
@@ -32,6 +33,19 @@ pub fn month_abbr(month: i8) -> &'static str {
     &month_name(month)[..3]
 }
 
+/// The month (1–12) a listing names: the English name or a prefix of it of at least three
+/// letters, in any case ("Feb", "feb", "Sept", "SEPTEMBER"). `None` for anything else.
+pub fn month_number(word: &str) -> Option<i8> {
+    let word = word.to_lowercase();
+    if word.len() < 3 {
+        return None;
+    }
+    let found = MONTH_NAMES
+        .iter()
+        .position(|name| name.to_lowercase().starts_with(&word))?;
+    i8::try_from(found + 1).ok()
+}
+
 /// "Feb 6, 2025".
 pub fn display_date(date: Date) -> String {
     let mut out = String::new();
@@ -58,6 +72,31 @@ pub fn rfc3339(date: Date) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The union of what BibTeX's month field (any prefix of three letters or more) and the
+    /// Hugging Face listing (the name or its three letters) took.
+    #[test]
+    fn month_names_read_from_listings() {
+        for (word, month) in [
+            ("jan", Some(1)),
+            ("Feb", Some(2)),
+            ("february", Some(2)),
+            ("FEBRUARY", Some(2)),
+            ("Sept", Some(9)),
+            ("sep", Some(9)),
+            ("dec", Some(12)),
+            ("Decem", Some(12)),
+            ("ma", None),
+            ("", None),
+            ("marc", Some(3)),
+            ("mayday", None),
+            ("augment", None),
+            ("juli", None),
+            ("13", None),
+        ] {
+            assert_eq!(month_number(word), month, "{word:?}");
+        }
+    }
 
     /// The cases of the former `index::dates::month_name`, `render::charts::month_name`,
     /// `render::views::display_date` and `render::charts::long_date`, together.

@@ -6,6 +6,7 @@
 //! as papers of the shape `Text+ [Authors] Date`: the first text line is the title,
 //! the rest are abstract paragraphs, and the date line closes the paper.
 
+use crate::calendar::month_number;
 use std::collections::BTreeMap;
 
 use super::{ImportedPaper, YearOrigin};
@@ -241,15 +242,6 @@ fn date_line(line: &str) -> Option<Line<'_>> {
         year,
         upvotes,
     })
-}
-
-/// `Feb`, `feb`, `February` → 2.
-fn month_number(word: &str) -> Option<i8> {
-    let word = word.to_ascii_lowercase();
-    let found = super::plain_text::MONTHS
-        .iter()
-        .position(|m| word == *m || (word.len() == 3 && m.starts_with(&word)))?;
-    i8::try_from(found + 1).ok()
 }
 
 /// Builds the calendar date, reporting an impossible one at the day's position.

@@ -1,25 +1,7 @@
-//! Text helpers the readers share: whitespace folding, the English month names listings spell
-//! dates with, and Unicode super- and subscripts.
+//! Text helpers the readers share: whitespace folding and Unicode super- and subscripts (month
+//! names are read by `calendar::month_number`).
 
 pub(crate) mod scripts;
-
-/// English month names, lowercase, January first: for the listings that spell dates out
-/// (BibTeX's `month` macros, Hugging Face's "Feb 6"). Reading only; the site's own display
-/// names are the calendar's.
-pub(crate) const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 /// Collapses every run of whitespace (including line breaks) into one space and trims.
 pub(crate) fn collapse_whitespace(s: &str) -> String {

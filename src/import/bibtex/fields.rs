@@ -209,11 +209,7 @@ fn entry_date(raw: &RawEntry) -> Result<Option<Date>, String> {
             let lower = m.trim().trim_end_matches('.').to_lowercase();
             match lower.parse::<i8>() {
                 Ok(n) => n,
-                Err(_) => crate::import::plain_text::MONTHS
-                    .iter()
-                    .position(|name| lower.len() >= 3 && name.starts_with(&lower))
-                    .map(|i| i as i8 + 1)
-                    .ok_or_else(|| bad("month", &m))?,
+                Err(_) => crate::calendar::month_number(&lower).ok_or_else(|| bad("month", &m))?,
             }
         }
     };

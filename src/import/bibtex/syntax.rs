@@ -7,17 +7,10 @@ use crate::diagnostic::LineIndex;
 
 /// BibTeX's predefined month macros (`jan` → "January", …).
 pub(super) fn month_macros() -> HashMap<String, String> {
-    crate::import::plain_text::MONTHS
+    crate::calendar::MONTH_NAMES
         .iter()
-        .map(|m| (m[..3].to_string(), capitalize(m)))
+        .map(|m| (m[..3].to_lowercase(), (*m).to_string()))
         .collect()
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 fn is_ident_byte(b: u8) -> bool {
