@@ -297,3 +297,6 @@ impl Site {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests;
