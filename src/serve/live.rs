@@ -48,8 +48,10 @@ pub struct LiveSite {
     out: PathBuf,
     /// Fingerprint of each page as last written.
     written: Written,
-    /// Hash of the list of page paths plus what the sitemap shows, as last written.
-    sitemap_hash: u64,
+    /// Hash of the list of page paths plus what the sitemap shows, as last written; `None` when
+    /// pages outside the recorded page set were written (see [`LiveSite::write_changes`]), so
+    /// that the next complete write settles the file list whatever the page set is then.
+    sitemap_hash: Option<u64>,
     /// Every file in the output: pages, machine and static files.
     files: BTreeSet<String>,
     static_files: BTreeSet<String>,
@@ -93,7 +95,7 @@ impl LiveSite {
             site,
             out: out.to_path_buf(),
             written: Written::default(),
-            sitemap_hash: 0,
+            sitemap_hash: None,
             files: BTreeSet::new(),
             static_files: BTreeSet::new(),
             unapplied: RebuildPlan::default(),
@@ -103,8 +105,8 @@ impl LiveSite {
         };
         live.static_files = live.list_static_files();
         let fingerprints = live.site.fingerprints();
-        let paths_hash;
-        (paths_hash, live.sitemap_hash) = live.page_set_hashes();
+        let (paths_hash, sitemap_hash) = live.page_set_hashes();
+        live.sitemap_hash = Some(sitemap_hash);
         live.written = Written::all(&PageSet {
             pages: live.site.pages(),
             fingerprints: &fingerprints,
@@ -299,7 +301,7 @@ impl LiveSite {
         // pages were left for the catch-up, so are they (the sitemap of a large site is
         // megabytes): the page set is then recorded as unchanged, so the catch-up sees it.
         let postpone = dirty.deferred && !statics;
-        let page_set_changed = !postpone && (statics || sitemap_hash != self.sitemap_hash);
+        let page_set_changed = !postpone && (statics || Some(sitemap_hash) != self.sitemap_hash);
         let machine = if page_set_changed {
             emit::machine_files(&self.site)
         } else {
@@ -342,6 +344,18 @@ impl LiveSite {
             }
             self.files = files;
         }
+        // Pages of a page set that waits, written now, are files of the output too: listed, so
+        // that the next complete write removes them if the page set no longer has them (an
+        // edit can bring the old page set back before the catch-up). The marker follows then.
+        if postpone {
+            let mut new_files = false;
+            for &i in &dirty.pages {
+                new_files |= self.files.insert(now.pages[i].path.clone());
+            }
+            if new_files {
+                self.sitemap_hash = None;
+            }
+        }
         if page_set_changed || search_set_moved {
             // The marker lists what digest wrote here, so a build over this folder later
             // removes the pages serve made and keeps only what someone else put in.
@@ -356,7 +370,7 @@ impl LiveSite {
         // so they stay dirty.
         self.written.record(&now, &dirty, postpone);
         if !postpone {
-            self.sitemap_hash = sitemap_hash;
+            self.sitemap_hash = Some(sitemap_hash);
         }
         Ok(())
     }

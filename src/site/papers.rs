@@ -362,7 +362,11 @@ impl PaperTable {
                 .insert(entry.paper.slug.clone(), entry.path.clone());
             fresh.push(entry);
         }
-        self.columns = std::mem::take(&mut self.columns).merge(fresh, &plan.steps);
+        self.columns = match plan.steps[..] {
+            // A first load: the new rows are the table.
+            [] | [Step::Fresh(_)] => fresh,
+            _ => std::mem::take(&mut self.columns).merge(fresh, &plan.steps),
+        };
         Change {
             reach: Reach::Paths,
             read: plan.read,
