@@ -3,7 +3,7 @@
 //! files loaded from scratch. Random batches (proptest, shrunk to a smallest failing batch)
 //! over small generated sites, and hand-written cases that also say how far each reaches.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 
@@ -266,6 +266,21 @@ fn state(site: &mut Site) -> (Vec<(String, PageKind)>, Vec<u64>) {
     (pages, site.fingerprints())
 }
 
+/// Each paper's related papers, by record path.
+fn related_by_path(site: &Site) -> std::collections::HashMap<PathBuf, Vec<PathBuf>> {
+    let paths: Vec<PathBuf> = site.record_paths().map(Path::to_path_buf).collect();
+    site.related
+        .iter()
+        .enumerate()
+        .map(|(id, list)| {
+            (
+                paths[id].clone(),
+                list.iter().map(|&r| paths[r].clone()).collect(),
+            )
+        })
+        .collect()
+}
+
 /// Updates `site` by a batch and checks it against the same files loaded from scratch; when
 /// the files cannot load (two records claim one slug), checks that the update fails too and
 /// leaves the site as it was. Returns the update's change when it succeeded.
@@ -276,11 +291,28 @@ fn update_and_compare(
     removed: &[PathBuf],
 ) -> Result<Option<Change>, TestCaseError> {
     let before = state(site);
+    let related_before = related_by_path(site);
     let updated = site.read_records(changed, removed);
     let fresh = Site::load(&generated.root, &LoadOptions::default());
     match (updated, fresh) {
         (Ok(change), Ok(mut fresh)) => {
             site.derive(&change);
+            // Until related papers are found again, each paper that stayed shows its list as it
+            // was, without the papers gone; a new paper shows none.
+            let paths: std::collections::HashSet<PathBuf> =
+                site.record_paths().map(Path::to_path_buf).collect();
+            for (path, list) in related_by_path(site) {
+                let mut expected = related_before.get(&path).cloned().unwrap_or_default();
+                expected.retain(|p| paths.contains(p));
+                prop_assert_eq!(
+                    list,
+                    expected,
+                    "related papers of {:?} before they are found again",
+                    path
+                );
+            }
+            // The pages of this state are served until then: their fingerprints can be made.
+            let _ = site.fingerprints();
             let (pages, fingerprints) = state(site);
             let (fresh_pages, fresh_fingerprints) = state(&mut fresh);
             prop_assert_eq!(&pages, &fresh_pages, "pages");
