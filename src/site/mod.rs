@@ -4,6 +4,12 @@
 //! `build` loads one and renders every page; `serve` keeps one between edits and updates only
 //! what a change touched. Updates are all-or-nothing: a change with problems leaves the site as
 //! it was, so the last good build keeps being served.
+//!
+//! A load and an update go the same way: records are read and parsed, each becomes an `Entry`
+//! (`entry.rs`), the `PaperTable` (`papers.rs`, the one owner of the per-paper data) applies
+//! the batch and says what changed as a `Change` (`change.rs`), and
+//! what depends on all papers is derived again as far as that change reaches (`derive.rs`). A
+//! property test (`tests.rs`) checks that an updated site equals the same files loaded anew.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -40,13 +40,13 @@ impl FirstPages {
 /// The pages of the site now: the plan's pages, their fingerprints and the hash of their paths
 /// in order (see `LiveSite::page_set_hashes`).
 #[derive(Debug, Clone, Copy)]
-pub struct PageSet<'a> {
+pub(super) struct PageSet<'a> {
     /// The planned pages.
-    pub pages: &'a [PlannedPage],
+    pub(super) pages: &'a [PlannedPage],
     /// Each page's fingerprint.
-    pub fingerprints: &'a [u64],
+    pub(super) fingerprints: &'a [u64],
     /// Hash of the pages' output paths, in order.
-    pub paths_hash: u64,
+    pub(super) paths_hash: u64,
 }
 
 impl PageSet<'_> {
@@ -59,7 +59,7 @@ impl PageSet<'_> {
 /// while the page paths are those recorded (the common case of an edit: no path is hashed),
 /// and by output path otherwise.
 #[derive(Debug, Default)]
-pub struct Written {
+pub(super) struct Written {
     /// The recorded page paths' hash and number: while a plan has the same, its page `i` is
     /// `fingerprints[i]`.
     layout: (u64, usize),
@@ -72,7 +72,7 @@ pub struct Written {
 
 impl Written {
     /// Every page of `now` as written.
-    pub fn all(now: &PageSet<'_>) -> Written {
+    pub(super) fn all(now: &PageSet<'_>) -> Written {
         Written {
             layout: now.layout(),
             fingerprints: now.fingerprints.iter().copied().map(Some).collect(),
@@ -97,7 +97,7 @@ impl Written {
     /// `layout_waits` (pages came or went, but most changed pages and the sitemap wait for a
     /// catch-up), only the pages written are recorded, by path, and the old layout stays, so
     /// that the catch-up compares by path and then records the new layout.
-    pub fn record(&mut self, now: &PageSet<'_>, dirty: &Dirty, layout_waits: bool) {
+    pub(super) fn record(&mut self, now: &PageSet<'_>, dirty: &Dirty, layout_waits: bool) {
         if dirty.same_layout {
             for &i in &dirty.pages {
                 self.fingerprints[i] = Some(now.fingerprints[i]);
@@ -146,19 +146,19 @@ fn slots_of(pages: &[PlannedPage]) -> HashMap<String, usize> {
 
 /// The pages a rebuild writes now.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dirty {
+pub(super) struct Dirty {
     /// Indices of the pages to write, in plan order.
-    pub pages: Vec<usize>,
+    pub(super) pages: Vec<usize>,
     /// Whether pages whose fingerprint changed are left for a later step.
-    pub deferred: bool,
+    pub(super) deferred: bool,
     /// Whether the plan has the page paths last recorded (pages were compared by index).
-    pub same_layout: bool,
+    pub(super) same_layout: bool,
 }
 
 /// The pages of `now` whose fingerprint differs from the one last written. With `first`, a
 /// change of more than [`DEFER_ABOVE`] pages keeps only the pages `first` wants; with `limit`,
 /// at most that many pages (the first in plan order).
-pub fn dirty_pages(
+pub(super) fn dirty_pages(
     written: &Written,
     now: &PageSet<'_>,
     first: Option<&FirstPages>,
