@@ -229,7 +229,7 @@ fn a_page_written_before_its_page_set_waited_is_written_again_when_the_old_set_r
     let open = FirstPages::open(["index.html".to_string()].into());
     let report = live.apply(&records(&[&new]), open.clone()).unwrap();
     assert!(
-        live.behind(),
+        live.pages_behind,
         "the test needs pages left for the catch-up: {report:?}"
     );
     let home = std::fs::read_to_string(live.out().join("index.html")).unwrap();
