@@ -3,7 +3,7 @@
 //! fingerprint changed, writes them beside the live folder first and then moves them in, so a
 //! failed rebuild changes nothing that is served.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -11,15 +11,19 @@ use std::time::Instant;
 
 use crate::build::{NoProgress, emit_site};
 use crate::diagnostic::{Problem, Problems};
-use crate::index::PaperId;
 use crate::load;
 use crate::output::emit::{self, Destination};
 use crate::output::machine::MachineFile;
-use crate::output::plan::{PageKind, PlannedPage};
+use crate::output::plan::PageKind;
 use crate::output::write::Update;
 use crate::site::{LoadOptions, Site};
 
 use super::changes::RebuildPlan;
+
+mod dirty;
+
+pub use dirty::{DEFER_ABOVE, FirstPages};
+use dirty::{PageSet, Written, dirty_pages};
 
 /// What one rebuild did, for the terminal line and the tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,14 +46,12 @@ pub struct RebuildReport {
 pub struct LiveSite {
     site: Site,
     out: PathBuf,
-    /// Fingerprint of each page as last written, by output path.
-    fingerprints: HashMap<String, u64>,
-    /// The same, by page index, valid while the list of page paths is unchanged (the common
-    /// case of an edit): comparing by index avoids hashing every path again.
-    fingerprint_list: Vec<u64>,
-    /// Hash of the list of page paths, and of that plus what the sitemap shows.
-    paths_hash: u64,
-    sitemap_hash: u64,
+    /// Fingerprint of each page as last written.
+    written: Written,
+    /// Hash of the list of page paths plus what the sitemap shows, as last written; `None` when
+    /// pages outside the recorded page set were written (see [`LiveSite::write_changes`]), so
+    /// that the next complete write settles the file list whatever the page set is then.
+    sitemap_hash: Option<u64>,
     /// Every file in the output: pages, machine and static files.
     files: BTreeSet<String>,
     static_files: BTreeSet<String>,
@@ -66,38 +68,22 @@ pub struct LiveSite {
     pages_behind: bool,
 }
 
-/// A rebuild that changes more pages than this writes the pages readers are looking at first
-/// (see [`FirstPages`]), reloads them, and leaves the rest to [`LiveSite::catch_up`].
-pub const DEFER_ABOVE: usize = 100;
-
 /// Pages one [`LiveSite::catch_up`] step writes at most, so that a new edit waits for at most
 /// one step before it is served (at 100,000 papers 1,000 pages took 0.9–1.3 s, 500 take about
 /// half that; each step also recomputes the fingerprints, ~30 ms).
 pub const CATCH_UP_STEP: usize = 500;
 
-/// The pages a rebuild writes first when it changes many: those open in a browser and the
-/// pages of the records just edited.
-#[derive(Debug, Default, Clone)]
-pub struct FirstPages {
-    /// Output paths (`papers/x/index.html`) of pages open in connected browsers.
-    open: HashSet<String>,
-    /// Papers whose records the rebuild read.
-    papers: HashSet<PaperId>,
-}
-
-impl FirstPages {
-    /// The pages open in browsers, by output path.
-    pub fn open(open: HashSet<String>) -> FirstPages {
-        FirstPages {
-            open,
-            papers: HashSet::new(),
-        }
-    }
-
-    fn wants(&self, page: &PlannedPage) -> bool {
-        matches!(page.kind, PageKind::Paper(id) if self.papers.contains(&id))
-            || self.open.contains(&page.path)
-    }
+/// What a call of [`LiveSite::write_changes`] is for.
+enum Pass<'a> {
+    /// Applying a batch: static files are copied again when `statics`; with `first`, a large
+    /// change writes only the pages it wants (a full reload writes all).
+    Edit {
+        statics: bool,
+        first: Option<&'a FirstPages>,
+    },
+    /// A step of the catch-up: at most [`CATCH_UP_STEP`] pages, and the search index when
+    /// `search`.
+    CatchUp { search: bool },
 }
 
 impl LiveSite {
@@ -108,10 +94,8 @@ impl LiveSite {
         let mut live = LiveSite {
             site,
             out: out.to_path_buf(),
-            fingerprints: HashMap::new(),
-            fingerprint_list: Vec::new(),
-            paths_hash: 0,
-            sitemap_hash: 0,
+            written: Written::default(),
+            sitemap_hash: None,
             files: BTreeSet::new(),
             static_files: BTreeSet::new(),
             unapplied: RebuildPlan::default(),
@@ -120,9 +104,14 @@ impl LiveSite {
             pages_behind: false,
         };
         live.static_files = live.list_static_files();
-        live.fingerprint_list = live.site.fingerprints();
-        live.fingerprints = live.by_path(&live.fingerprint_list);
-        (live.paths_hash, live.sitemap_hash) = live.page_set_hashes();
+        let fingerprints = live.site.fingerprints();
+        let (paths_hash, sitemap_hash) = live.page_set_hashes();
+        live.sitemap_hash = Some(sitemap_hash);
+        live.written = Written::all(&PageSet {
+            pages: live.site.pages(),
+            fingerprints: &fingerprints,
+            paths_hash,
+        });
         live.files = live.expected_files(&emit::machine_files(&live.site));
         Ok(live)
     }
@@ -135,15 +124,6 @@ impl LiveSite {
     /// The folder being served.
     pub fn out(&self) -> &Path {
         &self.out
-    }
-
-    fn by_path(&self, fingerprints: &[u64]) -> HashMap<String, u64> {
-        self.site
-            .pages()
-            .iter()
-            .map(|p| p.path.clone())
-            .zip(fingerprints.iter().copied())
-            .collect()
     }
 
     /// Hashes of the page paths, and of those with the sitemap's dates.
@@ -210,7 +190,6 @@ impl LiveSite {
         let mut report = RebuildReport::default();
         if plan.everything {
             self.site = Site::load(&self.site.root, &self.site.options)?;
-            self.fingerprints.clear();
             report.records_read = self.site.paper_count();
         } else {
             if plan.templates {
@@ -239,14 +218,11 @@ impl LiveSite {
         if plan.everything || report.records_read > 0 || report.records_removed > 0 {
             self.search_stale = true;
         }
-        let first = (!plan.everything).then_some(&first);
-        self.write_changes(
-            plan.statics || plan.everything,
-            false,
-            first,
-            None,
-            &mut report,
-        )?;
+        let pass = Pass::Edit {
+            statics: plan.statics || plan.everything,
+            first: (!plan.everything).then_some(&first),
+        };
+        self.write_changes(pass, &mut report)?;
         report.millis = started.elapsed().as_millis();
         Ok(report)
     }
@@ -267,60 +243,41 @@ impl LiveSite {
         self.site.relate_if_stale();
         let search = std::mem::take(&mut self.search_stale);
         // A failed step leaves the search index stale, for the next one to write.
-        self.write_changes(false, search, None, Some(CATCH_UP_STEP), &mut report)
+        self.write_changes(Pass::CatchUp { search }, &mut report)
             .inspect_err(|_| self.search_stale |= search)?;
         report.millis = started.elapsed().as_millis();
         Ok(report)
     }
 
-    /// Renders the pages whose fingerprint changed (and the search index when `search`) beside
-    /// the live folder, moves them in, and removes files that are no longer part of the site.
-    /// With `first`, a large change writes only the pages it wants (see [`FirstPages`]); with
-    /// `limit`, at most that many pages.
+    /// Renders the pages whose fingerprint changed (and the search index when the pass says so)
+    /// beside the live folder, moves them in, removes files that are no longer part of the site,
+    /// and records what it wrote. Which pages: see [`dirty_pages`].
     fn write_changes(
         &mut self,
-        statics: bool,
-        search: bool,
-        first: Option<&FirstPages>,
-        limit: Option<usize>,
+        pass: Pass<'_>,
         report: &mut RebuildReport,
     ) -> Result<(), Problems> {
-        // Render what changed beside the live folder, then move it in.
+        let (statics, search, first, limit) = match pass {
+            Pass::Edit { statics, first } => (statics, false, first, None),
+            Pass::CatchUp { search } => (false, search, None, Some(CATCH_UP_STEP)),
+        };
         let mut timer = crate::timing::PhaseTimer::start();
         let fingerprints = self.site.fingerprints();
         let (paths_hash, sitemap_hash) = self.page_set_hashes();
         timer.phase("fingerprints");
-        let pages = self.site.pages();
-        let same_pages =
-            paths_hash == self.paths_hash && fingerprints.len() == self.fingerprint_list.len();
-        let mut dirty: Vec<usize> = if same_pages {
-            (0..pages.len())
-                .filter(|&i| fingerprints[i] != self.fingerprint_list[i])
-                .collect()
-        } else {
-            (0..pages.len())
-                .filter(|&i| self.fingerprints.get(&pages[i].path) != Some(&fingerprints[i]))
-                .collect()
+        let now = PageSet {
+            pages: self.site.pages(),
+            fingerprints: &fingerprints,
+            paths_hash,
         };
-        // A change that shifts many pages (a tag added to an old paper moves every later page
-        // of that tag's list) writes what readers look at first; the rest stay dirty (their
-        // fingerprints are not recorded) and are written by the catch-up.
-        let all_dirty = dirty.len();
-        if let Some(first) = first
-            && dirty.len() > DEFER_ABOVE
-        {
-            dirty.retain(|&i| first.wants(&pages[i]));
-        }
-        if let Some(limit) = limit {
-            dirty.truncate(limit);
-        }
-        self.pages_behind = dirty.len() < all_dirty;
+        let dirty = dirty_pages(&self.written, &now, first, limit);
+        self.pages_behind = dirty.deferred;
         // Rebuilt files go beside the live folder and move in (each move atomic) once all are
         // written, and only those whose bytes differ from what is served.
         let overlay = Update::create(&self.out)
             .map_err(|e| io_problem(&self.out, "cannot prepare the rebuild", e))?;
         timer.phase("diff + overlay");
-        emit::pages(&self.site, &dirty, &overlay, &|| {})?;
+        emit::pages(&self.site, &dirty.pages, &overlay, &|| {})?;
         timer.phase("render pages");
         if statics {
             emit::static_files(&self.site, &overlay)
@@ -343,9 +300,8 @@ impl LiveSite {
         // The sitemap and the file list change only when pages come or go, or dates move. When
         // pages were left for the catch-up, so are they (the sitemap of a large site is
         // megabytes): the page set is then recorded as unchanged, so the catch-up sees it.
-        let deferred = self.pages_behind;
-        let postpone = deferred && !statics;
-        let page_set_changed = !postpone && (statics || sitemap_hash != self.sitemap_hash);
+        let postpone = dirty.deferred && !statics;
+        let page_set_changed = !postpone && (statics || Some(sitemap_hash) != self.sitemap_hash);
         let machine = if page_set_changed {
             emit::machine_files(&self.site)
         } else {
@@ -358,7 +314,7 @@ impl LiveSite {
             .commit_changes()
             .map_err(|e| io_problem(&self.out, "cannot move rebuilt pages into place", e))?;
         timer.phase("move into place");
-        report.pages_written += dirty.len();
+        report.pages_written += dirty.pages.len();
         // Search files no longer made (a shard boundary moved) go as soon as the new index is
         // in place, whether or not the pages are done: nothing else would remove them when the
         // page set stays the same, and a clean build has none of them.
@@ -388,6 +344,18 @@ impl LiveSite {
             }
             self.files = files;
         }
+        // Pages of a page set that waits, written now, are files of the output too: listed, so
+        // that the next complete write removes them if the page set no longer has them (an
+        // edit can bring the old page set back before the catch-up). The marker follows then.
+        if postpone {
+            let mut new_files = false;
+            for &i in &dirty.pages {
+                new_files |= self.files.insert(now.pages[i].path.clone());
+            }
+            if new_files {
+                self.sitemap_hash = None;
+            }
+        }
         if page_set_changed || search_set_moved {
             // The marker lists what digest wrote here, so a build over this folder later
             // removes the pages serve made and keeps only what someone else put in.
@@ -398,44 +366,11 @@ impl LiveSite {
             .map_err(|e| io_problem(&self.out, "cannot update the output's marker", e))?;
         }
         timer.phase("remove stale files");
-        if postpone && !same_pages {
-            // Pages came or went and most changed pages wait: record the pages written, by path,
-            // and leave the rest as it was; the catch-up compares by path again and records all.
-            for &i in &dirty {
-                self.fingerprints
-                    .insert(pages[i].path.clone(), fingerprints[i]);
-            }
-            return Ok(());
-        }
         // Only pages written are recorded as written; deferred ones keep their old fingerprint,
         // so they stay dirty.
-        let recorded = if !deferred {
-            fingerprints
-        } else {
-            let mut kept: Vec<u64> = if same_pages {
-                std::mem::take(&mut self.fingerprint_list)
-            } else {
-                pages
-                    .iter()
-                    .map(|p| self.fingerprints.get(&p.path).copied().unwrap_or(0))
-                    .collect()
-            };
-            for &i in &dirty {
-                kept[i] = fingerprints[i];
-            }
-            kept
-        };
-        if same_pages {
-            for &i in &dirty {
-                self.fingerprints.insert(pages[i].path.clone(), recorded[i]);
-            }
-        } else {
-            self.fingerprints = self.by_path(&recorded);
-        }
-        self.fingerprint_list = recorded;
-        self.paths_hash = paths_hash;
+        self.written.record(&now, &dirty, postpone);
         if !postpone {
-            self.sitemap_hash = sitemap_hash;
+            self.sitemap_hash = Some(sitemap_hash);
         }
         Ok(())
     }

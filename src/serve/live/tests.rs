@@ -208,3 +208,46 @@ fn search_shards_no_longer_made_are_removed() {
     );
     assert_equals_fresh_load(&mut live, tmp.path(), "template and new words in one batch");
 }
+
+/// A change of the page set large enough to wait for the catch-up writes the open page first;
+/// when the next batch brings the old page set back before the catch-up, that page is written
+/// again (it was compared with the fingerprint from before the first batch and kept showing
+/// the paper that was gone).
+#[test]
+fn a_page_written_before_its_page_set_waited_is_written_again_when_the_old_set_returns() {
+    let tmp = generated_site(550);
+    let root = tmp.path().join("site");
+    let options = LoadOptions::default();
+    let mut live = LiveSite::start(&root, &options, &tmp.path().join("served")).unwrap();
+    // The newest paper, in every tag: every page of every tag list and of the home list shifts.
+    let new = root.join("content/2025/new.md");
+    std::fs::write(
+        &new,
+        "+++\ntitle = \"Newest\"\ndate = 2025-04-01\ntags = [\"t0\", \"t1\", \"t2\", \"t3\", \"t4\", \"t5\"]\n+++\n\nNew words.\n",
+    )
+    .unwrap();
+    let open = FirstPages::open(["index.html".to_string()].into());
+    let report = live.apply(&records(&[&new]), open.clone()).unwrap();
+    assert!(
+        live.pages_behind,
+        "the test needs pages left for the catch-up: {report:?}"
+    );
+    let home = std::fs::read_to_string(live.out().join("index.html")).unwrap();
+    assert!(home.contains("Newest"), "the open page is written first");
+    std::fs::remove_file(&new).unwrap();
+    let removed = RebuildPlan {
+        removed: [new.clone()].into(),
+        ..RebuildPlan::default()
+    };
+    live.apply(&removed, open).unwrap();
+    let home = std::fs::read_to_string(live.out().join("index.html")).unwrap();
+    assert!(
+        !home.contains("Newest"),
+        "the home page still lists the removed paper"
+    );
+    assert_equals_fresh_load(
+        &mut live,
+        tmp.path(),
+        "a paper added, then removed before the catch-up",
+    );
+}

@@ -1,0 +1,190 @@
+//! Which pages a rebuild writes: a pure function ([`dirty_pages`]) of the fingerprints last
+//! written ([`Written`]), the new plan's pages and fingerprints, the pages readers look at first
+//! ([`FirstPages`]) and a limit. No I/O; the live site renders and writes what it returns, then
+//! records it with [`Written::record`].
+
+use std::collections::{HashMap, HashSet};
+
+use crate::index::PaperId;
+use crate::output::plan::{PageKind, PlannedPage};
+
+/// A rebuild that changes more pages than this writes the pages readers are looking at first
+/// (see [`FirstPages`]), reloads them, and leaves the rest to a catch-up.
+pub const DEFER_ABOVE: usize = 100;
+
+/// The pages a rebuild writes first when it changes many: those open in a browser and the
+/// pages of the records just edited.
+#[derive(Debug, Default, Clone)]
+pub struct FirstPages {
+    /// Output paths (`papers/x/index.html`) of pages open in connected browsers.
+    open: HashSet<String>,
+    /// Papers whose records the rebuild read.
+    pub(super) papers: HashSet<PaperId>,
+}
+
+impl FirstPages {
+    /// The pages open in browsers, by output path.
+    pub fn open(open: HashSet<String>) -> FirstPages {
+        FirstPages {
+            open,
+            papers: HashSet::new(),
+        }
+    }
+
+    fn wants(&self, page: &PlannedPage) -> bool {
+        matches!(page.kind, PageKind::Paper(id) if self.papers.contains(&id))
+            || self.open.contains(&page.path)
+    }
+}
+
+/// The pages of the site now: the plan's pages, their fingerprints and the hash of their paths
+/// in order (see `LiveSite::page_set_hashes`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PageSet<'a> {
+    /// The planned pages.
+    pub(super) pages: &'a [PlannedPage],
+    /// Each page's fingerprint.
+    pub(super) fingerprints: &'a [u64],
+    /// Hash of the pages' output paths, in order.
+    pub(super) paths_hash: u64,
+}
+
+impl PageSet<'_> {
+    fn layout(&self) -> (u64, usize) {
+        (self.paths_hash, self.pages.len())
+    }
+}
+
+/// The fingerprint of each page as last written, in one store read two ways: by page index
+/// while the page paths are those recorded (the common case of an edit: no path is hashed),
+/// and by output path otherwise.
+#[derive(Debug, Default)]
+pub(super) struct Written {
+    /// The recorded page paths' hash and number: while a plan has the same, its page `i` is
+    /// `fingerprints[i]`.
+    layout: (u64, usize),
+    /// Fingerprints; `None` for a page never written. Past the layout's pages: pages written
+    /// while the layout waited (see [`Written::record`]).
+    fingerprints: Vec<Option<u64>>,
+    /// Where each output path's fingerprint is in `fingerprints`.
+    slots: HashMap<String, usize>,
+}
+
+impl Written {
+    /// Every page of `now` as written.
+    pub(super) fn all(now: &PageSet<'_>) -> Written {
+        Written {
+            layout: now.layout(),
+            fingerprints: now.fingerprints.iter().copied().map(Some).collect(),
+            slots: slots_of(now.pages),
+        }
+    }
+
+    /// The fingerprint last written for page `i` of a plan, whose path is `path`; by index
+    /// when `same_layout`.
+    fn get(&self, i: usize, path: &str, same_layout: bool) -> Option<u64> {
+        if same_layout {
+            self.fingerprints[i]
+        } else {
+            self.slots
+                .get(path)
+                .and_then(|&slot| self.fingerprints[slot])
+        }
+    }
+
+    /// Records that the pages `dirty.pages` of `now` were written. Pages whose fingerprint
+    /// changed but were left for later keep their old fingerprint, so they stay dirty. When
+    /// `layout_waits` (pages came or went, but most changed pages and the sitemap wait for a
+    /// catch-up), only the pages written are recorded, by path, and the old layout stays, so
+    /// that the catch-up compares by path and then records the new layout.
+    pub(super) fn record(&mut self, now: &PageSet<'_>, dirty: &Dirty, layout_waits: bool) {
+        if dirty.same_layout {
+            for &i in &dirty.pages {
+                self.fingerprints[i] = Some(now.fingerprints[i]);
+            }
+        } else if layout_waits {
+            for &i in &dirty.pages {
+                let path = &now.pages[i].path;
+                let slot = match self.slots.get(path) {
+                    Some(&slot) => slot,
+                    None => {
+                        self.fingerprints.push(None);
+                        let slot = self.fingerprints.len() - 1;
+                        self.slots.insert(path.clone(), slot);
+                        slot
+                    }
+                };
+                self.fingerprints[slot] = Some(now.fingerprints[i]);
+            }
+        } else {
+            let mut written = dirty.pages.iter().copied().peekable();
+            let fingerprints = (0..now.pages.len())
+                .map(|i| {
+                    if written.next_if_eq(&i).is_some() {
+                        Some(now.fingerprints[i])
+                    } else {
+                        self.get(i, &now.pages[i].path, false)
+                    }
+                })
+                .collect();
+            *self = Written {
+                layout: now.layout(),
+                fingerprints,
+                slots: slots_of(now.pages),
+            };
+        }
+    }
+}
+
+fn slots_of(pages: &[PlannedPage]) -> HashMap<String, usize> {
+    pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.path.clone(), i))
+        .collect()
+}
+
+/// The pages a rebuild writes now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Dirty {
+    /// Indices of the pages to write, in plan order.
+    pub(super) pages: Vec<usize>,
+    /// Whether pages whose fingerprint changed are left for a later step.
+    pub(super) deferred: bool,
+    /// Whether the plan has the page paths last recorded (pages were compared by index).
+    pub(super) same_layout: bool,
+}
+
+/// The pages of `now` whose fingerprint differs from the one last written. With `first`, a
+/// change of more than [`DEFER_ABOVE`] pages keeps only the pages `first` wants; with `limit`,
+/// at most that many pages (the first in plan order).
+pub(super) fn dirty_pages(
+    written: &Written,
+    now: &PageSet<'_>,
+    first: Option<&FirstPages>,
+    limit: Option<usize>,
+) -> Dirty {
+    let same_layout = written.layout == now.layout();
+    let mut pages: Vec<usize> = (0..now.pages.len())
+        .filter(|&i| written.get(i, &now.pages[i].path, same_layout) != Some(now.fingerprints[i]))
+        .collect();
+    // A change that shifts many pages (a tag added to an old paper moves every later page of
+    // that tag's list) writes what readers look at first; the rest stay dirty.
+    let all = pages.len();
+    if let Some(first) = first
+        && pages.len() > DEFER_ABOVE
+    {
+        pages.retain(|&i| first.wants(&now.pages[i]));
+    }
+    if let Some(limit) = limit {
+        pages.truncate(limit);
+    }
+    Dirty {
+        deferred: pages.len() < all,
+        pages,
+        same_layout,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,188 @@
+//! Table tests of the choice of pages to write: plans as lists of (path, fingerprint), papers'
+//! pages as `papers/<id>/`.
+
+use super::*;
+
+/// A plan: paper pages are `p<id>` (their paper id is the number), others are list pages.
+fn plan(pages: &[&str]) -> Vec<PlannedPage> {
+    pages
+        .iter()
+        .map(|name| PlannedPage {
+            path: format!("{name}/index.html"),
+            kind: match name.strip_prefix('p').and_then(|id| id.parse().ok()) {
+                Some(id) => PageKind::Paper(id),
+                None => PageKind::Archive,
+            },
+            template: "page.html",
+        })
+        .collect()
+}
+
+/// The pages and the hash of their paths, as `LiveSite::page_set_hashes` makes it.
+fn page_set<'a>(pages: &'a [PlannedPage], fingerprints: &'a [u64]) -> PageSet<'a> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for page in pages {
+        page.path.hash(&mut hasher);
+    }
+    PageSet {
+        pages,
+        fingerprints,
+        paths_hash: hasher.finish(),
+    }
+}
+
+/// Names of the pages at `indices`.
+fn names(pages: &[PlannedPage], indices: &[usize]) -> Vec<String> {
+    indices
+        .iter()
+        .map(|&i| pages[i].path.trim_end_matches("/index.html").to_string())
+        .collect()
+}
+
+#[test]
+fn same_page_list_compares_by_index_and_finds_the_changed_pages() {
+    let pages = plan(&["home", "p0", "p1", "tag"]);
+    let written = Written::all(&page_set(&pages, &[1, 2, 3, 4]));
+    let now = page_set(&pages, &[1, 20, 3, 40]);
+    let dirty = dirty_pages(&written, &now, None, None);
+    assert!(dirty.same_layout);
+    assert!(!dirty.deferred);
+    assert_eq!(names(&pages, &dirty.pages), ["p0", "tag"]);
+    let unchanged = dirty_pages(&written, &page_set(&pages, &[1, 2, 3, 4]), None, None);
+    assert!(unchanged.pages.is_empty());
+}
+
+#[test]
+fn pages_added_or_removed_are_compared_by_path() {
+    let before = plan(&["home", "p0", "p1", "tag"]);
+    let written = Written::all(&page_set(&before, &[1, 2, 3, 4]));
+    // A paper page comes in before the others: every index shifts, only the new page differs.
+    let added = plan(&["home", "p9", "p0", "p1", "tag"]);
+    let dirty = dirty_pages(&written, &page_set(&added, &[1, 9, 2, 3, 4]), None, None);
+    assert!(!dirty.same_layout);
+    assert_eq!(names(&added, &dirty.pages), ["p9"]);
+    // A page goes and the tag page changes.
+    let removed = plan(&["home", "p1", "tag"]);
+    let dirty = dirty_pages(&written, &page_set(&removed, &[1, 3, 5]), None, None);
+    assert!(!dirty.same_layout);
+    assert_eq!(names(&removed, &dirty.pages), ["tag"]);
+    // The same paths in another order are another layout.
+    let swapped = plan(&["home", "p1", "p0", "tag"]);
+    let dirty = dirty_pages(&written, &page_set(&swapped, &[1, 3, 2, 4]), None, None);
+    assert!(!dirty.same_layout && dirty.pages.is_empty(), "{dirty:?}");
+}
+
+/// `n` list pages `l0…` then paper pages `p0`, `p1`, `p2`.
+fn large_plan(n: usize) -> Vec<PlannedPage> {
+    let names: Vec<String> = (0..n)
+        .map(|i| format!("l{i}"))
+        .chain((0..3).map(|i| format!("p{i}")))
+        .collect();
+    plan(&names.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[test]
+fn a_large_change_writes_open_pages_and_edited_papers_first() {
+    let pages = large_plan(DEFER_ABOVE + 5);
+    let old: Vec<u64> = vec![1; pages.len()];
+    let written = Written::all(&page_set(&pages, &old));
+    let new: Vec<u64> = vec![2; pages.len()];
+    let mut first = FirstPages::open(["l7/index.html".to_string()].into());
+    first.papers = [1].into();
+    let dirty = dirty_pages(&written, &page_set(&pages, &new), Some(&first), None);
+    assert!(dirty.deferred);
+    assert_eq!(names(&pages, &dirty.pages), ["l7", "p1"]);
+    // Without `first` (a full reload, or the catch-up) every changed page is written.
+    let all = dirty_pages(&written, &page_set(&pages, &new), None, None);
+    assert_eq!(all.pages.len(), pages.len());
+    assert!(!all.deferred);
+}
+
+#[test]
+fn a_change_of_at_most_defer_above_pages_is_written_whole() {
+    let pages = large_plan(DEFER_ABOVE - 3);
+    assert_eq!(pages.len(), DEFER_ABOVE);
+    let written = Written::all(&page_set(&pages, &vec![1; pages.len()]));
+    let first = FirstPages::open(["l0/index.html".to_string()].into());
+    let new = vec![2; pages.len()];
+    let dirty = dirty_pages(&written, &page_set(&pages, &new), Some(&first), None);
+    assert_eq!(dirty.pages.len(), DEFER_ABOVE);
+    assert!(!dirty.deferred);
+}
+
+#[test]
+fn the_limit_writes_the_first_pages_in_plan_order() {
+    let pages = plan(&["a", "b", "c", "d"]);
+    let written = Written::all(&page_set(&pages, &[1, 1, 1, 1]));
+    let now = page_set(&pages, &[1, 2, 2, 2]);
+    let dirty = dirty_pages(&written, &now, None, Some(2));
+    assert_eq!(names(&pages, &dirty.pages), ["b", "c"]);
+    assert!(dirty.deferred);
+    let exact = dirty_pages(&written, &now, None, Some(3));
+    assert!(!exact.deferred);
+}
+
+#[test]
+fn pages_left_for_later_stay_dirty_until_written() {
+    let pages = plan(&["a", "b", "c", "d"]);
+    let mut written = Written::all(&page_set(&pages, &[1, 1, 1, 1]));
+    let now = page_set(&pages, &[2, 2, 2, 1]);
+    let step = dirty_pages(&written, &now, None, Some(2));
+    written.record(&now, &step, true);
+    let next = dirty_pages(&written, &now, None, Some(2));
+    assert_eq!(names(&pages, &next.pages), ["c"]);
+    assert!(!next.deferred);
+    written.record(&now, &next, false);
+    assert!(dirty_pages(&written, &now, None, None).pages.is_empty());
+}
+
+#[test]
+fn a_new_page_set_left_for_later_is_compared_by_path_until_recorded() {
+    let before = plan(&["a", "b", "c"]);
+    let mut written = Written::all(&page_set(&before, &[1, 1, 1]));
+    // `n` comes in, `c` goes; `a` and `n` change; only `n` is written while the rest waits.
+    let after = plan(&["a", "b", "n"]);
+    let now = page_set(&after, &[2, 1, 3]);
+    let dirty = dirty_pages(&written, &now, None, None);
+    assert_eq!(names(&after, &dirty.pages), ["a", "n"]);
+    let dirty = Dirty {
+        pages: vec![2],
+        deferred: true,
+        ..dirty
+    };
+    written.record(&now, &dirty, true);
+    let next = dirty_pages(&written, &now, None, None);
+    assert!(!next.same_layout);
+    assert_eq!(names(&after, &next.pages), ["a"]);
+    // The old page set comes back before the catch-up: compared by index again, and nothing
+    // written since differs from it.
+    let back = page_set(&before, &[1, 1, 1]);
+    let dirty = dirty_pages(&written, &back, None, None);
+    assert!(dirty.same_layout);
+    assert!(dirty.pages.is_empty(), "{dirty:?}");
+    // Recorded at last: compared by index from then on.
+    let next = dirty_pages(&written, &now, None, None);
+    written.record(&now, &next, false);
+    let done = dirty_pages(&written, &now, None, None);
+    assert!(done.same_layout && done.pages.is_empty(), "{done:?}");
+}
+
+#[test]
+fn a_page_written_while_its_new_page_set_waited_is_not_taken_for_unchanged_in_the_old_one() {
+    let before = plan(&["a", "b"]);
+    let mut written = Written::all(&page_set(&before, &[1, 1]));
+    let after = plan(&["a", "b", "n"]);
+    let now = page_set(&after, &[1, 5, 3]);
+    let dirty = Dirty {
+        pages: vec![1],
+        deferred: true,
+        same_layout: false,
+    };
+    written.record(&now, &dirty, true);
+    // Back to the old page set with `b` at fingerprint 1: the file holds what was written
+    // with 5, so `b` must be written again.
+    let back = page_set(&before, &[1, 1]);
+    let dirty = dirty_pages(&written, &back, None, None);
+    assert_eq!(names(&before, &dirty.pages), ["b"]);
+}

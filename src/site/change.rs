@@ -1,0 +1,75 @@
+//! What a batch of records changed in the [`PaperTable`](super::papers::PaperTable), in the
+//! terms the site needs to redo only what depends on it: how far the change reaches (cards,
+//! tag lists, feeds, listing order, page paths), which papers were read, whether citation keys
+//! must be made again and how paper ids moved.
+
+use crate::index::PaperId;
+
+use super::papers::Row;
+
+/// How far a batch reaches into what is derived from all papers, least first: each level
+/// redoes the work of the levels below it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Reach {
+    /// Only the cards and pages of the papers read (an abstract or a link edited): the index
+    /// and the plan stay as they are.
+    Cards,
+    /// Some papers' tags changed, nothing that orders papers or feeds: the tag lists are
+    /// mended in place when the set of tags stays the same.
+    Tags,
+    /// Papers moved between keyword feeds: the index is made again in the same listing order.
+    Feeds,
+    /// The listing order may change (a date, upvote count or title edited): the index is made
+    /// again and sorted; the paper pages of the plan stay.
+    Order,
+    /// Paper pages come, go or move (papers added or removed, a slug changed): everything is
+    /// derived again.
+    Paths,
+}
+
+/// What a batch changed in the papers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Change {
+    /// How far it reaches.
+    pub(crate) reach: Reach,
+    /// Ids (after the batch) of the papers whose records were read, in id order.
+    pub(crate) read: Vec<PaperId>,
+    /// Citation keys must be made unique again: papers came or went, or a paper's base key or
+    /// what orders papers sharing one changed (an abstract edit keeps every key).
+    pub(crate) rekey: bool,
+    /// When papers came or went: the new id of each old id, `None` for papers gone.
+    pub(crate) moved: Option<Vec<Option<PaperId>>>,
+}
+
+impl Change {
+    /// A change that derives everything again (a site's first derive).
+    pub(crate) fn everything() -> Change {
+        Change {
+            reach: Reach::Paths,
+            read: Vec::new(),
+            rekey: true,
+            moved: None,
+        }
+    }
+
+    /// How far replacing the row `old` by `new` (same record file) reaches, and whether it
+    /// changes citation keys.
+    pub(crate) fn of_row(old: &Row<'_>, new: &Row<'_>) -> (Reach, bool) {
+        let (was, is) = (old.paper, new.paper);
+        let reach = if was.slug != is.slug {
+            Reach::Paths
+        } else if (was.date, was.upvotes, &was.title) != (is.date, is.upvotes, &is.title) {
+            Reach::Order
+        } else if old.feeds != new.feeds {
+            Reach::Feeds
+        } else if old.tags != new.tags {
+            Reach::Tags
+        } else {
+            Reach::Cards
+        };
+        // Papers sharing a base key are ordered by these (see `unique_keys`).
+        let rekey = old.cite_base != new.cite_base
+            || (was.published, was.date, &was.slug) != (is.published, is.date, &is.slug);
+        (reach, rekey)
+    }
+}

@@ -1,0 +1,152 @@
+//! What depends on all papers together, derived again after a [`Change`]: the index, the
+//! cards, the charts, the plan, citation keys and related papers. Each step redoes only what
+//! the change's [`Reach`] says it can have moved.
+
+use rayon::prelude::*;
+
+use crate::index::{PaperId, SiteIndex};
+use crate::output::plan::{self, PageKind};
+use crate::render::fingerprint::hash_of;
+use crate::render::views;
+
+use super::Site;
+use super::change::{Change, Reach};
+
+impl Site {
+    /// Brings what depends on all papers up to date after `change` (already applied to the
+    /// papers): only the changed cards when it reaches no further, otherwise index, cards,
+    /// charts and plan.
+    pub(super) fn derive(&mut self, change: &Change) {
+        if change.reach == Reach::Cards {
+            self.rebuild_cards(&change.read);
+            return;
+        }
+        let mut timer = crate::timing::PhaseTimer::start();
+        let rows = self.papers.columns();
+        let feed_names: Vec<&str> = self
+            .config
+            .keyword_feeds
+            .keys()
+            .map(String::as_str)
+            .collect();
+        // Only tags changed: the tag lists can be mended instead of built again.
+        let mended = change.reach == Reach::Tags && self.index.retag(&rows.tags, &change.read);
+        if !mended {
+            let order =
+                (change.reach < Reach::Order).then(|| std::mem::take(&mut self.index.order));
+            self.index = SiteIndex::build_with_order(
+                &rows.papers,
+                &rows.tags,
+                &feed_names,
+                &rows.feeds,
+                order,
+            );
+        }
+        timer.phase("index");
+        // A card is rebuilt only when its record or the names of its tags changed.
+        let index = &self.index;
+        let keys: Vec<u64> = (0..rows.papers.len())
+            .into_par_iter()
+            .map(|id| {
+                let tags: Vec<(&str, &str)> = index.paper_tags[id]
+                    .iter()
+                    .map(|&t| (index.tags[t].name.as_str(), index.tags[t].slug.as_str()))
+                    .collect();
+                hash_of(&(rows.card_input_hashes[id], tags)).max(1)
+            })
+            .collect();
+        let stale: Vec<PaperId> = (0..keys.len())
+            .filter(|&id| keys[id] != rows.card_keys[id])
+            .collect();
+        let built: Vec<u64> = stale
+            .par_iter()
+            .map(|&id| views::card_hash(&self.config, &rows.papers, &rows.summaries, index, id))
+            .collect();
+        self.papers.set_cards(keys, stale.into_iter().zip(built));
+        self.tag_values = views::tag_values(&self.config, &self.index);
+        timer.phase("cards");
+        self.charts = views::site_charts(&self.config, &self.index, &self.charts);
+        timer.phase("charts");
+        // The paper pages of the plan are taken over unless their paths may have changed.
+        let paper_pages = (change.reach < Reach::Paths).then(|| {
+            let start = self
+                .pages
+                .iter()
+                .position(|p| matches!(p.kind, PageKind::Paper(_)))
+                .unwrap_or(0);
+            let len = self.pages[start..]
+                .iter()
+                .take_while(|p| matches!(p.kind, PageKind::Paper(_)))
+                .count();
+            self.pages.drain(start..start + len).collect()
+        });
+        self.pages = plan::plan_reusing(
+            &self.config,
+            &self.papers.columns().papers,
+            &self.index,
+            paper_pages,
+        );
+        timer.phase("plan");
+    }
+
+    /// Rebuilds the cards of `ids` when nothing moved between pages.
+    fn rebuild_cards(&mut self, ids: &[PaperId]) {
+        for &id in ids {
+            let rows = self.papers.columns();
+            let hash =
+                views::card_hash(&self.config, &rows.papers, &rows.summaries, &self.index, id);
+            self.papers.set_card(id, hash);
+        }
+    }
+
+    /// Carries the related lists over to new paper ids after records were added or removed
+    /// (`moved` gives each old id's new one): removed papers drop out of the lists, new papers
+    /// get none until related papers are found again.
+    pub(super) fn remap_related(&mut self, moved: &[Option<PaperId>]) {
+        let mut related = vec![Vec::new(); self.papers.len()];
+        for (old, list) in std::mem::take(&mut self.related).into_iter().enumerate() {
+            if let Some(Some(new)) = moved.get(old) {
+                related[*new] = list
+                    .into_iter()
+                    .filter_map(|r| moved.get(r).copied().flatten())
+                    .collect();
+            }
+        }
+        self.related = related;
+    }
+
+    /// Whether related papers are older than the records (after an edit that moved nothing).
+    pub fn related_stale(&self) -> bool {
+        self.related_stale
+    }
+
+    /// Finds related papers again if an edit made them stale; returns whether it did.
+    pub fn relate_if_stale(&mut self) -> bool {
+        let stale = self.related_stale;
+        if stale {
+            self.relate();
+        }
+        stale
+    }
+
+    /// Finds every paper's related papers from the words of all papers.
+    fn relate(&mut self) {
+        self.related_stale = false;
+        let docs: Vec<&[(u32, u16)]> = self
+            .papers
+            .columns()
+            .terms
+            .iter()
+            .map(Vec::as_slice)
+            .collect();
+        let k = self.config.output.related_papers;
+        self.related = if k == 0 {
+            vec![Vec::new(); docs.len()]
+        } else {
+            crate::related::related(&docs, self.vocabulary.len(), k)
+                .into_iter()
+                .map(|ids| ids.into_iter().map(|r| r as PaperId).collect())
+                .collect()
+        };
+    }
+}

@@ -1,0 +1,169 @@
+//! Makes the [`Entry`] of each record read: its rendered body and what is derived from one
+//! record alone (hashes, summary, tags, feeds, words). Records are handled in parallel; the
+//! site's word and tag numbering is shared between them.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::Problem;
+use crate::index::KeywordMatcher;
+use crate::index::tags::{TagKeys, paper_tags};
+use crate::markdown::{MarkdownRenderer, MarkdownWarning};
+use crate::record::Paper;
+use crate::render::fingerprint::hash_of;
+use crate::render::views;
+use crate::terms::{self, PaperText, Vocabulary};
+
+use super::papers::Entry;
+
+/// What entries are made with: the site's settings and the tools made from them.
+pub(super) struct EntryMaker<'a> {
+    pub(super) config: &'a Config,
+    /// Keyword tags.
+    pub(super) matcher: &'a KeywordMatcher,
+    /// Keyword feeds.
+    pub(super) feed_matcher: &'a KeywordMatcher,
+    pub(super) markdown: &'a MarkdownRenderer,
+    /// Whether entries keep each record's Markdown source and plain text.
+    pub(super) keep_sources: bool,
+}
+
+impl EntryMaker<'_> {
+    /// The entries of `records`, in their order. New words and tags get numbers in
+    /// `vocabulary` and `tag_keys`.
+    pub(super) fn entries(
+        &self,
+        records: Vec<(PathBuf, Paper)>,
+        vocabulary: &mut Vocabulary,
+        tag_keys: &mut TagKeys,
+    ) -> Vec<Entry> {
+        // Words are interned inside the parallel pass, one lock per record, so the words of the
+        // whole corpus are never held as strings at once.
+        let shared_vocabulary = Mutex::new(std::mem::take(vocabulary));
+        let shared_tag_keys = Mutex::new(std::mem::take(tag_keys));
+        let entries = records
+            .into_par_iter()
+            .map(|(path, paper)| self.entry(path, paper, &shared_vocabulary, &shared_tag_keys))
+            .collect();
+        *vocabulary = shared_vocabulary
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        *tag_keys = shared_tag_keys
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        entries
+    }
+
+    fn entry(
+        &self,
+        path: PathBuf,
+        paper: Paper,
+        vocabulary: &Mutex<Vocabulary>,
+        tag_keys: &Mutex<TagKeys>,
+    ) -> Entry {
+        let (body, warnings) = self.markdown.render_with_warnings(&paper.body);
+        if !warnings.is_empty() {
+            warn_about_body(&path, &paper, &warnings);
+        }
+        // What the paper's own page shows besides its card.
+        let body_hash = hash_of(&(
+            &body.html,
+            format!("{:?}", paper.extra),
+            paper.published,
+            &paper.tags,
+        ));
+        let card_input_hash = hash_of(&(
+            (
+                &paper.title,
+                &paper.slug,
+                paper.date,
+                &paper.authors,
+                paper.author_count,
+            ),
+            (
+                paper.upvotes,
+                &paper.arxiv,
+                &paper.doi,
+                &paper.links,
+                &body.text,
+            ),
+        ));
+        let mut tags = paper_tags(&paper, &self.matcher.tags_for(&[&paper.title, &body.text]));
+        match tag_keys.lock() {
+            Ok(mut keys) => keys.key(&mut tags),
+            Err(poisoned) => poisoned.into_inner().key(&mut tags),
+        }
+        let summary = views::shorten(&body.text, self.config.summary_length);
+        let feeds: Vec<u16> = self
+            .feed_matcher
+            .tags_for(&[&paper.title, &body.text])
+            .into_iter()
+            .filter_map(|name| self.config.keyword_feeds.keys().position(|k| k == name))
+            .filter_map(|i| u16::try_from(i).ok())
+            .collect();
+        let tag_names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+        let words = terms::weighted_words(&PaperText {
+            title: &paper.title,
+            text: &body.text,
+            authors: &paper.authors,
+            tags: &tag_names,
+        });
+        let terms = match vocabulary.lock() {
+            Ok(mut vocabulary) => terms::intern(&mut vocabulary, &words),
+            Err(poisoned) => terms::intern(&mut poisoned.into_inner(), &words),
+        };
+        let compact_hash = views::compact_hash(&paper);
+        let cite_hash = views::cite_hash(&paper);
+        let cite_base = crate::export::cite_key::base_key(&paper);
+        let (mut paper, mut body) = (paper, body);
+        if !self.keep_sources {
+            paper.body = String::new();
+            body.text = String::new();
+        }
+        Entry {
+            path,
+            paper,
+            body,
+            summary,
+            body_hash,
+            card_input_hash,
+            compact_hash,
+            cite_hash,
+            cite_base,
+            tags,
+            feeds,
+            terms,
+            card_key: 0,
+            card_hash: 0,
+        }
+    }
+}
+
+/// Prints warnings about a record's body on stderr, each at its `file:line:column`. They do not
+/// stop a build (the page shows the formula's source), and they are rare, so the file is read
+/// again here rather than every record keeping where its body starts.
+fn warn_about_body(file: &Path, paper: &Paper, warnings: &[MarkdownWarning]) {
+    // The body is the end of the file (see `record::front_matter::split`).
+    let text = std::fs::read_to_string(file)
+        .ok()
+        .filter(|text| text.ends_with(paper.body.as_str()));
+    let mut out = String::new();
+    for warning in warnings {
+        let place = match &text {
+            Some(text) => {
+                let offset = text.len() - paper.body.len() + warning.span.start;
+                let (line, column) = crate::diagnostic::line_col(text, offset);
+                format!("{}:{line}:{column}", paper.path)
+            }
+            // Changed since it was read: the next rebuild reports it again, exactly.
+            None => format!("{} (its body)", paper.path),
+        };
+        let problem = Problem::in_file(place, warning.message.as_str()).with_hint(warning.hint);
+        out.push_str(&problem.render_warning());
+    }
+    // One write, so that warnings of records rendered at the same time do not interleave.
+    eprint!("{out}");
+}

@@ -1,0 +1,308 @@
+//! A loaded site: the settings, templates and records of a site folder and everything derived
+//! from them before rendering (index, plan, cards, fingerprints).
+//!
+//! `build` loads one and renders every page; `serve` keeps one between edits and updates only
+//! what a change touched. Updates are all-or-nothing: a change with problems leaves the site as
+//! it was, so the last good build keeps being served.
+//!
+//! A load and an update go the same way: records are read and parsed, each becomes an `Entry`
+//! (`entry.rs`), the `PaperTable` (`papers.rs`, the one owner of the per-paper data) applies
+//! the batch and says what changed as a `Change` (`change.rs`), and
+//! what depends on all papers is derived again as far as that change reaches (`derive.rs`). A
+//! property test (`tests.rs`) checks that an updated site equals the same files loaded anew.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::config::Config;
+use crate::diagnostic::{Problem, Problems};
+use crate::index::tags::TagKeys;
+use crate::index::{KeywordMatcher, PaperId, SiteIndex};
+use crate::load;
+use crate::markdown::MarkdownRenderer;
+use crate::output::machine::MachineFile;
+use crate::output::plan::PlannedPage;
+use crate::record::Paper;
+use crate::render::fingerprint::hash_of;
+use crate::render::theme::{self, Theme};
+use crate::render::views::{self, SiteData};
+use crate::render::{Renderer, template_deps};
+use crate::search::SearchDoc;
+use crate::terms::Vocabulary;
+
+mod change;
+mod derive;
+mod entry;
+mod papers;
+
+use change::Change;
+use entry::EntryMaker;
+use papers::PaperTable;
+
+/// How a site is loaded.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Overrides `base_url` of `site.toml`.
+    pub base_url: Option<String>,
+    /// Includes records with `draft = true`.
+    pub drafts: bool,
+    /// Keeps each record's Markdown source and full plain text in memory (for export). A build
+    /// does not need them once the body is rendered, and dropping them saves a third of the
+    /// memory of a large site.
+    pub keep_sources: bool,
+}
+
+/// A site in memory, ready to render.
+pub struct Site {
+    /// The site folder.
+    pub root: PathBuf,
+    /// How it was loaded.
+    pub options: LoadOptions,
+    /// `site.toml`, resolved.
+    pub config: Config,
+    config_hash: u64,
+    /// Templates and static sources.
+    pub theme: Theme,
+    /// The compiled templates.
+    pub renderer: Renderer,
+    template_hashes: BTreeMap<String, u64>,
+    matcher: KeywordMatcher,
+    feed_matcher: KeywordMatcher,
+    markdown: MarkdownRenderer,
+    /// Every paper's record and what is derived from it alone, in record path order; a
+    /// paper's id is its row.
+    papers: PaperTable,
+    /// Every word of the site. Only grows: a word no paper uses any more keeps its id.
+    vocabulary: Vocabulary,
+    /// Numbers of tag slugs and names (see [`TagKeys`]).
+    tag_keys: TagKeys,
+    // Derived from all records together by [`Site::derive`].
+    index: SiteIndex,
+    /// Each tag's value, shared by the cards that show it.
+    tag_values: Vec<Value>,
+    /// Each paper's citation key, unique in the site: derived from all base keys together.
+    cite_keys: Vec<String>,
+    charts: views::SiteCharts,
+    /// Each paper's related papers, best first.
+    related: Vec<Vec<PaperId>>,
+    /// Records' words changed since `related` was computed.
+    related_stale: bool,
+    pages: Vec<PlannedPage>,
+}
+
+impl Site {
+    /// Loads the site at `root`: settings, templates and every record. Reports every problem.
+    pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Problems> {
+        let one = |p: Problem| Problems(vec![p]);
+        let config = Config::load(
+            &root.join("site.toml"),
+            "site.toml",
+            options.base_url.as_deref(),
+        )
+        .map_err(one)?;
+        let content = root.join("content");
+        if !content.is_dir() {
+            return Err(one(Problem::in_file("content/", "the site has no content/ folder")
+                .with_hint("create content/ and put one .md record per paper in it (digest import hf-text FILE can make them)")));
+        }
+        let theme = theme::load(root, &config.theme).map_err(one)?;
+        let renderer = Renderer::new(&config, &theme.templates).map_err(one)?;
+        let files = load::record_files(&content).map_err(one)?;
+        let mut site = Site {
+            root: root.to_path_buf(),
+            options: options.clone(),
+            config_hash: hash_of(&format!("{config:?}")),
+            matcher: KeywordMatcher::new(&config.keyword_tags),
+            feed_matcher: KeywordMatcher::new(&config.keyword_feeds),
+            config,
+            template_hashes: template_deps::closure_hashes(&theme.templates),
+            theme,
+            renderer,
+            markdown: MarkdownRenderer::new(),
+            papers: PaperTable::default(),
+            vocabulary: Vocabulary::default(),
+            tag_keys: TagKeys::default(),
+            index: SiteIndex::build(&[], &[], &[], &[]),
+            tag_values: Vec::new(),
+            cite_keys: Vec::new(),
+            charts: views::SiteCharts::default(),
+            related: Vec::new(),
+            related_stale: false,
+            pages: Vec::new(),
+        };
+        site.read_records(&files, &[])?;
+        site.derive(&Change::everything());
+        site.relate_if_stale();
+        Ok(site)
+    }
+
+    /// Re-reads `changed` record files (new or edited) and forgets `removed` ones, then derives
+    /// the index and plan again. On any problem (including ones in records that did not change
+    /// but collide with changed ones) the site is left as it was.
+    pub fn update_records(
+        &mut self,
+        changed: &[PathBuf],
+        removed: &[PathBuf],
+    ) -> Result<(), Problems> {
+        let change = self.read_records(changed, removed)?;
+        self.derive(&change);
+        Ok(())
+    }
+
+    /// Reads `changed` records and applies them and `removed` to the papers, with what depends
+    /// on the papers' identity (citation keys, related lists); returns what changed, for
+    /// [`Site::derive`]. On any problem nothing changes.
+    fn read_records(
+        &mut self,
+        changed: &[PathBuf],
+        removed: &[PathBuf],
+    ) -> Result<Change, Problems> {
+        let mut timer = crate::timing::PhaseTimer::start();
+        let parsed: Vec<(PathBuf, Result<Paper, Vec<Problem>>)> = changed
+            .par_iter()
+            .map(|path| (path.clone(), load::load_one(&self.root, path)))
+            .collect();
+        let mut problems = Vec::new();
+        let mut fresh = Vec::new();
+        let mut gone: Vec<PathBuf> = removed.to_vec();
+        for (path, result) in parsed {
+            match result {
+                // A record that became a draft leaves the site like a removed one.
+                Ok(paper) if paper.draft && !self.options.drafts => gone.push(path),
+                Ok(paper) => fresh.push((path, paper)),
+                Err(found) => problems.extend(found),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Problems(problems));
+        }
+        timer.phase("read + parse records");
+        let collisions = self.papers.slug_collisions(&fresh, &gone);
+        if !collisions.is_empty() {
+            return Err(Problems(collisions));
+        }
+        let maker = EntryMaker {
+            config: &self.config,
+            matcher: &self.matcher,
+            feed_matcher: &self.feed_matcher,
+            markdown: &self.markdown,
+            keep_sources: self.options.keep_sources,
+        };
+        let entries = maker.entries(fresh, &mut self.vocabulary, &mut self.tag_keys);
+        timer.phase("markdown + keywords");
+        let change = self.papers.apply(entries, &gone);
+        let rows = self.papers.columns();
+        if change.rekey {
+            self.cite_keys = crate::export::cite_key::unique_keys(&rows.papers, &rows.cite_bases);
+        }
+        timer.phase("store records");
+        // Adding or removing records moves paper ids: the related lists are carried over to
+        // the new ids instead of being computed again before the pages.
+        if let Some(moved) = &change.moved {
+            self.remap_related(moved);
+        }
+        // Any change of words can change which papers are related, anywhere in the site; on a
+        // large site that takes a few hundred milliseconds, so a preview does it after serving
+        // the edited pages (see `relate_if_stale`), and until then shows the lists as they were.
+        self.related_stale = true;
+        Ok(change)
+    }
+
+    /// Reloads `site.toml`-independent template sources (theme and site `templates/`).
+    pub fn reload_templates(&mut self) -> Result<(), Problems> {
+        let one = |p: Problem| Problems(vec![p]);
+        let theme = theme::load(&self.root, &self.config.theme).map_err(one)?;
+        let renderer = Renderer::new(&self.config, &theme.templates).map_err(one)?;
+        self.template_hashes = template_deps::closure_hashes(&theme.templates);
+        self.theme = theme;
+        self.renderer = renderer;
+        Ok(())
+    }
+
+    /// The search index files (see [`crate::search`]), paths relative to the output.
+    pub fn search_files(&self) -> Vec<MachineFile> {
+        let rows = self.papers.columns();
+        let dates: Vec<String> = rows.papers.iter().map(|p| p.date.to_string()).collect();
+        let authors: Vec<String> = rows.papers.iter().map(views::authors_display).collect();
+        let docs: Vec<SearchDoc> = rows
+            .papers
+            .iter()
+            .enumerate()
+            .map(|(id, paper)| SearchDoc {
+                slug: &paper.slug,
+                title: &paper.title,
+                date: &dates[id],
+                authors: &authors[id],
+                upvotes: paper.upvotes,
+                terms: &rows.terms[id],
+            })
+            .collect();
+        crate::search::build_index(&docs, self.vocabulary.words())
+            .into_iter()
+            .map(|(path, contents)| MachineFile { path, contents })
+            .collect()
+    }
+
+    /// The pages of the site.
+    pub fn pages(&self) -> &[PlannedPage] {
+        &self.pages
+    }
+
+    /// Number of papers published.
+    pub fn paper_count(&self) -> usize {
+        self.papers.len()
+    }
+
+    /// The record files the site was made from, in path order.
+    pub fn record_paths(&self) -> impl Iterator<Item = &Path> {
+        self.papers.columns().paths.iter().map(PathBuf::as_path)
+    }
+
+    /// The id of the paper made from the record file `path`, if it is part of the site.
+    pub fn paper_id(&self, path: &Path) -> Option<PaperId> {
+        self.papers.find(path)
+    }
+
+    /// The data page contexts are built from.
+    pub fn data(&self) -> SiteData<'_> {
+        let rows = self.papers.columns();
+        SiteData {
+            config: &self.config,
+            papers: &rows.papers,
+            bodies: &rows.bodies,
+            summaries: &rows.summaries,
+            index: &self.index,
+            tag_values: &self.tag_values,
+            card_hashes: &rows.card_hashes,
+            body_hashes: &rows.body_hashes,
+            compact_hashes: &rows.compact_hashes,
+            cite_hashes: &rows.cite_hashes,
+            cite_keys: &self.cite_keys,
+            charts: &self.charts,
+            related: &self.related,
+        }
+    }
+
+    /// Each page's fingerprint, by output path: pages whose fingerprint is unchanged since the
+    /// last render need not be rendered again.
+    pub fn fingerprints(&self) -> Vec<u64> {
+        let data = self.data();
+        self.pages
+            .par_iter()
+            .map(|page| {
+                let templates = self
+                    .template_hashes
+                    .get(page.template)
+                    .copied()
+                    .unwrap_or(0);
+                data.fingerprint(page, templates, self.config_hash)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

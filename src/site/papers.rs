@@ -1,0 +1,409 @@
+//! The per-paper data of a site: one row per record, in path order, stored as one column per
+//! field (a struct of arrays, so the index and the views borrow plain slices). [`PaperTable`] is
+//! the only owner of these columns: it applies a batch of new, edited and removed records in one
+//! pass and returns what the batch changed as a [`Change`], for the site to redo only what
+//! depends on it. It never parses, renders or indexes anything.
+//!
+//! Adding a per-paper field: one line in the `table!` list below (the field of [`Entry`] and its
+//! column are both made from it), its value computed where entries are made
+//! (`site/entry.rs`), and, if editing it can move a paper between pages, a word in
+//! [`Change::of_row`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Problem;
+use crate::index::PaperId;
+use crate::index::tags::PaperTag;
+use crate::load;
+use crate::markdown::RenderedMarkdown;
+use crate::record::Paper;
+
+use super::change::{Change, Reach};
+
+/// Declares the fields of a row once and makes from that list the row ([`Entry`]), the columns
+/// ([`Columns`]), a row seen through references ([`Row`]) and the moves between them, so that
+/// no column can be forgotten by one of the operations (a forgotten column would shift every
+/// later paper).
+macro_rules! table {
+    ($( $(#[$doc:meta])* $field:ident / $column:ident : $ty:ty, )*) => {
+        /// One record with what is derived from it alone: a row of the [`PaperTable`].
+        pub(crate) struct Entry {
+            $( $(#[$doc])* pub(crate) $field: $ty, )*
+        }
+
+        /// The rows of a [`PaperTable`], one vector per field of [`Entry`]; element `i` of each
+        /// vector belongs to paper `i`.
+        #[derive(Default)]
+        pub(crate) struct Columns {
+            $(
+                #[doc = concat!("Column of [`Entry::", stringify!($field), "`].")]
+                pub(crate) $column: Vec<$ty>,
+            )*
+        }
+
+        /// One row, borrowed: an [`Entry`] or a row of the [`Columns`].
+        pub(crate) struct Row<'a> {
+            $( #[allow(dead_code)] pub(crate) $field: &'a $ty, )*
+        }
+
+        impl Entry {
+            fn row(&self) -> Row<'_> {
+                Row { $( $field: &self.$field, )* }
+            }
+        }
+
+        impl Columns {
+            fn with_capacity(n: usize) -> Columns {
+                Columns { $( $column: Vec::with_capacity(n), )* }
+            }
+
+            fn push(&mut self, entry: Entry) {
+                $( self.$column.push(entry.$field); )*
+            }
+
+            fn row(&self, id: PaperId) -> Row<'_> {
+                Row { $( $field: &self.$column[id], )* }
+            }
+
+            fn replace(&mut self, id: PaperId, entry: Entry) {
+                $( self.$column[id] = entry.$field; )*
+            }
+
+            /// The rows of `self` and `fresh` interleaved by `steps` (see [`merge_column`]).
+            fn merge(self, fresh: Columns, steps: &[Step]) -> Columns {
+                Columns { $( $column: merge_column(self.$column, fresh.$column, steps), )* }
+            }
+        }
+    };
+}
+
+table! {
+    /// The record file; the table is sorted by it, and a paper's id is its row.
+    path / paths: PathBuf,
+    /// The record (its Markdown source emptied unless the site keeps sources).
+    paper / papers: Paper,
+    /// The rendered body (its plain text emptied unless the site keeps sources).
+    body / bodies: RenderedMarkdown,
+    /// The abstract shortened for lists and feeds.
+    summary / summaries: String,
+    /// Hash of what the paper's own page shows besides its card.
+    body_hash / body_hashes: u64,
+    /// Hash of what the paper's card shows that comes from the record alone.
+    card_input_hash / card_input_hashes: u64,
+    /// Hash of what title lists show of the paper (see `views::compact_hash`).
+    compact_hash / compact_hashes: u64,
+    /// Hash of what the paper's BibTeX is made of (see `views::cite_hash`).
+    cite_hash / cite_hashes: u64,
+    /// The citation key before it is made unique (see `export::cite_key`).
+    cite_base / cite_bases: String,
+    /// Tags, own and keyword (slugs computed once per record).
+    tags / tags: Vec<PaperTag>,
+    /// Keyword feeds, as indices into `config.keyword_feeds` (in its order).
+    feeds / feeds: Vec<u16>,
+    /// Weighted words (title, abstract, authors, tags) for search and related papers, as ids
+    /// into the site's vocabulary.
+    terms / terms: Vec<(u32, u16)>,
+    /// What the card was last built from (the record and its tags' names); 0 when it must be
+    /// built. Set by the site when it derives cards, 0 in a new entry.
+    card_key / card_keys: u64,
+    /// Hash of the card as last built. Set by the site, 0 in a new entry.
+    card_hash / card_hashes: u64,
+}
+
+/// One step of a merge of the old rows with new ones, in row order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// The next old rows stay.
+    Keep(usize),
+    /// The next old rows go (removed, or replaced by the new rows that follow).
+    Drop(usize),
+    /// The next new rows come in.
+    Fresh(usize),
+}
+
+/// Adds a step, joined with the last one when it is of the same kind.
+fn push_step(steps: &mut Vec<Step>, step: Step) {
+    match (steps.last_mut(), step) {
+        (_, Step::Keep(0) | Step::Drop(0) | Step::Fresh(0)) => {}
+        (Some(Step::Keep(n)), Step::Keep(m))
+        | (Some(Step::Drop(n)), Step::Drop(m))
+        | (Some(Step::Fresh(n)), Step::Fresh(m)) => *n += m,
+        _ => steps.push(step),
+    }
+}
+
+/// One column of a merge: `old` and `fresh` interleaved by `steps`, each element moved once
+/// (runs of kept rows are moved together, not row by row).
+fn merge_column<T>(old: Vec<T>, fresh: Vec<T>, steps: &[Step]) -> Vec<T> {
+    let mut merged = Vec::with_capacity(old.len() + fresh.len());
+    let (mut old, mut fresh) = (old.into_iter(), fresh.into_iter());
+    for step in steps {
+        match *step {
+            Step::Keep(n) => merged.extend(old.by_ref().take(n)),
+            Step::Drop(n) => old.by_ref().take(n).for_each(drop),
+            Step::Fresh(n) => merged.extend(fresh.by_ref().take(n)),
+        }
+    }
+    merged
+}
+
+/// The steps of a merge and the ids they give, made from row numbers alone.
+#[derive(Debug, Default)]
+struct MergePlan {
+    steps: Vec<Step>,
+    /// The new id of each old row dealt with so far (`None` for a row removed).
+    moved: Vec<Option<PaperId>>,
+    /// The ids of the new rows.
+    read: Vec<PaperId>,
+    /// Rows in the result so far.
+    rows: usize,
+}
+
+impl MergePlan {
+    /// Keeps the old rows up to `old_id` (excluded).
+    fn keep_until(&mut self, old_id: PaperId) {
+        let n = old_id - self.moved.len();
+        push_step(&mut self.steps, Step::Keep(n));
+        self.moved.extend((self.rows..self.rows + n).map(Some));
+        self.rows += n;
+    }
+
+    /// Takes the next new row, in place of the next old row when `replaces`.
+    fn fresh(&mut self, replaces: bool) {
+        if replaces {
+            push_step(&mut self.steps, Step::Drop(1));
+            self.moved.push(Some(self.rows));
+        }
+        push_step(&mut self.steps, Step::Fresh(1));
+        self.read.push(self.rows);
+        self.rows += 1;
+    }
+
+    /// Leaves out the next old row.
+    fn remove(&mut self) {
+        push_step(&mut self.steps, Step::Drop(1));
+        self.moved.push(None);
+    }
+}
+
+/// The per-paper data of a site (see the module doc).
+#[derive(Default)]
+pub(crate) struct PaperTable {
+    columns: Columns,
+    /// Which record has each slug (slugs are unique in a site that loaded).
+    slug_owners: HashMap<String, PathBuf>,
+}
+
+impl PaperTable {
+    /// The rows, one column per field.
+    pub(crate) fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    /// Number of papers.
+    pub(crate) fn len(&self) -> usize {
+        self.columns.paths.len()
+    }
+
+    /// The id of the paper made from the record file `path`.
+    pub(crate) fn find(&self, path: &Path) -> Option<PaperId> {
+        self.columns
+            .paths
+            .binary_search_by(|p| p.as_path().cmp(path))
+            .ok()
+    }
+
+    /// Problems with slugs shared by several records once `fresh` replace or join the rows and
+    /// `gone` leave them.
+    pub(crate) fn slug_collisions(
+        &self,
+        fresh: &[(PathBuf, Paper)],
+        gone: &[PathBuf],
+    ) -> Vec<Problem> {
+        let replaced: std::collections::HashSet<&Path> = gone
+            .iter()
+            .chain(fresh.iter().map(|(p, _)| p))
+            .map(PathBuf::as_path)
+            .collect();
+        // Only the slugs the fresh records claim can collide: look those up in the slug index
+        // instead of going through every record.
+        let mut by_slug: HashMap<&str, Vec<&Paper>> = HashMap::new();
+        for (_, paper) in fresh {
+            by_slug.entry(&paper.slug).or_default().push(paper);
+        }
+        for (slug, papers) in by_slug.iter_mut() {
+            if let Some(owner) = self.slug_owners.get(*slug)
+                && !replaced.contains(owner.as_path())
+                && let Some(id) = self.find(owner)
+            {
+                papers.push(&self.columns.papers[id]);
+            }
+        }
+        let mut shared: Vec<(&str, Vec<&Paper>)> = by_slug
+            .into_iter()
+            .filter(|(_, papers)| papers.len() > 1)
+            .collect();
+        shared.sort_by(|a, b| a.0.cmp(b.0));
+        shared
+            .into_iter()
+            .map(|(slug, mut papers)| {
+                papers.sort_by(|a, b| a.path.cmp(&b.path));
+                load::slug_collision(slug, &papers)
+            })
+            .collect()
+    }
+
+    /// Applies a batch: `entries` (records read again, new or edited) replace or join the
+    /// rows, and the records at `removed` leave (a path in both is kept, as read). Returns what
+    /// changed. When no paper comes or goes the rows are replaced in place; otherwise the new
+    /// columns are made in one merge of the old rows and the new ones, so that removing or
+    /// adding k records costs one pass over the rows, not k.
+    pub(crate) fn apply(&mut self, mut entries: Vec<Entry>, removed: &[PathBuf]) -> Change {
+        // Records come in path order on a load: the sort then makes one comparison per record.
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        // Of one path read twice, the later read counts.
+        entries.dedup_by(|later, earlier| {
+            let same = later.path == earlier.path;
+            if same {
+                std::mem::swap(later, earlier);
+            }
+            same
+        });
+        let places: Vec<Result<PaperId, PaperId>> = entries
+            .iter()
+            .map(|e| self.columns.paths.binary_search(&e.path))
+            .collect();
+        let mut gone: Vec<PaperId> = removed
+            .iter()
+            .filter(|path| {
+                entries
+                    .binary_search_by(|e| e.path.as_path().cmp(path))
+                    .is_err()
+            })
+            .filter_map(|path| self.find(path))
+            .collect();
+        gone.sort_unstable();
+        gone.dedup();
+        if gone.is_empty() && places.iter().all(Result::is_ok) {
+            let ids = places.into_iter().flatten().collect();
+            self.replace(entries, ids)
+        } else {
+            self.merge(entries, &places, &gone)
+        }
+    }
+
+    /// Replaces the rows `ids` by `entries` (same paths, so no id moves).
+    fn replace(&mut self, entries: Vec<Entry>, ids: Vec<PaperId>) -> Change {
+        let mut reach = Reach::Cards;
+        let mut rekey = false;
+        // Slugs of replaced records are released before new ones are claimed, so records that
+        // swap slugs in one batch keep the slug index right.
+        for &id in &ids {
+            self.release_slug(id);
+        }
+        for (entry, &id) in entries.into_iter().zip(&ids) {
+            let (row_reach, row_rekey) = Change::of_row(&self.columns.row(id), &entry.row());
+            reach = reach.max(row_reach);
+            rekey |= row_rekey;
+            self.slug_owners
+                .insert(entry.paper.slug.clone(), entry.path.clone());
+            self.columns.replace(id, entry);
+        }
+        Change {
+            reach,
+            read: ids,
+            rekey,
+            moved: None,
+        }
+    }
+
+    /// Makes the new columns in one merge of the old rows with `entries` (whose places among
+    /// the old rows are `places`: `Ok` replaces that row, `Err` goes before it), leaving out the
+    /// rows `gone`. Both `entries` and `gone` are in path order.
+    fn merge(
+        &mut self,
+        entries: Vec<Entry>,
+        places: &[Result<PaperId, PaperId>],
+        gone: &[PaperId],
+    ) -> Change {
+        let mut plan = MergePlan::default();
+        let (mut places, mut gone) = (places.iter().peekable(), gone.iter().peekable());
+        loop {
+            let at = places.peek().map(|place| match place {
+                Ok(id) | Err(id) => *id,
+            });
+            // At a tie a new row goes before the row removed (a re-read row is never removed).
+            let new_first = match (at, gone.peek()) {
+                (None, None) => break,
+                (Some(at), Some(&&removal)) => at <= removal,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+            };
+            if new_first {
+                let Some(&place) = places.next() else { break };
+                let (Ok(at) | Err(at)) = place;
+                plan.keep_until(at);
+                if place.is_ok() {
+                    self.release_slug(at);
+                }
+                plan.fresh(place.is_ok());
+            } else {
+                let Some(&removal) = gone.next() else { break };
+                plan.keep_until(removal);
+                self.release_slug(removal);
+                plan.remove();
+            }
+        }
+        plan.keep_until(self.len());
+        let mut fresh = Columns::with_capacity(entries.len());
+        for entry in entries {
+            self.slug_owners
+                .insert(entry.paper.slug.clone(), entry.path.clone());
+            fresh.push(entry);
+        }
+        self.columns = match plan.steps[..] {
+            // A first load: the new rows are the table.
+            [] | [Step::Fresh(_)] => fresh,
+            _ => std::mem::take(&mut self.columns).merge(fresh, &plan.steps),
+        };
+        Change {
+            reach: Reach::Paths,
+            read: plan.read,
+            rekey: true,
+            moved: Some(plan.moved),
+        }
+    }
+
+    /// Forgets the slug of row `id` unless another record already claimed it.
+    fn release_slug(&mut self, id: PaperId) {
+        let slug = &self.columns.papers[id].slug;
+        if self.slug_owners.get(slug) == Some(&self.columns.paths[id]) {
+            self.slug_owners.remove(slug);
+        }
+    }
+
+    /// Records the cards built by the site: `keys` for every paper (what each card is built
+    /// from) and the hashes of the cards built again.
+    pub(crate) fn set_cards(
+        &mut self,
+        keys: Vec<u64>,
+        built: impl IntoIterator<Item = (PaperId, u64)>,
+    ) {
+        debug_assert_eq!(keys.len(), self.len());
+        for (id, hash) in built {
+            self.columns.card_hashes[id] = hash;
+        }
+        self.columns.card_keys = keys;
+    }
+
+    /// Records the card of `id` built again outside a derive (nothing moved between pages); the
+    /// next derive builds it again.
+    pub(crate) fn set_card(&mut self, id: PaperId, hash: u64) {
+        self.columns.card_hashes[id] = hash;
+        self.columns.card_keys[id] = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,267 @@
+//! The table on its own: rows stay aligned and sorted, ids move as the merge says, slugs
+//! follow their records, and each kind of edit reaches as far as it should.
+
+use super::*;
+
+/// A row for the record `content/<name>.md` with `front` as extra front matter lines; its tags
+/// and feeds as given (the table does not compute them).
+fn entry(name: &str, front: &str, tags: &[&str], feeds: &[u16]) -> Entry {
+    let date = if front.starts_with("date") {
+        ""
+    } else {
+        "date = 2025-01-02"
+    };
+    let text = format!("+++\ntitle = \"{name}\"\n{date}\n{front}\n+++\nBody.\n");
+    let paper = crate::record::parse(&text, &format!("content/{name}.md"), name).unwrap();
+    Entry {
+        path: PathBuf::from(format!("content/{name}.md")),
+        cite_base: paper.slug.clone(),
+        paper,
+        body: RenderedMarkdown {
+            html: String::new(),
+            text: String::new(),
+        },
+        summary: String::new(),
+        body_hash: 0,
+        card_input_hash: 0,
+        compact_hash: 0,
+        cite_hash: 0,
+        tags: tags
+            .iter()
+            .map(|t| PaperTag {
+                name: t.to_string(),
+                slug: t.to_string(),
+                slug_key: 0,
+                name_key: 0,
+            })
+            .collect(),
+        feeds: feeds.to_vec(),
+        terms: Vec::new(),
+        card_key: 0,
+        card_hash: 0,
+    }
+}
+
+fn plain(name: &str) -> Entry {
+    entry(name, "", &[], &[])
+}
+
+fn paths(table: &PaperTable) -> Vec<String> {
+    table
+        .columns()
+        .paths
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Every column has a row per path, and each row's record is its path's.
+fn assert_aligned(table: &PaperTable) {
+    let c = table.columns();
+    let n = c.paths.len();
+    for len in [
+        c.papers.len(),
+        c.bodies.len(),
+        c.summaries.len(),
+        c.tags.len(),
+    ] {
+        assert_eq!(len, n);
+    }
+    for len in [
+        c.card_keys.len(),
+        c.card_hashes.len(),
+        c.terms.len(),
+        c.feeds.len(),
+    ] {
+        assert_eq!(len, n);
+    }
+    for (path, paper) in c.paths.iter().zip(&c.papers) {
+        assert_eq!(path.to_string_lossy(), paper.path);
+    }
+    assert!(c.paths.is_sorted());
+}
+
+fn table_of(names: &[&str]) -> PaperTable {
+    let mut table = PaperTable::default();
+    table.apply(names.iter().map(|n| plain(n)).collect(), &[]);
+    // As the site does once it built every card.
+    table.set_cards(vec![7; names.len()], (0..names.len()).map(|id| (id, 7)));
+    table
+}
+
+#[test]
+fn a_first_load_in_any_order_is_sorted_and_every_row_is_read() {
+    let mut table = PaperTable::default();
+    let change = table.apply(vec![plain("c"), plain("a"), plain("b")], &[]);
+    assert_aligned(&table);
+    assert_eq!(
+        paths(&table),
+        ["content/a.md", "content/b.md", "content/c.md"]
+    );
+    assert_eq!(change.reach, Reach::Paths);
+    assert_eq!(change.read, [0, 1, 2]);
+    assert_eq!(change.moved, Some(Vec::new()));
+}
+
+#[test]
+fn removals_and_additions_in_one_batch_move_ids_once() {
+    let mut table = table_of(&["b", "d", "f", "h"]);
+    let gone = [PathBuf::from("content/d.md"), PathBuf::from("content/h.md")];
+    let change = table.apply(vec![plain("a"), plain("e"), plain("f")], &gone);
+    assert_aligned(&table);
+    assert_eq!(
+        paths(&table),
+        [
+            "content/a.md",
+            "content/b.md",
+            "content/e.md",
+            "content/f.md"
+        ]
+    );
+    assert_eq!(change.read, [0, 2, 3]);
+    // b → 1, d gone, f (read again) → 3, h gone.
+    assert_eq!(change.moved, Some(vec![Some(1), None, Some(3), None]));
+    assert!(change.rekey);
+    // Rows read are new: their cards are built again; the others keep theirs.
+    assert_eq!(table.columns().card_keys, [0, 7, 0, 0]);
+    assert_eq!(table.columns().card_hashes, [0, 7, 0, 0]);
+}
+
+#[test]
+fn a_path_both_read_and_removed_stays_and_unknown_removals_change_nothing() {
+    let mut table = table_of(&["a", "b"]);
+    let change = table.apply(
+        vec![plain("b")],
+        &[
+            PathBuf::from("content/b.md"),
+            PathBuf::from("content/zz.md"),
+        ],
+    );
+    assert_eq!(paths(&table), ["content/a.md", "content/b.md"]);
+    assert_eq!(change.moved, None);
+    assert_eq!(change.read, [1]);
+}
+
+#[test]
+fn each_kind_of_edit_reaches_as_far_as_it_should() {
+    type Case = (&'static str, fn() -> Entry, Reach, bool);
+    let cases: &[Case] = &[
+        ("same record", || plain("m"), Reach::Cards, false),
+        (
+            "links",
+            || entry("m", "links = { code = \"https://x.org\" }", &[], &[]),
+            Reach::Cards,
+            false,
+        ),
+        (
+            "a tag",
+            || entry("m", "", &["new"], &[]),
+            Reach::Tags,
+            false,
+        ),
+        ("a feed", || entry("m", "", &[], &[0]), Reach::Feeds, false),
+        (
+            "upvotes",
+            || entry("m", "upvotes = 3", &[], &[]),
+            Reach::Order,
+            false,
+        ),
+        (
+            "date",
+            || entry("m", "date = 2025-01-03", &[], &[]),
+            Reach::Order,
+            true,
+        ),
+        (
+            "published",
+            || entry("m", "published = 2024-01-01", &[], &[]),
+            Reach::Cards,
+            true,
+        ),
+        (
+            "slug",
+            || entry("m", "slug = \"other\"", &[], &[]),
+            Reach::Paths,
+            true,
+        ),
+    ];
+    for (what, edited, reach, rekey) in cases {
+        let mut table = table_of(&["a", "m", "z"]);
+        let change = table.apply(vec![edited()], &[]);
+        assert_eq!((change.reach, change.rekey), (*reach, *rekey), "{what}");
+        assert_eq!(change.read, [1], "{what}");
+        assert_eq!(change.moved, None, "{what}");
+        assert_eq!(
+            table.columns().card_keys[1],
+            0,
+            "{what}: the card is built again"
+        );
+        assert_aligned(&table);
+    }
+}
+
+#[test]
+fn records_swapping_slugs_in_one_batch_keep_the_slug_index_right() {
+    let mut table = PaperTable::default();
+    table.apply(
+        vec![
+            entry("a", "slug = \"x\"", &[], &[]),
+            entry("b", "slug = \"y\"", &[], &[]),
+        ],
+        &[],
+    );
+    let swapped = vec![
+        entry("a", "slug = \"y\"", &[], &[]),
+        entry("b", "slug = \"x\"", &[], &[]),
+    ];
+    let fresh: Vec<(PathBuf, Paper)> = swapped
+        .iter()
+        .map(|e| (e.path.clone(), e.paper.clone()))
+        .collect();
+    assert!(table.slug_collisions(&fresh, &[]).is_empty());
+    table.apply(swapped, &[]);
+    // A third record claiming either slug collides with the record that has it now.
+    for (slug, owner) in [("x", "content/b.md"), ("y", "content/a.md")] {
+        let c = entry("c", &format!("slug = \"{slug}\""), &[], &[]);
+        let problems = table.slug_collisions(&[(c.path.clone(), c.paper)], &[]);
+        assert_eq!(problems.len(), 1, "{slug}");
+        let message = format!("{:?}", problems[0]);
+        assert!(message.contains(owner), "{slug}: {message}");
+    }
+    // Once `a` is removed its slug is free.
+    table.apply(Vec::new(), &[PathBuf::from("content/a.md")]);
+    let c = entry("c", "slug = \"y\"", &[], &[]);
+    assert!(
+        table
+            .slug_collisions(&[(c.path.clone(), c.paper)], &[])
+            .is_empty()
+    );
+}
+
+#[test]
+fn merge_steps_interleave_old_and_new_rows() {
+    let mut steps = Vec::new();
+    for step in [
+        Step::Keep(2),
+        Step::Keep(1),
+        Step::Drop(1),
+        Step::Fresh(0),
+        Step::Fresh(2),
+        Step::Drop(1),
+        Step::Keep(1),
+    ] {
+        push_step(&mut steps, step);
+    }
+    assert_eq!(
+        steps,
+        [
+            Step::Keep(3),
+            Step::Drop(1),
+            Step::Fresh(2),
+            Step::Drop(1),
+            Step::Keep(1)
+        ]
+    );
+    let merged = merge_column(vec![0, 1, 2, 3, 4, 5], vec![10, 11], &steps);
+    assert_eq!(merged, [0, 1, 2, 10, 11, 5]);
+}
