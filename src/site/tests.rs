@@ -354,7 +354,7 @@ fn initial() -> impl Strategy<Value = Vec<Option<Spec>>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(crate::record::mutations::config(24))]
 
     /// Several batches in a row, each compared with a fresh load. A batch that cannot load
     /// (a slug claimed twice) is undone on disk, as its author would fix it.

@@ -392,7 +392,7 @@ fn every_edit_shows_and_changes_the_fingerprints_of_the_pages_it_shows_on() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(crate::record::mutations::config(24))]
 
     /// Random edits of a random record (one to three at once): whenever a page's context or
     /// text differs, its fingerprint differs.
