@@ -1,8 +1,25 @@
 //! digest: a static site generator for paper digests.
 //!
-//! The pipeline, one module per phase: [`config`] and [`load`] read the site, [`index`] groups the
-//! papers, [`output::plan`] lists the pages, [`render`] fills the templates, [`output::write`]
-//! puts the result on disk. [`build`] runs them in order; [`cli`] is the command line.
+//! The modules are layers; each imports only from the layers below it (no module imports one
+//! above it, and no two import each other):
+//!
+//! 1. [`cli`]: the command line, one file per subcommand.
+//! 2. [`serve`]: the preview server; keeps one [`site::Site`] alive and rebuilds what an edit
+//!    touched.
+//! 3. [`build`]: one build: load a site, render every file ([`build::emit`]), publish it.
+//! 4. [`site`]: a loaded site: reads the records ([`site::load`]), owns the per-paper data
+//!    (`site::papers`), derives the index, cards and plan, and takes updates in place.
+//! 5. [`render`]: what each page shows (`views`, said once for the template context and the
+//!    fingerprint), Tera, charts, the machine files (sitemap, robots).
+//! 6. [`plan`]: every page of a site, its template and what it lists.
+//! 7. [`index`]: order, days, weeks, months, tags, keyword feeds, pagination. Beside it, from
+//!    the same records: [`search`], [`related`] and their words ([`terms`]), [`export`]
+//!    (BibTeX, CSL-JSON, JSON; citation keys), and the way in, [`import`] and [`fetch`].
+//! 8. [`record`], [`markdown`], [`config`], [`site_file`]: one record, one body, `site.toml`.
+//! 9. [`write`]: where an output may go, the lock, the swap of a complete build, `serve`'s
+//!    updates; it knows files, not pages.
+//! 10. Leaves used everywhere: [`routes`] (the URL layout), [`calendar`], [`hash`], [`href`],
+//!     [`slug`], [`text_clean`], [`diagnostic`], [`timing`].
 
 // Problems are returned by value on the cold path only; boxing them would buy nothing measurable.
 #![allow(clippy::result_large_err)]
@@ -23,9 +40,8 @@ pub mod hash;
 pub mod href;
 pub mod import;
 pub mod index;
-pub mod load;
 pub mod markdown;
-pub mod output;
+pub mod plan;
 pub mod record;
 pub mod related;
 pub mod render;
@@ -38,3 +54,4 @@ pub mod slug;
 pub mod terms;
 pub mod text_clean;
 pub mod timing;
+pub mod write;

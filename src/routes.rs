@@ -2,7 +2,7 @@
 //! and to `base_url`, in one place. A folder path ends with `/` and is served as its
 //! `index.html` ([`html_file`]); [`crate::config::Config::link`] and `url` put `base_url` in front.
 //!
-//! Only paths: which pages exist is the plan's business (`output::plan`), what they show the
+//! Only paths: which pages exist is the plan's business (`crate::plan`), what they show the
 //! views' (`render::views`).
 
 use std::fmt::Write as _;

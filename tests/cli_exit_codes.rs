@@ -221,7 +221,7 @@ fn an_output_locked_by_another_process_is_4() {
     let out = site.out();
     std::fs::create_dir_all(&out).unwrap();
     // This test's process holds the lock a digest build or serve takes.
-    let _lock = digest::output::lock::OutputLock::acquire(&out).unwrap();
+    let _lock = digest::write::lock::OutputLock::acquire(&out).unwrap();
     let run = site.build(&[]);
     assert_code(&run, 4);
     assert!(

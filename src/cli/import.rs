@@ -12,7 +12,7 @@ use crate::import::Parsed;
 use crate::import::YearOrigin;
 use crate::import::formats::{self, Format, ReadOptions};
 use crate::import::merge::{self, ExistingRecord, Outcome, SOURCE_OWNED};
-use crate::load;
+use crate::site::load;
 
 /// Arguments of `digest import`.
 #[derive(Debug, Args)]

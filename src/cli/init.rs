@@ -137,7 +137,7 @@ fn init(args: &InitArgs) -> Result<bool, Failure> {
     // A site that has records (`--force` in an existing site, to add the workflows) gets
     // neither the example nor an import among them.
     let has_records = content.is_dir()
-        && crate::load::record_files(&content).is_ok_and(|files| !files.is_empty());
+        && crate::site::load::record_files(&content).is_ok_and(|files| !files.is_empty());
     let mut clean = true;
     if let Some((format, file)) = &import {
         if has_records {

@@ -24,7 +24,7 @@ proptest! {
     #![proptest_config(crate::record::mutations::config(2000))]
     #[test]
     fn escape_html_writes_the_bytes_it_always_wrote(
-        text in crate::output::machine::tests::markup_texts()
+        text in crate::render::machine::tests::markup_texts()
     ) {
         prop_assert_eq!(escape_html(&text), former_escape_html(&text));
     }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use tera::Value;
 
 use super::views::{PageSink, SiteData};
-use crate::output::plan::PlannedPage;
+use crate::plan::PlannedPage;
 
 // Moved to `crate::hash`; kept here until every caller says `crate::hash` (the lead removes it
 // at the merge).

@@ -4,11 +4,12 @@
 //! fingerprint ([`fingerprint`], which decides whether a rebuild renders it again);
 //! [`template_deps`] hashes each template with what it extends and includes; [`theme`] finds the
 //! templates and static files; [`charts`] draws the inline SVG charts. Knows templates and
-//! contexts; does not decide which pages exist (that is the plan, `output::plan`), nor their
+//! contexts; does not decide which pages exist (that is the plan, `crate::plan`), nor their
 //! paths (`routes`), nor writes files (that is the writer).
 
 pub mod charts;
 pub mod fingerprint;
+pub mod machine;
 pub mod template_deps;
 pub mod theme;
 pub mod views;

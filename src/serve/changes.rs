@@ -81,7 +81,7 @@ impl RebuildPlan {
 }
 
 // One rule for what is an editor's or tool's temporary file, shared with the loader.
-pub use crate::load::is_temporary;
+pub use crate::site::load::is_temporary;
 
 /// Turns the paths of a batch of events into what must be rebuilt. `on_disk` tells what is at
 /// a path now; `is_record` whether a path is a record the site currently has; `ignored_by_git`

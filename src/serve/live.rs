@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
+use crate::build::emit::{self, Destination};
 use crate::build::{NoProgress, emit_site};
 use crate::diagnostic::{Problem, Problems};
-use crate::load;
-use crate::output::emit::{self, Destination};
-use crate::output::machine::MachineFile;
-use crate::output::plan::PageKind;
-use crate::output::write::Update;
+use crate::plan::PageKind;
+use crate::render::machine::MachineFile;
+use crate::site::load;
 use crate::site::{LoadOptions, Site};
+use crate::write::Update;
 
 use super::changes::RebuildPlan;
 
@@ -151,7 +151,7 @@ impl LiveSite {
         files.extend(machine.iter().map(|f| f.path.clone()));
         files.extend(self.static_files.iter().cloned());
         files.extend(self.search_hashes.keys().cloned());
-        files.insert(crate::output::write::MARKER.to_string());
+        files.insert(crate::write::MARKER.to_string());
         files
     }
 
@@ -359,11 +359,8 @@ impl LiveSite {
         if page_set_changed || search_set_moved {
             // The marker lists what digest wrote here, so a build over this folder later
             // removes the pages serve made and keeps only what someone else put in.
-            crate::output::publish::rewrite_marker(
-                &self.out,
-                self.files.iter().map(String::as_str),
-            )
-            .map_err(|e| io_problem(&self.out, "cannot update the output's marker", e))?;
+            crate::write::publish::rewrite_marker(&self.out, self.files.iter().map(String::as_str))
+                .map_err(|e| io_problem(&self.out, "cannot update the output's marker", e))?;
         }
         timer.phase("remove stale files");
         // Only pages written are recorded as written; deferred ones keep their old fingerprint,

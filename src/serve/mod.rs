@@ -105,7 +105,7 @@ pub fn run(options: ServeOptions) -> Result<(), Failure> {
     }
     let (out, preview) = match &options.output {
         Some(dir) => {
-            let dir = crate::output::guard::check_output(&options.root, dir, false)
+            let dir = crate::write::guard::check_output(&options.root, dir, false)
                 .map_err(|p| Failure::new(FailureKind::Output, p.render()))?;
             (dir, None)
         }
@@ -185,7 +185,7 @@ pub fn run(options: ServeOptions) -> Result<(), Failure> {
     // lock (the first build took and released it) until the server stops.
     let _output_lock = match &options.output {
         Some(_) => Some(
-            crate::output::lock::OutputLock::acquire(&out).map_err(|err| {
+            crate::write::lock::OutputLock::acquire(&out).map_err(|err| {
                 Failure::new(
                     FailureKind::Output,
                     format!(

@@ -11,7 +11,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::output::write::{MARKER, remove_tree};
+use crate::write::{MARKER, remove_tree};
 
 /// The file that marks a folder as a `digest serve` preview folder.
 pub const FOLDER_MARKER: &str = ".digest-serve";

@@ -5,8 +5,6 @@
 
 use crate::index::PaperId;
 
-use super::papers::Row;
-
 /// How far a batch reaches into what is derived from all papers, least first: each level
 /// redoes the work of the levels below it too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,26 +48,5 @@ impl Change {
             rekey: true,
             moved: None,
         }
-    }
-
-    /// How far replacing the row `old` by `new` (same record file) reaches, and whether it
-    /// changes citation keys.
-    pub(crate) fn of_row(old: &Row<'_>, new: &Row<'_>) -> (Reach, bool) {
-        let (was, is) = (old.paper, new.paper);
-        let reach = if was.slug != is.slug {
-            Reach::Paths
-        } else if (was.date, was.upvotes, &was.title) != (is.date, is.upvotes, &is.title) {
-            Reach::Order
-        } else if old.feeds != new.feeds {
-            Reach::Feeds
-        } else if old.tags != new.tags {
-            Reach::Tags
-        } else {
-            Reach::Cards
-        };
-        // Papers sharing a base key are ordered by these (see `unique_keys`).
-        let rekey = old.cite_base != new.cite_base
-            || (was.published, was.date, &was.slug) != (is.published, is.date, &is.slug);
-        (reach, rekey)
     }
 }

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use crate::index::{PaperId, SiteIndex};
-use crate::output::plan::{self, PageKind};
+use crate::plan::{self, PageKind};
 use crate::render::fingerprint::hash_of;
 use crate::render::views;
 

@@ -7,7 +7,7 @@
 //! Adding a per-paper field: one line in the `table!` list below (the field of [`Entry`] and its
 //! column are both made from it), its value computed where entries are made
 //! (`site/entry.rs`), and, if editing it can move a paper between pages, a word in
-//! [`Change::of_row`].
+//! [`Row::edit_reach`].
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Problem;
 use crate::index::PaperId;
 use crate::index::tags::PaperTag;
-use crate::load;
 use crate::markdown::RenderedMarkdown;
 use crate::record::Paper;
+use crate::site::load;
 
 use super::change::{Change, Reach};
 
@@ -303,7 +303,7 @@ impl PaperTable {
             self.release_slug(id);
         }
         for (entry, &id) in entries.into_iter().zip(&ids) {
-            let (row_reach, row_rekey) = Change::of_row(&self.columns.row(id), &entry.row());
+            let (row_reach, row_rekey) = self.columns.row(id).edit_reach(&entry.row());
             reach = reach.max(row_reach);
             rekey |= row_rekey;
             self.slug_owners
@@ -402,6 +402,30 @@ impl PaperTable {
     pub(crate) fn set_card(&mut self, id: PaperId, hash: u64) {
         self.columns.card_hashes[id] = hash;
         self.columns.card_keys[id] = 0;
+    }
+}
+
+impl Row<'_> {
+    /// How far replacing this row by `new` (same record file) reaches, and whether it
+    /// changes citation keys.
+    pub(crate) fn edit_reach(&self, new: &Row<'_>) -> (Reach, bool) {
+        let old = self;
+        let (was, is) = (old.paper, new.paper);
+        let reach = if was.slug != is.slug {
+            Reach::Paths
+        } else if (was.date, was.upvotes, &was.title) != (is.date, is.upvotes, &is.title) {
+            Reach::Order
+        } else if old.feeds != new.feeds {
+            Reach::Feeds
+        } else if old.tags != new.tags {
+            Reach::Tags
+        } else {
+            Reach::Cards
+        };
+        // Papers sharing a base key are ordered by these (see `unique_keys`).
+        let rekey = old.cite_base != new.cite_base
+            || (was.published, was.date, &was.slug) != (is.published, is.date, &is.slug);
+        (reach, rekey)
     }
 }
 

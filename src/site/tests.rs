@@ -9,7 +9,7 @@ use proptest::prelude::*;
 
 use super::change::Reach;
 use super::*;
-use crate::output::plan::PageKind;
+use crate::plan::PageKind;
 
 /// Record files a generated site can have; every fourth is in a subfolder, so paths of both
 /// depths interleave.

@@ -12,7 +12,7 @@ use tera::Value;
 use super::pages::{Each, PageSink};
 use super::{SiteData, authors_display, rfc3339};
 use crate::index::PaperId;
-use crate::output::plan::{FeedScope, PlannedPage};
+use crate::plan::{FeedScope, PlannedPage};
 use crate::routes;
 
 /// The JSON Feed version this writes, its first key.

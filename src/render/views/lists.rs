@@ -10,7 +10,7 @@ use crate::calendar::{display_date, month_name};
 use crate::config::Config;
 use crate::index::PaperId;
 use crate::index::paginate::Pager;
-use crate::output::plan::Sort;
+use crate::plan::Sort;
 use crate::routes;
 
 #[derive(Serialize, Hash)]

@@ -17,7 +17,7 @@ use super::lists::{
 use super::text::query_component;
 use crate::index::PaperId;
 use crate::index::dates::iso_week;
-use crate::output::plan::{PageKind, PlannedPage, Sort};
+use crate::plan::{PageKind, PlannedPage, Sort};
 use crate::record::Paper;
 use crate::routes;
 

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::index::PaperId;
-use crate::output::plan::{PageKind, PlannedPage};
+use crate::plan::{PageKind, PlannedPage};
 
 /// A rebuild that changes more pages than this writes the pages readers are looking at first
 /// (see [`FirstPages`]), reloads them, and leaves the rest to a catch-up.

@@ -61,7 +61,7 @@ fn output_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 std::fs::read(e.path()).unwrap(),
             )
         })
-        .filter(|(path, _)| path != crate::output::write::MARKER)
+        .filter(|(path, _)| path != crate::write::MARKER)
         .collect()
 }
 

@@ -1,8 +1,13 @@
-//! The writer of `serve`'s rebuilds ([`Update`]): the files a rebuild changed are written into
-//! an update folder beside the served folder and moved in (each move atomic) once all are
-//! written. A build's output is published whole by [`crate::output::publish`] instead.
-//!
-//! Also the tree removal every writer uses, which never follows a symlink.
+//! Writing the output, the last phase: where a build may write ([`guard`]), one writer at a
+//! time ([`lock`]), the publisher that swaps a complete build in place of the previous one
+//! ([`publish`]), and here the writer of `serve`'s rebuilds ([`Update`]): the files a rebuild
+//! changed are written into an update folder beside the served folder and moved in (each move
+//! atomic) once all are written. Also the marker of digest's outputs and the tree removal every
+//! writer uses, which never follows a symlink. Nothing here knows what a page is.
+
+pub mod guard;
+pub mod lock;
+pub mod publish;
 
 use std::collections::BTreeSet;
 use std::io;
@@ -168,7 +173,7 @@ impl Drop for Update {
     }
 }
 
-impl crate::output::emit::Destination for Update {
+impl crate::build::emit::Destination for Update {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let current = self.output.join(path);
         // Same length first: most changed pages change length, and reading is then skipped.

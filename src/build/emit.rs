@@ -8,8 +8,8 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::diagnostic::{FailureKind, Problem, Problems};
-use crate::output::machine::{self, MachineFile};
-use crate::output::plan::PageKind;
+use crate::plan::PageKind;
+use crate::render::machine::{self, MachineFile};
 use crate::render::theme::{DEFAULT_STATIC, StaticSource};
 use crate::site::Site;
 

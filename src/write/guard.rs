@@ -2,7 +2,7 @@
 //! build must never replace, whatever `--force` says. Reads the disk; never writes.
 //!
 //! A build publishes by swapping the output folder with a complete new one (see
-//! [`crate::output::publish`]), so an output folder that is wrong is wrong as a whole: the
+//! [`crate::write::publish`]), so an output folder that is wrong is wrong as a whole: the
 //! home folder once became a copy of the sample site. Every refusal here compares canonical
 //! paths (symlinks resolved), never the text the user typed.
 
@@ -10,7 +10,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::Problem;
-use crate::output::write::MARKER;
+use crate::write::MARKER;
 
 /// The folders of a site that hold its sources: an output inside one (or containing one)
 /// would overwrite them.

@@ -1,16 +1,18 @@
-//! `build`: runs the pipeline — config, load, markdown, index, plan, render, write — and
-//! returns what it made. Each phase takes the previous phase's values and returns new ones.
+//! `build`: one build of a site. Loads it into a [`Site`] (settings, records, index, plan: the
+//! same value `serve` keeps and updates in place), renders every file into a staging folder
+//! ([`emit`]) and publishes it whole ([`crate::write::publish`]), and returns what it made.
+
+pub mod emit;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::diagnostic::{FailureKind, Problem, Problems};
-use crate::output::emit;
-use crate::output::guard;
-use crate::output::publish::{Publish, PublishError};
-use crate::output::write;
 use crate::site::{LoadOptions, Site};
+use crate::write;
+use crate::write::guard;
+use crate::write::publish::{Publish, PublishError};
 
 /// What to build and where.
 #[derive(Debug, Clone, Default)]

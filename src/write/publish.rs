@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use crate::output::lock::{LockError, OutputLock, sibling};
-use crate::output::write::{MARKER, remove_tree};
+use crate::write::lock::{LockError, OutputLock, sibling};
+use crate::write::{MARKER, remove_tree};
 
 /// The first line of a marker that lists the files digest wrote.
 const MANIFEST_HEADER: &str = "# Made by digest. A build replaces or removes only the files listed below; it keeps every other file.";
@@ -112,7 +112,7 @@ pub struct Publish {
 }
 
 impl Publish {
-    /// Locks `output` (resolved, already checked by [`crate::output::guard::check_output`]),
+    /// Locks `output` (resolved, already checked by [`crate::write::guard::check_output`]),
     /// finishes or clears what a killed build left beside it, and opens an empty staging folder.
     pub fn begin(output: &Path) -> Result<Publish, PublishError> {
         let parent = output.parent().ok_or_else(|| {
@@ -380,7 +380,7 @@ fn take(set: &mut Mutex<HashSet<String>>) -> HashSet<String> {
     )
 }
 
-impl crate::output::emit::Destination for Publish {
+impl crate::build::emit::Destination for Publish {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let first = self
             .produced
@@ -601,7 +601,7 @@ fn injected(point: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::emit::Destination;
+    use crate::build::emit::Destination;
 
     fn publish(output: &Path, files: &[(&str, &str)]) -> PublishReport {
         let publish = Publish::begin(output).unwrap();
