@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use jiff::civil::Date;
 
 /// English month names, January first.
-pub const MONTH_NAMES: [&str; 12] = [
+pub(crate) const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -24,18 +24,18 @@ pub const MONTH_NAMES: [&str; 12] = [
 ];
 
 /// The English name of month 1–12 ("February"); out-of-range months are clamped into 1–12.
-pub fn month_name(month: i8) -> &'static str {
+pub(crate) fn month_name(month: i8) -> &'static str {
     MONTH_NAMES[(month.clamp(1, 12) - 1) as usize]
 }
 
 /// The three-letter English abbreviation of month 1–12 ("Feb"), clamped like [`month_name`].
-pub fn month_abbr(month: i8) -> &'static str {
+pub(crate) fn month_abbr(month: i8) -> &'static str {
     &month_name(month)[..3]
 }
 
 /// The month (1–12) a listing names: the English name or a prefix of it of at least three
 /// letters, in any case ("Feb", "feb", "Sept", "SEPTEMBER"). `None` for anything else.
-pub fn month_number(word: &str) -> Option<i8> {
+pub(crate) fn month_number(word: &str) -> Option<i8> {
     let word = word.to_lowercase();
     if word.len() < 3 {
         return None;
@@ -47,14 +47,14 @@ pub fn month_number(word: &str) -> Option<i8> {
 }
 
 /// "Feb 6, 2025".
-pub fn display_date(date: Date) -> String {
+pub(crate) fn display_date(date: Date) -> String {
     let mut out = String::new();
     write_display_date(&mut out, date);
     out
 }
 
 /// Appends [`display_date`] to `out` (lists write many dates into one scratch string).
-pub fn write_display_date(out: &mut String, date: Date) {
+pub(crate) fn write_display_date(out: &mut String, date: Date) {
     let _ = write!(
         out,
         "{} {}, {}",
@@ -65,7 +65,7 @@ pub fn write_display_date(out: &mut String, date: Date) {
 }
 
 /// Atom/RFC 3339 timestamp of the start of a day, in UTC: `2025-02-06T00:00:00Z`.
-pub fn rfc3339(date: Date) -> String {
+pub(crate) fn rfc3339(date: Date) -> String {
     format!("{date}T00:00:00Z")
 }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Location, Problem};
 
-/// `site.toml` exactly as written. Every key is optional here; [`Config::resolve`] fills defaults.
+/// `site.toml` exactly as written. Every key is optional here; [`Config::parse`] fills in the defaults.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct RawConfig {

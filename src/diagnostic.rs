@@ -55,7 +55,7 @@ impl Location {
 /// a character counts as that character). Columns count characters, not bytes, and a leading
 /// byte-order mark is not counted: editors do not show one. For many offsets into one text,
 /// [`LineIndex`] finds the line without rescanning.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -67,21 +67,21 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// The line starts of one text, so that many byte offsets (every entry of an imported
 /// listing) become lines and columns by a binary search; the same rule as [`line_col`].
-pub struct LineIndex<'a> {
+pub(crate) struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
     /// Indexes the line starts of `text`.
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex { text, starts }
     }
 
     /// 1-based line and column of byte `offset`, as [`line_col`] counts them.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.starts.partition_point(|&s| s <= offset); // >= 1: starts[0] == 0
         (line, column(self.text, self.starts[line - 1], offset))
@@ -125,7 +125,7 @@ pub enum FailureKind {
 /// A command's failure: its kind and the message, already formatted for the terminal.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
-pub struct Failure {
+pub(crate) struct Failure {
     /// What went wrong, which decides the exit status.
     pub kind: FailureKind,
     /// What to print.
@@ -134,7 +134,7 @@ pub struct Failure {
 
 impl Failure {
     /// A failure of `kind` saying `message`.
-    pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: FailureKind, message: impl Into<String>) -> Self {
         Failure {
             kind,
             message: message.into(),
@@ -281,7 +281,7 @@ impl fmt::Display for Problem {
 
 /// The problems that stopped a build, all of them, in a stable order.
 #[derive(Debug)]
-pub struct Problems(pub Vec<Problem>);
+pub(crate) struct Problems(pub Vec<Problem>);
 
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -298,7 +298,7 @@ impl std::error::Error for Problems {}
 impl Problems {
     /// The kind of the whole failure: an output that cannot be written outranks problems in
     /// the input (the job cannot succeed until the disk or the folder is fixed).
-    pub fn kind(&self) -> FailureKind {
+    pub(crate) fn kind(&self) -> FailureKind {
         [
             FailureKind::Output,
             FailureKind::Network,

@@ -11,20 +11,20 @@ use crate::import::{MAX_INPUT_BYTES, Parsed};
 use crate::import::{arxiv_atom, hf_json};
 
 /// The public Hugging Face API root.
-pub const HF_ENDPOINT: &str = "https://huggingface.co/api/daily_papers";
+pub(crate) const HF_ENDPOINT: &str = "https://huggingface.co/api/daily_papers";
 /// The public arXiv API.
-pub const ARXIV_ENDPOINT: &str = "https://export.arxiv.org/api/query";
+pub(crate) const ARXIV_ENDPOINT: &str = "https://export.arxiv.org/api/query";
 
 /// How requests are made.
 #[derive(Debug, Clone)]
-pub struct Client {
+pub(crate) struct Client {
     agent: ureq::Agent,
     timeout: Duration,
 }
 
 impl Client {
     /// A client whose every request gives up after `timeout`.
-    pub fn new(timeout: Duration) -> Client {
+    pub(crate) fn new(timeout: Duration) -> Client {
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .http_status_as_error(false)
@@ -41,7 +41,7 @@ impl Client {
     }
 
     /// GETs `url` and returns its body as text, with errors a user can act on.
-    pub fn get(&self, url: &str) -> Result<String, String> {
+    pub(crate) fn get(&self, url: &str) -> Result<String, String> {
         let mut response = self.agent.get(url).call().map_err(|err| match err {
             ureq::Error::Timeout(_) => format!(
                 "{url}: no complete answer within {} s (pass --timeout to wait longer)",
@@ -82,7 +82,7 @@ impl Client {
 }
 
 /// Which days of Hugging Face's daily papers to fetch.
-pub fn days_of(
+pub(crate) fn days_of(
     date: Option<Date>,
     week: Option<Date>,
     month: Option<(i16, i8)>,
@@ -113,7 +113,7 @@ pub fn days_of(
 }
 
 /// Fetches Hugging Face daily papers for each day, politely one request after another.
-pub fn hf(
+pub(crate) fn hf(
     client: &Client,
     endpoint: &str,
     days: &[Date],
@@ -134,7 +134,7 @@ pub fn hf(
 
 /// Fetches up to `max` results of an arXiv query, `page` at a time, waiting `pause` between
 /// requests (arXiv asks for 3 s).
-pub fn arxiv(
+pub(crate) fn arxiv(
     client: &Client,
     endpoint: &str,
     query: &str,

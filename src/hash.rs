@@ -7,16 +7,16 @@ use std::hash::{BuildHasher, Hash, Hasher};
 /// The hasher of fingerprints: aHash with fixed keys, so equal inputs hash equal across runs
 /// too (nothing is persisted, but a fixed key keeps runs comparable); several times faster
 /// than the standard library's SipHash on the many small strings of cards.
-pub type FingerprintHasher = ahash::AHasher;
+pub(crate) type FingerprintHasher = ahash::AHasher;
 
 /// A new [`FingerprintHasher`].
-pub fn hasher() -> FingerprintHasher {
+pub(crate) fn hasher() -> FingerprintHasher {
     ahash::RandomState::with_seeds(0x6469_6765, 0x7374_2d66, 0x696e_6765, 0x7270_7269)
         .build_hasher()
 }
 
 /// Hash of a value, stable within a process run (never persisted).
-pub fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+pub(crate) fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut hasher = hasher();
     value.hash(&mut hasher);
     hasher.finish()

@@ -29,7 +29,7 @@ fn push_escaped(out: &mut String, b: u8) {
 /// character it may not hold percent-encoded: spaces, quotes, `<>`, controls, non-ASCII, a `%`
 /// that starts no escape, a second `#`, and `[`/`]` after the host. Escapes already there are
 /// kept, so encoding twice changes nothing.
-pub fn link_href(url: &str) -> String {
+pub(crate) fn link_href(url: &str) -> String {
     let bytes = url.as_bytes();
     // The host (and an IPv6 literal's brackets) ends at the first `/`, `?` or `#` after `://`.
     let host_end = url.find("://").map_or(0, |s| {
@@ -60,7 +60,7 @@ pub fn link_href(url: &str) -> String {
 /// The `https://doi.org/` URL of `doi`, encoded as the DOI Handbook asks (section 2.5.2.3):
 /// a DOI may hold `#`, `?`, `%` and `<>` that are part of the name, not of the URL, so they
 /// are percent-encoded along with what no URL may hold.
-pub fn doi_url(doi: &str) -> String {
+pub(crate) fn doi_url(doi: &str) -> String {
     let mut out = String::with_capacity(doi.len() + 24);
     out.push_str("https://doi.org/");
     for &b in doi.as_bytes() {

@@ -16,42 +16,47 @@
 //!    the same records: [`search`], [`related`] and their words ([`terms`]), [`export`]
 //!    (BibTeX, CSL-JSON, JSON; citation keys), and the way in, [`import`] and [`fetch`].
 //! 8. [`record`], [`markdown`], [`config`], [`site_file`]: one record, one body, `site.toml`.
-//! 9. [`write`]: where an output may go, the lock, the swap of a complete build, `serve`'s
+//! 9. [`write`](mod@write): where an output may go, the lock, the swap of a complete build, `serve`'s
 //!    updates; it knows files, not pages.
 //! 10. Leaves used everywhere: [`routes`] (the URL layout), [`calendar`], [`hash`], [`href`],
 //!     [`slug`], [`text_clean`], [`diagnostic`], [`timing`].
 
 // Problems are returned by value on the cold path only; boxing them would buy nothing measurable.
 #![allow(clippy::result_large_err)]
+// The compiler lists what nothing uses: only what the binary and the tests need is public.
+#![warn(unreachable_pub, missing_docs)]
+// The module docs are the map of the code, read with `cargo doc --document-private-items`:
+// they link to what is crate-private.
+#![allow(rustdoc::private_intra_doc_links)]
 
 #[cfg(not(any(feature = "onig", feature = "fancy")))]
 compile_error!(
     "code highlighting needs a regex engine: build with the `onig` (default) or `fancy` feature"
 );
 
-pub mod build;
-pub mod calendar;
+pub(crate) mod build;
+pub(crate) mod calendar;
 pub mod cli;
 pub mod config;
-pub mod diagnostic;
-pub mod export;
-pub mod fetch;
-pub mod hash;
-pub mod href;
+pub(crate) mod diagnostic;
+pub(crate) mod export;
+pub(crate) mod fetch;
+pub(crate) mod hash;
+pub(crate) mod href;
 pub mod import;
-pub mod index;
+pub(crate) mod index;
 pub mod markdown;
-pub mod plan;
+pub(crate) mod plan;
 pub mod record;
-pub mod related;
-pub mod render;
-pub mod routes;
-pub mod search;
-pub mod serve;
-pub mod site;
-pub mod site_file;
-pub mod slug;
-pub mod terms;
-pub mod text_clean;
-pub mod timing;
+pub(crate) mod related;
+pub(crate) mod render;
+pub(crate) mod routes;
+pub(crate) mod search;
+pub(crate) mod serve;
+pub(crate) mod site;
+pub(crate) mod site_file;
+pub(crate) mod slug;
+pub(crate) mod terms;
+pub(crate) mod text_clean;
+pub(crate) mod timing;
 pub mod write;

@@ -15,7 +15,7 @@ use crate::routes;
 
 /// What a page shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageKind {
+pub(crate) enum PageKind {
     /// A page of the home list (all papers, newest first).
     Home(Pager),
     /// One paper.
@@ -51,7 +51,7 @@ pub enum PageKind {
 
 impl PageKind {
     /// What kind of page this is, in a word (for `DIGEST_TIMINGS`).
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             PageKind::Home(_) => "home",
             PageKind::Paper(_) => "paper",
@@ -74,7 +74,7 @@ impl PageKind {
 
 /// The papers a feed follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FeedScope {
+pub(crate) enum FeedScope {
     /// Every paper.
     Site,
     /// A tag's, by index into [`SiteIndex::tags`].
@@ -85,7 +85,7 @@ pub enum FeedScope {
 
 /// An order of a list of papers other than the listing order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Sort {
+pub(crate) enum Sort {
     /// Most upvoted first.
     Upvotes,
     /// By title, A to Z.
@@ -93,11 +93,11 @@ pub enum Sort {
 }
 
 /// The template name of pages made by code (feeds in JSON, BibTeX files).
-pub const GENERATED: &str = "";
+pub(crate) const GENERATED: &str = "";
 
 /// One page of the output.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlannedPage {
+pub(crate) struct PlannedPage {
     /// The output file, relative to the output folder (`papers/x/index.html`, `atom.xml`).
     pub path: String,
     /// What it shows.
@@ -116,7 +116,7 @@ impl PlannedPage {
     }
 
     /// The page's URL path relative to the base URL: `papers/x/` for `papers/x/index.html`.
-    pub fn url_path(&self) -> String {
+    pub(crate) fn url_path(&self) -> String {
         match self.path.strip_suffix("index.html") {
             Some(dir) => dir.to_string(),
             None => self.path.clone(),
@@ -133,7 +133,7 @@ impl PlannedPage {
     }
 
     /// Whether the page belongs in the sitemap.
-    pub fn in_sitemap(&self) -> bool {
+    pub(crate) fn in_sitemap(&self) -> bool {
         self.path.ends_with(".html") && !matches!(self.kind, PageKind::NotFound | PageKind::Search)
     }
 }
@@ -141,7 +141,7 @@ impl PlannedPage {
 /// Lists every page of the site (DESIGN §4), in a stable order, taking over
 /// `previous_paper_pages`, the paper pages of the previous plan, when they are known to be
 /// unchanged (no paper came or went, no slug changed): they are most of the pages.
-pub fn plan_reusing(
+pub(crate) fn plan_reusing(
     config: &Config,
     papers: &[Paper],
     index: &SiteIndex,

@@ -74,7 +74,7 @@ const RAW_SCALE: f64 = 65536.0;
 /// a list may be shorter than `k`, or empty. Equal scores go to the smaller paper index.
 /// Pairs with a term id of `vocab_len` or more, or a weight of 0, are ignored, as are papers
 /// past index `u32::MAX` (they get no related papers and are related to none).
-pub fn related(docs: &[&[(u32, u16)]], vocab_len: usize, k: usize) -> Vec<Vec<u32>> {
+pub(crate) fn related(docs: &[&[(u32, u16)]], vocab_len: usize, k: usize) -> Vec<Vec<u32>> {
     if k == 0 || docs.is_empty() {
         return vec![Vec::new(); docs.len()];
     }

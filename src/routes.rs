@@ -10,26 +10,26 @@ use std::fmt::Write as _;
 use jiff::civil::Date;
 
 /// The home page (the first page of the home list).
-pub const HOME: &str = "";
+pub(crate) const HOME: &str = "";
 /// Every day with its count.
-pub const ARCHIVE: &str = "archive/";
+pub(crate) const ARCHIVE: &str = "archive/";
 /// Every tag with its count.
-pub const TAGS: &str = "tags/";
+pub(crate) const TAGS: &str = "tags/";
 /// The search page.
-pub const SEARCH: &str = "search/";
+pub(crate) const SEARCH: &str = "search/";
 /// The page servers show for a missing file.
-pub const NOT_FOUND: &str = "404.html";
+pub(crate) const NOT_FOUND: &str = "404.html";
 /// The sitemap, or the sitemap index pointing at [`sitemap_part`]s on a large site.
-pub const SITEMAP: &str = "sitemap.xml";
+pub(crate) const SITEMAP: &str = "sitemap.xml";
 /// Crawler rules, pointing at the sitemap.
-pub const ROBOTS: &str = "robots.txt";
+pub(crate) const ROBOTS: &str = "robots.txt";
 /// Tells GitHub Pages to serve the output as is.
-pub const NOJEKYLL: &str = ".nojekyll";
+pub(crate) const NOJEKYLL: &str = ".nojekyll";
 /// The search index's header: sizes and the first term of each term shard.
-pub const SEARCH_META: &str = "search/meta.json";
+pub(crate) const SEARCH_META: &str = "search/meta.json";
 
 /// The file a folder path is served from: `papers/x/` → `papers/x/index.html`.
-pub fn html_file(dir: &str) -> String {
+pub(crate) fn html_file(dir: &str) -> String {
     let mut path = String::with_capacity(dir.len() + "index.html".len());
     path.push_str(dir);
     path.push_str("index.html");
@@ -37,55 +37,55 @@ pub fn html_file(dir: &str) -> String {
 }
 
 /// A paper's page: `papers/<slug>/`.
-pub fn paper(slug: &str) -> String {
+pub(crate) fn paper(slug: &str) -> String {
     let mut path = String::with_capacity(slug.len() + 8);
     write_paper(&mut path, slug);
     path
 }
 
 /// Appends [`paper`]`(slug)` to `out` (lists write many URLs into one scratch string).
-pub fn write_paper(out: &mut String, slug: &str) {
+pub(crate) fn write_paper(out: &mut String, slug: &str) {
     out.push_str("papers/");
     out.push_str(slug);
     out.push('/');
 }
 
 /// A day's page: `2025/02/06/`.
-pub fn day(date: Date) -> String {
+pub(crate) fn day(date: Date) -> String {
     let mut path = String::with_capacity(11);
     write_day(&mut path, date);
     path
 }
 
 /// Appends [`day`]`(date)` to `out`.
-pub fn write_day(out: &mut String, date: Date) {
+pub(crate) fn write_day(out: &mut String, date: Date) {
     let (year, month, day) = (date.year(), date.month(), date.day());
     let _ = write!(out, "{year:04}/{month:02}/{day:02}/");
 }
 
 /// A month's page: `2025/02/`.
-pub fn month(year: i16, month: i8) -> String {
+pub(crate) fn month(year: i16, month: i8) -> String {
     format!("{year:04}/{month:02}/")
 }
 
 /// An ISO week's page: `2025/w06/` (ISO week-numbering year and week).
-pub fn week(year: i16, week: i8) -> String {
+pub(crate) fn week(year: i16, week: i8) -> String {
     format!("{year:04}/w{week:02}/")
 }
 
 /// A tag's first page: `tags/<slug>/`.
-pub fn tag(slug: &str) -> String {
+pub(crate) fn tag(slug: &str) -> String {
     format!("{TAGS}{slug}/")
 }
 
 /// A keyword feed's first page: `feeds/<slug>/`.
-pub fn keyword_feed(slug: &str) -> String {
+pub(crate) fn keyword_feed(slug: &str) -> String {
     format!("feeds/{slug}/")
 }
 
 /// Page `number` of a list whose first page is `base` (`""`, `tags/x/`): `base` itself for
 /// the first, `<base>page/<number>/` for the others.
-pub fn page(base: &str, number: usize) -> String {
+pub(crate) fn page(base: &str, number: usize) -> String {
     if number <= 1 {
         base.to_string()
     } else {
@@ -94,32 +94,32 @@ pub fn page(base: &str, number: usize) -> String {
 }
 
 /// The Atom feed of the list at `base` (`""` for the site's, `tags/x/`, `feeds/x/`).
-pub fn atom(base: &str) -> String {
+pub(crate) fn atom(base: &str) -> String {
     format!("{base}atom.xml")
 }
 
 /// The JSON feed of the list at `base`.
-pub fn json_feed(base: &str) -> String {
+pub(crate) fn json_feed(base: &str) -> String {
     format!("{base}feed.json")
 }
 
 /// The BibTeX file of the papers at `base` (a day's or a tag's folder).
-pub fn bib(base: &str) -> String {
+pub(crate) fn bib(base: &str) -> String {
     format!("{base}papers.bib")
 }
 
 /// Part `number` (from 1) of a sitemap too large for one file.
-pub fn sitemap_part(number: usize) -> String {
+pub(crate) fn sitemap_part(number: usize) -> String {
     format!("sitemap-{number}.xml")
 }
 
 /// The search index's term shard named `key` (already made safe as a file name).
-pub fn search_terms(key: &str) -> String {
+pub(crate) fn search_terms(key: &str) -> String {
     format!("search/t/{key}.json")
 }
 
 /// The search index's `number`th chunk of documents.
-pub fn search_docs(number: usize) -> String {
+pub(crate) fn search_docs(number: usize) -> String {
     format!("search/d/{number}.json")
 }
 

@@ -37,28 +37,28 @@ use rayon::prelude::*;
 use crate::terms;
 
 /// Version of the file format, checked by the browser.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 /// Documents per `d/<n>.json` file: a results list loads the chunks of its top results only.
 /// 128 documents are about 27 KB raw, 10 KB gzipped: eight suggestions cost at most ~85 KB,
 /// the 50 results of the search page at most ~0.5 MB, and 100,000 papers make 782 files.
-pub const CHUNK_DOCS: usize = 128;
+pub(crate) const CHUNK_DOCS: usize = 128;
 /// Most postings kept per term: the highest weights, newest first. A document whose only
 /// mention of a very common word is weak (an abstract word of an older paper) is not found by
 /// that word; it is still found by any of its other words.
-pub const POSTINGS_CAP: usize = 5000;
+pub(crate) const POSTINGS_CAP: usize = 5000;
 /// Target raw size of a term shard in bytes. Shards (but the last) hold at least a quarter and
 /// at most three times this (cuts are forced there); one term's postings stay under about 35 KB
 /// thanks to the cap, so no shard is bigger than three times this.
-pub const SHARD_BYTES: usize = 24 * 1024;
+pub(crate) const SHARD_BYTES: usize = 24 * 1024;
 /// Most documents indexed (document numbers take 24 bits in the build); later ones (by date) are
 /// left out.
-pub const MAX_DOCS: usize = 1 << 24;
+pub(crate) const MAX_DOCS: usize = 1 << 24;
 /// Completions of a prefix query: the most frequent terms starting with the typed prefix.
-pub const COMPLETIONS: usize = 5;
+pub(crate) const COMPLETIONS: usize = 5;
 
 /// One paper as the search index sees it.
 #[derive(Debug, Clone, Copy)]
-pub struct SearchDoc<'a> {
+pub(crate) struct SearchDoc<'a> {
     /// Page is `<base>papers/<slug>/`.
     pub slug: &'a str,
     /// Title as displayed.
@@ -94,7 +94,7 @@ const DEFAULT: Params = Params {
 /// docs (only docs with equal date and slug keep their input order) and however term ids are
 /// numbered (only the id → word mapping matters). Term ids without a word and zero weights are
 /// ignored; a word listed under several ids is merged.
-pub fn build_index(docs: &[SearchDoc], words: &[Box<str>]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn build_index(docs: &[SearchDoc], words: &[Box<str>]) -> Vec<(String, Vec<u8>)> {
     build_with(docs, words, DEFAULT)
 }
 

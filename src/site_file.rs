@@ -9,11 +9,11 @@ use crate::diagnostic::{Location, Problem};
 /// The folder of a site whose files are copied to the output as they are; the files
 /// `site.toml` names (`logo`, `extra_css`) must be in it, so they are published, watched by
 /// `serve` and cannot collide with a page.
-pub const SITE_STATIC: &str = "static/";
+pub(crate) const SITE_STATIC: &str = "static/";
 
 /// Where a file named in `site.toml` as `written` (`static/img/logo.svg`) lands in the output
 /// (`img/logo.svg`), or why it cannot be used.
-pub fn output_path(written: &str) -> Result<&str, String> {
+pub(crate) fn output_path(written: &str) -> Result<&str, String> {
     let Some(inside) = written.strip_prefix(SITE_STATIC) else {
         return Err(format!(
             "the file must be in the site's {SITE_STATIC} folder (written from the site folder: \"{SITE_STATIC}{}\")",
@@ -38,7 +38,12 @@ pub fn output_path(written: &str) -> Result<&str, String> {
 
 /// Checks that the file `key` of `site.toml` names (written as `written`, at `location`)
 /// is a file in the site at `root`.
-pub fn check(root: &Path, key: &str, written: &str, location: Location) -> Result<(), Problem> {
+pub(crate) fn check(
+    root: &Path,
+    key: &str,
+    written: &str,
+    location: Location,
+) -> Result<(), Problem> {
     let path = root.join(written);
     if path.is_file() {
         return Ok(());

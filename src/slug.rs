@@ -7,11 +7,11 @@ use crate::diagnostic::{Location, Problem};
 /// name (ext4, APFS, NTFS in UTF-16 units; eCryptfs less); the writer needs room beside it for
 /// the temporary names it gives files and folders while it writes them. Longer names failed
 /// deep in the writer with "File name too long", naming no record.
-pub const MAX_SEGMENT_BYTES: usize = 200;
+pub(crate) const MAX_SEGMENT_BYTES: usize = 200;
 
 /// Turns any text into a URL slug: transliterated to ASCII, lowercase, runs of anything that is
 /// not a letter or digit folded into one `-`, no leading or trailing `-`. May return "".
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let ascii = deunicode::deunicode(text);
     let mut slug = String::with_capacity(ascii.len());
     let mut pending_dash = false;
@@ -31,7 +31,7 @@ pub fn slugify(text: &str) -> String {
 
 /// Why a name cannot be the folder of a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SegmentError {
+pub(crate) enum SegmentError {
     /// Nothing is left of it (a name with no letters or digits slugifies to "").
     Empty,
     /// `.` or `..`: the folder itself or its parent, so the page would land on another one.
@@ -48,7 +48,7 @@ pub enum SegmentError {
 
 impl SegmentError {
     /// Why, as the end of a sentence ("… is not allowed: it is empty").
-    pub fn reason(&self) -> String {
+    pub(crate) fn reason(&self) -> String {
         match self {
             SegmentError::Empty => "it has no letters or digits to make its URL from".into(),
             SegmentError::DotName => {
@@ -71,7 +71,7 @@ impl SegmentError {
     }
 
     /// How to fix it, ending with an example of `what` (e.g. `tags = ["diffusion"]`).
-    pub fn fix(&self, example: &str) -> String {
+    pub(crate) fn fix(&self, example: &str) -> String {
         match self {
             SegmentError::TooLong(_) => format!(
                 "shorten it to at most {MAX_SEGMENT_BYTES} bytes (counted after transliteration to ASCII), e.g. {example}"
@@ -85,7 +85,7 @@ impl SegmentError {
 /// The one rule for a name that becomes a folder of the output (a paper's slug, a tag's, a
 /// keyword feed's): one non-empty path segment, not `.` or `..`, no separators, no leading dot,
 /// no spaces, control or URL-special characters, at most [`MAX_SEGMENT_BYTES`] bytes.
-pub fn check_segment(segment: &str) -> Result<(), SegmentError> {
+pub(crate) fn check_segment(segment: &str) -> Result<(), SegmentError> {
     if segment.is_empty() {
         return Err(SegmentError::Empty);
     }
@@ -129,7 +129,7 @@ const SPELLED_SYMBOLS: &[(char, &str)] = &[
 /// `r-and-d`). Names that differ only in case, accents or the punctuation and spaces between
 /// words (`Music`, `music`; `style transfer`, `style-transfer`), or that transliterate to the
 /// same ASCII (`数学`, `shu xue`), still share one slug: they are one tag. Deterministic: the same name gives the same slug in every build.
-pub fn tag_slug(name: &str) -> String {
+pub(crate) fn tag_slug(name: &str) -> String {
     /// Appends `word`, after a `-` when something came before and a separator was seen.
     fn push(slug: &mut String, word: &str, pending_dash: &mut bool) {
         if *pending_dash && !slug.is_empty() {
@@ -162,7 +162,7 @@ pub fn tag_slug(name: &str) -> String {
 
 /// The folder name of a tag, keyword tag or keyword feed: its [`tag_slug`], checked by
 /// [`check_segment`].
-pub fn name_segment(name: &str) -> Result<String, SegmentError> {
+pub(crate) fn name_segment(name: &str) -> Result<String, SegmentError> {
     let slug = tag_slug(name);
     check_segment(&slug)?;
     Ok(slug)
@@ -170,7 +170,7 @@ pub fn name_segment(name: &str) -> Result<String, SegmentError> {
 
 /// The folder name a record's file name gives its page: the stem [`slugify`]d (symbols are
 /// not spelled out, so existing paper URLs stay), checked by [`check_segment`].
-pub fn stem_segment(stem: &str) -> Result<String, SegmentError> {
+pub(crate) fn stem_segment(stem: &str) -> Result<String, SegmentError> {
     let slug = slugify(stem);
     check_segment(&slug)?;
     Ok(slug)
@@ -178,7 +178,7 @@ pub fn stem_segment(stem: &str) -> Result<String, SegmentError> {
 
 /// The problem of `what` (e.g. "tag", "slug") written as `name` at `location`, whose folder name
 /// is refused for `error`; the hint ends with `example`, a correct way to write it.
-pub fn segment_problem(
+pub(crate) fn segment_problem(
     location: Location,
     what: &str,
     name: &str,

@@ -11,19 +11,19 @@ use ahash::AHashMap;
 use hashbrown::HashTable;
 
 /// Longest token kept, in characters: longer runs are identifiers, hashes or URLs.
-pub const MAX_TOKEN_CHARS: usize = 40;
+pub(crate) const MAX_TOKEN_CHARS: usize = 40;
 
 /// Weight of a word in the title, per occurrence.
-pub const TITLE_WEIGHT: u16 = 5;
+pub(crate) const TITLE_WEIGHT: u16 = 5;
 /// Weight of a word of a tag name.
-pub const TAG_WEIGHT: u16 = 5;
+pub(crate) const TAG_WEIGHT: u16 = 5;
 /// Weight of a token of an author's name.
-pub const AUTHOR_WEIGHT: u16 = 3;
+pub(crate) const AUTHOR_WEIGHT: u16 = 3;
 /// Weight of a word of the abstract, per occurrence.
-pub const ABSTRACT_WEIGHT: u16 = 1;
+pub(crate) const ABSTRACT_WEIGHT: u16 = 1;
 
 /// English words too common to find or relate anything.
-pub const STOPWORDS: &[&str] = &[
+pub(crate) const STOPWORDS: &[&str] = &[
     "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
     "be", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could",
     "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had",
@@ -154,12 +154,12 @@ static FOLDS: &[(char, &str)] = &[
 ];
 
 /// The fold table for the browser: `(character, ASCII spelling)`, sorted.
-pub fn fold_table() -> &'static [(char, &'static str)] {
+pub(crate) fn fold_table() -> &'static [(char, &'static str)] {
     FOLDS
 }
 
 /// Calls `each` with every token of `text`, in order (stop words included; see [`is_stopword`]).
-pub fn for_each_token(text: &str, mut each: impl FnMut(&str)) {
+pub(crate) fn for_each_token(text: &str, mut each: impl FnMut(&str)) {
     let mut token = String::new();
     let mut chars = 0usize;
     let mut flush = |token: &mut String, chars: &mut usize| {
@@ -196,7 +196,7 @@ pub fn for_each_token(text: &str, mut each: impl FnMut(&str)) {
 }
 
 /// Whether `token` is a stop word.
-pub fn is_stopword(token: &str) -> bool {
+pub(crate) fn is_stopword(token: &str) -> bool {
     // Called for every word of every abstract: the longest stop word has 7 letters, most words
     // are longer, and a hash set beats a binary search over strings for the rest (measured:
     // 100 ns → 20 ns a word).
@@ -212,14 +212,14 @@ const MAX_STOPWORD_LEN: usize = 7;
 
 /// The words of a site, each with a dense id (the first word seen gets 0).
 #[derive(Debug, Default, Clone)]
-pub struct Vocabulary {
+pub(crate) struct Vocabulary {
     ids: AHashMap<Box<str>, u32>,
     words: Vec<Box<str>>,
 }
 
 impl Vocabulary {
     /// The id of `word`, added when new.
-    pub fn intern(&mut self, word: &str) -> u32 {
+    pub(crate) fn intern(&mut self, word: &str) -> u32 {
         if let Some(&id) = self.ids.get(word) {
             return id;
         }
@@ -230,24 +230,19 @@ impl Vocabulary {
     }
 
     /// Every word, by id.
-    pub fn words(&self) -> &[Box<str>] {
+    pub(crate) fn words(&self) -> &[Box<str>] {
         &self.words
     }
 
     /// Number of words.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.words.len()
-    }
-
-    /// Whether no word was seen yet.
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
     }
 }
 
 /// The fields of a paper that are searched and compared.
 #[derive(Debug, Clone, Copy)]
-pub struct PaperText<'a> {
+pub(crate) struct PaperText<'a> {
     /// The title.
     pub title: &'a str,
     /// The abstract as plain text.
@@ -263,7 +258,7 @@ pub struct PaperText<'a> {
 /// The words are kept in one string rather than a string each: a paper has a hundred-odd
 /// distinct words, and allocating (then freeing) each was half the time of finding them.
 #[derive(Debug, Default)]
-pub struct Words {
+pub(crate) struct Words {
     text: String,
     /// `(start, end, weight)`: the word is `text[start..end]`.
     words: Vec<(u32, u32, u16)>,
@@ -271,20 +266,16 @@ pub struct Words {
 
 impl Words {
     /// Each distinct word with its weight, in the order first seen.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u16)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u16)> {
         self.words
             .iter()
             .map(|&(start, end, weight)| (&self.text[start as usize..end as usize], weight))
     }
 
     /// Number of distinct words.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.words.len()
-    }
-
-    /// Whether the paper has no words.
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
     }
 
     /// Adds `weight` to `token`, new or seen.
@@ -318,7 +309,7 @@ impl Words {
 }
 
 /// A paper's distinct words with their summed weights (see [`Words`]).
-pub fn weighted_words(paper: &PaperText) -> Words {
+pub(crate) fn weighted_words(paper: &PaperText) -> Words {
     let mut words = Words {
         text: String::with_capacity(paper.text.len() / 2),
         words: Vec::with_capacity(256),
@@ -344,7 +335,7 @@ pub fn weighted_words(paper: &PaperText) -> Words {
 }
 
 /// Interns `words` (from [`weighted_words`]): `(term id, weight)` sorted by id.
-pub fn intern(vocabulary: &mut Vocabulary, words: &Words) -> Vec<(u32, u16)> {
+pub(crate) fn intern(vocabulary: &mut Vocabulary, words: &Words) -> Vec<(u32, u16)> {
     let mut terms: Vec<(u32, u16)> = words
         .iter()
         .map(|(word, weight)| (vocabulary.intern(word), weight))

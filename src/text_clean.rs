@@ -23,7 +23,7 @@ use crate::diagnostic::{Location, Problem};
 /// Whether `c` may not appear in XML 1.0 (C0 controls but tab, LF and CR; U+FFFE, U+FFFF) or
 /// in HTML (also DEL, the C1 controls U+0080–U+009F and every noncharacter: the W3C checker
 /// reports them as "forbidden code point").
-pub fn is_forbidden(c: char) -> bool {
+pub(crate) fn is_forbidden(c: char) -> bool {
     matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fdd0}'..='\u{fdef}')
         || (c as u32) & 0xfffe == 0xfffe
 }
@@ -41,7 +41,7 @@ const WINDOWS_1252: [char; 32] = [
 /// (vertical tab, form feed — a page break in text copied from a PDF — and the information
 /// separators U+001C–U+001F), the Windows-1252 character for a C1 control, U+FFFD (�, as Go's
 /// `encoding/xml` writes them) for the rest, so that nothing disappears unseen.
-pub fn replacement(c: char) -> char {
+pub(crate) fn replacement(c: char) -> char {
     match c {
         '\u{b}' | '\u{c}' | '\u{1c}'..='\u{1f}' => ' ',
         '\u{80}'..='\u{9f}' => WINDOWS_1252[c as usize - 0x80],
@@ -52,7 +52,7 @@ pub fn replacement(c: char) -> char {
 /// Whether `text` holds a forbidden character. Exact, and fast on clean text: it looks at bytes
 /// (the lead bytes it tests for never occur inside another character's encoding), a block at a
 /// time with a test the compiler vectorizes, and decodes only blocks that may hold one.
-pub fn has_forbidden(text: &str) -> bool {
+pub(crate) fn has_forbidden(text: &str) -> bool {
     const BLOCK: usize = 64;
     let bytes = text.as_bytes();
     bytes.chunks(BLOCK).enumerate().any(|(n, block)| {
@@ -85,7 +85,7 @@ fn forbidden_at(bytes: &[u8], i: usize) -> bool {
 }
 
 /// `text` with every forbidden character replaced ([`replacement`]); borrowed when clean.
-pub fn cleaned(text: &str) -> Cow<'_, str> {
+pub(crate) fn cleaned(text: &str) -> Cow<'_, str> {
     if !has_forbidden(text) {
         return Cow::Borrowed(text);
     }
@@ -103,7 +103,7 @@ pub fn cleaned(text: &str) -> Cow<'_, str> {
 ///
 /// Not quick-xml's `escape`: it also writes `\r` as `&#13;` and spells the apostrophe one way
 /// only, which would change the bytes of pages whose code or math holds either.
-pub fn escape_markup(text: &str, apostrophe: &str) -> String {
+pub(crate) fn escape_markup(text: &str, apostrophe: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
     for (at, c) in text.match_indices(['&', '<', '>', '"', '\'']) {
@@ -122,7 +122,7 @@ pub fn escape_markup(text: &str, apostrophe: &str) -> String {
 }
 
 /// Replaces every forbidden character of `text` in place; whether there was any.
-pub fn clean(text: &mut String) -> bool {
+pub(crate) fn clean(text: &mut String) -> bool {
     if let Cow::Owned(new) = cleaned(text) {
         *text = new;
         true
@@ -132,14 +132,14 @@ pub fn clean(text: &mut String) -> bool {
 }
 
 /// [`clean`] on each string; whether any changed.
-pub fn clean_all<'a>(texts: impl IntoIterator<Item = &'a mut String>) -> bool {
+pub(crate) fn clean_all<'a>(texts: impl IntoIterator<Item = &'a mut String>) -> bool {
     texts
         .into_iter()
         .fold(false, |changed, text| clean(text) | changed)
 }
 
 /// [`clean`] on every string and key of a TOML table, at any depth; whether any changed.
-pub fn clean_table(table: &mut toml::Table) -> bool {
+pub(crate) fn clean_table(table: &mut toml::Table) -> bool {
     let mut changed = false;
     if table.keys().any(|k| has_forbidden(k)) {
         *table = std::mem::take(table)
@@ -166,7 +166,7 @@ fn clean_value(value: &mut toml::Value) -> bool {
 
 /// A forbidden character found in a user's file, for a warning.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// Byte offset in the file: the character, or the escape (`\f`, `\u0001`) that wrote it.
     pub offset: usize,
     /// What holds it, as shown in messages: a TOML key path in backticks (`` `links.code` ``)
@@ -179,7 +179,7 @@ pub struct Finding {
 /// Every string and key of the TOML document `toml` that holds a forbidden character (written
 /// raw, where TOML allows it, or as an escape), with `shift` added to the offsets. Top-level
 /// keys in `skip` are left out (values checked elsewhere). Empty if `toml` does not parse.
-pub fn toml_findings(toml: &str, shift: usize, skip: &[&str]) -> Vec<Finding> {
+pub(crate) fn toml_findings(toml: &str, shift: usize, skip: &[&str]) -> Vec<Finding> {
     let Ok(document) = toml::de::DeTable::parse(toml) else {
         return Vec::new();
     };
@@ -283,7 +283,7 @@ fn in_literal(toml: &str, span: Range<usize>, place: &str) -> Finding {
 }
 
 /// The first forbidden character written raw in `text[range]` (a record's body), if any.
-pub fn text_finding(text: &str, range: Range<usize>, place: &str) -> Option<Finding> {
+pub(crate) fn text_finding(text: &str, range: Range<usize>, place: &str) -> Option<Finding> {
     let part = text.get(range.clone())?;
     if !has_forbidden(part) {
         return None;
@@ -297,7 +297,7 @@ pub fn text_finding(text: &str, range: Range<usize>, place: &str) -> Option<Find
 }
 
 /// A character's code point and, for the usual ones, its name: `U+000C (form feed)`.
-pub fn describe(c: char) -> String {
+pub(crate) fn describe(c: char) -> String {
     let name = match c {
         '\0' => " (null)",
         '\u{7}' => " (bell)",
@@ -324,7 +324,7 @@ fn describe_replacement(c: char) -> String {
 
 /// One warning for a file's findings (the first, with the others as notes), or `None` when
 /// there are none. `source` is the file's whole text.
-pub fn warning(path: &str, source: &Arc<str>, findings: &[Finding]) -> Option<Problem> {
+pub(crate) fn warning(path: &str, source: &Arc<str>, findings: &[Finding]) -> Option<Problem> {
     let (first, rest) = findings.split_first()?;
     let location = Location {
         path: path.to_string(),
@@ -378,7 +378,7 @@ fn shown_safely(source: &Arc<str>) -> Arc<str> {
 
 /// Formats `problem` as a warning for a terminal: `warning: …`, `path:line:col`, snippet, notes.
 /// The build goes on; only the severity differs from [`Problem::render`].
-pub fn render_warning(problem: &Problem) -> String {
+pub(crate) fn render_warning(problem: &Problem) -> String {
     let Some(location) = &problem.location else {
         return problem.render().replacen("error", "warning", 1);
     };

@@ -4,14 +4,14 @@
 use std::time::Instant;
 
 /// Measures consecutive phases of one operation.
-pub struct PhaseTimer {
+pub(crate) struct PhaseTimer {
     enabled: bool,
     last: Instant,
 }
 
 impl PhaseTimer {
     /// Starts timing; prints only if `DIGEST_TIMINGS` is set.
-    pub fn start() -> Self {
+    pub(crate) fn start() -> Self {
         PhaseTimer {
             enabled: std::env::var_os("DIGEST_TIMINGS").is_some(),
             last: Instant::now(),
@@ -19,7 +19,7 @@ impl PhaseTimer {
     }
 
     /// Ends the current phase, naming it.
-    pub fn phase(&mut self, name: &str) {
+    pub(crate) fn phase(&mut self, name: &str) {
         if self.enabled {
             let now = Instant::now();
             eprintln!(
@@ -33,7 +33,7 @@ impl PhaseTimer {
 
 /// Time spent per kind of page, in up to three steps, summed over threads: printed by
 /// [`KindCosts::print`] when `DIGEST_TIMINGS` is set, and free otherwise (no clock is read).
-pub struct KindCosts {
+pub(crate) struct KindCosts {
     totals: Option<std::sync::Mutex<Totals>>,
 }
 
@@ -41,14 +41,14 @@ pub struct KindCosts {
 type Totals = std::collections::BTreeMap<&'static str, (u32, [f64; 3])>;
 
 /// The steps of one page: each [`Clock::lap`] ends a step.
-pub struct Clock {
+pub(crate) struct Clock {
     last: Option<Instant>,
     steps: [f64; 3],
 }
 
 impl Clock {
     /// Ends step `step` (0 to 2): the time since the previous lap is added to it.
-    pub fn lap(&mut self, step: usize) {
+    pub(crate) fn lap(&mut self, step: usize) {
         if let Some(last) = self.last {
             let now = Instant::now();
             self.steps[step.min(2)] += (now - last).as_secs_f64();
@@ -59,14 +59,14 @@ impl Clock {
 
 impl KindCosts {
     /// Starts collecting when `DIGEST_TIMINGS` is set.
-    pub fn start() -> Self {
+    pub(crate) fn start() -> Self {
         KindCosts {
             totals: std::env::var_os("DIGEST_TIMINGS").map(|_| Default::default()),
         }
     }
 
     /// A clock for one page (reads no time when not collecting).
-    pub fn clock(&self) -> Clock {
+    pub(crate) fn clock(&self) -> Clock {
         Clock {
             last: self.totals.as_ref().map(|_| Instant::now()),
             steps: [0.0; 3],
@@ -74,7 +74,7 @@ impl KindCosts {
     }
 
     /// Adds a page's steps to its kind.
-    pub fn add(&self, kind: &'static str, clock: &Clock) {
+    pub(crate) fn add(&self, kind: &'static str, clock: &Clock) {
         if let Some(totals) = &self.totals
             && let Ok(mut totals) = totals.lock()
         {
@@ -87,7 +87,7 @@ impl KindCosts {
     }
 
     /// Prints each kind's page count and thread-milliseconds per step, most costly first.
-    pub fn print(&self, steps: [&str; 3]) {
+    pub(crate) fn print(&self, steps: [&str; 3]) {
         let Some(totals) = &self.totals else {
             return;
         };

@@ -340,7 +340,7 @@ fn random_deep_nesting_never_crashes_a_parser() {
                         hf_json::parse(text).err(),
                         csl_json::parse(text).err(),
                         s2_json::parse(text, None).err(),
-                        digest::export::json::parse(text).err(),
+                        digest::import::digest_json::parse(text).err(),
                     ];
                     if depth > 128 {
                         for error in results {

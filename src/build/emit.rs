@@ -14,7 +14,7 @@ use crate::render::theme::{DEFAULT_STATIC, StaticSource};
 use crate::site::Site;
 
 /// Where output files go.
-pub trait Destination: Sync {
+pub(crate) trait Destination: Sync {
     /// Writes one file, path relative to the output, creating its folder if needed.
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
     /// The folder files land in (for messages and copies).
@@ -22,12 +22,12 @@ pub trait Destination: Sync {
 }
 
 /// Something told after each page is rendered (a progress bar).
-pub type Tick<'a> = &'a (dyn Fn() + Sync);
+pub(crate) type Tick<'a> = &'a (dyn Fn() + Sync);
 
 /// Renders the pages at `which` (indices into the site's pages) and writes them. Reports each
 /// distinct template problem once, and write errors of one kind (a full disk fails every page)
 /// as one problem with their count.
-pub fn pages(
+pub(crate) fn pages(
     site: &Site,
     which: &[usize],
     to: &dyn Destination,
@@ -142,7 +142,7 @@ fn dedupe(problems: Vec<Problem>) -> Vec<Problem> {
 }
 
 /// The sitemap(s), `robots.txt` and `.nojekyll` of the site as it is now.
-pub fn machine_files(site: &Site) -> Vec<MachineFile> {
+pub(crate) fn machine_files(site: &Site) -> Vec<MachineFile> {
     let config = &site.config;
     let data = site.data();
     let urls: Vec<(String, Option<String>)> = site
@@ -164,27 +164,22 @@ pub fn machine_files(site: &Site) -> Vec<MachineFile> {
 }
 
 /// A hash of each file's bytes, by path (not persisted).
-pub fn file_hashes(files: &[MachineFile]) -> std::collections::BTreeMap<String, u64> {
+pub(crate) fn file_hashes(files: &[MachineFile]) -> std::collections::BTreeMap<String, u64> {
     files
         .iter()
-        .map(|f| {
-            (
-                f.path.clone(),
-                crate::render::fingerprint::hash_of(&f.contents),
-            )
-        })
+        .map(|f| (f.path.clone(), crate::hash::hash_of(&f.contents)))
         .collect()
 }
 
 /// Writes the machine files.
-pub fn write_machine_files(files: &[MachineFile], to: &dyn Destination) -> io::Result<()> {
+pub(crate) fn write_machine_files(files: &[MachineFile], to: &dyn Destination) -> io::Result<()> {
     files
         .par_iter()
         .try_for_each(|f| to.write(&f.path, &f.contents))
 }
 
 /// Copies the theme's and the site's static files (the site's win); returns how many.
-pub fn static_files(site: &Site, to: &dyn Destination) -> io::Result<usize> {
+pub(crate) fn static_files(site: &Site, to: &dyn Destination) -> io::Result<usize> {
     let mut count = 0;
     for source in &site.theme.statics {
         match source {

@@ -2,7 +2,7 @@
 //! same value `serve` keeps and updates in place), renders every file into a staging folder
 //! ([`emit`]) and publishes it whole ([`crate::write::publish`]), and returns what it made.
 
-pub mod emit;
+pub(crate) mod emit;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +16,7 @@ use crate::write::publish::{Publish, PublishError};
 
 /// What to build and where.
 #[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
+pub(crate) struct BuildOptions {
     /// The site folder (with `site.toml` and `content/`).
     pub root: PathBuf,
     /// The output folder; `output_dir` of `site.toml` (relative to the root) when unset.
@@ -31,7 +31,7 @@ pub struct BuildOptions {
 
 /// What a successful build made.
 #[derive(Debug, Clone)]
-pub struct BuildSummary {
+pub(crate) struct BuildSummary {
     /// Papers published.
     pub papers: usize,
     /// Files written (pages, feeds, machine and static files).
@@ -47,7 +47,7 @@ pub struct BuildSummary {
 }
 
 /// Told how a build advances, so a front end can show progress. Called from many threads.
-pub trait Progress: Sync {
+pub(crate) trait Progress: Sync {
     /// A phase with `total` steps begins.
     fn phase(&self, name: &'static str, total: usize);
     /// `steps` more steps of the current phase are done.
@@ -55,20 +55,16 @@ pub trait Progress: Sync {
 }
 
 /// Progress that goes nowhere (tests, library use).
-pub struct NoProgress;
+pub(crate) struct NoProgress;
 
 impl Progress for NoProgress {
     fn phase(&self, _: &'static str, _: usize) {}
     fn advance(&self, _: usize) {}
 }
 
-/// Builds the site; on any problem the previous output is left untouched.
-pub fn build(options: &BuildOptions) -> Result<BuildSummary, Problems> {
-    build_with_progress(options, &NoProgress)
-}
-
-/// [`build`], reporting progress as it goes.
-pub fn build_with_progress(
+/// Builds the site, reporting progress as it goes; on any problem the previous output is left
+/// untouched.
+pub(crate) fn build_with_progress(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<BuildSummary, Problems> {
@@ -104,7 +100,11 @@ pub fn build_with_progress(
 /// Renders every page of `site` into a staging folder and publishes it in place of `output`
 /// (resolved and checked) in one atomic swap ([`Publish`]): a failed or killed build leaves the
 /// output exactly as it was.
-pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<Emitted, Problems> {
+pub(crate) fn emit_site(
+    site: &Site,
+    output: &Path,
+    progress: &dyn Progress,
+) -> Result<Emitted, Problems> {
     let failed = |err: PublishError| {
         let hint = match &err {
             PublishError::Lock(_) => {
@@ -135,7 +135,7 @@ pub fn emit_site(site: &Site, output: &Path, progress: &dyn Progress) -> Result<
 }
 
 /// What [`emit_site`] wrote.
-pub struct Emitted {
+pub(crate) struct Emitted {
     /// Number of files the site has.
     pub files: usize,
     /// A hash of each search index file, by path (so `serve` knows what it last wrote).
@@ -189,6 +189,6 @@ fn emit_all(
 }
 
 /// The site root for a `--root` argument (the current folder when absent).
-pub fn site_root(root: Option<&Path>) -> PathBuf {
+pub(crate) fn site_root(root: Option<&Path>) -> PathBuf {
     write::absolute(root.unwrap_or(Path::new(".")))
 }

@@ -15,7 +15,7 @@ use crate::build::{BuildOptions, Progress, build_with_progress, site_root};
 
 /// Arguments of `digest build`.
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(super) struct BuildArgs {
     /// The site folder (with site.toml and content/).
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
@@ -36,7 +36,7 @@ pub struct BuildArgs {
 }
 
 /// Builds and prints one summary line, or every problem found.
-pub fn run(args: BuildArgs) -> ExitCode {
+pub(super) fn run(args: BuildArgs) -> ExitCode {
     let options = BuildOptions {
         root: site_root(args.root.as_deref()),
         output: args.output,

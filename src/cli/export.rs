@@ -13,7 +13,7 @@ use crate::site::{LoadOptions, Site};
 
 /// Arguments of `digest export`.
 #[derive(Debug, Args)]
-pub struct ExportArgs {
+pub(super) struct ExportArgs {
     /// The format to write.
     #[arg(value_enum)]
     format: ExportFormat,
@@ -32,7 +32,7 @@ pub struct ExportArgs {
 }
 
 /// Exports the site's records.
-pub fn run(args: ExportArgs) -> ExitCode {
+pub(super) fn run(args: ExportArgs) -> ExitCode {
     let root = site_root(args.root.as_deref());
     let site = match Site::load(
         &root,

@@ -13,7 +13,7 @@ use crate::fetch::{self, ARXIV_ENDPOINT, Client, HF_ENDPOINT};
 
 /// Where to fetch from.
 #[derive(Debug, Subcommand)]
-pub enum FetchCommand {
+pub(super) enum FetchCommand {
     /// Hugging Face daily papers of a day, an ISO week or a month.
     #[command(after_help = exit::HELP)]
     Hf(HfArgs),
@@ -24,7 +24,7 @@ pub enum FetchCommand {
 
 /// What every fetch shares.
 #[derive(Debug, Args)]
-pub struct Common {
+pub(super) struct Common {
     /// Folder of record files to merge into.
     #[arg(long, value_name = "DIR", default_value = "content")]
     into: PathBuf,
@@ -43,7 +43,7 @@ pub struct Common {
 /// with a usage error, status 2).
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("days").required(true).args(["date", "week", "month"]))]
-pub struct HfArgs {
+pub(super) struct HfArgs {
     /// One day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     date: Option<jiff::civil::Date>,
@@ -59,7 +59,7 @@ pub struct HfArgs {
 
 /// Arguments of `digest fetch arxiv`.
 #[derive(Debug, Args)]
-pub struct ArxivArgs {
+pub(super) struct ArxivArgs {
     /// The search query, in the arXiv API's syntax (e.g. 'cat:cs.LG AND ti:diffusion').
     #[arg(long)]
     query: String,
@@ -88,7 +88,7 @@ fn parse_month(text: &str) -> Result<(i16, i8), String> {
 
 /// Fetches and merges; exit 3 on a network or server error (nothing written), 1 on unreadable
 /// entries (the others are merged), 4 when the records cannot be written.
-pub fn run(command: FetchCommand) -> ExitCode {
+pub(super) fn run(command: FetchCommand) -> ExitCode {
     let network = |message: String| Failure::new(FailureKind::Network, message);
     let result = match command {
         FetchCommand::Hf(args) => fetch::days_of(args.date, args.week, args.month)

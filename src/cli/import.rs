@@ -16,7 +16,7 @@ use crate::site::load;
 
 /// Arguments of `digest import`.
 #[derive(Debug, Args)]
-pub struct ImportArgs {
+pub(super) struct ImportArgs {
     /// The listing's format (`auto` recognises it from the content).
     #[arg(value_enum)]
     format: Format,
@@ -42,7 +42,7 @@ pub struct ImportArgs {
 
 /// Imports, prints the summary; exit 1 when an entry could not be read (the others are
 /// imported all the same) or nothing could be read at all, 4 when the records cannot be written.
-pub fn run(args: ImportArgs) -> ExitCode {
+pub(super) fn run(args: ImportArgs) -> ExitCode {
     match import(&args) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => exit::status(FailureKind::Input),
@@ -149,7 +149,7 @@ struct Options {
 
 /// Merges what was read into the records of `into`, prints the summary and the problems;
 /// `Ok(false)` when some entries could not be read. Shared with `digest fetch`.
-pub fn merge_into(
+pub(super) fn merge_into(
     into: &Path,
     shown: &str,
     parsed: &Parsed,

@@ -18,7 +18,7 @@ use crate::import::formats::Format;
 
 /// Arguments of `digest init`.
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(super) struct InitArgs {
     /// The folder of the new site; made if missing.
     #[arg(default_value = ".")]
     dir: PathBuf,
@@ -93,7 +93,7 @@ const BASE_URL_LINE: &str = "base_url = \"https://example.org/\"\n";
 
 /// Creates the site; exit 4 when the folder is refused or cannot be written, 1 when the
 /// imported listing had unreadable entries, 2 for a bad `--base-url` or import format.
-pub fn run(args: InitArgs) -> ExitCode {
+pub(super) fn run(args: InitArgs) -> ExitCode {
     match init(&args) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => exit::status(FailureKind::Input),

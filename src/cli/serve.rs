@@ -12,7 +12,7 @@ use crate::serve::{ServeOptions, run as serve};
 
 /// Arguments of `digest serve`.
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(super) struct ServeArgs {
     /// The site folder (with site.toml and content/).
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
@@ -45,7 +45,7 @@ pub struct ServeArgs {
 }
 
 /// Serves until Ctrl+C.
-pub fn run(args: ServeArgs) -> ExitCode {
+pub(super) fn run(args: ServeArgs) -> ExitCode {
     let options = ServeOptions {
         root: site_root(args.root.as_deref()),
         bind: args.bind,

@@ -14,7 +14,7 @@ use crate::render::theme::{DEFAULT_STATIC, DEFAULT_TEMPLATES};
 
 /// What to do with the theme.
 #[derive(Debug, Subcommand)]
-pub enum ThemeCommand {
+pub(super) enum ThemeCommand {
     /// List the built-in templates and static files, and which ones the site overrides.
     #[command(after_help = exit::HELP)]
     List(ListArgs),
@@ -25,7 +25,7 @@ pub enum ThemeCommand {
 
 /// Arguments of `digest theme list`.
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub(super) struct ListArgs {
     /// The site folder (with site.toml).
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
@@ -33,7 +33,7 @@ pub struct ListArgs {
 
 /// Arguments of `digest theme eject`.
 #[derive(Debug, Args)]
-pub struct EjectArgs {
+pub(super) struct EjectArgs {
     /// Files to copy, named as `digest theme list` shows them: base.html,
     /// partials/pager.html, style.css (a templates/ or static/ prefix is allowed).
     #[arg(
@@ -63,7 +63,7 @@ Exit status: 0 success; 1 a named file was skipped, or no site.toml; 2 usage err
 name); 4 a file or folder cannot be written.";
 
 /// Runs a `digest theme` command.
-pub fn run(command: ThemeCommand) -> ExitCode {
+pub(super) fn run(command: ThemeCommand) -> ExitCode {
     match command {
         ThemeCommand::List(args) => list(&args),
         ThemeCommand::Eject(args) => eject(&args),

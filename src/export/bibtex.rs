@@ -14,7 +14,7 @@ use crate::record::Paper;
 use crate::record::author::Author;
 
 /// The papers as a `.bib` file, abstracts included, each under its site-wide key.
-pub fn write(papers: &[ExportedPaper]) -> String {
+pub(crate) fn write(papers: &[ExportedPaper]) -> String {
     let mut out = String::new();
     for e in papers {
         write_entry(&mut out, e.paper, e.key, Some(&e.body.text));
@@ -24,14 +24,14 @@ pub fn write(papers: &[ExportedPaper]) -> String {
 }
 
 /// One paper's BibTeX under `key`, for citing it from its page (no abstract).
-pub fn cite(paper: &Paper, key: &str) -> String {
+pub(crate) fn cite(paper: &Paper, key: &str) -> String {
     let mut out = String::new();
     write_entry(&mut out, paper, key, None);
     out
 }
 
 /// The BibTeX of several papers (a day's, a tag's), each under its key, no abstracts.
-pub fn cite_all<'a>(papers: impl IntoIterator<Item = (&'a Paper, &'a str)>) -> String {
+pub(crate) fn cite_all<'a>(papers: impl IntoIterator<Item = (&'a Paper, &'a str)>) -> String {
     let mut out = String::new();
     for (paper, key) in papers {
         write_entry(&mut out, paper, key, None);

@@ -12,7 +12,7 @@ use crate::record::author::Author;
 /// `vaswani2017attention`: the first author's family name, the year the paper was published
 /// (else the year it is listed under) and the first word of the title longer than three
 /// letters, in lowercase ASCII.
-pub fn base_key(p: &Paper) -> String {
+pub(crate) fn base_key(p: &Paper) -> String {
     let family = p
         .authors
         .first()
@@ -36,7 +36,7 @@ pub fn base_key(p: &Paper) -> String {
 /// `aa`, … — skipping any key another paper has as its own, so a suffix never takes one.
 /// Depends only on the set of papers, not on the order they were read in: older papers keep
 /// their keys when newer ones join.
-pub fn unique_keys(papers: &[Paper], bases: &[String]) -> Vec<String> {
+pub(crate) fn unique_keys(papers: &[Paper], bases: &[String]) -> Vec<String> {
     let mut count: AHashMap<&str, u32> = AHashMap::with_capacity(bases.len());
     for base in bases {
         *count.entry(base.as_str()).or_default() += 1;
@@ -74,12 +74,6 @@ pub fn unique_keys(papers: &[Paper], bases: &[String]) -> Vec<String> {
     keys
 }
 
-/// Every paper's key: [`unique_keys`] of their [`base_key`]s.
-pub fn site_keys(papers: &[Paper]) -> Vec<String> {
-    let bases: Vec<String> = papers.iter().map(base_key).collect();
-    unique_keys(papers, &bases)
-}
-
 /// Appends the ASCII letters and digits of `text` (transliterated first when it is not ASCII:
 /// `Schölkopf` → `scholkopf`), lowercased.
 fn push_ascii_key(key: &mut String, text: &str) {
@@ -114,6 +108,12 @@ fn letters(mut n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every paper's key: [`unique_keys`] of their [`base_key`]s.
+    fn site_keys(papers: &[Paper]) -> Vec<String> {
+        let bases: Vec<String> = papers.iter().map(base_key).collect();
+        unique_keys(papers, &bases)
+    }
 
     fn paper(title: &str, date: &str, authors: &str, slug: &str) -> Paper {
         let text = format!(

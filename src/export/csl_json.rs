@@ -9,7 +9,7 @@ use super::venue::{Venue, venue};
 use crate::record::author::Author;
 
 /// The papers as a CSL-JSON array.
-pub fn write(papers: &[ExportedPaper]) -> String {
+pub(crate) fn write(papers: &[ExportedPaper]) -> String {
     let items: Vec<Value> = papers
         .iter()
         .map(|e| {

@@ -5,11 +5,8 @@
 use super::ExportedPaper;
 use crate::import::digest_json::JsonRecord;
 
-/// Reads digest's JSON back; the reader lives with the other readers in `import`.
-pub use crate::import::digest_json::parse;
-
 /// The papers as a JSON array (pretty-printed, one record per object).
-pub fn write(papers: &[ExportedPaper]) -> String {
+pub(crate) fn write(papers: &[ExportedPaper]) -> String {
     let records: Vec<JsonRecord> = papers
         .iter()
         .map(|e| {

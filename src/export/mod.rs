@@ -2,11 +2,11 @@
 //! reference managers and other tools can use them; `digest import` of an export gives the
 //! same records. Reads the loaded site; writes only to the given writer.
 
-pub mod bibtex;
-pub mod cite_key;
-pub mod csl_json;
-pub mod json;
-pub mod venue;
+pub(crate) mod bibtex;
+pub(crate) mod cite_key;
+pub(crate) mod csl_json;
+pub(crate) mod json;
+pub(crate) mod venue;
 
 use jiff::civil::Date;
 
@@ -16,7 +16,7 @@ use crate::record::Paper;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExportFormat {
+pub(crate) enum ExportFormat {
     /// BibTeX (arXiv style for papers with an arXiv id).
     Bibtex,
     /// CSL-JSON, as Zotero reads it.
@@ -26,7 +26,7 @@ pub enum ExportFormat {
 }
 
 /// One paper to export, with what the formats need besides the record.
-pub struct ExportedPaper<'a> {
+pub(crate) struct ExportedPaper<'a> {
     /// The record.
     pub paper: &'a Paper,
     /// Its body rendered (plain text for abstracts in formats without Markdown).
@@ -38,7 +38,7 @@ pub struct ExportedPaper<'a> {
 /// The papers to export: newest first, those with tag `tag` (name or slug, including keyword
 /// tags) and listed on or after `since`, when given. `keys` are the site's citation keys, by
 /// paper id, so an export cites each paper as its pages do.
-pub fn select<'a>(
+pub(crate) fn select<'a>(
     papers: &'a [Paper],
     bodies: &'a [RenderedMarkdown],
     keys: &'a [String],
@@ -72,7 +72,7 @@ pub fn select<'a>(
 }
 
 /// Writes `papers` in `format`.
-pub fn write(format: ExportFormat, papers: &[ExportedPaper]) -> String {
+pub(crate) fn write(format: ExportFormat, papers: &[ExportedPaper]) -> String {
     match format {
         ExportFormat::Bibtex => bibtex::write(papers),
         ExportFormat::CslJson => csl_json::write(papers),

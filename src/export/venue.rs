@@ -5,7 +5,7 @@ use crate::record::Paper;
 
 /// Where a paper appeared, as citation formats can say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Venue<'a> {
+pub(crate) enum Venue<'a> {
     /// A journal: BibTeX `@article` with `journal`, CSL `article-journal`.
     Journal(&'a str),
     /// Proceedings: BibTeX `@inproceedings` with `booktitle`, CSL `paper-conference`.
@@ -54,7 +54,7 @@ const CONFERENCES: &[&str] = &[
 /// The paper's venue: `extra.journal` or `extra.booktitle` as written, else `extra.venue`
 /// (what importers fill) classified by the entry type it was imported from (`bibtex_type`,
 /// CSL `type`) or by its words. An arXiv paper's "venue" that only names arXiv is none.
-pub fn venue(p: &Paper) -> Option<Venue<'_>> {
+pub(crate) fn venue(p: &Paper) -> Option<Venue<'_>> {
     let text = |key: &str| {
         p.extra
             .get(key)

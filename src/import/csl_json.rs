@@ -15,7 +15,7 @@
 //!   the venue becomes plain text, super- and subscripts in Unicode where it has them (see
 //!   [`rich_text`]);
 //! - `authors`: `author[]` as `literal`, or "given [dropping-particle] [non-dropping-particle]
-//!   family [suffix]"; `author_count` is the length of `author` when it is an array;
+//!   family \[suffix\]"; `author_count` is the length of `author` when it is an array;
 //! - `doi`: `DOI`, bare (doi.org prefixes stripped);
 //! - `arxiv`: `number` when `publisher` or `container-title` says arXiv, else the id in an
 //!   arxiv.org/abs|pdf `URL`, else the id in an arXiv DOI (10.48550/arXiv.…);

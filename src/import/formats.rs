@@ -5,7 +5,7 @@ use super::{arxiv_atom, bibtex, csl_json, digest_json, hf_json, hf_text, s2_json
 
 /// A listing format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Recognise the format from the content.
     Auto,
     /// A Hugging Face Daily Papers page copied as text.
@@ -26,7 +26,7 @@ pub enum Format {
 
 /// Settings some formats need.
 #[derive(Debug, Clone, Copy)]
-pub struct ReadOptions {
+pub(crate) struct ReadOptions {
     /// Year for dates written without one (`Feb 6`).
     pub year: i16,
     /// Date for entries that have none (BibTeX, CSL-JSON, Semantic Scholar); without it they
@@ -35,7 +35,7 @@ pub struct ReadOptions {
 }
 
 /// Guesses the format of `input` from its content.
-pub fn detect(input: &str) -> Option<Format> {
+pub(crate) fn detect(input: &str) -> Option<Format> {
     let start = input.trim_start_matches('\u{feff}').trim_start();
     if start.starts_with('[') || start.starts_with('{') {
         let head = &start[..start.len().min(4096)];
@@ -103,7 +103,7 @@ fn opens_bibtex_entry(line: &str) -> bool {
 
 /// Reads `input` as `format`. An `Err` means nothing could be read (wrong format, too large);
 /// entries that could not be read are in [`Parsed::problems`].
-pub fn read(format: Format, input: &str, options: ReadOptions) -> Result<Parsed, String> {
+pub(crate) fn read(format: Format, input: &str, options: ReadOptions) -> Result<Parsed, String> {
     check_size(input.len() as u64, "the input")?;
     let format = match format {
         Format::Auto => detect(input).ok_or(

@@ -24,9 +24,13 @@ pub enum ImportError {
          correct the date line, e.g. `Feb 6` or `Oct 5, 2022`"
     )]
     InvalidDate {
+        /// Line of the date, from 1.
         line: usize,
+        /// Column of the date, from 1.
         column: usize,
+        /// The date as written.
         text: String,
+        /// Why it is not a date.
         reason: String,
     },
     /// An authors line (`• 7 authors`) with no title above it.
@@ -35,8 +39,11 @@ pub enum ImportError {
          add the title (and abstract) above it or delete the line"
     )]
     AuthorsWithoutTitle {
+        /// Line of the authors line, from 1.
         line: usize,
+        /// Column where it starts, from 1.
         column: usize,
+        /// The line as written.
         text: String,
     },
     /// A paper whose authors line is not followed by its date line.
@@ -45,8 +52,11 @@ pub enum ImportError {
          after it; add its date (e.g. `Feb 6` or `Oct 5, 2022`) right after line {line}"
     )]
     MissingDate {
+        /// Line of the authors line, from 1.
         line: usize,
+        /// Column where it starts, from 1.
         column: usize,
+        /// The paper's title.
         title: String,
     },
 }

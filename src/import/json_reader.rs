@@ -47,7 +47,7 @@ pub(crate) type Entries<'v> = Vec<(&'v Value, usize)>;
 impl<'a> Document<'a> {
     /// Refuses inputs over the size limit ([`check_size`]), then parses the text. `what`
     /// names the format in error messages ("Semantic Scholar JSON").
-    pub fn parse(text: &'a str, what: &str) -> Result<Self, String> {
+    pub(crate) fn parse(text: &'a str, what: &str) -> Result<Self, String> {
         check_size(text.len() as u64, &format!("the {what} input"))?;
         let body = text.strip_prefix(BOM).unwrap_or(text);
         let value: Value = serde_json::from_str(body).map_err(|e| {
@@ -65,7 +65,7 @@ impl<'a> Document<'a> {
     }
 
     /// The elements of `items`, which is the array at byte offset `open`.
-    pub fn array_at<'v>(&self, items: &'v [Value], open: usize) -> Entries<'v> {
+    pub(crate) fn array_at<'v>(&self, items: &'v [Value], open: usize) -> Entries<'v> {
         let starts = array_elements(self.text, open);
         items
             .iter()
@@ -75,18 +75,18 @@ impl<'a> Document<'a> {
     }
 
     /// The elements of the root array `items`.
-    pub fn root_array<'v>(&self, items: &'v [Value]) -> Entries<'v> {
+    pub(crate) fn root_array<'v>(&self, items: &'v [Value]) -> Entries<'v> {
         self.array_at(items, self.root)
     }
 
     /// The elements of `items`, the array held by member `key` of the root object.
-    pub fn member_array<'v>(&self, key: &str, items: &'v [Value]) -> Entries<'v> {
+    pub(crate) fn member_array<'v>(&self, key: &str, items: &'v [Value]) -> Entries<'v> {
         let open = member_value(self.text, self.root, key).unwrap_or(self.root);
         self.array_at(items, open)
     }
 
     /// The root value as the only entry.
-    pub fn single(&self) -> Entries<'_> {
+    pub(crate) fn single(&self) -> Entries<'_> {
         vec![(&self.value, self.root)]
     }
 }

@@ -90,23 +90,42 @@ pub enum Outcome {
     /// A new record file. `kept_apart` says why it was not merged into a record of the same
     /// title ("same title as content/a.md, but DOI … there, … here").
     Added {
+        /// The new record file.
         path: PathBuf,
+        /// Its contents.
         text: String,
+        /// Why a record of the same title was kept apart, if one was.
         kept_apart: Option<String>,
     },
     /// An existing record, with the fields that changed (`upvotes 3 → 5`).
     Updated {
+        /// The record file.
         path: PathBuf,
+        /// Its new contents.
         text: String,
+        /// Each field changed, old → new.
         fields: Vec<String>,
     },
     /// An existing record the import would not change.
-    Unchanged { path: PathBuf },
+    Unchanged {
+        /// The record file.
+        path: PathBuf,
+    },
     /// Not imported, and why.
-    Skipped { title: String, why: String },
+    Skipped {
+        /// The paper's title.
+        title: String,
+        /// Why it was skipped.
+        why: String,
+    },
     /// A paper listed again in the same import, merged into the record named (reported once,
     /// under its first listing).
-    Repeated { title: String, path: PathBuf },
+    Repeated {
+        /// The paper's title.
+        title: String,
+        /// The record it was merged into.
+        path: PathBuf,
+    },
 }
 
 /// arXiv id without its version suffix: `2502.04522v2` → `2502.04522`.

@@ -21,7 +21,7 @@ pub mod arxiv_atom;
 pub mod bibtex;
 pub mod csl_json;
 pub mod digest_json;
-pub mod formats;
+pub(crate) mod formats;
 pub mod hf_json;
 pub mod hf_text;
 pub(crate) mod ids;
@@ -29,7 +29,7 @@ pub(crate) mod json_reader;
 pub mod merge;
 pub mod parsed;
 pub(crate) mod plain_text;
-pub mod record_file;
+pub(crate) mod record_file;
 pub mod s2_json;
 
 pub use parsed::{EntryProblem, MAX_INPUT_BYTES, Parsed};

@@ -30,7 +30,7 @@ const MAX_STEM_LEN: usize = 60;
 /// the `toml` crate, so quotes and backslashes are escaped correctly; whitespace in
 /// string values is collapsed to single spaces, so a newline in a title becomes a space. The body
 /// is the abstract as Markdown that renders back to the same text.
-pub fn render_record(p: &ImportedPaper) -> String {
+pub(crate) fn render_record(p: &ImportedPaper) -> String {
     let p = &without_forbidden_characters(p);
     let mut fields: Vec<(&str, Value)> = vec![("title", line_value(&p.title))];
     fields.push(("date", date_value(p.date)));
@@ -175,7 +175,7 @@ fn date_value(date: jiff::civil::Date) -> Value {
 /// Picks a file stem for a paper title: ASCII (via deunicode), lowercase, words of
 /// `[a-z0-9]` joined by `-`, at most ~60 bytes cut at a word boundary, never empty
 /// (`"paper"` when the title has no letters or digits).
-pub fn file_stem(title: &str) -> String {
+pub(crate) fn file_stem(title: &str) -> String {
     // Apostrophes join words ("learning's" → "learnings") rather than splitting them.
     let ascii = deunicode::deunicode(title)
         .to_ascii_lowercase()

@@ -7,7 +7,7 @@ use crate::record::Paper;
 
 /// A day with papers: the papers in reading order (most upvoted first, then by title).
 #[derive(Debug, Clone)]
-pub struct Day {
+pub(crate) struct Day {
     /// The date.
     pub date: Date,
     /// The papers listed under it.
@@ -16,7 +16,7 @@ pub struct Day {
 
 /// A month with papers: its days, newest first.
 #[derive(Debug, Clone)]
-pub struct Month {
+pub(crate) struct Month {
     /// Year.
     pub year: i16,
     /// Month, 1–12.
@@ -29,7 +29,7 @@ pub struct Month {
 
 /// An ISO week with papers: its days, newest first.
 #[derive(Debug, Clone)]
-pub struct Week {
+pub(crate) struct Week {
     /// ISO week-numbering year (the year of the week's Thursday).
     pub year: i16,
     /// ISO week, 1–53.
@@ -41,13 +41,13 @@ pub struct Week {
 }
 
 /// The ISO week of a date: (week-numbering year, week).
-pub fn iso_week(date: Date) -> (i16, i8) {
+pub(crate) fn iso_week(date: Date) -> (i16, i8) {
     let week = date.iso_week_date();
     (week.year(), week.week())
 }
 
 /// Groups days (newest first) into ISO weeks, newest first.
-pub fn weeks(days: &[Day]) -> Vec<Week> {
+pub(crate) fn weeks(days: &[Day]) -> Vec<Week> {
     let mut weeks: Vec<Week> = Vec::new();
     for (index, day) in days.iter().enumerate() {
         let (year, week) = iso_week(day.date);
@@ -70,7 +70,7 @@ pub fn weeks(days: &[Day]) -> Vec<Week> {
 /// Groups `order` (papers in listing order, newest day first) into days, then days into months.
 /// `same_day(id)` is a cheap stand-in for a paper's date, equal exactly when dates are (records
 /// are looked at only where a day begins).
-pub fn days_and_months<K: PartialEq>(
+pub(crate) fn days_and_months<K: PartialEq>(
     papers: &[Paper],
     order: &[PaperId],
     same_day: &dyn Fn(PaperId) -> K,

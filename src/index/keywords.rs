@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 /// All keyword tags of a site, compiled once per build.
-pub struct KeywordMatcher {
+pub(crate) struct KeywordMatcher {
     automaton: Option<AhoCorasick>,
     /// For each pattern of the automaton, the tag it stands for.
     pattern_tags: Vec<usize>,
@@ -15,7 +15,7 @@ pub struct KeywordMatcher {
 
 impl KeywordMatcher {
     /// Compiles `tag -> phrases` (from `site.toml`'s `[keyword_tags]`).
-    pub fn new(keyword_tags: &BTreeMap<String, Vec<String>>) -> Self {
+    pub(crate) fn new(keyword_tags: &BTreeMap<String, Vec<String>>) -> Self {
         let mut patterns = Vec::new();
         let mut pattern_tags = Vec::new();
         let mut tags = Vec::new();
@@ -42,7 +42,7 @@ impl KeywordMatcher {
     }
 
     /// The keyword tags whose phrases occur as whole words in any of `texts`, in config order.
-    pub fn tags_for<'a>(&'a self, texts: &[&str]) -> Vec<&'a str> {
+    pub(crate) fn tags_for<'a>(&'a self, texts: &[&str]) -> Vec<&'a str> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };

@@ -1,24 +1,24 @@
 //! Indexes: pure functions from papers to the groupings pages are made of (listing order, days,
 //! months, tags, pages of lists). Nothing here reads files or renders.
 
-pub mod dates;
-pub mod keywords;
-pub mod paginate;
-pub mod tags;
+pub(crate) mod dates;
+pub(crate) mod keywords;
+pub(crate) mod paginate;
+pub(crate) mod tags;
 
 use rayon::prelude::*;
 
 use crate::record::Paper;
-pub use dates::{Day, Month, Week};
-pub use keywords::KeywordMatcher;
-pub use tags::Tag;
+pub(crate) use dates::{Day, Month, Week};
+pub(crate) use keywords::KeywordMatcher;
+pub(crate) use tags::Tag;
 
 /// A paper's position in the site's paper list.
-pub type PaperId = usize;
+pub(crate) type PaperId = usize;
 
 /// Every grouping of the site's papers.
 #[derive(Debug, Clone)]
-pub struct SiteIndex {
+pub(crate) struct SiteIndex {
     /// All papers in listing order: newest day first, then most upvoted, then by title.
     pub order: Vec<PaperId>,
     /// Days with papers, newest first.
@@ -40,7 +40,7 @@ impl SiteIndex {
     /// per paper so a rebuild redoes only changed ones).
     /// `feeds[id]` are the keyword feeds (indices into `feed_names`, the feeds' names in
     /// `site.toml` order) paper `id` belongs to.
-    pub fn build(
+    pub(crate) fn build(
         papers: &[Paper],
         tags: &[Vec<tags::PaperTag>],
         feed_names: &[&str],
@@ -51,7 +51,7 @@ impl SiteIndex {
 
     /// [`SiteIndex::build`], given the listing order when it is known to be unchanged (no
     /// paper came or went, and no date, upvote count, title or slug changed).
-    pub fn build_with_order(
+    pub(crate) fn build_with_order(
         papers: &[Paper],
         tags: &[Vec<tags::PaperTag>],
         feed_names: &[&str],
@@ -118,7 +118,7 @@ impl SiteIndex {
 
     /// Moves papers `changed` between tags after only their tags changed (see [`tags::retag`]);
     /// `false` when the index must be built again.
-    pub fn retag(&mut self, tags: &[Vec<tags::PaperTag>], changed: &[PaperId]) -> bool {
+    pub(crate) fn retag(&mut self, tags: &[Vec<tags::PaperTag>], changed: &[PaperId]) -> bool {
         tags::retag(
             &mut self.tags,
             &mut self.paper_tags,

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 /// One page of a paginated list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Pager {
+pub(crate) struct Pager {
     /// 1-based page number.
     pub number: usize,
     /// How many pages the list has (at least 1).
@@ -15,7 +15,7 @@ pub struct Pager {
 }
 
 /// The pages of a list of `len` items, `per_page` at a time. An empty list still has one page.
-pub fn paginate(len: usize, per_page: usize) -> Vec<Pager> {
+pub(crate) fn paginate(len: usize, per_page: usize) -> Vec<Pager> {
     let per_page = per_page.max(1);
     let total = len.div_ceil(per_page).max(1);
     (0..total)

@@ -9,7 +9,7 @@ use crate::slug::tag_slug;
 
 /// A tag and its papers in listing order.
 #[derive(Debug, Clone)]
-pub struct Tag {
+pub(crate) struct Tag {
     /// URL segment: `/tags/<slug>/`.
     pub slug: String,
     /// The name shown to readers.
@@ -21,7 +21,7 @@ pub struct Tag {
 /// One tag of one paper: the name as written and its slug, and both as numbers from a
 /// [`TagKeys`] so that indexing compares numbers, not strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PaperTag {
+pub(crate) struct PaperTag {
     /// The name as written (in the record or as a keyword tag).
     pub name: String,
     /// Its URL slug.
@@ -35,14 +35,14 @@ pub struct PaperTag {
 /// Numbers for tag slugs and names, the same for the same text for as long as a site is loaded
 /// (never reused, so a number always means one text).
 #[derive(Debug, Default)]
-pub struct TagKeys {
+pub(crate) struct TagKeys {
     slugs: AHashMap<String, u32>,
     names: AHashMap<String, u32>,
 }
 
 impl TagKeys {
     /// Gives `tags` their numbers.
-    pub fn key(&mut self, tags: &mut [PaperTag]) {
+    pub(crate) fn key(&mut self, tags: &mut [PaperTag]) {
         fn intern(map: &mut AHashMap<String, u32>, text: &str) -> u32 {
             if let Some(&key) = map.get(text) {
                 return key;
@@ -61,7 +61,7 @@ impl TagKeys {
 /// A paper's tags: its own, then the keyword tags it matched, one per slug. Computed once per
 /// record (slugifying is the costly part), so rebuilding the index does not redo it. They get
 /// their numbers from [`TagKeys::key`] before [`build`] sees them.
-pub fn paper_tags(paper: &Paper, keyword_tags: &[&str]) -> Vec<PaperTag> {
+pub(crate) fn paper_tags(paper: &Paper, keyword_tags: &[&str]) -> Vec<PaperTag> {
     let mut tags: Vec<PaperTag> = Vec::new();
     for name in paper
         .tags
@@ -86,7 +86,7 @@ pub fn paper_tags(paper: &Paper, keyword_tags: &[&str]) -> Vec<PaperTag> {
 /// from each paper's [`paper_tags`], keyed by one [`TagKeys`]. Papers are listed under a tag
 /// in `order`. Works on the numbers: strings are compared only where one slug is spelled in
 /// several ways, and to sort the few hundred tags.
-pub fn build(per_paper: &[Vec<PaperTag>], order: &[PaperId]) -> (Vec<Tag>, Vec<Vec<usize>>) {
+pub(crate) fn build(per_paper: &[Vec<PaperTag>], order: &[PaperId]) -> (Vec<Tag>, Vec<Vec<usize>>) {
     let slots = per_paper
         .iter()
         .flatten()
@@ -143,7 +143,7 @@ pub fn build(per_paper: &[Vec<PaperTag>], order: &[PaperId]) -> (Vec<Tag>, Vec<V
 /// with the changed papers and their tags' lists instead of with the site. Returns `false`,
 /// leaving everything as it was, when the tags themselves would change (a new tag, a tag left
 /// without papers, another spelling of a name): then the caller builds again.
-pub fn retag(
+pub(crate) fn retag(
     tags: &mut [Tag],
     paper_tags: &mut [Vec<usize>],
     order: &[PaperId],

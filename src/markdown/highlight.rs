@@ -25,19 +25,19 @@ const DARK_THEME: &str = "base16-ocean.dark";
 /// abstracts that contain no code, hence the `OnceLock` rather than eager loading. The lock
 /// lives in the instance (not a global static) so its lifetime follows the renderer.
 #[derive(Default)]
-pub struct Highlighter {
+pub(super) struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
 }
 
 impl Highlighter {
     /// Creates a highlighter without loading any syntax definitions yet.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self::default()
     }
 
     /// Whether the syntax set has been loaded (used by tests to check laziness).
     #[cfg(test)]
-    pub fn is_loaded(&self) -> bool {
+    pub(super) fn is_loaded(&self) -> bool {
         self.syntaxes.get().is_some()
     }
 
@@ -46,7 +46,7 @@ impl Highlighter {
     /// `info` is the fence's info string (e.g. `rust` or `rust,ignore`); only its first word
     /// is used. With a known language the code is highlighted and the element gets a
     /// `data-lang` attribute; otherwise the code is emitted as plain escaped text.
-    pub fn render_block(&self, info: &str, code: &str) -> String {
+    pub(super) fn render_block(&self, info: &str, code: &str) -> String {
         let lang = info
             .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
             .next()

@@ -15,7 +15,7 @@ use super::tex_depth::{MAX_NESTING, nesting_depth};
 
 /// A formula as it goes on the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedMath {
+pub(super) struct RenderedMath {
     /// MathML, or the escaped source when the formula could not be converted.
     pub html: String,
     /// Why the author should look at the formula: it was too deeply nested to convert safely.
@@ -43,13 +43,13 @@ const ALLOWED_ATTRIBUTES: &str = "\
 ///
 /// Holds one `math-core` converter; it is `Send + Sync` and conversion uses local state
 /// only, so a single instance can be shared by all rendering threads.
-pub struct MathRenderer {
+pub(super) struct MathRenderer {
     converter: LatexToMathML,
 }
 
 impl MathRenderer {
     /// Creates a converter with `math-core`'s default configuration (no custom macros).
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         // The default config defines no macros, so construction cannot fail in practice;
         // `LatexToMathML::default()` is the equivalent empty converter if it ever did.
         let converter = LatexToMathML::new(MathCoreConfig::default()).unwrap_or_default();
@@ -62,7 +62,7 @@ impl MathRenderer {
     /// than [`MAX_NESTING`] the escaped source is returned as
     /// `<code class="math-error" title="reason">$…$</code>`. The last case also comes with a
     /// warning: the build goes on, but the author should hear of it.
-    pub fn render(&self, latex: &str, block: bool) -> RenderedMath {
+    pub(super) fn render(&self, latex: &str, block: bool) -> RenderedMath {
         let depth = nesting_depth(latex, MAX_NESTING);
         if depth > MAX_NESTING {
             let reason = format!(
@@ -117,7 +117,7 @@ impl Default for MathRenderer {
 /// Returns a human-readable reason on rejection. This is a scanner, not a full XML parser:
 /// it accepts only the narrow serialisation `math-core` produces (double-quoted attributes,
 /// well-formed entities) and rejects everything else, which is the safe direction to err.
-pub fn validate_mathml(s: &str) -> Result<(), String> {
+pub(super) fn validate_mathml(s: &str) -> Result<(), String> {
     let bytes = s.as_bytes();
     let mut stack: Vec<&str> = Vec::new();
     let mut seen_root = false;

@@ -8,7 +8,7 @@ mod highlight;
 mod math;
 #[cfg(test)]
 mod nesting_tests;
-pub mod tex_depth;
+pub(crate) mod tex_depth;
 
 use std::collections::HashSet;
 use std::ops::Range;

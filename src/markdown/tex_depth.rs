@@ -18,7 +18,7 @@
 /// at 334 and 4,989; inside `digest build`'s own workers (debug), plain braces overflow at 81
 /// levels. 40 keeps a margin of two in the debug build (where the tests run) and thirty in
 /// release, and is still several times deeper than a formula in a real abstract.
-pub const MAX_NESTING: usize = 40;
+pub(crate) const MAX_NESTING: usize = 40;
 
 /// Style switches parse the rest of their group as a nested sequence.
 const STYLE_SWITCHES: &[&str] = &[
@@ -101,7 +101,7 @@ impl Group {
 /// An upper estimate of the recursion depth `math-core` reaches on `latex`, in levels (a plain
 /// `{…}` is one). Returns as soon as the running depth exceeds `limit`, so a huge formula costs
 /// no more than the prefix that already proves it too deep.
-pub fn nesting_depth(latex: &str, limit: usize) -> usize {
+pub(crate) fn nesting_depth(latex: &str, limit: usize) -> usize {
     let bytes = latex.as_bytes();
     let mut stack = vec![Group::new(Opener::Root)];
     // Sum of `levels()` over `stack`, kept up to date around each change.

@@ -4,7 +4,7 @@ use std::ops::Range;
 
 /// The two parts of a record file, as byte ranges into the file's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Split {
+pub(crate) struct Split {
     /// The TOML between the `+++` lines.
     pub front_matter: Range<usize>,
     /// Everything after the closing `+++` line.
@@ -13,7 +13,7 @@ pub struct Split {
 
 /// Why a file could not be split, with the byte range to point at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SplitError {
+pub(crate) enum SplitError {
     /// The file does not start with a `+++` line.
     MissingOpening(Range<usize>),
     /// The `+++` line at this range is never closed.
@@ -23,7 +23,7 @@ pub enum SplitError {
 /// Finds the front matter. The opening `+++` must be the first line (a UTF-8 byte order mark and
 /// blank lines before it are tolerated); the closing one is the next line that is exactly `+++`
 /// (trailing spaces and `\r` allowed).
-pub fn split(text: &str) -> Result<Split, SplitError> {
+pub(crate) fn split(text: &str) -> Result<Split, SplitError> {
     let mut lines = LineIter::new(text);
     let opening = loop {
         match lines.next() {

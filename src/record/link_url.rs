@@ -6,7 +6,7 @@
 
 /// Why a link is not an http(s) URL with a host.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkError {
+pub(crate) enum LinkError {
     /// It does not start with `http://` or `https://` (in any case).
     NotHttp,
     /// Nothing (or only a port or user) between `://` and the path: `https://`, `https:///x`.
@@ -19,7 +19,7 @@ pub enum LinkError {
 
 impl LinkError {
     /// The problem in words, for a message that names the link first.
-    pub fn describe(&self) -> &'static str {
+    pub(crate) fn describe(&self) -> &'static str {
         match self {
             LinkError::NotHttp => "is not an http(s) URL",
             LinkError::NoHost => "has no host after `://`",
@@ -31,7 +31,7 @@ impl LinkError {
 
 /// `url` checked, with its scheme lowercased (`HTTPS://x.org` → `https://x.org`); the rest is
 /// kept as written.
-pub fn http_url(url: &str) -> Result<String, LinkError> {
+pub(crate) fn http_url(url: &str) -> Result<String, LinkError> {
     let (scheme, rest) = url.split_once("://").ok_or(LinkError::NotHttp)?;
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "http" && scheme != "https" {

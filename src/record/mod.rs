@@ -5,8 +5,8 @@
 
 pub mod author;
 mod clean;
-pub mod front_matter;
-pub mod link_url;
+pub(crate) mod front_matter;
+pub(crate) mod link_url;
 #[cfg(test)]
 pub(crate) mod mutations;
 mod names;

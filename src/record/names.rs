@@ -15,7 +15,7 @@ use crate::slug::{check_segment, name_segment, segment_problem, stem_segment};
 /// above any of them. Without a cap one record's share of the output grows with the square of
 /// its tag count — each of its tags has pages listing it, each listing its tags — and 2,000
 /// tags on one record made 483 MB.
-pub const MAX_TAGS: usize = 100;
+pub(super) const MAX_TAGS: usize = 100;
 
 /// A record's tags, trimmed. A tag whose folder name breaks the rule, or a list longer than
 /// [`MAX_TAGS`], is reported at its place (`at` turns a span of the front matter into a place in

@@ -43,7 +43,7 @@ const FONT: i32 = 9;
 /// - Cells with papers are `<a>` elements in date order (so the tab order is chronological),
 ///   each with an `aria-label` and a `<title>`; empty days are a single `aria-hidden` path of
 ///   class `l0`, and the labels are `aria-hidden` too (the links and the summary say it all).
-pub fn calendar_heatmaps(
+pub(crate) fn calendar_heatmaps(
     days: &[(Date, usize)],
     day_url: &dyn Fn(Date) -> String,
 ) -> Vec<(i16, String)> {
@@ -214,7 +214,7 @@ const MONTHS_SHOWN: i32 = 36;
 ///   With no papers at all up to `until`, the chart is an empty baseline labelled so.
 /// - All bars are one `<path>`: the chart is `role="img"`, so its parts are not exposed anyway,
 ///   and the `aria-label` (also the `<title>` tooltip) lists every month's count.
-pub fn monthly_trend(months: &[(i16, i8, usize)], until: (i16, i8), label: &str) -> String {
+pub(crate) fn monthly_trend(months: &[(i16, i8, usize)], until: (i16, i8), label: &str) -> String {
     let last = month_number(until.0, until.1.clamp(1, 12));
     let mut by_month: BTreeMap<i32, usize> = BTreeMap::new();
     for &(year, month, count) in months {

@@ -13,11 +13,8 @@ use serde::Serialize;
 use tera::Value;
 
 use super::views::{PageSink, SiteData};
+use crate::hash::{FingerprintHasher, hasher};
 use crate::plan::PlannedPage;
-
-// Moved to `crate::hash`; kept here until every caller says `crate::hash` (the lead removes it
-// at the merge).
-pub use crate::hash::{FingerprintHasher, hash_of, hasher};
 
 /// Feeds a page's description ([`SiteData::describe_page`]) to a hash: small views as built,
 /// values by what they are made of.
@@ -41,7 +38,7 @@ impl SiteData<'_> {
     /// The fingerprint of a page: equal fingerprints mean equal output, given the same
     /// templates (`templates` is the hash of the page template and everything it uses) and
     /// config (`config` is its hash).
-    pub fn fingerprint(&self, page: &PlannedPage, templates: u64, config: u64) -> u64 {
+    pub(crate) fn fingerprint(&self, page: &PlannedPage, templates: u64, config: u64) -> u64 {
         let mut sink = FingerprintSink(hasher());
         (templates, config, page.template, &page.path).hash(&mut sink.0);
         self.describe_page(page, &mut sink);

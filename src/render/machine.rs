@@ -5,11 +5,11 @@ use crate::config::Config;
 use crate::text_clean::escape_markup;
 
 /// Most URLs one sitemap file may hold (sitemaps.org protocol).
-pub const SITEMAP_LIMIT: usize = 50_000;
+pub(crate) const SITEMAP_LIMIT: usize = 50_000;
 
 /// A file of the output that is not a rendered page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MachineFile {
+pub(crate) struct MachineFile {
     /// Path relative to the output folder.
     pub path: String,
     /// The file's bytes.
@@ -19,12 +19,12 @@ pub struct MachineFile {
 /// Escapes text for XML character data and attribute values ([`escape_markup`], the
 /// apostrophe as `&apos;`). Characters XML does not allow at all, which no escape could make
 /// valid, are replaced first (see [`crate::text_clean`]).
-pub fn xml_escape(text: &str) -> String {
+pub(crate) fn xml_escape(text: &str) -> String {
     escape_markup(&crate::text_clean::cleaned(text), "&apos;")
 }
 
 /// The sitemap files for `urls` (absolute URLs with an optional `lastmod` date).
-pub fn sitemaps(config: &Config, urls: &[(String, Option<String>)]) -> Vec<MachineFile> {
+pub(crate) fn sitemaps(config: &Config, urls: &[(String, Option<String>)]) -> Vec<MachineFile> {
     let urlset = |urls: &[(String, Option<String>)]| {
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -74,7 +74,7 @@ pub fn sitemaps(config: &Config, urls: &[(String, Option<String>)]) -> Vec<Machi
 
 /// `robots.txt` allowing everything and pointing at the sitemap, and `.nojekyll` so GitHub Pages
 /// serves the output as is.
-pub fn robots_and_nojekyll(config: &Config) -> Vec<MachineFile> {
+pub(crate) fn robots_and_nojekyll(config: &Config) -> Vec<MachineFile> {
     vec![
         MachineFile {
             path: crate::routes::ROBOTS.into(),

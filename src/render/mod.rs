@@ -7,12 +7,12 @@
 //! contexts; does not decide which pages exist (that is the plan, `crate::plan`), nor their
 //! paths (`routes`), nor writes files (that is the writer).
 
-pub mod charts;
-pub mod fingerprint;
-pub mod machine;
-pub mod template_deps;
-pub mod theme;
-pub mod views;
+pub(crate) mod charts;
+pub(crate) mod fingerprint;
+pub(crate) mod machine;
+pub(crate) mod template_deps;
+pub(crate) mod theme;
+pub(crate) mod views;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,7 +24,7 @@ use crate::diagnostic::{Location, Problem};
 use theme::TemplateSource;
 
 /// The site's templates, compiled, with the site-wide values every page sees as `site`.
-pub struct Renderer {
+pub(crate) struct Renderer {
     tera: Tera,
     /// Template name → (origin shown to the user, text), for error messages.
     sources: HashMap<String, (String, Arc<str>)>,
@@ -32,7 +32,7 @@ pub struct Renderer {
 
 impl Renderer {
     /// Compiles the templates (later sources override earlier ones of the same name).
-    pub fn new(config: &Config, templates: &[TemplateSource]) -> Result<Renderer, Problem> {
+    pub(crate) fn new(config: &Config, templates: &[TemplateSource]) -> Result<Renderer, Problem> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".htm", ".xml"]);
         tera.register_filter("json_script", json_script);
@@ -67,7 +67,12 @@ impl Renderer {
     }
 
     /// Renders `template` with `context`; `page` names the output file in error messages.
-    pub fn render(&self, template: &str, context: &Context, page: &str) -> Result<String, Problem> {
+    pub(crate) fn render(
+        &self,
+        template: &str,
+        context: &Context,
+        page: &str,
+    ) -> Result<String, Problem> {
         let mut text = self
             .tera
             .render(template, context)
@@ -235,7 +240,7 @@ fn old_jsonld_filter<'a>(
 }
 
 /// Escapes characters that could end or confuse a `<script>` block inside serialized JSON.
-pub fn escape_json_for_script(json: &str) -> String {
+pub(crate) fn escape_json_for_script(json: &str) -> String {
     // Most JSON has none of these (U+2028 and U+2029 both start with the byte 0xE2).
     if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
         return json.to_string();

@@ -11,7 +11,7 @@ use super::theme::TemplateSource;
 /// The templates named by `{% extends %}` and `{% include %}` tags in `text`. `None` when the
 /// text uses something this scan does not follow (components, dynamic names), in which case a
 /// caller must assume the template may use every other one.
-pub fn direct_dependencies(text: &str) -> Option<BTreeSet<String>> {
+pub(crate) fn direct_dependencies(text: &str) -> Option<BTreeSet<String>> {
     let mut found = BTreeSet::new();
     let mut rest = text;
     while let Some(start) = rest.find("{%") {
@@ -54,7 +54,7 @@ fn quoted_strings(tag: &str) -> Vec<String> {
 
 /// For every template, a hash of its own text and the text of every template it uses,
 /// transitively. Templates whose dependencies cannot be followed hash all templates.
-pub fn closure_hashes(templates: &[TemplateSource]) -> BTreeMap<String, u64> {
+pub(crate) fn closure_hashes(templates: &[TemplateSource]) -> BTreeMap<String, u64> {
     // Later sources override earlier ones of the same name, as in the renderer.
     let mut by_name: BTreeMap<&str, &str> = BTreeMap::new();
     for t in templates {

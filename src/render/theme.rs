@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::diagnostic::Problem;
 
 /// The default theme's templates, compiled in so a site without `themes/` builds.
-pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "base.html",
         include_str!("../../themes/default/templates/base.html"),
@@ -83,7 +83,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The default theme's static files.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "style.css",
         include_bytes!("../../themes/default/static/style.css"),
@@ -108,7 +108,7 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
 
 /// One template and where it came from (for error messages).
 #[derive(Debug, Clone)]
-pub struct TemplateSource {
+pub(crate) struct TemplateSource {
     /// The name templates refer to it by (`paper.html`, `partials/pager.html`).
     pub name: String,
     /// Where it came from, as shown to the user.
@@ -119,7 +119,7 @@ pub struct TemplateSource {
 
 /// Static files to copy into the output, in order (later ones win).
 #[derive(Debug, Clone)]
-pub enum StaticSource {
+pub(crate) enum StaticSource {
     /// The default theme's compiled-in files.
     Embedded,
     /// A folder on disk.
@@ -128,7 +128,7 @@ pub enum StaticSource {
 
 /// Everything a theme contributes to a build.
 #[derive(Debug, Clone)]
-pub struct Theme {
+pub(crate) struct Theme {
     /// Templates by name; a later entry with the same name overrides an earlier one.
     pub templates: Vec<TemplateSource>,
     /// Static sources, theme first, then the site's `static/`.
@@ -136,7 +136,7 @@ pub struct Theme {
 }
 
 /// Collects the templates and static files for `theme_name` in the site at `root`.
-pub fn load(root: &Path, theme_name: &str) -> Result<Theme, Problem> {
+pub(crate) fn load(root: &Path, theme_name: &str) -> Result<Theme, Problem> {
     let mut templates: Vec<TemplateSource> = DEFAULT_TEMPLATES
         .iter()
         .map(|(name, text)| TemplateSource {
@@ -204,7 +204,7 @@ fn read_templates(root: &Path, dir: &Path) -> Result<Vec<TemplateSource>, Proble
 
 /// The link (root-relative, under the base path) to the output file of a site file named in
 /// `site.toml`, percent-encoded so any file name makes a working `href`.
-pub fn site_file_link(config: &crate::config::Config, written: &str) -> String {
+pub(crate) fn site_file_link(config: &crate::config::Config, written: &str) -> String {
     let inside = crate::site_file::output_path(written).unwrap_or(written);
     let mut encoded = String::with_capacity(inside.len());
     for byte in inside.bytes() {
@@ -221,7 +221,7 @@ pub fn site_file_link(config: &crate::config::Config, written: &str) -> String {
 /// page would carry (a tenth of a list page's bytes in the default theme). Lines inside
 /// `<pre>` and `<textarea>` keep theirs; line breaks stay, so template line numbers in error
 /// messages stay right. Other templates (feeds) are left as they are.
-pub fn dedent_html(name: &str, text: &str) -> String {
+pub(crate) fn dedent_html(name: &str, text: &str) -> String {
     if !name.ends_with(".html") {
         return text.to_string();
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// The folders of a site that matter to a rebuild.
 #[derive(Debug, Clone)]
-pub struct Layout {
+pub(crate) struct Layout {
     /// The site folder.
     pub root: PathBuf,
     /// `content/`.
@@ -19,7 +19,7 @@ pub struct Layout {
 
 /// What is at a path now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnDisk {
+pub(crate) enum OnDisk {
     /// A regular file.
     File,
     /// A folder.
@@ -30,7 +30,7 @@ pub enum OnDisk {
 
 /// What must be redone after a batch of changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RebuildPlan {
+pub(crate) struct RebuildPlan {
     /// `site.toml` (or the theme choice) changed: reload everything.
     pub everything: bool,
     /// Templates changed: recompile them; pages that use them re-render through fingerprints.
@@ -47,14 +47,14 @@ pub struct RebuildPlan {
 
 impl RebuildPlan {
     /// Whether the batch changes nothing the site is made from.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         *self == RebuildPlan::default()
     }
 
     /// Adds a later batch to this one: the plan of both batches seen as one. A rebuild that
     /// fails keeps its plan and merges the next batch into it, so nothing seen while the site
     /// was broken (a removal, a rename, a new folder) is lost.
-    pub fn merge(&mut self, later: &RebuildPlan) {
+    pub(crate) fn merge(&mut self, later: &RebuildPlan) {
         self.everything |= later.everything;
         self.templates |= later.templates;
         self.statics |= later.statics;
@@ -67,7 +67,7 @@ impl RebuildPlan {
     /// rather than by the order of the events: a path saved in one batch and deleted in a later
     /// one is gone, a path deleted and then created again is read. `records_in` lists the record
     /// files of a new folder (nothing when it is gone again). Both lists are sorted.
-    pub fn record_changes(
+    pub(crate) fn record_changes(
         &self,
         is_file: &dyn Fn(&Path) -> bool,
         records_in: &dyn Fn(&Path) -> Vec<PathBuf>,
@@ -81,12 +81,12 @@ impl RebuildPlan {
 }
 
 // One rule for what is an editor's or tool's temporary file, shared with the loader.
-pub use crate::site::load::is_temporary;
+pub(crate) use crate::site::load::is_temporary;
 
 /// Turns the paths of a batch of events into what must be rebuilt. `on_disk` tells what is at
 /// a path now; `is_record` whether a path is a record the site currently has; `ignored_by_git`
 /// whether `.gitignore` excludes a path.
-pub fn plan(
+pub(crate) fn plan(
     layout: &Layout,
     paths: &[PathBuf],
     on_disk: &dyn Fn(&Path) -> OnDisk,

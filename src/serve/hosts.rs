@@ -11,7 +11,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// The host names the server answers besides `localhost` and IP addresses.
 #[derive(Debug, Clone, Default)]
-pub struct AllowedHosts {
+pub(crate) struct AllowedHosts {
     /// Lower-case names from `--allowed-host`; a leading `.` allows the domain and its
     /// subdomains.
     names: Vec<String>,
@@ -19,7 +19,7 @@ pub struct AllowedHosts {
 
 impl AllowedHosts {
     /// The rule with the names of `--allowed-host` (already checked by [`parse_allowed_host`]).
-    pub fn new(names: &[String]) -> AllowedHosts {
+    pub(crate) fn new(names: &[String]) -> AllowedHosts {
         AllowedHosts {
             names: names.iter().map(|n| n.to_ascii_lowercase()).collect(),
         }
@@ -27,7 +27,7 @@ impl AllowedHosts {
 
     /// Whether a request whose `Host` header (or absolute-form authority) is `authority` (a name
     /// or address with an optional `:port`) may be answered.
-    pub fn allows(&self, authority: &str) -> bool {
+    pub(crate) fn allows(&self, authority: &str) -> bool {
         let Some(host) = host_of(authority) else {
             return false;
         };
@@ -102,7 +102,7 @@ fn is_dns_name(name: &str) -> bool {
 
 /// Checks one `--allowed-host` value: a host name (`preview.example.org`), or `.example.org` for
 /// the domain and its subdomains; no scheme, port or path. Returns it lower-cased.
-pub fn parse_allowed_host(value: &str) -> Result<String, String> {
+pub(crate) fn parse_allowed_host(value: &str) -> Result<String, String> {
     let name = value.trim().to_ascii_lowercase();
     let bare = name.strip_prefix('.').unwrap_or(&name);
     if is_dns_name(bare) || bare.parse::<Ipv4Addr>().is_ok() {
@@ -116,7 +116,7 @@ pub fn parse_allowed_host(value: &str) -> Result<String, String> {
 }
 
 /// The text of the 403 answer to a request naming `host` (shown as printable ASCII only).
-pub fn refusal_message(host: Option<&str>) -> String {
+pub(crate) fn refusal_message(host: Option<&str>) -> String {
     let Some(host) = host else {
         return "digest serve refused this request: it has no Host header.\n".to_string();
     };

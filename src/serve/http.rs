@@ -26,10 +26,10 @@ use tokio::sync::broadcast;
 use super::hosts::{AllowedHosts, refusal_message};
 
 /// The path of the live-reload websocket.
-pub const LIVERELOAD_PATH: &str = "/__digest/livereload";
+pub(crate) const LIVERELOAD_PATH: &str = "/__digest/livereload";
 
 /// What the server shares with the rebuild loop.
-pub struct ServerState {
+pub(crate) struct ServerState {
     /// The live output folder.
     pub out: PathBuf,
     /// Messages for connected browsers (JSON text).
@@ -45,7 +45,7 @@ pub struct ServerState {
 
 impl ServerState {
     /// The state of a server of `out` that answers requests for `hosts`.
-    pub fn new(
+    pub(crate) fn new(
         out: PathBuf,
         signals: broadcast::Sender<String>,
         hosts: AllowedHosts,
@@ -61,7 +61,7 @@ impl ServerState {
     }
 
     /// Output paths (`papers/x/index.html`) of the pages open in connected browsers.
-    pub fn open_pages(&self) -> HashSet<String> {
+    pub(crate) fn open_pages(&self) -> HashSet<String> {
         self.open
             .lock()
             .map(|open| open.values().cloned().collect())
@@ -79,7 +79,7 @@ impl ServerState {
 }
 
 /// The output file a browser's `location.pathname` shows, as a page path of the plan.
-pub fn page_of(pathname: &str) -> Option<String> {
+pub(crate) fn page_of(pathname: &str) -> Option<String> {
     let relative = decode_path(pathname)?;
     let mut page = relative
         .components()
@@ -96,7 +96,7 @@ pub fn page_of(pathname: &str) -> Option<String> {
 }
 
 /// The router of the preview server.
-pub fn router(state: Arc<ServerState>) -> Router {
+pub(crate) fn router(state: Arc<ServerState>) -> Router {
     Router::new()
         .route(LIVERELOAD_PATH, get(livereload))
         .fallback(serve_file)
@@ -248,17 +248,17 @@ async fn talk(
 }
 
 /// The websocket message that makes browsers reload.
-pub fn reload_signal(generation: u64) -> String {
+pub(crate) fn reload_signal(generation: u64) -> String {
     format!("{{\"type\":\"reload\",\"generation\":{generation}}}")
 }
 
 /// The websocket message that shows problems in the overlay.
-pub fn error_signal(message: &str) -> String {
+pub(crate) fn error_signal(message: &str) -> String {
     serde_json::json!({ "type": "error", "message": message }).to_string()
 }
 
 /// The websocket message that hides the overlay.
-pub fn ok_signal() -> String {
+pub(crate) fn ok_signal() -> String {
     "{\"type\":\"ok\"}".to_string()
 }
 
@@ -291,7 +291,7 @@ async fn serve_file(State(state): State<Arc<ServerState>>, request: Request) -> 
 
 /// Where a request path leads.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     /// A file inside the output folder.
     File(PathBuf),
     /// A folder asked for without its trailing slash: go to the slash form.
@@ -302,7 +302,7 @@ pub enum Resolved {
 
 /// Maps a raw (percent-encoded) request path to a file inside `out`, refusing anything that
 /// could leave it. Pure apart from looking at the disk.
-pub fn resolve(out: &Path, raw_path: &str) -> Resolved {
+pub(crate) fn resolve(out: &Path, raw_path: &str) -> Resolved {
     let Some(relative) = decode_path(raw_path) else {
         return Resolved::NotFound;
     };
@@ -355,7 +355,7 @@ fn is_hidden(relative: &Path) -> bool {
 
 /// Decodes a request path once into a relative path of plain segments; `None` for anything
 /// suspicious: `.`/`..` segments, backslashes, NUL, invalid UTF-8 or percent-encoding.
-pub fn decode_path(raw: &str) -> Option<PathBuf> {
+pub(crate) fn decode_path(raw: &str) -> Option<PathBuf> {
     let raw = raw.split(['?', '#']).next().unwrap_or("");
     let bytes = raw.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
@@ -419,7 +419,7 @@ async fn file_response(path: &Path, status: StatusCode, head: bool) -> Response 
 }
 
 /// Puts the live-reload script before the last `</body>` (or at the end).
-pub fn inject_livereload(mut html: Vec<u8>) -> Vec<u8> {
+pub(crate) fn inject_livereload(mut html: Vec<u8>) -> Vec<u8> {
     let position = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))

@@ -18,15 +18,15 @@ use tokio::task::JoinSet;
 /// How long a client may take to send a request's headers, and how long a keep-alive
 /// connection may wait idle for its next request. Browsers reconnect without a sign when an
 /// idle connection is closed; a local preview needs no more.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long requests already being answered may go on after a stop signal.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
+pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
 /// The signals that stop `digest serve`, listened to from the moment they are installed (so
 /// one that arrives during the first build is not lost, and does not kill the process before
 /// it removes its temporary folder).
-pub struct StopSignals {
+pub(crate) struct StopSignals {
     #[cfg(unix)]
     streams: [tokio::signal::unix::Signal; 3],
 }
@@ -34,7 +34,7 @@ pub struct StopSignals {
 impl StopSignals {
     /// Installs the handlers; must run inside the Tokio runtime. From then on these signals no
     /// longer end the process by themselves: [`StopSignals::recv`] tells the caller instead.
-    pub fn install() -> std::io::Result<StopSignals> {
+    pub(crate) fn install() -> std::io::Result<StopSignals> {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
@@ -53,7 +53,7 @@ impl StopSignals {
     }
 
     /// Waits for the next stop signal.
-    pub async fn recv(&mut self) {
+    pub(crate) async fn recv(&mut self) {
         #[cfg(unix)]
         {
             let [interrupt, terminate, hangup] = &mut self.streams;
@@ -73,7 +73,7 @@ impl StopSignals {
 /// Serves `app` on `listener` until a stop signal; then stops accepting, lets requests in
 /// progress finish for at most [`SHUTDOWN_GRACE`] and drops every connection left (half-sent
 /// requests, idle keep-alives, live-reload websockets).
-pub async fn serve(listener: TcpListener, app: Router, signals: &mut StopSignals) {
+pub(crate) async fn serve(listener: TcpListener, app: Router, signals: &mut StopSignals) {
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())

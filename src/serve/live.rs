@@ -22,12 +22,12 @@ use super::changes::RebuildPlan;
 
 mod dirty;
 
-pub use dirty::{DEFER_ABOVE, FirstPages};
+pub(crate) use dirty::FirstPages;
 use dirty::{PageSet, Written, dirty_pages};
 
 /// What one rebuild did, for the terminal line and the tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RebuildReport {
+pub(crate) struct RebuildReport {
     /// Records read again.
     pub records_read: usize,
     /// Records removed.
@@ -43,7 +43,7 @@ pub struct RebuildReport {
 }
 
 /// The site being served and the folder it is served from.
-pub struct LiveSite {
+pub(crate) struct LiveSite {
     site: Site,
     out: PathBuf,
     /// Fingerprint of each page as last written.
@@ -71,7 +71,7 @@ pub struct LiveSite {
 /// Pages one [`LiveSite::catch_up`] step writes at most, so that a new edit waits for at most
 /// one step before it is served (at 100,000 papers 1,000 pages took 0.9–1.3 s, 500 take about
 /// half that; each step also recomputes the fingerprints, ~30 ms).
-pub const CATCH_UP_STEP: usize = 500;
+pub(crate) const CATCH_UP_STEP: usize = 500;
 
 /// What a call of [`LiveSite::write_changes`] is for.
 enum Pass<'a> {
@@ -88,7 +88,11 @@ enum Pass<'a> {
 
 impl LiveSite {
     /// Loads the site and writes all of it into `out` (replacing what is there).
-    pub fn start(root: &Path, options: &LoadOptions, out: &Path) -> Result<LiveSite, Problems> {
+    pub(crate) fn start(
+        root: &Path,
+        options: &LoadOptions,
+        out: &Path,
+    ) -> Result<LiveSite, Problems> {
         let site = Site::load(root, options)?;
         let emitted = emit_site(&site, out, &NoProgress)?;
         let mut live = LiveSite {
@@ -117,18 +121,18 @@ impl LiveSite {
     }
 
     /// The site as it is now.
-    pub fn site(&self) -> &Site {
+    pub(crate) fn site(&self) -> &Site {
         &self.site
     }
 
     /// The folder being served.
-    pub fn out(&self) -> &Path {
+    pub(crate) fn out(&self) -> &Path {
         &self.out
     }
 
     /// Hashes of the page paths, and of those with the sitemap's dates.
     fn page_set_hashes(&self) -> (u64, u64) {
-        use crate::render::fingerprint::hasher;
+        use crate::hash::hasher;
         use std::hash::{Hash, Hasher};
         let data = self.site.data();
         let (mut paths, mut sitemap) = (hasher(), hasher());
@@ -164,9 +168,9 @@ impl LiveSite {
 
     /// Applies a batch of changes. On problems nothing served changes and they are returned;
     /// the batch is kept and applied again with the next one (the union of every batch since
-    /// the last good state). When more than [`DEFER_ABOVE`] pages change, only `first` and the
+    /// the last good state). When more than [`DEFER_ABOVE`](dirty::DEFER_ABOVE) pages change, only `first` and the
     /// edited records' pages are written; the rest wait for [`LiveSite::catch_up`].
-    pub fn apply(
+    pub(crate) fn apply(
         &mut self,
         plan: &RebuildPlan,
         first: FirstPages,
@@ -229,7 +233,7 @@ impl LiveSite {
 
     /// Whether what depends on every record's words (related papers, the search index) is
     /// behind the pages: [`LiveSite::catch_up`] brings it up to date.
-    pub fn behind(&self) -> bool {
+    pub(crate) fn behind(&self) -> bool {
         self.search_stale || self.site.related_stale() || self.pages_behind
     }
 
@@ -237,7 +241,7 @@ impl LiveSite {
     /// the search index, and up to [`CATCH_UP_STEP`] of the pages that changed. Done after the
     /// edited pages are served, because on a large site it takes seconds where the edit itself
     /// takes milliseconds; [`LiveSite::behind`] says whether another step is needed.
-    pub fn catch_up(&mut self) -> Result<RebuildReport, Problems> {
+    pub(crate) fn catch_up(&mut self) -> Result<RebuildReport, Problems> {
         let started = Instant::now();
         let mut report = RebuildReport::default();
         self.site.relate_if_stale();

@@ -2,13 +2,13 @@
 //! `--watch` rebuilds only what each change touches ([`live`]), from batches of file events
 //! ([`watch`]) turned into rebuild plans by a pure function ([`changes`]).
 
-pub mod changes;
-pub mod hosts;
-pub mod http;
-pub mod listen;
-pub mod live;
-pub mod preview_folder;
-pub mod watch;
+pub(crate) mod changes;
+pub(crate) mod hosts;
+pub(crate) mod http;
+pub(crate) mod listen;
+pub(crate) mod live;
+pub(crate) mod preview_folder;
+pub(crate) mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -27,7 +27,7 @@ use preview_folder::PreviewFolder;
 
 /// How to serve.
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     /// The site folder.
     pub root: PathBuf,
     /// Address to listen on.
@@ -51,7 +51,7 @@ pub struct ServeOptions {
 
 /// Runs the preview server until Ctrl+C (or SIGTERM, SIGHUP). Errors are already formatted for
 /// the terminal; their kind says whether the site, the network or the output is at fault.
-pub fn run(options: ServeOptions) -> Result<(), Failure> {
+pub(crate) fn run(options: ServeOptions) -> Result<(), Failure> {
     // What is left (threads, signal handlers, the runtime) fails only when the system is short
     // of resources: reported like an output that cannot be written.
     let system = |e: std::io::Error| Failure::new(FailureKind::Output, format!("error: {e}"));

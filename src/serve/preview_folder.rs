@@ -14,18 +14,18 @@ use std::path::{Path, PathBuf};
 use crate::write::{MARKER, remove_tree};
 
 /// The file that marks a folder as a `digest serve` preview folder.
-pub const FOLDER_MARKER: &str = ".digest-serve";
+pub(crate) const FOLDER_MARKER: &str = ".digest-serve";
 
 const PREFIX: &str = "digest-serve-";
 /// How long a stop waits for a build still running to end (it ends at its next write, which
 /// fails once the folder is gone).
-pub const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+pub(crate) const WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The suffix of a preview folder being removed.
 const REMOVING: &str = ".removing";
 
 /// This process's preview folder; removed by [`PreviewFolder::remove`] or when dropped.
-pub struct PreviewFolder {
+pub(crate) struct PreviewFolder {
     dir: PathBuf,
     removed: bool,
 }
@@ -33,7 +33,7 @@ pub struct PreviewFolder {
 impl PreviewFolder {
     /// Makes `<temp>/digest-serve-<pid>/` with its marker (emptying one a dead server with the
     /// same pid left, which is ours by the same rule as [`sweep_stale`]).
-    pub fn create(temp: &Path) -> io::Result<PreviewFolder> {
+    pub(crate) fn create(temp: &Path) -> io::Result<PreviewFolder> {
         let dir = temp.join(format!("{PREFIX}{}", std::process::id()));
         if is_placeholder(&dir) {
             std::fs::remove_file(&dir)?;
@@ -61,7 +61,7 @@ impl PreviewFolder {
     }
 
     /// Where the site goes.
-    pub fn site(&self) -> PathBuf {
+    pub(crate) fn site(&self) -> PathBuf {
         self.dir.join("site")
     }
 
@@ -72,7 +72,7 @@ impl PreviewFolder {
     /// then, once `writing` says the writer is done, the file. A writer still busy after
     /// [`WRITER_WAIT`] (the first build of a large site, rendering before it writes) leaves the
     /// empty file to the next start.
-    pub fn remove(mut self, writing: impl Fn() -> bool) {
+    pub(crate) fn remove(mut self, writing: impl Fn() -> bool) {
         self.removed = true;
         remove_under_writer(&self.dir, writing);
     }
@@ -136,7 +136,7 @@ fn remove_retrying(dir: &Path) {
 /// Removes the preview folders of servers that are no longer running from `temp`; returns the
 /// names of those removed. Errors (another user's folder, a file in use) leave a folder as it
 /// is.
-pub fn sweep_stale(temp: &Path) -> Vec<String> {
+pub(crate) fn sweep_stale(temp: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(temp) else {
         return Vec::new();
     };

@@ -32,7 +32,7 @@ impl<T: Watcher + Send, C: FileIdCache + Send> Watch for Debouncer<T, C> {
 }
 
 /// A watch on the parts of a site folder that a build reads.
-pub struct SiteWatcher {
+pub(crate) struct SiteWatcher {
     root: PathBuf,
     watcher: Box<dyn Watch>,
     events: Receiver<DebounceEventResult>,
@@ -45,7 +45,7 @@ pub struct SiteWatcher {
 
 impl SiteWatcher {
     /// Starts watching `root` (its top level) and the folders under it that builds read.
-    pub fn start(root: &Path) -> notify::Result<SiteWatcher> {
+    pub(crate) fn start(root: &Path) -> notify::Result<SiteWatcher> {
         let (tx, events) = channel();
         let watcher = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
             DEBOUNCE,
@@ -112,7 +112,7 @@ impl SiteWatcher {
     /// changes: the server's own read of a saved record (and the close after an editor's write)
     /// arrive as access events after the save's batch, and must not make the catch-up that
     /// follows the save give way (the batch collector ignores them too).
-    pub fn has_pending(&mut self) -> bool {
+    pub(crate) fn has_pending(&mut self) -> bool {
         while self.peeked.is_none() {
             match self.events.try_recv() {
                 Ok(Ok(events)) if events.iter().all(|e| e.kind.is_access()) => {}
@@ -126,7 +126,7 @@ impl SiteWatcher {
     /// Waits for the next batch of changed paths: blocks until something changes, then merges
     /// further batches until the file system has been quiet for a moment. `None` when the
     /// watcher stopped.
-    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
+    pub(crate) fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         let mut paths = BTreeSet::new();
         let first = match self.peeked.take() {
             Some(event) => event,

@@ -4,9 +4,9 @@
 
 use rayon::prelude::*;
 
+use crate::hash::hash_of;
 use crate::index::{PaperId, SiteIndex};
 use crate::plan::{self, PageKind};
-use crate::render::fingerprint::hash_of;
 use crate::render::views;
 
 use super::Site;
@@ -116,12 +116,12 @@ impl Site {
     }
 
     /// Whether related papers are older than the records (after an edit that moved nothing).
-    pub fn related_stale(&self) -> bool {
+    pub(crate) fn related_stale(&self) -> bool {
         self.related_stale
     }
 
     /// Finds related papers again if an edit made them stale; returns whether it did.
-    pub fn relate_if_stale(&mut self) -> bool {
+    pub(crate) fn relate_if_stale(&mut self) -> bool {
         let stale = self.related_stale;
         if stale {
             self.relate();

@@ -9,11 +9,11 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::Problem;
+use crate::hash::hash_of;
 use crate::index::KeywordMatcher;
 use crate::index::tags::{TagKeys, paper_tags};
 use crate::markdown::{MarkdownRenderer, MarkdownWarning};
 use crate::record::Paper;
-use crate::render::fingerprint::hash_of;
 use crate::render::views;
 use crate::terms::{self, PaperText, Vocabulary};
 

@@ -14,7 +14,7 @@ use crate::record::{self, Paper};
 /// temporaries skipped) under `content`, sorted by path so that every build sees them in the
 /// same order. A symbolic link to a record that does not exist is skipped with a warning on
 /// stderr (the build goes on); see [`find_record_files`].
-pub fn record_files(content: &Path) -> Result<Vec<PathBuf>, Problem> {
+pub(crate) fn record_files(content: &Path) -> Result<Vec<PathBuf>, Problem> {
     let found = find_record_files(content)?;
     let shown_from = content.parent().unwrap_or(content);
     for link in &found.dangling {
@@ -31,7 +31,7 @@ pub fn record_files(content: &Path) -> Result<Vec<PathBuf>, Problem> {
 
 /// What [`find_record_files`] found under a content folder.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct ContentFiles {
+pub(crate) struct ContentFiles {
     /// Record files, sorted by path.
     pub records: Vec<PathBuf>,
     /// Symbolic links named like records (`*.md`) whose target does not exist.
@@ -44,7 +44,7 @@ pub struct ContentFiles {
 /// a link to `user@host.pid`), so one not named like a record is skipped silently and one named
 /// like a record is listed in [`ContentFiles::dangling`]. Other errors (an unreadable folder, a
 /// link loop) fail, since the site could not be read whole.
-pub fn find_record_files(content: &Path) -> Result<ContentFiles, Problem> {
+pub(crate) fn find_record_files(content: &Path) -> Result<ContentFiles, Problem> {
     let mut found = ContentFiles::default();
     let walker = WalkDir::new(content)
         .follow_links(true)
@@ -87,13 +87,13 @@ fn leads_nowhere(path: &Path) -> bool {
 
 /// Whether a file is a record by its name: `*.md` and not a temporary (see [`is_temporary`]).
 /// `digest serve` classifies changed files by the same rule.
-pub fn is_record_file(path: &Path) -> bool {
+pub(crate) fn is_record_file(path: &Path) -> bool {
     !is_temporary(path) && path.extension().is_some_and(|e| e == "md")
 }
 
 /// Editor and tool droppings that never count as content: hidden files, vim swap and backup
 /// files, emacs locks and autosaves, JetBrains safe-write temporaries, our own temporaries.
-pub fn is_temporary(path: &Path) -> bool {
+pub(crate) fn is_temporary(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
@@ -110,7 +110,7 @@ pub fn is_temporary(path: &Path) -> bool {
 }
 
 /// Reads and parses one record file.
-pub fn load_one(root: &Path, file: &Path) -> Result<Paper, Vec<Problem>> {
+pub(crate) fn load_one(root: &Path, file: &Path) -> Result<Paper, Vec<Problem>> {
     let shown = display_path(root, file);
     let bytes = std::fs::read(file).map_err(|err| {
         vec![Problem::in_file(
@@ -162,7 +162,7 @@ fn not_utf8(shown: &str, bytes: &[u8], err: std::str::Utf8Error) -> Problem {
 }
 
 /// A path as shown to the user: relative to the site root when inside it.
-pub fn display_path(root: &Path, file: &Path) -> String {
+pub(crate) fn display_path(root: &Path, file: &Path) -> String {
     file.strip_prefix(root)
         .unwrap_or(file)
         .display()
@@ -170,7 +170,7 @@ pub fn display_path(root: &Path, file: &Path) -> String {
 }
 
 /// The problem of several records (at least two) sharing `slug`, listing every file.
-pub fn slug_collision(slug: &str, papers: &[&Paper]) -> Problem {
+pub(crate) fn slug_collision(slug: &str, papers: &[&Paper]) -> Problem {
     let mut problem = Problem::at(
         papers[0].slug_location.clone(),
         format!(

@@ -19,12 +19,12 @@ use tera::Value;
 
 use crate::config::Config;
 use crate::diagnostic::{Problem, Problems};
+use crate::hash::hash_of;
 use crate::index::tags::TagKeys;
 use crate::index::{KeywordMatcher, PaperId, SiteIndex};
 use crate::markdown::MarkdownRenderer;
 use crate::plan::PlannedPage;
 use crate::record::Paper;
-use crate::render::fingerprint::hash_of;
 use crate::render::machine::MachineFile;
 use crate::render::theme::{self, Theme};
 use crate::render::views::{self, SiteData};
@@ -35,7 +35,7 @@ use crate::terms::Vocabulary;
 mod change;
 mod derive;
 mod entry;
-pub mod load;
+pub(crate) mod load;
 mod papers;
 
 use change::Change;
@@ -44,7 +44,7 @@ use papers::PaperTable;
 
 /// How a site is loaded.
 #[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
+pub(crate) struct LoadOptions {
     /// Overrides `base_url` of `site.toml`.
     pub base_url: Option<String>,
     /// Includes records with `draft = true`.
@@ -56,7 +56,7 @@ pub struct LoadOptions {
 }
 
 /// A site in memory, ready to render.
-pub struct Site {
+pub(crate) struct Site {
     /// The site folder.
     pub root: PathBuf,
     /// How it was loaded.
@@ -95,7 +95,7 @@ pub struct Site {
 
 impl Site {
     /// Loads the site at `root`: settings, templates and every record. Reports every problem.
-    pub fn load(root: &Path, options: &LoadOptions) -> Result<Site, Problems> {
+    pub(crate) fn load(root: &Path, options: &LoadOptions) -> Result<Site, Problems> {
         let one = |p: Problem| Problems(vec![p]);
         let config = Config::load(
             &root.join("site.toml"),
@@ -142,7 +142,7 @@ impl Site {
     /// Re-reads `changed` record files (new or edited) and forgets `removed` ones, then derives
     /// the index and plan again. On any problem (including ones in records that did not change
     /// but collide with changed ones) the site is left as it was.
-    pub fn update_records(
+    pub(crate) fn update_records(
         &mut self,
         changed: &[PathBuf],
         removed: &[PathBuf],
@@ -212,7 +212,7 @@ impl Site {
     }
 
     /// Reloads `site.toml`-independent template sources (theme and site `templates/`).
-    pub fn reload_templates(&mut self) -> Result<(), Problems> {
+    pub(crate) fn reload_templates(&mut self) -> Result<(), Problems> {
         let one = |p: Problem| Problems(vec![p]);
         let theme = theme::load(&self.root, &self.config.theme).map_err(one)?;
         let renderer = Renderer::new(&self.config, &theme.templates).map_err(one)?;
@@ -223,7 +223,7 @@ impl Site {
     }
 
     /// The search index files (see [`crate::search`]), paths relative to the output.
-    pub fn search_files(&self) -> Vec<MachineFile> {
+    pub(crate) fn search_files(&self) -> Vec<MachineFile> {
         let rows = self.papers.columns();
         let dates: Vec<String> = rows.papers.iter().map(|p| p.date.to_string()).collect();
         let authors: Vec<String> = rows.papers.iter().map(views::authors_display).collect();
@@ -247,27 +247,27 @@ impl Site {
     }
 
     /// The pages of the site.
-    pub fn pages(&self) -> &[PlannedPage] {
+    pub(crate) fn pages(&self) -> &[PlannedPage] {
         &self.pages
     }
 
     /// Number of papers published.
-    pub fn paper_count(&self) -> usize {
+    pub(crate) fn paper_count(&self) -> usize {
         self.papers.len()
     }
 
     /// The record files the site was made from, in path order.
-    pub fn record_paths(&self) -> impl Iterator<Item = &Path> {
+    pub(crate) fn record_paths(&self) -> impl Iterator<Item = &Path> {
         self.papers.columns().paths.iter().map(PathBuf::as_path)
     }
 
     /// The id of the paper made from the record file `path`, if it is part of the site.
-    pub fn paper_id(&self, path: &Path) -> Option<PaperId> {
+    pub(crate) fn paper_id(&self, path: &Path) -> Option<PaperId> {
         self.papers.find(path)
     }
 
     /// The data page contexts are built from.
-    pub fn data(&self) -> SiteData<'_> {
+    pub(crate) fn data(&self) -> SiteData<'_> {
         let rows = self.papers.columns();
         SiteData {
             config: &self.config,
@@ -288,7 +288,7 @@ impl Site {
 
     /// Each page's fingerprint, by output path: pages whose fingerprint is unchanged since the
     /// last render need not be rendered again.
-    pub fn fingerprints(&self) -> Vec<u64> {
+    pub(crate) fn fingerprints(&self) -> Vec<u64> {
         let data = self.data();
         self.pages
             .par_iter()

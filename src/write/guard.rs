@@ -84,7 +84,7 @@ const SYSTEM_TREES: &[&str] = &[
 /// site's `content/`, `templates/`, `static/` and `themes/` (inside or around them), a folder
 /// holding `.git` or `site.toml`, a file, and a mount point. Without `force`, a non-empty
 /// folder digest did not make is refused too.
-pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<PathBuf, Problem> {
+pub(crate) fn check_output(root: &Path, output: &Path, force: bool) -> Result<PathBuf, Problem> {
     let shown = output.display().to_string();
     let refuse = |why: String, hint: &str| {
         Err(Problem::in_file(
@@ -189,7 +189,7 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<PathBuf, 
 
 /// Makes `path` absolute with every symlink resolved; the part that does not exist yet is
 /// appended as written (`..` in it taken lexically).
-pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn resolve(path: &Path) -> io::Result<PathBuf> {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {

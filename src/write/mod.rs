@@ -5,9 +5,9 @@
 //! atomic) once all are written. Also the marker of digest's outputs and the tree removal every
 //! writer uses, which never follows a symlink. Nothing here knows what a page is.
 
-pub mod guard;
+pub(crate) mod guard;
 pub mod lock;
-pub mod publish;
+pub(crate) mod publish;
 
 use std::collections::BTreeSet;
 use std::io;

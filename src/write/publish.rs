@@ -26,7 +26,7 @@ const MANIFEST_HEADER: &str = "# Made by digest. A build replaces or removes onl
 
 /// Why a build could not be published. The output is as it was.
 #[derive(Debug, thiserror::Error)]
-pub enum PublishError {
+pub(crate) enum PublishError {
     /// Another process holds the output, or its lock could not be taken.
     #[error(transparent)]
     Lock(#[from] LockError),
@@ -84,7 +84,7 @@ enum Previous {
 
 /// What publishing did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct PublishReport {
+pub(crate) struct PublishReport {
     /// Files of the new site.
     pub files: usize,
     /// Of those, files unchanged from the previous output (hard links, nothing written).
@@ -97,7 +97,7 @@ pub struct PublishReport {
 
 /// A build being published; see the module documentation.
 #[derive(Debug)]
-pub struct Publish {
+pub(crate) struct Publish {
     output: PathBuf,
     staging: PathBuf,
     previous: Previous,
@@ -114,7 +114,7 @@ pub struct Publish {
 impl Publish {
     /// Locks `output` (resolved, already checked by [`crate::write::guard::check_output`]),
     /// finishes or clears what a killed build left beside it, and opens an empty staging folder.
-    pub fn begin(output: &Path) -> Result<Publish, PublishError> {
+    pub(crate) fn begin(output: &Path) -> Result<Publish, PublishError> {
         let parent = output.parent().ok_or_else(|| {
             io_error("the output folder has no parent")(io::ErrorKind::InvalidInput.into())
         })?;
@@ -144,7 +144,7 @@ impl Publish {
     /// the output, then removes the previous tree. When the new build is byte for byte the
     /// previous output, nothing is swapped. Fails, leaving the output as it was, if a file digest
     /// did not write stands where the new site puts one.
-    pub fn commit(mut self) -> Result<PublishReport, PublishError> {
+    pub(crate) fn commit(mut self) -> Result<PublishReport, PublishError> {
         let produced = take(&mut self.produced);
         let unchanged = take(&mut self.unchanged);
         let written = self.written.load(Ordering::Relaxed);
@@ -424,7 +424,10 @@ fn manifest<'a>(files: impl Iterator<Item = &'a str>) -> String {
 /// Rewrites the marker of `output` to list `files`: for `serve`, which adds and removes files
 /// of its folder in place, so that a later build over it knows which are digest's. Written
 /// beside and renamed, so the marker is never half-written.
-pub fn rewrite_marker<'a>(output: &Path, files: impl Iterator<Item = &'a str>) -> io::Result<()> {
+pub(crate) fn rewrite_marker<'a>(
+    output: &Path,
+    files: impl Iterator<Item = &'a str>,
+) -> io::Result<()> {
     let temporary = output.join(format!("{MARKER}.tmp"));
     std::fs::write(&temporary, manifest(files))?;
     std::fs::rename(&temporary, output.join(MARKER))

@@ -89,7 +89,7 @@ pub(super) struct CardSource<'a> {
 
 impl<'a> CardSource<'a> {
     /// Paper `id`'s card source.
-    pub fn new(
+    pub(super) fn new(
         papers: &'a [Paper],
         summaries: &'a [String],
         index: &'a SiteIndex,
@@ -149,7 +149,7 @@ pub(super) struct MapSink<'a> {
 
 impl<'a> MapSink<'a> {
     /// An empty map with room for `capacity` fields.
-    pub fn new(capacity: usize, tag_values: &'a [Value]) -> Self {
+    pub(super) fn new(capacity: usize, tag_values: &'a [Value]) -> Self {
         MapSink {
             map: tera::Map::with_capacity(capacity),
             scratch: String::with_capacity(128),
@@ -158,7 +158,7 @@ impl<'a> MapSink<'a> {
     }
 
     /// The template value built.
-    pub fn into_value(self) -> Value {
+    pub(super) fn into_value(self) -> Value {
         Value::from(self.map)
     }
 }
@@ -219,14 +219,14 @@ pub(super) struct HashSink {
 }
 
 impl HashSink {
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         HashSink {
             hasher: hasher(),
             scratch: String::new(),
         }
     }
 
-    pub fn finish(self) -> u64 {
+    pub(super) fn finish(self) -> u64 {
         std::hash::Hasher::finish(&self.hasher)
     }
 }
@@ -324,7 +324,7 @@ fn paper_links(paper: &Paper) -> Vec<LinkView<'_>> {
 
 /// Each tag as the template value cards share ([`describe_tag`]): one per tag for the whole
 /// site instead of one per paper and tag.
-pub fn tag_values(config: &Config, index: &SiteIndex) -> Vec<Value> {
+pub(crate) fn tag_values(config: &Config, index: &SiteIndex) -> Vec<Value> {
     let base = config.base_path();
     index
         .tags
@@ -339,7 +339,7 @@ pub fn tag_values(config: &Config, index: &SiteIndex) -> Vec<Value> {
 
 /// A hash of what title lists show of a paper ([`describe_compact`]): an abstract edit changes
 /// its card but not this, so title lists are not rendered again.
-pub fn compact_hash(paper: &Paper) -> u64 {
+pub(crate) fn compact_hash(paper: &Paper) -> u64 {
     let mut sink = HashSink::new();
     describe_compact(paper, "", &mut sink);
     sink.finish()
@@ -349,7 +349,7 @@ pub fn compact_hash(paper: &Paper) -> u64 {
 /// shows the first ones and counts the rest, its own page all), for rebuild decisions.
 /// `_config` is not read: links are hashed without the base path, which the config hash of
 /// every fingerprint covers.
-pub fn card_hash(
+pub(crate) fn card_hash(
     _config: &Config,
     papers: &[Paper],
     summaries: &[String],
@@ -368,7 +368,7 @@ pub fn card_hash(
 
 /// A hash of what a paper's BibTeX is made of (see `export::bibtex::cite`; its key is hashed
 /// apart, as it depends on the other papers too).
-pub fn cite_hash(paper: &Paper) -> u64 {
+pub(crate) fn cite_hash(paper: &Paper) -> u64 {
     let venue = ["journal", "booktitle", "venue", "bibtex_type", "type"]
         .map(|key| paper.extra.get(key).and_then(toml::Value::as_str));
     crate::hash::hash_of(&(

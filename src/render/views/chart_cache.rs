@@ -10,7 +10,7 @@ use crate::routes;
 
 /// The charts of a site, drawn when the index changes (inline SVG).
 #[derive(Debug, Default, Clone)]
-pub struct SiteCharts {
+pub(crate) struct SiteCharts {
     /// A calendar heatmap per year with papers, newest first.
     pub heatmaps: Vec<(i16, String)>,
     /// Each tag's papers per month, by tag index.
@@ -25,7 +25,7 @@ type TrendInput = (String, Vec<(i16, i8, usize)>, (i16, i8));
 
 /// Draws the archive heatmaps and every tag's monthly trend, reusing the drawings of `previous`
 /// whose data did not change (an edit changes the charts of a tag or two).
-pub fn site_charts(config: &Config, index: &SiteIndex, previous: &SiteCharts) -> SiteCharts {
+pub(crate) fn site_charts(config: &Config, index: &SiteIndex, previous: &SiteCharts) -> SiteCharts {
     use rayon::prelude::*;
     let days: Vec<(Date, usize)> = index
         .days

@@ -110,13 +110,13 @@ impl SiteData<'_> {
     }
 
     /// Paper `id`'s related papers.
-    pub fn related_of(&self, id: PaperId) -> &[PaperId] {
+    pub(crate) fn related_of(&self, id: PaperId) -> &[PaperId] {
         self.related.get(id).map_or(&[], Vec::as_slice)
     }
 
     /// The most upvoted papers of month `i` (at most 5, only those with upvotes), for the home
     /// page.
-    pub fn month_top(&self, i: usize) -> Vec<PaperId> {
+    pub(crate) fn month_top(&self, i: usize) -> Vec<PaperId> {
         let Some(month) = self.index.months.get(i) else {
             return Vec::new();
         };
@@ -242,9 +242,9 @@ pub(super) struct WeekRef {
 /// `/2025/02/#most-upvoted`. The list's items carry their place in each order (`--u`, `--t`)
 /// and the theme's CSS orders them by the targeted fragment; `site.js` then moves them in the
 /// document too, so reading order follows.
-pub const MOST_UPVOTED: &str = "most-upvoted";
-pub const BY_TITLE: &str = "by-title";
-pub const BY_DAY: &str = "by-day";
+pub(crate) const MOST_UPVOTED: &str = "most-upvoted";
+pub(crate) const BY_TITLE: &str = "by-title";
+pub(crate) const BY_DAY: &str = "by-day";
 
 /// One of the orders a list can be read in.
 #[derive(Serialize, Hash)]

@@ -27,19 +27,18 @@ mod text;
 
 use tera::Value;
 
-pub use self::cards::{card_hash, cite_hash, compact_hash, tag_values};
-pub use self::chart_cache::{SiteCharts, site_charts};
-pub use self::lists::{BY_DAY, BY_TITLE, MOST_UPVOTED};
+pub(crate) use self::cards::{card_hash, cite_hash, compact_hash, tag_values};
+pub(crate) use self::chart_cache::{SiteCharts, site_charts};
 pub(crate) use self::pages::PageSink;
-pub use self::text::{authors_display, shorten};
-pub use crate::calendar::{display_date, rfc3339};
+pub(crate) use self::text::{authors_display, shorten};
+pub(crate) use crate::calendar::rfc3339;
 use crate::config::Config;
 use crate::index::{PaperId, SiteIndex};
 use crate::markdown::RenderedMarkdown;
 use crate::record::Paper;
 
 /// Everything a page's context may be built from, borrowed from the build.
-pub struct SiteData<'a> {
+pub(crate) struct SiteData<'a> {
     /// The site's settings.
     pub config: &'a Config,
     /// The papers, by id.

@@ -63,7 +63,7 @@ impl<T: Hash> Hash for Each<'_, T> {
 
 impl SiteData<'_> {
     /// The context of one planned page.
-    pub fn context(&self, page: &PlannedPage) -> Context {
+    pub(crate) fn context(&self, page: &PlannedPage) -> Context {
         let mut sink = ContextSink(Context::new());
         self.describe_page(page, &mut sink);
         sink.0
@@ -364,7 +364,7 @@ impl SiteData<'_> {
 
     /// The text of a page made by code rather than a template (JSON feeds, BibTeX files), or
     /// `None` for templated pages.
-    pub fn generate(&self, page: &PlannedPage) -> Option<String> {
+    pub(crate) fn generate(&self, page: &PlannedPage) -> Option<String> {
         let index = self.index;
         match &page.kind {
             PageKind::JsonFeed(scope) => Some(self.json_feed(page, *scope)),

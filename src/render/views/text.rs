@@ -7,14 +7,14 @@ use crate::record::Paper;
 use crate::record::author::display_name;
 
 /// Authors as shown: names, or "7 authors" when only a count is known.
-pub fn authors_display(paper: &Paper) -> String {
+pub(crate) fn authors_display(paper: &Paper) -> String {
     let mut out = String::new();
     write_authors_display(&mut out, paper);
     out
 }
 
 /// Appends [`authors_display`] to `out`.
-pub fn write_authors_display(out: &mut String, paper: &Paper) {
+pub(super) fn write_authors_display(out: &mut String, paper: &Paper) {
     let names = |out: &mut String, names: &[String]| {
         for (i, name) in names.iter().enumerate() {
             if i > 0 {
@@ -38,7 +38,7 @@ pub fn write_authors_display(out: &mut String, paper: &Paper) {
 }
 
 /// The first `limit` characters of `text`, cut at a word boundary, with "…" when shortened.
-pub fn shorten(text: &str, limit: usize) -> String {
+pub(crate) fn shorten(text: &str, limit: usize) -> String {
     let text = text.trim();
     if text.chars().count() <= limit {
         return text.to_string();
@@ -55,7 +55,7 @@ pub fn shorten(text: &str, limit: usize) -> String {
 }
 
 /// `text` percent-encoded as one query value (RFC 3986 unreserved characters kept, spaces `+`).
-pub fn query_component(text: &str) -> String {
+pub(super) fn query_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3 / 2);
     for b in text.bytes() {
         match b {

@@ -10,12 +10,12 @@ use crate::plan::{PageKind, PlannedPage};
 
 /// A rebuild that changes more pages than this writes the pages readers are looking at first
 /// (see [`FirstPages`]), reloads them, and leaves the rest to a catch-up.
-pub const DEFER_ABOVE: usize = 100;
+pub(crate) const DEFER_ABOVE: usize = 100;
 
 /// The pages a rebuild writes first when it changes many: those open in a browser and the
 /// pages of the records just edited.
 #[derive(Debug, Default, Clone)]
-pub struct FirstPages {
+pub(crate) struct FirstPages {
     /// Output paths (`papers/x/index.html`) of pages open in connected browsers.
     open: HashSet<String>,
     /// Papers whose records the rebuild read.
@@ -24,7 +24,7 @@ pub struct FirstPages {
 
 impl FirstPages {
     /// The pages open in browsers, by output path.
-    pub fn open(open: HashSet<String>) -> FirstPages {
+    pub(crate) fn open(open: HashSet<String>) -> FirstPages {
         FirstPages {
             open,
             papers: HashSet::new(),
