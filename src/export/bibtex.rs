@@ -118,7 +118,20 @@ fn write_authors(out: &mut String, authors: &[String]) {
             out.push_str(" and ");
         }
         first = false;
-        write_name(out, &Author::parse(name));
+        let author = match Author::parse(name) {
+            // A comma inside a part (left by an unpaired brace) cannot be protected: biber
+            // decodes `{,}` and the brace commands before it splits a name, then finds too many
+            // commas and drops the entry. Such a name is cited as one literal name.
+            Author::Person(p)
+                if [p.given, p.particle, p.family, p.suffix]
+                    .iter()
+                    .any(|part| part.contains(',')) =>
+            {
+                Author::Literal(name.trim())
+            }
+            other => other,
+        };
+        write_name(out, &author);
     }
 }
 
@@ -160,10 +173,10 @@ fn write_name(out: &mut String, author: &Author) {
                         out.push_str(word);
                         out.push('}');
                     } else {
-                        // A comma left in a part (after an unpaired brace) must not end it.
+                        // No part holds a comma here (see `write_authors`).
                         word_text.clear();
                         escape_into(&mut word_text, word);
-                        out.push_str(&word_text.replace(',', "{,}"));
+                        out.push_str(&word_text);
                     }
                 }
                 if empty {
@@ -396,8 +409,13 @@ mod tests {
         for (name, written) in [
             // `-` separates words to BibTeX: alone, the given name would be empty.
             ("_, -", "\\_, {-}"),
-            // The comma after an unpaired brace is not one the name was split at.
-            ("{Unclosed, Org", "Org, \\textbraceleft{}Unclosed{,}"),
+            // The comma after an unpaired brace is not one the name was split at, and biber
+            // would count it however it is braced: the name is one literal.
+            ("{Unclosed, Org", "{{}\\textbraceleft{}Unclosed, Org}"),
+            (
+                "\\{,, {",
+                "{{}\\textbackslash{}\\textbraceleft{},, \\textbraceleft{}}",
+            ),
             // `{\` would make the whole name one "special character" whose commas count.
             ("{\\x, y}", "{{}\\textbackslash{}x, y}"),
         ] {
