@@ -1,0 +1,7 @@
+//! `digest serve`: HTTP, incremental rebuilds, errors while watching, safety of the output.
+
+mod errors;
+mod http;
+mod incremental;
+mod random_edits;
+mod safety;
