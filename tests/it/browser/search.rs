@@ -226,19 +226,18 @@ fn the_copy_button_and_the_download_give_the_papers_bibtex() {
     .expect("downloads allowed");
     page.click_selector("a[download$='.bib']");
     let file = downloads.path().join("pribylova2025quokka.bib");
+    // The file may appear before it is complete: wait for the whole of it.
     let deadline = std::time::Instant::now() + WAIT;
-    while !file.is_file() {
+    loop {
+        let got = std::fs::read_to_string(&file).ok();
+        if got.as_deref() == shown.as_str() {
+            break;
+        }
         assert!(
             std::time::Instant::now() < deadline,
-            "no download in {:?}",
+            "no complete download within {WAIT:?}: {got:?} (files: {:?})",
             std::fs::read_dir(downloads.path()).map(|d| d.count())
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    // (The file may appear before it is complete.)
-    std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(
-        std::fs::read_to_string(&file).unwrap(),
-        shown.as_str().unwrap()
-    );
 }

@@ -35,7 +35,7 @@ pub struct Server {
 }
 
 impl Server {
-    /// `digest serve --root <root> --watch --port 0 --output <tmp>/served`.
+    /// `digest serve --root <root> --watch --json-events --port 0 --output <tmp>/served`.
     pub fn start(site: &Site) -> Server {
         Server::start_with_output(site, &site.tmp.path().join("served"))
     }
@@ -44,7 +44,7 @@ impl Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_digest"))
             .args(["serve", "--root"])
             .arg(&site.root)
-            .args(["--watch", "--port", "0", "--output"])
+            .args(["--watch", "--json-events", "--port", "0", "--output"])
             .arg(out)
             .current_dir(site.tmp.path())
             .env("NO_COLOR", "1")
@@ -117,10 +117,7 @@ impl Server {
                 .and_then(|f| f.set_modified(std::time::SystemTime::now()))
                 .expect("touch a record");
             if self
-                .stdout
-                .wait_for(lines, Duration::from_millis(250), |l| {
-                    l.contains(" changed: ")
-                })
+                .wait_for_event(lines, Duration::from_millis(250), |e| e.event == "rebuild")
                 .is_some()
             {
                 return;
@@ -133,6 +130,21 @@ impl Server {
                 self.logs()
             );
         }
+    }
+
+    /// Waits until an event (printed after the first `skip` lines of stdout) satisfies
+    /// `wanted`; returns it, or `None` after `timeout`.
+    pub fn wait_for_event(
+        &self,
+        skip: usize,
+        timeout: Duration,
+        wanted: impl Fn(&Event) -> bool,
+    ) -> Option<Event> {
+        self.stdout
+            .wait_for(skip, timeout, |l| {
+                Event::parse(l).is_some_and(|e| wanted(&e))
+            })
+            .and_then(|l| Event::parse(&l))
     }
 
     /// `http://127.0.0.1:PORT<path>`.
@@ -175,6 +187,7 @@ impl Server {
                     socket,
                     seen: Vec::new(),
                     last_generation: 0,
+                    pending: std::collections::VecDeque::new(),
                     logs: (self.stdout.clone(), self.stderr.clone()),
                 })
             }
@@ -237,6 +250,8 @@ pub struct Ws {
     pub socket: WebSocket<TcpStream>,
     pub seen: Vec<Signal>,
     last_generation: u64,
+    /// Messages read while waiting for something else ([`Ws::open`]), for [`Ws::next`].
+    pending: std::collections::VecDeque<String>,
     /// The server's stdout and stderr, for failure messages.
     logs: (Lines, Lines),
 }
@@ -247,7 +262,11 @@ impl Ws {
     pub fn next(&mut self, timeout: Duration) -> Option<Signal> {
         let deadline = Instant::now() + timeout;
         loop {
-            match self.socket.read() {
+            let read = match self.pending.pop_front() {
+                Some(text) => Ok(Message::Text(text.into())),
+                None => self.socket.read(),
+            };
+            match read {
                 Ok(Message::Text(text)) => {
                     let signal = parse_signal(&text);
                     if let Signal::Reload(generation) = signal {
@@ -322,6 +341,78 @@ impl Ws {
 
     pub fn send(&mut self, message: Message) {
         self.socket.send(message).expect("websocket send");
+    }
+
+    /// Says which page this "browser" shows (`open <path>`, as the live-reload script does)
+    /// and waits until the server has taken it in: it handles one message at a time and
+    /// answers a ping sent after it only once it has read that ping, so the pong comes back
+    /// after the page was recorded.
+    pub fn open(&mut self, path: &str) {
+        self.send(Message::Text(format!("open {path}").into()));
+        let token = format!("open {path}");
+        self.send(Message::Ping(token.clone().into_bytes().into()));
+        let deadline = Instant::now() + REBUILD_TIMEOUT;
+        loop {
+            match self.socket.read() {
+                Ok(Message::Pong(data)) if data.as_ref() == token.as_bytes() => return,
+                Ok(Message::Text(text)) => self.pending.push_back(text.to_string()),
+                Ok(_) => {}
+                Err(tungstenite::Error::Io(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(err) => panic!("websocket: {err}\n{}", self.logs()),
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no pong for `open {path}` within {REBUILD_TIMEOUT:?}\n{}",
+                self.logs()
+            );
+        }
+    }
+}
+
+/// One line of `digest serve --json-events`: a rebuild (`event` "rebuild", `changes` the
+/// terminal's summary such as "content/a.md changed", `catch_up` what the catch-up right after
+/// it wrote: related papers, search, pages left for later) or a catch-up alone (`event`
+/// "catch_up"), with the report's counts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Event {
+    pub event: String,
+    pub changes: String,
+    #[serde(flatten)]
+    pub counts: Counts,
+    pub catch_up: Option<Counts>,
+}
+
+/// The counts of a rebuild or catch-up.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
+    pub records_read: usize,
+    pub records_removed: usize,
+    pub pages_written: usize,
+    pub files_changed: usize,
+    pub files_removed: usize,
+    pub millis: u64,
+}
+
+impl Event {
+    /// Pages the rebuild and the catch-up right after it wrote.
+    pub fn all_pages_written(&self) -> usize {
+        self.counts.pages_written + self.catch_up.as_ref().map_or(0, |c| c.pages_written)
+    }
+}
+
+impl Event {
+    /// The event of a stdout line, `None` for the lines meant for people. A line that starts
+    /// like an event but does not parse is a failure, not something to skip.
+    pub fn parse(line: &str) -> Option<Event> {
+        if !line.starts_with("{\"event\":") {
+            return None;
+        }
+        Some(serde_json::from_str(line).unwrap_or_else(|e| panic!("bad event line {line}: {e}")))
     }
 }
 

@@ -7,17 +7,17 @@ use crate::common;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use common::{digest, repo, tree};
 
-/// A server answering with `respond(path_and_query)`; records every request target.
+/// A server answering with `respond(path_and_query)` (status, body, and whether to stall: never
+/// answer); records every request target.
 struct Server {
     url: String,
     requests: Arc<Mutex<Vec<String>>>,
 }
 
-fn serve(respond: fn(&str) -> (u16, String, u64)) -> Server {
+fn serve(respond: fn(&str) -> (u16, String, bool)) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let requests = Arc::new(Mutex::new(Vec::new()));
@@ -36,8 +36,12 @@ fn serve(respond: fn(&str) -> (u16, String, u64)) -> Server {
                     header.clear();
                 }
                 seen.lock().unwrap().push(target.clone());
-                let (status, body, delay_ms) = respond(&target);
-                std::thread::sleep(Duration::from_millis(delay_ms));
+                let (status, body, stall) = respond(&target);
+                if stall {
+                    // A server that never answers: wait until the client gives up and closes.
+                    let _ = std::io::copy(&mut reader, &mut std::io::sink());
+                    return;
+                }
                 let mut stream = stream;
                 let _ = write!(
                     stream,
@@ -50,16 +54,20 @@ fn serve(respond: fn(&str) -> (u16, String, u64)) -> Server {
     Server { url, requests }
 }
 
-fn hf_day(target: &str) -> (u16, String, u64) {
+fn hf_day(target: &str) -> (u16, String, bool) {
     if target.starts_with("/api/daily_papers?date=2025-02-07") {
         let json = r#"[{"paper":{"id":"2502.04522","title":"Sparse Mixtures of Long-Context Experts","summary":"We study sparse mixtures.","authors":[{"name":"Mei Lin"}],"publishedAt":"2025-02-06T18:59:59.000Z","upvotes":42,"githubRepo":"https://github.com/mei/smoe"},"submittedOnDailyAt":"2025-02-07T01:23:45.000Z"}]"#;
-        (200, json.to_string(), 0)
+        (200, json.to_string(), false)
     } else if target.starts_with("/api/daily_papers") {
-        (200, "[]".to_string(), 0)
+        (200, "[]".to_string(), false)
     } else if target.starts_with("/broken") {
-        (503, "{\"error\":\"Service Unavailable\"}".to_string(), 0)
+        (
+            503,
+            "{\"error\":\"Service Unavailable\"}".to_string(),
+            false,
+        )
     } else {
-        (200, "[]".to_string(), 3000)
+        (200, "[]".to_string(), true)
     }
 }
 
@@ -186,7 +194,7 @@ fn error_status_and_slow_answers_write_nothing() {
     assert!(!tmp.path().join("content").exists());
 }
 
-fn arxiv_pages(target: &str) -> (u16, String, u64) {
+fn arxiv_pages(target: &str) -> (u16, String, bool) {
     let atom =
         std::fs::read_to_string(repo().join("tests/fixtures/import/arxiv-query.atom")).unwrap();
     let entries: Vec<&str> = atom
@@ -206,7 +214,7 @@ fn arxiv_pages(target: &str) -> (u16, String, u64) {
             .map(|e| format!("<entry>{e}</entry>"))
             .collect::<String>()
     );
-    (200, body, 0)
+    (200, body, false)
 }
 
 #[test]

@@ -204,10 +204,10 @@ fn every_kind_of_change_ends_in_a_clean_build() {
     file.set_modified(std::time::SystemTime::now() + Duration::from_secs(5))
         .unwrap();
     drop(file);
-    if let Some(line) = server.stdout.wait_for(lines, Duration::from_secs(3), |l| {
-        l.starts_with("content/rohm.md changed")
+    if let Some(rebuild) = server.wait_for_event(lines, Duration::from_secs(3), |e| {
+        e.changes == "content/rohm.md changed"
     }) {
-        eprintln!("touch: {line}");
+        eprintln!("touch: {rebuild:?}");
     }
     assert_matches_clean_build(&mut server, &mut ws, &site, "touch a record");
 
@@ -340,13 +340,12 @@ fn an_abstract_edit_rewrites_only_pages_that_show_the_abstract() {
         &text.replace("We tackle the task", "We tackle, once more, the task"),
     );
     step(&mut server, &mut ws, &site, "edit an abstract");
-    // The line comes once the catch-up of related papers and search is done too.
-    let line = server
-        .stdout
-        .wait_for(0, Duration::from_secs(30), |l| {
-            l.contains("musicgen.md changed:")
+    // The event comes once the catch-up of related papers and search is done too.
+    let rebuild = server
+        .wait_for_event(0, Duration::from_secs(30), |e| {
+            e.changes.ends_with("musicgen.md changed")
         })
-        .expect("the rebuild's line");
+        .expect("the rebuild's event");
     let after = inodes(&server.out);
     let rewritten: Vec<&String> = after
         .iter()
@@ -354,19 +353,14 @@ fn an_abstract_edit_rewrites_only_pages_that_show_the_abstract() {
         .map(|(f, _)| f)
         .collect();
     // Every page rendered was a page that changed: nothing is rendered for nothing.
-    // "…: 5 pages written, 0 files removed in 3 ms; then related papers and search: 1 page …"
-    let counts: Vec<usize> = line
-        .split(" page")
-        .filter_map(|part| part.rsplit(' ').next().and_then(|n| n.parse().ok()))
-        .collect();
     let pages_rewritten = rewritten
         .iter()
         .filter(|f| !f.starts_with("search/"))
         .count();
     assert_eq!(
-        counts.iter().sum::<usize>(),
+        rebuild.all_pages_written(),
         pages_rewritten,
-        "pages rendered (from `{line}`) against pages whose bytes changed: {rewritten:?}"
+        "pages rendered ({rebuild:?}) against pages whose bytes changed: {rewritten:?}"
     );
     // The paper page and the lists with abstracts (its day, the home page and the first page of
     // its tag that show it, feeds) change...
@@ -431,10 +425,7 @@ fn a_change_of_many_pages_writes_the_open_page_first() {
     let mut ws = server.ws();
     assert_matches_clean_build(&mut server, &mut ws, &site, "right after startup");
     // The browser shows page 120 of the tag.
-    ws.send(tungstenite::Message::Text(
-        "open /tags/longlist/page/120/".into(),
-    ));
-    std::thread::sleep(Duration::from_millis(300));
+    ws.open("/tags/longlist/page/120/");
 
     // The newest paper leaves the tag: every page of it moves up by one paper.
     let newest = "content/long/p129.md";
@@ -447,23 +438,23 @@ fn a_change_of_many_pages_writes_the_open_page_first() {
     let expected = std::fs::read_to_string(clean.join(page)).unwrap();
     assert_eq!(served, expected, "{page} at the first reload");
 
-    let line = server
-        .stdout
-        .wait_for(0, Duration::from_secs(60), |l| {
-            l.contains("p129.md changed:")
+    let rebuild = server
+        .wait_for_event(0, Duration::from_secs(60), |e| {
+            e.changes.ends_with("p129.md changed")
         })
-        .expect("the rebuild's line");
-    // "…: 2 pages written, 1 file removed in 9 ms; then …: 131 pages written in 40 ms"
-    let counts: Vec<usize> = line
-        .split(" page")
-        .filter_map(|part| part.rsplit(' ').next().and_then(|n| n.parse().ok()))
-        .collect();
-    assert_eq!(counts.len(), 2, "{line}");
+        .expect("the rebuild's event");
     assert!(
-        counts[0] <= 3,
-        "first only the open page and the edited paper's: {line}"
+        rebuild.counts.pages_written <= 3,
+        "first only the open page and the edited paper's: {rebuild:?}"
     );
-    assert!(counts[1] > 100, "then the other shifted pages: {line}");
+    let caught_up = rebuild
+        .catch_up
+        .as_ref()
+        .expect("a catch-up after the rebuild");
+    assert!(
+        caught_up.pages_written > 100,
+        "then the other shifted pages: {rebuild:?}"
+    );
     assert_matches_clean_build(&mut server, &mut ws, &site, "after the catch-up");
 }
 

@@ -99,12 +99,16 @@ fn run_fetch_step(workflow: &str, newest: Option<Date>, statuses: &str, arxiv: i
 /// Waits out the last seconds of a UTC day, so that the days a test expects and the days the
 /// workflow's shell computes are counted from the same today.
 fn away_from_midnight() {
-    let now = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC);
-    let seconds =
-        i64::from(now.hour()) * 3600 + i64::from(now.minute()) * 60 + i64::from(now.second());
-    let left = 86_400 - seconds;
-    if left <= 30 {
-        std::thread::sleep(std::time::Duration::from_secs(left as u64 + 1));
+    let seconds_left = || {
+        let now = jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC);
+        86_400
+            - (i64::from(now.hour()) * 3600
+                + i64::from(now.minute()) * 60
+                + i64::from(now.second()))
+    };
+    // Polls the clock (at most 31 s, once a day) rather than sleeping a computed time.
+    while seconds_left() <= 30 {
+        std::thread::sleep(std::time::Duration::from_millis(200));
     }
 }
 
