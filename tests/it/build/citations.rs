@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use common::{Site, digest, read};
+use proptest::prelude::*;
 use scraper::{Html, Selector};
 
 /// A TOML basic string holding `text` exactly (JSON's escapes are TOML's too).
@@ -133,130 +134,149 @@ fn unbalanced_braces_keep_every_bib_file_readable() {
     check_every_bib(&site, &out, 4);
 }
 
-/// A small deterministic generator (xorshift64*), so a failing case is the same on every run.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// Text made of pieces BibTeX and LaTeX treat specially, mixed with ordinary words.
-    fn text(&mut self, max_pieces: usize) -> String {
-        const PIECES: &[&str] = &[
-            "{",
-            "}",
-            "}{",
-            "\\",
-            "\\\\",
-            "$",
-            "$\\frac{1}{$",
-            "\\{",
-            "%",
-            "%%",
-            "&",
-            "#",
-            "_",
-            "~",
-            "^",
-            "-",
-            "--",
-            "'",
-            "''",
-            "`",
-            "\"",
-            "@",
-            ",",
-            ", ",
-            "=",
-            "(",
-            ")",
-            " and ",
-            "and",
-            "others",
-            " ",
-            "  ",
-            "\t",
-            "\n",
-            "{\\\"o}",
-            "\\textbf{",
-            "é",
-            "ß",
-            "日本",
-            "🙂",
-            "Jr.",
-            "van",
-            "der",
-            "{The",
-            "Collaboration}",
-            "Word",
-            "model",
-            "x",
-            "@misc{",
-        ];
-        let n = 1 + self.below(max_pieces);
-        (0..n).map(|_| PIECES[self.below(PIECES.len())]).collect()
-    }
+/// Found by the property below (proptest shrank a random site to this one record): the author
+/// `\{,, {` is written `{\textbraceleft{}, \textbackslash{}\textbraceleft{}{,}{,}}`; biber
+/// decodes the LaTeX commands before it splits the name, then sees bare braces and commas and
+/// skips the entry ("has too many commas"). BibTeX and pybtex read it. The writer is in
+/// `src/export/` (not the tests' branch): remove the `ignore` with the fix.
+#[test]
+#[ignore = "open defect: biber skips an entry whose author holds \\{ and commas (src/export)"]
+fn an_author_of_escaped_braces_and_commas_reads_in_biber() {
+    let site = site_with(&[(
+        "a".into(),
+        "+++\ntitle = \"{\"\ndate = 2025-03-01\nauthors = [\"\\\\{,, {\"]\ntags = [\"alpha\"]\n+++\n{\n".into(),
+    )]);
+    let out = site.build_ok(&[]);
+    check_every_bib(&site, &out, 1);
 }
 
-/// Regression (issue 14, defect 12): whatever a record holds — random mixes of braces,
-/// backslashes, `and`, commas, math, `@` — every `.bib` file digest writes reads in BibTeX,
-/// biber and pybtex with every entry and no warning.
-#[test]
-fn random_text_never_breaks_a_bib_file() {
-    const PAPERS: usize = 150;
-    let mut random = Random(0x9e37_79b9_7f4a_7c15);
-    let tags = ["alpha", "beta", "gamma"];
-    let records: Vec<(String, String)> = (0..PAPERS)
-        .map(|i| {
-            let mut title = random.text(12);
-            if title.trim().is_empty() {
-                title.push_str("Untitled");
-            }
-            let authors: Vec<String> = (0..random.below(5))
-                .map(|_| toml_str(&random.text(5)))
-                .collect();
-            let mut front = format!(
-                "title = {}\ndate = 2025-03-0{}\nauthors = [{}]\ntags = [\"{}\"]\n",
-                toml_str(&title),
-                1 + random.below(3),
-                authors.join(", "),
-                tags[random.below(tags.len())],
-            );
-            if random.below(3) == 0 {
-                front.push_str("published = 2019-07-01\n");
-            }
-            if random.below(4) == 0 {
-                front.push_str(&format!(
-                    "doi = {}\n",
-                    toml_str(&format!(
-                        "10.1000/{}",
-                        random.text(3).replace(char::is_whitespace, "")
-                    ))
-                ));
-            }
-            match random.below(4) {
-                0 => front.push_str(&format!("[extra]\nvenue = {}\n", toml_str(&random.text(6)))),
-                1 => front.push_str(&format!(
-                    "[extra]\njournal = {}\n",
-                    toml_str(&random.text(6))
-                )),
-                _ => {}
-            }
-            let body = random.text(40);
-            (format!("p{i:03}"), format!("+++\n{front}+++\n{body}\n"))
-        })
-        .collect();
-    let site = site_with(&records);
-    let out = site.build_ok(&[]);
-    check_every_bib(&site, &out, PAPERS);
+/// Pieces BibTeX and LaTeX treat specially, mixed with ordinary words.
+const PIECES: &[&str] = &[
+    "{",
+    "}",
+    "}{",
+    "\\",
+    "\\\\",
+    "$",
+    "$\\frac{1}{$",
+    "\\{",
+    "%",
+    "%%",
+    "&",
+    "#",
+    "_",
+    "~",
+    "^",
+    "-",
+    "--",
+    "'",
+    "''",
+    "`",
+    "\"",
+    "@",
+    ",",
+    ", ",
+    "=",
+    "(",
+    ")",
+    " and ",
+    "and",
+    "others",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "{\\\"o}",
+    "\\textbf{",
+    "é",
+    "ß",
+    "日本",
+    "🙂",
+    "Jr.",
+    "van",
+    "der",
+    "{The",
+    "Collaboration}",
+    "Word",
+    "model",
+    "x",
+    "@misc{",
+];
+
+/// Text of one to `max_pieces` pieces.
+fn hostile_text(max_pieces: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(PIECES), 1..=max_pieces)
+        .prop_map(|pieces| pieces.concat())
+}
+
+/// One record's front matter and body, with hostile text in every field a `.bib` file shows.
+fn hostile_record() -> impl Strategy<Value = String> {
+    (
+        hostile_text(12),
+        proptest::collection::vec(hostile_text(5), 0..5),
+        1..=3u8,
+        proptest::sample::select(&["alpha", "beta", "gamma"][..]),
+        proptest::bool::weighted(1.0 / 3.0),
+        proptest::option::weighted(0.25, hostile_text(3)),
+        (0..4u8, hostile_text(6)),
+        hostile_text(40),
+    )
+        .prop_map(
+            |(title, authors, day, tag, published, doi, (venue_kind, venue), body)| {
+                let title = if title.trim().is_empty() {
+                    format!("{title}Untitled")
+                } else {
+                    title
+                };
+                let authors: Vec<String> = authors.iter().map(|a| toml_str(a)).collect();
+                let mut front = format!(
+                    "title = {}\ndate = 2025-03-0{day}\nauthors = [{}]\ntags = [\"{tag}\"]\n",
+                    toml_str(&title),
+                    authors.join(", "),
+                );
+                if published {
+                    front.push_str("published = 2019-07-01\n");
+                }
+                if let Some(doi) = doi {
+                    let doi = format!("10.1000/{}", doi.replace(char::is_whitespace, ""));
+                    front.push_str(&format!("doi = {}\n", toml_str(&doi)));
+                }
+                match venue_kind {
+                    0 => front.push_str(&format!("[extra]\nvenue = {}\n", toml_str(&venue))),
+                    1 => front.push_str(&format!("[extra]\njournal = {}\n", toml_str(&venue))),
+                    _ => {}
+                }
+                format!("+++\n{front}+++\n{body}\n")
+            },
+        )
+}
+
+proptest! {
+    // Each case builds a site and runs three BibTeX readers on each of its files: a few large
+    // cases rather than many small ones, and a bounded shrink.
+    #![proptest_config(ProptestConfig {
+        cases: common::proptest_cases(3),
+        max_shrink_iters: 200,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Regression (issue 14, defect 12): whatever a record holds — random mixes of braces,
+    /// backslashes, `and`, commas, math, `@` — every `.bib` file digest writes reads in
+    /// BibTeX, biber and pybtex with every entry and no warning.
+    #[test]
+    fn random_text_never_breaks_a_bib_file(
+        records in proptest::collection::vec(hostile_record(), 1..=60)
+    ) {
+        let named: Vec<(String, String)> = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| (format!("p{i:03}"), text))
+            .collect();
+        let site = site_with(&named);
+        let out = site.build_ok(&[]);
+        check_every_bib(&site, &out, named.len());
+    }
 }
 
 fn sel(css: &str) -> Selector {

@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::Site;
+use common::generated::Rng;
 
 /// What a tree holds: files with their bytes, symlinks with their target, and folders.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -379,15 +380,12 @@ fn a_build_killed_at_any_moment_leaves_exactly_the_old_or_the_new_output() {
     assert_eq!(snapshot(&out), new);
 
     let (mut left_old, mut left_new) = (0, 0);
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     for kill in 0..kills {
         restore_old();
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
         // Half over the whole build, half over its end (publishing, removing the previous
         // tree) and a little past it, jittered.
-        let jitter = (seed % 1000) as f64 / 1000.0;
+        let jitter = rng.below(1000) as f64 / 1000.0;
         let half = kills / 2;
         let full_s = full.as_secs_f64();
         let at = if kill < half {

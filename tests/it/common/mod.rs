@@ -26,6 +26,16 @@ pub fn npm_tools_lock() -> std::sync::MutexGuard<'static, ()> {
     TOOLS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// How many cases a property test runs: `PROPTEST_CASES` when set (to search harder, e.g.
+/// `PROPTEST_CASES=2000 cargo test --test it never_panics`), else `default`, chosen so that
+/// the whole suite stays quick.
+pub fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// The repository (where `Cargo.toml`, `site.toml` and `content/` are).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
