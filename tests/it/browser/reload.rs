@@ -102,10 +102,19 @@ fn chromium_reloads_by_itself_and_shows_build_errors() {
 
     // An edit: the page reloads by itself (the marker is gone) and shows the new title.
     let original = site.read("content/jukebox.md");
+    let lines = server.stdout.len();
     site.write(
         "content/jukebox.md",
         &set_key(&original, "title", "\"Jukebox Reloaded In The Browser\""),
     );
+    // The rebuild sends a reload, then its catch-up (related papers, search) another one: wait
+    // for its event, printed after both, so that the marker below is not set between the two
+    // (the second reload would then look like a reload on the error).
+    server
+        .wait_for_event(lines, Duration::from_secs(10), |e| {
+            e.changes == "content/jukebox.md changed"
+        })
+        .unwrap_or_else(|| panic!("no rebuild event for the edit\n{}", server.logs()));
     wait_page(
         &mut page,
         &server,
