@@ -107,18 +107,29 @@ fn chromium_reloads_by_itself_and_shows_build_errors() {
         "content/jukebox.md",
         &set_key(&original, "title", "\"Jukebox Reloaded In The Browser\""),
     );
-    // The rebuild sends a reload, then its catch-up (related papers, search) another one: wait
-    // for its event, printed after both, so that the marker below is not set between the two
-    // (the second reload would then look like a reload on the error).
+    wait_page(
+        &mut page,
+        &server,
+        "reload after an edit",
+        Duration::from_secs(10),
+        |s| s.0 == "Jukebox Reloaded In The Browser" && !s.1,
+    );
+    // The rebuild sent a reload, and its catch-up (related papers, search) may send another,
+    // which a page already reloaded may get while it still shows: its event is printed after
+    // both were sent. Then a fresh load of the page, which connects after them, so that no
+    // late reload of the edit can pass below for a reload on the error.
     server
         .wait_for_event(lines, Duration::from_secs(10), |e| {
             e.changes == "content/jukebox.md changed"
         })
         .unwrap_or_else(|| panic!("no rebuild event for the edit\n{}", server.logs()));
+    assert_eq!(page.eval("window.__marker = 'stale'"), json!("stale"));
+    page.clear_events();
+    page.navigate_no_wait(&url);
     wait_page(
         &mut page,
         &server,
-        "reload after an edit",
+        "a fresh load after the edit",
         Duration::from_secs(10),
         |s| s.0 == "Jukebox Reloaded In The Browser" && !s.1,
     );
