@@ -18,13 +18,21 @@ pub(crate) fn clean_paper(paper: &mut Paper) -> bool {
         arxiv,
         doi,
         links,
+        tldr,
         slug,
         extra,
         body,
         ..
     } = paper;
     let mut changed = clean_all([title, slug, body]);
-    changed |= clean_all(authors.iter_mut().chain(tags).chain(arxiv).chain(doi));
+    changed |= clean_all(
+        authors
+            .iter_mut()
+            .chain(tags)
+            .chain(arxiv)
+            .chain(doi)
+            .chain(tldr),
+    );
     if links.keys().any(|k| text_clean::has_forbidden(k)) {
         *links = std::mem::take(links)
             .into_iter()
