@@ -550,3 +550,27 @@ fn new_records_mark_an_imported_tldr_but_not_a_record_s_own() {
     });
     assert!(own.contains("\ntldr = \"Mine.\"\n"), "{own}");
 }
+
+/// A record's own tldr (digest's JSON) replaces one an import wrote and drops its mark: from
+/// then on it is the person's.
+#[test]
+fn a_record_s_own_tldr_replaces_an_imported_one_and_drops_the_mark() {
+    let records = [existing("c/improvnet.md", EDITED)];
+    let outcomes = plan(
+        &records,
+        &[with_tldr("Theirs.")],
+        Path::new("c"),
+        &|_| false,
+        false,
+    );
+    let filled = [existing("c/improvnet.md", updated(&outcomes).0)];
+    let own = ImportedPaper {
+        tldr_as_written: true,
+        ..with_tldr("Mine.")
+    };
+    let outcomes = plan(&filled, &[own], Path::new("c"), &|_| false, false);
+    let (text, fields) = updated(&outcomes);
+    assert_eq!(fields, ["tldr"]);
+    assert!(text.contains("\ntldr = \"Mine.\"\n"), "{text}");
+    assert!(!text.contains("as imported"), "{text}");
+}
