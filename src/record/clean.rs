@@ -11,7 +11,16 @@ use crate::text_clean::{self, clean_all};
 
 /// Replaces forbidden characters in every text of `paper`; whether there were any.
 pub(crate) fn clean_paper(paper: &mut Paper) -> bool {
+    // Every field named (no `..`): a field added to `Paper` must be listed here, cleaned or
+    // not, so that no text escapes cleaning unnoticed.
     let Paper {
+        path: _,
+        date: _,
+        published: _,
+        author_count: _,
+        upvotes: _,
+        slug_location: _,
+        draft: _,
         title,
         authors,
         tags,
@@ -22,7 +31,6 @@ pub(crate) fn clean_paper(paper: &mut Paper) -> bool {
         slug,
         extra,
         body,
-        ..
     } = paper;
     let mut changed = clean_all([title, slug, body]);
     changed |= clean_all(
