@@ -43,7 +43,8 @@ impl Site {
             );
         }
         timer.phase("index");
-        // A card is rebuilt only when its record or the names of its tags changed.
+        // A card is rebuilt only when its record was read again (its key is 0 then) or the
+        // names of its tags changed.
         let index = &self.index;
         let keys: Vec<u64> = (0..rows.papers.len())
             .into_par_iter()
@@ -52,7 +53,7 @@ impl Site {
                     .iter()
                     .map(|&t| (index.tags[t].name.as_str(), index.tags[t].slug.as_str()))
                     .collect();
-                hash_of(&(rows.card_input_hashes[id], tags)).max(1)
+                hash_of(&tags).max(1)
             })
             .collect();
         let stale: Vec<PaperId> = (0..keys.len())

@@ -68,30 +68,7 @@ impl EntryMaker<'_> {
         if !warnings.is_empty() {
             warn_about_body(&path, &paper, &warnings);
         }
-        // What the paper's own page shows besides its card.
-        let body_hash = hash_of(&(
-            &body.html,
-            format!("{:?}", paper.extra),
-            paper.published,
-            &paper.tags,
-        ));
-        let card_input_hash = hash_of(&(
-            (
-                &paper.title,
-                &paper.slug,
-                paper.date,
-                &paper.authors,
-                paper.author_count,
-            ),
-            (
-                paper.upvotes,
-                &paper.arxiv,
-                &paper.doi,
-                &paper.links,
-                &body.text,
-                &paper.tldr,
-            ),
-        ));
+        let body_hash = record_hash(&paper, &body.html);
         let mut tags = paper_tags(&paper, &self.matcher.tags_for(&[&paper.title, &body.text]));
         match tag_keys.lock() {
             Ok(mut keys) => keys.key(&mut tags),
@@ -130,7 +107,6 @@ impl EntryMaker<'_> {
             body,
             summary,
             body_hash,
-            card_input_hash,
             compact_hash,
             cite_hash,
             cite_base,
@@ -167,4 +143,38 @@ fn warn_about_body(file: &Path, paper: &Paper, warnings: &[MarkdownWarning]) {
     }
     // One write, so that warnings of records rendered at the same time do not interleave.
     eprint!("{out}");
+}
+
+/// Hash of everything a record says and its rendered body: what the paper's own page is made
+/// of besides the site around it. The destructuring names every field of [`Paper`], so a field
+/// added to records does not compile until it is decided here (and then reaches the page's
+/// fingerprint); cards and lists say what they show in `render::views`.
+fn record_hash(paper: &Paper, html: &str) -> u64 {
+    let Paper {
+        path,
+        title,
+        date,
+        published,
+        authors,
+        author_count,
+        tags,
+        upvotes,
+        arxiv,
+        doi,
+        links,
+        tldr,
+        slug,
+        // Where the slug is written: only for error messages.
+        slug_location: _,
+        draft,
+        extra,
+        // The Markdown source: `html` is what the page shows of it.
+        body: _,
+    } = paper;
+    hash_of(&(
+        html,
+        (path, title, date, published, authors, author_count, tags),
+        (upvotes, arxiv, doi, links, tldr, slug, draft),
+        format!("{extra:?}"),
+    ))
 }

@@ -89,10 +89,8 @@ table! {
     body / bodies: RenderedMarkdown,
     /// The abstract shortened for lists and feeds.
     summary / summaries: String,
-    /// Hash of what the paper's own page shows besides its card.
+    /// Hash of everything the record says and its rendered body (see `entry::record_hash`).
     body_hash / body_hashes: u64,
-    /// Hash of what the paper's card shows that comes from the record alone.
-    card_input_hash / card_input_hashes: u64,
     /// Hash of what title lists show of the paper (see `views::compact_hash`).
     compact_hash / compact_hashes: u64,
     /// Hash of what the paper's BibTeX is made of (see `views::cite_hash`).
@@ -106,8 +104,9 @@ table! {
     /// Weighted words (title, abstract, authors, tags) for search and related papers, as ids
     /// into the site's vocabulary.
     terms / terms: Vec<(u32, u16)>,
-    /// What the card was last built from (the record and its tags' names); 0 when it must be
-    /// built. Set by the site when it derives cards, 0 in a new entry.
+    /// What the card was last built from besides its record (its tags' names and slugs); 0
+    /// when it must be built, as in every entry read anew. Set by the site when it derives
+    /// cards.
     card_key / card_keys: u64,
     /// Hash of the card as last built. Set by the site, 0 in a new entry.
     card_hash / card_hashes: u64,

@@ -23,7 +23,6 @@ fn entry(name: &str, front: &str, tags: &[&str], feeds: &[u16]) -> Entry {
         },
         summary: String::new(),
         body_hash: 0,
-        card_input_hash: 0,
         compact_hash: 0,
         cite_hash: 0,
         tags: tags
