@@ -778,3 +778,24 @@ fn an_unreadable_record_is_reported_and_left_alone() {
     assert_eq!(read(&root, "broken.md"), broken);
     assert!(read(&root, "fine.md").contains("arxiv = \"2502.09999\""));
 }
+
+/// `digest enrich --help` names its options and says which exit status a failed lookup gives.
+#[test]
+fn help_names_the_options_and_the_exit_status_of_a_failed_lookup() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = digest(tmp.path(), &["enrich", "--help"]);
+    let help = stdout(&out);
+    assert!(out.status.success(), "{help}");
+    for expected in [
+        "--source <SOURCE>",
+        "--only <ONLY>",
+        "--dry-run",
+        "--endpoint <URL>",
+        "--delay <SECONDS>",
+        "Exit status:",
+        "  3  network or remote-service error",
+        "a lookup that failed (enrich)",
+    ] {
+        assert!(help.contains(expected), "{expected} in\n{help}");
+    }
+}
