@@ -127,6 +127,12 @@ impl Lookup {
 
     /// Tries `sources` in order until one has the record's paper.
     pub(crate) fn enrich(&mut self, wanted: &Wanted, sources: &[Source]) -> Verdict {
+        // A title of punctuation alone would match every other such title.
+        if title_key(&wanted.title).is_empty() {
+            return Verdict::Unmatched {
+                notes: vec!["its title has no letters or digits to look up".to_string()],
+            };
+        }
         let mut notes = Vec::new();
         let mut failures = Vec::new();
         for &source in sources {
@@ -221,5 +227,84 @@ fn identity(candidate: &Candidate) -> String {
         (Some(id), _) => format!("arXiv {}", strip_version(id)),
         (None, Some(doi)) => format!("DOI {}", doi.to_lowercase()),
         (None, None) => format!("{:?} ({})", paper.title, candidate.published),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matching::Published;
+    use super::*;
+    use crate::import::ImportedPaper;
+
+    fn wanted(title: &str) -> Wanted {
+        Wanted {
+            title: title.into(),
+            date: "2025-02-06".parse().unwrap(),
+            reference: "2025-02-06".parse().unwrap(),
+            links: BTreeMap::new(),
+            text: format!("+++\ntitle = {title:?}\ndate = 2025-02-06\n+++\n"),
+        }
+    }
+
+    fn candidate(title: &str, arxiv: Option<&str>, day: &str) -> Candidate {
+        Candidate {
+            paper: ImportedPaper {
+                title: title.into(),
+                arxiv: arxiv.map(str::to_string),
+                ..Default::default()
+            },
+            published: Published::Day(day.parse().unwrap()),
+            tldr: None,
+        }
+    }
+
+    #[test]
+    fn one_paper_listed_twice_is_one_candidate_two_papers_are_ambiguous() {
+        let w = wanted("Book A");
+        let twice = [
+            candidate("Book A", Some("2502.00001v1"), "2025-02-05"),
+            candidate("Book A.", Some("2502.00001v2"), "2025-02-05"),
+            candidate("Book B", Some("2502.00009"), "2025-02-05"),
+        ];
+        assert!(matches!(choose(&w, &twice), Choice::One(c) if c.paper.title == "Book A"));
+        let two = [
+            candidate("Book A", Some("2502.00001"), "2025-02-05"),
+            candidate("book a", Some("2502.00002"), "2025-02-04"),
+        ];
+        match choose(&w, &two) {
+            Choice::Several(ids) => assert_eq!(ids, ["arXiv 2502.00001", "arXiv 2502.00002"]),
+            _ => panic!("two papers fit"),
+        }
+        // The one whose date does not fit is not counted: no ambiguity.
+        let one_fits = [
+            candidate("Book A", Some("2502.00001"), "2025-02-05"),
+            candidate("Book A", Some("1001.00002"), "2010-01-04"),
+        ];
+        assert!(
+            matches!(choose(&w, &one_fits), Choice::One(c) if c.paper.arxiv.as_deref() == Some("2502.00001"))
+        );
+        match choose(&w, &[candidate("Book B", None, "2025-02-05")]) {
+            Choice::None(why) => assert!(why.contains("no paper of this title"), "{why}"),
+            _ => panic!("another title"),
+        }
+    }
+
+    #[test]
+    fn a_title_without_letters_or_digits_is_not_looked_up() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut lookup = Lookup {
+            client: Client::new(None, std::time::Duration::from_millis(1)),
+            cache: Cache::new(tmp.path().into(), jiff::Timestamp::now()),
+            // Nothing listens there: a request would fail the record.
+            endpoint: Some("http://127.0.0.1:9".into()),
+            from_cache: 0,
+        };
+        assert_eq!(
+            lookup.enrich(&wanted("?!"), &Source::ALL),
+            Verdict::Unmatched {
+                notes: vec!["its title has no letters or digits to look up".into()]
+            }
+        );
+        assert_eq!(lookup.client.sent, 0);
     }
 }
