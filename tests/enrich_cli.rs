@@ -8,7 +8,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// One answer of the fake server.
 #[derive(Clone)]
@@ -48,11 +48,19 @@ enum Api {
 
 type Handler = dyn Fn(Api, &str, usize) -> Reply + Send + Sync;
 
+/// A request the fake server got: which API and title (`Arxiv <key>`), when, and the
+/// User-Agent it came with.
+struct Seen {
+    line: String,
+    at: Instant,
+    user_agent: String,
+}
+
 /// A server on 127.0.0.1 answering each request with `handler(api, title, nth request for
-/// that api and title)`, keeping every request line.
+/// that api and title)`, keeping every request.
 struct FakeServer {
     base: String,
-    requests: Arc<Mutex<Vec<String>>>,
+    requests: Arc<Mutex<Vec<Seen>>>,
 }
 
 impl FakeServer {
@@ -75,9 +83,30 @@ impl FakeServer {
     fn count(&self) -> usize {
         self.requests.lock().unwrap().len()
     }
+
+    /// The User-Agent of every request so far.
+    fn user_agents(&self) -> Vec<String> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|s| s.user_agent.clone())
+            .collect()
+    }
+
+    /// When each request for `line` (`Hf <key>`) came.
+    fn times(&self, line: &str) -> Vec<Instant> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| s.line == line)
+            .map(|s| s.at)
+            .collect()
+    }
 }
 
-fn serve(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<String>>) {
+fn serve(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<Seen>>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut first = String::new();
     if reader.read_line(&mut first).is_err() {
@@ -115,12 +144,15 @@ fn serve(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<String>>) {
             return;
         }
     };
-    assert!(user_agent.contains("digest/"), "{user_agent}");
     let nth = {
         let mut seen = seen.lock().unwrap();
         let line = format!("{api:?} {}", key(&title));
-        let nth = seen.iter().filter(|l| **l == line).count();
-        seen.push(line);
+        let nth = seen.iter().filter(|s| s.line == line).count();
+        seen.push(Seen {
+            line,
+            at: Instant::now(),
+            user_agent,
+        });
         nth
     };
     let reply = handler(api, &title, nth);
@@ -382,6 +414,10 @@ fn a_pasted_listing_ends_complete_for_every_paper_the_server_knows() {
     // Two papers found on arXiv at once (1 request each), one on Hugging Face after arXiv
     // (2), two nowhere after all three sources (3 each).
     assert_eq!(server.count(), 2 + 2 + 6, "{report}");
+    let agent = format!("user-agent: digest/{}", env!("CARGO_PKG_VERSION"));
+    for seen in server.user_agents() {
+        assert!(seen.to_ascii_lowercase().starts_with(&agent), "{seen}");
+    }
     assert!(
         report.contains(
             "5 records without an arXiv id or DOI: 3 completed, 0 found with nothing to add, \
@@ -569,7 +605,7 @@ fn retry_after_is_honoured_and_a_long_one_fails_the_record_only() {
             })]));
         };
         let wait = if key(title) == "patientpaper" {
-            "0"
+            "1"
         } else {
             "86400"
         };
@@ -588,6 +624,16 @@ fn retry_after_is_honoured_and_a_long_one_fails_the_record_only() {
     );
     // The patient paper twice (429, then 200), the impatient one once.
     assert_eq!(server.count(), 3, "{report}");
+    // The second request came after the second the server asked for (a lower bound that a
+    // slow machine only makes larger: this cannot fail by chance).
+    let times = server.times("Hf patientpaper");
+    assert_eq!(times.len(), 2);
+    assert!(
+        times[1] - times[0] >= Duration::from_millis(990),
+        "{:?} {report} {}",
+        times[1] - times[0],
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A 503 without Retry-After, and a server slower than the timeout: each fails its record, the
