@@ -845,3 +845,24 @@ fn help_names_the_options_and_the_exit_status_of_a_failed_lookup() {
         assert!(help.contains(expected), "{expected} in\n{help}");
     }
 }
+
+/// An endpoint that is not an http(s) URL is a usage error (status 2), before any lookup.
+#[test]
+fn an_endpoint_that_is_not_a_url_is_a_usage_error() {
+    let text = record("Any Paper", "2025-02-06", "");
+    let (_tmp, root) = site(&[("any.md", &text)]);
+    let out = digest(
+        root.parent().unwrap(),
+        &[
+            "enrich",
+            "--root",
+            root.to_str().unwrap(),
+            "--endpoint",
+            "127.0.0.1:8080",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("http:// or https:// URL"), "{stderr}");
+    assert_eq!(read(&root, "any.md"), text);
+}

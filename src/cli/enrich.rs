@@ -55,7 +55,7 @@ pub(super) struct EnrichArgs {
     /// Another server speaking the sources' APIs (a mirror, a local test server): a base URL
     /// to which each source's path (/api/query, /api/papers/search,
     /// /graph/v1/paper/search/match) is appended.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
     endpoint: Option<String>,
     /// Seconds between two requests to one source [default: 3 for arXiv, 1 for the others].
     #[arg(long, value_name = "SECONDS")]
@@ -242,6 +242,15 @@ struct Counts {
     ambiguous: usize,
     failed: usize,
     unwritten: usize,
+}
+
+/// An `--endpoint` must be an http(s) URL: anything else would fail every lookup.
+fn parse_endpoint(text: &str) -> Result<String, String> {
+    if text.starts_with("http://") || text.starts_with("https://") {
+        Ok(text.to_string())
+    } else {
+        Err("give the server as an http:// or https:// URL, e.g. http://127.0.0.1:8080".into())
+    }
 }
 
 fn plural(n: usize) -> &'static str {
