@@ -42,6 +42,10 @@ pub(super) struct ServeArgs {
     /// other web pages from reading the preview through DNS rebinding.
     #[arg(long = "allowed-host", value_name = "NAME", value_parser = parse_allowed_host)]
     allowed_hosts: Vec<String>,
+    /// Also print one JSON line after each rebuild (its counts of records read, pages written,
+    /// files changed and removed, milliseconds), for scripts and tests.
+    #[arg(long)]
+    json_events: bool,
 }
 
 /// Serves until Ctrl+C.
@@ -56,6 +60,7 @@ pub(super) fn run(args: ServeArgs) -> ExitCode {
         drafts: args.drafts,
         output: args.output,
         allowed_hosts: args.allowed_hosts,
+        json_events: args.json_events,
     };
     match serve(options) {
         Ok(()) => ExitCode::SUCCESS,

@@ -22,6 +22,7 @@ pub(crate) fn write(papers: &[ExportedPaper]) -> String {
                 arxiv: p.arxiv.clone(),
                 doi: p.doi.clone(),
                 links: p.links.clone(),
+                tldr: p.tldr.clone(),
                 slug: p.slug.clone(),
                 extra: p
                     .extra

@@ -35,6 +35,8 @@ pub(crate) struct JsonRecord {
     pub(crate) doi: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) links: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) tldr: Option<String>,
     pub(crate) slug: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) extra: BTreeMap<String, serde_json::Value>,
@@ -107,6 +109,20 @@ fn convert(value: &Value) -> Result<ImportedPaper, Bad> {
         })?;
         links.insert(name, url);
     }
+    // The build's own rule for a tldr, so an import never writes a record the build refuses.
+    let tldr = match record.tldr.as_deref() {
+        None => None,
+        Some(text) => Some(crate::record::tldr::from_source(text).ok_or_else(|| {
+            bad(
+                &["tldr"],
+                format!(
+                    "the tldr is empty or longer than {} characters; write one or two \
+                     sentences and import again",
+                    crate::record::tldr::MAX_CHARS
+                ),
+            )
+        })?),
+    };
     Ok(ImportedPaper {
         title: record.title,
         date,
@@ -127,5 +143,32 @@ fn convert(value: &Value) -> Result<ImportedPaper, Bad> {
         slug: Some(record.slug),
         body_markdown: Some(record.body),
         year_not_in_listing: None,
+        tldr,
+        // The record's own: no later import replaces it.
+        tldr_as_written: true,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    /// A record's tldr comes back as the record's own (no later import replaces it); one the
+    /// build would refuse is a problem at its field, and the record is not imported.
+    #[test]
+    fn the_tldr_round_trips_as_the_record_s_own() {
+        let json = r#"[{"title": "T", "date": "2025-02-06", "tldr": "Mine, in one line.", "slug": "t", "body": "B."}]"#;
+        let parsed = parse(json).unwrap();
+        let paper = &parsed.papers[0];
+        assert_eq!(paper.tldr.as_deref(), Some("Mine, in one line."));
+        assert!(paper.tldr_as_written);
+        let empty = r#"[
+  {"title": "T", "date": "2025-02-06",
+   "tldr": " ", "slug": "t", "body": "B."}]"#;
+        let parsed = parse(empty).unwrap();
+        assert!(parsed.papers.is_empty());
+        let problem = &parsed.problems[0];
+        assert_eq!(problem.line, 3, "{problem:?}");
+        assert!(problem.message.contains("tldr"), "{problem:?}");
+    }
 }

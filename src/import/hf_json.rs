@@ -16,7 +16,10 @@
 //!   `pdf` = `https://arxiv.org/pdf/<id>` when there is an arXiv id;
 //! - `tags`: `paper.ai_keywords`, trimmed, deduplicated ignoring case, at most 8;
 //! - `abstract_text`: `paper.summary`, paragraphs kept, whitespace within them collapsed;
-//! - `extra`: `num_comments` = the item's `numComments`, `ai_summary` = `paper.ai_summary`.
+//! - `tldr`: `paper.ai_summary` (Hugging Face's one-sentence summary), cleaned and on one line;
+//!   one longer than a record's tldr may be (`record::tldr::MAX_CHARS`) is kept as
+//!   `extra.ai_summary` instead, so nothing is lost and the record still builds;
+//! - `extra`: `num_comments` = the item's `numComments`.
 //!
 //! Positions of problems: see [`super::json_reader`].
 
@@ -25,6 +28,7 @@ use serde_json::Value;
 use super::json_reader::{self as js, Bad, Document, bad};
 use super::parsed::Parsed;
 use super::{ImportedPaper, ids};
+use crate::record::tldr;
 
 /// Most tags taken from `ai_keywords`.
 pub const MAX_TAGS: usize = 8;
@@ -177,11 +181,11 @@ fn convert(item: &Value) -> Result<ImportedPaper, Bad> {
         "num_comments",
         js::u64_of(item.get("numComments")).map(|n| n.to_string()),
     );
-    js::put(
-        &mut extra,
-        "ai_summary",
-        js::text_of(paper.get("ai_summary")),
-    );
+    let ai_summary = js::text_of(paper.get("ai_summary"));
+    let tldr = ai_summary.as_deref().and_then(tldr::from_source);
+    if tldr.is_none() {
+        js::put(&mut extra, "ai_summary", ai_summary);
+    }
 
     Ok(ImportedPaper {
         title,
@@ -198,6 +202,7 @@ fn convert(item: &Value) -> Result<ImportedPaper, Bad> {
             .map(js::paragraphs)
             .unwrap_or_default(),
         extra,
+        tldr,
         ..Default::default()
     })
 }

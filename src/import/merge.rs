@@ -17,9 +17,10 @@ use crate::record::front_matter;
 
 /// Fields an import may change in an existing record, and nothing else: upvotes, the author
 /// count, the links the source gives (`code`, `project`, `pdf`, `url`; other links are kept),
-/// the arXiv id, DOI, publication date and author names when the record has none, and a `date`
-/// whose year the listing did not give (marked so by the `listing_year` module).
-pub const SOURCE_OWNED: &str = "upvotes, author_count, links.code, links.project, links.pdf, links.url, arxiv/doi/published/authors when missing, and a date marked \"year not in the listing\"";
+/// the arXiv id, DOI, publication date and author names when the record has none, a `date`
+/// whose year the listing did not give (marked so by the `listing_year` module), and a `tldr`
+/// when the record has none or has the one an import wrote (marked by `tldr_mark`).
+pub const SOURCE_OWNED: &str = "upvotes, author_count, links.code, links.project, links.pdf, links.url, arxiv/doi/published/authors when missing, a date marked \"year not in the listing\", and a tldr when missing or marked \"as imported\"";
 
 /// A record already in the folder, as far as matching needs it.
 #[derive(Debug, Clone)]
@@ -382,12 +383,17 @@ enum Match {
 /// give marked as such.
 fn new_record_text(paper: &ImportedPaper) -> String {
     let text = render_record(paper);
-    match paper.year_not_in_listing {
+    let text = match paper.year_not_in_listing {
         Some(origin) => edit_front_matter(&text, |doc| {
             listing_year::mark(doc, paper.date.year(), origin)
         })
         .unwrap_or(text),
         None => text,
+    };
+    if paper.tldr.is_some() && !paper.tldr_as_written {
+        edit_front_matter(&text, tldr_mark::mark).unwrap_or(text)
+    } else {
+        text
     }
 }
 
@@ -503,6 +509,7 @@ mod line_breaks;
 mod listing_year;
 mod owned_fields;
 mod same_paper;
+mod tldr_mark;
 
 #[cfg(test)]
 mod tests;

@@ -60,6 +60,13 @@ pub struct ImportedPaper {
     pub tags: Vec<String>,
     /// Named links: `"code"`, `"project"`, ...
     pub links: BTreeMap<String, String>,
+    /// The record's `tldr`: a summary in one or two sentences (Hugging Face's `ai_summary`,
+    /// Semantic Scholar's `tldr.text`), as `record::tldr::from_source` accepts it. The merge
+    /// marks it as the import's, so a later import may update it until a person edits it.
+    pub tldr: Option<String>,
+    /// Set when `tldr` is a record's own (digest's JSON export read back): written without the
+    /// import's mark, so no later import replaces it.
+    pub tldr_as_written: bool,
     /// Plain-text abstract; paragraphs separated by `"\n\n"`, LaTeX escapes already cleaned.
     pub abstract_text: String,
     /// Other facts the source gives, kept in the record's `[extra]` table (venue, journal_ref,

@@ -25,11 +25,12 @@ const MAX_STEM_LEN: usize = 60;
 
 /// Renders `p` as the full text of a record file (ends with a newline).
 ///
-/// Keys appear in the order `title`, `date`, `authors`, `author_count`, `upvotes`,
-/// `arxiv`, `links`; empty and `None` fields are omitted. Every value is serialized by
-/// the `toml` crate, so quotes and backslashes are escaped correctly; whitespace in
-/// string values is collapsed to single spaces, so a newline in a title becomes a space. The body
-/// is the abstract as Markdown that renders back to the same text.
+/// Keys appear in the order `title`, `date`, `published`, `authors`, `author_count`,
+/// `upvotes`, `tags`, `arxiv`, `doi`, `links`, `tldr`, `slug`; empty and `None` fields are
+/// omitted. Every value is serialized by the `toml` crate, so quotes and backslashes are
+/// escaped correctly; whitespace in string values is collapsed to single spaces, so a newline in
+/// a title becomes a space. The body is the abstract as Markdown that renders back to the same
+/// text.
 pub(crate) fn render_record(p: &ImportedPaper) -> String {
     let p = &without_forbidden_characters(p);
     let mut fields: Vec<(&str, Value)> = vec![("title", line_value(&p.title))];
@@ -68,6 +69,11 @@ pub(crate) fn render_record(p: &ImportedPaper) -> String {
             .map(|(k, v)| (k.clone(), line_value(v)))
             .collect();
         fields.push(("links", Value::Table(table)));
+    }
+    // Importers give a tldr that passes; one that would not is left out rather than written
+    // into a record the build refuses.
+    if let Some(tldr) = p.tldr.as_deref().and_then(crate::record::tldr::from_source) {
+        fields.push(("tldr", Value::String(tldr)));
     }
 
     let mut out = String::from("+++\n");
@@ -117,9 +123,11 @@ fn without_forbidden_characters(p: &ImportedPaper) -> ImportedPaper {
         extra,
         slug,
         body_markdown,
+        tldr,
         ..
     } = &mut p;
     clean_all([title, abstract_text]);
+    clean_all(tldr);
     clean_all(authors.iter_mut().chain(tags).chain(arxiv).chain(doi));
     clean_all(slug.iter_mut().chain(body_markdown));
     for map in [links, extra] {

@@ -16,8 +16,11 @@
 //! - `links`: `pdf` = `openAccessPdf.url`, `url` = `url` (http(s) URLs only);
 //! - `tags`: `fieldsOfStudy` (else `s2FieldsOfStudy[].category`), deduplicated ignoring case;
 //! - `abstract_text`: `abstract` (absent or null → empty), paragraphs kept;
+//! - `tldr`: `tldr.text` (Semantic Scholar's generated TLDR), cleaned and on one line; one
+//!   longer than a record's tldr may be (`record::tldr::MAX_CHARS`) is kept as `extra.tldr`
+//!   instead, so nothing is lost and the record still builds;
 //! - `extra`: `venue` = `venue` (else `publicationVenue.name`, else `journal.name`),
-//!   `citation_count` = `citationCount`, `s2_paper_id` = `paperId`, `tldr` = `tldr.text`.
+//!   `citation_count` = `citationCount`, `s2_paper_id` = `paperId`.
 
 use std::collections::BTreeMap;
 
@@ -180,11 +183,13 @@ fn convert(paper: &Value, default_date: Option<Date>) -> Result<ImportedPaper, B
         "s2_paper_id",
         js::str_of(paper.get("paperId")).map(str::to_string),
     );
-    js::put(
-        &mut extra,
-        "tldr",
-        js::text_of(paper.get("tldr").and_then(|t| t.get("text"))),
-    );
+    let summary = js::text_of(paper.get("tldr").and_then(|t| t.get("text")));
+    let tldr = summary
+        .as_deref()
+        .and_then(crate::record::tldr::from_source);
+    if tldr.is_none() {
+        js::put(&mut extra, "tldr", summary);
+    }
 
     Ok(ImportedPaper {
         title,
@@ -201,6 +206,7 @@ fn convert(paper: &Value, default_date: Option<Date>) -> Result<ImportedPaper, B
             .map(js::paragraphs)
             .unwrap_or_default(),
         extra,
+        tldr,
         ..Default::default()
     })
 }

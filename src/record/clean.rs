@@ -11,20 +11,36 @@ use crate::text_clean::{self, clean_all};
 
 /// Replaces forbidden characters in every text of `paper`; whether there were any.
 pub(crate) fn clean_paper(paper: &mut Paper) -> bool {
+    // Every field named (no `..`): a field added to `Paper` must be listed here, cleaned or
+    // not, so that no text escapes cleaning unnoticed.
     let Paper {
+        path: _,
+        date: _,
+        published: _,
+        author_count: _,
+        upvotes: _,
+        slug_location: _,
+        draft: _,
         title,
         authors,
         tags,
         arxiv,
         doi,
         links,
+        tldr,
         slug,
         extra,
         body,
-        ..
     } = paper;
     let mut changed = clean_all([title, slug, body]);
-    changed |= clean_all(authors.iter_mut().chain(tags).chain(arxiv).chain(doi));
+    changed |= clean_all(
+        authors
+            .iter_mut()
+            .chain(tags)
+            .chain(arxiv)
+            .chain(doi)
+            .chain(tldr),
+    );
     if links.keys().any(|k| text_clean::has_forbidden(k)) {
         *links = std::mem::take(links)
             .into_iter()

@@ -10,6 +10,7 @@ pub(crate) mod link_url;
 #[cfg(test)]
 pub(crate) mod mutations;
 mod names;
+pub(crate) mod tldr;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -23,7 +24,7 @@ use crate::diagnostic::{Location, Problem};
 use front_matter::SplitError;
 
 /// The keys a record's front matter may have, for error messages.
-pub const ALLOWED_KEYS: &str = "title, date, published, authors, author_count, tags, upvotes, arxiv, doi, links, slug, draft, extra";
+pub const ALLOWED_KEYS: &str = "title, date, published, authors, author_count, tags, upvotes, arxiv, doi, links, tldr, slug, draft, extra";
 
 /// One paper, as its record file describes it.
 #[derive(Debug, Clone)]
@@ -50,6 +51,9 @@ pub struct Paper {
     pub doi: Option<String>,
     /// Named links: `code`, `project`, `pdf`, …
     pub links: BTreeMap<String, String>,
+    /// A summary in one or two sentences of plain text (Hugging Face's `ai_summary`, Semantic
+    /// Scholar's TLDR, or a person's own), one line, at most [`tldr::MAX_CHARS`] characters.
+    pub tldr: Option<String>,
     /// The URL segment of the paper's page, `/papers/<slug>/`.
     pub slug: String,
     /// Where the slug is written (or the file start when derived), for collision reports.
@@ -78,6 +82,7 @@ struct FrontMatter {
     doi: Option<Spanned<String>>,
     #[serde(default)]
     links: BTreeMap<String, Spanned<String>>,
+    tldr: Option<Spanned<String>>,
     slug: Option<Spanned<String>>,
     #[serde(default)]
     draft: bool,
@@ -245,6 +250,28 @@ fn parse_as_written(text: &str, path: &str, file_stem: &str) -> Result<Paper, Ve
             None
         }
     });
+    let tldr = fm.tldr.and_then(|written| {
+        let text = tldr::normalized(written.get_ref());
+        let why = match tldr::check(&text) {
+            Ok(()) => return Some(text),
+            Err(tldr::TldrError::Empty) => {
+                Problem::at(at(shift(written.span())), "the tldr is empty")
+                    .with_hint("write the paper in one or two sentences, or remove the `tldr` line")
+            }
+            Err(tldr::TldrError::TooLong(n)) => Problem::at(
+                at(shift(written.span())),
+                format!(
+                    "the tldr is {n} characters long, more than the limit of {}",
+                    tldr::MAX_CHARS
+                ),
+            )
+            .with_hint(
+                "a tldr is one or two sentences; put longer text in the body, below the abstract",
+            ),
+        };
+        problems.push(why);
+        None
+    });
     let (slug, slug_location) = names::checked_slug(
         fm.slug,
         file_stem,
@@ -267,6 +294,7 @@ fn parse_as_written(text: &str, path: &str, file_stem: &str) -> Result<Paper, Ve
         arxiv,
         doi,
         links,
+        tldr,
         slug,
         slug_location: slug_location.detached(),
         draft: fm.draft,

@@ -178,3 +178,44 @@ fn allowed_keys_are_the_front_matter_fields() {
         "ALLOWED_KEYS must list exactly the front matter's keys"
     );
 }
+
+#[test]
+fn tldr_is_one_line_of_plain_text() {
+    let text = "+++\ntitle = \"x\"\ndate = 2025-01-01\ntldr = \"\"\"\nA model that plans\n  with tools.\"\"\"\n+++\n";
+    let paper = parse(text, "content/p.md", "p").unwrap();
+    assert_eq!(
+        paper.tldr.as_deref(),
+        Some("A model that plans with tools.")
+    );
+    let none = parse("+++\ntitle = \"x\"\ndate = 2025-01-01\n+++\n", "p.md", "p").unwrap();
+    assert_eq!(none.tldr, None);
+}
+
+#[test]
+fn bad_tldrs_are_located_and_explained() {
+    // Not a string: TOML's type error, at the value.
+    let text = errors("+++\ntitle = \"x\"\ndate = 2025-01-01\ntldr = [\"a\"]\n+++\n");
+    assert!(text.contains("content/p.md:4:8"), "{text}");
+    assert!(text.contains("invalid front matter"), "{text}");
+    let text = errors("+++\ntitle = \"x\"\ndate = 2025-01-01\ntldr = \"  \"\n+++\n");
+    assert!(text.contains("the tldr is empty"), "{text}");
+    assert!(text.contains("content/p.md:4:8"), "{text}");
+    assert!(text.contains("remove the `tldr` line"), "{text}");
+    let long = "word ".repeat(120);
+    let text = errors(&format!(
+        "+++\ntitle = \"x\"\ndate = 2025-01-01\n\ntldr = \"{long}\"\n+++\n"
+    ));
+    assert!(text.contains("content/p.md:5:8"), "{text}");
+    assert!(text.contains("599 characters long"), "{text}");
+    assert!(text.contains("limit of 500"), "{text}");
+    assert!(text.contains("in the body"), "{text}");
+}
+
+#[test]
+fn tldr_is_cleaned_of_forbidden_characters_with_a_warning() {
+    let text = "+++\ntitle = \"x\"\ndate = 2025-01-01\ntldr = \"One\\u0001 sentence.\"\n+++\n";
+    let (paper, warning) = parse_with_warning(text, "content/p.md", "p").unwrap();
+    assert_eq!(paper.tldr.as_deref(), Some("One\u{fffd} sentence."));
+    let shown = crate::text_clean::render_warning(&warning.unwrap());
+    assert!(shown.contains("content/p.md:4:"), "{shown}");
+}

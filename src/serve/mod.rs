@@ -47,6 +47,9 @@ pub(crate) struct ServeOptions {
     pub output: Option<PathBuf>,
     /// Host names answered besides localhost and IP addresses (`--allowed-host`).
     pub allowed_hosts: Vec<String>,
+    /// Also print one JSON line per rebuild and catch-up (`--json-events`), for scripts and
+    /// tests: counts they can read without parsing the sentence meant for people.
+    pub json_events: bool,
 }
 
 /// Runs the preview server until Ctrl+C (or SIGTERM, SIGHUP). Errors are already formatted for
@@ -229,9 +232,10 @@ pub(crate) fn run(options: ServeOptions) -> Result<(), Failure> {
     if let Some(watcher) = watcher {
         let state = state.clone();
         let root = options.root.clone();
+        let json = options.json_events;
         std::thread::Builder::new()
             .name("digest-rebuild".into())
-            .spawn(move || rebuild_loop(&root, live, watcher, &state))
+            .spawn(move || rebuild_loop(&root, live, watcher, &state, json))
             .map_err(system)?;
     }
     if options.open {
@@ -286,6 +290,7 @@ fn rebuild_loop(
     mut live: LiveSite,
     mut watcher: watch::SiteWatcher,
     state: &ServerState,
+    json: bool,
 ) {
     let gitignore = gitignore(root);
     let mut generation = 0u64;
@@ -316,8 +321,10 @@ fn rebuild_loop(
         let plan = changes::plan(&layout, &paths, &on_disk, &known, &ignored);
         if plan.is_empty() {
             // Nothing to rebuild, but a catch-up this batch interrupted goes on.
-            if let Some(line) = catch_up(&mut live, &mut watcher, state, &mut generation) {
+            if let Some((line, report)) = catch_up(&mut live, &mut watcher, state, &mut generation)
+            {
                 println!("{}", line.trim_start_matches("; then "));
+                print_event(json, "catch_up", "", &report, None);
             }
             continue;
         }
@@ -356,10 +363,18 @@ fn rebuild_loop(
                 // Then what depends on every record (related papers, the search index): the
                 // edited pages are already served, this can take a second on a large site.
                 let mut line = report_line(&what, &report);
-                if let Some(more) = catch_up(&mut live, &mut watcher, state, &mut generation) {
-                    line.push_str(&more);
+                let more = catch_up(&mut live, &mut watcher, state, &mut generation);
+                if let Some((text, _)) = &more {
+                    line.push_str(text);
                 }
                 println!("{line}");
+                print_event(
+                    json,
+                    "rebuild",
+                    &what,
+                    &report,
+                    more.as_ref().map(|(_, caught_up)| caught_up),
+                );
             }
             Err(problems) => report_problems(&what, &problems, state),
         }
@@ -369,22 +384,29 @@ fn rebuild_loop(
 /// Brings related papers, the search index and pages left for later up to date, step by step,
 /// until done or, after the first step, until something changes on disk (then the next batch
 /// is served first and the catch-up goes on after it). One reload at the end. The terminal
-/// line's second part.
+/// line's second part, and the sum of the steps' reports.
 fn catch_up(
     live: &mut LiveSite,
     watcher: &mut watch::SiteWatcher,
     state: &ServerState,
     generation: &mut u64,
-) -> Option<String> {
+) -> Option<(String, RebuildReport)> {
     if !live.behind() {
         return None;
     }
+    let mut total = RebuildReport::default();
     let (mut pages, mut millis, mut changed) = (0, 0, 0);
     // At least one step (related papers, the search index, the first pages), so that the
     // trailing events of a save (an editor's temporary file) do not put everything off.
     loop {
         match live.catch_up() {
             Ok(step) => {
+                total.records_read += step.records_read;
+                total.records_removed += step.records_removed;
+                total.pages_written += step.pages_written;
+                total.files_changed += step.files_changed;
+                total.files_removed += step.files_removed;
+                total.millis += step.millis;
                 pages += step.pages_written;
                 millis += step.millis;
                 changed += step.files_changed + step.files_removed;
@@ -402,7 +424,7 @@ fn catch_up(
         *generation += 1;
         let _ = state.signals.send(http::reload_signal(*generation));
     }
-    Some(format!(
+    let text = format!(
         "; then related papers, search and the other pages: {pages} page{} written in {millis} ms{}",
         if pages == 1 { "" } else { "s" },
         if live.behind() {
@@ -410,7 +432,8 @@ fn catch_up(
         } else {
             ""
         }
-    ))
+    );
+    Some((text, total))
 }
 
 fn report_problems(what: &str, problems: &Problems, state: &ServerState) {
@@ -484,4 +507,55 @@ fn report_line(what: &str, report: &RebuildReport) -> String {
         if report.files_removed == 1 { "" } else { "s" },
         report.millis
     )
+}
+
+/// With `--json-events`, one JSON line on stdout per rebuild, after the line for people:
+/// `event` "rebuild" (what the change itself wrote, and in `catch_up` what the catch-up right
+/// after it wrote, or null) or "catch_up" (a catch-up that went on by itself, `catch_up`
+/// null). `changes` is the summary of the terminal line ("content/a.md changed"), empty for a
+/// catch-up alone; the counts are the report's.
+fn print_event(
+    json: bool,
+    event: &str,
+    changes: &str,
+    report: &RebuildReport,
+    more: Option<&RebuildReport>,
+) {
+    #[derive(serde::Serialize)]
+    struct Counts {
+        records_read: usize,
+        records_removed: usize,
+        pages_written: usize,
+        files_changed: usize,
+        files_removed: usize,
+        millis: u128,
+    }
+    #[derive(serde::Serialize)]
+    struct Event<'a> {
+        event: &'a str,
+        changes: &'a str,
+        #[serde(flatten)]
+        counts: Counts,
+        catch_up: Option<Counts>,
+    }
+    let counts = |r: &RebuildReport| Counts {
+        records_read: r.records_read,
+        records_removed: r.records_removed,
+        pages_written: r.pages_written,
+        files_changed: r.files_changed,
+        files_removed: r.files_removed,
+        millis: r.millis,
+    };
+    if !json {
+        return;
+    }
+    let line = serde_json::to_string(&Event {
+        event,
+        changes,
+        counts: counts(report),
+        catch_up: more.map(counts),
+    });
+    if let Ok(line) = line {
+        println!("{line}");
+    }
 }

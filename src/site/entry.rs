@@ -89,6 +89,7 @@ impl EntryMaker<'_> {
                 &paper.doi,
                 &paper.links,
                 &body.text,
+                &paper.tldr,
             ),
         ));
         let mut tags = paper_tags(&paper, &self.matcher.tags_for(&[&paper.title, &body.text]));

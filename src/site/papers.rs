@@ -7,7 +7,9 @@
 //! Adding a per-paper field: one line in the `table!` list below (the field of [`Entry`] and its
 //! column are both made from it), its value computed where entries are made
 //! (`site/entry.rs`), and, if editing it can move a paper between pages, a word in
-//! [`Row::edit_reach`].
+//! [`Row::edit_reach`]. A new record field (a field of [`Paper`], such as `tldr`) needs none of
+//! this: it travels in the `paper` column; what shows it is said in the views (a card field in
+//! `render::views::cards`, which page fingerprints follow).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

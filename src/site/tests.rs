@@ -25,6 +25,7 @@ const BODIES: [&str; 5] = [
     "Other plain words, about audio.",
 ];
 const SLUGS: [&str; 3] = ["shared-a", "shared-b", "shared-c"];
+const TLDRS: [&str; 2] = ["Audio models plan.", "Graphs, in one sentence."];
 
 /// Small pages, so that a paper moving shifts pages of the home, tag and feed lists.
 const SITE_TOML: &str = r#"title = "T"
@@ -56,6 +57,8 @@ struct Spec {
     /// One of `SLUGS`, or the file stem.
     slug: Option<usize>,
     body: usize,
+    /// One of `TLDRS`, or none.
+    tldr: Option<usize>,
     draft: bool,
 }
 
@@ -81,6 +84,9 @@ impl Spec {
         if let Some(slug) = self.slug {
             front.push_str(&format!("slug = \"{}\"\n", SLUGS[slug]));
         }
+        if let Some(tldr) = self.tldr {
+            front.push_str(&format!("tldr = \"{}\"\n", TLDRS[tldr]));
+        }
         if self.draft {
             front.push_str("draft = true\n");
         }
@@ -96,17 +102,21 @@ fn spec() -> impl Strategy<Value = Spec> {
         0u8..16,
         prop::option::weighted(0.15, 0..SLUGS.len()),
         0..BODIES.len(),
+        prop::option::of(0..TLDRS.len()),
         prop::bool::weighted(0.1),
     )
-        .prop_map(|(title, day, upvotes, tags, slug, body, draft)| Spec {
-            title,
-            day,
-            upvotes,
-            tags,
-            slug,
-            body,
-            draft,
-        })
+        .prop_map(
+            |(title, day, upvotes, tags, slug, body, tldr, draft)| Spec {
+                title,
+                day,
+                upvotes,
+                tags,
+                slug,
+                body,
+                tldr,
+                draft,
+            },
+        )
 }
 
 /// One field of a record changed.
@@ -118,6 +128,7 @@ enum Edit {
     Tags(u8),
     Slug(Option<usize>),
     Body(usize),
+    Tldr(Option<usize>),
     Draft(bool),
 }
 
@@ -130,6 +141,7 @@ impl Edit {
             Edit::Tags(tags) => spec.tags = tags,
             Edit::Slug(slug) => spec.slug = slug,
             Edit::Body(body) => spec.body = body,
+            Edit::Tldr(tldr) => spec.tldr = tldr,
             Edit::Draft(draft) => spec.draft = draft,
         }
     }
@@ -143,6 +155,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         (0u8..16).prop_map(Edit::Tags),
         prop::option::of(0..SLUGS.len()).prop_map(Edit::Slug),
         (0..BODIES.len()).prop_map(Edit::Body),
+        prop::option::of(0..TLDRS.len()).prop_map(Edit::Tldr),
         any::<bool>().prop_map(Edit::Draft),
     ]
 }
@@ -388,6 +401,7 @@ fn record(title: usize, day: u32, tags: u8, slug: Option<usize>) -> Option<Spec>
         tags,
         slug,
         body: 3,
+        tldr: None,
         draft: false,
     })
 }
@@ -424,6 +438,17 @@ fn hand_written_batches_equal_a_fresh_load_and_reach_what_they_should() {
                 }),
             )],
             Reach::Tags,
+        ),
+        (
+            "a tldr added",
+            vec![(
+                4,
+                Box::new(|s: &Spec| Spec {
+                    tldr: Some(1),
+                    ..s.clone()
+                }),
+            )],
+            Reach::Cards,
         ),
         (
             "an abstract that enters a keyword feed",

@@ -49,13 +49,8 @@ fn fixture_items() {
             abstract_text: "We study sparse mixtures of experts for long contexts.\n\n\
                             Our method scales to 1M tokens."
                 .into(),
-            extra: map(&[
-                (
-                    "ai_summary",
-                    "A sparse mixture of experts handles million-token contexts."
-                ),
-                ("num_comments", "3"),
-            ]),
+            extra: map(&[("num_comments", "3")]),
+            tldr: Some("A sparse mixture of experts handles million-token contexts.".into()),
             ..Default::default()
         }
     );
@@ -240,4 +235,32 @@ fn a_bad_item_published_at_is_reported_at_it() {
         "{}",
         problem.message
     );
+}
+
+/// `ai_summary` becomes the record's tldr, on one line; one too long for a tldr stays in
+/// `[extra]`, whole, and an empty one is nothing.
+#[test]
+fn ai_summary_becomes_the_tldr_unless_it_is_too_long() {
+    let item = |summary: &str| {
+        format!(
+            r#"{{"paper": {{"id": "2502.04522", "title": "T", "ai_summary": {summary:?}}},
+               "submittedOnDailyAt": "2025-02-07T01:23:45.000Z"}}"#
+        )
+    };
+    let parsed = parse(&item("Routing\nscales  to long contexts.")).unwrap();
+    let paper = &parsed.papers[0];
+    assert_eq!(
+        paper.tldr.as_deref(),
+        Some("Routing scales to long contexts.")
+    );
+    assert!(!paper.extra.contains_key("ai_summary"));
+    assert!(!paper.tldr_as_written);
+    let long = "word ".repeat(150);
+    let parsed = parse(&item(&long)).unwrap();
+    let paper = &parsed.papers[0];
+    assert_eq!(paper.tldr, None);
+    assert_eq!(paper.extra["ai_summary"], long.trim());
+    let parsed = parse(&item("  ")).unwrap();
+    assert_eq!(parsed.papers[0].tldr, None);
+    assert!(parsed.papers[0].extra.is_empty());
 }

@@ -4,7 +4,7 @@
 
 use toml_edit::{DocumentMut, InlineTable, Item, Value};
 
-use super::listing_year;
+use super::{listing_year, tldr_mark};
 use crate::import::{ImportedPaper, YearOrigin};
 
 /// Sets the source-owned fields of `paper` in a record's front matter, naming each change.
@@ -56,6 +56,7 @@ pub(super) fn update(doc: &mut DocumentMut, paper: &ImportedPaper, fields: &mut 
         doc["published"] = toml_edit::value(date);
         fields.push(format!("published {published}"));
     }
+    update_tldr(doc, paper, fields);
     for key in ["code", "project", "pdf", "url"] {
         let Some(new) = paper.links.get(key) else {
             continue;
@@ -87,6 +88,38 @@ pub(super) fn update(doc: &mut DocumentMut, paper: &ImportedPaper, fields: &mut 
         }
         fields.push(format!("links.{key}"));
     }
+}
+
+/// Fills the record's `tldr` when it has none, or updates it while it is still the one an import
+/// wrote (see [`tldr_mark`]); a tldr a person wrote or edited is never touched. The new one is
+/// marked as the import's unless it is a record's own (digest's JSON).
+fn update_tldr(doc: &mut DocumentMut, paper: &ImportedPaper, fields: &mut Vec<String>) {
+    // What the importers give already passes; checked again so that no caller writes a tldr
+    // the build would refuse.
+    let Some(new) = paper
+        .tldr
+        .as_deref()
+        .and_then(crate::record::tldr::from_source)
+    else {
+        return;
+    };
+    let unedited = tldr_mark::unedited(doc);
+    match doc.get("tldr") {
+        None => doc["tldr"] = toml_edit::value(new.as_str()),
+        Some(old) if old.as_str() == Some(new.as_str()) || !unedited => return,
+        Some(_) => match doc.get_mut("tldr").and_then(Item::as_value_mut) {
+            Some(slot) => replace_value(slot, new.as_str()),
+            None => return,
+        },
+    }
+    if paper.tldr_as_written {
+        if let Some(value) = doc.get_mut("tldr").and_then(Item::as_value_mut) {
+            value.decor_mut().set_suffix("");
+        }
+    } else {
+        tldr_mark::mark(doc);
+    }
+    fields.push("tldr".to_string());
 }
 
 /// Writes the source's author names into a record that has none, where its `author_count` was

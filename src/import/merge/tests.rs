@@ -430,3 +430,147 @@ fn what_an_entry_adds_to_a_record_is_known_to_the_next_entries() {
         "{outcomes:?}"
     );
 }
+
+fn with_tldr(tldr: &str) -> ImportedPaper {
+    ImportedPaper {
+        tldr: Some(tldr.into()),
+        ..paper("ImprovNet: Generating Music", Some("2502.04522"), Some(3))
+    }
+}
+
+/// The text of the one record an import updated, with the fields it names.
+fn updated(outcomes: &[Outcome]) -> (&str, &[String]) {
+    match outcomes {
+        [Outcome::Updated { text, fields, .. }] => (text, fields),
+        _ => panic!("{outcomes:?}"),
+    }
+}
+
+/// A source's tldr fills a record that has none, marked as the import's; the next import with
+/// another tldr updates it; the same one again changes nothing.
+#[test]
+fn a_tldr_is_filled_then_updated_while_it_is_the_import_s() {
+    let import = |records: &[ExistingRecord], tldr: &str| {
+        plan(
+            records,
+            &[with_tldr(tldr)],
+            Path::new("c"),
+            &|_| false,
+            false,
+        )
+    };
+    let first = import(&[existing("c/improvnet.md", EDITED)], "Music, improvised.");
+    let (text, fields) = updated(&first);
+    assert_eq!(fields, ["tldr"]);
+    let line = "tldr = \"Music, improvised.\" # as imported: ";
+    assert!(text.contains(line), "{text}");
+    // Everything else as it was.
+    let without = text
+        .lines()
+        .filter(|l| !l.starts_with("tldr = "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(format!("{without}\n"), EDITED);
+    let once = [existing("c/improvnet.md", text)];
+    let again = import(&once, "Music, improvised.");
+    assert!(
+        matches!(again[..], [Outcome::Unchanged { .. }]),
+        "{again:?}"
+    );
+    let newer = import(&once, "Improvised music, controlled.");
+    let (text, fields) = updated(&newer);
+    assert_eq!(fields, ["tldr"]);
+    assert!(text.contains("tldr = \"Improvised music, controlled.\" # as imported: "));
+    assert!(!text.contains("Music, improvised."), "{text}");
+}
+
+/// A tldr a person wrote, or one an import wrote and a person then edited (or whose mark they
+/// deleted), is never replaced.
+#[test]
+fn a_tldr_a_person_wrote_or_edited_is_never_replaced() {
+    let filled = {
+        let records = [existing("c/improvnet.md", EDITED)];
+        let outcomes = plan(
+            &records,
+            &[with_tldr("Theirs.")],
+            Path::new("c"),
+            &|_| false,
+            false,
+        );
+        updated(&outcomes).0.to_string()
+    };
+    let written = EDITED.replace("upvotes = 3\n", "upvotes = 3\ntldr = \"Mine.\"\n");
+    let edited = filled.replace("\"Theirs.\"", "\"Theirs, fixed.\"");
+    let unmarked = filled.split(" # as imported").next().unwrap().to_string()
+        + "\n"
+        + filled
+            .split_once("# as imported: ")
+            .unwrap()
+            .1
+            .split_once('\n')
+            .unwrap()
+            .1;
+    assert!(unmarked.contains("tldr = \"Theirs.\"\n"), "{unmarked}");
+    for text in [written, edited, unmarked] {
+        let records = [existing("c/improvnet.md", &text)];
+        let outcomes = plan(
+            &records,
+            &[with_tldr("A new one.")],
+            Path::new("c"),
+            &|_| false,
+            false,
+        );
+        assert!(
+            matches!(outcomes[..], [Outcome::Unchanged { .. }]),
+            "{text}\n{outcomes:?}"
+        );
+    }
+}
+
+/// A new record gets the tldr marked (so a later import may update it); a record's own tldr
+/// (digest's JSON read back) is written without the mark.
+#[test]
+fn new_records_mark_an_imported_tldr_but_not_a_record_s_own() {
+    let new = |paper: ImportedPaper| {
+        let outcomes = plan(&[], &[paper], Path::new("c"), &|_| false, false);
+        let [Outcome::Added { text, .. }] = outcomes.as_slice() else {
+            panic!("{outcomes:?}")
+        };
+        text.clone()
+    };
+    let text = new(with_tldr("One  line,\nnot two."));
+    assert!(
+        text.contains("\ntldr = \"One line, not two.\" # as imported: "),
+        "{text}"
+    );
+    crate::record::parse(&text, "c/x.md", "x").unwrap();
+    let own = new(ImportedPaper {
+        tldr_as_written: true,
+        ..with_tldr("Mine.")
+    });
+    assert!(own.contains("\ntldr = \"Mine.\"\n"), "{own}");
+}
+
+/// A record's own tldr (digest's JSON) replaces one an import wrote and drops its mark: from
+/// then on it is the person's.
+#[test]
+fn a_record_s_own_tldr_replaces_an_imported_one_and_drops_the_mark() {
+    let records = [existing("c/improvnet.md", EDITED)];
+    let outcomes = plan(
+        &records,
+        &[with_tldr("Theirs.")],
+        Path::new("c"),
+        &|_| false,
+        false,
+    );
+    let filled = [existing("c/improvnet.md", updated(&outcomes).0)];
+    let own = ImportedPaper {
+        tldr_as_written: true,
+        ..with_tldr("Mine.")
+    };
+    let outcomes = plan(&filled, &[own], Path::new("c"), &|_| false, false);
+    let (text, fields) = updated(&outcomes);
+    assert_eq!(fields, ["tldr"]);
+    assert!(text.contains("\ntldr = \"Mine.\"\n"), "{text}");
+    assert!(!text.contains("as imported"), "{text}");
+}

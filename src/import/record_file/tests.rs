@@ -186,3 +186,20 @@ proptest::proptest! {
         }
     }
 }
+
+/// A tldr is written after the links, on one line, cleaned, and reads back as the record's
+/// tldr.
+#[test]
+fn a_tldr_is_written_on_one_line_and_reads_back() {
+    let mut p = paper("T", "Abstract.");
+    p.tldr = Some("Line one,\nline \"two\"\u{c}end.".into());
+    let text = render_record(&p);
+    assert!(
+        text.contains(
+            "links = { code = \"https://github.com/a/b\" }\ntldr = 'Line one, line \"two\" end.'\n"
+        ),
+        "{text}"
+    );
+    let record = crate::record::parse(&text, "c/t.md", "t").unwrap();
+    assert_eq!(record.tldr.as_deref(), Some("Line one, line \"two\" end."));
+}

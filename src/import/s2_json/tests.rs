@@ -122,13 +122,13 @@ fn single_paper() {
             extra: map(&[
                 ("citation_count", "120345"),
                 ("s2_paper_id", "204e3073870fae3d05bcbc2f6a8e263d9b72e776"),
-                (
-                    "tldr",
-                    "A new simple network architecture, the Transformer, based solely on \
-                     attention mechanisms."
-                ),
                 ("venue", "Neural Information Processing Systems"),
             ]),
+            tldr: Some(
+                "A new simple network architecture, the Transformer, based solely on \
+                 attention mechanisms."
+                    .into()
+            ),
             ..Default::default()
         }]
     );
@@ -195,4 +195,24 @@ fn arxiv_id_from_an_arxiv_journal_volume() {
     assert_eq!(parsed.problems, vec![]);
     assert_eq!(parsed.papers[0].arxiv.as_deref(), Some("2401.01234"));
     assert_eq!(parsed.papers[1].arxiv, None);
+}
+
+/// `tldr.text` becomes the record's tldr; a null `tldr` (Semantic Scholar has none for most
+/// papers) is nothing; one too long for a tldr stays in `[extra]`.
+#[test]
+fn tldr_text_becomes_the_tldr() {
+    let paper = |tldr: &str| {
+        let text = format!(r#"{{"paperId": "x", "title": "T", "year": 2020, "tldr": {tldr}}}"#);
+        parse(&text, None).unwrap().papers.remove(0)
+    };
+    let p = paper(r#"{"model": "tldr@v2.0.0", "text": "A short  summary."}"#);
+    assert_eq!(p.tldr.as_deref(), Some("A short summary."));
+    assert!(!p.extra.contains_key("tldr"));
+    let p = paper("null");
+    assert_eq!(p.tldr, None);
+    assert!(!p.extra.contains_key("tldr"));
+    let long = "word ".repeat(150);
+    let p = paper(&format!(r#"{{"model": "tldr@v2.0.0", "text": {long:?}}}"#));
+    assert_eq!(p.tldr, None);
+    assert_eq!(p.extra["tldr"], long.trim());
 }

@@ -24,7 +24,7 @@ use crate::routes;
 
 /// Fields of a title-list entry ([`describe_compact`]) and of a card (those and 8 more).
 const COMPACT_FIELDS: usize = 8;
-const CARD_FIELDS: usize = COMPACT_FIELDS + 8;
+const CARD_FIELDS: usize = COMPACT_FIELDS + 9;
 
 /// Tags a card shows on lists: the first ones by name, then "+N more" (`more_tags`) linking to
 /// the paper's own page, which shows them all. Every tag page lists the cards of its papers, so
@@ -106,8 +106,9 @@ impl<'a> CardSource<'a> {
 
 /// What a list shows of a paper: [`describe_compact`]'s fields, then `authors` (names as
 /// shown: an organisation without its braces, "Last, First" in reading order), `author_count`,
-/// `tags` (the first `tag_limit`), `more_tags` (how many are left out), `arxiv`, `doi`, `links`
-/// and `summary`.
+/// `tags` (the first `tag_limit`), `more_tags` (how many are left out), `arxiv`, `doi`, `links`,
+/// `summary` and `tldr` (`none` when the record has none; the default theme's cards show it
+/// whole in place of the cut abstract, and the paper page above the abstract).
 pub(super) fn describe_card(
     card: &CardSource<'_>,
     base: &str,
@@ -125,6 +126,7 @@ pub(super) fn describe_card(
     sink.opt_str("doi", paper.doi.as_deref());
     sink.links("links", &paper_links(paper));
     sink.str("summary", card.summary);
+    sink.opt_str("tldr", paper.tldr.as_deref());
 }
 
 /// What a card shows of a tag: `name`, `slug`, `url`.

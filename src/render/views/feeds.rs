@@ -167,7 +167,13 @@ impl SiteData<'_> {
                 .map(|a| crate::record::author::display_name(a).into_owned())
                 .filter(|a| !a.trim().is_empty())
                 .collect(),
-            summary: self.summaries[id].clone(),
+            // The tldr when there is one: both formats define the summary as a short plain
+            // text about the item (RFC 4287 section 4.2.13; JSON Feed 1.1's "a plain text
+            // sentence or two"); the abstract stays the content.
+            summary: paper
+                .tldr
+                .clone()
+                .unwrap_or_else(|| self.summaries[id].clone()),
             content: self.bodies[id].html.clone(),
             tags: self.index.paper_tags[id]
                 .iter()
@@ -196,7 +202,7 @@ struct FeedEntry {
     updated: String,
     /// The authors' names; empty when the record has none (the template then writes none).
     authors: Vec<String>,
-    /// Plain text; empty when the paper has no abstract.
+    /// Plain text: the tldr, else the abstract shortened; empty when the paper has neither.
     summary: String,
     /// HTML of the abstract; the Atom template escapes it into `<content type="html">`.
     content: String,

@@ -71,6 +71,10 @@ const EXTRAS: &[&str] = &[
     "[extra]\nvenue = \"NeurIPS\"\nnote = \"x\"\n",
 ];
 const SLUGS: &[&str] = &["renamed-a", "renamed-b"];
+const TLDRS: &[&str] = &[
+    "Agents plan with tools.",
+    "A tldr with <markup> & \"quotes\" that stays text.",
+];
 const IDS: &[&str] = &["2502.04522", "hep-th/9901001"];
 const DOIS: &[&str] = &["10.1000/xyz", "10.5555/abc"];
 
@@ -90,6 +94,7 @@ struct Rec {
     links: usize,
     body: usize,
     slug: Option<usize>,
+    tldr: Option<usize>,
     extra: usize,
 }
 
@@ -109,6 +114,7 @@ impl Rec {
             links: 0,
             body: 0,
             slug: None,
+            tldr: None,
             extra: 0,
         }
     }
@@ -136,6 +142,9 @@ impl Rec {
             t.push_str(&format!("doi = {:?}\n", DOIS[i]));
         }
         t.push_str(LINKS[self.links]);
+        if let Some(i) = self.tldr {
+            t.push_str(&format!("tldr = {:?}\n", TLDRS[i]));
+        }
         if let Some(i) = self.slug {
             t.push_str(&format!("slug = {:?}\n", SLUGS[i]));
         }
@@ -178,6 +187,7 @@ fn base_records() -> Vec<Rec> {
     recs[4].tags = 2;
     recs[4].published = Some(3);
     recs[5].upvotes = Some(1);
+    recs[5].tldr = Some(0);
     recs[6].tags = 1;
     recs[6].body = 2;
     recs
@@ -198,6 +208,7 @@ enum Edit {
     Links(usize, usize),
     Body(usize, usize),
     Slug(usize, Option<usize>),
+    Tldr(usize, Option<usize>),
     Extra(usize, usize),
     Remove(usize),
     Add(usize, usize),
@@ -229,6 +240,7 @@ impl Edit {
                 }
                 recs[i % n].slug = v;
             }
+            Edit::Tldr(i, v) => recs[i % n].tldr = v,
             Edit::Extra(i, v) => recs[i % n].extra = v,
             Edit::Remove(i) => {
                 if n > 1 {
@@ -258,6 +270,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         (i.clone(), 0..LINKS.len()).prop_map(|(i, v)| Edit::Links(i, v)),
         (i.clone(), 0..BODIES.len()).prop_map(|(i, v)| Edit::Body(i, v)),
         (i.clone(), proptest::option::of(0..SLUGS.len())).prop_map(|(i, v)| Edit::Slug(i, v)),
+        (i.clone(), proptest::option::of(0..TLDRS.len())).prop_map(|(i, v)| Edit::Tldr(i, v)),
         (i.clone(), 0..EXTRAS.len()).prop_map(|(i, v)| Edit::Extra(i, v)),
         i.prop_map(Edit::Remove),
         (0..TITLES.len(), 0..DATES.len()).prop_map(|(t, d)| Edit::Add(t, d)),
@@ -371,6 +384,9 @@ fn every_edit_shows_and_changes_the_fingerprints_of_the_pages_it_shows_on() {
         Edit::Links(0, 3),
         Edit::Body(1, 2),
         Edit::Slug(2, Some(0)),
+        Edit::Tldr(0, Some(1)),
+        Edit::Tldr(5, Some(1)),
+        Edit::Tldr(5, None),
         Edit::Extra(0, 2),
         Edit::Remove(3),
         Edit::Add(3, 0),
@@ -406,5 +422,33 @@ proptest! {
         }
         let after = page_views(&load(&recs));
         assert_changes_change_fingerprints(&before, &after, &format!("{edits:?}"));
+    }
+}
+
+/// A tldr shows on its paper page (line, meta description), on the cards of the lists that show
+/// cards and in the feeds' summaries: adding, changing and removing one changes each of those
+/// pages' fingerprints, and no title list (months, weeks), which shows no summary.
+#[test]
+fn a_tldr_edit_reaches_its_page_cards_and_feeds_and_no_title_list() {
+    let base = base_records();
+    let before = page_views(&load(&base));
+    for edit in [
+        Edit::Tldr(0, Some(0)),
+        Edit::Tldr(5, Some(1)),
+        Edit::Tldr(5, None),
+    ] {
+        let mut recs = base.clone();
+        edit.apply(&mut recs);
+        let after = page_views(&load(&recs));
+        let changed = assert_changes_change_fingerprints(&before, &after, &format!("{edit:?}"));
+        for kind in ["paper", "day", "atom", "json feed"] {
+            assert!(
+                changed.contains(kind),
+                "{edit:?} did not reach a {kind} page"
+            );
+        }
+        for kind in ["month", "week"] {
+            assert!(!changed.contains(kind), "{edit:?} changed a {kind} page");
+        }
     }
 }

@@ -21,7 +21,8 @@ impl SiteData<'_> {
                 .as_ref()
                 .map(|id| format!("https://arxiv.org/pdf/{id}"))
         });
-        let description = shorten(&self.summaries[id], 200);
+        // The tldr, when the record has one, is the summary a person would write here.
+        let description = shorten(paper.tldr.as_deref().unwrap_or(&self.summaries[id]), 200);
         // The page's description is in its `description` and `og:description` tags, so not here
         // a third time; `name` only when the headline had to be cut (search engines read the
         // headline, at most 110 characters).
@@ -101,7 +102,8 @@ pub(super) struct PaperMeta {
     pdf_url: Option<String>,
     /// Title cut to 70 characters for link previews.
     og_title: String,
-    /// Summary cut to 200 characters for link previews.
+    /// The tldr, else the summary, cut to 200 characters for link previews and the page's
+    /// meta description.
     og_description: String,
     /// schema.org `ScholarlyArticle` as JSON, safe inside `<script>`.
     jsonld: String,

@@ -5,6 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use proptest::prelude::Rng;
+use proptest::test_runner::{RngAlgorithm, TestRng};
+
 use super::*;
 
 /// A site of `papers` generated records (made-up words, so the search index has several
@@ -18,13 +21,8 @@ fn generated_site(papers: usize) -> tempfile::TempDir {
         "title = \"T\"\nbase_url = \"https://example.org/\"\npaginate_by = 5\n",
     )
     .unwrap();
-    let mut seed = 0x2545_F491_4F6C_DD1Du64;
-    let mut next = move |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n
-    };
+    let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
+    let mut next = move |n: u64| rng.next_u64() % n;
     const SYLLABLES: &[&str] = &[
         "ba", "ko", "ri", "tu", "sel", "mon", "dra", "vi", "pe", "lu",
     ];

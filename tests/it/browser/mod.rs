@@ -1,0 +1,6 @@
+//! The built pages in headless Chromium: accessibility, sort orders, live reload, search.
+
+mod a11y;
+mod orders;
+mod reload;
+mod search;

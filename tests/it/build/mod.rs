@@ -1,0 +1,17 @@
+//! `digest build`: the pages, feeds and files it writes, its errors, and how it writes them.
+
+mod citations;
+mod content_walk;
+mod errors;
+mod escaping;
+mod feeds;
+mod links;
+mod names;
+mod nesting;
+mod pages;
+mod reader;
+mod record_input;
+mod safety;
+mod themes;
+mod validity;
+mod xml_wellformed;
