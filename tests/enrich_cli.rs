@@ -11,8 +11,9 @@ use enrich_support::*;
 
 /// The headline: a Hugging Face listing copied as text, imported, then enriched against a
 /// server that knows some of its papers (two on arXiv, one only on Hugging Face): each of
-/// those ends with its arXiv id, names and links, the others stay byte for byte, the report
-/// counts right, and a second run sends no request.
+/// those ends with its arXiv id, names and links (and the tldr Hugging Face serves), the others
+/// stay byte for byte, the report counts right, and a second run (which reads every record
+/// again) sends no request.
 #[test]
 fn a_pasted_listing_ends_complete_for_every_paper_the_server_knows() {
     let tmp = tempfile::tempdir().unwrap();
@@ -85,6 +86,7 @@ fn a_pasted_listing_ends_complete_for_every_paper_the_server_knows() {
                 "summary": "Routing experts by light.",
                 "upvotes": 12,
                 "githubRepo": "https://github.com/example/lanterns",
+                "ai_summary": "Sparse Lanterns route tokens to experts by their brightness.",
                 "projectPage": "https://lanterns.example.org",
                 "ai_keywords": ["mixture of experts", "routing"]
             })]))
@@ -155,6 +157,7 @@ fn a_pasted_listing_ends_complete_for_every_paper_the_server_knows() {
         "pdf = \"https://arxiv.org/pdf/2502.02222\"",
         "tags = [\"mixture of experts\", \"routing\"]",
         "published = 2025-02-04",
+        "tldr = \"Sparse Lanterns route tokens to experts by their brightness.\" # as imported: ",
     ] {
         assert!(lanterns.contains(expected), "{expected} in\n{lanterns}");
     }
@@ -380,13 +383,13 @@ fn server_errors_and_timeouts_fail_their_record_and_the_run_goes_on() {
     );
 }
 
-/// Names, a code link, tags and a summary a person wrote stay; only what is missing is added.
+/// Names, a code link, tags and a tldr a person wrote stay; only what is missing is added.
 #[test]
 fn what_a_person_wrote_is_kept() {
     let text = "+++\ntitle = \"Edited By Hand\"\ndate = 2025-02-06\n\
                 authors = [\"My Spelling\"]  # checked with the PDF\n\
-                tags = [\"mine\"]\nlinks = { code = \"https://example.org/my-fork\" }\n\
-                +++\nMy notes.\n";
+                tags = [\"mine\"]\ntldr = \"In my words.\"\n\
+                links = { code = \"https://example.org/my-fork\" }\n+++\nMy notes.\n";
     let (_tmp, root) = site(&[("edited.md", text)]);
     let server = FakeServer::start(|api, _, _| match api {
         Api::Arxiv => Reply::ok(no_entries()),
@@ -395,6 +398,7 @@ fn what_a_person_wrote_is_kept() {
             "publishedAt": "2025-02-06T10:00:00.000Z",
             "authors": [{"name": "Other Spelling"}],
             "githubRepo": "https://github.com/example/upstream",
+            "ai_summary": "In the Hub's words.",
             "ai_keywords": ["theirs"]
         })])),
         Api::S2 => panic!("Hugging Face had it"),
@@ -406,7 +410,8 @@ fn what_a_person_wrote_is_kept() {
         after,
         "+++\ntitle = \"Edited By Hand\"\ndate = 2025-02-06\n\
          authors = [\"My Spelling\"]  # checked with the PDF\n\
-         tags = [\"mine\"]\nlinks = { code = \"https://example.org/my-fork\", pdf = \"https://arxiv.org/pdf/2502.06666\" }\n\
+         tags = [\"mine\"]\ntldr = \"In my words.\"\n\
+         links = { code = \"https://example.org/my-fork\", pdf = \"https://arxiv.org/pdf/2502.06666\" }\n\
          arxiv = \"2502.06666\"\n+++\nMy notes.\n"
     );
 }

@@ -1,6 +1,7 @@
 //! What a matched candidate writes into a record: only the fields a source owns and the record
-//! lacks, through the import merge ([`merge::update_text`], then [`merge::fill_when_absent`]
-//! for the summary and tags), so a value a person wrote is never replaced.
+//! lacks, through the import merge ([`merge::update_text`]: its rules, its `tldr` marked "as
+//! imported"; then [`merge::fill_tags_when_absent`]), so a value a person wrote is never
+//! replaced.
 
 use std::collections::BTreeMap;
 
@@ -37,6 +38,9 @@ pub(crate) fn complete(
         authors: found.authors.clone(),
         arxiv: found.arxiv.clone(),
         doi: found.doi.clone(),
+        // The importer's own summary, already checked as a record's tldr; the merge writes it
+        // when the record has none (or still has one an import wrote) and marks it.
+        tldr: found.tldr.clone(),
         links: LINKS
             .into_iter()
             .filter(|key| !links.contains_key(*key))
@@ -52,7 +56,7 @@ pub(crate) fn complete(
     } else {
         &[]
     };
-    let (text, more) = merge::fill_when_absent(&text, candidate.tldr.as_deref(), tags);
+    let (text, more) = merge::fill_tags_when_absent(&text, tags);
     fields.extend(more);
     (text, fields)
 }
@@ -70,12 +74,12 @@ mod tests {
                 title: "ImprovNet".into(),
                 authors: vec!["Keshav Bhandari".into(), "Simon Colton".into()],
                 arxiv: Some("2502.04522".into()),
+                tldr: Some("Improvises music.".into()),
                 tags: vec!["music".into(), "style transfer".into()],
                 links,
                 ..Default::default()
             },
             published: Published::Day("2025-02-05".parse().unwrap()),
-            tldr: Some("Improvises music.".into()),
         }
     }
 
@@ -85,13 +89,22 @@ mod tests {
             "+++\ntitle = \"ImprovNet\"\ndate = 2025-02-06\nauthor_count = 2\n+++\nAbstract.\n";
         let date = "2025-02-06".parse().unwrap();
         let (new, fields) = complete(text, date, &BTreeMap::new(), Source::Hf, &candidate());
+        // The tldr carries the merge's "as imported" mark (so a later import may update it
+        // while nobody edits it); the rest is exact.
+        let (tldr, rest): (Vec<&str>, Vec<&str>) =
+            new.lines().partition(|l| l.starts_with("tldr = "));
+        assert_eq!(tldr.len(), 1, "{new}");
+        assert!(
+            tldr[0].starts_with("tldr = \"Improvises music.\" # as imported: "),
+            "{new}"
+        );
         assert_eq!(
-            new,
+            rest.join("\n"),
             "+++\ntitle = \"ImprovNet\"\ndate = 2025-02-06\n\
              authors = [\"Keshav Bhandari\", \"Simon Colton\"]\n\
              arxiv = \"2502.04522\"\npublished = 2025-02-05\n\
              links = { code = \"https://github.com/a/improvnet\", pdf = \"https://arxiv.org/pdf/2502.04522\" }\n\
-             tldr = \"Improvises music.\"\ntags = [\"music\", \"style transfer\"]\n+++\nAbstract.\n"
+             tags = [\"music\", \"style transfer\"]\n+++\nAbstract."
         );
         assert!(
             fields.contains(&"author_count dropped".to_string()),

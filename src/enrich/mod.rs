@@ -254,7 +254,6 @@ mod tests {
                 ..Default::default()
             },
             published: Published::Day(day.parse().unwrap()),
-            tldr: None,
         }
     }
 

@@ -25,9 +25,6 @@ pub(crate) struct Candidate {
     pub paper: ImportedPaper,
     /// When it was published, as precisely as the source says.
     pub published: Published,
-    /// A one- or two-sentence summary (Hugging Face's `ai_summary`, Semantic Scholar's
-    /// `tldr.text`).
-    pub tldr: Option<String>,
 }
 
 impl Source {
@@ -114,7 +111,6 @@ impl Source {
                 .map(|paper| Candidate {
                     published: Published::Day(paper.date),
                     paper,
-                    tldr: None,
                 })
                 .collect()),
             Source::Hf => hf_candidates(body),
@@ -164,11 +160,6 @@ fn hf_candidates(body: &str) -> Result<Vec<Candidate>, String> {
         let Some(published_at) = paper.get("publishedAt").cloned() else {
             continue;
         };
-        let tldr = paper
-            .get("ai_summary")
-            .and_then(Value::as_str)
-            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|s| !s.is_empty());
         let mut wrapped = Map::new();
         wrapped.insert("paper".into(), Value::Object(paper));
         wrapped.insert("publishedAt".into(), published_at);
@@ -179,7 +170,6 @@ fn hf_candidates(body: &str) -> Result<Vec<Candidate>, String> {
             out.push(Candidate {
                 published: Published::Day(paper.published.unwrap_or(paper.date)),
                 paper,
-                tldr: tldr.clone(),
             });
         }
     }
@@ -214,21 +204,11 @@ fn s2_candidates(body: &str) -> Result<Vec<Candidate>, String> {
             (None, Some(year)) => Published::Year(year),
             (None, None) => continue,
         };
-        let tldr = item
-            .get("tldr")
-            .and_then(|t| t.get("text"))
-            .and_then(Value::as_str)
-            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|s| !s.is_empty());
         let Ok(parsed) = s2_json::parse(&item.to_string(), None) else {
             continue;
         };
         for paper in parsed.papers {
-            out.push(Candidate {
-                paper,
-                published,
-                tldr: tldr.clone(),
-            });
+            out.push(Candidate { paper, published });
         }
     }
     Ok(out)
@@ -284,7 +264,7 @@ mod tests {
         let found = hf_candidates(body).unwrap();
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].paper.arxiv.as_deref(), Some("2502.04522"));
-        assert_eq!(found[0].tldr.as_deref(), Some("Short summary."));
+        assert_eq!(found[0].paper.tldr.as_deref(), Some("Short summary."));
         assert_eq!(found[0].paper.tags, ["music"]);
         assert_eq!(
             found[0].paper.links.get("code").map(String::as_str),
@@ -294,7 +274,7 @@ mod tests {
             found[1].published,
             Published::Day("2024-01-01".parse().unwrap())
         );
-        assert_eq!(found[1].tldr.as_deref(), Some("Outer."));
+        assert_eq!(found[1].paper.tldr.as_deref(), Some("Outer."));
     }
 
     #[test]
@@ -305,7 +285,7 @@ mod tests {
         let found = Source::S2.candidates(200, body).unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].published, Published::Year(2024));
-        assert_eq!(found[0].tldr.as_deref(), Some("It works."));
+        assert_eq!(found[0].paper.tldr.as_deref(), Some("It works."));
         assert_eq!(found[0].paper.doi.as_deref(), Some("10.1/x"));
         let none = Source::S2
             .candidates(404, r#"{"error": "Title match not found"}"#)

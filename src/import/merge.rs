@@ -409,23 +409,17 @@ pub fn update_text(text: &str, paper: &ImportedPaper) -> (String, Vec<String>) {
     (edited.unwrap_or_else(|| text.to_string()), fields)
 }
 
-/// The record's text with a `tldr` and `tags` set where it has none (an empty `tags` list counts
-/// as none), for `digest enrich`: a summary or tags a person wrote are never replaced. The
-/// changed fields named; lines not changed keep their bytes.
-pub fn fill_when_absent(text: &str, tldr: Option<&str>, tags: &[String]) -> (String, Vec<String>) {
+/// The record's text with `tags` set when it has none (an empty list counts as none), for
+/// `digest enrich`: tags a person wrote are never replaced (unlike the fields of
+/// [`SOURCE_OWNED`], tags are the person's; a source may only give the first ones). The
+/// changed field named; lines not changed keep their bytes.
+pub fn fill_tags_when_absent(text: &str, tags: &[String]) -> (String, Vec<String>) {
     let mut fields = Vec::new();
     let edited = edit_front_matter(text, |doc| {
-        if let Some(tldr) = tldr.map(str::trim).filter(|t| !t.is_empty())
-            && doc.get("tldr").is_none()
-        {
-            doc["tldr"] = toml_edit::value(tldr);
-            fields.push("tldr".to_string());
-        }
-        let no_tags = doc
-            .get("tags")
-            .and_then(|t| t.as_array())
-            .is_none_or(|a| a.is_empty())
-            && doc.get("tags").is_none_or(|t| t.as_array().is_some());
+        let no_tags = match doc.get("tags") {
+            None => true,
+            Some(item) => item.as_array().is_some_and(|a| a.is_empty()),
+        };
         if no_tags && !tags.is_empty() {
             doc["tags"] = toml_edit::value(tags.iter().collect::<toml_edit::Array>());
             fields.push(format!("tags ({})", tags.join(", ")));
