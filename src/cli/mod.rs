@@ -49,6 +49,10 @@ enum Command {
     Export(export::ExportArgs),
     /// Complete records without an arXiv id or DOI by their titles (arXiv, Hugging Face,
     /// Semantic Scholar): ids, names, links, summary. Exit 3 when a lookup failed.
+    ///
+    /// Only fields the record lacks are filled; what a person wrote stays. Unmatched and
+    /// ambiguous records are reported, not errors. Answers are kept for 30 days in
+    /// .digest-cache/enrich/ under the site folder, so a second run asks nothing again.
     #[command(after_help = exit::HELP)]
     Enrich(enrich::EnrichArgs),
     /// Download papers from Hugging Face or arXiv and merge them into the records.
