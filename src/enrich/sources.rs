@@ -292,4 +292,17 @@ mod tests {
             .unwrap();
         assert!(none.is_empty());
     }
+
+    #[test]
+    fn an_empty_arxiv_feed_is_no_candidate_and_an_error_feed_fails() {
+        let empty = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">\
+                     <title>q</title></feed>";
+        assert!(Source::Arxiv.candidates(200, empty).unwrap().is_empty());
+        let error = "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\">\
+                     <entry><id>http://arxiv.org/api/errors#incorrect_id_format</id>\
+                     <title>Error</title><summary>malformed query</summary></entry></feed>";
+        let why = Source::Arxiv.candidates(200, error).unwrap_err();
+        assert!(why.contains("malformed query"), "{why}");
+        assert!(Source::Hf.candidates(200, "<html>").is_err());
+    }
 }
