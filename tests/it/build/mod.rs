@@ -13,5 +13,6 @@ mod reader;
 mod record_input;
 mod safety;
 mod themes;
+mod tldr;
 mod validity;
 mod xml_wellformed;

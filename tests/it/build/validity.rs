@@ -513,7 +513,7 @@ fn tools() -> PathBuf {
 /// The path of `vnu.jar`, installing the pinned vnu-jar with `npm ci` when it is missing or
 /// another version is installed; `None` only when `DIGEST_SKIP_VNU` is set. Fails loudly when
 /// npm or Java cannot run: a validity check that skips itself checks nothing.
-fn vnu() -> Option<PathBuf> {
+pub(super) fn vnu() -> Option<PathBuf> {
     if std::env::var_os("DIGEST_SKIP_VNU").is_some_and(|v| !v.is_empty() && v != "0") {
         eprintln!("DIGEST_SKIP_VNU is set: the Nu HTML checker is not run");
         return None;
@@ -568,7 +568,7 @@ fn vnu() -> Option<PathBuf> {
 }
 
 /// The errors the Nu HTML checker reports for `pages`, as `file:line:col: message`.
-fn vnu_errors(jar: &Path, pages: &[PathBuf]) -> Vec<String> {
+pub(super) fn vnu_errors(jar: &Path, pages: &[PathBuf]) -> Vec<String> {
     let java = std::env::var("JAVA").unwrap_or_else(|_| "java".into());
     let output = Command::new(&java)
         .arg("-jar")

@@ -5,12 +5,9 @@
 //! `digest import hf-json` writes it from `ai_summary`, updates it while it is the import's, and
 //! never replaces one a person edited; digest's own JSON round-trips it.
 
-mod common;
-
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{Site, digest, html, read, sel, text_of};
+use crate::common::{self, Site, digest, html, read, sel, text_of};
 
 /// What the test record's tldr says: markup characters stay text everywhere.
 const TLDR: &str = "Sparse experts route <tokens> & keep \"quality\" at a million tokens.";
@@ -180,7 +177,9 @@ fn feeds_give_the_tldr_as_summary_and_keep_the_abstract_as_content() {
 
 #[test]
 fn pages_with_a_tldr_pass_the_nu_html_checker() {
-    let Some(jar) = vnu_jar() else { return };
+    let Some(jar) = super::validity::vnu() else {
+        return;
+    };
     let site = site_with_a_tldr();
     let out = site.build_ok(&[]);
     let pages: Vec<PathBuf> = [
@@ -191,51 +190,8 @@ fn pages_with_a_tldr_pass_the_nu_html_checker() {
     .iter()
     .map(|p| out.join(p))
     .collect();
-    let java = std::env::var("JAVA").unwrap_or_else(|_| "java".into());
-    let output = Command::new(&java)
-        .arg("-jar")
-        .arg(&jar)
-        .args(["--errors-only", "--format", "json"])
-        .args(&pages)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run `{java} -jar vnu.jar` (install Java 11+): {e}"));
-    // vnu reports on stderr; any message (error, or a file it could not read) is a failure.
-    let report: serde_json::Value = serde_json::from_slice(&output.stderr).unwrap_or_else(|e| {
-        panic!(
-            "vnu did not report: {e}\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    let messages = report["messages"].as_array().unwrap();
-    assert!(messages.is_empty(), "{messages:#?}");
-}
-
-/// The Nu HTML checker's jar from the `vnu-jar` npm package pinned in `tests/tools/` (installed
-/// with `npm ci` when missing, as `build_validity.rs` does); `None` only when
-/// `DIGEST_SKIP_VNU` asks to skip it.
-fn vnu_jar() -> Option<PathBuf> {
-    if std::env::var_os("DIGEST_SKIP_VNU").is_some_and(|v| !v.is_empty() && v != "0") {
-        return None;
-    }
-    let tools = common::repo().join("tests/tools");
-    let jar = tools.join("node_modules/vnu-jar/build/dist/vnu.jar");
-    if !jar.is_file() {
-        let npm = std::env::var("NPM").unwrap_or_else(|_| "npm".into());
-        let status = Command::new(&npm)
-            .args([
-                "ci",
-                "--ignore-scripts",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-            ])
-            .arg(&tools)
-            .status()
-            .unwrap_or_else(|e| panic!("cannot run `{npm} ci --prefix tests/tools`: {e}"));
-        assert!(status.success(), "`npm ci --prefix tests/tools` failed");
-    }
-    assert!(jar.is_file(), "no {}", jar.display());
-    Some(jar)
+    let errors = super::validity::vnu_errors(&jar, &pages);
+    assert!(errors.is_empty(), "{errors:#?}");
 }
 
 /// A Hugging Face `/api/daily_papers` response of one item with an `ai_summary`, shaped like
