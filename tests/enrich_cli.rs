@@ -244,7 +244,18 @@ fn two_papers_that_fit_leave_the_record_alone() {
 fn titles_match_across_markup_and_dates_must_fit() {
     let flow = record("α-Flow: Unified Flows for Zürich", "2025-02-06", "");
     let old = record("Attention Is All You Need", "2025-02-06", "");
-    let (_tmp, root) = site(&[("flow.md", &flow), ("attention.md", &old)]);
+    // The same paper in a reading list, its publication day written by hand: that day is what
+    // a candidate's date is compared with.
+    let dated = record(
+        "Attention is all you need",
+        "2025-02-06",
+        "published = 2017-06-12\n",
+    );
+    let (_tmp, root) = site(&[
+        ("flow.md", &flow),
+        ("attention.md", &old),
+        ("read-attention.md", &dated),
+    ]);
     let server = FakeServer::start(|api, title, _| match (api, key(title).as_str()) {
         (Api::Arxiv, k) if k.contains("flow") => Reply::ok(atom(&[ArxivEntry {
             id: "2502.03333",
@@ -273,6 +284,18 @@ fn titles_match_across_markup_and_dates_must_fit() {
     assert_eq!(read(&root, "attention.md"), old);
     assert!(
         report.contains("unmatched  content/attention.md (arXiv: a paper of this title, but its date does not fit: published 2017-06-12"),
+        "{report}"
+    );
+    let dated_after = read(&root, "read-attention.md");
+    assert!(
+        dated_after.contains("arxiv = \"1706.03762\"")
+            && dated_after.contains("\"Ashish Vaswani\""),
+        "{dated_after}"
+    );
+    // One title, one question to arXiv: the second record got the answer from the cache.
+    assert_eq!(
+        server.times("Arxiv attentionisallyouneed").len(),
+        1,
         "{report}"
     );
 }
