@@ -7,8 +7,9 @@
 //! different papers that both fit leave the record alone (ambiguous). A match fills only what
 //! a source owns and the record lacks, through the import merge ([`fill`]). Requests are polite
 //! ([`http`]) and their answers kept on disk ([`cache`]); [`sources`] builds each source's URL
-//! and reads its answer with the importers' readers. This module decides per record; it reads
-//! and writes no record file (the command line does, through the merge's atomic writer).
+//! and reads its answer with the importers' readers; [`diff`] shows a change for `--dry-run`.
+//! This module decides per record; it reads and writes no record file (the command line does,
+//! through the merge's atomic writer).
 
 pub(crate) mod cache;
 pub(crate) mod diff;
