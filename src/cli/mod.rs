@@ -3,6 +3,7 @@
 //! input, 2 usage errors, 3 network errors, 4 output errors).
 
 mod build;
+mod enrich;
 mod exit;
 mod export;
 mod fetch;
@@ -46,6 +47,14 @@ enum Command {
     /// Write the site's records as BibTeX, CSL-JSON or JSON.
     #[command(after_help = exit::HELP)]
     Export(export::ExportArgs),
+    /// Complete records without an arXiv id or DOI by their titles (arXiv, Hugging Face,
+    /// Semantic Scholar): ids, names, links, summary. Exit 3 when a lookup failed.
+    ///
+    /// Only fields the record lacks are filled; what a person wrote stays. Unmatched and
+    /// ambiguous records are reported, not errors. Answers are kept for 30 days in
+    /// .digest-cache/enrich/ under the site folder, so a second run asks nothing again.
+    #[command(after_help = exit::HELP)]
+    Enrich(enrich::EnrichArgs),
     /// Download papers from Hugging Face or arXiv and merge them into the records.
     #[command(subcommand, after_help = exit::HELP)]
     Fetch(fetch::FetchCommand),
@@ -63,6 +72,7 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
+        Command::Enrich(args) => enrich::run(args),
         Command::Fetch(command) => fetch::run(command),
         Command::Theme(command) => theme::run(command),
     }
