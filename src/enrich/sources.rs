@@ -2,6 +2,7 @@
 //! into candidates, through the importers' own readers (arXiv Atom, Hugging Face JSON, Semantic
 //! Scholar JSON). No network here: [`super::http`] sends, this module builds and reads.
 
+use crate::href::query_value;
 use serde_json::{Map, Value};
 
 use super::matching::Published;
@@ -81,13 +82,13 @@ impl Source {
                     .collect();
                 format!(
                     "{base}/api/query?search_query={}&max_results=5",
-                    encode(&format!("ti:\"{}\"", words.join(" ")))
+                    query_value(&format!("ti:\"{}\"", words.join(" ")))
                 )
             }
-            Source::Hf => format!("{base}/api/papers/search?q={}", encode(title)),
+            Source::Hf => format!("{base}/api/papers/search?q={}", query_value(title)),
             Source::S2 => format!(
                 "{base}/graph/v1/paper/search/match?query={}&fields=title,externalIds,authors,year,publicationDate,tldr,url,openAccessPdf",
-                encode(title)
+                query_value(title)
             ),
         }
     }
@@ -214,21 +215,6 @@ fn s2_candidates(body: &str) -> Result<Vec<Candidate>, String> {
     Ok(out)
 }
 
-/// Percent-encodes a query parameter value (spaces as `+`).
-fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {
-                out.push(byte as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,7 +223,7 @@ mod tests {
     fn urls_carry_the_title_encoded() {
         assert_eq!(
             Source::Arxiv.url("http://x/", "RoHM: Robust (3D) Motion"),
-            "http://x/api/query?search_query=ti:%22RoHM+Robust+3D+Motion%22&max_results=5"
+            "http://x/api/query?search_query=ti%3A%22RoHM+Robust+3D+Motion%22&max_results=5"
         );
         assert_eq!(
             Source::Hf.url("http://x", "A & B?"),
