@@ -37,6 +37,7 @@ compile_error!(
 
 pub(crate) mod build;
 pub(crate) mod calendar;
+pub(crate) mod check;
 pub mod cli;
 pub mod config;
 pub(crate) mod diagnostic;
