@@ -2,6 +2,7 @@
 
 mod export_roundtrip;
 mod fetch;
+mod fetch_ledger;
 mod fidelity_safety;
 mod formats;
 mod hf;
