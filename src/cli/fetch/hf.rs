@@ -96,7 +96,8 @@ fn fetch_days(args: &HfArgs) -> Result<ExitCode, Failure> {
     }
 
     let done = results.iter().any(|(_, r)| matches!(r, DayResult::Done(_)));
-    let clean = if done {
+    // Days without a list bring nothing to merge (and no "read 0 papers" summary).
+    let clean = if !merged.papers.is_empty() || !merged.problems.is_empty() {
         merge_into(
             &args.common.into,
             endpoint,

@@ -189,6 +189,8 @@ fn error_status_and_slow_answers_write_nothing() {
         "{}",
         run.stderr
     );
+    // A 503 that says nothing of when to come back is not asked again.
+    assert_eq!(server.requests.lock().unwrap().len(), 1);
     let run = digest(
         &[
             "fetch",

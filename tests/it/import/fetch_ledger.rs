@@ -321,3 +321,16 @@ fn an_unreadable_answer_fails_only_its_day() {
     assert!(entry(site, "2025-03-04").unwrap().contains("papers = 1\n"));
     assert_eq!(tree(&site.join("content")).len(), 1);
 }
+
+/// `--dry-run` shows what would be fetched and merged, and writes neither records nor ledger.
+#[test]
+fn a_dry_run_writes_no_ledger() {
+    let server = serve();
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
+    let run = fetch(&server, site, &["--date", "2025-02-03", "--dry-run"]);
+    run.assert_success();
+    assert!(run.stdout.contains("1 added"), "{}", run.stdout);
+    assert_eq!(server.total(), 1);
+    assert!(!site.join("data").exists() && !site.join("content").exists());
+}
