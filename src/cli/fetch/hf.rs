@@ -95,7 +95,6 @@ fn fetch_days(args: &HfArgs) -> Result<ExitCode, Failure> {
         results.push((day, result));
     }
 
-    let done = results.iter().any(|(_, r)| matches!(r, DayResult::Done(_)));
     // Days without a list bring nothing to merge (and no "read 0 papers" summary).
     let clean = if !merged.papers.is_empty() || !merged.problems.is_empty() {
         merge_into(
@@ -109,6 +108,7 @@ fn fetch_days(args: &HfArgs) -> Result<ExitCode, Failure> {
         true
     };
     let mut failed = 0;
+    let mut recorded = Vec::new();
     for (day, result) in results {
         let weekday = format!("{day} ({:?})", day.weekday());
         match result {
@@ -121,7 +121,7 @@ fn fetch_days(args: &HfArgs) -> Result<ExitCode, Failure> {
                     ),
                     Outcome::NoList => println!("hf {weekday}: no list (not a gap)"),
                 }
-                ledger.record(SOURCE, day, entry);
+                recorded.push((day, entry));
             }
             DayResult::Failed(reason) => {
                 failed += 1;
@@ -132,7 +132,12 @@ fn fetch_days(args: &HfArgs) -> Result<ExitCode, Failure> {
             }
         }
     }
-    if !args.common.dry_run && done {
+    if !args.common.dry_run && !recorded.is_empty() {
+        // Read again just before writing, so entries another run wrote meanwhile are kept.
+        ledger = Ledger::read(&args.ledger).map_err(|m| Failure::new(FailureKind::Input, m))?;
+        for (day, entry) in recorded {
+            ledger.record(SOURCE, day, entry);
+        }
         ledger
             .write(&args.ledger)
             .map_err(|e| Failure::new(FailureKind::Output, format!("writing {shown}: {e}")))?;
