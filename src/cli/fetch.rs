@@ -58,8 +58,8 @@ pub(super) struct HfArgs {
     /// Every day from this one to --until that the ledger has no entry for.
     #[arg(long, value_name = "DATE")]
     since: Option<jiff::civil::Date>,
-    /// Every day the ledger has no entry for, from the day after its newest one (or the last 14
-    /// days, if later) to --until.
+    /// Every day the ledger has no entry for, to --until, from the day after its newest entry
+    /// or 14 days back, whichever is earlier.
     #[arg(long)]
     missing: bool,
     /// The last day --since and --missing fetch (default: yesterday, UTC: today's list is
