@@ -75,14 +75,13 @@ impl Client {
             other => format!("{url}: {other}"),
         })?;
         let status = response.status();
-        let retry_after = match status.as_u16() {
+        // Only the seconds form of Retry-After is read; an HTTP date is not waited for.
+        let asked_wait = match status.as_u16() {
             429 | 503 => response
                 .headers()
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .filter(|&s| s <= MAX_RETRY_AFTER.as_secs())
-                .map(Duration::from_secs),
+                .and_then(|v| v.trim().parse::<u64>().ok()),
             _ => None,
         };
         let mut body = Vec::new();
@@ -107,8 +106,19 @@ impl Client {
         let text = String::from_utf8_lossy(&body).into_owned();
         if !status.is_success() {
             let excerpt: String = text.chars().take(200).collect();
+            let mut message = format!("{url}: the server answered {status}: {}", excerpt.trim());
+            let retry_after = match asked_wait {
+                Some(s) if s <= MAX_RETRY_AFTER.as_secs() => Some(Duration::from_secs(s)),
+                Some(s) => {
+                    message.push_str(&format!(
+                        " (it asks to come back in {s} s, longer than a fetch waits)"
+                    ));
+                    None
+                }
+                None => None,
+            };
             return Ok(Answer::Refused {
-                message: format!("{url}: the server answered {status}: {}", excerpt.trim()),
+                message,
                 retry_after,
             });
         }

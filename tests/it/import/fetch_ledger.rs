@@ -65,6 +65,8 @@ fn answer(day: &str, nth: usize, grown: bool) -> (u16, String) {
         ),
         "2025-02-05" => (200, "[]".into()),
         "2025-02-06" if nth <= 2 => (503, r#"{"error":"Service Unavailable"}"#.into()),
+        "2025-03-05" if nth == 1 => (429, r#"{"error":"Too Many Requests"}"#.into()),
+        "2025-03-06" => (503, r#"{"error":"Service Unavailable"}"#.into()),
         "2025-02-07" if grown => (
             200,
             format!(
@@ -115,10 +117,12 @@ fn serve() -> FakeHf {
                 } else {
                     answer(&day, nth, grew.load(Ordering::SeqCst))
                 };
+                // Come back at once; 2025-03-06 asks for an hour, longer than a fetch waits.
+                let retry_after = if day == "2025-03-06" { 3600 } else { 0 };
                 let mut stream = stream;
                 let _ = write!(
                     stream,
-                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nContent-Type: application/json\r\nRetry-After: 0\r\nConnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nContent-Type: application/json\r\nRetry-After: {retry_after}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
                 );
             });
@@ -333,4 +337,29 @@ fn a_dry_run_writes_no_ledger() {
     assert!(run.stdout.contains("1 added"), "{}", run.stdout);
     assert_eq!(server.total(), 1);
     assert!(!site.join("data").exists() && !site.join("content").exists());
+}
+
+/// A 429 whose Retry-After a fetch can wait for is asked once more in the same run; one that
+/// asks for an hour fails the day at once.
+#[test]
+fn retry_after_is_honoured_once_when_short() {
+    let server = serve();
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
+    let run = fetch(&server, site, &["--date", "2025-03-05"]);
+    run.assert_success();
+    assert_eq!(server.counts(), [("2025-03-05".to_string(), 2)]);
+    assert!(entry(site, "2025-03-05").unwrap().contains("papers = 1\n"));
+
+    let run = fetch(&server, site, &["--date", "2025-03-06"]);
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("hf 2025-03-06 (Thursday)")
+            && run.stderr.contains("503")
+            && run.stderr.contains("come back in 3600 s"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.counts()[1], ("2025-03-06".to_string(), 1));
+    assert!(entry(site, "2025-03-06").is_none());
 }
