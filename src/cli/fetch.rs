@@ -9,12 +9,14 @@ use clap::{Args, Subcommand};
 use super::exit;
 use super::import::merge_into;
 use crate::diagnostic::{Failure, FailureKind};
-use crate::fetch::{self, ARXIV_ENDPOINT, Client, HF_ENDPOINT};
+use crate::fetch::{self, ARXIV_ENDPOINT, Client, ledger};
+
+mod hf;
 
 /// Where to fetch from.
 #[derive(Debug, Subcommand)]
 pub(super) enum FetchCommand {
-    /// Hugging Face daily papers of a day, an ISO week or a month.
+    /// Hugging Face daily papers of a day, an ISO week, a month, or every day the ledger lacks.
     #[command(after_help = exit::HELP)]
     Hf(HfArgs),
     /// The results of an arXiv API query.
@@ -39,10 +41,10 @@ pub(super) struct Common {
     dry_run: bool,
 }
 
-/// Arguments of `digest fetch hf`: exactly one of `--date`, `--week`, `--month` (clap says so
-/// with a usage error, status 2).
+/// Arguments of `digest fetch hf`: exactly one of `--date`, `--week`, `--month`, `--since`,
+/// `--missing` (clap says so with a usage error, status 2).
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("days").required(true).args(["date", "week", "month"]))]
+#[command(group = clap::ArgGroup::new("days").required(true).args(["date", "week", "month", "since", "missing"]))]
 pub(super) struct HfArgs {
     /// One day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
@@ -53,6 +55,23 @@ pub(super) struct HfArgs {
     /// A month (YYYY-MM).
     #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
     month: Option<(i16, i8)>,
+    /// Every day from this one to --until that the ledger has no entry for.
+    #[arg(long, value_name = "DATE")]
+    since: Option<jiff::civil::Date>,
+    /// Every day the ledger has no entry for, to --until, from the day after its newest entry
+    /// or 14 days back, whichever is earlier.
+    #[arg(long)]
+    missing: bool,
+    /// The last day --since and --missing fetch (default: yesterday, UTC: today's list is
+    /// still growing).
+    #[arg(long, value_name = "DATE", conflicts_with_all = ["date", "week", "month"])]
+    until: Option<jiff::civil::Date>,
+    /// Seconds between requests.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.5)]
+    delay: f64,
+    /// The fetch ledger: what was fetched, per day (read and updated).
+    #[arg(long, value_name = "FILE", default_value = ledger::LEDGER_FILE)]
+    ledger: PathBuf,
     #[command(flatten)]
     common: Common,
 }
@@ -86,26 +105,13 @@ fn parse_month(text: &str) -> Result<(i16, i8), String> {
     Ok((y, m))
 }
 
-/// Fetches and merges; exit 3 on a network or server error (nothing written), 1 on unreadable
-/// entries (the others are merged), 4 when the records cannot be written.
+/// Fetches and merges; exit 3 on a network or server error (for `hf`: on any day that failed;
+/// the others are written), 1 on unreadable entries (the others are merged), 4 when the records
+/// or the ledger cannot be written.
 pub(super) fn run(command: FetchCommand) -> ExitCode {
     let network = |message: String| Failure::new(FailureKind::Network, message);
     let result = match command {
-        FetchCommand::Hf(args) => fetch::days_of(args.date, args.week, args.month)
-            .map_err(|message| Failure::new(FailureKind::Usage, message))
-            .and_then(|days| {
-                let client = Client::new(Duration::from_secs_f64(args.common.timeout.max(0.001)));
-                let endpoint = args.common.endpoint.as_deref().unwrap_or(HF_ENDPOINT);
-                let parsed = fetch::hf(&client, endpoint, &days, Duration::from_millis(500))
-                    .map_err(network)?;
-                merge_into(
-                    &args.common.into,
-                    endpoint,
-                    &parsed,
-                    args.common.dry_run,
-                    false,
-                )
-            }),
+        FetchCommand::Hf(args) => return hf::run(&args),
         FetchCommand::Arxiv(args) => {
             let client = Client::new(Duration::from_secs_f64(args.common.timeout.max(0.001)));
             let endpoint = args.common.endpoint.as_deref().unwrap_or(ARXIV_ENDPOINT);

@@ -1,7 +1,5 @@
-          day=$from
-          while [[ ! "$day" > "$yesterday" ]]; do
-            status=0
-            digest fetch hf --date "$day" || status=$?
-            check "$status" "digest fetch hf --date $day" || break
-            day=$(date -u -d "$day + 1 day" +%F)
-          done
+          # Every day the fetch ledger (data/fetch-ledger.toml) lacks, up to yesterday: the days
+          # after its newest one, or the last 14 if later, so a day that failed is asked again.
+          status=0
+          digest fetch hf --missing || status=$?
+          check "$status" "digest fetch hf --missing" || true

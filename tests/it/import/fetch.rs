@@ -126,8 +126,10 @@ fn hf_day_is_fetched_and_merged() {
     );
 }
 
+/// Every day of the week is asked for; the weekdays whose list is empty fail (exit 3, each
+/// named), never "0 papers"; the weekend is a day without a list; Friday's paper is merged.
 #[test]
-fn a_week_asks_for_each_day() {
+fn a_week_asks_for_each_day_and_empty_weekdays_fail() {
     let server = serve(hf_day);
     let tmp = tempfile::tempdir().unwrap();
     let endpoint = format!("{}/api/daily_papers", server.url);
@@ -144,7 +146,22 @@ fn a_week_asks_for_each_day() {
         ],
         tmp.path(),
     );
-    run.assert_success();
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    for day in ["2025-02-03 (Monday)", "2025-02-06 (Thursday)"] {
+        assert!(
+            run.stderr
+                .contains(&format!("error: hf {day}: Hugging Face listed no papers")),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(run.stdout.contains("1 added"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("hf 2025-02-08 (Saturday): no list (not a gap)"),
+        "{}",
+        run.stdout
+    );
     let requests = server.requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 7);
     assert_eq!(requests[0], "/api/daily_papers?date=2025-02-03");
@@ -172,6 +189,8 @@ fn error_status_and_slow_answers_write_nothing() {
         "{}",
         run.stderr
     );
+    // A 503 that says nothing of when to come back is not asked again.
+    assert_eq!(server.requests.lock().unwrap().len(), 1);
     let run = digest(
         &[
             "fetch",
@@ -250,7 +269,7 @@ fn arxiv_results_are_fetched_page_by_page() {
     let requests = server.requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 2, "{requests:?}");
     assert!(
-        requests[0].contains("search_query=all:diffusion+AND+cat:cs.LG&start=0&max_results=2"),
+        requests[0].contains("search_query=all%3Adiffusion+AND+cat%3Acs.LG&start=0&max_results=2"),
         "{requests:?}"
     );
     assert!(

@@ -3,6 +3,7 @@
 mod enrich;
 mod export_roundtrip;
 mod fetch;
+mod fetch_ledger;
 mod fidelity_safety;
 mod formats;
 mod hf;

@@ -1,7 +1,8 @@
 //! The Fetch step of the daily workflow `digest init --daily` writes, run by bash as GitHub runs
-//! it, with a stand-in `digest` first on the PATH: the days it fetches (catching up from the
-//! newest record, 14 days at most, the previous working day when there is none), a status 1 a
-//! warning, a 2, 3 or 4 recorded for the step that fails the run.
+//! it, with a stand-in `digest` first on the PATH: what it fetches (Hugging Face: the days the
+//! fetch ledger lacks, with `--missing`; arXiv: catching up from the newest record, 14 days at
+//! most, the previous working day when there is none), a status 1 a warning, a 2, 3 or 4
+//! recorded for the step that fails the run.
 
 use std::process::Command;
 
@@ -21,9 +22,8 @@ fn run_block(text: &str, name: &str) -> String {
 }
 
 /// A stand-in for `digest` on the PATH of the Fetch step: `export json` lists one record of day
-/// `$NEWEST` (none when empty); `fetch hf --date D` logs D and exits with the status
-/// `$STATUSES` gives D (`D=3 …`), else 0; `fetch arxiv …` logs its arguments and exits
-/// `$ARXIV_STATUS`.
+/// `$NEWEST` (none when empty); `fetch hf …` and `fetch arxiv …` log their arguments and exit
+/// `$ARXIV_STATUS` (the status of either source's one fetch).
 const FAKE_DIGEST: &str = r#"#!/usr/bin/env bash
 case "$1 $2" in
   "export json")
@@ -32,12 +32,7 @@ case "$1 $2" in
     else
       echo '[]'
     fi ;;
-  "fetch hf")
-    echo "$4" >> "$LOG"
-    for pair in $STATUSES; do
-      if [ "${pair%%=*}" = "$4" ]; then exit "${pair#*=}"; fi
-    done ;;
-  "fetch arxiv")
+  "fetch hf" | "fetch arxiv")
     printf '%s\n' "${@:3}" >> "$LOG"
     exit "${ARXIV_STATUS:-0}" ;;
   *) exit 99 ;;
@@ -56,7 +51,7 @@ struct FetchRun {
 
 /// Runs the Fetch step of `workflow` with bash as GitHub does (`-eo pipefail`), the fake digest
 /// first on the PATH.
-fn run_fetch_step(workflow: &str, newest: Option<Date>, statuses: &str, arxiv: i32) -> FetchRun {
+fn run_fetch_step(workflow: &str, newest: Option<Date>, arxiv: i32) -> FetchRun {
     let tmp = tempfile::tempdir().unwrap();
     let bin = tmp.path().join("bin");
     common::write(&bin.join("digest"), FAKE_DIGEST);
@@ -79,7 +74,6 @@ fn run_fetch_step(workflow: &str, newest: Option<Date>, statuses: &str, arxiv: i
         .env("GITHUB_OUTPUT", &outputs)
         .env("LOG", &log)
         .env("NEWEST", newest.map(|d| d.to_string()).unwrap_or_default())
-        .env("STATUSES", statuses)
         .env("ARXIV_STATUS", arxiv.to_string())
         .env("ARXIV_QUERY", "cat:cs.LG AND ti:'diffusion model'")
         .output()
@@ -118,68 +112,48 @@ fn daily_workflow(source: &str) -> String {
     std::fs::read_to_string(site.root.join(".github/workflows/daily.yml")).unwrap()
 }
 
-fn days(from: i64, to: i64) -> Vec<String> {
-    (to..=from).rev().map(|n| days_ago(n).to_string()).collect()
-}
-
-/// The daily Hugging Face job fetches every day from the newest record's to yesterday (14 at
-/// most), goes on after a status 1 with a warning, and stops at a 2, 3 or 4, recording it for
-/// the step that fails the run after the records are committed and published.
+/// The daily Hugging Face job fetches the days the fetch ledger lacks (`--missing`: digest
+/// itself catches up and retries failed days, see `import::fetch_ledger`), goes on after a
+/// status 1 with a warning, and records a 2, 3 or 4 for the job that fails the run after the
+/// records and the ledger are committed and published.
 #[test]
-fn daily_hf_catches_up_warns_on_1_and_fails_on_2_3_4() {
+fn daily_hf_fetches_the_missing_days_warns_on_1_and_fails_on_2_3_4() {
     let workflow = daily_workflow("hf");
     assert!(workflow.contains("- cron: \"17 3 * * *\""), "{workflow}");
 
-    // Five days behind; the second day had an unreadable entry, the fourth a 503.
-    let statuses = format!("{}=1 {}=3", days_ago(4), days_ago(2));
-    let run = run_fetch_step(&workflow, Some(days_ago(5)), &statuses, 0);
+    let run = run_fetch_step(&workflow, Some(days_ago(5)), 0);
     assert_eq!(run.status, Some(0), "{}", run.stdout);
-    assert_eq!(run.log, days(5, 2), "stops at the failed day");
-    assert!(run.outputs.contains("failed=3\n"), "{}", run.outputs);
+    assert_eq!(run.log, ["--missing"]);
+    assert!(!run.outputs.contains("failed="), "{}", run.outputs);
+
+    let run = run_fetch_step(&workflow, Some(days_ago(5)), 1);
+    assert_eq!(run.status, Some(0), "{}", run.stdout);
     assert!(
-        run.outputs
-            .contains(&format!("range={} to {}\n", days_ago(5), days_ago(1))),
-        "{}",
-        run.outputs
-    );
-    assert!(
-        run.stdout.contains(&format!(
-            "::warning::digest fetch hf --date {}",
-            days_ago(4)
-        )),
+        run.stdout
+            .contains("::warning::digest fetch hf --missing: some entries"),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("::error::"), "{}", run.stdout);
+    assert!(!run.outputs.contains("failed="), "{}", run.outputs);
 
-    for status in [2, 4] {
-        let run = run_fetch_step(
-            &workflow,
-            Some(days_ago(5)),
-            &format!("{}={status}", days_ago(5)),
-            0,
-        );
-        assert_eq!(run.log, days(5, 5));
+    for status in [2, 3, 4] {
+        let run = run_fetch_step(&workflow, None, status);
+        assert_eq!(run.status, Some(0), "{}", run.stdout);
+        assert_eq!(run.log, ["--missing"]);
         assert!(
             run.outputs.contains(&format!("failed={status}\n")),
             "{}",
             run.outputs
         );
+        assert!(run.stdout.contains("::error::"), "{}", run.stdout);
     }
 
-    // A month behind: the last 14 days, all fine.
-    let run = run_fetch_step(&workflow, Some(days_ago(30)), "", 0);
-    assert_eq!(run.log, days(14, 1));
-    assert!(!run.outputs.contains("failed="), "{}", run.outputs);
-
-    // No record yet: the previous working day to yesterday.
-    let run = run_fetch_step(&workflow, None, "", 0);
-    let back = match today().weekday() {
-        jiff::civil::Weekday::Monday => 3,
-        jiff::civil::Weekday::Sunday => 2,
-        _ => 1,
-    };
-    assert_eq!(run.log, days(back, 1));
+    // The ledger is committed with the records.
+    let commit = step(&workflow, "name: Commit the new records").join("\n");
+    assert!(
+        commit.contains("git add data/fetch-ledger.toml") && commit.contains("git add content"),
+        "{commit}"
+    );
 
     // The failure fails the run, in the job that runs after the commit and the deployment.
     let fail = step(&workflow, "name: Fail the run when a fetch failed").join("\n");
@@ -197,7 +171,7 @@ fn daily_hf_catches_up_warns_on_1_and_fails_on_2_3_4() {
 #[test]
 fn daily_arxiv_asks_for_the_days_since_the_newest_record() {
     let workflow = daily_workflow("arxiv:cat:cs.LG AND ti:'diffusion model'");
-    let run = run_fetch_step(&workflow, Some(days_ago(6)), "", 0);
+    let run = run_fetch_step(&workflow, Some(days_ago(6)), 0);
     assert_eq!(run.status, Some(0), "{}", run.stdout);
     let compact = |d: Date| d.strftime("%Y%m%d").to_string();
     let query = format!(
@@ -208,9 +182,30 @@ fn daily_arxiv_asks_for_the_days_since_the_newest_record() {
     assert!(run.log.contains(&query), "{:?}", run.log);
     assert!(!run.outputs.contains("failed="));
 
-    let run = run_fetch_step(&workflow, Some(days_ago(6)), "", 1);
+    let run = run_fetch_step(&workflow, Some(days_ago(6)), 1);
     assert!(run.stdout.contains("::warning::"), "{}", run.stdout);
     assert!(!run.outputs.contains("failed="));
-    let run = run_fetch_step(&workflow, Some(days_ago(6)), "", 3);
+    let run = run_fetch_step(&workflow, Some(days_ago(6)), 3);
     assert!(run.outputs.contains("failed=3\n"), "{}", run.outputs);
+
+    // A month behind: the last 14 days.
+    let run = run_fetch_step(&workflow, Some(days_ago(30)), 0);
+    let since = format!("submittedDate:[{}0000 TO", compact(days_ago(14)));
+    assert!(run.log.iter().any(|a| a.contains(&since)), "{:?}", run.log);
+    assert!(
+        run.outputs
+            .contains(&format!("range={} to {}\n", days_ago(14), days_ago(1))),
+        "{}",
+        run.outputs
+    );
+
+    // No record yet: since the previous working day.
+    let run = run_fetch_step(&workflow, None, 0);
+    let back = match today().weekday() {
+        jiff::civil::Weekday::Monday => 3,
+        jiff::civil::Weekday::Sunday => 2,
+        _ => 1,
+    };
+    let since = format!("submittedDate:[{}0000 TO", compact(days_ago(back)));
+    assert!(run.log.iter().any(|a| a.contains(&since)), "{:?}", run.log);
 }

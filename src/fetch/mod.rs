@@ -10,6 +10,8 @@ use jiff::civil::Date;
 use crate::import::{MAX_INPUT_BYTES, Parsed};
 use crate::import::{arxiv_atom, hf_json};
 
+pub(crate) mod ledger;
+
 /// The public Hugging Face API root.
 pub(crate) const HF_ENDPOINT: &str = "https://huggingface.co/api/daily_papers";
 /// The public arXiv API.
@@ -40,8 +42,31 @@ impl Client {
         }
     }
 
-    /// GETs `url` and returns its body as text, with errors a user can act on.
+    /// GETs `url` and returns its body as text, with errors a user can act on. A 429 or 503
+    /// that says when to come back (`Retry-After` in seconds, at most [`MAX_RETRY_AFTER`]) is
+    /// asked once more after that wait; a second refusal is the error.
     pub(crate) fn get(&self, url: &str) -> Result<String, String> {
+        match self.get_once(url)? {
+            Answer::Body(text) => Ok(text),
+            Answer::Refused {
+                message,
+                retry_after: Some(wait),
+            } => {
+                std::thread::sleep(wait);
+                match self.get_once(url)? {
+                    Answer::Body(text) => Ok(text),
+                    Answer::Refused { message: again, .. } => Err(format!(
+                        "{again} (asked again after the {} s its first answer said to wait: {message})",
+                        wait.as_secs()
+                    )),
+                }
+            }
+            Answer::Refused { message, .. } => Err(message),
+        }
+    }
+
+    /// One GET: the body of a success, or why not (and when to try again, if the server said).
+    fn get_once(&self, url: &str) -> Result<Answer, String> {
         let mut response = self.agent.get(url).call().map_err(|err| match err {
             ureq::Error::Timeout(_) => format!(
                 "{url}: no complete answer within {} s (pass --timeout to wait longer)",
@@ -50,6 +75,15 @@ impl Client {
             other => format!("{url}: {other}"),
         })?;
         let status = response.status();
+        // Only the seconds form of Retry-After is read; an HTTP date is not waited for.
+        let asked_wait = match status.as_u16() {
+            429 | 503 => response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok()),
+            _ => None,
+        };
         let mut body = Vec::new();
         response
             .body_mut()
@@ -72,13 +106,59 @@ impl Client {
         let text = String::from_utf8_lossy(&body).into_owned();
         if !status.is_success() {
             let excerpt: String = text.chars().take(200).collect();
-            return Err(format!(
-                "{url}: the server answered {status}: {}",
-                excerpt.trim()
-            ));
+            let mut message = format!("{url}: the server answered {status}: {}", excerpt.trim());
+            let retry_after = match asked_wait {
+                Some(s) if s <= MAX_RETRY_AFTER.as_secs() => Some(Duration::from_secs(s)),
+                Some(s) => {
+                    message.push_str(&format!(
+                        " (it asks to come back in {s} s, longer than a fetch waits)"
+                    ));
+                    None
+                }
+                None => None,
+            };
+            return Ok(Answer::Refused {
+                message,
+                retry_after,
+            });
         }
-        Ok(text)
+        Ok(Answer::Body(text))
     }
+}
+
+/// The longest `Retry-After` a fetch waits for before asking once more; a longer one fails the
+/// day at once (the next run asks again).
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+/// What one request gave.
+enum Answer {
+    Body(String),
+    Refused {
+        message: String,
+        retry_after: Option<Duration>,
+    },
+}
+
+/// One day of Hugging Face's daily papers, as fetched.
+pub(crate) struct HfDay {
+    /// The papers read (and entries that could not be read).
+    pub(crate) parsed: Parsed,
+    /// [`ledger::fingerprint`] of the answer, its JSON re-serialized (spacing does not count).
+    pub(crate) fingerprint: String,
+}
+
+/// Fetches and reads the list of one day; an HTTP error or an answer that is not the listing is
+/// the error. An empty list is returned as such: whether it is a failure is the caller's call.
+pub(crate) fn hf_day(client: &Client, endpoint: &str, day: Date) -> Result<HfDay, String> {
+    let url = format!("{endpoint}?date={day}");
+    let text = client.get(&url)?;
+    let parsed = hf_json::parse(&text).map_err(|e| format!("{url}: {e}"))?;
+    let normalized = serde_json::from_str::<serde_json::Value>(&text)
+        .map_or_else(|_| text.clone(), |value| value.to_string());
+    Ok(HfDay {
+        parsed,
+        fingerprint: ledger::fingerprint(&normalized),
+    })
 }
 
 /// Which days of Hugging Face's daily papers to fetch.
@@ -112,26 +192,6 @@ pub(crate) fn days_of(
     }
 }
 
-/// Fetches Hugging Face daily papers for each day, politely one request after another.
-pub(crate) fn hf(
-    client: &Client,
-    endpoint: &str,
-    days: &[Date],
-    pause: Duration,
-) -> Result<Parsed, String> {
-    let mut all = Parsed::default();
-    for (i, day) in days.iter().enumerate() {
-        if i > 0 {
-            std::thread::sleep(pause);
-        }
-        let url = format!("{endpoint}?date={day}");
-        let parsed = hf_json::parse(&client.get(&url)?).map_err(|e| format!("{url}: {e}"))?;
-        all.papers.extend(parsed.papers);
-        all.problems.extend(parsed.problems);
-    }
-    Ok(all)
-}
-
 /// Fetches up to `max` results of an arXiv query, `page` at a time, waiting `pause` between
 /// requests (arXiv asks for 3 s).
 pub(crate) fn arxiv(
@@ -151,7 +211,7 @@ pub(crate) fn arxiv(
         let count = page.min(max - start);
         let url = format!(
             "{endpoint}?search_query={}&start={start}&max_results={count}&sortBy=submittedDate&sortOrder=descending",
-            encode(query)
+            crate::href::query_value(query)
         );
         let parsed = arxiv_atom::parse(&client.get(&url)?).map_err(|e| format!("{url}: {e}"))?;
         let got = parsed.papers.len() + parsed.problems.len();
@@ -163,21 +223,6 @@ pub(crate) fn arxiv(
         start += count;
     }
     Ok(all)
-}
-
-/// Percent-encodes a query parameter value.
-fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {
-                out.push(byte as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -199,8 +244,8 @@ mod tests {
     #[test]
     fn queries_are_encoded() {
         assert_eq!(
-            encode("cat:cs.LG AND ti:\"diffusion\""),
-            "cat:cs.LG+AND+ti:%22diffusion%22"
+            crate::href::query_value("cat:cs.LG AND ti:\"diffusion\""),
+            "cat%3Acs.LG+AND+ti%3A%22diffusion%22"
         );
     }
 }
