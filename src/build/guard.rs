@@ -106,7 +106,12 @@ fn refusals(
         let drop = previous.papers - new.papers;
         let percent = drop as f64 * 100.0 / previous.papers as f64;
         let (too_many, limit) = match limits.max_paper_drop {
-            PaperDrop::Percent(p) => (percent > p, format!("max_paper_drop = \"{p}%\"")),
+            // One paper may always go: on a small site any removal is more than a few percent,
+            // and removing one record (a duplicate, a mistake) is an edit, not a failed fetch.
+            PaperDrop::Percent(p) => (
+                percent > p && drop > 1,
+                format!("max_paper_drop = \"{p}%\""),
+            ),
             PaperDrop::Papers(n) => (drop as u64 > n, format!("max_paper_drop = {n}")),
             PaperDrop::Off => (false, String::new()),
         };
