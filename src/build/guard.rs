@@ -82,8 +82,8 @@ pub(crate) fn check(site: &Site, output: &Path, run: &GuardRun) -> Result<GuardR
         message.push_str("\n  - ");
         message.push_str(reason);
     }
-    Err(Problem::in_file(site.root.join("site.toml").display().to_string(), message)
-        .with_note("the output was left untouched; nothing was published")
+    // Named after site.toml, where the limits are; the CLI adds that the output is untouched.
+    Err(Problem::in_file("site.toml", message)
         .with_hint("if the records are missing by mistake, restore them (`git status content/`) and build again; if the change is meant, publish it with `digest build --accept-shrink`, or loosen [guard] in site.toml (max_paper_drop, max_stale_days; false turns a check off)")
         .with_kind(FailureKind::Input))
 }
