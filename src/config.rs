@@ -10,6 +10,10 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Location, Problem};
 
+mod guard;
+
+pub use guard::{GuardOptions, PaperDrop};
+
 /// `site.toml` exactly as written. Every key is optional here; [`Config::parse`] fills in the defaults.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -30,6 +34,7 @@ struct RawConfig {
     keyword_tags: BTreeMap<toml::Spanned<String>, toml::Spanned<Vec<String>>>,
     keyword_feeds: BTreeMap<toml::Spanned<String>, toml::Spanned<Vec<String>>>,
     output: RawOutput,
+    guard: guard::RawGuard,
     extra: toml::Table,
 }
 
@@ -100,6 +105,12 @@ pub struct Config {
     pub keyword_tags: BTreeMap<String, Vec<String>>,
     /// Free-form data handed to templates as `site.extra`.
     pub extra: toml::Table,
+    /// When refusing to publish a build that lost papers or days (`[guard]`).
+    pub guard: GuardOptions,
+    /// The time of the build as `SOURCE_DATE_EPOCH` gives it (the reproducible-builds
+    /// convention; the daily workflow sets it), for the status page and `digest.json`; `None`
+    /// when unset, so that two builds of the same files are byte-identical.
+    pub built_at: Option<jiff::Timestamp>,
 }
 
 impl Config {
@@ -116,7 +127,8 @@ impl Config {
             )
             .with_hint("run digest in a site folder (one with site.toml), or pass --root DIR")
         })?;
-        let (config, site_files) = Config::parse_spanned(&text, display, base_url_override)?;
+        let (mut config, site_files) = Config::parse_spanned(&text, display, base_url_override)?;
+        config.built_at = source_date_epoch(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
         let root = path.parent().unwrap_or(Path::new("."));
         for (key, written, location) in site_files {
             crate::site_file::check(root, key, &written, location)?;
@@ -263,6 +275,8 @@ impl Config {
                 bibtex_files: raw.output.bibtex_files.unwrap_or(true),
             },
             extra: raw.extra,
+            guard: guard::resolve(raw.guard, &at)?,
+            built_at: None,
         };
         Ok((config, site_files))
     }
@@ -287,6 +301,24 @@ impl Config {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
     }
+}
+
+/// The build time `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) gives, if set.
+fn source_date_epoch(value: Option<&str>) -> Result<Option<jiff::Timestamp>, Problem> {
+    let Some(text) = value.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    text.parse::<i64>()
+        .ok()
+        .and_then(|seconds| jiff::Timestamp::from_second(seconds).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            Problem::in_file(
+                "SOURCE_DATE_EPOCH",
+                format!("SOURCE_DATE_EPOCH = `{text}` is not a number of seconds since 1970"),
+            )
+            .with_hint("set it to `date +%s` (the build time), or unset it")
+        })
 }
 
 /// A site file named in `site.toml`: the key, the path as written, where.

@@ -47,6 +47,12 @@ pub(crate) enum PageKind {
     Search,
     /// The 404 page.
     NotFound,
+    /// The status page: when built, the newest day, papers per listing day.
+    Status,
+    /// The status page's data as JSON, without a template.
+    StatusJson,
+    /// `digest.json`, the manifest the next build is compared with, without a template.
+    Manifest,
 }
 
 impl PageKind {
@@ -68,6 +74,9 @@ impl PageKind {
             PageKind::TagBib(_) => "tag bib",
             PageKind::Search => "search",
             PageKind::NotFound => "404",
+            PageKind::Status => "status",
+            PageKind::StatusJson => "status json",
+            PageKind::Manifest => "manifest",
         }
     }
 }
@@ -134,7 +143,11 @@ impl PlannedPage {
 
     /// Whether the page belongs in the sitemap.
     pub(crate) fn in_sitemap(&self) -> bool {
-        self.path.ends_with(".html") && !matches!(self.kind, PageKind::NotFound | PageKind::Search)
+        self.path.ends_with(".html")
+            && !matches!(
+                self.kind,
+                PageKind::NotFound | PageKind::Search | PageKind::Status
+            )
     }
 }
 
@@ -271,6 +284,20 @@ pub(crate) fn plan_reusing(
         kind: PageKind::NotFound,
         template: "404.html",
     });
+    pages.push(PlannedPage::html(
+        routes::STATUS.to_string(),
+        PageKind::Status,
+        "status.html",
+    ));
+    pages.push(PlannedPage::generated(
+        routes::STATUS_JSON.to_string(),
+        PageKind::StatusJson,
+    ));
+    // Last: its page count counts every page, itself included.
+    pages.push(PlannedPage::generated(
+        routes::MANIFEST.to_string(),
+        PageKind::Manifest,
+    ));
     pages
 }
 
@@ -367,6 +394,9 @@ mod tests {
                 ("feed.json", "json feed", GENERATED),
                 ("search/index.html", "search", "search.html"),
                 ("404.html", "404", "404.html"),
+                ("status/index.html", "status", "status.html"),
+                ("status.json", "status json", GENERATED),
+                ("digest.json", "manifest", GENERATED),
             ]
         );
         assert_eq!(pages[2].url_path(), "papers/a/");

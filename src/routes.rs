@@ -25,6 +25,12 @@ pub(crate) const SITEMAP: &str = "sitemap.xml";
 pub(crate) const ROBOTS: &str = "robots.txt";
 /// Tells GitHub Pages to serve the output as is.
 pub(crate) const NOJEKYLL: &str = ".nojekyll";
+/// The status page: when the site was built, its newest day, papers per day.
+pub(crate) const STATUS: &str = "status/";
+/// The status page's data, for scripts and monitors.
+pub(crate) const STATUS_JSON: &str = "status.json";
+/// The build's manifest: what `digest build` compares the next build with (see `build::guard`).
+pub(crate) const MANIFEST: &str = "digest.json";
 /// The search index's header: sizes and the first term of each term shard.
 pub(crate) const SEARCH_META: &str = "search/meta.json";
 
@@ -164,6 +170,9 @@ mod tests {
             ("sitemap part", sitemap_part(2)),
             ("robots", ROBOTS.to_string()),
             ("nojekyll", NOJEKYLL.to_string()),
+            ("status", STATUS.to_string()),
+            ("status json", STATUS_JSON.to_string()),
+            ("manifest", MANIFEST.to_string()),
         ];
         let expected = [
             ("home", ""),
@@ -198,6 +207,9 @@ mod tests {
             ("sitemap part", "sitemap-2.xml"),
             ("robots", "robots.txt"),
             ("nojekyll", ".nojekyll"),
+            ("status", "status/"),
+            ("status json", "status.json"),
+            ("manifest", "digest.json"),
         ];
         let got: Vec<(&str, &str)> = routes.iter().map(|(n, p)| (*n, p.as_str())).collect();
         assert_eq!(got, expected);

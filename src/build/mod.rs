@@ -3,6 +3,7 @@
 //! ([`emit`]) and publishes it whole ([`crate::write::publish`]), and returns what it made.
 
 pub(crate) mod emit;
+pub(crate) mod guard;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use std::time::Instant;
 use crate::diagnostic::{FailureKind, Problem, Problems};
 use crate::site::{LoadOptions, Site};
 use crate::write;
-use crate::write::guard;
+use crate::write::guard as output_guard;
 use crate::write::publish::{Publish, PublishError};
 
 /// What to build and where.
@@ -27,6 +28,8 @@ pub(crate) struct BuildOptions {
     pub drafts: bool,
     /// Writes into a non-empty output folder digest did not make, keeping its files.
     pub force: bool,
+    /// How the build is compared with the site it replaces (`[guard]`).
+    pub guard: guard::GuardRun,
 }
 
 /// What a successful build made.
@@ -44,6 +47,8 @@ pub(crate) struct BuildSummary {
     pub kept: usize,
     /// Something to tell that did not stop the build (the previous tree left behind).
     pub warning: Option<String>,
+    /// What the guard has to say that did not stop the build.
+    pub guard_warnings: Vec<String>,
 }
 
 /// Told how a build advances, so a front end can show progress. Called from many threads.
@@ -84,8 +89,11 @@ pub(crate) fn build_with_progress(
         Some(dir) => dir.clone(),
         None => root.join(&site.config.output_dir),
     };
-    let output = guard::check_output(root, &output, options.force)
+    let output = output_guard::check_output(root, &output, options.force)
         .map_err(|p| one(p.with_kind(FailureKind::Output)))?;
+    // Before anything is written: a refused build leaves the output as it was.
+    progress.phase("comparing with the published site", 0);
+    let guarded = guard::check(&site, &output, &options.guard).map_err(one)?;
     let emitted = emit_site(&site, &output, progress)?;
     Ok(BuildSummary {
         papers: site.paper_count(),
@@ -94,6 +102,7 @@ pub(crate) fn build_with_progress(
         seconds: started.elapsed().as_secs_f64(),
         kept: emitted.kept,
         warning: emitted.warning,
+        guard_warnings: guarded.warnings,
     })
 }
 

@@ -11,7 +11,13 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::build::guard::GuardRun;
 use crate::build::{BuildOptions, Progress, build_with_progress, site_root};
+
+/// Whether the environment variable `name` is set to `value` (any case, spaces trimmed).
+fn env_is(name: &str, value: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| v.trim().eq_ignore_ascii_case(value))
+}
 
 /// Arguments of `digest build`.
 #[derive(Debug, Args)]
@@ -33,6 +39,14 @@ pub(super) struct BuildArgs {
     /// its sources, a repository or a system folder.
     #[arg(long)]
     force: bool,
+    /// Publish even when the build has fewer papers or an older newest day than [guard] of
+    /// site.toml allows against the site it replaces.
+    #[arg(long)]
+    accept_shrink: bool,
+    /// When the output folder has no digest.json, compare with the published site's
+    /// (base_url + digest.json); also with DIGEST_GUARD_FETCH=1.
+    #[arg(long)]
+    guard_url: bool,
 }
 
 /// Builds and prints one summary line, or every problem found.
@@ -43,12 +57,26 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
         base_url: args.base_url,
         drafts: args.drafts,
         force: args.force,
+        guard: GuardRun {
+            accept_shrink: args.accept_shrink,
+            // Not on `CI=true` alone: every CI job sets it (test suites, pull requests), where
+            // comparing with the live site is wrong; the daily workflow passes --guard-url.
+            fetch_published: args.guard_url || env_is("DIGEST_GUARD_FETCH", "1"),
+            today: Some(
+                jiff::Timestamp::now()
+                    .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                    .date(),
+            ),
+        },
     };
     let progress = TerminalProgress::new();
     let result = build_with_progress(&options, &progress);
     progress.bar.finish_and_clear();
     match result {
         Ok(summary) => {
+            for warning in &summary.guard_warnings {
+                eprintln!("warning: {warning}");
+            }
             if let Some(warning) = &summary.warning {
                 eprintln!("warning: {warning}");
             }

@@ -318,6 +318,93 @@ pub(crate) fn monthly_trend(months: &[(i16, i8, usize)], until: (i16, i8), label
     svg
 }
 
+/// Width of one listing day's slot in [`listing_day_bars`], px.
+const DAY_SLOT: i64 = 5;
+/// Height of the tallest listing-day bar, px.
+const DAY_BAR_MAX: i64 = 40;
+/// Room under the baseline for the gap marks, px.
+const DAY_MARK_ROOM: i64 = 6;
+
+/// A bar chart of papers per listing day (`days`, oldest first, as the status page shows them),
+/// one 5 px slot per day, the newest at the right; a day without papers (a gap) has no bar and
+/// a mark under the baseline (class `gap`), so a missed day stands out.
+///
+/// Bars are one `<path class="bar">`, gap marks one `<path class="gap">`; heights are scaled to
+/// the busiest day shown (a day with papers at least 1 px). The chart is `role="img"`; its
+/// `aria-label` (also the `<title>` tooltip) gives the range, the total, the busiest day and
+/// every gap, since the bars themselves say nothing to a screen reader.
+pub(crate) fn listing_day_bars(days: &[(Date, usize)]) -> String {
+    let n = days.len() as i64;
+    let width = (n * DAY_SLOT).max(DAY_SLOT);
+    let base = DAY_BAR_MAX + 1;
+    let height = base + 1 + DAY_MARK_ROOM;
+    let max = days.iter().map(|&(_, c)| c).max().unwrap_or(0);
+    let total = days
+        .iter()
+        .fold(0usize, |sum, &(_, count)| sum.saturating_add(count));
+    let gaps: Vec<String> = days
+        .iter()
+        .filter(|&&(_, c)| c == 0)
+        .map(|&(date, _)| display_date(date))
+        .collect();
+    let mut summary = match (days.first(), days.last()) {
+        (Some(&(first, _)), Some(&(last, _))) => format!(
+            "Papers per listing day, {} to {}: {} on {}",
+            display_date(first),
+            display_date(last),
+            plural(total, "paper", "papers"),
+            plural(days.len(), "listing day", "listing days"),
+        ),
+        _ => "No papers yet".to_string(),
+    };
+    if let Some(&(busiest, count)) = days.iter().find(|&&(_, c)| c == max && c > 0) {
+        let _ = write!(
+            summary,
+            "; busiest {} with {}",
+            display_date(busiest),
+            group_thousands(count)
+        );
+    }
+    if gaps.is_empty() {
+        summary.push_str("; no gaps");
+    } else {
+        let _ = write!(
+            summary,
+            "; no papers on {}: {}",
+            plural(gaps.len(), "weekday", "weekdays"),
+            gaps.join(", ")
+        );
+    }
+    let summary = escape(&summary);
+    let mut svg = String::with_capacity(600 + days.len() * 24);
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="days-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{summary}" fill="currentColor"><title>{summary}</title>"#
+    );
+    let _ = write!(svg, r#"<path class="axis" d="M0 {base}h{width}v1H0z"/>"#);
+    let (mut bars, mut marks) = (String::new(), String::new());
+    for (i, &(_, count)) in (0i64..).zip(days) {
+        let x = i * DAY_SLOT;
+        if count == 0 {
+            let _ = write!(marks, "M{} {}h3v3h-3z", x + 1, base + 3);
+            continue;
+        }
+        let scaled = (count as u128 * (DAY_BAR_MAX * 10) as u128 + max as u128 / 2) / max as u128;
+        let h = i64::try_from(scaled)
+            .unwrap_or(DAY_BAR_MAX * 10)
+            .clamp(10, DAY_BAR_MAX * 10);
+        let _ = write!(bars, "M{} {base}v-{}h4v{}z", x, tenths(h), tenths(h));
+    }
+    if !bars.is_empty() {
+        let _ = write!(svg, r#"<path class="bar" d="{bars}"/>"#);
+    }
+    if !marks.is_empty() {
+        let _ = write!(svg, r#"<path class="gap" d="{marks}"/>"#);
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// Months counted from year 0, so that consecutive months are consecutive integers.
 fn month_number(year: i16, month: i8) -> i32 {
     i32::from(year) * 12 + i32::from(month) - 1

@@ -73,6 +73,10 @@ pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/search.html"),
     ),
     (
+        "status.html",
+        include_str!("../../themes/default/templates/status.html"),
+    ),
+    (
         "partials/search_form.html",
         include_str!("../../themes/default/templates/partials/search_form.html"),
     ),

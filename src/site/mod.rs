@@ -283,6 +283,7 @@ impl Site {
             cite_keys: &self.cite_keys,
             charts: &self.charts,
             related: &self.related,
+            page_count: self.pages.len(),
         }
     }
 

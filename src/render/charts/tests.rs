@@ -519,3 +519,37 @@ fn helpers() {
         "a&amp;&lt;&gt;&quot;&#39;\u{fffd}\u{fffd}\n"
     );
 }
+
+#[test]
+fn listing_day_bars_scale_to_the_busiest_day_and_mark_each_gap() {
+    let days = [
+        (date(2025, 2, 3), 4),
+        (date(2025, 2, 4), 0),
+        (date(2025, 2, 5), 1),
+        (date(2025, 2, 6), 0),
+    ];
+    let svg = listing_day_bars(&days);
+    assert_eq!(
+        svg,
+        listing_day_bars(&days),
+        "the same input, the same bytes"
+    );
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed");
+    let path = |class: &str| {
+        doc.descendants()
+            .find(|n| n.attribute("class") == Some(class))
+            .and_then(|n| n.attribute("d"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    // The busiest day is 40 px tall, a quarter of it 10 px; slots are 5 px wide.
+    assert_eq!(path("bar"), "M0 41v-40h4v40zM10 41v-10h4v10z");
+    assert_eq!(path("gap"), "M6 44h3v3h-3zM16 44h3v3h-3z");
+    let label = doc.root_element().attribute("aria-label").unwrap();
+    assert_eq!(
+        label,
+        "Papers per listing day, Feb 3, 2025 to Feb 6, 2025: 5 papers on 4 listing days; busiest Feb 3, 2025 with 4; no papers on 2 weekdays: Feb 4, 2025, Feb 6, 2025"
+    );
+    let empty = listing_day_bars(&[]);
+    assert!(roxmltree::Document::parse(&empty).is_ok() && empty.contains("No papers yet"));
+}

@@ -339,7 +339,7 @@ fn assert_changes_change_fingerprints(
 }
 
 /// Every kind of page the plan makes, by name.
-const ALL_KINDS: [&str; 15] = [
+const ALL_KINDS: [&str; 18] = [
     "home",
     "paper",
     "day",
@@ -355,6 +355,9 @@ const ALL_KINDS: [&str; 15] = [
     "tag bib",
     "search",
     "404",
+    "status",
+    "status json",
+    "manifest",
 ];
 
 /// Each kind of edit, once, on the base site: each shows on some page, and every page it

@@ -10,6 +10,7 @@
 //! - [`feeds`]: Atom and JSON feeds;
 //! - [`chart_cache`]: the site's charts, redrawn only where their data changed;
 //! - [`pages`]: each kind of page's context, and the pages made without a template;
+//! - [`status`]: the status page, `status.json` and the manifest `digest.json`;
 //! - [`text`]: plain text helpers (shortening, authors as shown).
 //!
 //! `guard_tests` edits whole sites and checks that every page whose context changes gets a new
@@ -23,6 +24,7 @@ mod guard_tests;
 mod lists;
 mod meta;
 mod pages;
+mod status;
 mod text;
 
 use tera::Value;
@@ -30,6 +32,7 @@ use tera::Value;
 pub(crate) use self::cards::{card_hash, cite_hash, compact_hash, tag_values};
 pub(crate) use self::chart_cache::{SiteCharts, site_charts};
 pub(crate) use self::pages::PageSink;
+pub(crate) use self::status::{MANIFEST_VERSION, Manifest};
 pub(crate) use self::text::{authors_display, shorten};
 pub(crate) use crate::calendar::rfc3339;
 use crate::config::Config;
@@ -65,4 +68,6 @@ pub(crate) struct SiteData<'a> {
     pub charts: &'a SiteCharts,
     /// Each paper's related papers, by id, best first.
     pub related: &'a [Vec<PaperId>],
+    /// Files of the plan (for `digest.json`).
+    pub page_count: usize,
 }

@@ -358,6 +358,28 @@ impl SiteData<'_> {
                 let ids = &index.tags[*t].papers;
                 sink.generated((Each(self.cite_hashes, ids), Each(self.cite_keys, ids)));
             }
+            PageKind::Status => {
+                let shown = super::status::listing_days(&self.day_counts());
+                sink.view("status", || self.status_view(&shown));
+                sink.made_of("chart", &shown, || {
+                    Value::safe_string(&crate::render::charts::listing_day_bars(
+                        &shown.iter().map(|d| (d.date, d.papers)).collect::<Vec<_>>(),
+                    ))
+                });
+            }
+            PageKind::StatusJson => {
+                // What `status_json` reads; the ledger and check summary join here when they
+                // are filled (the status page's view hashes them already).
+                sink.generated((&self.config.built_at, self.day_counts()));
+            }
+            PageKind::Manifest => {
+                sink.generated((
+                    &self.config.built_at,
+                    self.papers.len(),
+                    index.days.first().map(|d| d.date),
+                    self.page_count,
+                ));
+            }
             PageKind::NotFound | PageKind::Search => {}
         }
     }
@@ -379,6 +401,10 @@ impl SiteData<'_> {
                     .papers
                     .iter()
                     .map(|&id| (&self.papers[id], self.cite_keys[id].as_str())),
+            )),
+            PageKind::StatusJson => Some(self.status_json()),
+            PageKind::Manifest => Some(super::status::manifest_text(
+                &self.manifest(self.page_count),
             )),
             _ => None,
         }

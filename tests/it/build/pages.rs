@@ -37,6 +37,7 @@ fn small_index_pages() -> BTreeSet<String> {
         "archive/index.html",
         "tags/index.html",
         "search/index.html",
+        "status/index.html",
         // written tags; music has 3 papers, so 2 pages
         "tags/music/index.html",
         "tags/music/page/2/index.html",
@@ -78,6 +79,9 @@ fn small_site_has_exactly_the_expected_pages() {
         "site.js",
         "search.js",
         ".digest-output",
+        // the status page's data and the build's manifest
+        "status.json",
+        "digest.json",
         // JSON Feed beside each Atom feed
         "feed.json",
         "tags/music/feed.json",
