@@ -36,6 +36,7 @@ compile_error!(
 
 pub(crate) mod build;
 pub(crate) mod calendar;
+pub(crate) mod check;
 pub mod cli;
 pub mod config;
 pub(crate) mod diagnostic;

@@ -1,0 +1,698 @@
+//! The checks of a built site, in one parallel pass over its files: every internal link and
+//! `#fragment` resolves, feeds and JSON are valid ([`feeds`]), each page's JSON-LD parses,
+//! each paper page has Google Scholar's tags, the sitemap lists every page and only those, and
+//! the size stays within GitHub Pages' limits ([`size`]). A finding names the output file and,
+//! where the text can be traced, the record or template it comes from.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::feeds::{self, FileProblem};
+use super::scan::{PageScan, scan};
+use super::size::{self, SizeSummary, TarGzCounter};
+use super::{Finding, Severity};
+use crate::config::Config;
+use crate::diagnostic::{Location, Problem};
+use crate::record::Paper;
+
+/// What checking an output found.
+#[derive(Debug, Default)]
+pub(crate) struct OutputCheck {
+    /// Every finding.
+    pub findings: Vec<Finding>,
+    /// Number of files read.
+    pub files: usize,
+    /// The output's size.
+    pub size: SizeSummary,
+    /// Each external link (http, https) once, with the output pages that have it.
+    pub external: BTreeMap<String, Vec<String>>,
+}
+
+/// A link of a page, resolved: the output file it names, and its fragment.
+struct Link {
+    target: String,
+    fragment: Option<String>,
+    raw: String,
+    offset: usize,
+}
+
+/// What the pass keeps of one file.
+#[derive(Default)]
+struct FileResult {
+    path: String,
+    bytes: u64,
+    links: Vec<Link>,
+    ids: Option<HashSet<String>>,
+    external: Vec<String>,
+    problems: Vec<(Severity, &'static str, String, usize, String)>,
+    sitemap: Option<Vec<(String, usize)>>,
+    /// An HTML page search engines may index: one the sitemap must list.
+    indexable: bool,
+    /// Set (to the `<head>`'s offset) on a paper page without `citation_author`.
+    no_citation_author: Option<usize>,
+}
+
+/// Where the site's pages live: `base_url` and its path (`/repo/`).
+struct Base {
+    url: String,
+    path: String,
+}
+
+impl Base {
+    fn new(base_url: &str) -> Base {
+        let url = if base_url.ends_with('/') {
+            base_url.to_string()
+        } else {
+            format!("{base_url}/")
+        };
+        let path = match url.split_once("://") {
+            Some((_, rest)) => rest
+                .find('/')
+                .map_or("/".to_string(), |i| rest[i..].to_string()),
+            None => url.clone(),
+        };
+        Base { url, path }
+    }
+}
+
+/// Checks the output folder `dir` of the site at `root` (`papers` are its records, to name
+/// the record a paper page comes from).
+///
+/// Output files are shown under `shown_dir` (the folder as the user named it), or by their
+/// path in the site alone for a temporary build.
+pub(crate) fn check_dir(
+    root: &Path,
+    dir: &Path,
+    shown_dir: Option<&Path>,
+    config: &Config,
+    papers: &[Paper],
+) -> OutputCheck {
+    let mut check = OutputCheck::default();
+    if !dir.is_dir() {
+        check.findings.push(Finding::error(
+            "output",
+            Problem::in_file(
+                dir.display().to_string(),
+                "the output folder does not exist",
+            )
+            .with_hint(
+                "build the site first (digest build), or leave out --output to check a fresh build",
+            ),
+        ));
+        return check;
+    }
+    let files: Vec<String> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            Some(rel.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    let base = Base::new(&config.base_url);
+    // One read of each file: chunks in parallel, each compressed as one gzip stream of tar
+    // entries for the artifact estimate while its pages are scanned.
+    let chunks: Vec<(Vec<FileResult>, u64)> = files
+        .par_chunks(64)
+        .map(|chunk| {
+            let mut tar = TarGzCounter::new();
+            let results = chunk
+                .iter()
+                .map(|rel| {
+                    let bytes = std::fs::read(dir.join(rel)).unwrap_or_default();
+                    tar.add(rel, &bytes);
+                    check_file(rel, &bytes, &base)
+                })
+                .collect();
+            (results, tar.finish())
+        })
+        .collect();
+    let artifact: u64 = chunks.iter().map(|(_, n)| n).sum::<u64>() + 1024;
+    let results: Vec<FileResult> = chunks.into_iter().flat_map(|(r, _)| r).collect();
+    let shown = |rel: &str| match shown_dir {
+        Some(shown) => shown.join(rel).display().to_string(),
+        None => rel.to_string(),
+    };
+    let sources = Sources::new(root, config, papers);
+
+    let file_set: HashSet<&str> = files.iter().map(String::as_str).collect();
+    let ids: HashMap<&str, &HashSet<String>> = results
+        .iter()
+        .filter_map(|r| r.ids.as_ref().map(|ids| (r.path.as_str(), ids)))
+        .collect();
+    let link_findings: Vec<Finding> = results
+        .par_iter()
+        .flat_map_iter(|r| {
+            let mut found = Vec::new();
+            let mut seen = HashSet::new();
+            for link in &r.links {
+                if !seen.insert((&link.target, &link.fragment)) {
+                    continue;
+                }
+                let target = resolve_file(&link.target, &file_set);
+                let message = match (&target, &link.fragment) {
+                    (None, _) => format!("the link `{}` leads to no file of the site", link.raw),
+                    (Some(t), Some(f)) if !f.is_empty() && f != "top" => match ids.get(t.as_str()) {
+                        Some(ids) if !ids.contains(f) => format!(
+                            "the link `{}` names `#{f}`, which {} does not have",
+                            link.raw,
+                            if *t == r.path { "this page".to_string() } else { t.clone() }
+                        ),
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                let hint = if target.is_none() {
+                    format!("fix the link or the page it should lead to; internal links start with {} (the path of base_url)", base.path)
+                } else {
+                    "give the element it should lead to that id, or fix the fragment".to_string()
+                };
+                found.push(sources.finding(Severity::Error, "dead-link", &shown(&r.path), &dir.join(&r.path), &r.path, link.offset, &link.raw, message, hint));
+            }
+            found
+        })
+        .collect();
+    check.findings = link_findings;
+
+    let mut html_pages: HashSet<&str> = HashSet::new();
+    let mut sitemaps = Vec::new();
+    let mut by_size = Vec::with_capacity(results.len());
+    for r in &results {
+        by_size.push((r.path.clone(), r.bytes));
+        if r.indexable {
+            html_pages.insert(r.path.as_str());
+        }
+        for (severity, code, message, offset, hint) in &r.problems {
+            check.findings.push(sources.finding(
+                *severity,
+                code,
+                &shown(&r.path),
+                &dir.join(&r.path),
+                &r.path,
+                *offset,
+                "",
+                message.clone(),
+                hint.clone(),
+            ));
+        }
+        if let Some(offset) = r.no_citation_author
+            && sources.has_authors(&r.path)
+        {
+            check.findings.push(sources.finding(Severity::Error, "scholar", &shown(&r.path), &dir.join(&r.path), &r.path, offset, "", "the paper page has no citation_author meta tag, although its record has authors".to_string(), "the paper template's <head> should write one <meta name=\"citation_author\" content=\"…\"> per author".to_string()));
+        }
+        if let Some(locs) = &r.sitemap {
+            sitemaps.push((r.path.as_str(), locs));
+        }
+        for url in &r.external {
+            check
+                .external
+                .entry(url.clone())
+                .or_default()
+                .push(r.path.clone());
+        }
+    }
+    for (path, locs) in sitemaps {
+        let mut listed = HashSet::new();
+        for (url, offset) in locs {
+            let page = url
+                .strip_prefix(&base.url)
+                .map(|rest| page_file(rest, &file_set));
+            match page {
+                Some(Some(page)) if html_pages.contains(page.as_str()) => {
+                    listed.insert(page);
+                }
+                _ => check.findings.push(sources.finding(
+                    Severity::Error,
+                    "sitemap",
+                    &shown(path),
+                    &dir.join(path),
+                    path,
+                    *offset,
+                    "",
+                    format!("the sitemap lists {url}, which is not a page of the site search engines may index"),
+                    format!("the sitemap should list only the site's pages, under {}", base.url),
+                )),
+            }
+        }
+        let mut unlisted: Vec<&&str> = html_pages
+            .iter()
+            .filter(|p| !listed.contains(**p))
+            .collect();
+        unlisted.sort();
+        for page in unlisted {
+            check.findings.push(Finding::error(
+                "sitemap",
+                Problem::in_file(shown(path), format!("the sitemap does not list the page {page}"))
+                    .with_hint("every page should be in the sitemap, so search engines find it; if the theme writes its own sitemap, add the page to it"),
+            ));
+        }
+    }
+    check.files = results.len();
+    let bytes: u64 = by_size.iter().map(|(_, b)| b).sum();
+    check.size = SizeSummary {
+        bytes,
+        files: results.len() as u64,
+        artifact,
+        by_kind: size::by_kind(&by_size),
+    };
+    for (what, value) in [
+        ("published site", bytes),
+        ("uploaded artifact (tar.gz)", artifact),
+    ] {
+        if value as f64 > size::PAGES_LIMIT as f64 * size::WARN_SHARE {
+            let largest: Vec<String> = check
+                .size
+                .by_kind
+                .iter()
+                .take(3)
+                .map(|(k, b, n)| format!("{k}: {} in {n} files", size::human(*b)))
+                .collect();
+            let problem = Problem::in_file(shown_dir.map_or("the built site".to_string(), |d| d.display().to_string()), format!(
+                "the {what} is {}, {:.0}% of GitHub Pages' limit of {}",
+                size::human(value),
+                value as f64 * 100.0 / size::PAGES_LIMIT as f64,
+                size::human(size::PAGES_LIMIT)
+            ))
+            .with_hint("publish fewer pages (e.g. a smaller per_page, fewer tags with feeds) or move old years to another site")
+            .with_note(format!("largest: {}", largest.join("; ")));
+            check.findings.push(if value > size::PAGES_LIMIT {
+                Finding::error("size", problem)
+            } else {
+                Finding::warning("size", problem)
+            });
+        }
+    }
+    check
+}
+
+/// The output file a path names: itself, or its `index.html` when it is a folder.
+fn resolve_file(target: &str, files: &HashSet<&str>) -> Option<String> {
+    if target.is_empty() || target.ends_with('/') {
+        let index = format!("{target}index.html");
+        return files.contains(index.as_str()).then_some(index);
+    }
+    if files.contains(target) {
+        return Some(target.to_string());
+    }
+    let index = format!("{target}/index.html");
+    files.contains(index.as_str()).then_some(index)
+}
+
+/// The file a sitemap URL's path (after `base_url`) names.
+fn page_file(rest: &str, files: &HashSet<&str>) -> Option<String> {
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_encoding::percent_decode_str(rest).decode_utf8_lossy();
+    resolve_file(&decoded, files)
+}
+
+/// Checks one file by its kind, keeping what the cross-file checks need.
+fn check_file(rel: &str, bytes: &[u8], base: &Base) -> FileResult {
+    let mut result = FileResult {
+        path: rel.to_string(),
+        bytes: bytes.len() as u64,
+        ..FileResult::default()
+    };
+    let is = |ext: &str| rel.ends_with(ext);
+    if !(is(".html") || is(".xml") || is(".json")) {
+        return result;
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        result.problems.push((
+            Severity::Error,
+            "encoding",
+            "the file is not valid UTF-8".to_string(),
+            0,
+            "a template or static file was saved in another encoding: save it as UTF-8".to_string(),
+        ));
+        return result;
+    };
+    if is(".html") {
+        let page = scan(text);
+        html_page(rel, text, page, base, &mut result);
+    } else if rel == "sitemap.xml" {
+        match feeds::sitemap(text) {
+            Ok(locs) => result.sitemap = Some(locs),
+            Err((message, at)) => result.problems.push((
+                Severity::Error,
+                "sitemap",
+                message,
+                at,
+                "the sitemap must be well-formed XML".to_string(),
+            )),
+        }
+    } else if is(".xml") {
+        push_all(
+            &mut result,
+            "feed",
+            feeds::atom(text),
+            "a feed template (atom.xml) writes this file: check its elements against RFC 4287",
+        );
+    } else {
+        push_all(
+            &mut result,
+            "json",
+            feeds::json(text),
+            "a template or the build wrote invalid JSON here: check the template's escaping (`| json_encode`)",
+        );
+    }
+    result
+}
+
+fn push_all(result: &mut FileResult, code: &'static str, problems: Vec<FileProblem>, hint: &str) {
+    for (message, at) in problems {
+        result
+            .problems
+            .push((Severity::Error, code, message, at, hint.to_string()));
+    }
+}
+
+/// The links, ids, JSON-LD and Scholar tags of an HTML page.
+fn html_page(rel: &str, text: &str, page: PageScan, base: &Base, result: &mut FileResult) {
+    result.indexable = !page.noindex && rel != "404.html";
+    let folder = rel.rfind('/').map_or("", |i| &rel[..=i]);
+    for (raw, offset) in page.links {
+        match classify(&raw, folder, rel, base) {
+            Target::Internal(target, fragment) => result.links.push(Link { target, fragment, raw, offset }),
+            Target::External(url) => result.external.push(url),
+            Target::OutsideBase => result.problems.push((
+                Severity::Error,
+                "dead-link",
+                format!("the link `{raw}` is outside the site's path {}: it leads nowhere on GitHub Pages", base.path),
+                offset,
+                "build internal links from base_url (`{{ base_url }}…` in templates), never from `/`".to_string(),
+            )),
+            Target::Skip => {}
+        }
+    }
+    for (json, offset) in &page.json_ld {
+        if let Err(err) = serde_json::from_str::<serde_json::Value>(json) {
+            result.problems.push((Severity::Error, "json-ld", format!("the JSON-LD block does not parse: {err}"), offset + offset_of(json, err.line(), err.column()), "the template must write JSON-LD with `| json_encode` so quotes and newlines are escaped".to_string()));
+        }
+    }
+    if let Some(slug) = rel
+        .strip_prefix("papers/")
+        .and_then(|r| r.strip_suffix("/index.html"))
+        && !slug.contains('/')
+    {
+        let has = |names: &[&str]| {
+            page.citation
+                .iter()
+                .any(|(n, v)| names.contains(&n.as_str()) && !v.trim().is_empty())
+        };
+        for (names, what) in [
+            (&["citation_title"][..], "citation_title"),
+            (
+                &["citation_publication_date", "citation_date"][..],
+                "citation_publication_date",
+            ),
+        ] {
+            if !has(names) {
+                result.problems.push((Severity::Error, "scholar", format!("the paper page has no {what} meta tag: Google Scholar will not index it"), head_offset(text), format!("the paper template's <head> should write <meta name=\"{what}\" content=\"…\">")));
+            }
+        }
+        // Right when the record has no authors: decided with the records, after the pass.
+        if !has(&["citation_author"]) {
+            result.no_citation_author = Some(head_offset(text));
+        }
+    }
+    result.ids = Some(page.ids.into_iter().collect());
+}
+
+fn head_offset(text: &str) -> usize {
+    text.find("<head").unwrap_or(0)
+}
+
+/// Where a link leads.
+enum Target {
+    /// An output file (relative path, decoded) and fragment.
+    Internal(String, Option<String>),
+    /// A web address outside the site.
+    External(String),
+    /// A path from the host's root that is not under the site's path.
+    OutsideBase,
+    /// `mailto:`, `data:`, `javascript:` and the like.
+    Skip,
+}
+
+fn classify(raw: &str, folder: &str, rel: &str, base: &Base) -> Target {
+    let raw = raw.trim();
+    let (without_fragment, fragment) = match raw.split_once('#') {
+        Some((before, after)) => (
+            before,
+            Some(
+                percent_encoding::percent_decode_str(after)
+                    .decode_utf8_lossy()
+                    .into_owned(),
+            ),
+        ),
+        None => (raw, None),
+    };
+    let path_part = without_fragment.split('?').next().unwrap_or("");
+    let path = if let Some(rest) = without_fragment.strip_prefix(&base.url) {
+        rest.split('?').next().unwrap_or("").to_string()
+    } else if raw.starts_with("http://") || raw.starts_with("https://") || raw.starts_with("//") {
+        return Target::External(raw.to_string());
+    } else if has_scheme(raw) {
+        return Target::Skip;
+    } else if raw.starts_with('#') {
+        return Target::Internal(rel.to_string(), fragment);
+    } else if let Some(abs) = path_part.strip_prefix('/') {
+        match format!("/{abs}").strip_prefix(&base.path) {
+            Some(rest) => rest.to_string(),
+            None if base.path == "/" => abs.to_string(),
+            None => return Target::OutsideBase,
+        }
+    } else {
+        normalize(&format!("{folder}{path_part}"))
+    };
+    let decoded = percent_encoding::percent_decode_str(&path)
+        .decode_utf8_lossy()
+        .into_owned();
+    Target::Internal(decoded, fragment)
+}
+
+/// Whether `raw` starts with a URL scheme (`mailto:`, `data:`, `javascript:`): letters, then
+/// letters, digits, `+`, `-` or `.`, then `:` before any `/`, `?` or `#`.
+fn has_scheme(raw: &str) -> bool {
+    let Some(colon) = raw.find(':') else {
+        return false;
+    };
+    let scheme = &raw[..colon];
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+}
+
+/// `a/./b/../c` → `a/c` (a path above the root stays at the root).
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if path.ends_with("/.") || path.ends_with("/..") {
+        format!("{joined}/")
+    } else {
+        joined
+    }
+}
+
+/// The byte offset of a 1-based line and column (serde_json's) in `text`.
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+/// The record and template files a finding in the output may come from.
+struct Sources {
+    root: std::path::PathBuf,
+    /// Paper page slug → (record path, has authors).
+    papers: HashMap<String, (String, bool)>,
+    /// The site's own template files (overrides and themes on disk): path and text.
+    templates: Vec<(String, Arc<str>)>,
+}
+
+impl Sources {
+    fn new(root: &Path, config: &Config, papers: &[Paper]) -> Sources {
+        let mut templates = Vec::new();
+        for dir in [
+            root.join("templates"),
+            root.join("themes").join(&config.theme).join("templates"),
+        ] {
+            for entry in walkdir::WalkDir::new(&dir)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                if entry.file_type().is_file()
+                    && let Ok(text) = std::fs::read_to_string(entry.path())
+                {
+                    let shown = crate::site::load::display_path(root, entry.path());
+                    templates.push((shown, Arc::from(text)));
+                }
+            }
+        }
+        Sources {
+            root: root.to_path_buf(),
+            papers: papers
+                .iter()
+                .map(|p| (p.slug.clone(), (p.path.clone(), !p.authors.is_empty())))
+                .collect(),
+            templates,
+        }
+    }
+
+    /// Whether the record of the paper page `rel` has authors.
+    fn has_authors(&self, rel: &str) -> bool {
+        self.record(rel).is_some_and(|(_, has)| *has)
+    }
+
+    fn record(&self, rel: &str) -> Option<&(String, bool)> {
+        rel.strip_prefix("papers/")
+            .and_then(|r| r.split('/').next())
+            .and_then(|slug| self.papers.get(slug))
+    }
+
+    /// A finding at `offset` of the output file `rel`: placed in the record or template the
+    /// text `raw` is written in when it can be found there, else in the output file, with
+    /// the output place as a note.
+    #[allow(clippy::too_many_arguments)]
+    fn finding(
+        &self,
+        severity: Severity,
+        code: &'static str,
+        shown: &str,
+        file: &Path,
+        rel: &str,
+        offset: usize,
+        raw: &str,
+        message: String,
+        hint: String,
+    ) -> Finding {
+        let record = self.record(rel);
+        let output_text = std::fs::read_to_string(file).unwrap_or_default();
+        let output_location = Location {
+            path: shown.to_string(),
+            source: Arc::from(output_text),
+            span: offset..offset,
+        }
+        .detached();
+        let (line, column) = output_location.line_col();
+        let mut source = None;
+        if !raw.is_empty() {
+            if let Some((path, _)) = record
+                && let Ok(text) = std::fs::read_to_string(self.root.join(path))
+                && let Some(at) = text.find(raw)
+            {
+                source = Some(
+                    Location {
+                        path: path.clone(),
+                        source: Arc::from(text),
+                        span: at..at + raw.len(),
+                    }
+                    .detached(),
+                );
+            }
+            if source.is_none() {
+                source = self.templates.iter().find_map(|(path, text)| {
+                    text.find(raw).map(|at| {
+                        Location {
+                            path: path.clone(),
+                            source: text.clone(),
+                            span: at..at + raw.len(),
+                        }
+                        .detached()
+                    })
+                });
+            }
+        }
+        let problem = match source {
+            Some(location) => Problem::at(location, message)
+                .with_note(format!("in the built site: {shown}:{line}:{column}")),
+            None => {
+                let mut problem = Problem::at(output_location, message);
+                if let Some((path, _)) = record {
+                    problem = problem.with_note(format!("the page of the record {path}"));
+                }
+                problem
+            }
+        };
+        let problem = problem.with_hint(hint);
+        let mut finding = match severity {
+            Severity::Error => Finding::error(code, problem),
+            Severity::Warning => Finding::warning(code, problem),
+        };
+        if let Some((path, _)) = record {
+            finding.related.push(path.clone());
+        }
+        finding
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_under_the_base_path() {
+        let base = Base::new("https://u.github.io/repo/");
+        let internal = |raw: &str| match classify(raw, "papers/x/", "papers/x/index.html", &base) {
+            Target::Internal(t, f) => Some((t, f)),
+            _ => None,
+        };
+        assert_eq!(
+            internal("/repo/tags/a%20b/"),
+            Some(("tags/a b/".into(), None))
+        );
+        assert_eq!(
+            internal("https://u.github.io/repo/papers/y/#abs"),
+            Some(("papers/y/".into(), Some("abs".into())))
+        );
+        assert_eq!(internal("../y/"), Some(("papers/y/".into(), None)));
+        assert_eq!(
+            internal("#bibtex"),
+            Some(("papers/x/index.html".into(), Some("bibtex".into())))
+        );
+        assert!(matches!(
+            classify("/other/", "", "index.html", &base),
+            Target::OutsideBase
+        ));
+        assert!(matches!(
+            classify("https://arxiv.org/abs/1", "", "index.html", &base),
+            Target::External(_)
+        ));
+        assert!(matches!(
+            classify("mailto:a@b", "", "index.html", &base),
+            Target::Skip
+        ));
+        let files: HashSet<&str> = ["index.html", "tags/a b/index.html", "style.css"]
+            .into_iter()
+            .collect();
+        assert_eq!(resolve_file("", &files).as_deref(), Some("index.html"));
+        assert_eq!(
+            resolve_file("tags/a b", &files).as_deref(),
+            Some("tags/a b/index.html")
+        );
+        assert_eq!(
+            resolve_file("style.css", &files).as_deref(),
+            Some("style.css")
+        );
+        assert_eq!(resolve_file("nope/", &files), None);
+    }
+}
