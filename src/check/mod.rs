@@ -110,6 +110,7 @@ impl CheckReport {
 /// the site at all is an `Err`.
 pub(crate) fn check_site(options: &CheckOptions) -> Result<CheckReport, Problem> {
     let started = Instant::now();
+    let mut timer = crate::timing::PhaseTimer::start();
     let root = &options.root;
     let mut findings = Vec::new();
     let config = match Config::load(&root.join("site.toml"), "site.toml", None) {
@@ -138,7 +139,9 @@ pub(crate) fn check_site(options: &CheckOptions) -> Result<CheckReport, Problem>
             .to_zoned_datetime(jiff::tz::TimeZone::UTC)
             .date()
     });
+    timer.phase("check: read records");
     findings.extend(records::check(root, &papers, today));
+    timer.phase("check: records");
 
     let mut report = CheckReport {
         records: files.len(),
@@ -156,6 +159,7 @@ pub(crate) fn check_site(options: &CheckOptions) -> Result<CheckReport, Problem>
             None if records_ok => Some(build_and_check(root, config, &papers, &mut findings)),
             None => None,
         };
+        timer.phase("check: output");
         if let Some(Some(out)) = checked {
             findings.extend(out.findings);
             report.output_files = out.files;

@@ -31,6 +31,17 @@ pub(crate) struct OutputCheck {
     pub external: BTreeMap<String, Vec<String>>,
 }
 
+/// What one task made of its chunk: each file's result, and for a compressed chunk its tar
+/// size and compressed size.
+type ChunkResult = (Vec<FileResult>, Option<(u64, u64)>);
+
+/// Files read, scanned and compressed by one task.
+const CHUNK: usize = 64;
+/// Sites with more files than this have their artifact size estimated from a sample.
+const SAMPLE_ABOVE: usize = 20_000;
+/// One chunk in this many is compressed for the sample.
+const SAMPLE_EVERY: usize = 4;
+
 /// A link of a page, resolved: the output file it names, and its fragment.
 struct Link {
     target: String,
@@ -115,24 +126,51 @@ pub(crate) fn check_dir(
         })
         .collect();
     let base = Base::new(&config.base_url);
+    let mut timer = crate::timing::PhaseTimer::start();
     // One read of each file: chunks in parallel, each compressed as one gzip stream of tar
-    // entries for the artifact estimate while its pages are scanned.
-    let chunks: Vec<(Vec<FileResult>, u64)> = files
-        .par_chunks(64)
-        .map(|chunk| {
-            let mut tar = TarGzCounter::new();
+    // entries for the artifact estimate while its pages are scanned. Compressing costs as much
+    // as the rest of the pass: past SAMPLE_ABOVE files, one chunk in SAMPLE_EVERY is compressed
+    // and the ratio it gives is applied to the rest.
+    let every = if files.len() > SAMPLE_ABOVE {
+        SAMPLE_EVERY
+    } else {
+        1
+    };
+    let chunks: Vec<ChunkResult> = files
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let mut tar = n.is_multiple_of(every).then(TarGzCounter::new);
+            let mut raw = 0;
             let results = chunk
                 .iter()
                 .map(|rel| {
                     let bytes = std::fs::read(dir.join(rel)).unwrap_or_default();
-                    tar.add(rel, &bytes);
+                    raw += bytes.len() as u64 + 512 + (512 - bytes.len() as u64 % 512) % 512;
+                    if let Some(tar) = &mut tar {
+                        tar.add(rel, &bytes);
+                    }
                     check_file(rel, &bytes, &base)
                 })
                 .collect();
-            (results, tar.finish())
+            (results, tar.map(|tar| (raw, tar.finish())))
         })
         .collect();
-    let artifact: u64 = chunks.iter().map(|(_, n)| n).sum::<u64>() + 1024;
+    timer.phase("check: read + scan + gzip");
+    let (sampled_raw, sampled_gz) = chunks
+        .iter()
+        .filter_map(|(_, sample)| *sample)
+        .fold((0u64, 0u64), |(r, g), (raw, gz)| (r + raw, g + gz));
+    let all_raw: u64 = files.len() as u64 * 512
+        + chunks
+            .iter()
+            .flat_map(|(results, _)| results)
+            .map(|r| r.bytes + (512 - r.bytes % 512) % 512)
+            .sum::<u64>();
+    let artifact = match sampled_raw {
+        0 => 0,
+        _ => (sampled_gz as f64 * all_raw as f64 / sampled_raw as f64) as u64 + 1024,
+    };
     let results: Vec<FileResult> = chunks.into_iter().flat_map(|(r, _)| r).collect();
     let shown = |rel: &str| match shown_dir {
         Some(shown) => shown.join(rel).display().to_string(),
@@ -178,6 +216,7 @@ pub(crate) fn check_dir(
         })
         .collect();
     check.findings = link_findings;
+    timer.phase("check: links");
 
     let mut html_pages: HashSet<&str> = HashSet::new();
     let mut sitemaps = Vec::new();
@@ -258,6 +297,7 @@ pub(crate) fn check_dir(
         bytes,
         files: results.len() as u64,
         artifact,
+        artifact_sampled: every > 1,
         by_kind: size::by_kind(&by_size),
     };
     for (what, value) in [

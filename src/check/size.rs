@@ -23,6 +23,8 @@ pub(crate) struct SizeSummary {
     pub files: u64,
     /// The gzipped tar the Pages workflow would upload, in bytes.
     pub artifact: u64,
+    /// Whether `artifact` was extrapolated from a sample of the files (large sites).
+    pub artifact_sampled: bool,
     /// Bytes and files per kind of page, largest first.
     pub by_kind: Vec<(&'static str, u64, u64)>,
 }
