@@ -73,6 +73,22 @@ pub(crate) fn doi_url(doi: &str) -> String {
     out
 }
 
+/// `text` percent-encoded as one query value (RFC 3986 unreserved characters kept, spaces `+`):
+/// for the search links of pages and the queries digest sends (`fetch`, `enrich`).
+pub(crate) fn query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +136,11 @@ mod tests {
         ] {
             assert_eq!(doi_url(doi), expected, "{doi:?}");
         }
+    }
+
+    #[test]
+    fn query_values_keep_unreserved_characters() {
+        assert_eq!(query_value("a b-c.d_e~f"), "a+b-c.d_e~f");
+        assert_eq!(query_value("x&y=é"), "x%26y%3D%C3%A9");
     }
 }

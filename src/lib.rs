@@ -14,7 +14,8 @@
 //! 6. [`plan`]: every page of a site, its template and what it lists.
 //! 7. [`index`]: order, days, weeks, months, tags, keyword feeds, pagination. Beside it, from
 //!    the same records: [`search`], [`related`] and their words ([`terms`]), [`export`]
-//!    (BibTeX, CSL-JSON, JSON; citation keys), and the way in, [`import`] and [`fetch`].
+//!    (BibTeX, CSL-JSON, JSON; citation keys), and the way in, [`import`], [`fetch`] and
+//!    [`enrich`] (records completed by their titles).
 //! 8. [`record`], [`markdown`], [`config`], [`site_file`]: one record, one body, `site.toml`.
 //! 9. [`write`](mod@write): where an output may go, the lock, the swap of a complete build, `serve`'s
 //!    updates; it knows files, not pages.
@@ -40,6 +41,7 @@ pub(crate) mod check;
 pub mod cli;
 pub mod config;
 pub(crate) mod diagnostic;
+pub(crate) mod enrich;
 pub(crate) mod export;
 pub(crate) mod fetch;
 pub(crate) mod hash;

@@ -3,7 +3,9 @@
 //! as [`Finding`]s with the file, line and column they come from. It reads and builds into a
 //! temporary folder; it never writes the user's output folder or records.
 
+pub(crate) mod external;
 mod feeds;
+mod links_out;
 mod locate;
 pub(crate) mod output;
 pub(crate) mod records;
@@ -81,6 +83,8 @@ pub(crate) struct CheckOptions {
     pub output: Option<PathBuf>,
     /// The day "today" is (UTC): records dated after it are in the future.
     pub today: Option<jiff::civil::Date>,
+    /// Also asks every external link ([`external`]).
+    pub external: bool,
 }
 
 /// Everything `digest check` found, and what it looked at.
@@ -160,6 +164,15 @@ pub(crate) fn check_site(options: &CheckOptions) -> Result<CheckReport, Problem>
             None => None,
         };
         timer.phase("check: output");
+        if options.external {
+            let pages = checked
+                .as_ref()
+                .and_then(Option::as_ref)
+                .map(|out| out.external.clone())
+                .unwrap_or_default();
+            findings.extend(links_out::check(root, links_out::collect(&papers, &pages)));
+            timer.phase("check: external links");
+        }
         if let Some(Some(out)) = checked {
             findings.extend(out.findings);
             report.output_files = out.files;

@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod enrich;
 mod exit;
 mod export;
 mod fetch;
@@ -50,6 +51,14 @@ enum Command {
     /// Write the site's records as BibTeX, CSL-JSON or JSON.
     #[command(after_help = exit::HELP)]
     Export(export::ExportArgs),
+    /// Complete records without an arXiv id or DOI by their titles (arXiv, Hugging Face,
+    /// Semantic Scholar): ids, names, links, summary. Exit 3 when a lookup failed.
+    ///
+    /// Only fields the record lacks are filled; what a person wrote stays. Unmatched and
+    /// ambiguous records are reported, not errors. Answers are kept for 30 days in
+    /// .digest-cache/enrich/ under the site folder, so a second run asks nothing again.
+    #[command(after_help = exit::HELP)]
+    Enrich(enrich::EnrichArgs),
     /// Download papers from Hugging Face or arXiv and merge them into the records.
     #[command(subcommand, after_help = exit::HELP)]
     Fetch(fetch::FetchCommand),
@@ -68,6 +77,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
+        Command::Enrich(args) => enrich::run(args),
         Command::Fetch(command) => fetch::run(command),
         Command::Theme(command) => theme::run(command),
     }

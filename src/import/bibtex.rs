@@ -10,7 +10,7 @@
 //! resumes at the next entry.
 
 mod fields;
-mod latex;
+pub(crate) mod latex;
 mod syntax;
 
 use jiff::civil::Date;

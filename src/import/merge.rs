@@ -409,6 +409,26 @@ pub fn update_text(text: &str, paper: &ImportedPaper) -> (String, Vec<String>) {
     (edited.unwrap_or_else(|| text.to_string()), fields)
 }
 
+/// The record's text with `tags` set when it has none (an empty list counts as none), for
+/// `digest enrich`: tags a person wrote are never replaced (unlike the fields of
+/// [`SOURCE_OWNED`], tags are the person's; a source may only give the first ones). The
+/// changed field named; lines not changed keep their bytes.
+pub fn fill_tags_when_absent(text: &str, tags: &[String]) -> (String, Vec<String>) {
+    let mut fields = Vec::new();
+    let edited = edit_front_matter(text, |doc| {
+        let no_tags = match doc.get("tags") {
+            None => true,
+            Some(item) => item.as_array().is_some_and(|a| a.is_empty()),
+        };
+        if no_tags && !tags.is_empty() {
+            doc["tags"] = toml_edit::value(tags.iter().collect::<toml_edit::Array>());
+            fields.push(format!("tags ({})", tags.join(", ")));
+        }
+        !fields.is_empty()
+    });
+    (edited.unwrap_or_else(|| text.to_string()), fields)
+}
+
 /// `text` with its front matter edited by `edit` (which says whether it changed anything), or
 /// `None` when nothing changed or the text has no front matter toml_edit reads. Lines `edit` did
 /// not change keep their bytes, line breaks included.

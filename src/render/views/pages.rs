@@ -14,7 +14,7 @@ use super::cards::LinkView;
 use super::lists::{
     DayRef, KeywordFeedView, MOST_UPVOTED, MonthRef, TagView, day_ref, month_ref, pager_view,
 };
-use super::text::query_component;
+use crate::href::query_value;
 use crate::index::PaperId;
 use crate::index::dates::iso_week;
 use crate::plan::{PageKind, PlannedPage, Sort};
@@ -391,7 +391,7 @@ fn find_links(paper: &Paper) -> Vec<LinkView<'static>> {
     if paper.arxiv.is_some() || paper.doi.is_some() || !paper.links.is_empty() {
         return Vec::new();
     }
-    let query = query_component(&paper.title);
+    let query = query_value(&paper.title);
     vec![
         LinkView {
             label: "arXiv",

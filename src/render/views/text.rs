@@ -1,4 +1,4 @@
-//! Plain text helpers of views: shortened abstracts and titles, authors as shown, query strings.
+//! Plain text helpers of views: shortened abstracts and titles, authors as shown.
 //! Text in, text out; no site data.
 
 use std::fmt::Write as _;
@@ -54,21 +54,6 @@ pub(crate) fn shorten(text: &str, limit: usize) -> String {
     )
 }
 
-/// `text` percent-encoded as one query value (RFC 3986 unreserved characters kept, spaces `+`).
-pub(super) fn query_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3 / 2);
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,11 +79,5 @@ mod tests {
         assert_eq!(shown("author_count = 1\n"), "1 author");
         assert_eq!(shown("author_count = 7\n"), "7 authors");
         assert_eq!(shown(""), "");
-    }
-
-    #[test]
-    fn query_components_keep_unreserved_characters() {
-        assert_eq!(query_component("a b-c.d_e~f"), "a+b-c.d_e~f");
-        assert_eq!(query_component("x&y=é"), "x%26y%3D%C3%A9");
     }
 }

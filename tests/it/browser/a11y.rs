@@ -23,7 +23,6 @@ use crate::common::browser;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -165,62 +164,14 @@ fn page_dirs(dir: &Path, depth: usize, dates: bool) -> Vec<PathBuf> {
 
 // axe-core
 
-/// `tests/tools`, where axe-core is pinned.
-fn tools() -> PathBuf {
-    common::repo().join("tests/tools")
-}
-
-/// The source of `axe.min.js`, installing the pinned version with `npm ci` when it is missing
-/// or another version is installed.
+/// The source of `axe.min.js`, the version pinned in `tests/tools/package.json`.
 fn axe_source() -> String {
-    let _guard = common::npm_tools_lock();
-    let package: Value =
-        serde_json::from_str(&std::fs::read_to_string(tools().join("package.json")).unwrap())
-            .unwrap();
-    let wanted = package["devDependencies"]["axe-core"]
-        .as_str()
-        .expect("tests/tools/package.json pins axe-core")
-        .to_string();
-    let installed = || -> Option<String> {
-        let text =
-            std::fs::read_to_string(tools().join("node_modules/axe-core/package.json")).ok()?;
-        let json: Value = serde_json::from_str(&text).ok()?;
-        tools()
-            .join("node_modules/axe-core/axe.min.js")
-            .is_file()
-            .then(|| json["version"].as_str().map(str::to_string))?
-    };
-    if installed().as_deref() != Some(wanted.as_str()) {
-        let npm = std::env::var("NPM").unwrap_or_else(|_| "npm".into());
-        let output = Command::new(&npm)
-            .args(["ci", "--prefix"])
-            .arg(tools())
-            // vnu-jar, pinned beside axe-core, would download a Java runtime in its install
-            // script; neither package needs one to be installed.
-            .args(["--ignore-scripts", "--no-audit", "--no-fund"])
-            .current_dir(common::repo())
-            .output()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot run `{npm} ci --prefix tests/tools` to install axe-core {wanted}: {e}\n\
-                     The accessibility test needs Node.js and npm (Debian: `apt-get install -y npm`; \
-                     or set NPM to the npm binary)."
-                )
-            });
-        assert!(
-            output.status.success(),
-            "`npm ci --prefix tests/tools --no-audit --no-fund` failed ({}):\n{}\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        assert_eq!(
-            installed().as_deref(),
-            Some(wanted.as_str()),
-            "npm ci did not install axe-core {wanted} into tests/tools/node_modules"
-        );
-    }
-    std::fs::read_to_string(tools().join("node_modules/axe-core/axe.min.js")).unwrap()
+    let axe = common::npm::package(
+        "axe-core",
+        "axe.min.js",
+        "The accessibility test needs Node.js and npm",
+    );
+    std::fs::read_to_string(axe.join("axe.min.js")).unwrap()
 }
 
 /// Runs axe on the loaded page (injecting it first): the violations and the passed rules, and

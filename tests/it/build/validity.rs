@@ -505,66 +505,21 @@ fn json_feed_problems(text: &str) -> Vec<String> {
 
 // The Nu HTML checker
 
-/// `tests/tools`, where vnu-jar is pinned.
-fn tools() -> PathBuf {
-    common::repo().join("tests/tools")
-}
-
-/// The path of `vnu.jar`, installing the pinned vnu-jar with `npm ci` when it is missing or
-/// another version is installed; `None` only when `DIGEST_SKIP_VNU` is set. Fails loudly when
-/// npm or Java cannot run: a validity check that skips itself checks nothing.
+/// The path of `vnu.jar`, the version pinned in `tests/tools/package.json`; `None` only when
+/// `DIGEST_SKIP_VNU` is set. Fails loudly when npm cannot run: a validity check that skips
+/// itself checks nothing.
 pub(super) fn vnu() -> Option<PathBuf> {
     if std::env::var_os("DIGEST_SKIP_VNU").is_some_and(|v| !v.is_empty() && v != "0") {
         eprintln!("DIGEST_SKIP_VNU is set: the Nu HTML checker is not run");
         return None;
     }
-    // Tests run in parallel threads: one installs, the others wait.
-    let _guard = common::npm_tools_lock();
-    let package: Value =
-        serde_json::from_str(&std::fs::read_to_string(tools().join("package.json")).unwrap())
-            .unwrap();
-    let wanted = package["devDependencies"]["vnu-jar"]
-        .as_str()
-        .expect("tests/tools/package.json pins vnu-jar")
-        .to_string();
-    let jar = tools().join("node_modules/vnu-jar/build/dist/vnu.jar");
-    let installed = || -> Option<String> {
-        let text =
-            std::fs::read_to_string(tools().join("node_modules/vnu-jar/package.json")).ok()?;
-        let json: Value = serde_json::from_str(&text).ok()?;
-        jar.is_file()
-            .then(|| json["version"].as_str().map(str::to_string))?
-    };
-    if installed().as_deref() != Some(wanted.as_str()) {
-        let npm = std::env::var("NPM").unwrap_or_else(|_| "npm".into());
-        // --ignore-scripts: vnu-jar's postinstall would download a Java runtime; the test
-        // uses the system's Java instead (Debian: default-jre-headless).
-        let output = Command::new(&npm)
-            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix"])
-            .arg(tools())
-            .current_dir(common::repo())
-            .output()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot run `{npm} ci --prefix tests/tools` to install vnu-jar {wanted}: {e}\n\
-                     The HTML validity test needs Node.js and npm (Debian: `apt-get install -y npm`; \
-                     or set NPM to the npm binary), or DIGEST_SKIP_VNU=1 to skip it on purpose."
-                )
-            });
-        assert!(
-            output.status.success(),
-            "`npm ci --prefix tests/tools` failed ({}):\n{}\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        assert_eq!(
-            installed().as_deref(),
-            Some(wanted.as_str()),
-            "npm ci did not install vnu-jar {wanted} into tests/tools/node_modules"
-        );
-    }
-    Some(jar)
+    let jar = "build/dist/vnu.jar";
+    let vnu = common::npm::package(
+        "vnu-jar",
+        jar,
+        "The HTML validity test needs Node.js and npm, or DIGEST_SKIP_VNU=1 to skip it on purpose",
+    );
+    Some(vnu.join(jar))
 }
 
 /// The errors the Nu HTML checker reports for `pages`, as `file:line:col: message`.

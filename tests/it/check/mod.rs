@@ -2,4 +2,5 @@
 //! are, and the silence it keeps on a clean site.
 
 mod clean;
+mod external;
 mod seeded;

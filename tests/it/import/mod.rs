@@ -1,5 +1,6 @@
 //! `digest import`, `digest fetch` and `digest export`: listings in, records out and back.
 
+mod enrich;
 mod export_roundtrip;
 mod fetch;
 mod fidelity_safety;
