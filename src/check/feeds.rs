@@ -153,7 +153,7 @@ pub(crate) fn json(text: &str) -> Vec<FileProblem> {
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(err) => {
-            let offset = crate::check::output::offset_of(text, err.line(), err.column());
+            let offset = offset_of(text, err.line(), err.column());
             return vec![(format!("the JSON does not parse: {err}"), offset)];
         }
     };
@@ -242,6 +242,16 @@ pub(crate) fn sitemap(text: &str) -> Result<Vec<(String, usize)>, FileProblem> {
             }
         }
     }
+}
+
+/// The byte offset of a 1-based line and column (serde_json's) in `text`.
+pub(super) fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub(crate) mod external;
 mod feeds;
+mod links;
 mod links_out;
 mod locate;
 pub(crate) mod output;
@@ -12,6 +13,7 @@ pub(crate) mod records;
 pub(crate) mod report;
 mod scan;
 mod size;
+mod sources;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -6,16 +6,17 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::feeds::{self, FileProblem};
+use super::feeds::{self, FileProblem, offset_of};
+use super::links::{Base, Target, classify, page_file, resolve_file};
 use super::scan::{PageScan, scan};
 use super::size::{self, SizeSummary, TarGzCounter};
+use super::sources::Sources;
 use super::{Finding, Severity};
 use crate::config::Config;
-use crate::diagnostic::{Location, Problem};
+use crate::diagnostic::Problem;
 use crate::record::Paper;
 
 /// What checking an output found.
@@ -64,29 +65,6 @@ struct FileResult {
     indexable: bool,
     /// Set (to the `<head>`'s offset) on a paper page without `citation_author`.
     no_citation_author: Option<usize>,
-}
-
-/// Where the site's pages live: `base_url` and its path (`/repo/`).
-struct Base {
-    url: String,
-    path: String,
-}
-
-impl Base {
-    fn new(base_url: &str) -> Base {
-        let url = if base_url.ends_with('/') {
-            base_url.to_string()
-        } else {
-            format!("{base_url}/")
-        };
-        let path = match url.split_once("://") {
-            Some((_, rest)) => rest
-                .find('/')
-                .map_or("/".to_string(), |i| rest[i..].to_string()),
-            None => url.clone(),
-        };
-        Base { url, path }
-    }
 }
 
 /// Checks the output folder `dir` of the site at `root` (`papers` are its records, to name
@@ -330,26 +308,6 @@ pub(crate) fn check_dir(
     check
 }
 
-/// The output file a path names: itself, or its `index.html` when it is a folder.
-fn resolve_file(target: &str, files: &HashSet<&str>) -> Option<String> {
-    if target.is_empty() || target.ends_with('/') {
-        let index = format!("{target}index.html");
-        return files.contains(index.as_str()).then_some(index);
-    }
-    if files.contains(target) {
-        return Some(target.to_string());
-    }
-    let index = format!("{target}/index.html");
-    files.contains(index.as_str()).then_some(index)
-}
-
-/// The file a sitemap URL's path (after `base_url`) names.
-fn page_file(rest: &str, files: &HashSet<&str>) -> Option<String> {
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_encoding::percent_decode_str(rest).decode_utf8_lossy();
-    resolve_file(&decoded, files)
-}
-
 /// Checks one file by its kind, keeping what the cross-file checks need.
 fn check_file(rel: &str, bytes: &[u8], base: &Base) -> FileResult {
     let mut result = FileResult {
@@ -465,274 +423,4 @@ fn html_page(rel: &str, text: &str, page: PageScan, base: &Base, result: &mut Fi
 
 fn head_offset(text: &str) -> usize {
     text.find("<head").unwrap_or(0)
-}
-
-/// Where a link leads.
-enum Target {
-    /// An output file (relative path, decoded) and fragment.
-    Internal(String, Option<String>),
-    /// A web address outside the site.
-    External(String),
-    /// A path from the host's root that is not under the site's path.
-    OutsideBase,
-    /// `mailto:`, `data:`, `javascript:` and the like.
-    Skip,
-}
-
-fn classify(raw: &str, folder: &str, rel: &str, base: &Base) -> Target {
-    let raw = raw.trim();
-    let (without_fragment, fragment) = match raw.split_once('#') {
-        Some((before, after)) => (
-            before,
-            Some(
-                percent_encoding::percent_decode_str(after)
-                    .decode_utf8_lossy()
-                    .into_owned(),
-            ),
-        ),
-        None => (raw, None),
-    };
-    let path_part = without_fragment.split('?').next().unwrap_or("");
-    let path = if let Some(rest) = without_fragment.strip_prefix(&base.url) {
-        rest.split('?').next().unwrap_or("").to_string()
-    } else if raw.starts_with("http://") || raw.starts_with("https://") || raw.starts_with("//") {
-        return Target::External(raw.to_string());
-    } else if has_scheme(raw) {
-        return Target::Skip;
-    } else if raw.starts_with('#') {
-        return Target::Internal(rel.to_string(), fragment);
-    } else if let Some(abs) = path_part.strip_prefix('/') {
-        match format!("/{abs}").strip_prefix(&base.path) {
-            Some(rest) => rest.to_string(),
-            None if base.path == "/" => abs.to_string(),
-            None => return Target::OutsideBase,
-        }
-    } else {
-        normalize(&format!("{folder}{path_part}"))
-    };
-    let decoded = percent_encoding::percent_decode_str(&path)
-        .decode_utf8_lossy()
-        .into_owned();
-    Target::Internal(decoded, fragment)
-}
-
-/// Whether `raw` starts with a URL scheme (`mailto:`, `data:`, `javascript:`): letters, then
-/// letters, digits, `+`, `-` or `.`, then `:` before any `/`, `?` or `#`.
-fn has_scheme(raw: &str) -> bool {
-    let Some(colon) = raw.find(':') else {
-        return false;
-    };
-    let scheme = &raw[..colon];
-    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-}
-
-/// `a/./b/../c` → `a/c` (a path above the root stays at the root).
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "." => {}
-            ".." => {
-                parts.pop();
-            }
-            _ => parts.push(part),
-        }
-    }
-    let joined = parts.join("/");
-    if path.ends_with("/.") || path.ends_with("/..") {
-        format!("{joined}/")
-    } else {
-        joined
-    }
-}
-
-/// The byte offset of a 1-based line and column (serde_json's) in `text`.
-pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    (start + column.saturating_sub(1)).min(text.len())
-}
-
-/// The record and template files a finding in the output may come from.
-struct Sources {
-    root: std::path::PathBuf,
-    /// Paper page slug → (record path, has authors).
-    papers: HashMap<String, (String, bool)>,
-    /// The site's own template files (overrides and themes on disk): path and text.
-    templates: Vec<(String, Arc<str>)>,
-}
-
-impl Sources {
-    fn new(root: &Path, config: &Config, papers: &[Paper]) -> Sources {
-        let mut templates = Vec::new();
-        for dir in [
-            root.join("templates"),
-            root.join("themes").join(&config.theme).join("templates"),
-        ] {
-            for entry in walkdir::WalkDir::new(&dir)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-            {
-                if entry.file_type().is_file()
-                    && let Ok(text) = std::fs::read_to_string(entry.path())
-                {
-                    let shown = crate::site::load::display_path(root, entry.path());
-                    templates.push((shown, Arc::from(text)));
-                }
-            }
-        }
-        Sources {
-            root: root.to_path_buf(),
-            papers: papers
-                .iter()
-                .map(|p| (p.slug.clone(), (p.path.clone(), !p.authors.is_empty())))
-                .collect(),
-            templates,
-        }
-    }
-
-    /// Whether the record of the paper page `rel` has authors.
-    fn has_authors(&self, rel: &str) -> bool {
-        self.record(rel).is_some_and(|(_, has)| *has)
-    }
-
-    fn record(&self, rel: &str) -> Option<&(String, bool)> {
-        rel.strip_prefix("papers/")
-            .and_then(|r| r.split('/').next())
-            .and_then(|slug| self.papers.get(slug))
-    }
-
-    /// A finding at `offset` of the output file `rel`: placed in the record or template the
-    /// text `raw` is written in when it can be found there, else in the output file, with
-    /// the output place as a note.
-    #[allow(clippy::too_many_arguments)]
-    fn finding(
-        &self,
-        severity: Severity,
-        code: &'static str,
-        shown: &str,
-        file: &Path,
-        rel: &str,
-        offset: usize,
-        raw: &str,
-        message: String,
-        hint: String,
-    ) -> Finding {
-        let record = self.record(rel);
-        let output_text = std::fs::read_to_string(file).unwrap_or_default();
-        let output_location = Location {
-            path: shown.to_string(),
-            source: Arc::from(output_text),
-            span: offset..offset,
-        }
-        .detached();
-        let (line, column) = output_location.line_col();
-        let mut source = None;
-        if !raw.is_empty() {
-            if let Some((path, _)) = record
-                && let Ok(text) = std::fs::read_to_string(self.root.join(path))
-                && let Some(at) = text.find(raw)
-            {
-                source = Some(
-                    Location {
-                        path: path.clone(),
-                        source: Arc::from(text),
-                        span: at..at + raw.len(),
-                    }
-                    .detached(),
-                );
-            }
-            if source.is_none() {
-                source = self.templates.iter().find_map(|(path, text)| {
-                    text.find(raw).map(|at| {
-                        Location {
-                            path: path.clone(),
-                            source: text.clone(),
-                            span: at..at + raw.len(),
-                        }
-                        .detached()
-                    })
-                });
-            }
-        }
-        let problem = match source {
-            Some(location) => Problem::at(location, message)
-                .with_note(format!("in the built site: {shown}:{line}:{column}")),
-            None => {
-                let mut problem = Problem::at(output_location, message);
-                if let Some((path, _)) = record {
-                    problem = problem.with_note(format!("the page of the record {path}"));
-                }
-                problem
-            }
-        };
-        let problem = problem.with_hint(hint);
-        let mut finding = match severity {
-            Severity::Error => Finding::error(code, problem),
-            Severity::Warning => Finding::warning(code, problem),
-        };
-        if let Some((path, _)) = record {
-            finding.related.push(path.clone());
-        }
-        finding
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_resolve_under_the_base_path() {
-        let base = Base::new("https://u.github.io/repo/");
-        let internal = |raw: &str| match classify(raw, "papers/x/", "papers/x/index.html", &base) {
-            Target::Internal(t, f) => Some((t, f)),
-            _ => None,
-        };
-        assert_eq!(
-            internal("/repo/tags/a%20b/"),
-            Some(("tags/a b/".into(), None))
-        );
-        assert_eq!(
-            internal("https://u.github.io/repo/papers/y/#abs"),
-            Some(("papers/y/".into(), Some("abs".into())))
-        );
-        assert_eq!(internal("../y/"), Some(("papers/y/".into(), None)));
-        assert_eq!(
-            internal("#bibtex"),
-            Some(("papers/x/index.html".into(), Some("bibtex".into())))
-        );
-        assert!(matches!(
-            classify("/other/", "", "index.html", &base),
-            Target::OutsideBase
-        ));
-        assert!(matches!(
-            classify("https://arxiv.org/abs/1", "", "index.html", &base),
-            Target::External(_)
-        ));
-        assert!(matches!(
-            classify("mailto:a@b", "", "index.html", &base),
-            Target::Skip
-        ));
-        let files: HashSet<&str> = ["index.html", "tags/a b/index.html", "style.css"]
-            .into_iter()
-            .collect();
-        assert_eq!(resolve_file("", &files).as_deref(), Some("index.html"));
-        assert_eq!(
-            resolve_file("tags/a b", &files).as_deref(),
-            Some("tags/a b/index.html")
-        );
-        assert_eq!(
-            resolve_file("style.css", &files).as_deref(),
-            Some("style.css")
-        );
-        assert_eq!(resolve_file("nope/", &files), None);
-    }
 }
