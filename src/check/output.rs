@@ -43,6 +43,24 @@ const SAMPLE_ABOVE: usize = 20_000;
 /// One chunk in this many is compressed for the sample.
 const SAMPLE_EVERY: usize = 4;
 
+/// One chunk in how many is compressed for the artifact estimate of a site of `files` files.
+fn sample_every(files: usize) -> usize {
+    if files > SAMPLE_ABOVE {
+        SAMPLE_EVERY
+    } else {
+        1
+    }
+}
+
+/// The artifact's size from the compressed sample: its ratio applied to the whole tar
+/// (`all_raw` bytes), plus the tar's closing 1024 bytes.
+fn extrapolate(sampled_raw: u64, sampled_gz: u64, all_raw: u64) -> u64 {
+    match sampled_raw {
+        0 => 0,
+        _ => (sampled_gz as f64 * all_raw as f64 / sampled_raw as f64) as u64 + 1024,
+    }
+}
+
 /// A link of a page, resolved: the output file it names, and its fragment.
 struct Link {
     target: String,
@@ -109,11 +127,7 @@ pub(crate) fn check_dir(
     // entries for the artifact estimate while its pages are scanned. Compressing costs as much
     // as the rest of the pass: past SAMPLE_ABOVE files, one chunk in SAMPLE_EVERY is compressed
     // and the ratio it gives is applied to the rest.
-    let every = if files.len() > SAMPLE_ABOVE {
-        SAMPLE_EVERY
-    } else {
-        1
-    };
+    let every = sample_every(files.len());
     let chunks: Vec<ChunkResult> = files
         .par_chunks(CHUNK)
         .enumerate()
@@ -145,10 +159,7 @@ pub(crate) fn check_dir(
             .flat_map(|(results, _)| results)
             .map(|r| r.bytes + (512 - r.bytes % 512) % 512)
             .sum::<u64>();
-    let artifact = match sampled_raw {
-        0 => 0,
-        _ => (sampled_gz as f64 * all_raw as f64 / sampled_raw as f64) as u64 + 1024,
-    };
+    let artifact = extrapolate(sampled_raw, sampled_gz, all_raw);
     let results: Vec<FileResult> = chunks.into_iter().flat_map(|(r, _)| r).collect();
     let shown = |rel: &str| match shown_dir {
         Some(shown) => shown.join(rel).display().to_string(),
@@ -423,4 +434,19 @@ fn html_page(rel: &str, text: &str, page: PageScan, base: &Base, result: &mut Fi
 
 fn head_offset(text: &str) -> usize {
     text.find("<head").unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Small sites are compressed whole; large ones one chunk in four, scaled to the whole.
+    #[test]
+    fn the_artifact_of_a_large_site_is_extrapolated_from_a_sample() {
+        assert_eq!(sample_every(6_000), 1);
+        assert_eq!(sample_every(SAMPLE_ABOVE), 1);
+        assert_eq!(sample_every(130_000), SAMPLE_EVERY);
+        assert_eq!(extrapolate(1_000, 250, 4_000), 1_000 + 1024);
+        assert_eq!(extrapolate(0, 0, 4_000), 0);
+    }
 }
