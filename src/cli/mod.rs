@@ -3,6 +3,7 @@
 //! input, 2 usage errors, 3 network errors, 4 output errors).
 
 mod build;
+mod check;
 mod enrich;
 mod exit;
 mod export;
@@ -41,6 +42,9 @@ enum Command {
     /// Serve the site locally; with --watch, rebuild what changes and reload the browser.
     #[command(after_help = exit::HELP)]
     Serve(serve::ServeArgs),
+    /// Check the records and the built site: duplicates, dates, links, feeds, size.
+    #[command(after_help = exit::HELP)]
+    Check(check::CheckArgs),
     /// Turn an external paper listing into record files, merged with the existing ones.
     #[command(after_help = exit::HELP)]
     Import(import::ImportArgs),
@@ -70,6 +74,7 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::run(args),
         Command::Build(args) => build::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Check(args) => check::run(args),
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
         Command::Enrich(args) => enrich::run(args),

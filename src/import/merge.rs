@@ -502,7 +502,7 @@ fn replace_file(
 mod line_breaks;
 mod listing_year;
 mod owned_fields;
-mod same_paper;
+pub(crate) mod same_paper;
 mod tldr_mark;
 
 #[cfg(test)]

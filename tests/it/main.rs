@@ -9,6 +9,7 @@
 
 mod browser;
 mod build;
+mod check;
 mod cli;
 mod common;
 mod import;

@@ -14,7 +14,7 @@ const YEAR_SLACK: i16 = 1;
 
 /// Why `paper` cannot be the paper held by `record` although their titles match, phrased to
 /// follow "same title as FILE, but …"; `None` when nothing contradicts it.
-pub(super) fn contradiction(record: &ExistingRecord, paper: &ImportedPaper) -> Option<String> {
+pub(crate) fn contradiction(record: &ExistingRecord, paper: &ImportedPaper) -> Option<String> {
     if let (Some(theirs), Some(ours)) = (&record.arxiv, &paper.arxiv) {
         let ours = strip_version(ours);
         if *theirs != ours {
