@@ -158,6 +158,11 @@ impl Ledger {
         }
     }
 
+    /// The sources that have entries, by name.
+    pub(crate) fn sources(&self) -> impl Iterator<Item = &str> {
+        self.sources.keys().map(String::as_str)
+    }
+
     /// Every recorded day of `source`, oldest first.
     pub(crate) fn days(&self, source: &str) -> impl Iterator<Item = (Date, &DayEntry)> {
         self.sources

@@ -102,7 +102,9 @@ pub(crate) fn plan(
         {
             continue;
         }
-        if *path == site_toml {
+        // The fetch ledger is read with the settings (for the status page): a new one is rare
+        // (a fetch a day) and is loaded with everything else.
+        if *path == site_toml || *path == layout.root.join(crate::fetch::ledger::LEDGER_FILE) {
             plan.everything = true;
             continue;
         }

@@ -98,7 +98,7 @@ impl SiteWatcher {
             self.watcher
                 .watch(&self.root, RecursiveMode::NonRecursive)?;
         }
-        for name in ["content", "templates", "static", "themes"] {
+        for name in ["content", "templates", "static", "themes", "data"] {
             let dir = self.root.join(name);
             if dir.is_dir() && !self.watched.contains(&dir) {
                 self.watcher.watch(&dir, RecursiveMode::Recursive)?;

@@ -91,6 +91,9 @@ pub(crate) struct Site {
     /// Records' words changed since `related` was computed.
     related_stale: bool,
     pages: Vec<PlannedPage>,
+    /// The fetch ledger's last success per source, for the status page; `None` when the site
+    /// has no ledger.
+    ledger: Option<Vec<views::LedgerSource>>,
 }
 
 impl Site {
@@ -132,6 +135,7 @@ impl Site {
             related: Vec::new(),
             related_stale: false,
             pages: Vec::new(),
+            ledger: read_ledger(root),
         };
         site.read_records(&files, &[])?;
         site.derive(&Change::everything());
@@ -284,6 +288,7 @@ impl Site {
             charts: &self.charts,
             related: &self.related,
             page_count: self.pages.len(),
+            ledger: self.ledger.as_deref(),
         }
     }
 
@@ -307,3 +312,35 @@ impl Site {
 
 #[cfg(test)]
 mod tests;
+
+/// The last successful fetch of each source in the site's fetch ledger
+/// (`data/fetch-ledger.toml`), for the status page. A site without a ledger has none; a ledger
+/// that cannot be read is reported as a warning (`digest fetch` refuses it and says how to fix
+/// it) and left off the page: it does not stop the site from being published.
+fn read_ledger(root: &Path) -> Option<Vec<views::LedgerSource>> {
+    use crate::fetch::ledger::{LEDGER_FILE, Ledger};
+    let path = root.join(LEDGER_FILE);
+    if !path.is_file() {
+        return None;
+    }
+    let ledger = match Ledger::read(&path) {
+        Ok(ledger) => ledger,
+        Err(message) => {
+            eprintln!("warning: {message} (the status page leaves the ledger out)");
+            return None;
+        }
+    };
+    Some(
+        ledger
+            .sources()
+            .filter_map(|source| {
+                let (day, fetched) = ledger.last_success(source)?;
+                Some(views::LedgerSource {
+                    source: source.to_string(),
+                    last_day: day.to_string(),
+                    fetched_at: fetched.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                })
+            })
+            .collect(),
+    )
+}

@@ -32,6 +32,7 @@ use tera::Value;
 pub(crate) use self::cards::{card_hash, cite_hash, compact_hash, tag_values};
 pub(crate) use self::chart_cache::{SiteCharts, site_charts};
 pub(crate) use self::pages::PageSink;
+pub(crate) use self::status::LedgerSource;
 pub(crate) use self::status::{MANIFEST_VERSION, Manifest};
 pub(crate) use self::text::{authors_display, shorten};
 pub(crate) use crate::calendar::rfc3339;
@@ -70,4 +71,7 @@ pub(crate) struct SiteData<'a> {
     pub related: &'a [Vec<PaperId>],
     /// Files of the plan (for `digest.json`).
     pub page_count: usize,
+    /// The fetch ledger's last success per source (`data/fetch-ledger.toml`), when the site
+    /// has a ledger.
+    pub ledger: Option<&'a [status::LedgerSource]>,
 }

@@ -368,9 +368,8 @@ impl SiteData<'_> {
                 });
             }
             PageKind::StatusJson => {
-                // What `status_json` reads; the ledger and check summary join here when they
-                // are filled (the status page's view hashes them already).
-                sink.generated((&self.config.built_at, self.day_counts()));
+                // What `status_json` reads.
+                sink.generated((&self.config.built_at, self.day_counts(), self.ledger));
             }
             PageKind::Manifest => {
                 sink.generated((

@@ -104,8 +104,8 @@ pub(super) struct StatusView {
     pub range: Option<(String, String)>,
     /// Weekdays of the chart without papers, as shown.
     pub gaps: Vec<String>,
-    /// The fetch ledger's last success per source (filled from `data/fetch-ledger.toml` once
-    /// its reader is merged); `None` keeps the section out of the page.
+    /// The fetch ledger's last success per source (`data/fetch-ledger.toml`); `None` (no
+    /// ledger) keeps the section out of the page.
     pub ledger: Option<Vec<LedgerSource>>,
     /// The summary of `digest check` (filled once the check is merged); `None` keeps the
     /// section out of the page.
@@ -171,7 +171,7 @@ impl SiteData<'_> {
                 .filter(|d| d.is_gap())
                 .map(|d| display_date(d.date))
                 .collect(),
-            ledger: None,
+            ledger: self.ledger.map(<[LedgerSource]>::to_vec),
             check: None,
         }
     }
@@ -217,7 +217,7 @@ impl SiteData<'_> {
                     papers: d.papers,
                 })
                 .collect(),
-            ledger: None,
+            ledger: self.ledger.map(<[LedgerSource]>::to_vec),
             check: None,
         };
         let mut text = serde_json::to_string_pretty(&status).unwrap_or_default();

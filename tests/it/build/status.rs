@@ -199,3 +199,46 @@ fn the_status_page_passes_the_nu_html_checker() {
     let errors = super::validity::vnu_errors(&jar, &pages);
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// A site with a fetch ledger shows each source's last listed day and when it was fetched, on
+/// the page and in `status.json`; a ledger that cannot be read is a warning and the section is
+/// left out, and the site is still published.
+#[test]
+fn the_fetch_ledger_s_last_success_per_source_is_shown() {
+    let site = site_with_gaps();
+    site.write(
+        "data/fetch-ledger.toml",
+        "[hf.\"2025-02-07\"]\npapers = 12\nfetched = 2025-02-08T03:17:42Z\nfingerprint = \"fnv1a64:5c0a1e2f9b3d4e71\"\noutcome = \"listed\"\n\n\
+         [hf.\"2025-02-08\"]\npapers = 0\nfetched = 2025-02-10T03:17:40Z\nfingerprint = \"fnv1a64:09612b07b5ecb5a5\"\noutcome = \"no-list\"\n",
+    );
+    let out = site.build_ok(&[]);
+    let page = html(&out, "status/index.html");
+    let shown = text_of(&page, ".status-sources").unwrap();
+    assert!(
+        shown.contains("hf: 2025-02-07") && shown.contains("2025-02-08T03:17:42Z"),
+        "{shown}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&read(&out, "status.json")).unwrap();
+    assert_eq!(json["ledger"][0]["source"], "hf");
+    assert_eq!(json["ledger"][0]["last_day"], "2025-02-07");
+
+    site.write(
+        "data/fetch-ledger.toml",
+        "[hf.\"2025-02-07\"]\npapers = \"many\"\n",
+    );
+    let run = site.build(&[]);
+    run.assert_success();
+    assert!(
+        run.stderr.contains("data/fetch-ledger.toml:2:"),
+        "the warning names the place: {}",
+        run.stderr
+    );
+    let out = site.out();
+    assert!(
+        html(&out, "status/index.html")
+            .select(&sel(".status-sources"))
+            .next()
+            .is_none()
+    );
+    assert!(!read(&out, "status.json").contains("\"ledger\""));
+}
