@@ -87,6 +87,9 @@ pub(crate) struct CheckOptions {
     pub today: Option<jiff::civil::Date>,
     /// Also asks every external link ([`external`]).
     pub external: bool,
+    /// Overrides `base_url` of `site.toml`, as `digest build --base-url` does: the output to
+    /// check was built with it (a Pages workflow passes the Pages address).
+    pub base_url: Option<String>,
 }
 
 /// Everything `digest check` found, and what it looked at.
@@ -119,7 +122,11 @@ pub(crate) fn check_site(options: &CheckOptions) -> Result<CheckReport, Problem>
     let mut timer = crate::timing::PhaseTimer::start();
     let root = &options.root;
     let mut findings = Vec::new();
-    let config = match Config::load(&root.join("site.toml"), "site.toml", None) {
+    let config = match Config::load(
+        &root.join("site.toml"),
+        "site.toml",
+        options.base_url.as_deref(),
+    ) {
         Ok(config) => Some(config),
         Err(problem) => {
             findings.push(Finding::error("site-toml", problem));
@@ -162,7 +169,13 @@ pub(crate) fn check_site(options: &CheckOptions) -> Result<CheckReport, Problem>
                 config,
                 &papers,
             ))),
-            None if records_ok => Some(build_and_check(root, config, &papers, &mut findings)),
+            None if records_ok => Some(build_and_check(
+                root,
+                options.base_url.as_deref(),
+                config,
+                &papers,
+                &mut findings,
+            )),
             None => None,
         };
         timer.phase("check: output");
@@ -191,6 +204,7 @@ pub(crate) fn check_site(options: &CheckOptions) -> Result<CheckReport, Problem>
 /// it; the folder is removed afterwards. Build problems become findings.
 fn build_and_check(
     root: &Path,
+    base_url: Option<&str>,
     config: &Config,
     papers: &[Paper],
     findings: &mut Vec<Finding>,
@@ -213,6 +227,7 @@ fn build_and_check(
     let options = BuildOptions {
         root: root.to_path_buf(),
         output: Some(out.clone()),
+        base_url: base_url.map(str::to_string),
         ..BuildOptions::default()
     };
     match build_with_progress(&options, &NoProgress) {

@@ -24,6 +24,10 @@ pub(super) struct CheckArgs {
     /// every 3 s to arxiv.org. A gone link (404, 410) is an error, a slow one a warning.
     #[arg(long)]
     external: bool,
+    /// The base URL the output was (or is to be) built with, instead of site.toml's: pass the
+    /// same `--base-url` as the build (a Pages workflow passes the Pages address).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
     /// How to print the findings: for people, or one JSON array for scripts.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -45,6 +49,7 @@ pub(super) fn run(args: CheckArgs) -> ExitCode {
         output: args.output,
         today: None,
         external: args.external,
+        base_url: args.base_url,
     };
     let report = match check_site(&options) {
         Ok(report) => report,

@@ -115,3 +115,57 @@ fn the_text_report_of_a_small_bad_site() {
         insta::assert_snapshot!(text);
     });
 }
+
+/// The Pages workflows build with the Pages address as `--base-url` (a project site under
+/// `/<repo>/`, whatever `site.toml` says) and then check that output: with the same
+/// `--base-url` every link resolves; against `site.toml`'s address the same links point outside
+/// the site, which is what `--base-url` is for.
+#[test]
+fn an_output_built_with_a_base_url_is_checked_with_the_same_one() {
+    let site = Site::fixture("small");
+    let out = site.tmp.path().join("public");
+    let base = "https://someone.github.io/papers/";
+    let build = digest(
+        &[
+            "build",
+            "--root",
+            site.root.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--base-url",
+            base,
+        ],
+        site.tmp.path(),
+    );
+    build.assert_success();
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--root",
+            site.root.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        digest(&args, site.tmp.path())
+    };
+    let same = check(&["--base-url", base]);
+    let findings: serde_json::Value = serde_json::from_str(&same.stdout).unwrap();
+    let errors: Vec<&serde_json::Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    same.assert_success();
+
+    let other = check(&[]);
+    assert!(
+        other.stdout.contains("\"dead-link\""),
+        "checked against site.toml's base_url, the links lead outside the site: {}",
+        other.stdout
+    );
+}
