@@ -244,9 +244,12 @@ pub(crate) fn check_dir(
                 .push(r.path.clone());
         }
     }
-    for (path, locs) in sitemaps {
-        let mut listed = HashSet::new();
-        for (url, offset) in locs {
+    // A large site's sitemap is an index (`sitemap.xml`) of parts (`sitemap-N.xml`): the
+    // pages listed are those of every part, and the index lists the parts.
+    let sitemap_files: HashSet<&str> = sitemaps.iter().map(|(path, _)| *path).collect();
+    let mut listed = HashSet::new();
+    for (path, locs) in &sitemaps {
+        for (url, offset) in locs.iter() {
             let page = url
                 .strip_prefix(&base.url)
                 .map(|rest| page_file(rest, &file_set));
@@ -254,6 +257,7 @@ pub(crate) fn check_dir(
                 Some(Some(page)) if html_pages.contains(page.as_str()) => {
                     listed.insert(page);
                 }
+                Some(Some(part)) if *path == "sitemap.xml" && sitemap_files.contains(part.as_str()) => {}
                 _ => check.findings.push(sources.finding(
                     Severity::Error,
                     "sitemap",
@@ -267,6 +271,8 @@ pub(crate) fn check_dir(
                 )),
             }
         }
+    }
+    if !sitemaps.is_empty() {
         let mut unlisted: Vec<&&str> = html_pages
             .iter()
             .filter(|p| !listed.contains(**p))
@@ -275,7 +281,7 @@ pub(crate) fn check_dir(
         for page in unlisted {
             check.findings.push(Finding::error(
                 "sitemap",
-                Problem::in_file(shown(path), format!("the sitemap does not list the page {page}"))
+                Problem::in_file(shown("sitemap.xml"), format!("the sitemap does not list the page {page}"))
                     .with_hint("every page should be in the sitemap, so search engines find it; if the theme writes its own sitemap, add the page to it"),
             ));
         }
@@ -343,7 +349,7 @@ fn check_file(rel: &str, bytes: &[u8], base: &Base) -> FileResult {
     if is(".html") {
         let page = scan(text);
         html_page(rel, text, page, base, &mut result);
-    } else if rel == "sitemap.xml" {
+    } else if rel == "sitemap.xml" || (rel.starts_with("sitemap-") && rel.ends_with(".xml")) {
         match feeds::sitemap(text) {
             Ok(locs) => result.sitemap = Some(locs),
             Err((message, at)) => result.problems.push((

@@ -169,3 +169,72 @@ fn an_output_built_with_a_base_url_is_checked_with_the_same_one() {
         other.stdout
     );
 }
+
+/// A sitemap past 50,000 URLs is an index (`sitemap.xml`) of parts (`sitemap-N.xml`), as
+/// digest writes it for a large site: the pages listed are those of every part. Made here from
+/// a small site's sitemap cut in two parts; then one page left out of the parts is reported.
+#[test]
+fn a_sitemap_index_lists_the_pages_of_its_parts() {
+    let site = Site::fixture("small");
+    let out = site.build_ok(&[]);
+    let text = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    let urls: Vec<&str> = text.lines().filter(|l| l.contains("<url>")).collect();
+    assert!(urls.len() > 4, "{text}");
+    let base = "https://example.org/";
+    assert!(text.contains(base), "the fixture's base_url is {base}: {text}");
+    let part = |lines: &[&str]| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{}\n</urlset>\n",
+            lines.join("\n")
+        )
+    };
+    let half = urls.len() / 2;
+    write(&out.join("sitemap-1.xml"), &part(&urls[..half]));
+    write(&out.join("sitemap-2.xml"), &part(&urls[half..]));
+    write(
+        &out.join("sitemap.xml"),
+        &format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  <sitemap><loc>{base}sitemap-1.xml</loc></sitemap>\n  <sitemap><loc>{base}sitemap-2.xml</loc></sitemap>\n</sitemapindex>\n"
+        ),
+    );
+    let check = || {
+        digest(
+            &[
+                "check",
+                "--root",
+                site.root.to_str().unwrap(),
+                "--output",
+                out.to_str().unwrap(),
+                "--format",
+                "json",
+            ],
+            site.tmp.path(),
+        )
+    };
+    let sitemap_findings = |stdout: &str| -> Vec<String> {
+        let findings: serde_json::Value = serde_json::from_str(stdout).unwrap();
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "sitemap")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let run = check();
+    assert_eq!(sitemap_findings(&run.stdout), Vec::<String>::new());
+
+    let dropped = urls[half];
+    write(&out.join("sitemap-2.xml"), &part(&urls[half + 1..]));
+    let run = check();
+    let found = sitemap_findings(&run.stdout);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let page = dropped
+        .split(base)
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    assert!(found[0].contains(page), "{found:?} should name {page}");
+}
