@@ -295,34 +295,64 @@ pub(crate) fn check_dir(
         artifact_sampled: every > 1,
         by_kind: size::by_kind(&by_size),
     };
-    for (what, value) in [
-        ("published site", bytes),
-        ("uploaded artifact (tar.gz)", artifact),
-    ] {
-        if value as f64 > size::PAGES_LIMIT as f64 * size::WARN_SHARE {
-            let largest: Vec<String> = check
-                .size
-                .by_kind
-                .iter()
-                .take(3)
-                .map(|(k, b, n)| format!("{k}: {} in {n} files", size::human(*b)))
-                .collect();
-            let problem = Problem::in_file(shown_dir.map_or("the built site".to_string(), |d| d.display().to_string()), format!(
-                "the {what} is {}, {:.0}% of GitHub Pages' limit of {}",
-                size::human(value),
-                value as f64 * 100.0 / size::PAGES_LIMIT as f64,
-                size::human(size::PAGES_LIMIT)
-            ))
-            .with_hint("publish fewer pages (e.g. a smaller per_page, fewer tags with feeds) or move old years to another site")
-            .with_note(format!("largest: {}", largest.join("; ")));
-            check.findings.push(if value > size::PAGES_LIMIT {
-                Finding::error("size", problem)
-            } else {
-                Finding::warning("size", problem)
-            });
-        }
-    }
+    let place = shown_dir.map_or("the built site".to_string(), |d| d.display().to_string());
     check
+        .findings
+        .extend(size_findings(bytes, artifact, &check.size.by_kind, &place));
+    check
+}
+
+/// What the size of a site (`bytes` in files, `artifact` as the gzipped tar the Pages workflow
+/// uploads) says against GitHub Pages' limit. GitHub counts its 1 GB on the artifact: past the
+/// limit it is an error, past 80% a warning. The files themselves may be larger; that is only
+/// said when they are past the limit, as a warning.
+fn size_findings(
+    bytes: u64,
+    artifact: u64,
+    by_kind: &[(&'static str, u64, u64)],
+    place: &str,
+) -> Vec<Finding> {
+    let largest: Vec<String> = by_kind
+        .iter()
+        .take(3)
+        .map(|(k, b, n)| format!("{k}: {} in {n} files", size::human(*b)))
+        .collect();
+    let note = format!("largest: {}", largest.join("; "));
+    if artifact as f64 > size::PAGES_LIMIT as f64 * size::WARN_SHARE {
+        let problem = Problem::in_file(
+            place,
+            format!(
+                "the artifact the Pages workflow uploads (the site as tar.gz) is {}, {:.0}% of GitHub Pages' limit of {}",
+                size::human(artifact),
+                artifact as f64 * 100.0 / size::PAGES_LIMIT as f64,
+                size::human(size::PAGES_LIMIT)
+            ),
+        )
+        .with_hint("publish fewer pages (e.g. a smaller per_page, fewer tags with feeds) or move old years to another site")
+        .with_note(note);
+        vec![if artifact > size::PAGES_LIMIT {
+            Finding::error("size", problem)
+        } else {
+            Finding::warning("size", problem)
+        }]
+    } else if bytes > size::PAGES_LIMIT {
+        vec![Finding::warning(
+            "size",
+            Problem::in_file(
+                place,
+                format!(
+                    "the site is {} in files, more than {}; GitHub Pages counts its limit on the uploaded artifact, {} here",
+                    size::human(bytes),
+                    size::human(size::PAGES_LIMIT),
+                    size::human(artifact)
+                ),
+            )
+            .with_hint("nothing to do for GitHub Pages; a host that counts the files would refuse it")
+            .with_note(note),
+        )]
+    } else {
+        Vec::new()
+    }
 }
 
 /// Checks one file by its kind, keeping what the cross-file checks need.
@@ -454,5 +484,31 @@ mod tests {
         assert_eq!(sample_every(130_000), SAMPLE_EVERY);
         assert_eq!(extrapolate(1_000, 250, 4_000), 1_000 + 1024);
         assert_eq!(extrapolate(0, 0, 4_000), 0);
+    }
+
+    /// GitHub counts the artifact: a 1.65 GB site whose artifact is 371 MB (a 100,000-paper
+    /// digest) is no error, only a warning about the files; an artifact past 80% is a warning,
+    /// past the limit an error.
+    #[test]
+    fn size_is_judged_on_the_artifact() {
+        let kinds = [("paper pages", 900_000_000, 100_000)];
+        let codes = |bytes, artifact| -> Vec<(Severity, String)> {
+            size_findings(bytes, artifact, &kinds, "public")
+                .into_iter()
+                .map(|f| (f.severity, f.problem.render()))
+                .collect()
+        };
+        assert!(codes(400_000_000, 60_000_000).is_empty());
+        let files = codes(1_650_000_000, 371_000_000);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].0, Severity::Warning);
+        assert!(files[0].1.contains("1.65 GB in files"), "{}", files[0].1);
+        let near = codes(1_650_000_000, 850_000_000);
+        assert_eq!(near[0].0, Severity::Warning);
+        assert!(near[0].1.contains("85%"), "{}", near[0].1);
+        let over = codes(3_000_000_000, 1_100_000_000);
+        assert_eq!(over.len(), 1);
+        assert_eq!(over[0].0, Severity::Error);
+        assert!(over[0].1.contains("paper pages"), "{}", over[0].1);
     }
 }

@@ -53,17 +53,17 @@ fn summary(report: &CheckReport) -> String {
             .map(|(kind, bytes, files)| format!("{kind} {} ({files})", size::human(*bytes)))
             .collect();
         out.push_str(&format!(
-            "size: {} in {} files, {:.1}% of GitHub Pages' {}; artifact (tar.gz) {}{}; largest: {}\n",
+            "size: {} in {} files; the artifact GitHub Pages counts (tar.gz) {}{}, {:.1}% of its {}; largest: {}\n",
             size::human(size.bytes),
             size.files,
-            size.bytes as f64 * 100.0 / PAGES_LIMIT as f64,
-            size::human(PAGES_LIMIT),
             size::human(size.artifact),
             if size.artifact_sampled {
                 " (estimated from a quarter of the files)"
             } else {
                 ""
             },
+            size.artifact as f64 * 100.0 / PAGES_LIMIT as f64,
+            size::human(PAGES_LIMIT),
             largest.join(", ")
         ));
     }

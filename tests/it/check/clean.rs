@@ -181,7 +181,10 @@ fn a_sitemap_index_lists_the_pages_of_its_parts() {
     let urls: Vec<&str> = text.lines().filter(|l| l.contains("<url>")).collect();
     assert!(urls.len() > 4, "{text}");
     let base = "https://example.org/";
-    assert!(text.contains(base), "the fixture's base_url is {base}: {text}");
+    assert!(
+        text.contains(base),
+        "the fixture's base_url is {base}: {text}"
+    );
     let part = |lines: &[&str]| {
         format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{}\n</urlset>\n",
