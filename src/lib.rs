@@ -19,7 +19,7 @@
 //! 8. [`record`], [`markdown`], [`config`], [`site_file`]: one record, one body, `site.toml`.
 //! 9. [`write`](mod@write): where an output may go, the lock, the swap of a complete build, `serve`'s
 //!    updates; it knows files, not pages.
-//! 10. Leaves used everywhere: [`routes`] (the URL layout), [`calendar`], [`hash`], [`href`],
+//! 10. Leaves used everywhere: [`routes`] (the URL layout), [`calendar`], [`hash`], [`href`], [`http`],
 //!     [`slug`], [`text_clean`], [`diagnostic`], [`timing`].
 
 // Problems are returned by value on the cold path only; boxing them would buy nothing measurable.
@@ -46,6 +46,7 @@ pub(crate) mod export;
 pub(crate) mod fetch;
 pub(crate) mod hash;
 pub(crate) mod href;
+pub(crate) mod http;
 pub mod import;
 pub(crate) mod index;
 pub mod markdown;

@@ -129,7 +129,7 @@ impl Client {
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| retry_after(v, jiff::Timestamp::now()));
+            .and_then(|v| crate::http::retry_after(v, jiff::Timestamp::now()));
         let mut body = Vec::new();
         response
             .body_mut()
@@ -167,39 +167,5 @@ impl From<Raw> for Answer {
             status: raw.status,
             body: raw.body,
         }
-    }
-}
-
-/// A `Retry-After` value: delay seconds (`120`) or an HTTP date (`Wed, 21 Oct 2026 07:28:00
-/// GMT`, counted from `now`; a date past is no wait). `None` when it is neither.
-pub(crate) fn retry_after(value: &str, now: jiff::Timestamp) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let when = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
-    let wait = now.duration_until(when);
-    Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retry_after_reads_seconds_and_http_dates() {
-        let now: jiff::Timestamp = "2026-10-21T07:27:00Z".parse().unwrap();
-        assert_eq!(retry_after("2", now), Some(Duration::from_secs(2)));
-        assert_eq!(retry_after(" 120 ", now), Some(Duration::from_secs(120)));
-        assert_eq!(
-            retry_after("Wed, 21 Oct 2026 07:28:00 GMT", now),
-            Some(Duration::from_secs(60))
-        );
-        assert_eq!(
-            retry_after("Wed, 21 Oct 2026 07:00:00 GMT", now),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(retry_after("soon", now), None);
-        assert_eq!(retry_after("-1", now), None);
     }
 }

@@ -75,13 +75,13 @@ impl Client {
             other => format!("{url}: {other}"),
         })?;
         let status = response.status();
-        // Only the seconds form of Retry-After is read; an HTTP date is not waited for.
         let asked_wait = match status.as_u16() {
             429 | 503 => response
                 .headers()
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok()),
+                .and_then(|v| crate::http::retry_after(v, jiff::Timestamp::now()))
+                .map(|wait| wait.as_secs()),
             _ => None,
         };
         let mut body = Vec::new();

@@ -130,7 +130,7 @@ pub(super) fn check(agent: &ureq::Agent, gate: &HostGate, link: &NormalUrl) -> L
             429 | 503 => {
                 let wait = retry_after
                     .as_deref()
-                    .and_then(|value| parse_retry_after(value, jiff::Timestamp::now()));
+                    .and_then(|value| crate::http::retry_after(value, jiff::Timestamp::now()));
                 match wait {
                     Some(wait) if !waited && wait <= MAX_RETRY_AFTER => {
                         waited = true;
@@ -195,18 +195,4 @@ fn request(agent: &ureq::Agent, url: &str, use_get: bool) -> Answer {
         Err(ureq::Error::Io(err)) if err.kind() == std::io::ErrorKind::TimedOut => Answer::Slow,
         Err(err) => Answer::Failed(format!("{url}: {err}")),
     }
-}
-
-/// A `Retry-After` value (RFC 9110 section 10.2.3): a number of seconds or an HTTP date, as
-/// the time to wait from `now`; a date in the past is no wait.
-pub(super) fn parse_retry_after(value: &str, now: jiff::Timestamp) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let date = jiff::fmt::rfc2822::DateTimeParser::new()
-        .parse_timestamp(value)
-        .ok()?;
-    let seconds = date.as_second().saturating_sub(now.as_second());
-    Some(Duration::from_secs(u64::try_from(seconds).unwrap_or(0)))
 }

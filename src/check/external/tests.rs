@@ -470,7 +470,7 @@ fn one_request_per_delay_to_a_host_while_hosts_proceed_in_parallel() {
 #[test]
 fn retry_after_is_seconds_or_an_http_date() {
     let now: jiff::Timestamp = "2015-10-21T07:27:00Z".parse().unwrap();
-    let parse = |value| probe::parse_retry_after(value, now);
+    let parse = |value| crate::http::retry_after(value, now);
     assert_eq!(parse("120"), Some(Duration::from_secs(120)));
     assert_eq!(parse(" 0 "), Some(Duration::ZERO));
     assert_eq!(
