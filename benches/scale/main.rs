@@ -188,6 +188,24 @@ fn run() -> Result<(), String> {
             &o.work,
             &trash,
         )?;
+        // `digest check` of the output just built, offline (records and every output file).
+        measure::settle();
+        let check = measure::run(
+            time.as_deref(),
+            &digest,
+            &[
+                "check",
+                "--root",
+                &sites.digest.display().to_string(),
+                "--output",
+                &out.display().to_string(),
+            ],
+            &o.work,
+        );
+        match &check {
+            Ok(run) => println!("  digest check --output: {:.2} s", run.wall_s),
+            Err(e) => eprintln!("  digest check failed: {e}"),
+        }
         let floor_copy = o.work.join(format!("floor-copy-{n}"));
         let input =
             measure::tree(&sites.digest.join("content")).map_err(io("reading the corpus"))?;
@@ -238,6 +256,7 @@ fn run() -> Result<(), String> {
         results.push(SizeResult {
             papers: n,
             digest: digest_result,
+            check,
             hugo: hugo_result,
             io_floor_s,
             io_floor_what,

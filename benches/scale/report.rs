@@ -25,6 +25,9 @@ impl ToolResult {
 pub struct SizeResult {
     pub papers: usize,
     pub digest: ToolResult,
+    /// `digest check --output` of digest's output (offline); `Err` when it failed or found
+    /// errors.
+    pub check: Result<Run, String>,
     /// `Err(reason)` when Hugo was skipped or failed.
     pub hugo: Result<ToolResult, String>,
     /// Seconds, and what it read and copied.
@@ -103,6 +106,17 @@ pub fn builds(results: &[SizeResult]) -> String {
             match &s.pages_artifact {
                 Ok(bytes) => format!("{:.1} MB", *bytes as f64 / 1e6),
                 Err(why) => why.clone(),
+            }
+        );
+    }
+    for s in results {
+        let _ = writeln!(
+            out,
+            "- `digest check --output` (offline: records and every output file) at {}: {}",
+            s.papers,
+            match &s.check {
+                Ok(run) => format!("{:.2} s, peak {} MiB", run.wall_s, mib(run.peak_mib)),
+                Err(why) => format!("failed: {}", why.lines().last().unwrap_or("")),
             }
         );
     }
