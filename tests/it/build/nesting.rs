@@ -136,20 +136,7 @@ fn deeply_nested_front_matter_is_an_error_naming_the_record() {
 }
 
 fn import(tmp: &Path, format: &str, name: &str, text: &str) -> common::Run {
-    let file = tmp.join(name);
-    std::fs::write(&file, text).unwrap();
-    digest(
-        &[
-            "import",
-            format,
-            file.to_str().unwrap(),
-            "--into",
-            "content",
-            "--date",
-            "2025-02-06",
-        ],
-        tmp,
-    )
+    common::import_listing(tmp, format, name, text, &["--date", "2025-02-06"])
 }
 
 /// Every importer given input nested 10,000 deep either refuses it with an error naming the

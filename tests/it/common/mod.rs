@@ -154,6 +154,23 @@ impl Run {
     }
 }
 
+/// Runs `digest import FORMAT <tmp>/NAME --into <tmp>/content EXTRA…` in `tmp`, with
+/// `listing` written to `<tmp>/NAME` first.
+pub fn import_listing(tmp: &Path, format: &str, name: &str, listing: &str, extra: &[&str]) -> Run {
+    let file = tmp.join(name);
+    write(&file, listing);
+    let into = tmp.join("content");
+    let mut args = vec![
+        "import",
+        format,
+        file.to_str().unwrap(),
+        "--into",
+        into.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    digest(&args, tmp)
+}
+
 /// Runs the real binary in `cwd`.
 pub fn digest(args: &[&str], cwd: &Path) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_digest"))

@@ -9,21 +9,9 @@ use std::path::Path;
 
 use common::{digest, tree, write};
 
-/// Runs `digest import FORMAT <tmp>/NAME --into <tmp>/content EXTRA…` with `listing` written to
-/// `<tmp>/NAME`.
+/// `digest import FORMAT <listing> --into content` in `tmp`, the listing written first.
 fn import(tmp: &Path, format: &str, name: &str, listing: &str, extra: &[&str]) -> common::Run {
-    let file = tmp.join(name);
-    write(&file, listing);
-    let into = tmp.join("content");
-    let mut args = vec![
-        "import",
-        format,
-        file.to_str().unwrap(),
-        "--into",
-        into.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    digest(&args, tmp)
+    common::import_listing(tmp, format, name, listing, extra)
 }
 
 /// The text of `<tmp>/content/NAME`.

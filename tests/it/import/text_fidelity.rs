@@ -7,22 +7,11 @@ use crate::common;
 
 use std::path::Path;
 
-use common::{Run, digest, front_matter, html, sel, text_of, tree, write};
+use common::{digest, front_matter, html, sel, text_of, tree, write};
 
 /// `digest import FORMAT <listing> --into content` in `tmp`, the listing written first.
-fn import(tmp: &Path, format: &str, name: &str, listing: &str, extra: &[&str]) -> Run {
-    let file = tmp.join(name);
-    write(&file, listing);
-    let into = tmp.join("content");
-    let mut args = vec![
-        "import",
-        format,
-        file.to_str().unwrap(),
-        "--into",
-        into.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    digest(&args, tmp)
+fn import(tmp: &Path, format: &str, name: &str, listing: &str, extra: &[&str]) -> common::Run {
+    common::import_listing(tmp, format, name, listing, extra)
 }
 
 /// The record files written, by file name.
