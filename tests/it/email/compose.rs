@@ -269,3 +269,32 @@ fn a_week_is_ordered_by_upvotes_across_its_days() {
             || read(&dir, "day-2025-03-07.html").contains("Friday's famous paper")
     );
 }
+
+/// `email.html` and `email.txt` are theme templates: a site's own copy in `templates/` wins,
+/// and its `<style>` block is inlined like the theme's.
+#[test]
+fn the_site_s_own_email_templates_win() {
+    let site = Site::fixture("small");
+    site.write(
+        "templates/email.txt",
+        "Our picks of {{ email.heading }}:\n{% for paper in papers %}* {{ paper.title }}\n{% endfor %}",
+    );
+    site.write(
+        "templates/email.html",
+        "<!DOCTYPE html><html lang=\"en\"><head><title>{{ email.subject }}</title><style>.pick { color: #7a1f1f; }</style></head><body>{% for paper in papers %}<p class=\"pick\"><a class=\"pick\" href=\"{{ paper.url }}\">{{ paper.title }}</a></p>{% endfor %}</body></html>",
+    );
+    let (run, dir) = email(&site, &["--date", "2025-02-06"]);
+    run.assert_success();
+    let text = read(&dir, "day-2025-02-06.txt");
+    assert!(text.starts_with("Our picks of Thursday"), "{text}");
+    let html = read(&dir, "day-2025-02-06.html");
+    let doc = assert_mail_safe(&html);
+    let picks: Vec<&str> = doc
+        .select(&sel("p.pick"))
+        .map(|p| p.value().attr("style").unwrap())
+        .collect();
+    assert!(
+        !picks.is_empty() && picks.iter().all(|s| s.contains("#7a1f1f")),
+        "{html}"
+    );
+}

@@ -127,3 +127,19 @@ fn the_digest_feed_follows_its_settings() {
         "previews stay"
     );
 }
+
+/// The home page announces the digest feed, so a service given the site's address finds it.
+#[test]
+fn the_home_page_announces_the_digest_feed() {
+    let site = Site::fixture("small");
+    let out = site.build_ok(&[]);
+    let home = crate::common::html(&out, "index.html");
+    let feeds = crate::common::hrefs(&home, "link[rel=alternate][type='application/atom+xml']");
+    assert_eq!(feeds, ["/atom.xml", "/digest.xml"]);
+    let day = crate::common::html(&out, "2025/02/06/index.html");
+    assert_eq!(
+        crate::common::hrefs(&day, "link[rel=alternate]"),
+        ["/atom.xml"],
+        "only the home page"
+    );
+}
