@@ -16,5 +16,6 @@ mod safety;
 mod status;
 mod themes;
 mod tldr;
+mod topic_rules;
 mod validity;
 mod xml_wellformed;
