@@ -136,8 +136,8 @@ impl TopicRule {
 pub(super) enum RawRule {
     /// `name = ["phrase", ...]`.
     Phrases(Vec<Spanned<String>>),
-    /// `name = { any = [...], ... }`.
-    Table(RawRuleTable),
+    /// `name = { any = [...], ... }` (boxed: a few per site, far larger than a list).
+    Table(Box<RawRuleTable>),
 }
 
 type Texts = Spanned<Vec<Spanned<String>>>;
@@ -169,7 +169,8 @@ impl<'de> Deserialize<'de> for RawRule {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawRule, A::Error> {
-                RawRuleTable::deserialize(MapAccessDeserializer::new(map)).map(RawRule::Table)
+                RawRuleTable::deserialize(MapAccessDeserializer::new(map))
+                    .map(|table| RawRule::Table(Box::new(table)))
             }
         }
         deserializer.deserialize_any(RuleVisitor)
@@ -221,7 +222,7 @@ pub(super) fn resolve(
                     plain: true,
                 }
             }
-            RawRule::Table(table) => rule_table(table, span, slug, what, &name, at)?,
+            RawRule::Table(table) => rule_table(*table, span, slug, what, &name, at)?,
         };
         rules.insert(name, rule);
     }
