@@ -202,6 +202,13 @@ pub(super) fn resolve(
     folder: &str,
     at: &dyn Fn(Range<usize>) -> Location,
 ) -> Result<BTreeMap<String, TopicRule>, Problem> {
+    // Matches name a rule by a 16-bit number (see `index::keywords::Topic`).
+    if let Some((name, _)) = table.iter().nth(usize::from(u16::MAX)) {
+        return Err(
+            Problem::at(at(name.span()), format!("more than {} {what}s", u16::MAX))
+                .with_hint(format!("keep at most {} {what}s", u16::MAX)),
+        );
+    }
     let mut rules = BTreeMap::new();
     for (name, (slug, raw)) in folder_names(table, what, folder, at)? {
         let span = raw.span();

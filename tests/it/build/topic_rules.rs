@@ -315,3 +315,54 @@ fn a_mistake_in_a_rule_is_reported_at_its_line_and_column() {
         assert!(problems.contains("help:"), "{rule}: no hint: {problems}");
     }
 }
+
+/// `digest serve --watch` keeps the reasons right: an edit that changes why a paper is on a
+/// keyword tag, then one that takes it out, each end in the pages a clean build makes.
+#[test]
+fn serve_follows_edits_of_why_a_paper_matched() {
+    use crate::common::serve::{self, Server};
+    let site = topic_site();
+    let mut server = Server::start(&site);
+    let mut ws = server.ws();
+    serve::assert_matches_clean_build(&mut server, &mut ws, &site, "right after startup");
+    let matched = |server: &Server| {
+        let page = server.get("/tags/robot-slam/");
+        let doc = scraper::Html::parse_document(&serve::strip_livereload(&page.text()));
+        common::text_of(&doc, "main .card .matched")
+    };
+    assert_eq!(
+        matched(&server).as_deref(),
+        Some(
+            "matched: SLAM in title; localization in abstract; mapping in abstract; robot in abstract"
+        )
+    );
+
+    // The same tag, for fewer reasons.
+    let record = "content/quadruped-visual-slam.md";
+    let text = site.read(record);
+    site.write(
+        record,
+        &text.replace(
+            "for localization and mapping on board",
+            "for mapping on board",
+        ),
+    );
+    serve::wait_for_reload(&mut ws);
+    serve::assert_matches_clean_build(&mut server, &mut ws, &site, "fewer reasons");
+    assert_eq!(
+        matched(&server).as_deref(),
+        Some("matched: SLAM in title; mapping in abstract; robot in abstract")
+    );
+
+    // No robot, mapping or localization left: the paper leaves the tag, whose page goes.
+    site.write(
+        record,
+        &text.replace(
+            "A legged robot must keep track of where it is in dark, dusty tunnels. We combine visual odometry with loop closure for localization and mapping on board.",
+            "Dark, dusty tunnels.",
+        ),
+    );
+    serve::wait_for_reload(&mut ws);
+    serve::assert_matches_clean_build(&mut server, &mut ws, &site, "out of the tag");
+    serve::wait_for_status(&server, "/tags/robot-slam/", 404);
+}
