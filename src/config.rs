@@ -166,7 +166,7 @@ impl Config {
         let raw: RawConfig = toml::from_str(text).map_err(|err| {
             let span = err.span().unwrap_or(0..0);
             let message = err.message().trim().to_string();
-            let hint = if let Some(hint) = keywords::hint(&message) {
+            let hint = if let Some(hint) = keywords::hint(&message, text, span.start) {
                 hint
             } else if message.contains("unknown field") {
                 "remove the key or fix its spelling; free data for templates goes under [extra]"

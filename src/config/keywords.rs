@@ -184,14 +184,46 @@ const RULE_SHAPE: &str = "a topic rule: a list of phrases, or a table of any, al
 const EXAMPLE: &str = "slam = { any = [\"SLAM\"], all = [[\"localization\", \"mapping\", \"robot\"]], exclude = [\"watermark\"], case_sensitive = [\"SLAM\"] }";
 
 /// The hint for a TOML error inside a rule (an unknown key, a value of the wrong type), told
-/// apart by what its message names; `None` for other errors.
-pub(super) fn hint(message: &str) -> Option<String> {
-    let in_rule = message.contains(RULE_SHAPE) || message.contains("`case_sensitive`");
+/// apart by what its message names or by where it is (`offset` in `text`, `site.toml`); `None`
+/// for other errors.
+pub(super) fn hint(message: &str, text: &str, offset: usize) -> Option<String> {
+    let in_rule = message.contains(RULE_SHAPE)
+        || message.contains("`case_sensitive`")
+        || in_keyword_table(text, offset);
     in_rule.then(|| {
         format!(
             "a rule is a list of phrases, or a table whose keys are any, all, exclude, case_sensitive, fields (title, abstract, authors, tags) and authors, each a list of strings (all: a list of lists), e.g. {EXAMPLE}"
         )
     })
+}
+
+/// Whether byte `offset` of `site.toml` is in `[keyword_tags]` or `[keyword_feeds]`: its line,
+/// or the nearest table header above it, names one of them. (A line of a multi-line array
+/// may start with `[` too, but then with a quote, a digit or another bracket, never a bare
+/// key: it is not taken for a header.)
+fn in_keyword_table(text: &str, offset: usize) -> bool {
+    let names = |line: &str| {
+        let line = line.trim_start().trim_start_matches('[').trim_start();
+        line.starts_with("keyword_tags") || line.starts_with("keyword_feeds")
+    };
+    let before = text.get(..offset.min(text.len())).unwrap_or_default();
+    let line_end = text[before.len()..]
+        .find('\n')
+        .map_or(text.len(), |i| before.len() + i);
+    let mut lines = text[..line_end].lines().rev();
+    if lines.clone().next().is_some_and(names) {
+        return true;
+    }
+    lines
+        .find(|line| {
+            let line = line.trim_start();
+            line.starts_with('[')
+                && line
+                    .trim_start_matches('[')
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        })
+        .is_some_and(names)
 }
 
 /// `[keyword_tags]` or `[keyword_feeds]` (`what`: "keyword tag", "keyword feed"; `folder`:

@@ -161,9 +161,20 @@ fn mistakes_are_reported_at_their_place_with_a_hint() {
 
 #[test]
 fn hints_of_rule_errors_show_a_rule() {
-    let err = rules("keyword_feeds", "x = { anyy = [\"a\"] }").unwrap_err();
-    assert!(err.contains("case_sensitive"), "{err}");
-    assert!(!err.contains("[extra]"), "{err}");
+    for body in [
+        "x = { anyy = [\"a\"] }",
+        "x = { any = \"a\" }",
+        "x = { any = [1] }",
+        "x = { all = [\"a\"] }",
+        "x = { any = [\"a\"], all = [\n  [\"b\"],\n  [2],\n] }",
+        "[keyword_feeds.x]\nany = [\"a\"]\nexclude = [false]",
+        "x.any = 5",
+    ] {
+        let err = rules("keyword_feeds", body).unwrap_err();
+        assert!(err.contains("case_sensitive"), "{body}: {err}");
+        assert!(!err.contains("[extra]"), "{body}: {err}");
+        assert!(!err.contains("check quotes"), "{body}: {err}");
+    }
     // Elsewhere in site.toml the hint is still the general one.
     let err = Config::parse("base_url = \"https://x/\"\ntitel = 1\n", "site.toml", None)
         .unwrap_err()
