@@ -1,6 +1,6 @@
 //! Makes the [`Entry`] of each record read: its rendered body and what is derived from one
-//! record alone (hashes, summary, tags, feeds and why the paper matched them, words). Records are handled in parallel; the
-//! site's word and tag numbering is shared between them.
+//! record alone (hashes, summary, tags, feeds and why the paper matched them, words). Records
+//! are handled in parallel; the site's word and tag numbering is shared between them.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
