@@ -316,3 +316,43 @@ fn no_rules_match_nothing() {
             .is_empty()
     );
 }
+
+/// Text of any script, with the characters that make words and boundaries likely.
+fn any_text() -> impl proptest::strategy::Strategy<Value = String> {
+    proptest::string::string_regex("[a-zA-Z ÄäßΣς é\u{301}İ强化学习모델トラ\n\t,.-]{0,40}").unwrap()
+}
+
+proptest::proptest! {
+    #![proptest_config(crate::record::mutations::config(256))]
+
+    /// On any text of any script matching never panics; a phrase put between spaces into a
+    /// text is always found, and every reason is a phrase that occurs in the folded field.
+    #[test]
+    fn a_phrase_between_spaces_is_always_found(
+        phrase in any_text(),
+        before in any_text(),
+        after in any_text(),
+        other in any_text(),
+    ) {
+        proptest::prop_assume!(!phrase.trim().is_empty());
+        let mut tags = BTreeMap::new();
+        tags.insert("t".to_string(), TopicRule::phrases("t", &[phrase.as_str()]));
+        let matcher = TopicMatcher::new(&tags, &BTreeMap::new());
+        let title = format!("{before} {phrase} {after}");
+        let found = matcher.matches(&PaperText {
+            title: &title,
+            abstract_text: &other,
+            authors: &[],
+            tags: &[],
+        });
+        proptest::prop_assert_eq!(found.len(), 1, "{:?} in {:?}", phrase, title);
+        for reason in &found[0].reasons {
+            let field = match reason.place {
+                Place::Field(Field::Title) => &title,
+                Place::Field(Field::Abstract) => &other,
+                place => panic!("{place:?}"),
+            };
+            proptest::prop_assert!(text::fold(field).contains(&text::fold(&reason.text)));
+        }
+    }
+}
