@@ -49,6 +49,7 @@ pub(crate) mod href;
 pub(crate) mod http;
 pub mod import;
 pub(crate) mod index;
+pub(crate) mod mail;
 pub mod markdown;
 pub(crate) mod plan;
 pub mod record;
