@@ -175,7 +175,7 @@ fn header(name: &'static str, value: String) -> HeaderValue {
 
 /// `text` on one line: line breaks and other control characters become spaces, runs of
 /// spaces one. The encoder would keep them harmless anyway; a subject shows better without.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.split(|c: char| c.is_control() || c.is_whitespace())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()

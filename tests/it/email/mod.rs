@@ -1,0 +1,3 @@
+//! Email digests: `digest email` and `digest send`.
+
+mod send;
