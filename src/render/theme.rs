@@ -77,6 +77,14 @@ pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/status.html"),
     ),
     (
+        "email.html",
+        include_str!("../../themes/default/templates/email.html"),
+    ),
+    (
+        "email.txt",
+        include_str!("../../themes/default/templates/email.txt"),
+    ),
+    (
         "partials/search_form.html",
         include_str!("../../themes/default/templates/partials/search_form.html"),
     ),

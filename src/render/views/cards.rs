@@ -24,7 +24,7 @@ use crate::routes;
 
 /// Fields of a title-list entry ([`describe_compact`]) and of a card (those and 8 more).
 const COMPACT_FIELDS: usize = 8;
-const CARD_FIELDS: usize = COMPACT_FIELDS + 9;
+pub(super) const CARD_FIELDS: usize = COMPACT_FIELDS + 9;
 
 /// Tags a card shows on lists: the first ones by name, then "+N more" (`more_tags`) linking to
 /// the paper's own page, which shows them all. Every tag page lists the cards of its papers, so

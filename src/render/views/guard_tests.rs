@@ -308,7 +308,10 @@ fn page_views(site: &Site) -> PageViews {
                     page.kind.name(),
                     fingerprint,
                     data.context(page),
-                    data.generate(page),
+                    data.generate(page).or_else(|| {
+                        crate::email::feed::render_page(&data, &site.renderer, page)
+                            .map(|made| made.expect("an email renders"))
+                    }),
                 ),
             )
         })
@@ -339,7 +342,7 @@ fn assert_changes_change_fingerprints(
 }
 
 /// Every kind of page the plan makes, by name.
-const ALL_KINDS: [&str; 18] = [
+const ALL_KINDS: [&str; 21] = [
     "home",
     "paper",
     "day",
@@ -358,6 +361,9 @@ const ALL_KINDS: [&str; 18] = [
     "status",
     "status json",
     "manifest",
+    "email",
+    "digest atom",
+    "digest json",
 ];
 
 /// Each kind of edit, once, on the base site: each shows on some page, and every page it

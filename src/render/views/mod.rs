@@ -18,6 +18,7 @@
 
 mod cards;
 mod chart_cache;
+mod email;
 mod feeds;
 #[cfg(test)]
 mod guard_tests;

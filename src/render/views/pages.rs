@@ -371,6 +371,8 @@ impl SiteData<'_> {
                 // What `status_json` reads.
                 sink.generated((&self.config.built_at, self.day_counts(), self.ledger));
             }
+            PageKind::Email(scope) => self.describe_email(*scope, sink),
+            PageKind::DigestAtom | PageKind::DigestJson => self.describe_digest_feed(sink),
             PageKind::Manifest => {
                 sink.generated((
                     &self.config.built_at,

@@ -99,6 +99,13 @@ fn small_site_has_exactly_the_expected_pages() {
         "tags/motion/papers.bib",
         "tags/retrieval/papers.bib",
         "tags/diffusion/papers.bib",
+        // the email of each of the newest days (all four here) and the digest feed
+        "2025/02/06/email/index.html",
+        "2025/02/05/email/index.html",
+        "2025/01/31/email/index.html",
+        "2025/01/30/email/index.html",
+        "digest.xml",
+        "digest-feed.json",
     ]));
     // And the search index: its metadata, term shards and document chunks.
     let (search, rest): (Vec<String>, Vec<String>) = files(&out)
