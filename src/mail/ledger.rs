@@ -197,6 +197,7 @@ impl Ledger {
     }
 
     /// How many recipients of `list` got digest `key`.
+    #[cfg(test)]
     pub(crate) fn served(&self, key: &str, list: &str) -> usize {
         self.sent
             .get(key)

@@ -12,5 +12,3 @@ pub(crate) mod ledger;
 pub(crate) mod message;
 pub(crate) mod recipients;
 pub(crate) mod smtp;
-
-pub(crate) use message::{Letter, eml};

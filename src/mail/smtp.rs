@@ -364,7 +364,9 @@ fn describe(error: &SmtpError) -> String {
 
 /// Why a connection to the server failed, with what to check.
 fn connection_message(config: &SmtpConfig, error: &SmtpError) -> String {
-    let hint = if error.is_tls() {
+    let text = describe(error);
+    // rustls' verdicts on the certificate come as network errors.
+    let hint = if error.is_tls() || text.contains("certificate") {
         "; if the server's certificate comes from a private CA, point SMTP_CA_FILE at the CA's \
          PEM file"
     } else if error.is_timeout() {
@@ -372,11 +374,7 @@ fn connection_message(config: &SmtpConfig, error: &SmtpError) -> String {
     } else {
         ""
     };
-    format!(
-        "cannot send through {}: {}{hint}",
-        config.shown(),
-        describe(error)
-    )
+    format!("cannot send through {}: {text}{hint}", config.shown())
 }
 
 #[cfg(test)]

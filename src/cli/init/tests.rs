@@ -178,7 +178,7 @@ fn the_daily_workflow_emails_only_with_an_smtp_secret() {
         "if: needs.update.outputs.email == 'true'",
         "ref: ${{ github.ref }}",
         "- name: Install digest ${{ env.DIGEST_VERSION }}",
-        "printf '%s\\n' \"$DIGEST_RECIPIENTS\" | digest send --date latest --recipients - --list readers",
+        "printf '%s\\n' \"$DIGEST_RECIPIENTS\" | digest send --date latest --recipients - --list readers --base-url \"${{ steps.pages.outputs.base_url }}/\"",
         "SMTP_PASSWORD: ${{ secrets.SMTP_PASSWORD }}",
         "if: ${{ !cancelled() }}",
         "git add data/email-ledger.toml",

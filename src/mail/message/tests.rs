@@ -98,7 +98,7 @@ fn a_message_has_text_then_html_and_the_list_headers() {
     assert!(plain < html, "the text part comes first");
     // Non-ASCII text is transfer-encoded, not sent raw.
     assert!(text.contains("Caf=C3=A9") || text.contains("Content-Transfer-Encoding: base64"));
-    assert_eq!(out.envelope.to(), [reader.email.clone()]);
+    assert_eq!(out.envelope.to(), std::slice::from_ref(&reader.email));
     assert_eq!(
         out.envelope.from().unwrap().to_string(),
         "digest@lab.example.org"

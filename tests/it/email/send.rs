@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use crate::common::smtp::{Parsed, ServerOptions, SmtpServer, certs, digest_with, parse_message};
 use crate::common::{Run, write};
 
-/// Three papers on Thursday 2025-02-06 (one with a title trying to add a header), one on
-/// Saturday 2025-02-08.
+/// Three papers on Thursday 2025-02-06 (one with a title and a tag trying to add a header),
+/// one on Saturday 2025-02-08.
 fn site(email: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
@@ -41,7 +41,7 @@ fn site(email: &str) -> (tempfile::TempDir, PathBuf) {
     );
     paper(
         "header-trick.md",
-        "title = \"Header Trick\\r\\nBcc: victim@example.net\\r\\nX-Injected: yes\"\ndate = 2025-02-06\nupvotes = 60\narxiv = \"2502.01003\"",
+        "title = \"Header Trick\\r\\nBcc: victim@example.net\\r\\nX-Injected: yes\"\ndate = 2025-02-06\nupvotes = 60\narxiv = \"2502.01003\"\ntags = [\"LLM\\r\\nBcc: victim@example.net\"]",
         "A title with line breaks in it.",
     );
     paper(
@@ -116,12 +116,7 @@ fn assert_digest(parsed: &Parsed, to: Option<&str>) {
     for (_, charset, _) in &parsed.parts {
         assert_eq!(charset.as_deref(), Some("utf-8"));
     }
-    assert!(parsed.subject.contains("Lab papers"), "{}", parsed.subject);
-    assert!(
-        !parsed.subject.contains(['\r', '\n']),
-        "{:?}",
-        parsed.subject
-    );
+    assert_eq!(parsed.subject, "Lab papers: Thursday Feb 6, 2025");
     let text = parsed.part("text/plain");
     let html = parsed.part("text/html");
     for (url, title) in PAPERS {
@@ -184,11 +179,9 @@ fn three_recipients_each_get_one_message_with_text_and_html() {
         run.stdout
     );
     // The log may be public: no address in it.
-    assert!(
-        !run.stdout.contains("example.org") || !run.stdout.contains("ada@"),
-        "{}",
-        run.stdout
-    );
+    for address in ["ada@", "bwk@", "carol@"] {
+        assert!(!run.stdout.contains(address) && !run.stderr.contains(address));
+    }
     let received = server.received();
     let mut to: Vec<Vec<String>> = received.iter().map(|r| r.rcpt_tos.clone()).collect();
     to.sort();
@@ -223,7 +216,7 @@ fn three_recipients_each_get_one_message_with_text_and_html() {
     let text = ledger(&root);
     assert!(text.contains("[sent.\"day/2025-02-06\".readers]"), "{text}");
     assert_eq!(text.matches("message_id = ").count(), 3, "{text}");
-    for address in ["ada", "bwk", "carol", "example"] {
+    for address in ["ada@", "bwk@", "carol@", "@example."] {
         assert!(!text.contains(address), "{address} in\n{text}");
     }
 }
@@ -459,15 +452,17 @@ fn a_dry_run_sends_nothing_and_writes_no_ledger() {
     run.assert_success();
     for address in ["ada@example.org", "bwk@example.net", "carol@example.com"] {
         assert!(
-            run.stdout.contains(&format!("would send ")),
-            "{}",
+            run.stdout
+                .lines()
+                .any(|line| line.starts_with("  would send ")
+                    && line.ends_with(&format!(" KB to {address}"))),
+            "{address} in {}",
             run.stdout
         );
-        assert!(run.stdout.contains(address), "{address} in {}", run.stdout);
     }
-    assert!(run.stdout.contains(" KB to "), "{}", run.stdout);
     assert!(
-        run.stdout.contains("Lab papers"),
+        run.stdout
+            .contains("“Lab papers: Thursday Feb 6, 2025” (day/2025-02-06)"),
         "the subject: {}",
         run.stdout
     );
@@ -537,7 +532,7 @@ fn days_without_a_digest_send_nothing_and_say_why() {
         &[],
     );
     run.assert_success();
-    assert!(run.stdout.contains("nothing is listed"), "{}", run.stdout);
+    assert!(run.stdout.contains("no papers listed"), "{}", run.stdout);
     assert!(server.received().is_empty());
     // Saturday in [email] days: sent.
     let (_tmp, root) = site("days = [\"sat\"]\n");
@@ -596,4 +591,78 @@ fn settings_recipients_and_ledger_are_checked_before_sending() {
     );
     assert_eq!(ledger(&root), "salt = \"0123\"\n");
     assert!(server.received().is_empty());
+}
+
+/// A tag's name goes into the subject of its digest; CR/LF in it (or in a title) adds no
+/// header and no recipient.
+#[test]
+fn a_tag_or_title_with_line_breaks_cannot_add_a_header() {
+    let (_tmp, root) = site("");
+    let server = SmtpServer::start(&ServerOptions::default());
+    let run = send(
+        &root,
+        Some(&server),
+        &[
+            "--date",
+            "2025-02-06",
+            "--tag",
+            "llm-bcc-victim-at-example-net",
+            "--to",
+            "ada@example.org",
+        ],
+        &[],
+    );
+    run.assert_success();
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        received[0].rcpt_tos,
+        ["ada@example.org"],
+        "no recipient added"
+    );
+    let parsed = parse_message(&received[0].eml);
+    assert!(parsed.defects.is_empty(), "{:?}", parsed.defects);
+    assert_eq!(
+        parsed.subject,
+        "Lab papers · LLM Bcc: victim@example.net: Thursday Feb 6, 2025"
+    );
+    for name in ["Bcc", "Cc", "X-Injected"] {
+        assert!(
+            parsed.header(name).is_empty(),
+            "{name}: {:?}",
+            parsed.headers
+        );
+    }
+    assert_eq!(parsed.header("To"), ["ada@example.org"]);
+    assert_eq!(parsed.header("Subject").len(), 1);
+    // On the wire, every header line is a header of ours or a folded continuation.
+    let raw = String::from_utf8(received[0].bytes.clone()).unwrap();
+    let head = &raw[..raw.find("\r\n\r\n").unwrap()];
+    for line in head.split("\r\n") {
+        assert!(
+            line.starts_with([' ', '\t'])
+                || [
+                    "From:",
+                    "Reply-To:",
+                    "To:",
+                    "Subject:",
+                    "Date:",
+                    "Message-ID:",
+                    "List-Id:",
+                    "List-Unsubscribe:",
+                    "Auto-Submitted:",
+                    "MIME-Version:",
+                    "Content-Type:",
+                    "Content-Transfer-Encoding:",
+                ]
+                .iter()
+                .any(|h| line.starts_with(h)),
+            "unexpected header line {line:?} in\n{head}"
+        );
+    }
+    let ids = parsed.header("Message-ID");
+    assert!(
+        ids[0].starts_with("<digest.day.2025-02-06.tag.llm-bcc-victim-at-example-net."),
+        "{ids:?}"
+    );
 }
