@@ -197,7 +197,7 @@ fn send(args: &SendArgs) -> Result<ExitCode, Failure> {
 }
 
 /// The message content of a composed digest (also what `digest email` writes as `.eml`
-/// through [`crate::mail::eml`]).
+/// through [`crate::mail::message::eml`]).
 pub(super) fn letter(composed: Composed) -> Letter {
     Letter {
         subject: composed.subject,
