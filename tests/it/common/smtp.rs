@@ -47,6 +47,8 @@ pub struct ServerOptions {
     pub starttls: bool,
     /// Refuse everything until STARTTLS.
     pub require_starttls: bool,
+    /// TLS from the first byte (`smtps://`), with `certs/server.pem`.
+    pub implicit_tls: bool,
     /// Require this login (user, password), over TLS.
     pub auth: Option<(String, String)>,
 }
@@ -59,6 +61,7 @@ pub struct SmtpServer {
     pub port: u16,
     /// Where it saves what it receives.
     pub dir: tempfile::TempDir,
+    implicit_tls: bool,
 }
 
 /// One message the server accepted.
@@ -90,7 +93,7 @@ impl SmtpServer {
         for address in &options.refuse {
             command.args(["--refuse", address]);
         }
-        if options.starttls || options.require_starttls {
+        if options.starttls || options.require_starttls || options.implicit_tls {
             command
                 .arg("--tls-cert")
                 .arg(certs().join("server.pem"))
@@ -99,6 +102,9 @@ impl SmtpServer {
         }
         if options.require_starttls {
             command.arg("--require-starttls");
+        }
+        if options.implicit_tls {
+            command.arg("--implicit-tls");
         }
         if let Some((user, password)) = &options.auth {
             command.args(["--auth", &format!("{user}:{password}")]);
@@ -127,12 +133,14 @@ impl SmtpServer {
             stdin,
             port,
             dir,
+            implicit_tls: options.implicit_tls,
         }
     }
 
-    /// `smtp://127.0.0.1:PORT`.
+    /// `smtp://127.0.0.1:PORT`, or `smtps://` for a server speaking TLS from the start.
     pub fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
+        let scheme = if self.implicit_tls { "smtps" } else { "smtp" };
+        format!("{scheme}://127.0.0.1:{}", self.port)
     }
 
     /// Every message received so far, in order.

@@ -432,6 +432,32 @@ fn starttls_with_a_test_ca_and_a_login() {
     );
 }
 
+/// `smtps://`: TLS from the first byte, trusted through SMTP_CA_FILE.
+#[test]
+fn smtps_speaks_tls_from_the_start() {
+    let (_tmp, root) = site("");
+    let server = SmtpServer::start(&ServerOptions {
+        implicit_tls: true,
+        ..ServerOptions::default()
+    });
+    let ca = certs().join("ca.pem");
+    let run = send(
+        &root,
+        Some(&server),
+        &["--date", "2025-02-06", "--to", "ada@example.org"],
+        &[("SMTP_CA_FILE", ca.to_str().unwrap())],
+    );
+    run.assert_success();
+    assert!(
+        run.stdout.contains("through smtps://127.0.0.1:"),
+        "{}",
+        run.stdout
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert!(received[0].tls);
+}
+
 #[test]
 fn a_dry_run_sends_nothing_and_writes_no_ledger() {
     let (_tmp, root) = site("");
@@ -495,16 +521,22 @@ fn a_dry_run_sends_nothing_and_writes_no_ledger() {
 fn recipients_from_standard_input() {
     let (_tmp, root) = site("");
     let server = SmtpServer::start(&ServerOptions::default());
-    let run = send_input(
-        &root,
-        Some(&server),
-        &["--date", "2025-02-06", "--recipients", "-", "--list", "lab"],
-        &[],
-        Some("ada@example.org\ncarol@example.com # second\n"),
-    );
+    let input = "ada@example.org\ncarol@example.com # second\n";
+    let args = ["--date", "2025-02-06", "--recipients", "-", "--list", "lab"];
+    let run = send_input(&root, Some(&server), &args, &[], Some(input));
     run.assert_success();
     assert_eq!(server.received().len(), 2);
     assert!(ledger(&root).contains("[sent.\"day/2025-02-06\".lab]"));
+
+    // --ledger puts it elsewhere: a new ledger there, so both are sent again.
+    let elsewhere = root.parent().unwrap().join("kept/ledger.toml");
+    let mut args = args.to_vec();
+    args.extend(["--ledger", elsewhere.to_str().unwrap()]);
+    send_input(&root, Some(&server), &args, &[], Some(input)).assert_success();
+    assert_eq!(server.received().len(), 4);
+    let text = std::fs::read_to_string(&elsewhere).unwrap();
+    assert_eq!(text.matches("message_id = ").count(), 2, "{text}");
+    assert_eq!(ledger(&root).matches("message_id = ").count(), 2);
 }
 
 /// Days that send nothing, and why: a Saturday (not in the default days), a day with nothing

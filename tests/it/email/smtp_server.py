@@ -15,6 +15,7 @@ Options:
   --dir DIR               where to save the messages (required)
   --refuse ADDR           answer RCPT TO:<ADDR> with 550 (repeatable; any case)
   --tls-cert/--tls-key    offer STARTTLS with this certificate and key (PEM)
+  --implicit-tls          speak TLS from the first byte instead (smtps://), same certificate
   --require-starttls      refuse MAIL, AUTH and the rest until STARTTLS
   --auth USER:PASSWORD    require this login (PLAIN or LOGIN), over TLS only
 """
@@ -56,7 +57,9 @@ class Saver:
         meta = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": list(envelope.rcpt_tos),
-            "tls": session.ssl is not None,
+            # session.ssl is set after STARTTLS only; an smtps:// transport says it itself.
+            "tls": session.ssl is not None
+            or server.transport.get_extra_info("ssl_object") is not None,
             "login": login_of(session),
         }
         write_then_rename(stem + ".eml", data)
@@ -95,17 +98,24 @@ async def serve(args):
     os.makedirs(args.dir, exist_ok=True)
     handler = Saver(args.dir, args.refuse)
     options = {"hostname": "digest-test-smtp", "require_starttls": args.require_starttls}
+    context = None
     if args.tls_cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.tls_cert, args.tls_key)
-        options["tls_context"] = context
+        if not args.implicit_tls:
+            options["tls_context"] = context
     if args.auth:
         user, _, password = args.auth.partition(":")
         options["authenticator"] = authenticator_for(user, password)
         options["auth_required"] = True
         options["auth_require_tls"] = True
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, **options), "127.0.0.1", 0)
+    server = await loop.create_server(
+        lambda: SMTP(handler, **options),
+        "127.0.0.1",
+        0,
+        ssl=context if args.implicit_tls else None,
+    )
     port = server.sockets[0].getsockname()[1]
     print(port, flush=True)
     # Until the test closes our standard input (or dies, which closes it too).
@@ -121,12 +131,15 @@ def main():
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--require-starttls", action="store_true")
+    parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--auth")
     args = parser.parse_args()
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
-    if args.require_starttls and not args.tls_cert:
-        parser.error("--require-starttls needs --tls-cert and --tls-key")
+    if (args.require_starttls or args.implicit_tls) and not args.tls_cert:
+        parser.error("--require-starttls and --implicit-tls need --tls-cert and --tls-key")
+    if args.require_starttls and args.implicit_tls:
+        parser.error("--require-starttls and --implicit-tls exclude each other")
     asyncio.run(serve(args))
 
 
