@@ -106,6 +106,10 @@ impl SiteData<'_> {
                     sink.view("json_feed_url", || {
                         config.link(&routes::json_feed(routes::HOME))
                     });
+                    if config.email.feed.is_some() {
+                        // RSS-to-email services find the digest feed from the site's address.
+                        sink.view("digest_feed_url", || config.link(routes::DIGEST_ATOM));
+                    }
                 }
                 sink.made_of("groups", Each(self.card_hashes, ids), || {
                     self.day_groups(ids, false, None)

@@ -1,6 +1,7 @@
 //! The built pages in headless Chromium: accessibility, sort orders, live reload, search.
 
 mod a11y;
+mod email;
 mod orders;
 mod reload;
 mod search;
