@@ -111,7 +111,11 @@ pub(crate) fn build(
         ));
     }
     builder = match recipients {
-        Recipients::One(to) => builder.to(to.clone()),
+        // A name with a line break makes lettre's formatter fail (a panic): one line.
+        Recipients::One(to) => builder.to(Mailbox::new(
+            to.name.as_deref().map(one_line),
+            to.email.clone(),
+        )),
         Recipients::Bcc(_) => builder.to(list_address(options)?),
     };
     let envelope = Envelope::new(

@@ -179,6 +179,21 @@ fn a_subject_with_line_breaks_cannot_add_a_header() {
         one_line("Papers\r\nBcc: victim@example.net"),
         "Papers Bcc: victim@example.net"
     );
+    // A recipient's display name, made by hand (a recipients file cannot hold one: it is
+    // read line by line).
+    let named = Mailbox::new(
+        Some("Reader\r\nBcc: victim@example.net".into()),
+        "reader@example.com".parse().unwrap(),
+    );
+    let out = build(&letter("S"), &options(), Recipients::One(&named), None).unwrap();
+    let heads = headers(&out.bytes);
+    assert!(
+        !heads
+            .iter()
+            .any(|h| h.to_ascii_lowercase().starts_with("bcc:")),
+        "{heads:?}"
+    );
+    assert_eq!(heads.iter().filter(|h| h.starts_with("To:")).count(), 1);
 }
 
 #[test]
