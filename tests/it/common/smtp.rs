@@ -109,10 +109,14 @@ impl SmtpServer {
         if let Some((user, password)) = &options.auth {
             command.args(["--auth", &format!("{user}:{password}")]);
         }
+        // Its log goes to a file in its folder (`received` reads only the messages): a pipe
+        // nobody reads could fill up and stop it.
+        let log_path = dir.path().join("server.log");
+        let log = std::fs::File::create(&log_path).unwrap();
         let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stderr(log)
             .spawn()
             .expect("start the SMTP test server");
         let mut line = String::new();
@@ -121,10 +125,10 @@ impl SmtpServer {
             .unwrap();
         let Ok(port) = line.trim().parse::<u16>() else {
             let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
+            let _ = child.wait();
             panic!(
                 "the SMTP test server did not start: {line:?}\n{}",
-                String::from_utf8_lossy(&out.stderr)
+                std::fs::read_to_string(&log_path).unwrap_or_default()
             );
         };
         let stdin = child.stdin.take();
@@ -177,10 +181,8 @@ impl SmtpServer {
 
 impl Drop for SmtpServer {
     fn drop(&mut self) {
-        // Closing its standard input stops it; kill in case it is stuck.
-        if let Some(mut stdin) = self.stdin.take() {
-            let _ = stdin.flush();
-        }
+        // Its standard input closed, it would stop by itself; killed, it stops now.
+        drop(self.stdin.take());
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
