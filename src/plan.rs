@@ -47,6 +47,10 @@ pub(crate) enum PageKind {
     Search,
     /// The 404 page.
     NotFound,
+    /// Every feed of the site, with addresses to copy.
+    Subscribe,
+    /// Every feed as OPML, without a template.
+    Opml,
     /// The status page: when built, the newest day, papers per listing day.
     Status,
     /// The status page's data as JSON, without a template.
@@ -89,6 +93,8 @@ impl PageKind {
             PageKind::TagBib(_) => "tag bib",
             PageKind::Search => "search",
             PageKind::NotFound => "404",
+            PageKind::Subscribe => "subscribe",
+            PageKind::Opml => "opml",
             PageKind::Status => "status",
             PageKind::StatusJson => "status json",
             PageKind::Manifest => "manifest",
@@ -300,6 +306,15 @@ pub(crate) fn plan_reusing(
         PageKind::Search,
         "search.html",
     ));
+    pages.push(PlannedPage::html(
+        routes::SUBSCRIBE.to_string(),
+        PageKind::Subscribe,
+        "subscribe.html",
+    ));
+    pages.push(PlannedPage::generated(
+        routes::OPML.to_string(),
+        PageKind::Opml,
+    ));
     pages.push(PlannedPage {
         path: routes::NOT_FOUND.to_string(),
         kind: PageKind::NotFound,
@@ -450,6 +465,8 @@ mod tests {
                 ("atom.xml", "atom", "atom.xml"),
                 ("feed.json", "json feed", GENERATED),
                 ("search/index.html", "search", "search.html"),
+                ("subscribe/index.html", "subscribe", "subscribe.html"),
+                ("feeds.opml", "opml", GENERATED),
                 ("404.html", "404", "404.html"),
                 ("status/index.html", "status", "status.html"),
                 ("status.json", "status json", GENERATED),

@@ -105,6 +105,11 @@ fn atom(data: &SiteData<'_>, renderer: &Renderer) -> Result<String, Problem> {
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| e.updated.clone());
     let mut out = String::with_capacity(entries.iter().map(|e| e.content.len() + 600).sum());
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    // A browser that opens the feed shows a page saying what it is (`feed.xsl`).
+    out.push_str(&format!(
+        "<?xml-stylesheet type=\"text/xsl\" href=\"{}\"?>\n",
+        x(&config.link(routes::FEED_STYLESHEET))
+    ));
     out.push_str(&format!(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
         x(&config.language)

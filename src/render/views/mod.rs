@@ -26,6 +26,7 @@ mod lists;
 mod meta;
 mod pages;
 mod status;
+mod subscribe;
 mod text;
 
 use tera::Value;

@@ -375,6 +375,8 @@ impl SiteData<'_> {
                 // What `status_json` reads.
                 sink.generated((&self.config.built_at, self.day_counts(), self.ledger));
             }
+            PageKind::Subscribe => sink.view("subscribe", || self.subscribe_view()),
+            PageKind::Opml => sink.generated(self.subscribe_view()),
             PageKind::Email(scope) => self.describe_email(*scope, sink),
             PageKind::DigestAtom | PageKind::DigestJson => self.describe_digest_feed(sink),
             PageKind::Manifest => {
@@ -408,6 +410,7 @@ impl SiteData<'_> {
                     .map(|&id| (&self.papers[id], self.cite_keys[id].as_str())),
             )),
             PageKind::StatusJson => Some(self.status_json()),
+            PageKind::Opml => Some(self.opml()),
             PageKind::Manifest => Some(super::status::manifest_text(
                 &self.manifest(self.page_count),
             )),

@@ -2,6 +2,7 @@
 
 mod a11y;
 mod email;
+mod feeds;
 mod orders;
 mod reload;
 mod search;

@@ -14,6 +14,7 @@ mod reader;
 mod record_input;
 mod safety;
 mod status;
+mod subscribe;
 mod themes;
 mod tldr;
 mod validity;
