@@ -15,6 +15,7 @@ use lettre::message::Mailbox;
 
 use super::email::{Digest, DigestArgs};
 use super::exit;
+use crate::config::EmailOptions;
 use crate::diagnostic::{Failure, FailureKind, Problem};
 use crate::email::Composed;
 use crate::mail::deliver::{self, Mailing};
@@ -108,7 +109,7 @@ fn send(args: &SendArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     message::sender(options).map_err(problem)?;
-    let letter = letter(composed);
+    let letter = letter(&composed);
 
     let (ledger_path, ledger_shown) = match &args.ledger {
         Some(path) => (path.clone(), path.display().to_string()),
@@ -196,16 +197,22 @@ fn send(args: &SendArgs) -> Result<ExitCode, Failure> {
     Ok(exit::status(FailureKind::Network))
 }
 
-/// The message content of a composed digest (also what `digest email` writes as `.eml`
-/// through [`crate::mail::message::eml`]).
-pub(super) fn letter(composed: Composed) -> Letter {
+/// The message content of a composed digest.
+pub(super) fn letter(composed: &Composed) -> Letter {
     Letter {
-        subject: composed.subject,
-        html: composed.html,
-        text: composed.text,
-        key: composed.key,
-        url: composed.url,
+        subject: composed.subject.clone(),
+        html: composed.html.clone(),
+        text: composed.text.clone(),
+        key: composed.key.clone(),
+        url: composed.url.clone(),
     }
+}
+
+/// The `.eml` file of a composed digest, for `digest email --output FILE.eml`: the message as
+/// `digest send` sends it, addressed to `[email] to` (else `from`).
+#[allow(dead_code, reason = "for digest email --output FILE.eml")]
+pub(super) fn eml_of(composed: &Composed, options: &EmailOptions) -> Result<Vec<u8>, Problem> {
+    crate::mail::message::eml(&letter(composed), options, None)
 }
 
 /// The list's name in the ledger: `--list`, else the recipients file's stem (`recipients`
