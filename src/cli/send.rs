@@ -101,10 +101,11 @@ fn send(args: &SendArgs) -> Result<ExitCode, Failure> {
     if let Some(day) = composed.day
         && !options.days.contains(&day.weekday())
     {
+        let weekday = format!("{:?}", day.weekday());
         println!(
-            "{day} is a {:?}, not one of the days [email] days of site.toml sends: no \
-             email sent (add it to days to send on that weekday)",
-            day.weekday()
+            "{day} is a {weekday}, and days of [email] in site.toml does not send on \
+             {weekday}s: no email sent (add \"{}\" to days to send it)",
+            weekday[..3].to_lowercase()
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -120,10 +121,10 @@ fn send(args: &SendArgs) -> Result<ExitCode, Failure> {
     let served = recipients.len() - pending.len();
     if pending.is_empty() {
         println!(
-            "{}: all {served} recipient{} of list `{list}` got it already (by {ledger_shown}); \
+            "all {served} recipient{} of list `{list}` got {} already ({ledger_shown}): \
              nothing sent (--resend sends again)",
-            letter.key,
-            plural(served)
+            plural(served),
+            letter.key
         );
         return Ok(ExitCode::SUCCESS);
     }
