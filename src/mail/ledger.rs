@@ -356,6 +356,38 @@ mod tests {
         }
     }
 
+    /// Whatever a damaged ledger holds, reading it never panics, and an error points into it.
+    #[test]
+    fn any_damaged_ledger_is_an_error_or_a_ledger() {
+        use crate::record::mutations::{apply, check, edits};
+        use proptest::prelude::*;
+        const PIECES: &[&str] = &[
+            "[", "]", "{", "}", "=", "\"", ",", ".", "\n", " ", "#", "a", "0", "Z", ":", "-", "é",
+        ];
+        let mut ledger = Ledger::new().unwrap();
+        ledger.record(
+            "day/2025-02-06",
+            "readers",
+            "a@example.org",
+            delivery(1_765_000_000),
+        );
+        ledger.record(
+            "week/2025-W06/tag/llm",
+            "to",
+            "b@example.org",
+            delivery(1_765_000_001),
+        );
+        let valid = ledger.to_text();
+        check(256, edits(4), |edits| {
+            let text = apply(&valid, &edits, PIECES);
+            match Ledger::parse(&text) {
+                Ok(read) => prop_assert_eq!(Ledger::parse(&read.to_text()).ok(), Some(read)),
+                Err((span, _)) => prop_assert!(span.end <= text.len()),
+            }
+            Ok(())
+        });
+    }
+
     #[test]
     fn writing_replaces_the_file_whole() {
         let tmp = tempfile::tempdir().unwrap();

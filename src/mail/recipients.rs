@@ -174,6 +174,56 @@ mod tests {
         assert!(err.to_string().contains("lists no address"), "{err}");
     }
 
+    /// Whatever a recipients file holds, reading it never panics, a problem points into the
+    /// file, and every address read makes a message (a name lettre could not format would
+    /// panic there).
+    #[test]
+    fn any_recipients_file_reads_and_makes_messages() {
+        use crate::record::mutations::{apply, check, edits};
+        use proptest::prelude::*;
+        const PIECES: &[&str] = &[
+            "<", ">", "@", "#", "\"", "\\", " ", "\n", "\r", "\t", "é", "a", ".", ",", "(", ")",
+            "Bcc: ", "\u{7}",
+        ];
+        let valid = "# readers\nada@example.org\nBob <bob@example.net> # b\n\ncarol@example.com\n";
+        let options = {
+            let text = "title = \"Lab\"\nbase_url = \"https://u.github.io/p/\"\n[email]\nfrom = \"d@example.org\"\n";
+            crate::config::Config::parse(text, "site.toml", None)
+                .unwrap()
+                .email
+        };
+        let letter = crate::mail::message::Letter {
+            subject: "S".into(),
+            html: "<p>x</p>".into(),
+            text: "x".into(),
+            key: "day/2025-02-06".into(),
+            url: "https://u.github.io/p/".into(),
+        };
+        check(256, edits(6), |edits| {
+            let text = apply(valid, &edits, PIECES);
+            match parse(&text, "readers.txt") {
+                Ok(list) => {
+                    let mut seen = HashSet::new();
+                    for mailbox in &list.mailboxes {
+                        prop_assert!(seen.insert(normalized(mailbox)));
+                        let one = crate::mail::message::Recipients::One(mailbox);
+                        let out = crate::mail::message::build(&letter, &options, one, None);
+                        prop_assert!(out.is_ok(), "{mailbox:?}");
+                    }
+                }
+                Err(problems) => {
+                    for problem in &problems.0 {
+                        if let Some(at) = &problem.location {
+                            prop_assert!(at.span.end <= text.len());
+                            prop_assert!(text.is_char_boundary(at.span.start));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        });
+    }
+
     #[test]
     fn comments_start_at_a_blank_or_the_line_start() {
         for (line, kept) in [
