@@ -12,11 +12,13 @@ use tera::{Context, Value};
 use super::SiteData;
 use super::cards::LinkView;
 use super::lists::{
-    DayRef, KeywordFeedView, MOST_UPVOTED, MonthRef, TagView, day_ref, month_ref, pager_view,
+    DayRef, KeywordFeedView, MOST_UPVOTED, MonthRef, ReasonsOf, RuleText, TagView, day_ref,
+    month_ref, pager_view,
 };
 use crate::href::query_value;
 use crate::index::PaperId;
 use crate::index::dates::iso_week;
+use crate::index::keywords::Topic;
 use crate::plan::{PageKind, PlannedPage, Sort};
 use crate::record::Paper;
 use crate::routes;
@@ -70,11 +72,21 @@ impl SiteData<'_> {
     }
 
     /// A paginated list: cards on the first page, titles only on later ones (see tag.html).
-    fn describe_list(&self, ids: &[PaperId], number: usize, sink: &mut impl PageSink) {
+    /// The cards of a keyword tag's or feed's list (`topic`) say why each paper is there.
+    fn describe_list(
+        &self,
+        ids: &[PaperId],
+        number: usize,
+        topic: Option<Topic>,
+        sink: &mut impl PageSink,
+    ) {
         if number == 1 {
-            sink.made_of("papers", (1u8, Each(self.card_hashes, ids)), || {
-                self.cards_of(ids)
-            });
+            let inputs = (
+                1u8,
+                Each(self.card_hashes, ids),
+                ReasonsOf(self.topics, ids, topic),
+            );
+            sink.made_of("papers", inputs, || self.cards_with_reasons(ids, topic));
         } else {
             sink.made_of("papers", (2u8, Each(self.compact_hashes, ids)), || {
                 self.compact_cards_of(ids)
@@ -324,26 +336,28 @@ impl SiteData<'_> {
                 sink.view("pager", || {
                     pager_view(config, &routes::tag(&tag.slug), pager)
                 });
-                self.describe_list(&tag.papers[pager.items.clone()], pager.number, sink);
+                let topic = self.tag_topic(*t);
+                self.describe_list(&tag.papers[pager.items.clone()], pager.number, topic, sink);
             }
             PageKind::Keyword(k, pager) => {
                 let feed = &index.keyword_feeds[*k];
                 let base = routes::keyword_feed(&feed.slug);
+                let rule = config.keyword_feeds.get(&feed.name);
                 sink.view("feed", || KeywordFeedView {
                     name: &feed.name,
                     slug: &feed.slug,
                     url: config.link(&base),
                     atom_url: config.link(&routes::atom(&base)),
                     json_url: config.link(&routes::json_feed(&base)),
-                    phrases: config
-                        .keyword_feeds
-                        .get(&feed.name)
-                        .map(Vec::as_slice)
+                    phrases: rule
+                        .map(|r| r.any.iter().map(|p| p.text.as_str()).collect())
                         .unwrap_or_default(),
+                    rule: rule.map(RuleText::new).unwrap_or_default(),
                     count: feed.papers.len(),
                 });
                 sink.view("pager", || pager_view(config, &base, pager));
-                self.describe_list(&feed.papers[pager.items.clone()], pager.number, sink);
+                let topic = u16::try_from(*k).ok().map(Topic::Feed);
+                self.describe_list(&feed.papers[pager.items.clone()], pager.number, topic, sink);
             }
             PageKind::Feed(scope) => self.describe_atom(page, *scope, sink),
             PageKind::JsonFeed(scope) => {

@@ -17,5 +17,6 @@ mod status;
 mod subscribe;
 mod themes;
 mod tldr;
+mod topic_rules;
 mod validity;
 mod xml_wellformed;
