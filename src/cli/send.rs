@@ -211,7 +211,6 @@ pub(super) fn letter(composed: &Composed) -> Letter {
 
 /// The `.eml` file of a composed digest, for `digest email --output FILE.eml`: the message as
 /// `digest send` sends it, addressed to `[email] to` (else `from`).
-#[allow(dead_code, reason = "for digest email --output FILE.eml")]
 pub(super) fn eml_of(composed: &Composed, options: &EmailOptions) -> Result<Vec<u8>, Problem> {
     crate::mail::message::eml(&letter(composed), options, None)
 }

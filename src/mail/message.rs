@@ -66,7 +66,6 @@ pub(crate) struct Outgoing {
 
 /// The `.eml` file of `letter` for `to` (`[email] to`, else `from`, when `None`): the whole
 /// message as `digest send` would send it to that one address.
-#[allow(dead_code, reason = "for `digest email --output FILE.eml`")]
 pub(crate) fn eml(
     letter: &Letter,
     options: &EmailOptions,

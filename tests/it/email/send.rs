@@ -704,3 +704,60 @@ fn a_tag_or_title_with_line_breaks_cannot_add_a_header() {
         "{ids:?}"
     );
 }
+
+/// `digest email --output FILE.eml` writes the message `digest send` sends (to `[email] to`,
+/// else `from`), which Python's `email` package reads; `--output DIR` puts it beside the HTML
+/// and the text when `from` is set.
+#[test]
+fn the_eml_file_is_the_message_send_sends() {
+    let (_tmp, root) = site("");
+    let work = root.parent().unwrap();
+    let email = |args: &[&str]| {
+        let mut all = vec![
+            "email",
+            "--root",
+            root.to_str().unwrap(),
+            "--date",
+            "2025-02-06",
+        ];
+        all.extend_from_slice(args);
+        digest_with(&all, work, &[], None)
+    };
+    email(&["--output", "day.eml"]).assert_success();
+    let eml = work.join("day.eml");
+    assert!(eml.is_file(), "a file, not a folder");
+    let parsed = parse_message(&eml);
+    assert_digest(&parsed, Some("Reading Group <digest@lab.example.org>"));
+    assert!(std::fs::read(&eml).unwrap().is_ascii(), "transfer-encoded");
+
+    email(&["--output", "out"]).assert_success();
+    let mut names: Vec<String> = std::fs::read_dir(work.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "day-2025-02-06.eml",
+            "day-2025-02-06.html",
+            "day-2025-02-06.txt"
+        ]
+    );
+    assert_digest(
+        &parse_message(&work.join("out/day-2025-02-06.eml")),
+        Some("Reading Group <digest@lab.example.org>"),
+    );
+
+    // Without a sender: no message in the folder, and an error for a .eml.
+    let text = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    let text = text.replace("from = \"Reading Group <digest@lab.example.org>\"\n", "");
+    std::fs::write(root.join("site.toml"), text).unwrap();
+    email(&["--output", "bare"]).assert_success();
+    assert!(!work.join("bare/day-2025-02-06.eml").exists());
+    assert!(work.join("bare/day-2025-02-06.html").exists());
+    let run = email(&["--output", "bare.eml"]);
+    let err = run.assert_problems();
+    assert!(err.contains("[email] has no `from`"), "{err}");
+    assert!(!work.join("bare.eml").exists());
+}
