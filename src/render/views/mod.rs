@@ -28,6 +28,7 @@ mod pages;
 mod status;
 mod subscribe;
 mod text;
+mod top;
 
 use tera::Value;
 
