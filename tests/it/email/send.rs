@@ -2,13 +2,17 @@
 //! 127.0.0.1: every recipient gets one message that Python's `email` package reads into a text
 //! and an HTML part naming and linking the papers; the ledger keeps a second run from sending
 //! again; a refused recipient is named, the others still served, and only they are retried;
-//! Bcc batches hide the recipients; STARTTLS with a test CA and a login; a dry run sends
-//! nothing. No test reads the developer's SMTP settings.
+//! Bcc batches hide the recipients; a dry run sends nothing. TLS (STARTTLS with a test CA and
+//! a login, `smtps://`) is in `tls`; the message's headers and the `.eml` file in `message`.
+//! No test reads the developer's SMTP settings.
 
 use std::path::{Path, PathBuf};
 
 use crate::common::smtp::{Parsed, ServerOptions, SmtpServer, certs, digest_with, parse_message};
 use crate::common::{Run, write};
+
+mod message;
+mod tls;
 
 /// Three papers on Thursday 2025-02-06 (one with a title and a tag trying to add a header),
 /// one on Saturday 2025-02-08.
@@ -372,98 +376,6 @@ fn bcc_batches_hide_the_recipients_and_survive_a_refusal() {
     );
 }
 
-/// STARTTLS with a certificate from a private CA given in SMTP_CA_FILE, and a login; the same
-/// server is refused without that CA or with another one, and nothing is sent.
-#[test]
-fn starttls_with_a_test_ca_and_a_login() {
-    let (_tmp, root) = site("");
-    let server = SmtpServer::start(&ServerOptions {
-        require_starttls: true,
-        auth: Some(("digest-bot".into(), "s3cret pass".into())),
-        ..ServerOptions::default()
-    });
-    let ca = certs().join("ca.pem");
-    let other = certs().join("other-ca.pem");
-    let login = [
-        ("SMTP_USER", "digest-bot"),
-        ("SMTP_PASSWORD", "s3cret pass"),
-    ];
-    let args = ["--date", "2025-02-06", "--to", "ada@example.org"];
-
-    for (trust, why) in [(None, "no CA file"), (Some(&other), "another CA")] {
-        let mut env = login.to_vec();
-        if let Some(trust) = trust {
-            env.push(("SMTP_CA_FILE", trust.to_str().unwrap()));
-        }
-        let run = send(&root, Some(&server), &args, &env);
-        assert_eq!(run.code, Some(3), "{why}: {}\n{}", run.stdout, run.stderr);
-        assert!(run.stderr.contains("SMTP_CA_FILE"), "{why}: {}", run.stderr);
-        assert!(
-            run.stderr.contains("nothing was sent"),
-            "{why}: {}",
-            run.stderr
-        );
-        assert!(!run.stderr.contains("s3cret"), "{}", run.stderr);
-    }
-    assert!(server.received().is_empty());
-
-    let mut env = login.to_vec();
-    env.push(("SMTP_CA_FILE", ca.to_str().unwrap()));
-    let run = send(&root, Some(&server), &args, &env);
-    run.assert_success();
-    let received = server.received();
-    assert_eq!(received.len(), 1);
-    assert!(received[0].tls, "sent over TLS");
-    assert_eq!(received[0].login.as_deref(), Some("digest-bot"));
-    assert_digest(&parse_message(&received[0].eml), Some("ada@example.org"));
-    assert!(ledger(&root).contains("[sent.\"day/2025-02-06\".to]"));
-
-    // A wrong password: refused at login, exit 3, the password never printed.
-    let wrong = [
-        ("SMTP_USER", "digest-bot"),
-        ("SMTP_PASSWORD", "wrong-pass"),
-        ("SMTP_CA_FILE", ca.to_str().unwrap()),
-    ];
-    let run = send(
-        &root,
-        Some(&server),
-        &["--date", "2025-02-06", "--to", "bwk@example.net"],
-        &wrong,
-    );
-    assert_eq!(run.code, Some(3), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("SMTP_USER") && !run.stderr.contains("wrong-pass"),
-        "{}",
-        run.stderr
-    );
-}
-
-/// `smtps://`: TLS from the first byte, trusted through SMTP_CA_FILE.
-#[test]
-fn smtps_speaks_tls_from_the_start() {
-    let (_tmp, root) = site("");
-    let server = SmtpServer::start(&ServerOptions {
-        implicit_tls: true,
-        ..ServerOptions::default()
-    });
-    let ca = certs().join("ca.pem");
-    let run = send(
-        &root,
-        Some(&server),
-        &["--date", "2025-02-06", "--to", "ada@example.org"],
-        &[("SMTP_CA_FILE", ca.to_str().unwrap())],
-    );
-    run.assert_success();
-    assert!(
-        run.stdout.contains("through smtps://127.0.0.1:"),
-        "{}",
-        run.stdout
-    );
-    let received = server.received();
-    assert_eq!(received.len(), 1);
-    assert!(received[0].tls);
-}
-
 #[test]
 fn a_dry_run_sends_nothing_and_writes_no_ledger() {
     let (_tmp, root) = site("");
@@ -629,135 +541,4 @@ fn settings_recipients_and_ledger_are_checked_before_sending() {
     );
     assert_eq!(ledger(&root), "salt = \"0123\"\n");
     assert!(server.received().is_empty());
-}
-
-/// A tag's name goes into the subject of its digest; CR/LF in it (or in a title) adds no
-/// header and no recipient.
-#[test]
-fn a_tag_or_title_with_line_breaks_cannot_add_a_header() {
-    let (_tmp, root) = site("");
-    let server = SmtpServer::start(&ServerOptions::default());
-    let run = send(
-        &root,
-        Some(&server),
-        &[
-            "--date",
-            "2025-02-06",
-            "--tag",
-            "llm-bcc-victim-at-example-net",
-            "--to",
-            "ada@example.org",
-        ],
-        &[],
-    );
-    run.assert_success();
-    let received = server.received();
-    assert_eq!(received.len(), 1);
-    assert_eq!(
-        received[0].rcpt_tos,
-        ["ada@example.org"],
-        "no recipient added"
-    );
-    let parsed = parse_message(&received[0].eml);
-    assert!(parsed.defects.is_empty(), "{:?}", parsed.defects);
-    assert_eq!(
-        parsed.subject,
-        "Lab papers · LLM Bcc: victim@example.net: Thursday Feb 6, 2025"
-    );
-    for name in ["Bcc", "Cc", "X-Injected"] {
-        assert!(
-            parsed.header(name).is_empty(),
-            "{name}: {:?}",
-            parsed.headers
-        );
-    }
-    assert_eq!(parsed.header("To"), ["ada@example.org"]);
-    assert_eq!(parsed.header("Subject").len(), 1);
-    // On the wire, every header line is a header of ours or a folded continuation.
-    let raw = String::from_utf8(received[0].bytes.clone()).unwrap();
-    let head = &raw[..raw.find("\r\n\r\n").unwrap()];
-    for line in head.split("\r\n") {
-        assert!(
-            line.starts_with([' ', '\t'])
-                || [
-                    "From:",
-                    "Reply-To:",
-                    "To:",
-                    "Subject:",
-                    "Date:",
-                    "Message-ID:",
-                    "List-Id:",
-                    "List-Unsubscribe:",
-                    "Auto-Submitted:",
-                    "MIME-Version:",
-                    "Content-Type:",
-                    "Content-Transfer-Encoding:",
-                ]
-                .iter()
-                .any(|h| line.starts_with(h)),
-            "unexpected header line {line:?} in\n{head}"
-        );
-    }
-    let ids = parsed.header("Message-ID");
-    assert!(
-        ids[0].starts_with("<digest.day.2025-02-06.tag.llm-bcc-victim-at-example-net."),
-        "{ids:?}"
-    );
-}
-
-/// `digest email --output FILE.eml` writes the message `digest send` sends (to `[email] to`,
-/// else `from`), which Python's `email` package reads; `--output DIR` puts it beside the HTML
-/// and the text when `from` is set.
-#[test]
-fn the_eml_file_is_the_message_send_sends() {
-    let (_tmp, root) = site("");
-    let work = root.parent().unwrap();
-    let email = |args: &[&str]| {
-        let mut all = vec![
-            "email",
-            "--root",
-            root.to_str().unwrap(),
-            "--date",
-            "2025-02-06",
-        ];
-        all.extend_from_slice(args);
-        digest_with(&all, work, &[], None)
-    };
-    email(&["--output", "day.eml"]).assert_success();
-    let eml = work.join("day.eml");
-    assert!(eml.is_file(), "a file, not a folder");
-    let parsed = parse_message(&eml);
-    assert_digest(&parsed, Some("Reading Group <digest@lab.example.org>"));
-    assert!(std::fs::read(&eml).unwrap().is_ascii(), "transfer-encoded");
-
-    email(&["--output", "out"]).assert_success();
-    let mut names: Vec<String> = std::fs::read_dir(work.join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(
-        names,
-        [
-            "day-2025-02-06.eml",
-            "day-2025-02-06.html",
-            "day-2025-02-06.txt"
-        ]
-    );
-    assert_digest(
-        &parse_message(&work.join("out/day-2025-02-06.eml")),
-        Some("Reading Group <digest@lab.example.org>"),
-    );
-
-    // Without a sender: no message in the folder, and an error for a .eml.
-    let text = std::fs::read_to_string(root.join("site.toml")).unwrap();
-    let text = text.replace("from = \"Reading Group <digest@lab.example.org>\"\n", "");
-    std::fs::write(root.join("site.toml"), text).unwrap();
-    email(&["--output", "bare"]).assert_success();
-    assert!(!work.join("bare/day-2025-02-06.eml").exists());
-    assert!(work.join("bare/day-2025-02-06.html").exists());
-    let run = email(&["--output", "bare.eml"]);
-    let err = run.assert_problems();
-    assert!(err.contains("[email] has no `from`"), "{err}");
-    assert!(!work.join("bare.eml").exists());
 }
