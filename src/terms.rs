@@ -192,7 +192,12 @@ pub(crate) fn for_each_token_at(text: &str, mut each: impl FnMut(&str, Range<usi
             continue;
         }
         let mut end = i + c.len_utf8();
-        if !in_ranges(c, NFKC_RANGES) {
+        if !in_ranges(c, NFKC_RANGES)
+            || (nfkc_alone(c)
+                && !rest
+                    .peek()
+                    .is_some_and(|&(_, d)| in_ranges(d, JOINING_RANGES)))
+        {
             t.feed(c, i..end, &mut each);
             continue;
         }
@@ -215,6 +220,12 @@ pub(crate) fn for_each_token_at(text: &str, mut each: impl FnMut(&str, Range<usi
 /// [`JOINING_RANGES`] after them).
 static NFKC: icu_normalizer::ComposingNormalizerBorrowed<'static> =
     icu_normalizer::ComposingNormalizerBorrowed::new_nfkc();
+
+/// Whether `c` alone is its own NFKC: the kana and Hangul syllables of [`NFKC_RANGES`], nearly
+/// all of Japanese and Korean text, skip the normalizer unless a mark or jamo follows them.
+fn nfkc_alone(c: char) -> bool {
+    matches!(c as u32, 0x3041..=0x3096 | 0x30a1..=0x30fa | 0x30fc..=0x30fe | 0xac00..=0xd7a3)
+}
 
 /// Characters read through NFKC before they are split, each with the [`JOINING_RANGES`]
 /// characters that follow it: Hangul jamo, Kangxi radicals, CJK symbols, kana, compatibility
@@ -587,6 +598,7 @@ mod tests {
             tokens("각가")
         );
         assert_eq!(tokens("か\u{3099}く"), tokens("がく"));
+        assert_eq!(tokens("가\u{11a8}가"), tokens("각가"));
         // Outside those forms text is read as written.
         assert_eq!(tokens("x² ﬁne"), ["x²", "ﬁne"]);
     }
@@ -609,6 +621,20 @@ mod tests {
                 ("ss".to_string(), "ß")
             ]
         );
+    }
+
+    #[test]
+    fn characters_skipping_the_normalizer_are_their_own_nfkc() {
+        let skipped: Vec<char> = (0x3000..0xd800)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfkc_alone(c))
+            .collect();
+        assert_eq!(skipped.len(), 86 + 90 + 3 + 11172);
+        for c in skipped {
+            let text = c.to_string();
+            assert_eq!(NFKC.normalize(&text), text.as_str(), "U+{:04X}", c as u32);
+            assert!(in_ranges(c, NFKC_RANGES));
+        }
     }
 
     #[test]
