@@ -4,8 +4,10 @@
 //! Layout (all under `search/`, see [`build_index`]):
 //!
 //! - `meta.json`: format version, counts, the shard boundaries and the tokenizer tables
-//!   ([`crate::terms::STOPWORDS`], [`crate::terms::fold_table`], [`crate::terms::MAX_TOKEN_CHARS`]),
-//!   so the browser tokenizes queries exactly like the build.
+//!   ([`crate::terms::STOPWORDS`], [`crate::terms::fold_table`], [`crate::terms::MAX_TOKEN_CHARS`],
+//!   and the code point ranges [`crate::terms::CJK_RANGES`], [`crate::terms::NFKC_RANGES`],
+//!   [`crate::terms::JOINING_RANGES`] as `"cjk"`, `"nfkc"`, `"join"`), so the browser tokenizes
+//!   queries exactly like the build.
 //! - `t/<key>.json`: term shards. All terms of the site sorted (by code point) and cut into
 //!   consecutive ranges of about [`SHARD_BYTES`]; `<key>` is the hex UTF-8 of the shortest prefix
 //!   of the shard's first term that sorts after the previous shard's last term (`_` for the first
