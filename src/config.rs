@@ -51,6 +51,7 @@ struct RawOutput {
     sorted_views: Option<bool>,
     week_pages: Option<bool>,
     bibtex_files: Option<bool>,
+    api: Option<bool>,
 }
 
 /// Which optional pages a site has (`[output]` of `site.toml`): a very large archive can leave
@@ -65,6 +66,10 @@ pub struct OutputOptions {
     pub week_pages: bool,
     /// `papers.bib` of every day and tag. Default on.
     pub bibtex_files: bool,
+    /// The static JSON API: each day's and tag page's `papers.json`, each paper's
+    /// `index.json`, `api/index.json`, `llms.txt`. Default on. Keeps each record's Markdown
+    /// and plain text in memory for the papers' `index.json`.
+    pub api: bool,
 }
 
 /// The site's settings, validated, with every default filled in.
@@ -262,6 +267,7 @@ impl Config {
                 sorted_views: raw.output.sorted_views.unwrap_or(true),
                 week_pages: raw.output.week_pages.unwrap_or(true),
                 bibtex_files: raw.output.bibtex_files.unwrap_or(true),
+                api: raw.output.api.unwrap_or(true),
             },
             extra: raw.extra,
             guard: guard::resolve(raw.guard, &at)?,

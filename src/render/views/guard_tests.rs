@@ -347,7 +347,7 @@ fn assert_changes_change_fingerprints(
 }
 
 /// Every kind of page the plan makes, by name.
-const ALL_KINDS: [&str; 23] = [
+const ALL_KINDS: [&str; 29] = [
     "home",
     "paper",
     "day",
@@ -366,6 +366,12 @@ const ALL_KINDS: [&str; 23] = [
     "status",
     "status json",
     "manifest",
+    "top",
+    "day json",
+    "tag json",
+    "paper json",
+    "api index",
+    "llms",
     "subscribe",
     "opml",
     "email",

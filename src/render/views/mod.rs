@@ -16,6 +16,7 @@
 //! `guard_tests` edits whole sites and checks that every page whose context changes gets a new
 //! fingerprint.
 
+mod api;
 mod cards;
 mod chart_cache;
 mod email;
@@ -28,6 +29,7 @@ mod pages;
 mod status;
 mod subscribe;
 mod text;
+mod top;
 
 use tera::Value;
 
