@@ -163,6 +163,11 @@ pub(crate) fn search_docs(number: usize) -> String {
     format!("search/d/{number}.json")
 }
 
+/// The search index's `number`th chunk of snippet texts (shown on the results page).
+pub(crate) fn search_snippets(number: usize) -> String {
+    format!("search/s/{number}.json")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +204,7 @@ mod tests {
             ("search meta", SEARCH_META.to_string()),
             ("search terms", search_terms("ab-cd")),
             ("search docs", search_docs(3)),
+            ("search snippets", search_snippets(3)),
             ("404", NOT_FOUND.to_string()),
             ("sitemap", SITEMAP.to_string()),
             ("sitemap part", sitemap_part(2)),
@@ -249,6 +255,7 @@ mod tests {
             ("search meta", "search/meta.json"),
             ("search terms", "search/t/ab-cd.json"),
             ("search docs", "search/d/3.json"),
+            ("search snippets", "search/s/3.json"),
             ("404", "404.html"),
             ("sitemap", "sitemap.xml"),
             ("sitemap part", "sitemap-2.xml"),

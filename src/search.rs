@@ -4,13 +4,19 @@
 //! Layout (all under `search/`, see [`build_index`]):
 //!
 //! - `meta.json`: format version, counts, the shard boundaries and the tokenizer tables
-//!   ([`crate::terms::STOPWORDS`], [`crate::terms::fold_table`], [`crate::terms::MAX_TOKEN_CHARS`]),
-//!   so the browser tokenizes queries exactly like the build.
+//!   ([`crate::terms::STOPWORDS`], [`crate::terms::fold_table`], [`crate::terms::MAX_TOKEN_CHARS`],
+//!   and the code point ranges [`crate::terms::CJK_RANGES`], [`crate::terms::NFKC_RANGES`],
+//!   [`crate::terms::JOINING_RANGES`] as `"cjk"`, `"nfkc"`, `"join"`), so the browser tokenizes
+//!   queries exactly like the build.
 //! - `t/<key>.json`: term shards. All terms of the site sorted (by code point) and cut into
 //!   consecutive ranges of about [`SHARD_BYTES`]; `<key>` is the hex UTF-8 of the shortest prefix
 //!   of the shard's first term that sorts after the previous shard's last term (`_` for the first
 //!   shard). A shard is `{"t":{term:postings,..},"p":{prefix:[term,..],..}}`.
 //! - `d/<n>.json`: documents `n·CHUNK_DOCS ..` as `[[slug,title,date,authors,upvotes|null],..]`.
+//! - `s/<n>.json`: the snippet texts (the abstract as shortened for cards) of documents
+//!   `n·SNIPPET_DOCS ..`, as `[text,..]`: only the results page fetches them, for its top
+//!   results, and shows each with the query's words marked. Kept apart from `d/` so that the
+//!   suggestions typed in the box, which show titles only, never download abstracts.
 //!
 //! Postings of a term: `[df, w, n, d0, δ1, .., δn-1, w', n', ..]`: the true document frequency,
 //! then groups of equal weight `w` (the summed field weights of `crate::terms`, at most 255;
@@ -42,6 +48,10 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 /// 128 documents are about 27 KB raw, 10 KB gzipped: eight suggestions cost at most ~85 KB,
 /// the 50 results of the search page at most ~0.5 MB, and 100,000 papers make 782 files.
 pub(crate) const CHUNK_DOCS: usize = 128;
+/// Documents per `s/<n>.json` file of snippets: fewer than [`CHUNK_DOCS`], because a snippet
+/// (~280 characters) is longer than a document row and the results page fetches one file per
+/// result (50 results: at most ~0.5 MB raw).
+pub(crate) const SNIPPET_DOCS: usize = 32;
 /// Most postings kept per term: the highest weights, newest first. A document whose only
 /// mention of a very common word is weak (an abstract word of an older paper) is not found by
 /// that word; it is still found by any of its other words.
@@ -69,6 +79,8 @@ pub(crate) struct SearchDoc<'a> {
     pub authors: &'a str,
     /// Upvotes when known.
     pub upvotes: Option<u32>,
+    /// Plain text shown under the title on the results page (the card's summary).
+    pub snippet: &'a str,
     /// `(term id, weight)` sorted by id: words of title, abstract, author names and tag names
     /// from [`crate::terms::weighted_words`] and [`crate::terms::intern`], field boosts included.
     pub terms: &'a [(u32, u16)],
@@ -78,12 +90,14 @@ pub(crate) struct SearchDoc<'a> {
 #[derive(Debug, Clone, Copy)]
 struct Params {
     chunk: usize,
+    snippets: usize,
     cap: usize,
     shard_bytes: usize,
 }
 
 const DEFAULT: Params = Params {
     chunk: CHUNK_DOCS,
+    snippets: SNIPPET_DOCS,
     cap: POSTINGS_CAP,
     shard_bytes: SHARD_BYTES,
 };
@@ -244,12 +258,31 @@ fn build_with(docs: &[SearchDoc], words: &[Box<str>], p: Params) -> Vec<(String,
         })
         .collect();
 
+    let snippets: Vec<(String, Vec<u8>)> = order
+        .par_chunks(p.snippets.max(1))
+        .enumerate()
+        .map(|(n, chunk)| {
+            let mut out = Vec::with_capacity(chunk.len() * 300);
+            out.push(b'[');
+            for (j, &i) in chunk.iter().enumerate() {
+                if j > 0 {
+                    out.extend_from_slice(b",\n");
+                }
+                // Writing a string to a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut out, docs[i].snippet);
+            }
+            out.extend_from_slice(b"]\n");
+            (crate::routes::search_snippets(n), out)
+        })
+        .collect();
+
     files.push((
         crate::routes::SEARCH_META.to_string(),
         meta(order.len(), &keys, p),
     ));
     files.extend(shard_files);
     files.extend(chunks);
+    files.extend(snippets);
     files
 }
 
@@ -433,8 +466,9 @@ fn meta(docs: usize, keys: &[String], p: Params) -> Vec<u8> {
     let mut out = String::new();
     let _ = write!(
         out,
-        "{{\"v\":{FORMAT_VERSION},\"n\":{docs},\"chunk\":{},\"cap\":{},\"complete\":{COMPLETIONS},\"max\":{},",
+        "{{\"v\":{FORMAT_VERSION},\"n\":{docs},\"chunk\":{},\"snip\":{},\"cap\":{},\"complete\":{COMPLETIONS},\"max\":{},",
         p.chunk.max(1),
+        p.snippets.max(1),
         p.cap,
         terms::MAX_TOKEN_CHARS
     );
@@ -447,7 +481,18 @@ fn meta(docs: usize, keys: &[String], p: Params) -> Vec<u8> {
         }
         let _ = write!(out, "{}:{}", json_str(&c.to_string()), json_str(s));
     }
-    out.push_str("},\"shards\":");
+    out.push('}');
+    for (name, ranges) in [
+        ("cjk", terms::CJK_RANGES),
+        ("nfkc", terms::NFKC_RANGES),
+        ("join", terms::JOINING_RANGES),
+    ] {
+        let _ = write!(out, ",\"{name}\":");
+        out.push_str(&json_list(
+            ranges.iter().map(|(lo, hi)| format!("[{lo},{hi}]")),
+        ));
+    }
+    out.push_str(",\"shards\":");
     out.push_str(&json_list(keys.iter().map(|k| json_str(k))));
     out.push_str("}\n");
     out.into_bytes()
@@ -603,6 +648,7 @@ mod tests {
                 date,
                 authors: "someone",
                 upvotes: Some(3),
+                snippet: "a snippet",
                 terms,
             })
             .collect()
@@ -659,16 +705,9 @@ mod tests {
             }
         });
         // The last token is a prefix when it ends the query and is not a stop word.
-        let mut tail: Vec<char> = query
-            .chars()
-            .rev()
-            .take_while(|c| c.is_alphanumeric())
-            .collect();
-        tail.reverse();
-        let tail: String = tail.into_iter().collect();
-        let mut tail_tokens = Vec::new();
-        terms::for_each_token(&tail, |t| tail_tokens.push(t.to_string()));
-        let prefix = tail_tokens.len() == 1 && !terms::is_stopword(&tail_tokens[0]);
+        let mut last = None;
+        terms::for_each_token_at(query, |t, range| last = Some((t.to_string(), range.end)));
+        let prefix = last.is_some_and(|(t, end)| end == query.len() && !terms::is_stopword(&t));
         let mut maps: Vec<HashMap<u64, f64>> = Vec::new();
         for (k, token) in tokens.iter().enumerate() {
             let mut map = HashMap::new();
@@ -845,6 +884,7 @@ mod tests {
             date: "",
             authors: "",
             upvotes: None,
+            snippet: "\u{0}",
             terms: &terms,
         };
         let files = build_index(&[doc, doc], &words);
@@ -880,11 +920,13 @@ mod tests {
                 date: "2024-01-01",
                 authors: "",
                 upvotes: None,
+                snippet: "",
                 terms: &terms[d],
             })
             .collect();
         let p = Params {
             chunk: 50,
+            snippets: 7,
             cap: 100,
             shard_bytes: 400,
         };
@@ -931,11 +973,13 @@ mod tests {
                 date: "2024-01-01",
                 authors: "",
                 upvotes: None,
+                snippet: "",
                 terms: &terms[d],
             })
             .collect();
         let p = Params {
             chunk: 50,
+            snippets: 7,
             cap: 100,
             shard_bytes: 400,
         };

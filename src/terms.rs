@@ -2,10 +2,22 @@
 //! term list per paper.
 //!
 //! The tokenizer is simple enough to be repeated exactly in the browser (the search script reads
-//! the fold table and stop words from the index, so both sides agree by construction):
-//! lowercase each character; fold Latin-1 and Latin Extended-A letters to ASCII (`é` → `e`,
-//! `ß` → `ss`); split on anything not alphanumeric; keep tokens of 2 to 40 characters that are
-//! not stop words.
+//! the fold table, the stop words and the ranges below from the index, so both sides agree by
+//! construction):
+//!
+//! 1. CJK width and compatibility forms ([`NFKC_RANGES`]) are read through NFKC (`ＧＰＴ` →
+//!    `GPT`, `ｶﾞ` → `ガ`, `⼈` → `人`); everything else is read as written.
+//! 2. Each character is lowercased; Latin-1 and Latin Extended-A letters are folded to ASCII
+//!    (`é` → `e`, `ß` → `ss`).
+//! 3. Letters and digits of the CJK scripts ([`CJK_RANGES`]: Han, Hiragana, Katakana, Hangul)
+//!    are cut into overlapping pairs, as search engines do for text without spaces
+//!    (`扩散模型` → `扩散`, `散模`, `模型`); a lone CJK character is a token by itself.
+//! 4. Other runs of letters and digits are words, kept when 2 to 40 characters long; anything
+//!    else separates. A change of script (`GPT-4在`) separates too.
+//!
+//! Text without CJK characters gives the same words as before CJK support.
+
+use std::ops::Range;
 
 use ahash::AHashMap;
 use hashbrown::HashTable;
@@ -160,39 +172,204 @@ pub(crate) fn fold_table() -> &'static [(char, &'static str)] {
 
 /// Calls `each` with every token of `text`, in order (stop words included; see [`is_stopword`]).
 pub(crate) fn for_each_token(text: &str, mut each: impl FnMut(&str)) {
-    let mut token = String::new();
-    let mut chars = 0usize;
-    let mut flush = |token: &mut String, chars: &mut usize| {
-        if (2..=MAX_TOKEN_CHARS).contains(chars) {
-            each(token);
-        }
-        token.clear();
-        *chars = 0;
-    };
-    for c in text.chars() {
+    for_each_token_at(text, |token, _| each(token));
+}
+
+/// Calls `each` with every token of `text` and the byte range of `text` it comes from, in
+/// order (stop words included). A CJK bigram's range covers both characters, so two bigrams of
+/// one run overlap.
+pub(crate) fn for_each_token_at(text: &str, mut each: impl FnMut(&str, Range<usize>)) {
+    let mut t = Tokenizer::default();
+    let mut rest = text.char_indices().peekable();
+    while let Some((i, c)) = rest.next() {
         // ASCII, nearly all of an English abstract, needs no table.
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
-                token.push(c.to_ascii_lowercase());
-                chars += 1;
+                t.word_char(c.to_ascii_lowercase(), i..i + 1, &mut each);
             } else {
-                flush(&mut token, &mut chars);
+                t.flush(&mut each);
             }
             continue;
         }
+        let mut end = i + c.len_utf8();
+        if !in_ranges(c, NFKC_RANGES)
+            || (nfkc_alone(c)
+                && !rest
+                    .peek()
+                    .is_some_and(|&(_, d)| in_ranges(d, JOINING_RANGES)))
+        {
+            t.feed(c, i..end, &mut each);
+            continue;
+        }
+        // A width or compatibility form with the voicing marks or jamo that follow it.
+        while let Some(&(j, d)) = rest.peek() {
+            if !in_ranges(d, JOINING_RANGES) {
+                break;
+            }
+            end = j + d.len_utf8();
+            rest.next();
+        }
+        for n in NFKC.normalize(&text[i..end]).chars() {
+            t.feed(n, i..end, &mut each);
+        }
+    }
+    t.flush(&mut each);
+}
+
+/// NFKC, applied only to the characters of [`NFKC_RANGES`] (and the marks of
+/// [`JOINING_RANGES`] after them).
+static NFKC: icu_normalizer::ComposingNormalizerBorrowed<'static> =
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfkc();
+
+/// Whether `c` alone is its own NFKC: the kana and Hangul syllables of [`NFKC_RANGES`], nearly
+/// all of Japanese and Korean text, skip the normalizer unless a mark or jamo follows them.
+fn nfkc_alone(c: char) -> bool {
+    matches!(c as u32, 0x3041..=0x3096 | 0x30a1..=0x30fa | 0x30fc..=0x30fe | 0xac00..=0xd7a3)
+}
+
+/// Characters read through NFKC before they are split, each with the [`JOINING_RANGES`]
+/// characters that follow it: Hangul jamo, Kangxi radicals, CJK symbols, kana, compatibility
+/// jamo and squared words (`㍿` → `株式会社`), Hangul syllables (a trailing jamo joins them),
+/// CJK compatibility ideographs, vertical forms, half-width and full-width forms (`ＧＰＴ－４`
+/// → `GPT-4`, `ｶﾞ` → `ガ`). Other text (Latin, Greek, Cyrillic, ...) is read as written, so its
+/// words stay what they were before CJK support (`x²` stays `x²`).
+pub(crate) const NFKC_RANGES: &[(u32, u32)] = &[
+    (0x1100, 0x11ff),
+    (0x2f00, 0x2fdf),
+    (0x3000, 0x33ff),
+    (0xac00, 0xd7a3),
+    (0xf900, 0xfaff),
+    (0xfe30, 0xfe4f),
+    (0xff00, 0xffef),
+    (0x2f800, 0x2fa1f),
+];
+
+/// Characters normalized together with the character before them: Hangul vowel and final
+/// jamo, the combining and half-width kana voicing marks.
+pub(crate) const JOINING_RANGES: &[(u32, u32)] =
+    &[(0x1160, 0x11ff), (0x3099, 0x309a), (0xff9e, 0xff9f)];
+
+/// Letters of the scripts written without spaces between words, cut into overlapping pairs of
+/// characters (bigrams): Hangul jamo and syllables, CJK radicals, kana and the CJK symbols'
+/// letters (`々`, `〇`), Bopomofo, CJK ideographs of every extension, CJK compatibility
+/// ideographs, half-width kana and jamo, the kana supplements. Only alphanumeric characters of
+/// these ranges count (punctuation such as `。` and `・` separates).
+pub(crate) const CJK_RANGES: &[(u32, u32)] = &[
+    (0x1100, 0x11ff),
+    (0x2e80, 0x2fdf),
+    (0x3000, 0x4dbf),
+    (0x4e00, 0x9fff),
+    (0xa960, 0xa97f),
+    (0xac00, 0xd7ff),
+    (0xf900, 0xfaff),
+    (0xff66, 0xffdc),
+    (0x1aff0, 0x1b16f),
+    (0x20000, 0x3ffff),
+];
+
+/// Whether `c` is in one of `ranges` (sorted, inclusive).
+fn in_ranges(c: char, ranges: &[(u32, u32)]) -> bool {
+    let c = c as u32;
+    // Ranges are few and start above ASCII: one comparison turns most letters away.
+    c >= ranges[0].0 && ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&c))
+}
+
+/// The state of [`for_each_token_at`]: the word being read, or the CJK run being read.
+#[derive(Default)]
+struct Tokenizer {
+    /// The word so far (lowercased, folded) and its length in characters (a fold counts its
+    /// ASCII letters).
+    word: String,
+    chars: usize,
+    /// Byte range of the word in the text.
+    span: Range<usize>,
+    /// The last character of the CJK run being read, with its byte range.
+    previous: Option<(char, Range<usize>)>,
+    /// Characters read in the run.
+    run: usize,
+    /// A bigram, reused.
+    pair: String,
+}
+
+impl Tokenizer {
+    /// Reads one character (not yet lowercased) from `span` of the text.
+    fn feed(&mut self, c: char, span: Range<usize>, each: &mut impl FnMut(&str, Range<usize>)) {
         for l in c.to_lowercase() {
             if let Some(ascii) = fold(l) {
-                token.push_str(ascii);
-                chars += ascii.len();
-            } else if l.is_alphanumeric() {
-                token.push(l);
-                chars += 1;
+                self.end_run(each);
+                if self.word.is_empty() {
+                    self.span = span.clone();
+                }
+                self.word.push_str(ascii);
+                self.chars += ascii.len();
+                self.span.end = span.end;
+            } else if !l.is_alphanumeric() {
+                self.flush(each);
+            } else if in_ranges(l, CJK_RANGES) {
+                self.cjk_char(l, span.clone(), each);
             } else {
-                flush(&mut token, &mut chars);
+                self.word_char(l, span.clone(), each);
             }
         }
     }
-    flush(&mut token, &mut chars);
+
+    /// Adds a letter or digit to the word.
+    fn word_char(
+        &mut self,
+        l: char,
+        span: Range<usize>,
+        each: &mut impl FnMut(&str, Range<usize>),
+    ) {
+        if self.run > 0 {
+            self.end_run(each);
+        }
+        if self.word.is_empty() {
+            self.span.start = span.start;
+        }
+        self.word.push(l);
+        self.chars += 1;
+        self.span.end = span.end;
+    }
+
+    /// Adds a CJK character: the bigram it ends, if any.
+    fn cjk_char(&mut self, l: char, span: Range<usize>, each: &mut impl FnMut(&str, Range<usize>)) {
+        self.flush_word(each);
+        if let Some((p, from)) = &self.previous {
+            self.pair.clear();
+            self.pair.push(*p);
+            self.pair.push(l);
+            each(&self.pair, from.start..span.end);
+        }
+        self.run += 1;
+        self.previous = Some((l, span));
+    }
+
+    /// Ends the CJK run: a lone character is a token of its own.
+    fn end_run(&mut self, each: &mut impl FnMut(&str, Range<usize>)) {
+        if let Some((c, span)) = self.previous.take()
+            && self.run == 1
+        {
+            self.pair.clear();
+            self.pair.push(c);
+            each(&self.pair, span);
+        }
+        self.run = 0;
+    }
+
+    /// Ends the word: kept when 2 to [`MAX_TOKEN_CHARS`] characters long.
+    fn flush_word(&mut self, each: &mut impl FnMut(&str, Range<usize>)) {
+        if (2..=MAX_TOKEN_CHARS).contains(&self.chars) {
+            each(&self.word, self.span.clone());
+        }
+        self.word.clear();
+        self.chars = 0;
+    }
+
+    /// Ends the word and the run (at a separator or the end of the text).
+    fn flush(&mut self, each: &mut impl FnMut(&str, Range<usize>)) {
+        self.flush_word(each);
+        self.end_run(each);
+    }
 }
 
 /// Whether `token` is a stop word.
@@ -378,6 +555,140 @@ mod tests {
         assert_eq!(tokens("a b cd"), ["cd"]);
         assert_eq!(tokens(&"x".repeat(41)), Vec::<String>::new());
         assert_eq!(tokens("中文 模型"), ["中文", "模型"]);
+    }
+
+    fn spans(text: &str) -> Vec<(String, &str)> {
+        let mut out = Vec::new();
+        for_each_token_at(text, |t, r| out.push((t.to_string(), &text[r])));
+        out
+    }
+
+    #[test]
+    fn cjk_runs_become_bigrams_and_a_lone_character_a_unigram() {
+        assert_eq!(tokens("扩散模型"), ["扩散", "散模", "模型"]);
+        assert_eq!(tokens("图"), ["图"]);
+        assert_eq!(tokens("图 与 文"), ["图", "与", "文"]);
+        // Mixed text: a change of script separates; the lone `4` is too short.
+        assert_eq!(
+            tokens("GPT-4在中文任务上的评测"),
+            [
+                "gpt", "在中", "中文", "文任", "任务", "务上", "上的", "的评", "评测"
+            ]
+        );
+        // Japanese: kana and kanji alike; the long vowel mark belongs to the word; `・` and
+        // `。` separate.
+        assert_eq!(tokens("データ・拡散。"), ["デー", "ータ", "拡散"]);
+        // Korean: syllables between spaces, particles included.
+        assert_eq!(tokens("모델을 학습"), ["모델", "델을", "학습"]);
+        // Latin words on both sides of a run.
+        assert_eq!(tokens("LoRA微调Qwen2"), ["lora", "微调", "qwen2"]);
+    }
+
+    #[test]
+    fn width_and_compatibility_forms_are_normalized() {
+        // Full-width Latin and digits, half-width kana with voicing marks, Kangxi radicals,
+        // compatibility ideographs, a squared word, decomposed Hangul.
+        assert_eq!(tokens("ＧＰＴ－４ｏ"), ["gpt", "4o"]);
+        assert_eq!(tokens("ﾃﾞｰﾀ"), tokens("データ"));
+        assert_eq!(tokens("⼈⼯"), tokens("人工"));
+        assert_eq!(tokens("\u{f9d1}"), tokens("\u{516d}"));
+        assert_eq!(tokens("㍿"), tokens("株式会社"));
+        assert_eq!(
+            tokens("\u{1100}\u{1161}\u{11a8}\u{1100}\u{1161}"),
+            tokens("각가")
+        );
+        assert_eq!(tokens("か\u{3099}く"), tokens("がく"));
+        assert_eq!(tokens("가\u{11a8}가"), tokens("각가"));
+        // Outside those forms text is read as written.
+        assert_eq!(tokens("x² ﬁne"), ["x²", "ﬁne"]);
+    }
+
+    #[test]
+    fn spans_point_at_the_original_text() {
+        assert_eq!(
+            spans("GPT-4在中文"),
+            [
+                ("gpt".to_string(), "GPT"),
+                ("在中".to_string(), "在中"),
+                ("中文".to_string(), "中文")
+            ]
+        );
+        assert_eq!(spans("Ｘ ｶﾞ1"), [("ガ".to_string(), "ｶﾞ")]);
+        assert_eq!(
+            spans("Schölkopf, ß"),
+            [
+                ("scholkopf".to_string(), "Schölkopf"),
+                ("ss".to_string(), "ß")
+            ]
+        );
+    }
+
+    #[test]
+    fn characters_skipping_the_normalizer_are_their_own_nfkc() {
+        let skipped: Vec<char> = (0x3000..0xd800)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfkc_alone(c))
+            .collect();
+        assert_eq!(skipped.len(), 86 + 90 + 3 + 11172);
+        for c in skipped {
+            let text = c.to_string();
+            assert_eq!(NFKC.normalize(&text), text.as_str(), "U+{:04X}", c as u32);
+            assert!(in_ranges(c, NFKC_RANGES));
+        }
+    }
+
+    #[test]
+    fn range_tables_are_sorted_and_disjoint() {
+        for ranges in [NFKC_RANGES, JOINING_RANGES, CJK_RANGES] {
+            assert!(ranges.iter().all(|(lo, hi)| lo <= hi && *lo > 0x7f));
+            assert!(ranges.windows(2).all(|w| w[0].1 < w[1].0));
+        }
+        // Joining marks are normalized: they are read with the character before them.
+        assert!(
+            JOINING_RANGES
+                .iter()
+                .all(|&(lo, hi)| { NFKC_RANGES.iter().any(|&(a, b)| a <= lo && hi <= b) })
+        );
+    }
+
+    /// The tokenizer before CJK support, kept to prove text without CJK characters or width
+    /// forms gives the same words (so search and related papers do not change for it).
+    fn tokens_before_cjk(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut token = String::new();
+        let mut chars = 0usize;
+        let mut flush = |token: &mut String, chars: &mut usize| {
+            if (2..=MAX_TOKEN_CHARS).contains(chars) {
+                out.push(token.clone());
+            }
+            token.clear();
+            *chars = 0;
+        };
+        for c in text.chars() {
+            for l in c.to_lowercase() {
+                if let Some(ascii) = fold(l) {
+                    token.push_str(ascii);
+                    chars += ascii.len();
+                } else if l.is_alphanumeric() {
+                    token.push(l);
+                    chars += 1;
+                } else {
+                    flush(&mut token, &mut chars);
+                }
+            }
+        }
+        flush(&mut token, &mut chars);
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::record::mutations::config(512))]
+        #[test]
+        fn text_without_cjk_gives_the_words_it_gave_before(
+            text in "[a-zA-Z0-9 .,;:'()\\-éÉßøŁœİıſ²½ⅫΩωДж\u{301}\u{1d400}-\u{1d403}ﬁ™ا-غ\u{e00}-\u{e30}]{0,80}"
+        ) {
+            proptest::prop_assert_eq!(tokens(&text), tokens_before_cjk(&text));
+        }
     }
 
     #[test]

@@ -263,3 +263,43 @@ fn out_of_range_terms_and_zero_weights_are_ignored() {
     ];
     assert_eq!(run(&docs, 2, 5), vec![vec![1], vec![0], vec![3], vec![2]]);
 }
+
+/// CJK text relates papers through its character bigrams (`crate::terms`): written without
+/// spaces, a whole Chinese sentence used to be one word, shared by no other paper.
+#[test]
+fn chinese_papers_are_related_through_their_bigrams() {
+    use crate::terms::{PaperText, Vocabulary, intern, weighted_words};
+    let papers = [
+        (
+            "基于扩散模型的图像生成",
+            "我们训练扩散模型逐步去噪，生成高质量图像。",
+        ),
+        (
+            "扩散模型的快速采样方法",
+            "扩散模型生成图像较慢，本文减少去噪步数，保持图像质量。",
+        ),
+        (
+            "方言语音识别的自监督预训练",
+            "利用无标注语音进行预训练，降低语音识别的错误率。",
+        ),
+        (
+            "低资源语音识别的数据增强",
+            "语音数据稀缺时，数据增强可以提高语音识别系统的性能。",
+        ),
+    ];
+    let mut vocabulary = Vocabulary::default();
+    let docs: Vec<Vec<(u32, u16)>> = papers
+        .iter()
+        .map(|(title, text)| {
+            let words = weighted_words(&PaperText {
+                title,
+                text,
+                authors: &[],
+                tags: &[],
+            });
+            intern(&mut vocabulary, &words)
+        })
+        .collect();
+    let related = run(&docs, vocabulary.len(), 1);
+    assert_eq!(related, [vec![1], vec![0], vec![3], vec![2]]);
+}

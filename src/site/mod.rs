@@ -239,6 +239,7 @@ impl Site {
                 date: &dates[id],
                 authors: &authors[id],
                 upvotes: paper.upvotes,
+                snippet: &rows.summaries[id],
                 terms: &rows.terms[id],
             })
             .collect();

@@ -6,3 +6,4 @@ mod feeds;
 mod orders;
 mod reload;
 mod search;
+mod search_cjk;

@@ -274,9 +274,21 @@ fn saving_deep_math_while_serving_keeps_the_server_answering() {
         "content/jukebox.md",
         &format!("{original}\nAnd now $x^2$.\n"),
     );
-    wait_for_reload(&mut ws);
-    let page = server.get("/papers/jukebox/").text();
-    assert!(math_errors(&page).is_empty() && page.contains("<msup>"));
+    // The first edit's catch-up (its search snippet changed) may reload after the edit: wait
+    // for the reload that shows the new text.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        wait_for_reload(&mut ws);
+        let page = server.get("/papers/jukebox/").text();
+        if math_errors(&page).is_empty() && page.contains("<msup>") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the shallow formula never converted\n{}",
+            server.logs()
+        );
+    }
     assert_eq!(server.get("/").status, 200);
     server.assert_alive();
 }

@@ -29,25 +29,52 @@
     });
   }
 
-  /* Tokens of text like crate::terms::for_each_token: [token, start, end] (UTF-16 offsets). */
+  /* Whether code point c is in one of ranges ([[lo, hi], ..] from meta.json). */
+  function inRanges(c, ranges) {
+    for (var i = 0; i < ranges.length; i++) if (c >= ranges[i][0] && c <= ranges[i][1]) return true;
+    return false;
+  }
+  /* Tokens of text like crate::terms::for_each_token_at: [token, start, end] (UTF-16 offsets
+     into text). CJK width and compatibility forms (m.nfkc), each with the voicing marks or
+     jamo after it (m.join), are read through NFKC; CJK letters (m.cjk) make overlapping
+     bigrams, a lone one a unigram; other letters and digits make words of 2 to m.max. */
   function tokens(text, m) {
-    var out = [], tok = '', n = 0, start = 0, i = 0;
-    function flush(end) {
+    var out = [], tok = '', n = 0, start = 0, end = 0, prev = null, run = 0;
+    var cjk = m.cjk || [], nfkc = m.nfkc || [], join = m.join || [];
+    function endRun() {
+      if (prev && run === 1) out.push([prev[0], prev[1], prev[2]]);
+      prev = null; run = 0;
+    }
+    function flushWord() {
       if (n >= 2 && n <= m.max) out.push([tok, start, end]);
       tok = ''; n = 0;
     }
-    for (var c of text) {
+    function wordPart(s, len, a, b) {
+      endRun();
+      if (!tok) start = a;
+      tok += s; n += len; end = b;
+    }
+    function feed(c, a, b) {
       for (var l of c.toLowerCase()) {
         var f = own(m.fold, l);
-        if (f !== null || WORD.test(l)) {
-          if (!tok) start = i;
-          tok += f === null ? l : f;
-          n += f === null ? 1 : f.length;
-        } else flush(i);
+        if (f !== null) wordPart(f, f.length, a, b);
+        else if (!WORD.test(l)) { flushWord(); endRun(); }
+        else if (inRanges(l.codePointAt(0), cjk)) {
+          flushWord();
+          if (prev) out.push([prev[0] + l, prev[1], b]);
+          run++; prev = [l, a, b];
+        } else wordPart(l, 1, a, b);
       }
-      i += c.length;
     }
-    flush(i);
+    var cs = Array.from(text), i = 0;
+    for (var k = 0; k < cs.length; k++) {
+      var c = cs[k], a = i;
+      i += c.length;
+      if (!inRanges(c.codePointAt(0), nfkc)) { feed(c, a, i); continue; }
+      while (k + 1 < cs.length && inRanges(cs[k + 1].codePointAt(0), join)) { c += cs[++k]; i += cs[k].length; }
+      for (var x of c.normalize('NFKC')) feed(x, a, i);
+    }
+    flushWord(); endRun();
     return out;
   }
   /* Distinct non-stop-word terms of a query; the last is a prefix when it ends the query. */
@@ -166,17 +193,49 @@
     for (var k in attrs) e.setAttribute(k, attrs[k]);
     return e;
   }
-  /* Title with the query's words in <mark>. */
-  function marked(title, res) {
-    var f = D.createDocumentFragment(), at = 0, last = res.terms[res.terms.length - 1];
-    tokens(title, res.m).forEach(function (t) {
-      if (res.terms.indexOf(t[0]) >= 0 || (res.prefix && t[0].startsWith(last))) {
-        f.append(title.slice(at, t[1]), el('mark', '', title.slice(t[1], t[2])));
-        at = t[2];
-      }
+  /* Ranges [start, end] of text holding the query's words (the last one also as a prefix),
+     overlapping ones (a CJK run's bigrams) joined. */
+  function matches(text, res) {
+    var last = res.terms[res.terms.length - 1], out = [];
+    tokens(text, res.m).forEach(function (t) {
+      if (res.terms.indexOf(t[0]) < 0 && !(res.prefix && t[0].startsWith(last))) return;
+      var p = out[out.length - 1];
+      if (p && t[1] <= p[1]) p[1] = Math.max(p[1], t[2]); else out.push([t[1], t[2]]);
     });
-    f.append(title.slice(at));
+    return out;
+  }
+  /* text[from, to) with the query's words in <mark>, "…" where it is cut. */
+  function marked(text, res, from, to) {
+    var f = D.createDocumentFragment();
+    from = from || 0; to = to === undefined ? text.length : to;
+    var at = from;
+    if (from > 0) f.append('\u2026');
+    matches(text, res).forEach(function (r) {
+      var a = Math.max(r[0], from), b = Math.min(r[1], to);
+      if (a >= b) return;
+      f.append(text.slice(at, a), el('mark', '', text.slice(a, b)));
+      at = b;
+    });
+    f.append(text.slice(at, to));
+    if (to < text.length) f.append('\u2026');
     return f;
+  }
+  /* A snippet: the text around its first match, at most SNIPPET characters, cut at spaces
+     where there are some (CJK text has none). */
+  var SNIPPET = 240;
+  function snippet(text, res) {
+    if (text.length <= SNIPPET) return marked(text, res);
+    var first = matches(text, res)[0], from = first ? Math.max(0, first[0] - 60) : 0;
+    if (from > 0) {
+      var space = text.indexOf(' ', from);
+      if (space >= 0 && space < first[0]) from = space + 1;
+    }
+    var to = Math.min(text.length, from + SNIPPET), cut = text.lastIndexOf(' ', to);
+    if (to < text.length && cut > from + SNIPPET / 2) to = cut;
+    /* Never split a surrogate pair. */
+    if (/[\uDC00-\uDFFF]/.test(text.charAt(from))) from--;
+    if (/[\uDC00-\uDFFF]/.test(text.charAt(to))) to++;
+    return marked(text, res, from, to);
   }
   function href(row) { return base + 'papers/' + encodeURIComponent(row[0]) + '/'; }
   function date(s) {
@@ -194,10 +253,21 @@
     var note = D.getElementById('search-summary') || el('p');
     if (!q.trim()) { note.textContent = 'Type words of a title, an author, a tag or an abstract.'; return; }
     search(q, +out.getAttribute('data-limit') || 50).then(function (res) {
+      /* The snippets of the results shown; a missing file leaves a result without one. */
+      var items = res ? res.items : [];
+      return Promise.all(items.map(function (it) {
+        if (!res.m.snip) return null;
+        return get(base + 'search/s/' + Math.floor(it.doc / res.m.snip) + '.json').then(function (s) {
+          var t = s[it.doc % res.m.snip];
+          return typeof t === 'string' ? t : null;
+        }, function () { return null; });
+      })).then(function (texts) { return [res, texts]; });
+    }).then(function (both) {
+      var res = both[0], texts = both[1];
       note.textContent = summary(res) + ' for \u201c' + q + '\u201d';
       out.replaceChildren();
       if (res && res.items.length) out.append(el('h2', 'vh', 'Results'));
-      (res ? res.items : []).forEach(function (it) {
+      (res ? res.items : []).forEach(function (it, i) {
         var r = it.row, h = el('h3', 'card-title'), link = el('a', '', null, { href: href(r) });
         var meta = el('p', 'meta'), t = el('time', '', date(r[2]), { datetime: r[2] });
         var day = /^(\d{4})-(\d\d)-(\d\d)$/.test(r[2]) ? el('a', '', null, { href: base + r[2].replace(/-/g, '/') + '/' }) : meta;
@@ -213,6 +283,11 @@
         }
         var card = el('article', 'card');
         card.append(h, meta);
+        if (texts[i]) {
+          var p = el('p', 'summary search-snippet');
+          p.append(snippet(texts[i], res));
+          card.append(p);
+        }
         out.append(card);
       });
     }).catch(function () { note.textContent = 'Search is unavailable right now.'; });
@@ -329,5 +404,5 @@
     }
     if (out) page(out, q);
   }
-  if (typeof module === 'object' && module.exports) module.exports = { tokens: tokens, parse: parse, search: search, cmp: cmp, cache: cache, setBase: function (b) { base = b; } };
+  if (typeof module === 'object' && module.exports) module.exports = { tokens: tokens, parse: parse, search: search, matches: matches, cmp: cmp, cache: cache, setBase: function (b) { base = b; } };
 })();
