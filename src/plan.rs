@@ -34,6 +34,8 @@ pub(crate) enum PageKind {
     Tag(usize, Pager),
     /// A page of a keyword feed's papers, by index into [`SiteIndex::keyword_feeds`].
     Keyword(usize, Pager),
+    /// A page of an author's papers, by index into the authors of [`SiteIndex::authors`].
+    Author(usize, Pager),
     /// An Atom feed.
     Feed(FeedScope),
     /// The same as [JSON Feed 1.1](https://jsonfeed.org/version/1.1), generated without a
@@ -87,6 +89,7 @@ impl PageKind {
             PageKind::TagList => "tags",
             PageKind::Tag(..) => "tag",
             PageKind::Keyword(..) => "keyword",
+            PageKind::Author(..) => "author",
             PageKind::Feed(_) => "atom",
             PageKind::JsonFeed(_) => "json feed",
             PageKind::DayBib(_) => "day bib",
@@ -114,6 +117,8 @@ pub(crate) enum FeedScope {
     Tag(usize),
     /// A keyword feed's, by index into [`SiteIndex::keyword_feeds`].
     Keyword(usize),
+    /// An author's, by index into the authors of [`SiteIndex::authors`].
+    Author(usize),
 }
 
 /// An order of a list of papers other than the listing order.
@@ -300,6 +305,7 @@ pub(crate) fn plan_reusing(
         );
         push_feeds(&mut pages, &base, FeedScope::Keyword(k));
     }
+    push_authors(&mut pages, config, index);
     push_feeds(&mut pages, routes::HOME, FeedScope::Site);
     pages.push(PlannedPage::html(
         routes::SEARCH.to_string(),
@@ -370,6 +376,22 @@ fn push_email(pages: &mut Vec<PlannedPage>, config: &Config, index: &SiteIndex) 
                 template: EMAIL_TEMPLATE,
             });
         }
+    }
+}
+
+/// Each author's pages (`[output] author_pages`) and feeds, in slug order.
+fn push_authors(pages: &mut Vec<PlannedPage>, config: &Config, index: &SiteIndex) {
+    for (a, author) in index.authors.authors.iter().enumerate() {
+        let base = routes::author(&author.slug);
+        push_list(
+            pages,
+            config,
+            &base,
+            author.papers.len(),
+            |pager| PageKind::Author(a, pager),
+            "author.html",
+        );
+        push_feeds(pages, &base, FeedScope::Author(a));
     }
 }
 
