@@ -90,6 +90,10 @@ impl PageKind {
             PageKind::Tag(..) => "tag",
             PageKind::Keyword(..) => "keyword",
             PageKind::Author(..) => "author",
+            // Authors' feeds apart, so `DIGEST_TIMINGS` (and the scale benchmark) tells their
+            // cost from the tags'.
+            PageKind::Feed(FeedScope::Author(_)) => "author atom",
+            PageKind::JsonFeed(FeedScope::Author(_)) => "author json",
             PageKind::Feed(_) => "atom",
             PageKind::JsonFeed(_) => "json feed",
             PageKind::DayBib(_) => "day bib",

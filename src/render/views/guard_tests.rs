@@ -352,7 +352,7 @@ fn assert_changes_change_fingerprints(
 }
 
 /// Every kind of page the plan makes, by name.
-const ALL_KINDS: [&str; 24] = [
+const ALL_KINDS: [&str; 26] = [
     "home",
     "paper",
     "day",
@@ -363,6 +363,8 @@ const ALL_KINDS: [&str; 24] = [
     "tag",
     "keyword",
     "author",
+    "author atom",
+    "author json",
     "atom",
     "json feed",
     "day bib",
