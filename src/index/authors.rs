@@ -152,7 +152,10 @@ pub(crate) fn build(papers: &[Paper], source: AuthorSource<'_>, order: &[PaperId
     // Each chosen author's papers in listing order, and the written forms of its name: the
     // most frequent wins, and of equally frequent ones the newest paper's.
     let mut lists: Vec<Vec<PaperId>> = vec![Vec::new(); chosen.len()];
-    let mut forms: Vec<Vec<(String, u32)>> = vec![Vec::new(); chosen.len()];
+    // Forms are counted as written (borrowed, no allocation per name), then merged by how
+    // they are shown ("Lovelace, Ada" and "Ada Lovelace" are one form) for the few each
+    // author has.
+    let mut forms: Vec<Vec<(&str, u32)>> = vec![Vec::new(); chosen.len()];
     for &id in order {
         let list = &numbers[id];
         for (i, &n) in list.iter().enumerate() {
@@ -166,25 +169,14 @@ pub(crate) fn build(papers: &[Paper], source: AuthorSource<'_>, order: &[PaperId
             if lists[place].last() != Some(&id) {
                 lists[place].push(id);
             }
-            let shown = squash(&display_name(&papers[id].authors[i]));
-            match forms[place].iter_mut().find(|(form, _)| *form == shown) {
+            let written = papers[id].authors[i].as_str();
+            match forms[place].iter_mut().find(|(form, _)| *form == written) {
                 Some((_, count)) => *count += 1,
-                None => forms[place].push((shown, 1)),
+                None => forms[place].push((written, 1)),
             }
         }
     }
-    let names: Vec<String> = forms
-        .into_iter()
-        .map(|mut forms| {
-            // Stable: of equal counts the first seen (newest paper) stays first.
-            forms.sort_by_key(|form| std::cmp::Reverse(form.1));
-            forms
-                .into_iter()
-                .next()
-                .map(|(name, _)| name)
-                .unwrap_or_default()
-        })
-        .collect();
+    let names: Vec<String> = forms.into_iter().map(most_common_form).collect();
     // Slugs from the key (not the shown name), so a new spelling does not move the page.
     let keys: Vec<String> = chosen
         .iter()
@@ -224,6 +216,22 @@ pub(crate) fn build(papers: &[Paper], source: AuthorSource<'_>, order: &[PaperId
     }
     let authors = authors.into_iter().map(|(_, author)| author).collect();
     AuthorIndex { authors, by_number }
+}
+
+/// The form of a name shown most often among `written` (each written form with its count, in
+/// the order first seen: newest paper first); of equally frequent ones, the first seen.
+fn most_common_form(written: Vec<(&str, u32)>) -> String {
+    let mut shown: Vec<(String, u32)> = Vec::with_capacity(written.len());
+    for (form, count) in written {
+        let form = squash(&display_name(form));
+        match shown.iter_mut().find(|(s, _)| *s == form) {
+            Some((_, total)) => *total += count,
+            None => shown.push((form, count)),
+        }
+    }
+    // Stable: of equal counts the first seen stays first.
+    shown.sort_by_key(|form| std::cmp::Reverse(form.1));
+    shown.into_iter().next().map(|(name, _)| name).unwrap_or_default()
 }
 
 /// Calls `f` once for each person of `list` (a paper may name one person twice, written two
