@@ -231,7 +231,11 @@ fn most_common_form(written: Vec<(&str, u32)>) -> String {
     }
     // Stable: of equal counts the first seen stays first.
     shown.sort_by_key(|form| std::cmp::Reverse(form.1));
-    shown.into_iter().next().map(|(name, _)| name).unwrap_or_default()
+    shown
+        .into_iter()
+        .next()
+        .map(|(name, _)| name)
+        .unwrap_or_default()
 }
 
 /// Calls `f` once for each person of `list` (a paper may name one person twice, written two
