@@ -503,6 +503,54 @@ mod tests {
             ]
         );
         assert_eq!(pages[2].url_path(), "papers/a/");
+    }
+
+    /// Author pages (paginated) and feeds come after the keyword feeds, in slug order, and only
+    /// for authors with enough papers.
+    #[test]
+    fn author_pages_are_planned_per_author_with_a_page() {
+        let config = Config::parse(
+            "base_url = \"https://u.github.io/p/\"\npaginate_by = 1\n",
+            "site.toml",
+            None,
+        )
+        .unwrap();
+        let paper = |slug: &str, authors: &str| {
+            let text =
+                format!("+++\ntitle = \"{slug}\"\ndate = 2025-02-06\nauthors = [{authors}]\n+++\n");
+            crate::record::parse(&text, "p.md", slug).unwrap()
+        };
+        let papers = vec![
+            paper("a", "\"Lovelace, Ada\", \"Bo Once\""),
+            paper("b", "\"Ada Lovelace\""),
+        ];
+        let mut people = crate::index::authors::AuthorKeys::default();
+        let numbers: Vec<Vec<u32>> = papers
+            .iter()
+            .map(|p| people.number(crate::index::authors::author_keys(p)))
+            .collect();
+        let authors = crate::index::AuthorSource {
+            numbers: &numbers,
+            count: people.len(),
+            min_papers: config.output.author_pages,
+        };
+        let index =
+            SiteIndex::build_with_order(&papers, &[vec![], vec![]], &[], &[], authors, None);
+        let pages = plan_reusing(&config, &papers, &index, None);
+        let got: Vec<(&str, &str)> = pages
+            .iter()
+            .filter(|p| p.path.starts_with("authors/"))
+            .map(|p| (p.path.as_str(), p.kind.name()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("authors/ada-lovelace/index.html", "author"),
+                ("authors/ada-lovelace/page/2/index.html", "author"),
+                ("authors/ada-lovelace/atom.xml", "author atom"),
+                ("authors/ada-lovelace/feed.json", "author json"),
+            ]
+        );
         assert_eq!(pages[5].url_path(), "2025/02/06/papers.bib");
     }
 }
