@@ -53,6 +53,7 @@ struct RawOutput {
     week_pages: Option<bool>,
     bibtex_files: Option<bool>,
     author_pages: Option<toml::Spanned<toml::Value>>,
+    api: Option<bool>,
 }
 
 /// Which optional pages a site has (`[output]` of `site.toml`): a very large archive can leave
@@ -70,6 +71,10 @@ pub struct OutputOptions {
     /// Authors of at least this many papers get a page and feeds (`/authors/<slug>/`); `None`
     /// for no author pages. Default 2 (`author_pages = "min:2"`).
     pub author_pages: Option<usize>,
+    /// The static JSON API: each day's and tag page's `papers.json`, each paper's
+    /// `index.json`, `api/index.json`, `llms.txt`. Default on. Keeps each record's Markdown
+    /// and plain text in memory for the papers' `index.json`.
+    pub api: bool,
 }
 
 /// The site's settings, validated, with every default filled in.
@@ -268,6 +273,7 @@ impl Config {
                 week_pages: raw.output.week_pages.unwrap_or(true),
                 bibtex_files: raw.output.bibtex_files.unwrap_or(true),
                 author_pages: author_pages::resolve(raw.output.author_pages, &at)?,
+                api: raw.output.api.unwrap_or(true),
             },
             extra: raw.extra,
             guard: guard::resolve(raw.guard, &at)?,

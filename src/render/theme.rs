@@ -77,6 +77,10 @@ pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/search.html"),
     ),
     (
+        "top.html",
+        include_str!("../../themes/default/templates/top.html"),
+    ),
+    (
         "subscribe.html",
         include_str!("../../themes/default/templates/subscribe.html"),
     ),

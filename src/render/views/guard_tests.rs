@@ -352,7 +352,7 @@ fn assert_changes_change_fingerprints(
 }
 
 /// Every kind of page the plan makes, by name.
-const ALL_KINDS: [&str; 26] = [
+const ALL_KINDS: [&str; 32] = [
     "home",
     "paper",
     "day",
@@ -374,6 +374,12 @@ const ALL_KINDS: [&str; 26] = [
     "status",
     "status json",
     "manifest",
+    "top",
+    "day json",
+    "tag json",
+    "paper json",
+    "api index",
+    "llms",
     "subscribe",
     "opml",
     "email",

@@ -116,16 +116,22 @@ impl SiteData<'_> {
         self.related.get(id).map_or(&[], Vec::as_slice)
     }
 
-    /// The most upvoted papers of month `i` (at most 5, only those with upvotes), for the home
-    /// page.
-    pub(crate) fn month_top(&self, i: usize) -> Vec<PaperId> {
-        let Some(month) = self.index.months.get(i) else {
+    /// The upvoted papers of the last `days` calendar days of listings (the newest listing day
+    /// and the `days - 1` before it: a snapshot at build time, like Hugging Face's weekly and
+    /// monthly views), most upvoted first, ties in listing order (newer day, then title), at
+    /// most `limit`.
+    pub(crate) fn recent_top(&self, days: i16, limit: usize) -> Vec<PaperId> {
+        let Some(newest) = self.index.days.first().map(|d| d.date) else {
             return Vec::new();
         };
-        let mut ids = self.papers_of_days(&month.days);
+        let first = recent_start(newest, days);
+        let within: Vec<usize> = (0..self.index.days.len())
+            .take_while(|&d| self.index.days[d].date >= first)
+            .collect();
+        let mut ids = self.papers_of_days(&within);
         ids.retain(|&id| self.papers[id].upvotes.unwrap_or(0) > 0);
         let mut top = self.sorted(ids, Sort::Upvotes);
-        top.truncate(5);
+        top.truncate(limit);
         top
     }
 
@@ -443,4 +449,11 @@ pub(super) struct TagView<'a> {
     pub(super) count: usize,
     /// Papers per month as an inline SVG (use with `| safe`).
     pub(super) trend: &'a str,
+}
+
+/// The first day of the `days` calendar days ending on `newest`.
+pub(crate) fn recent_start(newest: jiff::civil::Date, days: i16) -> jiff::civil::Date {
+    newest
+        .checked_sub(jiff::Span::new().days(i64::from(days.max(1) - 1)))
+        .unwrap_or(newest)
 }

@@ -17,6 +17,7 @@
 //! `guard_tests` edits whole sites and checks that every page whose context changes gets a new
 //! fingerprint.
 
+mod api;
 mod authors;
 mod cards;
 mod chart_cache;
@@ -30,6 +31,7 @@ mod pages;
 mod status;
 mod subscribe;
 mod text;
+mod top;
 
 use tera::Value;
 

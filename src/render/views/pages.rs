@@ -12,8 +12,7 @@ use tera::{Context, Value};
 use super::SiteData;
 use super::cards::LinkView;
 use super::lists::{
-    DayRef, KeywordFeedView, MOST_UPVOTED, MonthRef, ReasonsOf, RuleText, TagView, day_ref,
-    month_ref, pager_view,
+    DayRef, KeywordFeedView, MonthRef, ReasonsOf, RuleText, TagView, day_ref, month_ref, pager_view,
 };
 use crate::href::query_value;
 use crate::index::PaperId;
@@ -126,24 +125,13 @@ impl SiteData<'_> {
                 sink.made_of("groups", Each(self.card_hashes, ids), || {
                     self.day_groups(ids, false, None)
                 });
-                if pager.number == 1
-                    && let Some(month) = index.months.first()
-                {
-                    sink.view("top_month", || {
-                        month_ref(config, month.year, month.month, month.paper_count)
-                    });
-                    sink.view("top_url", || {
-                        let top = config.link(&routes::month(month.year, month.month));
-                        if config.output.sorted_views {
-                            format!("{top}#{MOST_UPVOTED}")
-                        } else {
-                            top
-                        }
-                    });
-                    let top = self.month_top(0);
+                if pager.number == 1 {
+                    // "Top this week": the last 7 days' most upvoted, leading to /top/.
+                    let top = self.recent_top(7, 5);
                     sink.made_of("top_papers", Each(self.compact_hashes, &top), || {
                         self.compact_cards_of(&top)
                     });
+                    sink.view("top_url", || config.link(routes::TOP));
                 }
                 sink.view("paper_count", || self.papers.len());
             }
@@ -391,6 +379,12 @@ impl SiteData<'_> {
                 sink.generated((&self.config.built_at, self.day_counts(), self.ledger));
             }
             PageKind::Subscribe => sink.view("subscribe", || self.subscribe_view()),
+            PageKind::Top => self.describe_top(sink),
+            PageKind::DayJson(_)
+            | PageKind::TagJson(..)
+            | PageKind::PaperJson(_)
+            | PageKind::ApiIndex
+            | PageKind::Llms => self.describe_api(&page.kind, sink),
             PageKind::Opml => sink.generated(self.subscribe_view()),
             PageKind::Email(scope) => self.describe_email(*scope, sink),
             PageKind::DigestAtom | PageKind::DigestJson => self.describe_digest_feed(sink),
@@ -426,6 +420,11 @@ impl SiteData<'_> {
             )),
             PageKind::StatusJson => Some(self.status_json()),
             PageKind::Opml => Some(self.opml()),
+            PageKind::DayJson(_)
+            | PageKind::TagJson(..)
+            | PageKind::PaperJson(_)
+            | PageKind::ApiIndex
+            | PageKind::Llms => self.api_text(&page.kind),
             PageKind::Manifest => Some(super::status::manifest_text(
                 &self.manifest(self.page_count),
             )),

@@ -1,5 +1,6 @@
 //! `digest build`: the pages, feeds and files it writes, its errors, and how it writes them.
 
+mod api;
 mod authors;
 mod citations;
 mod content_walk;
@@ -18,6 +19,7 @@ mod status;
 mod subscribe;
 mod themes;
 mod tldr;
+mod top;
 mod topic_rules;
 mod validity;
 mod xml_wellformed;

@@ -39,6 +39,7 @@ fn small_index_pages() -> BTreeSet<String> {
         "search/index.html",
         "status/index.html",
         "subscribe/index.html",
+        "top/index.html",
         // written tags; music has 3 papers, so 2 pages
         "tags/music/index.html",
         "tags/music/page/2/index.html",
@@ -110,7 +111,25 @@ fn small_site_has_exactly_the_expected_pages() {
         // every feed as OPML, and the stylesheet that shows an Atom feed as a page
         "feeds.opml",
         "feed.xsl",
+        // the JSON API: each day's and tag page's papers, each paper's record, the layout
+        "2025/02/06/papers.json",
+        "2025/02/05/papers.json",
+        "2025/01/31/papers.json",
+        "2025/01/30/papers.json",
+        "tags/music/papers.json",
+        "tags/music/page/2/papers.json",
+        "tags/image-generation/papers.json",
+        "tags/motion/papers.json",
+        "tags/retrieval/papers.json",
+        "tags/diffusion/papers.json",
+        "api/index.json",
+        "llms.txt",
     ]));
+    expected.extend(
+        SMALL_PAPERS
+            .iter()
+            .map(|s| format!("papers/{s}/index.json")),
+    );
     // And the search index: its metadata, term shards and document chunks.
     let (search, rest): (Vec<String>, Vec<String>) = files(&out)
         .into_iter()
@@ -135,10 +154,10 @@ fn small_site_pages_show_the_right_papers() {
     let site = Site::fixture("small");
     let out = site.build_ok(&[]);
     // The papers a page lists: its links to paper pages, in order.
-    // (The home page's "most upvoted this month" box is checked on its own below.)
+    // (The home page's "top this week" box is checked on its own, in reader.rs.)
     let card_links = |page: &str| -> Vec<String> {
         let mut doc = html(&out, page);
-        let boxes: Vec<_> = doc.select(&sel(".top-month")).map(|e| e.id()).collect();
+        let boxes: Vec<_> = doc.select(&sel(".top-week")).map(|e| e.id()).collect();
         for id in boxes {
             if let Some(mut node) = doc.tree.get_mut(id) {
                 node.detach();

@@ -2,13 +2,15 @@
 //! the real `digest` binary, reading the output tree and checking its links.
 //!
 //! Its submodules serve one kind of test each: `serve` (the `digest serve` child process),
-//! `browser` (headless Chromium), `generated` (seeded sites of many papers), `actionlint`.
+//! `browser` (headless Chromium), `generated` (seeded sites of many papers), `actionlint`,
+//! `smtp` (a real SMTP server for `digest send`).
 
 pub mod actionlint;
 pub mod browser;
 pub mod generated;
 pub mod npm;
 pub mod serve;
+pub mod smtp;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
