@@ -140,7 +140,11 @@ pub(crate) fn build(papers: &[Paper], source: AuthorSource<'_>, order: &[PaperId
     let mut counts = vec![0u32; source.count];
     let mut seen = Vec::new();
     for list in numbers {
-        for_each_person(list, &mut seen, |n| counts[n as usize] += 1);
+        for_each_person(list, &mut seen, |n| {
+            if let Some(count) = counts.get_mut(n as usize) {
+                *count += 1;
+            }
+        });
     }
     let mut by_number = vec![NO_AUTHOR; source.count];
     let chosen: Vec<u32> = (0..source.count as u32)
@@ -169,7 +173,10 @@ pub(crate) fn build(papers: &[Paper], source: AuthorSource<'_>, order: &[PaperId
             if lists[place].last() != Some(&id) {
                 lists[place].push(id);
             }
-            let written = papers[id].authors[i].as_str();
+            let Some(written) = papers[id].authors.get(i) else {
+                continue;
+            };
+            let written = written.as_str();
             match forms[place].iter_mut().find(|(form, _)| *form == written) {
                 Some((_, count)) => *count += 1,
                 None => forms[place].push((written, 1)),
