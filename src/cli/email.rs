@@ -48,7 +48,6 @@ pub(super) struct DigestArgs {
 /// A site loaded and the digest asked for.
 pub(super) struct Digest {
     /// The site.
-    #[allow(dead_code, reason = "read by digest send")]
     pub site: Site,
     /// The message's content, or `None` when the selection lists no paper.
     pub composed: Option<Composed>,
@@ -168,8 +167,8 @@ fn parse_week(text: &str) -> Option<(i16, i8)> {
 pub(super) struct EmailArgs {
     #[command(flatten)]
     digest: DigestArgs,
-    /// Write here instead of printing the message: a `.eml` file, or a folder that gets the
-    /// message (`.eml`, when [email] from is set), its HTML and its text.
+    /// Write here instead of printing the HTML: a `.eml` file (the message), or a folder that
+    /// gets the message (`.eml`, when [email] from is set), its HTML and its text.
     #[arg(long, short, value_name = "FILE.eml|DIR")]
     output: Option<PathBuf>,
 }

@@ -215,7 +215,7 @@ impl SiteData<'_> {
                     .iter()
                     .map(|t| (&t.name, &t.slug, t.papers.len()))
                     .collect();
-                // llms.txt names the newest paper as its example record.
+                // llms.txt names the newest listing's first paper as its example.
                 let example = index.order.first().map(|&id| &self.papers[id].slug);
                 sink.generated((self.papers.len(), days, tags, example));
             }
