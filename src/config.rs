@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Location, Problem};
 
+mod author_pages;
 mod email;
 mod guard;
 mod keywords;
@@ -51,6 +52,7 @@ struct RawOutput {
     sorted_views: Option<bool>,
     week_pages: Option<bool>,
     bibtex_files: Option<bool>,
+    author_pages: Option<toml::Spanned<toml::Value>>,
     api: Option<bool>,
 }
 
@@ -66,6 +68,9 @@ pub struct OutputOptions {
     pub week_pages: bool,
     /// `papers.bib` of every day and tag. Default on.
     pub bibtex_files: bool,
+    /// Authors of at least this many papers get a page and feeds (`/authors/<slug>/`); `None`
+    /// for no author pages. Default 2 (`author_pages = "min:2"`).
+    pub author_pages: Option<usize>,
     /// The static JSON API: each day's and tag page's `papers.json`, each paper's
     /// `index.json`, `api/index.json`, `llms.txt`. Default on. Keeps each record's Markdown
     /// and plain text in memory for the papers' `index.json`.
@@ -267,6 +272,7 @@ impl Config {
                 sorted_views: raw.output.sorted_views.unwrap_or(true),
                 week_pages: raw.output.week_pages.unwrap_or(true),
                 bibtex_files: raw.output.bibtex_files.unwrap_or(true),
+                author_pages: author_pages::resolve(raw.output.author_pages, &at)?,
                 api: raw.output.api.unwrap_or(true),
             },
             extra: raw.extra,

@@ -34,6 +34,8 @@ pub(crate) enum PageKind {
     Tag(usize, Pager),
     /// A page of a keyword feed's papers, by index into [`SiteIndex::keyword_feeds`].
     Keyword(usize, Pager),
+    /// A page of an author's papers, by index into the authors of [`SiteIndex::authors`].
+    Author(usize, Pager),
     /// An Atom feed.
     Feed(FeedScope),
     /// The same as [JSON Feed 1.1](https://jsonfeed.org/version/1.1), generated without a
@@ -99,6 +101,11 @@ impl PageKind {
             PageKind::TagList => "tags",
             PageKind::Tag(..) => "tag",
             PageKind::Keyword(..) => "keyword",
+            PageKind::Author(..) => "author",
+            // Authors' feeds apart, so `DIGEST_TIMINGS` (and the scale benchmark) tells their
+            // cost from the tags'.
+            PageKind::Feed(FeedScope::Author(_)) => "author atom",
+            PageKind::JsonFeed(FeedScope::Author(_)) => "author json",
             PageKind::Feed(_) => "atom",
             PageKind::JsonFeed(_) => "json feed",
             PageKind::DayBib(_) => "day bib",
@@ -132,6 +139,8 @@ pub(crate) enum FeedScope {
     Tag(usize),
     /// A keyword feed's, by index into [`SiteIndex::keyword_feeds`].
     Keyword(usize),
+    /// An author's, by index into the authors of [`SiteIndex::authors`].
+    Author(usize),
 }
 
 /// An order of a list of papers other than the listing order.
@@ -349,6 +358,7 @@ pub(crate) fn plan_reusing(
         );
         push_feeds(&mut pages, &base, FeedScope::Keyword(k));
     }
+    push_authors(&mut pages, config, index);
     push_feeds(&mut pages, routes::HOME, FeedScope::Site);
     pages.push(PlannedPage::html(
         routes::SEARCH.to_string(),
@@ -434,6 +444,22 @@ fn push_email(pages: &mut Vec<PlannedPage>, config: &Config, index: &SiteIndex) 
                 template: EMAIL_TEMPLATE,
             });
         }
+    }
+}
+
+/// Each author's pages (`[output] author_pages`) and feeds, in slug order.
+fn push_authors(pages: &mut Vec<PlannedPage>, config: &Config, index: &SiteIndex) {
+    for (a, author) in index.authors.authors.iter().enumerate() {
+        let base = routes::author(&author.slug);
+        push_list(
+            pages,
+            config,
+            &base,
+            author.papers.len(),
+            |pager| PageKind::Author(a, pager),
+            "author.html",
+        );
+        push_feeds(pages, &base, FeedScope::Author(a));
     }
 }
 
@@ -550,5 +576,53 @@ mod tests {
         );
         assert_eq!(pages[2].url_path(), "papers/a/");
         assert_eq!(pages[7].url_path(), "2025/02/06/papers.bib");
+    }
+
+    /// Author pages (paginated) and feeds come after the keyword feeds, in slug order, and only
+    /// for authors with enough papers.
+    #[test]
+    fn author_pages_are_planned_per_author_with_a_page() {
+        let config = Config::parse(
+            "base_url = \"https://u.github.io/p/\"\npaginate_by = 1\n",
+            "site.toml",
+            None,
+        )
+        .unwrap();
+        let paper = |slug: &str, authors: &str| {
+            let text =
+                format!("+++\ntitle = \"{slug}\"\ndate = 2025-02-06\nauthors = [{authors}]\n+++\n");
+            crate::record::parse(&text, "p.md", slug).unwrap()
+        };
+        let papers = vec![
+            paper("a", "\"Lovelace, Ada\", \"Bo Once\""),
+            paper("b", "\"Ada Lovelace\""),
+        ];
+        let mut people = crate::index::authors::AuthorKeys::default();
+        let numbers: Vec<Vec<u32>> = papers
+            .iter()
+            .map(|p| people.number(crate::index::authors::author_keys(p)))
+            .collect();
+        let authors = crate::index::AuthorSource {
+            numbers: &numbers,
+            count: people.len(),
+            min_papers: config.output.author_pages,
+        };
+        let index =
+            SiteIndex::build_with_order(&papers, &[vec![], vec![]], &[], &[], authors, None);
+        let pages = plan_reusing(&config, &papers, &index, None);
+        let got: Vec<(&str, &str)> = pages
+            .iter()
+            .filter(|p| p.path.starts_with("authors/"))
+            .map(|p| (p.path.as_str(), p.kind.name()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("authors/ada-lovelace/index.html", "author"),
+                ("authors/ada-lovelace/page/2/index.html", "author"),
+                ("authors/ada-lovelace/atom.xml", "author atom"),
+                ("authors/ada-lovelace/feed.json", "author json"),
+            ]
+        );
     }
 }

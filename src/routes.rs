@@ -84,6 +84,14 @@ pub(crate) fn tag(slug: &str) -> String {
     format!("{TAGS}{slug}/")
 }
 
+/// Every author with a page is under it.
+pub(crate) const AUTHORS: &str = "authors/";
+
+/// An author's first page: `authors/<slug>/`.
+pub(crate) fn author(slug: &str) -> String {
+    format!("{AUTHORS}{slug}/")
+}
+
 /// A keyword feed's first page: `feeds/<slug>/`.
 pub(crate) fn keyword_feed(slug: &str) -> String {
     format!("feeds/{slug}/")
@@ -191,6 +199,10 @@ mod tests {
             ("tag page 1", page(&tag("icl"), 1)),
             ("tag page 3", page(&tag("icl"), 3)),
             ("keyword feed", keyword_feed("agents")),
+            ("author", author("ada-lovelace")),
+            ("author page 2", page(&author("ada-lovelace"), 2)),
+            ("author atom", atom(&author("ada-lovelace"))),
+            ("author json feed", json_feed(&author("ada-lovelace"))),
             ("keyword feed page 2", page(&keyword_feed("agents"), 2)),
             ("site atom", atom(HOME)),
             ("site json feed", json_feed(HOME)),
@@ -242,6 +254,10 @@ mod tests {
             ("tag page 1", "tags/icl/"),
             ("tag page 3", "tags/icl/page/3/"),
             ("keyword feed", "feeds/agents/"),
+            ("author", "authors/ada-lovelace/"),
+            ("author page 2", "authors/ada-lovelace/page/2/"),
+            ("author atom", "authors/ada-lovelace/atom.xml"),
+            ("author json feed", "authors/ada-lovelace/feed.json"),
             ("keyword feed page 2", "feeds/agents/page/2/"),
             ("site atom", "atom.xml"),
             ("site json feed", "feed.json"),

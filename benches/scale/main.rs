@@ -12,6 +12,7 @@
 //! every run (into `WORK/trash`, deleted at the end; see [`measure::Trash`]), so each run writes
 //! the whole site into a new folder. Results go to stdout and to `WORK/results.md`.
 
+mod authors;
 mod corpus;
 mod digest_site;
 mod generate;
@@ -126,6 +127,7 @@ fn run() -> Result<(), String> {
     }
 
     corpus::self_check()?;
+    authors::self_check()?;
     let mut corpora = Vec::new();
     for &n in &o.sizes {
         corpora.push(generate::ensure(&o.work, n, o.seed).map_err(io("generating the corpus"))?);
@@ -164,6 +166,7 @@ fn run() -> Result<(), String> {
     let trash = measure::Trash::new(&o.work);
     trash.wait_for_last_emptying();
     let mut results = Vec::new();
+    let mut author_lines: Vec<String> = Vec::new();
     for sites in &corpora {
         let n = sites.papers;
         println!("== {n} papers");
@@ -205,6 +208,21 @@ fn run() -> Result<(), String> {
         match &check {
             Ok(run) => println!("  digest check --output: {:.2} s", run.wall_s),
             Err(e) => eprintln!("  digest check failed: {e}"),
+        }
+        // What the author pages of this build cost (files, bytes, seconds).
+        match authors::measure(
+            &digest,
+            &sites.digest,
+            &out,
+            &o.work.join(format!("out-digest-{n}-timings")),
+            &trash,
+        ) {
+            Ok(cost) => {
+                let line = cost.line();
+                println!("  author pages: {line}");
+                author_lines.push(format!("- {n} papers: {line}\n"));
+            }
+            Err(e) => eprintln!("  author pages not measured: {e}"),
         }
         let floor_copy = o.work.join(format!("floor-copy-{n}"));
         let input =
@@ -267,6 +285,10 @@ fn run() -> Result<(), String> {
     println!("\n{table}");
     header.push_str("## Full builds\n\n");
     header.push_str(&table);
+    if !author_lines.is_empty() {
+        header.push_str("\n## Author pages (`author_pages`, default \"min:2\")\n\n");
+        header.extend(author_lines);
+    }
 
     if o.edits > 0
         && let Some(sites) = corpora.last()

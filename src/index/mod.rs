@@ -1,6 +1,7 @@
 //! Indexes: pure functions from papers to the groupings pages are made of (listing order, days,
 //! months, tags, pages of lists). Nothing here reads files or renders.
 
+pub(crate) mod authors;
 pub(crate) mod dates;
 pub(crate) mod keywords;
 pub(crate) mod paginate;
@@ -9,6 +10,7 @@ pub(crate) mod tags;
 use rayon::prelude::*;
 
 use crate::record::Paper;
+pub(crate) use authors::{AuthorIndex, AuthorSource};
 pub(crate) use dates::{Day, Month, Week};
 pub(crate) use keywords::{TopicMatch, TopicMatcher};
 pub(crate) use tags::Tag;
@@ -33,6 +35,8 @@ pub(crate) struct SiteIndex {
     pub paper_tags: Vec<Vec<usize>>,
     /// Keyword feeds of `site.toml`, in its order, with their papers (listing order).
     pub keyword_feeds: Vec<Tag>,
+    /// Authors with a page (`[output] author_pages`), with their papers.
+    pub authors: AuthorIndex,
 }
 
 impl SiteIndex {
@@ -46,16 +50,18 @@ impl SiteIndex {
         feed_names: &[&str],
         feeds: &[Vec<u16>],
     ) -> SiteIndex {
-        Self::build_with_order(papers, tags, feed_names, feeds, None)
+        Self::build_with_order(papers, tags, feed_names, feeds, AuthorSource::none(), None)
     }
 
-    /// [`SiteIndex::build`], given the listing order when it is known to be unchanged (no
-    /// paper came or went, and no date, upvote count, title or slug changed).
+    /// [`SiteIndex::build`] with the authors of `authors`, given the listing order when it is
+    /// known to be unchanged (no paper came or went, and no date, upvote count, title or slug
+    /// changed).
     pub(crate) fn build_with_order(
         papers: &[Paper],
         tags: &[Vec<tags::PaperTag>],
         feed_names: &[&str],
         feeds: &[Vec<u16>],
+        authors: AuthorSource<'_>,
         order: Option<Vec<PaperId>>,
     ) -> SiteIndex {
         let mut timer = crate::timing::PhaseTimer::start();
@@ -105,7 +111,10 @@ impl SiteIndex {
                 }
             }
         }
+        let authors = authors::build(papers, authors, &order);
+        timer.phase("  index: authors");
         SiteIndex {
+            authors,
             keyword_feeds,
             order,
             days,

@@ -41,6 +41,10 @@ pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/tag.html"),
     ),
     (
+        "author.html",
+        include_str!("../../themes/default/templates/author.html"),
+    ),
+    (
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use crate::hash::hash_of;
-use crate::index::{PaperId, SiteIndex};
+use crate::index::{AuthorSource, PaperId, SiteIndex};
 use crate::plan::{self, PageKind};
 use crate::render::views;
 
@@ -34,17 +34,23 @@ impl Site {
         if !mended {
             let order =
                 (change.reach < Reach::Order).then(|| std::mem::take(&mut self.index.order));
+            let authors = AuthorSource {
+                numbers: &rows.author_numbers,
+                count: self.people.len(),
+                min_papers: self.config.output.author_pages,
+            };
             self.index = SiteIndex::build_with_order(
                 &rows.papers,
                 &rows.tags,
                 &feed_names,
                 &rows.feeds,
+                authors,
                 order,
             );
         }
         timer.phase("index");
-        // A card is rebuilt only when its record was read again (its key is 0 then) or the
-        // names of its tags changed.
+        // A card is rebuilt only when its record was read again (its key is 0 then), the
+        // names of its tags changed, or which of its authors have a page (and its slug).
         let index = &self.index;
         let keys: Vec<u64> = (0..rows.papers.len())
             .into_par_iter()
@@ -53,7 +59,14 @@ impl Site {
                     .iter()
                     .map(|&t| (index.tags[t].name.as_str(), index.tags[t].slug.as_str()))
                     .collect();
-                hash_of(&tags).max(1)
+                let pages: Vec<Option<&str>> = rows.author_numbers[id]
+                    .iter()
+                    .map(|&n| {
+                        let page = index.authors.page_of(n);
+                        page.map(|a| index.authors.authors[a].slug.as_str())
+                    })
+                    .collect();
+                hash_of(&(tags, pages)).max(1)
             })
             .collect();
         let stale: Vec<PaperId> = (0..keys.len())
@@ -61,7 +74,7 @@ impl Site {
             .collect();
         let built: Vec<u64> = stale
             .par_iter()
-            .map(|&id| views::card_hash(&self.config, &rows.papers, &rows.summaries, index, id))
+            .map(|&id| views::card_hash(&self.config, &rows.card_source(), index, id))
             .collect();
         self.papers.set_cards(keys, stale.into_iter().zip(built));
         self.tag_values = views::tag_values(&self.config, &self.index);
@@ -94,8 +107,7 @@ impl Site {
     fn rebuild_cards(&mut self, ids: &[PaperId]) {
         for &id in ids {
             let rows = self.papers.columns();
-            let hash =
-                views::card_hash(&self.config, &rows.papers, &rows.summaries, &self.index, id);
+            let hash = views::card_hash(&self.config, &rows.card_source(), &self.index, id);
             self.papers.set_card(id, hash);
         }
     }

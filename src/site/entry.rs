@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::diagnostic::Problem;
 use crate::hash::hash_of;
 use crate::index::TopicMatcher;
+use crate::index::authors::{AuthorKeys, author_keys};
 use crate::index::keywords::{PaperText as TopicText, Topic};
 use crate::index::tags::{TagKeys, paper_tags};
 use crate::markdown::{MarkdownRenderer, MarkdownWarning};
@@ -31,22 +32,32 @@ pub(super) struct EntryMaker<'a> {
 }
 
 impl EntryMaker<'_> {
-    /// The entries of `records`, in their order. New words and tags get numbers in
-    /// `vocabulary` and `tag_keys`.
+    /// The entries of `records`, in their order. New words, tags and authors get numbers in
+    /// `vocabulary`, `tag_keys` and `people`.
     pub(super) fn entries(
         &self,
         records: Vec<(PathBuf, Paper)>,
         vocabulary: &mut Vocabulary,
         tag_keys: &mut TagKeys,
+        people: &mut AuthorKeys,
     ) -> Vec<Entry> {
         // Words are interned inside the parallel pass, one lock per record, so the words of the
         // whole corpus are never held as strings at once.
         let shared_vocabulary = Mutex::new(std::mem::take(vocabulary));
         let shared_tag_keys = Mutex::new(std::mem::take(tag_keys));
+        let shared_people = Mutex::new(std::mem::take(people));
+        let shared = Shared {
+            vocabulary: &shared_vocabulary,
+            tag_keys: &shared_tag_keys,
+            people: &shared_people,
+        };
         let entries = records
             .into_par_iter()
-            .map(|(path, paper)| self.entry(path, paper, &shared_vocabulary, &shared_tag_keys))
+            .map(|(path, paper)| self.entry(path, paper, &shared))
             .collect();
+        *people = shared_people
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
         *vocabulary = shared_vocabulary
             .into_inner()
             .unwrap_or_else(|e| e.into_inner());
@@ -56,13 +67,12 @@ impl EntryMaker<'_> {
         entries
     }
 
-    fn entry(
-        &self,
-        path: PathBuf,
-        paper: Paper,
-        vocabulary: &Mutex<Vocabulary>,
-        tag_keys: &Mutex<TagKeys>,
-    ) -> Entry {
+    fn entry(&self, path: PathBuf, paper: Paper, shared: &Shared<'_>) -> Entry {
+        let Shared {
+            vocabulary,
+            tag_keys,
+            people,
+        } = *shared;
         let (body, warnings) = self.markdown.render_with_warnings(&paper.body);
         if !warnings.is_empty() {
             warn_about_body(&path, &paper, &warnings);
@@ -79,6 +89,16 @@ impl EntryMaker<'_> {
             Ok(mut keys) => keys.key(&mut tags),
             Err(poisoned) => poisoned.into_inner().key(&mut tags),
         }
+        // Keys are made here, in parallel; only their numbering takes the lock.
+        let author_numbers = if self.config.output.author_pages.is_some() {
+            let keys = author_keys(&paper);
+            match people.lock() {
+                Ok(mut people) => people.number(keys),
+                Err(poisoned) => poisoned.into_inner().number(keys),
+            }
+        } else {
+            Vec::new()
+        };
         let summary = views::shorten(&body.text, self.config.summary_length);
         let feeds: Vec<u16> = topics
             .iter()
@@ -117,6 +137,7 @@ impl EntryMaker<'_> {
             cite_hash,
             cite_base,
             tags,
+            author_numbers,
             feeds,
             topics,
             terms,
@@ -124,6 +145,13 @@ impl EntryMaker<'_> {
             card_hash: 0,
         }
     }
+}
+
+/// The site's numberings, shared by the records read in parallel.
+struct Shared<'a> {
+    vocabulary: &'a Mutex<Vocabulary>,
+    tag_keys: &'a Mutex<TagKeys>,
+    people: &'a Mutex<AuthorKeys>,
 }
 
 /// Prints warnings about a record's body on stderr, each at its `file:line:column`. They do not

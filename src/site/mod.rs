@@ -20,6 +20,7 @@ use tera::Value;
 use crate::config::Config;
 use crate::diagnostic::{Problem, Problems};
 use crate::hash::hash_of;
+use crate::index::authors::AuthorKeys;
 use crate::index::tags::TagKeys;
 use crate::index::{PaperId, SiteIndex, TopicMatcher};
 use crate::markdown::MarkdownRenderer;
@@ -79,6 +80,8 @@ pub(crate) struct Site {
     vocabulary: Vocabulary,
     /// Numbers of tag slugs and names (see [`TagKeys`]).
     tag_keys: TagKeys,
+    /// Numbers of authors, one per person (see [`AuthorKeys`]).
+    people: AuthorKeys,
     // Derived from all records together by [`Site::derive`].
     index: SiteIndex,
     /// Each tag's value, shared by the cards that show it.
@@ -127,6 +130,7 @@ impl Site {
             papers: PaperTable::default(),
             vocabulary: Vocabulary::default(),
             tag_keys: TagKeys::default(),
+            people: AuthorKeys::default(),
             index: SiteIndex::build(&[], &[], &[], &[]),
             tag_values: Vec::new(),
             cite_keys: Vec::new(),
@@ -193,7 +197,12 @@ impl Site {
             markdown: &self.markdown,
             keep_sources: self.options.keep_sources,
         };
-        let entries = maker.entries(fresh, &mut self.vocabulary, &mut self.tag_keys);
+        let entries = maker.entries(
+            fresh,
+            &mut self.vocabulary,
+            &mut self.tag_keys,
+            &mut self.people,
+        );
         timer.phase("markdown + keywords");
         let change = self.papers.apply(entries, &gone);
         let rows = self.papers.columns();
@@ -282,6 +291,7 @@ impl Site {
             card_hashes: &rows.card_hashes,
             body_hashes: &rows.body_hashes,
             compact_hashes: &rows.compact_hashes,
+            author_numbers: &rows.author_numbers,
             topics: &rows.topics,
             cite_hashes: &rows.cite_hashes,
             cite_keys: &self.cite_keys,

@@ -99,6 +99,9 @@ table! {
     cite_base / cite_bases: String,
     /// Tags, own and keyword (slugs computed once per record).
     tags / tags: Vec<PaperTag>,
+    /// Each authors entry's person number (see `index::authors::AuthorKeys`); empty when the
+    /// site has no author pages.
+    author_numbers / author_numbers: Vec<u32>,
     /// Keyword feeds, as indices into `config.keyword_feeds` (in its order).
     feeds / feeds: Vec<u16>,
     /// The keyword tags' and feeds' rules the paper matched, with why (shown on their pages).
@@ -408,6 +411,17 @@ impl PaperTable {
     }
 }
 
+impl Columns {
+    /// What cards are made of besides the index.
+    pub(crate) fn card_source(&self) -> crate::render::views::CardRows<'_> {
+        crate::render::views::CardRows {
+            papers: &self.papers,
+            summaries: &self.summaries,
+            author_numbers: &self.author_numbers,
+        }
+    }
+}
+
 impl Row<'_> {
     /// How far replacing this row by `new` (same record file) reaches, and whether it
     /// changes citation keys.
@@ -418,7 +432,8 @@ impl Row<'_> {
             Reach::Paths
         } else if (was.date, was.upvotes, &was.title) != (is.date, is.upvotes, &is.title) {
             Reach::Order
-        } else if old.feeds != new.feeds {
+        } else if old.feeds != new.feeds || was.authors != is.authors {
+            // Authors' pages list papers by person: made again with the index.
             Reach::Feeds
         } else if old.tags != new.tags {
             Reach::Tags

@@ -26,6 +26,15 @@ const BODIES: [&str; 5] = [
 ];
 const SLUGS: [&str; 3] = ["shared-a", "shared-b", "shared-c"];
 const TLDRS: [&str; 2] = ["Audio models plan.", "Graphs, in one sentence."];
+/// Author lists: one person written several ways, so that an edit moves people over and under
+/// the author pages' threshold (2 papers by default) and changes the names their pages show.
+const AUTHOR_LISTS: [&[&str]; 5] = [
+    &[],
+    &["Ada Lovelace"],
+    &["Lovelace, Ada", "Alan Turing"],
+    &["Alan  TURING"],
+    &["Grace Hopper", "ADA LOVELACE"],
+];
 
 /// Small pages, so that a paper moving shifts pages of the home, tag and feed lists.
 const SITE_TOML: &str = r#"title = "T"
@@ -61,6 +70,8 @@ struct Spec {
     body: usize,
     /// One of `TLDRS`, or none.
     tldr: Option<usize>,
+    /// One of `AUTHOR_LISTS`.
+    authors: usize,
     draft: bool,
 }
 
@@ -89,6 +100,9 @@ impl Spec {
         if let Some(tldr) = self.tldr {
             front.push_str(&format!("tldr = \"{}\"\n", TLDRS[tldr]));
         }
+        if self.authors > 0 {
+            front.push_str(&format!("authors = {:?}\n", AUTHOR_LISTS[self.authors]));
+        }
         if self.draft {
             front.push_str("draft = true\n");
         }
@@ -105,10 +119,11 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::option::weighted(0.15, 0..SLUGS.len()),
         0..BODIES.len(),
         prop::option::of(0..TLDRS.len()),
+        0..AUTHOR_LISTS.len(),
         prop::bool::weighted(0.1),
     )
         .prop_map(
-            |(title, day, upvotes, tags, slug, body, tldr, draft)| Spec {
+            |(title, day, upvotes, tags, slug, body, tldr, authors, draft)| Spec {
                 title,
                 day,
                 upvotes,
@@ -116,6 +131,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                 slug,
                 body,
                 tldr,
+                authors,
                 draft,
             },
         )
@@ -131,6 +147,7 @@ enum Edit {
     Slug(Option<usize>),
     Body(usize),
     Tldr(Option<usize>),
+    Authors(usize),
     Draft(bool),
 }
 
@@ -144,6 +161,7 @@ impl Edit {
             Edit::Slug(slug) => spec.slug = slug,
             Edit::Body(body) => spec.body = body,
             Edit::Tldr(tldr) => spec.tldr = tldr,
+            Edit::Authors(authors) => spec.authors = authors,
             Edit::Draft(draft) => spec.draft = draft,
         }
     }
@@ -158,6 +176,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         prop::option::of(0..SLUGS.len()).prop_map(Edit::Slug),
         (0..BODIES.len()).prop_map(Edit::Body),
         prop::option::of(0..TLDRS.len()).prop_map(Edit::Tldr),
+        (0..AUTHOR_LISTS.len()).prop_map(Edit::Authors),
         any::<bool>().prop_map(Edit::Draft),
     ]
 }
@@ -404,6 +423,7 @@ fn record(title: usize, day: u32, tags: u8, slug: Option<usize>) -> Option<Spec>
         slug,
         body: 3,
         tldr: None,
+        authors: 0,
         draft: false,
     })
 }
@@ -455,6 +475,53 @@ fn hand_written_batches_equal_a_fresh_load_and_reach_what_they_should() {
         (
             "an abstract that enters a keyword feed",
             vec![(3, Box::new(body(0)))],
+            Reach::Feeds,
+        ),
+        (
+            "a second paper by Ada Lovelace gives her a page",
+            vec![
+                (
+                    0,
+                    Box::new(|s: &Spec| Spec {
+                        authors: 1,
+                        ..s.clone()
+                    }),
+                ),
+                (
+                    4,
+                    Box::new(|s: &Spec| Spec {
+                        authors: 2,
+                        ..s.clone()
+                    }),
+                ),
+            ],
+            Reach::Feeds,
+        ),
+        (
+            "her name written another way (the name her page shows changes)",
+            vec![(
+                5,
+                Box::new(|s: &Spec| Spec {
+                    authors: 4,
+                    ..s.clone()
+                }),
+            )],
+            Reach::Feeds,
+        ),
+        (
+            "a paper by her loses its abstract (her page's card)",
+            vec![(4, Box::new(body(3)))],
+            Reach::Cards,
+        ),
+        (
+            "she drops below two papers",
+            vec![(
+                0,
+                Box::new(|s: &Spec| Spec {
+                    authors: 0,
+                    ..s.clone()
+                }),
+            )],
             Reach::Feeds,
         ),
         (

@@ -57,6 +57,32 @@ fn the_sitemap() {
     insta::assert_snapshot!(text);
 }
 
+/// An author's page (`author_pages = true`: no author of the small fixture has two papers),
+/// and the paper page whose names link to it.
+#[test]
+fn an_author_page_main() {
+    let site = Site::fixture("small");
+    let config = site.read("site.toml");
+    site.write(
+        "site.toml",
+        &format!("{config}\n[output]\nauthor_pages = true\n"),
+    );
+    let out = site.build_ok(&[]);
+    let main = |relative: &str| {
+        let page = common::read(&out, relative);
+        let start = page.find("<main").expect("a <main>");
+        let end = page.find("</main>").expect("a </main>") + "</main>".len();
+        stable(&site, &page[start..end])
+    };
+    insta::assert_snapshot!(main("authors/prafulla-dhariwal/index.html"));
+    let paper = main("papers/jukebox/index.html");
+    let authors = paper
+        .lines()
+        .find(|l| l.contains("class=\"authors\""))
+        .expect("the authors line");
+    insta::assert_snapshot!("a_paper_page_s_names_linked_to_author_pages", authors);
+}
+
 /// A valid record, for the error cases that break one thing of it.
 const GOOD: &str = "+++\ntitle = \"A Broken Record\"\ndate = 2025-02-06\n+++\n\nAn abstract.\n";
 

@@ -215,9 +215,15 @@ impl SiteData<'_> {
                     .iter()
                     .map(|t| (&t.name, &t.slug, t.papers.len()))
                     .collect();
+                let authors: Vec<_> = index
+                    .authors
+                    .authors
+                    .iter()
+                    .map(|a| (&a.name, &a.slug, a.papers.len()))
+                    .collect();
                 // llms.txt names the newest listing's first paper as its example.
                 let example = index.order.first().map(|&id| &self.papers[id].slug);
-                sink.generated((self.papers.len(), days, tags, example));
+                sink.generated((self.papers.len(), days, tags, authors, example));
             }
             _ => {}
         }
@@ -317,6 +323,20 @@ impl SiteData<'_> {
                 })
             })
             .collect();
+        let authors: Vec<serde_json::Value> = index
+            .authors
+            .authors
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "name": a.name,
+                    "slug": a.slug,
+                    "count": a.papers.len(),
+                    "url": config.url(&routes::author(&a.slug)),
+                    "atom_url": config.url(&routes::atom(&routes::author(&a.slug))),
+                })
+            })
+            .collect();
         json(&serde_json::json!({
             "version": API_VERSION,
             "generator": concat!("digest ", env!("CARGO_PKG_VERSION")),
@@ -339,6 +359,7 @@ impl SiteData<'_> {
             },
             "days": days,
             "tags": tags,
+            "authors": authors,
         }))
     }
 

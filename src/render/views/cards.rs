@@ -17,14 +17,14 @@ use crate::calendar::write_display_date;
 use crate::config::Config;
 use crate::hash::{FingerprintHasher, hasher};
 use crate::index::tags::Tag;
-use crate::index::{PaperId, SiteIndex};
+use crate::index::{AuthorIndex, PaperId, SiteIndex};
 use crate::record::Paper;
 use crate::record::author::display_name;
 use crate::routes;
 
 /// Fields of a title-list entry ([`describe_compact`]) and of a card (those and 8 more).
 const COMPACT_FIELDS: usize = 8;
-pub(super) const CARD_FIELDS: usize = COMPACT_FIELDS + 9;
+pub(super) const CARD_FIELDS: usize = COMPACT_FIELDS + 10;
 
 /// Tags a card shows on lists: the first ones by name, then "+N more" (`more_tags`) linking to
 /// the paper's own page, which shows them all. Every tag page lists the cards of its papers, so
@@ -75,6 +75,17 @@ pub(super) fn describe_compact(paper: &Paper, base: &str, sink: &mut impl CardSi
     sink.opt_number("upvotes", paper.upvotes);
 }
 
+/// The per-paper columns cards are made of, besides the index (by paper id).
+#[derive(Clone, Copy)]
+pub(crate) struct CardRows<'a> {
+    /// The papers.
+    pub papers: &'a [Paper],
+    /// Their abstracts shortened for lists.
+    pub summaries: &'a [String],
+    /// Their authors' person numbers (see `index::authors`).
+    pub author_numbers: &'a [Vec<u32>],
+}
+
 /// What a card is made of, borrowed from the site.
 pub(super) struct CardSource<'a> {
     /// The paper.
@@ -85,27 +96,30 @@ pub(super) struct CardSource<'a> {
     pub tag_ids: &'a [usize],
     /// Every tag of the site.
     pub tags: &'a [Tag],
+    /// Its authors' person numbers, one per name (empty without author pages).
+    pub author_numbers: &'a [u32],
+    /// The authors with a page.
+    pub authors: &'a AuthorIndex,
 }
 
 impl<'a> CardSource<'a> {
     /// Paper `id`'s card source.
-    pub(super) fn new(
-        papers: &'a [Paper],
-        summaries: &'a [String],
-        index: &'a SiteIndex,
-        id: PaperId,
-    ) -> Self {
+    pub(super) fn new(rows: &CardRows<'a>, index: &'a SiteIndex, id: PaperId) -> Self {
         CardSource {
-            paper: &papers[id],
-            summary: &summaries[id],
+            paper: &rows.papers[id],
+            summary: &rows.summaries[id],
             tag_ids: &index.paper_tags[id],
             tags: &index.tags,
+            author_numbers: rows.author_numbers.get(id).map_or(&[], Vec::as_slice),
+            authors: &index.authors,
         }
     }
 }
 
 /// What a list shows of a paper: [`describe_compact`]'s fields, then `authors` (names as
-/// shown: an organisation without its braces, "Last, First" in reading order), `author_count`,
+/// shown: an organisation without its braces, "Last, First" in reading order),
+/// `author_links` (each name as `label` with its author page as `url`, `""` for a name
+/// without a page; an empty list when none of them has one), `author_count`,
 /// `tags` (the first `tag_limit`), `more_tags` (how many are left out), `arxiv`, `doi`, `links`,
 /// `summary` and `tldr` (`none` when the record has none; the default theme's cards show it
 /// whole in place of the cut abstract, and the paper page above the abstract).
@@ -118,6 +132,7 @@ pub(super) fn describe_card(
     let paper = card.paper;
     describe_compact(paper, base, sink);
     sink.strs("authors", paper.authors.iter().map(|a| display_name(a)));
+    describe_author_links(card, base, sink);
     sink.opt_number("author_count", paper.author_count);
     let shown = &card.tag_ids[..card.tag_ids.len().min(tag_limit)];
     sink.tags("tags", shown, card.tags);
@@ -127,6 +142,34 @@ pub(super) fn describe_card(
     sink.links("links", &paper_links(paper));
     sink.str("summary", card.summary);
     sink.opt_str("tldr", paper.tldr.as_deref());
+}
+
+/// A card's `author_links`: only when one of its names has a page, so that a site without
+/// author pages (or a paper whose authors have none) writes the names as before.
+fn describe_author_links(card: &CardSource<'_>, base: &str, sink: &mut impl CardSink) {
+    let pages: Vec<Option<usize>> = card
+        .author_numbers
+        .iter()
+        .map(|&n| card.authors.page_of(n))
+        .collect();
+    if !pages.iter().any(Option::is_some) {
+        sink.links("author_links", &[]);
+        return;
+    }
+    let names: Vec<Cow<'_, str>> = card.paper.authors.iter().map(|a| display_name(a)).collect();
+    let links: Vec<LinkView<'_>> = names
+        .iter()
+        .zip(&pages)
+        .map(|(name, page)| LinkView {
+            label: name,
+            url: page.map_or_else(String::new, |a| {
+                let mut url = String::from(base);
+                url.push_str(&routes::author(&card.authors.authors[a].slug));
+                url
+            }),
+        })
+        .collect();
+    sink.links("author_links", &links);
 }
 
 /// What a card shows of a tag: `name`, `slug`, `url`.
@@ -353,18 +396,12 @@ pub(crate) fn compact_hash(paper: &Paper) -> u64 {
 /// every fingerprint covers.
 pub(crate) fn card_hash(
     _config: &Config,
-    papers: &[Paper],
-    summaries: &[String],
+    rows: &CardRows<'_>,
     index: &SiteIndex,
     id: PaperId,
 ) -> u64 {
     let mut sink = HashSink::new();
-    describe_card(
-        &CardSource::new(papers, summaries, index, id),
-        "",
-        usize::MAX,
-        &mut sink,
-    );
+    describe_card(&CardSource::new(rows, index, id), "", usize::MAX, &mut sink);
     sink.finish()
 }
 
@@ -397,9 +434,18 @@ impl SiteData<'_> {
     /// out (`more_tags`).
     pub(super) fn card_with_tags(&self, id: PaperId, tag_limit: usize) -> Value {
         let mut sink = MapSink::new(CARD_FIELDS, self.tag_values);
-        let source = CardSource::new(self.papers, self.summaries, self.index, id);
+        let source = CardSource::new(&self.card_rows(), self.index, id);
         describe_card(&source, self.config.base_path(), tag_limit, &mut sink);
         sink.into_value()
+    }
+
+    /// The columns cards are made of.
+    pub(super) fn card_rows(&self) -> CardRows<'_> {
+        CardRows {
+            papers: self.papers,
+            summaries: self.summaries,
+            author_numbers: self.author_numbers,
+        }
     }
 
     pub(super) fn cards_of(&self, ids: &[PaperId]) -> Value {
@@ -470,11 +516,14 @@ mod tests {
         let mut keys = Keys::default();
         describe_compact(&p, "", &mut keys);
         assert_eq!(keys.0.len(), COMPACT_FIELDS);
+        let authors = AuthorIndex::default();
         let card = CardSource {
             paper: &p,
             summary: "",
             tag_ids: &[],
             tags: &[],
+            author_numbers: &[],
+            authors: &authors,
         };
         let mut keys = Keys::default();
         describe_card(&card, "", CARD_TAGS, &mut keys);

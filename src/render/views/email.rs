@@ -20,7 +20,7 @@ impl SiteData<'_> {
             ids.iter()
                 .map(|&id| {
                     let mut sink = MapSink::new(CARD_FIELDS, &[]);
-                    let source = CardSource::new(self.papers, self.summaries, self.index, id);
+                    let source = CardSource::new(&self.card_rows(), self.index, id);
                     describe_card(&source, base, 0, &mut sink);
                     sink.into_value()
                 })

@@ -1,5 +1,5 @@
 //! The feeds' views: the context of `atom.xml` (RFC 4287) and the text of `feed.json` (JSON
-//! Feed 1.1), with the same entries, for the site, a tag or a keyword feed.
+//! Feed 1.1), with the same entries, for the site, a tag, a keyword feed or an author.
 //!
 //! What a paper does not have is left out rather than written empty: a count-only record
 //! (`author_count = 7`) has no author element (the feed's author stands for it, as RFC 4287
@@ -140,6 +140,14 @@ impl SiteData<'_> {
                     format!("{} — {}", config.title, feed.name),
                     &feed.papers[..],
                     config.url(&routes::keyword_feed(&feed.slug)),
+                )
+            }
+            FeedScope::Author(a) => {
+                let author = &index.authors.authors[a];
+                (
+                    format!("{} — {}", config.title, author.name),
+                    &author.papers[..],
+                    config.url(&routes::author(&author.slug)),
                 )
             }
             FeedScope::Site => (

@@ -44,6 +44,8 @@ const AUTHORS: &[&[&str]] = &[
     &[
         "A One", "B Two", "C Three", "D Four", "E Five", "F Six", "G Seven",
     ],
+    // Ann Lee and Jan van der Berg written another way: one person each.
+    &["Lee, Ann", "Jan  van der Berg"],
 ];
 const TAGS: &[&[&str]] = &[
     &[],
@@ -195,6 +197,9 @@ fn base_records() -> Vec<Rec> {
     recs[5].tldr = Some(0);
     recs[6].tags = 1;
     recs[6].body = 2;
+    // With a and e, two papers each for Ann Lee and Jan van der Berg: author pages (the
+    // default is authors of at least 2 papers).
+    recs[6].authors = 4;
     recs
 }
 
@@ -347,7 +352,7 @@ fn assert_changes_change_fingerprints(
 }
 
 /// Every kind of page the plan makes, by name.
-const ALL_KINDS: [&str; 29] = [
+const ALL_KINDS: [&str; 32] = [
     "home",
     "paper",
     "day",
@@ -357,6 +362,9 @@ const ALL_KINDS: [&str; 29] = [
     "tags",
     "tag",
     "keyword",
+    "author",
+    "author atom",
+    "author json",
     "atom",
     "json feed",
     "day bib",
@@ -509,5 +517,43 @@ fn a_reason_only_edit_changes_the_keyword_pages() {
         // Only the reasons changed: no card did.
         let cards = |site: &Site| site.data().card_hashes.to_vec();
         assert_eq!(cards(&before_site), cards(&after_site), "{edit:?}");
+    }
+}
+
+/// Which authors have a page depends on all papers: an edit of one record's authors that
+/// takes a person below the threshold removes their page and the links to it from the cards
+/// of other papers (g's page and day), which must then be made again though g was not edited;
+/// an edit of a paper on an author's page changes that page.
+#[test]
+fn an_author_edit_reaches_other_papers_cards_and_author_pages() {
+    let base = base_records();
+    let before_site = load(&base);
+    let before = page_views(&before_site);
+    assert!(before.contains_key("authors/ann-lee/index.html"));
+    assert!(before.contains_key("authors/jan-van-der-berg/atom.xml"));
+    let (_, _, context, _) = &before["papers/g/index.html"];
+    let shown = format!("{:?}", context.get("paper"));
+    assert!(shown.contains("/g/authors/ann-lee/"), "{shown}");
+    // a no longer names Ann Lee: one paper left, no page.
+    let mut recs = base.clone();
+    Edit::Authors(0, 0).apply(&mut recs);
+    let after = page_views(&load(&recs));
+    assert!(!after.contains_key("authors/ann-lee/index.html"));
+    let changed = assert_changes_change_fingerprints(&before, &after, "Ann Lee below 2 papers");
+    for path in ["papers/g/index.html", "2025/02/06/index.html"] {
+        assert_ne!(before[path].1, after[path].1, "{path} kept its fingerprint");
+    }
+    assert!(changed.contains("paper"), "{changed:?}");
+    // e's title changes: the card on Jan van der Berg's page and his feeds.
+    let mut recs = base.clone();
+    Edit::Title(4, 4).apply(&mut recs);
+    let after = page_views(&load(&recs));
+    assert_changes_change_fingerprints(&before, &after, "a title on an author page");
+    for path in [
+        "authors/jan-van-der-berg/index.html",
+        "authors/jan-van-der-berg/atom.xml",
+        "authors/jan-van-der-berg/feed.json",
+    ] {
+        assert_ne!(before[path].1, after[path].1, "{path} kept its fingerprint");
     }
 }

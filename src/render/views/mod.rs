@@ -5,6 +5,7 @@
 //! are made of; tags are template values shared by every card that shows them.
 //!
 //! - [`cards`]: paper cards and title-list entries, their template values and hashes;
+//! - [`authors`]: an author's page;
 //! - [`lists`]: days, months, weeks, tags, orders and pagers as pages refer to them;
 //! - [`meta`]: a paper page's head metadata (Highwire, OpenGraph, JSON-LD);
 //! - [`feeds`]: Atom and JSON feeds;
@@ -17,6 +18,7 @@
 //! fingerprint.
 
 mod api;
+mod authors;
 mod cards;
 mod chart_cache;
 mod email;
@@ -33,7 +35,7 @@ mod top;
 
 use tera::Value;
 
-pub(crate) use self::cards::{card_hash, cite_hash, compact_hash, tag_values};
+pub(crate) use self::cards::{CardRows, card_hash, cite_hash, compact_hash, tag_values};
 pub(crate) use self::chart_cache::{SiteCharts, site_charts};
 pub(crate) use self::pages::PageSink;
 pub(crate) use self::status::LedgerSource;
@@ -65,6 +67,8 @@ pub(crate) struct SiteData<'a> {
     pub body_hashes: &'a [u64],
     /// A hash of what title lists show of each paper ([`compact_hash`]), by id.
     pub compact_hashes: &'a [u64],
+    /// Each paper's authors' person numbers (see `index::authors`), by id.
+    pub author_numbers: &'a [Vec<u32>],
     /// The keyword tags and feeds each paper matched, with why, by id.
     pub topics: &'a [Vec<crate::index::TopicMatch>],
     /// A hash of what each paper's BibTeX is made of ([`cite_hash`]), by id.

@@ -347,6 +347,7 @@ impl SiteData<'_> {
                 let topic = u16::try_from(*k).ok().map(Topic::Feed);
                 self.describe_list(&feed.papers[pager.items.clone()], pager.number, topic, sink);
             }
+            PageKind::Author(a, pager) => self.describe_author(*a, pager, sink),
             PageKind::Feed(scope) => self.describe_atom(page, *scope, sink),
             PageKind::JsonFeed(scope) => {
                 let (title, ids, home) = self.feed_source(*scope);

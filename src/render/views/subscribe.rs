@@ -28,13 +28,15 @@ pub(super) struct FeedLinks<'a> {
 }
 
 /// What the subscribe page shows: the site's feed, the digest feed (when `[email] feed` is on),
-/// every tag's and every keyword feed's.
+/// every tag's, every keyword feed's and every author's with a page.
 #[derive(Debug, Serialize, Hash)]
 pub(super) struct SubscribeView<'a> {
     site: FeedLinks<'a>,
     digest: Option<FeedLinks<'a>>,
     tags: Vec<FeedLinks<'a>>,
     keywords: Vec<FeedLinks<'a>>,
+    /// Authors with a page (`[output] author_pages`).
+    authors: Vec<FeedLinks<'a>>,
     opml_url: String,
 }
 
@@ -92,12 +94,25 @@ impl SiteData<'_> {
                     )
                 })
                 .collect(),
+            authors: index
+                .authors
+                .authors
+                .iter()
+                .map(|author| {
+                    links(
+                        author.name.as_str(),
+                        format!("author-{}", author.slug),
+                        &routes::author(&author.slug),
+                        author.papers.len(),
+                    )
+                })
+                .collect(),
             opml_url: config.link(routes::OPML),
         }
     }
 
-    /// `feeds.opml` (OPML 2.0): every Atom feed of the subscribe page, tags and keyword feeds
-    /// each in an outline of their own, so a reader files them in folders.
+    /// `feeds.opml` (OPML 2.0): every Atom feed of the subscribe page, tags, keyword feeds and
+    /// authors each in an outline of their own, so a reader files them in folders.
     pub(super) fn opml(&self) -> String {
         let view = self.subscribe_view();
         let x = |text: &str| crate::text_clean::escape_markup(text, "&apos;");
@@ -120,7 +135,11 @@ impl SiteData<'_> {
         if let Some(digest) = &view.digest {
             feed(&mut out, "    ", digest);
         }
-        for (title, list) in [("Tags", &view.tags), ("Keyword feeds", &view.keywords)] {
+        for (title, list) in [
+            ("Tags", &view.tags),
+            ("Keyword feeds", &view.keywords),
+            ("Authors", &view.authors),
+        ] {
             if list.is_empty() {
                 continue;
             }

@@ -34,6 +34,7 @@ fn entry(name: &str, front: &str, tags: &[&str], feeds: &[u16]) -> Entry {
                 name_key: 0,
             })
             .collect(),
+        author_numbers: Vec::new(),
         feeds: feeds.to_vec(),
         topics: Vec::new(),
         terms: Vec::new(),

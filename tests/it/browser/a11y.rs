@@ -65,6 +65,17 @@ impl Fixture {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let site = Site::repo_site();
+        // The sample's records know only how many authors a paper has: two records by one
+        // person give the fixture an author page (and names linked on cards).
+        for (stem, date) in [
+            ("a11y-lovelace-1", "2025-02-06"),
+            ("a11y-lovelace-2", "2025-02-05"),
+        ] {
+            site.write(
+                &format!("content/{stem}.md"),
+                &format!("+++\ntitle = \"Notes on {stem}\"\ndate = {date}\nauthors = [\"Ada Lovelace\", \"Lovelace, Ada\", \"Charles Babbage\"]\n+++\nAn abstract.\n"),
+            );
+        }
         let out = site.build_ok(&["--base-url", &format!("{base}/")]);
         browser::serve_static(listener, out.clone(), "/");
         Fixture {
@@ -123,6 +134,7 @@ impl Fixture {
         pages.push("/archive/".into());
         pages.push("/tags/".into());
         pages.push(first("tags", 1, false));
+        pages.push(first("authors", 1, false));
         pages.push("/subscribe/".into());
         pages.push("/top/".into());
         pages.push("/404.html".into());

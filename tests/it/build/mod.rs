@@ -1,6 +1,7 @@
 //! `digest build`: the pages, feeds and files it writes, its errors, and how it writes them.
 
 mod api;
+mod authors;
 mod citations;
 mod content_walk;
 mod errors;

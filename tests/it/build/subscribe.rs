@@ -36,8 +36,16 @@ fn the_subscribe_page_and_opml_list_every_feed_and_nothing_else() {
         "site.toml",
         &format!("{config}\n[keyword_feeds]\n\"Music models\" = [\"music\"]\n"),
     );
+    // Two papers by one person: an author page and feeds (`author_pages = "min:2"`).
+    for (file, day) in [("ada-1", "2025-02-05"), ("ada-2", "2025-02-06")] {
+        site.write(
+            &format!("content/{file}.md"),
+            &format!("+++\ntitle = \"Notes by Ada {file}\"\ndate = {day}\nauthors = [\"Ada Lovelace\"]\n+++\nOn engines.\n"),
+        );
+    }
     let out = site.build_ok(&["--base-url", BASE]);
     let feeds = feed_files(&out);
+    assert!(feeds.contains("authors/ada-lovelace/atom.xml"), "{feeds:?}");
     assert!(feeds.len() >= 14, "{feeds:?}");
 
     let page = html(&out, "subscribe/index.html");
@@ -91,7 +99,7 @@ fn the_subscribe_page_and_opml_list_every_feed_and_nothing_else() {
         .filter(|n| n.has_tag_name("outline") && n.attribute("xmlUrl").is_none())
         .filter_map(|n| n.attribute("text"))
         .collect();
-    assert_eq!(folders, ["Tags", "Keyword feeds"]);
+    assert_eq!(folders, ["Tags", "Keyword feeds", "Authors"]);
 
     // Every page's navigation leads to the subscribe page, none to a raw feed.
     for path in index_pages(&out) {

@@ -34,7 +34,7 @@ fn hostile_site() -> Site {
     // carry an empty description.
     site.write(
         "site.toml",
-        "title = \"Digest <&> \\\"quotes\\\"\"\ndescription = \"\"\nauthor = \"\"\nbase_url = \"https://example.org/sub/\"\nlanguage = \"en\"\npaginate_by = 2\n",
+        "title = \"Digest <&> \\\"quotes\\\"\"\ndescription = \"\"\nauthor = \"\"\nbase_url = \"https://example.org/sub/\"\nlanguage = \"en\"\npaginate_by = 2\n\n[output]\n# Every author, so that hostile names get pages and feeds too.\nauthor_pages = true\n",
     );
     site.write(
         "content/sici.md",

@@ -43,6 +43,16 @@ const TAGS: &[&str] = &[
     "topic-3",
 ];
 
+/// Author lists an edit may give a record: one person written several ways and names of the
+/// small fixture, so that people cross the author pages' threshold (2 papers) both ways and the
+/// name a page shows changes.
+const AUTHOR_LISTS: &[&str] = &[
+    "[]",
+    "[\"Ada Lovelace\"]",
+    "[\"Lovelace, Ada\", \"Prafulla Dhariwal\"]",
+    "[\"Kelvin Guu\", \"ADA  LOVELACE\"]",
+];
+
 /// How a record is saved broken; each is a problem `digest` reports and recovers from.
 #[derive(Debug, Clone)]
 enum Break {
@@ -184,6 +194,12 @@ impl Editor<'_> {
         let (dir, stem) = record.rsplit_once('/').unwrap();
         let (dir, stem) = (dir.to_string(), stem.trim_end_matches(".md").to_string());
         let kinds = if self.whole_site { 21 } else { 18 };
+        // Authors edited now and then: author pages come, go and change their name.
+        if self.rng.below(10) == 0 {
+            let value = *self.rng.pick(AUTHOR_LISTS);
+            self.save(&record, set_key(&good, "authors", value));
+            return format!("set the authors of {record} to {value}");
+        }
         match self.rng.below(kinds) {
             0 => {
                 self.save(
