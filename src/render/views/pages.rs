@@ -160,9 +160,13 @@ impl SiteData<'_> {
                 sink.made_of("content", body, || {
                     Value::safe_string(&self.bodies[id].html)
                 });
+                // The notes below the abstract (empty when none): only this page shows them.
+                sink.made_of("notes", body, || Value::safe_string(&self.bodies[id].notes));
                 // Only pages with highlighted code load its style sheet.
                 sink.made_of("has_code", body, || {
-                    Value::from_serializable(&self.bodies[id].html.contains("<pre class=\"code\""))
+                    let code = |html: &str| html.contains("<pre class=\"code\"");
+                    let body = &self.bodies[id];
+                    Value::from_serializable(&(code(&body.html) || code(&body.notes)))
                 });
                 sink.made_of("extra", body, || Value::from_serializable(&paper.extra));
                 sink.made_of("find", card, || {

@@ -20,6 +20,7 @@ fn entry(name: &str, front: &str, tags: &[&str], feeds: &[u16]) -> Entry {
         body: RenderedMarkdown {
             html: String::new(),
             text: String::new(),
+            notes: String::new(),
         },
         summary: String::new(),
         body_hash: 0,

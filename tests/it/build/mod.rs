@@ -9,6 +9,7 @@ mod guard;
 mod links;
 mod names;
 mod nesting;
+mod notes;
 mod pages;
 mod reader;
 mod record_input;
