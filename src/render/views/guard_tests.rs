@@ -64,6 +64,9 @@ const BODIES: &[&str] = &[
     "Short abstract.",
     "Agents use diffusion to write music, with $x^2$ in the abstract and more words after it so that the summary is cut.",
     "Code:\n\n```rust\nfn main() {}\n```\n",
+    // Notes below the same abstract: only the paper's own page shows them (and their code).
+    "Short abstract.\n\n## Notes\n\nMy notes.\n",
+    "Short abstract.\n\n<!-- notes -->\n\n```rust\nfn notes() {}\n```\n",
 ];
 const EXTRAS: &[&str] = &[
     "",

@@ -5,6 +5,7 @@
 //! are made of; tags are template values shared by every card that shows them.
 //!
 //! - [`cards`]: paper cards and title-list entries, their template values and hashes;
+//! - [`coins`]: the COinS ContextObject of each entry of a list, for reference managers;
 //! - [`lists`]: days, months, weeks, tags, orders and pagers as pages refer to them;
 //! - [`meta`]: a paper page's head metadata (Highwire, OpenGraph, JSON-LD);
 //! - [`feeds`]: Atom and JSON feeds;
@@ -18,6 +19,7 @@
 
 mod cards;
 mod chart_cache;
+mod coins;
 mod feeds;
 #[cfg(test)]
 mod guard_tests;

@@ -10,7 +10,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::SiteData;
-use super::cards::LinkView;
+use super::cards::{Coins, LinkView};
 use super::lists::{
     DayRef, KeywordFeedView, MOST_UPVOTED, MonthRef, TagView, day_ref, month_ref, pager_view,
 };
@@ -77,7 +77,7 @@ impl SiteData<'_> {
             });
         } else {
             sink.made_of("papers", (2u8, Each(self.compact_hashes, ids)), || {
-                self.compact_cards_of(ids)
+                self.compact_cards_of(ids, Coins::With)
             });
         }
     }
@@ -125,8 +125,9 @@ impl SiteData<'_> {
                         }
                     });
                     let top = self.month_top(0);
+                    // Also in the day groups: their COinS are there (see `Coins`).
                     sink.made_of("top_papers", Each(self.compact_hashes, &top), || {
-                        self.compact_cards_of(&top)
+                        self.compact_cards_of(&top, Coins::Without)
                     });
                 }
                 sink.view("paper_count", || self.papers.len());
@@ -148,7 +149,7 @@ impl SiteData<'_> {
                 // Related papers show a title and a link: compact cards.
                 let related = self.related_of(id);
                 sink.made_of("related", Each(self.compact_hashes, related), || {
-                    self.compact_cards_of(related)
+                    self.compact_cards_of(related, Coins::Without)
                 });
                 // The head's metadata is made of the card (title, authors as shown, links,
                 // summary, tags), the citation (authors as written) and the body's hash
@@ -264,7 +265,7 @@ impl SiteData<'_> {
                 // Like Hugging Face's weekly list: the week's papers, most upvoted first.
                 let ids = self.papers_of_days(&week.days);
                 sink.made_of("papers", Each(self.compact_hashes, &ids), || {
-                    self.compact_cards_of(&self.sorted(ids.clone(), Sort::Upvotes))
+                    self.compact_cards_of(&self.sorted(ids.clone(), Sort::Upvotes), Coins::With)
                 });
             }
             PageKind::Archive => {

@@ -13,6 +13,7 @@ mod notes;
 mod pages;
 mod reader;
 mod record_input;
+mod reference_managers;
 mod safety;
 mod status;
 mod themes;

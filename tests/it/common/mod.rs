@@ -2,12 +2,14 @@
 //! the real `digest` binary, reading the output tree and checking its links.
 //!
 //! Its submodules serve one kind of test each: `serve` (the `digest serve` child process),
-//! `browser` (headless Chromium), `generated` (seeded sites of many papers), `actionlint`.
+//! `browser` (headless Chromium), `generated` (seeded sites of many papers), `actionlint`,
+//! `npm` and `python` (tools from the npm registry and PyPI the tests read output with).
 
 pub mod actionlint;
 pub mod browser;
 pub mod generated;
 pub mod npm;
+pub mod python;
 pub mod serve;
 
 use std::collections::{BTreeMap, BTreeSet};
