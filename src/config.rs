@@ -46,6 +46,7 @@ struct RawOutput {
     sorted_views: Option<bool>,
     week_pages: Option<bool>,
     bibtex_files: Option<bool>,
+    coins: Option<bool>,
 }
 
 /// Which optional pages a site has (`[output]` of `site.toml`): a very large archive can leave
@@ -60,6 +61,9 @@ pub struct OutputOptions {
     pub week_pages: bool,
     /// `papers.bib` of every day and tag. Default on.
     pub bibtex_files: bool,
+    /// A COinS span on each entry of a list page, for reference managers (about 450 bytes per
+    /// entry with 8 authors). Default on.
+    pub coins: bool,
 }
 
 /// The site's settings, validated, with every default filled in.
@@ -273,6 +277,7 @@ impl Config {
                 sorted_views: raw.output.sorted_views.unwrap_or(true),
                 week_pages: raw.output.week_pages.unwrap_or(true),
                 bibtex_files: raw.output.bibtex_files.unwrap_or(true),
+                coins: raw.output.coins.unwrap_or(true),
             },
             extra: raw.extra,
             guard: guard::resolve(raw.guard, &at)?,

@@ -77,21 +77,16 @@ pub(crate) fn doi_url(doi: &str) -> String {
 /// for the search links of pages and the queries digest sends (`fetch`, `enrich`).
 pub(crate) fn query_value(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3 / 2);
-    push_query_value(&mut out, text);
-    out
-}
-
-/// Appends [`query_value`] of `text` to `out` (also for COinS, whose values are query values).
-pub(crate) fn push_query_value(out: &mut String, text: &str) {
     for b in text.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
                 out.push(b as char)
             }
             b' ' => out.push('+'),
-            _ => push_escaped(out, b),
+            _ => out.push_str(&format!("%{b:02X}")),
         }
     }
+    out
 }
 
 #[cfg(test)]

@@ -133,10 +133,11 @@ pub(super) fn describe_card(
     card: &CardSource<'_>,
     base: &str,
     tag_limit: usize,
+    coins: Coins,
     sink: &mut impl CardSink,
 ) {
     let paper = card.paper;
-    describe_compact(paper, base, Coins::With, sink);
+    describe_compact(paper, base, coins, sink);
     sink.strs("authors", paper.authors.iter().map(|a| display_name(a)));
     sink.opt_number("author_count", paper.author_count);
     let shown = &card.tag_ids[..card.tag_ids.len().min(tag_limit)];
@@ -395,6 +396,7 @@ pub(crate) fn card_hash(
         &CardSource::new(papers, summaries, index, id),
         "",
         usize::MAX,
+        Coins::With,
         &mut sink,
     );
     sink.finish()
@@ -430,7 +432,14 @@ impl SiteData<'_> {
     pub(super) fn card_with_tags(&self, id: PaperId, tag_limit: usize) -> Value {
         let mut sink = MapSink::new(CARD_FIELDS, self.tag_values);
         let source = CardSource::new(self.papers, self.summaries, self.index, id);
-        describe_card(&source, self.config.base_path(), tag_limit, &mut sink);
+        let coins = self.coins(Coins::With);
+        describe_card(
+            &source,
+            self.config.base_path(),
+            tag_limit,
+            coins,
+            &mut sink,
+        );
         sink.into_value()
     }
 
@@ -442,8 +451,19 @@ impl SiteData<'_> {
     /// cost, for the lists that show no abstract (months, weeks, other orders, later tag pages).
     pub(super) fn compact_card(&self, id: PaperId, coins: Coins) -> Value {
         let mut sink = MapSink::new(COMPACT_FIELDS, &[]);
+        let coins = self.coins(coins);
         describe_compact(&self.papers[id], self.config.base_path(), coins, &mut sink);
         sink.into_value()
+    }
+
+    /// `wanted`, unless the site leaves COinS out (`[output] coins = false`). The hashes always
+    /// cover them: every page fingerprint hashes the config, which says whether they are shown.
+    fn coins(&self, wanted: Coins) -> Coins {
+        if self.config.output.coins {
+            wanted
+        } else {
+            Coins::Without
+        }
     }
 
     pub(super) fn compact_cards_of(&self, ids: &[PaperId], coins: Coins) -> Value {
@@ -515,7 +535,7 @@ mod tests {
             tags: &[],
         };
         let mut keys = Keys::default();
-        describe_card(&card, "", CARD_TAGS, &mut keys);
+        describe_card(&card, "", CARD_TAGS, Coins::With, &mut keys);
         assert_eq!(keys.0.len(), CARD_FIELDS);
         let mut unique = keys.0.clone();
         unique.sort_unstable();

@@ -6,8 +6,11 @@
 //! Only what identifies a paper is written (a list page carries one per paper): the article
 //! title, each author, the date, the venue when the record has one, and identifiers (the DOI as
 //! `info:doi/…`, the arXiv abstract URL, else the record's `url` link), never the abstract.
-//! Values are query values (RFC 3986 unreserved characters kept, spaces `+`, the rest
-//! percent-encoded as UTF-8), so the text holds nothing HTML must escape.
+//! Values are URL-encoded as `application/x-www-form-urlencoded` readers decode them (spaces
+//! `+`, other bytes `%XX` of their UTF-8), except the characters a URL query may hold as they
+//! are and that separate nothing in KEV (`:`, `/`, `,`: RFC 3986 section 3.4), which a list of
+//! papers has in every identifier, date format and "Family, Given" name. The text then holds
+//! nothing HTML must escape (no `<>"'`, no `;` to end a character reference).
 
 use std::fmt::Write as _;
 
@@ -25,7 +28,7 @@ const MAX_AUTHORS: usize = 100;
 /// or a conference paper.
 pub(super) fn write_kev(out: &mut String, paper: &Paper) {
     let venue = venue(paper);
-    out.push_str("ctx_ver=Z39.88-2004&rft_val_fmt=info%3Aofi%2Ffmt%3Akev%3Amtx%3A");
+    out.push_str("ctx_ver=Z39.88-2004&rft_val_fmt=info:ofi/fmt:kev:mtx:");
     match venue {
         Some(Venue::Proceedings(_)) => out.push_str("book&rft.genre=proceeding"),
         Some(Venue::Journal(_)) => out.push_str("journal&rft.genre=article"),
@@ -54,23 +57,45 @@ pub(super) fn write_kev(out: &mut String, paper: &Paper) {
     let date = paper.published.unwrap_or(paper.date);
     let _ = write!(out, "&rft.date={date}");
     if let Some(doi) = &paper.doi {
-        out.push_str("&rft_id=info%3Adoi%2F");
-        crate::href::push_query_value(out, doi);
+        out.push_str("&rft_id=info:doi/");
+        push_value(out, doi);
     }
     if let Some(id) = &paper.arxiv {
-        out.push_str("&rft_id=https%3A%2F%2Farxiv.org%2Fabs%2F");
-        crate::href::push_query_value(out, id);
+        out.push_str("&rft_id=https://arxiv.org/abs/");
+        push_value(out, id);
     } else if let Some(url) = paper.links.get("url") {
         pair(out, "rft_id", url);
     }
 }
 
-/// Appends `&key=value`, the value percent-encoded.
+/// Appends `&key=value`, the value encoded ([`push_value`]).
 fn pair(out: &mut String, key: &str, value: &str) {
     out.push('&');
     out.push_str(key);
     out.push('=');
-    crate::href::push_query_value(out, value);
+    push_value(out, value);
+}
+
+/// Appends `value` URL-encoded as the module doc says.
+fn push_value(out: &mut String, value: &str) {
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b':'
+            | b'/'
+            | b',' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -89,14 +114,14 @@ mod tests {
     fn an_arxiv_preprint() {
         assert_eq!(
             kev(
-                "authors = [\"Jan van der Berg\", \"{The ATLAS Collaboration}\", \"Zoë Ådahl\"]\npublished = 2025-02-03\narxiv = \"2502.04522\"\ndoi = \"10.1000/a&b=c\"\n"
+                "authors = [\"Jan van der Berg\", \"{The ATLAS Collaboration}\", \"Zoë Ådahl\"]\npublished = 2025-02-03\narxiv = \"2502.04522\"\ndoi = \"10.1000/a&b=c;+d\"\n"
             ),
-            "ctx_ver=Z39.88-2004&rft_val_fmt=info%3Aofi%2Ffmt%3Akev%3Amtx%3Ajournal\
-             &rft.genre=preprint&rft.atitle=A+Title%3A+50%25+%26+More\
-             &rft.au=van+der+Berg%2C+Jan&rft.aucorp=The+ATLAS+Collaboration\
-             &rft.au=%C3%85dahl%2C+Zo%C3%AB&rft.date=2025-02-03\
-             &rft_id=info%3Adoi%2F10.1000%2Fa%26b%3Dc\
-             &rft_id=https%3A%2F%2Farxiv.org%2Fabs%2F2502.04522"
+            "ctx_ver=Z39.88-2004&rft_val_fmt=info:ofi/fmt:kev:mtx:journal\
+             &rft.genre=preprint&rft.atitle=A+Title:+50%25+%26+More\
+             &rft.au=van+der+Berg,+Jan&rft.aucorp=The+ATLAS+Collaboration\
+             &rft.au=%C3%85dahl,+Zo%C3%AB&rft.date=2025-02-03\
+             &rft_id=info:doi/10.1000/a%26b%3Dc%3B%2Bd\
+             &rft_id=https://arxiv.org/abs/2502.04522"
         );
     }
 
@@ -104,20 +129,20 @@ mod tests {
     fn venues_choose_the_format() {
         let journal = kev("authors = [\"Ann Lee\"]\n[extra]\njournal = \"Nature\"\n");
         assert!(
-            journal.contains("mtx%3Ajournal&rft.genre=article&rft.atitle=")
+            journal.contains("mtx:journal&rft.genre=article&rft.atitle=")
                 && journal.contains("&rft.jtitle=Nature&"),
             "{journal}"
         );
         let proceedings = kev("arxiv = \"2502.04522\"\n[extra]\nvenue = \"NeurIPS 2024\"\n");
         assert!(
-            proceedings.contains("mtx%3Abook&rft.genre=proceeding")
+            proceedings.contains("mtx:book&rft.genre=proceeding")
                 && proceedings.contains("&rft.btitle=NeurIPS+2024&"),
             "{proceedings}"
         );
         let plain = kev("links = { url = \"https://x.org/p?q=1\" }\n");
         assert!(plain.contains("rft.genre=article"), "{plain}");
         assert!(
-            plain.ends_with("&rft.date=2025-02-06&rft_id=https%3A%2F%2Fx.org%2Fp%3Fq%3D1"),
+            plain.ends_with("&rft.date=2025-02-06&rft_id=https://x.org/p%3Fq%3D1"),
             "{plain}"
         );
     }
@@ -129,7 +154,7 @@ mod tests {
         let text = kev("authors = [\"<b>\\\"Q\\\"</b>; &amp;\"]\ndoi = \"10.1/<x>;\"\n");
         assert!(
             text.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-._~%+=&".contains(&b)),
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~%+=&:/,".contains(&b)),
             "{text}"
         );
     }

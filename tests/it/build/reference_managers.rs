@@ -155,6 +155,35 @@ fn every_entry_of_every_list_page_has_its_coins() {
     assert_eq!(paper.select(&sel("span.Z3988")).count(), 0);
 }
 
+/// `[output] coins = false` leaves every span out, and with it their bytes.
+#[test]
+fn coins_can_be_left_out() {
+    let site = site();
+    let with = site.build_ok(&[]);
+    let day_with = common::read(&with, "2025/03/03/index.html").len();
+    let config = site.read("site.toml");
+    site.write(
+        "site.toml",
+        &config.replace(
+            "[keyword_feeds]",
+            "[output]\ncoins = false\n\n[keyword_feeds]",
+        ),
+    );
+    let out = site.build_ok(&[]);
+    let spans: Vec<String> = common::files(&out)
+        .into_iter()
+        .filter(|f| f.ends_with(".html") && common::read(&out, f).contains("Z3988"))
+        .collect();
+    assert!(spans.is_empty(), "{spans:?}");
+    let day = common::read(&out, "2025/03/03/index.html");
+    assert!(day.contains(TYPICAL_TITLE.replace('&', "&amp;").as_str()));
+    assert!(
+        day.len() + 2 * 200 < day_with,
+        "{} vs {day_with}",
+        day.len()
+    );
+}
+
 #[test]
 fn coins_say_what_the_record_says() {
     let site = site();
@@ -210,7 +239,7 @@ fn coins_say_what_the_record_says() {
         .unwrap();
     assert!(
         raw.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~%+=&".contains(&b)),
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~%+=&:/,".contains(&b)),
         "{raw}"
     );
 }
