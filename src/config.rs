@@ -10,8 +10,10 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Location, Problem};
 
+mod email;
 mod guard;
 
+pub use email::{DigestPeriod, EmailOptions, Unsubscribe};
 pub use guard::{GuardOptions, PaperDrop};
 
 /// `site.toml` exactly as written. Every key is optional here; [`Config::parse`] fills in the defaults.
@@ -35,6 +37,7 @@ struct RawConfig {
     keyword_feeds: BTreeMap<toml::Spanned<String>, toml::Spanned<Vec<String>>>,
     output: RawOutput,
     guard: guard::RawGuard,
+    email: email::RawEmail,
     extra: toml::Table,
 }
 
@@ -111,6 +114,8 @@ pub struct Config {
     pub extra: toml::Table,
     /// When refusing to publish a build that lost papers or days (`[guard]`).
     pub guard: GuardOptions,
+    /// Email digests and the digest feed (`[email]`).
+    pub email: EmailOptions,
     /// The time of the build as `SOURCE_DATE_EPOCH` gives it (the reproducible-builds
     /// convention; the daily workflow sets it), for the status page and `digest.json`; `None`
     /// when unset, so that two builds of the same files are byte-identical.
@@ -242,6 +247,7 @@ impl Config {
             })?;
         }
         let title = raw.title.unwrap_or_else(|| "Paper digest".to_string());
+        let email = email::resolve(raw.email, &title, &at)?;
         let config = Config {
             author: raw.author.unwrap_or_else(|| title.clone()),
             title,
@@ -281,6 +287,7 @@ impl Config {
             },
             extra: raw.extra,
             guard: guard::resolve(raw.guard, &at)?,
+            email,
             built_at: None,
         };
         Ok((config, site_files))

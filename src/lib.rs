@@ -41,6 +41,7 @@ pub(crate) mod check;
 pub mod cli;
 pub mod config;
 pub(crate) mod diagnostic;
+pub(crate) mod email;
 pub(crate) mod enrich;
 pub(crate) mod export;
 pub(crate) mod fetch;

@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, DigestPeriod};
 use crate::index::paginate::{Pager, paginate};
 use crate::index::{PaperId, SiteIndex};
 use crate::record::Paper;
@@ -47,12 +47,31 @@ pub(crate) enum PageKind {
     Search,
     /// The 404 page.
     NotFound,
+    /// Every feed of the site, with addresses to copy.
+    Subscribe,
+    /// Every feed as OPML, without a template.
+    Opml,
     /// The status page: when built, the newest day, papers per listing day.
     Status,
     /// The status page's data as JSON, without a template.
     StatusJson,
     /// `digest.json`, the manifest the next build is compared with, without a template.
     Manifest,
+    /// The email digest of a recent day or week, as sent (`crate::email`): its preview.
+    Email(EmailScope),
+    /// The digest feed, Atom: one entry per recent day's (or week's) email.
+    DigestAtom,
+    /// The digest feed as JSON Feed 1.1.
+    DigestJson,
+}
+
+/// The days an email digest of the site covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum EmailScope {
+    /// A day, by index into [`SiteIndex::days`].
+    Day(usize),
+    /// An ISO week, by index into [`SiteIndex::weeks`].
+    Week(usize),
 }
 
 impl PageKind {
@@ -74,9 +93,14 @@ impl PageKind {
             PageKind::TagBib(_) => "tag bib",
             PageKind::Search => "search",
             PageKind::NotFound => "404",
+            PageKind::Subscribe => "subscribe",
+            PageKind::Opml => "opml",
             PageKind::Status => "status",
             PageKind::StatusJson => "status json",
             PageKind::Manifest => "manifest",
+            PageKind::Email(_) => "email",
+            PageKind::DigestAtom => "digest atom",
+            PageKind::DigestJson => "digest json",
         }
     }
 }
@@ -100,6 +124,9 @@ pub(crate) enum Sort {
     /// By title, A to Z.
     Title,
 }
+
+/// The template of an email digest's HTML (and of the digest feeds, made from it).
+pub(crate) const EMAIL_TEMPLATE: &str = "email.html";
 
 /// The template name of pages made by code (feeds in JSON, BibTeX files).
 pub(crate) const GENERATED: &str = "";
@@ -146,7 +173,7 @@ impl PlannedPage {
         self.path.ends_with(".html")
             && !matches!(
                 self.kind,
-                PageKind::NotFound | PageKind::Search | PageKind::Status
+                PageKind::NotFound | PageKind::Search | PageKind::Status | PageKind::Email(_)
             )
     }
 }
@@ -279,6 +306,15 @@ pub(crate) fn plan_reusing(
         PageKind::Search,
         "search.html",
     ));
+    pages.push(PlannedPage::html(
+        routes::SUBSCRIBE.to_string(),
+        PageKind::Subscribe,
+        "subscribe.html",
+    ));
+    pages.push(PlannedPage::generated(
+        routes::OPML.to_string(),
+        PageKind::Opml,
+    ));
     pages.push(PlannedPage {
         path: routes::NOT_FOUND.to_string(),
         kind: PageKind::NotFound,
@@ -293,12 +329,48 @@ pub(crate) fn plan_reusing(
         routes::STATUS_JSON.to_string(),
         PageKind::StatusJson,
     ));
+    push_email(&mut pages, config, index);
     // Last: its page count counts every page, itself included.
     pages.push(PlannedPage::generated(
         routes::MANIFEST.to_string(),
         PageKind::Manifest,
     ));
     pages
+}
+
+/// The email previews of the newest days (and weeks, when the digest feed has one entry per
+/// week) and the digest feed (`[email]` of `site.toml`).
+fn push_email(pages: &mut Vec<PlannedPage>, config: &Config, index: &SiteIndex) {
+    let email = &config.email;
+    for (i, day) in index.days.iter().enumerate().take(email.recent) {
+        pages.push(PlannedPage::html(
+            routes::email(&routes::day(day.date)),
+            PageKind::Email(EmailScope::Day(i)),
+            EMAIL_TEMPLATE,
+        ));
+    }
+    if email.feed == Some(DigestPeriod::Week) {
+        for (i, week) in index.weeks.iter().enumerate().take(email.recent) {
+            pages.push(PlannedPage::html(
+                routes::email(&routes::week(week.year, week.week)),
+                PageKind::Email(EmailScope::Week(i)),
+                EMAIL_TEMPLATE,
+            ));
+        }
+    }
+    if email.feed.is_some() {
+        // Made by code, from the emails: their template's changes must reach them.
+        for (path, kind) in [
+            (routes::DIGEST_ATOM, PageKind::DigestAtom),
+            (routes::DIGEST_JSON, PageKind::DigestJson),
+        ] {
+            pages.push(PlannedPage {
+                path: path.to_string(),
+                kind,
+                template: EMAIL_TEMPLATE,
+            });
+        }
+    }
 }
 
 /// The pages of a paginated list of `len` papers at `base` (`base`, `base/page/2/`, …).
@@ -393,9 +465,14 @@ mod tests {
                 ("atom.xml", "atom", "atom.xml"),
                 ("feed.json", "json feed", GENERATED),
                 ("search/index.html", "search", "search.html"),
+                ("subscribe/index.html", "subscribe", "subscribe.html"),
+                ("feeds.opml", "opml", GENERATED),
                 ("404.html", "404", "404.html"),
                 ("status/index.html", "status", "status.html"),
                 ("status.json", "status json", GENERATED),
+                ("2025/02/06/email/index.html", "email", "email.html"),
+                ("digest.xml", "digest atom", "email.html"),
+                ("digest-feed.json", "digest json", "email.html"),
                 ("digest.json", "manifest", GENERATED),
             ]
         );

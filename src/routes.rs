@@ -109,6 +109,23 @@ pub(crate) fn json_feed(base: &str) -> String {
     format!("{base}feed.json")
 }
 
+/// The email preview of the day or week at `base` (`2025/02/06/`): `2025/02/06/email/`.
+pub(crate) fn email(base: &str) -> String {
+    format!("{base}email/")
+}
+
+/// The page listing every feed of the site.
+pub(crate) const SUBSCRIBE: &str = "subscribe/";
+/// Every feed of the site as OPML, for a feed reader to import at once.
+pub(crate) const OPML: &str = "feeds.opml";
+/// The XSLT stylesheet the Atom feeds name, so a browser shows a feed as a readable page.
+pub(crate) const FEED_STYLESHEET: &str = "feed.xsl";
+
+/// The digest feed (one entry per day's or week's email, for RSS-to-email services), Atom.
+pub(crate) const DIGEST_ATOM: &str = "digest.xml";
+/// The digest feed as JSON Feed 1.1 (`digest.json` is the build's manifest, [`MANIFEST`]).
+pub(crate) const DIGEST_JSON: &str = "digest-feed.json";
+
 /// The BibTeX file of the papers at `base` (a day's or a tag's folder).
 pub(crate) fn bib(base: &str) -> String {
     format!("{base}papers.bib")
@@ -173,6 +190,13 @@ mod tests {
             ("status", STATUS.to_string()),
             ("status json", STATUS_JSON.to_string()),
             ("manifest", MANIFEST.to_string()),
+            ("subscribe", SUBSCRIBE.to_string()),
+            ("opml", OPML.to_string()),
+            ("feed stylesheet", FEED_STYLESHEET.to_string()),
+            ("day email", email(&day(date))),
+            ("week email", email(&week(2025, 6))),
+            ("digest atom", DIGEST_ATOM.to_string()),
+            ("digest json", DIGEST_JSON.to_string()),
         ];
         let expected = [
             ("home", ""),
@@ -210,6 +234,13 @@ mod tests {
             ("status", "status/"),
             ("status json", "status.json"),
             ("manifest", "digest.json"),
+            ("subscribe", "subscribe/"),
+            ("opml", "feeds.opml"),
+            ("feed stylesheet", "feed.xsl"),
+            ("day email", "2025/02/06/email/"),
+            ("week email", "2025/w06/email/"),
+            ("digest atom", "digest.xml"),
+            ("digest json", "digest-feed.json"),
         ];
         let got: Vec<(&str, &str)> = routes.iter().map(|(n, p)| (*n, p.as_str())).collect();
         assert_eq!(got, expected);

@@ -41,8 +41,10 @@ pub(crate) fn pages(
         .filter_map(|&i| {
             let page = &all[i];
             let mut clock = costs.clock();
-            let rendered = match data.generate(page) {
-                Some(text) => Ok(text),
+            let made = crate::email::feed::render_page(&data, &site.renderer, page)
+                .or_else(|| data.generate(page).map(Ok));
+            let rendered = match made {
+                Some(text) => text,
                 None => {
                     let context = data.context(page);
                     clock.lap(0);

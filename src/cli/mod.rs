@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod email;
 mod enrich;
 mod exit;
 mod export;
@@ -59,6 +60,10 @@ enum Command {
     /// .digest-cache/enrich/ under the site folder, so a second run asks nothing again.
     #[command(after_help = exit::HELP)]
     Enrich(enrich::EnrichArgs),
+    /// Make the email digest of a day, a week or a period: HTML (CSS inlined, one 600 px
+    /// column, under 90 KB) and plain text, most upvoted papers first.
+    #[command(after_help = exit::HELP)]
+    Email(email::EmailArgs),
     /// Download papers from Hugging Face or arXiv and merge them into the records.
     #[command(subcommand, after_help = exit::HELP)]
     Fetch(fetch::FetchCommand),
@@ -78,6 +83,7 @@ pub fn run() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Export(args) => export::run(args),
         Command::Enrich(args) => enrich::run(args),
+        Command::Email(args) => email::run(args),
         Command::Fetch(command) => fetch::run(command),
         Command::Theme(command) => theme::run(command),
     }

@@ -73,8 +73,24 @@ pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/search.html"),
     ),
     (
+        "subscribe.html",
+        include_str!("../../themes/default/templates/subscribe.html"),
+    ),
+    (
+        "partials/feed_row.html",
+        include_str!("../../themes/default/templates/partials/feed_row.html"),
+    ),
+    (
         "status.html",
         include_str!("../../themes/default/templates/status.html"),
+    ),
+    (
+        "email.html",
+        include_str!("../../themes/default/templates/email.html"),
+    ),
+    (
+        "email.txt",
+        include_str!("../../themes/default/templates/email.txt"),
     ),
     (
         "partials/search_form.html",
@@ -107,6 +123,10 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "search.js",
         include_bytes!("../../themes/default/static/search.js"),
+    ),
+    (
+        "feed.xsl",
+        include_bytes!("../../themes/default/static/feed.xsl"),
     ),
 ];
 

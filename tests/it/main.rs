@@ -12,6 +12,7 @@ mod build;
 mod check;
 mod cli;
 mod common;
+mod email;
 mod import;
 mod serve;
 mod spec;

@@ -64,7 +64,7 @@ fn site_toml_shows_every_setting() {
     for key in accepted_keys(None) {
         assert!(shown(&key), "site.toml template lacks `{key}`");
     }
-    for table in ["output", "guard"] {
+    for table in ["output", "guard", "email"] {
         for key in accepted_keys(Some(table)) {
             assert!(shown(&key), "site.toml template lacks `[{table}] {key}`");
         }

@@ -26,7 +26,7 @@ use crate::routes;
 /// Fields of a title-list entry ([`describe_compact`], with its COinS) and of a card (those
 /// and 9 more).
 const COMPACT_FIELDS: usize = 9;
-const CARD_FIELDS: usize = COMPACT_FIELDS + 9;
+pub(super) const CARD_FIELDS: usize = COMPACT_FIELDS + 9;
 
 /// Whether title-list entries carry their COinS (`coins`, see [`super::coins`]): the lists of
 /// the papers a page is about do; lists beside them (related papers, the month's top papers on

@@ -113,7 +113,7 @@ impl SiteData<'_> {
     /// The name an Atom feed gives as its author (RFC 4287 requires one on the feed or on
     /// every entry, and count-only records have none): `author` from `site.toml` (which
     /// defaults to the title), else the title, else the site's URL.
-    fn feed_author(&self) -> String {
+    pub(crate) fn feed_author(&self) -> String {
         let config = self.config;
         [&config.author, &config.title, &config.base_url]
             .into_iter()

@@ -311,7 +311,10 @@ fn page_views(site: &Site) -> PageViews {
                     page.kind.name(),
                     fingerprint,
                     data.context(page),
-                    data.generate(page),
+                    data.generate(page).or_else(|| {
+                        crate::email::feed::render_page(&data, &site.renderer, page)
+                            .map(|made| made.expect("an email renders"))
+                    }),
                 ),
             )
         })
@@ -342,7 +345,7 @@ fn assert_changes_change_fingerprints(
 }
 
 /// Every kind of page the plan makes, by name.
-const ALL_KINDS: [&str; 18] = [
+const ALL_KINDS: [&str; 23] = [
     "home",
     "paper",
     "day",
@@ -361,6 +364,11 @@ const ALL_KINDS: [&str; 18] = [
     "status",
     "status json",
     "manifest",
+    "subscribe",
+    "opml",
+    "email",
+    "digest atom",
+    "digest json",
 ];
 
 /// Each kind of edit, once, on the base site: each shows on some page, and every page it
@@ -384,6 +392,8 @@ fn every_edit_shows_and_changes_the_fingerprints_of_the_pages_it_shows_on() {
         Edit::Authors(0, 3),
         Edit::AuthorCount(4, Some(2)),
         Edit::Tags(0, 3),
+        // Record 2 alone has tags t01..t12: they go, and so do their feeds.
+        Edit::Tags(2, 0),
         Edit::Upvotes(1, Some(0)),
         Edit::Arxiv(1, Some(1)),
         Edit::Doi(0, Some(1)),

@@ -20,6 +20,7 @@
 mod cards;
 mod chart_cache;
 mod coins;
+mod email;
 mod feeds;
 #[cfg(test)]
 mod guard_tests;
@@ -27,6 +28,7 @@ mod lists;
 mod meta;
 mod pages;
 mod status;
+mod subscribe;
 mod text;
 
 use tera::Value;

@@ -106,6 +106,10 @@ impl SiteData<'_> {
                     sink.view("json_feed_url", || {
                         config.link(&routes::json_feed(routes::HOME))
                     });
+                    if config.email.feed.is_some() {
+                        // RSS-to-email services find the digest feed from the site's address.
+                        sink.view("digest_feed_url", || config.link(routes::DIGEST_ATOM));
+                    }
                 }
                 sink.made_of("groups", Each(self.card_hashes, ids), || {
                     self.day_groups(ids, false, None)
@@ -376,6 +380,10 @@ impl SiteData<'_> {
                 // What `status_json` reads.
                 sink.generated((&self.config.built_at, self.day_counts(), self.ledger));
             }
+            PageKind::Subscribe => sink.view("subscribe", || self.subscribe_view()),
+            PageKind::Opml => sink.generated(self.subscribe_view()),
+            PageKind::Email(scope) => self.describe_email(*scope, sink),
+            PageKind::DigestAtom | PageKind::DigestJson => self.describe_digest_feed(sink),
             PageKind::Manifest => {
                 sink.generated((
                     &self.config.built_at,
@@ -407,6 +415,7 @@ impl SiteData<'_> {
                     .map(|&id| (&self.papers[id], self.cite_keys[id].as_str())),
             )),
             PageKind::StatusJson => Some(self.status_json()),
+            PageKind::Opml => Some(self.opml()),
             PageKind::Manifest => Some(super::status::manifest_text(
                 &self.manifest(self.page_count),
             )),

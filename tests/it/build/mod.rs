@@ -16,6 +16,7 @@ mod record_input;
 mod reference_managers;
 mod safety;
 mod status;
+mod subscribe;
 mod themes;
 mod tldr;
 mod validity;

@@ -38,6 +38,7 @@ fn small_index_pages() -> BTreeSet<String> {
         "tags/index.html",
         "search/index.html",
         "status/index.html",
+        "subscribe/index.html",
         // written tags; music has 3 papers, so 2 pages
         "tags/music/index.html",
         "tags/music/page/2/index.html",
@@ -99,6 +100,16 @@ fn small_site_has_exactly_the_expected_pages() {
         "tags/motion/papers.bib",
         "tags/retrieval/papers.bib",
         "tags/diffusion/papers.bib",
+        // the email of each of the newest days (all four here) and the digest feed
+        "2025/02/06/email/index.html",
+        "2025/02/05/email/index.html",
+        "2025/01/31/email/index.html",
+        "2025/01/30/email/index.html",
+        "digest.xml",
+        "digest-feed.json",
+        // every feed as OPML, and the stylesheet that shows an Atom feed as a page
+        "feeds.opml",
+        "feed.xsl",
     ]));
     // And the search index: its metadata, term shards and document chunks.
     let (search, rest): (Vec<String>, Vec<String>) = files(&out)

@@ -716,7 +716,8 @@ fn answer(mut stream: TcpStream, root: &Path, prefix: &str) -> std::io::Result<(
         Some("css") => "text/css; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",
         Some("svg") => "image/svg+xml",
-        Some("xml") => "application/xml; charset=utf-8",
+        // GitHub Pages serves .xsl as XML too.
+        Some("xml" | "xsl") => "application/xml; charset=utf-8",
         Some("json") => "application/json",
         Some("txt") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",

@@ -258,7 +258,14 @@ pub fn index_pages(dir: &Path) -> Vec<String> {
     files(dir)
         .into_iter()
         .filter(|p| p == "index.html" || p.ends_with("/index.html"))
+        .filter(|p| !is_email_preview(p))
         .collect()
+}
+
+/// Whether an output file is the preview of a day's or week's email (`2025/02/06/email/`): an
+/// email, not a page of the site (no header, footer or site CSS; not in the sitemap).
+pub fn is_email_preview(path: &str) -> bool {
+    path.ends_with("/email/index.html")
 }
 
 /// Reads an output file as text.
