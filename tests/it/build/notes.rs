@@ -284,6 +284,40 @@ fn a_reimport_leaves_notes_byte_identical() {
     );
 }
 
+/// A body that is all notes (the marker first): the page shows the notes without an empty
+/// "Abstract"; like a paper without an abstract, it has no description and its feed entries no
+/// content.
+#[test]
+fn a_body_of_notes_only_has_no_abstract() {
+    let site = Site::fixture("small");
+    site.write(
+        "content/only-notes.md",
+        &format!(
+            "+++\ntitle = \"Only Notes\"\ndate = 2025-03-05\nauthor_count = 1\n+++\n<!-- notes -->\n\nWhy we read it: {NOTE_WORD}.\n"
+        ),
+    );
+    let out = site.build_ok(&[]);
+    let doc = html(&out, "papers/only-notes/index.html");
+    assert!(doc.select(&sel("section.abstract")).next().is_none());
+    assert_eq!(
+        text_of(&doc, "section.notes p").as_deref(),
+        Some(format!("Why we read it: {NOTE_WORD}.").as_str())
+    );
+    assert!(doc.select(&sel("meta[name=description]")).next().is_none());
+    let feed: serde_json::Value = serde_json::from_str(&read(&out, "feed.json")).unwrap();
+    let item = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "Only Notes")
+        .unwrap();
+    assert!(item.get("content_html").is_none(), "{item}");
+    assert_eq!(
+        files_with(&out, NOTE_WORD),
+        ["papers/only-notes/index.html"]
+    );
+}
+
 #[test]
 fn pages_with_notes_pass_the_nu_html_checker() {
     let Some(jar) = super::validity::vnu() else {
@@ -295,11 +329,16 @@ fn pages_with_notes_pass_the_nu_html_checker() {
         "content/headings.md",
         "+++\ntitle = \"Headings in Notes\"\ndate = 2025-03-03\nauthor_count = 1\n+++\n## Abstract\n\nText.\n\n## Notes\n\n## Notes\n\n### Cite\n\n#### Related\n\nEnd.\n",
     );
+    site.write(
+        "content/only-notes.md",
+        "+++\ntitle = \"Only Notes\"\ndate = 2025-03-05\nauthor_count = 1\n+++\n## Notes\n\nAll notes.\n",
+    );
     let out = site.build_ok(&[]);
     let pages: Vec<PathBuf> = [
         "papers/annotated/index.html",
         "papers/commented/index.html",
         "papers/headings/index.html",
+        "papers/only-notes/index.html",
     ]
     .iter()
     .map(|p| out.join(p))
