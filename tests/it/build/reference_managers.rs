@@ -6,7 +6,8 @@
 //!   keys and values decoded and compared with the record;
 //! - a paper page's "Download .ris" link saves the paper as RIS, built by `site.js` from the
 //!   page, in a real headless Chromium; the file is checked line by line against the RIS
-//!   specification's tag format and read with rispy (PyPI, pinned in `tests/tools/`);
+//!   specification's tag format and read with rispy (PyPI, pinned in `tests/tools/`), and it
+//!   says what `digest export ris` says of the paper;
 //! - `citation_pdf_url` names a PDF only on arXiv or on the site's own host, which Google
 //!   Scholar takes.
 
@@ -392,6 +393,63 @@ fn rispy(file: &Path) -> Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
+/// `digest export ris` of `site`, split into its references (each ends with its `ER` line).
+fn export_ris(site: &Site) -> (String, Vec<String>) {
+    let run = common::digest(
+        &["export", "ris", "--root", site.root.to_str().unwrap()],
+        site.tmp.path(),
+    );
+    run.assert_success();
+    let references = run
+        .stdout
+        .split_inclusive("ER  - \r\n")
+        .map(str::to_string)
+        .collect();
+    (run.stdout, references)
+}
+
+#[test]
+fn digest_export_ris_gives_every_paper_as_valid_ris() {
+    let site = site();
+    let (text, references) = export_ris(&site);
+    // The fixture's six published papers and this file's three (the draft is left out).
+    assert_eq!(references.len(), 9, "{text}");
+    assert_eq!(references.concat(), text);
+    let all: Vec<Vec<(String, String)>> = references.iter().map(|r| ris_fields(r)).collect();
+    let by_title = |title: &str| {
+        all.iter()
+            .find(|f| values(f, "TI") == [title])
+            .unwrap_or_else(|| panic!("no reference titled {title}"))
+    };
+    let typical = by_title(TYPICAL_TITLE);
+    // The abstract as its source says it (formulas in TeX), without the notes.
+    assert_eq!(
+        values(typical, "AB"),
+        ["We route sparse tokens with $x^2 + \\alpha$ experts. A second paragraph."]
+    );
+    assert_eq!(values(typical, "L1"), ["https://cdn.example.net/sr.pdf"]);
+    let journal = by_title("A Journal Paper");
+    assert_eq!(values(journal, "TY"), ["JOUR"]);
+    assert_eq!(values(journal, "T2"), ["Journal of Tests"]);
+
+    let file = site.tmp.path().join("export.ris");
+    std::fs::write(&file, &text).unwrap();
+    let read = rispy(&file);
+    if !read.is_null() {
+        let papers = read.as_array().unwrap();
+        assert_eq!(papers.len(), 9, "{read}");
+        assert!(
+            papers.iter().all(|p| p.get("unknown_tag").is_none()),
+            "{read}"
+        );
+        let journal = papers
+            .iter()
+            .find(|p| p["title"] == "A Journal Paper")
+            .unwrap();
+        assert_eq!(journal["secondary_title"], "Journal of Tests");
+    }
+}
+
 /// Clicks the page's RIS link in Chromium and returns the file it saved.
 fn download_ris(page: &mut browser::Page, url: &str, downloads: &Path) -> PathBuf {
     page.navigate(url);
@@ -517,6 +575,24 @@ fn a_paper_page_saves_its_ris_next_to_its_bibtex() {
                 .starts_with("We route sparse")
         );
     }
+
+    // `digest export ris` says the same of the paper, but for the abstract (its source, with
+    // TeX; the page has MathML) and the PDF (the record's own; the page names the one Google
+    // Scholar takes), and its venue (not on the page).
+    let (_, references) = export_ris(&site);
+    let exported = references
+        .iter()
+        .map(|r| ris_fields(r))
+        .find(|f| values(f, "TI") == [TYPICAL_TITLE])
+        .unwrap();
+    let except = |fields: &[(String, String)]| -> Vec<(String, String)> {
+        fields
+            .iter()
+            .filter(|(t, _)| !["AB", "L1", "T2"].contains(&t.as_str()))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(except(&fields), except(&exported));
 
     // A journal paper is BibTeX's @article: RIS's journal type; its URL is its page. Its PDF is
     // on example.org, not on this site's host: no `citation_pdf_url`, so no L1.
