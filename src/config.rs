@@ -12,9 +12,11 @@ use crate::diagnostic::{Location, Problem};
 
 mod email;
 mod guard;
+mod keywords;
 
 pub use email::{DigestPeriod, EmailOptions, Unsubscribe};
 pub use guard::{GuardOptions, PaperDrop};
+pub use keywords::{Field, Fields, Phrase, TopicRule};
 
 /// `site.toml` exactly as written. Every key is optional here; [`Config::parse`] fills in the defaults.
 #[derive(Debug, Default, Deserialize)]
@@ -33,8 +35,8 @@ struct RawConfig {
     home_pages: Option<toml::Spanned<i64>>,
     feed_limit: Option<toml::Spanned<i64>>,
     summary_length: Option<toml::Spanned<i64>>,
-    keyword_tags: BTreeMap<toml::Spanned<String>, toml::Spanned<Vec<String>>>,
-    keyword_feeds: BTreeMap<toml::Spanned<String>, toml::Spanned<Vec<String>>>,
+    keyword_tags: BTreeMap<toml::Spanned<String>, toml::Spanned<keywords::RawRule>>,
+    keyword_feeds: BTreeMap<toml::Spanned<String>, toml::Spanned<keywords::RawRule>>,
     output: RawOutput,
     guard: guard::RawGuard,
     email: email::RawEmail,
@@ -102,14 +104,13 @@ pub struct Config {
     pub feed_limit: usize,
     /// Characters of abstract shown on list pages.
     pub summary_length: usize,
-    /// Feeds (a page and Atom and JSON feeds each) of the papers whose title or abstract
-    /// contains one of the phrases: `name -> phrases`. Unlike keyword tags, papers are not
-    /// tagged.
-    pub keyword_feeds: BTreeMap<String, Vec<String>>,
+    /// Feeds (a page and Atom and JSON feeds each) of the papers each rule matches: `name ->
+    /// rule`. Unlike keyword tags, papers are not tagged.
+    pub keyword_feeds: BTreeMap<String, TopicRule>,
     /// Which optional pages the site has.
     pub output: OutputOptions,
-    /// Tags given to papers whose title or abstract contains one of the phrases.
-    pub keyword_tags: BTreeMap<String, Vec<String>>,
+    /// Tags given to the papers each rule matches: `name -> rule`.
+    pub keyword_tags: BTreeMap<String, TopicRule>,
     /// Free-form data handed to templates as `site.extra`.
     pub extra: toml::Table,
     /// When refusing to publish a build that lost papers or days (`[guard]`).
@@ -174,10 +175,14 @@ impl Config {
         let raw: RawConfig = toml::from_str(text).map_err(|err| {
             let span = err.span().unwrap_or(0..0);
             let message = err.message().trim().to_string();
-            let hint = if message.contains("unknown field") {
+            let hint = if let Some(hint) = keywords::hint(&message, text, span.start) {
+                hint
+            } else if message.contains("unknown field") {
                 "remove the key or fix its spelling; free data for templates goes under [extra]"
+                    .into()
             } else {
                 "site.toml must be valid TOML: check quotes, brackets and `key = value` lines"
+                    .into()
             };
             Problem::at(at(span), format!("invalid site.toml: {message}")).with_hint(hint)
         })?;
@@ -211,30 +216,8 @@ impl Config {
                 )),
             ),
         };
-        let keywords = |table: BTreeMap<String, toml::Spanned<Vec<String>>>, what: &str| {
-            let mut checked = BTreeMap::new();
-            for (name, phrases) in table {
-                let span = phrases.span();
-                let phrases = phrases.into_inner();
-                if name.trim().is_empty()
-                    || phrases.is_empty()
-                    || phrases.iter().any(|p| p.trim().is_empty())
-                {
-                    return Err(Problem::at(at(span), format!("{what} `{name}` has an empty name or phrase"))
-                        .with_hint(format!("give each {what} a name and non-empty phrases, e.g. \"in-context-learning\" = [\"in-context learning\", \"ICL\"]")));
-                }
-                checked.insert(name, phrases);
-            }
-            Ok(checked)
-        };
-        let keyword_tags = keywords(
-            folder_names(raw.keyword_tags, "keyword tag", "tags/", &at)?,
-            "keyword tag",
-        )?;
-        let keyword_feeds = keywords(
-            folder_names(raw.keyword_feeds, "keyword feed", "feeds/", &at)?,
-            "keyword feed",
-        )?;
+        let keyword_tags = keywords::resolve(raw.keyword_tags, "keyword tag", "tags/", &at)?;
+        let keyword_feeds = keywords::resolve(raw.keyword_feeds, "keyword feed", "feeds/", &at)?;
         let site_files: Vec<SiteFileKey> = (raw.logo.iter().map(|p| ("logo", p)))
             .chain(raw.extra_css.iter().map(|p| ("extra_css", p)))
             .map(|(key, p)| (key, p.get_ref().clone(), at(p.span())))
@@ -336,46 +319,6 @@ fn source_date_epoch(value: Option<&str>) -> Result<Option<jiff::Timestamp>, Pro
 /// A site file named in `site.toml`: the key, the path as written, where.
 type SiteFileKey = (&'static str, String, Location);
 
-/// The names of `[keyword_tags]` or `[keyword_feeds]` (`what`), each of which becomes a folder
-/// under `folder`: each must pass the one rule for folder names, and no two may share a folder
-/// (their pages would overwrite each other's). Problems point at the name in `site.toml`.
-fn folder_names<V>(
-    table: BTreeMap<toml::Spanned<String>, V>,
-    what: &str,
-    folder: &str,
-    at: &dyn Fn(std::ops::Range<usize>) -> Location,
-) -> Result<BTreeMap<String, V>, Problem> {
-    let example = match folder {
-        "feeds/" => "\"LLM agents\" = [\"agent\", \"tool use\"]",
-        _ => "\"in-context-learning\" = [\"in-context learning\", \"ICL\"]",
-    };
-    let mut by_slug: BTreeMap<String, toml::Spanned<String>> = BTreeMap::new();
-    let mut names = BTreeMap::new();
-    for (name, value) in table {
-        let slug = crate::slug::name_segment(name.get_ref()).map_err(|error| {
-            crate::slug::segment_problem(at(name.span()), what, name.get_ref(), error, example)
-        })?;
-        if let Some(other) = by_slug.get(&slug) {
-            let (line, column) = at(other.span()).line_col();
-            return Err(Problem::at(
-                at(name.span()),
-                format!(
-                    "{what}s `{}` and `{}` would share the folder {folder}{slug}/",
-                    other.get_ref(),
-                    name.get_ref()
-                ),
-            )
-            .with_note(format!("`{}` is at line {line}, column {column}", other.get_ref()))
-            .with_hint(format!(
-                "merge the two into one {what} (with the phrases of both), or rename one so the names differ in letters or digits"
-            )));
-        }
-        by_slug.insert(slug, name.clone());
-        names.insert(name.into_inner(), value);
-    }
-    Ok(names)
-}
-
 /// Keys of `site.toml` that name a URL or a folder rather than hold text, left as written:
 /// a control character makes `base_url` an error, and a theme or folder name not found.
 const NOT_TEXT: &[&str] = &["base_url", "theme", "output_dir", "logo", "extra_css"];
@@ -383,7 +326,7 @@ const NOT_TEXT: &[&str] = &["base_url", "theme", "output_dir", "logo", "extra_cs
 /// `raw` with the characters no XML feed or HTML page may hold replaced in every text shown on
 /// a page (see [`crate::text_clean`]); [`Config::load`] warns where they were.
 fn clean_text(mut raw: RawConfig) -> RawConfig {
-    use crate::text_clean::{clean_all, clean_table, cleaned};
+    use crate::text_clean::{clean_all, clean_table};
     let texts = [
         &mut raw.title,
         &mut raw.description,
@@ -391,16 +334,7 @@ fn clean_text(mut raw: RawConfig) -> RawConfig {
         &mut raw.author,
     ];
     clean_all(texts.into_iter().flatten());
-    for table in [&mut raw.keyword_tags, &mut raw.keyword_feeds] {
-        *table = std::mem::take(table)
-            .into_iter()
-            .map(|(name, mut phrases)| {
-                clean_all(phrases.get_mut().iter_mut());
-                let clean = cleaned(name.get_ref()).into_owned();
-                (toml::Spanned::new(name.span(), clean), phrases)
-            })
-            .collect();
-    }
+    // Keyword rules are cleaned as they are resolved (`keywords::resolve`).
     clean_table(&mut raw.extra);
     raw
 }
@@ -541,7 +475,7 @@ mod tests {
             (config.title.as_str(), config.author.as_str()),
             ("a b", "c\u{fffd}")
         );
-        assert_eq!(config.keyword_feeds["f\u{fffd}"], ["p\u{fffd}"]);
+        assert_eq!(config.keyword_feeds["f\u{fffd}"].any[0].text, "p\u{fffd}");
         assert_eq!(config.extra["k"][0].as_str(), Some("\u{fffd}"));
         assert!(parse("base_url = \"https://x/\\u0001\"").is_err());
     }

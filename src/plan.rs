@@ -47,6 +47,8 @@ pub(crate) enum PageKind {
     Search,
     /// The 404 page.
     NotFound,
+    /// The most upvoted papers of the last 7 and 30 days.
+    Top,
     /// Every feed of the site, with addresses to copy.
     Subscribe,
     /// Every feed as OPML, without a template.
@@ -93,6 +95,7 @@ impl PageKind {
             PageKind::TagBib(_) => "tag bib",
             PageKind::Search => "search",
             PageKind::NotFound => "404",
+            PageKind::Top => "top",
             PageKind::Subscribe => "subscribe",
             PageKind::Opml => "opml",
             PageKind::Status => "status",
@@ -307,6 +310,11 @@ pub(crate) fn plan_reusing(
         "search.html",
     ));
     pages.push(PlannedPage::html(
+        routes::TOP.to_string(),
+        PageKind::Top,
+        "top.html",
+    ));
+    pages.push(PlannedPage::html(
         routes::SUBSCRIBE.to_string(),
         PageKind::Subscribe,
         "subscribe.html",
@@ -465,6 +473,7 @@ mod tests {
                 ("atom.xml", "atom", "atom.xml"),
                 ("feed.json", "json feed", GENERATED),
                 ("search/index.html", "search", "search.html"),
+                ("top/index.html", "top", "top.html"),
                 ("subscribe/index.html", "subscribe", "subscribe.html"),
                 ("feeds.opml", "opml", GENERATED),
                 ("404.html", "404", "404.html"),

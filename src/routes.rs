@@ -114,6 +114,8 @@ pub(crate) fn email(base: &str) -> String {
     format!("{base}email/")
 }
 
+/// The most upvoted papers of the last 7 and 30 days.
+pub(crate) const TOP: &str = "top/";
 /// The page listing every feed of the site.
 pub(crate) const SUBSCRIBE: &str = "subscribe/";
 /// Every feed of the site as OPML, for a feed reader to import at once.
@@ -190,6 +192,7 @@ mod tests {
             ("status", STATUS.to_string()),
             ("status json", STATUS_JSON.to_string()),
             ("manifest", MANIFEST.to_string()),
+            ("top", TOP.to_string()),
             ("subscribe", SUBSCRIBE.to_string()),
             ("opml", OPML.to_string()),
             ("feed stylesheet", FEED_STYLESHEET.to_string()),
@@ -234,6 +237,7 @@ mod tests {
             ("status", "status/"),
             ("status json", "status.json"),
             ("manifest", "digest.json"),
+            ("top", "top/"),
             ("subscribe", "subscribe/"),
             ("opml", "feeds.opml"),
             ("feed stylesheet", "feed.xsl"),

@@ -4,7 +4,7 @@
 //! one line (the abstract's line breaks become spaces).
 //!
 //! A paper page's "Download .ris" says the same tags, built from the page by the default theme's
-//! `site.js` (the page carries no second copy); `tests/it/build/reference_managers.rs` checks
+//! `ris.js` (the page carries no second copy); `tests/it/build/reference_managers.rs` checks
 //! that both agree.
 
 use std::fmt::Write as _;

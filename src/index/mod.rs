@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::record::Paper;
 pub(crate) use dates::{Day, Month, Week};
-pub(crate) use keywords::KeywordMatcher;
+pub(crate) use keywords::{TopicMatch, TopicMatcher};
 pub(crate) use tags::Tag;
 
 /// A paper's position in the site's paper list.

@@ -20,14 +20,23 @@ fn order_days_months_and_tags() {
     ];
     let texts = ["", "", "we study in-context learning", ""];
     let mut keyword = BTreeMap::new();
-    keyword.insert("icl".to_string(), vec!["in-context learning".to_string()]);
-    let matcher = KeywordMatcher::new(&keyword);
+    keyword.insert(
+        "icl".to_string(),
+        crate::config::TopicRule::phrases("icl", &["in-context learning"]),
+    );
+    let matcher = TopicMatcher::new(&keyword, &BTreeMap::new());
     let mut keys = tags::TagKeys::default();
     let tags: Vec<Vec<tags::PaperTag>> = papers
         .iter()
         .zip(texts)
         .map(|(p, t)| {
-            let mut mine = tags::paper_tags(p, &matcher.tags_for(&[&p.title, t]));
+            let found = matcher.matches(&keywords::PaperText {
+                title: &p.title,
+                abstract_text: t,
+                authors: &p.authors,
+                tags: &p.tags,
+            });
+            let mut mine = tags::paper_tags(p, &matcher.tag_names(&found));
             keys.key(&mut mine);
             mine
         })

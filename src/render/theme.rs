@@ -73,6 +73,10 @@ pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/search.html"),
     ),
     (
+        "top.html",
+        include_str!("../../themes/default/templates/top.html"),
+    ),
+    (
         "subscribe.html",
         include_str!("../../themes/default/templates/subscribe.html"),
     ),
@@ -123,6 +127,10 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "search.js",
         include_bytes!("../../themes/default/static/search.js"),
+    ),
+    (
+        "ris.js",
+        include_bytes!("../../themes/default/static/ris.js"),
     ),
     (
         "feed.xsl",

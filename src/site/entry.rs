@@ -1,6 +1,6 @@
 //! Makes the [`Entry`] of each record read: its rendered body and what is derived from one
-//! record alone (hashes, summary, tags, feeds, words). Records are handled in parallel; the
-//! site's word and tag numbering is shared between them.
+//! record alone (hashes, summary, tags, feeds and why the paper matched them, words). Records
+//! are handled in parallel; the site's word and tag numbering is shared between them.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -10,7 +10,8 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::Problem;
 use crate::hash::hash_of;
-use crate::index::KeywordMatcher;
+use crate::index::TopicMatcher;
+use crate::index::keywords::{PaperText as TopicText, Topic};
 use crate::index::tags::{TagKeys, paper_tags};
 use crate::markdown::{MarkdownRenderer, MarkdownWarning};
 use crate::record::Paper;
@@ -22,10 +23,8 @@ use super::papers::Entry;
 /// What entries are made with: the site's settings and the tools made from them.
 pub(super) struct EntryMaker<'a> {
     pub(super) config: &'a Config,
-    /// Keyword tags.
-    pub(super) matcher: &'a KeywordMatcher,
-    /// Keyword feeds.
-    pub(super) feed_matcher: &'a KeywordMatcher,
+    /// Keyword tags' and feeds' rules.
+    pub(super) matcher: &'a TopicMatcher,
     pub(super) markdown: &'a MarkdownRenderer,
     /// Whether entries keep each record's Markdown source and plain text.
     pub(super) keep_sources: bool,
@@ -69,18 +68,24 @@ impl EntryMaker<'_> {
             warn_about_body(&path, &paper, &warnings);
         }
         let body_hash = record_hash(&paper, &body.html, &body.notes);
-        let mut tags = paper_tags(&paper, &self.matcher.tags_for(&[&paper.title, &body.text]));
+        let topics = self.matcher.matches(&TopicText {
+            title: &paper.title,
+            abstract_text: &body.text,
+            authors: &paper.authors,
+            tags: &paper.tags,
+        });
+        let mut tags = paper_tags(&paper, &self.matcher.tag_names(&topics));
         match tag_keys.lock() {
             Ok(mut keys) => keys.key(&mut tags),
             Err(poisoned) => poisoned.into_inner().key(&mut tags),
         }
         let summary = views::shorten(&body.text, self.config.summary_length);
-        let feeds: Vec<u16> = self
-            .feed_matcher
-            .tags_for(&[&paper.title, &body.text])
-            .into_iter()
-            .filter_map(|name| self.config.keyword_feeds.keys().position(|k| k == name))
-            .filter_map(|i| u16::try_from(i).ok())
+        let feeds: Vec<u16> = topics
+            .iter()
+            .filter_map(|m| match m.topic {
+                Topic::Feed(k) => Some(k),
+                Topic::Tag(_) => None,
+            })
             .collect();
         let tag_names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
         let words = terms::weighted_words(&PaperText {
@@ -112,6 +117,7 @@ impl EntryMaker<'_> {
             cite_base,
             tags,
             feeds,
+            topics,
             terms,
             card_key: 0,
             card_hash: 0,

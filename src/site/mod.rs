@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::diagnostic::{Problem, Problems};
 use crate::hash::hash_of;
 use crate::index::tags::TagKeys;
-use crate::index::{KeywordMatcher, PaperId, SiteIndex};
+use crate::index::{PaperId, SiteIndex, TopicMatcher};
 use crate::markdown::MarkdownRenderer;
 use crate::plan::PlannedPage;
 use crate::record::Paper;
@@ -69,8 +69,8 @@ pub(crate) struct Site {
     /// The compiled templates.
     pub renderer: Renderer,
     template_hashes: BTreeMap<String, u64>,
-    matcher: KeywordMatcher,
-    feed_matcher: KeywordMatcher,
+    /// The keyword tags' and feeds' rules, compiled.
+    matcher: TopicMatcher,
     markdown: MarkdownRenderer,
     /// Every paper's record and what is derived from it alone, in record path order; a
     /// paper's id is its row.
@@ -118,8 +118,7 @@ impl Site {
             root: root.to_path_buf(),
             options: options.clone(),
             config_hash: hash_of(&format!("{config:?}")),
-            matcher: KeywordMatcher::new(&config.keyword_tags),
-            feed_matcher: KeywordMatcher::new(&config.keyword_feeds),
+            matcher: TopicMatcher::new(&config.keyword_tags, &config.keyword_feeds),
             config,
             template_hashes: template_deps::closure_hashes(&theme.templates),
             theme,
@@ -191,7 +190,6 @@ impl Site {
         let maker = EntryMaker {
             config: &self.config,
             matcher: &self.matcher,
-            feed_matcher: &self.feed_matcher,
             markdown: &self.markdown,
             keep_sources: self.options.keep_sources,
         };
@@ -283,6 +281,7 @@ impl Site {
             card_hashes: &rows.card_hashes,
             body_hashes: &rows.body_hashes,
             compact_hashes: &rows.compact_hashes,
+            topics: &rows.topics,
             cite_hashes: &rows.cite_hashes,
             cite_keys: &self.cite_keys,
             charts: &self.charts,

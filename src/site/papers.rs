@@ -15,8 +15,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Problem;
-use crate::index::PaperId;
 use crate::index::tags::PaperTag;
+use crate::index::{PaperId, TopicMatch};
 use crate::markdown::RenderedMarkdown;
 use crate::record::Paper;
 use crate::site::load;
@@ -101,6 +101,8 @@ table! {
     tags / tags: Vec<PaperTag>,
     /// Keyword feeds, as indices into `config.keyword_feeds` (in its order).
     feeds / feeds: Vec<u16>,
+    /// The keyword tags' and feeds' rules the paper matched, with why (shown on their pages).
+    topics / topics: Vec<TopicMatch>,
     /// Weighted words (title, abstract, authors, tags) for search and related papers, as ids
     /// into the site's vocabulary.
     terms / terms: Vec<(u32, u16)>,

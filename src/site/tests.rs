@@ -40,6 +40,8 @@ summary_length = 20
 
 [keyword_feeds]
 "agents" = ["agents", "tool use"]
+# A rule table: own tags count, so a tag edit can move a paper between feeds.
+"graph-study" = { any = ["graphs"], all = [["study", "vision"]], exclude = ["theory"], fields = ["abstract", "tags"] }
 
 [output]
 related_papers = 2

@@ -64,6 +64,11 @@ const BODIES: &[&str] = &[
     "Short abstract.",
     "Agents use diffusion to write music, with $x^2$ in the abstract and more words after it so that the summary is cut.",
     "Code:\n\n```rust\nfn main() {}\n```\n",
+    // Past the summary's 280 characters, a phrase changes why a paper is on a keyword tag's or
+    // feed's page but not its card.
+    "A long abstract whose first 280 characters are all that cards show of it, so that what comes after them changes no card: words, more words, and still more words about nothing in particular, written only to be long enough for the cut to fall well before the end of it, which comes after these words. Then: agents.",
+    "A long abstract whose first 280 characters are all that cards show of it, so that what comes after them changes no card: words, more words, and still more words about nothing in particular, written only to be long enough for the cut to fall well before the end of it, which comes after these words. Then: nothing else.",
+    "A long abstract whose first 280 characters are all that cards show of it, so that what comes after them changes no card: words, more words, and still more words about nothing in particular, written only to be long enough for the cut to fall well before the end of it, which comes after these words. Then: diffusion.",
     // Notes below the same abstract: only the paper's own page shows them (and their code).
     "Short abstract.\n\n## Notes\n\nMy notes.\n",
     "Short abstract.\n\n<!-- notes -->\n\n```rust\nfn notes() {}\n```\n",
@@ -345,7 +350,7 @@ fn assert_changes_change_fingerprints(
 }
 
 /// Every kind of page the plan makes, by name.
-const ALL_KINDS: [&str; 23] = [
+const ALL_KINDS: [&str; 24] = [
     "home",
     "paper",
     "day",
@@ -364,6 +369,7 @@ const ALL_KINDS: [&str; 23] = [
     "status",
     "status json",
     "manifest",
+    "top",
     "subscribe",
     "opml",
     "email",
@@ -466,5 +472,40 @@ fn a_tldr_edit_reaches_its_page_cards_and_feeds_and_no_title_list() {
         for kind in ["month", "week"] {
             assert!(!changed.contains(kind), "{edit:?} changed a {kind} page");
         }
+    }
+}
+
+/// Why a paper is on a keyword tag's or feed's page shows on its card there ("matched: …"):
+/// an edit that changes only the reasons (a phrase past the cut summary, the paper staying in
+/// the tag and the feed by its title) changes those pages' fingerprints, though no card hash
+/// changes.
+#[test]
+fn a_reason_only_edit_changes_the_keyword_pages() {
+    let mut base = base_records();
+    // b: "Agents that plan with tools" (the `agents` tag by its title); c: "Diffusion for
+    // music…" (the `Diffusion` feed by its title).
+    base[1].body = 5;
+    base[2].body = 5;
+    let before_site = load(&base);
+    let before = page_views(&before_site);
+    for (edit, kind, path) in [
+        (Edit::Body(1, 4), "tag", "tags/agents/index.html"),
+        (Edit::Body(2, 6), "keyword", "feeds/diffusion/index.html"),
+    ] {
+        let mut recs = base.clone();
+        edit.apply(&mut recs);
+        let after_site = load(&recs);
+        let after = page_views(&after_site);
+        let changed = assert_changes_change_fingerprints(&before, &after, &format!("{edit:?}"));
+        assert!(
+            changed.contains(kind),
+            "{edit:?} did not reach the {kind} page: {changed:?}"
+        );
+        let (_, _, context, _) = &after[path];
+        let shown = format!("{:?}", context.get("papers"));
+        assert!(shown.contains("in title and abstract"), "{path}: {shown}");
+        // Only the reasons changed: no card did.
+        let cards = |site: &Site| site.data().card_hashes.to_vec();
+        assert_eq!(cards(&before_site), cards(&after_site), "{edit:?}");
     }
 }

@@ -9,7 +9,9 @@ use super::SiteData;
 use super::cards::Coins;
 use crate::calendar::{display_date, month_name};
 use crate::config::Config;
+use crate::config::{Field, TopicRule};
 use crate::index::PaperId;
+use crate::index::keywords::{Place, Reason, Topic, TopicMatch};
 use crate::index::paginate::Pager;
 use crate::plan::Sort;
 use crate::routes;
@@ -115,16 +117,22 @@ impl SiteData<'_> {
         self.related.get(id).map_or(&[], Vec::as_slice)
     }
 
-    /// The most upvoted papers of month `i` (at most 5, only those with upvotes), for the home
-    /// page.
-    pub(crate) fn month_top(&self, i: usize) -> Vec<PaperId> {
-        let Some(month) = self.index.months.get(i) else {
+    /// The upvoted papers of the last `days` calendar days of listings (the newest listing day
+    /// and the `days - 1` before it: a snapshot at build time, like Hugging Face's weekly and
+    /// monthly views), most upvoted first, ties in listing order (newer day, then title), at
+    /// most `limit`.
+    pub(crate) fn recent_top(&self, days: i16, limit: usize) -> Vec<PaperId> {
+        let Some(newest) = self.index.days.first().map(|d| d.date) else {
             return Vec::new();
         };
-        let mut ids = self.papers_of_days(&month.days);
+        let first = recent_start(newest, days);
+        let within: Vec<usize> = (0..self.index.days.len())
+            .take_while(|&d| self.index.days[d].date >= first)
+            .collect();
+        let mut ids = self.papers_of_days(&within);
         ids.retain(|&id| self.papers[id].upvotes.unwrap_or(0) > 0);
         let mut top = self.sorted(ids, Sort::Upvotes);
-        top.truncate(5);
+        top.truncate(limit);
         top
     }
 
@@ -198,6 +206,37 @@ impl SiteData<'_> {
         ]
     }
 
+    /// The keyword tag whose page is tag `t`'s, if it is one.
+    pub(super) fn tag_topic(&self, t: usize) -> Option<Topic> {
+        let slug = &self.index.tags[t].slug;
+        (self.config.keyword_tags.values())
+            .position(|rule| &rule.slug == slug)
+            .and_then(|k| u16::try_from(k).ok())
+            .map(Topic::Tag)
+    }
+
+    /// The cards of `ids`, each with why it matched `topic` (`matched`: `phrase`, `place`)
+    /// when it did.
+    pub(super) fn cards_with_reasons(&self, ids: &[PaperId], topic: Option<Topic>) -> Value {
+        let Some(topic) = topic else {
+            return self.cards_of(ids);
+        };
+        let cards = ids.iter().map(|&id| {
+            let card = self.card(id);
+            let Some(reasons) = self.topics.get(id).and_then(|m| reasons_of(m, topic)) else {
+                return card;
+            };
+            // A card is always a map (see `cards::MapSink`).
+            let mut map = card.into_map().unwrap_or_default();
+            map.insert(
+                "matched".into(),
+                Value::from_serializable(&matched_views(reasons)),
+            );
+            Value::from(map)
+        });
+        Value::from(cards.collect::<Vec<_>>())
+    }
+
     pub(super) fn tag_view(&self, t: usize) -> TagView<'_> {
         let tag = &self.index.tags[t];
         let base = routes::tag(&tag.slug);
@@ -223,9 +262,145 @@ pub(super) struct KeywordFeedView<'a> {
     pub(super) url: String,
     pub(super) atom_url: String,
     pub(super) json_url: String,
-    /// The phrases that put a paper in the feed.
-    pub(super) phrases: &'a [String],
+    /// The phrases at least one of which puts a paper in the feed (`any`).
+    pub(super) phrases: Vec<&'a str>,
+    /// The rule in words, beyond `phrases` (see [`RuleText`]).
+    pub(super) rule: RuleText,
     pub(super) count: usize,
+}
+
+/// A topic rule in words, for its page: each part ready to follow "Papers whose … mentions".
+#[derive(Serialize, Hash, Default)]
+pub(super) struct RuleText {
+    /// Where phrases are looked for: "title or abstract".
+    pub(super) fields: String,
+    /// Each group of `all`: "“localization”, “mapping” or “robot”".
+    pub(super) also: Vec<String>,
+    /// The phrases that keep a paper out: "“watermark”"; empty when none.
+    pub(super) unless: String,
+    /// The people followed: "Ada Lovelace or Alan Turing"; empty when none.
+    pub(super) by: String,
+    /// The phrases matched with case: "“SLAM”"; empty when none.
+    pub(super) exact: String,
+}
+
+/// "“a”", "“a” or “b”", "“a”, “b” or “c”" (or the names without quotes, `quote` false).
+fn either<'a>(texts: impl ExactSizeIterator<Item = &'a str>, quote: bool) -> String {
+    let n = texts.len();
+    let mut out = String::new();
+    for (i, text) in texts.enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == n { " or " } else { ", " });
+        }
+        if quote {
+            out.push('“');
+        }
+        out.push_str(text);
+        if quote {
+            out.push('”');
+        }
+    }
+    out
+}
+
+impl RuleText {
+    /// `rule` in words.
+    pub(super) fn new(rule: &TopicRule) -> RuleText {
+        let fields: Vec<&str> = rule.fields.iter().map(Field::name).collect();
+        let exact: Vec<&str> = (rule.any.iter())
+            .chain(rule.all.iter().flatten())
+            .chain(&rule.exclude)
+            .filter(|p| p.case_sensitive)
+            .map(|p| p.text.as_str())
+            .collect();
+        RuleText {
+            fields: either(fields.into_iter(), false),
+            also: (rule.all.iter())
+                .map(|g| either(g.iter().map(|p| p.text.as_str()), true))
+                .collect(),
+            unless: either(rule.exclude.iter().map(|p| p.text.as_str()), true),
+            by: either(rule.authors.iter().map(String::as_str), false),
+            exact: either(exact.into_iter(), true),
+        }
+    }
+}
+
+/// Why a paper is on a tag's or feed's page, as its card shows it ("matched: *SLAM* in title").
+#[derive(Serialize)]
+struct MatchedView<'a> {
+    /// The phrase or author's name as the rule writes it.
+    phrase: &'a str,
+    /// "in title and abstract", or "(followed author)".
+    place: String,
+}
+
+/// The reasons of `topic` among a paper's matches.
+fn reasons_of(matches: &[TopicMatch], topic: Topic) -> Option<&[Reason]> {
+    matches
+        .iter()
+        .find(|m| m.topic == topic)
+        .map(|m| m.reasons.as_slice())
+}
+
+/// The reasons of `topic` of the papers `ids`, in order: what the "matched:" lines of their
+/// cards are made of, for the page's fingerprint.
+pub(super) struct ReasonsOf<'a>(
+    pub &'a [Vec<TopicMatch>],
+    pub &'a [PaperId],
+    pub Option<Topic>,
+);
+
+impl std::hash::Hash for ReasonsOf<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let Some(topic) = self.2 else {
+            return;
+        };
+        self.1.len().hash(state);
+        for &id in self.1 {
+            self.0
+                .get(id)
+                .and_then(|m| reasons_of(m, topic))
+                .hash(state);
+        }
+    }
+}
+
+/// The reasons grouped by phrase, in order: one entry per phrase with every field it was
+/// found in.
+fn matched_views(reasons: &[Reason]) -> Vec<MatchedView<'_>> {
+    let mut views: Vec<(&str, Vec<&'static str>, bool)> = Vec::new();
+    for reason in reasons {
+        let (field, followed) = match reason.place {
+            Place::Field(field) => (Some(field.name()), false),
+            Place::FollowedAuthor => (None, true),
+        };
+        match views
+            .iter_mut()
+            .find(|(text, _, f)| *text == &*reason.text && *f == followed)
+        {
+            Some((_, fields, _)) => fields.extend(field),
+            None => views.push((&reason.text, field.into_iter().collect(), followed)),
+        }
+    }
+    views
+        .into_iter()
+        .map(|(phrase, fields, followed)| MatchedView {
+            phrase,
+            place: if followed {
+                "(followed author)".to_string()
+            } else {
+                let n = fields.len();
+                let mut place = "in ".to_string();
+                for (i, field) in fields.into_iter().enumerate() {
+                    if i > 0 {
+                        place.push_str(if i + 1 == n { " and " } else { ", " });
+                    }
+                    place.push_str(field);
+                }
+                place
+            },
+        })
+        .collect()
 }
 
 /// A week as pages refer to it.
@@ -275,4 +450,11 @@ pub(super) struct TagView<'a> {
     pub(super) count: usize,
     /// Papers per month as an inline SVG (use with `| safe`).
     pub(super) trend: &'a str,
+}
+
+/// The first day of the `days` calendar days ending on `newest`.
+pub(crate) fn recent_start(newest: jiff::civil::Date, days: i16) -> jiff::civil::Date {
+    newest
+        .checked_sub(jiff::Span::new().days(i64::from(days.max(1) - 1)))
+        .unwrap_or(newest)
 }

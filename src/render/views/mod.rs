@@ -30,6 +30,7 @@ mod pages;
 mod status;
 mod subscribe;
 mod text;
+mod top;
 
 use tera::Value;
 
@@ -65,6 +66,8 @@ pub(crate) struct SiteData<'a> {
     pub body_hashes: &'a [u64],
     /// A hash of what title lists show of each paper ([`compact_hash`]), by id.
     pub compact_hashes: &'a [u64],
+    /// The keyword tags and feeds each paper matched, with why, by id.
+    pub topics: &'a [Vec<crate::index::TopicMatch>],
     /// A hash of what each paper's BibTeX is made of ([`cite_hash`]), by id.
     pub cite_hashes: &'a [u64],
     /// Each paper's citation key, unique in the site (see [`crate::export::cite_key`]), by id.

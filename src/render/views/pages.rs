@@ -12,11 +12,12 @@ use tera::{Context, Value};
 use super::SiteData;
 use super::cards::{Coins, LinkView};
 use super::lists::{
-    DayRef, KeywordFeedView, MOST_UPVOTED, MonthRef, TagView, day_ref, month_ref, pager_view,
+    DayRef, KeywordFeedView, MonthRef, ReasonsOf, RuleText, TagView, day_ref, month_ref, pager_view,
 };
 use crate::href::query_value;
 use crate::index::PaperId;
 use crate::index::dates::iso_week;
+use crate::index::keywords::Topic;
 use crate::plan::{PageKind, PlannedPage, Sort};
 use crate::record::Paper;
 use crate::routes;
@@ -70,11 +71,21 @@ impl SiteData<'_> {
     }
 
     /// A paginated list: cards on the first page, titles only on later ones (see tag.html).
-    fn describe_list(&self, ids: &[PaperId], number: usize, sink: &mut impl PageSink) {
+    /// The cards of a keyword tag's or feed's list (`topic`) say why each paper is there.
+    fn describe_list(
+        &self,
+        ids: &[PaperId],
+        number: usize,
+        topic: Option<Topic>,
+        sink: &mut impl PageSink,
+    ) {
         if number == 1 {
-            sink.made_of("papers", (1u8, Each(self.card_hashes, ids)), || {
-                self.cards_of(ids)
-            });
+            let inputs = (
+                1u8,
+                Each(self.card_hashes, ids),
+                ReasonsOf(self.topics, ids, topic),
+            );
+            sink.made_of("papers", inputs, || self.cards_with_reasons(ids, topic));
         } else {
             sink.made_of("papers", (2u8, Each(self.compact_hashes, ids)), || {
                 self.compact_cards_of(ids, Coins::With)
@@ -114,25 +125,14 @@ impl SiteData<'_> {
                 sink.made_of("groups", Each(self.card_hashes, ids), || {
                     self.day_groups(ids, false, None)
                 });
-                if pager.number == 1
-                    && let Some(month) = index.months.first()
-                {
-                    sink.view("top_month", || {
-                        month_ref(config, month.year, month.month, month.paper_count)
-                    });
-                    sink.view("top_url", || {
-                        let top = config.link(&routes::month(month.year, month.month));
-                        if config.output.sorted_views {
-                            format!("{top}#{MOST_UPVOTED}")
-                        } else {
-                            top
-                        }
-                    });
-                    let top = self.month_top(0);
+                if pager.number == 1 {
+                    // "Top this week": the last 7 days' most upvoted, leading to /top/.
+                    let top = self.recent_top(7, 5);
                     // Also in the day groups: their COinS are there (see `Coins`).
                     sink.made_of("top_papers", Each(self.compact_hashes, &top), || {
                         self.compact_cards_of(&top, Coins::Without)
                     });
+                    sink.view("top_url", || config.link(routes::TOP));
                 }
                 sink.view("paper_count", || self.papers.len());
             }
@@ -329,26 +329,28 @@ impl SiteData<'_> {
                 sink.view("pager", || {
                     pager_view(config, &routes::tag(&tag.slug), pager)
                 });
-                self.describe_list(&tag.papers[pager.items.clone()], pager.number, sink);
+                let topic = self.tag_topic(*t);
+                self.describe_list(&tag.papers[pager.items.clone()], pager.number, topic, sink);
             }
             PageKind::Keyword(k, pager) => {
                 let feed = &index.keyword_feeds[*k];
                 let base = routes::keyword_feed(&feed.slug);
+                let rule = config.keyword_feeds.get(&feed.name);
                 sink.view("feed", || KeywordFeedView {
                     name: &feed.name,
                     slug: &feed.slug,
                     url: config.link(&base),
                     atom_url: config.link(&routes::atom(&base)),
                     json_url: config.link(&routes::json_feed(&base)),
-                    phrases: config
-                        .keyword_feeds
-                        .get(&feed.name)
-                        .map(Vec::as_slice)
+                    phrases: rule
+                        .map(|r| r.any.iter().map(|p| p.text.as_str()).collect())
                         .unwrap_or_default(),
+                    rule: rule.map(RuleText::new).unwrap_or_default(),
                     count: feed.papers.len(),
                 });
                 sink.view("pager", || pager_view(config, &base, pager));
-                self.describe_list(&feed.papers[pager.items.clone()], pager.number, sink);
+                let topic = u16::try_from(*k).ok().map(Topic::Feed);
+                self.describe_list(&feed.papers[pager.items.clone()], pager.number, topic, sink);
             }
             PageKind::Feed(scope) => self.describe_atom(page, *scope, sink),
             PageKind::JsonFeed(scope) => {
@@ -381,6 +383,7 @@ impl SiteData<'_> {
                 sink.generated((&self.config.built_at, self.day_counts(), self.ledger));
             }
             PageKind::Subscribe => sink.view("subscribe", || self.subscribe_view()),
+            PageKind::Top => self.describe_top(sink),
             PageKind::Opml => sink.generated(self.subscribe_view()),
             PageKind::Email(scope) => self.describe_email(*scope, sink),
             PageKind::DigestAtom | PageKind::DigestJson => self.describe_digest_feed(sink),

@@ -36,6 +36,7 @@ fn entry(name: &str, front: &str, tags: &[&str], feeds: &[u16]) -> Entry {
             })
             .collect(),
         feeds: feeds.to_vec(),
+        topics: Vec::new(),
         terms: Vec::new(),
         card_key: 0,
         card_hash: 0,

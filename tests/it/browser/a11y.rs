@@ -1,6 +1,6 @@
 //! Accessibility of the default theme, checked in a real headless Chromium on the repository's
 //! sample site: one page of each kind (home, a home pager page, a paper, a day, a month, the
-//! archive, the tag list, a tag, the subscribe page, the 404 page), each in light and in dark
+//! archive, the tag list, a tag, the subscribe and top pages, the 404 page), each in light and in dark
 //! mode.
 //!
 //! - axe-core (WCAG 2.0/2.1/2.2 A and AA rules and axe's best practices) finds no violation of
@@ -124,6 +124,7 @@ impl Fixture {
         pages.push("/tags/".into());
         pages.push(first("tags", 1, false));
         pages.push("/subscribe/".into());
+        pages.push("/top/".into());
         pages.push("/404.html".into());
         pages
     }

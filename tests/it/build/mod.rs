@@ -19,5 +19,7 @@ mod status;
 mod subscribe;
 mod themes;
 mod tldr;
+mod top;
+mod topic_rules;
 mod validity;
 mod xml_wellformed;

@@ -404,22 +404,22 @@ fn days_and_months_read_by_upvotes_or_title_and_weeks_group_days() {
 }
 
 #[test]
-fn home_shows_the_latest_day_and_the_months_most_upvoted() {
+fn home_shows_the_latest_day_and_the_weeks_most_upvoted() {
     let site = Site::fixture("small");
     let out = site.build_ok(&[]);
     let home = html(&out, "index.html");
-    let top = common::hrefs(&home, ".top-month a.t");
+    // The last 7 days of listings (31 January to 6 February), most upvoted first.
+    let top = common::hrefs(&home, ".top-week a.t");
     assert_eq!(
         top,
         [
             "/papers/improvnet/",
+            "/papers/musicgen/",
             "/papers/visualcloze/",
             "/papers/rohm/"
         ]
     );
-    assert!(
-        common::hrefs(&home, ".top-month h2 a").contains(&"/2025/02/#most-upvoted".to_string())
-    );
+    assert_eq!(common::hrefs(&home, ".top-week h2 a"), ["/top/"]);
     // The list itself starts with the latest day.
     let first_day = home
         .select(&sel(".day-group time"))
@@ -428,7 +428,7 @@ fn home_shows_the_latest_day_and_the_months_most_upvoted() {
     assert_eq!(first_day, Some("2025-02-06"));
     assert!(
         html(&out, "page/2/index.html")
-            .select(&sel(".top-month"))
+            .select(&sel(".top-week"))
             .next()
             .is_none()
     );

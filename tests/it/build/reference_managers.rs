@@ -459,6 +459,12 @@ fn download_ris(page: &mut browser::Page, url: &str, downloads: &Path) -> PathBu
         "!document.querySelector('a[data-ris]').hidden",
         WAIT,
     );
+    // site.js loads the RIS builder only on pages that offer RIS.
+    page.wait_for_js(
+        "ris.js is loaded",
+        "typeof window.digestRis === 'function'",
+        WAIT,
+    );
     let name = page.eval("document.querySelector('a[data-ris]').getAttribute('download')");
     let file = downloads.join(name.as_str().expect("a download name"));
     page.click_selector("a[data-ris]");
