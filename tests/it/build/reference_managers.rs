@@ -40,7 +40,7 @@ fn site() -> Site {
     site.write(
         "content/typical.md",
         &format!(
-            "+++\ntitle = {}\ndate = 2025-03-03\npublished = 2025-02-27\nauthors = [\"Ann Lee\", \"Jan van der Berg\", \"{{The ATLAS Collaboration}}\", \"Zoë Ådahl\", \"Bo Chen\", \"Cy Dunn\", \"Di Egan\", \"Ed Fox\"]\ntags = [\"music\", \"routing\"]\narxiv = \"2503.01234\"\ndoi = \"10.1000/sr.2025\"\nlinks = {{ pdf = \"https://cdn.example.net/sr.pdf\" }}\n+++\nWe route sparse tokens with $x^2 + \\alpha$ experts.\n\nA second paragraph.\n\n## Notes\n\nNot in the RIS.\n",
+            "+++\ntitle = {}\ndate = 2025-03-03\npublished = 2025-02-27\nupvotes = 5\nauthors = [\"Ann Lee\", \"Jan van der Berg\", \"{{The ATLAS Collaboration}}\", \"Zoë Ådahl\", \"Bo Chen\", \"Cy Dunn\", \"Di Egan\", \"Ed Fox\"]\ntags = [\"music\", \"routing\"]\narxiv = \"2503.01234\"\ndoi = \"10.1000/sr.2025\"\nlinks = {{ pdf = \"https://cdn.example.net/sr.pdf\" }}\n+++\nWe route sparse tokens with $x^2 + \\alpha$ experts.\n\nA second paragraph.\n\n## Notes\n\nNot in the RIS.\n",
             toml::Value::String(TYPICAL_TITLE.to_string())
         ),
     );
@@ -149,6 +149,27 @@ fn every_entry_of_every_list_page_has_its_coins() {
     assert_eq!(
         home.select(&sel("span.Z3988")).count(),
         home.select(&sel("article.card")).count()
+    );
+    // The top page: each paper once, though it may be in both lists.
+    let top = html(&out, "top/index.html");
+    let titles: Vec<String> = top
+        .select(&sel("span.Z3988"))
+        .map(|s| {
+            let pairs = kev_pairs(s.value().attr("title").unwrap());
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == "rft.atitle")
+                .unwrap()
+                .1
+        })
+        .collect();
+    let listed: BTreeSet<String> = entries(&top).into_iter().map(|(t, _)| t).collect();
+    assert!(!listed.is_empty());
+    assert_eq!(titles.iter().cloned().collect::<BTreeSet<_>>(), listed);
+    assert_eq!(
+        titles.len(),
+        listed.len(),
+        "a paper offered twice: {titles:?}"
     );
     // A paper page is one paper (Google Scholar's tags say it): no COinS, related list included.
     let paper = html(&out, "papers/typical/index.html");
