@@ -480,7 +480,7 @@ fn download_ris(page: &mut browser::Page, url: &str, downloads: &Path) -> PathBu
         "!document.querySelector('a[data-ris]').hidden",
         WAIT,
     );
-    // site.js loads the RIS builder only on pages that offer RIS.
+    // ris.js, the RIS builder, is loaded by paper pages only.
     page.wait_for_js(
         "ris.js is loaded",
         "typeof window.digestRis === 'function'",

@@ -1,7 +1,8 @@
 // digest: the RIS of a paper page (the RefMan format Zotero, EndNote and Mendeley import), built
-// from what the page already says: the Highwire citation_* tags of its head, its abstract, its
-// tags and its BibTeX's entry type. site.js loads this file on pages with a "Download .ris"
-// link and calls window.digestRis() when it is clicked; the page carries no second copy.
+// when its <a data-ris download="NAME.ris" hidden> link is clicked, from what the page already
+// says: the Highwire citation_* tags of its head, its abstract, its tags and its BibTeX's entry
+// type; the page carries no second copy. Loaded by paper pages only (site.js, which every page
+// loads, stays small).
 (function () {
   "use strict";
   // Formulas are MathML on the page: written back as TeX-like text for the abstract.
@@ -58,4 +59,14 @@
     // The RIS specification ends every line with CR LF.
     return lines.join("\r\n") + "\r\n";
   };
+  document.querySelectorAll("a[data-ris]").forEach(function (link) {
+    if (!window.Blob || !window.URL) { return; }
+    link.hidden = false;
+    // The file is made when asked for: the link's own click then saves it.
+    link.addEventListener("click", function () {
+      if (link.href.indexOf("blob:") === 0) { URL.revokeObjectURL(link.href); }
+      link.href = URL.createObjectURL(new Blob([window.digestRis()],
+        { type: "application/x-research-info-systems;charset=utf-8" }));
+    });
+  });
 })();

@@ -4,8 +4,6 @@
 // element as
 // NAME (the blob URL is made here, so a page does not carry the text twice; the href is there
 // for valid HTML and leads to the text without scripts).
-// RIS: <a data-ris download="NAME.ris" hidden> is shown with the other downloads; ris.js, loaded
-// only on pages that have one, makes the file when it is clicked (window.digestRis).
 // Orders: a list with class "sortable" whose items carry --u/--t is ordered by CSS when the
 // fragment is #most-upvoted or #by-title; here the items are also moved, so that screen
 // readers and the Tab key follow the order shown, and the current order is marked.
@@ -36,21 +34,6 @@
     var blob = new Blob([source.textContent], { type: "application/x-bibtex;charset=utf-8" });
     link.href = URL.createObjectURL(blob);
     link.hidden = false;
-  });
-  document.querySelectorAll("a[data-ris]").forEach(function (link, i) {
-    if (!window.Blob || !window.URL) { return; }
-    if (i === 0) {
-      var script = document.createElement("script");
-      script.src = (document.documentElement.getAttribute("data-base") || "/") + "ris.js";
-      document.head.appendChild(script);
-    }
-    link.hidden = false;
-    link.addEventListener("click", function (event) {
-      if (!window.digestRis) { event.preventDefault(); return; }
-      if (link.href.indexOf("blob:") === 0) { URL.revokeObjectURL(link.href); }
-      link.href = URL.createObjectURL(new Blob([window.digestRis()],
-        { type: "application/x-research-info-systems;charset=utf-8" }));
-    });
   });
   var sortable = document.querySelector(".sortable");
   if (sortable) {
