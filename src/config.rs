@@ -52,6 +52,7 @@ struct RawOutput {
     week_pages: Option<bool>,
     bibtex_files: Option<bool>,
     coins: Option<bool>,
+    api: Option<bool>,
 }
 
 /// Which optional pages a site has (`[output]` of `site.toml`): a very large archive can leave
@@ -69,6 +70,10 @@ pub struct OutputOptions {
     /// A COinS span on each entry of a list page, for reference managers (about 450 bytes per
     /// entry with 8 authors). Default on.
     pub coins: bool,
+    /// The static JSON API: each day's and tag page's `papers.json`, each paper's
+    /// `index.json`, `api/index.json`, `llms.txt`. Default on. Keeps each record's Markdown
+    /// and plain text in memory for the papers' `index.json`.
+    pub api: bool,
 }
 
 /// The site's settings, validated, with every default filled in.
@@ -267,6 +272,7 @@ impl Config {
                 week_pages: raw.output.week_pages.unwrap_or(true),
                 bibtex_files: raw.output.bibtex_files.unwrap_or(true),
                 coins: raw.output.coins.unwrap_or(true),
+                api: raw.output.api.unwrap_or(true),
             },
             extra: raw.extra,
             guard: guard::resolve(raw.guard, &at)?,

@@ -15,7 +15,8 @@
 //! 7. [`index`]: order, days, weeks, months, tags, keyword feeds, pagination. Beside it, from
 //!    the same records: [`search`], [`related`] and their words ([`terms`]), [`export`]
 //!    (BibTeX, CSL-JSON, JSON; citation keys), and the way in, [`import`], [`fetch`] and
-//!    [`enrich`] (records completed by their titles).
+//!    [`enrich`] (records completed by their titles). The way out by email: [`mail`] (a
+//!    digest's message, SMTP, the ledger of who got which digest).
 //! 8. [`record`], [`markdown`], [`config`], [`site_file`]: one record, one body, `site.toml`.
 //! 9. [`write`](mod@write): where an output may go, the lock, the swap of a complete build, `serve`'s
 //!    updates; it knows files, not pages.
@@ -50,6 +51,7 @@ pub(crate) mod href;
 pub(crate) mod http;
 pub mod import;
 pub(crate) mod index;
+pub(crate) mod mail;
 pub mod markdown;
 pub(crate) mod plan;
 pub mod record;

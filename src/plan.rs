@@ -49,6 +49,16 @@ pub(crate) enum PageKind {
     NotFound,
     /// The most upvoted papers of the last 7 and 30 days.
     Top,
+    /// A day's papers as JSON, by index into [`SiteIndex::days`].
+    DayJson(usize),
+    /// A page of a tag's papers as JSON.
+    TagJson(usize, Pager),
+    /// A paper's record as JSON.
+    PaperJson(PaperId),
+    /// What the JSON API holds and where (`api/index.json`).
+    ApiIndex,
+    /// `llms.txt`: the site described for language models and agents.
+    Llms,
     /// Every feed of the site, with addresses to copy.
     Subscribe,
     /// Every feed as OPML, without a template.
@@ -96,6 +106,11 @@ impl PageKind {
             PageKind::Search => "search",
             PageKind::NotFound => "404",
             PageKind::Top => "top",
+            PageKind::DayJson(_) => "day json",
+            PageKind::TagJson(..) => "tag json",
+            PageKind::PaperJson(_) => "paper json",
+            PageKind::ApiIndex => "api index",
+            PageKind::Llms => "llms",
             PageKind::Subscribe => "subscribe",
             PageKind::Opml => "opml",
             PageKind::Status => "status",
@@ -230,7 +245,24 @@ pub(crate) fn plan_reusing(
                 .collect_into_vec(&mut paper_pages);
         }
     }
+    // Each paper's record as JSON, in the same order, after all the paper pages (which the
+    // next plan takes over as one block).
+    let paper_json: Vec<PlannedPage> = if config.output.api {
+        paper_pages
+            .iter()
+            .filter_map(|page| match page.kind {
+                PageKind::Paper(id) => Some(PlannedPage::generated(
+                    routes::paper_json(&papers[id].slug),
+                    PageKind::PaperJson(id),
+                )),
+                _ => None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     pages.append(&mut paper_pages);
+    pages.extend(paper_json);
     for (i, day) in index.days.iter().enumerate() {
         pages.push(PlannedPage::html(
             routes::day(day.date),
@@ -241,6 +273,12 @@ pub(crate) fn plan_reusing(
             pages.push(PlannedPage::generated(
                 routes::bib(&routes::day(day.date)),
                 PageKind::DayBib(i),
+            ));
+        }
+        if config.output.api {
+            pages.push(PlannedPage::generated(
+                routes::list_json(&routes::day(day.date)),
+                PageKind::DayJson(i),
             ));
         }
     }
@@ -284,6 +322,14 @@ pub(crate) fn plan_reusing(
             "tag.html",
         );
         push_feeds(&mut pages, &base, FeedScope::Tag(t));
+        if config.output.api {
+            for pager in paginate(tag.papers.len(), config.paginate_by) {
+                pages.push(PlannedPage::generated(
+                    routes::list_json(&routes::page(&base, pager.number)),
+                    PageKind::TagJson(t, pager),
+                ));
+            }
+        }
         if config.output.bibtex_files {
             pages.push(PlannedPage::generated(
                 routes::bib(&base),
@@ -309,6 +355,16 @@ pub(crate) fn plan_reusing(
         PageKind::Search,
         "search.html",
     ));
+    if config.output.api {
+        pages.push(PlannedPage::generated(
+            routes::API_INDEX.to_string(),
+            PageKind::ApiIndex,
+        ));
+        pages.push(PlannedPage::generated(
+            routes::LLMS.to_string(),
+            PageKind::Llms,
+        ));
+    }
     pages.push(PlannedPage::html(
         routes::TOP.to_string(),
         PageKind::Top,
@@ -456,8 +512,11 @@ mod tests {
                 ("page/2/index.html", "home", "index.html"),
                 ("papers/a/index.html", "paper", "paper.html"),
                 ("papers/b/index.html", "paper", "paper.html"),
+                ("papers/a/index.json", "paper json", GENERATED),
+                ("papers/b/index.json", "paper json", GENERATED),
                 ("2025/02/06/index.html", "day", "day.html"),
                 ("2025/02/06/papers.bib", "day bib", GENERATED),
+                ("2025/02/06/papers.json", "day json", GENERATED),
                 ("2025/w06/index.html", "week", "week.html"),
                 ("2025/02/index.html", "month", "month.html"),
                 ("archive/index.html", "archive", "archive.html"),
@@ -466,6 +525,8 @@ mod tests {
                 ("tags/rl/page/2/index.html", "tag", "tag.html"),
                 ("tags/rl/atom.xml", "atom", "atom.xml"),
                 ("tags/rl/feed.json", "json feed", GENERATED),
+                ("tags/rl/papers.json", "tag json", GENERATED),
+                ("tags/rl/page/2/papers.json", "tag json", GENERATED),
                 ("tags/rl/papers.bib", "tag bib", GENERATED),
                 ("feeds/agents/index.html", "keyword", "keyword.html"),
                 ("feeds/agents/atom.xml", "atom", "atom.xml"),
@@ -473,6 +534,8 @@ mod tests {
                 ("atom.xml", "atom", "atom.xml"),
                 ("feed.json", "json feed", GENERATED),
                 ("search/index.html", "search", "search.html"),
+                ("api/index.json", "api index", GENERATED),
+                ("llms.txt", "llms", GENERATED),
                 ("top/index.html", "top", "top.html"),
                 ("subscribe/index.html", "subscribe", "subscribe.html"),
                 ("feeds.opml", "opml", GENERATED),
@@ -486,6 +549,6 @@ mod tests {
             ]
         );
         assert_eq!(pages[2].url_path(), "papers/a/");
-        assert_eq!(pages[5].url_path(), "2025/02/06/papers.bib");
+        assert_eq!(pages[7].url_path(), "2025/02/06/papers.bib");
     }
 }

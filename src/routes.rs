@@ -114,6 +114,21 @@ pub(crate) fn email(base: &str) -> String {
     format!("{base}email/")
 }
 
+/// The JSON of the papers a list page shows (a day, a tag page): `<page>papers.json`.
+pub(crate) fn list_json(page: &str) -> String {
+    format!("{page}papers.json")
+}
+
+/// A paper's record as JSON: `papers/<slug>/index.json`, beside its page.
+pub(crate) fn paper_json(slug: &str) -> String {
+    format!("{}index.json", paper(slug))
+}
+
+/// What the static JSON API holds and where.
+pub(crate) const API_INDEX: &str = "api/index.json";
+/// The site described for language models and agents (llmstxt.org).
+pub(crate) const LLMS: &str = "llms.txt";
+
 /// The most upvoted papers of the last 7 and 30 days.
 pub(crate) const TOP: &str = "top/";
 /// The page listing every feed of the site.
@@ -192,6 +207,11 @@ mod tests {
             ("status", STATUS.to_string()),
             ("status json", STATUS_JSON.to_string()),
             ("manifest", MANIFEST.to_string()),
+            ("day json", list_json(&day(date))),
+            ("tag page 2 json", list_json(&page(&tag("icl"), 2))),
+            ("paper json", paper_json("improvnet")),
+            ("api index", API_INDEX.to_string()),
+            ("llms", LLMS.to_string()),
             ("top", TOP.to_string()),
             ("subscribe", SUBSCRIBE.to_string()),
             ("opml", OPML.to_string()),
@@ -237,6 +257,11 @@ mod tests {
             ("status", "status/"),
             ("status json", "status.json"),
             ("manifest", "digest.json"),
+            ("day json", "2025/02/06/papers.json"),
+            ("tag page 2 json", "tags/icl/page/2/papers.json"),
+            ("paper json", "papers/improvnet/index.json"),
+            ("api index", "api/index.json"),
+            ("llms", "llms.txt"),
             ("top", "top/"),
             ("subscribe", "subscribe/"),
             ("opml", "feeds.opml"),

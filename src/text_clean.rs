@@ -121,6 +121,49 @@ pub(crate) fn escape_markup(text: &str, apostrophe: &str) -> String {
     out
 }
 
+/// `text` (Markdown or HTML as written) with each numeric character reference to a forbidden
+/// character (`&#0;`, `&#x1F;`) replaced by what [`replacement`] publishes for it, so text
+/// passed on as written (a record's Markdown in the JSON API) names no character a reader
+/// must refuse; borrowed when there is none.
+pub(crate) fn cleaned_references(text: &str) -> Cow<'_, str> {
+    if !text.contains("&#") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find("&#") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let (digits, radix, skip) = match after.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16, 3),
+            None => (after, 10, 2),
+        };
+        let end = digits.find(';');
+        let forbidden = end
+            .and_then(|end| u32::from_str_radix(&digits[..end], radix).ok())
+            .and_then(char::from_u32)
+            .filter(|&c| is_forbidden(c));
+        match (forbidden, end) {
+            (Some(c), Some(end)) => {
+                out.push(replacement(c));
+                rest = &rest[at + skip + end + 1..];
+                changed = true;
+            }
+            _ => {
+                out.push_str("&#");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// Replaces every forbidden character of `text` in place; whether there was any.
 pub(crate) fn clean(text: &mut String) -> bool {
     if let Cow::Owned(new) = cleaned(text) {
@@ -405,6 +448,15 @@ pub(crate) fn render_warning(problem: &Problem) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn references_to_forbidden_characters_are_replaced() {
+        assert_eq!(
+            cleaned_references("a&#0;b&#x1F;c&#65;d&#xC;e&#;f&#12"),
+            "a\u{fffd}b c&#65;d e&#;f&#12"
+        );
+        assert!(matches!(cleaned_references("x &#38; y"), Cow::Borrowed(_)));
+    }
+
     use super::*;
 
     #[test]

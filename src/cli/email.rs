@@ -48,7 +48,6 @@ pub(super) struct DigestArgs {
 /// A site loaded and the digest asked for.
 pub(super) struct Digest {
     /// The site.
-    #[allow(dead_code, reason = "read by digest send")]
     pub site: Site,
     /// The message's content, or `None` when the selection lists no paper.
     pub composed: Option<Composed>,
@@ -168,15 +167,15 @@ fn parse_week(text: &str) -> Option<(i16, i8)> {
 pub(super) struct EmailArgs {
     #[command(flatten)]
     digest: DigestArgs,
-    /// Write here instead of printing the message: a `.eml` file, or a folder that gets the
-    /// message (`.eml`, when [email] from is set), its HTML and its text.
+    /// Write here instead of printing the HTML: a `.eml` file (the message), or a folder that
+    /// gets the message (`.eml`, when [email] from is set), its HTML and its text.
     #[arg(long, short, value_name = "FILE.eml|DIR")]
     output: Option<PathBuf>,
 }
 
 /// Makes the email of a day, week or period.
 pub(super) fn run(args: EmailArgs) -> ExitCode {
-    let Digest { composed, .. } = match args.digest.compose() {
+    let Digest { site, composed } = match args.digest.compose() {
         Ok(digest) => digest,
         Err(status) => return status,
     };
@@ -189,7 +188,15 @@ pub(super) fn run(args: EmailArgs) -> ExitCode {
             print!("{}", email.html);
             Ok(())
         }
-        Some(dir) => write_folder(dir, &email),
+        // The whole message (`crate::mail` writes it as `digest send` sends it).
+        Some(file)
+            if file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("eml")) =>
+        {
+            super::send::eml_of(&email, &site.config.email).and_then(|eml| write(file, &eml))
+        }
+        Some(dir) => write_folder(dir, &email, &site.config.email),
     };
     if let Err(problem) = written {
         eprintln!("{problem}");
@@ -212,7 +219,11 @@ pub(super) fn run(args: EmailArgs) -> ExitCode {
 }
 
 /// The message, its HTML and its text in `dir`, named after the digest (`day-2025-02-06.html`).
-fn write_folder(dir: &Path, email: &Composed) -> Result<(), Problem> {
+fn write_folder(
+    dir: &Path,
+    email: &Composed,
+    options: &crate::config::EmailOptions,
+) -> Result<(), Problem> {
     std::fs::create_dir_all(dir).map_err(|err| {
         Problem::in_file(
             dir.display().to_string(),
@@ -223,6 +234,10 @@ fn write_folder(dir: &Path, email: &Composed) -> Result<(), Problem> {
     let name = email.key.replace('/', "-");
     write(&dir.join(format!("{name}.html")), email.html.as_bytes())?;
     write(&dir.join(format!("{name}.txt")), email.text.as_bytes())?;
+    if options.from.is_some() {
+        let eml = super::send::eml_of(email, options)?;
+        write(&dir.join(format!("{name}.eml")), &eml)?;
+    }
     Ok(())
 }
 

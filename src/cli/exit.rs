@@ -13,7 +13,8 @@ Exit status:
   1  the input had problems: some entries skipped, a record, template or site.toml invalid
   2  usage error: an unknown option, a missing or malformed argument
   3  network or remote-service error: no answer in time, an HTTP error status, a malformed
-     answer (fetch); a lookup that failed (enrich); serve cannot listen on its address
+     answer (fetch); a lookup that failed (enrich); serve cannot listen on its address; a
+     recipient or the mail server not reached (send)
   4  output or file-system error: the output cannot be written (refused folder, disk full, no
      permission, a folder that cannot be made) or is locked by another digest";
 

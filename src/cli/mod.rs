@@ -11,6 +11,7 @@ mod export;
 mod fetch;
 mod import;
 mod init;
+mod send;
 mod serve;
 mod theme;
 
@@ -64,6 +65,13 @@ enum Command {
     /// column, under 90 KB) and plain text, most upvoted papers first.
     #[command(after_help = exit::HELP)]
     Email(email::EmailArgs),
+    /// Send the email digest of a day, a week or a period over SMTP (SMTP_URL, SMTP_USER,
+    /// SMTP_PASSWORD from the environment) to a recipients file or one address, each once.
+    ///
+    /// data/email-ledger.toml records who got which digest, so a second run sends only to the
+    /// recipients not reached yet. Exit 3 names every recipient not reached.
+    #[command(after_help = exit::HELP)]
+    Send(send::SendArgs),
     /// Download papers from Hugging Face or arXiv and merge them into the records.
     #[command(subcommand, after_help = exit::HELP)]
     Fetch(fetch::FetchCommand),
@@ -84,6 +92,7 @@ pub fn run() -> ExitCode {
         Command::Export(args) => export::run(args),
         Command::Enrich(args) => enrich::run(args),
         Command::Email(args) => email::run(args),
+        Command::Send(args) => send::run(args),
         Command::Fetch(command) => fetch::run(command),
         Command::Theme(command) => theme::run(command),
     }

@@ -40,6 +40,9 @@ pub struct RenderedMarkdown {
     /// The notes as a sanitised HTML fragment, without the marker; empty when the body has none.
     /// Only the paper's own page shows them.
     pub notes: String,
+    /// Where the notes marker starts in the source (a byte offset), when the body has notes:
+    /// the abstract's Markdown is the source before it.
+    pub notes_at: Option<usize>,
 }
 
 /// The ids the default theme's paper page gives its own elements: headings in a body get other
@@ -86,16 +89,30 @@ impl MarkdownRenderer {
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_SMART_PUNCTUATION
             | Options::ENABLE_MATH;
-        // Where each formula is, for warnings; other events' places are not needed.
+        // Where each formula is, for warnings, and where each block that may start the notes
+        // is; other events' places are not needed.
         let mut events = Vec::new();
         let mut math_spans = Vec::new();
+        let mut block_starts = Vec::new();
         for (event, span) in Parser::new_ext(source, options).into_offset_iter() {
-            if matches!(event, Event::InlineMath(_) | Event::DisplayMath(_)) {
-                math_spans.push((events.len(), span));
+            match event {
+                Event::InlineMath(_) | Event::DisplayMath(_) => {
+                    math_spans.push((events.len(), span))
+                }
+                Event::Start(Tag::HtmlBlock | Tag::Heading { .. }) => {
+                    block_starts.push((events.len(), span.start))
+                }
+                _ => {}
             }
             events.push(event);
         }
         let marker = notes::marker(&events);
+        let notes_at = marker.as_ref().and_then(|m| {
+            block_starts
+                .binary_search_by_key(&m.start, |(i, _)| *i)
+                .ok()
+                .map(|at| block_starts[at].1)
+        });
         let text = plain_text(&events[..marker.as_ref().map_or(events.len(), |m| m.start)]);
         let mut warnings = Vec::new();
         let events = self.transform(events, &math_spans, marker, &mut warnings);
@@ -118,7 +135,15 @@ impl MarkdownRenderer {
             clean_decoded(text),
             clean_decoded(notes),
         );
-        (RenderedMarkdown { html, text, notes }, warnings)
+        (
+            RenderedMarkdown {
+                html,
+                text,
+                notes,
+                notes_at,
+            },
+            warnings,
+        )
     }
 
     /// Rewrites the event stream so that `push_html` can only emit safe markup.

@@ -333,9 +333,15 @@ fn notes_are_rendered_apart_from_the_abstract() {
     // One numbering: the notes' footnote is the second.
     assert!(out.html.contains(">1</a></sup>"), "{}", out.html);
     assert!(out.notes.contains(">2</a></sup>"), "{}", out.notes);
+    // The abstract's source is the body before the marker.
+    assert_eq!(
+        &body[..out.notes_at.unwrap()],
+        "The abstract[^a] with $x^2$.\n\n"
+    );
     // A body without a marker has no notes, and its text is the whole body.
     let plain = MarkdownRenderer::new().render("Only an abstract.\n\n## Method\n\nMore.\n");
     assert_eq!(plain.notes, "");
+    assert_eq!(plain.notes_at, None);
     assert_eq!(plain.text, "Only an abstract.\nMethod\nMore.");
 }
 
@@ -346,6 +352,7 @@ fn warnings_in_notes_point_into_the_body() {
     let body = format!("Abstract.\n\n<!-- notes -->\n\nDeep ${deep}$ here.\n");
     let (out, warnings) = MarkdownRenderer::new().render_with_warnings(&body);
     assert_eq!(out.text, "Abstract.");
+    assert_eq!(&body[out.notes_at.unwrap()..][..14], "<!-- notes -->");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     let span = warnings[0].span.clone();
     assert_eq!(&body[span], format!("${deep}$"));

@@ -102,7 +102,8 @@ impl EntryMaker<'_> {
         let cite_hash = views::cite_hash(&paper);
         let cite_base = crate::export::cite_key::base_key(&paper);
         let (mut paper, mut body) = (paper, body);
-        if !self.keep_sources {
+        // The JSON API gives each paper's Markdown and plain text (`[output] api`).
+        if !self.keep_sources && !self.config.output.api {
             paper.body = String::new();
             body.text = String::new();
         }

@@ -157,3 +157,32 @@ fn the_daily_workflow_guards_its_build_and_keeps_itself_alive() {
         "it runs whatever the update did"
     );
 }
+
+/// The email job runs after the deploy only when the repository has an SMTP_URL secret,
+/// reads the recipients from a secret through standard input (never a file in the
+/// repository), installs digest like the other jobs, and commits the ledger even when a
+/// recipient failed.
+#[test]
+fn the_daily_workflow_emails_only_with_an_smtp_secret() {
+    let workflow = daily_workflow(&Daily::Hf);
+    assert!(workflow.contains("      email: ${{ steps.email.outputs.configured }}"));
+    assert!(
+        workflow
+            .contains("SMTP_URL: ${{ secrets.SMTP_URL }}\n        run: if [ -n \"$SMTP_URL\" ]")
+    );
+    let start = workflow.find("\n  email:\n").expect("an email job");
+    let end = workflow.find("\n  keepalive:\n").unwrap();
+    let job = &workflow[start..end];
+    for line in [
+        "needs: [update, deploy]",
+        "if: needs.update.outputs.email == 'true'",
+        "ref: ${{ github.ref }}",
+        "- name: Install digest ${{ env.DIGEST_VERSION }}",
+        "printf '%s\\n' \"$DIGEST_RECIPIENTS\" | digest send --date latest --recipients - --list readers --base-url \"${{ steps.pages.outputs.base_url }}/\"",
+        "SMTP_PASSWORD: ${{ secrets.SMTP_PASSWORD }}",
+        "if: ${{ !cancelled() }}",
+        "git add data/email-ledger.toml",
+    ] {
+        assert!(job.contains(line), "lacks {line:?}:\n{job}");
+    }
+}

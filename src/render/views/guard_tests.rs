@@ -350,7 +350,7 @@ fn assert_changes_change_fingerprints(
 }
 
 /// Every kind of page the plan makes, by name.
-const ALL_KINDS: [&str; 24] = [
+const ALL_KINDS: [&str; 29] = [
     "home",
     "paper",
     "day",
@@ -370,6 +370,11 @@ const ALL_KINDS: [&str; 24] = [
     "status json",
     "manifest",
     "top",
+    "day json",
+    "tag json",
+    "paper json",
+    "api index",
+    "llms",
     "subscribe",
     "opml",
     "email",

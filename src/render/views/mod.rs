@@ -17,6 +17,7 @@
 //! `guard_tests` edits whole sites and checks that every page whose context changes gets a new
 //! fingerprint.
 
+mod api;
 mod cards;
 mod chart_cache;
 mod coins;

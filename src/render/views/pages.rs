@@ -384,6 +384,11 @@ impl SiteData<'_> {
             }
             PageKind::Subscribe => sink.view("subscribe", || self.subscribe_view()),
             PageKind::Top => self.describe_top(sink),
+            PageKind::DayJson(_)
+            | PageKind::TagJson(..)
+            | PageKind::PaperJson(_)
+            | PageKind::ApiIndex
+            | PageKind::Llms => self.describe_api(&page.kind, sink),
             PageKind::Opml => sink.generated(self.subscribe_view()),
             PageKind::Email(scope) => self.describe_email(*scope, sink),
             PageKind::DigestAtom | PageKind::DigestJson => self.describe_digest_feed(sink),
@@ -419,6 +424,11 @@ impl SiteData<'_> {
             )),
             PageKind::StatusJson => Some(self.status_json()),
             PageKind::Opml => Some(self.opml()),
+            PageKind::DayJson(_)
+            | PageKind::TagJson(..)
+            | PageKind::PaperJson(_)
+            | PageKind::ApiIndex
+            | PageKind::Llms => self.api_text(&page.kind),
             PageKind::Manifest => Some(super::status::manifest_text(
                 &self.manifest(self.page_count),
             )),

@@ -1,5 +1,6 @@
 //! `digest build`: the pages, feeds and files it writes, its errors, and how it writes them.
 
+mod api;
 mod citations;
 mod content_walk;
 mod errors;

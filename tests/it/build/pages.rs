@@ -113,7 +113,25 @@ fn small_site_has_exactly_the_expected_pages() {
         // every feed as OPML, and the stylesheet that shows an Atom feed as a page
         "feeds.opml",
         "feed.xsl",
+        // the JSON API: each day's and tag page's papers, each paper's record, the layout
+        "2025/02/06/papers.json",
+        "2025/02/05/papers.json",
+        "2025/01/31/papers.json",
+        "2025/01/30/papers.json",
+        "tags/music/papers.json",
+        "tags/music/page/2/papers.json",
+        "tags/image-generation/papers.json",
+        "tags/motion/papers.json",
+        "tags/retrieval/papers.json",
+        "tags/diffusion/papers.json",
+        "api/index.json",
+        "llms.txt",
     ]));
+    expected.extend(
+        SMALL_PAPERS
+            .iter()
+            .map(|s| format!("papers/{s}/index.json")),
+    );
     // And the search index: its metadata, term shards and document chunks.
     let (search, rest): (Vec<String>, Vec<String>) = files(&out)
         .into_iter()

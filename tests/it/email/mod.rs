@@ -3,6 +3,7 @@
 
 mod compose;
 mod feed;
+mod send;
 
 use crate::common::Site;
 

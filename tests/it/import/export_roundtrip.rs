@@ -104,9 +104,15 @@ fn json_round_trip_rebuilds_the_same_site() {
         &site.root,
     )
     .assert_success();
+    let (a, b) = (tree(&a), tree(&b));
+    let differ: Vec<&String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|path| a.get(*path) != b.get(*path))
+        .collect();
     assert!(
-        tree(&a) == tree(&b),
-        "the site rebuilt from the JSON export differs"
+        differ.is_empty(),
+        "the site rebuilt from the JSON export differs in {differ:?}"
     );
     // A second import of the same export changes nothing.
     let run = digest(
