@@ -53,6 +53,7 @@ struct RawOutput {
     week_pages: Option<bool>,
     bibtex_files: Option<bool>,
     author_pages: Option<toml::Spanned<toml::Value>>,
+    coins: Option<bool>,
     api: Option<bool>,
 }
 
@@ -71,6 +72,9 @@ pub struct OutputOptions {
     /// Authors of at least this many papers get a page and feeds (`/authors/<slug>/`); `None`
     /// for no author pages. Default 2 (`author_pages = "min:2"`).
     pub author_pages: Option<usize>,
+    /// A COinS span on each entry of a list page, for reference managers (about 450 bytes per
+    /// entry with 8 authors). Default on.
+    pub coins: bool,
     /// The static JSON API: each day's and tag page's `papers.json`, each paper's
     /// `index.json`, `api/index.json`, `llms.txt`. Default on. Keeps each record's Markdown
     /// and plain text in memory for the papers' `index.json`.
@@ -273,6 +277,7 @@ impl Config {
                 week_pages: raw.output.week_pages.unwrap_or(true),
                 bibtex_files: raw.output.bibtex_files.unwrap_or(true),
                 author_pages: author_pages::resolve(raw.output.author_pages, &at)?,
+                coins: raw.output.coins.unwrap_or(true),
                 api: raw.output.api.unwrap_or(true),
             },
             extra: raw.extra,

@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use super::ExportedPaper;
-use super::venue::{Venue, venue};
+use super::venue::{Venue, cited_venue};
 use crate::record::Paper;
 use crate::record::author::Author;
 
@@ -45,10 +45,7 @@ pub(crate) fn cite_all<'a>(papers: impl IntoIterator<Item = (&'a Paper, &'a str)
 fn write_entry(out: &mut String, p: &Paper, key: &str, abstract_text: Option<&str>) {
     let has_authors = p.authors.iter().any(|a| !a.trim().is_empty());
     // The standard styles require authors for articles and proceedings papers.
-    let venue = venue(p).map(|v| match v {
-        Venue::Journal(v) | Venue::Proceedings(v) if !has_authors => Venue::Other(v),
-        v => v,
-    });
+    let venue = cited_venue(p);
     let kind = match venue {
         Some(Venue::Journal(_)) => "article",
         Some(Venue::Proceedings(_)) => "inproceedings",

@@ -1,11 +1,12 @@
-//! Export: the site's records written back out as BibTeX, CSL-JSON or digest's own JSON, so
-//! reference managers and other tools can use them; `digest import` of an export gives the
-//! same records. Reads the loaded site; writes only to the given writer.
+//! Export: the site's records written back out as BibTeX, CSL-JSON, RIS or digest's own JSON,
+//! so reference managers and other tools can use them; `digest import` of an export (but RIS)
+//! gives the same records. Reads the loaded site; writes only to the given writer.
 
 pub(crate) mod bibtex;
 pub(crate) mod cite_key;
 pub(crate) mod csl_json;
 pub(crate) mod json;
+pub(crate) mod ris;
 pub(crate) mod venue;
 
 use jiff::civil::Date;
@@ -23,6 +24,8 @@ pub(crate) enum ExportFormat {
     CslJson,
     /// digest's own JSON: every field of every record, body as Markdown.
     Json,
+    /// RIS, as EndNote, Zotero and Mendeley import it.
+    Ris,
 }
 
 /// One paper to export, with what the formats need besides the record.
@@ -77,5 +80,6 @@ pub(crate) fn write(format: ExportFormat, papers: &[ExportedPaper]) -> String {
         ExportFormat::Bibtex => bibtex::write(papers),
         ExportFormat::CslJson => csl_json::write(papers),
         ExportFormat::Json => json::write(papers),
+        ExportFormat::Ris => ris::write(papers),
     }
 }

@@ -105,3 +105,14 @@ pub(crate) fn venue(p: &Paper) -> Option<Venue<'_>> {
         _ => Venue::Other(venue),
     })
 }
+
+/// [`venue`] as citations use it: a journal or proceedings only when the record names authors
+/// (BibTeX's standard styles require them for `@article` and `@inproceedings`); else the venue
+/// is only named ([`Venue::Other`]). BibTeX's entry type and RIS's `TY` follow it.
+pub(crate) fn cited_venue(p: &Paper) -> Option<Venue<'_>> {
+    let has_authors = p.authors.iter().any(|a| !a.trim().is_empty());
+    venue(p).map(|v| match v {
+        Venue::Journal(v) | Venue::Proceedings(v) if !has_authors => Venue::Other(v),
+        v => v,
+    })
+}

@@ -1,4 +1,5 @@
-//! Markdown → safe HTML (plus plain text) for paper abstracts; knows nothing about pages or templates.
+//! Markdown → safe HTML (plus plain text) for paper bodies: the abstract, and the notes below it
+//! (split where the `notes` module says); knows nothing about pages or templates.
 //!
 //! Paper bodies come from third parties, so the output is sanitised here rather than
 //! trusted: raw HTML is escaped, dangerous link schemes are neutralised, math is converted
@@ -8,6 +9,7 @@ mod highlight;
 mod math;
 #[cfg(test)]
 mod nesting_tests;
+mod notes;
 pub(crate) mod tex_depth;
 
 use std::collections::HashSet;
@@ -26,14 +28,33 @@ pub struct MarkdownRenderer {
     highlighter: Highlighter,
 }
 
-/// The result of rendering one Markdown document.
+/// The result of rendering one paper body: its abstract, and the notes below it when the body
+/// has a notes marker (see the `notes` module: a line `<!-- notes -->` or a `## Notes` heading).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedMarkdown {
-    /// Sanitised HTML fragment, ready to be embedded in a page.
+    /// The abstract as a sanitised HTML fragment, ready to be embedded in a page.
     pub html: String,
-    /// Plain text without markup (math and code kept as source), for summaries and search.
+    /// The abstract as plain text without markup (math and code kept as source), for summaries,
+    /// feeds, search and exports: the notes are never in it.
     pub text: String,
+    /// The notes as a sanitised HTML fragment, without the marker; empty when the body has none.
+    /// Only the paper's own page shows them.
+    pub notes: String,
+    /// Where the notes marker starts in the source (a byte offset), when the body has notes:
+    /// the abstract's Markdown is the source before it.
+    pub notes_at: Option<usize>,
 }
+
+/// The ids the default theme's paper page gives its own elements: headings in a body get other
+/// ids (`notes-1`), so a fragment link leads to one element and the page stays valid HTML.
+const PAGE_IDS: &[&str] = &[
+    "main", "search-q", "abstract", "notes", "cite", "bibtex", "related",
+];
+
+/// Where the notes start in the HTML written for a body: a `Event::Html` of ours put in place
+/// of the marker, split off after writing so that footnotes are numbered once for the whole
+/// body. No body can hold it: the parser replaces U+0000 in the source with U+FFFD.
+const NOTES_START: &str = "\u{0}notes\u{0}";
 
 /// Something in a Markdown document the author should fix although it was rendered anyway.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +76,7 @@ impl MarkdownRenderer {
         }
     }
 
-    /// Renders `source` to sanitised HTML and plain text.
+    /// Renders `source` to sanitised HTML and plain text, its notes apart.
     pub fn render(&self, source: &str) -> RenderedMarkdown {
         self.render_with_warnings(source).0
     }
@@ -68,26 +89,61 @@ impl MarkdownRenderer {
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_SMART_PUNCTUATION
             | Options::ENABLE_MATH;
-        // Where each formula is, for warnings; other events' places are not needed.
+        // Where each formula is, for warnings, and where each block that may start the notes
+        // is; other events' places are not needed.
         let mut events = Vec::new();
         let mut math_spans = Vec::new();
+        let mut block_starts = Vec::new();
         for (event, span) in Parser::new_ext(source, options).into_offset_iter() {
-            if matches!(event, Event::InlineMath(_) | Event::DisplayMath(_)) {
-                math_spans.push((events.len(), span));
+            match event {
+                Event::InlineMath(_) | Event::DisplayMath(_) => {
+                    math_spans.push((events.len(), span))
+                }
+                Event::Start(Tag::HtmlBlock | Tag::Heading { .. }) => {
+                    block_starts.push((events.len(), span.start))
+                }
+                _ => {}
             }
             events.push(event);
         }
-        let text = plain_text(&events);
+        let marker = notes::marker(&events);
+        let notes_at = marker.as_ref().and_then(|m| {
+            block_starts
+                .binary_search_by_key(&m.start, |(i, _)| *i)
+                .ok()
+                .map(|at| block_starts[at].1)
+        });
+        let text = plain_text(&events[..marker.as_ref().map_or(events.len(), |m| m.start)]);
         let mut warnings = Vec::new();
-        let events = self.transform(events, &math_spans, &mut warnings);
+        let events = self.transform(events, &math_spans, marker, &mut warnings);
         let mut out = String::with_capacity(source.len() * 3 / 2);
         html::push_html(&mut out, events.into_iter());
+        let notes = match out.find(NOTES_START) {
+            Some(at) => {
+                let notes = out[at + NOTES_START.len()..].trim_start().to_string();
+                out.truncate(at);
+                notes
+            }
+            None => String::new(),
+        };
         // Kept for the whole build (every paper's body): the spare capacity of the estimate
         // above would be a third of it.
         out.shrink_to_fit();
         // Character references (`&#12;`) decode to characters no feed or page may hold.
-        let (html, text) = (clean_decoded(out), clean_decoded(text));
-        (RenderedMarkdown { html, text }, warnings)
+        let (html, text, notes) = (
+            clean_decoded(out),
+            clean_decoded(text),
+            clean_decoded(notes),
+        );
+        (
+            RenderedMarkdown {
+                html,
+                text,
+                notes,
+                notes_at,
+            },
+            warnings,
+        )
     }
 
     /// Rewrites the event stream so that `push_html` can only emit safe markup.
@@ -95,11 +151,12 @@ impl MarkdownRenderer {
     /// Invariant: after this pass every `Event::Html`/`InlineHtml` was produced by us
     /// (math, highlighted code); anything that came from the source is turned into text.
     /// `math_spans` has where each math event is in the source (by event index), for
-    /// `warnings`.
+    /// `warnings`; the events of `notes_marker` become the [`NOTES_START`] split point.
     fn transform<'a>(
         &self,
         events: Vec<Event<'a>>,
         math_spans: &[(usize, Range<usize>)],
+        notes_marker: Option<Range<usize>>,
         warnings: &mut Vec<MarkdownWarning>,
     ) -> Vec<Event<'a>> {
         let span_of = |index: usize| {
@@ -108,7 +165,7 @@ impl MarkdownRenderer {
                 .map_or(0..0, |at| math_spans[at].1.clone())
         };
         let mut out = Vec::with_capacity(events.len());
-        let mut used_ids = HashSet::new();
+        let mut used_ids: HashSet<String> = PAGE_IDS.iter().map(|id| id.to_string()).collect();
         // Headings need look-ahead to their text and code blocks swallow their content, so
         // keep the events indexable and take each one out exactly once.
         let mut all: Vec<Option<Event<'a>>> = events.into_iter().map(Some).collect();
@@ -117,6 +174,11 @@ impl MarkdownRenderer {
         let mut image_depth = 0usize;
         let mut i = 0;
         while i < all.len() {
+            if let Some(marker) = notes_marker.as_ref().filter(|m| m.start == i) {
+                out.push(Event::Html(NOTES_START.into()));
+                i = marker.end;
+                continue;
+            }
             let event = all[i].take().expect("each event is consumed once");
             i += 1;
             let event = match event {

@@ -290,14 +290,71 @@ fn random_bodies_are_safe() {
         "\\",
         "<",
         ">",
+        "## Notes\n",
+        "<!-- notes -->\n",
     ];
     let renderer = MarkdownRenderer::new();
     let bodies = crate::record::mutations::texts_of(PIECES, 12);
     crate::record::mutations::check(1500, bodies, |body| {
-        let html = renderer.render(&body).html.to_ascii_lowercase();
+        let rendered = renderer.render(&body);
+        // The notes are checked like the abstract; the split point never shows.
+        let html = format!("{}{}", rendered.html, rendered.notes).to_ascii_lowercase();
+        assert!(!html.contains(NOTES_START), "{body:?} -> {html}");
         assert!(!html.contains("<script"), "{body:?} -> {html}");
         assert!(!html.contains("<img src=x"), "{body:?} -> {html}");
         assert!(!html.contains("href=\"javascript:"), "{body:?} -> {html}");
         Ok(())
     });
+}
+
+/// A body's notes are rendered apart from its abstract: not in its HTML or plain text, the
+/// marker not shown, footnotes numbered once across both, heading ids unique on the page.
+#[test]
+fn notes_are_rendered_apart_from_the_abstract() {
+    let body = "The abstract[^a] with $x^2$.\n\n## Notes\n\nMy *reading*[^b].\n\n### Notes\n\n### Cite\n\n[^a]: First.\n[^b]: Second.\n";
+    let out = MarkdownRenderer::new().render(body);
+    assert_eq!(out.text, "The abstract with $x^2$.");
+    assert!(out.html.starts_with("<p>The abstract"), "{}", out.html);
+    assert!(!out.html.contains("reading"), "{}", out.html);
+    assert!(!out.html.contains("Notes"), "{}", out.html);
+    assert!(
+        out.notes.starts_with("<p>My <em>reading</em>"),
+        "{}",
+        out.notes
+    );
+    assert!(
+        !out.notes.contains("<h2"),
+        "the marker is not shown: {}",
+        out.notes
+    );
+    // Ids the page gives its own sections are not reused by headings of the notes.
+    assert!(out.notes.contains(r#"<h3 id="notes-1">"#), "{}", out.notes);
+    assert!(out.notes.contains(r#"<h3 id="cite-1">"#), "{}", out.notes);
+    // One numbering: the notes' footnote is the second.
+    assert!(out.html.contains(">1</a></sup>"), "{}", out.html);
+    assert!(out.notes.contains(">2</a></sup>"), "{}", out.notes);
+    // The abstract's source is the body before the marker.
+    assert_eq!(
+        &body[..out.notes_at.unwrap()],
+        "The abstract[^a] with $x^2$.\n\n"
+    );
+    // A body without a marker has no notes, and its text is the whole body.
+    let plain = MarkdownRenderer::new().render("Only an abstract.\n\n## Method\n\nMore.\n");
+    assert_eq!(plain.notes, "");
+    assert_eq!(plain.notes_at, None);
+    assert_eq!(plain.text, "Only an abstract.\nMethod\nMore.");
+}
+
+/// Warnings about math in the notes still point into the body's source.
+#[test]
+fn warnings_in_notes_point_into_the_body() {
+    let deep = format!("{}x{}", "{".repeat(60), "}".repeat(60));
+    let body = format!("Abstract.\n\n<!-- notes -->\n\nDeep ${deep}$ here.\n");
+    let (out, warnings) = MarkdownRenderer::new().render_with_warnings(&body);
+    assert_eq!(out.text, "Abstract.");
+    assert_eq!(&body[out.notes_at.unwrap()..][..14], "<!-- notes -->");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let span = warnings[0].span.clone();
+    assert_eq!(&body[span], format!("${deep}$"));
+    assert!(out.notes.contains("Deep"), "{}", out.notes);
 }

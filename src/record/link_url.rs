@@ -32,6 +32,28 @@ impl LinkError {
 /// `url` checked, with its scheme lowercased (`HTTPS://x.org` → `https://x.org`); the rest is
 /// kept as written.
 pub(crate) fn http_url(url: &str) -> Result<String, LinkError> {
+    let parts = parts(url)?;
+    Ok(format!("{}://{}", parts.scheme, parts.rest))
+}
+
+/// The host of an http(s) URL as written (an IPv6 literal without its brackets), or `None`
+/// when [`http_url`] would refuse `url`.
+pub(crate) fn host(url: &str) -> Option<&str> {
+    parts(url).ok().map(|parts| parts.host)
+}
+
+/// An http(s) URL taken apart.
+struct Parts<'a> {
+    /// `http` or `https`, lowercase.
+    scheme: String,
+    /// Everything after `://`, as written.
+    rest: &'a str,
+    /// The host, as written.
+    host: &'a str,
+}
+
+/// `url` checked and taken apart.
+fn parts(url: &str) -> Result<Parts<'_>, LinkError> {
     let (scheme, rest) = url.split_once("://").ok_or(LinkError::NotHttp)?;
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "http" && scheme != "https" {
@@ -73,7 +95,7 @@ pub(crate) fn http_url(url: &str) -> Result<String, LinkError> {
     {
         return Err(LinkError::BadPort);
     }
-    Ok(format!("{scheme}://{rest}"))
+    Ok(Parts { scheme, rest, host })
 }
 
 #[cfg(test)]
@@ -120,6 +142,23 @@ mod tests {
                 expected.clone().map(str::to_string),
                 "{url:?}"
             );
+        }
+    }
+
+    #[test]
+    fn host_is_between_credentials_and_port() {
+        for (url, host) in [
+            ("https://arxiv.org/pdf/2502.04522", Some("arxiv.org")),
+            (
+                "HTTPS://User:pw@Example.ORG:8080/p?q#f",
+                Some("Example.ORG"),
+            ),
+            ("http://[::1]:80/", Some("::1")),
+            ("https://x.org?q=1", Some("x.org")),
+            ("https:///path", None),
+            ("ftp://x.org", None),
+        ] {
+            assert_eq!(super::host(url), host, "{url:?}");
         }
     }
 }

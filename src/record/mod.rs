@@ -62,7 +62,8 @@ pub struct Paper {
     pub draft: bool,
     /// Free-form data for templates.
     pub extra: toml::Table,
-    /// The Markdown body: the abstract, optionally followed by notes.
+    /// The Markdown body: the abstract, optionally followed by notes from a line `<!-- notes -->`
+    /// or a `## Notes` heading on (the split is made where it is rendered, see `markdown`).
     pub body: String,
 }
 

@@ -133,6 +133,10 @@ pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/static/search.js"),
     ),
     (
+        "ris.js",
+        include_bytes!("../../themes/default/static/ris.js"),
+    ),
+    (
         "feed.xsl",
         include_bytes!("../../themes/default/static/feed.xsl"),
     ),

@@ -77,7 +77,7 @@ impl EntryMaker<'_> {
         if !warnings.is_empty() {
             warn_about_body(&path, &paper, &warnings);
         }
-        let body_hash = record_hash(&paper, &body.html);
+        let body_hash = record_hash(&paper, &body.html, &body.notes);
         let topics = self.matcher.matches(&TopicText {
             title: &paper.title,
             abstract_text: &body.text,
@@ -180,11 +180,11 @@ fn warn_about_body(file: &Path, paper: &Paper, warnings: &[MarkdownWarning]) {
     eprint!("{out}");
 }
 
-/// Hash of everything a record says and its rendered body: what the paper's own page is made
+/// Hash of everything a record says and its rendered body (abstract and notes): what the paper's own page is made
 /// of besides the site around it. The destructuring names every field of [`Paper`], so a field
 /// added to records does not compile until it is decided here (and then reaches the page's
 /// fingerprint); cards and lists say what they show in `render::views`.
-fn record_hash(paper: &Paper, html: &str) -> u64 {
+fn record_hash(paper: &Paper, html: &str, notes: &str) -> u64 {
     let Paper {
         path,
         title,
@@ -203,11 +203,11 @@ fn record_hash(paper: &Paper, html: &str) -> u64 {
         slug_location: _,
         draft,
         extra,
-        // The Markdown source: `html` is what the page shows of it.
+        // The Markdown source: `html` and `notes` are what the page shows of it.
         body: _,
     } = paper;
     hash_of(&(
-        html,
+        (html, notes),
         (path, title, date, published, authors, author_count, tags),
         (upvotes, arxiv, doi, links, tldr, slug, draft),
         format!("{extra:?}"),

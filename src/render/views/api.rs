@@ -282,7 +282,10 @@ impl SiteData<'_> {
                     published: paper.published.map(|d| d.to_string()),
                     day_url: config.url(&routes::day(paper.date)),
                     cite_key: &self.cite_keys[*id],
-                    abstract_markdown: &crate::text_clean::cleaned_references(paper.body.trim()),
+                    // The abstract's source: the notes below it are the page's alone.
+                    abstract_markdown: &crate::text_clean::cleaned_references(
+                        paper.body[..self.bodies[*id].notes_at.unwrap_or(paper.body.len())].trim(),
+                    ),
                     abstract_text: self.bodies[*id].text.trim(),
                     extra: toml_to_json(&paper.extra),
                 })

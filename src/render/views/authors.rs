@@ -7,6 +7,7 @@ use serde::Serialize;
 use tera::Value;
 
 use super::SiteData;
+use super::cards::Coins;
 use super::lists::pager_view;
 use super::pages::{Each, PageSink};
 use crate::index::PaperId;
@@ -100,7 +101,7 @@ impl SiteData<'_> {
                 Value::from(i64::from(self.papers[run[0]].date.year())),
             );
             let papers = if compact {
-                self.compact_cards_of(run)
+                self.compact_cards_of(run, Coins::With)
             } else {
                 self.cards_of(run)
             };

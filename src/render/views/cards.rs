@@ -1,7 +1,8 @@
 //! Paper cards: what lists show of a paper, said once.
 //!
 //! Each card is described field by field by one function ([`describe_compact`] for title lists,
-//! [`describe_card`] for full cards, [`describe_tag`] for the tags they carry), written into a
+//! [`describe_card`] for full cards, [`describe_tag`] for the tags they carry; the COinS of
+//! each entry comes from [`coins`](super::coins)), written into a
 //! [`CardSink`]. Two sinks read the same description: [`MapSink`] builds the template value,
 //! [`HashSink`] feeds the hash that page fingerprints are made of. A field added to a card is
 //! therefore in its hash too; `views::guard_tests` checks it on whole sites.
@@ -22,9 +23,21 @@ use crate::record::Paper;
 use crate::record::author::display_name;
 use crate::routes;
 
-/// Fields of a title-list entry ([`describe_compact`]) and of a card (those and 8 more).
-const COMPACT_FIELDS: usize = 8;
+/// Fields of a title-list entry ([`describe_compact`], with its COinS) and of a card (those
+/// and 10 more).
+const COMPACT_FIELDS: usize = 9;
 pub(super) const CARD_FIELDS: usize = COMPACT_FIELDS + 10;
+
+/// Whether title-list entries carry their COinS (`coins`, see [`super::coins`]): the lists of
+/// the papers a page is about do; lists beside them (related papers, the month's top papers on
+/// the home page) do not, so a reference manager offers each paper of a page once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Coins {
+    /// With `coins`.
+    With,
+    /// Without it.
+    Without,
+}
 
 /// Tags a card shows on lists: the first ones by name, then "+N more" (`more_tags`) linking to
 /// the paper's own page, which shows them all. Every tag page lists the cards of its papers, so
@@ -38,6 +51,9 @@ pub(super) trait CardSink {
     fn str(&mut self, key: &'static str, value: &str);
     /// A text field written by `write` into a scratch string (formatted dates, URLs).
     fn text(&mut self, key: &'static str, write: impl FnOnce(&mut String));
+    /// A text field of characters HTML never needs escaped (URL-safe ASCII), written by
+    /// `write`: templates get it marked safe, so it is written as it is.
+    fn url_safe_text(&mut self, key: &'static str, write: impl FnOnce(&mut String));
     /// A text field that may be missing (`none` in templates).
     fn opt_str(&mut self, key: &'static str, value: Option<&str>);
     /// A number that may be missing.
@@ -53,9 +69,10 @@ pub(super) trait CardSink {
 }
 
 /// What a title list shows of a paper: `title`, `slug`, `url`, `date`, `date_display`,
-/// `day_url`, `authors_display`, `upvotes`; every card starts with them. `base` is put in front
-/// of the links.
-pub(super) fn describe_compact(paper: &Paper, base: &str, sink: &mut impl CardSink) {
+/// `day_url`, `authors_display`, `upvotes`, and with [`Coins::With`] `coins` (the paper as a
+/// COinS ContextObject, for the `title` of a `<span class="Z3988">`); every card starts with
+/// them. `base` is put in front of the links.
+pub(super) fn describe_compact(paper: &Paper, base: &str, coins: Coins, sink: &mut impl CardSink) {
     sink.str("title", &paper.title);
     sink.str("slug", &paper.slug);
     sink.text("url", |out| {
@@ -73,6 +90,9 @@ pub(super) fn describe_compact(paper: &Paper, base: &str, sink: &mut impl CardSi
     });
     sink.text("authors_display", |out| write_authors_display(out, paper));
     sink.opt_number("upvotes", paper.upvotes);
+    if coins == Coins::With {
+        sink.url_safe_text("coins", |out| super::coins::write_kev(out, paper));
+    }
 }
 
 /// The per-paper columns cards are made of, besides the index (by paper id).
@@ -127,10 +147,11 @@ pub(super) fn describe_card(
     card: &CardSource<'_>,
     base: &str,
     tag_limit: usize,
+    coins: Coins,
     sink: &mut impl CardSink,
 ) {
     let paper = card.paper;
-    describe_compact(paper, base, sink);
+    describe_compact(paper, base, coins, sink);
     sink.strs("authors", paper.authors.iter().map(|a| display_name(a)));
     describe_author_links(card, base, sink);
     sink.opt_number("author_count", paper.author_count);
@@ -220,6 +241,13 @@ impl CardSink for MapSink<'_> {
         self.scratch.clear();
     }
 
+    fn url_safe_text(&mut self, key: &'static str, write: impl FnOnce(&mut String)) {
+        write(&mut self.scratch);
+        self.map
+            .insert(key.into(), Value::safe_string(&self.scratch));
+        self.scratch.clear();
+    }
+
     fn opt_str(&mut self, key: &'static str, value: Option<&str>) {
         self.map.insert(key.into(), Value::from(value));
     }
@@ -285,6 +313,10 @@ impl CardSink for HashSink {
         write(&mut self.scratch);
         self.scratch.hash(&mut self.hasher);
         self.scratch.clear();
+    }
+
+    fn url_safe_text(&mut self, key: &'static str, write: impl FnOnce(&mut String)) {
+        self.text(key, write);
     }
 
     fn opt_str(&mut self, _: &'static str, value: Option<&str>) {
@@ -382,11 +414,12 @@ pub(crate) fn tag_values(config: &Config, index: &SiteIndex) -> Vec<Value> {
         .collect()
 }
 
-/// A hash of what title lists show of a paper ([`describe_compact`]): an abstract edit changes
-/// its card but not this, so title lists are not rendered again.
+/// A hash of what title lists show of a paper ([`describe_compact`] with its COinS, for lists
+/// with and without them): an abstract edit changes its card but not this, so title lists are
+/// not rendered again.
 pub(crate) fn compact_hash(paper: &Paper) -> u64 {
     let mut sink = HashSink::new();
-    describe_compact(paper, "", &mut sink);
+    describe_compact(paper, "", Coins::With, &mut sink);
     sink.finish()
 }
 
@@ -401,7 +434,13 @@ pub(crate) fn card_hash(
     id: PaperId,
 ) -> u64 {
     let mut sink = HashSink::new();
-    describe_card(&CardSource::new(rows, index, id), "", usize::MAX, &mut sink);
+    describe_card(
+        &CardSource::new(rows, index, id),
+        "",
+        usize::MAX,
+        Coins::With,
+        &mut sink,
+    );
     sink.finish()
 }
 
@@ -435,7 +474,14 @@ impl SiteData<'_> {
     pub(super) fn card_with_tags(&self, id: PaperId, tag_limit: usize) -> Value {
         let mut sink = MapSink::new(CARD_FIELDS, self.tag_values);
         let source = CardSource::new(&self.card_rows(), self.index, id);
-        describe_card(&source, self.config.base_path(), tag_limit, &mut sink);
+        let coins = self.coins(Coins::With);
+        describe_card(
+            &source,
+            self.config.base_path(),
+            tag_limit,
+            coins,
+            &mut sink,
+        );
         sink.into_value()
     }
 
@@ -454,16 +500,27 @@ impl SiteData<'_> {
 
     /// What a title list shows of paper `id` ([`describe_compact`]): a fraction of a card's
     /// cost, for the lists that show no abstract (months, weeks, other orders, later tag pages).
-    pub(super) fn compact_card(&self, id: PaperId) -> Value {
+    pub(super) fn compact_card(&self, id: PaperId, coins: Coins) -> Value {
         let mut sink = MapSink::new(COMPACT_FIELDS, &[]);
-        describe_compact(&self.papers[id], self.config.base_path(), &mut sink);
+        let coins = self.coins(coins);
+        describe_compact(&self.papers[id], self.config.base_path(), coins, &mut sink);
         sink.into_value()
     }
 
-    pub(super) fn compact_cards_of(&self, ids: &[PaperId]) -> Value {
+    /// `wanted`, unless the site leaves COinS out (`[output] coins = false`). The hashes always
+    /// cover them: every page fingerprint hashes the config, which says whether they are shown.
+    fn coins(&self, wanted: Coins) -> Coins {
+        if self.config.output.coins {
+            wanted
+        } else {
+            Coins::Without
+        }
+    }
+
+    pub(super) fn compact_cards_of(&self, ids: &[PaperId], coins: Coins) -> Value {
         Value::from(
             ids.iter()
-                .map(|&id| self.compact_card(id))
+                .map(|&id| self.compact_card(id, coins))
                 .collect::<Vec<_>>(),
         )
     }
@@ -482,6 +539,9 @@ mod tests {
             self.0.push(key);
         }
         fn text(&mut self, key: &'static str, _: impl FnOnce(&mut String)) {
+            self.0.push(key);
+        }
+        fn url_safe_text(&mut self, key: &'static str, _: impl FnOnce(&mut String)) {
             self.0.push(key);
         }
         fn opt_str(&mut self, key: &'static str, _: Option<&str>) {
@@ -514,8 +574,11 @@ mod tests {
     fn map_capacities_match_the_descriptions() {
         let p = paper("");
         let mut keys = Keys::default();
-        describe_compact(&p, "", &mut keys);
+        describe_compact(&p, "", Coins::With, &mut keys);
         assert_eq!(keys.0.len(), COMPACT_FIELDS);
+        let mut keys = Keys::default();
+        describe_compact(&p, "", Coins::Without, &mut keys);
+        assert_eq!(keys.0.len(), COMPACT_FIELDS - 1);
         let authors = AuthorIndex::default();
         let card = CardSource {
             paper: &p,
@@ -526,7 +589,7 @@ mod tests {
             authors: &authors,
         };
         let mut keys = Keys::default();
-        describe_card(&card, "", CARD_TAGS, &mut keys);
+        describe_card(&card, "", CARD_TAGS, Coins::With, &mut keys);
         assert_eq!(keys.0.len(), CARD_FIELDS);
         let mut unique = keys.0.clone();
         unique.sort_unstable();
@@ -550,10 +613,20 @@ mod tests {
             base,
             compact_hash(&paper("upvotes = 3\nauthor_count = 2\n"))
         );
-        // The abstract and the identifiers are on cards, not title lists.
-        assert_eq!(
+        // Identifiers and authors are in the entries' COinS.
+        assert_ne!(
             base,
             compact_hash(&paper("upvotes = 3\narxiv = \"2502.04522\"\n"))
         );
+        assert_ne!(
+            base,
+            compact_hash(&paper("upvotes = 3\ndoi = \"10.1000/x\"\n"))
+        );
+        // The abstract is on cards, not title lists.
+        let with_body = |body: &str| {
+            let text = format!("+++\ntitle = \"T\"\ndate = 2025-02-06\nupvotes = 3\n+++\n{body}");
+            compact_hash(&crate::record::parse(&text, "p.md", "t").unwrap())
+        };
+        assert_eq!(with_body("One abstract.\n"), with_body("Another.\n"));
     }
 }

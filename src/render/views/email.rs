@@ -5,7 +5,7 @@
 use tera::Value;
 
 use super::SiteData;
-use super::cards::{CARD_FIELDS, CardSource, MapSink, describe_card};
+use super::cards::{CARD_FIELDS, CardSource, Coins, MapSink, describe_card};
 use super::pages::{Each, PageSink};
 use crate::config::DigestPeriod;
 use crate::index::PaperId;
@@ -21,7 +21,8 @@ impl SiteData<'_> {
                 .map(|&id| {
                     let mut sink = MapSink::new(CARD_FIELDS, &[]);
                     let source = CardSource::new(&self.card_rows(), self.index, id);
-                    describe_card(&source, base, 0, &mut sink);
+                    // No COinS: no reference manager reads a mail.
+                    describe_card(&source, base, 0, Coins::Without, &mut sink);
                     sink.into_value()
                 })
                 .collect::<Vec<_>>(),

@@ -71,6 +71,9 @@ const BODIES: &[&str] = &[
     "A long abstract whose first 280 characters are all that cards show of it, so that what comes after them changes no card: words, more words, and still more words about nothing in particular, written only to be long enough for the cut to fall well before the end of it, which comes after these words. Then: agents.",
     "A long abstract whose first 280 characters are all that cards show of it, so that what comes after them changes no card: words, more words, and still more words about nothing in particular, written only to be long enough for the cut to fall well before the end of it, which comes after these words. Then: nothing else.",
     "A long abstract whose first 280 characters are all that cards show of it, so that what comes after them changes no card: words, more words, and still more words about nothing in particular, written only to be long enough for the cut to fall well before the end of it, which comes after these words. Then: diffusion.",
+    // Notes below the same abstract: only the paper's own page shows them (and their code).
+    "Short abstract.\n\n## Notes\n\nMy notes.\n",
+    "Short abstract.\n\n<!-- notes -->\n\n```rust\nfn notes() {}\n```\n",
 ];
 const EXTRAS: &[&str] = &[
     "",

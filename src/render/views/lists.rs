@@ -6,6 +6,7 @@ use serde::Serialize;
 use tera::Value;
 
 use super::SiteData;
+use super::cards::Coins;
 use crate::calendar::{display_date, month_name};
 use crate::config::Config;
 use crate::config::{Field, TopicRule};
@@ -89,7 +90,7 @@ impl SiteData<'_> {
                 Value::from_serializable(&day_ref(self.config, date, end - start)),
             );
             let papers = if compact {
-                self.compact_cards_of(&ids[start..end])
+                self.compact_cards_of(&ids[start..end], Coins::With)
             } else {
                 self.cards_of(&ids[start..end])
             };

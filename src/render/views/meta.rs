@@ -15,12 +15,22 @@ impl SiteData<'_> {
     pub(super) fn paper_meta(&self, id: PaperId, page_url: &str) -> PaperMeta {
         let paper = &self.papers[id];
         let published = paper.published.unwrap_or(paper.date);
-        let pdf_url = paper.links.get("pdf").cloned().or_else(|| {
+        let arxiv_pdf = || {
             paper
                 .arxiv
                 .as_ref()
                 .map(|id| format!("https://arxiv.org/pdf/{id}"))
-        });
+        };
+        // The PDF as the record gives it, for JSON-LD; Google Scholar's `citation_pdf_url` only
+        // where Scholar takes it (else the arXiv PDF, when there is one).
+        let pdf_url = paper.links.get("pdf").cloned().or_else(arxiv_pdf);
+        let site_host = crate::record::link_url::host(&self.config.base_url);
+        let citation_pdf_url = paper
+            .links
+            .get("pdf")
+            .filter(|url| scholar_takes_pdf(url, site_host))
+            .cloned()
+            .or_else(arxiv_pdf);
         // The tldr, when the record has one, is the summary a person would write here.
         let description = shorten(paper.tldr.as_deref().unwrap_or(&self.summaries[id]), 200);
         // The page's description is in its `description` and `og:description` tags, so not here
@@ -81,7 +91,7 @@ impl SiteData<'_> {
                 published.month(),
                 published.day()
             ),
-            pdf_url,
+            pdf_url: citation_pdf_url,
             og_title: shorten(&paper.title, 70),
             og_description: description,
             jsonld: crate::render::escape_json_for_script(&jsonld),
@@ -95,10 +105,24 @@ impl SiteData<'_> {
     }
 }
 
+/// Whether Google Scholar takes `url` as a paper's `citation_pdf_url`: it ignores a PDF on
+/// another domain than the page's, except arXiv's (its inclusion guidelines). `site_host` is
+/// the host of the site's `base_url`; hosts are compared without regard to case.
+fn scholar_takes_pdf(url: &str, site_host: Option<&str>) -> bool {
+    let Some(host) = crate::record::link_url::host(url) else {
+        return false;
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "arxiv.org"
+        || host.ends_with(".arxiv.org")
+        || site_host.is_some_and(|site| site.trim_end_matches('.').eq_ignore_ascii_case(&host))
+}
+
 /// Head metadata of a paper page (Highwire `citation_*`, OpenGraph, JSON-LD).
 pub(super) struct PaperMeta {
     /// `citation_publication_date`: YYYY/MM/DD.
     citation_date: String,
+    /// `citation_pdf_url`: a PDF Google Scholar takes ([`scholar_takes_pdf`]), else none.
     pdf_url: Option<String>,
     /// Title cut to 70 characters for link previews.
     og_title: String,
@@ -201,5 +225,31 @@ impl<'a> LdIdentifier<'a> {
             property_id,
             value,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scholar_takes_pdf;
+
+    #[test]
+    fn scholar_takes_pdfs_on_arxiv_or_the_site_s_host() {
+        let site = Some("lab.example.org");
+        for (url, taken) in [
+            ("https://arxiv.org/pdf/2502.04522", true),
+            ("http://export.arxiv.org/pdf/2502.04522v2", true),
+            ("https://ARXIV.org/pdf/2502.04522", true),
+            ("https://lab.example.org/pdfs/paper.pdf", true),
+            ("https://Lab.Example.org:8443/paper.pdf", true),
+            ("https://example.org/paper.pdf", false),
+            ("https://www.lab.example.org/paper.pdf", false),
+            ("https://openreview.net/pdf?id=abc", false),
+            ("https://notarxiv.org/pdf/1", false),
+            ("https://arxiv.org.evil.com/pdf/1", false),
+            ("not a url", false),
+        ] {
+            assert_eq!(scholar_takes_pdf(url, site), taken, "{url}");
+        }
+        assert!(!scholar_takes_pdf("https://lab.example.org/p.pdf", None));
     }
 }

@@ -6,6 +6,7 @@
 //!
 //! - [`cards`]: paper cards and title-list entries, their template values and hashes;
 //! - [`authors`]: an author's page;
+//! - [`coins`]: the COinS ContextObject of each entry of a list, for reference managers;
 //! - [`lists`]: days, months, weeks, tags, orders and pagers as pages refer to them;
 //! - [`meta`]: a paper page's head metadata (Highwire, OpenGraph, JSON-LD);
 //! - [`feeds`]: Atom and JSON feeds;
@@ -21,6 +22,7 @@ mod api;
 mod authors;
 mod cards;
 mod chart_cache;
+mod coins;
 mod email;
 mod feeds;
 #[cfg(test)]

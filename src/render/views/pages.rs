@@ -10,7 +10,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use super::SiteData;
-use super::cards::LinkView;
+use super::cards::{Coins, LinkView};
 use super::lists::{
     DayRef, KeywordFeedView, MonthRef, ReasonsOf, RuleText, TagView, day_ref, month_ref, pager_view,
 };
@@ -88,7 +88,7 @@ impl SiteData<'_> {
             sink.made_of("papers", inputs, || self.cards_with_reasons(ids, topic));
         } else {
             sink.made_of("papers", (2u8, Each(self.compact_hashes, ids)), || {
-                self.compact_cards_of(ids)
+                self.compact_cards_of(ids, Coins::With)
             });
         }
     }
@@ -128,8 +128,9 @@ impl SiteData<'_> {
                 if pager.number == 1 {
                     // "Top this week": the last 7 days' most upvoted, leading to /top/.
                     let top = self.recent_top(7, 5);
+                    // Also in the day groups: their COinS are there (see `Coins`).
                     sink.made_of("top_papers", Each(self.compact_hashes, &top), || {
-                        self.compact_cards_of(&top)
+                        self.compact_cards_of(&top, Coins::Without)
                     });
                     sink.view("top_url", || config.link(routes::TOP));
                 }
@@ -152,7 +153,7 @@ impl SiteData<'_> {
                 // Related papers show a title and a link: compact cards.
                 let related = self.related_of(id);
                 sink.made_of("related", Each(self.compact_hashes, related), || {
-                    self.compact_cards_of(related)
+                    self.compact_cards_of(related, Coins::Without)
                 });
                 // The head's metadata is made of the card (title, authors as shown, links,
                 // summary, tags), the citation (authors as written) and the body's hash
@@ -164,9 +165,13 @@ impl SiteData<'_> {
                 sink.made_of("content", body, || {
                     Value::safe_string(&self.bodies[id].html)
                 });
+                // The notes below the abstract (empty when none): only this page shows them.
+                sink.made_of("notes", body, || Value::safe_string(&self.bodies[id].notes));
                 // Only pages with highlighted code load its style sheet.
                 sink.made_of("has_code", body, || {
-                    Value::from_serializable(&self.bodies[id].html.contains("<pre class=\"code\""))
+                    let code = |html: &str| html.contains("<pre class=\"code\"");
+                    let body = &self.bodies[id];
+                    Value::from_serializable(&(code(&body.html) || code(&body.notes)))
                 });
                 sink.made_of("extra", body, || Value::from_serializable(&paper.extra));
                 sink.made_of("find", card, || {
@@ -264,7 +269,7 @@ impl SiteData<'_> {
                 // Like Hugging Face's weekly list: the week's papers, most upvoted first.
                 let ids = self.papers_of_days(&week.days);
                 sink.made_of("papers", Each(self.compact_hashes, &ids), || {
-                    self.compact_cards_of(&self.sorted(ids.clone(), Sort::Upvotes))
+                    self.compact_cards_of(&self.sorted(ids.clone(), Sort::Upvotes), Coins::With)
                 });
             }
             PageKind::Archive => {

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::SiteData;
+use super::cards::Coins;
 use super::lists::recent_start;
 use super::pages::{Each, PageSink};
 use crate::calendar::display_date;
@@ -45,8 +46,24 @@ impl SiteData<'_> {
                 })
             });
             let ids = self.recent_top(days, limit);
-            sink.made_of(period, Each(self.compact_hashes, &ids), || {
-                self.compact_cards_of(&ids)
+            // Each paper's COinS once on the page: in the 30 days' list, and in the 7 days' list
+            // only for a paper the other leaves out.
+            let also_in_month = if key == "week" {
+                self.recent_top(30, MONTH_LIMIT)
+            } else {
+                Vec::new()
+            };
+            let inputs = (Each(self.compact_hashes, &ids), &also_in_month);
+            sink.made_of(period, inputs, || {
+                let entries = ids.iter().map(|&id| {
+                    let coins = if also_in_month.contains(&id) {
+                        Coins::Without
+                    } else {
+                        Coins::With
+                    };
+                    self.compact_card(id, coins)
+                });
+                tera::Value::from(entries.collect::<Vec<_>>())
             });
         }
         sink.view("signals", || SignalsView {

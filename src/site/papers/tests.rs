@@ -20,6 +20,8 @@ fn entry(name: &str, front: &str, tags: &[&str], feeds: &[u16]) -> Entry {
         body: RenderedMarkdown {
             html: String::new(),
             text: String::new(),
+            notes: String::new(),
+            notes_at: None,
         },
         summary: String::new(),
         body_hash: 0,

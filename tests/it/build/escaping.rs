@@ -30,8 +30,10 @@ fn build() -> (Site, std::path::PathBuf) {
 /// handler attribute, no `img`.
 fn assert_no_injected_markup(page: &str, doc: &Html) {
     for script in doc.select(&sel("script")) {
-        let theme_file = matches!(script.value().attr("src"), Some("/site.js" | "/search.js"))
-            && script.text().collect::<String>().is_empty();
+        let theme_file = matches!(
+            script.value().attr("src"),
+            Some("/site.js" | "/search.js" | "/ris.js")
+        ) && script.text().collect::<String>().is_empty();
         assert!(
             theme_file || script.value().attr("type") == Some("application/ld+json"),
             "{page}: unexpected <script>: {}",

@@ -80,6 +80,8 @@ fn small_site_has_exactly_the_expected_pages() {
         "favicon.svg",
         "site.js",
         "search.js",
+        // the RIS builder of paper pages
+        "ris.js",
         ".digest-output",
         // the status page's data and the build's manifest
         "status.json",

