@@ -9,8 +9,10 @@ use jiff::civil::Date;
 
 use super::exit;
 use crate::build::site_root;
+use crate::config::EmailOptions;
 use crate::diagnostic::{FailureKind, Problem};
 use crate::email::{Composed, Filter, Period, Selection};
+use crate::mail::message::Letter;
 use crate::site::{LoadOptions, Site};
 
 /// Which digest: the arguments `digest email` and `digest send` share.
@@ -194,7 +196,7 @@ pub(super) fn run(args: EmailArgs) -> ExitCode {
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("eml")) =>
         {
-            super::send::eml_of(&email, &site.config.email).and_then(|eml| write(file, &eml))
+            eml_of(&email, &site.config.email).and_then(|eml| write(file, &eml))
         }
         Some(dir) => write_folder(dir, &email, &site.config.email),
     };
@@ -235,7 +237,7 @@ fn write_folder(
     write(&dir.join(format!("{name}.html")), email.html.as_bytes())?;
     write(&dir.join(format!("{name}.txt")), email.text.as_bytes())?;
     if options.from.is_some() {
-        let eml = super::send::eml_of(email, options)?;
+        let eml = eml_of(email, options)?;
         write(&dir.join(format!("{name}.eml")), &eml)?;
     }
     Ok(())
@@ -262,6 +264,23 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Problem> {
         let _ = std::fs::remove_file(&temp);
         fail(err)
     })
+}
+
+/// The message content of a composed digest.
+pub(super) fn letter(composed: &Composed) -> Letter {
+    Letter {
+        subject: composed.subject.clone(),
+        html: composed.html.clone(),
+        text: composed.text.clone(),
+        key: composed.key.clone(),
+        url: composed.url.clone(),
+    }
+}
+
+/// The `.eml` file of a composed digest, for `digest email --output FILE.eml`: the message as
+/// `digest send` sends it, addressed to `[email] to` (else `from`).
+fn eml_of(composed: &Composed, options: &EmailOptions) -> Result<Vec<u8>, Problem> {
+    crate::mail::message::eml(&letter(composed), options, None)
 }
 
 #[cfg(test)]

@@ -13,14 +13,12 @@ use std::process::ExitCode;
 use clap::Args;
 use lettre::message::Mailbox;
 
-use super::email::{Digest, DigestArgs};
+use super::email::{Digest, DigestArgs, letter};
 use super::exit;
-use crate::config::EmailOptions;
 use crate::diagnostic::{Failure, FailureKind, Problem};
-use crate::email::Composed;
 use crate::mail::deliver::{self, Mailing};
 use crate::mail::ledger::{LEDGER_FILE, Ledger};
-use crate::mail::message::{self, Letter, Recipients};
+use crate::mail::message::{self, Recipients};
 use crate::mail::recipients;
 use crate::mail::smtp::{Mailer, SmtpConfig};
 
@@ -196,23 +194,6 @@ fn send(args: &SendArgs) -> Result<ExitCode, Failure> {
         names.join(", ")
     );
     Ok(exit::status(FailureKind::Network))
-}
-
-/// The message content of a composed digest.
-pub(super) fn letter(composed: &Composed) -> Letter {
-    Letter {
-        subject: composed.subject.clone(),
-        html: composed.html.clone(),
-        text: composed.text.clone(),
-        key: composed.key.clone(),
-        url: composed.url.clone(),
-    }
-}
-
-/// The `.eml` file of a composed digest, for `digest email --output FILE.eml`: the message as
-/// `digest send` sends it, addressed to `[email] to` (else `from`).
-pub(super) fn eml_of(composed: &Composed, options: &EmailOptions) -> Result<Vec<u8>, Problem> {
-    crate::mail::message::eml(&letter(composed), options, None)
 }
 
 /// The list's name in the ledger: `--list`, else the recipients file's stem (`recipients`
