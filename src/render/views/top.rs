@@ -36,8 +36,8 @@ impl SiteData<'_> {
     pub(super) fn describe_top(&self, sink: &mut impl PageSink) {
         let newest = self.index.days.first().map(|d| d.date);
         for (key, period, days, limit) in [
-            ("week", "week_papers", 7, WEEK_LIMIT),
-            ("month", "month_papers", 30, MONTH_LIMIT),
+            ("top_week", "week_papers", 7, WEEK_LIMIT),
+            ("top_month", "month_papers", 30, MONTH_LIMIT),
         ] {
             sink.view(key, || {
                 newest.map(|to| PeriodView {

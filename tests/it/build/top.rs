@@ -133,3 +133,31 @@ fn a_later_fetch_of_a_day_updates_its_upvotes_and_the_order() {
     // 3 upvotes: after improvnet (5), musicgen (4), level with visualcloze (3), on its day.
     assert!(sparse >= 3, "{after:?}");
 }
+
+/// The navigation marks the top page as the current one, and nothing else; an author page
+/// marks no list as current.
+#[test]
+fn the_navigation_marks_the_page_it_is_on() {
+    let site = Site::fixture("small");
+    for (file, day) in [("ada-1", "2025-02-05"), ("ada-2", "2025-02-06")] {
+        site.write(
+            &format!("content/{file}.md"),
+            &format!(
+                "+++\ntitle = \"Ada {file}\"\ndate = {day}\nauthors = [\"Ada Lovelace\"]\n+++\nA.\n"
+            ),
+        );
+    }
+    let out = site.build_ok(&[]);
+    let current = |page: &str| -> Vec<String> {
+        html(&out, page)
+            .select(&sel("header nav a[aria-current]"))
+            .map(|a| a.text().collect())
+            .collect()
+    };
+    assert_eq!(current("top/index.html"), ["Top"]);
+    assert_eq!(
+        current("authors/ada-lovelace/index.html"),
+        Vec::<String>::new()
+    );
+    assert_eq!(current("archive/index.html"), ["Archive"]);
+}
