@@ -69,6 +69,23 @@ pub(crate) fn rfc3339(date: Date) -> String {
     format!("{date}T00:00:00Z")
 }
 
+/// A TOML offset date-time (`2025-02-07T03:17:00Z`) read into a timestamp, for the ledgers
+/// (`data/fetch-ledger.toml`, `data/email-ledger.toml`); anything else is an error saying how
+/// to write it.
+pub(crate) struct UtcTime(pub jiff::Timestamp);
+
+impl<'de> serde::Deserialize<'de> for UtcTime {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = toml::value::Datetime::deserialize(deserializer)?;
+        let text = value.to_string();
+        text.parse::<jiff::Timestamp>().map(UtcTime).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a time with its offset: write it as 2025-02-07T03:17:00Z"
+            ))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

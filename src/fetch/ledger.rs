@@ -12,6 +12,8 @@ use jiff::Timestamp;
 use jiff::civil::{Date, Weekday};
 use serde::Deserialize;
 
+use crate::calendar::UtcTime;
+
 /// The ledger's place in a site, relative to its root.
 pub(crate) const LEDGER_FILE: &str = "data/fetch-ledger.toml";
 
@@ -294,21 +296,6 @@ impl From<RawOutcome> for Outcome {
             RawOutcome::Listed => Outcome::Listed,
             RawOutcome::NoList => Outcome::NoList,
         }
-    }
-}
-
-/// A TOML offset date-time (`2025-02-07T03:17:00Z`).
-struct UtcTime(Timestamp);
-
-impl<'de> Deserialize<'de> for UtcTime {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = toml::value::Datetime::deserialize(deserializer)?;
-        let text = value.to_string();
-        text.parse::<Timestamp>().map(UtcTime).map_err(|_| {
-            serde::de::Error::custom(format!(
-                "`{text}` is not a time with its offset: write it as 2025-02-07T03:17:00Z"
-            ))
-        })
     }
 }
 

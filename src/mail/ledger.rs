@@ -15,8 +15,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use jiff::Timestamp;
+
 use serde::Deserialize;
 
+use crate::calendar::UtcTime;
 use crate::diagnostic::{FailureKind, Location, Problem};
 
 /// The ledger's place in a site, relative to its root.
@@ -238,21 +240,6 @@ struct RawLedger {
 struct RawDelivery {
     at: UtcTime,
     message_id: String,
-}
-
-/// A TOML offset date-time (`2026-12-06T07:17:02Z`).
-struct UtcTime(Timestamp);
-
-impl<'de> Deserialize<'de> for UtcTime {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = toml::value::Datetime::deserialize(deserializer)?;
-        let text = value.to_string();
-        text.parse::<Timestamp>().map(UtcTime).map_err(|_| {
-            serde::de::Error::custom(format!(
-                "`{text}` is not a time with its offset: write it as 2026-12-06T07:17:02Z"
-            ))
-        })
-    }
 }
 
 #[cfg(test)]
