@@ -48,7 +48,7 @@ impl SiteData<'_> {
             let ids = self.recent_top(days, limit);
             // Each paper's COinS once on the page: in the 30 days' list, and in the 7 days' list
             // only for a paper the other leaves out.
-            let also_in_month = if key == "week" {
+            let also_in_month = if period == "week_papers" {
                 self.recent_top(30, MONTH_LIMIT)
             } else {
                 Vec::new()
