@@ -164,6 +164,15 @@ pub(crate) fn cleaned_references(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `text` on one line: line breaks and other control characters become spaces, runs of
+/// spaces one, none at the ends. For headers and subjects, which a line break would split.
+pub(crate) fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_control() || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Replaces every forbidden character of `text` in place; whether there was any.
 pub(crate) fn clean(text: &mut String) -> bool {
     if let Cow::Owned(new) = cleaned(text) {
@@ -448,6 +457,11 @@ pub(crate) fn render_warning(problem: &Problem) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_line_cannot_hold_a_line_break() {
+        assert_eq!(one_line("A\r\nBcc: x@y.org\u{85}z  "), "A Bcc: x@y.org z");
+    }
+
     #[test]
     fn references_to_forbidden_characters_are_replaced() {
         assert_eq!(

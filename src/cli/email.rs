@@ -243,26 +243,11 @@ fn write_folder(
     Ok(())
 }
 
-/// Writes `bytes` to `path` through a temporary file beside it, so a file already there is
-/// replaced whole or not at all.
+/// Writes `bytes` to `path` whole or not at all (a file already there stays until then).
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Problem> {
-    let fail = |err: std::io::Error| {
+    crate::write::replace_file(path, bytes).map_err(|err| {
         Problem::in_file(path.display().to_string(), format!("cannot write: {err}"))
             .with_kind(FailureKind::Output)
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, bytes).map_err(fail)?;
-    std::fs::rename(&temp, path).map_err(|err| {
-        let _ = std::fs::remove_file(&temp);
-        fail(err)
     })
 }
 

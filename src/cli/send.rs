@@ -163,7 +163,7 @@ fn send(args: &SendArgs) -> Result<ExitCode, Failure> {
     let outcome = outcome?;
     println!(
         "sent “{}” ({}) through {shown} to {} recipient{} of list `{list}` in {} message{}{}",
-        message::one_line(&letter.subject),
+        crate::text_clean::one_line(&letter.subject),
         letter.key,
         outcome.delivered.len(),
         plural(outcome.delivered.len()),
@@ -217,7 +217,7 @@ fn list_name(args: &SendArgs) -> String {
 fn dry_run(mailing: &Mailing<'_>, pending: &[Mailbox], served: usize) -> Result<(), Problem> {
     println!(
         "dry run: “{}” ({}), list `{}`; nothing is sent and the ledger is not written",
-        message::one_line(&mailing.letter.subject),
+        crate::text_clean::one_line(&mailing.letter.subject),
         mailing.letter.key,
         mailing.list
     );

@@ -18,6 +18,7 @@ use crate::config::Unsubscribe;
 use crate::diagnostic::Problem;
 use crate::render::Renderer;
 use crate::render::views::SiteData;
+use crate::text_clean::one_line;
 pub(crate) use select::{Chosen, Filter, Period, Selection, choose};
 
 /// The most bytes of HTML an email digest has. Gmail shows the first ~102 KB of a message's
@@ -106,9 +107,9 @@ pub(crate) fn compose_chosen(
     });
     let url = config.url(&chosen.path);
     let total = chosen.ids.len();
+    let preheader = preheader(data, &chosen.ids, total);
     let render = |shown: usize| -> Result<(String, String), Problem> {
         let ids = &chosen.ids[..shown];
-        let preheader = preheader(data, &chosen.ids, total);
         let view = EmailView {
             subject: &subject,
             preheader: &preheader,
@@ -160,7 +161,7 @@ pub(crate) fn compose_chosen(
         };
     }
     Ok(Composed {
-        preheader: preheader(data, &chosen.ids, total),
+        preheader,
         subject,
         html,
         text,
@@ -187,25 +188,4 @@ fn preheader(data: &SiteData<'_>, ids: &[usize], total: usize) -> String {
         line.push_str(&data.papers[id].title);
     }
     one_line(&crate::render::views::shorten(&line, 150))
-}
-
-/// `text` on one line: line breaks and other control characters become spaces, so a header
-/// made of it cannot be split into two.
-fn one_line(text: &str) -> String {
-    let spaced: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_subject_cannot_hold_a_line_break() {
-        assert_eq!(
-            super::one_line("A\r\nBcc: x@y.org\u{85}z"),
-            "A Bcc: x@y.org z"
-        );
-    }
 }

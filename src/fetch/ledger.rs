@@ -138,12 +138,7 @@ impl Ledger {
         if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
             return Ok(false);
         }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
-        }
-        let tmp = path.with_extension("toml.digest-tmp");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, path)?;
+        crate::write::replace_file(path, text.as_bytes())?;
         Ok(true)
     }
 

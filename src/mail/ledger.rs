@@ -162,18 +162,7 @@ impl Ledger {
     /// Writes the ledger to `path`: a temporary sibling, flushed to disk, renamed over it, so
     /// the file is whole at every moment.
     pub(crate) fn write(&self, path: &Path) -> std::io::Result<()> {
-        use std::io::Write;
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
-        }
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(".digest-tmp");
-        let tmp = path.with_file_name(name);
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(self.to_text().as_bytes())?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)
+        crate::write::replace_file(path, self.to_text().as_bytes())
     }
 
     /// The hash the ledger keeps for `normalized` (a lowercased address).

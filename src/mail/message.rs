@@ -16,6 +16,7 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 
 use crate::config::EmailOptions;
 use crate::diagnostic::Problem;
+use crate::text_clean::one_line;
 
 /// What a digest email says, whoever it goes to.
 #[derive(Debug, Clone)]
@@ -175,15 +176,6 @@ fn parse_mailbox(text: &str, key: &str) -> Result<Mailbox, Problem> {
 
 fn header(name: &'static str, value: String) -> HeaderValue {
     HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
-}
-
-/// `text` on one line: line breaks and other control characters become spaces, runs of
-/// spaces one. The encoder would keep them harmless anyway; a subject shows better without.
-pub(crate) fn one_line(text: &str) -> String {
-    text.split(|c: char| c.is_control() || c.is_whitespace())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// `List-Id` (RFC 2919): the list's name as the phrase and `<label.host>`, the label made of

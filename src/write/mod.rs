@@ -38,6 +38,32 @@ pub fn absolute(path: &Path) -> PathBuf {
     normal
 }
 
+/// Writes `bytes` to the file at `path` whole or not at all: into a temporary sibling
+/// (`<name>.digest-tmp`), flushed to disk, then renamed over `path`, so a reader (or a crash)
+/// never meets half a file and a file already there stays until the new one is complete.
+/// Makes the parent folder when missing. For the files digest keeps beside a site (the
+/// ledgers) and writes on request (`digest email --output`).
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write as _;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".digest-tmp");
+    let temporary = path.with_file_name(name);
+    let written = std::fs::File::create(&temporary).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    match written.and_then(|()| std::fs::rename(&temporary, path)) {
+        Ok(()) => Ok(()),
+        Err(err) => {
+            let _ = std::fs::remove_file(&temporary);
+            Err(err)
+        }
+    }
+}
+
 /// Removes a folder and everything in it, in parallel: a site has one folder per page, and
 /// removing tens of thousands of them one by one would dominate a rebuild. A symlink, at the
 /// top or inside, is removed itself: what it points to is never touched. No recursion, so a

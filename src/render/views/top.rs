@@ -35,9 +35,13 @@ impl SiteData<'_> {
     /// What the top page is made of.
     pub(super) fn describe_top(&self, sink: &mut impl PageSink) {
         let newest = self.index.days.first().map(|d| d.date);
-        for (key, period, days, limit) in [
-            ("top_week", "week_papers", 7, WEEK_LIMIT),
-            ("top_month", "month_papers", 30, MONTH_LIMIT),
+        let month = self.recent_top(30, MONTH_LIMIT);
+        let week = self.recent_top(7, WEEK_LIMIT);
+        // Each paper's COinS once on the page: in the 30 days' list, and in the 7 days' list
+        // only for a paper the other leaves out.
+        for (key, period, days, ids, coins_elsewhere) in [
+            ("top_week", "week_papers", 7, &week, &month[..]),
+            ("top_month", "month_papers", 30, &month, &[][..]),
         ] {
             sink.view(key, || {
                 newest.map(|to| PeriodView {
@@ -45,18 +49,10 @@ impl SiteData<'_> {
                     to: display_date(to),
                 })
             });
-            let ids = self.recent_top(days, limit);
-            // Each paper's COinS once on the page: in the 30 days' list, and in the 7 days' list
-            // only for a paper the other leaves out.
-            let also_in_month = if period == "week_papers" {
-                self.recent_top(30, MONTH_LIMIT)
-            } else {
-                Vec::new()
-            };
-            let inputs = (Each(self.compact_hashes, &ids), &also_in_month);
+            let inputs = (Each(self.compact_hashes, ids), coins_elsewhere);
             sink.made_of(period, inputs, || {
                 let entries = ids.iter().map(|&id| {
-                    let coins = if also_in_month.contains(&id) {
+                    let coins = if coins_elsewhere.contains(&id) {
                         Coins::Without
                     } else {
                         Coins::With
