@@ -66,11 +66,34 @@ pub(crate) struct LiveSite {
     search_stale: bool,
     /// Pages left for [`LiveSite::catch_up`] by a rebuild that changed many pages.
     pages_behind: bool,
+    /// The fingerprints of the site as it is now, kept while it does not change: the steps of
+    /// a catch-up write the same state's pages (hashing every page of a 100,000-paper site
+    /// takes half a second). `None` once a batch was applied.
+    current: Option<Fingerprints>,
+}
+
+/// Every page's fingerprint and the page set's hashes (see [`page_set_hashes`]), of one state
+/// of the site.
+struct Fingerprints {
+    pages: Vec<u64>,
+    paths_hash: u64,
+    sitemap_hash: u64,
+}
+
+impl Fingerprints {
+    fn of(site: &Site) -> Fingerprints {
+        let (paths_hash, sitemap_hash) = page_set_hashes(site);
+        Fingerprints {
+            pages: site.fingerprints(),
+            paths_hash,
+            sitemap_hash,
+        }
+    }
 }
 
 /// Pages one [`LiveSite::catch_up`] step writes at most, so that a new edit waits for at most
 /// one step before it is served (at 100,000 papers 1,000 pages took 0.9–1.3 s, 500 take about
-/// half that; each step also recomputes the fingerprints, ~30 ms).
+/// half that; the steps share the fingerprints of one state of the site).
 pub(crate) const CATCH_UP_STEP: usize = 500;
 
 /// What a call of [`LiveSite::write_changes`] is for.
@@ -106,16 +129,17 @@ impl LiveSite {
             search_hashes: emitted.search_hashes,
             search_stale: false,
             pages_behind: false,
+            current: None,
         };
         live.static_files = live.list_static_files();
-        let fingerprints = live.site.fingerprints();
-        let (paths_hash, sitemap_hash) = live.page_set_hashes();
-        live.sitemap_hash = Some(sitemap_hash);
+        let current = Fingerprints::of(&live.site);
+        live.sitemap_hash = Some(current.sitemap_hash);
         live.written = Written::all(&PageSet {
             pages: live.site.pages(),
-            fingerprints: &fingerprints,
-            paths_hash,
+            fingerprints: &current.pages,
+            paths_hash: current.paths_hash,
         });
+        live.current = Some(current);
         live.files = live.expected_files(&emit::machine_files(&live.site));
         Ok(live)
     }
@@ -128,25 +152,6 @@ impl LiveSite {
     /// The folder being served.
     pub(crate) fn out(&self) -> &Path {
         &self.out
-    }
-
-    /// Hashes of the page paths, and of those with the sitemap's dates.
-    fn page_set_hashes(&self) -> (u64, u64) {
-        use crate::hash::hasher;
-        use std::hash::{Hash, Hasher};
-        let data = self.site.data();
-        let (mut paths, mut sitemap) = (hasher(), hasher());
-        for page in self.site.pages() {
-            page.path.hash(&mut paths);
-            match page.kind {
-                PageKind::Paper(id) => data.papers[id].date.hash(&mut sitemap),
-                PageKind::Day(i) => data.index.days[i].date.hash(&mut sitemap),
-                _ => {}
-            }
-        }
-        let paths = paths.finish();
-        paths.hash(&mut sitemap);
-        (paths, sitemap.finish())
     }
 
     fn expected_files(&self, machine: &[MachineFile]) -> BTreeSet<String> {
@@ -192,6 +197,8 @@ impl LiveSite {
     ) -> Result<RebuildReport, Problems> {
         let started = Instant::now();
         let mut report = RebuildReport::default();
+        // Whatever happens below, the site may change.
+        self.current = None;
         if plan.everything {
             self.site = Site::load(&self.site.root, &self.site.options)?;
             report.records_read = self.site.paper_count();
@@ -244,7 +251,12 @@ impl LiveSite {
     pub(crate) fn catch_up(&mut self) -> Result<RebuildReport, Problems> {
         let started = Instant::now();
         let mut report = RebuildReport::default();
-        self.site.relate_if_stale();
+        if let Some(changed) = self.site.relate_if_stale()
+            && let Some(current) = &mut self.current
+        {
+            self.site
+                .refresh_related_fingerprints(&mut current.pages, &changed);
+        }
         let search = std::mem::take(&mut self.search_stale);
         // A failed step leaves the search index stale, for the next one to write.
         self.write_changes(Pass::CatchUp { search }, &mut report)
@@ -266,13 +278,17 @@ impl LiveSite {
             Pass::CatchUp { search } => (false, search, None, Some(CATCH_UP_STEP)),
         };
         let mut timer = crate::timing::PhaseTimer::start();
-        let fingerprints = self.site.fingerprints();
-        let (paths_hash, sitemap_hash) = self.page_set_hashes();
+        // Taken, and put back once written: a failed write makes them again next time.
+        let current = match self.current.take() {
+            Some(current) => current,
+            None => Fingerprints::of(&self.site),
+        };
+        let sitemap_hash = current.sitemap_hash;
         timer.phase("fingerprints");
         let now = PageSet {
             pages: self.site.pages(),
-            fingerprints: &fingerprints,
-            paths_hash,
+            fingerprints: &current.pages,
+            paths_hash: current.paths_hash,
         };
         let dirty = dirty_pages(&self.written, &now, first, limit);
         self.pages_behind = dirty.deferred;
@@ -292,6 +308,7 @@ impl LiveSite {
         if search {
             let search = self.site.search_files();
             let hashes = emit::file_hashes(&search);
+            timer.phase("  search: hashes");
             let changed: Vec<MachineFile> = search
                 .into_iter()
                 .filter(|f| self.search_hashes.get(&f.path) != hashes.get(&f.path))
@@ -373,8 +390,28 @@ impl LiveSite {
         if !postpone {
             self.sitemap_hash = Some(sitemap_hash);
         }
+        self.current = Some(current);
         Ok(())
     }
+}
+
+/// Hashes of the page paths, and of those with the sitemap's dates.
+fn page_set_hashes(site: &Site) -> (u64, u64) {
+    use crate::hash::hasher;
+    use std::hash::{Hash, Hasher};
+    let data = site.data();
+    let (mut paths, mut sitemap) = (hasher(), hasher());
+    for page in site.pages() {
+        page.path.hash(&mut paths);
+        match page.kind {
+            PageKind::Paper(id) => data.papers[id].date.hash(&mut sitemap),
+            PageKind::Day(i) => data.index.days[i].date.hash(&mut sitemap),
+            _ => {}
+        }
+    }
+    let paths = paths.finish();
+    paths.hash(&mut sitemap);
+    (paths, sitemap.finish())
 }
 
 fn io_problem(out: &Path, what: &str, err: io::Error) -> Problems {

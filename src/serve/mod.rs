@@ -324,7 +324,7 @@ fn rebuild_loop(
             if let Some((line, report)) = catch_up(&mut live, &mut watcher, state, &mut generation)
             {
                 println!("{}", line.trim_start_matches("; then "));
-                print_event(json, "catch_up", "", &report, None);
+                print_event(json, "catch_up", "", &report, None, !live.behind());
             }
             continue;
         }
@@ -374,6 +374,7 @@ fn rebuild_loop(
                     &what,
                     &report,
                     more.as_ref().map(|(_, caught_up)| caught_up),
+                    !live.behind(),
                 );
             }
             Err(problems) => report_problems(&what, &problems, state),
@@ -513,13 +514,16 @@ fn report_line(what: &str, report: &RebuildReport) -> String {
 /// `event` "rebuild" (what the change itself wrote, and in `catch_up` what the catch-up right
 /// after it wrote, or null) or "catch_up" (a catch-up that went on by itself, `catch_up`
 /// null). `changes` is the summary of the terminal line ("content/a.md changed"), empty for a
-/// catch-up alone; the counts are the report's.
+/// catch-up alone; the counts are the report's. `settled`: nothing is left for a later
+/// catch-up, so every page, related list and search file now matches the records (a script
+/// timing an edit waits for it).
 fn print_event(
     json: bool,
     event: &str,
     changes: &str,
     report: &RebuildReport,
     more: Option<&RebuildReport>,
+    settled: bool,
 ) {
     #[derive(serde::Serialize)]
     struct Counts {
@@ -537,6 +541,7 @@ fn print_event(
         #[serde(flatten)]
         counts: Counts,
         catch_up: Option<Counts>,
+        settled: bool,
     }
     let counts = |r: &RebuildReport| Counts {
         records_read: r.records_read,
@@ -554,6 +559,7 @@ fn print_event(
         changes,
         counts: counts(report),
         catch_up: more.map(counts),
+        settled,
     });
     if let Ok(line) = line {
         println!("{line}");

@@ -37,6 +37,9 @@ pub(crate) struct Change {
     pub(crate) rekey: bool,
     /// When papers came or went: the new id of each old id, `None` for papers gone.
     pub(crate) moved: Option<Vec<Option<PaperId>>>,
+    /// Some paper's words (title, abstract, author names, tags) changed, or papers came or
+    /// went: related papers must be found again. A date or link edit keeps them.
+    pub(crate) words: bool,
 }
 
 impl Change {
@@ -47,6 +50,7 @@ impl Change {
             read: Vec::new(),
             rekey: true,
             moved: None,
+            words: true,
         }
     }
 }

@@ -133,17 +133,23 @@ impl Site {
         self.related_stale
     }
 
-    /// Finds related papers again if an edit made them stale; returns whether it did.
-    pub(crate) fn relate_if_stale(&mut self) -> bool {
-        let stale = self.related_stale;
-        if stale {
-            self.relate();
+    /// Finds related papers again if an edit made them stale; returns the papers whose list
+    /// changed then (`None` when they were not stale).
+    pub(crate) fn relate_if_stale(&mut self) -> Option<Vec<PaperId>> {
+        if !self.related_stale {
+            return None;
         }
-        stale
+        let before = self.relate();
+        let changed = (0..self.related.len())
+            .filter(|&id| before.get(id) != Some(&self.related[id]))
+            .collect();
+        Some(changed)
     }
 
-    /// Finds every paper's related papers from the words of all papers.
-    fn relate(&mut self) {
+    /// Finds every paper's related papers from the words of all papers; returns the lists as
+    /// they were.
+    fn relate(&mut self) -> Vec<Vec<PaperId>> {
+        let mut timer = crate::timing::PhaseTimer::start();
         self.related_stale = false;
         let docs: Vec<&[(u32, u16)]> = self
             .papers
@@ -153,7 +159,7 @@ impl Site {
             .map(Vec::as_slice)
             .collect();
         let k = self.config.output.related_papers;
-        self.related = if k == 0 {
+        let related = if k == 0 {
             vec![Vec::new(); docs.len()]
         } else {
             crate::related::related(&docs, self.vocabulary.len(), k)
@@ -161,5 +167,28 @@ impl Site {
                 .map(|ids| ids.into_iter().map(|r| r as PaperId).collect())
                 .collect()
         };
+        timer.phase("related papers");
+        std::mem::replace(&mut self.related, related)
+    }
+
+    /// Brings `fingerprints` (of the pages as planned now, made before
+    /// [`Site::relate_if_stale`]) up to date after it changed the related lists of `papers`.
+    /// Related papers show on a paper's own page only (`PageKind::Paper`; a test checks that
+    /// no other page's fingerprint depends on them), so only those pages are hashed again.
+    pub(crate) fn refresh_related_fingerprints(
+        &self,
+        fingerprints: &mut [u64],
+        papers: &[PaperId],
+    ) {
+        if papers.is_empty() {
+            return;
+        }
+        let papers: std::collections::HashSet<PaperId> = papers.iter().copied().collect();
+        let data = self.data();
+        for (page, fingerprint) in self.pages.iter().zip(fingerprints.iter_mut()) {
+            if matches!(page.kind, PageKind::Paper(id) if papers.contains(&id)) {
+                *fingerprint = self.fingerprint_of(&data, page);
+            }
+        }
     }
 }

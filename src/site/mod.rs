@@ -218,7 +218,8 @@ impl Site {
         // Any change of words can change which papers are related, anywhere in the site; on a
         // large site that takes a few hundred milliseconds, so a preview does it after serving
         // the edited pages (see `relate_if_stale`), and until then shows the lists as they were.
-        self.related_stale = true;
+        // Related papers are made of words and paper ids alone: a date or link edit keeps them.
+        self.related_stale |= change.words;
         Ok(change)
     }
 
@@ -235,6 +236,7 @@ impl Site {
 
     /// The search index files (see [`crate::search`]), paths relative to the output.
     pub(crate) fn search_files(&self) -> Vec<MachineFile> {
+        let mut timer = crate::timing::PhaseTimer::start();
         let rows = self.papers.columns();
         let dates: Vec<String> = rows.papers.iter().map(|p| p.date.to_string()).collect();
         let authors: Vec<String> = rows.papers.iter().map(views::authors_display).collect();
@@ -252,10 +254,13 @@ impl Site {
                 terms: &rows.terms[id],
             })
             .collect();
-        crate::search::build_index(&docs, self.vocabulary.words())
+        timer.phase("  search: documents");
+        let files = crate::search::build_index(&docs, self.vocabulary.words())
             .into_iter()
             .map(|(path, contents)| MachineFile { path, contents })
-            .collect()
+            .collect();
+        timer.phase("  search: build");
+        files
     }
 
     /// The pages of the site.
@@ -308,15 +313,18 @@ impl Site {
         let data = self.data();
         self.pages
             .par_iter()
-            .map(|page| {
-                let templates = self
-                    .template_hashes
-                    .get(page.template)
-                    .copied()
-                    .unwrap_or(0);
-                data.fingerprint(page, templates, self.config_hash)
-            })
+            .map(|page| self.fingerprint_of(&data, page))
             .collect()
+    }
+
+    /// One page's fingerprint (see [`Site::fingerprints`]).
+    fn fingerprint_of(&self, data: &SiteData<'_>, page: &PlannedPage) -> u64 {
+        let templates = self
+            .template_hashes
+            .get(page.template)
+            .copied()
+            .unwrap_or(0);
+        data.fingerprint(page, templates, self.config_hash)
     }
 }
 

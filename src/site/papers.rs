@@ -303,6 +303,7 @@ impl PaperTable {
     fn replace(&mut self, entries: Vec<Entry>, ids: Vec<PaperId>) -> Change {
         let mut reach = Reach::Cards;
         let mut rekey = false;
+        let mut words = false;
         // Slugs of replaced records are released before new ones are claimed, so records that
         // swap slugs in one batch keep the slug index right.
         for &id in &ids {
@@ -312,6 +313,8 @@ impl PaperTable {
             let (row_reach, row_rekey) = self.columns.row(id).edit_reach(&entry.row());
             reach = reach.max(row_reach);
             rekey |= row_rekey;
+            // Ids of words never change, so equal lists are equal words.
+            words |= self.columns.terms[id] != entry.terms;
             self.slug_owners
                 .insert(entry.paper.slug.clone(), entry.path.clone());
             self.columns.replace(id, entry);
@@ -321,6 +324,7 @@ impl PaperTable {
             read: ids,
             rekey,
             moved: None,
+            words,
         }
     }
 
@@ -378,6 +382,7 @@ impl PaperTable {
             read: plan.read,
             rekey: true,
             moved: Some(plan.moved),
+            words: true,
         }
     }
 

@@ -345,9 +345,19 @@ fn update_and_compare(
                     path
                 );
             }
-            // The pages of this state are served until then: their fingerprints can be made.
-            let _ = site.fingerprints();
+            // The pages of this state are served until then: their fingerprints can be made,
+            // and serve brings them up to date by hashing again only the pages of the papers
+            // whose related list changed.
+            let mut served = site.fingerprints();
+            if let Some(changed) = site.relate_if_stale() {
+                site.refresh_related_fingerprints(&mut served, &changed);
+            }
             let (pages, fingerprints) = state(site);
+            prop_assert_eq!(
+                &served,
+                &fingerprints,
+                "fingerprints refreshed after relating"
+            );
             let (fresh_pages, fresh_fingerprints) = state(&mut fresh);
             prop_assert_eq!(&pages, &fresh_pages, "pages");
             prop_assert_eq!(fingerprints, fresh_fingerprints, "fingerprints");
@@ -610,4 +620,105 @@ fn removing_what_the_site_does_not_have_changes_nothing() {
         .unwrap();
     assert_eq!(change.reach, Reach::Cards);
     assert!(state(&mut site) == before);
+}
+
+/// Related lists show on paper pages only: after any change of them, hashing those pages again
+/// gives every page's fingerprint (what serve relies on after finding related papers again).
+#[test]
+fn only_the_paper_pages_of_changed_related_lists_change_fingerprint() {
+    let records = (0..SLOTS)
+        .map(|slot| {
+            record(
+                slot % TITLES.len(),
+                slot as u32 * 3,
+                (slot % 16) as u8,
+                None,
+            )
+        })
+        .collect();
+    let generated = Generated::new(records);
+    let mut site = Site::load(&generated.root, &LoadOptions::default()).unwrap();
+    let before = site.fingerprints();
+    // Every other paper gets the list of the paper after it, or one paper when that is empty.
+    let count = site.paper_count();
+    let changed: Vec<PaperId> = (0..count).step_by(2).collect();
+    for &id in &changed {
+        let other = site.related[(id + 1) % count].clone();
+        site.related[id] = if other.is_empty() || other == site.related[id] {
+            vec![(id + 2) % count]
+        } else {
+            other
+        };
+    }
+    let mut refreshed = before.clone();
+    site.refresh_related_fingerprints(&mut refreshed, &changed);
+    let after = site.fingerprints();
+    assert_eq!(refreshed, after);
+    let moved = (0..after.len()).filter(|&i| after[i] != before[i]).count();
+    assert!(moved >= changed.len(), "{moved} pages changed");
+}
+
+/// Related papers are made of words and paper ids alone: a date or upvotes edit leaves them
+/// as they are (nothing to find again), a tag or abstract edit makes them stale.
+#[test]
+fn only_edits_of_words_make_related_papers_stale() {
+    let records = (0..SLOTS)
+        .map(|slot| {
+            record(
+                slot % TITLES.len(),
+                slot as u32 * 2,
+                (slot % 16) as u8,
+                None,
+            )
+        })
+        .collect();
+    let mut generated = Generated::new(records);
+    let mut site = Site::load(&generated.root, &LoadOptions::default()).unwrap();
+    type Rewrite = fn(&Spec) -> Spec;
+    let cases: [(&str, Rewrite, bool); 4] = [
+        (
+            "a date",
+            |s| Spec {
+                day: s.day + 9,
+                ..s.clone()
+            },
+            false,
+        ),
+        (
+            "upvotes",
+            |s| Spec {
+                upvotes: Some(7),
+                ..s.clone()
+            },
+            false,
+        ),
+        (
+            "tags",
+            |s| Spec {
+                tags: s.tags ^ 0b0101,
+                ..s.clone()
+            },
+            true,
+        ),
+        (
+            "an abstract",
+            |s| Spec {
+                body: (s.body + 1) % BODIES.len(),
+                ..s.clone()
+            },
+            true,
+        ),
+    ];
+    for (what, rewrite, stale) in cases {
+        let spec = generated.records[6].as_ref().map(rewrite);
+        generated.records[6] = spec;
+        generated.write(6);
+        let change = site.read_records(&[generated.path(6)], &[]).unwrap();
+        assert_eq!(change.words, stale, "{what}");
+        assert_eq!(site.related_stale(), stale, "{what}");
+        site.derive(&change);
+        site.relate_if_stale();
+        let fresh = Site::load(&generated.root, &LoadOptions::default()).unwrap();
+        assert_eq!(related_by_path(&site), related_by_path(&fresh), "{what}");
+    }
 }

@@ -249,6 +249,8 @@ pub struct Event {
     #[serde(flatten)]
     pub counts: Counts,
     pub catch_up: Option<Counts>,
+    /// Nothing is left for a later catch-up: the output matches the records.
+    pub settled: bool,
 }
 
 /// The counts of a rebuild or catch-up.

@@ -60,3 +60,34 @@ fn each_rebuild_prints_one_json_line_with_its_counts() {
     assert!(removal.counts.files_removed >= 1, "{removal:?}");
     assert!(!server.out.join("papers/rohm/index.html").exists());
 }
+
+/// Structural edits (tags, a date) change related papers, the search index and lists far from
+/// the edited page; the event that says `settled` comes once all of it is written, so the
+/// output equals a clean build right then, without waiting further.
+#[test]
+fn a_settled_event_comes_when_the_output_equals_a_clean_build() {
+    use crate::common::serve::{clean_build, set_key, tree_diff};
+    let site = Site::fixture("small");
+    let server = Server::start(&site);
+    let edits = [
+        ("content/rohm.md", "tags", "[\"music\", \"diffusion\"]"),
+        ("content/jukebox.md", "date", "2025-02-05"),
+        ("content/musicgen.md", "tags", "[\"motion\"]"),
+    ];
+    for (path, key, value) in edits {
+        let lines = server.stdout.len();
+        site.write(path, &set_key(&site.read(path), key, value));
+        let settled = server
+            .wait_for_event(lines, REBUILD_TIMEOUT, |e| e.settled)
+            .unwrap_or_else(|| panic!("no settled event after {path}\n{}", server.logs()));
+        assert!(settled.all_pages_written() > 0, "{settled:?}");
+        let clean = clean_build(&site, path);
+        let diff = tree_diff(&server.out, &clean);
+        assert!(
+            diff.is_empty(),
+            "{key} of {path}: the output differs from a clean build when settled\n{}\n{}",
+            diff.join("\n"),
+            server.logs()
+        );
+    }
+}
