@@ -42,6 +42,10 @@ use rayon::prelude::*;
 
 use crate::terms;
 
+mod update;
+
+pub(crate) use update::{SearchState, build_state};
+
 /// Version of the file format, checked by the browser.
 pub(crate) const FORMAT_VERSION: u32 = 1;
 /// Documents per `d/<n>.json` file: a results list loads the chunks of its top results only.
@@ -113,17 +117,31 @@ pub(crate) fn build_index(docs: &[SearchDoc], words: &[Box<str>]) -> Vec<(String
 }
 
 fn build_with(docs: &[SearchDoc], words: &[Box<str>], p: Params) -> Vec<(String, Vec<u8>)> {
-    // Document numbers: date ascending, slug descending (stable, so input order breaks the rest).
+    let order = doc_order(docs);
+    let encoded = encode_terms(docs, words, &order, p.cap);
+    let mut files = term_files(&encoded, order.len(), p).files;
+    files.extend(doc_files(docs, &order, p.chunk, |_| true));
+    files.extend(snippet_files(docs, &order, p.snippets, |_| true));
+    files
+}
+
+/// Document numbers: the docs' indices by date ascending, slug descending (stable, so input
+/// order breaks the rest), at most [`MAX_DOCS`].
+fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.sort_by(|&a, &b| {
+    order.par_sort_by(|&a, &b| {
         (docs[a].date.cmp(docs[b].date)).then_with(|| docs[b].slug.cmp(docs[a].slug))
     });
     order.truncate(MAX_DOCS);
+    order
+}
 
+/// Every term of the docs, encoded, sorted by word.
+fn encode_terms(docs: &[SearchDoc], words: &[Box<str>], order: &[usize], cap: usize) -> Vec<Term> {
     // Postings by term id in one flat array (CSR), filled in document-number order, each packed
     // as `number << 8 | weight` (weights saturate at 255): one cache miss per posting.
     let mut starts = vec![0usize; words.len() + 1];
-    for &i in &order {
+    for &i in order {
         for &(id, weight) in docs[i].terms {
             if (id as usize) < words.len() && weight > 0 {
                 starts[id as usize + 1] += 1;
@@ -185,7 +203,7 @@ fn build_with(docs: &[SearchDoc], words: &[Box<str>], p: Params) -> Vec<(String,
     }
 
     // Each term's JSON member `"word":[..]` and document frequency, in parallel.
-    let encoded: Vec<Term> = groups
+    groups
         .par_iter()
         .map(|group| {
             let mut postings: Vec<(u32, u32)> = Vec::new();
@@ -194,48 +212,112 @@ fn build_with(docs: &[SearchDoc], words: &[Box<str>], p: Params) -> Vec<(String,
                 postings.extend(packed[range].iter().map(|&x| (x >> 8, x & 255)));
             }
             let word: &str = &words[group[0] as usize];
-            encode_term(word, postings, group.len() > 1, p.cap)
+            encode_term(word, postings, group.len() > 1, cap)
         })
-        .collect();
-    drop((packed, starts));
+        .collect()
+}
 
-    let mut files = Vec::new();
-    let shards = cut_shards(&encoded, p.shard_bytes);
+/// The files of the terms: `meta.json` first, then the shards.
+struct TermFiles {
+    files: Vec<(String, Vec<u8>)>,
+    /// Each shard's path and what it is made of (see [`shard_identity`]), in file order.
+    shards: Vec<(String, u64)>,
+}
+
+/// The term files of `encoded`, each shard made only when `wanted(path, identity)` says so
+/// (`meta.json` always).
+fn term_files_where(
+    encoded: &[Term],
+    docs: usize,
+    p: Params,
+    wanted: impl Fn(&str, u64) -> bool + Sync,
+) -> TermFiles {
+    let shards = cut_shards(encoded, p.shard_bytes);
     let keys: Vec<String> = shards.iter().map(|s| s.key.clone()).collect();
-    let completions = prefix_completions(&encoded, &keys);
-    let shard_files: Vec<(String, Vec<u8>)> = shards
+    let completions = prefix_completions(encoded, &keys);
+    /// A shard's path and identity, and its bytes when wanted.
+    type Made = ((String, u64), Option<Vec<u8>>);
+    let made: Vec<Made> = shards
         .par_iter()
         .enumerate()
         .map(|(i, shard)| {
-            let mut out = Vec::with_capacity(shard.bytes + 64);
-            out.extend_from_slice(b"{\"t\":{");
-            for (j, term) in encoded[shard.range.clone()].iter().enumerate() {
-                if j > 0 {
-                    out.push(b',');
-                }
-                out.extend_from_slice(&term.json);
-            }
-            out.push(b'}');
-            if let Some(list) = completions.get(&i) {
-                out.extend_from_slice(b",\"p\":{");
-                for (j, (prefix, terms)) in list.iter().enumerate() {
-                    if j > 0 {
-                        out.push(b',');
-                    }
-                    out.extend_from_slice(json_str(prefix).as_bytes());
-                    out.push(b':');
-                    out.extend_from_slice(json_list(terms.iter().map(|t| json_str(t))).as_bytes());
-                }
-                out.push(b'}');
-            }
-            out.extend_from_slice(b"}\n");
-            (crate::routes::search_terms(&file_key(&shard.key)), out)
+            let path = crate::routes::search_terms(&file_key(&shard.key));
+            let list = completions.get(&i);
+            let identity = shard_identity(&shard.key, &encoded[shard.range.clone()], list);
+            let bytes = wanted(&path, identity).then(|| shard_file(encoded, shard, list));
+            ((path, identity), bytes)
         })
         .collect();
+    let mut files = vec![(crate::routes::SEARCH_META.to_string(), meta(docs, &keys, p))];
+    let mut identities = Vec::with_capacity(made.len());
+    for ((path, identity), bytes) in made {
+        if let Some(bytes) = bytes {
+            files.push((path.clone(), bytes));
+        }
+        identities.push((path, identity));
+    }
+    TermFiles {
+        files,
+        shards: identities,
+    }
+}
 
-    let chunks: Vec<(String, Vec<u8>)> = order
-        .par_chunks(p.chunk.max(1))
+/// Every term file of `encoded`.
+fn term_files(encoded: &[Term], docs: usize, p: Params) -> TermFiles {
+    term_files_where(encoded, docs, p, |_, _| true)
+}
+
+/// What a shard file is made of: its key, its terms' bytes and its completions. Equal
+/// identities, equal bytes (but for a 64-bit hash collision).
+fn shard_identity(key: &str, terms: &[Term], completions: Option<&Completions>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = crate::hash::hasher();
+    key.hash(&mut hasher);
+    for term in terms {
+        term.hash.hash(&mut hasher);
+    }
+    completions.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The bytes of one shard.
+fn shard_file(encoded: &[Term], shard: &Shard, completions: Option<&Completions>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(shard.bytes + 64);
+    out.extend_from_slice(b"{\"t\":{");
+    for (j, term) in encoded[shard.range.clone()].iter().enumerate() {
+        if j > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&term.json);
+    }
+    out.push(b'}');
+    if let Some(list) = completions {
+        out.extend_from_slice(b",\"p\":{");
+        for (j, (prefix, terms)) in list.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(json_str(prefix).as_bytes());
+            out.push(b':');
+            out.extend_from_slice(json_list(terms.iter().map(|t| json_str(t))).as_bytes());
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"}\n");
+    out
+}
+
+/// The `d/` files of the documents numbered by `order`, those whose chunk number `wanted`.
+fn doc_files(
+    docs: &[SearchDoc],
+    order: &[usize],
+    chunk: usize,
+    wanted: impl Fn(usize) -> bool + Sync,
+) -> Vec<(String, Vec<u8>)> {
+    order
+        .par_chunks(chunk.max(1))
         .enumerate()
+        .filter(|(n, _)| wanted(*n))
         .map(|(n, chunk)| {
             let mut out = Vec::with_capacity(chunk.len() * 256);
             out.push(b'[');
@@ -256,11 +338,20 @@ fn build_with(docs: &[SearchDoc], words: &[Box<str>], p: Params) -> Vec<(String,
             out.extend_from_slice(b"]\n");
             (crate::routes::search_docs(n), out)
         })
-        .collect();
+        .collect()
+}
 
-    let snippets: Vec<(String, Vec<u8>)> = order
-        .par_chunks(p.snippets.max(1))
+/// The `s/` files of the documents numbered by `order`, those whose chunk number `wanted`.
+fn snippet_files(
+    docs: &[SearchDoc],
+    order: &[usize],
+    snippets: usize,
+    wanted: impl Fn(usize) -> bool + Sync,
+) -> Vec<(String, Vec<u8>)> {
+    order
+        .par_chunks(snippets.max(1))
         .enumerate()
+        .filter(|(n, _)| wanted(*n))
         .map(|(n, chunk)| {
             let mut out = Vec::with_capacity(chunk.len() * 300);
             out.push(b'[');
@@ -274,16 +365,7 @@ fn build_with(docs: &[SearchDoc], words: &[Box<str>], p: Params) -> Vec<(String,
             out.extend_from_slice(b"]\n");
             (crate::routes::search_snippets(n), out)
         })
-        .collect();
-
-    files.push((
-        crate::routes::SEARCH_META.to_string(),
-        meta(order.len(), &keys, p),
-    ));
-    files.extend(shard_files);
-    files.extend(chunks);
-    files.extend(snippets);
-    files
+        .collect()
 }
 
 /// A term ready for a shard.
@@ -292,7 +374,12 @@ struct Term {
     df: u32,
     /// `"word":[df,..]` (UTF-8).
     json: Vec<u8>,
+    /// Hash of `json`: what a shard is made of, without its bytes.
+    hash: u64,
 }
+
+/// Completions stored in one shard: (prefix, terms).
+type Completions = Vec<(String, Vec<String>)>;
 
 /// Encodes one term's postings `(doc, weight)` (by doc number unless `unsorted`).
 fn encode_term(word: &str, mut postings: Vec<(u32, u32)>, unsorted: bool, cap: usize) -> Term {
@@ -342,6 +429,7 @@ fn encode_term(word: &str, mut postings: Vec<(u32, u32)>, unsorted: bool, cap: u
     Term {
         word: word.into(),
         df,
+        hash: crate::hash::hash_of(&json),
         json,
     }
 }
@@ -424,10 +512,7 @@ fn short_file_name(last: &str, first: &str) -> bool {
 /// from the one shard holding them): every prefix of 2 or more characters strictly shorter than a
 /// shard key that it begins. Stored in the first shard whose key starts with the prefix (it holds
 /// some of the completions), sorted by prefix.
-fn prefix_completions(
-    terms: &[Term],
-    keys: &[String],
-) -> BTreeMap<usize, Vec<(String, Vec<String>)>> {
+fn prefix_completions(terms: &[Term], keys: &[String]) -> BTreeMap<usize, Completions> {
     let mut prefixes: Vec<String> = Vec::new();
     for key in keys.iter().skip(1) {
         let chars: Vec<char> = key.chars().collect();
@@ -437,7 +522,7 @@ fn prefix_completions(
     }
     prefixes.sort_unstable();
     prefixes.dedup();
-    let mut out: BTreeMap<usize, Vec<(String, Vec<String>)>> = BTreeMap::new();
+    let mut out: BTreeMap<usize, Completions> = BTreeMap::new();
     for prefix in prefixes {
         let from = terms.partition_point(|t| *t.word < *prefix);
         let mut found: Vec<&Term> = terms[from..]

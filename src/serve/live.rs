@@ -14,6 +14,7 @@ use crate::build::{NoProgress, emit_site};
 use crate::diagnostic::{Problem, Problems};
 use crate::plan::PageKind;
 use crate::render::machine::MachineFile;
+use crate::search::SearchState;
 use crate::site::load;
 use crate::site::{LoadOptions, Site};
 use crate::write::Update;
@@ -64,6 +65,9 @@ pub(crate) struct LiveSite {
     search_hashes: BTreeMap<String, u64>,
     /// Records changed since the search index was last written.
     search_stale: bool,
+    /// The search index as last made, to make the next from what changed; `None` until the
+    /// first catch-up, after a reload of the whole site and after a failed write.
+    search: Option<SearchState>,
     /// Pages left for [`LiveSite::catch_up`] by a rebuild that changed many pages.
     pages_behind: bool,
     /// The fingerprints of the site as it is now, kept while it does not change: the steps of
@@ -128,10 +132,14 @@ impl LiveSite {
             unapplied: RebuildPlan::default(),
             search_hashes: emitted.search_hashes,
             search_stale: false,
+            search: None,
             pages_behind: false,
             current: None,
         };
         live.static_files = live.list_static_files();
+        // The index as the build wrote it (the same function, so the same bytes), for the
+        // first edit to update.
+        live.search = Some(live.site.with_search_docs(crate::search::build_state).0);
         let current = Fingerprints::of(&live.site);
         live.sitemap_hash = Some(current.sitemap_hash);
         live.written = Written::all(&PageSet {
@@ -200,6 +208,8 @@ impl LiveSite {
         // Whatever happens below, the site may change.
         self.current = None;
         if plan.everything {
+            // New settings and a new vocabulary: term ids mean other words.
+            self.search = None;
             self.site = Site::load(&self.site.root, &self.site.options)?;
             report.records_read = self.site.paper_count();
         } else {
@@ -306,17 +316,14 @@ impl LiveSite {
         // The search index changes with any record; only its changed files are written.
         let mut search_hashes = None;
         if search {
-            let search = self.site.search_files();
-            let hashes = emit::file_hashes(&search);
-            timer.phase("  search: hashes");
-            let changed: Vec<MachineFile> = search
-                .into_iter()
-                .filter(|f| self.search_hashes.get(&f.path) != hashes.get(&f.path))
-                .collect();
+            let (changed, hashes) =
+                search_changes(&self.site, &mut self.search, &self.search_hashes);
+            timer.phase("search index");
             emit::write_machine_files(&changed, &overlay)
+                .inspect_err(|_| self.search = None)
                 .map_err(|e| io_problem(&self.out, "cannot write the search index", e))?;
             search_hashes = Some(hashes);
-            timer.phase("search index");
+            timer.phase("write search index");
         }
         // The sitemap and the file list change only when pages come or go, or dates move. When
         // pages were left for the catch-up, so are they (the sitemap of a large site is
@@ -412,6 +419,49 @@ fn page_set_hashes(site: &Site) -> (u64, u64) {
     let paths = paths.finish();
     paths.hash(&mut sitemap);
     (paths, sitemap.finish())
+}
+
+/// The search index files that differ from those served, and every file's hash: from what
+/// changed since the last index when it can ([`SearchState::update`]), else made whole.
+fn search_changes(
+    site: &Site,
+    state: &mut Option<SearchState>,
+    served: &BTreeMap<String, u64>,
+) -> (Vec<MachineFile>, BTreeMap<String, u64>) {
+    let machine = |files: Vec<(String, Vec<u8>)>| -> Vec<MachineFile> {
+        files
+            .into_iter()
+            .map(|(path, contents)| MachineFile { path, contents })
+            .collect()
+    };
+    if let Some(state) = state {
+        let update = site.with_search_docs(|docs, words| state.update(docs, words));
+        if let Some(update) = update {
+            let changed = machine(update.files);
+            let written = emit::file_hashes(&changed);
+            let hashes: Option<BTreeMap<String, u64>> = update
+                .paths
+                .into_iter()
+                .map(|path| {
+                    let hash = written.get(&path).or(served.get(&path));
+                    hash.map(|&hash| (path, hash))
+                })
+                .collect();
+            // A file the update kept but that was never written cannot be: made whole.
+            if let Some(hashes) = hashes {
+                return (changed, hashes);
+            }
+        }
+    }
+    let (made, files) = site.with_search_docs(crate::search::build_state);
+    *state = Some(made);
+    let files = machine(files);
+    let hashes = emit::file_hashes(&files);
+    let changed = files
+        .into_iter()
+        .filter(|f| served.get(&f.path) != hashes.get(&f.path))
+        .collect();
+    (changed, hashes)
 }
 
 fn io_problem(out: &Path, what: &str, err: io::Error) -> Problems {

@@ -236,10 +236,24 @@ impl Site {
 
     /// The search index files (see [`crate::search`]), paths relative to the output.
     pub(crate) fn search_files(&self) -> Vec<MachineFile> {
+        self.with_search_docs(|docs, words| {
+            crate::search::build_index(docs, words)
+                .into_iter()
+                .map(|(path, contents)| MachineFile { path, contents })
+                .collect()
+        })
+    }
+
+    /// Hands the search index's documents (one per paper, by paper id) and the words their
+    /// term ids name to `f`, which makes the index from them (whole, or `serve`'s update).
+    pub(crate) fn with_search_docs<R>(&self, f: impl FnOnce(&[SearchDoc], &[Box<str>]) -> R) -> R {
         let mut timer = crate::timing::PhaseTimer::start();
         let rows = self.papers.columns();
-        let dates: Vec<String> = rows.papers.iter().map(|p| p.date.to_string()).collect();
-        let authors: Vec<String> = rows.papers.iter().map(views::authors_display).collect();
+        let (dates, authors): (Vec<String>, Vec<String>) = rows
+            .papers
+            .par_iter()
+            .map(|p| (p.date.to_string(), views::authors_display(p)))
+            .unzip();
         let docs: Vec<SearchDoc> = rows
             .papers
             .iter()
@@ -255,12 +269,9 @@ impl Site {
             })
             .collect();
         timer.phase("  search: documents");
-        let files = crate::search::build_index(&docs, self.vocabulary.words())
-            .into_iter()
-            .map(|(path, contents)| MachineFile { path, contents })
-            .collect();
-        timer.phase("  search: build");
-        files
+        let made = f(&docs, self.vocabulary.words());
+        timer.phase("  search: index");
+        made
     }
 
     /// The pages of the site.

@@ -1,0 +1,285 @@
+//! The search index made again after an edit from what changed, for `serve`: the same files as
+//! [`build_index`](super::build_index) of the new documents, byte for byte, but only the terms
+//! whose postings changed are encoded again and only the files whose contents changed are made.
+//!
+//! What changed is found without keeping the old documents: each term keeps a checksum of its
+//! postings (the sum of a 64-bit mix of each (document number, weight) pair), each document a
+//! hash of its row and of its snippet, and the shards a hash of what they are made of. A tag
+//! edit then encodes the few terms of the tags that came and went and writes their shards; a
+//! date edit renumbers the documents between the old and the new day, so the terms of those
+//! documents are encoded again (the rest, and their files, stay).
+//!
+//! Equal checksums are taken for equal postings: two different lists of one term summing to
+//! the same 64 bits are astronomically unlikely (about 2^-64 per changed term), and the next
+//! full build (`digest build`, a restart) writes the index from scratch anyway.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::{
+    Params, SearchDoc, Term, doc_files, doc_order, encode_term, encode_terms, snippet_files,
+    term_files, term_files_where,
+};
+use crate::hash::hash_of;
+
+/// Past this share of all postings changed, encoding everything at once is as cheap.
+const MOST_POSTINGS: f64 = 0.6;
+
+/// The search index as last made, to make the next one from what changed.
+pub(crate) struct SearchState {
+    p: Params,
+    /// Document numbers: input index by number.
+    order: Vec<usize>,
+    /// Per input document: hash of its `d/` row, and of its snippet.
+    rows: Vec<u64>,
+    snippets: Vec<u64>,
+    /// Per term id: checksum of its postings (see the module doc); 0 without postings.
+    sums: Vec<u64>,
+    /// Every word, to tell a new id of a word already known (the update then gives up).
+    known: HashSet<Box<str>>,
+    /// Whether every id has its own word: terms are then one id each.
+    unique: bool,
+    /// The encoded terms, by word.
+    terms: Vec<Term>,
+    /// Each shard's path and identity.
+    shards: HashMap<String, u64>,
+    meta: Vec<u8>,
+}
+
+/// Every file of the index, and the state to update it from.
+pub(crate) fn build_state(
+    docs: &[SearchDoc],
+    words: &[Box<str>],
+) -> (SearchState, Vec<(String, Vec<u8>)>) {
+    build_state_with(docs, words, super::DEFAULT)
+}
+
+pub(super) fn build_state_with(
+    docs: &[SearchDoc],
+    words: &[Box<str>],
+    p: Params,
+) -> (SearchState, Vec<(String, Vec<u8>)>) {
+    let order = doc_order(docs);
+    let terms = encode_terms(docs, words, &order, p.cap);
+    let made = term_files(&terms, order.len(), p);
+    let mut files = made.files;
+    files.extend(doc_files(docs, &order, p.chunk, |_| true));
+    files.extend(snippet_files(docs, &order, p.snippets, |_| true));
+    let mut known = HashSet::with_capacity(words.len());
+    let unique = words.iter().all(|w| known.insert(w.clone()));
+    let state = SearchState {
+        p,
+        sums: checksums(docs, &order, words.len()).0,
+        rows: docs.par_iter().map(row_hash).collect(),
+        snippets: docs.par_iter().map(|d| hash_of(d.snippet)).collect(),
+        order,
+        known,
+        unique,
+        terms,
+        shards: made.shards.into_iter().collect(),
+        meta: files[0].1.clone(),
+    };
+    (state, files)
+}
+
+/// What an update made.
+pub(crate) struct SearchUpdate {
+    /// The files whose contents changed or that are new.
+    pub(crate) files: Vec<(String, Vec<u8>)>,
+    /// Every file of the index now, changed or not.
+    pub(crate) paths: Vec<String>,
+}
+
+impl SearchState {
+    /// The files of the index of `docs` that differ from the last ones, or `None` when this
+    /// update cannot be made from what changed (documents came or went, a word has two ids,
+    /// most postings changed): then [`build_state`] makes it whole.
+    pub(crate) fn update(
+        &mut self,
+        docs: &[SearchDoc],
+        words: &[Box<str>],
+    ) -> Option<SearchUpdate> {
+        if docs.len() != self.rows.len() || !self.unique || words.len() < self.sums.len() {
+            return None;
+        }
+        for word in &words[self.sums.len()..] {
+            if !self.known.insert(word.clone()) {
+                self.unique = false;
+                return None;
+            }
+        }
+        let p = self.p;
+        let order = doc_order(docs);
+        let (sums, counts) = checksums(docs, &order, words.len());
+        let changed: Vec<u32> = (0..words.len())
+            .filter(|&id| sums[id] != self.sums.get(id).copied().unwrap_or(0))
+            .map(|id| id as u32)
+            .collect();
+        let total: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+        let touched: u64 = changed
+            .iter()
+            .map(|&id| u64::from(counts[id as usize]))
+            .sum();
+        if touched as f64 > MOST_POSTINGS * total as f64 {
+            return None;
+        }
+        let fresh = encode_changed(docs, words, &order, &changed, &counts, p.cap);
+        let gone: HashSet<&str> = changed.iter().map(|&id| &*words[id as usize]).collect();
+        self.terms = merge_terms(std::mem::take(&mut self.terms), fresh, &gone);
+        let old = &self.shards;
+        let made = term_files_where(&self.terms, order.len(), p, |path, identity| {
+            old.get(path) != Some(&identity)
+        });
+        let mut files = made.files;
+        if files[0].1 == self.meta {
+            files.remove(0);
+        } else {
+            self.meta = files[0].1.clone();
+        }
+        let rows: Vec<u64> = docs.par_iter().map(row_hash).collect();
+        let snippets: Vec<u64> = docs.par_iter().map(|d| hash_of(d.snippet)).collect();
+        let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
+        files.extend(doc_files(
+            docs,
+            &order,
+            chunk,
+            chunk_changed(chunk, &order, &self.order, &rows, &self.rows),
+        ));
+        files.extend(snippet_files(
+            docs,
+            &order,
+            per_snippets,
+            chunk_changed(per_snippets, &order, &self.order, &snippets, &self.snippets),
+        ));
+        let mut paths = vec![crate::routes::SEARCH_META.to_string()];
+        paths.extend(made.shards.iter().map(|(path, _)| path.clone()));
+        paths.extend((0..order.len().div_ceil(chunk)).map(crate::routes::search_docs));
+        paths.extend((0..order.len().div_ceil(per_snippets)).map(crate::routes::search_snippets));
+        self.shards = made.shards.into_iter().collect();
+        self.order = order;
+        self.rows = rows;
+        self.snippets = snippets;
+        self.sums = sums;
+        Some(SearchUpdate { files, paths })
+    }
+}
+
+/// Whether chunk `n` of `size` documents changed: a document numbered anew, or its hash
+/// (`hashes` now, `old` before, by input document) changed.
+fn chunk_changed<'a>(
+    size: usize,
+    order: &'a [usize],
+    old_order: &'a [usize],
+    hashes: &'a [u64],
+    old: &'a [u64],
+) -> impl Fn(usize) -> bool + Sync + 'a {
+    move |n| {
+        (n * size..((n + 1) * size).min(order.len()))
+            .any(|k| order[k] != old_order[k] || hashes[order[k]] != old[order[k]])
+    }
+}
+
+/// Hash of what a document's `d/` row shows.
+fn row_hash(doc: &SearchDoc) -> u64 {
+    hash_of(&(doc.slug, doc.title, doc.date, doc.authors, doc.upvotes))
+}
+
+/// A 64-bit mix of one posting (splitmix64's finaliser): sums of mixes tell lists apart.
+fn mix(number: u32, weight: u16) -> u64 {
+    let mut z =
+        (u64::from(number) << 8 | u64::from(weight.min(255))).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Per term id, the checksum of its postings and their number (in parallel: sums of integers,
+/// so the split does not matter).
+fn checksums(docs: &[SearchDoc], order: &[usize], vocab: usize) -> (Vec<u64>, Vec<u32>) {
+    /// Documents per task: enough to amortise the task's arrays.
+    const CHUNK: usize = 8192;
+    order
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut sums = vec![0u64; vocab];
+            let mut counts = vec![0u32; vocab];
+            for (k, &i) in chunk.iter().enumerate() {
+                let number = (c * CHUNK + k) as u32;
+                for &(id, weight) in docs[i].terms {
+                    if (id as usize) < vocab && weight > 0 {
+                        sums[id as usize] = sums[id as usize].wrapping_add(mix(number, weight));
+                        counts[id as usize] += 1;
+                    }
+                }
+            }
+            (sums, counts)
+        })
+        .reduce_with(|(mut sums, mut counts), (more, more_counts)| {
+            for (sum, add) in sums.iter_mut().zip(more) {
+                *sum = sum.wrapping_add(add);
+            }
+            for (count, add) in counts.iter_mut().zip(more_counts) {
+                *count += add;
+            }
+            (sums, counts)
+        })
+        .unwrap_or_else(|| (vec![0; vocab], vec![0; vocab]))
+}
+
+/// The terms of the `changed` ids encoded again from their postings (one pass over every
+/// document), by word; ids left without postings or without a word are left out.
+fn encode_changed(
+    docs: &[SearchDoc],
+    words: &[Box<str>],
+    order: &[usize],
+    changed: &[u32],
+    counts: &[u32],
+    cap: usize,
+) -> Vec<Term> {
+    let slot: HashMap<u32, usize> = changed.iter().enumerate().map(|(s, &id)| (id, s)).collect();
+    let mut postings: Vec<Vec<(u32, u32)>> = changed
+        .iter()
+        .map(|&id| Vec::with_capacity(counts[id as usize] as usize))
+        .collect();
+    let mut is_changed = vec![false; words.len()];
+    for &id in changed {
+        is_changed[id as usize] = true;
+    }
+    for (number, &i) in order.iter().enumerate() {
+        for &(id, weight) in docs[i].terms {
+            if (id as usize) < words.len() && weight > 0 && is_changed[id as usize] {
+                postings[slot[&id]].push((number as u32, u32::from(weight.min(255))));
+            }
+        }
+    }
+    let mut terms: Vec<Term> = changed
+        .par_iter()
+        .zip(postings)
+        .filter(|(id, list)| !list.is_empty() && !words[**id as usize].is_empty())
+        .map(|(&id, list)| encode_term(&words[id as usize], list, false, cap))
+        .collect();
+    terms.sort_unstable_by(|a, b| a.word.cmp(&b.word));
+    terms
+}
+
+/// The terms by word: `old` without the words `gone`, and `fresh` (sorted by word: those of
+/// the words gone that still have postings).
+fn merge_terms(old: Vec<Term>, fresh: Vec<Term>, gone: &HashSet<&str>) -> Vec<Term> {
+    let mut merged = Vec::with_capacity(old.len() + fresh.len());
+    let mut fresh = fresh.into_iter().peekable();
+    for term in old {
+        while let Some(next) = fresh.next_if(|f| f.word < term.word) {
+            merged.push(next);
+        }
+        if !gone.contains(&*term.word) {
+            merged.push(term);
+        }
+    }
+    merged.extend(fresh);
+    merged
+}
+
+#[cfg(test)]
+mod tests;

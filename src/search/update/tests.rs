@@ -1,0 +1,199 @@
+//! An updated index equals the index built from scratch, file for file and byte for byte,
+//! after random edits of terms, dates, rows and snippets; and an edit of one document's terms
+//! makes only the files that changed.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::search::build_with;
+
+/// Small sizes, so that a few dozen documents make many shards and chunks.
+const P: Params = Params {
+    chunk: 4,
+    snippets: 3,
+    cap: 6,
+    shard_bytes: 60,
+};
+
+const DOCS: usize = 24;
+
+/// A document as the tests write it.
+#[derive(Debug, Clone)]
+struct Doc {
+    slug: String,
+    title: String,
+    date: String,
+    snippet: String,
+    upvotes: Option<u32>,
+    terms: Vec<(u32, u16)>,
+}
+
+fn words(count: usize) -> Vec<Box<str>> {
+    // Shared prefixes, so that shard keys and completions span shards.
+    (0..count)
+        .map(|i| format!("{}{}", ["co", "con", "de", "ma", "x"][i % 5], i).into())
+        .collect()
+}
+
+fn doc() -> impl Strategy<Value = Doc> {
+    (
+        0..6usize,
+        0..5u32,
+        prop::option::of(0..3u32),
+        prop::collection::btree_map(0..30u32, 1..8u16, 0..6),
+        0..3usize,
+    )
+        .prop_map(|(slug, day, upvotes, terms, snippet)| Doc {
+            slug: format!("s{slug}"),
+            title: format!("Title {slug}"),
+            date: format!("2024-01-0{}", day + 1),
+            snippet: ["", "a snippet", "another"][snippet].to_string(),
+            upvotes,
+            terms: terms.into_iter().collect(),
+        })
+}
+
+/// An edit of document `.0`.
+#[derive(Debug, Clone)]
+enum Edit {
+    Terms(usize, Vec<(u32, u16)>),
+    Date(usize, u32),
+    Title(usize, usize),
+    Snippet(usize, usize),
+    /// A word the site did not have, in a document.
+    NewWord(usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (
+            0..DOCS,
+            prop::collection::btree_map(0..30u32, 1..300u16, 0..6)
+        )
+            .prop_map(|(d, t)| Edit::Terms(d, t.into_iter().collect())),
+        (0..DOCS, 0..5u32).prop_map(|(d, day)| Edit::Date(d, day)),
+        (0..DOCS, 0..4usize).prop_map(|(d, t)| Edit::Title(d, t)),
+        (0..DOCS, 0..3usize).prop_map(|(d, s)| Edit::Snippet(d, s)),
+        (0..DOCS).prop_map(Edit::NewWord),
+    ]
+}
+
+fn search_docs<'a>(docs: &'a [Doc]) -> Vec<SearchDoc<'a>> {
+    docs.iter()
+        .map(|d| SearchDoc {
+            slug: &d.slug,
+            title: &d.title,
+            date: &d.date,
+            authors: "A. B",
+            upvotes: d.upvotes,
+            snippet: &d.snippet,
+            terms: &d.terms,
+        })
+        .collect()
+}
+
+fn as_map(files: Vec<(String, Vec<u8>)>) -> BTreeMap<String, Vec<u8>> {
+    files.into_iter().collect()
+}
+
+proptest! {
+    #![proptest_config(crate::record::mutations::config(64))]
+
+    #[test]
+    fn updated_index_equals_a_fresh_build(
+        mut docs in prop::collection::vec(doc(), DOCS),
+        edits in prop::collection::vec(prop::collection::vec(edit(), 1..3), 1..8),
+    ) {
+        let mut words = words(30);
+        let (mut state, files) = build_state_with(&search_docs(&docs), &words, P);
+        let mut served = as_map(files);
+        for batch in edits {
+            for edit in batch {
+                match edit {
+                    Edit::Terms(d, terms) => docs[d].terms = terms,
+                    Edit::Date(d, day) => docs[d].date = format!("2024-01-0{}", day + 1),
+                    Edit::Title(d, t) => docs[d].title = format!("Edited {t}"),
+                    Edit::Snippet(d, s) => docs[d].snippet = format!("snippet {s}"),
+                    Edit::NewWord(d) => {
+                        words.push(format!("new{}", words.len()).into());
+                        docs[d].terms.push((words.len() as u32 - 1, 2));
+                    }
+                }
+            }
+            let view = search_docs(&docs);
+            let fresh = as_map(build_with(&view, &words, P));
+            match state.update(&view, &words) {
+                Some(update) => {
+                    // A file may be made again with the same bytes (documents with equal rows
+                    // renumbered); the serve writes only those that differ.
+                    served.extend(update.files);
+                    served.retain(|path, _| update.paths.contains(path));
+                }
+                None => {
+                    let (again, files) = build_state_with(&view, &words, P);
+                    state = again;
+                    served = as_map(files);
+                }
+            }
+            prop_assert_eq!(served.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
+            for (path, bytes) in &fresh {
+                prop_assert_eq!(
+                    String::from_utf8_lossy(&served[path]),
+                    String::from_utf8_lossy(bytes),
+                    "{}",
+                    path
+                );
+            }
+        }
+    }
+}
+
+/// A document's terms edited: only the shards of the terms that came and went are made, no
+/// document or snippet file, and the rest of the index stays.
+#[test]
+fn a_terms_edit_makes_only_the_shards_it_changes() {
+    let words = words(300);
+    let mut docs: Vec<Doc> = (0..200u32)
+        .map(|i| Doc {
+            slug: format!("p{i:03}"),
+            title: format!("Paper {i}"),
+            date: format!("2024-0{}-1{}", 1 + i % 9, i % 10),
+            snippet: format!("snippet {i}"),
+            upvotes: None,
+            terms: (0..5)
+                .map(|k| ((i * 7 + k * 61) % 300, 1 + k as u16))
+                .collect(),
+        })
+        .collect();
+    for doc in &mut docs {
+        doc.terms.sort_unstable();
+        doc.terms.dedup_by_key(|t| t.0);
+    }
+    let (mut state, files) = build_state_with(&search_docs(&docs), &words, P);
+    let shards = files.iter().filter(|(p, _)| p.contains("/t/")).count();
+    docs[17].terms = vec![(3, 5), (250, 1)];
+    let view = search_docs(&docs);
+    let update = state
+        .update(&view, &words)
+        .expect("an update from what changed");
+    assert!(!update.files.is_empty());
+    assert!(
+        update
+            .files
+            .iter()
+            .all(|(p, _)| p.contains("/t/") || p.ends_with("meta.json")),
+        "{:?}",
+        update.files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert!(
+        update.files.len() * 4 < shards,
+        "{} of {shards}",
+        update.files.len()
+    );
+    // Nothing changed: nothing made.
+    let again = state.update(&view, &words).expect("an update");
+    assert!(again.files.is_empty());
+    assert_eq!(again.paths, update.paths);
+}
