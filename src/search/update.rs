@@ -23,9 +23,6 @@ use super::{
 };
 use crate::hash::hash_of;
 
-/// Past this share of all postings changed, encoding everything at once is as cheap.
-const MOST_POSTINGS: f64 = 0.6;
-
 /// The search index as last made, to make the next one from what changed.
 pub(crate) struct SearchState {
     p: Params,
@@ -93,8 +90,9 @@ pub(crate) struct SearchUpdate {
 
 impl SearchState {
     /// The files of the index of `docs` that differ from the last ones, or `None` when this
-    /// update cannot be made from what changed (documents came or went, a word has two ids,
-    /// most postings changed): then [`build_state`] makes it whole.
+    /// update cannot be made from what changed (documents came or went, a word has two ids):
+    /// then [`build_state`] makes it whole. Even when most terms changed (a date edit that
+    /// renumbers many documents) this is no slower than a whole build.
     pub(crate) fn update(
         &mut self,
         docs: &[SearchDoc],
@@ -116,14 +114,6 @@ impl SearchState {
             .filter(|&id| sums[id] != self.sums.get(id).copied().unwrap_or(0))
             .map(|id| id as u32)
             .collect();
-        let total: u64 = counts.iter().map(|&c| u64::from(c)).sum();
-        let touched: u64 = changed
-            .iter()
-            .map(|&id| u64::from(counts[id as usize]))
-            .sum();
-        if touched as f64 > MOST_POSTINGS * total as f64 {
-            return None;
-        }
         let fresh = encode_changed(docs, words, &order, &changed, &counts, p.cap);
         let gone: HashSet<&str> = changed.iter().map(|&id| &*words[id as usize]).collect();
         self.terms = merge_terms(std::mem::take(&mut self.terms), fresh, &gone);
@@ -238,19 +228,22 @@ fn encode_changed(
     counts: &[u32],
     cap: usize,
 ) -> Vec<Term> {
-    let slot: HashMap<u32, usize> = changed.iter().enumerate().map(|(s, &id)| (id, s)).collect();
+    // Each changed id's place in `postings`; `u32::MAX` for the others.
+    let mut slot = vec![u32::MAX; words.len()];
+    for (place, &id) in changed.iter().enumerate() {
+        slot[id as usize] = place as u32;
+    }
     let mut postings: Vec<Vec<(u32, u32)>> = changed
         .iter()
         .map(|&id| Vec::with_capacity(counts[id as usize] as usize))
         .collect();
-    let mut is_changed = vec![false; words.len()];
-    for &id in changed {
-        is_changed[id as usize] = true;
-    }
     for (number, &i) in order.iter().enumerate() {
         for &(id, weight) in docs[i].terms {
-            if (id as usize) < words.len() && weight > 0 && is_changed[id as usize] {
-                postings[slot[&id]].push((number as u32, u32::from(weight.min(255))));
+            if let Some(&place) = slot.get(id as usize)
+                && place != u32::MAX
+                && weight > 0
+            {
+                postings[place as usize].push((number as u32, u32::from(weight.min(255))));
             }
         }
     }
