@@ -55,6 +55,11 @@ pub(crate) struct LiveSite {
     sitemap_hash: Option<u64>,
     /// Every file in the output: pages, machine and static files.
     files: BTreeSet<String>,
+    /// The page paths' hash and the machine files' paths `files` was last listed from (no
+    /// static file changed since): while both stay, so does the list, and a date edit that
+    /// changes only the sitemap's dates neither lists 300,000 files again nor rewrites the
+    /// marker. `None` when pages outside the page set were listed meanwhile.
+    listed: Option<(u64, Vec<String>)>,
     static_files: BTreeSet<String>,
     /// Every change seen since the last rebuild that succeeded (the union of the plans of the
     /// batches that failed since): the next attempt applies all of it, so a record removed or
@@ -128,6 +133,7 @@ impl LiveSite {
             written: Written::default(),
             sitemap_hash: None,
             files: BTreeSet::new(),
+            listed: None,
             static_files: BTreeSet::new(),
             unapplied: RebuildPlan::default(),
             search_hashes: emitted.search_hashes,
@@ -364,13 +370,17 @@ impl LiveSite {
         }
         timer.phase("remove stale search files");
 
-        if page_set_changed {
+        let machine_paths: Vec<String> = machine.iter().map(|f| f.path.clone()).collect();
+        let listing = (current.paths_hash, machine_paths);
+        let relist = page_set_changed && (statics || self.listed.as_ref() != Some(&listing));
+        if relist {
             let files = self.expected_files(&machine);
             for stale in self.files.difference(&files) {
                 remove_output_file(&self.out, stale);
                 report.files_removed += 1;
             }
             self.files = files;
+            self.listed = Some(listing);
         }
         // Pages of a page set that waits, written now, are files of the output too: listed, so
         // that the next complete write removes them if the page set no longer has them (an
@@ -382,9 +392,10 @@ impl LiveSite {
             }
             if new_files {
                 self.sitemap_hash = None;
+                self.listed = None;
             }
         }
-        if page_set_changed || search_set_moved {
+        if relist || search_set_moved {
             // The marker lists what digest wrote here, so a build over this folder later
             // removes the pages serve made and keeps only what someone else put in.
             crate::write::publish::rewrite_marker(&self.out, self.files.iter().map(String::as_str))
