@@ -24,7 +24,7 @@ use super::changes::RebuildPlan;
 mod dirty;
 
 pub(crate) use dirty::FirstPages;
-use dirty::{PageSet, Written, dirty_pages};
+use dirty::{PageSet, Written, dirty_pages_among};
 
 /// What one rebuild did, for the terminal line and the tests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -79,6 +79,9 @@ pub(crate) struct LiveSite {
     /// a catch-up write the same state's pages (hashing every page of a 100,000-paper site
     /// takes half a second). `None` once a batch was applied.
     current: Option<Fingerprints>,
+    /// The pages of `current` still dirty after the last write: the next write of the same
+    /// state checks only these. `None` whenever `current` is made or changed.
+    left: Option<Vec<usize>>,
 }
 
 /// Every page's fingerprint and the page set's hashes (see [`page_set_hashes`]), of one state
@@ -141,6 +144,7 @@ impl LiveSite {
             search: None,
             pages_behind: false,
             current: None,
+            left: None,
         };
         live.static_files = live.list_static_files();
         // The index as the build wrote it (the same function, so the same bytes), for the
@@ -213,6 +217,7 @@ impl LiveSite {
         let mut report = RebuildReport::default();
         // Whatever happens below, the site may change.
         self.current = None;
+        self.left = None;
         if plan.everything {
             // New settings and a new vocabulary: term ids mean other words.
             self.search = None;
@@ -272,6 +277,9 @@ impl LiveSite {
         {
             self.site
                 .refresh_related_fingerprints(&mut current.pages, &changed);
+            if !changed.is_empty() {
+                self.left = None;
+            }
         }
         let search = std::mem::take(&mut self.search_stale);
         // A failed step leaves the search index stale, for the next one to write.
@@ -283,7 +291,7 @@ impl LiveSite {
 
     /// Renders the pages whose fingerprint changed (and the search index when the pass says so)
     /// beside the live folder, moves them in, removes files that are no longer part of the site,
-    /// and records what it wrote. Which pages: see [`dirty_pages`].
+    /// and records what it wrote. Which pages: see [`dirty_pages_among`].
     fn write_changes(
         &mut self,
         pass: Pass<'_>,
@@ -295,9 +303,9 @@ impl LiveSite {
         };
         let mut timer = crate::timing::PhaseTimer::start();
         // Taken, and put back once written: a failed write makes them again next time.
-        let current = match self.current.take() {
-            Some(current) => current,
-            None => Fingerprints::of(&self.site),
+        let (current, candidates) = match self.current.take() {
+            Some(current) => (current, self.left.take()),
+            None => (Fingerprints::of(&self.site), None),
         };
         let sitemap_hash = current.sitemap_hash;
         timer.phase("fingerprints");
@@ -306,7 +314,7 @@ impl LiveSite {
             fingerprints: &current.pages,
             paths_hash: current.paths_hash,
         };
-        let dirty = dirty_pages(&self.written, &now, first, limit);
+        let dirty = dirty_pages_among(&self.written, &now, candidates.as_deref(), first, limit);
         self.pages_behind = dirty.deferred;
         // Rebuilt files go beside the live folder and move in (each move atomic) once all are
         // written, and only those whose bytes differ from what is served.
@@ -409,6 +417,7 @@ impl LiveSite {
             self.sitemap_hash = Some(sitemap_hash);
         }
         self.current = Some(current);
+        self.left = Some(dirty.left);
         Ok(())
     }
 }

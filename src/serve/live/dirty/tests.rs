@@ -147,6 +147,7 @@ fn a_new_page_set_left_for_later_is_compared_by_path_until_recorded() {
     let dirty = dirty_pages(&written, &now, None, None);
     assert_eq!(names(&after, &dirty.pages), ["a", "n"]);
     let dirty = Dirty {
+        left: Vec::new(),
         pages: vec![2],
         deferred: true,
         ..dirty
@@ -175,6 +176,7 @@ fn a_page_written_while_its_new_page_set_waited_is_not_taken_for_unchanged_in_th
     let after = plan(&["a", "b", "n"]);
     let now = page_set(&after, &[1, 5, 3]);
     let dirty = Dirty {
+        left: Vec::new(),
         pages: vec![1],
         deferred: true,
         same_layout: false,
@@ -185,4 +187,21 @@ fn a_page_written_while_its_new_page_set_waited_is_not_taken_for_unchanged_in_th
     let back = page_set(&before, &[1, 1]);
     let dirty = dirty_pages(&written, &back, None, None);
     assert_eq!(names(&before, &dirty.pages), ["b"]);
+}
+
+/// A step that writes some of the changed pages leaves the others; the next step of the same
+/// pages, checking only those, finds what a check of every page finds.
+#[test]
+fn the_pages_left_by_a_step_are_the_next_steps_candidates() {
+    let pages = plan(&["a", "b", "c", "d", "e", "f"]);
+    let mut written = Written::all(&page_set(&pages, &[1, 1, 1, 1, 1, 1]));
+    let now = page_set(&pages, &[2, 1, 2, 2, 1, 2]);
+    let step = dirty_pages_among(&written, &now, None, None, Some(2));
+    assert_eq!(names(&pages, &step.pages), ["a", "c"]);
+    assert_eq!(names(&pages, &step.left), ["d", "f"]);
+    written.record(&now, &step, false);
+    let next = dirty_pages_among(&written, &now, Some(&step.left), None, Some(2));
+    assert_eq!(next, dirty_pages(&written, &now, None, Some(2)));
+    assert_eq!(names(&pages, &next.pages), ["d", "f"]);
+    assert!(next.left.is_empty() && !next.deferred);
 }
