@@ -107,9 +107,12 @@ impl SearchState {
                 return None;
             }
         }
+        let mut timer = crate::timing::PhaseTimer::start();
         let p = self.p;
-        let order = doc_order(docs);
+        let order = order_from(docs, &self.order);
+        timer.phase("  search: order");
         let (sums, counts) = checksums(docs, &order, words.len());
+        timer.phase("  search: checksums");
         let changed: Vec<u32> = (0..words.len())
             .filter(|&id| sums[id] != self.sums.get(id).copied().unwrap_or(0))
             .map(|id| id as u32)
@@ -117,6 +120,7 @@ impl SearchState {
         let fresh = encode_changed(docs, words, &order, &changed, &counts, p.cap);
         let gone: HashSet<&str> = changed.iter().map(|&id| &*words[id as usize]).collect();
         self.terms = merge_terms(std::mem::take(&mut self.terms), fresh, &gone);
+        timer.phase("  search: encode terms");
         let old = &self.shards;
         let made = term_files_where(&self.terms, order.len(), p, |path, identity| {
             old.get(path) != Some(&identity)
@@ -127,6 +131,7 @@ impl SearchState {
         } else {
             self.meta = files[0].1.clone();
         }
+        timer.phase("  search: shards");
         let rows: Vec<u64> = docs.par_iter().map(row_hash).collect();
         let snippets: Vec<u64> = docs.par_iter().map(|d| hash_of(d.snippet)).collect();
         let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
@@ -142,6 +147,7 @@ impl SearchState {
             per_snippets,
             chunk_changed(per_snippets, &order, &self.order, &snippets, &self.snippets),
         ));
+        timer.phase("  search: documents, snippets");
         let mut paths = vec![crate::routes::SEARCH_META.to_string()];
         paths.extend(made.shards.iter().map(|(path, _)| path.clone()));
         paths.extend((0..order.len().div_ceil(chunk)).map(crate::routes::search_docs));
@@ -153,6 +159,24 @@ impl SearchState {
         self.sums = sums;
         Some(SearchUpdate { files, paths })
     }
+}
+
+/// The document numbers of `docs`: `old` when it still is what [`doc_order`] makes (no date or
+/// slug edit moved a document: one pass instead of a sort), else sorted anew.
+fn order_from(docs: &[SearchDoc], old: &[usize]) -> Vec<usize> {
+    // The stable sort's result is the one order sorted by key and, among equal keys, by
+    // input index.
+    let in_order = |a: usize, b: usize| {
+        let key = (docs[a].date.cmp(docs[b].date)).then_with(|| docs[b].slug.cmp(docs[a].slug));
+        key.is_lt() || (key.is_eq() && a < b)
+    };
+    if old.len() == docs.len()
+        && docs.len() <= super::MAX_DOCS
+        && old.par_windows(2).all(|pair| in_order(pair[0], pair[1]))
+    {
+        return old.to_vec();
+    }
+    doc_order(docs)
 }
 
 /// Whether chunk `n` of `size` documents changed: a document numbered anew, or its hash
