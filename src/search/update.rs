@@ -257,20 +257,42 @@ fn encode_changed(
     for (place, &id) in changed.iter().enumerate() {
         slot[id as usize] = place as u32;
     }
-    let mut postings: Vec<Vec<(u32, u32)>> = changed
-        .iter()
-        .map(|&id| Vec::with_capacity(counts[id as usize] as usize))
-        .collect();
-    for (number, &i) in order.iter().enumerate() {
-        for &(id, weight) in docs[i].terms {
-            if let Some(&place) = slot.get(id as usize)
-                && place != u32::MAX
-                && weight > 0
-            {
-                postings[place as usize].push((number as u32, u32::from(weight.min(255))));
+    // One pass over every document, split by document number between the threads; each
+    // part's lists are in number order, so are the parts'.
+    let size = order
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1);
+    let parts: Vec<Vec<Vec<(u32, u32)>>> = order
+        .par_chunks(size)
+        .enumerate()
+        .map(|(part, chunk)| {
+            let mut lists = vec![Vec::new(); changed.len()];
+            for (k, &i) in chunk.iter().enumerate() {
+                let number = (part * size + k) as u32;
+                for &(id, weight) in docs[i].terms {
+                    if let Some(&place) = slot.get(id as usize)
+                        && place != u32::MAX
+                        && weight > 0
+                    {
+                        lists[place as usize].push((number, u32::from(weight.min(255))));
+                    }
+                }
             }
-        }
-    }
+            lists
+        })
+        .collect();
+    let postings: Vec<Vec<(u32, u32)>> = (0..changed.len())
+        .into_par_iter()
+        .map(|place| {
+            let mut list = Vec::with_capacity(counts[changed[place] as usize] as usize);
+            for part in &parts {
+                list.extend_from_slice(&part[place]);
+            }
+            list
+        })
+        .collect();
+    drop(parts);
     let mut terms: Vec<Term> = changed
         .par_iter()
         .zip(postings)
