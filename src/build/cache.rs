@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{FailureKind, Problem};
 use crate::hash::hash_of;
 use crate::site::Site;
-use crate::site::snapshot::{SHARDS, SnapshotBytes};
+use crate::site::snapshot::{SHARDS, SnapshotSource};
 
 /// Changes whenever what the cache holds changes shape.
 const FORMAT: u32 = 1;
@@ -187,24 +187,12 @@ impl BuildCache {
         }
     }
 
-    /// The site the cache holds (read only when a build needs it: not when nothing changed);
-    /// `Ok(None)` when it holds none, `Err` with the reason when it cannot be read back.
-    pub(crate) fn snapshot(&self) -> Result<Option<SnapshotBytes>, String> {
-        let Some(header) = &self.header else {
-            return Ok(None);
-        };
-        let mut names = vec!["site.bin".to_string()];
-        names.extend((0..SHARDS).map(shard_name));
-        let read: Vec<Option<Vec<u8>>> = names
-            .par_iter()
-            .map(|name| self.read_checked(header, name))
-            .collect::<Result<_, _>>()?;
-        let mut read = read.into_iter();
-        let Some(Some(parts)) = read.next() else {
-            return Ok(None);
-        };
-        let shards: Option<Vec<Vec<u8>>> = read.collect();
-        Ok(shards.map(|shards| SnapshotBytes { parts, shards }))
+    /// The site the cache holds (read only when a build needs it: not when nothing changed),
+    /// when it holds one.
+    pub(crate) fn snapshot(&self) -> Option<&dyn SnapshotSource> {
+        let header = self.header.as_ref()?;
+        let has = |name: &str| header.files.iter().any(|(n, _)| n == name);
+        ((0..SHARDS).all(|n| has(&shard_name(n))) && has("site.bin")).then_some(self as _)
     }
 
     /// Saves `site` (its stamps, its site-wide part and the shards whose entries changed) and
@@ -220,27 +208,28 @@ impl BuildCache {
                     || !self.dir.join(shard_name(n)).is_file()
             })
             .collect();
-        let mut files = vec![
-            (
-                "stamps.bin".to_string(),
-                site.snapshot_stamps().map_err(encoding)?,
-            ),
-            (
-                "site.bin".to_string(),
-                site.snapshot_parts().map_err(encoding)?,
-            ),
-            (
-                "output.bin".to_string(),
-                postcard::to_stdvec(output).map_err(encoding)?,
-            ),
+        std::fs::create_dir_all(&self.dir)?;
+        write_tag(&self.dir)?;
+        // Each shard is encoded, written and dropped in turn: the bytes of all of them are
+        // never in memory at once.
+        let members = site.shard_members();
+        let shards: Vec<(String, u64)> = changed
+            .par_iter()
+            .map(|&n| {
+                let bytes = site.snapshot_shard(&members[n]).map_err(encoding)?;
+                let name = shard_name(n);
+                write_file(&self.dir.join(&name), &bytes)?;
+                Ok((name, hash_of(&bytes[..])))
+            })
+            .collect::<io::Result<_>>()?;
+        timer.phase("cache: shards written");
+        let files = vec![
+            ("stamps.bin".to_string(), site.snapshot_stamps().map_err(encoding)?),
+            ("site.bin".to_string(), site.snapshot_parts().map_err(encoding)?),
+            ("output.bin".to_string(), postcard::to_stdvec(output).map_err(encoding)?),
         ];
-        timer.phase("cache: stamps, parts, output");
-        for (n, bytes) in site.snapshot_shards(&changed).map_err(encoding)? {
-            files.push((shard_name(n), bytes));
-        }
-        timer.phase("cache: shards encoded");
-        let written = self.write(files, Some(digests));
-        timer.phase("cache: written");
+        let written = self.write(files, shards, Some(digests));
+        timer.phase("cache: stamps, parts, output, header");
         written
     }
 
@@ -250,14 +239,16 @@ impl BuildCache {
         if self.header.is_none() {
             return Ok(());
         }
-        self.write(vec![("stamps.bin".to_string(), stamps)], None)
+        self.write(vec![("stamps.bin".to_string(), stamps)], Vec::new(), None)
     }
 
-    /// Writes `files` (those whose bytes changed) and then the header, which keeps the other
-    /// files' checksums (and shard digests, unless `digests` gives new ones).
+    /// Writes `files` (those whose bytes changed) and then the header, which lists them and
+    /// `written` (files already written, with their checksums) and keeps the other files'
+    /// checksums (and shard digests, unless `digests` gives new ones).
     fn write(
         &mut self,
         files: Vec<(String, Vec<u8>)>,
+        written: Vec<(String, u64)>,
         digests: Option<Vec<u64>>,
     ) -> io::Result<()> {
         let program = self
@@ -268,7 +259,8 @@ impl BuildCache {
         let before = self.header.take();
         let mut sums: Vec<(String, u64)> =
             before.as_ref().map(|h| h.files.clone()).unwrap_or_default();
-        let written: Vec<(String, u64)> = files
+        let mut written = written;
+        let rewritten: Vec<(String, u64)> = files
             .par_iter()
             .map(|(name, bytes)| {
                 let sum = hash_of(&bytes[..]);
@@ -280,6 +272,7 @@ impl BuildCache {
                 Ok((name.clone(), sum))
             })
             .collect::<io::Result<_>>()?;
+        written.extend(rewritten);
         for (name, sum) in written {
             match sums.iter_mut().find(|(n, _)| *n == name) {
                 Some(entry) => entry.1 = sum,
@@ -301,6 +294,25 @@ impl BuildCache {
         write_file(&self.dir.join("header.bin"), &bytes)?;
         self.header = Some(header);
         Ok(())
+    }
+}
+
+impl SnapshotSource for BuildCache {
+    fn parts(&self) -> Result<Vec<u8>, String> {
+        self.read_listed("site.bin")
+    }
+
+    fn shard(&self, n: usize) -> Result<Vec<u8>, String> {
+        self.read_listed(&shard_name(n))
+    }
+}
+
+impl BuildCache {
+    /// A file the header lists, checked against its checksum.
+    fn read_listed(&self, name: &str) -> Result<Vec<u8>, String> {
+        let header = self.header.as_ref().ok_or("no header")?;
+        self.read_checked(header, name)?
+            .ok_or_else(|| format!("{name} is missing"))
     }
 }
 

@@ -161,16 +161,11 @@ pub(crate) fn build_with_progress(
         });
     }
     let snapshot = match (&cache, stamps_compared) {
-        (Some(cache), Some(_)) => cache.snapshot().unwrap_or_else(|why| {
-            cache_note = Some(format!("the build cache was not used: {why}"));
-            None
-        }),
+        (Some(cache), Some(_)) => cache.snapshot(),
         _ => None,
     };
-    timer.phase("build cache read");
     let inputs = unread.inputs_hash();
-    let (site, loaded) = unread.load(snapshot.as_ref())?;
-    drop(snapshot);
+    let (site, loaded) = unread.load(snapshot)?;
     if let Some(why) = &loaded.snapshot_unused {
         cache_note = Some(format!("the build cache was not used: {why}"));
     }

@@ -162,7 +162,7 @@ impl Unread {
     /// settings, is not used (every record is read).
     pub(crate) fn load(
         self,
-        snapshot: Option<&snapshot::SnapshotBytes>,
+        snapshot: Option<&dyn snapshot::SnapshotSource>,
     ) -> Result<(Site, Loaded), Problems> {
         let Unread {
             mut site,
@@ -174,8 +174,8 @@ impl Unread {
             ..Loaded::default()
         };
         let mut timer = crate::timing::PhaseTimer::start();
-        let restored = snapshot.map(|bytes| {
-            snapshot::decode(bytes).and_then(|restored| {
+        let restored = snapshot.map(|source| {
+            snapshot::decode(source).and_then(|restored| {
                 if restored.key() != site.snapshot_key() {
                     Err(snapshot::Unusable::OtherSite)
                 } else if scan.is_none() {

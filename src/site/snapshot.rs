@@ -105,12 +105,14 @@ struct Parts {
     related: Vec<Vec<PaperId>>,
 }
 
-/// A snapshot as bytes: the site-wide part and the shards of entries.
-pub(crate) struct SnapshotBytes {
-    /// The site-wide part.
-    pub parts: Vec<u8>,
-    /// [`SHARDS`] shards of entries.
-    pub shards: Vec<Vec<u8>>,
+/// Where a snapshot's bytes come from (the build cache's files), a piece at a time: shards are
+/// read, decoded and dropped in turn, so a large site's snapshot is never all in memory as
+/// bytes next to the entries decoded from it.
+pub(crate) trait SnapshotSource: Sync {
+    /// The site-wide part ([`Site::snapshot_parts`]).
+    fn parts(&self) -> Result<Vec<u8>, String>;
+    /// Shard `n` of the entries ([`Site::snapshot_shard`]).
+    fn shard(&self, n: usize) -> Result<Vec<u8>, String>;
 }
 
 /// The shard of a record file.
@@ -193,24 +195,15 @@ impl Site {
             .collect()
     }
 
-    /// The shards `which` of entries, each encoded.
-    pub(crate) fn snapshot_shards(
-        &self,
-        which: &[usize],
-    ) -> Result<Vec<(usize, Vec<u8>)>, postcard::Error> {
-        let members = self.shard_members();
+    /// One shard of entries, encoded: the papers `members` (of [`Site::shard_members`]).
+    pub(crate) fn snapshot_shard(&self, members: &[PaperId]) -> Result<Vec<u8>, postcard::Error> {
         let columns = self.papers.columns();
-        which
-            .par_iter()
-            .map(|&n| {
-                let rows: Vec<Row<'_>> = members[n].iter().map(|&id| columns.row(id)).collect();
-                Ok((n, postcard::to_stdvec(&rows)?))
-            })
-            .collect()
+        let rows: Vec<Row<'_>> = members.iter().map(|&id| columns.row(id)).collect();
+        postcard::to_stdvec(&rows)
     }
 
     /// The ids of the papers of each shard.
-    fn shard_members(&self) -> Vec<Vec<PaperId>> {
+    pub(crate) fn shard_members(&self) -> Vec<Vec<PaperId>> {
         let mut members: Vec<Vec<PaperId>> = vec![Vec::new(); SHARDS];
         for (id, path) in self.papers.columns().paths.iter().enumerate() {
             members[shard_of(path)].push(id);
@@ -221,19 +214,16 @@ impl Site {
 
 /// Reads a snapshot back; fails on anything that does not read exactly (a wrong shard count,
 /// bytes left over, lists of different lengths, an entry in the wrong shard).
-pub(crate) fn decode(bytes: &SnapshotBytes) -> Result<Restored, Unusable> {
+pub(crate) fn decode(source: &dyn SnapshotSource) -> Result<Restored, Unusable> {
     let bad = |why: String| Unusable::Unreadable(why);
-    let parts: Parts = postcard::from_bytes(&bytes.parts).map_err(|e| bad(e.to_string()))?;
-    if bytes.shards.len() != SHARDS {
-        return Err(bad(format!("{} shards", bytes.shards.len())));
-    }
-    let shards: Vec<Vec<Entry>> = bytes
-        .shards
-        .par_iter()
-        .enumerate()
-        .map(|(n, shard)| {
+    let parts: Parts =
+        postcard::from_bytes(&source.parts().map_err(bad)?).map_err(|e| bad(e.to_string()))?;
+    let shards: Vec<Vec<Entry>> = (0..SHARDS)
+        .into_par_iter()
+        .map(|n| {
+            let shard = source.shard(n).map_err(bad)?;
             let entries: Vec<Entry> =
-                postcard::from_bytes(shard).map_err(|e| bad(format!("shard {n}: {e}")))?;
+                postcard::from_bytes(&shard).map_err(|e| bad(format!("shard {n}: {e}")))?;
             if entries.iter().any(|e| shard_of(&e.path) != n) {
                 return Err(bad(format!("shard {n} holds another shard's entry")));
             }
