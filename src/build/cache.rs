@@ -65,8 +65,11 @@ pub(crate) struct OutputState {
     /// Hash of the output's marker as it was published, bytes and metadata (see
     /// [`marker_hash`]).
     pub marker: u64,
-    /// Each page's path and fingerprint, in the site's page order.
-    pub pages: Vec<(String, u64)>,
+    /// Each page's path, one a line, in the site's page order (one string: a site of 100,000
+    /// papers has 300,000 pages, and this is read by every build).
+    pub page_paths: String,
+    /// Each page's fingerprint, in the same order.
+    pub fingerprints: Vec<u64>,
     /// The static files: path and hash of the bytes, sorted by path.
     pub statics: Vec<(String, u64)>,
     /// The machine files (sitemap, robots.txt) and the search index: path and hash of the
@@ -224,9 +227,18 @@ impl BuildCache {
             .collect::<io::Result<_>>()?;
         timer.phase("cache: shards written");
         let files = vec![
-            ("stamps.bin".to_string(), site.snapshot_stamps().map_err(encoding)?),
-            ("site.bin".to_string(), site.snapshot_parts().map_err(encoding)?),
-            ("output.bin".to_string(), postcard::to_stdvec(output).map_err(encoding)?),
+            (
+                "stamps.bin".to_string(),
+                site.snapshot_stamps().map_err(encoding)?,
+            ),
+            (
+                "site.bin".to_string(),
+                site.snapshot_parts().map_err(encoding)?,
+            ),
+            (
+                "output.bin".to_string(),
+                postcard::to_stdvec(output).map_err(encoding)?,
+            ),
         ];
         let written = self.write(files, shards, Some(digests));
         timer.phase("cache: stamps, parts, output, header");

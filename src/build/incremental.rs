@@ -5,7 +5,7 @@
 //! written. When most pages changed (new settings, a new theme), a whole new tree swapped in
 //! ([`super::emit_site`]) is the faster and safer way, and is taken.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diagnostic::{FailureKind, Problem, Problems};
@@ -36,7 +36,8 @@ pub(crate) struct Written {
     pub changed: usize,
     /// Whether what the cache keeps of the output changed.
     pub state_is_new: bool,
-    pages: Vec<(String, u64)>,
+    page_paths: String,
+    fingerprints: Vec<u64>,
     statics: BTreeMap<String, u64>,
     machine: BTreeMap<String, u64>,
 }
@@ -51,7 +52,14 @@ impl Written {
             rendered: site.pages().len(),
             changed: emitted.changed,
             state_is_new: true,
-            pages: page_fingerprints(site),
+            page_paths: join_lines(
+                &site
+                    .pages()
+                    .iter()
+                    .map(|p| p.path.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+            fingerprints: site.fingerprints(),
             statics: emitted.static_hashes,
             machine: emitted.machine_hashes,
         }
@@ -64,20 +72,22 @@ impl Written {
             inputs,
             papers,
             marker: marker_hash(output).unwrap_or(0),
-            pages: self.pages.clone(),
+            page_paths: self.page_paths.clone(),
+            fingerprints: self.fingerprints.clone(),
             statics: self.statics.clone().into_iter().collect(),
             machine: self.machine.clone().into_iter().collect(),
         }
     }
 }
 
-/// Each page's path and fingerprint.
-fn page_fingerprints(site: &Site) -> Vec<(String, u64)> {
-    site.pages()
-        .iter()
-        .zip(site.fingerprints())
-        .map(|(page, fingerprint)| (page.path.clone(), fingerprint))
-        .collect()
+/// The lines `lines`, each ended by a newline.
+fn join_lines(lines: &[&str]) -> String {
+    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    for line in lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
 }
 
 /// Brings `output`, which is what `previous` describes, up to `site`. `unchanged_records` says
@@ -98,20 +108,27 @@ pub(crate) fn emit_changes(
         ])
     };
     let mut timer = crate::timing::PhaseTimer::start();
-    let pages = page_fingerprints(site);
-    let before: BTreeMap<&str, u64> = previous
-        .pages
-        .iter()
-        .map(|(path, fingerprint)| (path.as_str(), *fingerprint))
-        .collect();
-    let dirty: Vec<usize> = pages
-        .iter()
-        .enumerate()
-        .filter(|(_, (path, fingerprint))| before.get(path.as_str()) != Some(fingerprint))
-        .map(|(i, _)| i)
-        .collect();
+    let fingerprints = site.fingerprints();
+    let paths: Vec<&str> = site.pages().iter().map(|p| p.path.as_str()).collect();
+    // Most builds keep the page set: pages are then compared by place, with no lookup.
+    let same_pages = previous.fingerprints.len() == paths.len()
+        && previous.page_paths.lines().eq(paths.iter().copied());
+    let dirty: Vec<usize> = if same_pages {
+        (0..paths.len())
+            .filter(|&i| fingerprints[i] != previous.fingerprints[i])
+            .collect()
+    } else {
+        let before: ahash::AHashMap<&str, u64> = previous
+            .page_paths
+            .lines()
+            .zip(previous.fingerprints.iter().copied())
+            .collect();
+        (0..paths.len())
+            .filter(|&i| before.get(paths[i]) != Some(&fingerprints[i]))
+            .collect()
+    };
     timer.phase("fingerprints");
-    if dirty.len() as f64 > MOST_PAGES * pages.len() as f64 {
+    if dirty.len() as f64 > MOST_PAGES * paths.len() as f64 {
         return Ok(Written::everything(
             site,
             emit_site(site, output, progress)?,
@@ -159,40 +176,63 @@ pub(crate) fn emit_changes(
         .collect();
 
     // The files of the site now, and those of the last build it no longer has.
-    let now: BTreeSet<&str> = pages
-        .iter()
-        .map(|(path, _)| path.as_str())
-        .chain(file_hashes.keys().map(String::as_str))
-        .collect();
-    let then: BTreeSet<&str> = before
-        .keys()
-        .copied()
-        .chain(old_files.keys().copied())
-        .collect();
-    let gone: Vec<&str> = then.difference(&now).copied().collect();
+    let (gone, fresh): (Vec<&str>, Vec<&str>) = if same_pages {
+        let gone = old_files
+            .keys()
+            .filter(|path| !file_hashes.contains_key(**path))
+            .copied()
+            .collect();
+        let fresh = file_hashes
+            .keys()
+            .map(String::as_str)
+            .filter(|path| !old_files.contains_key(path))
+            .collect();
+        (gone, fresh)
+    } else {
+        let now: ahash::AHashSet<&str> = paths
+            .iter()
+            .copied()
+            .chain(file_hashes.keys().map(String::as_str))
+            .collect();
+        let then: ahash::AHashSet<&str> = previous
+            .page_paths
+            .lines()
+            .chain(old_files.keys().copied())
+            .collect();
+        let mut gone: Vec<&str> = then.difference(&now).copied().collect();
+        let mut fresh: Vec<&str> = now.difference(&then).copied().collect();
+        gone.sort_unstable();
+        fresh.sort_unstable();
+        (gone, fresh)
+    };
     // A file someone else put where the site now puts one of its own is never replaced.
-    let conflicts: Vec<&str> = now
-        .difference(&then)
+    let conflicts: Vec<&str> = fresh
+        .iter()
         .filter(|path| output.join(path).symlink_metadata().is_ok())
         .copied()
         .collect();
     if !conflicts.is_empty() {
         return Err(conflict(output, &conflicts));
     }
+    let files = paths.len() + file_hashes.len();
     let written = |rendered, changed, state_is_new| Written {
-        files: now.len(),
+        files,
         kept: 0,
         warning: None,
         rendered,
         changed,
         state_is_new,
-        pages: pages.clone(),
+        page_paths: if same_pages {
+            previous.page_paths.clone()
+        } else {
+            join_lines(&paths)
+        },
+        fingerprints: fingerprints.clone(),
         statics: static_hashes.clone(),
         machine: machine_hashes.clone(),
     };
-    if dirty.is_empty() && changed_files.is_empty() && now == then {
-        // Nothing to write; the cache keeps fingerprints that may have moved with nothing
-        // to show for it (a template edit that renders the same bytes).
+    if dirty.is_empty() && changed_files.is_empty() && gone.is_empty() && fresh.is_empty() {
+        // Nothing to write, and nothing new for the cache to keep.
         return Ok(written(0, 0, false));
     }
     let mut update = Update::create(output).map_err(|e| failed("cannot prepare the update", e))?;
@@ -207,8 +247,12 @@ pub(crate) fn emit_changes(
     for path in &gone {
         update.remove(path);
     }
-    if now != then {
-        let marker = crate::write::publish::manifest(now.iter().copied());
+    if !gone.is_empty() || !fresh.is_empty() {
+        let now = paths
+            .iter()
+            .copied()
+            .chain(file_hashes.keys().map(String::as_str));
+        let marker = crate::write::publish::manifest(now);
         update
             .write(MARKER, marker.as_bytes())
             .map_err(|e| failed("cannot write the output's marker", e))?;

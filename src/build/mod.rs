@@ -146,7 +146,7 @@ pub(crate) fn build_with_progress(
         timer.phase("nothing changed");
         return Ok(BuildSummary {
             papers: previous.papers,
-            files: previous.pages.len() + previous.statics.len() + previous.machine.len(),
+            files: previous.fingerprints.len() + previous.statics.len() + previous.machine.len(),
             output,
             seconds: started.elapsed().as_secs_f64(),
             kept: 0,
@@ -154,7 +154,7 @@ pub(crate) fn build_with_progress(
             guard_warnings: Vec::new(),
             records_read: 0,
             records_total: unread.record_count(),
-            pages: previous.pages.len(),
+            pages: previous.fingerprints.len(),
             rendered: 0,
             changed: 0,
             cache_note,
