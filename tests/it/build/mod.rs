@@ -12,6 +12,7 @@ mod links;
 mod names;
 mod nesting;
 mod notes;
+mod page_weight;
 mod pages;
 mod reader;
 mod record_input;
