@@ -111,11 +111,23 @@ fn a_typical_paper_page_says_each_thing_once_for_each_reader() {
 #[test]
 fn cards_leave_their_day_to_the_heading_above_them() {
     let site = site();
+    // A paper of that day with neither authors nor upvotes: its card has no line for them.
+    site.write(
+        "content/bare.md",
+        "+++\ntitle = \"A Bare Record\"\ndate = 2025-11-28\ntags = [\"multilingual\"]\n+++\nText.\n",
+    );
     let out = site.build_ok(&[]);
     // A day page is the day: its cards do not repeat it (nor link to the page they are on).
     let day = html(&out, "2025/11/28/index.html");
     assert!(day.select(&sel("article.card")).count() >= 2);
     assert_eq!(day.select(&sel("article.card time")).count(), 0);
+    for meta in day.select(&sel("article.card .meta")) {
+        assert!(meta.text().any(|t| !t.trim().is_empty()), "{}", meta.html());
+    }
+    assert!(
+        day.select(&sel("article.card h3"))
+            .any(|h| h.text().any(|t| t == "A Bare Record"))
+    );
     assert!(!common::hrefs(&day, "article.card a").contains(&"/digest/2025/11/28/".to_string()));
     // The home page's cards sit under their day's heading, which links the day.
     let home = html(&out, "index.html");
