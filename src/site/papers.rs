@@ -29,7 +29,9 @@ use super::change::{Change, Reach};
 /// later paper).
 macro_rules! table {
     ($( $(#[$doc:meta])* $field:ident / $column:ident : $ty:ty, )*) => {
-        /// One record with what is derived from it alone: a row of the [`PaperTable`].
+        /// One record with what is derived from it alone: a row of the [`PaperTable`]. The
+        /// build cache keeps entries as they are (see `site::snapshot`).
+        #[derive(serde::Deserialize)]
         pub(crate) struct Entry {
             $( $(#[$doc])* pub(crate) $field: $ty, )*
         }
@@ -44,7 +46,9 @@ macro_rules! table {
             )*
         }
 
-        /// One row, borrowed: an [`Entry`] or a row of the [`Columns`].
+        /// One row, borrowed: an [`Entry`] or a row of the [`Columns`]. Written to the build
+        /// cache in the form an [`Entry`] is read from.
+        #[derive(serde::Serialize)]
         pub(crate) struct Row<'a> {
             $( #[allow(dead_code)] pub(crate) $field: &'a $ty, )*
         }
@@ -64,7 +68,7 @@ macro_rules! table {
                 $( self.$column.push(entry.$field); )*
             }
 
-            fn row(&self, id: PaperId) -> Row<'_> {
+            pub(crate) fn row(&self, id: PaperId) -> Row<'_> {
                 Row { $( $field: &self.$column[id], )* }
             }
 
@@ -423,6 +427,59 @@ impl Columns {
 }
 
 impl Row<'_> {
+    /// A hash of everything in the row (for the build cache: a shard whose rows' digests are
+    /// unchanged is not written again). Names every column, so a column added does not
+    /// compile until it is decided here.
+    pub(crate) fn digest(&self) -> u64 {
+        let Row {
+            path,
+            paper,
+            body,
+            summary,
+            body_hash,
+            compact_hash,
+            cite_hash,
+            cite_base,
+            tags,
+            author_numbers,
+            feeds,
+            topics,
+            terms,
+            card_key,
+            card_hash,
+        } = self;
+        // `body_hash` covers every field of the record but its Markdown source and the slug's
+        // place, and the rendered abstract and notes (see `entry::record_hash`).
+        let place = &paper.slug_location;
+        crate::hash::hash_of(&(
+            (
+                path,
+                body_hash,
+                &paper.body,
+                &place.path,
+                &place.source,
+                &place.span,
+            ),
+            (
+                &body.text,
+                body.notes_at,
+                summary,
+                compact_hash,
+                cite_hash,
+                cite_base,
+            ),
+            (
+                tags,
+                author_numbers,
+                feeds,
+                topics,
+                terms,
+                card_key,
+                card_hash,
+            ),
+        ))
+    }
+
     /// How far replacing this row by `new` (same record file) reaches, and whether it
     /// changes citation keys.
     pub(crate) fn edit_reach(&self, new: &Row<'_>) -> (Reach, bool) {

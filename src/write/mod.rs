@@ -93,14 +93,68 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// A rebuild of some of the served folder's files (`serve`): only files whose bytes differ
-/// from the served ones are written (into an update folder beside it) and moved in once the
-/// whole rebuild succeeded. A failed rebuild leaves the folder as it was.
+/// A rebuild of some of an output's files (`serve`, and a `build` with a build cache): only
+/// files whose bytes differ from the output's are written (into an update folder beside it) and
+/// moved in once the whole rebuild succeeded; files no longer made are removed then. A failed
+/// rebuild leaves the folder as it was.
+///
+/// Before the first move a journal listing every move and removal is written into the update
+/// folder and flushed to disk: an update killed while moving is finished by the next writer of
+/// the output ([`finish_interrupted_update`]), so the output never stays half old, half new.
 pub struct Update {
     output: PathBuf,
     dir: PathBuf,
     changed: std::sync::Mutex<BTreeSet<String>>,
+    removed: BTreeSet<String>,
     committed: bool,
+}
+
+/// The journal of an update, in its folder: `move PATH` and `remove PATH` lines, then `end`.
+const JOURNAL: &str = ".digest-journal";
+
+/// Finishes an update of `output` that was killed while moving its files in (its journal is
+/// complete), or forgets one killed before (no complete journal: the output was not touched).
+/// Called by every writer of the output before it writes.
+pub(crate) fn finish_interrupted_update(output: &Path) -> io::Result<()> {
+    let dir = lock::sibling(output, "digest-update");
+    if dir.symlink_metadata().is_err() {
+        return Ok(());
+    }
+    let journal = std::fs::read_to_string(dir.join(JOURNAL)).unwrap_or_default();
+    if journal.ends_with("end\n") {
+        let update = Update {
+            output: output.to_path_buf(),
+            dir: dir.clone(),
+            changed: Default::default(),
+            removed: BTreeSet::new(),
+            committed: true,
+        };
+        for line in journal.lines() {
+            if let Some(path) = line.strip_prefix("move ") {
+                // Moved before the kill: nothing left to move.
+                if update.dir.join(path).symlink_metadata().is_ok() {
+                    update.clear_way(path)?;
+                    update.move_in(path)?;
+                }
+            } else if let Some(path) = line.strip_prefix("remove ") {
+                remove_output_file(output, path);
+            }
+        }
+    }
+    remove_tree(&dir)
+}
+
+/// Removes a file of an output and the folders it leaves empty (not the output itself).
+pub(crate) fn remove_output_file(out: &Path, relative: &str) {
+    let path = out.join(relative);
+    let _ = std::fs::remove_file(&path);
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == out || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
 }
 
 fn poisoned() -> io::Error {
@@ -116,40 +170,78 @@ impl Update {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let dir = output.with_file_name(format!(".{name}.digest-update"));
-        if dir.exists() {
-            remove_tree(&dir)?;
-        }
+        finish_interrupted_update(&output)?;
         std::fs::create_dir_all(&dir)?;
         Ok(Update {
             output,
             dir,
             changed: Default::default(),
+            removed: BTreeSet::new(),
             committed: false,
         })
+    }
+
+    /// Removes `path` from the output when the update is committed (after the moves).
+    pub(crate) fn remove(&mut self, path: &str) {
+        self.removed.insert(path.to_string());
     }
 
     /// Moves the changed files into the output (each move atomic) and leaves every other file
     /// as it is: for a rebuild that wrote only some of the site's files (`serve`). Returns how
     /// many files changed.
     pub fn commit_changes(mut self) -> io::Result<usize> {
-        let changed = self.move_changed()?;
+        let changed = std::mem::take(&mut *self.changed.lock().map_err(|_| poisoned())?);
+        if !changed.is_empty() || !self.removed.is_empty() {
+            self.write_journal(&changed)?;
+        }
+        self.move_changed(&changed)?;
+        for path in &self.removed {
+            if !changed.contains(path) {
+                remove_output_file(&self.output, path);
+            }
+        }
         self.committed = true;
         remove_tree(&self.dir)?;
-        Ok(changed)
+        Ok(changed.len() + self.removed.len())
     }
 
-    /// Moves the changed files in; returns how many.
-    fn move_changed(&self) -> io::Result<usize> {
-        let changed = std::mem::take(&mut *self.changed.lock().map_err(|_| poisoned())?);
+    /// Writes the journal and flushes it (and the files written) to disk.
+    fn write_journal(&self, changed: &BTreeSet<String>) -> io::Result<()> {
+        use std::io::Write as _;
+        let mut text = String::new();
+        for path in changed {
+            text.push_str("move ");
+            text.push_str(path);
+            text.push('\n');
+        }
+        for path in &self.removed {
+            text.push_str("remove ");
+            text.push_str(path);
+            text.push('\n');
+        }
+        text.push_str("end\n");
+        let mut file = std::fs::File::create(self.dir.join(JOURNAL))?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    }
+
+    /// Moves the changed files in (the output's marker last: it lists the files of the new
+    /// state).
+    fn move_changed(&self, changed: &BTreeSet<String>) -> io::Result<()> {
         // Files whose path was a folder (or the reverse) are moved one by one, after the rest.
-        let (plain, conflicting): (Vec<&String>, Vec<&String>) =
-            changed.iter().partition(|path| self.fits(path));
+        let (plain, conflicting): (Vec<&String>, Vec<&String>) = changed
+            .iter()
+            .filter(|path| path.as_str() != MARKER)
+            .partition(|path| self.fits(path));
         plain.par_iter().try_for_each(|path| self.move_in(path))?;
         for path in conflicting {
             self.clear_way(path)?;
             self.move_in(path)?;
         }
-        Ok(changed.len())
+        if changed.contains(MARKER) {
+            self.move_in(MARKER)?;
+        }
+        Ok(())
     }
 
     /// Whether `path` can be moved in as it is: no file where one of its folders goes and no

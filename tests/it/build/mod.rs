@@ -2,6 +2,7 @@
 
 mod api;
 mod authors;
+mod cache;
 mod citations;
 mod content_walk;
 mod errors;
