@@ -13,6 +13,7 @@ mod links;
 mod names;
 mod nesting;
 mod notes;
+mod page_weight;
 mod pages;
 mod reader;
 mod record_input;
