@@ -34,6 +34,10 @@ pub(crate) struct BuildOptions {
     pub guard: guard::GuardRun,
     /// The build cache folder (see [`cache`]); none builds everything.
     pub cache: Option<PathBuf>,
+    /// The process ends after the build: the loaded site is left for the system to reclaim
+    /// rather than freed piece by piece (at 100,000 papers, millions of allocations: about a
+    /// second, as long as a whole build with nothing changed).
+    pub exits_after: bool,
 }
 
 /// What a successful build made.
@@ -192,7 +196,7 @@ pub(crate) fn build_with_progress(
         }
         timer.phase("build cache saved");
     }
-    Ok(BuildSummary {
+    let summary = BuildSummary {
         papers: site.paper_count(),
         files: written.files,
         output,
@@ -206,7 +210,11 @@ pub(crate) fn build_with_progress(
         rendered: written.rendered,
         changed: written.changed,
         cache_note,
-    })
+    };
+    if options.exits_after {
+        std::mem::forget(site);
+    }
+    Ok(summary)
 }
 
 /// Renders every page of `site` into a staging folder and publishes it in place of `output`

@@ -66,6 +66,7 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
     };
     let options = BuildOptions {
         cache,
+        exits_after: true,
         root,
         output: args.output,
         base_url: args.base_url,
