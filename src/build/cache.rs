@@ -66,7 +66,9 @@ pub(crate) struct OutputState {
     /// [`marker_hash`]).
     pub marker: u64,
     /// Each page's path, one a line, in the site's page order (one string: a site of 100,000
-    /// papers has 300,000 pages, and this is read by every build).
+    /// papers has 300,000 pages, and this is read by every build). Kept in a file of its own,
+    /// `pages.bin`, which is rewritten only when the pages change.
+    #[serde(skip)]
     pub page_paths: String,
     /// Each page's fingerprint, in the same order.
     pub fingerprints: Vec<u64>,
@@ -160,11 +162,20 @@ impl BuildCache {
             );
         }
         let read = |name: &str| cache.read_checked(&header, name);
-        let (stamps, output) = match (read("stamps.bin"), read("output.bin")) {
-            (Ok(stamps), Ok(output)) => (stamps, output),
-            (Err(why), _) | (_, Err(why)) => return (cache, unused(why)),
-        };
-        let output = output.and_then(|bytes| postcard::from_bytes(&bytes).ok());
+        let (stamps, output, pages) =
+            match (read("stamps.bin"), read("output.bin"), read("pages.bin")) {
+                (Ok(stamps), Ok(output), Ok(pages)) => (stamps, output, pages),
+                (Err(why), _, _) | (_, Err(why), _) | (_, _, Err(why)) => {
+                    return (cache, unused(why));
+                }
+            };
+        let output = output
+            .and_then(|bytes| postcard::from_bytes::<OutputState>(&bytes).ok())
+            .zip(pages.and_then(|bytes| String::from_utf8(bytes).ok()))
+            .map(|(output, page_paths)| OutputState {
+                page_paths,
+                ..output
+            });
         cache.header = Some(header);
         (
             cache,
@@ -202,9 +213,9 @@ impl BuildCache {
     /// `output`.
     pub(crate) fn save(&mut self, site: &Site, output: &OutputState) -> io::Result<()> {
         let mut timer = crate::timing::PhaseTimer::start();
-        let digests = site.shard_digests();
-        timer.phase("cache: shard digests");
         let before = self.header.as_ref().map(|h| h.shard_digests.as_slice());
+        let digests = site.shard_digests(before);
+        timer.phase("cache: shard digests");
         let changed: Vec<usize> = (0..SHARDS)
             .filter(|&n| {
                 before.and_then(|b| b.get(n)) != Some(&digests[n])
@@ -238,6 +249,10 @@ impl BuildCache {
             (
                 "output.bin".to_string(),
                 postcard::to_stdvec(output).map_err(encoding)?,
+            ),
+            (
+                "pages.bin".to_string(),
+                output.page_paths.as_bytes().to_vec(),
             ),
         ];
         let written = self.write(files, shards, Some(digests));

@@ -203,12 +203,27 @@ pub(crate) struct PaperTable {
     columns: Columns,
     /// Which record has each slug (slugs are unique in a site that loaded).
     slug_owners: HashMap<String, PathBuf>,
+    /// The record files whose rows changed (read, removed, card rebuilt) since the table was
+    /// taken from the build cache; `None` when it was not (every row is new).
+    touched: Option<ahash::AHashSet<PathBuf>>,
 }
 
 impl PaperTable {
     /// The rows, one column per field.
     pub(crate) fn columns(&self) -> &Columns {
         &self.columns
+    }
+
+    /// From now on, keeps which record files' rows change (see [`PaperTable::touched`]): the
+    /// rows are those of the build cache.
+    pub(crate) fn start_tracking(&mut self) {
+        self.touched = Some(ahash::AHashSet::new());
+    }
+
+    /// The record files whose rows changed since [`PaperTable::start_tracking`]; `None` when
+    /// it was not called (every row is new).
+    pub(crate) fn touched(&self) -> Option<&ahash::AHashSet<PathBuf>> {
+        self.touched.as_ref()
     }
 
     /// Number of papers.
@@ -270,6 +285,10 @@ impl PaperTable {
     /// columns are made in one merge of the old rows and the new ones, so that removing or
     /// adding k records costs one pass over the rows, not k.
     pub(crate) fn apply(&mut self, mut entries: Vec<Entry>, removed: &[PathBuf]) -> Change {
+        if let Some(touched) = &mut self.touched {
+            touched.extend(entries.iter().map(|e| e.path.clone()));
+            touched.extend(removed.iter().cloned());
+        }
         // Records come in path order on a load: the sort then makes one comparison per record.
         entries.sort_by(|a, b| a.path.cmp(&b.path));
         // Of one path read twice, the later read counts.
@@ -403,6 +422,9 @@ impl PaperTable {
         debug_assert_eq!(keys.len(), self.len());
         for (id, hash) in built {
             self.columns.card_hashes[id] = hash;
+            if let Some(touched) = &mut self.touched {
+                touched.insert(self.columns.paths[id].clone());
+            }
         }
         self.columns.card_keys = keys;
     }
@@ -410,6 +432,9 @@ impl PaperTable {
     /// Records the card of `id` built again outside a derive (nothing moved between pages); the
     /// next derive builds it again.
     pub(crate) fn set_card(&mut self, id: PaperId, hash: u64) {
+        if let Some(touched) = &mut self.touched {
+            touched.insert(self.columns.paths[id].clone());
+        }
         self.columns.card_hashes[id] = hash;
         self.columns.card_keys[id] = 0;
     }

@@ -183,14 +183,30 @@ impl Site {
     }
 
     /// A digest of each of the [`SHARDS`] shards of entries (see [`shard_of`]): equal digests,
-    /// equal entries, so a shard whose digest did not change need not be encoded again.
-    pub(crate) fn shard_digests(&self) -> Vec<u64> {
-        self.shard_members()
-            .par_iter()
-            .map(|ids| {
-                let columns = self.papers.columns();
-                let digests: Vec<u64> = ids.iter().map(|&id| columns.row(id).digest()).collect();
-                hash_of(&digests)
+    /// equal entries, so a shard whose digest did not change need not be encoded again. When
+    /// the entries came from the build cache, whose digests were `saved`, only the shards with
+    /// a row read, removed or changed since are digested again.
+    pub(crate) fn shard_digests(&self, saved: Option<&[u64]>) -> Vec<u64> {
+        let touched: Option<Vec<bool>> = self.papers.touched().zip(saved).map(|(paths, _)| {
+            let mut shards = vec![false; SHARDS];
+            for path in paths {
+                shards[shard_of(path)] = true;
+            }
+            shards
+        });
+        let members = self.shard_members();
+        (0..SHARDS)
+            .into_par_iter()
+            .map(|n| match (&touched, saved) {
+                (Some(touched), Some(saved)) if !touched[n] && saved.len() == SHARDS => saved[n],
+                _ => {
+                    let columns = self.papers.columns();
+                    let digests: Vec<u64> = members[n]
+                        .iter()
+                        .map(|&id| columns.row(id).digest())
+                        .collect();
+                    hash_of(&digests)
+                }
             })
             .collect()
     }
@@ -256,6 +272,7 @@ impl Site {
     pub(super) fn put_back(&mut self, restored: Restored) {
         let Restored { parts, entries } = restored;
         let _ = self.papers.apply(entries, &[]);
+        self.papers.start_tracking();
         self.vocabulary = Vocabulary::from_words(parts.words);
         self.tag_keys = TagKeys::from_lists(parts.tag_slugs, parts.tag_names);
         self.people = AuthorKeys::from_keys(parts.people);
