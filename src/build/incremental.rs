@@ -141,6 +141,15 @@ pub(crate) fn emit_changes(
                 .with_kind(FailureKind::Output),
         ])
     })?;
+    // Another build may have written the output since it was compared (every update renews the
+    // marker), or been killed while writing it: what the cache says no longer holds.
+    if !previous.describes(output) || crate::write::update_pending(output) {
+        drop(lock);
+        return Ok(Written::everything(
+            site,
+            emit_site(site, output, progress)?,
+        ));
+    }
     // What else the site is made of: static files always (they are few, and read from the
     // theme), the sitemap and search index only when records changed.
     let listing = Listing::default();
@@ -247,16 +256,21 @@ pub(crate) fn emit_changes(
     for path in &gone {
         update.remove(path);
     }
-    if !gone.is_empty() || !fresh.is_empty() {
+    // The marker is renewed by every update, moved in last: an output whose marker is the one
+    // the cache knows is exactly what the cache says (see `OutputState::describes`).
+    let marker = if !gone.is_empty() || !fresh.is_empty() {
         let now = paths
             .iter()
             .copied()
             .chain(file_hashes.keys().map(String::as_str));
-        let marker = crate::write::publish::manifest(now);
-        update
-            .write(MARKER, marker.as_bytes())
-            .map_err(|e| failed("cannot write the output's marker", e))?;
-    }
+        crate::write::publish::manifest(now).into_bytes()
+    } else {
+        std::fs::read(output.join(MARKER))
+            .map_err(|e| failed("cannot read the output's marker", e))?
+    };
+    update
+        .replace(MARKER, &marker)
+        .map_err(|e| failed("cannot write the output's marker", e))?;
     progress.phase("publishing", 0);
     let changed = update
         .commit_changes()

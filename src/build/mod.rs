@@ -124,7 +124,9 @@ pub(crate) fn build_with_progress(
     let output = output_guard::check_output(root, &output, options.force)
         .map_err(|p| one(p.with_kind(FailureKind::Output)))?;
     timer.phase("settings + templates");
-    let previous = found.output.filter(|state| state.describes(&output));
+    let previous = found
+        .output
+        .filter(|state| state.describes(&output) && !crate::write::update_pending(&output));
     let stamps_compared = found
         .stamps
         .as_ref()

@@ -112,6 +112,14 @@ pub struct Update {
 /// The journal of an update, in its folder: `move PATH` and `remove PATH` lines, then `end`.
 const JOURNAL: &str = ".digest-journal";
 
+/// Whether an update of `output` was left unfinished (killed): the next writer finishes or
+/// forgets it ([`finish_interrupted_update`]).
+pub(crate) fn update_pending(output: &Path) -> bool {
+    lock::sibling(output, "digest-update")
+        .symlink_metadata()
+        .is_ok()
+}
+
 /// Finishes an update of `output` that was killed while moving its files in (its journal is
 /// complete), or forgets one killed before (no complete journal: the output was not touched).
 /// Called by every writer of the output before it writes.
@@ -179,6 +187,22 @@ impl Update {
             removed: BTreeSet::new(),
             committed: false,
         })
+    }
+
+    /// Puts `bytes` at `path` when the update is committed, even if the output already has
+    /// these bytes there: the file is then a new one (a new inode), as a sign that the output
+    /// changed (the output's marker).
+    pub(crate) fn replace(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let staged = self.dir.join(path);
+        if let Some(parent) = staged.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&staged, bytes)?;
+        self.changed
+            .lock()
+            .map_err(|_| poisoned())?
+            .insert(path.to_string());
+        Ok(())
     }
 
     /// Removes `path` from the output when the update is committed (after the moves).

@@ -527,3 +527,26 @@ proptest! {
         }
     }
 }
+
+/// A build killed while moving its files in leaves its update folder (with a journal); the
+/// next build cannot trust what the cache says the output holds, and builds it whole.
+#[test]
+fn an_update_killed_half_way_is_never_taken_for_the_output_the_cache_knows() {
+    let site = Site::fixture("small");
+    let (_, _, _, pages) = counts(&build(&site));
+    let out = site.out();
+    let update = out.with_file_name(".out.digest-update");
+    let page = common::index_pages(&out)
+        .into_iter()
+        .find(|p| p.starts_with("papers/"))
+        .unwrap();
+    common::write(&update.join(&page), "<p>half of an interrupted update</p>");
+    common::write(
+        &update.join(".digest-journal"),
+        &format!("move {page}\nend\n"),
+    );
+    let run = build(&site);
+    assert_eq!(counts(&run).2, pages, "{}", run.stdout);
+    assert!(!update.exists());
+    assert_same_as_clean(&site, "after an interrupted update");
+}
