@@ -351,6 +351,74 @@ impl crate::build::emit::Destination for Update {
 mod tests {
     use super::*;
 
+    fn output_with(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        for (path, text) in files {
+            let path = out.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        (tmp, out)
+    }
+
+    /// An update killed after its journal was complete is finished by the next writer: the
+    /// files left to move are moved, those to remove are removed, the marker last.
+    #[test]
+    fn an_update_killed_while_moving_is_finished_by_the_next_writer() {
+        let (_tmp, out) = output_with(&[
+            ("a.html", "old a"),
+            ("b/index.html", "old b"),
+            ("gone.html", "x"),
+        ]);
+        let mut update = Update::create(&out).unwrap();
+        use crate::build::emit::Destination as _;
+        update.write("a.html", b"new a").unwrap();
+        update.write("b/index.html", b"new b").unwrap();
+        update.remove("gone.html");
+        update.replace(MARKER, b"marker").unwrap();
+        let changed = std::mem::take(&mut *update.changed.lock().unwrap());
+        update.write_journal(&changed).unwrap();
+        // Killed after the first move.
+        update.move_in("a.html").unwrap();
+        std::mem::forget(update);
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/index.html")).unwrap(),
+            "old b"
+        );
+        assert!(update_pending(&out));
+        finish_interrupted_update(&out).unwrap();
+        assert!(!update_pending(&out));
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.html")).unwrap(),
+            "new a"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/index.html")).unwrap(),
+            "new b"
+        );
+        assert_eq!(std::fs::read_to_string(out.join(MARKER)).unwrap(), "marker");
+        assert!(!out.join("gone.html").exists());
+    }
+
+    /// An update killed before its journal was complete had moved nothing: it is forgotten and
+    /// the output stays as it was.
+    #[test]
+    fn an_update_killed_before_its_journal_is_forgotten() {
+        let (_tmp, out) = output_with(&[("a.html", "old a")]);
+        let update = Update::create(&out).unwrap();
+        use crate::build::emit::Destination as _;
+        update.write("a.html", b"new a").unwrap();
+        std::fs::write(update.dir.join(JOURNAL), "move a.html\n").unwrap();
+        std::mem::forget(update);
+        finish_interrupted_update(&out).unwrap();
+        assert!(!update_pending(&out));
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.html")).unwrap(),
+            "old a"
+        );
+    }
+
     #[test]
     fn remove_tree_never_follows_links_and_takes_any_depth_on_a_small_stack() {
         let tmp = tempfile::tempdir().unwrap();
