@@ -12,7 +12,7 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term;
 
 /// Where in a user's file a problem is: the file as shown to the user, its text, a byte range.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Location {
     /// The path as the user should see it (relative to the site root when possible).
     pub path: String,

@@ -415,6 +415,16 @@ impl Vocabulary {
     pub(crate) fn len(&self) -> usize {
         self.words.len()
     }
+
+    /// The vocabulary whose words, by id, are `words` (as [`Vocabulary::words`] gave them).
+    pub(crate) fn from_words(words: Vec<Box<str>>) -> Vocabulary {
+        let ids = words
+            .iter()
+            .enumerate()
+            .map(|(id, word)| (word.clone(), id as u32))
+            .collect();
+        Vocabulary { ids, words }
+    }
 }
 
 /// The fields of a paper that are searched and compared.

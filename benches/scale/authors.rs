@@ -48,6 +48,7 @@ pub fn measure(
         .arg("--output")
         .arg(scratch)
         .arg("--force")
+        .arg("--no-cache")
         .env("DIGEST_TIMINGS", "1")
         .stdin(Stdio::null())
         .output()

@@ -13,6 +13,7 @@
 //! the whole site into a new folder. Results go to stdout and to `WORK/results.md`.
 
 mod authors;
+mod cached;
 mod corpus;
 mod digest_site;
 mod generate;
@@ -167,6 +168,7 @@ fn run() -> Result<(), String> {
     trash.wait_for_last_emptying();
     let mut results = Vec::new();
     let mut author_lines: Vec<String> = Vec::new();
+    let mut cached_results = Vec::new();
     for sites in &corpora {
         let n = sites.papers;
         println!("== {n} papers");
@@ -185,6 +187,8 @@ fn run() -> Result<(), String> {
                         "--output".into(),
                         out.display().to_string(),
                         "--force".into(),
+                        // A cold build: the build cache is measured on its own below.
+                        "--no-cache".into(),
                     ],
                 )
             },
@@ -267,6 +271,11 @@ fn run() -> Result<(), String> {
             }
             Err(why) => Err(why.clone()),
         };
+        // Builds with the build cache, over the output of the build before.
+        match cached::measure(&digest, &sites.digest, n, &o.work, &trash, 3) {
+            Ok(figures) => cached_results.push(figures),
+            Err(e) => eprintln!("  cached builds not measured: {e}"),
+        }
         let pages_artifact = measure::pages_artifact(&out);
         if let Ok(bytes) = &pages_artifact {
             println!("  Pages artifact: {:.1} MB", *bytes as f64 / 1e6);
@@ -285,6 +294,12 @@ fn run() -> Result<(), String> {
     println!("\n{table}");
     header.push_str("## Full builds\n\n");
     header.push_str(&table);
+    if !cached_results.is_empty() {
+        let table = cached::table(&cached_results);
+        println!("\n{table}");
+        header.push_str("\n## Builds with the build cache\n\n");
+        header.push_str(&table);
+    }
     if !author_lines.is_empty() {
         header.push_str("\n## Author pages (`author_pages`, default \"min:2\")\n\n");
         header.extend(author_lines);

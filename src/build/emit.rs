@@ -21,6 +21,42 @@ pub(crate) trait Destination: Sync {
     fn dir(&self) -> &Path;
 }
 
+/// A destination that passes every write on and keeps a hash of each file's bytes, by path.
+pub(crate) struct Recording<'a> {
+    inner: &'a dyn Destination,
+    hashes: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
+}
+
+impl<'a> Recording<'a> {
+    /// Records what is written to `inner`.
+    pub(crate) fn new(inner: &'a dyn Destination) -> Self {
+        Recording {
+            inner,
+            hashes: Default::default(),
+        }
+    }
+
+    /// The hash of each file written, by path (a file written twice: the last bytes).
+    pub(crate) fn hashes(self) -> std::collections::BTreeMap<String, u64> {
+        self.hashes.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Destination for Recording<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.inner.write(path, bytes)?;
+        self.hashes
+            .lock()
+            .map_err(|_| io::Error::other("a writer thread panicked"))?
+            .insert(path.to_string(), crate::hash::hash_of(bytes));
+        Ok(())
+    }
+
+    fn dir(&self) -> &Path {
+        self.inner.dir()
+    }
+}
+
 /// Something told after each page is rendered (a progress bar).
 pub(crate) type Tick<'a> = &'a (dyn Fn() + Sync);
 

@@ -47,12 +47,27 @@ pub(super) struct BuildArgs {
     /// (base_url + digest.json); also with DIGEST_GUARD_FETCH=1.
     #[arg(long)]
     guard_url: bool,
+    /// Keep the build cache in DIR (default: .digest-cache in the site folder): the next build
+    /// reads only the records that changed and renders only the pages that did.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache: Option<PathBuf>,
+    /// Build everything, neither reading nor writing the build cache.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Builds and prints one summary line, or every problem found.
 pub(super) fn run(args: BuildArgs) -> ExitCode {
+    let root = site_root(args.root.as_deref());
+    let cache = match (args.no_cache, args.cache) {
+        (true, _) => None,
+        (false, Some(dir)) => Some(crate::write::absolute(&dir)),
+        (false, None) => Some(root.join(crate::build::cache::DEFAULT_DIR)),
+    };
     let options = BuildOptions {
-        root: site_root(args.root.as_deref()),
+        cache,
+        exits_after: true,
+        root,
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,
@@ -88,12 +103,28 @@ pub(super) fn run(args: BuildArgs) -> ExitCode {
                     summary.output.display()
                 );
             }
+            if let Some(note) = &summary.cache_note {
+                eprintln!("note: {note}");
+            }
             println!(
                 "built {} papers: {} files in {} ({:.2} s)",
                 summary.papers,
                 summary.files,
                 summary.output.display(),
                 summary.seconds
+            );
+            println!(
+                "read {} of {} records, rendered {} of {} pages, {} {} changed",
+                summary.records_read,
+                summary.records_total,
+                summary.rendered,
+                summary.pages,
+                summary.changed,
+                if summary.changed == 1 {
+                    "file"
+                } else {
+                    "files"
+                },
             );
             ExitCode::SUCCESS
         }

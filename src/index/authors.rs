@@ -47,6 +47,22 @@ impl AuthorKeys {
     pub(crate) fn len(&self) -> usize {
         self.numbers.len()
     }
+
+    /// Every key, by number (for the build cache).
+    pub(crate) fn keys(&self) -> Vec<&str> {
+        let mut keys = vec![""; self.numbers.len()];
+        for (key, &n) in &self.numbers {
+            keys[n as usize] = key;
+        }
+        keys
+    }
+
+    /// The numbering [`AuthorKeys::keys`] gave.
+    pub(crate) fn from_keys(keys: Vec<Box<str>>) -> AuthorKeys {
+        AuthorKeys {
+            numbers: keys.into_iter().zip(0..).collect(),
+        }
+    }
 }
 
 /// The keys of a record's authors, in order (computed where records are read, in parallel;

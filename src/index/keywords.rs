@@ -20,7 +20,9 @@ use crate::config::{Field, Phrase, TopicRule};
 use crate::record::author::display_name;
 
 /// What a rule makes of the papers it matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub(crate) enum Topic {
     /// The keyword tag of `site.toml` at this place in `[keyword_tags]` (in name order).
     Tag(u16),
@@ -29,7 +31,7 @@ pub(crate) enum Topic {
 }
 
 /// Where a reason was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Place {
     /// A phrase occurs in this field.
     Field(Field),
@@ -39,7 +41,7 @@ pub(crate) enum Place {
 
 /// Why a paper matched: a phrase of the rule (or a followed author's name), as written in
 /// `site.toml`, and where it was found.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Reason {
     /// The phrase or name as written in the rule.
     pub text: Arc<str>,
@@ -48,7 +50,7 @@ pub(crate) struct Reason {
 }
 
 /// A rule a paper matched, with every reason it matched.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) struct TopicMatch {
     /// The tag or feed.
     pub topic: Topic,

@@ -20,7 +20,7 @@ pub(crate) struct Tag {
 
 /// One tag of one paper: the name as written and its slug, and both as numbers from a
 /// [`TagKeys`] so that indexing compares numbers, not strings.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) struct PaperTag {
     /// The name as written (in the record or as a keyword tag).
     pub name: String,
@@ -56,6 +56,34 @@ impl TagKeys {
             tag.name_key = intern(&mut self.names, &tag.name);
         }
     }
+
+    /// The slugs and the names, each list by number (for the build cache).
+    pub(crate) fn lists(&self) -> (Vec<&str>, Vec<&str>) {
+        (by_number(&self.slugs), by_number(&self.names))
+    }
+
+    /// The numbering [`TagKeys::lists`] gave.
+    pub(crate) fn from_lists(slugs: Vec<String>, names: Vec<String>) -> TagKeys {
+        let numbered = |list: Vec<String>| {
+            list.into_iter()
+                .enumerate()
+                .map(|(n, text)| (text, n as u32))
+                .collect()
+        };
+        TagKeys {
+            slugs: numbered(slugs),
+            names: numbered(names),
+        }
+    }
+}
+
+/// The texts of a numbering (numbers are dense, from 0), by number.
+fn by_number(map: &AHashMap<String, u32>) -> Vec<&str> {
+    let mut list = vec![""; map.len()];
+    for (text, &n) in map {
+        list[n as usize] = text;
+    }
+    list
 }
 
 /// A paper's tags: its own, then the keyword tags it matched, one per slug. Computed once per

@@ -30,7 +30,7 @@ pub struct MarkdownRenderer {
 
 /// The result of rendering one paper body: its abstract, and the notes below it when the body
 /// has a notes marker (see the `notes` module: a line `<!-- notes -->` or a `## Notes` heading).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RenderedMarkdown {
     /// The abstract as a sanitised HTML fragment, ready to be embedded in a page.
     pub html: String,

@@ -11,6 +11,7 @@ pub(crate) mod link_url;
 pub(crate) mod mutations;
 mod names;
 pub(crate) mod tldr;
+mod toml_text;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -27,7 +28,7 @@ use front_matter::SplitError;
 pub const ALLOWED_KEYS: &str = "title, date, published, authors, author_count, tags, upvotes, arxiv, doi, links, tldr, slug, draft, extra";
 
 /// One paper, as its record file describes it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Paper {
     /// The record file, as shown to the user (relative to the site root).
     pub path: String,
@@ -60,7 +61,9 @@ pub struct Paper {
     pub slug_location: Location,
     /// Drafts are built only with `--drafts`.
     pub draft: bool,
-    /// Free-form data for templates.
+    /// Free-form data for templates. Kept in the build cache as TOML text: a binary form has no
+    /// types of its own to tell a TOML value's kind by.
+    #[serde(with = "toml_text")]
     pub extra: toml::Table,
     /// The Markdown body: the abstract, optionally followed by notes from a line `<!-- notes -->`
     /// or a `## Notes` heading on (the split is made where it is rendered, see `markdown`).

@@ -10,6 +10,8 @@ use walkdir::WalkDir;
 use crate::diagnostic::{Location, Problem};
 use crate::record::{self, Paper};
 
+use super::snapshot::Stamp;
+
 /// Lists the record files (`*.md`, at any depth, hidden files and folders and editors'
 /// temporaries skipped) under `content`, sorted by path so that every build sees them in the
 /// same order. A symbolic link to a record that does not exist is skipped with a warning on
@@ -111,13 +113,35 @@ pub(crate) fn is_temporary(path: &Path) -> bool {
 
 /// Reads and parses one record file.
 pub(crate) fn load_one(root: &Path, file: &Path) -> Result<Paper, Vec<Problem>> {
+    load_stamped(root, file).0
+}
+
+/// Reads and parses one record file, with the stamp of what was read (see
+/// `site::snapshot`; `None` when it could not be read).
+pub(crate) fn load_stamped(
+    root: &Path,
+    file: &Path,
+) -> (Result<Paper, Vec<Problem>>, Option<Stamp>) {
     let shown = display_path(root, file);
-    let bytes = std::fs::read(file).map_err(|err| {
-        vec![Problem::in_file(
-            &shown,
-            format!("cannot read the record: {err}"),
-        )]
-    })?;
+    let read = std::fs::metadata(file).and_then(|meta| Ok((std::fs::read(file)?, meta)));
+    match read {
+        Ok((bytes, meta)) => {
+            let stamp = Stamp::of(&meta, &bytes);
+            (parse_bytes(&shown, file, bytes), Some(stamp))
+        }
+        Err(err) => (
+            Err(vec![Problem::in_file(
+                &shown,
+                format!("cannot read the record: {err}"),
+            )]),
+            None,
+        ),
+    }
+}
+
+/// Parses the bytes of the record file `file` (shown to the user as `shown`).
+fn parse_bytes(shown: &str, file: &Path, bytes: Vec<u8>) -> Result<Paper, Vec<Problem>> {
+    let shown = shown.to_string();
     let text = String::from_utf8(bytes)
         .map_err(|err| vec![not_utf8(&shown, err.as_bytes(), err.utf8_error())])?;
     let stem = file

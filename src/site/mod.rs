@@ -38,6 +38,7 @@ mod derive;
 mod entry;
 pub(crate) mod load;
 mod papers;
+pub(crate) mod snapshot;
 
 use change::Change;
 use entry::EntryMaker;
@@ -97,11 +98,177 @@ pub(crate) struct Site {
     /// The fetch ledger's last success per source, for the status page; `None` when the site
     /// has no ledger.
     ledger: Option<Vec<views::LedgerSource>>,
+    /// What each record file (drafts too) was when it was read, for the build cache.
+    stamps: snapshot::Stamps,
+}
+
+/// A site before its records are read (see [`Site::unread`]).
+pub(crate) struct Unread {
+    site: Site,
+    files: Vec<PathBuf>,
+    /// The record files compared with the stamps of a snapshot, if they were.
+    scan: Option<snapshot::Scan>,
+}
+
+impl Unread {
+    /// The site so far: settings, templates, static sources, no records.
+    pub(crate) fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// A hash of everything pages are made of but the records: the settings (the build time
+    /// too), the options, the templates and the fetch ledger.
+    pub(crate) fn inputs_hash(&self) -> u64 {
+        let site = &self.site;
+        hash_of(&(
+            site.snapshot_key(),
+            &site.template_hashes,
+            &site.ledger,
+            format!("{:?}", site.config.built_at),
+        ))
+    }
+
+    /// Whether no record file was added, changed or removed since `stamps` (the stamps of a
+    /// snapshot, [`Site::snapshot_stamps`]) were made. What it found is kept for [`Unread::load`].
+    pub(crate) fn records_unchanged(&mut self, stamps: &[u8]) -> bool {
+        if !self.site.put_back_stamps(stamps) {
+            return false;
+        }
+        let scan = self.site.changed_since_stamped(&self.files);
+        let unchanged = scan.changed.is_empty() && scan.removed.is_empty();
+        self.scan = Some(scan);
+        unchanged
+    }
+
+    /// Record files touched without a change since the stamps (their stamps were renewed).
+    pub(crate) fn touched(&self) -> usize {
+        self.scan.as_ref().map_or(0, |scan| scan.renewed)
+    }
+
+    /// Record files of the site (drafts too).
+    pub(crate) fn record_count(&self) -> usize {
+        self.files.len()
+    }
+
+    /// The stamps of the record files, encoded (see [`Site::snapshot_stamps`]).
+    pub(crate) fn stamps(&self) -> Result<Vec<u8>, postcard::Error> {
+        self.site.snapshot_stamps()
+    }
+
+    /// Reads the records, like [`Site::load`]; from `snapshot` (an earlier load's, from the build
+    /// cache) when it is of this site with these settings and its stamps were compared
+    /// ([`Unread::records_unchanged`]): then only the record files that changed since are read,
+    /// and those gone are forgotten. A snapshot that does not read back, or is of other
+    /// settings, is not used (every record is read).
+    pub(crate) fn load(
+        self,
+        snapshot: Option<&dyn snapshot::SnapshotSource>,
+    ) -> Result<(Site, Loaded), Problems> {
+        let Unread {
+            mut site,
+            files,
+            scan,
+        } = self;
+        let mut loaded = Loaded {
+            records_total: files.len(),
+            ..Loaded::default()
+        };
+        let mut timer = crate::timing::PhaseTimer::start();
+        let restored = snapshot.map(|source| {
+            snapshot::decode(source).and_then(|restored| {
+                if restored.key() != site.snapshot_key() {
+                    Err(snapshot::Unusable::OtherSite)
+                } else if scan.is_none() {
+                    Err(snapshot::Unusable::Unreadable(
+                        "its stamps do not read back".into(),
+                    ))
+                } else {
+                    Ok(restored)
+                }
+            })
+        });
+        timer.phase("cache: decoded");
+        match (restored, scan) {
+            (Some(Ok(restored)), Some(scan)) => {
+                site.put_back(restored);
+                timer.phase("cache: put back");
+                loaded.from_snapshot = true;
+                loaded.records_read = scan.changed.len();
+                loaded.records_removed = scan.removed.len();
+                loaded.records_touched = scan.renewed;
+                if !scan.changed.is_empty() || !scan.removed.is_empty() {
+                    site.read_records(&scan.changed, &scan.removed)?;
+                }
+            }
+            (restored, _) => {
+                if let Some(Err(why)) = restored {
+                    loaded.snapshot_unused = Some(why.to_string());
+                }
+                site.stamps.clear();
+                loaded.records_read = files.len();
+                site.read_records(&files, &[])?;
+            }
+        }
+        site.derive(&Change::everything());
+        timer.phase("derived");
+        site.relate_if_stale();
+        timer.phase("related papers");
+        Ok((site, loaded))
+    }
+}
+
+/// A record file read: its path, what it says (or its problems) and its stamp.
+type Parsed = (
+    PathBuf,
+    Result<Paper, Vec<Problem>>,
+    Option<snapshot::Stamp>,
+);
+
+/// How a site was loaded with a build cache (see [`Unread::load`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Loaded {
+    /// Record files read and parsed (all of them without a usable snapshot).
+    pub records_read: usize,
+    /// Record files gone since the snapshot.
+    pub records_removed: usize,
+    /// Record files of the site (drafts too).
+    pub records_total: usize,
+    /// Record files touched without a change (their stamps renewed).
+    pub records_touched: usize,
+    /// Whether a snapshot was used.
+    pub from_snapshot: bool,
+    /// Why a snapshot given was not used.
+    pub snapshot_unused: Option<String>,
 }
 
 impl Site {
     /// Loads the site at `root`: settings, templates and every record. Reports every problem.
     pub(crate) fn load(root: &Path, options: &LoadOptions) -> Result<Site, Problems> {
+        let (mut site, files) = Site::without_records(root, options)?;
+        site.read_records(&files, &[])?;
+        site.derive(&Change::everything());
+        site.relate_if_stale();
+        Ok(site)
+    }
+
+    /// The site at `root` with its settings and templates read and its record files found,
+    /// before any record is read: a build with a cache first asks it whether anything
+    /// changed at all ([`Unread::inputs_hash`], [`Unread::records_unchanged`]).
+    pub(crate) fn unread(root: &Path, options: &LoadOptions) -> Result<Unread, Problems> {
+        let (site, files) = Site::without_records(root, options)?;
+        Ok(Unread {
+            site,
+            files,
+            scan: None,
+        })
+    }
+
+    /// The site at `root` with its settings and templates and no records yet; and its record
+    /// files.
+    fn without_records(
+        root: &Path,
+        options: &LoadOptions,
+    ) -> Result<(Site, Vec<PathBuf>), Problems> {
         let one = |p: Problem| Problems(vec![p]);
         let config = Config::load(
             &root.join("site.toml"),
@@ -117,10 +284,10 @@ impl Site {
         let theme = theme::load(root, &config.theme).map_err(one)?;
         let renderer = Renderer::new(&config, &theme.templates).map_err(one)?;
         let files = load::record_files(&content).map_err(one)?;
-        let mut site = Site {
+        let site = Site {
             root: root.to_path_buf(),
             options: options.clone(),
-            config_hash: hash_of(&format!("{config:?}")),
+            config_hash: config_hash(&config),
             matcher: TopicMatcher::new(&config.keyword_tags, &config.keyword_feeds),
             config,
             template_hashes: template_deps::closure_hashes(&theme.templates),
@@ -139,11 +306,9 @@ impl Site {
             related_stale: false,
             pages: Vec::new(),
             ledger: read_ledger(root),
+            stamps: snapshot::Stamps::default(),
         };
-        site.read_records(&files, &[])?;
-        site.derive(&Change::everything());
-        site.relate_if_stale();
-        Ok(site)
+        Ok((site, files))
     }
 
     /// Re-reads `changed` record files (new or edited) and forgets `removed` ones, then derives
@@ -168,14 +333,21 @@ impl Site {
         removed: &[PathBuf],
     ) -> Result<Change, Problems> {
         let mut timer = crate::timing::PhaseTimer::start();
-        let parsed: Vec<(PathBuf, Result<Paper, Vec<Problem>>)> = changed
+        let parsed: Vec<Parsed> = changed
             .par_iter()
-            .map(|path| (path.clone(), load::load_one(&self.root, path)))
+            .map(|path| {
+                let (paper, stamp) = load::load_stamped(&self.root, path);
+                (path.clone(), paper, stamp)
+            })
             .collect();
         let mut problems = Vec::new();
         let mut fresh = Vec::new();
         let mut gone: Vec<PathBuf> = removed.to_vec();
-        for (path, result) in parsed {
+        let mut stamps = Vec::with_capacity(parsed.len());
+        for (path, result, stamp) in parsed {
+            if let Some(stamp) = stamp {
+                stamps.push((path.clone(), stamp));
+            }
             match result {
                 // A record that became a draft leaves the site like a removed one.
                 Ok(paper) if paper.draft && !self.options.drafts => gone.push(path),
@@ -191,6 +363,10 @@ impl Site {
         if !collisions.is_empty() {
             return Err(Problems(collisions));
         }
+        for path in removed {
+            self.stamps.remove(path);
+        }
+        self.stamps.extend(stamps);
         let maker = EntryMaker {
             config: &self.config,
             matcher: &self.matcher,
@@ -372,4 +548,13 @@ fn read_ledger(root: &Path) -> Option<Vec<views::LedgerSource>> {
             })
             .collect(),
     )
+}
+
+/// Hash of the settings every page may depend on: all of them but the build time
+/// (`SOURCE_DATE_EPOCH`), which changes with every build and which only the pages that show it
+/// hash (the status pages), so that a daily build re-renders only what changed.
+fn config_hash(config: &Config) -> u64 {
+    let mut timeless = config.clone();
+    timeless.built_at = None;
+    hash_of(&format!("{timeless:?}"))
 }

@@ -29,7 +29,9 @@ use super::change::{Change, Reach};
 /// later paper).
 macro_rules! table {
     ($( $(#[$doc:meta])* $field:ident / $column:ident : $ty:ty, )*) => {
-        /// One record with what is derived from it alone: a row of the [`PaperTable`].
+        /// One record with what is derived from it alone: a row of the [`PaperTable`]. The
+        /// build cache keeps entries as they are (see `site::snapshot`).
+        #[derive(serde::Deserialize)]
         pub(crate) struct Entry {
             $( $(#[$doc])* pub(crate) $field: $ty, )*
         }
@@ -44,7 +46,9 @@ macro_rules! table {
             )*
         }
 
-        /// One row, borrowed: an [`Entry`] or a row of the [`Columns`].
+        /// One row, borrowed: an [`Entry`] or a row of the [`Columns`]. Written to the build
+        /// cache in the form an [`Entry`] is read from.
+        #[derive(serde::Serialize)]
         pub(crate) struct Row<'a> {
             $( #[allow(dead_code)] pub(crate) $field: &'a $ty, )*
         }
@@ -64,7 +68,7 @@ macro_rules! table {
                 $( self.$column.push(entry.$field); )*
             }
 
-            fn row(&self, id: PaperId) -> Row<'_> {
+            pub(crate) fn row(&self, id: PaperId) -> Row<'_> {
                 Row { $( $field: &self.$column[id], )* }
             }
 
@@ -199,12 +203,27 @@ pub(crate) struct PaperTable {
     columns: Columns,
     /// Which record has each slug (slugs are unique in a site that loaded).
     slug_owners: HashMap<String, PathBuf>,
+    /// The record files whose rows changed (read, removed, card rebuilt) since the table was
+    /// taken from the build cache; `None` when it was not (every row is new).
+    touched: Option<ahash::AHashSet<PathBuf>>,
 }
 
 impl PaperTable {
     /// The rows, one column per field.
     pub(crate) fn columns(&self) -> &Columns {
         &self.columns
+    }
+
+    /// From now on, keeps which record files' rows change (see [`PaperTable::touched`]): the
+    /// rows are those of the build cache.
+    pub(crate) fn start_tracking(&mut self) {
+        self.touched = Some(ahash::AHashSet::new());
+    }
+
+    /// The record files whose rows changed since [`PaperTable::start_tracking`]; `None` when
+    /// it was not called (every row is new).
+    pub(crate) fn touched(&self) -> Option<&ahash::AHashSet<PathBuf>> {
+        self.touched.as_ref()
     }
 
     /// Number of papers.
@@ -266,6 +285,10 @@ impl PaperTable {
     /// columns are made in one merge of the old rows and the new ones, so that removing or
     /// adding k records costs one pass over the rows, not k.
     pub(crate) fn apply(&mut self, mut entries: Vec<Entry>, removed: &[PathBuf]) -> Change {
+        if let Some(touched) = &mut self.touched {
+            touched.extend(entries.iter().map(|e| e.path.clone()));
+            touched.extend(removed.iter().cloned());
+        }
         // Records come in path order on a load: the sort then makes one comparison per record.
         entries.sort_by(|a, b| a.path.cmp(&b.path));
         // Of one path read twice, the later read counts.
@@ -404,6 +427,9 @@ impl PaperTable {
         debug_assert_eq!(keys.len(), self.len());
         for (id, hash) in built {
             self.columns.card_hashes[id] = hash;
+            if let Some(touched) = &mut self.touched {
+                touched.insert(self.columns.paths[id].clone());
+            }
         }
         self.columns.card_keys = keys;
     }
@@ -411,6 +437,9 @@ impl PaperTable {
     /// Records the card of `id` built again outside a derive (nothing moved between pages); the
     /// next derive builds it again.
     pub(crate) fn set_card(&mut self, id: PaperId, hash: u64) {
+        if let Some(touched) = &mut self.touched {
+            touched.insert(self.columns.paths[id].clone());
+        }
         self.columns.card_hashes[id] = hash;
         self.columns.card_keys[id] = 0;
     }
@@ -428,6 +457,59 @@ impl Columns {
 }
 
 impl Row<'_> {
+    /// A hash of everything in the row (for the build cache: a shard whose rows' digests are
+    /// unchanged is not written again). Names every column, so a column added does not
+    /// compile until it is decided here.
+    pub(crate) fn digest(&self) -> u64 {
+        let Row {
+            path,
+            paper,
+            body,
+            summary,
+            body_hash,
+            compact_hash,
+            cite_hash,
+            cite_base,
+            tags,
+            author_numbers,
+            feeds,
+            topics,
+            terms,
+            card_key,
+            card_hash,
+        } = self;
+        // `body_hash` covers every field of the record but its Markdown source and the slug's
+        // place, and the rendered abstract and notes (see `entry::record_hash`).
+        let place = &paper.slug_location;
+        crate::hash::hash_of(&(
+            (
+                path,
+                body_hash,
+                &paper.body,
+                &place.path,
+                &place.source,
+                &place.span,
+            ),
+            (
+                &body.text,
+                body.notes_at,
+                summary,
+                compact_hash,
+                cite_hash,
+                cite_base,
+            ),
+            (
+                tags,
+                author_numbers,
+                feeds,
+                topics,
+                terms,
+                card_key,
+                card_hash,
+            ),
+        ))
+    }
+
     /// How far replacing this row by `new` (same record file) reaches, and whether it
     /// changes citation keys.
     pub(crate) fn edit_reach(&self, new: &Row<'_>) -> (Reach, bool) {

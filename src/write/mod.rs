@@ -93,14 +93,76 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// A rebuild of some of the served folder's files (`serve`): only files whose bytes differ
-/// from the served ones are written (into an update folder beside it) and moved in once the
-/// whole rebuild succeeded. A failed rebuild leaves the folder as it was.
+/// A rebuild of some of an output's files (`serve`, and a `build` with a build cache): only
+/// files whose bytes differ from the output's are written (into an update folder beside it) and
+/// moved in once the whole rebuild succeeded; files no longer made are removed then. A failed
+/// rebuild leaves the folder as it was.
+///
+/// Before the first move a journal listing every move and removal is written into the update
+/// folder and flushed to disk: an update killed while moving is finished by the next writer of
+/// the output ([`finish_interrupted_update`]), so the output never stays half old, half new.
 pub struct Update {
     output: PathBuf,
     dir: PathBuf,
     changed: std::sync::Mutex<BTreeSet<String>>,
+    removed: BTreeSet<String>,
     committed: bool,
+}
+
+/// The journal of an update, in its folder: `move PATH` and `remove PATH` lines, then `end`.
+const JOURNAL: &str = ".digest-journal";
+
+/// Whether an update of `output` was left unfinished (killed): the next writer finishes or
+/// forgets it ([`finish_interrupted_update`]).
+pub(crate) fn update_pending(output: &Path) -> bool {
+    lock::sibling(output, "digest-update")
+        .symlink_metadata()
+        .is_ok()
+}
+
+/// Finishes an update of `output` that was killed while moving its files in (its journal is
+/// complete), or forgets one killed before (no complete journal: the output was not touched).
+/// Called by every writer of the output before it writes.
+pub(crate) fn finish_interrupted_update(output: &Path) -> io::Result<()> {
+    let dir = lock::sibling(output, "digest-update");
+    if dir.symlink_metadata().is_err() {
+        return Ok(());
+    }
+    let journal = std::fs::read_to_string(dir.join(JOURNAL)).unwrap_or_default();
+    if journal.ends_with("end\n") {
+        let update = Update {
+            output: output.to_path_buf(),
+            dir: dir.clone(),
+            changed: Default::default(),
+            removed: BTreeSet::new(),
+            committed: true,
+        };
+        for line in journal.lines() {
+            if let Some(path) = line.strip_prefix("move ") {
+                // Moved before the kill: nothing left to move.
+                if update.dir.join(path).symlink_metadata().is_ok() {
+                    update.clear_way(path)?;
+                    update.move_in(path)?;
+                }
+            } else if let Some(path) = line.strip_prefix("remove ") {
+                remove_output_file(output, path);
+            }
+        }
+    }
+    remove_tree(&dir)
+}
+
+/// Removes a file of an output and the folders it leaves empty (not the output itself).
+pub(crate) fn remove_output_file(out: &Path, relative: &str) {
+    let path = out.join(relative);
+    let _ = std::fs::remove_file(&path);
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == out || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
 }
 
 fn poisoned() -> io::Error {
@@ -116,40 +178,94 @@ impl Update {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let dir = output.with_file_name(format!(".{name}.digest-update"));
-        if dir.exists() {
-            remove_tree(&dir)?;
-        }
+        finish_interrupted_update(&output)?;
         std::fs::create_dir_all(&dir)?;
         Ok(Update {
             output,
             dir,
             changed: Default::default(),
+            removed: BTreeSet::new(),
             committed: false,
         })
+    }
+
+    /// Puts `bytes` at `path` when the update is committed, even if the output already has
+    /// these bytes there: the file is then a new one (a new inode), as a sign that the output
+    /// changed (the output's marker).
+    pub(crate) fn replace(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let staged = self.dir.join(path);
+        if let Some(parent) = staged.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&staged, bytes)?;
+        self.changed
+            .lock()
+            .map_err(|_| poisoned())?
+            .insert(path.to_string());
+        Ok(())
+    }
+
+    /// Removes `path` from the output when the update is committed (after the moves).
+    pub(crate) fn remove(&mut self, path: &str) {
+        self.removed.insert(path.to_string());
     }
 
     /// Moves the changed files into the output (each move atomic) and leaves every other file
     /// as it is: for a rebuild that wrote only some of the site's files (`serve`). Returns how
     /// many files changed.
     pub fn commit_changes(mut self) -> io::Result<usize> {
-        let changed = self.move_changed()?;
+        let changed = std::mem::take(&mut *self.changed.lock().map_err(|_| poisoned())?);
+        if !changed.is_empty() || !self.removed.is_empty() {
+            self.write_journal(&changed)?;
+        }
+        self.move_changed(&changed)?;
+        for path in &self.removed {
+            if !changed.contains(path) {
+                remove_output_file(&self.output, path);
+            }
+        }
         self.committed = true;
         remove_tree(&self.dir)?;
-        Ok(changed)
+        Ok(changed.len() + self.removed.len())
     }
 
-    /// Moves the changed files in; returns how many.
-    fn move_changed(&self) -> io::Result<usize> {
-        let changed = std::mem::take(&mut *self.changed.lock().map_err(|_| poisoned())?);
+    /// Writes the journal and flushes it (and the files written) to disk.
+    fn write_journal(&self, changed: &BTreeSet<String>) -> io::Result<()> {
+        use std::io::Write as _;
+        let mut text = String::new();
+        for path in changed {
+            text.push_str("move ");
+            text.push_str(path);
+            text.push('\n');
+        }
+        for path in &self.removed {
+            text.push_str("remove ");
+            text.push_str(path);
+            text.push('\n');
+        }
+        text.push_str("end\n");
+        let mut file = std::fs::File::create(self.dir.join(JOURNAL))?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    }
+
+    /// Moves the changed files in (the output's marker last: it lists the files of the new
+    /// state).
+    fn move_changed(&self, changed: &BTreeSet<String>) -> io::Result<()> {
         // Files whose path was a folder (or the reverse) are moved one by one, after the rest.
-        let (plain, conflicting): (Vec<&String>, Vec<&String>) =
-            changed.iter().partition(|path| self.fits(path));
+        let (plain, conflicting): (Vec<&String>, Vec<&String>) = changed
+            .iter()
+            .filter(|path| path.as_str() != MARKER)
+            .partition(|path| self.fits(path));
         plain.par_iter().try_for_each(|path| self.move_in(path))?;
         for path in conflicting {
             self.clear_way(path)?;
             self.move_in(path)?;
         }
-        Ok(changed.len())
+        if changed.contains(MARKER) {
+            self.move_in(MARKER)?;
+        }
+        Ok(())
     }
 
     /// Whether `path` can be moved in as it is: no file where one of its folders goes and no
@@ -234,6 +350,74 @@ impl crate::build::emit::Destination for Update {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn output_with(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        for (path, text) in files {
+            let path = out.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        (tmp, out)
+    }
+
+    /// An update killed after its journal was complete is finished by the next writer: the
+    /// files left to move are moved, those to remove are removed, the marker last.
+    #[test]
+    fn an_update_killed_while_moving_is_finished_by_the_next_writer() {
+        let (_tmp, out) = output_with(&[
+            ("a.html", "old a"),
+            ("b/index.html", "old b"),
+            ("gone.html", "x"),
+        ]);
+        let mut update = Update::create(&out).unwrap();
+        use crate::build::emit::Destination as _;
+        update.write("a.html", b"new a").unwrap();
+        update.write("b/index.html", b"new b").unwrap();
+        update.remove("gone.html");
+        update.replace(MARKER, b"marker").unwrap();
+        let changed = std::mem::take(&mut *update.changed.lock().unwrap());
+        update.write_journal(&changed).unwrap();
+        // Killed after the first move.
+        update.move_in("a.html").unwrap();
+        std::mem::forget(update);
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/index.html")).unwrap(),
+            "old b"
+        );
+        assert!(update_pending(&out));
+        finish_interrupted_update(&out).unwrap();
+        assert!(!update_pending(&out));
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.html")).unwrap(),
+            "new a"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/index.html")).unwrap(),
+            "new b"
+        );
+        assert_eq!(std::fs::read_to_string(out.join(MARKER)).unwrap(), "marker");
+        assert!(!out.join("gone.html").exists());
+    }
+
+    /// An update killed before its journal was complete had moved nothing: it is forgotten and
+    /// the output stays as it was.
+    #[test]
+    fn an_update_killed_before_its_journal_is_forgotten() {
+        let (_tmp, out) = output_with(&[("a.html", "old a")]);
+        let update = Update::create(&out).unwrap();
+        use crate::build::emit::Destination as _;
+        update.write("a.html", b"new a").unwrap();
+        std::fs::write(update.dir.join(JOURNAL), "move a.html\n").unwrap();
+        std::mem::forget(update);
+        finish_interrupted_update(&out).unwrap();
+        assert!(!update_pending(&out));
+        assert_eq!(
+            std::fs::read_to_string(out.join("a.html")).unwrap(),
+            "old a"
+        );
+    }
 
     #[test]
     fn remove_tree_never_follows_links_and_takes_any_depth_on_a_small_stack() {

@@ -408,7 +408,7 @@ fn poisoned() -> io::Error {
 }
 
 /// The marker's text: the header, then every file digest wrote, sorted, one a line.
-fn manifest<'a>(files: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn manifest<'a>(files: impl Iterator<Item = &'a str>) -> String {
     let mut files: Vec<&str> = files.filter(|f| *f != MARKER).collect();
     files.sort_unstable();
     let mut text = String::with_capacity(files.len() * 40 + MANIFEST_HEADER.len() + 1);
@@ -457,13 +457,14 @@ fn recover(output: &Path) -> Result<(), PublishError> {
                 .map_err(io_error(format!("cannot remove {}", previous.display())))?;
         }
     }
-    for leftover in [staging_path(output), sibling(output, "digest-update")] {
-        if leftover.symlink_metadata().is_ok() {
-            remove_tree(&leftover)
-                .map_err(io_error(format!("cannot remove {}", leftover.display())))?;
-        }
+    let staging = staging_path(output);
+    if staging.symlink_metadata().is_ok() {
+        remove_tree(&staging).map_err(io_error(format!("cannot remove {}", staging.display())))?;
     }
-    Ok(())
+    crate::write::finish_interrupted_update(output).map_err(io_error(format!(
+        "cannot finish the interrupted update of {}",
+        output.display()
+    )))
 }
 
 fn read_previous(output: &Path) -> Previous {

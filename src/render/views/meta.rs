@@ -1,6 +1,13 @@
 //! A paper page's head metadata for scholar indexes and link previews: Highwire `citation_*`
 //! tags (Google Scholar), OpenGraph and schema.org JSON-LD. Views only; the template writes the
 //! tags.
+//!
+//! Each consumer gets what it reads, once (README "What a paper page carries"): Scholar every
+//! `citation_*` tag its inclusion guidelines ask for; link previews `og:title`, the page URL and
+//! the summary, which is also the page's `description` (one tag with both names); the JSON-LD
+//! what Google's structured data reads of an article (headline, authors, date) and the paper's
+//! identity elsewhere (`sameAs`: arXiv, DOI). The abstract, the PDF (in `citation_pdf_url` and
+//! the page's links), the tags and the page's own URL are not repeated in it.
 
 use serde::Serialize;
 use tera::Value;
@@ -12,7 +19,7 @@ use crate::record::author::Author;
 
 impl SiteData<'_> {
     /// What a paper page's head says about it to scholar indexes and link previews.
-    pub(super) fn paper_meta(&self, id: PaperId, page_url: &str) -> PaperMeta {
+    pub(super) fn paper_meta(&self, id: PaperId) -> PaperMeta {
         let paper = &self.papers[id];
         let published = paper.published.unwrap_or(paper.date);
         let arxiv_pdf = || {
@@ -21,9 +28,8 @@ impl SiteData<'_> {
                 .as_ref()
                 .map(|id| format!("https://arxiv.org/pdf/{id}"))
         };
-        // The PDF as the record gives it, for JSON-LD; Google Scholar's `citation_pdf_url` only
-        // where Scholar takes it (else the arXiv PDF, when there is one).
-        let pdf_url = paper.links.get("pdf").cloned().or_else(arxiv_pdf);
+        // Google Scholar's `citation_pdf_url` only where Scholar takes it (else the arXiv PDF,
+        // when there is one).
         let site_host = crate::record::link_url::host(&self.config.base_url);
         let citation_pdf_url = paper
             .links
@@ -31,8 +37,12 @@ impl SiteData<'_> {
             .filter(|url| scholar_takes_pdf(url, site_host))
             .cloned()
             .or_else(arxiv_pdf);
-        // The tldr, when the record has one, is the summary a person would write here.
-        let description = shorten(paper.tldr.as_deref().unwrap_or(&self.summaries[id]), 200);
+        // The tldr, when the record has one, is the summary a person would write here; cut where
+        // search results cut a description (about 160 characters), so no byte is wasted.
+        let description = shorten(
+            paper.tldr.as_deref().unwrap_or(&self.summaries[id]),
+            DESCRIPTION_CHARS,
+        );
         // The page's description is in its `description` and `og:description` tags, so not here
         // a third time; `name` only when the headline had to be cut (search engines read the
         // headline, at most 110 characters).
@@ -45,18 +55,6 @@ impl SiteData<'_> {
             .doi
             .as_ref()
             .map(|doi| format!("https://doi.org/{doi}"));
-        let mut identifier = Vec::new();
-        if let Some(arxiv) = &paper.arxiv {
-            identifier.push(LdIdentifier::new("arXiv", arxiv));
-        }
-        if let Some(doi) = &paper.doi {
-            identifier.push(LdIdentifier::new("DOI", doi));
-        }
-        let keywords = self.index.paper_tags[id]
-            .iter()
-            .map(|&t| self.index.tags[t].name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
         let article = ScholarlyArticle {
             context: "https://schema.org",
             kind: "ScholarlyArticle",
@@ -67,21 +65,13 @@ impl SiteData<'_> {
                 .map(|name| LdAuthor::new(&Author::parse(name)))
                 .collect(),
             date_published: published.to_string(),
-            encoding: pdf_url.as_deref().map(|url| LdMediaObject {
-                kind: "MediaObject",
-                content_url: url,
-                encoding_format: "application/pdf",
-            }),
             headline: &headline,
-            identifier,
-            keywords,
             name: (headline != paper.title).then_some(paper.title.as_str()),
             same_as: arxiv_url
                 .iter()
                 .chain(&doi_url)
                 .map(String::as_str)
                 .collect(),
-            url: page_url,
         };
         let jsonld = serde_json::to_string(&article).unwrap_or_else(|_| "{}".to_string());
         PaperMeta {
@@ -105,6 +95,9 @@ impl SiteData<'_> {
     }
 }
 
+/// The longest description, in characters: about what search results show of one.
+const DESCRIPTION_CHARS: usize = 160;
+
 /// Whether Google Scholar takes `url` as a paper's `citation_pdf_url`: it ignores a PDF on
 /// another domain than the page's, except arXiv's (its inclusion guidelines). `site_host` is
 /// the host of the site's `base_url`; hosts are compared without regard to case.
@@ -126,8 +119,8 @@ pub(super) struct PaperMeta {
     pdf_url: Option<String>,
     /// Title cut to 70 characters for link previews.
     og_title: String,
-    /// The tldr, else the summary, cut to 200 characters for link previews and the page's
-    /// meta description.
+    /// The tldr, else the summary, cut to [`DESCRIPTION_CHARS`] for the page's description and
+    /// link previews.
     og_description: String,
     /// schema.org `ScholarlyArticle` as JSON, safe inside `<script>`.
     jsonld: String,
@@ -153,7 +146,8 @@ impl PaperMeta {
 }
 
 /// schema.org `ScholarlyArticle` of a paper page, serialized straight to JSON (fields in the
-/// order of their names, as before; empty ones left out).
+/// order of their names; empty ones left out). No `url`: the block describes the page it is in,
+/// whose address is its canonical link.
 #[derive(Serialize)]
 struct ScholarlyArticle<'a> {
     #[serde(rename = "@context")]
@@ -164,18 +158,11 @@ struct ScholarlyArticle<'a> {
     author: Vec<LdAuthor<'a>>,
     #[serde(rename = "datePublished")]
     date_published: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    encoding: Option<LdMediaObject<'a>>,
     headline: &'a str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    identifier: Vec<LdIdentifier<'a>>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    keywords: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<&'a str>,
     #[serde(rename = "sameAs", skip_serializing_if = "Vec::is_empty")]
     same_as: Vec<&'a str>,
-    url: &'a str,
 }
 
 /// A schema.org `Person` or `Organization` (a record's `"{The ATLAS Collaboration}"`), by the
@@ -195,35 +182,6 @@ impl<'a> LdAuthor<'a> {
                 _ => "Person",
             },
             name: author.display(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct LdMediaObject<'a> {
-    #[serde(rename = "@type")]
-    kind: &'static str,
-    #[serde(rename = "contentUrl")]
-    content_url: &'a str,
-    #[serde(rename = "encodingFormat")]
-    encoding_format: &'static str,
-}
-
-#[derive(Serialize)]
-struct LdIdentifier<'a> {
-    #[serde(rename = "@type")]
-    kind: &'static str,
-    #[serde(rename = "propertyID")]
-    property_id: &'static str,
-    value: &'a str,
-}
-
-impl<'a> LdIdentifier<'a> {
-    fn new(property_id: &'static str, value: &'a str) -> Self {
-        LdIdentifier {
-            kind: "PropertyValue",
-            property_id,
-            value,
         }
     }
 }

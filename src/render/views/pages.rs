@@ -159,8 +159,7 @@ impl SiteData<'_> {
                 // summary, tags), the citation (authors as written) and the body's hash
                 // (`published`).
                 sink.made_of("meta", (card, cite, body), || {
-                    let page_url = config.url(&page.url_path());
-                    self.paper_meta(id, &page_url).into_value()
+                    self.paper_meta(id).into_value()
                 });
                 sink.made_of("content", body, || {
                     Value::safe_string(&self.bodies[id].html)

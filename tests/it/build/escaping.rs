@@ -126,7 +126,12 @@ fn the_json_ld_block_is_valid_json_without_raw_markup() {
         "{headline}"
     );
     assert_eq!(json["@type"], "ScholarlyArticle");
-    assert_eq!(json["url"], "https://example.org/papers/attack/");
+    // The block describes the page it is in: its address is the canonical link, not repeated.
+    assert!(json.get("url").is_none(), "{json}");
+    assert_eq!(
+        common::hrefs(&doc, "link[rel=canonical]"),
+        ["https://example.org/papers/attack/"]
+    );
     // And the page's source never holds the closing tag of a script inside the block.
     let source = read(&out, "papers/attack/index.html");
     assert_eq!(

@@ -2,6 +2,7 @@
 
 mod api;
 mod authors;
+mod cache;
 mod citations;
 mod content_walk;
 mod errors;
@@ -12,6 +13,7 @@ mod links;
 mod names;
 mod nesting;
 mod notes;
+mod page_weight;
 mod pages;
 mod reader;
 mod record_input;

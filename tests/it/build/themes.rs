@@ -150,3 +150,36 @@ fn drafts_are_left_out_unless_asked_for() {
     assert!(read(&out, "atom.xml").contains("Work in Progress: Notes Not Ready Yet"));
     assert!(read(&out, "sitemap.xml").contains("https://example.org/papers/work-in-progress/"));
 }
+
+/// A site's own `base.html`, written for the theme as it was (its blocks: title, description,
+/// head, content), still builds with today's paper page, and the paper keeps its Scholar tags
+/// and description: the default paper template asks its base for no new block.
+#[test]
+fn a_site_base_template_of_an_earlier_theme_still_builds_paper_pages() {
+    let site = Site::fixture("small");
+    site.write(
+        "templates/base.html",
+        "<!doctype html>\n<html lang=\"{{ site.language }}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{% block title %}{{ site.title }}{% endblock title %}</title>\n\
+         <meta name=\"description\" content=\"{% block description %}{{ site.description }}{% endblock description %}\">\n\
+         {% block head %}{% endblock head %}\n</head>\n<body id=\"own-base\">\n\
+         {% block content %}{% endblock content %}\n</body>\n</html>\n",
+    );
+    let out = site.build_ok(&[]);
+    let doc = html(&out, "papers/musicgen/index.html");
+    assert!(doc.select(&sel("body#own-base h1")).next().is_some());
+    assert!(
+        doc.select(&sel("meta[name=citation_title]"))
+            .next()
+            .is_some()
+    );
+    let description = doc
+        .select(&sel("meta[name=description]"))
+        .next()
+        .and_then(|m| m.value().attr("content").map(str::to_string))
+        .unwrap_or_default();
+    assert!(
+        description.starts_with("We tackle the task of conditional music generation."),
+        "{description}"
+    );
+}

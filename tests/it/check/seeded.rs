@@ -378,12 +378,12 @@ fn a_damaged_output_is_checked_as_it_is() {
     edit("tags/music/feed.json", &|t| {
         t.replacen("\"title\"", "\"name\"", 1)
     });
-    // A paper page: broken JSON-LD, no citation_title, no #bibtex target.
+    // A paper page: broken JSON-LD, no citation_title, no #main target (its skip link's).
     edit("papers/x-body-link/index.html", &|t| {
         t.replacen("\"@context\"", "@context", 1)
             .replacen("name=\"citation_title\"", "name=\"dc_title\"", 1)
             .replacen("name=\"citation_author\"", "name=\"dc_creator\"", 1)
-            .replacen("id=\"bibtex\"", "id=\"bib\"", 1)
+            .replacen("id=\"main\"", "id=\"content\"", 1)
     });
     edit("papers/v-tags/index.html", &|t| {
         t.replacen("name=\"citation_publication_date\"", "name=\"dc_date\"", 1)
@@ -440,7 +440,7 @@ fn a_damaged_output_is_checked_as_it_is() {
         "papers/v-tags/index.html",
         "citation_publication_date",
     );
-    has("dead-link", "papers/x-body-link/index.html", "#bibtex");
+    has("dead-link", "papers/x-body-link/index.html", "#main");
     has("dead-link", "papers/v-tags/index.html", "/elsewhere/");
     has("dead-link", "papers/v-tags/index.html", "w%20tags");
     // Every page that linked to the removed one now has a dead link, e.g. its day and tags.

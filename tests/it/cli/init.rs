@@ -331,8 +331,9 @@ fn uses(text: &str) -> Vec<(String, String)> {
 
 /// The action majors current when these workflows were written, each checked against the
 /// action's releases: all on Node 24; upload-pages-artifact v5 is the first with
-/// `include-hidden-files`.
-const MAJORS: [(&str, &str); 4] = [
+/// `include-hidden-files`; cache v6 (June 2026) restores the build cache.
+const MAJORS: [(&str, &str); 5] = [
+    ("actions/cache", "v6"),
     ("actions/checkout", "v7"),
     ("actions/configure-pages", "v6"),
     ("actions/upload-pages-artifact", "v5"),
@@ -374,7 +375,10 @@ fn assert_pages_actions(name: &str, text: &str) {
     names.dedup();
     let mut all: Vec<&str> = MAJORS.iter().map(|(a, _)| *a).collect();
     all.sort_unstable();
-    assert_eq!(names, all, "{name} publishes with all four Pages actions");
+    assert_eq!(
+        names, all,
+        "{name} publishes with the four Pages actions and restores the build cache"
+    );
     let upload = step(text, "uses: actions/upload-pages-artifact@v5");
     assert!(
         upload

@@ -1,8 +1,10 @@
 // digest: the RIS of a paper page (the RefMan format Zotero, EndNote and Mendeley import), built
-// when its <a data-ris download="NAME.ris" hidden> link is clicked, from what the page already
-// says: the Highwire citation_* tags of its head, its abstract, its tags and its BibTeX's entry
-// type; the page carries no second copy. Loaded by paper pages only (site.js, which every page
-// loads, stays small).
+// when its "Download .ris" link is clicked, from what the page already says: the Highwire
+// citation_* tags of its head, its abstract, its tags and its BibTeX's entry type; the page
+// carries no second copy. The link is a <a data-ris download="NAME.ris" hidden> of the page, or
+// else made here beside the BibTeX's download (site.js makes that row; this script runs after
+// it), named by the same key. Loaded by paper pages only (site.js, which every page loads,
+// stays small).
 (function () {
   "use strict";
   // Formulas are MathML on the page: written back as TeX-like text for the abstract.
@@ -59,6 +61,18 @@
     // The RIS specification ends every line with CR LF.
     return lines.join("\r\n") + "\r\n";
   };
+  var bib = document.querySelector('a[data-download][download$=".bib"]');
+  if (bib && !document.querySelector("a[data-ris]")) {
+    var made = document.createElement("a");
+    made.className = "link";
+    made.href = "#cite";
+    made.hidden = true;
+    made.setAttribute("data-ris", "");
+    made.setAttribute("download", bib.getAttribute("download").replace(/\.bib$/, ".ris"));
+    made.textContent = "Download .ris";
+    bib.parentNode.insertBefore(made, bib.nextSibling);
+    bib.parentNode.insertBefore(document.createTextNode(" "), made);
+  }
   document.querySelectorAll("a[data-ris]").forEach(function (link) {
     if (!window.Blob || !window.URL) { return; }
     link.hidden = false;

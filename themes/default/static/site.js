@@ -1,9 +1,11 @@
 // digest: small enhancements for pages that work without JavaScript.
 // Copy buttons: <button data-copy="ID" hidden> copies the text of the element with id ID.
 // Downloads: <a href="#ID" data-download="ID" download="NAME" hidden> saves the text of that
-// element as
-// NAME (the blob URL is made here, so a page does not carry the text twice; the href is there
-// for valid HTML and leads to the text without scripts).
+// element as NAME (the blob URL is made here, so a page does not carry the text twice; the href
+// is there for valid HTML and leads to the text without scripts).
+// Citations: a <pre class="bibtex" id="ID"> with no such controls gets them here, below it (a
+// copy button, a download named by the entry's key, a status line): they work only with a
+// script, so the page does not carry them for readers without one.
 // Orders: a list with class "sortable" whose items carry --u/--t is ordered by CSS when the
 // fragment is #most-upvoted or #by-title; here the items are also moved, so that screen
 // readers and the Tab key follow the order shown, and the current order is marked.
@@ -28,6 +30,20 @@
       if (ok) { resolve(); } else { reject(new Error("copy refused")); }
     });
   }
+  document.querySelectorAll("pre.bibtex[id]").forEach(function (pre) {
+    if (document.querySelector('[data-copy="' + pre.id + '"]')) { return; }
+    var key = /^@\w+\{([^,\s]+),/.exec(pre.textContent.trim());
+    var row = document.createElement("p");
+    row.className = "actions";
+    row.innerHTML = '<button type="button" class="link copy" hidden>Copy BibTeX</button> ' +
+      '<a class="link" hidden>Download .bib</a> <span class="copy-status" role="status"></span>';
+    row.firstChild.setAttribute("data-copy", pre.id);
+    var download = row.querySelector("a");
+    download.href = "#" + pre.id;
+    download.setAttribute("data-download", pre.id);
+    download.setAttribute("download", (key ? key[1] : "citation") + ".bib");
+    pre.parentNode.insertBefore(row, pre.nextSibling);
+  });
   document.querySelectorAll("a[data-download]").forEach(function (link) {
     var source = document.getElementById(link.getAttribute("data-download"));
     if (!source || !window.Blob || !window.URL) { return; }

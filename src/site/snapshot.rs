@@ -1,0 +1,361 @@
+//! The site as the build cache keeps it between two `digest build` runs: every record's entry
+//! (its parsed form and what is derived from it alone), the site's numberings (words, tags,
+//! people), citation keys, related papers, and a stamp of each record file as it was read. A
+//! build that finds a snapshot of the same site reads only the record files whose stamp
+//! changed and applies them the way `serve` applies an edit, so the site it gets is the one a
+//! clean load would give (the property test in `tests.rs` checks both ways give the same pages).
+//!
+//! Entries are written in [`SHARDS`] shards by a hash of their path, so a build that read a
+//! few records writes a few shards again, not the whole corpus, and shards are encoded and
+//! decoded in parallel. The bytes are postcard's; the build cache (`build::cache`) stores
+//! them with a checksum and throws away anything it cannot read back exactly.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use ahash::AHashMap;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::hash::hash_of;
+use crate::index::PaperId;
+use crate::index::authors::AuthorKeys;
+use crate::index::tags::TagKeys;
+use crate::terms::Vocabulary;
+
+use super::Site;
+use super::papers::{Entry, Row};
+
+/// Shards the entries are written in: enough that one edited record rewrites about 1.5% of
+/// them, few enough that a small site's cache is a handful of files.
+pub(crate) const SHARDS: usize = 64;
+
+/// A file modified this recently may be modified again within the clock's granularity without
+/// its time changing: its stamp is then checked by content on the next build.
+const RACY: Duration = Duration::from_secs(2);
+
+/// What a record file was when it was read: its metadata (size, times, inode) as one hash, and
+/// a hash of its bytes. A file whose metadata is unchanged is taken as unchanged; otherwise its
+/// bytes decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Stamp {
+    /// Hash of the file's metadata; 0 when it cannot be trusted (modified too recently).
+    meta: u64,
+    /// Hash of the file's bytes.
+    content: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file whose metadata `meta` was read before its `bytes`.
+    pub(crate) fn of(meta: &std::fs::Metadata, bytes: &[u8]) -> Stamp {
+        Stamp {
+            meta: meta_hash(meta),
+            content: hash_of(bytes),
+        }
+    }
+}
+
+/// Hash of what tells a file changed without reading it; 0 (never equal to a fresh hash) for a
+/// file changed less than [`RACY`] ago.
+fn meta_hash(meta: &std::fs::Metadata) -> u64 {
+    let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+    #[cfg(unix)]
+    let (id, changed) = {
+        use std::os::unix::fs::MetadataExt;
+        // The change time cannot be set by a tool that restores modification times.
+        let changed = u64::try_from(meta.ctime())
+            .map(|secs| SystemTime::UNIX_EPOCH + Duration::new(secs, meta.ctime_nsec() as u32))
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        ((meta.ino(), meta.ctime(), meta.ctime_nsec()), changed)
+    };
+    #[cfg(not(unix))]
+    let (id, changed) = ((), modified);
+    let now = SystemTime::now();
+    let recent = |time: SystemTime| now.duration_since(time).map_or(true, |age| age < RACY);
+    if recent(modified) || recent(changed) {
+        return 0;
+    }
+    let since = modified
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    hash_of(&(meta.len(), since, id)).max(1)
+}
+
+/// The site-wide part of a snapshot, borrowed from a site to be written.
+#[derive(Serialize)]
+struct PartsRef<'a> {
+    key: u64,
+    words: &'a [Box<str>],
+    tag_slugs: Vec<&'a str>,
+    tag_names: Vec<&'a str>,
+    people: Vec<&'a str>,
+    cite_keys: &'a [String],
+    related: &'a [Vec<PaperId>],
+}
+
+/// The site-wide part of a snapshot, read back ([`PartsRef`]'s fields in the same order).
+#[derive(Deserialize)]
+struct Parts {
+    key: u64,
+    words: Vec<Box<str>>,
+    tag_slugs: Vec<String>,
+    tag_names: Vec<String>,
+    people: Vec<Box<str>>,
+    cite_keys: Vec<String>,
+    related: Vec<Vec<PaperId>>,
+}
+
+/// Where a snapshot's bytes come from (the build cache's files), a piece at a time: shards are
+/// read, decoded and dropped in turn, so a large site's snapshot is never all in memory as
+/// bytes next to the entries decoded from it.
+pub(crate) trait SnapshotSource: Sync {
+    /// The site-wide part ([`Site::snapshot_parts`]).
+    fn parts(&self) -> Result<Vec<u8>, String>;
+    /// Shard `n` of the entries ([`Site::snapshot_shard`]).
+    fn shard(&self, n: usize) -> Result<Vec<u8>, String>;
+}
+
+/// The shard of a record file.
+pub(crate) fn shard_of(path: &Path) -> usize {
+    (hash_of(path) % SHARDS as u64) as usize
+}
+
+/// Why a snapshot could not be used.
+#[derive(Debug)]
+pub(crate) enum Unusable {
+    /// It is of another site, settings or options.
+    OtherSite,
+    /// Its bytes do not read back.
+    Unreadable(String),
+}
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unusable::OtherSite => write!(f, "site.toml or the build options changed"),
+            Unusable::Unreadable(why) => write!(f, "it cannot be read ({why})"),
+        }
+    }
+}
+
+/// A snapshot read back, ready to be put into a site.
+pub(crate) struct Restored {
+    parts: Parts,
+    entries: Vec<Entry>,
+}
+
+impl Site {
+    /// What a snapshot of this site is valid for: the settings (but the build time, which
+    /// changes every build and only the status page shows), the site folder and the options.
+    pub(crate) fn snapshot_key(&self) -> u64 {
+        hash_of(&(
+            self.config_hash,
+            &self.root,
+            self.options.drafts,
+            self.options.keep_sources,
+        ))
+    }
+
+    /// The stamps of the record files (a file of their own: a build that finds no record
+    /// changed reads only them).
+    pub(crate) fn snapshot_stamps(&self) -> Result<Vec<u8>, postcard::Error> {
+        let mut stamps: Vec<(&Path, &Stamp)> = self
+            .stamps
+            .iter()
+            .map(|(path, stamp)| (path.as_path(), stamp))
+            .collect();
+        stamps.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        postcard::to_stdvec(&stamps)
+    }
+
+    /// The site-wide part of the snapshot.
+    pub(crate) fn snapshot_parts(&self) -> Result<Vec<u8>, postcard::Error> {
+        let (tag_slugs, tag_names) = self.tag_keys.lists();
+        postcard::to_stdvec(&PartsRef {
+            key: self.snapshot_key(),
+            words: self.vocabulary.words(),
+            tag_slugs,
+            tag_names,
+            people: self.people.keys(),
+            cite_keys: &self.cite_keys,
+            related: &self.related,
+        })
+    }
+
+    /// A digest of each of the [`SHARDS`] shards of entries (see [`shard_of`]): equal digests,
+    /// equal entries, so a shard whose digest did not change need not be encoded again. When
+    /// the entries came from the build cache, whose digests were `saved`, only the shards with
+    /// a row read, removed or changed since are digested again.
+    pub(crate) fn shard_digests(&self, saved: Option<&[u64]>) -> Vec<u64> {
+        let touched: Option<Vec<bool>> = self.papers.touched().zip(saved).map(|(paths, _)| {
+            let mut shards = vec![false; SHARDS];
+            for path in paths {
+                shards[shard_of(path)] = true;
+            }
+            shards
+        });
+        let members = self.shard_members();
+        (0..SHARDS)
+            .into_par_iter()
+            .map(|n| match (&touched, saved) {
+                (Some(touched), Some(saved)) if !touched[n] && saved.len() == SHARDS => saved[n],
+                _ => {
+                    let columns = self.papers.columns();
+                    let digests: Vec<u64> = members[n]
+                        .iter()
+                        .map(|&id| columns.row(id).digest())
+                        .collect();
+                    hash_of(&digests)
+                }
+            })
+            .collect()
+    }
+
+    /// One shard of entries, encoded: the papers `members` (of [`Site::shard_members`]).
+    pub(crate) fn snapshot_shard(&self, members: &[PaperId]) -> Result<Vec<u8>, postcard::Error> {
+        let columns = self.papers.columns();
+        let rows: Vec<Row<'_>> = members.iter().map(|&id| columns.row(id)).collect();
+        postcard::to_stdvec(&rows)
+    }
+
+    /// The ids of the papers of each shard.
+    pub(crate) fn shard_members(&self) -> Vec<Vec<PaperId>> {
+        let mut members: Vec<Vec<PaperId>> = vec![Vec::new(); SHARDS];
+        for (id, path) in self.papers.columns().paths.iter().enumerate() {
+            members[shard_of(path)].push(id);
+        }
+        members
+    }
+}
+
+/// Reads a snapshot back; fails on anything that does not read exactly (a wrong shard count,
+/// bytes left over, lists of different lengths, an entry in the wrong shard).
+pub(crate) fn decode(source: &dyn SnapshotSource) -> Result<Restored, Unusable> {
+    let bad = |why: String| Unusable::Unreadable(why);
+    let parts: Parts =
+        postcard::from_bytes(&source.parts().map_err(bad)?).map_err(|e| bad(e.to_string()))?;
+    let shards: Vec<Vec<Entry>> = (0..SHARDS)
+        .into_par_iter()
+        .map(|n| {
+            let shard = source.shard(n).map_err(bad)?;
+            let entries: Vec<Entry> =
+                postcard::from_bytes(&shard).map_err(|e| bad(format!("shard {n}: {e}")))?;
+            if entries.iter().any(|e| shard_of(&e.path) != n) {
+                return Err(bad(format!("shard {n} holds another shard's entry")));
+            }
+            Ok(entries)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut entries: Vec<Entry> = shards.into_iter().flatten().collect();
+    entries.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    let n = entries.len();
+    if parts.cite_keys.len() != n
+        || parts.related.len() != n
+        || entries.windows(2).any(|w| w[0].path == w[1].path)
+        || parts.related.iter().flatten().any(|&id| id >= n)
+    {
+        return Err(bad("its parts do not agree".into()));
+    }
+    Ok(Restored { parts, entries })
+}
+
+impl Restored {
+    /// The key the snapshot was made for (see [`Site::snapshot_key`]).
+    pub(crate) fn key(&self) -> u64 {
+        self.parts.key
+    }
+}
+
+impl Site {
+    /// Puts a snapshot's papers and numberings into this site, freshly made with no papers
+    /// (the caller has checked the key), and stamps. Derives nothing.
+    pub(super) fn put_back(&mut self, restored: Restored) {
+        let Restored { parts, entries } = restored;
+        let _ = self.papers.apply(entries, &[]);
+        self.papers.start_tracking();
+        self.vocabulary = Vocabulary::from_words(parts.words);
+        self.tag_keys = TagKeys::from_lists(parts.tag_slugs, parts.tag_names);
+        self.people = AuthorKeys::from_keys(parts.people);
+        self.cite_keys = parts.cite_keys;
+        self.related = parts.related;
+        self.related_stale = false;
+    }
+
+    /// Takes the stamps of a snapshot ([`Site::snapshot_stamps`]); false (and none taken) when
+    /// they do not read back.
+    pub(super) fn put_back_stamps(&mut self, bytes: &[u8]) -> bool {
+        match postcard::from_bytes::<Vec<(PathBuf, Stamp)>>(bytes) {
+            Ok(stamps) => {
+                self.stamps = stamps.into_iter().collect();
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Which of `files` (the record files on disk now) changed since they were stamped, and
+    /// which stamped files are gone. A file whose metadata changed is read and compared by its
+    /// bytes (a checkout or a copy touches files without changing them); if they are the same,
+    /// its stamp is renewed, so the next build need not read it.
+    pub(super) fn changed_since_stamped(&mut self, files: &[PathBuf]) -> Scan {
+        let checked: Vec<(&PathBuf, Option<Stamp>)> = files
+            .par_iter()
+            .filter_map(|path| {
+                let stamp = self.stamps.get(path)?;
+                let Ok(meta) = std::fs::metadata(path) else {
+                    return Some((path, None));
+                };
+                if stamp.meta != 0 && meta_hash(&meta) == stamp.meta {
+                    return None;
+                }
+                match std::fs::read(path) {
+                    Ok(bytes) if hash_of(&bytes[..]) == stamp.content => {
+                        Some((path, Some(Stamp::of(&meta, &bytes))))
+                    }
+                    _ => Some((path, None)),
+                }
+            })
+            .collect();
+        let mut changed: Vec<PathBuf> = files
+            .iter()
+            .filter(|path| !self.stamps.contains_key(*path))
+            .cloned()
+            .collect();
+        let mut renewed = Vec::new();
+        for (path, same) in checked {
+            match same {
+                Some(stamp) => renewed.push((path.clone(), stamp)),
+                None => changed.push(path.clone()),
+            }
+        }
+        changed.sort_unstable();
+        let present: ahash::AHashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
+        let mut removed: Vec<PathBuf> = self
+            .stamps
+            .keys()
+            .filter(|path| !present.contains(path.as_path()))
+            .cloned()
+            .collect();
+        removed.sort_unstable();
+        let renewed_count = renewed.len();
+        self.stamps.extend(renewed);
+        Scan {
+            changed,
+            removed,
+            renewed: renewed_count,
+        }
+    }
+}
+
+/// What [`Site::changed_since_stamped`] found.
+pub(super) struct Scan {
+    /// Record files new or changed, sorted.
+    pub(super) changed: Vec<PathBuf>,
+    /// Record files gone, sorted.
+    pub(super) removed: Vec<PathBuf>,
+    /// Record files whose stamp was renewed (touched, same bytes).
+    pub(super) renewed: usize,
+}
+
+/// Stamps of the files a batch read, by path.
+pub(crate) type Stamps = AHashMap<PathBuf, Stamp>;
