@@ -369,7 +369,7 @@ impl LiveSite {
                 .keys()
                 .filter(|p| !hashes.contains_key(*p))
             {
-                remove_output_file(&self.out, stale);
+                crate::write::remove_output_file(&self.out, stale);
                 self.files.remove(stale);
                 report.files_removed += 1;
             }
@@ -384,7 +384,7 @@ impl LiveSite {
         if relist {
             let files = self.expected_files(&machine);
             for stale in self.files.difference(&files) {
-                remove_output_file(&self.out, stale);
+                crate::write::remove_output_file(&self.out, stale);
                 report.files_removed += 1;
             }
             self.files = files;
@@ -490,19 +490,6 @@ fn io_problem(out: &Path, what: &str, err: io::Error) -> Problems {
             .with_hint("check that the disk is not full")
             .with_kind(crate::diagnostic::FailureKind::Output),
     ])
-}
-
-/// Removes a file of the output and the folders it leaves empty.
-fn remove_output_file(out: &Path, relative: &str) {
-    let path = out.join(relative);
-    let _ = std::fs::remove_file(&path);
-    let mut dir = path.parent();
-    while let Some(d) = dir {
-        if d == out || std::fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
-    }
 }
 
 /// A destination that only records which paths would be written.
