@@ -346,7 +346,7 @@ impl Site {
         let mut stamps = Vec::with_capacity(parsed.len());
         for (path, result, stamp) in parsed {
             if let Some(stamp) = stamp {
-                stamps.push((path.clone(), stamp));
+                stamps.push((path.as_os_str().to_owned(), stamp));
             }
             match result {
                 // A record that became a draft leaves the site like a removed one.
@@ -364,7 +364,7 @@ impl Site {
             return Err(Problems(collisions));
         }
         for path in removed {
-            self.stamps.remove(path);
+            self.stamps.remove(path.as_os_str());
         }
         self.stamps.extend(stamps);
         let maker = EntryMaker {

@@ -202,7 +202,7 @@ impl MergePlan {
 pub(crate) struct PaperTable {
     columns: Columns,
     /// Which record has each slug (slugs are unique in a site that loaded).
-    slug_owners: HashMap<String, PathBuf>,
+    slug_owners: ahash::AHashMap<String, PathBuf>,
     /// The record files whose rows changed (read, removed, card rebuilt) since the table was
     /// taken from the build cache; `None` when it was not (every row is new).
     touched: Option<ahash::AHashSet<PathBuf>>,
@@ -214,14 +214,25 @@ impl PaperTable {
         &self.columns
     }
 
-    /// From now on, keeps which record files' rows change (see [`PaperTable::touched`]): the
-    /// rows are those of the build cache.
-    pub(crate) fn start_tracking(&mut self) {
-        self.touched = Some(ahash::AHashSet::new());
+    /// The table of `entries`, which are in path order with no path twice (a snapshot of a
+    /// table: see `site::snapshot`), made without comparing paths; the rows are tracked from
+    /// now on (see [`PaperTable::touched`]).
+    pub(crate) fn from_sorted(entries: Vec<Entry>) -> PaperTable {
+        let mut columns = Columns::with_capacity(entries.len());
+        let mut slug_owners = ahash::AHashMap::with_capacity(entries.len());
+        for entry in entries {
+            slug_owners.insert(entry.paper.slug.clone(), entry.path.clone());
+            columns.push(entry);
+        }
+        PaperTable {
+            columns,
+            slug_owners,
+            touched: Some(ahash::AHashSet::new()),
+        }
     }
 
-    /// The record files whose rows changed since [`PaperTable::start_tracking`]; `None` when
-    /// it was not called (every row is new).
+    /// The record files whose rows changed since the table was made by
+    /// [`PaperTable::from_sorted`]; `None` for a table made otherwise (every row is new).
     pub(crate) fn touched(&self) -> Option<&ahash::AHashSet<PathBuf>> {
         self.touched.as_ref()
     }

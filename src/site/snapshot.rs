@@ -10,6 +10,7 @@
 //! decoded in parallel. The bytes are postcard's; the build cache (`build::cache`) stores
 //! them with a checksum and throws away anything it cannot read back exactly.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -24,7 +25,7 @@ use crate::index::tags::TagKeys;
 use crate::terms::Vocabulary;
 
 use super::Site;
-use super::papers::{Entry, Row};
+use super::papers::{Entry, PaperTable, Row};
 
 /// Shards the entries are written in: enough that one edited record rewrites about 1.5% of
 /// them, few enough that a small site's cache is a handful of files.
@@ -91,6 +92,9 @@ struct PartsRef<'a> {
     people: Vec<&'a str>,
     cite_keys: &'a [String],
     related: &'a [Vec<PaperId>],
+    /// The shard of each paper, in the table's (path) order: the entries are put back in that
+    /// order without comparing paths.
+    row_shards: Vec<u8>,
 }
 
 /// The site-wide part of a snapshot, read back ([`PartsRef`]'s fields in the same order).
@@ -103,6 +107,7 @@ struct Parts {
     people: Vec<Box<str>>,
     cite_keys: Vec<String>,
     related: Vec<Vec<PaperId>>,
+    row_shards: Vec<u8>,
 }
 
 /// Where a snapshot's bytes come from (the build cache's files), a piece at a time: shards are
@@ -115,9 +120,9 @@ pub(crate) trait SnapshotSource: Sync {
     fn shard(&self, n: usize) -> Result<Vec<u8>, String>;
 }
 
-/// The shard of a record file.
+/// The shard of a record file (by the path's bytes, not its components: see [`Stamps`]).
 pub(crate) fn shard_of(path: &Path) -> usize {
-    (hash_of(path) % SHARDS as u64) as usize
+    (hash_of(path.as_os_str().as_encoded_bytes()) % SHARDS as u64) as usize
 }
 
 /// Why a snapshot could not be used.
@@ -162,9 +167,9 @@ impl Site {
         let mut stamps: Vec<(&Path, &Stamp)> = self
             .stamps
             .iter()
-            .map(|(path, stamp)| (path.as_path(), stamp))
+            .map(|(path, stamp)| (Path::new(path), stamp))
             .collect();
-        stamps.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        stamps.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
         postcard::to_stdvec(&stamps)
     }
 
@@ -179,6 +184,13 @@ impl Site {
             people: self.people.keys(),
             cite_keys: &self.cite_keys,
             related: &self.related,
+            row_shards: self
+                .papers
+                .columns()
+                .paths
+                .iter()
+                .map(|path| shard_of(path) as u8)
+                .collect(),
         })
     }
 
@@ -246,12 +258,26 @@ pub(crate) fn decode(source: &dyn SnapshotSource) -> Result<Restored, Unusable> 
             Ok(entries)
         })
         .collect::<Result<_, _>>()?;
-    let mut entries: Vec<Entry> = shards.into_iter().flatten().collect();
-    entries.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    // Each shard is in path order, and `row_shards` says whose turn it is.
+    let mut shards: Vec<std::vec::IntoIter<Entry>> =
+        shards.into_iter().map(Vec::into_iter).collect();
+    let mut entries: Vec<Entry> = Vec::with_capacity(parts.row_shards.len());
+    for &shard in &parts.row_shards {
+        let entry = shards
+            .get_mut(shard as usize)
+            .and_then(Iterator::next)
+            .ok_or_else(|| bad("its shards hold fewer entries than it lists".into()))?;
+        entries.push(entry);
+    }
+    if shards.iter_mut().any(|rest| rest.next().is_some()) {
+        return Err(bad("its shards hold more entries than it lists".into()));
+    }
     let n = entries.len();
     if parts.cite_keys.len() != n
         || parts.related.len() != n
-        || entries.windows(2).any(|w| w[0].path == w[1].path)
+        || entries
+            .windows(2)
+            .any(|w| w[0].path.as_os_str() == w[1].path.as_os_str())
         || parts.related.iter().flatten().any(|&id| id >= n)
     {
         return Err(bad("its parts do not agree".into()));
@@ -271,8 +297,7 @@ impl Site {
     /// (the caller has checked the key), and stamps. Derives nothing.
     pub(super) fn put_back(&mut self, restored: Restored) {
         let Restored { parts, entries } = restored;
-        let _ = self.papers.apply(entries, &[]);
-        self.papers.start_tracking();
+        self.papers = PaperTable::from_sorted(entries);
         self.vocabulary = Vocabulary::from_words(parts.words);
         self.tag_keys = TagKeys::from_lists(parts.tag_slugs, parts.tag_names);
         self.people = AuthorKeys::from_keys(parts.people);
@@ -286,7 +311,10 @@ impl Site {
     pub(super) fn put_back_stamps(&mut self, bytes: &[u8]) -> bool {
         match postcard::from_bytes::<Vec<(PathBuf, Stamp)>>(bytes) {
             Ok(stamps) => {
-                self.stamps = stamps.into_iter().collect();
+                self.stamps = stamps
+                    .into_iter()
+                    .map(|(path, stamp)| (path.into_os_string(), stamp))
+                    .collect();
                 true
             }
             Err(_) => false,
@@ -301,7 +329,7 @@ impl Site {
         let checked: Vec<(&PathBuf, Option<Stamp>)> = files
             .par_iter()
             .filter_map(|path| {
-                let stamp = self.stamps.get(path)?;
+                let stamp = self.stamps.get(path.as_os_str())?;
                 let Ok(meta) = std::fs::metadata(path) else {
                     return Some((path, None));
                 };
@@ -318,23 +346,24 @@ impl Site {
             .collect();
         let mut changed: Vec<PathBuf> = files
             .iter()
-            .filter(|path| !self.stamps.contains_key(*path))
+            .filter(|path| !self.stamps.contains_key(path.as_os_str()))
             .cloned()
             .collect();
         let mut renewed = Vec::new();
         for (path, same) in checked {
             match same {
-                Some(stamp) => renewed.push((path.clone(), stamp)),
+                Some(stamp) => renewed.push((path.as_os_str().to_owned(), stamp)),
                 None => changed.push(path.clone()),
             }
         }
         changed.sort_unstable();
-        let present: ahash::AHashSet<&Path> = files.iter().map(PathBuf::as_path).collect();
+        let present: ahash::AHashSet<&std::ffi::OsStr> =
+            files.iter().map(|path| path.as_os_str()).collect();
         let mut removed: Vec<PathBuf> = self
             .stamps
             .keys()
-            .filter(|path| !present.contains(path.as_path()))
-            .cloned()
+            .filter(|path| !present.contains(path.as_os_str()))
+            .map(PathBuf::from)
             .collect();
         removed.sort_unstable();
         let renewed_count = renewed.len();
@@ -358,4 +387,6 @@ pub(super) struct Scan {
 }
 
 /// Stamps of the files a batch read, by path.
-pub(crate) type Stamps = AHashMap<PathBuf, Stamp>;
+/// Keyed by the path's bytes: a `Path` hashes and compares component by component, which costs
+/// more than everything else a build with nothing changed does.
+pub(crate) type Stamps = AHashMap<OsString, Stamp>;
