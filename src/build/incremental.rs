@@ -12,6 +12,7 @@ use crate::diagnostic::{FailureKind, Problem, Problems};
 use crate::render::machine::MachineFile;
 use crate::site::Site;
 use crate::write::lock::OutputLock;
+use crate::write::publish::PublishError;
 use crate::write::{MARKER, Update};
 
 use emit::Destination as _;
@@ -296,26 +297,14 @@ pub(crate) fn statics_unchanged(site: &Site, previous: &OutputState) -> bool {
 
 /// The problem of files someone else put where the site puts its own.
 fn conflict(output: &Path, paths: &[&str]) -> Problems {
-    let count = match paths.len() {
-        1 => "1 file".to_string(),
-        n => format!("{n} files"),
-    };
-    let mut list = paths
-        .iter()
-        .take(10)
-        .copied()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if paths.len() > 10 {
-        list.push_str(&format!(" and {} more", paths.len() - 10));
-    }
+    let message =
+        PublishError::Conflicts(paths.iter().map(|p| p.to_string()).collect()).to_string();
     Problems(vec![
-        Problem::in_file(
-            output.display().to_string(),
-            format!("the output folder has {count} that digest did not write where the site puts its own: {list}"),
-        )
-        .with_hint("move those files out of the output folder (or delete them), then build again")
-        .with_kind(FailureKind::Output),
+        Problem::in_file(output.display().to_string(), message)
+            .with_hint(
+                "move those files out of the output folder (or delete them), then build again",
+            )
+            .with_kind(FailureKind::Output),
     ])
 }
 

@@ -550,3 +550,29 @@ fn an_update_killed_half_way_is_never_taken_for_the_output_the_cache_knows() {
     assert!(!update.exists());
     assert_same_as_clean(&site, "after an interrupted update");
 }
+
+/// A file someone else put where a new page goes is never replaced, by a build that updates
+/// the output in place either: the build fails naming it, and the output stays as it was.
+#[test]
+fn an_update_never_replaces_a_file_it_did_not_write() {
+    let site = Site::fixture("small");
+    build(&site);
+    let out = site.out();
+    common::write(
+        &out.join("papers/brand-new/index.html"),
+        "<p>someone's own page</p>",
+    );
+    let before = tree(&out);
+    common::write(
+        &site.path("content/brand-new.md"),
+        &record(9, "Brand new", 1, 1, 1, 1),
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, Some(4), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("papers/brand-new/index.html"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&out), before);
+}
