@@ -4,13 +4,14 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Location, Problem};
 use crate::record::{self, Paper};
 
-use super::snapshot::Stamp;
+use crate::hash::hash_of;
 
 /// Lists the record files (`*.md`, at any depth, hidden files and folders and editors'
 /// temporaries skipped) under `content`, sorted by path so that every build sees them in the
@@ -287,4 +288,55 @@ mod tests {
             }
         );
     }
+}
+
+/// A file modified this recently may be modified again within the clock's granularity without
+/// its time changing: its stamp is then checked by content on the next build.
+const RACY: Duration = Duration::from_secs(2);
+
+/// What a record file was when it was read: its metadata (size, times, inode) as one hash, and
+/// a hash of its bytes. A file whose metadata is unchanged is taken as unchanged; otherwise its
+/// bytes decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Stamp {
+    /// Hash of the file's metadata; 0 when it cannot be trusted (modified too recently).
+    pub(super) meta: u64,
+    /// Hash of the file's bytes.
+    pub(super) content: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file whose metadata `meta` was read before its `bytes`.
+    pub(crate) fn of(meta: &std::fs::Metadata, bytes: &[u8]) -> Stamp {
+        Stamp {
+            meta: meta_hash(meta),
+            content: hash_of(bytes),
+        }
+    }
+}
+
+/// Hash of what tells a file changed without reading it; 0 (never equal to a fresh hash) for a
+/// file changed less than [`RACY`] ago.
+pub(super) fn meta_hash(meta: &std::fs::Metadata) -> u64 {
+    let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+    #[cfg(unix)]
+    let (id, changed) = {
+        use std::os::unix::fs::MetadataExt;
+        // The change time cannot be set by a tool that restores modification times.
+        let changed = u64::try_from(meta.ctime())
+            .map(|secs| SystemTime::UNIX_EPOCH + Duration::new(secs, meta.ctime_nsec() as u32))
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        ((meta.ino(), meta.ctime(), meta.ctime_nsec()), changed)
+    };
+    #[cfg(not(unix))]
+    let (id, changed) = ((), modified);
+    let now = SystemTime::now();
+    let recent = |time: SystemTime| now.duration_since(time).map_or(true, |age| age < RACY);
+    if recent(modified) || recent(changed) {
+        return 0;
+    }
+    let since = modified
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    hash_of(&(meta.len(), since, id)).max(1)
 }

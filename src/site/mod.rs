@@ -218,11 +218,7 @@ impl Unread {
 }
 
 /// A record file read: its path, what it says (or its problems) and its stamp.
-type Parsed = (
-    PathBuf,
-    Result<Paper, Vec<Problem>>,
-    Option<snapshot::Stamp>,
-);
+type Parsed = (PathBuf, Result<Paper, Vec<Problem>>, Option<load::Stamp>);
 
 /// How a site was loaded with a build cache (see [`Unread::load`]).
 #[derive(Debug, Clone, Default)]

@@ -3,7 +3,8 @@
 //! people), citation keys, related papers, and a stamp of each record file as it was read. A
 //! build that finds a snapshot of the same site reads only the record files whose stamp
 //! changed and applies them the way `serve` applies an edit, so the site it gets is the one a
-//! clean load would give (the property test in `tests.rs` checks both ways give the same pages).
+//! clean load would give (a property test, `tests/it/build/cache.rs`, checks across processes
+//! that cached builds write what clean builds write).
 //!
 //! Entries are written in [`SHARDS`] shards by a hash of their path, so a build that read a
 //! few records writes a few shards again, not the whole corpus, and shards are encoded and
@@ -12,7 +13,6 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
 use ahash::AHashMap;
 use rayon::prelude::*;
@@ -25,62 +25,12 @@ use crate::index::tags::TagKeys;
 use crate::terms::Vocabulary;
 
 use super::Site;
+use super::load::{Stamp, meta_hash};
 use super::papers::{Entry, PaperTable, Row};
 
 /// Shards the entries are written in: enough that one edited record rewrites about 1.5% of
 /// them, few enough that a small site's cache is a handful of files.
 pub(crate) const SHARDS: usize = 64;
-
-/// A file modified this recently may be modified again within the clock's granularity without
-/// its time changing: its stamp is then checked by content on the next build.
-const RACY: Duration = Duration::from_secs(2);
-
-/// What a record file was when it was read: its metadata (size, times, inode) as one hash, and
-/// a hash of its bytes. A file whose metadata is unchanged is taken as unchanged; otherwise its
-/// bytes decide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Stamp {
-    /// Hash of the file's metadata; 0 when it cannot be trusted (modified too recently).
-    meta: u64,
-    /// Hash of the file's bytes.
-    content: u64,
-}
-
-impl Stamp {
-    /// The stamp of a file whose metadata `meta` was read before its `bytes`.
-    pub(crate) fn of(meta: &std::fs::Metadata, bytes: &[u8]) -> Stamp {
-        Stamp {
-            meta: meta_hash(meta),
-            content: hash_of(bytes),
-        }
-    }
-}
-
-/// Hash of what tells a file changed without reading it; 0 (never equal to a fresh hash) for a
-/// file changed less than [`RACY`] ago.
-fn meta_hash(meta: &std::fs::Metadata) -> u64 {
-    let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-    #[cfg(unix)]
-    let (id, changed) = {
-        use std::os::unix::fs::MetadataExt;
-        // The change time cannot be set by a tool that restores modification times.
-        let changed = u64::try_from(meta.ctime())
-            .map(|secs| SystemTime::UNIX_EPOCH + Duration::new(secs, meta.ctime_nsec() as u32))
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        ((meta.ino(), meta.ctime(), meta.ctime_nsec()), changed)
-    };
-    #[cfg(not(unix))]
-    let (id, changed) = ((), modified);
-    let now = SystemTime::now();
-    let recent = |time: SystemTime| now.duration_since(time).map_or(true, |age| age < RACY);
-    if recent(modified) || recent(changed) {
-        return 0;
-    }
-    let since = modified
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default();
-    hash_of(&(meta.len(), since, id)).max(1)
-}
 
 /// The site-wide part of a snapshot, borrowed from a site to be written.
 #[derive(Serialize)]
