@@ -1,11 +1,12 @@
 //! Content hashes of values, for deciding what to render again (page fingerprints, card and
-//! template hashes). Nothing hashed here is persisted: a hash is only compared with hashes of the
-//! same process run.
+//! template hashes). The build cache keeps some of these hashes between runs, but only with a
+//! hash of the program that made them: a hash is only ever compared with hashes of the same
+//! program (aHash's output may differ between builds of it).
 
 use std::hash::{BuildHasher, Hash, Hasher};
 
 /// The hasher of fingerprints: aHash with fixed keys, so equal inputs hash equal across runs
-/// too (nothing is persisted, but a fixed key keeps runs comparable); several times faster
+/// too (what the build cache keeps is compared in a later run); several times faster
 /// than the standard library's SipHash on the many small strings of cards.
 pub(crate) type FingerprintHasher = ahash::AHasher;
 
@@ -15,11 +16,26 @@ pub(crate) fn hasher() -> FingerprintHasher {
         .build_hasher()
 }
 
-/// Hash of a value, stable within a process run (never persisted).
+/// Hash of a value, stable across runs of the same program.
 pub(crate) fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut hasher = hasher();
     value.hash(&mut hasher);
     hasher.finish()
+}
+
+/// Hash of what tells, without reading it, that a file is no longer the one it was: size,
+/// modification time and, where the system has them, inode and change time (which no tool
+/// that restores modification times can set back, and which a rename over the file changes).
+/// For the build cache, which compares it only with hashes made by the same program.
+pub(crate) fn file_identity(meta: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    let id = {
+        use std::os::unix::fs::MetadataExt;
+        (meta.ino(), meta.ctime(), meta.ctime_nsec())
+    };
+    #[cfg(not(unix))]
+    let id = ();
+    hash_of(&(meta.len(), meta.modified().ok(), id))
 }
 
 #[cfg(test)]

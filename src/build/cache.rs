@@ -92,14 +92,7 @@ impl OutputState {
 /// tree in, `serve` renames a new marker over it), even one that lists the same files.
 pub(crate) fn marker_hash(output: &Path) -> Option<u64> {
     let path = output.join(crate::write::MARKER);
-    let meta = std::fs::metadata(&path).ok()?;
-    #[cfg(unix)]
-    let id = {
-        use std::os::unix::fs::MetadataExt;
-        (meta.ino(), meta.ctime(), meta.ctime_nsec())
-    };
-    #[cfg(not(unix))]
-    let id = meta.modified().ok();
+    let id = crate::hash::file_identity(&std::fs::metadata(&path).ok()?);
     let bytes = std::fs::read(&path).ok()?;
     Some(hash_of(&(&bytes[..], id)))
 }
@@ -370,15 +363,7 @@ fn read_header(dir: &Path) -> Result<Header, Option<String>> {
 /// release build).
 fn program(known: Option<Program>) -> Option<Program> {
     let path = std::env::current_exe().ok()?;
-    let meta = std::fs::metadata(&path).ok()?;
-    #[cfg(unix)]
-    let id = {
-        use std::os::unix::fs::MetadataExt;
-        (meta.ino(), meta.ctime(), meta.ctime_nsec())
-    };
-    #[cfg(not(unix))]
-    let id = ();
-    let meta = hash_of(&(meta.len(), meta.modified().ok(), id));
+    let meta = crate::hash::file_identity(&std::fs::metadata(&path).ok()?);
     if let Some(known) = known.filter(|k| k.meta == meta) {
         return Some(known);
     }

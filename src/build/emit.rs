@@ -201,7 +201,7 @@ pub(crate) fn machine_files(site: &Site) -> Vec<MachineFile> {
     files
 }
 
-/// A hash of each file's bytes, by path (not persisted).
+/// A hash of each file's bytes, by path.
 pub(crate) fn file_hashes(files: &[MachineFile]) -> std::collections::BTreeMap<String, u64> {
     files
         .iter()

@@ -320,23 +320,18 @@ impl Stamp {
 pub(super) fn meta_hash(meta: &std::fs::Metadata) -> u64 {
     let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
     #[cfg(unix)]
-    let (id, changed) = {
+    let changed = {
         use std::os::unix::fs::MetadataExt;
-        // The change time cannot be set by a tool that restores modification times.
-        let changed = u64::try_from(meta.ctime())
+        u64::try_from(meta.ctime())
             .map(|secs| SystemTime::UNIX_EPOCH + Duration::new(secs, meta.ctime_nsec() as u32))
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        ((meta.ino(), meta.ctime(), meta.ctime_nsec()), changed)
+            .unwrap_or(SystemTime::UNIX_EPOCH)
     };
     #[cfg(not(unix))]
-    let (id, changed) = ((), modified);
+    let changed = modified;
     let now = SystemTime::now();
     let recent = |time: SystemTime| now.duration_since(time).map_or(true, |age| age < RACY);
     if recent(modified) || recent(changed) {
         return 0;
     }
-    let since = modified
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default();
-    hash_of(&(meta.len(), since, id)).max(1)
+    crate::hash::file_identity(meta).max(1)
 }
