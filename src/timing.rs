@@ -23,12 +23,20 @@ impl PhaseTimer {
         if self.enabled {
             let now = Instant::now();
             eprintln!(
-                "  {name:<24} {:>8.1} ms",
-                (now - self.last).as_secs_f64() * 1000.0
+                "  {name:<24} {:>8.1} ms {:>7} MB resident",
+                (now - self.last).as_secs_f64() * 1000.0,
+                resident_mb().map_or_else(|| "?".to_string(), |mb| mb.to_string())
             );
             self.last = now;
         }
     }
+}
+
+/// The process's resident memory in MB, where the system says it (Linux's `/proc`).
+fn resident_mb() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096 / 1_000_000)
 }
 
 /// Time spent per kind of page, in up to three steps, summed over threads: printed by
