@@ -3,6 +3,9 @@
 //!
 //! - `site.bin` and `shard-NN.bin`: the loaded site (`site::snapshot`), so unchanged records
 //!   are neither read nor parsed;
+//! - `bodies-NN-<hash>.bin`: the rendered bodies of shard NN's records, read only for the
+//!   pages that show them. Named by their bytes, so a body file is never rewritten in place:
+//!   the header names the ones its shards point into, and the others are removed after it;
 //! - `output.bin`: the output folder it published, the hash of that folder's marker (the list
 //!   of files digest wrote there), each page's fingerprint and each other file's hash, so only
 //!   pages whose fingerprint changed are rendered, and the files that changed written in place;
@@ -25,7 +28,7 @@ use crate::site::Site;
 use crate::site::snapshot::{SHARDS, SnapshotSource};
 
 /// Changes whenever what the cache holds changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The first bytes of `header.bin`.
 const MAGIC: &[u8] = b"digest build cache\n";
@@ -199,7 +202,8 @@ impl BuildCache {
     pub(crate) fn snapshot(&self) -> Option<&dyn SnapshotSource> {
         let header = self.header.as_ref()?;
         let has = |name: &str| header.files.iter().any(|(n, _)| n == name);
-        ((0..SHARDS).all(|n| has(&shard_name(n))) && has("site.bin")).then_some(self as _)
+        let whole = (0..SHARDS).all(|n| has(&shard_name(n)) && bodies_listed(header, n).is_some());
+        (whole && has("site.bin")).then_some(self as _)
     }
 
     /// Saves `site` (its stamps, its site-wide part and the shards whose entries changed) and
@@ -209,10 +213,12 @@ impl BuildCache {
         let before = self.header.as_ref().map(|h| h.shard_digests.as_slice());
         let digests = site.shard_digests(before);
         timer.phase("cache: shard digests");
+        let bodies_before = |n: usize| self.header.as_ref().and_then(|h| bodies_listed(h, n));
         let changed: Vec<usize> = (0..SHARDS)
             .filter(|&n| {
                 before.and_then(|b| b.get(n)) != Some(&digests[n])
                     || !self.dir.join(shard_name(n)).is_file()
+                    || !bodies_before(n).is_some_and(|name| self.dir.join(name).is_file())
             })
             .collect();
         std::fs::create_dir_all(&self.dir)?;
@@ -223,12 +229,23 @@ impl BuildCache {
         let shards: Vec<(String, u64)> = changed
             .par_iter()
             .map(|&n| {
-                let bytes = site.snapshot_shard(&members[n]).map_err(encoding)?;
+                let (entries, bodies) = site
+                    .snapshot_shard(n, &members[n])
+                    .map_err(io::Error::other)?;
+                let bodies_sum = hash_of(&bodies[..]);
+                let bodies_name = format!("{}{bodies_sum:016x}.bin", bodies_prefix(n));
+                if !self.dir.join(&bodies_name).is_file() {
+                    write_file(&self.dir.join(&bodies_name), &bodies)?;
+                }
+                drop(bodies);
                 let name = shard_name(n);
-                write_file(&self.dir.join(&name), &bytes)?;
-                Ok((name, hash_of(&bytes[..])))
+                write_file(&self.dir.join(&name), &entries)?;
+                Ok([(name, hash_of(&entries[..])), (bodies_name, bodies_sum)])
             })
-            .collect::<io::Result<_>>()?;
+            .collect::<io::Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
         timer.phase("cache: shards written");
         let files = vec![
             (
@@ -251,6 +268,12 @@ impl BuildCache {
         let written = self.write(files, shards, Some(digests));
         timer.phase("cache: stamps, parts, output, header");
         written
+    }
+
+    /// Forgets the cache (its header goes: the next build that opens it is a clean one).
+    pub(crate) fn forget(&mut self) {
+        self.header = None;
+        let _ = std::fs::remove_file(self.dir.join("header.bin"));
     }
 
     /// Saves the stamps of the record files alone (a build that found nothing changed, but
@@ -293,6 +316,14 @@ impl BuildCache {
             })
             .collect::<io::Result<_>>()?;
         written.extend(rewritten);
+        // A shard's new bodies file takes the place of its old one in the header.
+        for (name, _) in &written {
+            if let Some(prefix) = name.strip_suffix(".bin").and_then(|n| n.get(..10))
+                && prefix.starts_with("bodies-")
+            {
+                sums.retain(|(n, _)| !n.starts_with(prefix));
+            }
+        }
         for (name, sum) in written {
             match sums.iter_mut().find(|(n, _)| *n == name) {
                 Some(entry) => entry.1 = sum,
@@ -312,9 +343,40 @@ impl BuildCache {
         let mut bytes = MAGIC.to_vec();
         bytes.extend(postcard::to_stdvec(&header).map_err(encoding)?);
         write_file(&self.dir.join("header.bin"), &bytes)?;
+        remove_unlisted_bodies(&self.dir, &header);
         self.header = Some(header);
         Ok(())
     }
+}
+
+/// Removes the bodies files `header` does not name (replaced by newer ones, or left by a
+/// build killed while saving). Best effort: one left behind costs only space.
+fn remove_unlisted_bodies(dir: &Path, header: &Header) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("bodies-") && !header.files.iter().any(|(n, _)| *n == name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The start of the name of shard `n`'s bodies files (`bodies-NN-`), ten characters.
+fn bodies_prefix(n: usize) -> String {
+    format!("bodies-{n:02}-")
+}
+
+/// The name of shard `n`'s bodies file as `header` lists it.
+fn bodies_listed(header: &Header, n: usize) -> Option<&str> {
+    let prefix = bodies_prefix(n);
+    header
+        .files
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .find(|name| name.starts_with(&prefix))
 }
 
 impl SnapshotSource for BuildCache {
@@ -324,6 +386,12 @@ impl SnapshotSource for BuildCache {
 
     fn shard(&self, n: usize) -> Result<Vec<u8>, String> {
         self.read_listed(&shard_name(n))
+    }
+
+    fn bodies(&self, n: usize) -> Result<std::fs::File, String> {
+        let header = self.header.as_ref().ok_or("no header")?;
+        let name = bodies_listed(header, n).ok_or_else(|| format!("shard {n} has no bodies"))?;
+        std::fs::File::open(self.dir.join(name)).map_err(|e| format!("{name}: {e}"))
     }
 }
 

@@ -105,7 +105,16 @@ pub(crate) fn pages(
         .collect();
     costs.print(["context", "render", "write"]);
     if failures.is_empty() {
-        return Ok(());
+        // A page made with a body that could not be read back shows it empty: none of these
+        // pages may be published.
+        return match data.bodies.damage() {
+            None => Ok(()),
+            Some(why) => Err(Problems(vec![
+                Problem::in_file(to.dir().display().to_string(), why)
+                    .with_hint("build again with --no-cache; if it fails again, check the disk")
+                    .with_kind(FailureKind::Output),
+            ])),
+        };
     }
     let mut rendering = Vec::new();
     let mut writing = Vec::new();

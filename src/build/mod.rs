@@ -114,7 +114,6 @@ pub(crate) fn build_with_progress(
         &LoadOptions {
             base_url: options.base_url.clone(),
             drafts: options.drafts,
-            keep_sources: false,
         },
     )?;
     let output = match &options.output {
@@ -183,9 +182,25 @@ pub(crate) fn build_with_progress(
         loaded.from_snapshot && loaded.records_read + loaded.records_removed == 0;
     let written = match previous {
         Some(previous) => {
-            incremental::emit_changes(&site, &output, &previous, unchanged_records, progress)?
+            incremental::emit_changes(&site, &output, &previous, unchanged_records, progress)
         }
-        None => incremental::Written::everything(&site, emit_site(&site, &output, progress)?),
+        None => emit_site(&site, &output, progress)
+            .map(|emitted| incremental::Written::everything(&site, emitted)),
+    };
+    let written = match (written, site.body_damage()) {
+        // A body kept by the cache did not read back (a damaged disk, a hand edit): nothing
+        // was published; the build is made again as a clean one, and the cache with it.
+        (Err(_), Some(why)) if loaded.from_snapshot => {
+            let why = why.to_string();
+            drop(site);
+            if let Some(cache) = &mut cache {
+                cache.forget();
+            }
+            let mut summary = build_with_progress(options, progress)?;
+            summary.cache_note = Some(format!("the build cache was not used: {why}"));
+            return Ok(summary);
+        }
+        (written, _) => written?,
     };
     if let Some(cache) = &mut cache
         && (written.state_is_new || !unchanged_records || loaded.records_touched > 0)

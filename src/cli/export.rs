@@ -34,13 +34,7 @@ pub(super) struct ExportArgs {
 /// Exports the site's records.
 pub(super) fn run(args: ExportArgs) -> ExitCode {
     let root = site_root(args.root.as_deref());
-    let site = match Site::load(
-        &root,
-        &LoadOptions {
-            keep_sources: true,
-            ..LoadOptions::default()
-        },
-    ) {
+    let site = match Site::load(&root, &LoadOptions::default()) {
         Ok(site) => site,
         Err(problems) => {
             eprintln!("{problems}");
@@ -50,12 +44,16 @@ pub(super) fn run(args: ExportArgs) -> ExitCode {
     let data = site.data();
     let papers = export::select(
         data.papers,
-        data.bodies,
+        &|id| data.body(id),
         data.cite_keys,
         data.index,
         args.tag.as_deref(),
         args.since,
     );
+    if let Some(why) = data.bodies.damage() {
+        eprintln!("error: {why}; nothing was exported (run the export again)");
+        return exit::status(FailureKind::Output);
+    }
     let text = export::write(args.format, &papers);
     match &args.output {
         Some(path) => {

@@ -17,7 +17,7 @@ use crate::record::author::Author;
 pub(crate) fn write(papers: &[ExportedPaper]) -> String {
     let mut out = String::new();
     for e in papers {
-        write_entry(&mut out, e.paper, e.key, Some(&e.body.text));
+        write_entry(&mut out, e.paper, e.key, Some(&e.body.rendered.text));
         out.push('\n');
     }
     out

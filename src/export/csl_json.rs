@@ -24,7 +24,7 @@ pub(crate) fn write(papers: &[ExportedPaper]) -> String {
                 "issued": { "date-parts": [[cited.year(), cited.month(), cited.day()]] },
             });
             let map = item.as_object_mut().expect("built as an object");
-            let text = e.body.text.replace('\n', " ");
+            let text = e.body.rendered.text.replace('\n', " ");
             if !text.is_empty() {
                 map.insert("abstract".into(), json!(text));
             }

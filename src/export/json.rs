@@ -29,7 +29,7 @@ pub(crate) fn write(papers: &[ExportedPaper]) -> String {
                     .iter()
                     .map(|(k, v)| (k.clone(), toml_to_json(v)))
                     .collect(),
-                body: p.body.trim().to_string(),
+                body: e.body.source.trim().to_string(),
             }
         })
         .collect();

@@ -11,8 +11,9 @@ pub(crate) mod venue;
 
 use jiff::civil::Date;
 
+use crate::index::PaperId;
 use crate::index::SiteIndex;
-use crate::markdown::RenderedMarkdown;
+use crate::markdown::store::Body;
 use crate::record::Paper;
 
 /// An export format.
@@ -32,18 +33,19 @@ pub(crate) enum ExportFormat {
 pub(crate) struct ExportedPaper<'a> {
     /// The record.
     pub paper: &'a Paper,
-    /// Its body rendered (plain text for abstracts in formats without Markdown).
-    pub body: &'a RenderedMarkdown,
+    /// Its body: the Markdown source, and rendered (plain text for abstracts in formats
+    /// without Markdown).
+    pub body: Body,
     /// Its citation key, unique in the site (see [`cite_key`]).
     pub key: &'a str,
 }
 
 /// The papers to export: newest first, those with tag `tag` (name or slug, including keyword
 /// tags) and listed on or after `since`, when given. `keys` are the site's citation keys, by
-/// paper id, so an export cites each paper as its pages do.
+/// paper id, so an export cites each paper as its pages do. `body` reads a paper's body.
 pub(crate) fn select<'a>(
     papers: &'a [Paper],
-    bodies: &'a [RenderedMarkdown],
+    body: &dyn Fn(PaperId) -> Body,
     keys: &'a [String],
     index: &SiteIndex,
     tag: Option<&str>,
@@ -68,7 +70,7 @@ pub(crate) fn select<'a>(
         })
         .map(|id| ExportedPaper {
             paper: &papers[id],
-            body: &bodies[id],
+            body: body(id),
             key: &keys[id],
         })
         .collect()

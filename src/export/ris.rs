@@ -18,7 +18,7 @@ use crate::record::author::Author;
 pub(crate) fn write(papers: &[ExportedPaper]) -> String {
     let mut out = String::new();
     for e in papers {
-        write_reference(&mut out, e.paper, &e.body.text);
+        write_reference(&mut out, e.paper, &e.body.rendered.text);
     }
     out
 }

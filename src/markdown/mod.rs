@@ -10,6 +10,7 @@ mod math;
 #[cfg(test)]
 mod nesting_tests;
 mod notes;
+pub(crate) mod store;
 pub(crate) mod tex_depth;
 
 use std::collections::HashSet;

@@ -14,6 +14,7 @@ use crate::index::TopicMatcher;
 use crate::index::authors::{AuthorKeys, author_keys};
 use crate::index::keywords::{PaperText as TopicText, Topic};
 use crate::index::tags::{TagKeys, paper_tags};
+use crate::markdown::store::{Body, BodyStore};
 use crate::markdown::{MarkdownRenderer, MarkdownWarning};
 use crate::record::Paper;
 use crate::render::views;
@@ -27,20 +28,21 @@ pub(super) struct EntryMaker<'a> {
     /// Keyword tags' and feeds' rules.
     pub(super) matcher: &'a TopicMatcher,
     pub(super) markdown: &'a MarkdownRenderer,
-    /// Whether entries keep each record's Markdown source and plain text.
-    pub(super) keep_sources: bool,
+    /// Where the bodies go once rendered.
+    pub(super) bodies: &'a BodyStore,
 }
 
 impl EntryMaker<'_> {
     /// The entries of `records`, in their order. New words, tags and authors get numbers in
-    /// `vocabulary`, `tag_keys` and `people`.
+    /// `vocabulary`, `tag_keys` and `people`. Fails only when a body cannot be kept (the
+    /// temporary folder is full or cannot be written).
     pub(super) fn entries(
         &self,
         records: Vec<(PathBuf, Paper)>,
         vocabulary: &mut Vocabulary,
         tag_keys: &mut TagKeys,
         people: &mut AuthorKeys,
-    ) -> Vec<Entry> {
+    ) -> std::io::Result<Vec<Entry>> {
         // Words are interned inside the parallel pass, one lock per record, so the words of the
         // whole corpus are never held as strings at once.
         let shared_vocabulary = Mutex::new(std::mem::take(vocabulary));
@@ -54,7 +56,7 @@ impl EntryMaker<'_> {
         let entries = records
             .into_par_iter()
             .map(|(path, paper)| self.entry(path, paper, &shared))
-            .collect();
+            .collect::<std::io::Result<_>>();
         *people = shared_people
             .into_inner()
             .unwrap_or_else(|e| e.into_inner());
@@ -67,7 +69,7 @@ impl EntryMaker<'_> {
         entries
     }
 
-    fn entry(&self, path: PathBuf, paper: Paper, shared: &Shared<'_>) -> Entry {
+    fn entry(&self, path: PathBuf, paper: Paper, shared: &Shared<'_>) -> std::io::Result<Entry> {
         let Shared {
             vocabulary,
             tag_keys,
@@ -121,13 +123,13 @@ impl EntryMaker<'_> {
         let compact_hash = views::compact_hash(&paper);
         let cite_hash = views::cite_hash(&paper);
         let cite_base = crate::export::cite_key::base_key(&paper);
-        let (mut paper, mut body) = (paper, body);
-        // The JSON API gives each paper's Markdown and plain text (`[output] api`).
-        if !self.keep_sources && !self.config.output.api {
-            paper.body = String::new();
-            body.text = String::new();
-        }
-        Entry {
+        let mut paper = paper;
+        // The body leaves memory: pages that show it read it back.
+        let body = self.bodies.put(&Body {
+            source: std::mem::take(&mut paper.body),
+            rendered: body,
+        })?;
+        Ok(Entry {
             path,
             paper,
             body,
@@ -143,7 +145,7 @@ impl EntryMaker<'_> {
             terms,
             card_key: 0,
             card_hash: 0,
-        }
+        })
     }
 }
 

@@ -24,6 +24,7 @@ use crate::index::authors::AuthorKeys;
 use crate::index::tags::TagKeys;
 use crate::index::{PaperId, SiteIndex, TopicMatcher};
 use crate::markdown::MarkdownRenderer;
+use crate::markdown::store::BodyStore;
 use crate::plan::PlannedPage;
 use crate::record::Paper;
 use crate::render::machine::MachineFile;
@@ -51,10 +52,6 @@ pub(crate) struct LoadOptions {
     pub base_url: Option<String>,
     /// Includes records with `draft = true`.
     pub drafts: bool,
-    /// Keeps each record's Markdown source and full plain text in memory (for export). A build
-    /// does not need them once the body is rendered, and dropping them saves a third of the
-    /// memory of a large site.
-    pub keep_sources: bool,
 }
 
 /// A site in memory, ready to render.
@@ -74,6 +71,8 @@ pub(crate) struct Site {
     /// The keyword tags' and feeds' rules, compiled.
     matcher: TopicMatcher,
     markdown: MarkdownRenderer,
+    /// Where the rendered bodies are kept, out of memory.
+    bodies: BodyStore,
     /// Every paper's record and what is derived from it alone, in record path order; a
     /// paper's id is its row.
     papers: PaperTable,
@@ -280,6 +279,7 @@ impl Site {
         let theme = theme::load(root, &config.theme).map_err(one)?;
         let renderer = Renderer::new(&config, &theme.templates).map_err(one)?;
         let files = load::record_files(&content).map_err(one)?;
+        let bodies = BodyStore::new().map_err(|e| one(no_temporary_file(&e)))?;
         let site = Site {
             root: root.to_path_buf(),
             options: options.clone(),
@@ -290,6 +290,7 @@ impl Site {
             theme,
             renderer,
             markdown: MarkdownRenderer::new(),
+            bodies,
             papers: PaperTable::default(),
             vocabulary: Vocabulary::default(),
             tag_keys: TagKeys::default(),
@@ -367,14 +368,16 @@ impl Site {
             config: &self.config,
             matcher: &self.matcher,
             markdown: &self.markdown,
-            keep_sources: self.options.keep_sources,
+            bodies: &self.bodies,
         };
-        let entries = maker.entries(
-            fresh,
-            &mut self.vocabulary,
-            &mut self.tag_keys,
-            &mut self.people,
-        );
+        let entries = maker
+            .entries(
+                fresh,
+                &mut self.vocabulary,
+                &mut self.tag_keys,
+                &mut self.people,
+            )
+            .map_err(|e| Problems(vec![no_temporary_file(&e)]))?;
         timer.phase("markdown + keywords");
         let change = self.papers.apply(entries, &gone);
         let rows = self.papers.columns();
@@ -446,6 +449,11 @@ impl Site {
         made
     }
 
+    /// Why a kept body could not be read back, if one could not (see `markdown::store`).
+    pub(crate) fn body_damage(&self) -> Option<&str> {
+        self.bodies.damage()
+    }
+
     /// The pages of the site.
     pub(crate) fn pages(&self) -> &[PlannedPage] {
         &self.pages
@@ -472,7 +480,8 @@ impl Site {
         SiteData {
             config: &self.config,
             papers: &rows.papers,
-            bodies: &rows.bodies,
+            bodies: &self.bodies,
+            body_refs: &rows.bodies,
             summaries: &rows.summaries,
             index: &self.index,
             tag_values: &self.tag_values,
@@ -553,4 +562,13 @@ fn config_hash(config: &Config) -> u64 {
     let mut timeless = config.clone();
     timeless.built_at = None;
     hash_of(&format!("{timeless:?}"))
+}
+
+/// The problem of a temporary file for the rendered bodies that cannot be made or written.
+fn no_temporary_file(err: &std::io::Error) -> Problem {
+    Problem::in_file(
+        std::env::temp_dir().display().to_string(),
+        format!("cannot keep the rendered abstracts in a temporary file here: {err}"),
+    )
+    .with_hint("free some space there, or set TMPDIR to a folder with room that you can write")
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Problem;
 use crate::index::tags::PaperTag;
 use crate::index::{PaperId, TopicMatch};
-use crate::markdown::RenderedMarkdown;
+use crate::markdown::store::BodyRef;
 use crate::record::Paper;
 use crate::site::load;
 
@@ -87,10 +87,11 @@ macro_rules! table {
 table! {
     /// The record file; the table is sorted by it, and a paper's id is its row.
     path / paths: PathBuf,
-    /// The record (its Markdown source emptied unless the site keeps sources).
+    /// The record (its Markdown source emptied: it is kept with the rendered body).
     paper / papers: Paper,
-    /// The rendered body (its plain text emptied unless the site keeps sources).
-    body / bodies: RenderedMarkdown,
+    /// Where the body (Markdown source, HTML, plain text, notes) is kept (see
+    /// `markdown::store`).
+    body / bodies: BodyRef,
     /// The abstract shortened for lists and feeds.
     summary / summaries: String,
     /// Hash of everything the record says and its rendered body (see `entry::record_hash`).
@@ -489,26 +490,13 @@ impl Row<'_> {
             card_key,
             card_hash,
         } = self;
-        // `body_hash` covers every field of the record but its Markdown source and the slug's
-        // place, and the rendered abstract and notes (see `entry::record_hash`).
+        // `body_hash` covers every field of the record but the slug's place, and the rendered
+        // abstract and notes (see `entry::record_hash`); the body's ref hashes what is kept
+        // (source and plain text too), not where.
         let place = &paper.slug_location;
         crate::hash::hash_of(&(
-            (
-                path,
-                body_hash,
-                &paper.body,
-                &place.path,
-                &place.source,
-                &place.span,
-            ),
-            (
-                &body.text,
-                body.notes_at,
-                summary,
-                compact_hash,
-                cite_hash,
-                cite_base,
-            ),
+            (path, body_hash, &place.path, &place.source, &place.span),
+            (body, summary, compact_hash, cite_hash, cite_base),
             (
                 tags,
                 author_numbers,

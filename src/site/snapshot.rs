@@ -68,6 +68,15 @@ pub(crate) trait SnapshotSource: Sync {
     fn parts(&self) -> Result<Vec<u8>, String>;
     /// Shard `n` of the entries ([`Site::snapshot_shard`]).
     fn shard(&self, n: usize) -> Result<Vec<u8>, String>;
+    /// The bodies of shard `n`'s entries ([`Site::snapshot_shard`]), opened to be read as
+    /// pages need them.
+    fn bodies(&self, n: usize) -> Result<std::fs::File, String>;
+}
+
+/// The number of shard `n`'s bodies file in a site's body store (see `markdown::store`): the
+/// entries of a snapshot say where their bodies are by it.
+fn body_file(n: usize) -> u32 {
+    n as u32 + 1
 }
 
 /// The shard of a record file (by the path's bytes, not its components: see [`Stamps`]).
@@ -97,18 +106,15 @@ impl std::fmt::Display for Unusable {
 pub(crate) struct Restored {
     parts: Parts,
     entries: Vec<Entry>,
+    /// Each shard's bodies file, by shard.
+    bodies: Vec<std::fs::File>,
 }
 
 impl Site {
     /// What a snapshot of this site is valid for: the settings (but the build time, which
     /// changes every build and only the status page shows), the site folder and the options.
     pub(crate) fn snapshot_key(&self) -> u64 {
-        hash_of(&(
-            self.config_hash,
-            &self.root,
-            self.options.drafts,
-            self.options.keep_sources,
-        ))
+        hash_of(&(self.config_hash, &self.root, self.options.drafts))
     }
 
     /// The stamps of the record files (a file of their own: a build that finds no record
@@ -173,11 +179,32 @@ impl Site {
             .collect()
     }
 
-    /// One shard of entries, encoded: the papers `members` (of [`Site::shard_members`]).
-    pub(crate) fn snapshot_shard(&self, members: &[PaperId]) -> Result<Vec<u8>, postcard::Error> {
+    /// Shard `n` of the entries, encoded, and its bodies file: the papers `members` (of
+    /// [`Site::shard_members`]), their bodies copied as kept (checked against their hashes)
+    /// and their entries saying where in that file.
+    pub(crate) fn snapshot_shard(
+        &self,
+        n: usize,
+        members: &[PaperId],
+    ) -> Result<(Vec<u8>, Vec<u8>), String> {
         let columns = self.papers.columns();
-        let rows: Vec<Row<'_>> = members.iter().map(|&id| columns.row(id)).collect();
-        postcard::to_stdvec(&rows)
+        let mut bodies = Vec::new();
+        let mut refs = Vec::with_capacity(members.len());
+        for &id in members {
+            let body = columns.bodies[id];
+            refs.push(body.moved_to(body_file(n), bodies.len() as u64));
+            bodies.extend(self.bodies.raw(body)?);
+        }
+        let rows: Vec<Row<'_>> = members
+            .iter()
+            .zip(&refs)
+            .map(|(&id, body)| Row {
+                body,
+                ..columns.row(id)
+            })
+            .collect();
+        let entries = postcard::to_stdvec(&rows).map_err(|e| e.to_string())?;
+        Ok((entries, bodies))
     }
 
     /// The ids of the papers of each shard.
@@ -196,18 +223,23 @@ pub(crate) fn decode(source: &dyn SnapshotSource) -> Result<Restored, Unusable> 
     let bad = |why: String| Unusable::Unreadable(why);
     let parts: Parts =
         postcard::from_bytes(&source.parts().map_err(bad)?).map_err(|e| bad(e.to_string()))?;
-    let shards: Vec<Vec<Entry>> = (0..SHARDS)
+    let (shards, bodies): (Vec<Vec<Entry>>, Vec<std::fs::File>) = (0..SHARDS)
         .into_par_iter()
         .map(|n| {
             let shard = source.shard(n).map_err(bad)?;
             let entries: Vec<Entry> =
                 postcard::from_bytes(&shard).map_err(|e| bad(format!("shard {n}: {e}")))?;
-            if entries.iter().any(|e| shard_of(&e.path) != n) {
+            if entries
+                .iter()
+                .any(|e| shard_of(&e.path) != n || e.body.file() != body_file(n))
+            {
                 return Err(bad(format!("shard {n} holds another shard's entry")));
             }
-            Ok(entries)
+            Ok((entries, source.bodies(n).map_err(bad)?))
         })
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .unzip();
     // Each shard is in path order, and `row_shards` says whose turn it is.
     let mut shards: Vec<std::vec::IntoIter<Entry>> =
         shards.into_iter().map(Vec::into_iter).collect();
@@ -232,7 +264,11 @@ pub(crate) fn decode(source: &dyn SnapshotSource) -> Result<Restored, Unusable> 
     {
         return Err(bad("its parts do not agree".into()));
     }
-    Ok(Restored { parts, entries })
+    Ok(Restored {
+        parts,
+        entries,
+        bodies,
+    })
 }
 
 impl Restored {
@@ -246,7 +282,14 @@ impl Site {
     /// Puts a snapshot's papers and numberings into this site, freshly made with no papers
     /// (the caller has checked the key), and stamps. Derives nothing.
     pub(super) fn put_back(&mut self, restored: Restored) {
-        let Restored { parts, entries } = restored;
+        let Restored {
+            parts,
+            entries,
+            bodies,
+        } = restored;
+        for (n, file) in bodies.into_iter().enumerate() {
+            self.bodies.open(body_file(n), file);
+        }
         self.papers = PaperTable::from_sorted(entries);
         self.vocabulary = Vocabulary::from_words(parts.words);
         self.tag_keys = TagKeys::from_lists(parts.tag_slugs, parts.tag_names);

@@ -197,10 +197,10 @@ impl SiteData<'_> {
             PageKind::PaperJson(id) => {
                 let ids = std::slice::from_ref(id);
                 list(ids, sink);
+                // The kept body's hash covers its Markdown source and plain text.
                 sink.generated((
                     self.body_hashes[*id],
-                    &self.papers[*id].body,
-                    &self.bodies[*id].text,
+                    self.body_refs[*id],
                     &self.cite_keys[*id],
                 ));
             }
@@ -276,6 +276,7 @@ impl SiteData<'_> {
             }
             PageKind::PaperJson(id) => {
                 let paper = &self.papers[*id];
+                let body = self.body(*id);
                 json(&Record {
                     version: API_VERSION,
                     item: self.list_item(*id),
@@ -284,9 +285,9 @@ impl SiteData<'_> {
                     cite_key: &self.cite_keys[*id],
                     // The abstract's source: the notes below it are the page's alone.
                     abstract_markdown: &crate::text_clean::cleaned_references(
-                        paper.body[..self.bodies[*id].notes_at.unwrap_or(paper.body.len())].trim(),
+                        body.abstract_source().trim(),
                     ),
-                    abstract_text: self.bodies[*id].text.trim(),
+                    abstract_text: body.rendered.text.trim(),
                     extra: toml_to_json(&paper.extra),
                 })
             }

@@ -182,7 +182,7 @@ impl SiteData<'_> {
                 .tldr
                 .clone()
                 .unwrap_or_else(|| self.summaries[id].clone()),
-            content: self.bodies[id].html.clone(),
+            content: self.body(id).rendered.html,
             tags: self.index.paper_tags[id]
                 .iter()
                 .map(|&t| self.index.tags[t].name.clone())

@@ -46,7 +46,7 @@ pub(crate) use self::text::{authors_display, shorten};
 pub(crate) use crate::calendar::rfc3339;
 use crate::config::Config;
 use crate::index::{PaperId, SiteIndex};
-use crate::markdown::RenderedMarkdown;
+use crate::markdown::store::{Body, BodyRef, BodyStore};
 use crate::record::Paper;
 
 /// Everything a page's context may be built from, borrowed from the build.
@@ -55,8 +55,10 @@ pub(crate) struct SiteData<'a> {
     pub config: &'a Config,
     /// The papers, by id.
     pub papers: &'a [Paper],
-    /// Each paper's rendered body, by id.
-    pub bodies: &'a [RenderedMarkdown],
+    /// Where the rendered bodies are kept (read with [`SiteData::body`]).
+    pub bodies: &'a BodyStore,
+    /// Where each paper's body is kept, by id.
+    pub body_refs: &'a [BodyRef],
     /// Each paper's abstract shortened for lists and feeds, by id.
     pub summaries: &'a [String],
     /// The groupings of the papers.
@@ -86,4 +88,13 @@ pub(crate) struct SiteData<'a> {
     /// The fetch ledger's last success per source (`data/fetch-ledger.toml`), when the site
     /// has a ledger.
     pub ledger: Option<&'a [status::LedgerSource]>,
+}
+
+impl SiteData<'_> {
+    /// Paper `id`'s body, read from where it is kept: empty if it cannot be read back, which
+    /// the store remembers, so that a build publishes nothing made with it (see
+    /// `markdown::store`).
+    pub(crate) fn body(&self, id: PaperId) -> Body {
+        self.bodies.get(self.body_refs[id])
+    }
 }

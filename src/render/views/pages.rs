@@ -161,15 +161,16 @@ impl SiteData<'_> {
                 sink.made_of("meta", (card, cite, body), || {
                     self.paper_meta(id).into_value()
                 });
-                sink.made_of("content", body, || {
-                    Value::safe_string(&self.bodies[id].html)
-                });
+                // The body is read from where it is kept once, and only to render.
+                let kept = std::cell::OnceCell::new();
+                let rendered = || &kept.get_or_init(|| self.body(id)).rendered;
+                sink.made_of("content", body, || Value::safe_string(&rendered().html));
                 // The notes below the abstract (empty when none): only this page shows them.
-                sink.made_of("notes", body, || Value::safe_string(&self.bodies[id].notes));
+                sink.made_of("notes", body, || Value::safe_string(&rendered().notes));
                 // Only pages with highlighted code load its style sheet.
                 sink.made_of("has_code", body, || {
                     let code = |html: &str| html.contains("<pre class=\"code\"");
-                    let body = &self.bodies[id];
+                    let body = rendered();
                     Value::from_serializable(&(code(&body.html) || code(&body.notes)))
                 });
                 sink.made_of("extra", body, || Value::from_serializable(&paper.extra));

@@ -17,12 +17,7 @@ fn entry(name: &str, front: &str, tags: &[&str], feeds: &[u16]) -> Entry {
         path: PathBuf::from(format!("content/{name}.md")),
         cite_base: paper.slug.clone(),
         paper,
-        body: RenderedMarkdown {
-            html: String::new(),
-            text: String::new(),
-            notes: String::new(),
-            notes_at: None,
-        },
+        body: BodyRef::default(),
         summary: String::new(),
         body_hash: 0,
         compact_hash: 0,

@@ -209,6 +209,54 @@ fn a_damaged_or_foreign_cache_means_a_clean_build_never_a_wrong_one() {
 }
 
 #[test]
+fn a_damaged_abstract_in_the_cache_means_a_clean_build_never_an_empty_page() {
+    let site = Site::fixture("small");
+    let (_, records, _, pages) = counts(&build(&site));
+    // Abstracts are kept in files of their own, read only for the pages that show them: one
+    // byte of each changes (a disk error, a hand edit), where nothing reads it at load.
+    let mut damaged = 0;
+    for file in std::fs::read_dir(site.path(".digest-cache")).unwrap() {
+        let file = file.unwrap().path();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("bodies-") && std::fs::metadata(&file).unwrap().len() > 16 {
+            let mut bytes = std::fs::read(&file).unwrap();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x01;
+            std::fs::write(&file, bytes).unwrap();
+            damaged += 1;
+        }
+    }
+    assert!(damaged > 0, "no abstracts kept in the cache");
+    // Every paper page is rendered again (a template edit), so every abstract is read.
+    let paper = std::fs::read_to_string(common::repo().join("themes/default/templates/paper.html"))
+        .unwrap();
+    site.write(
+        "templates/paper.html",
+        &paper.replacen(
+            "{% endblock head %}",
+            "<meta name=\"x\" content=\"1\">{% endblock head %}",
+            1,
+        ),
+    );
+    let run = build(&site);
+    assert!(
+        run.stderr.contains("the build cache was not used")
+            && run.stderr.contains("does not match its checksum"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        counts(&run),
+        (records, records, pages, pages),
+        "{}",
+        run.stdout
+    );
+    assert_same_as_clean(&site, "after a damaged abstract");
+    // The cache was made anew: the next build reads and renders nothing.
+    assert_eq!(counts(&build(&site)), (0, records, 0, pages));
+}
+
+#[test]
 fn a_folder_that_is_not_a_cache_is_refused() {
     let site = Site::fixture("small");
     let notes = site.tmp.path().join("notes");
