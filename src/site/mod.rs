@@ -40,6 +40,7 @@ mod entry;
 pub(crate) mod load;
 mod papers;
 pub(crate) mod snapshot;
+mod weight;
 
 use change::Change;
 use entry::EntryMaker;
@@ -212,9 +213,14 @@ impl Unread {
         timer.phase("derived");
         site.relate_if_stale();
         timer.phase("related papers");
+        weight::print_if_timing(&site);
         Ok((site, loaded))
     }
 }
+
+/// Records read, parsed and rendered at a time (see [`Site::read_records`]): enough to keep two
+/// cores busy, few enough that their sources weigh a few megabytes.
+const READ_BATCH: usize = 4096;
 
 /// A record file read: its path, what it says (or its problems) and its stamp.
 type Parsed = (PathBuf, Result<Paper, Vec<Problem>>, Option<load::Stamp>);
@@ -330,33 +336,58 @@ impl Site {
         removed: &[PathBuf],
     ) -> Result<Change, Problems> {
         let mut timer = crate::timing::PhaseTimer::start();
-        let parsed: Vec<Parsed> = changed
-            .par_iter()
-            .map(|path| {
-                let (paper, stamp) = load::load_stamped(&self.root, path);
-                (path.clone(), paper, stamp)
-            })
-            .collect();
+        let maker = EntryMaker {
+            config: &self.config,
+            matcher: &self.matcher,
+            markdown: &self.markdown,
+            bodies: &self.bodies,
+        };
         let mut problems = Vec::new();
-        let mut fresh = Vec::new();
+        let mut entries = Vec::with_capacity(changed.len());
         let mut gone: Vec<PathBuf> = removed.to_vec();
-        let mut stamps = Vec::with_capacity(parsed.len());
-        for (path, result, stamp) in parsed {
-            if let Some(stamp) = stamp {
-                stamps.push((path.as_os_str().to_owned(), stamp));
+        let mut stamps = Vec::with_capacity(changed.len());
+        // Records are read, parsed and made entries a batch at a time: a record's Markdown
+        // source is in memory only until its body is rendered and kept, so a large site never
+        // holds every abstract at once. (A batch that fails leaves the numberings grown by the
+        // batches before it: they only grow anyway, see `Vocabulary`.)
+        for batch in changed.chunks(READ_BATCH) {
+            let parsed: Vec<Parsed> = batch
+                .par_iter()
+                .map(|path| {
+                    let (paper, stamp) = load::load_stamped(&self.root, path);
+                    (path.clone(), paper, stamp)
+                })
+                .collect();
+            let mut fresh = Vec::new();
+            for (path, result, stamp) in parsed {
+                if let Some(stamp) = stamp {
+                    stamps.push((path.as_os_str().to_owned(), stamp));
+                }
+                match result {
+                    // A record that became a draft leaves the site like a removed one.
+                    Ok(paper) if paper.draft && !self.options.drafts => gone.push(path),
+                    Ok(paper) => fresh.push((path, paper)),
+                    Err(found) => problems.extend(found),
+                }
             }
-            match result {
-                // A record that became a draft leaves the site like a removed one.
-                Ok(paper) if paper.draft && !self.options.drafts => gone.push(path),
-                Ok(paper) => fresh.push((path, paper)),
-                Err(found) => problems.extend(found),
+            // After a problem, the rest is only read for its problems.
+            if problems.is_empty() {
+                let made = maker
+                    .entries(
+                        fresh,
+                        &mut self.vocabulary,
+                        &mut self.tag_keys,
+                        &mut self.people,
+                    )
+                    .map_err(|e| Problems(vec![no_temporary_file(&e)]))?;
+                entries.extend(made);
             }
         }
         if !problems.is_empty() {
             return Err(Problems(problems));
         }
-        timer.phase("read + parse records");
-        let collisions = self.papers.slug_collisions(&fresh, &gone);
+        timer.phase("read, parse, render records");
+        let collisions = self.papers.slug_collisions(&entries, &gone);
         if !collisions.is_empty() {
             return Err(Problems(collisions));
         }
@@ -364,21 +395,6 @@ impl Site {
             self.stamps.remove(path.as_os_str());
         }
         self.stamps.extend(stamps);
-        let maker = EntryMaker {
-            config: &self.config,
-            matcher: &self.matcher,
-            markdown: &self.markdown,
-            bodies: &self.bodies,
-        };
-        let entries = maker
-            .entries(
-                fresh,
-                &mut self.vocabulary,
-                &mut self.tag_keys,
-                &mut self.people,
-            )
-            .map_err(|e| Problems(vec![no_temporary_file(&e)]))?;
-        timer.phase("markdown + keywords");
         let change = self.papers.apply(entries, &gone);
         let rows = self.papers.columns();
         if change.rekey {

@@ -253,21 +253,20 @@ impl PaperTable {
 
     /// Problems with slugs shared by several records once `fresh` replace or join the rows and
     /// `gone` leave them.
-    pub(crate) fn slug_collisions(
-        &self,
-        fresh: &[(PathBuf, Paper)],
-        gone: &[PathBuf],
-    ) -> Vec<Problem> {
+    pub(crate) fn slug_collisions(&self, fresh: &[Entry], gone: &[PathBuf]) -> Vec<Problem> {
         let replaced: std::collections::HashSet<&Path> = gone
             .iter()
-            .chain(fresh.iter().map(|(p, _)| p))
+            .chain(fresh.iter().map(|e| &e.path))
             .map(PathBuf::as_path)
             .collect();
         // Only the slugs the fresh records claim can collide: look those up in the slug index
         // instead of going through every record.
         let mut by_slug: HashMap<&str, Vec<&Paper>> = HashMap::new();
-        for (_, paper) in fresh {
-            by_slug.entry(&paper.slug).or_default().push(paper);
+        for entry in fresh {
+            by_slug
+                .entry(&entry.paper.slug)
+                .or_default()
+                .push(&entry.paper);
         }
         for (slug, papers) in by_slug.iter_mut() {
             if let Some(owner) = self.slug_owners.get(*slug)

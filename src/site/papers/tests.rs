@@ -212,16 +212,12 @@ fn records_swapping_slugs_in_one_batch_keep_the_slug_index_right() {
         entry("a", "slug = \"y\"", &[], &[]),
         entry("b", "slug = \"x\"", &[], &[]),
     ];
-    let fresh: Vec<(PathBuf, Paper)> = swapped
-        .iter()
-        .map(|e| (e.path.clone(), e.paper.clone()))
-        .collect();
-    assert!(table.slug_collisions(&fresh, &[]).is_empty());
+    assert!(table.slug_collisions(&swapped, &[]).is_empty());
     table.apply(swapped, &[]);
     // A third record claiming either slug collides with the record that has it now.
     for (slug, owner) in [("x", "content/b.md"), ("y", "content/a.md")] {
         let c = entry("c", &format!("slug = \"{slug}\""), &[], &[]);
-        let problems = table.slug_collisions(&[(c.path.clone(), c.paper)], &[]);
+        let problems = table.slug_collisions(&[c], &[]);
         assert_eq!(problems.len(), 1, "{slug}");
         let message = format!("{:?}", problems[0]);
         assert!(message.contains(owner), "{slug}: {message}");
@@ -229,11 +225,7 @@ fn records_swapping_slugs_in_one_batch_keep_the_slug_index_right() {
     // Once `a` is removed its slug is free.
     table.apply(Vec::new(), &[PathBuf::from("content/a.md")]);
     let c = entry("c", "slug = \"y\"", &[], &[]);
-    assert!(
-        table
-            .slug_collisions(&[(c.path.clone(), c.paper)], &[])
-            .is_empty()
-    );
+    assert!(table.slug_collisions(&[c], &[]).is_empty());
 }
 
 #[test]
