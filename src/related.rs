@@ -24,6 +24,8 @@
 
 use rayon::prelude::*;
 
+use crate::terms::TermsRef;
+
 /// Terms of a paper in the inverted index, strongest first: a paper can be found through any
 /// of them.
 ///
@@ -74,7 +76,7 @@ const RAW_SCALE: f64 = 65536.0;
 /// a list may be shorter than `k`, or empty. Equal scores go to the smaller paper index.
 /// Pairs with a term id of `vocab_len` or more, or a weight of 0, are ignored, as are papers
 /// past index `u32::MAX` (they get no related papers and are related to none).
-pub(crate) fn related(docs: &[&[(u32, u16)]], vocab_len: usize, k: usize) -> Vec<Vec<u32>> {
+pub(crate) fn related(docs: &[TermsRef<'_>], vocab_len: usize, k: usize) -> Vec<Vec<u32>> {
     if k == 0 || docs.is_empty() {
         return vec![Vec::new(); docs.len()];
     }
@@ -88,7 +90,7 @@ pub(crate) fn related(docs: &[&[(u32, u16)]], vocab_len: usize, k: usize) -> Vec
             if u32::try_from(doc).is_err() {
                 return KeptTerms::default();
             }
-            kept_terms(terms, &doc_freq, &idf, max_df, scratch)
+            kept_terms(*terms, &doc_freq, &idf, max_df, scratch)
         })
         .collect();
     let index = InvertedIndex::build(&kept, vocab_len);
@@ -144,13 +146,13 @@ impl KeptTerms {
 
 /// Number of papers containing each term, counted in parallel (integer sums, so the split does
 /// not matter).
-fn document_frequencies(docs: &[&[(u32, u16)]], vocab_len: usize) -> Vec<u32> {
+fn document_frequencies(docs: &[TermsRef<'_>], vocab_len: usize) -> Vec<u32> {
     /// Papers per parallel task: enough to amortise the task's count array.
     const CHUNK: usize = 4096;
     docs.par_chunks(CHUNK)
         .map(|chunk| {
             let mut counts = vec![0u32; vocab_len];
-            for &(term, weight) in chunk.iter().flat_map(|terms| terms.iter()) {
+            for (term, weight) in chunk.iter().flat_map(|terms| terms.iter()) {
                 if weight > 0
                     && let Some(count) = counts.get_mut(term as usize)
                 {
@@ -202,7 +204,7 @@ struct Scratch {
 /// The vector length counts every term of the paper, informative or not, so the kept weights
 /// are the true components of the unit vector and scores are comparable across papers.
 fn kept_terms(
-    terms: &[(u32, u16)],
+    terms: TermsRef<'_>,
     doc_freq: &[u32],
     idf: &[f64],
     max_df: u32,
@@ -210,7 +212,7 @@ fn kept_terms(
 ) -> KeptTerms {
     raw.clear();
     let mut squared_length: u128 = 0;
-    for &(term, weight) in terms {
+    for (term, weight) in terms.iter() {
         let (Some(&df), Some(&idf)) = (doc_freq.get(term as usize), idf.get(term as usize)) else {
             continue;
         };

@@ -87,7 +87,7 @@ pub(crate) struct SearchDoc<'a> {
     pub snippet: &'a str,
     /// `(term id, weight)` sorted by id: words of title, abstract, author names and tag names
     /// from [`crate::terms::weighted_words`] and [`crate::terms::intern`], field boosts included.
-    pub terms: &'a [(u32, u16)],
+    pub terms: crate::terms::TermsRef<'a>,
 }
 
 /// Sizes of the index; the defaults are the constants above, tests use small ones.
@@ -142,7 +142,7 @@ fn encode_terms(docs: &[SearchDoc], words: &[Box<str>], order: &[usize], cap: us
     // as `number << 8 | weight` (weights saturate at 255): one cache miss per posting.
     let mut starts = vec![0usize; words.len() + 1];
     for &i in order {
-        for &(id, weight) in docs[i].terms {
+        for (id, weight) in docs[i].terms.iter() {
             if (id as usize) < words.len() && weight > 0 {
                 starts[id as usize + 1] += 1;
             }
@@ -174,7 +174,7 @@ fn encode_terms(docs: &[SearchDoc], words: &[Box<str>], order: &[usize], cap: us
         let base = starts[ids.start];
         let mut fill: Vec<usize> = starts[ids.clone()].iter().map(|s| s - base).collect();
         for (number, &i) in order.iter().enumerate() {
-            for &(id, weight) in docs[i].terms {
+            for (id, weight) in docs[i].terms.iter() {
                 if ids.contains(&(id as usize)) && weight > 0 {
                     let at = &mut fill[id as usize - ids.start];
                     part[*at] = (number as u32) << 8 | u32::from(weight.min(255));

@@ -521,14 +521,154 @@ pub(crate) fn weighted_words(paper: &PaperText) -> Words {
     words
 }
 
-/// Interns `words` (from [`weighted_words`]): `(term id, weight)` sorted by id.
-pub(crate) fn intern(vocabulary: &mut Vocabulary, words: &Words) -> Vec<(u32, u16)> {
+/// Interns `words` (from [`weighted_words`]): `(term id, weight)` sorted by id, packed.
+pub(crate) fn intern(vocabulary: &mut Vocabulary, words: &Words) -> Terms {
     let mut terms: Vec<(u32, u16)> = words
         .iter()
         .map(|(word, weight)| (vocabulary.intern(word), weight))
         .collect();
     terms.sort_unstable();
-    terms
+    Terms::from_sorted(&terms)
+}
+
+/// A paper's weighted words as the site keeps them for every paper: `(term id, weight)` pairs
+/// sorted by id, each id written as the LEB128 varint of its distance from the id before and
+/// each weight as a varint. A paper's hundred-odd pairs take a third of their 8 bytes each
+/// (most distances and weights fit in one or two bytes); they are read in order only (search
+/// and related papers go through them once per build).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Terms(Box<[u8]>);
+
+impl Terms {
+    /// The pairs `sorted` (by id, each id once), packed.
+    pub(crate) fn from_sorted(sorted: &[(u32, u16)]) -> Terms {
+        let mut bytes = Vec::with_capacity(sorted.len() * 3);
+        let mut last = 0u32;
+        for &(id, weight) in sorted {
+            debug_assert!(id >= last, "terms must be sorted by id");
+            push_varint(&mut bytes, id.wrapping_sub(last));
+            push_varint(&mut bytes, u32::from(weight));
+            last = id;
+        }
+        Terms(bytes.into_boxed_slice())
+    }
+
+    /// The pairs, in id order.
+    pub(crate) fn iter(&self) -> PackedTerms<'_> {
+        PackedTerms {
+            bytes: &self.0,
+            last: 0,
+        }
+    }
+
+    /// The bytes the pairs take.
+    pub(crate) fn packed_len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+fn push_varint(bytes: &mut Vec<u8>, mut value: u32) {
+    while value >= 0x80 {
+        bytes.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    bytes.push(value as u8);
+}
+
+/// The pairs of [`Terms`], unpacked as they are read.
+#[derive(Debug, Clone)]
+pub(crate) struct PackedTerms<'a> {
+    bytes: &'a [u8],
+    last: u32,
+}
+
+impl PackedTerms<'_> {
+    fn varint(&mut self) -> u32 {
+        let mut value = 0u32;
+        let mut shift = 0;
+        while let Some((&byte, rest)) = self.bytes.split_first() {
+            self.bytes = rest;
+            value |= u32::from(byte & 0x7f).checked_shl(shift).unwrap_or(0);
+            shift += 7;
+            if byte < 0x80 {
+                break;
+            }
+        }
+        value
+    }
+}
+
+impl Iterator for PackedTerms<'_> {
+    type Item = (u32, u16);
+
+    fn next(&mut self) -> Option<(u32, u16)> {
+        if self.bytes.is_empty() {
+            return None;
+        }
+        let id = self.last.wrapping_add(self.varint());
+        let weight = u16::try_from(self.varint()).unwrap_or(u16::MAX);
+        self.last = id;
+        Some((id, weight))
+    }
+}
+
+/// A paper's weighted terms as search and related papers read them: packed as the site keeps
+/// them, or as plain pairs (tests, and callers that make them on the fly).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TermsRef<'a> {
+    /// `(term id, weight)` pairs.
+    Pairs(&'a [(u32, u16)]),
+    /// Packed pairs.
+    Packed(&'a Terms),
+}
+
+impl<'a> TermsRef<'a> {
+    /// The pairs, in order.
+    pub(crate) fn iter(self) -> TermsIter<'a> {
+        match self {
+            TermsRef::Pairs(pairs) => TermsIter::Pairs(pairs.iter()),
+            TermsRef::Packed(terms) => TermsIter::Packed(terms.iter()),
+        }
+    }
+}
+
+impl<'a> From<&'a [(u32, u16)]> for TermsRef<'a> {
+    fn from(pairs: &'a [(u32, u16)]) -> Self {
+        TermsRef::Pairs(pairs)
+    }
+}
+
+impl<'a> From<&'a Vec<(u32, u16)>> for TermsRef<'a> {
+    fn from(pairs: &'a Vec<(u32, u16)>) -> Self {
+        TermsRef::Pairs(pairs)
+    }
+}
+
+impl<'a> From<&'a Terms> for TermsRef<'a> {
+    fn from(terms: &'a Terms) -> Self {
+        TermsRef::Packed(terms)
+    }
+}
+
+/// The pairs of a [`TermsRef`].
+#[derive(Debug, Clone)]
+pub(crate) enum TermsIter<'a> {
+    /// Of plain pairs.
+    Pairs(std::slice::Iter<'a, (u32, u16)>),
+    /// Of packed pairs.
+    Packed(PackedTerms<'a>),
+}
+
+impl Iterator for TermsIter<'_> {
+    type Item = (u32, u16);
+
+    #[inline]
+    fn next(&mut self) -> Option<(u32, u16)> {
+        match self {
+            TermsIter::Pairs(pairs) => pairs.next().copied(),
+            TermsIter::Packed(packed) => packed.next(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -539,6 +679,28 @@ mod tests {
         let mut out = Vec::new();
         for_each_token(text, |t| out.push(t.to_string()));
         out
+    }
+
+    #[test]
+    fn packed_terms_read_back_as_written() {
+        let pairs = [
+            (0, 1),
+            (1, 0),
+            (127, 5),
+            (128, 300),
+            (16_383, u16::MAX),
+            (2_000_000, 7),
+            (u32::MAX, 1),
+        ];
+        let terms = Terms::from_sorted(&pairs);
+        assert_eq!(terms.iter().collect::<Vec<_>>(), pairs);
+        assert!(terms.packed_len() < pairs.len() * 8);
+        assert_eq!(Terms::from_sorted(&[]).iter().count(), 0);
+        let back: Terms = postcard::from_bytes(&postcard::to_stdvec(&terms).unwrap()).unwrap();
+        assert_eq!(back, terms);
+        // Bytes that were never written by `from_sorted` read as pairs, never a panic.
+        let odd = Terms(vec![0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x80].into_boxed_slice());
+        assert!(odd.iter().count() <= 1);
     }
 
     #[test]
@@ -721,6 +883,7 @@ mod tests {
 
         let mut vocabulary = Vocabulary::default();
         let terms = intern(&mut vocabulary, &words);
+        let terms: Vec<(u32, u16)> = terms.iter().collect();
         assert!(terms.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(vocabulary.len(), words.len());
     }

@@ -1,5 +1,7 @@
 //! The tag index: every tag (written in records or given by keyword phrases) with its papers.
 
+use std::sync::Arc;
+
 use ahash::AHashMap;
 use rayon::prelude::*;
 
@@ -22,10 +24,11 @@ pub(crate) struct Tag {
 /// [`TagKeys`] so that indexing compares numbers, not strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) struct PaperTag {
-    /// The name as written (in the record or as a keyword tag).
-    pub name: String,
-    /// Its URL slug.
-    pub slug: String,
+    /// The name as written (in the record or as a keyword tag); once numbered, shared with
+    /// every paper with the same name (a site keeps a few tags for each of its papers).
+    pub name: Arc<str>,
+    /// Its URL slug, shared likewise.
+    pub slug: Arc<str>,
     /// The slug's number (see [`TagKeys::key`]).
     pub slug_key: u32,
     /// The name's number.
@@ -36,24 +39,39 @@ pub(crate) struct PaperTag {
 /// (never reused, so a number always means one text).
 #[derive(Debug, Default)]
 pub(crate) struct TagKeys {
-    slugs: AHashMap<String, u32>,
-    names: AHashMap<String, u32>,
+    slugs: AHashMap<Arc<str>, u32>,
+    names: AHashMap<Arc<str>, u32>,
 }
 
 impl TagKeys {
-    /// Gives `tags` their numbers.
+    /// Gives `tags` their numbers, and their texts the numbering's shared copies.
     pub(crate) fn key(&mut self, tags: &mut [PaperTag]) {
-        fn intern(map: &mut AHashMap<String, u32>, text: &str) -> u32 {
-            if let Some(&key) = map.get(text) {
+        fn intern(map: &mut AHashMap<Arc<str>, u32>, text: &mut Arc<str>) -> u32 {
+            if let Some((shared, &key)) = map.get_key_value(&**text) {
+                *text = Arc::clone(shared);
                 return key;
             }
             let key = u32::try_from(map.len()).unwrap_or(u32::MAX);
-            map.insert(text.to_string(), key);
+            map.insert(Arc::clone(text), key);
             key
         }
         for tag in tags {
-            tag.slug_key = intern(&mut self.slugs, &tag.slug);
-            tag.name_key = intern(&mut self.names, &tag.name);
+            tag.slug_key = intern(&mut self.slugs, &mut tag.slug);
+            tag.name_key = intern(&mut self.names, &mut tag.name);
+        }
+    }
+
+    /// Gives `tags` (numbered by this numbering before, as tags read back from the build cache
+    /// are) the numbering's shared copies of their texts; a text it does not know stays as it
+    /// is.
+    pub(crate) fn share(&self, tags: &mut [PaperTag]) {
+        for tag in tags {
+            if let Some((slug, _)) = self.slugs.get_key_value(&*tag.slug) {
+                tag.slug = Arc::clone(slug);
+            }
+            if let Some((name, _)) = self.names.get_key_value(&*tag.name) {
+                tag.name = Arc::clone(name);
+            }
         }
     }
 
@@ -67,7 +85,7 @@ impl TagKeys {
         let numbered = |list: Vec<String>| {
             list.into_iter()
                 .enumerate()
-                .map(|(n, text)| (text, n as u32))
+                .map(|(n, text)| (Arc::from(text), n as u32))
                 .collect()
         };
         TagKeys {
@@ -78,7 +96,7 @@ impl TagKeys {
 }
 
 /// The texts of a numbering (numbers are dense, from 0), by number.
-fn by_number(map: &AHashMap<String, u32>) -> Vec<&str> {
+fn by_number(map: &AHashMap<Arc<str>, u32>) -> Vec<&str> {
     let mut list = vec![""; map.len()];
     for (text, &n) in map {
         list[n as usize] = text;
@@ -98,10 +116,10 @@ pub(crate) fn paper_tags(paper: &Paper, keyword_tags: &[&str]) -> Vec<PaperTag> 
         .chain(keyword_tags.iter().copied())
     {
         let slug = tag_slug(name);
-        if !tags.iter().any(|t| t.slug == slug) {
+        if !tags.iter().any(|t| *t.slug == *slug) {
             tags.push(PaperTag {
-                name: name.to_string(),
-                slug,
+                name: name.into(),
+                slug: slug.into(),
                 slug_key: 0,
                 name_key: 0,
             });
@@ -145,8 +163,8 @@ pub(crate) fn build(per_paper: &[Vec<PaperTag>], order: &[PaperId]) -> (Vec<Tag>
     let mut tags: Vec<Tag> = used
         .iter()
         .map(|t| Tag {
-            slug: t.slug.clone(),
-            name: t.name.clone(),
+            slug: t.slug.to_string(),
+            name: t.name.to_string(),
             papers: Vec::new(),
         })
         .collect();
@@ -192,8 +210,8 @@ pub(crate) fn retag(
         };
         let mut new = Vec::with_capacity(list.len());
         for tag in list {
-            match by_slug.get(tag.slug.as_str()) {
-                Some(&i) if tags[i].name == tag.name => new.push(i),
+            match by_slug.get(&*tag.slug) {
+                Some(&i) if *tags[i].name == *tag.name => new.push(i),
                 _ => return false,
             }
         }
@@ -207,7 +225,7 @@ pub(crate) fn retag(
                 let spelled = |p: PaperId| {
                     per_paper[p]
                         .iter()
-                        .any(|t| t.slug == tag.slug && t.name == tag.name)
+                        .any(|t| *t.slug == *tag.slug && *t.name == *tag.name)
                 };
                 if !tag.papers.iter().any(|&p| p != id && spelled(p)) {
                     return false;

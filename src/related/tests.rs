@@ -27,7 +27,7 @@ fn tokenize(papers: &[(&str, &str)]) -> (Vec<Vec<(u32, u16)>>, usize) {
 }
 
 fn run(docs: &[Vec<(u32, u16)>], vocab_len: usize, k: usize) -> Vec<Vec<u32>> {
-    let slices: Vec<&[(u32, u16)]> = docs.iter().map(Vec::as_slice).collect();
+    let slices: Vec<TermsRef<'_>> = docs.iter().map(Into::into).collect();
     related(&slices, vocab_len, k)
 }
 
@@ -201,7 +201,8 @@ fn result_does_not_depend_on_term_numbering() {
 fn empty_input_and_papers_without_terms() {
     assert!(related(&[], 0, 5).is_empty());
     assert!(related(&[], 100, 5).is_empty());
-    assert_eq!(related(&[&[], &[]], 0, 5), vec![Vec::<u32>::new(); 2]);
+    let none = TermsRef::Pairs(&[]);
+    assert_eq!(related(&[none, none], 0, 5), vec![Vec::<u32>::new(); 2]);
 
     let (mut docs, vocab_len) = tokenize(FIXTURE);
     docs.insert(0, Vec::new());
@@ -297,7 +298,7 @@ fn chinese_papers_are_related_through_their_bigrams() {
                 authors: &[],
                 tags: &[],
             });
-            intern(&mut vocabulary, &words)
+            intern(&mut vocabulary, &words).iter().collect()
         })
         .collect();
     let related = run(&docs, vocabulary.len(), 1);

@@ -2,7 +2,7 @@
 //! deterministic whatever the ids or order, safe on odd input.
 
 use super::*;
-use crate::terms::{PaperText, Vocabulary, intern, weighted_words};
+use crate::terms::{PaperText, TermsRef, Vocabulary, intern, weighted_words};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -75,7 +75,7 @@ fn corpus(papers: &[Paper], vocabulary: &mut Vocabulary) -> Corpus {
                 authors: &authors,
                 tags,
             });
-            intern(vocabulary, &words)
+            intern(vocabulary, &words).iter().collect()
         })
         .collect();
     Corpus {
@@ -95,7 +95,7 @@ fn docs<'a>(papers: &'a [Paper], c: &'a Corpus) -> Vec<SearchDoc<'a>> {
             authors: "someone",
             upvotes: Some(3),
             snippet: "a snippet",
-            terms,
+            terms: terms.into(),
         })
         .collect()
 }
@@ -331,7 +331,7 @@ fn no_panic_on_odd_input() {
         authors: "",
         upvotes: None,
         snippet: "\u{0}",
-        terms: &terms,
+        terms: TermsRef::Pairs(&terms),
     };
     let files = build_index(&[doc, doc], &words);
     for (_, bytes) in &files {
@@ -367,7 +367,7 @@ fn shard_file_names_stay_short_for_long_shared_prefixes() {
             authors: "",
             upvotes: None,
             snippet: "",
-            terms: &terms[d],
+            terms: (&terms[d]).into(),
         })
         .collect();
     let p = Params {
@@ -420,7 +420,7 @@ fn large_corpus_with_small_shards() {
             authors: "",
             upvotes: None,
             snippet: "",
-            terms: &terms[d],
+            terms: (&terms[d]).into(),
         })
         .collect();
     let p = Params {

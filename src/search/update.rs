@@ -221,7 +221,7 @@ fn checksums(docs: &[SearchDoc], order: &[usize], vocab: usize) -> (Vec<u64>, Ve
             let mut counts = vec![0u32; vocab];
             for (k, &i) in chunk.iter().enumerate() {
                 let number = (c * CHUNK + k) as u32;
-                for &(id, weight) in docs[i].terms {
+                for (id, weight) in docs[i].terms.iter() {
                     if (id as usize) < vocab && weight > 0 {
                         sums[id as usize] = sums[id as usize].wrapping_add(mix(number, weight));
                         counts[id as usize] += 1;
@@ -270,7 +270,7 @@ fn encode_changed(
             let mut lists = vec![Vec::new(); changed.len()];
             for (k, &i) in chunk.iter().enumerate() {
                 let number = (part * size + k) as u32;
-                for &(id, weight) in docs[i].terms {
+                for (id, weight) in docs[i].terms.iter() {
                     if let Some(&place) = slot.get(id as usize)
                         && place != u32::MAX
                         && weight > 0

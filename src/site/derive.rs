@@ -151,13 +151,8 @@ impl Site {
     fn relate(&mut self) -> Vec<Vec<PaperId>> {
         let mut timer = crate::timing::PhaseTimer::start();
         self.related_stale = false;
-        let docs: Vec<&[(u32, u16)]> = self
-            .papers
-            .columns()
-            .terms
-            .iter()
-            .map(Vec::as_slice)
-            .collect();
+        let docs: Vec<crate::terms::TermsRef<'_>> =
+            self.papers.columns().terms.iter().map(Into::into).collect();
         let k = self.config.output.related_papers;
         let related = if k == 0 {
             vec![Vec::new(); docs.len()]

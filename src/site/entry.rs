@@ -101,7 +101,9 @@ impl EntryMaker<'_> {
         } else {
             Vec::new()
         };
-        let summary = views::shorten(&body.text, self.config.summary_length);
+        let mut summary = views::shorten(&body.text, self.config.summary_length);
+        // Kept for every paper: without the room `format!` grew it to (half as much again).
+        summary.shrink_to_fit();
         let feeds: Vec<u16> = topics
             .iter()
             .filter_map(|m| match m.topic {
@@ -109,7 +111,7 @@ impl EntryMaker<'_> {
                 Topic::Tag(_) => None,
             })
             .collect();
-        let tag_names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+        let tag_names: Vec<&str> = tags.iter().map(|t| &*t.name).collect();
         let words = terms::weighted_words(&PaperText {
             title: &paper.title,
             text: &body.text,

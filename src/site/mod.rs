@@ -456,7 +456,7 @@ impl Site {
                 authors: &authors[id],
                 upvotes: paper.upvotes,
                 snippet: &rows.summaries[id],
-                terms: &rows.terms[id],
+                terms: (&rows.terms[id]).into(),
             })
             .collect();
         timer.phase("  search: documents");

@@ -113,7 +113,7 @@ table! {
     topics / topics: Vec<TopicMatch>,
     /// Weighted words (title, abstract, authors, tags) for search and related papers, as ids
     /// into the site's vocabulary.
-    terms / terms: Vec<(u32, u16)>,
+    terms / terms: crate::terms::Terms,
     /// What the card was last built from besides its record (its tags' names and slugs); 0
     /// when it must be built, as in every entry read anew. Set by the site when it derives
     /// cards.

@@ -290,9 +290,14 @@ impl Site {
         for (n, file) in bodies.into_iter().enumerate() {
             self.bodies.open(body_file(n), file);
         }
+        self.tag_keys = TagKeys::from_lists(parts.tag_slugs, parts.tag_names);
+        // Tags read back are copies each; the numbering's texts are shared by all papers.
+        let mut entries = entries;
+        entries
+            .par_iter_mut()
+            .for_each(|entry| self.tag_keys.share(&mut entry.tags));
         self.papers = PaperTable::from_sorted(entries);
         self.vocabulary = Vocabulary::from_words(parts.words);
-        self.tag_keys = TagKeys::from_lists(parts.tag_slugs, parts.tag_names);
         self.people = AuthorKeys::from_keys(parts.people);
         self.cite_keys = parts.cite_keys;
         self.related = parts.related;

@@ -92,22 +92,15 @@ fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
         "tags (own and keyword)",
         rows.tags
             .iter()
-            .map(|t| {
-                vec(
-                    size_of::<crate::index::tags::PaperTag>(),
-                    t.capacity(),
-                    t.iter()
-                        .map(|t| t.name.capacity() + t.slug.capacity())
-                        .sum(),
-                )
-            })
+            // The texts are shared by every paper with the tag (see `TagKeys::key`).
+            .map(|t| vec(size_of::<crate::index::tags::PaperTag>(), t.capacity(), 0))
             .sum(),
     );
     add(
         "words (terms)",
         rows.terms
             .iter()
-            .map(|t| vec(size_of::<(u32, u16)>(), t.capacity(), 0))
+            .map(|t| size_of::<crate::terms::Terms>() + t.packed_len())
             .sum(),
     );
     add(

@@ -89,7 +89,7 @@ fn search_docs<'a>(docs: &'a [Doc]) -> Vec<SearchDoc<'a>> {
             authors: "A. B",
             upvotes: d.upvotes,
             snippet: &d.snippet,
-            terms: &d.terms,
+            terms: (&d.terms).into(),
         })
         .collect()
 }

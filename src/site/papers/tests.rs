@@ -25,8 +25,8 @@ fn entry(name: &str, front: &str, tags: &[&str], feeds: &[u16]) -> Entry {
         tags: tags
             .iter()
             .map(|t| PaperTag {
-                name: t.to_string(),
-                slug: t.to_string(),
+                name: (*t).into(),
+                slug: (*t).into(),
                 slug_key: 0,
                 name_key: 0,
             })
@@ -34,7 +34,7 @@ fn entry(name: &str, front: &str, tags: &[&str], feeds: &[u16]) -> Entry {
         author_numbers: Vec::new(),
         feeds: feeds.to_vec(),
         topics: Vec::new(),
-        terms: Vec::new(),
+        terms: crate::terms::Terms::default(),
         card_key: 0,
         card_hash: 0,
     }

@@ -444,12 +444,19 @@ fn timings_name_the_phases_and_count_each_kind_of_page() {
     assert!(timed.status.success());
     let stderr = String::from_utf8_lossy(&timed.stderr);
     for phase in [
-        "read + parse records",
-        "markdown + keywords",
+        "read, parse, render records",
         "render + write pages",
+        "memory of the site's data",
     ] {
         assert!(stderr.contains(phase), "no {phase:?} in:\n{stderr}");
     }
+    // Each phase says the memory the process holds after it.
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("render + write pages") && l.ends_with(" MB resident")),
+        "{stderr}"
+    );
     let papers = stderr
         .lines()
         .find(|l| l.trim_start().starts_with("paper "))
