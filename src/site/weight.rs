@@ -148,5 +148,20 @@ fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
             .map(|p| size_of_val(p) + p.path.capacity())
             .sum(),
     );
+    let words = site.vocabulary.words();
+    add(
+        "vocabulary (words twice)",
+        words.len() * (2 * size_of::<Box<str>>() + 8)
+            + 2 * words.iter().map(|w| w.len()).sum::<usize>(),
+    );
+    let index = &site.index;
+    let ids = |v: &Vec<usize>| size_of::<Vec<usize>>() + v.capacity() * size_of::<usize>();
+    add(
+        "index: days, tags, paper tags",
+        index.days.iter().map(|d| ids(&d.papers)).sum::<usize>()
+            + index.tags.iter().map(|t| ids(&t.papers)).sum::<usize>()
+            + index.paper_tags.iter().map(ids).sum::<usize>()
+            + index.order.capacity() * size_of::<usize>(),
+    );
     w
 }
