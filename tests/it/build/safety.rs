@@ -575,3 +575,42 @@ fn a_build_into_the_folder_serve_writes_fails_until_serve_stops() {
     drop(server);
     build_into(&site, &out, &[]).assert_success();
 }
+
+#[test]
+fn abstracts_kept_out_of_memory_leave_no_file_and_a_temporary_folder_that_fails_is_named() {
+    let site = Site::fixture("small");
+    site.build(&[]).assert_success();
+    let before = snapshot(&site.out());
+    // A build keeps the rendered abstracts in a temporary file with no name: nothing is left in
+    // the temporary folder, whatever the build did.
+    let temporary = site.tmp.path().join("tmp");
+    std::fs::create_dir(&temporary).unwrap();
+    let run = |tmpdir: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_digest"))
+            .args(["build", "--no-cache", "--root", site.root.to_str().unwrap()])
+            .args(["--output", site.out().to_str().unwrap()])
+            .env("TMPDIR", tmpdir)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let done = run(&temporary);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(std::fs::read_dir(&temporary).unwrap().count(), 0);
+    assert_eq!(snapshot(&site.out()), before);
+    // A temporary folder that cannot be written: the build fails naming it and saying what
+    // to do, and the output stays as it was.
+    let missing = site.tmp.path().join("no-such-folder");
+    let failed = run(&missing);
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(!failed.status.success());
+    assert!(
+        stderr.contains(missing.to_str().unwrap()) && stderr.contains("TMPDIR"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&site.out()), before);
+}
