@@ -260,13 +260,13 @@ fn run() -> Result<(), String> {
                 Err(e) => eprintln!("  author pages not measured: {e}"),
             }
         }
-        let input =
-            measure::tree(&sites.digest.join("content")).map_err(io("reading the corpus"))?;
         let io_floor = if o.no_floor {
             Err("skipped (--no-floor)".to_string())
         } else if !floor_room {
             Err("skipped: no room on the disk for a copy of the output".to_string())
         } else {
+            let input =
+                measure::tree(&sites.digest.join("content")).map_err(io("reading the corpus"))?;
             let floor_copy = o.out.join(format!("floor-copy-{n}"));
             let seconds =
                 measure::io_floor(&site, &out, &floor_copy, &trash).map_err(io("I/O floor"))?;

@@ -30,6 +30,16 @@ const SAVED_PER_PAPER: &[(&str, f64)] = &[
 /// of 1.56 GB (1.77 GB in 4 KiB blocks) and 118,932 folders (0.49 GB on ext4), 2.27 GB.
 const BASE_PER_PAPER: f64 = 22_700.0;
 
+/// What the switches that only trim pages save, bytes on disk per paper, with the three above
+/// off (20,000 papers, 2026-12-06; 25.1 KB a paper with none of these off): `bibtex_files`
+/// (each day's and tag's `papers.bib`), `related_papers` (the list on each paper page),
+/// `week_pages` (`/<yyyy>/w<ww>/`); `sorted_views` saves nothing measurable (0.06 KB).
+const TRIM_SAVED_PER_PAPER: &[(&str, f64)] = &[
+    ("bibtex_files", 2_000.0),
+    ("related_papers", 770.0),
+    ("week_pages", 470.0),
+];
+
 /// Files and folders per paper, every default on (294,176 files and 165,771 folders at
 /// 100,000 papers), what `author_pages` (49,837 files, 3,001 folders) and `api` (118,151
 /// files) save, and the least with the three off (126,185 files, 118,932 folders).
@@ -43,26 +53,26 @@ const CACHE_PER_PAPER: f64 = 7_300.0;
 /// Headroom over the estimate (the estimate is from one corpus; the disk has other users).
 const MARGIN: f64 = 1.10;
 
-/// `all_on` less what the switches in `off` save, never below `base`, for `papers` papers and
-/// with the margin.
-fn estimate(papers: usize, off: &[&str], all_on: f64, saved: &[(&str, f64)], base: f64) -> u64 {
-    let saved: f64 = saved
+/// What the switches in `off` that are named in `saved` save per paper.
+fn saving(off: &[&str], saved: &[(&str, f64)]) -> f64 {
+    saved
         .iter()
         .filter(|(name, _)| off.contains(name))
         .map(|(_, per_paper)| per_paper)
-        .sum();
-    ((all_on - saved).max(base) * papers as f64 * MARGIN) as u64
+        .sum()
+}
+
+/// `all_on` less what the switches in `off` save, never below `base`, for `papers` papers and
+/// with the margin.
+fn estimate(papers: usize, off: &[&str], all_on: f64, saved: &[(&str, f64)], base: f64) -> u64 {
+    ((all_on - saving(off, saved)).max(base) * papers as f64 * MARGIN) as u64
 }
 
 /// The estimated output of one digest build of `papers` papers with `off` turned off, bytes.
 pub fn output_bytes(papers: usize, off: &[&str]) -> u64 {
-    estimate(
-        papers,
-        off,
-        ALL_ON_PER_PAPER,
-        SAVED_PER_PAPER,
-        BASE_PER_PAPER,
-    )
+    let base = BASE_PER_PAPER - saving(off, TRIM_SAVED_PER_PAPER);
+    let all_on = ALL_ON_PER_PAPER - saving(off, TRIM_SAVED_PER_PAPER);
+    estimate(papers, off, all_on, SAVED_PER_PAPER, base)
 }
 
 /// Hugo's output on disk per paper (1.9 GB at 100,000 papers, 2026-12-06).
@@ -128,7 +138,8 @@ pub fn refusal(papers: usize, need: &Need, free: (u64, u64), o: &Options) -> Str
         free.1
     );
     text.push_str(" Make room, or:");
-    for (name, _) in SAVED_PER_PAPER.iter().filter(|(n, _)| !off.contains(n)) {
+    let switches = SAVED_PER_PAPER.iter().chain(TRIM_SAVED_PER_PAPER);
+    for (name, _) in switches.filter(|(n, _)| !off.contains(n)) {
         let mut fewer = off.to_vec();
         fewer.push(name);
         let _ = write!(
