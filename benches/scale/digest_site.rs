@@ -68,3 +68,48 @@ pub fn write_record(root: &Path, p: &Paper) -> std::io::Result<()> {
     }
     std::fs::write(path, record(p))
 }
+
+/// The `[output]` switches of site.toml the bench can turn off (`--off`), each with its "off"
+/// value. The ones that make a large output large: `author_pages` (~17 KB a paper on disk in
+/// this corpus, whose 3,000 people each have hundreds of papers), `api` (~12 KB: each paper's
+/// `index.json` and each list's `papers.json`) and `coins` (~6.6 KB: a span on every list entry).
+pub const OUTPUT_SWITCHES: &[(&str, &str)] = &[
+    ("api", "false"),
+    ("author_pages", "false"),
+    ("bibtex_files", "false"),
+    ("coins", "false"),
+    ("related_papers", "0"),
+    ("sorted_views", "false"),
+    ("week_pages", "false"),
+];
+
+/// The site digest builds: the corpus itself when nothing is off, else `work/site-N-off-…/`
+/// with the corpus's `site.toml` plus an `[output]` table turning `off` off, and `content` a
+/// symbolic link to the corpus's records (digest follows it). The corpus is never written.
+pub fn variant(
+    work: &Path,
+    corpus: &Path,
+    papers: usize,
+    off: &[&str],
+) -> std::io::Result<std::path::PathBuf> {
+    if off.is_empty() {
+        return Ok(corpus.to_path_buf());
+    }
+    let site = work.join(format!("site-{papers}-off-{}", off.join("-")));
+    std::fs::create_dir_all(&site)?;
+    let mut toml = std::fs::read_to_string(corpus.join("site.toml"))?;
+    toml.push_str("\n[output]\n");
+    for (name, value) in OUTPUT_SWITCHES.iter().filter(|(n, _)| off.contains(n)) {
+        let _ = writeln!(toml, "{name} = {value}");
+    }
+    std::fs::write(site.join("site.toml"), toml)?;
+    let content = site.join("content");
+    let target = std::fs::canonicalize(corpus.join("content"))?;
+    if std::fs::read_link(&content).ok().as_deref() != Some(target.as_path()) {
+        if content.symlink_metadata().is_ok() {
+            std::fs::remove_file(&content)?;
+        }
+        std::os::unix::fs::symlink(&target, &content)?;
+    }
+    Ok(site)
+}

@@ -1,6 +1,7 @@
 //! Running a build as a child process and measuring it: wall time, peak memory (GNU time's
 //! maximum resident set size), the output tree, and the I/O floor.
 
+use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -13,6 +14,9 @@ pub struct Run {
     pub load: Option<f64>,
     /// Peak resident set size; `None` without GNU time.
     pub peak_mib: Option<f64>,
+    /// CPU seconds in user and in kernel mode (GNU time's `%U`, `%S`); `None` without it.
+    pub user_s: Option<f64>,
+    pub sys_s: Option<f64>,
 }
 
 /// GNU time, when installed (`%M` = peak RSS in KiB).
@@ -39,7 +43,11 @@ pub fn run(
     let mut cmd = match time {
         Some(time) => {
             let mut c = Command::new(time);
-            c.arg("-f").arg("%e %M").arg("-o").arg(&report).arg(program);
+            c.arg("-f")
+                .arg("%e %U %S %M")
+                .arg("-o")
+                .arg(&report)
+                .arg(program);
             c
         }
         None => Command::new(program),
@@ -70,15 +78,22 @@ pub fn run(
             out.status
         ));
     }
-    let peak_mib = time.and_then(|_| {
-        let text = std::fs::read_to_string(&report).ok()?;
-        let kib: f64 = text.split_whitespace().last()?.parse().ok()?;
-        Some(kib / 1024.0)
-    });
+    // GNU time's last line is "%e %U %S %M" (earlier lines would be its notes on a signal).
+    let fields: Vec<f64> = time
+        .and_then(|_| std::fs::read_to_string(&report).ok())
+        .and_then(|text| {
+            let line = text.lines().last()?.to_string();
+            line.split_whitespace().map(|f| f.parse().ok()).collect()
+        })
+        .filter(|f: &Vec<f64>| f.len() == 4)
+        .unwrap_or_default();
+    let field = |i: usize| fields.get(i).copied();
     Ok(Run {
         wall_s,
         load,
-        peak_mib,
+        peak_mib: field(3).map(|kib| kib / 1024.0),
+        user_s: field(1),
+        sys_s: field(2),
     })
 }
 
@@ -87,6 +102,10 @@ pub fn run(
 pub struct Tree {
     pub files: u64,
     pub bytes: u64,
+    /// Folders below the root.
+    pub dirs: u64,
+    /// What the files and folders take on the disk (allocated blocks, as `du`).
+    pub disk_bytes: u64,
 }
 
 pub fn tree(root: &Path) -> std::io::Result<Tree> {
@@ -97,14 +116,60 @@ pub fn tree(root: &Path) -> std::io::Result<Tree> {
             let entry = entry?;
             let kind = entry.file_type()?;
             if kind.is_dir() {
+                total.dirs += 1;
+                total.disk_bytes += entry.metadata()?.blocks() * 512;
                 stack.push(entry.path());
             } else if kind.is_file() {
+                let meta = entry.metadata()?;
                 total.files += 1;
-                total.bytes += entry.metadata()?.len();
+                total.bytes += meta.len();
+                total.disk_bytes += meta.blocks() * 512;
             }
         }
     }
     Ok(total)
+}
+
+/// Sizes of the paper pages (`papers/<slug>/index.html`) of an output: how many, the median
+/// and the mean in bytes; `None` when it has none.
+pub fn paper_pages(out: &Path) -> Option<(u64, u64, f64)> {
+    let mut sizes: Vec<u64> = std::fs::read_dir(out.join("papers"))
+        .ok()?
+        .filter_map(|e| std::fs::metadata(e.ok()?.path().join("index.html")).ok())
+        .map(|m| m.len())
+        .collect();
+    if sizes.is_empty() {
+        return None;
+    }
+    sizes.sort_unstable();
+    let mean = sizes.iter().sum::<u64>() as f64 / sizes.len() as f64;
+    Some((sizes.len() as u64, sizes[sizes.len() / 2], mean))
+}
+
+/// Free bytes and free inodes for an unprivileged user on the file system of `path`.
+pub fn free_space(path: &Path) -> std::io::Result<(u64, u64)> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes())
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    // SAFETY: an all-zero statvfs is a valid value to be overwritten.
+    let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a NUL-terminated path and a pointer to a statvfs we own.
+    if unsafe { libc::statvfs(c_path.as_ptr(), &mut stat) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    #[allow(clippy::unnecessary_cast)] // the field types differ between targets
+    Ok((
+        stat.f_bavail as u64 * stat.f_frsize as u64,
+        stat.f_favail as u64,
+    ))
+}
+
+/// The machine's memory (`MemTotal` of /proc/meminfo), in bytes.
+pub fn total_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// Every file under `root`, sorted.
@@ -258,6 +323,11 @@ impl Trash {
                 return std::fs::rename(path, target);
             }
         }
+    }
+
+    /// What the trash takes on the disk.
+    pub fn disk_bytes(&self) -> u64 {
+        tree(&self.dir).map_or(0, |t| t.disk_bytes)
     }
 
     /// Deletes everything discarded (also by earlier, interrupted runs of the bench) and notes

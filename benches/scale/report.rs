@@ -10,6 +10,8 @@ pub struct ToolResult {
     pub tool: &'static str,
     pub runs: Vec<Run>,
     pub output: Tree,
+    /// Paper pages (`papers/<slug>/index.html`): how many, median and mean bytes.
+    pub paper_pages: Option<(u64, u64, f64)>,
 }
 
 impl ToolResult {
@@ -30,9 +32,8 @@ pub struct SizeResult {
     pub check: Result<Run, String>,
     /// `Err(reason)` when Hugo was skipped or failed.
     pub hugo: Result<ToolResult, String>,
-    /// Seconds, and what it read and copied.
-    pub io_floor_s: f64,
-    pub io_floor_what: String,
+    /// Seconds, and what it read and copied; `Err(reason)` when not measured.
+    pub io_floor: Result<(f64, String), String>,
     /// Bytes of digest's output as GitHub Pages' upload action ships it: a tar, deflated at
     /// level 6 (what its size check, "exceeds the allowed size of 1 GB", looks at).
     pub pages_artifact: Result<u64, String>,
@@ -42,7 +43,11 @@ fn mib(v: Option<f64>) -> String {
     v.map_or("n/a".into(), |v| format!("{v:.0}"))
 }
 
-fn row(out: &mut String, n: usize, r: &ToolResult, hugo_s: Option<f64>, floor_s: f64) {
+fn secs(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |v| format!("{v:.1}"))
+}
+
+fn row(out: &mut String, n: usize, r: &ToolResult, hugo_s: Option<f64>, floor_s: Option<f64>) {
     let Some(best) = r.best() else { return };
     let runs: Vec<String> = r.runs.iter().map(|r| format!("{:.2}", r.wall_s)).collect();
     let peak = r
@@ -51,26 +56,34 @@ fn row(out: &mut String, n: usize, r: &ToolResult, hugo_s: Option<f64>, floor_s:
         .filter_map(|r| r.peak_mib)
         .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
     let vs_hugo = hugo_s.map_or("n/a".into(), |h| format!("{:.2}×", best.wall_s / h));
+    let vs_floor = floor_s.map_or("n/a".into(), |f| format!("{:.1}×", best.wall_s / f));
     let _ = writeln!(
         out,
-        "| {n} | {} | {:.2} | {} | {} | {} | {:.1} | {:.1} | {} | {:.1}× |",
+        "| {n} | {} | {:.2} | {} | {} | {} | {} | {} | {:.1} | {:.1} | {} | {:.1} | {} | {} |",
         r.tool,
         best.wall_s,
         runs.join(" / "),
+        secs(best.user_s),
+        secs(best.sys_s),
         mib(peak),
         r.output.files,
         r.output.bytes as f64 / 1e6,
+        r.output.disk_bytes as f64 / 1e6,
+        r.paper_pages
+            .map_or("n/a".into(), |(_, median, mean)| format!(
+                "{median} / {mean:.0}"
+            )),
         best.wall_s * 1e6 / n as f64,
         vs_hugo,
-        best.wall_s / floor_s,
+        vs_floor,
     );
 }
 
 /// The build table (one row per tool and size, plus the I/O floor) and the linearity line.
 pub fn builds(results: &[SizeResult]) -> String {
     let mut out = String::new();
-    out.push_str("| N | tool | wall s (best) | runs s | peak MiB | files | MB | µs/paper | time ÷ Hugo | time ÷ I/O floor |\n");
-    out.push_str("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str("| N | tool | wall s (best) | runs s | user s | sys s | peak MiB | files | MB | MB on disk | paper page B (median / mean) | µs/paper | time ÷ Hugo | time ÷ I/O floor |\n");
+    out.push_str("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for s in results {
         let hugo_s = s
             .hugo
@@ -78,24 +91,30 @@ pub fn builds(results: &[SizeResult]) -> String {
             .ok()
             .and_then(|h| h.best())
             .map(|r| r.wall_s);
-        row(&mut out, s.papers, &s.digest, hugo_s, s.io_floor_s);
+        let floor_s = s.io_floor.as_ref().ok().map(|(f, _)| *f);
+        row(&mut out, s.papers, &s.digest, hugo_s, floor_s);
         match &s.hugo {
-            Ok(h) => row(&mut out, s.papers, h, hugo_s, s.io_floor_s),
+            Ok(h) => row(&mut out, s.papers, h, hugo_s, floor_s),
             Err(why) => {
-                let _ = writeln!(out, "| {} | hugo | {why} | | | | | | | |", s.papers);
+                let _ = writeln!(out, "| {} | hugo | {why} | | | | | | | | | | | |", s.papers);
             }
         }
-        let _ = writeln!(
-            out,
-            "| {} | I/O floor | {:.2} | | | | | {:.1} | | 1.0× |",
-            s.papers,
-            s.io_floor_s,
-            s.io_floor_s * 1e6 / s.papers as f64
-        );
+        if let Some(f) = floor_s {
+            let _ = writeln!(
+                out,
+                "| {} | I/O floor | {f:.2} | | | | | | | | | {:.1} | | 1.0× |",
+                s.papers,
+                f * 1e6 / s.papers as f64
+            );
+        }
     }
     out.push('\n');
     for s in results {
-        let _ = writeln!(out, "- I/O floor at {}: {}", s.papers, s.io_floor_what);
+        let what = match &s.io_floor {
+            Ok((_, what)) => what,
+            Err(why) => why,
+        };
+        let _ = writeln!(out, "- I/O floor at {}: {what}", s.papers);
     }
     for s in results {
         let _ = writeln!(
@@ -116,6 +135,7 @@ pub fn builds(results: &[SizeResult]) -> String {
             s.papers,
             match &s.check {
                 Ok(run) => format!("{:.2} s, peak {} MiB", run.wall_s, mib(run.peak_mib)),
+                Err(why) if why.starts_with("skipped") => why.clone(),
                 Err(why) => format!("failed: {}", why.lines().last().unwrap_or("")),
             }
         );
