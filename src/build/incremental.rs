@@ -162,6 +162,7 @@ pub(crate) fn emit_changes(
     let listing = Listing::default();
     emit::static_files(site, &listing).map_err(|e| failed("cannot read static files", e))?;
     let statics = listing.into_files();
+    timer.phase("static files read");
     let memo = memo.filter(|bytes| carried::describes(bytes, previous.marker));
     let static_hashes = emit::file_hashes(&statics);
     let (machine, machine_hashes, memo) = if unchanged_records {
@@ -298,8 +299,11 @@ fn machine_changes(
     memo: Option<&[u8]>,
 ) -> (Vec<MachineFile>, BTreeMap<String, u64>, Kept) {
     let is_search = |path: &str| path.starts_with(crate::routes::SEARCH_DIR);
+    let mut timer = crate::timing::PhaseTimer::start();
     let memo = memo.and_then(|bytes| carried::read(bytes, previous.marker));
+    timer.phase("  machine: memo read");
     let sitemap = emit::sitemap_identity(site);
+    timer.phase("  machine: sitemap identity");
     let mut files = Vec::new();
     let mut hashes = BTreeMap::new();
     if memo.as_ref().is_some_and(|m| m.sitemap == sitemap) {
@@ -342,6 +346,7 @@ fn machine_changes(
             .collect();
         Some((search, made, all?))
     });
+    timer.phase("  machine: search updated");
     let search = match updated {
         Some((search, made, all)) => {
             files.extend(made);

@@ -111,6 +111,68 @@ pub(super) fn build_with(
     (memo, files)
 }
 
+/// An empty term, left where one was taken out.
+fn placeholder() -> Term {
+    Term {
+        word: "".into(),
+        df: 0,
+        json: Vec::new(),
+        len: 0,
+        hash: 0,
+    }
+}
+
+/// The places in `memo.terms` of the terms of the shards (as last cut) that held a term that
+/// changed (`kept` false) or where a `changed` word not in the memo goes, and of the shards
+/// next to those.
+fn nearby_terms(
+    memo: &SearchMemo,
+    kept: &[bool],
+    changed: &[u32],
+    words: &[Box<str>],
+    shard_bytes: usize,
+) -> Vec<usize> {
+    let old: Vec<Term> = memo
+        .terms
+        .iter()
+        .map(|t| Term {
+            word: t.word.clone(),
+            df: t.df,
+            json: Vec::new(),
+            len: t.len as usize,
+            hash: t.hash,
+        })
+        .collect();
+    let cut = cut_shards(&old, shard_bytes);
+    let shard_of = |place: usize| cut.partition_point(|s| s.range.end <= place);
+    let mut marked = vec![false; cut.len() + 1];
+    let mut mark = |place: usize| {
+        let s = shard_of(place);
+        for near in s.saturating_sub(1)..=s + 1 {
+            if let Some(m) = marked.get_mut(near) {
+                *m = true;
+            }
+        }
+    };
+    for (i, &k) in kept.iter().enumerate() {
+        if !k {
+            mark(i);
+        }
+    }
+    for &id in changed {
+        let word = &*words[id as usize];
+        if let Err(place) = memo.terms.binary_search_by(|t| (*t.word).cmp(word)) {
+            mark(place);
+        }
+    }
+    cut.iter()
+        .zip(&marked)
+        .filter(|(_, m)| **m)
+        .flat_map(|(shard, _)| shard.range.clone())
+        .filter(|&i| kept[i])
+        .collect()
+}
+
 fn memo_of(term: &Term, sum: u64) -> TermMemo {
     TermMemo {
         word: term.word.clone(),
@@ -156,26 +218,61 @@ pub(super) fn update_with(
         .collect();
     changed.sort_unstable();
     timer.phase("  search: what changed");
-    let fresh = encode_changed(docs, words, &order, &changed, &counts, p.cap);
-    // The terms now, by word: those of the memo that kept their postings (no JSON yet), and
-    // those encoded again.
+    let kept_at = |i: usize| {
+        let old = &memo.terms[i];
+        live.get(&*old.word)
+            .is_some_and(|&id| sums[id as usize] == old.sum)
+    };
+    let kept: Vec<bool> = (0..memo.terms.len()).map(kept_at).collect();
+    // The terms of the shards around each change are most likely those of the shards to
+    // write: encoded in the same pass over the documents as the changed terms (the terms of a
+    // shard to write that this misses are encoded after, in a second pass).
+    let around = nearby_terms(memo, &kept, &changed, words, p.shard_bytes);
+    let mut encode: Vec<u32> = around
+        .iter()
+        .filter_map(|&i| live.get(&*memo.terms[i].word).copied())
+        .chain(changed.iter().copied())
+        .collect();
+    encode.sort_unstable();
+    encode.dedup();
+    let encoded = encode_changed(docs, words, &order, &encode, &counts, p.cap);
+    let is_changed = |word: &str| {
+        live.get(word)
+            .is_some_and(|&id| changed.binary_search(&id).is_ok())
+    };
+    let (fresh, mut again): (Vec<Term>, Vec<Term>) =
+        encoded.into_iter().partition(|t| is_changed(&t.word));
+    // The terms now, by word: those of the memo that kept their postings (without their JSON
+    // unless encoded again), and those encoded anew.
     let mut terms: Vec<Term> = Vec::with_capacity(live.len());
     let mut fresh = fresh.into_iter().peekable();
-    for old in &memo.terms {
+    let mut again_at = 0;
+    for (i, old) in memo.terms.iter().enumerate() {
         while let Some(next) = fresh.next_if(|f| *f.word < *old.word) {
             terms.push(next);
         }
-        let kept = live
-            .get(&*old.word)
-            .is_some_and(|&id| sums[id as usize] == old.sum);
-        if kept {
-            terms.push(Term {
+        if !kept[i] {
+            continue;
+        }
+        while again_at < again.len() && *again[again_at].word < *old.word {
+            again_at += 1;
+        }
+        match again.get_mut(again_at) {
+            Some(term) if term.word == old.word => {
+                // The carried length and hash are those of these bytes, unless a checksum
+                // collided.
+                if term.hash != old.hash {
+                    return None;
+                }
+                terms.push(std::mem::replace(term, placeholder()));
+            }
+            _ => terms.push(Term {
                 word: old.word.clone(),
                 df: old.df,
                 json: Vec::new(),
                 len: old.len as usize,
                 hash: old.hash,
-            });
+            }),
         }
     }
     terms.extend(fresh);
