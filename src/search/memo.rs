@@ -295,6 +295,7 @@ pub(super) fn update_with(
     let wanted: Vec<usize> = (0..shards.len())
         .filter(|&i| before.get(identities[i].0.as_str()) != Some(&identities[i].1))
         .collect();
+    timer.phase("  search: shards cut");
     // The terms of the shards to write that were carried without their JSON.
     let mut missing: Vec<u32> = wanted
         .iter()
@@ -310,6 +311,9 @@ pub(super) fn update_with(
             return None;
         }
         terms[at] = term;
+    }
+    if !missing.is_empty() {
+        timer.phase("  search: second pass");
     }
     let made_meta = meta(order.len(), &keys, p);
     let meta_hash = hash_of(&made_meta[..]);

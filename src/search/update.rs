@@ -252,6 +252,10 @@ pub(super) fn encode_changed(
     counts: &[u32],
     cap: usize,
 ) -> Vec<Term> {
+    if changed.is_empty() {
+        // Nothing to encode: no pass over the documents.
+        return Vec::new();
+    }
     // Each changed id's place in `postings`; `u32::MAX` for the others.
     let mut slot = vec![u32::MAX; words.len()];
     for (place, &id) in changed.iter().enumerate() {
