@@ -258,7 +258,7 @@ pub(crate) fn plan_reusing(
     // next plan takes over as one block).
     let paper_json: Vec<PlannedPage> = if config.output.api {
         paper_pages
-            .iter()
+            .par_iter()
             .filter_map(|page| match page.kind {
                 PageKind::Paper(id) => Some(PlannedPage::generated(
                     routes::paper_json(&papers[id].slug),

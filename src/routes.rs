@@ -31,6 +31,8 @@ pub(crate) const STATUS: &str = "status/";
 pub(crate) const STATUS_JSON: &str = "status.json";
 /// The build's manifest: what `digest build` compares the next build with (see `build::guard`).
 pub(crate) const MANIFEST: &str = "digest.json";
+/// The folder of the search index's files.
+pub(crate) const SEARCH_DIR: &str = "search/";
 /// The search index's header: sizes and the first term of each term shard.
 pub(crate) const SEARCH_META: &str = "search/meta.json";
 

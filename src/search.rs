@@ -1,7 +1,7 @@
 //! The site's full-text search index: static JSON files written at build time and read by
 //! `search.js` in the browser, which fetches only the files a query needs.
 //!
-//! Layout (all under `search/`, see [`build_index`]):
+//! Layout (all under `search/`, see [`SearchMemo::build`]):
 //!
 //! - `meta.json`: format version, counts, the shard boundaries and the tokenizer tables
 //!   ([`crate::terms::STOPWORDS`], [`crate::terms::fold_table`], [`crate::terms::MAX_TOKEN_CHARS`],
@@ -42,8 +42,10 @@ use rayon::prelude::*;
 
 use crate::terms;
 
+pub(crate) mod memo;
 mod update;
 
+pub(crate) use memo::SearchMemo;
 pub(crate) use update::{SearchState, build_state};
 
 /// Version of the file format, checked by the browser.
@@ -106,16 +108,19 @@ const DEFAULT: Params = Params {
     shard_bytes: SHARD_BYTES,
 };
 
-/// The index files, as (path relative to the output folder, bytes), e.g. `("search/meta.json", ..)`.
+/// The index files, as (path relative to the output folder, bytes), e.g. `("search/meta.json", ..)`:
+/// what [`SearchMemo::build`] makes, without the memo (the reference the tests compare with).
 ///
 /// Deterministic: the same docs and words give byte-identical files whatever the order of the
 /// docs (only docs with equal date and slug keep their input order) and however term ids are
 /// numbered (only the id → word mapping matters). Term ids without a word and zero weights are
 /// ignored; a word listed under several ids is merged.
+#[cfg(test)]
 pub(crate) fn build_index(docs: &[SearchDoc], words: &[Box<str>]) -> Vec<(String, Vec<u8>)> {
     build_with(docs, words, DEFAULT)
 }
 
+#[cfg(test)]
 fn build_with(docs: &[SearchDoc], words: &[Box<str>], p: Params) -> Vec<(String, Vec<u8>)> {
     let order = doc_order(docs);
     let encoded = encode_terms(docs, words, &order, p.cap);
@@ -372,8 +377,11 @@ fn snippet_files(
 struct Term {
     word: Box<str>,
     df: u32,
-    /// `"word":[df,..]` (UTF-8).
+    /// `"word":[df,..]` (UTF-8); empty while not needed (a term carried over by a cached
+    /// build, whose shard is not written: see `memo`).
     json: Vec<u8>,
+    /// The length of that JSON, which the shard cuts depend on.
+    len: usize,
     /// Hash of `json`: what a shard is made of, without its bytes.
     hash: u64,
 }
@@ -429,6 +437,7 @@ fn encode_term(word: &str, mut postings: Vec<(u32, u32)>, unsorted: bool, cap: u
     Term {
         word: word.into(),
         df,
+        len: json.len(),
         hash: crate::hash::hash_of(&json),
         json,
     }
@@ -455,7 +464,7 @@ fn cut_shards(terms: &[Term], target: usize) -> Vec<Shard> {
     let mut start = 0;
     let mut bytes = 0;
     for (i, term) in terms.iter().enumerate() {
-        let size = term.json.len() + 1;
+        let size = term.len + 1;
         let chance = (fnv(term.word.as_bytes()) >> 11) as f64 / (1u64 << 53) as f64;
         let natural = chance * (target as f64) < size as f64;
         if i > start

@@ -9,6 +9,8 @@
 //! - `output.bin`: the output folder it published, the hash of that folder's marker (the list
 //!   of files digest wrote there), each page's fingerprint and each other file's hash, so only
 //!   pages whose fingerprint changed are rendered, and the files that changed written in place;
+//! - `machine.bin`: what the sitemap and the search index were made of (`build::carried`), so
+//!   only those whose inputs changed are made again;
 //! - `header.bin`, written last: the cache format, digest's version, a hash of the running
 //!   program and a checksum of every other file. A cache of another format, version or
 //!   program, or one whose files do not match their checksums (a build killed while saving,
@@ -378,6 +380,24 @@ fn bodies_listed(header: &Header, n: usize) -> Option<&str> {
         .map(|(name, _)| name.as_str())
         .find(|name| name.starts_with(&prefix))
 }
+
+impl BuildCache {
+    /// The bytes of `machine.bin` (`build::carried`), when the cache holds it.
+    pub(crate) fn machine_memo(&self) -> Option<Vec<u8>> {
+        self.read_listed(MACHINE).ok()
+    }
+
+    /// Saves `machine.bin` (after [`BuildCache::save`], which makes the cache's header).
+    pub(crate) fn save_machine_memo(&mut self, bytes: Vec<u8>) -> io::Result<()> {
+        if self.header.is_none() {
+            return Ok(());
+        }
+        self.write(vec![(MACHINE.to_string(), bytes)], Vec::new(), None)
+    }
+}
+
+/// The file of what the sitemap and search index were made of.
+const MACHINE: &str = "machine.bin";
 
 impl SnapshotSource for BuildCache {
     fn parts(&self) -> Result<Vec<u8>, String> {

@@ -8,7 +8,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::diagnostic::{FailureKind, Problem, Problems};
-use crate::plan::PageKind;
+use crate::plan::{PageKind, PlannedPage};
 use crate::render::machine::{self, MachineFile};
 use crate::render::theme::{DEFAULT_STATIC, StaticSource};
 use crate::site::Site;
@@ -191,23 +191,43 @@ fn dedupe(problems: Vec<Problem>) -> Vec<Problem> {
 /// The sitemap(s), `robots.txt` and `.nojekyll` of the site as it is now.
 pub(crate) fn machine_files(site: &Site) -> Vec<MachineFile> {
     let config = &site.config;
-    let data = site.data();
-    let urls: Vec<(String, Option<String>)> = site
-        .pages()
-        .iter()
-        .filter(|p| p.in_sitemap())
-        .map(|p| {
-            let lastmod = match p.kind {
-                PageKind::Paper(id) => Some(data.papers[id].date.to_string()),
-                PageKind::Day(i) => Some(data.index.days[i].date.to_string()),
-                _ => None,
-            };
-            (config.url(&p.url_path()), lastmod)
-        })
+    let urls: Vec<(String, Option<String>)> = sitemap_pages(site)
+        .map(|(page, lastmod)| (config.url(&page.url_path()), lastmod.map(|d| d.to_string())))
         .collect();
     let mut files = machine::sitemaps(config, &urls);
     files.extend(machine::robots_and_nojekyll(config));
     files
+}
+
+/// What the machine files are made of: the settings and each sitemap page's path and date.
+/// Equal identities, equal machine files.
+pub(crate) fn sitemap_identity(site: &Site) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = crate::hash::hasher();
+    // The settings (base URL, ...), the same way the build cache keys the site by them.
+    site.snapshot_key().hash(&mut hasher);
+    for (page, lastmod) in sitemap_pages(site) {
+        page.path.hash(&mut hasher);
+        lastmod.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// Each page of the sitemap, with its `lastmod` date (said once for the sitemap and its
+/// identity).
+fn sitemap_pages(site: &Site) -> impl Iterator<Item = (&PlannedPage, Option<jiff::civil::Date>)> {
+    let data = site.data();
+    site.pages()
+        .iter()
+        .filter(|p| p.in_sitemap())
+        .map(move |p| {
+            let lastmod = match p.kind {
+                PageKind::Paper(id) => Some(data.papers[id].date),
+                PageKind::Day(i) => Some(data.index.days[i].date),
+                _ => None,
+            };
+            (p, lastmod)
+        })
 }
 
 /// A hash of each file's bytes, by path.

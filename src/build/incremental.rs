@@ -18,6 +18,7 @@ use crate::write::{MARKER, Update};
 use emit::Destination as _;
 
 use super::cache::{OutputState, marker_hash};
+use super::carried::{self, Kept};
 use super::{Emitted, Progress, emit, emit_site};
 
 /// Above this share of pages to render, the build makes a whole new tree instead.
@@ -41,6 +42,8 @@ pub(crate) struct Written {
     fingerprints: Vec<u64>,
     statics: BTreeMap<String, u64>,
     machine: BTreeMap<String, u64>,
+    /// What the cache keeps of the sitemap and search index, for the next build.
+    pub memo: Kept,
 }
 
 impl Written {
@@ -63,6 +66,7 @@ impl Written {
             fingerprints: site.fingerprints(),
             statics: emitted.static_hashes,
             machine: emitted.machine_hashes,
+            memo: emitted.carried.map_or(Kept::Nothing, Kept::Made),
         }
     }
 
@@ -93,12 +97,14 @@ fn join_lines(lines: &[&str]) -> String {
 
 /// Brings `output`, which is what `previous` describes, up to `site`. `unchanged_records` says
 /// no record was read or removed since (the search index and the sitemap are then as they
-/// were, and are not made again).
+/// were, and are not made again); `memo` is what the cache kept of those (`machine.bin`, see
+/// [`carried`]): with it, only the sitemap and search files whose inputs changed are made.
 pub(crate) fn emit_changes(
     site: &Site,
     output: &Path,
     previous: &OutputState,
     unchanged_records: bool,
+    memo: Option<Vec<u8>>,
     progress: &dyn Progress,
 ) -> Result<Written, Problems> {
     let failed = |what: &str, err: std::io::Error| {
@@ -156,18 +162,14 @@ pub(crate) fn emit_changes(
     let listing = Listing::default();
     emit::static_files(site, &listing).map_err(|e| failed("cannot read static files", e))?;
     let statics = listing.into_files();
-    let machine: Vec<MachineFile> = if unchanged_records {
-        Vec::new()
-    } else {
-        let mut machine = emit::machine_files(site);
-        machine.extend(site.search_files());
-        machine
-    };
+    timer.phase("static files read");
+    let memo = memo.filter(|bytes| carried::describes(bytes, previous.marker));
     let static_hashes = emit::file_hashes(&statics);
-    let machine_hashes = if unchanged_records {
-        previous.machine.iter().cloned().collect()
+    let (machine, machine_hashes, memo) = if unchanged_records {
+        let kept = memo.map_or(Kept::Nothing, Kept::AsRead);
+        (Vec::new(), previous.machine.iter().cloned().collect(), kept)
     } else {
-        emit::file_hashes(&machine)
+        machine_changes(site, previous, memo.as_deref())
     };
     timer.phase("static, machine and search files");
     let old_files: BTreeMap<&str, u64> = previous
@@ -240,10 +242,14 @@ pub(crate) fn emit_changes(
         fingerprints: fingerprints.clone(),
         statics: static_hashes.clone(),
         machine: machine_hashes.clone(),
+        memo: Kept::Nothing,
     };
     if dirty.is_empty() && changed_files.is_empty() && gone.is_empty() && fresh.is_empty() {
-        // Nothing to write, and nothing new for the cache to keep.
-        return Ok(written(0, 0, false));
+        // Nothing to write, and nothing new for the cache to keep of the output.
+        return Ok(Written {
+            memo,
+            ..written(0, 0, false)
+        });
     }
     let mut update = Update::create(output).map_err(|e| failed("cannot prepare the update", e))?;
     progress.phase("rendering pages", dirty.len());
@@ -278,7 +284,87 @@ pub(crate) fn emit_changes(
         .map_err(|e| failed("cannot move the changed files into place", e))?;
     timer.phase("move into place");
     drop(lock);
-    Ok(written(dirty.len(), changed, true))
+    Ok(Written {
+        memo,
+        ..written(dirty.len(), changed, true)
+    })
+}
+
+/// The sitemap and search files of `site` that differ from those `previous` wrote (all of
+/// them without a `memo` of those), the hash of every such file now, and what the cache keeps
+/// of them for the next build.
+fn machine_changes(
+    site: &Site,
+    previous: &OutputState,
+    memo: Option<&[u8]>,
+) -> (Vec<MachineFile>, BTreeMap<String, u64>, Kept) {
+    let is_search = |path: &str| path.starts_with(crate::routes::SEARCH_DIR);
+    let mut timer = crate::timing::PhaseTimer::start();
+    let memo = memo.and_then(|bytes| carried::read(bytes, previous.marker));
+    timer.phase("  machine: memo read");
+    let sitemap = emit::sitemap_identity(site);
+    timer.phase("  machine: sitemap identity");
+    let mut files = Vec::new();
+    let mut hashes = BTreeMap::new();
+    if memo.as_ref().is_some_and(|m| m.sitemap == sitemap) {
+        hashes.extend(
+            previous
+                .machine
+                .iter()
+                .filter(|(path, _)| !is_search(path))
+                .cloned(),
+        );
+    } else {
+        files = emit::machine_files(site);
+        hashes = emit::file_hashes(&files);
+    }
+    let before: ahash::AHashMap<&str, u64> = previous
+        .machine
+        .iter()
+        .map(|(path, hash)| (path.as_str(), *hash))
+        .collect();
+    let updated = memo.and_then(|memo| {
+        let (search, update) =
+            site.with_search_docs(|docs, words| memo.search.update(docs, words))?;
+        let made: Vec<MachineFile> = update
+            .files
+            .into_iter()
+            .map(|(path, contents)| MachineFile { path, contents })
+            .collect();
+        let made_hashes = emit::file_hashes(&made);
+        // Every file the update kept is one the last build wrote, with its hash.
+        let all: Option<BTreeMap<String, u64>> = update
+            .paths
+            .into_iter()
+            .map(|path| {
+                let hash = made_hashes
+                    .get(&path)
+                    .copied()
+                    .or_else(|| before.get(path.as_str()).copied())?;
+                Some((path, hash))
+            })
+            .collect();
+        Some((search, made, all?))
+    });
+    timer.phase("  machine: search updated");
+    let search = match updated {
+        Some((search, made, all)) => {
+            files.extend(made);
+            hashes.extend(all);
+            search
+        }
+        None => {
+            let (made, search_files) = carried::made_whole(site);
+            hashes.extend(emit::file_hashes(&search_files));
+            files.extend(search_files);
+            made.search
+        }
+    };
+    (
+        files,
+        hashes,
+        Kept::Made(carried::Carried { sitemap, search }),
+    )
 }
 
 /// Whether the static files of `site` (theme and site, read now) are those `previous` wrote.

@@ -3,6 +3,7 @@
 //! ([`emit`]) and publishes it whole ([`crate::write::publish`]), and returns what it made.
 
 pub(crate) mod cache;
+mod carried;
 pub(crate) mod emit;
 pub(crate) mod guard;
 mod incremental;
@@ -180,9 +181,10 @@ pub(crate) fn build_with_progress(
     let guarded = guard::check(&site, &output, &options.guard).map_err(one)?;
     let unchanged_records =
         loaded.from_snapshot && loaded.records_read + loaded.records_removed == 0;
+    let memo = cache.as_ref().and_then(|cache| cache.machine_memo());
     let written = match previous {
         Some(previous) => {
-            incremental::emit_changes(&site, &output, &previous, unchanged_records, progress)
+            incremental::emit_changes(&site, &output, &previous, unchanged_records, memo, progress)
         }
         None => emit_site(&site, &output, progress)
             .map(|emitted| incremental::Written::everything(&site, emitted)),
@@ -206,7 +208,14 @@ pub(crate) fn build_with_progress(
         && (written.state_is_new || !unchanged_records || loaded.records_touched > 0)
     {
         let state = written.state(&output, inputs, site.paper_count());
-        if let Err(err) = cache.save(&site, &state) {
+        let saved =
+            cache
+                .save(&site, &state)
+                .and_then(|()| match written.memo.bytes(state.marker) {
+                    Some(bytes) => cache.save_machine_memo(bytes),
+                    None => Ok(()),
+                });
+        if let Err(err) = saved {
             cache_note = Some(format!(
                 "the build cache could not be saved ({err}); the next build will be a clean one"
             ));
@@ -288,6 +297,8 @@ pub(crate) struct Emitted {
     pub changed: usize,
     /// Set when the site was published but something was left behind.
     pub warning: Option<String>,
+    /// What the build cache keeps of the sitemap and the search index.
+    pub carried: Option<carried::Carried>,
 }
 
 /// Writes every file of the site to `to`: static files, pages, machine files, search index.
@@ -322,7 +333,7 @@ fn emit_all(
     emit::write_machine_files(&machine, to).map_err(|e| io("cannot write the sitemap", e))?;
     files += machine.len();
     timer.phase("machine files");
-    let search = site.search_files();
+    let (carried, search) = carried::made_whole(site);
     timer.phase("search index");
     emit::write_machine_files(&search, to).map_err(|e| io("cannot write the search index", e))?;
     files += search.len();
@@ -338,6 +349,7 @@ fn emit_all(
         kept: 0,
         changed: 0,
         warning: None,
+        carried: Some(carried),
     })
 }
 

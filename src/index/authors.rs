@@ -175,30 +175,65 @@ pub(crate) fn build(papers: &[Paper], source: AuthorSource<'_>, order: &[PaperId
     // Forms are counted as written (borrowed, no allocation per name), then merged by how
     // they are shown ("Lovelace, Ada" and "Ada Lovelace" are one form) for the few each
     // author has.
-    let mut forms: Vec<Vec<(&str, u32)>> = vec![Vec::new(); chosen.len()];
-    for &id in order {
-        let list = &numbers[id];
-        for (i, &n) in list.iter().enumerate() {
+    // The lists follow the listing order and read only the compact author numbers; the
+    // written forms are counted in paper id order, the order the records lie in memory (at
+    // 100,000 papers, reading them in listing order is a cache miss per name), each with the
+    // listing rank of its first paper, and then put in the order first seen (in listing
+    // order, each paper's names in their order), as if counted in listing order.
+    let mut rank = vec![u32::MAX; papers.len()];
+    for (r, &id) in order.iter().enumerate() {
+        if let Some(slot) = rank.get_mut(id) {
+            *slot = (*slot).min(r as u32);
+        }
+        for &n in &numbers[id] {
+            let Some(&place) = by_number.get(n as usize) else {
+                continue;
+            };
+            if place != NO_AUTHOR && lists[place as usize].last() != Some(&id) {
+                lists[place as usize].push(id);
+            }
+        }
+    }
+    let mut forms: Vec<Vec<Form>> = vec![Vec::new(); chosen.len()];
+    for (id, paper) in papers.iter().enumerate() {
+        let first = rank[id];
+        if first == u32::MAX {
+            continue;
+        }
+        for (i, &n) in numbers[id].iter().enumerate() {
             let Some(&place) = by_number.get(n as usize) else {
                 continue;
             };
             if place == NO_AUTHOR {
                 continue;
             }
-            let place = place as usize;
-            if lists[place].last() != Some(&id) {
-                lists[place].push(id);
-            }
-            let Some(written) = papers[id].authors.get(i) else {
+            let Some(written) = paper.authors.get(i) else {
                 continue;
             };
             let written = written.as_str();
-            match forms[place].iter_mut().find(|(form, _)| *form == written) {
-                Some((_, count)) => *count += 1,
-                None => forms[place].push((written, 1)),
+            let place = place as usize;
+            // Where the form is first seen: its paper's listing rank, then its place among
+            // the paper's authors.
+            let at = (first, i as u32);
+            match forms[place].iter_mut().find(|(form, ..)| *form == written) {
+                Some((_, count, seen)) => {
+                    *count += 1;
+                    *seen = (*seen).min(at);
+                }
+                None => forms[place].push((written, 1, at)),
             }
         }
     }
+    let forms: Vec<Vec<(&str, u32)>> = forms
+        .into_iter()
+        .map(|mut written| {
+            written.sort_by_key(|form| form.2);
+            written
+                .into_iter()
+                .map(|(form, count, _)| (form, count))
+                .collect()
+        })
+        .collect();
     let names: Vec<String> = forms.into_iter().map(most_common_form).collect();
     // Slugs from the key (not the shown name), so a new spelling does not move the page.
     let keys: Vec<String> = chosen
@@ -240,6 +275,10 @@ pub(crate) fn build(papers: &[Paper], source: AuthorSource<'_>, order: &[PaperId
     let authors = authors.into_iter().map(|(_, author)| author).collect();
     AuthorIndex { authors, by_number }
 }
+
+/// A written form of an author's name, how many papers write it, and where it is first seen:
+/// its paper's listing rank and its place among that paper's authors.
+type Form<'a> = (&'a str, u32, (u32, u32));
 
 /// The form of a name shown most often among `written` (each written form with its count, in
 /// the order first seen: newest paper first); of equally frequent ones, the first seen.

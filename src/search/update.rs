@@ -1,5 +1,5 @@
 //! The search index made again after an edit from what changed, for `serve`: the same files as
-//! [`build_index`](super::build_index) of the new documents, byte for byte, but only the terms
+//! `build_index` of the new documents, byte for byte, but only the terms
 //! whose postings changed are encoded again and only the files whose contents changed are made.
 //!
 //! What changed is found without keeping the old documents: each term keeps a checksum of its
@@ -163,7 +163,7 @@ impl SearchState {
 
 /// The document numbers of `docs`: `old` when it still is what [`doc_order`] makes (no date or
 /// slug edit moved a document: one pass instead of a sort), else sorted anew.
-fn order_from(docs: &[SearchDoc], old: &[usize]) -> Vec<usize> {
+pub(super) fn order_from(docs: &[SearchDoc], old: &[usize]) -> Vec<usize> {
     // The stable sort's result is the one order sorted by key and, among equal keys, by
     // input index.
     let in_order = |a: usize, b: usize| {
@@ -195,7 +195,7 @@ fn chunk_changed<'a>(
 }
 
 /// Hash of what a document's `d/` row shows.
-fn row_hash(doc: &SearchDoc) -> u64 {
+pub(super) fn row_hash(doc: &SearchDoc) -> u64 {
     hash_of(&(doc.slug, doc.title, doc.date, doc.authors, doc.upvotes))
 }
 
@@ -210,7 +210,7 @@ fn mix(number: u32, weight: u16) -> u64 {
 
 /// Per term id, the checksum of its postings and their number (in parallel: sums of integers,
 /// so the split does not matter).
-fn checksums(docs: &[SearchDoc], order: &[usize], vocab: usize) -> (Vec<u64>, Vec<u32>) {
+pub(super) fn checksums(docs: &[SearchDoc], order: &[usize], vocab: usize) -> (Vec<u64>, Vec<u32>) {
     /// Documents per task: enough to amortise the task's arrays.
     const CHUNK: usize = 8192;
     order
@@ -244,7 +244,7 @@ fn checksums(docs: &[SearchDoc], order: &[usize], vocab: usize) -> (Vec<u64>, Ve
 
 /// The terms of the `changed` ids encoded again from their postings (one pass over every
 /// document), by word; ids left without postings or without a word are left out.
-fn encode_changed(
+pub(super) fn encode_changed(
     docs: &[SearchDoc],
     words: &[Box<str>],
     order: &[usize],
@@ -252,6 +252,10 @@ fn encode_changed(
     counts: &[u32],
     cap: usize,
 ) -> Vec<Term> {
+    if changed.is_empty() {
+        // Nothing to encode: no pass over the documents.
+        return Vec::new();
+    }
     // Each changed id's place in `postings`; `u32::MAX` for the others.
     let mut slot = vec![u32::MAX; words.len()];
     for (place, &id) in changed.iter().enumerate() {

@@ -27,6 +27,7 @@ use crate::markdown::MarkdownRenderer;
 use crate::markdown::store::BodyStore;
 use crate::plan::PlannedPage;
 use crate::record::Paper;
+#[cfg(test)]
 use crate::render::machine::MachineFile;
 use crate::render::theme::{self, Theme};
 use crate::render::views::{self, SiteData};
@@ -426,6 +427,7 @@ impl Site {
     }
 
     /// The search index files (see [`crate::search`]), paths relative to the output.
+    #[cfg(test)]
     pub(crate) fn search_files(&self) -> Vec<MachineFile> {
         self.with_search_docs(|docs, words| {
             crate::search::build_index(docs, words)

@@ -197,3 +197,114 @@ fn a_terms_edit_makes_only_the_shards_it_changes() {
     assert!(again.files.is_empty());
     assert_eq!(again.paths, update.paths);
 }
+
+proptest! {
+    #![proptest_config(crate::record::mutations::config(64))]
+
+    /// The memo a build keeps in its cache (read back from its bytes, as the next build does)
+    /// makes the same files as a fresh build: those it writes, over those it keeps.
+    #[test]
+    fn an_index_made_from_the_memo_equals_a_fresh_build(
+        mut docs in prop::collection::vec(doc(), DOCS),
+        edits in prop::collection::vec(prop::collection::vec(edit(), 1..3), 1..8),
+    ) {
+        use crate::search::memo::{SearchMemo, build_with as memo_build, update_with};
+        let mut words = words(30);
+        let (memo, files) = memo_build(&search_docs(&docs), &words, P);
+        let mut memo = memo;
+        let mut published = as_map(files);
+        for batch in edits {
+            for edit in batch {
+                match edit {
+                    Edit::Terms(d, terms) => docs[d].terms = terms,
+                    Edit::Date(d, day) => docs[d].date = format!("2024-01-0{}", day + 1),
+                    Edit::Title(d, t) => docs[d].title = format!("Edited {t}"),
+                    Edit::Snippet(d, s) => docs[d].snippet = format!("snippet {s}"),
+                    Edit::NewWord(d) => {
+                        words.push(format!("new{}", words.len()).into());
+                        docs[d].terms.push((words.len() as u32 - 1, 2));
+                    }
+                }
+            }
+            let view = search_docs(&docs);
+            let fresh = as_map(build_with(&view, &words, P));
+            let carried: SearchMemo =
+                postcard::from_bytes(&postcard::to_stdvec(&memo).unwrap()).unwrap();
+            match update_with(&carried, &view, &words, P) {
+                Some((next, update)) => {
+                    for (path, bytes) in &update.files {
+                        prop_assert_ne!(published.get(path), Some(bytes), "{} rewritten as it was", path);
+                    }
+                    published.extend(update.files);
+                    published.retain(|path, _| update.paths.contains(path));
+                    memo = next;
+                }
+                None => {
+                    let (again, files) = memo_build(&view, &words, P);
+                    memo = again;
+                    published = as_map(files);
+                }
+            }
+            prop_assert_eq!(published.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
+            for (path, bytes) in &fresh {
+                prop_assert_eq!(
+                    String::from_utf8_lossy(&published[path]),
+                    String::from_utf8_lossy(bytes),
+                    "{}",
+                    path
+                );
+            }
+        }
+    }
+}
+
+/// A build that numbered the words otherwise (a clean load after a cached one) makes its
+/// index from the memo all the same: a terms edit writes only shards.
+#[test]
+fn the_memo_does_not_depend_on_word_ids() {
+    use crate::search::memo::{build_with as memo_build, update_with};
+    let words = words(300);
+    let mut docs: Vec<Doc> = (0..200u32)
+        .map(|i| Doc {
+            slug: format!("p{i:03}"),
+            title: format!("Paper {i}"),
+            date: format!("2024-0{}-1{}", 1 + i % 9, i % 10),
+            snippet: format!("snippet {i}"),
+            upvotes: None,
+            terms: (0..5)
+                .map(|k| ((i * 7 + k * 61) % 300, 1 + k as u16))
+                .collect(),
+        })
+        .collect();
+    for doc in &mut docs {
+        doc.terms.sort_unstable();
+        doc.terms.dedup_by_key(|t| t.0);
+    }
+    let (memo, _) = memo_build(&search_docs(&docs), &words, P);
+    docs[17].terms = vec![(3, 5), (250, 1)];
+    // The same words, numbered backwards.
+    let reversed: Vec<Box<str>> = words.iter().rev().cloned().collect();
+    let mut renumbered = docs.clone();
+    for doc in &mut renumbered {
+        for term in &mut doc.terms {
+            term.0 = 299 - term.0;
+        }
+        doc.terms.sort_unstable();
+    }
+    let fresh = as_map(build_with(&search_docs(&docs), &words, P));
+    let (_, update) = update_with(&memo, &search_docs(&renumbered), &reversed, P)
+        .expect("an update from the memo");
+    assert!(!update.files.is_empty());
+    for (path, bytes) in &update.files {
+        assert!(
+            path.contains("/t/") || path.ends_with("meta.json"),
+            "{path}"
+        );
+        assert_eq!(&fresh[path], bytes, "{path}");
+    }
+    assert!(
+        update.files.len() * 4 < fresh.len(),
+        "{}",
+        update.files.len()
+    );
+}

@@ -624,3 +624,118 @@ fn an_update_never_replaces_a_file_it_did_not_write() {
     );
     assert_eq!(tree(&out), before);
 }
+
+/// The inode of each file of `dir`, by path: a file digest replaced has a new one.
+#[cfg(unix)]
+fn inodes(dir: &Path) -> std::collections::BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    common::files(dir)
+        .into_iter()
+        .map(|path| {
+            let ino = std::fs::metadata(dir.join(&path)).unwrap().ino();
+            (path, ino)
+        })
+        .collect()
+}
+
+/// The files of `after` that are new or replaced since `before` (inodes), and those whose
+/// bytes differ from `old` (or are new), among the paths `wanted` keeps.
+#[cfg(unix)]
+fn replaced_and_differing(
+    before: &std::collections::BTreeMap<String, u64>,
+    old: &std::collections::BTreeMap<String, Vec<u8>>,
+    out: &Path,
+    wanted: impl Fn(&str) -> bool,
+) -> (Vec<String>, Vec<String>) {
+    let after = inodes(out);
+    let now = tree(out);
+    let replaced = after
+        .iter()
+        .filter(|(path, ino)| wanted(path) && before.get(*path) != Some(ino))
+        .map(|(path, _)| path.clone())
+        .collect();
+    let differing = now
+        .iter()
+        .filter(|(path, bytes)| wanted(path) && old.get(*path) != Some(bytes))
+        .map(|(path, _)| path.clone())
+        .collect();
+    (replaced, differing)
+}
+
+/// One abstract edited at a site with many search files: the build replaces exactly the search
+/// files whose bytes change (a few, made from what changed: the cache keeps what the index was
+/// made of), leaves the sitemap and robots.txt as they were (same file), and the output is a
+/// clean build's. A date edit then moves the sitemap's dates: the sitemap is made again.
+#[cfg(unix)]
+#[test]
+fn an_edit_replaces_only_the_search_files_it_changes_and_not_the_sitemap() {
+    let site = common::generated::site(400, 11);
+    build(&site);
+    let out = site.out();
+    let search = |path: &str| path.starts_with("search/");
+    let search_files = common::files(&out.join("search")).len();
+    assert!(search_files > 10, "{search_files} search files");
+    let (old, before) = (tree(&out), inodes(&out));
+    let record = first_record(&site);
+    let text = std::fs::read_to_string(&record).unwrap();
+    std::fs::write(
+        &record,
+        text.replacen("\n+++\n", "\n+++\nQuixotically zygomorphic findings. ", 1),
+    )
+    .unwrap();
+    let run = build(&site);
+    assert_eq!(counts(&run).0, 1, "{}", run.stdout);
+    let (replaced, differing) = replaced_and_differing(&before, &old, &out, search);
+    assert_eq!(replaced, differing);
+    assert!(
+        !differing.is_empty() && differing.len() * 3 < search_files,
+        "{differing:?}"
+    );
+    let now = inodes(&out);
+    for kept in ["sitemap.xml", "robots.txt"] {
+        assert_eq!(now[kept], before[kept], "{kept} was written again");
+    }
+    assert_same_as_clean(&site, "after an abstract edit");
+
+    // A date edit: the paper's sitemap entry moves, so the sitemap is made again.
+    let (old, before) = (tree(&out), now);
+    let text = std::fs::read_to_string(&record).unwrap();
+    let date = text.lines().find(|l| l.starts_with("date = ")).unwrap();
+    std::fs::write(&record, text.replacen(date, "date = 2024-06-30", 1)).unwrap();
+    build(&site);
+    let (replaced, differing) =
+        replaced_and_differing(&before, &old, &out, |p| p.starts_with("sitemap"));
+    assert_eq!(replaced, vec!["sitemap.xml".to_string()]);
+    assert_eq!(differing, replaced);
+    assert_same_as_clean(&site, "after a date edit");
+}
+
+/// What the cache keeps of the search index and sitemap (`machine.bin`) damaged or missing:
+/// the build makes them whole, and its output is a clean build's; the rest of the cache is
+/// still used.
+#[test]
+fn a_damaged_or_missing_search_memo_means_the_index_made_whole() {
+    let site = common::generated::site(150, 5);
+    build(&site);
+    let memo = site.path(".digest-cache/machine.bin");
+    assert!(memo.is_file());
+    let record = first_record(&site);
+    let mut bytes = std::fs::read(&memo).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x41;
+    std::fs::write(&memo, bytes).unwrap();
+    edit_title(&record, "Retitled over a damaged memo");
+    let run = build(&site);
+    assert_eq!(counts(&run).0, 1, "{}", run.stdout);
+    assert_same_as_clean(&site, "after a damaged memo");
+    std::fs::remove_file(&memo).unwrap();
+    edit_title(&record, "Retitled over a missing memo");
+    let run = build(&site);
+    assert_eq!(counts(&run).0, 1, "{}", run.stdout);
+    assert_same_as_clean(&site, "after a missing memo");
+    // Made again by that build: the next one uses it.
+    assert!(memo.is_file());
+    edit_title(&record, "Retitled over a memo made again");
+    build(&site);
+    assert_same_as_clean(&site, "after a memo made again");
+}

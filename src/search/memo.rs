@@ -1,0 +1,369 @@
+//! The search index carried from one `digest build` to the next: a [`SearchMemo`], kept in the
+//! build cache, says what the published index was made of, so that a build after an edit makes
+//! only the files whose contents changed, the same bytes as `build_index`
+//! of the new documents.
+//!
+//! Unlike `serve`'s [`SearchState`](super::SearchState), which lives in memory, the memo is
+//! small enough to be read by every build (about 2 MB at 100,000 papers): it keeps no postings,
+//! only each term's checksum of its postings (see `update`), its document frequency and the
+//! length and hash of its JSON, which is all the shard cuts, the completions and the shard
+//! identities need. The terms of a shard to be written again are encoded from the documents.
+//! Documents are kept by number (a hash of each `d/` row and snippet), and terms by word, so the
+//! memo does not depend on how a build numbered papers or words.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::update::{SearchUpdate, checksums, encode_changed, order_from, row_hash};
+use super::{
+    DEFAULT, Params, SearchDoc, Term, cut_shards, doc_files, doc_order, encode_terms, file_key,
+    meta, prefix_completions, shard_file, shard_identity, snippet_files, term_files,
+};
+use crate::hash::hash_of;
+
+/// What a published search index was made of (see the module doc).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct SearchMemo {
+    /// Document numbers: the input index of each.
+    order: Vec<u32>,
+    /// By document number: the hash of its `d/` row, and of its snippet.
+    rows: Vec<u64>,
+    snippets: Vec<u64>,
+    /// Every term with postings, by word.
+    terms: Vec<TermMemo>,
+    /// Each shard's path and identity, in file order.
+    shards: Vec<(String, u64)>,
+    /// Hash of `meta.json`.
+    meta: u64,
+}
+
+/// One term of the index, without its postings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct TermMemo {
+    word: Box<str>,
+    df: u32,
+    /// Length and hash of its JSON member.
+    len: u32,
+    hash: u64,
+    /// Checksum of its postings (the sum of its ids' checksums, see `update`).
+    sum: u64,
+}
+
+impl SearchMemo {
+    /// Every file of the index of `docs` (as `build_index` makes them),
+    /// and the memo to make the next one from.
+    pub(crate) fn build(
+        docs: &[SearchDoc],
+        words: &[Box<str>],
+    ) -> (SearchMemo, Vec<(String, Vec<u8>)>) {
+        build_with(docs, words, DEFAULT)
+    }
+
+    /// The files of the index of `docs` that differ from those this memo describes, every
+    /// file's path, and the memo of the new index; `None` when the index must be made whole
+    /// ([`SearchMemo::build`]): documents came or went, or a word has two ids.
+    pub(crate) fn update(
+        &self,
+        docs: &[SearchDoc],
+        words: &[Box<str>],
+    ) -> Option<(SearchMemo, SearchUpdate)> {
+        update_with(self, docs, words, DEFAULT)
+    }
+}
+
+pub(super) fn build_with(
+    docs: &[SearchDoc],
+    words: &[Box<str>],
+    p: Params,
+) -> (SearchMemo, Vec<(String, Vec<u8>)>) {
+    let order = doc_order(docs);
+    let encoded = encode_terms(docs, words, &order, p.cap);
+    let made = term_files(&encoded, order.len(), p);
+    let mut files = made.files;
+    let meta = hash_of(&files[0].1[..]);
+    files.extend(doc_files(docs, &order, p.chunk, |_| true));
+    files.extend(snippet_files(docs, &order, p.snippets, |_| true));
+    let (sums, _) = checksums(docs, &order, words.len());
+    let mut by_word: HashMap<&str, u64> = HashMap::with_capacity(encoded.len());
+    for (id, &sum) in sums.iter().enumerate() {
+        if sum != 0 {
+            let entry = by_word.entry(&*words[id]).or_default();
+            *entry = entry.wrapping_add(sum);
+        }
+    }
+    let terms = encoded
+        .iter()
+        .map(|t| memo_of(t, by_word.get(&*t.word).copied().unwrap_or(0)))
+        .collect();
+    let memo = SearchMemo {
+        rows: order.par_iter().map(|&i| row_hash(&docs[i])).collect(),
+        snippets: order
+            .par_iter()
+            .map(|&i| hash_of(docs[i].snippet))
+            .collect(),
+        order: order.iter().map(|&i| i as u32).collect(),
+        terms,
+        shards: made.shards,
+        meta,
+    };
+    (memo, files)
+}
+
+/// An empty term, left where one was taken out.
+fn placeholder() -> Term {
+    Term {
+        word: "".into(),
+        df: 0,
+        json: Vec::new(),
+        len: 0,
+        hash: 0,
+    }
+}
+
+/// The places in `memo.terms` of the terms of the shards (as last cut) that held a term that
+/// changed (`kept` false) or where a `changed` word not in the memo goes, and of the shards
+/// next to those.
+fn nearby_terms(
+    memo: &SearchMemo,
+    kept: &[bool],
+    changed: &[u32],
+    words: &[Box<str>],
+    shard_bytes: usize,
+) -> Vec<usize> {
+    let old: Vec<Term> = memo
+        .terms
+        .iter()
+        .map(|t| Term {
+            word: t.word.clone(),
+            df: t.df,
+            json: Vec::new(),
+            len: t.len as usize,
+            hash: t.hash,
+        })
+        .collect();
+    let cut = cut_shards(&old, shard_bytes);
+    let shard_of = |place: usize| cut.partition_point(|s| s.range.end <= place);
+    let mut marked = vec![false; cut.len() + 1];
+    let mut mark = |place: usize| {
+        let s = shard_of(place);
+        for near in s.saturating_sub(1)..=s + 1 {
+            if let Some(m) = marked.get_mut(near) {
+                *m = true;
+            }
+        }
+    };
+    for (i, &k) in kept.iter().enumerate() {
+        if !k {
+            mark(i);
+        }
+    }
+    for &id in changed {
+        let word = &*words[id as usize];
+        if let Err(place) = memo.terms.binary_search_by(|t| (*t.word).cmp(word)) {
+            mark(place);
+        }
+    }
+    cut.iter()
+        .zip(&marked)
+        .filter(|(_, m)| **m)
+        .flat_map(|(shard, _)| shard.range.clone())
+        .filter(|&i| kept[i])
+        .collect()
+}
+
+fn memo_of(term: &Term, sum: u64) -> TermMemo {
+    TermMemo {
+        word: term.word.clone(),
+        df: term.df,
+        len: term.len as u32,
+        hash: term.hash,
+        sum,
+    }
+}
+
+pub(super) fn update_with(
+    memo: &SearchMemo,
+    docs: &[SearchDoc],
+    words: &[Box<str>],
+    p: Params,
+) -> Option<(SearchMemo, SearchUpdate)> {
+    if docs.len() != memo.rows.len() || memo.terms.len() > u32::MAX as usize {
+        return None;
+    }
+    let mut timer = crate::timing::PhaseTimer::start();
+    let old_order: Vec<usize> = memo.order.iter().map(|&i| i as usize).collect();
+    let order = order_from(docs, &old_order);
+    drop(old_order);
+    let (sums, counts) = checksums(docs, &order, words.len());
+    // The id of each word with postings; a word with postings under two ids is merged by a
+    // whole build, not here.
+    let mut live: HashMap<&str, u32> = HashMap::with_capacity(memo.terms.len() + 64);
+    for (id, word) in words.iter().enumerate() {
+        if counts[id] > 0 && !word.is_empty() && live.insert(word, id as u32).is_some() {
+            return None;
+        }
+    }
+    let old_sum = |word: &str| {
+        memo.terms
+            .binary_search_by(|t| (*t.word).cmp(word))
+            .ok()
+            .map(|i| memo.terms[i].sum)
+    };
+    let mut changed: Vec<u32> = live
+        .iter()
+        .filter(|&(word, &id)| old_sum(word) != Some(sums[id as usize]))
+        .map(|(_, &id)| id)
+        .collect();
+    changed.sort_unstable();
+    timer.phase("  search: what changed");
+    let kept_at = |i: usize| {
+        let old = &memo.terms[i];
+        live.get(&*old.word)
+            .is_some_and(|&id| sums[id as usize] == old.sum)
+    };
+    let kept: Vec<bool> = (0..memo.terms.len()).map(kept_at).collect();
+    // The terms of the shards around each change are most likely those of the shards to
+    // write: encoded in the same pass over the documents as the changed terms (the terms of a
+    // shard to write that this misses are encoded after, in a second pass).
+    let around = nearby_terms(memo, &kept, &changed, words, p.shard_bytes);
+    let mut encode: Vec<u32> = around
+        .iter()
+        .filter_map(|&i| live.get(&*memo.terms[i].word).copied())
+        .chain(changed.iter().copied())
+        .collect();
+    encode.sort_unstable();
+    encode.dedup();
+    let encoded = encode_changed(docs, words, &order, &encode, &counts, p.cap);
+    let is_changed = |word: &str| {
+        live.get(word)
+            .is_some_and(|&id| changed.binary_search(&id).is_ok())
+    };
+    let (fresh, mut again): (Vec<Term>, Vec<Term>) =
+        encoded.into_iter().partition(|t| is_changed(&t.word));
+    // The terms now, by word: those of the memo that kept their postings (without their JSON
+    // unless encoded again), and those encoded anew.
+    let mut terms: Vec<Term> = Vec::with_capacity(live.len());
+    let mut fresh = fresh.into_iter().peekable();
+    let mut again_at = 0;
+    for (i, old) in memo.terms.iter().enumerate() {
+        while let Some(next) = fresh.next_if(|f| *f.word < *old.word) {
+            terms.push(next);
+        }
+        if !kept[i] {
+            continue;
+        }
+        while again_at < again.len() && *again[again_at].word < *old.word {
+            again_at += 1;
+        }
+        match again.get_mut(again_at) {
+            Some(term) if term.word == old.word => {
+                // The carried length and hash are those of these bytes, unless a checksum
+                // collided.
+                if term.hash != old.hash {
+                    return None;
+                }
+                terms.push(std::mem::replace(term, placeholder()));
+            }
+            _ => terms.push(Term {
+                word: old.word.clone(),
+                df: old.df,
+                json: Vec::new(),
+                len: old.len as usize,
+                hash: old.hash,
+            }),
+        }
+    }
+    terms.extend(fresh);
+    timer.phase("  search: terms encoded");
+
+    let shards = cut_shards(&terms, p.shard_bytes);
+    let keys: Vec<String> = shards.iter().map(|s| s.key.clone()).collect();
+    let completions = prefix_completions(&terms, &keys);
+    let before: HashMap<&str, u64> = memo.shards.iter().map(|(p, i)| (p.as_str(), *i)).collect();
+    let identities: Vec<(String, u64)> = shards
+        .iter()
+        .enumerate()
+        .map(|(i, shard)| {
+            let path = crate::routes::search_terms(&file_key(&shard.key));
+            let list = completions.get(&i);
+            let identity = shard_identity(&shard.key, &terms[shard.range.clone()], list);
+            (path, identity)
+        })
+        .collect();
+    let wanted: Vec<usize> = (0..shards.len())
+        .filter(|&i| before.get(identities[i].0.as_str()) != Some(&identities[i].1))
+        .collect();
+    timer.phase("  search: shards cut");
+    // The terms of the shards to write that were carried without their JSON.
+    let mut missing: Vec<u32> = wanted
+        .iter()
+        .flat_map(|&i| &terms[shards[i].range.clone()])
+        .filter(|t| t.json.is_empty())
+        .filter_map(|t| live.get(&*t.word).copied())
+        .collect();
+    missing.sort_unstable();
+    for term in encode_changed(docs, words, &order, &missing, &counts, p.cap) {
+        let at = terms.binary_search_by(|t| t.word.cmp(&term.word)).ok()?;
+        // The carried length and hash are those of these bytes, unless a checksum collided.
+        if terms[at].hash != term.hash {
+            return None;
+        }
+        terms[at] = term;
+    }
+    if !missing.is_empty() {
+        timer.phase("  search: second pass");
+    }
+    let made_meta = meta(order.len(), &keys, p);
+    let meta_hash = hash_of(&made_meta[..]);
+    let mut files = Vec::new();
+    if meta_hash != memo.meta {
+        files.push((crate::routes::SEARCH_META.to_string(), made_meta));
+    }
+    files.extend(
+        wanted
+            .par_iter()
+            .map(|&i| {
+                let bytes = shard_file(&terms, &shards[i], completions.get(&i));
+                (identities[i].0.clone(), bytes)
+            })
+            .collect::<Vec<_>>(),
+    );
+    timer.phase("  search: shards");
+
+    let rows: Vec<u64> = order.par_iter().map(|&i| row_hash(&docs[i])).collect();
+    let snippets: Vec<u64> = order
+        .par_iter()
+        .map(|&i| hash_of(docs[i].snippet))
+        .collect();
+    let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
+    let differs = |size: usize, now: &[u64], then: &[u64], n: usize| {
+        let range = n * size..((n + 1) * size).min(now.len());
+        now[range.clone()] != then[range]
+    };
+    files.extend(doc_files(docs, &order, chunk, |n| {
+        differs(chunk, &rows, &memo.rows, n)
+    }));
+    files.extend(snippet_files(docs, &order, per_snippets, |n| {
+        differs(per_snippets, &snippets, &memo.snippets, n)
+    }));
+    timer.phase("  search: documents, snippets");
+
+    let mut paths = vec![crate::routes::SEARCH_META.to_string()];
+    paths.extend(identities.iter().map(|(path, _)| path.clone()));
+    paths.extend((0..order.len().div_ceil(chunk)).map(crate::routes::search_docs));
+    paths.extend((0..order.len().div_ceil(per_snippets)).map(crate::routes::search_snippets));
+    let next = SearchMemo {
+        order: order.iter().map(|&i| i as u32).collect(),
+        rows,
+        snippets,
+        terms: terms
+            .iter()
+            .map(|t| memo_of(t, sums[live[&*t.word] as usize]))
+            .collect(),
+        shards: identities,
+        meta: meta_hash,
+    };
+    Some((next, SearchUpdate { files, paths }))
+}
