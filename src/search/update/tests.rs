@@ -94,6 +94,47 @@ fn search_docs<'a>(docs: &'a [Doc]) -> Vec<SearchDoc<'a>> {
         .collect()
 }
 
+/// 200 documents of five terms each out of 300 words, spread over nine months.
+fn two_hundred_docs() -> Vec<Doc> {
+    let mut docs: Vec<Doc> = (0..200u32)
+        .map(|i| Doc {
+            slug: format!("p{i:03}"),
+            title: format!("Paper {i}"),
+            date: format!("2024-0{}-1{}", 1 + i % 9, i % 10),
+            snippet: format!("snippet {i}"),
+            upvotes: None,
+            terms: (0..5)
+                .map(|k| ((i * 7 + k * 61) % 300, 1 + k as u16))
+                .collect(),
+        })
+        .collect();
+    for doc in &mut docs {
+        doc.terms.sort_unstable();
+        doc.terms.dedup_by_key(|t| t.0);
+    }
+    docs
+}
+
+/// Whether the files `made` (by an update) are the files of a `fresh` build, byte for byte.
+fn same_files(
+    made: &BTreeMap<String, Vec<u8>>,
+    fresh: &BTreeMap<String, Vec<u8>>,
+) -> Result<(), TestCaseError> {
+    prop_assert_eq!(
+        made.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in fresh {
+        prop_assert_eq!(
+            String::from_utf8_lossy(&made[path]),
+            String::from_utf8_lossy(bytes),
+            "{}",
+            path
+        );
+    }
+    Ok(())
+}
+
 fn as_map(files: Vec<(String, Vec<u8>)>) -> BTreeMap<String, Vec<u8>> {
     files.into_iter().collect()
 }
@@ -137,15 +178,7 @@ proptest! {
                     served = as_map(files);
                 }
             }
-            prop_assert_eq!(served.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
-            for (path, bytes) in &fresh {
-                prop_assert_eq!(
-                    String::from_utf8_lossy(&served[path]),
-                    String::from_utf8_lossy(bytes),
-                    "{}",
-                    path
-                );
-            }
+            same_files(&served, &fresh)?;
         }
     }
 }
@@ -155,22 +188,7 @@ proptest! {
 #[test]
 fn a_terms_edit_makes_only_the_shards_it_changes() {
     let words = words(300);
-    let mut docs: Vec<Doc> = (0..200u32)
-        .map(|i| Doc {
-            slug: format!("p{i:03}"),
-            title: format!("Paper {i}"),
-            date: format!("2024-0{}-1{}", 1 + i % 9, i % 10),
-            snippet: format!("snippet {i}"),
-            upvotes: None,
-            terms: (0..5)
-                .map(|k| ((i * 7 + k * 61) % 300, 1 + k as u16))
-                .collect(),
-        })
-        .collect();
-    for doc in &mut docs {
-        doc.terms.sort_unstable();
-        doc.terms.dedup_by_key(|t| t.0);
-    }
+    let mut docs = two_hundred_docs();
     let (mut state, files) = build_state_with(&search_docs(&docs), &words, P);
     let shards = files.iter().filter(|(p, _)| p.contains("/t/")).count();
     docs[17].terms = vec![(3, 5), (250, 1)];
@@ -245,15 +263,7 @@ proptest! {
                     published = as_map(files);
                 }
             }
-            prop_assert_eq!(published.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>());
-            for (path, bytes) in &fresh {
-                prop_assert_eq!(
-                    String::from_utf8_lossy(&published[path]),
-                    String::from_utf8_lossy(bytes),
-                    "{}",
-                    path
-                );
-            }
+            same_files(&published, &fresh)?;
         }
     }
 }
@@ -264,22 +274,7 @@ proptest! {
 fn the_memo_does_not_depend_on_word_ids() {
     use crate::search::memo::{build_with as memo_build, update_with};
     let words = words(300);
-    let mut docs: Vec<Doc> = (0..200u32)
-        .map(|i| Doc {
-            slug: format!("p{i:03}"),
-            title: format!("Paper {i}"),
-            date: format!("2024-0{}-1{}", 1 + i % 9, i % 10),
-            snippet: format!("snippet {i}"),
-            upvotes: None,
-            terms: (0..5)
-                .map(|k| ((i * 7 + k * 61) % 300, 1 + k as u16))
-                .collect(),
-        })
-        .collect();
-    for doc in &mut docs {
-        doc.terms.sort_unstable();
-        doc.terms.dedup_by_key(|t| t.0);
-    }
+    let mut docs = two_hundred_docs();
     let (memo, _) = memo_build(&search_docs(&docs), &words, P);
     docs[17].terms = vec![(3, 5), (250, 1)];
     // The same words, numbered backwards.
