@@ -66,6 +66,41 @@ fn assert_same_as_clean(site: &Site, context: &str) {
     }
 }
 
+/// The default theme's paper template with `<meta name="edited" content="{mark}">` added to
+/// the head: an edit that changes every paper page and nothing else.
+fn edited_paper_template(mark: &str) -> String {
+    let paper = std::fs::read_to_string(common::repo().join("themes/default/templates/paper.html"))
+        .unwrap();
+    assert!(paper.contains("{% endblock head %}"));
+    paper.replacen(
+        "{% endblock head %}",
+        &format!("<meta name=\"edited\" content=\"{mark}\">{{% endblock head %}}"),
+        1,
+    )
+}
+
+/// Flips one byte in the middle of the cache files of `site` whose name starts with `prefix`
+/// and which are longer than 16 bytes (at most `limit` of them), as a disk error or a hand
+/// edit would; returns how many it changed.
+fn damage_cache_files(site: &Site, prefix: &str, limit: usize) -> usize {
+    let mut damaged = 0;
+    for file in std::fs::read_dir(site.path(".digest-cache")).unwrap() {
+        let file = file.unwrap().path();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        if damaged < limit
+            && name.starts_with(prefix)
+            && std::fs::metadata(&file).unwrap().len() > 16
+        {
+            let mut bytes = std::fs::read(&file).unwrap();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x01;
+            std::fs::write(&file, bytes).unwrap();
+            damaged += 1;
+        }
+    }
+    damaged
+}
+
 #[test]
 fn an_unchanged_site_reads_no_record_and_renders_no_page() {
     let site = Site::fixture("small");
@@ -113,17 +148,7 @@ fn an_edited_record_is_the_only_one_read_and_its_pages_the_only_ones_rendered() 
 fn a_template_edit_renders_its_pages_again_without_reading_a_record() {
     let site = Site::fixture("small");
     let (_, records, _, pages) = counts(&build(&site));
-    let paper = std::fs::read_to_string(common::repo().join("themes/default/templates/paper.html"))
-        .unwrap();
-    assert!(paper.contains("{% endblock head %}"));
-    site.write(
-        "templates/paper.html",
-        &paper.replacen(
-            "{% endblock head %}",
-            "<meta name=\"edited\" content=\"1\">{% endblock head %}",
-            1,
-        ),
-    );
+    site.write("templates/paper.html", &edited_paper_template("1"));
     let run = build(&site);
     let (read, _, rendered, _) = counts(&run);
     assert_eq!(read, 0, "{}", run.stdout);
@@ -161,22 +186,7 @@ fn a_damaged_or_foreign_cache_means_a_clean_build_never_a_wrong_one() {
     let (_, records, _, pages) = counts(&build(&site));
     let record = first_record(&site);
     // A shard whose bytes changed (a disk error, a hand edit).
-    for shard in std::fs::read_dir(site.path(".digest-cache")).unwrap() {
-        let shard = shard.unwrap().path();
-        if shard
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .starts_with("shard-")
-            && std::fs::metadata(&shard).unwrap().len() > 8
-        {
-            let mut bytes = std::fs::read(&shard).unwrap();
-            let middle = bytes.len() / 2;
-            bytes[middle] ^= 0x20;
-            std::fs::write(&shard, bytes).unwrap();
-            break;
-        }
-    }
+    assert_eq!(damage_cache_files(&site, "shard-", 1), 1);
     edit_title(&record, "A title the damaged cache does not know");
     let run = build(&site);
     assert_eq!(counts(&run).0, records, "{}", run.stdout);
@@ -214,30 +224,10 @@ fn a_damaged_abstract_in_the_cache_means_a_clean_build_never_an_empty_page() {
     let (_, records, _, pages) = counts(&build(&site));
     // Abstracts are kept in files of their own, read only for the pages that show them: one
     // byte of each changes (a disk error, a hand edit), where nothing reads it at load.
-    let mut damaged = 0;
-    for file in std::fs::read_dir(site.path(".digest-cache")).unwrap() {
-        let file = file.unwrap().path();
-        let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with("bodies-") && std::fs::metadata(&file).unwrap().len() > 16 {
-            let mut bytes = std::fs::read(&file).unwrap();
-            let middle = bytes.len() / 2;
-            bytes[middle] ^= 0x01;
-            std::fs::write(&file, bytes).unwrap();
-            damaged += 1;
-        }
-    }
+    let damaged = damage_cache_files(&site, "bodies-", usize::MAX);
     assert!(damaged > 0, "no abstracts kept in the cache");
     // Every paper page is rendered again (a template edit), so every abstract is read.
-    let paper = std::fs::read_to_string(common::repo().join("themes/default/templates/paper.html"))
-        .unwrap();
-    site.write(
-        "templates/paper.html",
-        &paper.replacen(
-            "{% endblock head %}",
-            "<meta name=\"x\" content=\"1\">{% endblock head %}",
-            1,
-        ),
-    );
+    site.write("templates/paper.html", &edited_paper_template("x"));
     let run = build(&site);
     assert!(
         run.stderr.contains("the build cache was not used")
@@ -503,16 +493,9 @@ fn apply(site: &Site, edit: &Edit) {
             std::fs::write(&path, text).unwrap();
         }
         Edit::Template(n) => {
-            let base =
-                std::fs::read_to_string(common::repo().join("themes/default/templates/paper.html"))
-                    .unwrap();
             common::write(
                 &root.join("templates/paper.html"),
-                &base.replacen(
-                    "{% endblock head %}",
-                    &format!("<meta name=\"edited\" content=\"{n}\">{{% endblock head %}}"),
-                    1,
-                ),
+                &edited_paper_template(&n.to_string()),
             );
         }
         Edit::DropTemplate => {
