@@ -503,6 +503,7 @@ impl Site {
             summaries: &rows.summaries,
             index: &self.index,
             tag_values: &self.tag_values,
+            tag_name_hashes: views::tag_name_hashes(&self.index),
             card_hashes: &rows.card_hashes,
             body_hashes: &rows.body_hashes,
             compact_hashes: &rows.compact_hashes,

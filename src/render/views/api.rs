@@ -122,9 +122,11 @@ struct TagsOf<'a, 'b>(&'a SiteData<'b>, &'a [PaperId]);
 
 impl Hash for TagsOf<'_, '_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
+        // By the hash of each tag's name (`SiteData::tag_name_hashes`): a few thousand
+        // tags' names are hashed once, not once for every paper of every list.
         for &id in self.1 {
             for &t in &self.0.index.paper_tags[id] {
-                self.0.index.tags[t].name.hash(state);
+                self.0.tag_name_hashes[t].hash(state);
             }
             0xffu8.hash(state);
         }

@@ -28,6 +28,18 @@ struct AuthorView<'a> {
     years: Vec<YearCount>,
 }
 
+/// The year of each of the papers `.1` (by id), in order: what an author's years are made of.
+struct Years<'a>(&'a [crate::record::Paper], &'a [PaperId]);
+
+impl std::hash::Hash for Years<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.1.len().hash(state);
+        for &id in self.1 {
+            self.0[id].date.year().hash(state);
+        }
+    }
+}
+
 /// A year of an author's papers.
 #[derive(Serialize, Hash)]
 struct YearCount {
@@ -45,16 +57,26 @@ impl SiteData<'_> {
         let config = self.config;
         let author = &self.index.authors.authors[a];
         let base = routes::author(&author.slug);
-        sink.view("author", || AuthorView {
-            name: &author.name,
-            slug: &author.slug,
-            url: config.link(&base),
-            atom_url: config.link(&routes::atom(&base)),
-            json_url: config.link(&routes::json_feed(&base)),
-            count: author.papers.len(),
-            years: self.years_of(&author.papers, &base),
+        // Made of the name, the slug and each paper's year (with the settings, which every
+        // fingerprint holds): the links and the years' counts and pages follow from them.
+        // Hashed as such, every page of an author with hundreds of papers is no longer a
+        // view of all its years and links made for its fingerprint alone.
+        let years = Years(self.papers, &author.papers);
+        let inputs = (&author.name, &author.slug, years);
+        sink.made_of("author", inputs, || {
+            Value::from_serializable(&AuthorView {
+                name: &author.name,
+                slug: &author.slug,
+                url: config.link(&base),
+                atom_url: config.link(&routes::atom(&base)),
+                json_url: config.link(&routes::json_feed(&base)),
+                count: author.papers.len(),
+                years: self.years_of(&author.papers, &base),
+            })
         });
-        sink.view("pager", || pager_view(config, &base, pager));
+        sink.made_of("pager", ("author", &author.slug, pager), || {
+            Value::from_serializable(&pager_view(config, &base, pager))
+        });
         let ids = &author.papers[pager.items.clone()];
         // Years come from the dates, which both card hashes cover.
         if pager.number == 1 {

@@ -65,6 +65,9 @@ pub(crate) struct SiteData<'a> {
     pub index: &'a SiteIndex,
     /// Each tag as a template value, shared by every card that shows it (see [`tag_values`]).
     pub tag_values: &'a [Value],
+    /// A hash of each tag's name, by tag (see [`tag_name_hashes`]): what fingerprints hash
+    /// for a paper's tags.
+    pub tag_name_hashes: Vec<u64>,
     /// A hash of each paper's card, by id: what lists show of it.
     pub card_hashes: &'a [u64],
     /// A hash of each paper's rendered body and `extra`, by id: what its own page adds.
@@ -88,6 +91,15 @@ pub(crate) struct SiteData<'a> {
     /// The fetch ledger's last success per source (`data/fetch-ledger.toml`), when the site
     /// has a ledger.
     pub ledger: Option<&'a [status::LedgerSource]>,
+}
+
+/// A hash of the name of each tag of `index`, by tag.
+pub(crate) fn tag_name_hashes(index: &SiteIndex) -> Vec<u64> {
+    index
+        .tags
+        .iter()
+        .map(|tag| crate::hash::hash_of(tag.name.as_str()))
+        .collect()
 }
 
 impl SiteData<'_> {

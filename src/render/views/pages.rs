@@ -325,9 +325,15 @@ impl SiteData<'_> {
             }
             PageKind::Tag(t, pager) => {
                 let tag = &index.tags[*t];
-                sink.view("tag", || self.tag_view(*t));
-                sink.view("pager", || {
-                    pager_view(config, &routes::tag(&tag.slug), pager)
+                // What the tag's view is made of (its links follow from the slug and the
+                // settings): no links made for a fingerprint.
+                let trend = self.charts.tag_trends.get(*t).map_or("", String::as_str);
+                let inputs = (&tag.name, &tag.slug, tag.papers.len(), trend);
+                sink.made_of("tag", inputs, || {
+                    Value::from_serializable(&self.tag_view(*t))
+                });
+                sink.made_of("pager", ("tag", &tag.slug, pager), || {
+                    Value::from_serializable(&pager_view(config, &routes::tag(&tag.slug), pager))
                 });
                 let topic = self.tag_topic(*t);
                 self.describe_list(&tag.papers[pager.items.clone()], pager.number, topic, sink);
