@@ -81,7 +81,7 @@ pub(crate) fn related(docs: &[TermsRef<'_>], vocab_len: usize, k: usize) -> Vec<
         return vec![Vec::new(); docs.len()];
     }
     let doc_freq = document_frequencies(docs, vocab_len);
-    let idf = inverse_document_frequencies(&doc_freq, docs.len());
+    let stats = term_stats(&doc_freq, docs.len());
     let max_df = max_informative_df(docs.len());
     let kept: Vec<KeptTerms> = docs
         .par_iter()
@@ -90,7 +90,7 @@ pub(crate) fn related(docs: &[TermsRef<'_>], vocab_len: usize, k: usize) -> Vec<
             if u32::try_from(doc).is_err() {
                 return KeptTerms::default();
             }
-            kept_terms(*terms, &doc_freq, &idf, max_df, scratch)
+            kept_terms(*terms, &stats, max_df, scratch)
         })
         .collect();
     let index = InvertedIndex::build(&kept, vocab_len);
@@ -107,6 +107,132 @@ pub(crate) fn related(docs: &[TermsRef<'_>], vocab_len: usize, k: usize) -> Vec<
         .collect()
 }
 
+/// The lists of [`related`] that change when the words of a few papers change: `docs` are
+/// every paper's words now, and `before` gives, for each paper whose words changed (each at
+/// most once), its index and its words when the lists were last made, from the same papers
+/// otherwise (none came or went, term ids kept). Returns each paper whose list may differ
+/// with its list now, so that the lists made before, with these in place, are exactly what
+/// `related(docs, vocab_len, k)` gives.
+///
+/// A paper's list is made of its query terms and, for each, the scanned postings of the term:
+/// it can change only if its kept terms changed, or the postings of one of its query terms.
+/// Kept terms change only in papers read again or holding a term whose document frequency
+/// moved (its weight, and the paper's vector length, move with it); a term's postings change
+/// only where such a paper kept, or no longer keeps, the term with that weight. Only the
+/// papers so reached are scored again: an abstract edited at 100,000 papers scores a few
+/// thousand, not all.
+pub(crate) fn changed_lists(
+    docs: &[TermsRef<'_>],
+    vocab_len: usize,
+    k: usize,
+    before: &[(usize, TermsRef<'_>)],
+) -> Vec<(usize, Vec<u32>)> {
+    let whole = || {
+        related(docs, vocab_len, k)
+            .into_iter()
+            .enumerate()
+            .collect()
+    };
+    if k == 0 || docs.is_empty() || u32::try_from(docs.len()).is_err() {
+        return whole();
+    }
+    let doc_freq = document_frequencies(docs, vocab_len);
+    // The document frequencies the lists were made with: each changed paper's words now taken
+    // out, its words then put back. A count that would go below zero means `before` is not
+    // what the lists were made from: everything is made again.
+    let mut old_freq = doc_freq.clone();
+    for &(doc, then) in before {
+        let Some(now) = docs.get(doc) else {
+            return whole();
+        };
+        for (term, weight) in now.iter() {
+            if weight > 0
+                && let Some(count) = old_freq.get_mut(term as usize)
+            {
+                let Some(less) = count.checked_sub(1) else {
+                    return whole();
+                };
+                *count = less;
+            }
+        }
+        for (term, weight) in then.iter() {
+            if weight > 0
+                && let Some(count) = old_freq.get_mut(term as usize)
+            {
+                *count += 1;
+            }
+        }
+    }
+    let stats = term_stats(&doc_freq, docs.len());
+    let old_stats = term_stats(&old_freq, docs.len());
+    let max_df = max_informative_df(docs.len());
+    let kept: Vec<KeptTerms> = docs
+        .par_iter()
+        .map_init(Scratch::default, |scratch, terms| {
+            kept_terms(*terms, &stats, max_df, scratch)
+        })
+        .collect();
+    let moved: Vec<bool> = doc_freq
+        .iter()
+        .zip(&old_freq)
+        .map(|(a, b)| a != b)
+        .collect();
+    let then: ahash::AHashMap<usize, TermsRef<'_>> = before.iter().copied().collect();
+    // Papers whose kept terms differ from those the lists were made with, and those terms.
+    let differing: Vec<(usize, KeptTerms)> = (0..docs.len())
+        .into_par_iter()
+        .filter(|&doc| {
+            then.contains_key(&doc)
+                || docs[doc]
+                    .iter()
+                    .any(|(term, weight)| weight > 0 && moved.get(term as usize) == Some(&true))
+        })
+        .map_init(Scratch::default, |scratch, doc| {
+            let words = then.get(&doc).copied().unwrap_or(docs[doc]);
+            (doc, kept_terms(words, &old_stats, max_df, scratch))
+        })
+        .filter(|(doc, old)| *old != kept[*doc])
+        .collect();
+    // Terms some paper now keeps with another weight, or keeps or no longer keeps.
+    let mut touched = vec![false; vocab_len];
+    for (doc, old) in &differing {
+        let new = &kept[*doc];
+        let only_in = |a: &KeptTerms, b: &KeptTerms| {
+            a.terms
+                .iter()
+                .filter(|term| !b.terms.contains(term))
+                .map(|term| term.term as usize)
+                .collect::<Vec<_>>()
+        };
+        for term in only_in(old, new).into_iter().chain(only_in(new, old)) {
+            touched[term] = true;
+        }
+    }
+    let index = InvertedIndex::build(&kept, vocab_len);
+    let mut again = vec![false; docs.len()];
+    for (doc, _) in &differing {
+        again[*doc] = true;
+    }
+    // A paper that kept a touched term may query it: its list is made again.
+    for (term, _) in touched.iter().enumerate().filter(|(_, t)| **t) {
+        for posting in index.all(term as u32) {
+            again[posting.doc as usize] = true;
+        }
+    }
+    let again: Vec<usize> = (0..docs.len()).filter(|&doc| again[doc]).collect();
+    again
+        .into_par_iter()
+        .with_min_len(SCORING_CHUNK)
+        .map_init(
+            || Accumulator::new(docs.len()),
+            |accumulator, doc| {
+                let list = accumulator.best(doc as u32, kept[doc].query(), &index, k);
+                (doc, list)
+            },
+        )
+        .collect()
+}
+
 /// Highest document frequency of a term still used for matching: a term in more than 2% of
 /// the papers (or 50, for small collections) says little about any of them, and its long
 /// postings would dominate the running time.
@@ -115,7 +241,7 @@ fn max_informative_df(doc_count: usize) -> u32 {
 }
 
 /// A term of a paper with its quantised unit-vector weight.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct TermWeight {
     term: u32,
     weight: u16,
@@ -129,7 +255,7 @@ struct Posting {
 }
 
 /// The terms a paper keeps for matching.
-#[derive(Default)]
+#[derive(Default, PartialEq, Eq)]
 struct KeptTerms {
     /// Strongest first; all of them go into the inverted index.
     terms: Vec<TermWeight>,
@@ -170,23 +296,39 @@ fn document_frequencies(docs: &[TermsRef<'_>], vocab_len: usize) -> Vec<u32> {
         .unwrap_or_default()
 }
 
-/// Inverse document frequency of each term, `ln((N + 1) / df)`: positive even for a term in
-/// every paper. Computed once per term rather than once per occurrence.
-fn inverse_document_frequencies(doc_freq: &[u32], doc_count: usize) -> Vec<f64> {
+/// What a paper's weighting needs of a term, side by side so one memory read brings both.
+#[derive(Clone, Copy, Debug)]
+struct TermStat {
+    /// Inverse document frequency, `ln((N + 1) / df)`.
+    idf: f64,
+    /// Document frequency: papers with the term.
+    df: u32,
+}
+
+/// Document frequency and inverse document frequency, `ln((N + 1) / df)` (positive even for
+/// a term in every paper), of each term. Computed once per term rather than once per
+/// occurrence.
+fn term_stats(doc_freq: &[u32], doc_count: usize) -> Vec<TermStat> {
     let numerator = doc_count as f64 + 1.0;
     doc_freq
         .iter()
-        .map(|&df| (numerator / f64::from(df.max(1))).ln())
+        .map(|&df| TermStat {
+            idf: (numerator / f64::from(df.max(1))).ln(),
+            df,
+        })
         .collect()
 }
 
 /// Sublinear term frequency `1 + ln w`: a title word (5) counts 2.6 abstract occurrences, not 5.
-/// Most weights are 1, which needs no logarithm.
+/// Most weights are 1, which needs no logarithm, and most others are small: read from a table
+/// made with the same formula.
 fn term_frequency(weight: u16) -> f64 {
-    if weight == 1 {
-        1.0
-    } else {
-        1.0 + f64::from(weight).ln()
+    static SMALL: std::sync::LazyLock<[f64; 64]> =
+        std::sync::LazyLock::new(|| std::array::from_fn(|w| 1.0 + (w as f64).ln()));
+    match weight {
+        1 => 1.0,
+        w if usize::from(w) < SMALL.len() => SMALL[usize::from(w)],
+        w => 1.0 + f64::from(w).ln(),
     }
 }
 
@@ -205,15 +347,14 @@ struct Scratch {
 /// are the true components of the unit vector and scores are comparable across papers.
 fn kept_terms(
     terms: TermsRef<'_>,
-    doc_freq: &[u32],
-    idf: &[f64],
+    stats: &[TermStat],
     max_df: u32,
     Scratch { raw, quantised }: &mut Scratch,
 ) -> KeptTerms {
     raw.clear();
     let mut squared_length: u128 = 0;
     for (term, weight) in terms.iter() {
-        let (Some(&df), Some(&idf)) = (doc_freq.get(term as usize), idf.get(term as usize)) else {
+        let Some(&TermStat { idf, df }) = stats.get(term as usize) else {
             continue;
         };
         if weight == 0 {
@@ -307,6 +448,12 @@ impl InvertedIndex {
             list.sort_unstable_by(|a, b| b.weight.cmp(&a.weight).then(a.doc.cmp(&b.doc)));
         });
         Self { offsets, postings }
+    }
+
+    /// Every posting of `term`.
+    fn all(&self, term: u32) -> &[Posting] {
+        let term = term as usize;
+        &self.postings[self.offsets[term]..self.offsets[term + 1]]
     }
 
     /// The postings of `term` that are scanned.

@@ -304,3 +304,95 @@ fn chinese_papers_are_related_through_their_bigrams() {
     let related = run(&docs, vocabulary.len(), 1);
     assert_eq!(related, [vec![1], vec![0], vec![3], vec![2]]);
 }
+
+/// The lists made before, with [`changed_lists`]'s in place.
+fn patched(
+    mut lists: Vec<Vec<u32>>,
+    docs: &[Vec<(u32, u16)>],
+    vocab_len: usize,
+    k: usize,
+    before: &[(usize, Vec<(u32, u16)>)],
+) -> (Vec<Vec<u32>>, usize) {
+    let slices: Vec<TermsRef<'_>> = docs.iter().map(Into::into).collect();
+    let before: Vec<(usize, TermsRef<'_>)> = before
+        .iter()
+        .map(|(doc, terms)| (*doc, terms.into()))
+        .collect();
+    let changed = changed_lists(&slices, vocab_len, k, &before);
+    let count = changed.len();
+    for (doc, list) in changed {
+        lists[doc] = list;
+    }
+    (lists, count)
+}
+
+/// An edit of paper `doc`'s words, picked by `how`: a word swapped for another, one dropped,
+/// a new word (past the vocabulary, as an edit adds one), or a weight changed.
+fn edit_words(terms: &mut Vec<(u32, u16)>, how: u8, pick: u32, vocab_len: &mut usize) {
+    let at = pick as usize % terms.len().max(1);
+    match how % 4 {
+        0 if !terms.is_empty() => terms[at].0 = pick % *vocab_len as u32,
+        1 if !terms.is_empty() => {
+            terms.remove(at);
+        }
+        2 => {
+            terms.push((*vocab_len as u32, 1 + (pick % 5) as u16));
+            *vocab_len += 1;
+        }
+        _ if !terms.is_empty() => terms[at].1 = 1 + (pick % 7) as u16,
+        _ => terms.push((pick % *vocab_len as u32, 1)),
+    }
+    terms.sort_unstable_by_key(|&(term, _)| term);
+    terms.dedup_by_key(|&mut (term, _)| term);
+}
+
+#[test]
+fn one_edited_paper_scores_again_only_the_papers_it_reaches() {
+    let (mut docs, vocab_len) = (synthetic(3000, 30000, 60), 30000);
+    let lists = run(&docs, vocab_len, 8);
+    // Its rarest word is swapped for another rare one, as an edited sentence does.
+    let before = vec![(17, docs[17].clone())];
+    let rarest = docs[17].len() - 1;
+    docs[17][rarest].0 = (20000..30000)
+        .find(|t| !docs[17].iter().any(|(u, _)| u == t))
+        .unwrap();
+    docs[17].sort_unstable();
+    let (updated, scored) = patched(lists, &docs, vocab_len, 8, &before);
+    assert_eq!(updated, run(&docs, vocab_len, 8));
+    assert!(
+        scored < docs.len() / 2,
+        "{scored} of {} scored again",
+        docs.len()
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(crate::record::mutations::config(48))]
+
+    /// After any edits of any papers' words, over several rounds (the words a paper had when
+    /// the lists were made are the ones given, however often it was edited since), the lists
+    /// made before with the changed ones in place are the lists made anew.
+    #[test]
+    fn lists_updated_after_edits_are_the_lists_made_anew(
+        rounds in proptest::collection::vec(
+            proptest::collection::vec((0usize..400, proptest::prelude::any::<u8>(), proptest::prelude::any::<u32>()), 1..6),
+            1..4,
+        ),
+        k in 1usize..6,
+    ) {
+        let mut docs = synthetic(400, 700, 40);
+        let mut vocab_len = 700;
+        let mut lists = run(&docs, vocab_len, k);
+        for (round, edits) in rounds.iter().enumerate() {
+            let mut before: Vec<(usize, Vec<(u32, u16)>)> = Vec::new();
+            for &(doc, how, pick) in edits {
+                if !before.iter().any(|(d, _)| *d == doc) {
+                    before.push((doc, docs[doc].clone()));
+                }
+                edit_words(&mut docs[doc], how, pick, &mut vocab_len);
+            }
+            lists = patched(lists, &docs, vocab_len, k, &before).0;
+            proptest::prop_assert_eq!(&lists, &run(&docs, vocab_len, k), "round {}", round);
+        }
+    }
+}

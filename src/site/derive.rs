@@ -2,6 +2,8 @@
 //! cards, the charts, the plan, citation keys and related papers. Each step redoes only what
 //! the change's [`Reach`] says it can have moved.
 
+use std::path::PathBuf;
+
 use rayon::prelude::*;
 
 use crate::hash::hash_of;
@@ -17,6 +19,17 @@ impl Site {
     /// papers): only the changed cards when it reaches no further, otherwise index, cards,
     /// charts and plan.
     pub(super) fn derive(&mut self, change: &Change) {
+        self.derive_relating(change, false);
+    }
+
+    /// [`Site::derive`], and related papers found again when stale (a load: nothing is shown
+    /// before both are done), beside the index: building it takes one core, finding related
+    /// papers takes the other.
+    pub(super) fn derive_and_relate(&mut self, change: &Change) {
+        self.derive_relating(change, true);
+    }
+
+    fn derive_relating(&mut self, change: &Change, relate: bool) {
         if change.reach == Reach::Cards {
             self.rebuild_cards(&change.read);
             return;
@@ -39,16 +52,31 @@ impl Site {
                 count: self.people.len(),
                 min_papers: self.config.output.author_pages,
             };
-            self.index = SiteIndex::build_with_order(
-                &rows.papers,
-                &rows.tags,
-                &feed_names,
-                &rows.feeds,
-                authors,
-                order,
-            );
+            let build = || {
+                SiteIndex::build_with_order(
+                    &rows.papers,
+                    &rows.tags,
+                    &feed_names,
+                    &rows.feeds,
+                    authors,
+                    order,
+                )
+            };
+            if relate && self.related_stale {
+                let before = self.related_before.take();
+                let k = self.config.output.related_papers;
+                let (vocabulary, previous) = (&self.vocabulary, std::mem::take(&mut self.related));
+                let (index, related) = rayon::join(build, || {
+                    related_lists(&rows.terms, vocabulary.len(), k, previous, before)
+                });
+                self.index = index;
+                self.related = related;
+                self.related_stale = false;
+            } else {
+                self.index = build();
+            }
         }
-        timer.phase("index");
+        timer.phase("index (and related papers beside it)");
         // A card is rebuilt only when its record was read again (its key is 0 then), the
         // names of its tags changed, or which of its authors have a page (and its slug).
         let index = &self.index;
@@ -151,19 +179,36 @@ impl Site {
     fn relate(&mut self) -> Vec<Vec<PaperId>> {
         let mut timer = crate::timing::PhaseTimer::start();
         self.related_stale = false;
-        let docs: Vec<crate::terms::TermsRef<'_>> =
-            self.papers.columns().terms.iter().map(Into::into).collect();
-        let k = self.config.output.related_papers;
-        let related = if k == 0 {
-            vec![Vec::new(); docs.len()]
-        } else {
-            crate::related::related(&docs, self.vocabulary.len(), k)
-                .into_iter()
-                .map(|ids| ids.into_iter().map(|r| r as PaperId).collect())
-                .collect()
-        };
+        let related = related_lists(
+            &self.papers.columns().terms,
+            self.vocabulary.len(),
+            self.config.output.related_papers,
+            self.related.clone(),
+            self.related_before.take(),
+        );
         timer.phase("related papers");
         std::mem::replace(&mut self.related, related)
+    }
+
+    /// Before `entries` replace their papers' rows and `gone` leave: keeps what related
+    /// papers were found from (see `related_before`), the words of papers edited since.
+    pub(super) fn keep_words_before(&mut self, entries: &[super::papers::Entry], gone: &[PathBuf]) {
+        let ids: Option<Vec<PaperId>> = entries
+            .iter()
+            .map(|entry| self.papers.find(&entry.path))
+            .collect();
+        let known = self.related_before.is_some() || !self.related_stale;
+        match ids.filter(|_| gone.is_empty() && known) {
+            Some(ids) => {
+                let rows = self.papers.columns();
+                let before = self.related_before.get_or_insert_with(Default::default);
+                for id in ids {
+                    before.entry(id).or_insert_with(|| rows.terms[id].clone());
+                }
+            }
+            // Papers come or go: every list is made again.
+            None => self.related_before = None,
+        }
     }
 
     /// Brings `fingerprints` (of the pages as planned now, made before
@@ -185,5 +230,40 @@ impl Site {
                 *fingerprint = self.fingerprint_of(&data, page);
             }
         }
+    }
+}
+
+/// Each paper's `k` related papers, from the words of all papers (`terms`, by paper id).
+/// `previous` are the lists as found before, and `before` the words then of the papers edited
+/// since (see `Site::related_before`): only the lists those edits can reach are made again.
+fn related_lists(
+    terms: &[crate::terms::Terms],
+    vocab_len: usize,
+    k: usize,
+    previous: Vec<Vec<PaperId>>,
+    before: Option<ahash::AHashMap<PaperId, crate::terms::Terms>>,
+) -> Vec<Vec<PaperId>> {
+    let docs: Vec<crate::terms::TermsRef<'_>> = terms.iter().map(Into::into).collect();
+    if k == 0 {
+        return vec![Vec::new(); docs.len()];
+    }
+    let as_ids = |list: Vec<u32>| list.into_iter().map(|r| r as PaperId).collect();
+    match before.filter(|_| previous.len() == docs.len()) {
+        // Only the lists the edits can reach are made again, the others kept.
+        Some(before) => {
+            let before: Vec<(PaperId, crate::terms::TermsRef<'_>)> = before
+                .iter()
+                .map(|(id, terms)| (*id, terms.into()))
+                .collect();
+            let mut related = previous;
+            for (id, list) in crate::related::changed_lists(&docs, vocab_len, k, &before) {
+                related[id] = as_ids(list);
+            }
+            related
+        }
+        None => crate::related::related(&docs, vocab_len, k)
+            .into_iter()
+            .map(as_ids)
+            .collect(),
     }
 }

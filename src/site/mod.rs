@@ -95,6 +95,10 @@ pub(crate) struct Site {
     related: Vec<Vec<PaperId>>,
     /// Records' words changed since `related` was computed.
     related_stale: bool,
+    /// While `related` is stale: the words, when it was computed, of each paper edited since,
+    /// so that only the lists an edit can reach are made again (`related::changed_lists`);
+    /// `None` when papers came or went since (every list is made again).
+    related_before: Option<ahash::AHashMap<PaperId, crate::terms::Terms>>,
     pages: Vec<PlannedPage>,
     /// The fetch ledger's last success per source, for the status page; `None` when the site
     /// has no ledger.
@@ -210,7 +214,7 @@ impl Unread {
                 site.read_records(&files, &[])?;
             }
         }
-        site.derive(&Change::everything());
+        site.derive_and_relate(&Change::everything());
         timer.phase("derived");
         site.relate_if_stale();
         timer.phase("related papers");
@@ -248,8 +252,7 @@ impl Site {
     pub(crate) fn load(root: &Path, options: &LoadOptions) -> Result<Site, Problems> {
         let (mut site, files) = Site::without_records(root, options)?;
         site.read_records(&files, &[])?;
-        site.derive(&Change::everything());
-        site.relate_if_stale();
+        site.derive_and_relate(&Change::everything());
         Ok(site)
     }
 
@@ -308,6 +311,7 @@ impl Site {
             charts: views::SiteCharts::default(),
             related: Vec::new(),
             related_stale: false,
+            related_before: None,
             pages: Vec::new(),
             ledger: read_ledger(root),
             stamps: snapshot::Stamps::default(),
@@ -396,6 +400,7 @@ impl Site {
             self.stamps.remove(path.as_os_str());
         }
         self.stamps.extend(stamps);
+        self.keep_words_before(&entries, &gone);
         let change = self.papers.apply(entries, &gone);
         let rows = self.papers.columns();
         if change.rekey {

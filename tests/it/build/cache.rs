@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use crate::common::{self, Run, Site, tree};
 
 /// The numbers of the build's second line: records read, records, pages rendered, pages.
-fn counts(run: &Run) -> (usize, usize, usize, usize) {
+pub(super) fn counts(run: &Run) -> (usize, usize, usize, usize) {
     let line = run
         .stdout
         .lines()
@@ -25,7 +25,7 @@ fn counts(run: &Run) -> (usize, usize, usize, usize) {
     (numbers[0], numbers[1], numbers[2], numbers[3])
 }
 
-fn build(site: &Site) -> Run {
+pub(super) fn build(site: &Site) -> Run {
     let run = site.build(&[]);
     run.assert_success();
     run
@@ -50,7 +50,7 @@ fn clean_tree(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
     tree(&out)
 }
 
-fn assert_same_as_clean(site: &Site, context: &str) {
+pub(super) fn assert_same_as_clean(site: &Site, context: &str) {
     let cached = tree(&site.out());
     let clean = clean_tree(site);
     let cached_paths: Vec<&String> = cached.keys().collect();

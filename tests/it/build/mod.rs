@@ -3,6 +3,7 @@
 mod api;
 mod authors;
 mod cache;
+mod cache_related;
 mod citations;
 mod content_walk;
 mod errors;
