@@ -75,6 +75,10 @@ pub(crate) struct OutputState {
     /// `pages.bin`, which is rewritten only when the pages change.
     #[serde(skip)]
     pub page_paths: String,
+    /// Whether `page_paths` are those the cache holds already (then `pages.bin` is not made
+    /// again: at 100,000 papers, 18 MB copied and hashed for nothing).
+    #[serde(skip)]
+    pub pages_as_kept: bool,
     /// Each page's fingerprint, in the same order.
     pub fingerprints: Vec<u64>,
     /// The static files: path and hash of the bytes, sorted by path.
@@ -160,18 +164,18 @@ impl BuildCache {
             );
         }
         let read = |name: &str| cache.read_checked(&header, name);
-        let (stamps, output, pages) =
-            match (read("stamps.bin"), read("output.bin"), read("pages.bin")) {
-                (Ok(stamps), Ok(output), Ok(pages)) => (stamps, output, pages),
-                (Err(why), _, _) | (_, Err(why), _) | (_, _, Err(why)) => {
-                    return (cache, unused(why));
-                }
-            };
+        let (stamps, output, pages) = match (read("stamps.bin"), read("output.bin"), read(PAGES)) {
+            (Ok(stamps), Ok(output), Ok(pages)) => (stamps, output, pages),
+            (Err(why), _, _) | (_, Err(why), _) | (_, _, Err(why)) => {
+                return (cache, unused(why));
+            }
+        };
         let output = output
             .and_then(|bytes| postcard::from_bytes::<OutputState>(&bytes).ok())
             .zip(pages.and_then(|bytes| String::from_utf8(bytes).ok()))
             .map(|(output, page_paths)| OutputState {
                 page_paths,
+                pages_as_kept: false,
                 ..output
             });
         cache.header = Some(header);
@@ -249,24 +253,32 @@ impl BuildCache {
             .flatten()
             .collect();
         timer.phase("cache: shards written");
-        let files = vec![
-            (
-                "stamps.bin".to_string(),
-                site.snapshot_stamps().map_err(encoding)?,
-            ),
-            (
-                "site.bin".to_string(),
-                site.snapshot_parts().map_err(encoding)?,
-            ),
-            (
-                "output.bin".to_string(),
-                postcard::to_stdvec(output).map_err(encoding)?,
-            ),
-            (
-                "pages.bin".to_string(),
-                output.page_paths.as_bytes().to_vec(),
-            ),
+        // The site-wide files are encoded side by side (each is one thread's work).
+        let kept_pages = self.header.as_ref().and_then(|h| {
+            let listed = h.files.iter().find(|(n, _)| n == PAGES)?;
+            (output.pages_as_kept && self.dir.join(PAGES).is_file()).then(|| listed.clone())
+        });
+        let ((stamps, parts), (state, pages)) = rayon::join(
+            || rayon::join(|| site.snapshot_stamps(), || site.snapshot_parts()),
+            || {
+                rayon::join(
+                    || postcard::to_stdvec(output),
+                    || {
+                        kept_pages
+                            .is_none()
+                            .then(|| output.page_paths.as_bytes().to_vec())
+                    },
+                )
+            },
+        );
+        let mut files = vec![
+            ("stamps.bin".to_string(), stamps.map_err(encoding)?),
+            ("site.bin".to_string(), parts.map_err(encoding)?),
+            ("output.bin".to_string(), state.map_err(encoding)?),
         ];
+        files.extend(pages.map(|bytes| (PAGES.to_string(), bytes)));
+        let mut shards = shards;
+        shards.extend(kept_pages);
         let written = self.write(files, shards, Some(digests));
         timer.phase("cache: stamps, parts, output, header");
         written
@@ -395,6 +407,9 @@ impl BuildCache {
         self.write(vec![(MACHINE.to_string(), bytes)], Vec::new(), None)
     }
 }
+
+/// The file of the output's page paths (see [`OutputState::page_paths`]).
+const PAGES: &str = "pages.bin";
 
 /// The file of what the sitemap and search index were made of.
 const MACHINE: &str = "machine.bin";

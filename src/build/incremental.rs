@@ -39,6 +39,8 @@ pub(crate) struct Written {
     /// Whether what the cache keeps of the output changed.
     pub state_is_new: bool,
     page_paths: String,
+    /// `page_paths` are those of the output the build cache knew (`pages.bin` holds them).
+    same_pages: bool,
     fingerprints: Vec<u64>,
     statics: BTreeMap<String, u64>,
     machine: BTreeMap<String, u64>,
@@ -56,6 +58,7 @@ impl Written {
             rendered: site.pages().len(),
             changed: emitted.changed,
             state_is_new: true,
+            same_pages: false,
             page_paths: join_lines(
                 &site
                     .pages()
@@ -78,6 +81,7 @@ impl Written {
             papers,
             marker: marker_hash(output).unwrap_or(0),
             page_paths: self.page_paths.clone(),
+            pages_as_kept: self.same_pages,
             fingerprints: self.fingerprints.clone(),
             statics: self.statics.clone().into_iter().collect(),
             machine: self.machine.clone().into_iter().collect(),
@@ -115,7 +119,37 @@ pub(crate) fn emit_changes(
         ])
     };
     let mut timer = crate::timing::PhaseTimer::start();
-    let fingerprints = site.fingerprints();
+    // The pages' fingerprints and the other files (static, sitemap, search index) are made
+    // side by side: they read the site only, and parts of the search index's update run on
+    // one core, which leaves the other to the fingerprints.
+    let (fingerprints, others) = rayon::join(
+        || {
+            let mut timer = crate::timing::PhaseTimer::start();
+            let fingerprints = site.fingerprints();
+            timer.phase("  fingerprints");
+            fingerprints
+        },
+        || {
+            let mut timer = crate::timing::PhaseTimer::start();
+            // Static files always (they are few, and read from the theme), the sitemap and
+            // search index only when records changed.
+            let listing = Listing::default();
+            emit::static_files(site, &listing)
+                .map_err(|e| failed("cannot read static files", e))?;
+            let statics = listing.into_files();
+            let memo = memo.filter(|bytes| carried::describes(bytes, previous.marker));
+            let static_hashes = emit::file_hashes(&statics);
+            let (machine, machine_hashes, memo) = if unchanged_records {
+                let kept = memo.map_or(Kept::Nothing, Kept::AsRead);
+                (Vec::new(), previous.machine.iter().cloned().collect(), kept)
+            } else {
+                machine_changes(site, previous, memo.as_deref())
+            };
+            timer.phase("  static, machine and search files");
+            Ok((statics, static_hashes, machine, machine_hashes, memo))
+        },
+    );
+    timer.phase("fingerprints, static, machine and search files");
     let paths: Vec<&str> = site.pages().iter().map(|p| p.path.as_str()).collect();
     // Most builds keep the page set: pages are then compared by place, with no lookup.
     let same_pages = previous.fingerprints.len() == paths.len()
@@ -134,7 +168,7 @@ pub(crate) fn emit_changes(
             .filter(|&i| before.get(paths[i]) != Some(&fingerprints[i]))
             .collect()
     };
-    timer.phase("fingerprints");
+    timer.phase("pages compared");
     if dirty.len() as f64 > MOST_PAGES * paths.len() as f64 {
         return Ok(Written::everything(
             site,
@@ -157,21 +191,7 @@ pub(crate) fn emit_changes(
             emit_site(site, output, progress)?,
         ));
     }
-    // What else the site is made of: static files always (they are few, and read from the
-    // theme), the sitemap and search index only when records changed.
-    let listing = Listing::default();
-    emit::static_files(site, &listing).map_err(|e| failed("cannot read static files", e))?;
-    let statics = listing.into_files();
-    timer.phase("static files read");
-    let memo = memo.filter(|bytes| carried::describes(bytes, previous.marker));
-    let static_hashes = emit::file_hashes(&statics);
-    let (machine, machine_hashes, memo) = if unchanged_records {
-        let kept = memo.map_or(Kept::Nothing, Kept::AsRead);
-        (Vec::new(), previous.machine.iter().cloned().collect(), kept)
-    } else {
-        machine_changes(site, previous, memo.as_deref())
-    };
-    timer.phase("static, machine and search files");
+    let (statics, static_hashes, machine, machine_hashes, memo) = others?;
     let old_files: BTreeMap<&str, u64> = previous
         .statics
         .iter()
@@ -234,6 +254,7 @@ pub(crate) fn emit_changes(
         rendered,
         changed,
         state_is_new,
+        same_pages,
         page_paths: if same_pages {
             previous.page_paths.clone()
         } else {
