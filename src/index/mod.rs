@@ -91,28 +91,28 @@ impl SiteIndex {
             }
         };
         timer.phase("  index: order");
-        let (days, months) = dates::days_and_months(papers, &order, &|id| keys[id] >> 32);
-        let weeks = dates::weeks(&days);
-        timer.phase("  index: days");
-        let (tags, paper_tags) = tags::build(tags, &order);
-        timer.phase("  index: tags");
-        let mut keyword_feeds: Vec<Tag> = feed_names
-            .iter()
-            .map(|name| Tag {
-                slug: crate::slug::tag_slug(name),
-                name: name.to_string(),
-                papers: Vec::new(),
-            })
-            .collect();
-        for &id in &order {
-            for &f in feeds.get(id).map(Vec::as_slice).unwrap_or_default() {
-                if let Some(feed) = keyword_feeds.get_mut(usize::from(f)) {
-                    feed.papers.push(id);
-                }
-            }
-        }
-        let authors = authors::build(papers, authors, &order);
-        timer.phase("  index: authors");
+        // Days, tags, keyword feeds and authors each follow from the order alone: made side
+        // by side (a cached build makes the index anew each time, on one core otherwise).
+        let ((days, months, weeks), (tags, (keyword_feeds, authors))) = rayon::join(
+            || {
+                let (days, months) = dates::days_and_months(papers, &order, &|id| keys[id] >> 32);
+                let weeks = dates::weeks(&days);
+                (days, months, weeks)
+            },
+            || {
+                rayon::join(
+                    || tags::build(tags, &order),
+                    || {
+                        rayon::join(
+                            || keyword_feeds(feed_names, feeds, &order),
+                            || authors::build(papers, authors, &order),
+                        )
+                    },
+                )
+            },
+        );
+        let (tags, paper_tags) = tags;
+        timer.phase("  index: days, tags, feeds, authors");
         SiteIndex {
             authors,
             keyword_feeds,
@@ -140,3 +140,24 @@ impl SiteIndex {
 
 #[cfg(test)]
 mod tests;
+
+/// The keyword feeds named `feed_names` (in `site.toml` order), each with its papers in
+/// listing `order`; `feeds[id]` are the feeds (indices into `feed_names`) paper `id` is in.
+fn keyword_feeds(feed_names: &[&str], feeds: &[Vec<u16>], order: &[PaperId]) -> Vec<Tag> {
+    let mut keyword_feeds: Vec<Tag> = feed_names
+        .iter()
+        .map(|name| Tag {
+            slug: crate::slug::tag_slug(name),
+            name: name.to_string(),
+            papers: Vec::new(),
+        })
+        .collect();
+    for &id in order {
+        for &f in feeds.get(id).map(Vec::as_slice).unwrap_or_default() {
+            if let Some(feed) = keyword_feeds.get_mut(usize::from(f)) {
+                feed.papers.push(id);
+            }
+        }
+    }
+    keyword_feeds
+}
