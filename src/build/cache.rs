@@ -75,8 +75,9 @@ pub(crate) struct OutputState {
     /// `pages.bin`, which is rewritten only when the pages change.
     #[serde(skip)]
     pub page_paths: String,
-    /// Whether `page_paths` are those the cache holds already (then `pages.bin` is not made
-    /// again: at 100,000 papers, 18 MB copied and hashed for nothing).
+    /// Whether the pages are those whose paths the cache holds already: `pages.bin` is then
+    /// kept as it is (at 100,000 papers, 18 MB copied and hashed for nothing otherwise) and
+    /// `page_paths` left empty; if it is gone, the next build finds the cache unusable.
     #[serde(skip)]
     pub pages_as_kept: bool,
     /// Each page's fingerprint, in the same order.
@@ -256,18 +257,14 @@ impl BuildCache {
         // The site-wide files are encoded side by side (each is one thread's work).
         let kept_pages = self.header.as_ref().and_then(|h| {
             let listed = h.files.iter().find(|(n, _)| n == PAGES)?;
-            (output.pages_as_kept && self.dir.join(PAGES).is_file()).then(|| listed.clone())
+            output.pages_as_kept.then(|| listed.clone())
         });
         let ((stamps, parts), (state, pages)) = rayon::join(
             || rayon::join(|| site.snapshot_stamps(), || site.snapshot_parts()),
             || {
                 rayon::join(
                     || postcard::to_stdvec(output),
-                    || {
-                        kept_pages
-                            .is_none()
-                            .then(|| output.page_paths.as_bytes().to_vec())
-                    },
+                    || (!output.pages_as_kept).then(|| output.page_paths.as_bytes().to_vec()),
                 )
             },
         );

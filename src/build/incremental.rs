@@ -38,8 +38,9 @@ pub(crate) struct Written {
     pub changed: usize,
     /// Whether what the cache keeps of the output changed.
     pub state_is_new: bool,
+    /// Each page's path, one a line; empty when `same_pages`.
     page_paths: String,
-    /// `page_paths` are those of the output the build cache knew (`pages.bin` holds them).
+    /// The pages are those of the output the build cache knew (`pages.bin` holds their paths).
     same_pages: bool,
     fingerprints: Vec<u64>,
     statics: BTreeMap<String, u64>,
@@ -255,8 +256,9 @@ pub(crate) fn emit_changes(
         changed,
         state_is_new,
         same_pages,
+        // The paths the cache holds already are not copied: it keeps its `pages.bin`.
         page_paths: if same_pages {
-            previous.page_paths.clone()
+            String::new()
         } else {
             join_lines(&paths)
         },
