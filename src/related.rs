@@ -133,6 +133,7 @@ pub(crate) fn changed_lists(
             .enumerate()
             .collect()
     };
+    let mut timer = crate::timing::PhaseTimer::start();
     if k == 0 || docs.is_empty() || u32::try_from(docs.len()).is_err() {
         return whole();
     }
@@ -172,6 +173,7 @@ pub(crate) fn changed_lists(
             kept_terms(*terms, &stats, max_df, scratch)
         })
         .collect();
+    timer.phase("  related: kept terms");
     let moved: Vec<bool> = doc_freq
         .iter()
         .zip(&old_freq)
@@ -220,7 +222,13 @@ pub(crate) fn changed_lists(
         }
     }
     let again: Vec<usize> = (0..docs.len()).filter(|&doc| again[doc]).collect();
-    again
+    timer.phase(&format!(
+        "  related: {} differ, {} words touched, {} to score",
+        differing.len(),
+        touched.iter().filter(|t| **t).count(),
+        again.len()
+    ));
+    let lists = again
         .into_par_iter()
         .with_min_len(SCORING_CHUNK)
         .map_init(
@@ -230,7 +238,9 @@ pub(crate) fn changed_lists(
                 (doc, list)
             },
         )
-        .collect()
+        .collect();
+    timer.phase("  related: scored");
+    lists
 }
 
 /// Highest document frequency of a term still used for matching: a term in more than 2% of
