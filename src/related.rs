@@ -16,6 +16,9 @@
 //! A score is thus a partial dot product of the two unit vectors: the terms which dominate the
 //! cosine, without the common words that make every paper look a little like every other.
 //!
+//! After a few papers' words changed, [`changed_lists`] (`update.rs`) makes again only the
+//! lists the change can reach, with the same result.
+//!
 //! The result is deterministic: it depends only on the papers, not on the thread count, the
 //! scheduling or how term ids are numbered. Weights are quantised to integers before anything
 //! is summed, so every sum is exact and its order does not matter; every choice between equals
@@ -77,6 +80,17 @@ const RAW_SCALE: f64 = 65536.0;
 /// Pairs with a term id of `vocab_len` or more, or a weight of 0, are ignored, as are papers
 /// past index `u32::MAX` (they get no related papers and are related to none).
 pub(crate) fn related(docs: &[TermsRef<'_>], vocab_len: usize, k: usize) -> Vec<Vec<u32>> {
+    related_scanning(docs, vocab_len, k, MAX_POSTINGS_SCANNED)
+}
+
+/// [`related`], scanning at most `scanned` postings per query term (tests make it small, to
+/// have long lists in small collections).
+fn related_scanning(
+    docs: &[TermsRef<'_>],
+    vocab_len: usize,
+    k: usize,
+    scanned: usize,
+) -> Vec<Vec<u32>> {
     if k == 0 || docs.is_empty() {
         return vec![Vec::new(); docs.len()];
     }
@@ -93,7 +107,7 @@ pub(crate) fn related(docs: &[TermsRef<'_>], vocab_len: usize, k: usize) -> Vec<
             kept_terms(*terms, &stats, max_df, scratch)
         })
         .collect();
-    let index = InvertedIndex::build(&kept, vocab_len);
+    let index = InvertedIndex::build(&kept, vocab_len, scanned);
     (0..docs.len())
         .into_par_iter()
         .with_min_len(SCORING_CHUNK)
@@ -105,142 +119,6 @@ pub(crate) fn related(docs: &[TermsRef<'_>], vocab_len: usize, k: usize) -> Vec<
             },
         )
         .collect()
-}
-
-/// The lists of [`related`] that change when the words of a few papers change: `docs` are
-/// every paper's words now, and `before` gives, for each paper whose words changed (each at
-/// most once), its index and its words when the lists were last made, from the same papers
-/// otherwise (none came or went, term ids kept). Returns each paper whose list may differ
-/// with its list now, so that the lists made before, with these in place, are exactly what
-/// `related(docs, vocab_len, k)` gives.
-///
-/// A paper's list is made of its query terms and, for each, the scanned postings of the term:
-/// it can change only if its kept terms changed, or the postings of one of its query terms.
-/// Kept terms change only in papers read again or holding a term whose document frequency
-/// moved (its weight, and the paper's vector length, move with it); a term's postings change
-/// only where such a paper kept, or no longer keeps, the term with that weight. Only the
-/// papers so reached are scored again: an abstract edited at 100,000 papers scores a few
-/// thousand, not all.
-pub(crate) fn changed_lists(
-    docs: &[TermsRef<'_>],
-    vocab_len: usize,
-    k: usize,
-    before: &[(usize, TermsRef<'_>)],
-) -> Vec<(usize, Vec<u32>)> {
-    let whole = || {
-        related(docs, vocab_len, k)
-            .into_iter()
-            .enumerate()
-            .collect()
-    };
-    let mut timer = crate::timing::PhaseTimer::start();
-    if k == 0 || docs.is_empty() || u32::try_from(docs.len()).is_err() {
-        return whole();
-    }
-    let doc_freq = document_frequencies(docs, vocab_len);
-    // The document frequencies the lists were made with: each changed paper's words now taken
-    // out, its words then put back. A count that would go below zero means `before` is not
-    // what the lists were made from: everything is made again.
-    let mut old_freq = doc_freq.clone();
-    for &(doc, then) in before {
-        let Some(now) = docs.get(doc) else {
-            return whole();
-        };
-        for (term, weight) in now.iter() {
-            if weight > 0
-                && let Some(count) = old_freq.get_mut(term as usize)
-            {
-                let Some(less) = count.checked_sub(1) else {
-                    return whole();
-                };
-                *count = less;
-            }
-        }
-        for (term, weight) in then.iter() {
-            if weight > 0
-                && let Some(count) = old_freq.get_mut(term as usize)
-            {
-                *count += 1;
-            }
-        }
-    }
-    let stats = term_stats(&doc_freq, docs.len());
-    let old_stats = term_stats(&old_freq, docs.len());
-    let max_df = max_informative_df(docs.len());
-    let kept: Vec<KeptTerms> = docs
-        .par_iter()
-        .map_init(Scratch::default, |scratch, terms| {
-            kept_terms(*terms, &stats, max_df, scratch)
-        })
-        .collect();
-    timer.phase("  related: kept terms");
-    let moved: Vec<bool> = doc_freq
-        .iter()
-        .zip(&old_freq)
-        .map(|(a, b)| a != b)
-        .collect();
-    let then: ahash::AHashMap<usize, TermsRef<'_>> = before.iter().copied().collect();
-    // Papers whose kept terms differ from those the lists were made with, and those terms.
-    let differing: Vec<(usize, KeptTerms)> = (0..docs.len())
-        .into_par_iter()
-        .filter(|&doc| {
-            then.contains_key(&doc)
-                || docs[doc]
-                    .iter()
-                    .any(|(term, weight)| weight > 0 && moved.get(term as usize) == Some(&true))
-        })
-        .map_init(Scratch::default, |scratch, doc| {
-            let words = then.get(&doc).copied().unwrap_or(docs[doc]);
-            (doc, kept_terms(words, &old_stats, max_df, scratch))
-        })
-        .filter(|(doc, old)| *old != kept[*doc])
-        .collect();
-    // Terms some paper now keeps with another weight, or keeps or no longer keeps.
-    let mut touched = vec![false; vocab_len];
-    for (doc, old) in &differing {
-        let new = &kept[*doc];
-        let only_in = |a: &KeptTerms, b: &KeptTerms| {
-            a.terms
-                .iter()
-                .filter(|term| !b.terms.contains(term))
-                .map(|term| term.term as usize)
-                .collect::<Vec<_>>()
-        };
-        for term in only_in(old, new).into_iter().chain(only_in(new, old)) {
-            touched[term] = true;
-        }
-    }
-    let index = InvertedIndex::build(&kept, vocab_len);
-    let mut again = vec![false; docs.len()];
-    for (doc, _) in &differing {
-        again[*doc] = true;
-    }
-    // A paper that kept a touched term may query it: its list is made again.
-    for (term, _) in touched.iter().enumerate().filter(|(_, t)| **t) {
-        for posting in index.all(term as u32) {
-            again[posting.doc as usize] = true;
-        }
-    }
-    let again: Vec<usize> = (0..docs.len()).filter(|&doc| again[doc]).collect();
-    timer.phase(&format!(
-        "  related: {} differ, {} words touched, {} to score",
-        differing.len(),
-        touched.iter().filter(|t| **t).count(),
-        again.len()
-    ));
-    let lists = again
-        .into_par_iter()
-        .with_min_len(SCORING_CHUNK)
-        .map_init(
-            || Accumulator::new(docs.len()),
-            |accumulator, doc| {
-                let list = accumulator.best(doc as u32, kept[doc].query(), &index, k);
-                (doc, list)
-            },
-        )
-        .collect();
-    timer.phase("  related: scored");
-    lists
 }
 
 /// Highest document frequency of a term still used for matching: a term in more than 2% of
@@ -420,10 +298,12 @@ struct InvertedIndex {
     /// `postings[offsets[t]..offsets[t + 1]]` are term t's postings.
     offsets: Vec<usize>,
     postings: Vec<Posting>,
+    /// Postings scanned per term ([`MAX_POSTINGS_SCANNED`] but in tests).
+    scanned: usize,
 }
 
 impl InvertedIndex {
-    fn build(kept: &[KeptTerms], vocab_len: usize) -> Self {
+    fn build(kept: &[KeptTerms], vocab_len: usize, scanned: usize) -> Self {
         let mut offsets = vec![0usize; vocab_len + 1];
         for term in kept.iter().flat_map(|kept| &kept.terms) {
             offsets[term.term as usize + 1] += 1;
@@ -449,7 +329,7 @@ impl InvertedIndex {
         let mut rest = postings.as_mut_slice();
         for term in 0..vocab_len {
             let (list, tail) = rest.split_at_mut(offsets[term + 1] - offsets[term]);
-            if list.len() > MAX_POSTINGS_SCANNED {
+            if list.len() > scanned {
                 long_lists.push(list);
             }
             rest = tail;
@@ -457,7 +337,11 @@ impl InvertedIndex {
         long_lists.par_iter_mut().for_each(|list| {
             list.sort_unstable_by(|a, b| b.weight.cmp(&a.weight).then(a.doc.cmp(&b.doc)));
         });
-        Self { offsets, postings }
+        Self {
+            offsets,
+            postings,
+            scanned,
+        }
     }
 
     /// Every posting of `term`.
@@ -470,7 +354,7 @@ impl InvertedIndex {
     fn scanned(&self, term: u32) -> &[Posting] {
         let term = term as usize;
         let list = &self.postings[self.offsets[term]..self.offsets[term + 1]];
-        &list[..list.len().min(MAX_POSTINGS_SCANNED)]
+        &list[..list.len().min(self.scanned)]
     }
 }
 
@@ -528,6 +412,9 @@ impl Accumulator {
         best
     }
 }
+
+mod update;
+pub(crate) use update::changed_lists;
 
 #[cfg(test)]
 mod tests;

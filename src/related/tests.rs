@@ -305,12 +305,23 @@ fn chinese_papers_are_related_through_their_bigrams() {
     assert_eq!(related, [vec![1], vec![0], vec![3], vec![2]]);
 }
 
-/// The lists made before, with [`changed_lists`]'s in place.
-fn patched(
-    mut lists: Vec<Vec<u32>>,
+/// [`related_scanning`] of `docs`.
+fn run_scanning(
     docs: &[Vec<(u32, u16)>],
     vocab_len: usize,
     k: usize,
+    scanned: usize,
+) -> Vec<Vec<u32>> {
+    let slices: Vec<TermsRef<'_>> = docs.iter().map(Into::into).collect();
+    related_scanning(&slices, vocab_len, k, scanned)
+}
+
+/// The lists made before, with those of `update::changed_lists_scanning` in place, and how
+/// many it made again.
+fn patched(
+    mut lists: Vec<Vec<u32>>,
+    docs: &[Vec<(u32, u16)>],
+    (vocab_len, k, scanned): (usize, usize, usize),
     before: &[(usize, Vec<(u32, u16)>)],
 ) -> (Vec<Vec<u32>>, usize) {
     let slices: Vec<TermsRef<'_>> = docs.iter().map(Into::into).collect();
@@ -318,7 +329,7 @@ fn patched(
         .iter()
         .map(|(doc, terms)| (*doc, terms.into()))
         .collect();
-    let changed = changed_lists(&slices, vocab_len, k, &before);
+    let changed = update::changed_lists_scanning(&slices, vocab_len, k, &before, scanned);
     let count = changed.len();
     for (doc, list) in changed {
         lists[doc] = list;
@@ -357,7 +368,7 @@ fn one_edited_paper_scores_again_only_the_papers_it_reaches() {
         .find(|t| !docs[17].iter().any(|(u, _)| u == t))
         .unwrap();
     docs[17].sort_unstable();
-    let (updated, scored) = patched(lists, &docs, vocab_len, 8, &before);
+    let (updated, scored) = patched(lists, &docs, (vocab_len, 8, MAX_POSTINGS_SCANNED), &before);
     assert_eq!(updated, run(&docs, vocab_len, 8));
     assert!(
         scored < docs.len() / 2,
@@ -371,7 +382,8 @@ proptest::proptest! {
 
     /// After any edits of any papers' words, over several rounds (the words a paper had when
     /// the lists were made are the ones given, however often it was edited since), the lists
-    /// made before with the changed ones in place are the lists made anew.
+    /// made before with the changed ones in place are the lists made anew; also when few
+    /// postings are scanned, so that most lists are longer than what is scanned of them.
     #[test]
     fn lists_updated_after_edits_are_the_lists_made_anew(
         rounds in proptest::collection::vec(
@@ -379,10 +391,11 @@ proptest::proptest! {
             1..4,
         ),
         k in 1usize..6,
+        scanned in proptest::prop_oneof![proptest::strategy::Just(2usize), proptest::strategy::Just(5), proptest::strategy::Just(MAX_POSTINGS_SCANNED)],
     ) {
         let mut docs = synthetic(400, 700, 40);
         let mut vocab_len = 700;
-        let mut lists = run(&docs, vocab_len, k);
+        let mut lists = run_scanning(&docs, vocab_len, k, scanned);
         for (round, edits) in rounds.iter().enumerate() {
             let mut before: Vec<(usize, Vec<(u32, u16)>)> = Vec::new();
             for &(doc, how, pick) in edits {
@@ -391,8 +404,8 @@ proptest::proptest! {
                 }
                 edit_words(&mut docs[doc], how, pick, &mut vocab_len);
             }
-            lists = patched(lists, &docs, vocab_len, k, &before).0;
-            proptest::prop_assert_eq!(&lists, &run(&docs, vocab_len, k), "round {}", round);
+            lists = patched(lists, &docs, (vocab_len, k, scanned), &before).0;
+            proptest::prop_assert_eq!(&lists, &run_scanning(&docs, vocab_len, k, scanned), "round {}", round);
         }
     }
 }

@@ -1,0 +1,199 @@
+//! Related papers after a few papers' words changed: only the lists the change can reach are
+//! made again, and the result is exactly what [`related`] makes of all papers.
+//!
+//! A paper's list is made of its query terms and, for each, the scanned postings of the term
+//! (see [`InvertedIndex::scanned`]): it can change only if its kept terms changed, or the
+//! scanned postings of one of its query terms. Kept terms change only in papers read again or
+//! holding a term whose document frequency moved (the term's weight, and the paper's vector
+//! length, move with it). A term's postings change only where such a paper kept, or no longer
+//! keeps, the term with that weight; and its scanned postings only if one of those is among
+//! the strongest scanned ones, before or after. Only the papers so reached are scored again:
+//! an abstract edited at 100,000 papers scores a part of them, not all.
+
+use rayon::prelude::*;
+
+use super::{
+    Accumulator, InvertedIndex, KeptTerms, MAX_POSTINGS_SCANNED, Posting, SCORING_CHUNK, Scratch,
+    TermsRef, document_frequencies, kept_terms, max_informative_df, related_scanning, term_stats,
+};
+
+/// The lists of [`related`](super::related) that change when the words of a few papers
+/// change: `docs` are every paper's words now, and `before` gives, for each paper whose words
+/// changed (each at most once), its index and its words when the lists were last made, from
+/// the same papers otherwise (none came or went, term ids kept). Returns each paper whose list
+/// may differ, with its list now: the lists made before, with these in place, are exactly
+/// what `related(docs, vocab_len, k)` gives.
+pub(crate) fn changed_lists(
+    docs: &[TermsRef<'_>],
+    vocab_len: usize,
+    k: usize,
+    before: &[(usize, TermsRef<'_>)],
+) -> Vec<(usize, Vec<u32>)> {
+    changed_lists_scanning(docs, vocab_len, k, before, MAX_POSTINGS_SCANNED)
+}
+
+/// [`changed_lists`], scanning at most `scanned` postings per query term (see
+/// [`related_scanning`]).
+pub(super) fn changed_lists_scanning(
+    docs: &[TermsRef<'_>],
+    vocab_len: usize,
+    k: usize,
+    before: &[(usize, TermsRef<'_>)],
+    scanned: usize,
+) -> Vec<(usize, Vec<u32>)> {
+    let whole = || {
+        related_scanning(docs, vocab_len, k, scanned)
+            .into_iter()
+            .enumerate()
+            .collect()
+    };
+    let mut timer = crate::timing::PhaseTimer::start();
+    if k == 0 || docs.is_empty() || u32::try_from(docs.len()).is_err() {
+        return whole();
+    }
+    let doc_freq = document_frequencies(docs, vocab_len);
+    // The document frequencies the lists were made with: each changed paper's words now taken
+    // out, its words then put back. A count that would go below zero means `before` is not
+    // what the lists were made from: everything is made again.
+    let mut old_freq = doc_freq.clone();
+    for &(doc, then) in before {
+        let Some(now) = docs.get(doc) else {
+            return whole();
+        };
+        for (term, weight) in now.iter() {
+            if weight > 0
+                && let Some(count) = old_freq.get_mut(term as usize)
+            {
+                let Some(less) = count.checked_sub(1) else {
+                    return whole();
+                };
+                *count = less;
+            }
+        }
+        for (term, weight) in then.iter() {
+            if weight > 0
+                && let Some(count) = old_freq.get_mut(term as usize)
+            {
+                *count += 1;
+            }
+        }
+    }
+    let stats = term_stats(&doc_freq, docs.len());
+    let old_stats = term_stats(&old_freq, docs.len());
+    let max_df = max_informative_df(docs.len());
+    let kept: Vec<KeptTerms> = docs
+        .par_iter()
+        .map_init(Scratch::default, |scratch, terms| {
+            kept_terms(*terms, &stats, max_df, scratch)
+        })
+        .collect();
+    timer.phase("  related: kept terms");
+    let moved: Vec<bool> = doc_freq
+        .iter()
+        .zip(&old_freq)
+        .map(|(a, b)| a != b)
+        .collect();
+    let then: ahash::AHashMap<usize, TermsRef<'_>> = before.iter().copied().collect();
+    // Papers whose kept terms differ from those the lists were made with, and those terms.
+    let differing: Vec<(usize, KeptTerms)> = (0..docs.len())
+        .into_par_iter()
+        .filter(|&doc| {
+            then.contains_key(&doc)
+                || docs[doc]
+                    .iter()
+                    .any(|(term, weight)| weight > 0 && moved.get(term as usize) == Some(&true))
+        })
+        .map_init(Scratch::default, |scratch, doc| {
+            let words = then.get(&doc).copied().unwrap_or(docs[doc]);
+            (doc, kept_terms(words, &old_stats, max_df, scratch))
+        })
+        .filter(|(doc, old)| *old != kept[*doc])
+        .collect();
+    // Each posting that changed, by term: the paper, its weight then and now (`None`: the
+    // paper did not keep the term).
+    let mut changes: ahash::AHashMap<u32, Vec<Change>> = ahash::AHashMap::new();
+    for (doc, old) in &differing {
+        let new = &kept[*doc];
+        let weight_in = |kept: &KeptTerms, term: u32| {
+            kept.terms.iter().find(|t| t.term == term).map(|t| t.weight)
+        };
+        for term in old.terms.iter().chain(&new.terms).map(|t| t.term) {
+            let (was, is) = (weight_in(old, term), weight_in(new, term));
+            let list = changes.entry(term).or_default();
+            if was != is && !list.iter().any(|c| c.doc == *doc as u32) {
+                list.push(Change {
+                    doc: *doc as u32,
+                    was,
+                    is,
+                });
+            }
+        }
+    }
+    changes.retain(|_, list| !list.is_empty());
+    let index = InvertedIndex::build(&kept, vocab_len, scanned);
+    let mut again = vec![false; docs.len()];
+    for (doc, _) in &differing {
+        again[*doc] = true;
+    }
+    // A paper that kept a term whose scanned postings changed may query it: its list is made
+    // again.
+    let mut touched = 0;
+    for (&term, list) in &changes {
+        if scanned_same(index.all(term), list, scanned) {
+            continue;
+        }
+        touched += 1;
+        for posting in index.all(term) {
+            again[posting.doc as usize] = true;
+        }
+    }
+    let again: Vec<usize> = (0..docs.len()).filter(|&doc| again[doc]).collect();
+    timer.phase(&format!(
+        "  related: {} differ, {touched} of {} words' scans touched, {} to score",
+        differing.len(),
+        changes.len(),
+        again.len()
+    ));
+    let lists = again
+        .into_par_iter()
+        .with_min_len(SCORING_CHUNK)
+        .map_init(
+            || Accumulator::new(docs.len()),
+            |accumulator, doc| {
+                let list = accumulator.best(doc as u32, kept[doc].query(), &index, k);
+                (doc, list)
+            },
+        )
+        .collect();
+    timer.phase("  related: scored");
+    lists
+}
+
+/// A paper's posting in a term's list that changed: its weight then and now.
+struct Change {
+    doc: u32,
+    was: Option<u16>,
+    is: Option<u16>,
+}
+
+/// Whether a term's scanned postings are the same before and after `changes`, `postings`
+/// being its whole list now: the list is longer than `scanned` both times (the scanned
+/// postings are then the strongest `scanned` ones, see [`InvertedIndex::build`]), and every
+/// changed posting, then and now, comes after the last scanned one now. The scanned postings
+/// now are then all unchanged, and stronger than any posting that changed: they were the
+/// strongest then too.
+fn scanned_same(postings: &[Posting], changes: &[Change], scanned: usize) -> bool {
+    let added = changes.iter().filter(|c| c.is.is_some()).count();
+    let dropped = changes.iter().filter(|c| c.was.is_some()).count();
+    let then = postings.len() + dropped - added;
+    if postings.len() <= scanned || then <= scanned || scanned == 0 {
+        return false;
+    }
+    let last = postings[scanned - 1];
+    // In a long list, postings go strongest first, then by paper.
+    let after_last =
+        |doc: u32, weight: u16| weight < last.weight || (weight == last.weight && doc > last.doc);
+    changes.iter().all(|c| {
+        c.was.is_none_or(|w| after_last(c.doc, w)) && c.is.is_none_or(|w| after_last(c.doc, w))
+    })
+}
