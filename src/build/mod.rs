@@ -115,6 +115,7 @@ pub(crate) fn build_with_progress(
         &LoadOptions {
             base_url: options.base_url.clone(),
             drafts: options.drafts,
+            keep_stamps: cache.is_some(),
         },
     )?;
     let output = match &options.output {
@@ -328,6 +329,8 @@ fn emit_all(
     let all: Vec<usize> = (0..pages.len()).collect();
     emit::pages(site, &all, to, &|| progress.advance(1))?;
     files += pages.len();
+    // What rendering allocated per page is all free now: the search index is the next peak.
+    crate::memory::give_back();
     timer.phase("render + write pages");
     let machine = emit::machine_files(site);
     emit::write_machine_files(&machine, to).map_err(|e| io("cannot write the sitemap", e))?;

@@ -19,7 +19,7 @@ pub(crate) fn clean_paper(paper: &mut Paper) -> bool {
         published: _,
         author_count: _,
         upvotes: _,
-        slug_location: _,
+        slug_span: _,
         draft: _,
         title,
         authors,

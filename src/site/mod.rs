@@ -54,6 +54,9 @@ pub(crate) struct LoadOptions {
     pub base_url: Option<String>,
     /// Includes records with `draft = true`.
     pub drafts: bool,
+    /// Keeps each record file's stamp, for the build cache (about 150 bytes a paper: its
+    /// path and two hashes); a build without the cache and `serve` never read them.
+    pub keep_stamps: bool,
 }
 
 /// A site in memory, ready to render.
@@ -213,6 +216,7 @@ impl Unread {
         site.derive(&Change::everything());
         timer.phase("derived");
         site.relate_if_stale();
+        crate::memory::give_back();
         timer.phase("related papers");
         weight::print_if_timing(&site);
         Ok((site, loaded))
@@ -361,7 +365,7 @@ impl Site {
                 .collect();
             let mut fresh = Vec::new();
             for (path, result, stamp) in parsed {
-                if let Some(stamp) = stamp {
+                if let Some(stamp) = stamp.filter(|_| self.options.keep_stamps) {
                     stamps.push((path.as_os_str().to_owned(), stamp));
                 }
                 match result {
@@ -387,6 +391,12 @@ impl Site {
         if !problems.is_empty() {
             return Err(Problems(problems));
         }
+        // Each batch's sources and rendered text were freed among the entries kept: many
+        // batches leave that much resident unless it is handed back.
+        let large = changed.len() > READ_BATCH;
+        if large {
+            crate::memory::give_back();
+        }
         timer.phase("read, parse, render records");
         let collisions = self.papers.slug_collisions(&entries, &gone);
         if !collisions.is_empty() {
@@ -400,6 +410,10 @@ impl Site {
         let rows = self.papers.columns();
         if change.rekey {
             self.cite_keys = crate::export::cite_key::unique_keys(&rows.papers, &rows.cite_bases);
+        }
+        if large {
+            // The entries were moved into the columns and freed.
+            crate::memory::give_back();
         }
         timer.phase("store records");
         // Adding or removing records moves paper ids: the related lists are carried over to

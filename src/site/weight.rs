@@ -23,6 +23,14 @@ pub(super) fn print_if_timing(site: &Site) {
         total / 1_000_000,
         total / papers
     );
+    if let Some(heap) = crate::memory::heap_in_use() {
+        eprintln!(
+            "      (the allocator has {} MB in use in all, {} B a paper: the rest is other \
+             data, allocation headers and rounding)",
+            heap / 1_000_000,
+            heap / papers
+        );
+    }
     for (what, bytes) in rows {
         eprintln!(
             "      {what:<28} {:>7} MB {:>6} B a paper",
@@ -63,10 +71,6 @@ fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
             p.tldr.as_ref().map_or(size_of::<Option<String>>(), string),
         );
         add("record: slug", string(&p.slug));
-        add(
-            "record: slug's place",
-            string(&p.slug_location.path) + p.slug_location.source.len() + 16,
-        );
         add(
             "record: other fields",
             size_of::<crate::record::Paper>() - 7 * size_of::<String>(),
