@@ -15,7 +15,7 @@ pub(crate) fn write(papers: &[ExportedPaper]) -> String {
                 title: p.title.clone(),
                 date: p.date.to_string(),
                 published: p.published.map(|d| d.to_string()),
-                authors: p.authors.clone(),
+                authors: p.authors.to_vec(),
                 author_count: p.author_count,
                 tags: p.tags.clone(),
                 upvotes: p.upvotes,

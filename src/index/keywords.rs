@@ -66,7 +66,7 @@ pub(crate) struct PaperText<'a> {
     /// The abstract as plain text.
     pub abstract_text: &'a str,
     /// The authors as written in the record.
-    pub authors: &'a [String],
+    pub authors: &'a crate::record::StrList,
     /// The tags written in the record.
     pub tags: &'a [String],
 }

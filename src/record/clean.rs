@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use super::Paper;
 use super::front_matter;
+use super::{Paper, StrList};
 use crate::diagnostic::Problem;
 use crate::text_clean::{self, clean_all};
 
@@ -33,14 +33,12 @@ pub(crate) fn clean_paper(paper: &mut Paper) -> bool {
         body,
     } = paper;
     let mut changed = clean_all([title, slug, body]);
-    changed |= clean_all(
-        authors
-            .iter_mut()
-            .chain(tags)
-            .chain(arxiv)
-            .chain(doi)
-            .chain(tldr),
-    );
+    let mut names = authors.to_vec();
+    if clean_all(names.iter_mut()) {
+        *authors = StrList::from(names);
+        changed = true;
+    }
+    changed |= clean_all(tags.iter_mut().chain(arxiv).chain(doi).chain(tldr));
     if links.keys().any(|k| text_clean::has_forbidden(k)) {
         *links = std::mem::take(links)
             .into_iter()

@@ -10,8 +10,11 @@ pub(crate) mod link_url;
 #[cfg(test)]
 pub(crate) mod mutations;
 mod names;
+mod str_list;
 pub(crate) mod tldr;
 mod toml_text;
+
+pub use str_list::StrList;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -38,8 +41,8 @@ pub struct Paper {
     pub date: Date,
     /// The publication date, when it differs from the day it is listed under.
     pub published: Option<Date>,
-    /// Author names, when known.
-    pub authors: Vec<String>,
+    /// Author names, when known (one allocation for all: see [`StrList`]).
+    pub authors: StrList,
     /// Number of authors when only a count is known.
     pub author_count: Option<u32>,
     /// Tags written in the record (keyword tags are added by the index).
@@ -294,7 +297,7 @@ fn parse_as_written(text: &str, path: &str, file_stem: &str) -> Result<Paper, Ve
         title,
         date: date.expect("a missing date is reported above"),
         published,
-        authors: fm.authors,
+        authors: StrList::from(fm.authors),
         author_count: fm.author_count,
         tags,
         upvotes: fm.upvotes,

@@ -72,7 +72,7 @@ fn corpus(papers: &[Paper], vocabulary: &mut Vocabulary) -> Corpus {
             let words = weighted_words(&PaperText {
                 title,
                 text,
-                authors: &authors,
+                authors: &crate::record::StrList::from(authors.clone()),
                 tags,
             });
             intern(vocabulary, &words).iter().collect()

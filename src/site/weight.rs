@@ -56,7 +56,10 @@ fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
     for p in &rows.papers {
         add("record: title", string(&p.title));
         add("record: path", string(&p.path));
-        add("record: authors", strings(&p.authors));
+        add(
+            "record: authors",
+            size_of::<crate::record::StrList>() + p.authors.heap_bytes(),
+        );
         add("record: tags", strings(&p.tags));
         add(
             "record: links",

@@ -22,7 +22,7 @@ fn judge(rule: &str, paper: Paper<'_>) -> Option<String> {
     let found = matcher.matches(&PaperText {
         title,
         abstract_text,
-        authors: &authors,
+        authors: &crate::record::StrList::from(authors.clone()),
         tags: &tags,
     });
     assert!(found.len() <= 1, "{rule}: {found:?}");
@@ -294,7 +294,7 @@ fn tags_and_feeds_share_one_matcher_in_config_order() {
     let found = matcher.matches(&PaperText {
         title: "alpha and beta",
         abstract_text: "",
-        authors: &[],
+        authors: &crate::record::StrList::default(),
         tags: &[],
     });
     let topics: Vec<Topic> = found.iter().map(|m| m.topic).collect();
@@ -310,7 +310,7 @@ fn no_rules_match_nothing() {
             .matches(&PaperText {
                 title: "ICL",
                 abstract_text: "",
-                authors: &[],
+                authors: &crate::record::StrList::default(),
                 tags: &[],
             })
             .is_empty()
@@ -342,7 +342,7 @@ proptest::proptest! {
         let found = matcher.matches(&PaperText {
             title: &title,
             abstract_text: &other,
-            authors: &[],
+            authors: &crate::record::StrList::default(),
             tags: &[],
         });
         proptest::prop_assert_eq!(found.len(), 1, "{:?} in {:?}", phrase, title);
