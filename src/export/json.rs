@@ -17,7 +17,7 @@ pub(crate) fn write(papers: &[ExportedPaper]) -> String {
                 published: p.published.map(|d| d.to_string()),
                 authors: p.authors.to_vec(),
                 author_count: p.author_count,
-                tags: p.tags.clone(),
+                tags: p.tags.to_vec(),
                 upvotes: p.upvotes,
                 arxiv: p.arxiv.clone(),
                 doi: p.doi.clone(),

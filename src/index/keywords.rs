@@ -68,7 +68,7 @@ pub(crate) struct PaperText<'a> {
     /// The authors as written in the record.
     pub authors: &'a crate::record::StrList,
     /// The tags written in the record.
-    pub tags: &'a [String],
+    pub tags: &'a crate::record::StrList,
 }
 
 /// A phrase of a rule: its pattern and its text as written.

@@ -33,12 +33,14 @@ pub(crate) fn clean_paper(paper: &mut Paper) -> bool {
         body,
     } = paper;
     let mut changed = clean_all([title, slug, body]);
-    let mut names = authors.to_vec();
-    if clean_all(names.iter_mut()) {
-        *authors = StrList::from(names);
-        changed = true;
+    for list in [authors, tags] {
+        let mut strings = list.to_vec();
+        if clean_all(strings.iter_mut()) {
+            *list = StrList::from(strings);
+            changed = true;
+        }
     }
-    changed |= clean_all(tags.iter_mut().chain(arxiv).chain(doi).chain(tldr));
+    changed |= clean_all(arxiv.iter_mut().chain(doi).chain(tldr));
     if links.keys().any(|k| text_clean::has_forbidden(k)) {
         *links = std::mem::take(links)
             .into_iter()

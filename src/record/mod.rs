@@ -46,7 +46,7 @@ pub struct Paper {
     /// Number of authors when only a count is known.
     pub author_count: Option<u32>,
     /// Tags written in the record (keyword tags are added by the index).
-    pub tags: Vec<String>,
+    pub tags: StrList,
     /// Upvotes on the listing the paper came from.
     pub upvotes: Option<u32>,
     /// arXiv identifier, e.g. `2502.04522`.
@@ -299,7 +299,7 @@ fn parse_as_written(text: &str, path: &str, file_stem: &str) -> Result<Paper, Ve
         published,
         authors: StrList::from(fm.authors),
         author_count: fm.author_count,
-        tags,
+        tags: StrList::from(tags),
         upvotes: fm.upvotes,
         arxiv,
         doi,

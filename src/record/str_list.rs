@@ -48,6 +48,18 @@ impl StrList {
         self.iter().map(str::to_string).collect()
     }
 
+    /// The strings with `separator` between them.
+    pub fn join(&self, separator: &str) -> String {
+        let mut out = String::with_capacity(self.bytes.len());
+        for (i, s) in self.iter().enumerate() {
+            if i > 0 {
+                out.push_str(separator);
+            }
+            out.push_str(s);
+        }
+        out
+    }
+
     /// Bytes held on the heap.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.bytes.len()

@@ -43,11 +43,6 @@ pub(super) fn print_if_timing(site: &Site) {
 /// Bytes held by each part of the site's data.
 fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
     let string = |s: &String| size_of::<String>() + s.capacity();
-    let strings = |v: &Vec<String>| {
-        size_of::<Vec<String>>()
-            + v.capacity() * size_of::<String>()
-            + v.iter().map(String::capacity).sum::<usize>()
-    };
     let vec =
         |bytes: usize, capacity: usize, heap: usize| size_of::<Vec<u8>>() + bytes * capacity + heap;
     let rows = site.papers.columns();
@@ -60,7 +55,10 @@ fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
             "record: authors",
             size_of::<crate::record::StrList>() + p.authors.heap_bytes(),
         );
-        add("record: tags", strings(&p.tags));
+        add(
+            "record: tags",
+            size_of::<crate::record::StrList>() + p.tags.heap_bytes(),
+        );
         add(
             "record: links",
             size_of::<std::collections::BTreeMap<String, String>>()

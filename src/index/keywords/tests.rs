@@ -23,7 +23,7 @@ fn judge(rule: &str, paper: Paper<'_>) -> Option<String> {
         title,
         abstract_text,
         authors: &crate::record::StrList::from(authors.clone()),
-        tags: &tags,
+        tags: &crate::record::StrList::from(tags.clone()),
     });
     assert!(found.len() <= 1, "{rule}: {found:?}");
     found.first().map(|m| {
@@ -295,7 +295,7 @@ fn tags_and_feeds_share_one_matcher_in_config_order() {
         title: "alpha and beta",
         abstract_text: "",
         authors: &crate::record::StrList::default(),
-        tags: &[],
+        tags: &crate::record::StrList::default(),
     });
     let topics: Vec<Topic> = found.iter().map(|m| m.topic).collect();
     assert_eq!(topics, [Topic::Tag(0), Topic::Tag(1), Topic::Feed(0)]);
@@ -311,7 +311,7 @@ fn no_rules_match_nothing() {
                 title: "ICL",
                 abstract_text: "",
                 authors: &crate::record::StrList::default(),
-                tags: &[],
+                tags: &crate::record::StrList::default(),
             })
             .is_empty()
     );
@@ -343,7 +343,7 @@ proptest::proptest! {
             title: &title,
             abstract_text: &other,
             authors: &crate::record::StrList::default(),
-            tags: &[],
+            tags: &crate::record::StrList::default(),
         });
         proptest::prop_assert_eq!(found.len(), 1, "{:?} in {:?}", phrase, title);
         for reason in &found[0].reasons {
