@@ -4,17 +4,18 @@
 //! The postings of all terms at once take four bytes each, about 125 a paper: 500 MB at a
 //! million papers, the largest thing the search index held. Terms are taken in word order and
 //! cut into parts of at most [`Params::part`] postings; each part is transposed (one pass over
-//! the documents per thread), its terms encoded and its postings dropped before the next. The
+//! the documents, split between the threads), its terms encoded and its postings dropped before
+//! the next. The
 //! terms come out in the same order with the same bytes whatever the parts.
 
 use rayon::prelude::*;
 
 use super::{Params, SearchDoc, Term, encode_term};
 
-/// Most postings transposed at once by a whole build: 64 MB of them, about an eighth of a
-/// million papers' (a site of up to ~130,000 papers is one part). Each part costs one more
-/// pass over the documents per thread.
-pub(super) const PART_POSTINGS: usize = 1 << 24;
+/// Most postings transposed at once by a whole build: 32 MB of them, about a sixteenth of a
+/// million papers' (a site of up to ~65,000 papers is one part). Each part costs one more
+/// pass over the documents.
+pub(super) const PART_POSTINGS: usize = 1 << 23;
 
 /// Every term of the docs, encoded, sorted by word (ids of one word merged).
 pub(super) fn encode_terms(
@@ -23,19 +24,35 @@ pub(super) fn encode_terms(
     order: &[usize],
     p: Params,
 ) -> Vec<Term> {
-    let mut counts = vec![0usize; words.len()];
-    for &i in order {
-        for (id, weight) in docs[i].terms.iter() {
-            if let Some(count) = counts.get_mut(id as usize)
-                && weight > 0
-            {
-                *count += 1;
+    // The documents are split by number into one range per thread; each part's postings are
+    // transposed by every thread from its own range, into its own array, and a term's
+    // postings are its lists from the ranges in turn (so in number order).
+    let size = order
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1);
+    let ranges: Vec<&[usize]> = order.chunks(size).collect();
+    // Postings per term id in each range.
+    let counts: Vec<Vec<u32>> = ranges
+        .par_iter()
+        .map(|range| {
+            let mut counts = vec![0u32; words.len()];
+            for &i in *range {
+                for (id, weight) in docs[i].terms.iter() {
+                    if let Some(count) = counts.get_mut(id as usize)
+                        && weight > 0
+                    {
+                        *count += 1;
+                    }
+                }
             }
-        }
-    }
+            counts
+        })
+        .collect();
+    let total = |id: u32| -> usize { counts.iter().map(|c| c[id as usize] as usize).sum() };
     // Terms sorted by word (ids of one word together, in case the vocabulary repeats a word).
     let mut ids: Vec<u32> = (0..words.len() as u32)
-        .filter(|&id| counts[id as usize] > 0 && !words[id as usize].is_empty())
+        .filter(|&id| total(id) > 0 && !words[id as usize].is_empty())
         .collect();
     ids.par_sort_unstable_by(|&a, &b| words[a as usize].cmp(&words[b as usize]).then(a.cmp(&b)));
     let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
@@ -58,10 +75,7 @@ pub(super) fn encode_terms(
         let mut end = first;
         let mut postings = 0;
         while end < groups.len() {
-            let more: usize = ids[groups[end].clone()]
-                .iter()
-                .map(|&id| counts[id as usize])
-                .sum();
+            let more: usize = ids[groups[end].clone()].iter().map(|&id| total(id)).sum();
             if end > first && postings + more > p.part.max(1) {
                 break;
             }
@@ -72,7 +86,7 @@ pub(super) fn encode_terms(
             ids: &ids[groups[first].start..groups[end - 1].end],
             groups: &groups[first..end],
         };
-        encoded.extend(part.encode(docs, words, order, &counts, &mut slot, p.cap));
+        encoded.extend(part.encode(docs, words, &ranges, &counts, &mut slot, p.cap));
         first = end;
     }
     encoded
@@ -87,64 +101,53 @@ struct Part<'a> {
 }
 
 impl Part<'_> {
-    /// The part's terms, encoded, by word. `slot` is `u32::MAX` for every id, and left so.
+    /// The part's terms, encoded, by word, from the documents numbered by `ranges` (in turn)
+    /// and the postings per id in each (`counts`). `slot` is `u32::MAX` for every id, and is
+    /// left so.
     fn encode(
         &self,
         docs: &[SearchDoc],
         words: &[Box<str>],
-        order: &[usize],
-        counts: &[usize],
+        ranges: &[&[usize]],
+        counts: &[Vec<u32>],
         slot: &mut [u32],
         cap: usize,
     ) -> Vec<Term> {
-        // The part's postings in one flat array (CSR), by the id's place in the part, filled in
-        // document-number order, each packed as `number << 8 | weight` (weights saturate at
-        // 255): one cache miss per posting.
-        let mut starts = Vec::with_capacity(self.ids.len() + 1);
-        starts.push(0usize);
         for (place, &id) in self.ids.iter().enumerate() {
             slot[id as usize] = place as u32;
-            starts.push(starts[place] + counts[id as usize]);
-        }
-        let total = starts[self.ids.len()];
-        let mut packed = vec![0u32; total];
-        // The transposition is bound by scattered writes: split the places into one range per
-        // thread, each filling its own part of the array (each reads every document).
-        let threads = rayon::current_num_threads().max(1);
-        let mut bounds = vec![0usize];
-        for k in 1..threads {
-            let place = starts.partition_point(|&s| s < total * k / threads);
-            bounds.push(place.clamp(bounds[k - 1], self.ids.len()));
-        }
-        bounds.push(self.ids.len());
-        let mut slices = Vec::new();
-        let mut rest = &mut packed[..];
-        for range in bounds.windows(2) {
-            let (part, tail) =
-                std::mem::take(&mut rest).split_at_mut(starts[range[1]] - starts[range[0]]);
-            rest = tail;
-            slices.push((range[0] as u32..range[1] as u32, part));
         }
         let slot_of: &[u32] = slot;
-        slices.into_par_iter().for_each(|(places, part)| {
-            let base = starts[places.start as usize];
-            let mut fill: Vec<usize> = starts[places.start as usize..places.end as usize]
-                .iter()
-                .map(|s| s - base)
-                .collect();
-            for (number, &i) in order.iter().enumerate() {
-                for (id, weight) in docs[i].terms.iter() {
-                    if let Some(&place) = slot_of.get(id as usize)
-                        && places.contains(&place)
-                        && weight > 0
-                    {
-                        let at = &mut fill[(place - places.start) as usize];
-                        part[*at] = (number as u32) << 8 | u32::from(weight.min(255));
-                        *at += 1;
+        // Each range's postings of the part in one flat array (CSR) by the id's place in the
+        // part, filled in document-number order, each packed as `number << 8 | weight`
+        // (weights saturate at 255): one cache miss per posting.
+        let lists: Vec<(Vec<usize>, Vec<u32>)> = ranges
+            .par_iter()
+            .zip(counts)
+            .enumerate()
+            .map(|(r, (range, counts))| {
+                let mut starts = Vec::with_capacity(self.ids.len() + 1);
+                starts.push(0usize);
+                for (place, &id) in self.ids.iter().enumerate() {
+                    starts.push(starts[place] + counts[id as usize] as usize);
+                }
+                let mut packed = vec![0u32; starts[self.ids.len()]];
+                let mut fill = starts[..self.ids.len()].to_vec();
+                let base: usize = ranges[..r].iter().map(|range| range.len()).sum();
+                for (k, &i) in range.iter().enumerate() {
+                    for (id, weight) in docs[i].terms.iter() {
+                        if let Some(&place) = slot_of.get(id as usize)
+                            && place != u32::MAX
+                            && weight > 0
+                        {
+                            let at = &mut fill[place as usize];
+                            packed[*at] = ((base + k) as u32) << 8 | u32::from(weight.min(255));
+                            *at += 1;
+                        }
                     }
                 }
-            }
-        });
+                (starts, packed)
+            })
+            .collect();
         for &id in self.ids {
             slot[id as usize] = u32::MAX;
         }
@@ -156,8 +159,10 @@ impl Part<'_> {
             .map(|group| {
                 let mut postings: Vec<(u32, u32)> = Vec::new();
                 for place in group.start - offset..group.end - offset {
-                    let range = starts[place]..starts[place + 1];
-                    postings.extend(packed[range].iter().map(|&x| (x >> 8, x & 255)));
+                    for (starts, packed) in &lists {
+                        let range = starts[place]..starts[place + 1];
+                        postings.extend(packed[range].iter().map(|&x| (x >> 8, x & 255)));
+                    }
                 }
                 let word: &str = &words[self.ids[group.start - offset] as usize];
                 encode_term(word, postings, group.len() > 1, cap)
