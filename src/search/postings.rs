@@ -26,10 +26,11 @@ pub(super) fn encode_terms(
 ) -> Vec<Term> {
     // The documents are split by number into one range per thread; each part's postings are
     // transposed by every thread from its own range, into its own array, and a term's
-    // postings are its lists from the ranges in turn (so in number order).
+    // postings are its lists from the ranges in turn (so in number order). Each range counts
+    // every id's postings (4 bytes an id): at most 16 ranges, however many threads.
     let size = order
         .len()
-        .div_ceil(rayon::current_num_threads().max(1))
+        .div_ceil(rayon::current_num_threads().clamp(1, 16))
         .max(1);
     let ranges: Vec<&[usize]> = order.chunks(size).collect();
     // Postings per term id in each range.

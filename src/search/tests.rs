@@ -522,13 +522,23 @@ fn postings_transposed_in_parts_make_the_same_files() {
         .filter(|(path, _)| path.starts_with("search/t/"))
         .count();
     assert!(shards > 3, "{shards}");
-    // "common" has 300 postings: more than every part below holds.
-    for part in [1, 2, 9, 40, 299] {
-        let parted = build_with(&docs, &words, Params { part, ..whole });
-        assert_eq!(parted.len(), reference.len(), "part {part}");
-        for ((path, bytes), (want_path, want)) in parted.iter().zip(&reference) {
-            assert_eq!(path, want_path, "part {part}");
-            assert!(bytes == want, "part {part}: {path} differs");
+    // "common" has 300 postings: more than every part below holds. The documents are split
+    // between the threads too: one range, and three.
+    for threads in [1, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        for part in [1, 2, 9, 40, 299] {
+            let parted = pool.install(|| build_with(&docs, &words, Params { part, ..whole }));
+            assert_eq!(parted.len(), reference.len(), "part {part}");
+            for ((path, bytes), (want_path, want)) in parted.iter().zip(&reference) {
+                assert_eq!(path, want_path, "part {part}, {threads} threads");
+                assert!(
+                    bytes == want,
+                    "part {part}, {threads} threads: {path} differs"
+                );
+            }
         }
     }
 }
