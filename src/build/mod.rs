@@ -17,6 +17,7 @@ use crate::site::{LoadOptions, Site};
 use crate::write;
 use crate::write::guard as output_guard;
 use crate::write::publish::{Publish, PublishError};
+use emit::Destination as _;
 
 /// What to build and where.
 #[derive(Debug, Clone, Default)]
@@ -336,12 +337,19 @@ fn emit_all(
     emit::write_machine_files(&machine, to).map_err(|e| io("cannot write the sitemap", e))?;
     files += machine.len();
     timer.phase("machine files");
-    let (carried, search) = carried::made_whole(site);
+    // The search index's files are written as they are made (at a million papers they are
+    // about 500 MB): only their hashes are kept.
+    let search = emit::Recording::new(to);
+    let sink = |path: &str, bytes: &[u8]| {
+        search
+            .write(path, bytes)
+            .map_err(|err| std::io::Error::new(err.kind(), format!("{path}: {err}")))
+    };
+    let carried =
+        carried::write_whole(site, &sink).map_err(|e| io("cannot write the search index", e))?;
+    let search_hashes = search.hashes();
+    files += search_hashes.len();
     timer.phase("search index");
-    emit::write_machine_files(&search, to).map_err(|e| io("cannot write the search index", e))?;
-    files += search.len();
-    timer.phase("write search index");
-    let search_hashes = emit::file_hashes(&search);
     let mut machine_hashes = emit::file_hashes(&machine);
     machine_hashes.extend(search_hashes.clone());
     Ok(Emitted {

@@ -456,23 +456,43 @@ impl Site {
     pub(crate) fn with_search_docs<R>(&self, f: impl FnOnce(&[SearchDoc], &[Box<str>]) -> R) -> R {
         let mut timer = crate::timing::PhaseTimer::start();
         let rows = self.papers.columns();
-        let (dates, authors): (Vec<String>, Vec<String>) = rows
+        // Each paper's date and authors line, one after the other in one text per thousands
+        // of papers rather than two strings a paper (at a million papers, about 100 MB less).
+        const PER_TEXT: usize = 4096;
+        let texts: Vec<(String, Vec<u32>)> = rows
             .papers
-            .par_iter()
-            .map(|p| (p.date.to_string(), views::authors_display(p)))
-            .unzip();
+            .par_chunks(PER_TEXT)
+            .map(|papers| {
+                let mut text = String::new();
+                let mut ends = Vec::with_capacity(2 * papers.len());
+                for paper in papers {
+                    use std::fmt::Write as _;
+                    let _ = write!(text, "{}", paper.date);
+                    ends.push(text.len() as u32);
+                    text.push_str(&views::authors_display(paper));
+                    ends.push(text.len() as u32);
+                }
+                (text, ends)
+            })
+            .collect();
         let docs: Vec<SearchDoc> = rows
             .papers
             .iter()
             .enumerate()
-            .map(|(id, paper)| SearchDoc {
-                slug: &paper.slug,
-                title: &paper.title,
-                date: &dates[id],
-                authors: &authors[id],
-                upvotes: paper.upvotes,
-                snippet: &rows.summaries[id],
-                terms: (&rows.terms[id]).into(),
+            .map(|(id, paper)| {
+                let (text, ends) = &texts[id / PER_TEXT];
+                let at = 2 * (id % PER_TEXT);
+                let start = if at == 0 { 0 } else { ends[at - 1] as usize };
+                let (date, authors) = (ends[at] as usize, ends[at + 1] as usize);
+                SearchDoc {
+                    slug: &paper.slug,
+                    title: &paper.title,
+                    date: &text[start..date],
+                    authors: &text[date..authors],
+                    upvotes: paper.upvotes,
+                    snippet: &rows.summaries[id],
+                    terms: (&rows.terms[id]).into(),
+                }
             })
             .collect();
         timer.phase("  search: documents");
