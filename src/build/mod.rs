@@ -336,6 +336,9 @@ fn emit_all(
     let machine = emit::machine_files(site);
     emit::write_machine_files(&machine, to).map_err(|e| io("cannot write the sitemap", e))?;
     files += machine.len();
+    // Only their hashes are kept: the sitemaps of a million papers weigh about 125 MB.
+    let mut machine_hashes = emit::file_hashes(&machine);
+    drop(machine);
     timer.phase("machine files");
     // The search index's files are written as they are made (at a million papers they are
     // about 500 MB): only their hashes are kept.
@@ -350,7 +353,6 @@ fn emit_all(
     let search_hashes = search.hashes();
     files += search_hashes.len();
     timer.phase("search index");
-    let mut machine_hashes = emit::file_hashes(&machine);
     machine_hashes.extend(search_hashes.clone());
     Ok(Emitted {
         files,
