@@ -21,7 +21,7 @@
 //! 9. [`write`](mod@write): where an output may go, the lock, the swap of a complete build, `serve`'s
 //!    updates; it knows files, not pages.
 //! 10. Leaves used everywhere: [`routes`] (the URL layout), [`calendar`], [`hash`], [`href`], [`http`],
-//!     [`slug`], [`text_clean`], [`diagnostic`], [`timing`].
+//!     [`slug`], [`text_clean`], [`diagnostic`], [`timing`], [`memory`].
 
 // Problems are returned by value on the cold path only; boxing them would buy nothing measurable.
 #![allow(clippy::result_large_err)]
@@ -53,6 +53,7 @@ pub mod import;
 pub(crate) mod index;
 pub(crate) mod mail;
 pub mod markdown;
+pub(crate) mod memory;
 pub(crate) mod plan;
 pub mod record;
 pub(crate) mod related;

@@ -180,10 +180,12 @@ impl PlannedPage {
 
     /// The page's URL path relative to the base URL: `papers/x/` for `papers/x/index.html`.
     pub(crate) fn url_path(&self) -> String {
-        match self.path.strip_suffix("index.html") {
-            Some(dir) => dir.to_string(),
-            None => self.path.clone(),
-        }
+        self.url_dir().to_string()
+    }
+
+    /// [`PlannedPage::url_path`], borrowed from the page's path.
+    pub(crate) fn url_dir(&self) -> &str {
+        self.path.strip_suffix("index.html").unwrap_or(&self.path)
     }
 
     /// A page made by code rather than a template.

@@ -43,7 +43,12 @@ use rayon::prelude::*;
 use crate::terms;
 
 pub(crate) mod memo;
+mod postings;
+mod rows;
 mod update;
+
+use postings::encode_terms;
+use rows::{doc_files, snippet_files, write_doc_files};
 
 pub(crate) use memo::SearchMemo;
 pub(crate) use update::{SearchState, build_state};
@@ -99,6 +104,8 @@ struct Params {
     snippets: usize,
     cap: usize,
     shard_bytes: usize,
+    /// Most postings transposed at once (see `postings`).
+    part: usize,
 }
 
 const DEFAULT: Params = Params {
@@ -106,7 +113,12 @@ const DEFAULT: Params = Params {
     snippets: SNIPPET_DOCS,
     cap: POSTINGS_CAP,
     shard_bytes: SHARD_BYTES,
+    part: postings::PART_POSTINGS,
 };
+
+/// Where the files of a whole index go as they are made, each as (path relative to the output
+/// folder, bytes): written out at once rather than all held until the index is complete.
+pub(crate) type Sink<'a> = &'a (dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync);
 
 /// The index files, as (path relative to the output folder, bytes), e.g. `("search/meta.json", ..)`:
 /// what [`SearchMemo::build`] makes, without the memo (the reference the tests compare with).
@@ -123,7 +135,7 @@ pub(crate) fn build_index(docs: &[SearchDoc], words: &[Box<str>]) -> Vec<(String
 #[cfg(test)]
 fn build_with(docs: &[SearchDoc], words: &[Box<str>], p: Params) -> Vec<(String, Vec<u8>)> {
     let order = doc_order(docs);
-    let encoded = encode_terms(docs, words, &order, p.cap);
+    let encoded = encode_terms(docs, words, &order, p);
     let mut files = term_files(&encoded, order.len(), p).files;
     files.extend(doc_files(docs, &order, p.chunk, |_| true));
     files.extend(snippet_files(docs, &order, p.snippets, |_| true));
@@ -141,92 +153,47 @@ fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
     order
 }
 
-/// Every term of the docs, encoded, sorted by word.
-fn encode_terms(docs: &[SearchDoc], words: &[Box<str>], order: &[usize], cap: usize) -> Vec<Term> {
-    // Postings by term id in one flat array (CSR), filled in document-number order, each packed
-    // as `number << 8 | weight` (weights saturate at 255): one cache miss per posting.
-    let mut starts = vec![0usize; words.len() + 1];
-    for &i in order {
-        for (id, weight) in docs[i].terms.iter() {
-            if (id as usize) < words.len() && weight > 0 {
-                starts[id as usize + 1] += 1;
-            }
-        }
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let total = starts.last().copied().unwrap_or(0);
-    let mut packed = vec![0u32; total];
-    // The transposition is bound by scattered writes: split the term ids into one range per
-    // thread, each filling its own part of the array (each part reads every document).
-    let parts = rayon::current_num_threads().max(1);
-    let mut bounds = vec![0usize];
-    for k in 1..parts {
-        let id = starts.partition_point(|&s| s < total * k / parts);
-        bounds.push(id.clamp(bounds[k - 1], words.len()));
-    }
-    bounds.push(words.len());
-    let mut slices = Vec::new();
-    let mut rest = &mut packed[..];
-    for range in bounds.windows(2) {
-        let (part, tail) =
-            std::mem::take(&mut rest).split_at_mut(starts[range[1]] - starts[range[0]]);
-        rest = tail;
-        slices.push((range[0]..range[1], part));
-    }
-    slices.into_par_iter().for_each(|(ids, part)| {
-        let base = starts[ids.start];
-        let mut fill: Vec<usize> = starts[ids.clone()].iter().map(|s| s - base).collect();
-        for (number, &i) in order.iter().enumerate() {
-            for (id, weight) in docs[i].terms.iter() {
-                if ids.contains(&(id as usize)) && weight > 0 {
-                    let at = &mut fill[id as usize - ids.start];
-                    part[*at] = (number as u32) << 8 | u32::from(weight.min(255));
-                    *at += 1;
-                }
-            }
-        }
-    });
-
-    // Terms sorted by word (ids of one word together, in case the vocabulary repeats a word).
-    let mut ids: Vec<u32> = (0..words.len() as u32)
-        .filter(|&id| {
-            starts[id as usize + 1] > starts[id as usize] && !words[id as usize].is_empty()
-        })
-        .collect();
-    ids.par_sort_unstable_by(|&a, &b| words[a as usize].cmp(&words[b as usize]).then(a.cmp(&b)));
-    let mut groups: Vec<&[u32]> = Vec::new();
-    let mut rest = &ids[..];
-    while let Some(first) = rest.first() {
-        let n = rest
-            .iter()
-            .take_while(|&&id| words[id as usize] == words[*first as usize])
-            .count();
-        groups.push(&rest[..n]);
-        rest = &rest[n..];
-    }
-
-    // Each term's JSON member `"word":[..]` and document frequency, in parallel.
-    groups
-        .par_iter()
-        .map(|group| {
-            let mut postings: Vec<(u32, u32)> = Vec::new();
-            for &id in *group {
-                let range = starts[id as usize]..starts[id as usize + 1];
-                postings.extend(packed[range].iter().map(|&x| (x >> 8, x & 255)));
-            }
-            let word: &str = &words[group[0] as usize];
-            encode_term(word, postings, group.len() > 1, cap)
-        })
-        .collect()
-}
-
 /// The files of the terms: `meta.json` first, then the shards.
 struct TermFiles {
     files: Vec<(String, Vec<u8>)>,
     /// Each shard's path and what it is made of (see [`shard_identity`]), in file order.
     shards: Vec<(String, u64)>,
+}
+
+/// The shards of sorted terms as cut, with their keys and the completions they store.
+struct Cut {
+    shards: Vec<Shard>,
+    keys: Vec<String>,
+    completions: BTreeMap<usize, Completions>,
+}
+
+impl Cut {
+    fn new(encoded: &[Term], shard_bytes: usize) -> Cut {
+        let shards = cut_shards(encoded, shard_bytes);
+        let keys: Vec<String> = shards.iter().map(|s| s.key.clone()).collect();
+        let completions = prefix_completions(encoded, &keys);
+        Cut {
+            shards,
+            keys,
+            completions,
+        }
+    }
+
+    /// Shard `i`'s path and identity (see [`shard_identity`]).
+    fn path_identity(&self, encoded: &[Term], i: usize) -> (String, u64) {
+        let shard = &self.shards[i];
+        let path = crate::routes::search_terms(&file_key(&shard.key));
+        let list = self.completions.get(&i);
+        (
+            path,
+            shard_identity(&shard.key, &encoded[shard.range.clone()], list),
+        )
+    }
+
+    /// Shard `i`'s bytes.
+    fn bytes(&self, encoded: &[Term], i: usize) -> Vec<u8> {
+        shard_file(encoded, &self.shards[i], self.completions.get(&i))
+    }
 }
 
 /// The term files of `encoded`, each shard made only when `wanted(path, identity)` says so
@@ -237,23 +204,21 @@ fn term_files_where(
     p: Params,
     wanted: impl Fn(&str, u64) -> bool + Sync,
 ) -> TermFiles {
-    let shards = cut_shards(encoded, p.shard_bytes);
-    let keys: Vec<String> = shards.iter().map(|s| s.key.clone()).collect();
-    let completions = prefix_completions(encoded, &keys);
+    let cut = Cut::new(encoded, p.shard_bytes);
     /// A shard's path and identity, and its bytes when wanted.
     type Made = ((String, u64), Option<Vec<u8>>);
-    let made: Vec<Made> = shards
-        .par_iter()
-        .enumerate()
-        .map(|(i, shard)| {
-            let path = crate::routes::search_terms(&file_key(&shard.key));
-            let list = completions.get(&i);
-            let identity = shard_identity(&shard.key, &encoded[shard.range.clone()], list);
-            let bytes = wanted(&path, identity).then(|| shard_file(encoded, shard, list));
+    let made: Vec<Made> = (0..cut.shards.len())
+        .into_par_iter()
+        .map(|i| {
+            let (path, identity) = cut.path_identity(encoded, i);
+            let bytes = wanted(&path, identity).then(|| cut.bytes(encoded, i));
             ((path, identity), bytes)
         })
         .collect();
-    let mut files = vec![(crate::routes::SEARCH_META.to_string(), meta(docs, &keys, p))];
+    let mut files = vec![(
+        crate::routes::SEARCH_META.to_string(),
+        meta(docs, &cut.keys, p),
+    )];
     let mut identities = Vec::with_capacity(made.len());
     for ((path, identity), bytes) in made {
         if let Some(bytes) = bytes {
@@ -265,6 +230,28 @@ fn term_files_where(
         files,
         shards: identities,
     }
+}
+
+/// Writes every term file of `encoded` to `sink` as it is made, `meta.json` first; returns the
+/// hash of `meta.json` and each shard's path and identity, in file order.
+fn write_term_files(
+    encoded: &[Term],
+    docs: usize,
+    p: Params,
+    sink: Sink,
+) -> std::io::Result<(u64, Vec<(String, u64)>)> {
+    let cut = Cut::new(encoded, p.shard_bytes);
+    let made_meta = meta(docs, &cut.keys, p);
+    sink(crate::routes::SEARCH_META, &made_meta)?;
+    let shards = (0..cut.shards.len())
+        .into_par_iter()
+        .map(|i| {
+            let (path, identity) = cut.path_identity(encoded, i);
+            sink(&path, &cut.bytes(encoded, i))?;
+            Ok((path, identity))
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    Ok((crate::hash::hash_of(&made_meta[..]), shards))
 }
 
 /// Every term file of `encoded`.
@@ -310,67 +297,6 @@ fn shard_file(encoded: &[Term], shard: &Shard, completions: Option<&Completions>
     }
     out.extend_from_slice(b"}\n");
     out
-}
-
-/// The `d/` files of the documents numbered by `order`, those whose chunk number `wanted`.
-fn doc_files(
-    docs: &[SearchDoc],
-    order: &[usize],
-    chunk: usize,
-    wanted: impl Fn(usize) -> bool + Sync,
-) -> Vec<(String, Vec<u8>)> {
-    order
-        .par_chunks(chunk.max(1))
-        .enumerate()
-        .filter(|(n, _)| wanted(*n))
-        .map(|(n, chunk)| {
-            let mut out = Vec::with_capacity(chunk.len() * 256);
-            out.push(b'[');
-            for (j, &i) in chunk.iter().enumerate() {
-                let d = &docs[i];
-                out.extend_from_slice(if j > 0 { b",\n[" } else { b"[" });
-                for text in [d.slug, d.title, d.date, d.authors] {
-                    // Writing a string to a Vec cannot fail.
-                    let _ = serde_json::to_writer(&mut out, text);
-                    out.push(b',');
-                }
-                match d.upvotes {
-                    Some(v) => push_num(&mut out, v),
-                    None => out.extend_from_slice(b"null"),
-                }
-                out.push(b']');
-            }
-            out.extend_from_slice(b"]\n");
-            (crate::routes::search_docs(n), out)
-        })
-        .collect()
-}
-
-/// The `s/` files of the documents numbered by `order`, those whose chunk number `wanted`.
-fn snippet_files(
-    docs: &[SearchDoc],
-    order: &[usize],
-    snippets: usize,
-    wanted: impl Fn(usize) -> bool + Sync,
-) -> Vec<(String, Vec<u8>)> {
-    order
-        .par_chunks(snippets.max(1))
-        .enumerate()
-        .filter(|(n, _)| wanted(*n))
-        .map(|(n, chunk)| {
-            let mut out = Vec::with_capacity(chunk.len() * 300);
-            out.push(b'[');
-            for (j, &i) in chunk.iter().enumerate() {
-                if j > 0 {
-                    out.extend_from_slice(b",\n");
-                }
-                // Writing a string to a Vec cannot fail.
-                let _ = serde_json::to_writer(&mut out, docs[i].snippet);
-            }
-            out.extend_from_slice(b"]\n");
-            (crate::routes::search_snippets(n), out)
-        })
-        .collect()
 }
 
 /// A term ready for a shard.

@@ -435,7 +435,7 @@ pub(crate) struct PaperText<'a> {
     /// The abstract as plain text.
     pub text: &'a str,
     /// Author names.
-    pub authors: &'a [String],
+    pub authors: &'a crate::record::StrList,
     /// Tag names.
     pub tags: &'a [&'a str],
 }
@@ -870,7 +870,7 @@ mod tests {
         let words = weighted_words(&PaperText {
             title: "Diffusion for the win",
             text: "We study diffusion. Diffusion is fun.",
-            authors: &authors,
+            authors: &crate::record::StrList::from(authors.clone()),
             tags: &tags,
         });
         let weight = |w: &str| words.iter().find(|(x, _)| *x == w).map(|(_, n)| n);

@@ -67,7 +67,20 @@ pub(crate) fn describes(bytes: &[u8], marker: u64) -> bool {
         .is_some_and(|kept_for| u64::from_le_bytes(*kept_for) == marker)
 }
 
-/// The sitemap's identity now, and the search index made whole with its memo.
+/// The sitemap's identity now, and the search index made whole with its memo, its files
+/// written to `sink` as they are made (see [`SearchMemo::write`]).
+pub(crate) fn write_whole(
+    site: &crate::site::Site,
+    sink: crate::search::Sink,
+) -> std::io::Result<Carried> {
+    let search = site.with_search_docs(|docs, words| SearchMemo::write(docs, words, sink))?;
+    Ok(Carried {
+        sitemap: emit::sitemap_identity(site),
+        search,
+    })
+}
+
+/// The sitemap's identity now, and the search index made whole with its memo and files.
 pub(crate) fn made_whole(
     site: &crate::site::Site,
 ) -> (Carried, Vec<crate::render::machine::MachineFile>) {

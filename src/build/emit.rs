@@ -191,8 +191,8 @@ fn dedupe(problems: Vec<Problem>) -> Vec<Problem> {
 /// The sitemap(s), `robots.txt` and `.nojekyll` of the site as it is now.
 pub(crate) fn machine_files(site: &Site) -> Vec<MachineFile> {
     let config = &site.config;
-    let urls: Vec<(String, Option<String>)> = sitemap_pages(site)
-        .map(|(page, lastmod)| (config.url(&page.url_path()), lastmod.map(|d| d.to_string())))
+    let urls: Vec<(&str, Option<jiff::civil::Date>)> = sitemap_pages(site)
+        .map(|(page, lastmod)| (page.url_dir(), lastmod))
         .collect();
     let mut files = machine::sitemaps(config, &urls);
     files.extend(machine::robots_and_nojekyll(config));

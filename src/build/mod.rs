@@ -17,6 +17,7 @@ use crate::site::{LoadOptions, Site};
 use crate::write;
 use crate::write::guard as output_guard;
 use crate::write::publish::{Publish, PublishError};
+use emit::Destination as _;
 
 /// What to build and where.
 #[derive(Debug, Clone, Default)]
@@ -115,6 +116,7 @@ pub(crate) fn build_with_progress(
         &LoadOptions {
             base_url: options.base_url.clone(),
             drafts: options.drafts,
+            keep_stamps: cache.is_some(),
         },
     )?;
     let output = match &options.output {
@@ -328,18 +330,29 @@ fn emit_all(
     let all: Vec<usize> = (0..pages.len()).collect();
     emit::pages(site, &all, to, &|| progress.advance(1))?;
     files += pages.len();
+    // What rendering allocated per page is all free now: the search index is the next peak.
+    crate::memory::give_back();
     timer.phase("render + write pages");
     let machine = emit::machine_files(site);
     emit::write_machine_files(&machine, to).map_err(|e| io("cannot write the sitemap", e))?;
     files += machine.len();
-    timer.phase("machine files");
-    let (carried, search) = carried::made_whole(site);
-    timer.phase("search index");
-    emit::write_machine_files(&search, to).map_err(|e| io("cannot write the search index", e))?;
-    files += search.len();
-    timer.phase("write search index");
-    let search_hashes = emit::file_hashes(&search);
+    // Only their hashes are kept: the sitemaps of a million papers weigh about 125 MB.
     let mut machine_hashes = emit::file_hashes(&machine);
+    drop(machine);
+    timer.phase("machine files");
+    // The search index's files are written as they are made (at a million papers they are
+    // about 500 MB): only their hashes are kept.
+    let search = emit::Recording::new(to);
+    let sink = |path: &str, bytes: &[u8]| {
+        search
+            .write(path, bytes)
+            .map_err(|err| std::io::Error::new(err.kind(), format!("{path}: {err}")))
+    };
+    let carried =
+        carried::write_whole(site, &sink).map_err(|e| io("cannot write the search index", e))?;
+    let search_hashes = search.hashes();
+    files += search_hashes.len();
+    timer.phase("search index");
     machine_hashes.extend(search_hashes.clone());
     Ok(Emitted {
         files,

@@ -136,7 +136,7 @@ fn as_existing(paper: &Paper) -> ExistingRecord {
         arxiv: arxiv_key(paper),
         doi: paper.doi.as_ref().map(|d| d.to_lowercase()),
         title_key: title_key(&paper.title),
-        authors: paper.authors.clone(),
+        authors: paper.authors.to_vec(),
         year: Some(paper.published.unwrap_or(paper.date).year()),
     }
 }
@@ -147,7 +147,7 @@ fn as_imported(paper: &Paper) -> ImportedPaper {
         title: paper.title.clone(),
         date: paper.date,
         published: paper.published,
-        authors: paper.authors.clone(),
+        authors: paper.authors.to_vec(),
         arxiv: arxiv_key(paper),
         doi: paper.doi.clone(),
         ..ImportedPaper::default()

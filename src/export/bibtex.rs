@@ -108,9 +108,9 @@ fn write_entry(out: &mut String, p: &Paper, key: &str, abstract_text: Option<&st
 
 /// Appends the `author` value: names joined by ` and `, each written so that BibTeX and biber
 /// read the same parts as [`Author::parse`] (see [`write_name`]).
-fn write_authors(out: &mut String, authors: &[String]) {
+fn write_authors<'a>(out: &mut String, authors: impl IntoIterator<Item = &'a str>) {
     let mut first = true;
-    for name in authors.iter().filter(|a| !a.trim().is_empty()) {
+    for name in authors.into_iter().filter(|a| !a.trim().is_empty()) {
         if !first {
             out.push_str(" and ");
         }
@@ -393,7 +393,7 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        write_authors(&mut out, &names);
+        write_authors(&mut out, names.iter().map(String::as_str));
         assert_eq!(
             out,
             "{The ATLAS Collaboration} and van der Berg, Jan and Doe, Jr., John and \
@@ -417,7 +417,7 @@ mod tests {
             ("{\\x, y}", "{{}\\textbackslash{}x, y}"),
         ] {
             let mut out = String::new();
-            write_authors(&mut out, &[name.to_string()]);
+            write_authors(&mut out, [name]);
             assert_eq!(out, written, "{name:?}");
         }
     }
@@ -455,7 +455,7 @@ mod tests {
             escape_into(&mut out, &text);
             assert!(balanced(&out), "{text:?} -> {out:?}");
             out.clear();
-            write_authors(&mut out, &[text.clone(), text.clone()]);
+            write_authors(&mut out, [text.as_str(), text.as_str()]);
             assert!(balanced(&out), "{text:?} -> {out:?}");
         }
     }

@@ -68,7 +68,7 @@ impl AuthorKeys {
 /// The keys of a record's authors, in order (computed where records are read, in parallel;
 /// numbered by [`AuthorKeys::number`]).
 pub(crate) fn author_keys(paper: &Paper) -> Vec<String> {
-    paper.authors.iter().map(|a| key_of(a)).collect()
+    paper.authors.iter().map(key_of).collect()
 }
 
 /// [`person_key`] of `name`, without reading it into parts or transliterating it when that
@@ -210,7 +210,6 @@ pub(crate) fn build(papers: &[Paper], source: AuthorSource<'_>, order: &[PaperId
             let Some(written) = paper.authors.get(i) else {
                 continue;
             };
-            let written = written.as_str();
             let place = place as usize;
             // Where the form is first seen: its paper's listing rank, then its place among
             // the paper's authors.
@@ -247,11 +246,7 @@ pub(crate) fn build(papers: &[Paper], source: AuthorSource<'_>, order: &[PaperId
                 .iter()
                 .position(|&n| by_number.get(n as usize) == Some(&(place as u32)))
                 .unwrap_or(0);
-            papers[first]
-                .authors
-                .get(i)
-                .map(|a| key_of(a))
-                .unwrap_or_default()
+            papers[first].authors.get(i).map(key_of).unwrap_or_default()
         })
         .collect();
     let slugs = unique_slugs(&keys);

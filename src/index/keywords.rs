@@ -66,9 +66,9 @@ pub(crate) struct PaperText<'a> {
     /// The abstract as plain text.
     pub abstract_text: &'a str,
     /// The authors as written in the record.
-    pub authors: &'a [String],
+    pub authors: &'a crate::record::StrList,
     /// The tags written in the record.
-    pub tags: &'a [String],
+    pub tags: &'a crate::record::StrList,
 }
 
 /// A phrase of a rule: its pattern and its text as written.

@@ -109,12 +109,7 @@ fn by_number(map: &AHashMap<Arc<str>, u32>) -> Vec<&str> {
 /// their numbers from [`TagKeys::key`] before [`build`] sees them.
 pub(crate) fn paper_tags(paper: &Paper, keyword_tags: &[&str]) -> Vec<PaperTag> {
     let mut tags: Vec<PaperTag> = Vec::new();
-    for name in paper
-        .tags
-        .iter()
-        .map(String::as_str)
-        .chain(keyword_tags.iter().copied())
-    {
+    for name in paper.tags.iter().chain(keyword_tags.iter().copied()) {
         let slug = tag_slug(name);
         if !tags.iter().any(|t| *t.slug == *slug) {
             tags.push(PaperTag {

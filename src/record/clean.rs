@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use super::Paper;
 use super::front_matter;
+use super::{Paper, StrList};
 use crate::diagnostic::Problem;
 use crate::text_clean::{self, clean_all};
 
@@ -19,7 +19,7 @@ pub(crate) fn clean_paper(paper: &mut Paper) -> bool {
         published: _,
         author_count: _,
         upvotes: _,
-        slug_location: _,
+        slug_span: _,
         draft: _,
         title,
         authors,
@@ -33,14 +33,14 @@ pub(crate) fn clean_paper(paper: &mut Paper) -> bool {
         body,
     } = paper;
     let mut changed = clean_all([title, slug, body]);
-    changed |= clean_all(
-        authors
-            .iter_mut()
-            .chain(tags)
-            .chain(arxiv)
-            .chain(doi)
-            .chain(tldr),
-    );
+    for list in [authors, tags] {
+        let mut strings = list.to_vec();
+        if clean_all(strings.iter_mut()) {
+            *list = StrList::from(strings);
+            changed = true;
+        }
+    }
+    changed |= clean_all(arxiv.iter_mut().chain(doi).chain(tldr));
     if links.keys().any(|k| text_clean::has_forbidden(k)) {
         *links = std::mem::take(links)
             .into_iter()

@@ -10,8 +10,11 @@ pub(crate) mod link_url;
 #[cfg(test)]
 pub(crate) mod mutations;
 mod names;
+mod str_list;
 pub(crate) mod tldr;
 mod toml_text;
+
+pub use str_list::StrList;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -38,12 +41,12 @@ pub struct Paper {
     pub date: Date,
     /// The publication date, when it differs from the day it is listed under.
     pub published: Option<Date>,
-    /// Author names, when known.
-    pub authors: Vec<String>,
+    /// Author names, when known (one allocation for all: see [`StrList`]).
+    pub authors: StrList,
     /// Number of authors when only a count is known.
     pub author_count: Option<u32>,
     /// Tags written in the record (keyword tags are added by the index).
-    pub tags: Vec<String>,
+    pub tags: StrList,
     /// Upvotes on the listing the paper came from.
     pub upvotes: Option<u32>,
     /// arXiv identifier, e.g. `2502.04522`.
@@ -57,8 +60,11 @@ pub struct Paper {
     pub tldr: Option<String>,
     /// The URL segment of the paper's page, `/papers/<slug>/`.
     pub slug: String,
-    /// Where the slug is written (or the file start when derived), for collision reports.
-    pub slug_location: Location,
+    /// Where the slug is written (or the front matter's opening `+++` when it comes from the
+    /// file name): a byte range of the record file's text, for collision reports. Only the
+    /// range is kept; a report reads the file again to show the line (a copy of each record's
+    /// line would weigh more than a hundred bytes a paper on a large site).
+    pub slug_span: std::ops::Range<u32>,
     /// Drafts are built only with `--drafts`.
     pub draft: bool,
     /// Free-form data for templates. Kept in the build cache as TOML text: a binary form has no
@@ -291,20 +297,26 @@ fn parse_as_written(text: &str, path: &str, file_stem: &str) -> Result<Paper, Ve
         title,
         date: date.expect("a missing date is reported above"),
         published,
-        authors: fm.authors,
+        authors: StrList::from(fm.authors),
         author_count: fm.author_count,
-        tags,
+        tags: StrList::from(tags),
         upvotes: fm.upvotes,
         arxiv,
         doi,
         links,
         tldr,
         slug,
-        slug_location: slug_location.detached(),
+        slug_span: span_u32(&slug_location.span),
         draft: fm.draft,
         extra: fm.extra,
         body: text[split.body].to_string(),
     })
+}
+
+/// `span` as kept in a paper (record files past 4 GiB are not read whole anyway).
+fn span_u32(span: &std::ops::Range<usize>) -> std::ops::Range<u32> {
+    let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    at(span.start)..at(span.end)
 }
 
 /// A TOML date (or a `YYYY-MM-DD` string) as a calendar date; a date-time keeps its date.

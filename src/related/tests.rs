@@ -295,7 +295,7 @@ fn chinese_papers_are_related_through_their_bigrams() {
             let words = weighted_words(&PaperText {
                 title,
                 text,
-                authors: &[],
+                authors: &crate::record::StrList::default(),
                 tags: &[],
             });
             intern(&mut vocabulary, &words).iter().collect()

@@ -1,6 +1,10 @@
 //! Machine files: `sitemap.xml` (a sitemap index with numbered parts past 50,000 URLs),
 //! `robots.txt` and `.nojekyll`. Made from the plan; no templates involved.
 
+use std::fmt::Write as _;
+
+use jiff::civil::Date;
+
 use crate::config::Config;
 use crate::text_clean::escape_markup;
 
@@ -23,20 +27,21 @@ pub(crate) fn xml_escape(text: &str) -> String {
     escape_markup(&crate::text_clean::cleaned(text), "&apos;")
 }
 
-/// The sitemap files for `urls` (absolute URLs with an optional `lastmod` date).
-pub(crate) fn sitemaps(config: &Config, urls: &[(String, Option<String>)]) -> Vec<MachineFile> {
-    let urlset = |urls: &[(String, Option<String>)]| {
+/// The sitemap files for `urls`: each page's URL path relative to the base URL (`papers/x/`)
+/// with an optional `lastmod` date. The absolute URLs are made as each file is written: a
+/// million papers' URLs held at once weighed about 230 MB.
+pub(crate) fn sitemaps(config: &Config, urls: &[(&str, Option<Date>)]) -> Vec<MachineFile> {
+    let urlset = |urls: &[(&str, Option<Date>)]| {
         let mut xml = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
-        for (url, lastmod) in urls {
+        for (path, lastmod) in urls {
             xml.push_str("  <url><loc>");
-            xml.push_str(&xml_escape(url));
+            xml.push_str(&xml_escape(&config.url(path)));
             xml.push_str("</loc>");
             if let Some(date) = lastmod {
-                xml.push_str("<lastmod>");
-                xml.push_str(date);
-                xml.push_str("</lastmod>");
+                // A `Date` displays as `YYYY-MM-DD`; writing to a String cannot fail.
+                let _ = write!(xml, "<lastmod>{date}</lastmod>");
             }
             xml.push_str("</url>\n");
         }
@@ -165,13 +170,7 @@ pub(crate) mod tests {
 
     #[test]
     fn small_sites_have_one_sitemap() {
-        let files = sitemaps(
-            &config(),
-            &[(
-                "https://u.github.io/p/a&b/".into(),
-                Some("2025-01-01".into()),
-            )],
-        );
+        let files = sitemaps(&config(), &[("a&b/", Some(jiff::civil::date(2025, 1, 1)))]);
         assert_eq!(files.len(), 1);
         let xml = String::from_utf8(files[0].contents.clone()).unwrap();
         assert!(
@@ -182,9 +181,8 @@ pub(crate) mod tests {
 
     #[test]
     fn large_sites_get_a_sitemap_index() {
-        let urls: Vec<(String, Option<String>)> = (0..SITEMAP_LIMIT + 1)
-            .map(|i| (format!("https://u.github.io/p/{i}/"), None))
-            .collect();
+        let paths: Vec<String> = (0..SITEMAP_LIMIT + 1).map(|i| format!("{i}/")).collect();
+        let urls: Vec<(&str, Option<Date>)> = paths.iter().map(|p| (p.as_str(), None)).collect();
         let files = sitemaps(&config(), &urls);
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]);

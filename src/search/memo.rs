@@ -18,8 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use super::update::{SearchUpdate, checksums, encode_changed, order_from, row_hash};
 use super::{
-    DEFAULT, Params, SearchDoc, Term, cut_shards, doc_files, doc_order, encode_terms, file_key,
-    meta, prefix_completions, shard_file, shard_identity, snippet_files, term_files,
+    DEFAULT, Params, SearchDoc, Sink, Term, cut_shards, doc_files, doc_order, encode_terms,
+    file_key, meta, prefix_completions, shard_file, shard_identity, snippet_files, write_doc_files,
+    write_term_files,
 };
 use crate::hash::hash_of;
 
@@ -61,6 +62,17 @@ impl SearchMemo {
         build_with(docs, words, DEFAULT)
     }
 
+    /// Writes every file of the index of `docs` (as `build_index` makes them) to `sink` as it
+    /// is made, and returns the memo to make the next one from: the files are never all held
+    /// at once (at a million papers, about 500 MB). The first error of `sink` stops it.
+    pub(crate) fn write(
+        docs: &[SearchDoc],
+        words: &[Box<str>],
+        sink: Sink,
+    ) -> std::io::Result<SearchMemo> {
+        write_with(docs, words, DEFAULT, sink)
+    }
+
     /// The files of the index of `docs` that differ from those this memo describes, every
     /// file's path, and the memo of the new index; `None` when the index must be made whole
     /// ([`SearchMemo::build`]): documents came or went, or a word has two ids.
@@ -73,18 +85,33 @@ impl SearchMemo {
     }
 }
 
+/// [`write_with`] into memory: the files in path order.
 pub(super) fn build_with(
     docs: &[SearchDoc],
     words: &[Box<str>],
     p: Params,
 ) -> (SearchMemo, Vec<(String, Vec<u8>)>) {
+    let files = std::sync::Mutex::new(Vec::new());
+    let keep = |path: &str, bytes: &[u8]| {
+        let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
+        files.push((path.to_string(), bytes.to_vec()));
+        Ok(())
+    };
+    let memo = write_with(docs, words, p, &keep).expect("keeping a file in memory cannot fail");
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    (memo, files)
+}
+
+pub(super) fn write_with(
+    docs: &[SearchDoc],
+    words: &[Box<str>],
+    p: Params,
+    sink: Sink,
+) -> std::io::Result<SearchMemo> {
     let order = doc_order(docs);
-    let encoded = encode_terms(docs, words, &order, p.cap);
-    let made = term_files(&encoded, order.len(), p);
-    let mut files = made.files;
-    let meta = hash_of(&files[0].1[..]);
-    files.extend(doc_files(docs, &order, p.chunk, |_| true));
-    files.extend(snippet_files(docs, &order, p.snippets, |_| true));
+    let encoded = encode_terms(docs, words, &order, p);
+    let (meta, shards) = write_term_files(&encoded, order.len(), p, sink)?;
     let (sums, _) = checksums(docs, &order, words.len());
     let mut by_word: HashMap<&str, u64> = HashMap::with_capacity(encoded.len());
     for (id, &sum) in sums.iter().enumerate() {
@@ -97,7 +124,10 @@ pub(super) fn build_with(
         .iter()
         .map(|t| memo_of(t, by_word.get(&*t.word).copied().unwrap_or(0)))
         .collect();
-    let memo = SearchMemo {
+    // The terms' JSON (the size of the term files) is not needed any more.
+    drop((by_word, sums, encoded));
+    write_doc_files(docs, &order, p, sink)?;
+    Ok(SearchMemo {
         rows: order.par_iter().map(|&i| row_hash(&docs[i])).collect(),
         snippets: order
             .par_iter()
@@ -105,10 +135,9 @@ pub(super) fn build_with(
             .collect(),
         order: order.iter().map(|&i| i as u32).collect(),
         terms,
-        shards: made.shards,
+        shards,
         meta,
-    };
-    (memo, files)
+    })
 }
 
 /// An empty term, left where one was taken out.

@@ -72,7 +72,7 @@ fn corpus(papers: &[Paper], vocabulary: &mut Vocabulary) -> Corpus {
             let words = weighted_words(&PaperText {
                 title,
                 text,
-                authors: &authors,
+                authors: &crate::record::StrList::from(authors.clone()),
                 tags,
             });
             intern(vocabulary, &words).iter().collect()
@@ -375,6 +375,7 @@ fn shard_file_names_stay_short_for_long_shared_prefixes() {
         snippets: 7,
         cap: 100,
         shard_bytes: 400,
+        part: DEFAULT.part,
     };
     let files = build_with(&docs, &words, p);
     let meta: Value = serde_json::from_slice(&files[0].1).unwrap();
@@ -428,6 +429,7 @@ fn large_corpus_with_small_shards() {
         snippets: 7,
         cap: 100,
         shard_bytes: 400,
+        part: DEFAULT.part,
     };
     let files = build_with(&docs, &words, p);
     let meta: Value = serde_json::from_slice(&files[0].1).unwrap();
@@ -470,5 +472,73 @@ fn large_corpus_with_small_shards() {
     assert!(!spanning.is_empty());
     for prefix in spanning {
         assert!(!search(&files, &prefix).0.is_empty(), "{prefix}");
+    }
+}
+
+/// The postings transposed in many parts (down to one word a part; words listed under two ids;
+/// a word with more postings than a part holds) make the same files as in one part.
+#[test]
+fn postings_transposed_in_parts_make_the_same_files() {
+    // Ids 80.. repeat the words of ids 0..: those words are merged from two ids.
+    let mut words: Vec<Box<str>> = (0..100).map(|id| format!("w{}", id % 80).into()).collect();
+    words.push("common".into());
+    let common = words.len() as u32 - 1;
+    let terms: Vec<Vec<(u32, u16)>> = (0..300u32)
+        .map(|d| {
+            let mut t: Vec<(u32, u16)> = (0..5)
+                .map(|k| ((d * 13 + k * 37) % common, 1 + (d % 4) as u16))
+                .collect();
+            t.push((common, 1 + (d % 3) as u16));
+            t.sort_unstable();
+            t.dedup_by_key(|x| x.0);
+            t
+        })
+        .collect();
+    let slugs: Vec<String> = (0..300).map(|d| format!("p{d:03}")).collect();
+    let dates: Vec<String> = (0..300)
+        .map(|d| format!("2024-01-{:02}", 1 + d % 28))
+        .collect();
+    let docs: Vec<SearchDoc> = (0..300)
+        .map(|d| SearchDoc {
+            slug: &slugs[d],
+            title: "t",
+            date: &dates[d],
+            authors: "",
+            upvotes: None,
+            snippet: "",
+            terms: (&terms[d]).into(),
+        })
+        .collect();
+    let whole = Params {
+        chunk: 50,
+        snippets: 7,
+        cap: 40,
+        shard_bytes: 300,
+        part: usize::MAX,
+    };
+    let reference = build_with(&docs, &words, whole);
+    let shards = reference
+        .iter()
+        .filter(|(path, _)| path.starts_with("search/t/"))
+        .count();
+    assert!(shards > 3, "{shards}");
+    // "common" has 300 postings: more than every part below holds. The documents are split
+    // between the threads too: one range, and three.
+    for threads in [1, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        for part in [1, 2, 9, 40, 299] {
+            let parted = pool.install(|| build_with(&docs, &words, Params { part, ..whole }));
+            assert_eq!(parted.len(), reference.len(), "part {part}");
+            for ((path, bytes), (want_path, want)) in parted.iter().zip(&reference) {
+                assert_eq!(path, want_path, "part {part}, {threads} threads");
+                assert!(
+                    bytes == want,
+                    "part {part}, {threads} threads: {path} differs"
+                );
+            }
+        }
     }
 }

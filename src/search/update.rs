@@ -58,7 +58,7 @@ pub(super) fn build_state_with(
     p: Params,
 ) -> (SearchState, Vec<(String, Vec<u8>)>) {
     let order = doc_order(docs);
-    let terms = encode_terms(docs, words, &order, p.cap);
+    let terms = encode_terms(docs, words, &order, p);
     let made = term_files(&terms, order.len(), p);
     let mut files = made.files;
     files.extend(doc_files(docs, &order, p.chunk, |_| true));

@@ -139,6 +139,7 @@ pub(crate) fn run(options: ServeOptions) -> Result<(), Failure> {
     let load = LoadOptions {
         base_url: Some(options.base_url.clone().unwrap_or_else(|| "/".to_string())),
         drafts: options.drafts,
+        keep_stamps: false,
     };
     let started = std::time::Instant::now();
     // The first build runs beside the signal handlers, so a stop during it (a large site takes

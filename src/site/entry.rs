@@ -204,7 +204,7 @@ fn record_hash(paper: &Paper, html: &str, notes: &str) -> u64 {
         tldr,
         slug,
         // Where the slug is written: only for error messages.
-        slug_location: _,
+        slug_span: _,
         draft,
         extra,
         // The Markdown source: `html` and `notes` are what the page shows of it.

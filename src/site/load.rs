@@ -194,17 +194,33 @@ pub(crate) fn display_path(root: &Path, file: &Path) -> String {
         .to_string()
 }
 
-/// The problem of several records (at least two) sharing `slug`, listing every file.
-pub(crate) fn slug_collision(slug: &str, papers: &[&Paper]) -> Problem {
+/// The problem of several records (at least two, with their files) sharing `slug`, listing
+/// every file. The first record's file is read again to show where its slug comes from.
+pub(crate) fn slug_collision(slug: &str, papers: &[(&Path, &Paper)]) -> Problem {
+    let (file, first) = papers[0];
+    let source = std::fs::read(file)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
+    let (start, end) = (first.slug_span.start as usize, first.slug_span.end as usize);
+    // A file edited (or gone) since it was read points at its start rather than past its end.
+    let span = if start <= end && source.is_char_boundary(start) && source.is_char_boundary(end) {
+        start..end
+    } else {
+        0..0
+    };
     let mut problem = Problem::at(
-        papers[0].slug_location.clone(),
+        crate::diagnostic::Location {
+            path: first.path.clone(),
+            source: source.into(),
+            span,
+        },
         format!(
             "{} records have the slug `{slug}`, so they would share /papers/{slug}/",
             papers.len()
         ),
     )
     .with_hint("give all but one of them a different `slug = \"…\"` or rename the file");
-    for paper in papers {
+    for (_, paper) in papers {
         problem = problem.with_note(format!("used by {}", paper.path));
     }
     problem

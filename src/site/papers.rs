@@ -202,8 +202,11 @@ impl MergePlan {
 #[derive(Default)]
 pub(crate) struct PaperTable {
     columns: Columns,
-    /// Which record has each slug (slugs are unique in a site that loaded).
-    slug_owners: ahash::AHashMap<String, PathBuf>,
+    /// Which record has each slug (slugs are unique in a site that loaded), as the hash of the
+    /// slug to the hash of the record's path: two words a paper instead of a copy of its slug
+    /// and path (about 200 bytes a paper). A hash only says where to look: a collision is
+    /// reported only after the rows are compared (see [`PaperTable::slug_collisions`]).
+    slug_owners: ahash::AHashMap<u64, u64>,
     /// The record files whose rows changed (read, removed, card rebuilt) since the table was
     /// taken from the build cache; `None` when it was not (every row is new).
     touched: Option<ahash::AHashSet<PathBuf>>,
@@ -222,7 +225,7 @@ impl PaperTable {
         let mut columns = Columns::with_capacity(entries.len());
         let mut slug_owners = ahash::AHashMap::with_capacity(entries.len());
         for entry in entries {
-            slug_owners.insert(entry.paper.slug.clone(), entry.path.clone());
+            slug_owners.insert(slug_key(&entry.paper.slug), path_key(&entry.path));
             columns.push(entry);
         }
         PaperTable {
@@ -261,22 +264,29 @@ impl PaperTable {
             .collect();
         // Only the slugs the fresh records claim can collide: look those up in the slug index
         // instead of going through every record.
-        let mut by_slug: HashMap<&str, Vec<&Paper>> = HashMap::new();
+        let mut by_slug: HashMap<&str, Vec<(&Path, &Paper)>> = HashMap::new();
         for entry in fresh {
             by_slug
                 .entry(&entry.paper.slug)
                 .or_default()
-                .push(&entry.paper);
+                .push((&entry.path, &entry.paper));
         }
+        let replaced_keys: std::collections::HashSet<u64> =
+            replaced.iter().map(|path| path_key(path)).collect();
         for (slug, papers) in by_slug.iter_mut() {
-            if let Some(owner) = self.slug_owners.get(*slug)
-                && !replaced.contains(owner.as_path())
-                && let Some(id) = self.find(owner)
+            // The index says whether a row that stays claims this slug; that row is looked for
+            // only then (a record taking a slug in use: rare, and worth one pass).
+            if let Some(owner) = self.slug_owners.get(&slug_key(slug))
+                && !replaced_keys.contains(owner)
+                && let Some(id) = (0..self.len()).find(|&id| {
+                    self.columns.papers[id].slug == *slug
+                        && !replaced.contains(self.columns.paths[id].as_path())
+                })
             {
-                papers.push(&self.columns.papers[id]);
+                papers.push((&self.columns.paths[id], &self.columns.papers[id]));
             }
         }
-        let mut shared: Vec<(&str, Vec<&Paper>)> = by_slug
+        let mut shared: Vec<(&str, Vec<(&Path, &Paper)>)> = by_slug
             .into_iter()
             .filter(|(_, papers)| papers.len() > 1)
             .collect();
@@ -284,7 +294,7 @@ impl PaperTable {
         shared
             .into_iter()
             .map(|(slug, mut papers)| {
-                papers.sort_by(|a, b| a.path.cmp(&b.path));
+                papers.sort_by(|a, b| a.1.path.cmp(&b.1.path));
                 load::slug_collision(slug, &papers)
             })
             .collect()
@@ -350,7 +360,7 @@ impl PaperTable {
             // Ids of words never change, so equal lists are equal words.
             words |= self.columns.terms[id] != entry.terms;
             self.slug_owners
-                .insert(entry.paper.slug.clone(), entry.path.clone());
+                .insert(slug_key(&entry.paper.slug), path_key(&entry.path));
             self.columns.replace(id, entry);
         }
         Change {
@@ -403,7 +413,7 @@ impl PaperTable {
         let mut fresh = Columns::with_capacity(entries.len());
         for entry in entries {
             self.slug_owners
-                .insert(entry.paper.slug.clone(), entry.path.clone());
+                .insert(slug_key(&entry.paper.slug), path_key(&entry.path));
             fresh.push(entry);
         }
         self.columns = match plan.steps[..] {
@@ -422,9 +432,9 @@ impl PaperTable {
 
     /// Forgets the slug of row `id` unless another record already claimed it.
     fn release_slug(&mut self, id: PaperId) {
-        let slug = &self.columns.papers[id].slug;
-        if self.slug_owners.get(slug) == Some(&self.columns.paths[id]) {
-            self.slug_owners.remove(slug);
+        let slug = slug_key(&self.columns.papers[id].slug);
+        if self.slug_owners.get(&slug) == Some(&path_key(&self.columns.paths[id])) {
+            self.slug_owners.remove(&slug);
         }
     }
 
@@ -454,6 +464,16 @@ impl PaperTable {
         self.columns.card_hashes[id] = hash;
         self.columns.card_keys[id] = 0;
     }
+}
+
+/// The key of `slug` in [`PaperTable`]'s slug index.
+fn slug_key(slug: &str) -> u64 {
+    crate::hash::hash_of(slug)
+}
+
+/// The key of a record file's path in [`PaperTable`]'s slug index.
+fn path_key(path: &Path) -> u64 {
+    crate::hash::hash_of(path.as_os_str().as_encoded_bytes())
 }
 
 impl Columns {
@@ -492,9 +512,8 @@ impl Row<'_> {
         // `body_hash` covers every field of the record but the slug's place, and the rendered
         // abstract and notes (see `entry::record_hash`); the body's ref hashes what is kept
         // (source and plain text too), not where.
-        let place = &paper.slug_location;
         crate::hash::hash_of(&(
-            (path, body_hash, &place.path, &place.source, &place.span),
+            (path, body_hash, &paper.slug_span),
             (body, summary, compact_hash, cite_hash, cite_base),
             (
                 tags,

@@ -722,3 +722,38 @@ fn only_edits_of_words_make_related_papers_stale() {
         assert_eq!(related_by_path(&site), related_by_path(&fresh), "{what}");
     }
 }
+
+/// A record that takes the slug of a record already loaded is refused, and the report points
+/// at the line where the first record (by path) writes that slug: the site keeps only where
+/// the slug was, and reads the line back from the file for the report.
+#[test]
+fn a_slug_taken_from_a_loaded_record_is_reported_at_its_line_read_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(root.join("site.toml"), SITE_TOML).unwrap();
+    std::fs::create_dir(root.join("content")).unwrap();
+    let record = |title: &str, extra: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\n{extra}date = 2024-03-01\nslug = \"taken\"\n+++\nWords.\n"
+        )
+    };
+    std::fs::write(
+        root.join("content/a.md"),
+        record("First", "tags = [\"x\"]\n"),
+    )
+    .unwrap();
+    let mut site = Site::load(root, &LoadOptions::default()).unwrap();
+    let second = root.join("content/b.md");
+    std::fs::write(&second, record("Second", "")).unwrap();
+    let problems = site
+        .update_records(std::slice::from_ref(&second), &[])
+        .unwrap_err();
+    let shown = problems.to_string();
+    assert!(shown.contains("2 records have the slug `taken`"), "{shown}");
+    // a.md writes the slug on its fifth line (after the tags line), column 8.
+    assert!(shown.contains("content/a.md:5:8"), "{shown}");
+    assert!(shown.contains("slug = \"taken\""), "{shown}");
+    assert!(shown.contains("used by content/b.md"), "{shown}");
+    // The site is as it was: b.md's page is not planned.
+    assert_eq!(site.paper_count(), 1);
+}

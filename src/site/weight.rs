@@ -23,6 +23,14 @@ pub(super) fn print_if_timing(site: &Site) {
         total / 1_000_000,
         total / papers
     );
+    if let Some(heap) = crate::memory::heap_in_use() {
+        eprintln!(
+            "      (the allocator has {} MB in use in all, {} B a paper: the rest is other \
+             data, allocation headers and rounding)",
+            heap / 1_000_000,
+            heap / papers
+        );
+    }
     for (what, bytes) in rows {
         eprintln!(
             "      {what:<28} {:>7} MB {:>6} B a paper",
@@ -35,11 +43,6 @@ pub(super) fn print_if_timing(site: &Site) {
 /// Bytes held by each part of the site's data.
 fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
     let string = |s: &String| size_of::<String>() + s.capacity();
-    let strings = |v: &Vec<String>| {
-        size_of::<Vec<String>>()
-            + v.capacity() * size_of::<String>()
-            + v.iter().map(String::capacity).sum::<usize>()
-    };
     let vec =
         |bytes: usize, capacity: usize, heap: usize| size_of::<Vec<u8>>() + bytes * capacity + heap;
     let rows = site.papers.columns();
@@ -48,8 +51,14 @@ fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
     for p in &rows.papers {
         add("record: title", string(&p.title));
         add("record: path", string(&p.path));
-        add("record: authors", strings(&p.authors));
-        add("record: tags", strings(&p.tags));
+        add(
+            "record: authors",
+            size_of::<crate::record::StrList>() + p.authors.heap_bytes(),
+        );
+        add(
+            "record: tags",
+            size_of::<crate::record::StrList>() + p.tags.heap_bytes(),
+        );
         add(
             "record: links",
             size_of::<std::collections::BTreeMap<String, String>>()
@@ -63,10 +72,6 @@ fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
             p.tldr.as_ref().map_or(size_of::<Option<String>>(), string),
         );
         add("record: slug", string(&p.slug));
-        add(
-            "record: slug's place",
-            string(&p.slug_location.path) + p.slug_location.source.len() + 16,
-        );
         add(
             "record: other fields",
             size_of::<crate::record::Paper>() - 7 * size_of::<String>(),

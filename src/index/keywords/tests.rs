@@ -22,8 +22,8 @@ fn judge(rule: &str, paper: Paper<'_>) -> Option<String> {
     let found = matcher.matches(&PaperText {
         title,
         abstract_text,
-        authors: &authors,
-        tags: &tags,
+        authors: &crate::record::StrList::from(authors.clone()),
+        tags: &crate::record::StrList::from(tags.clone()),
     });
     assert!(found.len() <= 1, "{rule}: {found:?}");
     found.first().map(|m| {
@@ -294,8 +294,8 @@ fn tags_and_feeds_share_one_matcher_in_config_order() {
     let found = matcher.matches(&PaperText {
         title: "alpha and beta",
         abstract_text: "",
-        authors: &[],
-        tags: &[],
+        authors: &crate::record::StrList::default(),
+        tags: &crate::record::StrList::default(),
     });
     let topics: Vec<Topic> = found.iter().map(|m| m.topic).collect();
     assert_eq!(topics, [Topic::Tag(0), Topic::Tag(1), Topic::Feed(0)]);
@@ -310,8 +310,8 @@ fn no_rules_match_nothing() {
             .matches(&PaperText {
                 title: "ICL",
                 abstract_text: "",
-                authors: &[],
-                tags: &[],
+                authors: &crate::record::StrList::default(),
+                tags: &crate::record::StrList::default(),
             })
             .is_empty()
     );
@@ -342,8 +342,8 @@ proptest::proptest! {
         let found = matcher.matches(&PaperText {
             title: &title,
             abstract_text: &other,
-            authors: &[],
-            tags: &[],
+            authors: &crate::record::StrList::default(),
+            tags: &crate::record::StrList::default(),
         });
         proptest::prop_assert_eq!(found.len(), 1, "{:?} in {:?}", phrase, title);
         for reason in &found[0].reasons {

@@ -15,8 +15,8 @@ pub(crate) fn authors_display(paper: &Paper) -> String {
 
 /// Appends [`authors_display`] to `out`.
 pub(super) fn write_authors_display(out: &mut String, paper: &Paper) {
-    let names = |out: &mut String, names: &[String]| {
-        for (i, name) in names.iter().enumerate() {
+    let names = |out: &mut String, names: &mut dyn Iterator<Item = &str>| {
+        for (i, name) in names.enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
@@ -30,10 +30,10 @@ pub(super) fn write_authors_display(out: &mut String, paper: &Paper) {
         }
         (0, None) => {}
         (n, _) if n > 5 => {
-            names(out, &paper.authors[..3]);
+            names(out, &mut paper.authors.iter().take(3));
             let _ = write!(out, " et al. ({n} authors)");
         }
-        _ => names(out, &paper.authors),
+        _ => names(out, &mut paper.authors.iter()),
     }
 }
 

@@ -15,6 +15,7 @@ const P: Params = Params {
     snippets: 3,
     cap: 6,
     shard_bytes: 60,
+    part: 7,
 };
 
 const DOCS: usize = 24;

@@ -614,3 +614,42 @@ fn abstracts_kept_out_of_memory_leave_no_file_and_a_temporary_folder_that_fails_
     );
     assert_eq!(snapshot(&site.out()), before);
 }
+
+/// A search index file that cannot be written (a static file of the site named like the
+/// folder of the snippet files): the build fails naming the file, and the previous output and
+/// everything beside it are left as they were. The index's files are written as they are made
+/// (issue 20), so the failure comes in the middle of making the index.
+#[test]
+fn a_search_file_that_cannot_be_written_fails_naming_it_and_leaves_the_output() {
+    let site = generated_site(40);
+    let out = site.out();
+    let home = site.tmp.path().join("home");
+    for cache in [&["--no-cache"][..], &[]] {
+        build_with_home(&site, &out, &[], &home).assert_success();
+        let before = snapshot(site.tmp.path());
+        write_version(&site, 40, 1);
+        common::write(&site.path("static/search/s"), "not a folder\n");
+        let run = build_with_home(&site, &out, cache, &home);
+        let stderr = run.assert_output_error();
+        assert!(
+            stderr.contains("cannot write the search index: search/s/"),
+            "{cache:?}: {stderr}"
+        );
+        assert!(stderr.contains("help:"), "{stderr}");
+        let outside_site = |snapshot: BTreeMap<String, Entry>| -> BTreeMap<String, Entry> {
+            snapshot
+                .into_iter()
+                .filter(|(p, _)| !p.starts_with("site") && !p.starts_with("home"))
+                .collect()
+        };
+        let after = outside_site(snapshot(site.tmp.path()));
+        let before = outside_site(before);
+        assert!(
+            after == before,
+            "{cache:?}: the output or its surroundings changed: {:?}",
+            differences(&before, &after)
+        );
+        std::fs::remove_file(site.path("static/search/s")).unwrap();
+        write_version(&site, 40, 0);
+    }
+}

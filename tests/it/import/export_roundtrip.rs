@@ -152,7 +152,7 @@ fn assert_same_fields(format: &str) {
         // The same people and organisations, in the same order: a name may come back in the
         // other order BibTeX allows ("van der Berg, Jan" as "Jan van der Berg"), never as
         // other parts (an organisation split into given and family names).
-        let parts = |names: &[String]| -> Vec<String> {
+        let parts = |names: &digest::record::StrList| -> Vec<String> {
             names
                 .iter()
                 .map(|n| format!("{:?}", Author::parse(n)))

@@ -1,0 +1,241 @@
+//! A short list of strings kept in one allocation: a record's authors.
+//!
+//! A `Vec<String>` of eight names is nine allocations (the vector and each name), each with
+//! its header and rounding: about 450 bytes for 120 bytes of names. A site keeps every
+//! paper's authors for its whole build, so at a million papers that was the largest column.
+//! [`StrList`] keeps the names back to back, each after its length, in one boxed slice.
+
+use std::fmt;
+
+/// A list of strings in one allocation; reads like a slice of `&str` ([`StrList::iter`],
+/// [`StrList::get`], [`StrList::len`]). Serialized as a sequence of strings, like the
+/// `Vec<String>` it replaces.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct StrList {
+    /// Each string as its byte length (LEB128) followed by its UTF-8 bytes. Only the
+    /// constructors write it, from `&str`s, so every string read back is valid UTF-8.
+    bytes: Box<[u8]>,
+}
+
+impl StrList {
+    /// The strings, in order.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter { rest: &self.bytes }
+    }
+
+    /// Number of strings (counted: lists are short).
+    pub fn len(&self) -> usize {
+        self.iter().remaining()
+    }
+
+    /// Whether the list holds no string.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The `i`-th string.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        self.iter().nth(i)
+    }
+
+    /// The first string.
+    pub fn first(&self) -> Option<&str> {
+        self.iter().next()
+    }
+
+    /// The strings as owned ones.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+
+    /// The strings with `separator` between them.
+    pub fn join(&self, separator: &str) -> String {
+        let mut out = String::with_capacity(self.bytes.len());
+        for (i, s) in self.iter().enumerate() {
+            if i > 0 {
+                out.push_str(separator);
+            }
+            out.push_str(s);
+        }
+        out
+    }
+
+    /// Bytes held on the heap.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for StrList {
+    fn from_iter<I: IntoIterator<Item = S>>(strings: I) -> StrList {
+        let mut bytes = Vec::new();
+        for s in strings {
+            let s = s.as_ref();
+            let mut n = s.len();
+            loop {
+                let low = (n & 0x7f) as u8;
+                n >>= 7;
+                if n == 0 {
+                    bytes.push(low);
+                    break;
+                }
+                bytes.push(low | 0x80);
+            }
+            bytes.extend_from_slice(s.as_bytes());
+        }
+        StrList {
+            bytes: bytes.into_boxed_slice(),
+        }
+    }
+}
+
+impl From<Vec<String>> for StrList {
+    fn from(strings: Vec<String>) -> StrList {
+        strings.iter().collect()
+    }
+}
+
+impl<const N: usize> From<[&str; N]> for StrList {
+    fn from(strings: [&str; N]) -> StrList {
+        strings.iter().collect()
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<[S]> for StrList {
+    fn eq(&self, other: &[S]) -> bool {
+        self.iter().eq(other.iter().map(AsRef::as_ref))
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> PartialEq<[S; N]> for StrList {
+    fn eq(&self, other: &[S; N]) -> bool {
+        self == &other[..]
+    }
+}
+
+impl<'a> IntoIterator for &'a StrList {
+    type Item = &'a str;
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+impl fmt::Debug for StrList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// The strings of a [`StrList`].
+#[derive(Clone)]
+pub struct Iter<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let mut n = 0usize;
+        let mut shift = 0;
+        loop {
+            let (&byte, rest) = self.rest.split_first()?;
+            self.rest = rest;
+            n |= usize::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
+        let (text, rest) = self.rest.split_at_checked(n)?;
+        self.rest = rest;
+        // Written from a `&str` by the constructors: never fails.
+        std::str::from_utf8(text).ok()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.remaining();
+        (n, Some(n))
+    }
+}
+
+impl Iter<'_> {
+    /// Strings left, counted by their lengths alone.
+    fn remaining(&self) -> usize {
+        let mut rest = self.rest;
+        let mut count = 0;
+        while !rest.is_empty() {
+            let mut n = 0usize;
+            let mut shift = 0;
+            while let Some((&byte, tail)) = rest.split_first() {
+                rest = tail;
+                n |= usize::from(byte & 0x7f) << shift;
+                shift += 7;
+                if byte & 0x80 == 0 {
+                    break;
+                }
+            }
+            rest = rest.get(n..).unwrap_or_default();
+            count += 1;
+        }
+        count
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl serde::Serialize for StrList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StrList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<StrList, D::Error> {
+        Vec::<String>::deserialize(deserializer).map(StrList::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(crate::record::mutations::config(256))]
+
+        /// Any strings (empty ones, long ones whose length takes several bytes, any
+        /// characters) read back as written, one by one and through serde.
+        #[test]
+        fn strings_read_back_as_written(strings in proptest::collection::vec(
+            prop_oneof![".{0,20}", "[a-z]{100,400}", Just(String::new())], 0..12)) {
+            let list = StrList::from(strings.clone());
+            prop_assert_eq!(list.to_vec(), strings.clone());
+            prop_assert_eq!(list.len(), strings.len());
+            prop_assert_eq!(list.is_empty(), strings.is_empty());
+            for (i, s) in strings.iter().enumerate() {
+                prop_assert_eq!(list.get(i), Some(s.as_str()));
+            }
+            prop_assert_eq!(list.get(strings.len()), None);
+            let json = serde_json::to_string(&list).unwrap();
+            prop_assert_eq!(&json, &serde_json::to_string(&strings).unwrap());
+            let back: StrList = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(&back, &list);
+            let binary = postcard::to_stdvec(&list).unwrap();
+            prop_assert_eq!(postcard::from_bytes::<StrList>(&binary).unwrap(), list);
+        }
+    }
+
+    #[test]
+    fn an_empty_string_is_a_string_and_lists_compare_with_slices() {
+        let list = StrList::from(["", "Ada"]);
+        assert_eq!(list.len(), 2);
+        assert!(!list.is_empty());
+        assert_eq!(list, ["", "Ada"]);
+        assert_ne!(list, ["Ada"]);
+        assert!(StrList::default().is_empty());
+        assert_eq!(format!("{list:?}"), r#"["", "Ada"]"#);
+    }
+}
