@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use rayon::slice::ParallelSliceMut as _;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Location, Problem};
@@ -49,9 +50,12 @@ pub(crate) struct ContentFiles {
 /// link loop) fail, since the site could not be read whole.
 pub(crate) fn find_record_files(content: &Path) -> Result<ContentFiles, Problem> {
     let mut found = ContentFiles::default();
+    // Sorted once at the end rather than folder by folder as walked: a path's order is its
+    // components', which is the order of a walk sorted by name, and comparing whole paths
+    // skips their shared beginning (walkdir's sort parses both names at every comparison,
+    // 3-4% of a one-edit build of 100,000 records).
     let walker = WalkDir::new(content)
         .follow_links(true)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
@@ -77,6 +81,8 @@ pub(crate) fn find_record_files(content: &Path) -> Result<ContentFiles, Problem>
             found.records.push(entry.into_path());
         }
     }
+    found.records.par_sort_unstable();
+    found.dangling.sort_unstable();
     Ok(found)
 }
 
@@ -279,6 +285,33 @@ mod tests {
             assert_eq!(planned.records.contains(&path), *record, "serve: {name}");
         }
         assert!(found.dangling.is_empty());
+    }
+
+    #[test]
+    fn record_files_come_in_the_order_of_a_walk_sorted_by_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = tmp.path().join("content");
+        // A folder sorts by its own name, before a file whose name it begins ("a" < "a-b.md",
+        // though '-' comes before '/' in bytes), upper case before lower.
+        let names = [
+            "B.md",
+            "a/x.md",
+            "a/y/z.md",
+            "a-b.md",
+            "a.md",
+            "b/2024/01/p.md",
+            "b/2024/10/p.md",
+            "b/2024/9/p.md",
+            "b0.md",
+        ];
+        for name in names.iter().rev() {
+            let path = content.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let found = find_record_files(&content).unwrap();
+        let expected: Vec<PathBuf> = names.iter().map(|n| content.join(n)).collect();
+        assert_eq!(found.records, expected);
     }
 
     #[cfg(unix)]
