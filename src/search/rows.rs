@@ -12,12 +12,14 @@ pub(super) fn doc_files(
     chunk: usize,
     wanted: impl Fn(usize) -> bool + Sync,
 ) -> Vec<(String, Vec<u8>)> {
-    order
-        .par_chunks(chunk.max(1))
-        .enumerate()
-        .filter(|(n, _)| wanted(*n))
-        .map(|(n, chunk)| (crate::routes::search_docs(n), doc_file(docs, chunk)))
-        .collect()
+    chunk_files(
+        docs,
+        order,
+        chunk,
+        wanted,
+        crate::routes::search_docs,
+        doc_file,
+    )
 }
 
 /// The `s/` files of the documents numbered by `order`, those whose chunk number `wanted`.
@@ -27,11 +29,31 @@ pub(super) fn snippet_files(
     snippets: usize,
     wanted: impl Fn(usize) -> bool + Sync,
 ) -> Vec<(String, Vec<u8>)> {
+    chunk_files(
+        docs,
+        order,
+        snippets,
+        wanted,
+        crate::routes::search_snippets,
+        snippet_file,
+    )
+}
+
+/// The files of `order` cut in chunks of `size` documents, those whose chunk number `wanted`:
+/// chunk n is at `path(n)`, made by `file`.
+fn chunk_files(
+    docs: &[SearchDoc],
+    order: &[usize],
+    size: usize,
+    wanted: impl Fn(usize) -> bool + Sync,
+    path: fn(usize) -> String,
+    file: fn(&[SearchDoc], &[usize]) -> Vec<u8>,
+) -> Vec<(String, Vec<u8>)> {
     order
-        .par_chunks(snippets.max(1))
+        .par_chunks(size.max(1))
         .enumerate()
         .filter(|(n, _)| wanted(*n))
-        .map(|(n, chunk)| (crate::routes::search_snippets(n), snippet_file(docs, chunk)))
+        .map(|(n, chunk)| (path(n), file(docs, chunk)))
         .collect()
 }
 
