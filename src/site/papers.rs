@@ -356,7 +356,19 @@ impl PaperTable {
         for (entry, &id) in entries.into_iter().zip(&ids) {
             let (row_reach, row_rekey) = self.columns.row(id).edit_reach(&entry.row());
             reach = reach.max(row_reach);
-            rekey |= row_rekey;
+            // A paper alone with its base key has that key whatever its dates and slug: keys
+            // move only when a base changes (which says so itself) or papers sharing one are
+            // ordered anew. Keying every paper again takes ~0.3 s at 100,000 papers.
+            rekey |= row_rekey && {
+                let base = &self.columns.cite_bases[id];
+                base != entry.row().cite_base
+                    || self
+                        .columns
+                        .cite_bases
+                        .iter()
+                        .enumerate()
+                        .any(|(other, b)| other != id && b == base)
+            };
             // Ids of words never change, so equal lists are equal words.
             words |= self.columns.terms[id] != entry.terms;
             self.slug_owners

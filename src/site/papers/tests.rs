@@ -141,7 +141,30 @@ fn a_path_both_read_and_removed_stays_and_unknown_removals_change_nothing() {
 }
 
 #[test]
+fn dates_rekey_only_papers_that_share_their_base_key() {
+    let shared = |name: &str, front: &str| Entry {
+        cite_base: "smith2025deep".into(),
+        ..entry(name, front, &[], &[])
+    };
+    let mut table = PaperTable::default();
+    table.apply(vec![shared("m", ""), shared("n", ""), plain("z")], &[]);
+    // Which of m and n comes first decides which keeps the base key.
+    let change = table.apply(vec![shared("m", "date = 2025-01-03")], &[]);
+    assert!(change.rekey, "m shares its base key with n");
+    let change = table.apply(vec![shared("n", "published = 2024-01-01")], &[]);
+    assert!(change.rekey, "n shares its base key with m");
+    // z alone has its base key as its key, whatever its dates.
+    let change = table.apply(vec![entry("z", "date = 2025-01-03", &[], &[])], &[]);
+    assert!(!change.rekey, "z is alone with its base key");
+    // m taking a base of its own changes the keys of the base it leaves.
+    let change = table.apply(vec![entry("m", "date = 2025-01-03", &[], &[])], &[]);
+    assert!(change.rekey, "m leaves the base it shared");
+}
+
+#[test]
 fn each_kind_of_edit_reaches_as_far_as_it_should() {
+    // The last field: whether citation keys are made again. Here each paper's base key is its
+    // slug, so only a slug edit changes one (see the test below for papers sharing one).
     type Case = (&'static str, fn() -> Entry, Reach, bool);
     let cases: &[Case] = &[
         ("same record", || plain("m"), Reach::Cards, false),
@@ -168,13 +191,13 @@ fn each_kind_of_edit_reaches_as_far_as_it_should() {
             "date",
             || entry("m", "date = 2025-01-03", &[], &[]),
             Reach::Order,
-            true,
+            false,
         ),
         (
             "published",
             || entry("m", "published = 2024-01-01", &[], &[]),
             Reach::Cards,
-            true,
+            false,
         ),
         (
             "slug",
