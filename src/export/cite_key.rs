@@ -74,6 +74,47 @@ pub(crate) fn unique_keys(papers: &[Paper], bases: &[String]) -> Vec<String> {
     keys
 }
 
+/// Mends `keys` (what [`unique_keys`] gave) after the papers sharing a base key with the
+/// papers `edited` were ordered anew, no base key having changed: the same as [`unique_keys`]
+/// over all papers, in time linear in the papers rather than a hash and a sort of them all.
+/// A group's keys depend only on the set of base keys and the groups' sizes, which are the
+/// same; only which paper of the group holds which key follows its order.
+pub(crate) fn reorder_groups(
+    keys: &mut [String],
+    papers: &[Paper],
+    bases: &[String],
+    edited: &[usize],
+) {
+    let mut groups: AHashMap<&str, Vec<usize>> = edited
+        .iter()
+        .map(|&id| (bases[id].as_str(), Vec::new()))
+        .collect();
+    for (id, base) in bases.iter().enumerate() {
+        if let Some(members) = groups.get_mut(base.as_str()) {
+            members.push(id);
+        }
+    }
+    for members in groups.into_values() {
+        let mut held: Vec<String> = members
+            .iter()
+            .map(|&id| std::mem::take(&mut keys[id]))
+            .collect();
+        // The base key, then its suffixes in the order they are given: `a` … `z`, `aa`, …
+        held.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+        let mut members = members;
+        members.sort_by(|&a, &b| {
+            let order = |id: usize| {
+                let p = &papers[id];
+                (p.published.unwrap_or(p.date), p.date, &p.slug)
+            };
+            order(a).cmp(&order(b))
+        });
+        for (id, key) in members.into_iter().zip(held) {
+            keys[id] = key;
+        }
+    }
+}
+
 /// Appends the ASCII letters and digits of `text` (transliterated first when it is not ASCII:
 /// `Schölkopf` → `scholkopf`), lowercased.
 fn push_ascii_key(key: &mut String, text: &str) {
@@ -158,6 +199,46 @@ mod tests {
             backward,
             ["lee2023unifieda", "lee2023unified", "lee2023unifiedb"]
         );
+    }
+
+    #[test]
+    fn reordering_a_group_gives_the_keys_keying_every_paper_gives() {
+        // Three bases, one of them another's key with a suffix (`li2024learninga`), and groups
+        // long enough that suffixes run to two letters.
+        let mut papers: Vec<Paper> = (0..40)
+            .map(|i| {
+                let (title, author) = match i % 3 {
+                    0 => ("Learning", "\"Wang Li\""),
+                    1 => ("Learninga", "\"Wang Li\""),
+                    _ => ("Graphs", "\"Ann Lee\""),
+                };
+                let day = 1 + (i * 7) % 28;
+                paper(
+                    title,
+                    &format!("2024-01-{day:02}"),
+                    author,
+                    &format!("p{i:02}"),
+                )
+            })
+            .collect();
+        let bases: Vec<String> = papers.iter().map(base_key).collect();
+        let mut keys = unique_keys(&papers, &bases);
+        // Edits that move papers to the front, the back and the middle of their groups.
+        // Every day stays in 2024, so no base key changes.
+        let edits = [
+            (0, "2024-01-01"),
+            (4, "2024-12-31"),
+            (3, "2024-01-15"),
+            (0, "2024-01-15"),
+        ];
+        for (round, (id, day)) in edits.into_iter().enumerate() {
+            papers[id].published = day.parse().ok();
+            let also = (id + 7) % papers.len();
+            papers[also].date = day.parse().expect("a day");
+            assert_eq!(bases[id], base_key(&papers[id]));
+            reorder_groups(&mut keys, &papers, &bases, &[id, also]);
+            assert_eq!(keys, unique_keys(&papers, &bases), "after edit {round}");
+        }
     }
 
     #[test]

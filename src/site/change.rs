@@ -25,6 +25,18 @@ pub(crate) enum Reach {
     Paths,
 }
 
+/// Which citation keys a batch changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Rekey {
+    /// Every key stays.
+    Keep,
+    /// No base key changed, but what orders the papers sharing the base key of these papers
+    /// (ids) did: each such group hands its keys out again in its new order.
+    Reorder(Vec<PaperId>),
+    /// Papers came or went, or a base key changed: every paper is keyed again.
+    All,
+}
+
 /// What a batch changed in the papers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Change {
@@ -32,9 +44,8 @@ pub(crate) struct Change {
     pub(crate) reach: Reach,
     /// Ids (after the batch) of the papers whose records were read, in id order.
     pub(crate) read: Vec<PaperId>,
-    /// Citation keys must be made unique again: papers came or went, or a paper's base key or
-    /// what orders papers sharing one changed (an abstract edit keeps every key).
-    pub(crate) rekey: bool,
+    /// Which citation keys must be made again (an abstract edit keeps every key).
+    pub(crate) rekey: Rekey,
     /// When papers came or went: the new id of each old id, `None` for papers gone.
     pub(crate) moved: Option<Vec<Option<PaperId>>>,
     /// Some paper's words (title, abstract, author names, tags) changed, or papers came or
@@ -48,7 +59,7 @@ impl Change {
         Change {
             reach: Reach::Paths,
             read: Vec::new(),
-            rekey: true,
+            rekey: Rekey::All,
             moved: None,
             words: true,
         }

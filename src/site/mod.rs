@@ -43,7 +43,7 @@ mod papers;
 pub(crate) mod snapshot;
 mod weight;
 
-use change::Change;
+use change::{Change, Rekey};
 use entry::EntryMaker;
 use papers::PaperTable;
 
@@ -413,8 +413,18 @@ impl Site {
         self.keep_words_before(&entries, &gone);
         let change = self.papers.apply(entries, &gone);
         let rows = self.papers.columns();
-        if change.rekey {
-            self.cite_keys = crate::export::cite_key::unique_keys(&rows.papers, &rows.cite_bases);
+        match &change.rekey {
+            Rekey::Keep => {}
+            Rekey::Reorder(edited) => crate::export::cite_key::reorder_groups(
+                &mut self.cite_keys,
+                &rows.papers,
+                &rows.cite_bases,
+                edited,
+            ),
+            Rekey::All => {
+                self.cite_keys =
+                    crate::export::cite_key::unique_keys(&rows.papers, &rows.cite_bases);
+            }
         }
         if large {
             // The entries were moved into the columns and freed.

@@ -21,7 +21,7 @@ use crate::markdown::store::BodyRef;
 use crate::record::Paper;
 use crate::site::load;
 
-use super::change::{Change, Reach};
+use super::change::{Change, Reach, Rekey};
 
 /// Declares the fields of a row once and makes from that list the row ([`Entry`]), the columns
 /// ([`Columns`]), a row seen through references ([`Row`]) and the moves between them, so that
@@ -346,7 +346,7 @@ impl PaperTable {
     /// Replaces the rows `ids` by `entries` (same paths, so no id moves).
     fn replace(&mut self, entries: Vec<Entry>, ids: Vec<PaperId>) -> Change {
         let mut reach = Reach::Cards;
-        let mut rekey = false;
+        let mut rekey = Rekey::Keep;
         let mut words = false;
         // Slugs of replaced records are released before new ones are claimed, so records that
         // swap slugs in one batch keep the slug index right.
@@ -356,19 +356,27 @@ impl PaperTable {
         for (entry, &id) in entries.into_iter().zip(&ids) {
             let (row_reach, row_rekey) = self.columns.row(id).edit_reach(&entry.row());
             reach = reach.max(row_reach);
-            // A paper alone with its base key has that key whatever its dates and slug: keys
-            // move only when a base changes (which says so itself) or papers sharing one are
-            // ordered anew. Keying every paper again takes ~0.3 s at 100,000 papers.
-            rekey |= row_rekey && {
+            // A paper alone with its base key has that key whatever its dates and slug, and
+            // papers sharing one only hand their keys out in another order: keying every paper
+            // again (~0.3 s at 100,000 papers) is needed only when a base changes.
+            if row_rekey {
                 let base = &self.columns.cite_bases[id];
-                base != entry.row().cite_base
-                    || self
+                if base != entry.row().cite_base {
+                    rekey = Rekey::All;
+                } else if rekey != Rekey::All
+                    && self
                         .columns
                         .cite_bases
                         .iter()
                         .enumerate()
                         .any(|(other, b)| other != id && b == base)
-            };
+                {
+                    match &mut rekey {
+                        Rekey::Reorder(ids) => ids.push(id),
+                        _ => rekey = Rekey::Reorder(vec![id]),
+                    }
+                }
+            }
             // Ids of words never change, so equal lists are equal words.
             words |= self.columns.terms[id] != entry.terms;
             self.slug_owners
@@ -436,7 +444,7 @@ impl PaperTable {
         Change {
             reach: Reach::Paths,
             read: plan.read,
-            rekey: true,
+            rekey: Rekey::All,
             moved: Some(plan.moved),
             words: true,
         }

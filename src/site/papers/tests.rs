@@ -119,7 +119,7 @@ fn removals_and_additions_in_one_batch_move_ids_once() {
     assert_eq!(change.read, [0, 2, 3]);
     // b → 1, d gone, f (read again) → 3, h gone.
     assert_eq!(change.moved, Some(vec![Some(1), None, Some(3), None]));
-    assert!(change.rekey);
+    assert_eq!(change.rekey, Rekey::All);
     // Rows read are new: their cards are built again; the others keep theirs.
     assert_eq!(table.columns().card_keys, [0, 7, 0, 0]);
     assert_eq!(table.columns().card_hashes, [0, 7, 0, 0]);
@@ -150,66 +150,79 @@ fn dates_rekey_only_papers_that_share_their_base_key() {
     table.apply(vec![shared("m", ""), shared("n", ""), plain("z")], &[]);
     // Which of m and n comes first decides which keeps the base key.
     let change = table.apply(vec![shared("m", "date = 2025-01-03")], &[]);
-    assert!(change.rekey, "m shares its base key with n");
+    assert_eq!(
+        change.rekey,
+        Rekey::Reorder(vec![0]),
+        "m shares its base key with n"
+    );
     let change = table.apply(vec![shared("n", "published = 2024-01-01")], &[]);
-    assert!(change.rekey, "n shares its base key with m");
+    assert_eq!(
+        change.rekey,
+        Rekey::Reorder(vec![1]),
+        "n shares its base key with m"
+    );
     // z alone has its base key as its key, whatever its dates.
     let change = table.apply(vec![entry("z", "date = 2025-01-03", &[], &[])], &[]);
-    assert!(!change.rekey, "z is alone with its base key");
+    assert_eq!(change.rekey, Rekey::Keep, "z is alone with its base key");
     // m taking a base of its own changes the keys of the base it leaves.
     let change = table.apply(vec![entry("m", "date = 2025-01-03", &[], &[])], &[]);
-    assert!(change.rekey, "m leaves the base it shared");
+    assert_eq!(change.rekey, Rekey::All, "m leaves the base it shared");
 }
 
 #[test]
 fn each_kind_of_edit_reaches_as_far_as_it_should() {
     // The last field: whether citation keys are made again. Here each paper's base key is its
     // slug, so only a slug edit changes one (see the test below for papers sharing one).
-    type Case = (&'static str, fn() -> Entry, Reach, bool);
+    type Case = (&'static str, fn() -> Entry, Reach, Rekey);
     let cases: &[Case] = &[
-        ("same record", || plain("m"), Reach::Cards, false),
+        ("same record", || plain("m"), Reach::Cards, Rekey::Keep),
         (
             "links",
             || entry("m", "links = { code = \"https://x.org\" }", &[], &[]),
             Reach::Cards,
-            false,
+            Rekey::Keep,
         ),
         (
             "a tag",
             || entry("m", "", &["new"], &[]),
             Reach::Tags,
-            false,
+            Rekey::Keep,
         ),
-        ("a feed", || entry("m", "", &[], &[0]), Reach::Feeds, false),
+        (
+            "a feed",
+            || entry("m", "", &[], &[0]),
+            Reach::Feeds,
+            Rekey::Keep,
+        ),
         (
             "upvotes",
             || entry("m", "upvotes = 3", &[], &[]),
             Reach::Order,
-            false,
+            Rekey::Keep,
         ),
         (
             "date",
             || entry("m", "date = 2025-01-03", &[], &[]),
             Reach::Order,
-            false,
+            Rekey::Keep,
         ),
         (
             "published",
             || entry("m", "published = 2024-01-01", &[], &[]),
             Reach::Cards,
-            false,
+            Rekey::Keep,
         ),
         (
             "slug",
             || entry("m", "slug = \"other\"", &[], &[]),
             Reach::Paths,
-            true,
+            Rekey::All,
         ),
     ];
     for (what, edited, reach, rekey) in cases {
         let mut table = table_of(&["a", "m", "z"]);
         let change = table.apply(vec![edited()], &[]);
-        assert_eq!((change.reach, change.rekey), (*reach, *rekey), "{what}");
+        assert_eq!((change.reach, &change.rekey), (*reach, rekey), "{what}");
         assert_eq!(change.read, [1], "{what}");
         assert_eq!(change.moved, None, "{what}");
         assert_eq!(
