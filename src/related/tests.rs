@@ -28,7 +28,7 @@ fn tokenize(papers: &[(&str, &str)]) -> (Vec<Vec<(u32, u16)>>, usize) {
 
 fn run(docs: &[Vec<(u32, u16)>], vocab_len: usize, k: usize) -> Vec<Vec<u32>> {
     let slices: Vec<TermsRef<'_>> = docs.iter().map(Into::into).collect();
-    related(&slices, vocab_len, k)
+    related(&slices, vocab_len, k).0
 }
 
 /// Three papers on diffusion image generation, three on protein folding, two on robotics.
@@ -199,10 +199,10 @@ fn result_does_not_depend_on_term_numbering() {
 
 #[test]
 fn empty_input_and_papers_without_terms() {
-    assert!(related(&[], 0, 5).is_empty());
-    assert!(related(&[], 100, 5).is_empty());
+    assert!(related(&[], 0, 5).0.is_empty());
+    assert!(related(&[], 100, 5).0.is_empty());
     let none = TermsRef::Pairs(&[]);
-    assert_eq!(related(&[none, none], 0, 5), vec![Vec::<u32>::new(); 2]);
+    assert_eq!(related(&[none, none], 0, 5).0, vec![Vec::<u32>::new(); 2]);
 
     let (mut docs, vocab_len) = tokenize(FIXTURE);
     docs.insert(0, Vec::new());
@@ -305,36 +305,38 @@ fn chinese_papers_are_related_through_their_bigrams() {
     assert_eq!(related, [vec![1], vec![0], vec![3], vec![2]]);
 }
 
-/// [`related_scanning`] of `docs`.
+/// [`related_scanning`] of `docs`, and the terms the papers kept.
 fn run_scanning(
     docs: &[Vec<(u32, u16)>],
     vocab_len: usize,
     k: usize,
     scanned: usize,
-) -> Vec<Vec<u32>> {
+) -> (Vec<Vec<u32>>, KeptLists) {
     let slices: Vec<TermsRef<'_>> = docs.iter().map(Into::into).collect();
     related_scanning(&slices, vocab_len, k, scanned)
 }
 
-/// The lists made before, with those of `update::changed_lists_scanning` in place, and how
-/// many it made again.
+/// The lists made before, with those of `update::changed_lists_scanning` in place (given the
+/// terms kept then), how many it made again, and the terms kept now.
 fn patched(
     mut lists: Vec<Vec<u32>>,
     docs: &[Vec<(u32, u16)>],
     (vocab_len, k, scanned): (usize, usize, usize),
     before: &[(usize, Vec<(u32, u16)>)],
-) -> (Vec<Vec<u32>>, usize) {
+    kept: KeptLists,
+) -> (Vec<Vec<u32>>, usize, KeptLists) {
     let slices: Vec<TermsRef<'_>> = docs.iter().map(Into::into).collect();
     let before: Vec<(usize, TermsRef<'_>)> = before
         .iter()
         .map(|(doc, terms)| (*doc, terms.into()))
         .collect();
-    let changed = update::changed_lists_scanning(&slices, vocab_len, k, &before, scanned);
+    let (changed, kept) =
+        update::changed_lists_scanning(&slices, vocab_len, k, &before, scanned, kept);
     let count = changed.len();
     for (doc, list) in changed {
         lists[doc] = list;
     }
-    (lists, count)
+    (lists, count, kept)
 }
 
 /// An edit of paper `doc`'s words, picked by `how`: a word swapped for another, one dropped,
@@ -360,7 +362,7 @@ fn edit_words(terms: &mut Vec<(u32, u16)>, how: u8, pick: u32, vocab_len: &mut u
 #[test]
 fn one_edited_paper_scores_again_only_the_papers_it_reaches() {
     let (mut docs, vocab_len) = (synthetic(3000, 30000, 60), 30000);
-    let lists = run(&docs, vocab_len, 8);
+    let (lists, kept) = run_scanning(&docs, vocab_len, 8, MAX_POSTINGS_SCANNED);
     // Its rarest word is swapped for another rare one, as an edited sentence does.
     let before = vec![(17, docs[17].clone())];
     let rarest = docs[17].len() - 1;
@@ -368,8 +370,28 @@ fn one_edited_paper_scores_again_only_the_papers_it_reaches() {
         .find(|t| !docs[17].iter().any(|(u, _)| u == t))
         .unwrap();
     docs[17].sort_unstable();
-    let (updated, scored) = patched(lists, &docs, (vocab_len, 8, MAX_POSTINGS_SCANNED), &before);
-    assert_eq!(updated, run(&docs, vocab_len, 8));
+    let (updated, scored, kept) = patched(
+        lists.clone(),
+        &docs,
+        (vocab_len, 8, MAX_POSTINGS_SCANNED),
+        &before,
+        kept,
+    );
+    let (fresh, fresh_kept) = run_scanning(&docs, vocab_len, 8, MAX_POSTINGS_SCANNED);
+    assert_eq!(updated, fresh);
+    assert_eq!(
+        kept, fresh_kept,
+        "the terms kept are those a whole pass keeps"
+    );
+    // Without the terms kept then, every paper is weighed again, to the same lists.
+    let (unkept, _, _) = patched(
+        lists,
+        &docs,
+        (vocab_len, 8, MAX_POSTINGS_SCANNED),
+        &before,
+        KeptLists::default(),
+    );
+    assert_eq!(unkept, fresh);
     assert!(
         scored < docs.len() / 2,
         "{scored} of {} scored again",
@@ -395,7 +417,7 @@ proptest::proptest! {
     ) {
         let mut docs = synthetic(400, 700, 40);
         let mut vocab_len = 700;
-        let mut lists = run_scanning(&docs, vocab_len, k, scanned);
+        let (mut lists, mut kept) = run_scanning(&docs, vocab_len, k, scanned);
         for (round, edits) in rounds.iter().enumerate() {
             let mut before: Vec<(usize, Vec<(u32, u16)>)> = Vec::new();
             for &(doc, how, pick) in edits {
@@ -404,8 +426,11 @@ proptest::proptest! {
                 }
                 edit_words(&mut docs[doc], how, pick, &mut vocab_len);
             }
-            lists = patched(lists, &docs, (vocab_len, k, scanned), &before).0;
-            proptest::prop_assert_eq!(&lists, &run_scanning(&docs, vocab_len, k, scanned), "round {}", round);
+            let made = patched(lists, &docs, (vocab_len, k, scanned), &before, kept);
+            (lists, kept) = (made.0, made.2);
+            let (fresh, fresh_kept) = run_scanning(&docs, vocab_len, k, scanned);
+            proptest::prop_assert_eq!(&lists, &fresh, "round {}", round);
+            proptest::prop_assert!(kept == fresh_kept, "round {}: other terms kept", round);
         }
     }
 }

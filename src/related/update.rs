@@ -13,8 +13,9 @@
 use rayon::prelude::*;
 
 use super::{
-    Accumulator, InvertedIndex, KeptTerms, MAX_POSTINGS_SCANNED, Posting, SCORING_CHUNK, Scratch,
-    TermsRef, document_frequencies, kept_terms, max_informative_df, related_scanning, term_stats,
+    Accumulator, InvertedIndex, KeptLists, KeptTerms, MAX_POSTINGS_SCANNED, Posting, SCORING_CHUNK,
+    Scratch, TermsRef, document_frequencies, kept_terms, max_informative_df, related_scanning,
+    term_stats,
 };
 
 /// The lists of [`related`](super::related) that change when the words of a few papers
@@ -22,14 +23,18 @@ use super::{
 /// changed (each at most once), its index and its words when the lists were last made, from
 /// the same papers otherwise (none came or went, term ids kept). Returns each paper whose list
 /// may differ, with its list now: the lists made before, with these in place, are exactly
-/// what `related(docs, vocab_len, k)` gives.
+/// what `related(docs, vocab_len, k)` gives. `kept` are the terms the papers kept when the
+/// lists were last made (what that `related` or `changed_lists` returned): then only the
+/// papers the edit can change are weighed again; without them (empty), every paper is.
+/// Also returns the terms kept now.
 pub(crate) fn changed_lists(
     docs: &[TermsRef<'_>],
     vocab_len: usize,
     k: usize,
     before: &[(usize, TermsRef<'_>)],
-) -> Vec<(usize, Vec<u32>)> {
-    changed_lists_scanning(docs, vocab_len, k, before, MAX_POSTINGS_SCANNED)
+    kept: KeptLists,
+) -> (Vec<(usize, Vec<u32>)>, KeptLists) {
+    changed_lists_scanning(docs, vocab_len, k, before, MAX_POSTINGS_SCANNED, kept)
 }
 
 /// [`changed_lists`], scanning at most `scanned` postings per query term (see
@@ -40,12 +45,11 @@ pub(super) fn changed_lists_scanning(
     k: usize,
     before: &[(usize, TermsRef<'_>)],
     scanned: usize,
-) -> Vec<(usize, Vec<u32>)> {
+    kept_then: KeptLists,
+) -> (Vec<(usize, Vec<u32>)>, KeptLists) {
     let whole = || {
-        related_scanning(docs, vocab_len, k, scanned)
-            .into_iter()
-            .enumerate()
-            .collect()
+        let (lists, kept) = related_scanning(docs, vocab_len, k, scanned);
+        (lists.into_iter().enumerate().collect(), kept)
     };
     let mut timer = crate::timing::PhaseTimer::start();
     if k == 0 || docs.is_empty() || u32::try_from(docs.len()).is_err() {
@@ -81,21 +85,15 @@ pub(super) fn changed_lists_scanning(
     let stats = term_stats(&doc_freq, docs.len());
     let old_stats = term_stats(&old_freq, docs.len());
     let max_df = max_informative_df(docs.len());
-    let kept: Vec<KeptTerms> = docs
-        .par_iter()
-        .map_init(Scratch::default, |scratch, terms| {
-            kept_terms(*terms, &stats, max_df, scratch)
-        })
-        .collect();
-    timer.phase("  related: kept terms");
     let moved: Vec<bool> = doc_freq
         .iter()
         .zip(&old_freq)
         .map(|(a, b)| a != b)
         .collect();
     let then: ahash::AHashMap<usize, TermsRef<'_>> = before.iter().copied().collect();
-    // Papers whose kept terms differ from those the lists were made with, and those terms.
-    let differing: Vec<(usize, KeptTerms)> = (0..docs.len())
+    // Only papers edited, or holding a term whose document frequency moved (its weight, and the
+    // paper's vector length, move with it), can keep other terms than when the lists were made.
+    let reached: Vec<usize> = (0..docs.len())
         .into_par_iter()
         .filter(|&doc| {
             then.contains_key(&doc)
@@ -103,12 +101,43 @@ pub(super) fn changed_lists_scanning(
                     .iter()
                     .any(|(term, weight)| weight > 0 && moved.get(term as usize) == Some(&true))
         })
-        .map_init(Scratch::default, |scratch, doc| {
-            let words = then.get(&doc).copied().unwrap_or(docs[doc]);
-            (doc, kept_terms(words, &old_stats, max_df, scratch))
-        })
-        .filter(|(doc, old)| *old != kept[*doc])
         .collect();
+    // Their terms then and now.
+    let weighed: Vec<(usize, KeptTerms, KeptTerms)> = reached
+        .par_iter()
+        .map_init(Scratch::default, |scratch, &doc| {
+            let words = then.get(&doc).copied().unwrap_or(docs[doc]);
+            let old = kept_terms(words, &old_stats, max_df, scratch);
+            (doc, old, kept_terms(docs[doc], &stats, max_df, scratch))
+        })
+        .collect();
+    // The other papers keep the terms they had; the terms kept then are trusted only if they
+    // are those of the papers weighed again (else every paper is weighed).
+    let KeptLists(mut kept) = kept_then;
+    let trusted = kept.len() == docs.len()
+        && weighed
+            .iter()
+            .all(|(doc, old, _)| kept.get(*doc) == Some(old));
+    if !trusted {
+        kept = docs
+            .par_iter()
+            .map_init(Scratch::default, |scratch, terms| {
+                kept_terms(*terms, &stats, max_df, scratch)
+            })
+            .collect();
+    }
+    // Papers whose kept terms differ from those the lists were made with, and those terms.
+    let mut differing: Vec<(usize, KeptTerms)> = Vec::new();
+    for (doc, old, new) in weighed {
+        if old != new {
+            differing.push((doc, old));
+        }
+        kept[doc] = new;
+    }
+    timer.phase(&format!(
+        "  related: kept terms ({} weighed)",
+        reached.len()
+    ));
     // Each posting that changed, by term: the paper, its weight then and now (`None`: the
     // paper did not keep the term).
     let mut changes: ahash::AHashMap<u32, Vec<Change>> = ahash::AHashMap::new();
@@ -166,7 +195,7 @@ pub(super) fn changed_lists_scanning(
         )
         .collect();
     timer.phase("  related: scored");
-    lists
+    (lists, KeptLists(kept))
 }
 
 /// A paper's posting in a term's list that changed: its weight then and now.

@@ -65,12 +65,17 @@ impl Site {
             if relate && self.related_stale {
                 let before = self.related_before.take();
                 let k = self.config.output.related_papers;
-                let (vocabulary, previous) = (&self.vocabulary, std::mem::take(&mut self.related));
-                let (index, related) = rayon::join(build, || {
+                let vocabulary = &self.vocabulary;
+                let previous = (
+                    std::mem::take(&mut self.related),
+                    std::mem::take(&mut self.related_kept),
+                );
+                let (index, (related, kept)) = rayon::join(build, || {
                     related_lists(&rows.terms, vocabulary.len(), k, previous, before)
                 });
                 self.index = index;
                 self.related = related;
+                self.related_kept = kept;
                 self.related_stale = false;
             } else {
                 self.index = build();
@@ -154,6 +159,8 @@ impl Site {
             }
         }
         self.related = related;
+        // The terms kept are by old paper id: the lists are made whole next time.
+        self.related_kept = Default::default();
     }
 
     /// Whether related papers are older than the records (after an edit that moved nothing).
@@ -179,13 +186,14 @@ impl Site {
     fn relate(&mut self) -> Vec<Vec<PaperId>> {
         let mut timer = crate::timing::PhaseTimer::start();
         self.related_stale = false;
-        let related = related_lists(
+        let (related, kept) = related_lists(
             &self.papers.columns().terms,
             self.vocabulary.len(),
             self.config.output.related_papers,
-            self.related.clone(),
+            (self.related.clone(), std::mem::take(&mut self.related_kept)),
             self.related_before.take(),
         );
+        self.related_kept = kept;
         timer.phase("related papers");
         std::mem::replace(&mut self.related, related)
     }
@@ -233,19 +241,20 @@ impl Site {
     }
 }
 
-/// Each paper's `k` related papers, from the words of all papers (`terms`, by paper id).
-/// `previous` are the lists as found before, and `before` the words then of the papers edited
-/// since (see `Site::related_before`): only the lists those edits can reach are made again.
+/// Each paper's `k` related papers, from the words of all papers (`terms`, by paper id), and
+/// the terms each kept. `previous` are the lists as found before and the terms kept then, and
+/// `before` the words then of the papers edited since (see `Site::related_before`): only the
+/// lists those edits can reach are made again.
 fn related_lists(
     terms: &[crate::terms::Terms],
     vocab_len: usize,
     k: usize,
-    previous: Vec<Vec<PaperId>>,
+    (previous, kept): (Vec<Vec<PaperId>>, crate::related::KeptLists),
     before: Option<ahash::AHashMap<PaperId, crate::terms::Terms>>,
-) -> Vec<Vec<PaperId>> {
+) -> (Vec<Vec<PaperId>>, crate::related::KeptLists) {
     let docs: Vec<crate::terms::TermsRef<'_>> = terms.iter().map(Into::into).collect();
     if k == 0 {
-        return vec![Vec::new(); docs.len()];
+        return (vec![Vec::new(); docs.len()], Default::default());
     }
     let as_ids = |list: Vec<u32>| list.into_iter().map(|r| r as PaperId).collect();
     match before.filter(|_| previous.len() == docs.len()) {
@@ -256,14 +265,15 @@ fn related_lists(
                 .map(|(id, terms)| (*id, terms.into()))
                 .collect();
             let mut related = previous;
-            for (id, list) in crate::related::changed_lists(&docs, vocab_len, k, &before) {
+            let (changed, kept) = crate::related::changed_lists(&docs, vocab_len, k, &before, kept);
+            for (id, list) in changed {
                 related[id] = as_ids(list);
             }
-            related
+            (related, kept)
         }
-        None => crate::related::related(&docs, vocab_len, k)
-            .into_iter()
-            .map(as_ids)
-            .collect(),
+        None => {
+            let (lists, kept) = crate::related::related(&docs, vocab_len, k);
+            (lists.into_iter().map(as_ids).collect(), kept)
+        }
     }
 }

@@ -96,6 +96,9 @@ pub(crate) struct Site {
     charts: views::SiteCharts,
     /// Each paper's related papers, best first.
     related: Vec<Vec<PaperId>>,
+    /// The terms each paper kept when `related` was last made (see `related::changed_lists`);
+    /// empty when papers came or went since.
+    related_kept: crate::related::KeptLists,
     /// Records' words changed since `related` was computed.
     related_stale: bool,
     /// While `related` is stale: the words, when it was computed, of each paper edited since,
@@ -314,6 +317,7 @@ impl Site {
             cite_keys: Vec::new(),
             charts: views::SiteCharts::default(),
             related: Vec::new(),
+            related_kept: Default::default(),
             related_stale: false,
             related_before: None,
             pages: Vec::new(),

@@ -42,6 +42,7 @@ struct PartsRef<'a> {
     people: Vec<&'a str>,
     cite_keys: &'a [String],
     related: &'a [Vec<PaperId>],
+    related_kept: &'a crate::related::KeptLists,
     /// The shard of each paper, in the table's (path) order: the entries are put back in that
     /// order without comparing paths.
     row_shards: Vec<u8>,
@@ -57,6 +58,7 @@ struct Parts {
     people: Vec<Box<str>>,
     cite_keys: Vec<String>,
     related: Vec<Vec<PaperId>>,
+    related_kept: crate::related::KeptLists,
     row_shards: Vec<u8>,
 }
 
@@ -140,6 +142,7 @@ impl Site {
             people: self.people.keys(),
             cite_keys: &self.cite_keys,
             related: &self.related,
+            related_kept: &self.related_kept,
             row_shards: self
                 .papers
                 .columns()
@@ -257,6 +260,8 @@ pub(crate) fn decode(source: &dyn SnapshotSource) -> Result<Restored, Unusable> 
     let n = entries.len();
     if parts.cite_keys.len() != n
         || parts.related.len() != n
+        || ![0, n].contains(&parts.related_kept.len())
+        || !parts.related_kept.is_sound(parts.words.len())
         || entries
             .windows(2)
             .any(|w| w[0].path.as_os_str() == w[1].path.as_os_str())
@@ -301,6 +306,7 @@ impl Site {
         self.people = AuthorKeys::from_keys(parts.people);
         self.cite_keys = parts.cite_keys;
         self.related = parts.related;
+        self.related_kept = parts.related_kept;
         self.related_stale = false;
     }
 

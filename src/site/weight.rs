@@ -146,6 +146,7 @@ fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
             .map(|r| vec(size_of::<usize>(), r.capacity(), 0))
             .sum(),
     );
+    add("related papers: terms kept", site.related_kept.heap_bytes());
     add(
         "planned pages",
         site.pages
