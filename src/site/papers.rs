@@ -222,10 +222,15 @@ impl PaperTable {
     /// table: see `site::snapshot`), made without comparing paths; the rows are tracked from
     /// now on (see [`PaperTable::touched`]).
     pub(crate) fn from_sorted(entries: Vec<Entry>) -> PaperTable {
+        use rayon::prelude::*;
+        let keys: Vec<(u64, u64)> = entries
+            .par_iter()
+            .map(|entry| (slug_key(&entry.paper.slug), path_key(&entry.path)))
+            .collect();
         let mut columns = Columns::with_capacity(entries.len());
         let mut slug_owners = ahash::AHashMap::with_capacity(entries.len());
+        slug_owners.extend(keys);
         for entry in entries {
-            slug_owners.insert(slug_key(&entry.paper.slug), path_key(&entry.path));
             columns.push(entry);
         }
         PaperTable {
