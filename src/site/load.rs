@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use rayon::slice::ParallelSliceMut as _;
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Location, Problem};
@@ -49,13 +49,38 @@ pub(crate) struct ContentFiles {
 /// like a record is listed in [`ContentFiles::dangling`]. Other errors (an unreadable folder, a
 /// link loop) fail, since the site could not be read whole.
 pub(crate) fn find_record_files(content: &Path) -> Result<ContentFiles, Problem> {
-    let mut found = ContentFiles::default();
+    // The folders at the top are walked side by side: reading folders is the kernel's work, and
+    // both cores do it (a 100,000-record site's walk is a tenth of an edit's build).
+    let (mut found, folders) = walk(content, Some(1))?;
+    let below: Vec<Result<(ContentFiles, Vec<PathBuf>), Problem>> = folders
+        .par_iter()
+        .map(|folder| walk(folder, None))
+        .collect();
+    for walked in below {
+        let (files, _) = walked?;
+        found.records.extend(files.records);
+        found.dangling.extend(files.dangling);
+    }
     // Sorted once at the end rather than folder by folder as walked: a path's order is its
     // components', which is the order of a walk sorted by name, and comparing whole paths
     // skips their shared beginning (walkdir's sort parses both names at every comparison,
     // 3-4% of a one-edit build of 100,000 records).
-    let walker = WalkDir::new(content)
-        .follow_links(true)
+    found.records.par_sort_unstable();
+    found.dangling.sort_unstable();
+    Ok(found)
+}
+
+/// The record files under `folder` (following links, skipping hidden folders) down to
+/// `depth` below it (all the way without one), and the folders found at that depth, in the
+/// order walked.
+fn walk(folder: &Path, depth: Option<usize>) -> Result<(ContentFiles, Vec<PathBuf>), Problem> {
+    let mut found = ContentFiles::default();
+    let mut folders = Vec::new();
+    let mut walker = WalkDir::new(folder).follow_links(true);
+    if let Some(depth) = depth {
+        walker = walker.max_depth(depth);
+    }
+    let walker = walker
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
@@ -79,11 +104,11 @@ pub(crate) fn find_record_files(content: &Path) -> Result<ContentFiles, Problem>
         };
         if entry.file_type().is_file() && is_record_file(entry.path()) {
             found.records.push(entry.into_path());
+        } else if entry.file_type().is_dir() && Some(entry.depth()) == depth && depth != Some(0) {
+            folders.push(entry.into_path());
         }
     }
-    found.records.par_sort_unstable();
-    found.dangling.sort_unstable();
-    Ok(found)
+    Ok((found, folders))
 }
 
 /// Whether `path` is a symbolic link that cannot be followed: its target does not exist, or
