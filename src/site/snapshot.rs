@@ -11,10 +11,9 @@
 //! decoded in parallel. The bytes are postcard's; the build cache (`build::cache`) stores
 //! them with a checksum and throws away anything it cannot read back exactly.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
-use ahash::AHashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -122,12 +121,12 @@ impl Site {
     /// The stamps of the record files (a file of their own: a build that finds no record
     /// changed reads only them).
     pub(crate) fn snapshot_stamps(&self) -> Result<Vec<u8>, postcard::Error> {
-        let mut stamps: Vec<(&Path, &Stamp)> = self
+        let stamps: Vec<(&Path, &Stamp)> = self
             .stamps
+            .0
             .iter()
             .map(|(path, stamp)| (Path::new(path), stamp))
             .collect();
-        stamps.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
         postcard::to_stdvec(&stamps)
     }
 
@@ -315,10 +314,12 @@ impl Site {
     pub(super) fn put_back_stamps(&mut self, bytes: &[u8]) -> bool {
         match postcard::from_bytes::<Vec<(PathBuf, Stamp)>>(bytes) {
             Ok(stamps) => {
-                self.stamps = stamps
-                    .into_iter()
-                    .map(|(path, stamp)| (path.into_os_string(), stamp))
-                    .collect();
+                self.stamps = Stamps::of(
+                    stamps
+                        .into_iter()
+                        .map(|(path, stamp)| (path.into_os_string(), stamp))
+                        .collect(),
+                );
                 true
             }
             Err(_) => false,
@@ -330,52 +331,66 @@ impl Site {
     /// bytes (a checkout or a copy touches files without changing them); if they are the same,
     /// its stamp is renewed, so the next build need not read it.
     pub(super) fn changed_since_stamped(&mut self, files: &[PathBuf]) -> Scan {
-        let checked: Vec<(&PathBuf, Option<Stamp>)> = files
+        // Each file's stamp, if it has one: found by its path's bytes.
+        let found: Vec<Option<usize>> = files
             .par_iter()
-            .filter_map(|path| {
-                let stamp = self.stamps.get(path.as_os_str())?;
+            .map(|path| self.stamps.find(path.as_os_str()).ok())
+            .collect();
+        let checked: Vec<(usize, Option<Stamp>)> = files
+            .par_iter()
+            .zip(&found)
+            .filter_map(|(path, at)| {
+                let at = (*at)?;
+                let stamp = &self.stamps.0[at].1;
                 let Ok(meta) = std::fs::metadata(path) else {
-                    return Some((path, None));
+                    return Some((at, None));
                 };
                 if stamp.meta != 0 && meta_hash(&meta) == stamp.meta {
                     return None;
                 }
                 match std::fs::read(path) {
                     Ok(bytes) if hash_of(&bytes[..]) == stamp.content => {
-                        Some((path, Some(Stamp::of(&meta, &bytes))))
+                        Some((at, Some(Stamp::of(&meta, &bytes))))
                     }
-                    _ => Some((path, None)),
+                    _ => Some((at, None)),
                 }
             })
             .collect();
         let mut changed: Vec<PathBuf> = files
             .iter()
-            .filter(|path| !self.stamps.contains_key(path.as_os_str()))
-            .cloned()
+            .zip(&found)
+            .filter(|(_, at)| at.is_none())
+            .map(|(path, _)| path.clone())
             .collect();
-        let mut renewed = Vec::new();
-        for (path, same) in checked {
+        let mut renewed = 0;
+        for (at, same) in checked {
             match same {
-                Some(stamp) => renewed.push((path.as_os_str().to_owned(), stamp)),
-                None => changed.push(path.clone()),
+                Some(stamp) => {
+                    self.stamps.0[at].1 = stamp;
+                    renewed += 1;
+                }
+                None => changed.push(PathBuf::from(&self.stamps.0[at].0)),
             }
         }
         changed.sort_unstable();
-        let present: ahash::AHashSet<&std::ffi::OsStr> =
-            files.iter().map(|path| path.as_os_str()).collect();
+        // Stamped files not found now are gone.
+        let mut present = vec![false; self.stamps.0.len()];
+        for &at in found.iter().flatten() {
+            present[at] = true;
+        }
         let mut removed: Vec<PathBuf> = self
             .stamps
-            .keys()
-            .filter(|path| !present.contains(path.as_os_str()))
-            .map(PathBuf::from)
+            .0
+            .iter()
+            .zip(&present)
+            .filter(|(_, present)| !**present)
+            .map(|((path, _), _)| PathBuf::from(path))
             .collect();
         removed.sort_unstable();
-        let renewed_count = renewed.len();
-        self.stamps.extend(renewed);
         Scan {
             changed,
             removed,
-            renewed: renewed_count,
+            renewed,
         }
     }
 }
@@ -390,7 +405,93 @@ pub(super) struct Scan {
     pub(super) renewed: usize,
 }
 
-/// Stamps of the files a batch read, by path.
-/// Keyed by the path's bytes: a `Path` hashes and compares component by component, which costs
-/// more than everything else a build with nothing changed does.
-pub(crate) type Stamps = AHashMap<OsString, Stamp>;
+/// Each record file's stamp, sorted by the path's bytes (a `Path` compares component by
+/// component, which costs more than everything else a build with nothing changed does): kept
+/// in the order they are saved in, so that stamps read back need no hashing or sorting.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Stamps(Vec<(OsString, Stamp)>);
+
+impl Stamps {
+    /// Stamps in any order; of two for one path, the later is kept.
+    fn of(mut stamps: Vec<(OsString, Stamp)>) -> Stamps {
+        if !stamps.windows(2).all(|w| w[0].0 < w[1].0) {
+            // Stable: the later of two for one path stays after the earlier.
+            stamps.sort_by(|a, b| a.0.cmp(&b.0));
+            stamps.reverse();
+            stamps.dedup_by(|later, earlier| later.0 == earlier.0);
+            stamps.reverse();
+        }
+        Stamps(stamps)
+    }
+
+    fn find(&self, path: &OsStr) -> Result<usize, usize> {
+        self.0.binary_search_by(|(p, _)| p.as_os_str().cmp(path))
+    }
+
+    /// Forgets `path`'s stamp.
+    pub(crate) fn remove(&mut self, path: &OsStr) {
+        if let Ok(at) = self.find(path) {
+            self.0.remove(at);
+        }
+    }
+
+    /// Adds or replaces stamps.
+    pub(crate) fn extend(&mut self, stamps: impl IntoIterator<Item = (OsString, Stamp)>) {
+        let mut all = std::mem::take(&mut self.0);
+        all.extend(stamps);
+        *self = Stamps::of(all);
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(content: u64) -> Stamp {
+        Stamp { meta: 1, content }
+    }
+
+    fn paths(stamps: &Stamps) -> Vec<(&str, u64)> {
+        stamps
+            .0
+            .iter()
+            .map(|(p, s)| (p.to_str().unwrap_or_default(), s.content))
+            .collect()
+    }
+
+    /// Stamps stay sorted by the path's bytes (`a-b` before `a/b`, unlike `Path`'s order), and a
+    /// later stamp of a path replaces the earlier one, in one batch or across batches.
+    #[test]
+    fn stamps_keep_the_latest_of_each_path_in_byte_order() {
+        let mut stamps = Stamps::default();
+        stamps.extend([
+            ("content/a/b.md".into(), stamp(1)),
+            ("content/a-b.md".into(), stamp(2)),
+            ("content/a/b.md".into(), stamp(3)),
+        ]);
+        assert_eq!(
+            paths(&stamps),
+            [("content/a-b.md", 2), ("content/a/b.md", 3)]
+        );
+        stamps.extend([
+            ("content/a-b.md".into(), stamp(4)),
+            ("content/0.md".into(), stamp(5)),
+        ]);
+        assert_eq!(
+            paths(&stamps),
+            [
+                ("content/0.md", 5),
+                ("content/a-b.md", 4),
+                ("content/a/b.md", 3)
+            ]
+        );
+        stamps.remove(OsStr::new("content/a-b.md"));
+        stamps.remove(OsStr::new("content/never.md"));
+        assert_eq!(paths(&stamps), [("content/0.md", 5), ("content/a/b.md", 3)]);
+        assert_eq!(stamps.find(OsStr::new("content/a/b.md")), Ok(1));
+    }
+}
