@@ -62,12 +62,27 @@ pub(crate) fn find_record_files(content: &Path) -> Result<ContentFiles, Problem>
         found.dangling.extend(files.dangling);
     }
     // Sorted once at the end rather than folder by folder as walked: a path's order is its
-    // components', which is the order of a walk sorted by name, and comparing whole paths
-    // skips their shared beginning (walkdir's sort parses both names at every comparison,
-    // 3-4% of a one-edit build of 100,000 records).
-    found.records.par_sort_unstable();
+    // components', which is the order of a walk sorted by name (walkdir's sort parses both
+    // names at every comparison, 3-4% of a one-edit build of 100,000 records).
+    found
+        .records
+        .par_sort_unstable_by(|a, b| by_components(a, b));
     found.dangling.sort_unstable();
     Ok(found)
+}
+
+/// `a.cmp(b)` for paths as a walk makes them (no `.` or empty components): their bytes
+/// compared with `/` below every other byte, which orders them by component ("a/x" before
+/// "a-b", as "a" comes before "a-b") without reading them into components (`Path`'s order
+/// does: sorting 100,000 record files that way took a fifth of an edit's build).
+fn by_components(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let next = |path: &[u8]| path.get(same).map(|&c| if c == b'/' { 0 } else { c });
+    next(a).cmp(&next(b))
 }
 
 /// The record files under `folder` (following links, skipping hidden folders) down to
@@ -337,6 +352,27 @@ mod tests {
         let found = find_record_files(&content).unwrap();
         let expected: Vec<PathBuf> = names.iter().map(|n| content.join(n)).collect();
         assert_eq!(found.records, expected);
+    }
+
+    /// Record files are ordered as `Path` orders them, by component, whatever their names.
+    #[test]
+    fn paths_compare_by_their_components() {
+        let parts = [
+            "a", "a-b", "a.md", "A", "b", "ab", "a b", "é", "0", "10", "9",
+        ];
+        let mut paths = Vec::new();
+        for x in parts {
+            paths.push(PathBuf::from("content").join(x));
+            for y in parts {
+                paths.push(PathBuf::from("content").join(x).join(y));
+                paths.push(PathBuf::from("/site/content").join(x).join(y).join("p.md"));
+            }
+        }
+        for a in &paths {
+            for b in &paths {
+                assert_eq!(by_components(a, b), a.cmp(b), "{a:?} against {b:?}");
+            }
+        }
     }
 
     #[cfg(unix)]
