@@ -102,37 +102,44 @@ pub(super) fn changed_lists_scanning(
                     .any(|(term, weight)| weight > 0 && moved.get(term as usize) == Some(&true))
         })
         .collect();
-    // Their terms then and now.
-    let weighed: Vec<(usize, KeptTerms, KeptTerms)> = reached
-        .par_iter()
-        .map_init(Scratch::default, |scratch, &doc| {
-            let words = then.get(&doc).copied().unwrap_or(docs[doc]);
-            let old = kept_terms(words, &old_stats, max_df, scratch);
-            (doc, old, kept_terms(docs[doc], &stats, max_df, scratch))
-        })
-        .collect();
-    // The other papers keep the terms they had; the terms kept then are trusted only if they
-    // are those of the papers weighed again (else every paper is weighed).
+    // The terms kept then are trusted if they are of these papers and those of the papers
+    // edited are what their words then give (else, as with no terms kept, every paper is
+    // weighed): the papers reached then weigh only their words now.
     let KeptLists(mut kept) = kept_then;
     let trusted = kept.len() == docs.len()
-        && weighed
-            .iter()
-            .all(|(doc, old, _)| kept.get(*doc) == Some(old));
-    if !trusted {
+        && before.iter().all(|&(doc, words)| {
+            kept_terms(words, &old_stats, max_df, &mut Scratch::default()) == kept[doc]
+        });
+    // Papers whose kept terms differ from those the lists were made with, and those terms.
+    let mut differing: Vec<(usize, KeptTerms)> = Vec::new();
+    if trusted {
+        let now: Vec<(usize, KeptTerms)> = reached
+            .par_iter()
+            .map_init(Scratch::default, |scratch, &doc| {
+                (doc, kept_terms(docs[doc], &stats, max_df, scratch))
+            })
+            .collect();
+        for (doc, new) in now {
+            let old = std::mem::replace(&mut kept[doc], new);
+            if old != kept[doc] {
+                differing.push((doc, old));
+            }
+        }
+    } else {
         kept = docs
             .par_iter()
             .map_init(Scratch::default, |scratch, terms| {
                 kept_terms(*terms, &stats, max_df, scratch)
             })
             .collect();
-    }
-    // Papers whose kept terms differ from those the lists were made with, and those terms.
-    let mut differing: Vec<(usize, KeptTerms)> = Vec::new();
-    for (doc, old, new) in weighed {
-        if old != new {
-            differing.push((doc, old));
-        }
-        kept[doc] = new;
+        differing = reached
+            .par_iter()
+            .map_init(Scratch::default, |scratch, &doc| {
+                let words = then.get(&doc).copied().unwrap_or(docs[doc]);
+                (doc, kept_terms(words, &old_stats, max_df, scratch))
+            })
+            .filter(|(doc, old)| *old != kept[*doc])
+            .collect();
     }
     timer.phase(&format!(
         "  related: kept terms ({} weighed)",
