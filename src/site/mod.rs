@@ -488,7 +488,7 @@ impl Site {
                     use std::fmt::Write as _;
                     let _ = write!(text, "{}", paper.date);
                     ends.push(text.len() as u32);
-                    text.push_str(&views::authors_display(paper));
+                    views::write_authors_display(&mut text, paper);
                     ends.push(text.len() as u32);
                 }
                 (text, ends)

@@ -42,7 +42,7 @@ pub(crate) use self::chart_cache::{SiteCharts, site_charts};
 pub(crate) use self::pages::PageSink;
 pub(crate) use self::status::LedgerSource;
 pub(crate) use self::status::{MANIFEST_VERSION, Manifest};
-pub(crate) use self::text::{authors_display, shorten};
+pub(crate) use self::text::{authors_display, shorten, write_authors_display};
 pub(crate) use crate::calendar::rfc3339;
 use crate::config::Config;
 use crate::index::{PaperId, SiteIndex};

@@ -14,7 +14,7 @@ pub(crate) fn authors_display(paper: &Paper) -> String {
 }
 
 /// Appends [`authors_display`] to `out`.
-pub(super) fn write_authors_display(out: &mut String, paper: &Paper) {
+pub(crate) fn write_authors_display(out: &mut String, paper: &Paper) {
     let names = |out: &mut String, names: &mut dyn Iterator<Item = &str>| {
         for (i, name) in names.enumerate() {
             if i > 0 {
