@@ -55,7 +55,8 @@ pub(crate) fn unique_keys(papers: &[Paper], bases: &[String]) -> Vec<String> {
         };
         order(a).cmp(&order(b))
     });
-    let mut taken: AHashSet<String> = count.keys().map(|k| k.to_string()).collect();
+    // Taken: every base key (`count`'s keys) and the suffixed keys given so far.
+    let mut given: AHashSet<String> = AHashSet::new();
     for group in shared.chunk_by(|&a, &b| bases[a] == bases[b]) {
         let base = &bases[group[0]];
         let mut n = 0u64;
@@ -63,11 +64,11 @@ pub(crate) fn unique_keys(papers: &[Paper], bases: &[String]) -> Vec<String> {
             let key = loop {
                 let candidate = format!("{base}{}", letters(n));
                 n += 1;
-                if !taken.contains(&candidate) {
+                if !count.contains_key(candidate.as_str()) && !given.contains(&candidate) {
                     break candidate;
                 }
             };
-            taken.insert(key.clone());
+            given.insert(key.clone());
             keys[id] = key;
         }
     }
