@@ -14,6 +14,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diagnostic::Problem;
 use crate::index::tags::PaperTag;
 use crate::index::{PaperId, TopicMatch};
@@ -222,7 +224,6 @@ impl PaperTable {
     /// table: see `site::snapshot`), made without comparing paths; the rows are tracked from
     /// now on (see [`PaperTable::touched`]).
     pub(crate) fn from_sorted(entries: Vec<Entry>) -> PaperTable {
-        use rayon::prelude::*;
         let keys: Vec<(u64, u64)> = entries
             .par_iter()
             .map(|entry| (slug_key(&entry.paper.slug), path_key(&entry.path)))
@@ -352,6 +353,10 @@ impl PaperTable {
     fn replace(&mut self, entries: Vec<Entry>, ids: Vec<PaperId>) -> Change {
         let mut reach = Reach::Cards;
         let mut rekey = Rekey::Keep;
+        // How many papers have each base key (by its hash), counted once a batch needs it. No
+        // base changes while it is used (a change makes every paper keyed again), and two bases
+        // sharing a hash only make a lone paper's group handed out again, to the same key.
+        let mut base_counts: Option<ahash::AHashMap<u64, u32>> = None;
         let mut words = false;
         // Slugs of replaced records are released before new ones are claimed, so records that
         // swap slugs in one batch keep the slug index right.
@@ -369,12 +374,10 @@ impl PaperTable {
                 if base != entry.row().cite_base {
                     rekey = Rekey::All;
                 } else if rekey != Rekey::All
-                    && self
-                        .columns
-                        .cite_bases
-                        .iter()
-                        .enumerate()
-                        .any(|(other, b)| other != id && b == base)
+                    && base_counts
+                        .get_or_insert_with(|| count_bases(&self.columns.cite_bases))
+                        .get(&crate::hash::hash_of(base.as_str()))
+                        .is_some_and(|&n| n > 1)
                 {
                     match &mut rekey {
                         Rekey::Reorder(ids) => ids.push(id),
@@ -494,6 +497,17 @@ impl PaperTable {
 /// The key of `slug` in [`PaperTable`]'s slug index.
 fn slug_key(slug: &str) -> u64 {
     crate::hash::hash_of(slug)
+}
+
+/// How many papers have each base key, by the key's hash.
+fn count_bases(bases: &[String]) -> ahash::AHashMap<u64, u32> {
+    let mut counts = ahash::AHashMap::with_capacity(bases.len());
+    for base in bases {
+        *counts
+            .entry(crate::hash::hash_of(base.as_str()))
+            .or_default() += 1;
+    }
+    counts
 }
 
 /// The key of a record file's path in [`PaperTable`]'s slug index.
