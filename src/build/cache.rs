@@ -4,7 +4,10 @@
 //! - `site.bin` and `shard-NN.bin`: the loaded site (`site::snapshot`), so unchanged records
 //!   are neither read nor parsed;
 //! - `bodies-NN-<hash>.bin`: the rendered bodies of shard NN's records, read only for the
-//!   pages that show them. Named by their bytes, so a body file is never rewritten in place:
+//!   pages that show them (each checked against its own hash). Named by their bytes when
+//!   written whole; a later build appends the bodies of the records it read (the bytes already
+//!   there are never written again) until more than half the file is bodies of edited or
+//!   removed records, and then writes the shard's bodies whole under a new name:
 //!   the header names the ones its shards point into, and the others are removed after it;
 //! - `output.bin`: the output folder it published, the hash of that folder's marker (the list
 //!   of files digest wrote there), each page's fingerprint and each other file's hash, so only
@@ -20,6 +23,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -113,6 +117,10 @@ pub(crate) struct BuildCache {
     /// The header read, if it was usable.
     header: Option<Header>,
     program: Option<Program>,
+    /// The bodies file of each shard the site was given to read its kept bodies from
+    /// ([`SnapshotSource::bodies`]): a shard whose entries point into it may be saved by
+    /// appending to it.
+    opened: Vec<OnceLock<String>>,
 }
 
 /// What [`BuildCache::open`] found.
@@ -136,6 +144,7 @@ impl BuildCache {
             dir: dir.to_path_buf(),
             header: None,
             program,
+            opened: (0..SHARDS).map(|_| OnceLock::new()).collect(),
         };
         let header = match header {
             Ok(header) => header,
@@ -236,18 +245,23 @@ impl BuildCache {
         let shards: Vec<(String, u64)> = changed
             .par_iter()
             .map(|&n| {
-                let (entries, bodies) = site
-                    .snapshot_shard(n, &members[n])
+                if let Some(files) = self.append_bodies(site, n, &members[n])? {
+                    return Ok(files);
+                }
+                let shard = site
+                    .snapshot_shard(n, &members[n], None)
                     .map_err(io::Error::other)?;
-                let bodies_sum = hash_of(&bodies[..]);
+                let bodies_sum = hash_of(&shard.bodies[..]);
                 let bodies_name = format!("{}{bodies_sum:016x}.bin", bodies_prefix(n));
                 if !self.dir.join(&bodies_name).is_file() {
-                    write_file(&self.dir.join(&bodies_name), &bodies)?;
+                    write_file(&self.dir.join(&bodies_name), &shard.bodies)?;
                 }
-                drop(bodies);
                 let name = shard_name(n);
-                write_file(&self.dir.join(&name), &entries)?;
-                Ok([(name, hash_of(&entries[..])), (bodies_name, bodies_sum)])
+                write_file(&self.dir.join(&name), &shard.entries)?;
+                Ok([
+                    (name, hash_of(&shard.entries[..])),
+                    (bodies_name, bodies_sum),
+                ])
             })
             .collect::<io::Result<Vec<_>>>()?
             .into_iter()
@@ -279,6 +293,56 @@ impl BuildCache {
         let written = self.write(files, shards, Some(digests));
         timer.phase("cache: stamps, parts, output, header");
         written
+    }
+
+    /// Shard `n` saved by appending the bodies of the records this build read to the bodies
+    /// file the site's kept bodies were read from, which keeps its name: its entry in the
+    /// header then stands for its length, not its bytes (each body is checked against its own
+    /// hash when read). Bytes already there are never written again, so a build killed while
+    /// appending leaves the header's entries pointing at bodies that are still whole. `None`
+    /// when the shard is written whole instead: its bodies were not read from that file (a
+    /// clean build), or more than half of the file would be bodies no entry points at (edited
+    /// or removed records' old bodies), which a whole write leaves behind.
+    fn append_bodies(
+        &self,
+        site: &Site,
+        n: usize,
+        members: &[crate::index::PaperId],
+    ) -> io::Result<Option<[(String, u64); 2]>> {
+        let Some(header) = &self.header else {
+            return Ok(None);
+        };
+        let Some(name) = bodies_listed(header, n).filter(|name| {
+            self.opened
+                .get(n)
+                .and_then(OnceLock::get)
+                .is_some_and(|opened| opened == name)
+        }) else {
+            return Ok(None);
+        };
+        let path = self.dir.join(name);
+        let Ok(len) = std::fs::metadata(&path).map(|m| m.len()) else {
+            return Ok(None);
+        };
+        let shard = site
+            .snapshot_shard(n, members, Some(len))
+            .map_err(io::Error::other)?;
+        let total = len + shard.bodies.len() as u64;
+        if shard.live.saturating_mul(2) < total {
+            return Ok(None);
+        }
+        if !shard.bodies.is_empty() {
+            let mut file = std::fs::OpenOptions::new().append(true).open(&path)?;
+            std::io::Write::write_all(&mut file, &shard.bodies)?;
+        }
+        let before = header.files.iter().find(|(n, _)| n == name).map(|f| f.1);
+        let bodies_sum = hash_of(&(before, total, hash_of(&shard.bodies[..])));
+        let shard_file = shard_name(n);
+        write_file(&self.dir.join(&shard_file), &shard.entries)?;
+        Ok(Some([
+            (shard_file, hash_of(&shard.entries[..])),
+            (name.to_string(), bodies_sum),
+        ]))
     }
 
     /// Forgets the cache (its header goes: the next build that opens it is a clean one).
@@ -423,7 +487,11 @@ impl SnapshotSource for BuildCache {
     fn bodies(&self, n: usize) -> Result<std::fs::File, String> {
         let header = self.header.as_ref().ok_or("no header")?;
         let name = bodies_listed(header, n).ok_or_else(|| format!("shard {n} has no bodies"))?;
-        std::fs::File::open(self.dir.join(name)).map_err(|e| format!("{name}: {e}"))
+        let file = std::fs::File::open(self.dir.join(name)).map_err(|e| format!("{name}: {e}"))?;
+        if let Some(opened) = self.opened.get(n) {
+            let _ = opened.set(name.to_string());
+        }
+        Ok(file)
     }
 }
 

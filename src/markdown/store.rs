@@ -82,6 +82,11 @@ impl BodyRef {
         self.file
     }
 
+    /// The length of the body's bytes as kept.
+    pub(crate) fn len(&self) -> u32 {
+        self.len
+    }
+
     /// The same body at `offset` of `file` (where a cache copied its bytes).
     pub(crate) fn moved_to(self, file: u32, offset: u64) -> BodyRef {
         BodyRef {

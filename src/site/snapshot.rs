@@ -74,6 +74,16 @@ pub(crate) trait SnapshotSource: Sync {
     fn bodies(&self, n: usize) -> Result<std::fs::File, String>;
 }
 
+/// One shard of a snapshot, encoded ([`Site::snapshot_shard`]).
+pub(crate) struct ShardBytes {
+    /// The entries.
+    pub(crate) entries: Vec<u8>,
+    /// The bodies to write: all of the shard's, or those to append.
+    pub(crate) bodies: Vec<u8>,
+    /// The bytes of all of the shard's bodies, wherever they are.
+    pub(crate) live: u64,
+}
+
 /// The number of shard `n`'s bodies file in a site's body store (see `markdown::store`): the
 /// entries of a snapshot say where their bodies are by it.
 fn body_file(n: usize) -> u32 {
@@ -181,21 +191,35 @@ impl Site {
             .collect()
     }
 
-    /// Shard `n` of the entries, encoded, and its bodies file: the papers `members` (of
-    /// [`Site::shard_members`]), their bodies copied as kept (checked against their hashes)
-    /// and their entries saying where in that file.
+    /// Shard `n` of the entries, encoded, and the bodies to write: the papers `members` (of
+    /// [`Site::shard_members`]) and their entries saying where in shard `n`'s bodies file each
+    /// body is.
+    ///
+    /// Without `append_after`, every body is copied (checked against its hash) into a new
+    /// bodies file. With it (the length of the bodies file this site's kept bodies were read
+    /// from), the bodies already in that file stay where they are and only the others (records
+    /// read by this build) are given, to be appended after that length: a morning's 50 new
+    /// papers then add their 150 KB instead of writing 64 files of 9 MB again.
     pub(crate) fn snapshot_shard(
         &self,
         n: usize,
         members: &[PaperId],
-    ) -> Result<(Vec<u8>, Vec<u8>), String> {
+        append_after: Option<u64>,
+    ) -> Result<ShardBytes, String> {
         let columns = self.papers.columns();
+        let start = append_after.unwrap_or(0);
         let mut bodies = Vec::new();
+        let mut live = 0u64;
         let mut refs = Vec::with_capacity(members.len());
         for &id in members {
             let body = columns.bodies[id];
-            refs.push(body.moved_to(body_file(n), bodies.len() as u64));
-            bodies.extend(self.bodies.raw(body)?);
+            live += u64::from(body.len());
+            if append_after.is_some() && body.file() == body_file(n) {
+                refs.push(body);
+            } else {
+                refs.push(body.moved_to(body_file(n), start + bodies.len() as u64));
+                bodies.extend(self.bodies.raw(body)?);
+            }
         }
         let rows: Vec<Row<'_>> = members
             .iter()
@@ -206,7 +230,11 @@ impl Site {
             })
             .collect();
         let entries = postcard::to_stdvec(&rows).map_err(|e| e.to_string())?;
-        Ok((entries, bodies))
+        Ok(ShardBytes {
+            entries,
+            bodies,
+            live,
+        })
     }
 
     /// The ids of the papers of each shard.

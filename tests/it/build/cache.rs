@@ -722,3 +722,105 @@ fn a_damaged_or_missing_search_memo_means_the_index_made_whole() {
     build(&site);
     assert_same_as_clean(&site, "after a memo made again");
 }
+
+/// The kept abstracts' files (`bodies-*`), by name: their inode and length.
+#[cfg(unix)]
+fn bodies_files(site: &Site) -> std::collections::BTreeMap<String, (u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::read_dir(site.path(".digest-cache"))
+        .unwrap()
+        .map(|file| file.unwrap())
+        .filter(|file| file.file_name().to_string_lossy().starts_with("bodies-"))
+        .map(|file| {
+            let meta = file.metadata().unwrap();
+            let name = file.file_name().to_string_lossy().into_owned();
+            (name, (meta.ino(), meta.len()))
+        })
+        .collect()
+}
+
+/// A morning's new record adds its abstract at the end of one kept file (same file, longer),
+/// instead of every abstract of its shard being written again; repeated edits of it leave old
+/// abstracts behind there until they would be half the file, which is then written anew
+/// without them. Through all of it the output is a clean build's, and the cache is trusted.
+#[cfg(unix)]
+#[test]
+fn new_abstracts_are_appended_to_the_kept_ones_and_the_file_compacted_when_half_is_stale() {
+    let site = Site::fixture("small");
+    let (_, records, _, _) = counts(&build(&site));
+    let before = bodies_files(&site);
+    common::write(
+        &site.path("content/brand-new.md"),
+        &record(9, "Brand new", 1, 1, 30, 1),
+    );
+    let run = build(&site);
+    assert_eq!(counts(&run).0, 1, "{}", run.stdout);
+    let after = bodies_files(&site);
+    let grown: Vec<&String> = after
+        .iter()
+        .filter(|(name, (ino, len))| before.get(*name).is_some_and(|b| b.0 == *ino && b.1 < *len))
+        .map(|(name, _)| name)
+        .collect();
+    let unchanged = after
+        .iter()
+        .filter(|(name, f)| before.get(*name) == Some(f));
+    if grown.len() == 1 {
+        // The shard had records already: only its file grew, in place, and nothing else moved.
+        assert_eq!(unchanged.count(), after.len() - 1, "{before:?}\n{after:?}");
+    } else {
+        // The record is its shard's first: the shard's file is new; the others are as they were.
+        assert_eq!(after.len(), before.len() + 1, "{before:?}\n{after:?}");
+        assert_eq!(unchanged.count(), before.len(), "{before:?}\n{after:?}");
+    }
+    assert_same_as_clean(&site, "after a new record");
+    let shard = |files: &std::collections::BTreeMap<String, (u64, u64)>| -> Vec<String> {
+        files
+            .keys()
+            .filter(|name| !before.contains_key(*name) || grown.contains(name))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(shard(&after).len(), 1, "{before:?}\n{after:?}");
+    let prefix = shard(&after)[0][..10].to_string();
+    let of_shard = |files: &std::collections::BTreeMap<String, (u64, u64)>| {
+        files
+            .iter()
+            .filter(|(name, _)| name.starts_with(&prefix))
+            .map(|(name, f)| (name.clone(), *f))
+            .collect::<Vec<_>>()
+    };
+
+    // Edits of the new record: each appends its abstract (the file grows in place) until the
+    // stale ones would be half the file; then the file is written anew, under a new name.
+    let path = site.path("content/brand-new.md");
+    let mut appended = 0;
+    let mut rewritten = 0;
+    for words in 31..40u8 {
+        let was = of_shard(&bodies_files(&site));
+        assert_eq!(was.len(), 1, "{was:?}");
+        std::fs::write(&path, record(9, "Brand new", 1, 1, words, 1)).unwrap();
+        let run = build(&site);
+        assert_eq!(counts(&run).0, 1, "{}", run.stdout);
+        let now = of_shard(&bodies_files(&site));
+        assert_eq!(now.len(), 1, "{now:?}");
+        let ((was_name, (was_ino, was_len)), (name, (ino, len))) = (&was[0], &now[0]);
+        if name == was_name && ino == was_ino {
+            assert!(len > was_len, "{was:?} {now:?}");
+            appended += 1;
+        } else {
+            assert!(
+                len < was_len,
+                "written anew, it holds less: {was:?} {now:?}"
+            );
+            rewritten += 1;
+        }
+        assert_same_as_clean(&site, &format!("after edit {words}"));
+    }
+    assert!(
+        appended > 0 && rewritten > 0,
+        "{appended} appended, {rewritten} rewritten"
+    );
+    // The cache is whole: nothing to read or render.
+    let (read, records_now, rendered, _) = counts(&build(&site));
+    assert_eq!((read, records_now, rendered), (0, records + 1, 0));
+}
