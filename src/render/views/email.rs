@@ -42,8 +42,11 @@ impl SiteData<'_> {
     /// What an email preview is made of: the cards of its days' papers, in their listing
     /// order (which, with the upvotes in the cards, decides the email's order).
     pub(super) fn describe_email(&self, scope: EmailScope, sink: &mut impl PageSink) {
+        // Each day by its date, not its place in the index: a new day moves every day's place,
+        // and the other days' emails stay as they are.
         for day in self.email_days(scope) {
-            sink.generated((day, Each(self.card_hashes, &self.index.days[day].papers)));
+            let day = &self.index.days[day];
+            sink.generated((day.date, Each(self.card_hashes, &day.papers)));
         }
     }
 

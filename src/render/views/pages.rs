@@ -327,10 +327,17 @@ impl SiteData<'_> {
                 let tag = &index.tags[*t];
                 // What the tag's view is made of (its links follow from the slug and the
                 // settings): no links made for a fingerprint.
-                let trend = self.charts.tag_trends.get(*t).map_or("", String::as_str);
+                // The trend chart is the first page's (it changes with every new month: the
+                // later pages of a tag no new paper joined stay as they are).
+                let trend = match self.charts.tag_trends.get(*t) {
+                    Some(trend) if pager.number == 1 => trend.as_str(),
+                    _ => "",
+                };
                 let inputs = (&tag.name, &tag.slug, tag.papers.len(), trend);
                 sink.made_of("tag", inputs, || {
-                    Value::from_serializable(&self.tag_view(*t))
+                    let mut view = self.tag_view(*t);
+                    view.trend = trend;
+                    Value::from_serializable(&view)
                 });
                 sink.made_of("pager", ("tag", &tag.slug, pager), || {
                     Value::from_serializable(&pager_view(config, &routes::tag(&tag.slug), pager))

@@ -824,3 +824,65 @@ fn new_abstracts_are_appended_to_the_kept_ones_and_the_file_compacted_when_half_
     let (read, records_now, rendered, _) = counts(&build(&site));
     assert_eq!((read, records_now, rendered), (0, records + 1, 0));
 }
+
+/// The first paper of a new month moves every tag's trend chart, which each tag's first page
+/// shows: those pages are rendered again, but not the later pages of the tags the paper did
+/// not join, which do not show it, nor the other days' email previews. Every page rendered is
+/// one whose bytes changed.
+#[test]
+fn a_new_month_renders_each_tags_first_page_not_its_later_ones() {
+    let site = common::generated::site(400, 7);
+    build(&site);
+    let before = tree(&site.out());
+    let later = |tree: &std::collections::BTreeMap<String, Vec<u8>>| -> Vec<String> {
+        tree.keys()
+            .filter(|p| p.starts_with("tags/") && p.contains("/page/"))
+            .cloned()
+            .collect()
+    };
+    assert!(later(&before).len() > 10, "{:?}", later(&before));
+    site.write(
+        "content/2026-01/new.md",
+        "+++\ntitle = \"The first paper of a new year\"\ndate = 2026-01-05\n\
+         authors = [\"Ada Lovelace\"]\ntags = [\"brand-new-tag\"]\n+++\nA new month begins.\n",
+    );
+    let run = build(&site);
+    let (read, _, rendered, _) = counts(&run);
+    assert_eq!(read, 1, "{}", run.stdout);
+    let after = tree(&site.out());
+    let firsts: Vec<&String> = before
+        .keys()
+        .filter(|p| {
+            p.starts_with("tags/") && p.ends_with("/index.html") && p.matches('/').count() == 2
+        })
+        .filter(|p| p.as_str() != "tags/index.html")
+        .collect();
+    assert!(firsts.len() > 5);
+    for page in firsts {
+        assert_ne!(
+            before[page], after[page],
+            "{page}: the trend moved to January"
+        );
+    }
+    for page in later(&before) {
+        assert_eq!(before[&page], after[&page], "{page}");
+    }
+    // Pages rendered are pages new or changed (the other files: the search index, the
+    // sitemap, robots.txt and the list of files digest wrote).
+    let page = |path: &str| {
+        !path.starts_with("search/")
+            && !["sitemap.xml", "robots.txt", ".digest-files"].contains(&path)
+    };
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(path, bytes)| page(path) && before.get(*path).is_none_or(|old| old != *bytes))
+        .map(|(path, _)| path)
+        .collect();
+    let changed_pages = changed.len();
+    assert!(
+        rendered <= changed_pages,
+        "{rendered} pages rendered, {changed_pages} changed ({changed:?}):\n{}",
+        run.stdout
+    );
+    assert_same_as_clean(&site, "after a new month");
+}
