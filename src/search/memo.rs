@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::update::{SearchUpdate, checksums, encode_changed, order_from, row_hash};
+use super::update::{SearchUpdate, checksums, chunk_differs, encode_changed, order_from, row_hash};
 use super::{
     DEFAULT, Params, SearchDoc, Sink, Term, cut_shards, doc_files, doc_order, encode_terms,
     file_key, meta, prefix_completions, shard_file, shard_identity, snippet_files, write_doc_files,
@@ -75,7 +75,9 @@ impl SearchMemo {
 
     /// The files of the index of `docs` that differ from those this memo describes, every
     /// file's path, and the memo of the new index; `None` when the index must be made whole
-    /// ([`SearchMemo::build`]): documents came or went, or a word has two ids.
+    /// ([`SearchMemo::build`]): a word has two ids, or a checksum collided. Documents may
+    /// come and go: a morning's new papers are numbered after the others, so only the terms
+    /// they hold and the last documents' files change.
     pub(crate) fn update(
         &self,
         docs: &[SearchDoc],
@@ -218,7 +220,7 @@ pub(super) fn update_with(
     words: &[Box<str>],
     p: Params,
 ) -> Option<(SearchMemo, SearchUpdate)> {
-    if docs.len() != memo.rows.len() || memo.terms.len() > u32::MAX as usize {
+    if memo.terms.len() > u32::MAX as usize {
         return None;
     }
     let mut timer = crate::timing::PhaseTimer::start();
@@ -367,16 +369,18 @@ pub(super) fn update_with(
         .map(|&i| hash_of(docs[i].snippet))
         .collect();
     let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
-    let differs = |size: usize, now: &[u64], then: &[u64], n: usize| {
-        let range = n * size..((n + 1) * size).min(now.len());
-        now[range.clone()] != then[range]
-    };
-    files.extend(doc_files(docs, &order, chunk, |n| {
-        differs(chunk, &rows, &memo.rows, n)
-    }));
-    files.extend(snippet_files(docs, &order, per_snippets, |n| {
-        differs(per_snippets, &snippets, &memo.snippets, n)
-    }));
+    files.extend(doc_files(
+        docs,
+        &order,
+        chunk,
+        chunk_differs(chunk, &rows, &memo.rows),
+    ));
+    files.extend(snippet_files(
+        docs,
+        &order,
+        per_snippets,
+        chunk_differs(per_snippets, &snippets, &memo.snippets),
+    ));
     timer.phase("  search: documents, snippets");
 
     let mut paths = vec![crate::routes::SEARCH_META.to_string()];

@@ -28,7 +28,7 @@ pub(crate) struct SearchState {
     p: Params,
     /// Document numbers: input index by number.
     order: Vec<usize>,
-    /// Per input document: hash of its `d/` row, and of its snippet.
+    /// By document number: hash of its `d/` row, and of its snippet.
     rows: Vec<u64>,
     snippets: Vec<u64>,
     /// Per term id: checksum of its postings (see the module doc); 0 without postings.
@@ -65,11 +65,12 @@ pub(super) fn build_state_with(
     files.extend(snippet_files(docs, &order, p.snippets, |_| true));
     let mut known = HashSet::with_capacity(words.len());
     let unique = words.iter().all(|w| known.insert(w.clone()));
+    let (rows, snippets) = numbered_hashes(docs, &order);
     let state = SearchState {
         p,
         sums: checksums(docs, &order, words.len()).0,
-        rows: docs.par_iter().map(row_hash).collect(),
-        snippets: docs.par_iter().map(|d| hash_of(d.snippet)).collect(),
+        rows,
+        snippets,
         order,
         known,
         unique,
@@ -90,15 +91,16 @@ pub(crate) struct SearchUpdate {
 
 impl SearchState {
     /// The files of the index of `docs` that differ from the last ones, or `None` when this
-    /// update cannot be made from what changed (documents came or went, a word has two ids):
-    /// then [`build_state`] makes it whole. Even when most terms changed (a date edit that
+    /// update cannot be made from what changed (a word has two ids): then [`build_state`]
+    /// makes it whole. Documents may come and go (new ones are numbered by date, most often
+    /// after every other). Even when most terms changed (a date edit that
     /// renumbers many documents) this is no slower than a whole build.
     pub(crate) fn update(
         &mut self,
         docs: &[SearchDoc],
         words: &[Box<str>],
     ) -> Option<SearchUpdate> {
-        if docs.len() != self.rows.len() || !self.unique || words.len() < self.sums.len() {
+        if !self.unique || words.len() < self.sums.len() {
             return None;
         }
         for word in &words[self.sums.len()..] {
@@ -132,20 +134,19 @@ impl SearchState {
             self.meta = files[0].1.clone();
         }
         timer.phase("  search: shards");
-        let rows: Vec<u64> = docs.par_iter().map(row_hash).collect();
-        let snippets: Vec<u64> = docs.par_iter().map(|d| hash_of(d.snippet)).collect();
+        let (rows, snippets) = numbered_hashes(docs, &order);
         let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
         files.extend(doc_files(
             docs,
             &order,
             chunk,
-            chunk_changed(chunk, &order, &self.order, &rows, &self.rows),
+            chunk_differs(chunk, &rows, &self.rows),
         ));
         files.extend(snippet_files(
             docs,
             &order,
             per_snippets,
-            chunk_changed(per_snippets, &order, &self.order, &snippets, &self.snippets),
+            chunk_differs(per_snippets, &snippets, &self.snippets),
         ));
         timer.phase("  search: documents, snippets");
         let mut paths = vec![crate::routes::SEARCH_META.to_string()];
@@ -179,19 +180,31 @@ pub(super) fn order_from(docs: &[SearchDoc], old: &[usize]) -> Vec<usize> {
     doc_order(docs)
 }
 
-/// Whether chunk `n` of `size` documents changed: a document numbered anew, or its hash
-/// (`hashes` now, `old` before, by input document) changed.
-fn chunk_changed<'a>(
+/// Whether the file of chunk `n` of `size` documents changed, from the hashes of what each
+/// document number shows in it (`now` and `then`, by number): a chunk that holds other
+/// documents, or more or fewer (documents came or went), differs.
+pub(super) fn chunk_differs<'a>(
     size: usize,
-    order: &'a [usize],
-    old_order: &'a [usize],
-    hashes: &'a [u64],
-    old: &'a [u64],
+    now: &'a [u64],
+    then: &'a [u64],
 ) -> impl Fn(usize) -> bool + Sync + 'a {
     move |n| {
-        (n * size..((n + 1) * size).min(order.len()))
-            .any(|k| order[k] != old_order[k] || hashes[order[k]] != old[order[k]])
+        let range = |len: usize| n * size..((n + 1) * size).min(len);
+        now.get(range(now.len())) != then.get(range(then.len()))
     }
+}
+
+/// By document number: the hash of each document's `d/` row, and of its snippet.
+fn numbered_hashes(docs: &[SearchDoc], order: &[usize]) -> (Vec<u64>, Vec<u64>) {
+    rayon::join(
+        || order.par_iter().map(|&i| row_hash(&docs[i])).collect(),
+        || {
+            order
+                .par_iter()
+                .map(|&i| hash_of(docs[i].snippet))
+                .collect()
+        },
+    )
 }
 
 /// Hash of what a document's `d/` row shows.

@@ -1,6 +1,7 @@
 //! An updated index equals the index built from scratch, file for file and byte for byte,
-//! after random edits of terms, dates, rows and snippets; and an edit of one document's terms
-//! makes only the files that changed.
+//! after random edits of terms, dates, rows and snippets and documents added and removed; an
+//! edit of one document's terms makes only the files that changed, and a morning's new
+//! documents only their terms' files and the last documents' files.
 
 use std::collections::BTreeMap;
 
@@ -65,6 +66,31 @@ enum Edit {
     Snippet(usize, usize),
     /// A word the site did not have, in a document.
     NewWord(usize),
+    /// A new document.
+    Add(Doc),
+    /// A document removed (unless it is the last).
+    Remove(usize),
+}
+
+/// Applies `edit` (its document numbers taken modulo the documents there are).
+fn apply(docs: &mut Vec<Doc>, words: &mut Vec<Box<str>>, edit: Edit) {
+    let n = docs.len();
+    match edit {
+        Edit::Terms(d, terms) => docs[d % n].terms = terms,
+        Edit::Date(d, day) => docs[d % n].date = format!("2024-01-0{}", day + 1),
+        Edit::Title(d, t) => docs[d % n].title = format!("Edited {t}"),
+        Edit::Snippet(d, s) => docs[d % n].snippet = format!("snippet {s}"),
+        Edit::NewWord(d) => {
+            words.push(format!("new{}", words.len()).into());
+            docs[d % n].terms.push((words.len() as u32 - 1, 2));
+        }
+        Edit::Add(doc) => docs.push(doc),
+        Edit::Remove(d) => {
+            if n > 1 {
+                docs.remove(d % n);
+            }
+        }
+    }
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -78,6 +104,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         (0..DOCS, 0..4usize).prop_map(|(d, t)| Edit::Title(d, t)),
         (0..DOCS, 0..3usize).prop_map(|(d, s)| Edit::Snippet(d, s)),
         (0..DOCS).prop_map(Edit::NewWord),
+        doc().prop_map(Edit::Add),
+        (0..DOCS).prop_map(Edit::Remove),
     ]
 }
 
@@ -153,16 +181,7 @@ proptest! {
         let mut served = as_map(files);
         for batch in edits {
             for edit in batch {
-                match edit {
-                    Edit::Terms(d, terms) => docs[d].terms = terms,
-                    Edit::Date(d, day) => docs[d].date = format!("2024-01-0{}", day + 1),
-                    Edit::Title(d, t) => docs[d].title = format!("Edited {t}"),
-                    Edit::Snippet(d, s) => docs[d].snippet = format!("snippet {s}"),
-                    Edit::NewWord(d) => {
-                        words.push(format!("new{}", words.len()).into());
-                        docs[d].terms.push((words.len() as u32 - 1, 2));
-                    }
-                }
+                apply(&mut docs, &mut words, edit);
             }
             let view = search_docs(&docs);
             let fresh = as_map(build_with(&view, &words, P));
@@ -234,16 +253,7 @@ proptest! {
         let mut published = as_map(files);
         for batch in edits {
             for edit in batch {
-                match edit {
-                    Edit::Terms(d, terms) => docs[d].terms = terms,
-                    Edit::Date(d, day) => docs[d].date = format!("2024-01-0{}", day + 1),
-                    Edit::Title(d, t) => docs[d].title = format!("Edited {t}"),
-                    Edit::Snippet(d, s) => docs[d].snippet = format!("snippet {s}"),
-                    Edit::NewWord(d) => {
-                        words.push(format!("new{}", words.len()).into());
-                        docs[d].terms.push((words.len() as u32 - 1, 2));
-                    }
-                }
+                apply(&mut docs, &mut words, edit);
             }
             let view = search_docs(&docs);
             let fresh = as_map(build_with(&view, &words, P));
@@ -303,4 +313,52 @@ fn the_memo_does_not_depend_on_word_ids() {
         "{}",
         update.files.len()
     );
+}
+
+/// Fifty documents of a newer day than all the others (a morning's papers): numbered after
+/// them, they change no document or snippet file but the last ones, in the serve's update and
+/// the build's; every file is a fresh build's.
+#[test]
+fn new_documents_of_a_new_day_make_only_the_last_documents_files() {
+    use crate::search::memo::{build_with as memo_build, update_with};
+    let mut words = words(300);
+    let mut docs = two_hundred_docs();
+    let (mut state, files) = build_state_with(&search_docs(&docs), &words, P);
+    let (memo, _) = memo_build(&search_docs(&docs), &words, P);
+    let before = as_map(files);
+    for i in 0..50u32 {
+        words.push(format!("fresh{i}").into());
+        docs.push(Doc {
+            slug: format!("new{i:02}"),
+            title: format!("New paper {i}"),
+            date: "2024-10-01".into(),
+            snippet: format!("new snippet {i}"),
+            upvotes: None,
+            terms: vec![((i * 13) % 300, 2), (300 + i, 1)],
+        });
+    }
+    let view = search_docs(&docs);
+    let fresh = as_map(build_with(&view, &words, P));
+    let (_, from_memo) = update_with(&memo, &view, &words, P).expect("an update from the memo");
+    let from_state = state
+        .update(&view, &words)
+        .expect("an update from the state");
+    for update in [from_memo, from_state] {
+        let mut published = before.clone();
+        published.extend(update.files.iter().cloned());
+        published.retain(|path, _| update.paths.contains(path));
+        same_files(&published, &fresh).unwrap();
+        // 200 documents filled 50 chunks of 4 and 67 of 3 snippets (the last one of 2): only
+        // that last snippet file changes of those there were, with the new ones.
+        let made = |dir: &str| -> Vec<&str> {
+            update
+                .files
+                .iter()
+                .map(|(path, _)| path.as_str())
+                .filter(|path| path.contains(dir) && before.contains_key(*path))
+                .collect()
+        };
+        assert!(made("/d/").is_empty(), "{:?}", made("/d/"));
+        assert_eq!(made("/s/").len(), 1, "{:?}", made("/s/"));
+    }
 }
