@@ -346,9 +346,12 @@ fn machine_changes(
         .iter()
         .map(|(path, hash)| (path.as_str(), *hash))
         .collect();
+    // The index as published, whose unchanged terms a shard written again takes as they are
+    // (each checked against the hash the memo keeps).
+    let published = |path: &str| std::fs::read(previous.dir.join(path)).ok();
     let updated = memo.and_then(|memo| {
         let (search, update) =
-            site.with_search_docs(|docs, words| memo.search.update(docs, words))?;
+            site.with_search_docs(|docs, words| memo.search.update(docs, words, &published))?;
         let made: Vec<MachineFile> = update
             .files
             .into_iter()

@@ -7,7 +7,10 @@
 //! small enough to be read by every build (about 2 MB at 100,000 papers): it keeps no postings,
 //! only each term's checksum of its postings (see `update`), its document frequency and the
 //! length and hash of its JSON, which is all the shard cuts, the completions and the shard
-//! identities need. The terms of a shard to be written again are encoded from the documents.
+//! identities need. A shard to be written again takes its unchanged terms from the published
+//! shard that held them (their place there follows from the memo; their bytes are checked
+//! against its hashes), and encodes from the documents only the terms whose postings changed
+//! and any it could not take.
 //! Documents are kept by number (a hash of each `d/` row and snippet), and terms by word, so the
 //! memo does not depend on how a build numbered papers or words.
 
@@ -82,8 +85,9 @@ impl SearchMemo {
         &self,
         docs: &[SearchDoc],
         words: &[Box<str>],
+        published: Published,
     ) -> Option<(SearchMemo, SearchUpdate)> {
-        update_with(self, docs, words, DEFAULT)
+        update_with(self, docs, words, DEFAULT, published)
     }
 }
 
@@ -142,27 +146,22 @@ pub(super) fn write_with(
     })
 }
 
-/// An empty term, left where one was taken out.
-fn placeholder() -> Term {
-    Term {
-        word: "".into(),
-        df: 0,
-        json: Vec::new(),
-        len: 0,
-        hash: 0,
-    }
-}
-
-/// The places in `memo.terms` of the terms of the shards (as last cut) that held a term that
-/// changed (`kept` false) or where a `changed` word not in the memo goes, and of the shards
-/// next to those.
-fn nearby_terms(
+/// Gives the terms at `places` of `terms` (carried from the memo without their JSON: `origin`
+/// says which memo term each is) their JSON from the published shard files that hold them
+/// (`published` reads a file of the output by path): the shards are cut again from the memo's
+/// terms, which gives each term's place in its file, and each term's bytes are taken only when
+/// they hash to what the memo says. Returns how many were filled; the others are left empty.
+fn fill_from_published(
     memo: &SearchMemo,
-    kept: &[bool],
-    changed: &[u32],
-    words: &[Box<str>],
-    shard_bytes: usize,
-) -> Vec<usize> {
+    terms: &mut [Term],
+    origin: &[Option<usize>],
+    places: &[usize],
+    p: Params,
+    published: Published,
+) -> usize {
+    if places.is_empty() {
+        return 0;
+    }
     let old: Vec<Term> = memo
         .terms
         .iter()
@@ -174,35 +173,53 @@ fn nearby_terms(
             hash: t.hash,
         })
         .collect();
-    let cut = cut_shards(&old, shard_bytes);
-    let shard_of = |place: usize| cut.partition_point(|s| s.range.end <= place);
-    let mut marked = vec![false; cut.len() + 1];
-    let mut mark = |place: usize| {
-        let s = shard_of(place);
-        for near in s.saturating_sub(1)..=s + 1 {
-            if let Some(m) = marked.get_mut(near) {
-                *m = true;
-            }
-        }
-    };
-    for (i, &k) in kept.iter().enumerate() {
-        if !k {
-            mark(i);
+    let cut = cut_shards(&old, p.shard_bytes);
+    drop(old);
+    if cut.len() != memo.shards.len() {
+        return 0;
+    }
+    // Each memo term's old shard and its offset there, after `{"t":{` and the terms before it
+    // (each followed by a comma).
+    let mut at = vec![(0usize, 0usize); memo.terms.len()];
+    for (s, shard) in cut.iter().enumerate() {
+        let mut offset = SHARD_START.len();
+        for i in shard.range.clone() {
+            at[i] = (s, offset);
+            offset += memo.terms[i].len as usize + 1;
         }
     }
-    for &id in changed {
-        let word = &*words[id as usize];
-        if let Err(place) = memo.terms.binary_search_by(|t| (*t.word).cmp(word)) {
-            mark(place);
+    let mut by_shard: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &k in places {
+        if let Some(i) = origin[k] {
+            by_shard.entry(at[i].0).or_default().push(k);
         }
     }
-    cut.iter()
-        .zip(&marked)
-        .filter(|(_, m)| **m)
-        .flat_map(|(shard, _)| shard.range.clone())
-        .filter(|&i| kept[i])
-        .collect()
+    let at = &at;
+    let found: Vec<(usize, Vec<u8>)> = by_shard
+        .into_par_iter()
+        .flat_map_iter(|(s, wanted)| {
+            let bytes = published(&memo.shards[s].0).filter(|b| b.starts_with(SHARD_START));
+            wanted.into_iter().filter_map(move |k| {
+                let i = origin[k]?;
+                let term = &memo.terms[i];
+                let offset = at[i].1;
+                let json = bytes.as_ref()?.get(offset..offset + term.len as usize)?;
+                (hash_of(json) == term.hash).then(|| (k, json.to_vec()))
+            })
+        })
+        .collect();
+    let filled = found.len();
+    for (k, json) in found {
+        terms[k].json = json;
+    }
+    filled
 }
+
+/// Reads a published file of the output by its path, when it can.
+pub(crate) type Published<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync);
+
+/// The first bytes of a shard file (see `shard_file`).
+const SHARD_START: &[u8] = b"{\"t\":{";
 
 fn memo_of(term: &Term, sum: u64) -> TermMemo {
     TermMemo {
@@ -219,6 +236,7 @@ pub(super) fn update_with(
     docs: &[SearchDoc],
     words: &[Box<str>],
     p: Params,
+    published: Published,
 ) -> Option<(SearchMemo, SearchUpdate)> {
     if memo.terms.len() > u32::MAX as usize {
         return None;
@@ -248,65 +266,43 @@ pub(super) fn update_with(
         .map(|(_, &id)| id)
         .collect();
     changed.sort_unstable();
-    timer.phase("  search: what changed");
+    timer.phase(&format!(
+        "  search: what changed ({} of {} terms)",
+        changed.len(),
+        memo.terms.len()
+    ));
     let kept_at = |i: usize| {
         let old = &memo.terms[i];
         live.get(&*old.word)
             .is_some_and(|&id| sums[id as usize] == old.sum)
     };
     let kept: Vec<bool> = (0..memo.terms.len()).map(kept_at).collect();
-    // The terms of the shards around each change are most likely those of the shards to
-    // write: encoded in the same pass over the documents as the changed terms (the terms of a
-    // shard to write that this misses are encoded after, in a second pass).
-    let around = nearby_terms(memo, &kept, &changed, words, p.shard_bytes);
-    let mut encode: Vec<u32> = around
-        .iter()
-        .filter_map(|&i| live.get(&*memo.terms[i].word).copied())
-        .chain(changed.iter().copied())
-        .collect();
-    encode.sort_unstable();
-    encode.dedup();
-    let encoded = encode_changed(docs, words, &order, &encode, &counts, p.cap);
-    let is_changed = |word: &str| {
-        live.get(word)
-            .is_some_and(|&id| changed.binary_search(&id).is_ok())
-    };
-    let (fresh, mut again): (Vec<Term>, Vec<Term>) =
-        encoded.into_iter().partition(|t| is_changed(&t.word));
-    // The terms now, by word: those of the memo that kept their postings (without their JSON
-    // unless encoded again), and those encoded anew.
+    let fresh = encode_changed(docs, words, &order, &changed, &counts, p.cap);
+    // The terms now, by word: those of the memo that kept their postings (without their JSON:
+    // `origin` says which memo term each is), and those encoded anew.
     let mut terms: Vec<Term> = Vec::with_capacity(live.len());
+    let mut origin: Vec<Option<usize>> = Vec::with_capacity(live.len());
     let mut fresh = fresh.into_iter().peekable();
-    let mut again_at = 0;
     for (i, old) in memo.terms.iter().enumerate() {
         while let Some(next) = fresh.next_if(|f| *f.word < *old.word) {
             terms.push(next);
+            origin.push(None);
         }
-        if !kept[i] {
-            continue;
-        }
-        while again_at < again.len() && *again[again_at].word < *old.word {
-            again_at += 1;
-        }
-        match again.get_mut(again_at) {
-            Some(term) if term.word == old.word => {
-                // The carried length and hash are those of these bytes, unless a checksum
-                // collided.
-                if term.hash != old.hash {
-                    return None;
-                }
-                terms.push(std::mem::replace(term, placeholder()));
-            }
-            _ => terms.push(Term {
+        if kept[i] {
+            terms.push(Term {
                 word: old.word.clone(),
                 df: old.df,
                 json: Vec::new(),
                 len: old.len as usize,
                 hash: old.hash,
-            }),
+            });
+            origin.push(Some(i));
         }
     }
-    terms.extend(fresh);
+    for next in fresh {
+        terms.push(next);
+        origin.push(None);
+    }
     timer.phase("  search: terms encoded");
 
     let shards = cut_shards(&terms, p.shard_bytes);
@@ -327,14 +323,24 @@ pub(super) fn update_with(
         .filter(|&i| before.get(identities[i].0.as_str()) != Some(&identities[i].1))
         .collect();
     timer.phase("  search: shards cut");
-    // The terms of the shards to write that were carried without their JSON.
-    let mut missing: Vec<u32> = wanted
+    // The terms of the shards to write that were carried without their JSON: taken from the
+    // published shards that hold them, else encoded from the documents.
+    let places: Vec<usize> = wanted
         .iter()
-        .flat_map(|&i| &terms[shards[i].range.clone()])
-        .filter(|t| t.json.is_empty())
-        .filter_map(|t| live.get(&*t.word).copied())
+        .flat_map(|&i| shards[i].range.clone())
+        .filter(|&k| terms[k].json.is_empty())
+        .collect();
+    let from_published = fill_from_published(memo, &mut terms, &origin, &places, p, published);
+    let mut missing: Vec<u32> = places
+        .iter()
+        .filter(|&&k| terms[k].json.is_empty())
+        .filter_map(|&k| live.get(&*terms[k].word).copied())
         .collect();
     missing.sort_unstable();
+    timer.phase(&format!(
+        "  search: {from_published} terms read from the published shards, {} to encode",
+        missing.len()
+    ));
     for term in encode_changed(docs, words, &order, &missing, &counts, p.cap) {
         let at = terms.binary_search_by(|t| t.word.cmp(&term.word)).ok()?;
         // The carried length and hash are those of these bytes, unless a checksum collided.

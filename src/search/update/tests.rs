@@ -251,7 +251,7 @@ proptest! {
         let (memo, files) = memo_build(&search_docs(&docs), &words, P);
         let mut memo = memo;
         let mut published = as_map(files);
-        for batch in edits {
+        for (round, batch) in edits.into_iter().enumerate() {
             for edit in batch {
                 apply(&mut docs, &mut words, edit);
             }
@@ -259,7 +259,11 @@ proptest! {
             let fresh = as_map(build_with(&view, &words, P));
             let carried: SearchMemo =
                 postcard::from_bytes(&postcard::to_stdvec(&memo).unwrap()).unwrap();
-            match update_with(&carried, &view, &words, P) {
+            // Every other round, the published files cannot be read (the terms are encoded).
+            let read = |path: &str| published.get(path).cloned();
+            let none = |_: &str| None;
+            let reader: crate::search::memo::Published = if round % 2 == 0 { &read } else { &none };
+            match update_with(&carried, &view, &words, P, reader) {
                 Some((next, update)) => {
                     for (path, bytes) in &update.files {
                         prop_assert_ne!(published.get(path), Some(bytes), "{} rewritten as it was", path);
@@ -298,7 +302,7 @@ fn the_memo_does_not_depend_on_word_ids() {
         doc.terms.sort_unstable();
     }
     let fresh = as_map(build_with(&search_docs(&docs), &words, P));
-    let (_, update) = update_with(&memo, &search_docs(&renumbered), &reversed, P)
+    let (_, update) = update_with(&memo, &search_docs(&renumbered), &reversed, P, &|_| None)
         .expect("an update from the memo");
     assert!(!update.files.is_empty());
     for (path, bytes) in &update.files {
@@ -339,11 +343,29 @@ fn new_documents_of_a_new_day_make_only_the_last_documents_files() {
     }
     let view = search_docs(&docs);
     let fresh = as_map(build_with(&view, &words, P));
-    let (_, from_memo) = update_with(&memo, &view, &words, P).expect("an update from the memo");
+    // The build reads the unchanged terms of the shards it writes from the published ones;
+    // a damaged shard's terms fail their hashes and are encoded instead.
+    let reads = std::sync::atomic::AtomicUsize::new(0);
+    let published = |path: &str| {
+        reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        before.get(path).cloned()
+    };
+    let damaged = |path: &str| {
+        let mut bytes = before.get(path).cloned()?;
+        for b in bytes.iter_mut().skip(8).step_by(5) {
+            *b = b'7';
+        }
+        Some(bytes)
+    };
+    let (_, from_memo) =
+        update_with(&memo, &view, &words, P, &published).expect("an update from the memo");
+    assert!(reads.into_inner() > 0, "no published shard was read");
+    let (_, from_damaged) =
+        update_with(&memo, &view, &words, P, &damaged).expect("an update from the memo");
     let from_state = state
         .update(&view, &words)
         .expect("an update from the state");
-    for update in [from_memo, from_state] {
+    for update in [from_memo, from_damaged, from_state] {
         let mut published = before.clone();
         published.extend(update.files.iter().cloned());
         published.retain(|path, _| update.paths.contains(path));
