@@ -329,22 +329,32 @@ fn encode_term(word: &str, mut postings: Vec<(u32, u32)>, unsorted: bool, cap: u
         same
     });
     let df = postings.len() as u32;
-    // Best first: weight descending, then newest. Postings are by document number, so a stable
-    // sort by weight of the reversed list does it (fast: mostly runs of weight 1).
-    let best = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(b.0.cmp(&a.0));
     if postings.len() > cap {
-        postings.select_nth_unstable_by(cap, best);
+        postings.select_nth_unstable_by(cap, best_first);
         postings.truncate(cap);
-        postings.sort_unstable_by(best);
+        postings.sort_unstable_by(best_first);
     } else {
+        // Postings are by document number, so a stable sort by weight of the reversed list
+        // orders them best first (fast: mostly runs of weight 1).
         postings.reverse();
         postings.sort_by_key(|p| std::cmp::Reverse(p.1));
     }
+    write_term(word, df, &postings)
+}
 
+/// The order of a term's postings `(doc, weight)` in its JSON: weight descending, then newest.
+fn best_first(a: &(u32, u32), b: &(u32, u32)) -> std::cmp::Ordering {
+    b.1.cmp(&a.1).then(b.0.cmp(&a.0))
+}
+
+/// A term's JSON: `"word":[df, weight, n, doc, gap, gap, ..., weight, n, ...]`, its postings
+/// (best first, at most the cap) in runs of one weight, each run's documents newest first,
+/// the first by number and the others by their gap to the one before.
+fn write_term(word: &str, df: u32, postings: &[(u32, u32)]) -> Term {
     let mut json = json_str(word).into_bytes();
     json.extend_from_slice(b":[");
     push_num(&mut json, df);
-    let mut rest = &postings[..];
+    let mut rest = postings;
     while let Some(&(_, weight)) = rest.first() {
         let n = rest.iter().take_while(|p| p.1 == weight).count();
         json.push(b',');
@@ -367,6 +377,45 @@ fn encode_term(word: &str, mut postings: Vec<(u32, u32)>, unsorted: bool, cap: u
         hash: crate::hash::hash_of(&json),
         json,
     }
+}
+
+/// The term of `word` whose JSON was `old` (as [`write_term`] writes it) with the postings
+/// `added` (`(doc, weight)`, each document numbered after every document of `old`'s, none
+/// twice): what [`encode_term`] makes of all of its postings, since the postings `old` left out
+/// under the cap rank below the `cap` it kept. `None` when `old` does not read as a term of
+/// `word`.
+fn add_to_term(word: &str, old: &[u8], added: &[(u32, u32)], cap: usize) -> Option<Term> {
+    let body = old
+        .strip_prefix(json_str(word).as_bytes())?
+        .strip_prefix(b":[")?
+        .strip_suffix(b"]")?;
+    let mut numbers = body.split(|&b| b == b',').map(|n| {
+        std::str::from_utf8(n)
+            .ok()
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))?
+            .parse::<u32>()
+            .ok()
+    });
+    let df = numbers.next()??;
+    let mut postings = Vec::with_capacity(cap.min(df as usize) + added.len());
+    while let Some(weight) = numbers.next() {
+        let weight = weight?;
+        let n = numbers.next()??;
+        let mut previous: Option<u32> = None;
+        for _ in 0..n {
+            let value = numbers.next()??;
+            let doc = match previous {
+                Some(p) => p.checked_sub(value)?,
+                None => value,
+            };
+            postings.push((doc, weight));
+            previous = Some(doc);
+        }
+    }
+    postings.extend_from_slice(added);
+    postings.sort_unstable_by(best_first);
+    postings.truncate(cap);
+    Some(write_term(word, df + added.len() as u32, &postings))
 }
 
 /// A run of consecutive terms stored in one file.

@@ -19,11 +19,13 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::update::{SearchUpdate, checksums, chunk_differs, encode_changed, order_from, row_hash};
+use super::update::{
+    SearchUpdate, checksums, chunk_differs, encode_changed, mix, order_from, row_hash,
+};
 use super::{
-    DEFAULT, Params, SearchDoc, Sink, Term, cut_shards, doc_files, doc_order, encode_terms,
-    file_key, meta, prefix_completions, shard_file, shard_identity, snippet_files, write_doc_files,
-    write_term_files,
+    DEFAULT, Params, SearchDoc, Sink, Term, add_to_term, cut_shards, doc_files, doc_order,
+    encode_term, encode_terms, file_key, meta, prefix_completions, shard_file, shard_identity,
+    snippet_files, write_doc_files, write_term_files,
 };
 use crate::hash::hash_of;
 
@@ -148,9 +150,7 @@ pub(super) fn write_with(
 
 /// Gives the terms at `places` of `terms` (carried from the memo without their JSON: `origin`
 /// says which memo term each is) their JSON from the published shard files that hold them
-/// (`published` reads a file of the output by path): the shards are cut again from the memo's
-/// terms, which gives each term's place in its file, and each term's bytes are taken only when
-/// they hash to what the memo says. Returns how many were filled; the others are left empty.
+/// ([`published_json`]). Returns how many were filled; the others are left empty.
 fn fill_from_published(
     memo: &SearchMemo,
     terms: &mut [Term],
@@ -159,8 +159,30 @@ fn fill_from_published(
     p: Params,
     published: Published,
 ) -> usize {
-    if places.is_empty() {
-        return 0;
+    let wanted: Vec<usize> = places.iter().filter_map(|&k| origin[k]).collect();
+    let mut found = published_json(memo, &wanted, p, published);
+    let mut filled = 0;
+    for &k in places {
+        if let Some(json) = origin[k].and_then(|i| found.remove(&i)) {
+            terms[k].json = json;
+            filled += 1;
+        }
+    }
+    filled
+}
+
+/// The JSON of the memo's terms `wanted` (places in `memo.terms`), read from the published
+/// shard files that hold them (`published` reads a file of the output by path): the shards are
+/// cut again from the memo's terms, which gives each term's place in its file, and a term's
+/// bytes are taken only when they hash to what the memo says. Terms not found are left out.
+fn published_json(
+    memo: &SearchMemo,
+    wanted: &[usize],
+    p: Params,
+    published: Published,
+) -> HashMap<usize, Vec<u8>> {
+    if wanted.is_empty() {
+        return HashMap::new();
     }
     let old: Vec<Term> = memo
         .terms
@@ -176,7 +198,7 @@ fn fill_from_published(
     let cut = cut_shards(&old, p.shard_bytes);
     drop(old);
     if cut.len() != memo.shards.len() {
-        return 0;
+        return HashMap::new();
     }
     // Each memo term's old shard and its offset there, after `{"t":{` and the terms before it
     // (each followed by a comma).
@@ -189,30 +211,22 @@ fn fill_from_published(
         }
     }
     let mut by_shard: HashMap<usize, Vec<usize>> = HashMap::new();
-    for &k in places {
-        if let Some(i) = origin[k] {
-            by_shard.entry(at[i].0).or_default().push(k);
-        }
+    for &i in wanted {
+        by_shard.entry(at[i].0).or_default().push(i);
     }
     let at = &at;
-    let found: Vec<(usize, Vec<u8>)> = by_shard
+    by_shard
         .into_par_iter()
         .flat_map_iter(|(s, wanted)| {
             let bytes = published(&memo.shards[s].0).filter(|b| b.starts_with(SHARD_START));
-            wanted.into_iter().filter_map(move |k| {
-                let i = origin[k]?;
+            wanted.into_iter().filter_map(move |i| {
                 let term = &memo.terms[i];
                 let offset = at[i].1;
                 let json = bytes.as_ref()?.get(offset..offset + term.len as usize)?;
-                (hash_of(json) == term.hash).then(|| (k, json.to_vec()))
+                (hash_of(json) == term.hash).then(|| (i, json.to_vec()))
             })
         })
-        .collect();
-    let filled = found.len();
-    for (k, json) in found {
-        terms[k].json = json;
-    }
-    filled
+        .collect()
 }
 
 /// Reads a published file of the output by its path, when it can.
@@ -220,6 +234,82 @@ pub(crate) type Published<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync);
 
 /// The first bytes of a shard file (see `shard_file`).
 const SHARD_START: &[u8] = b"{\"t\":{";
+
+/// The terms among `changed` (ids) whose only change is postings in documents numbered after
+/// every document the memo knew (a checksum says so: the memo's sum plus theirs is the sum
+/// now), made from their published JSON and those postings ([`add_to_term`]), or from those
+/// postings alone for a word only they hold; and the ids left to encode from the documents.
+#[allow(clippy::too_many_arguments)]
+fn added_to_published(
+    memo: &SearchMemo,
+    docs: &[SearchDoc],
+    order: &[usize],
+    sums: &[u64],
+    changed: &[u32],
+    words: &[Box<str>],
+    p: Params,
+    published: Published,
+) -> (Vec<Term>, Vec<u32>) {
+    let known = memo.rows.len();
+    if order.len() <= known || changed.is_empty() {
+        return (Vec::new(), changed.to_vec());
+    }
+    // The new documents' postings, by term id (in number order, as the checksums take them).
+    let mut added: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
+    for (k, &i) in order.iter().enumerate().skip(known) {
+        for (id, weight) in docs[i].terms.iter() {
+            if (id as usize) < words.len() && weight > 0 {
+                added
+                    .entry(id)
+                    .or_default()
+                    .push((k as u32, u32::from(weight.min(255))));
+            }
+        }
+    }
+    let mut candidates: Vec<(u32, usize)> = Vec::new();
+    let mut new_words = Vec::new();
+    let mut encode = Vec::new();
+    for &id in changed {
+        let word = &*words[id as usize];
+        let old = memo.terms.binary_search_by(|t| (*t.word).cmp(word)).ok();
+        let fits = added.get(&id).is_some_and(|list| {
+            let before = old.map_or(0, |i| memo.terms[i].sum);
+            let sum = list
+                .iter()
+                .fold(before, |sum, &(k, w)| sum.wrapping_add(mix(k, w as u16)));
+            sum == sums[id as usize] && list.windows(2).all(|pair| pair[0].0 < pair[1].0)
+        });
+        match old {
+            Some(i) if fits => candidates.push((id, i)),
+            // A word only new documents hold: its postings are theirs.
+            None if fits && !word.is_empty() => new_words.push(id),
+            _ => encode.push(id),
+        }
+    }
+    let wanted: Vec<usize> = candidates.iter().map(|&(_, i)| i).collect();
+    let found = published_json(memo, &wanted, p, published);
+    let made: Vec<(u32, Option<Term>)> = candidates
+        .par_iter()
+        .map(|&(id, i)| {
+            let term = found
+                .get(&i)
+                .and_then(|json| add_to_term(&words[id as usize], json, &added[&id], p.cap));
+            (id, term)
+        })
+        .collect();
+    let mut terms: Vec<Term> = new_words
+        .par_iter()
+        .map(|id| encode_term(&words[*id as usize], added[id].clone(), false, p.cap))
+        .collect();
+    for (id, term) in made {
+        match term {
+            Some(term) => terms.push(term),
+            None => encode.push(id),
+        }
+    }
+    encode.sort_unstable();
+    (terms, encode)
+}
 
 fn memo_of(term: &Term, sum: u64) -> TermMemo {
     TermMemo {
@@ -277,7 +367,16 @@ pub(super) fn update_with(
             .is_some_and(|&id| sums[id as usize] == old.sum)
     };
     let kept: Vec<bool> = (0..memo.terms.len()).map(kept_at).collect();
-    let fresh = encode_changed(docs, words, &order, &changed, &counts, p.cap);
+    // Documents numbered after all the memo's (a morning's papers, the newest) added to a
+    // term whose other postings did not change: its JSON is the published one with them.
+    let (mut fresh, encode) =
+        added_to_published(memo, docs, &order, &sums, &changed, words, p, published);
+    timer.phase(&format!(
+        "  search: {} terms made from the published ones and new postings",
+        fresh.len()
+    ));
+    fresh.extend(encode_changed(docs, words, &order, &encode, &counts, p.cap));
+    fresh.sort_unstable_by(|a, b| a.word.cmp(&b.word));
     // The terms now, by word: those of the memo that kept their postings (without their JSON:
     // `origin` says which memo term each is), and those encoded anew.
     let mut terms: Vec<Term> = Vec::with_capacity(live.len());
@@ -303,7 +402,7 @@ pub(super) fn update_with(
         terms.push(next);
         origin.push(None);
     }
-    timer.phase("  search: terms encoded");
+    timer.phase(&format!("  search: {} terms encoded", encode.len()));
 
     let shards = cut_shards(&terms, p.shard_bytes);
     let keys: Vec<String> = shards.iter().map(|s| s.key.clone()).collect();

@@ -542,3 +542,39 @@ fn postings_transposed_in_parts_make_the_same_files() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(crate::record::mutations::config(256))]
+
+    /// A term's JSON with postings of newer documents added to it is the JSON of all of its
+    /// postings, under the cap or over it, whatever the word.
+    #[test]
+    fn postings_added_to_a_terms_json_make_the_json_of_all_of_them(
+        weights in proptest::collection::vec(proptest::option::of(1..6u32), 1..60),
+        split in 0..60usize,
+        cap in 1..12usize,
+        word in "[a-z\"\\\\é]{1,6}",
+    ) {
+        let postings: Vec<(u32, u32)> = weights
+            .iter()
+            .enumerate()
+            .filter_map(|(doc, w)| w.map(|w| (doc as u32, w)))
+            .collect();
+        let split = split.min(weights.len()) as u32;
+        let (old, added): (Vec<_>, Vec<_>) = postings.iter().partition(|p| p.0 < split);
+        proptest::prop_assume!(!old.is_empty());
+        let whole = encode_term(&word, postings.clone(), false, cap);
+        let before = encode_term(&word, old, false, cap);
+        let after = add_to_term(&word, &before.json, &added, cap).expect("the JSON reads back");
+        proptest::prop_assert_eq!(
+            String::from_utf8_lossy(&after.json),
+            String::from_utf8_lossy(&whole.json)
+        );
+        proptest::prop_assert_eq!((after.df, after.len, after.hash), (whole.df, whole.len, whole.hash));
+        // Another word's JSON, or a damaged one, does not read as this term's.
+        proptest::prop_assert!(add_to_term("other-word", &before.json, &added, cap).is_none());
+        let mut cut = before.json.clone();
+        cut.pop();
+        proptest::prop_assert!(add_to_term(&word, &cut, &added, cap).is_none());
+    }
+}

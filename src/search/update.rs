@@ -213,7 +213,7 @@ pub(super) fn row_hash(doc: &SearchDoc) -> u64 {
 }
 
 /// A 64-bit mix of one posting (splitmix64's finaliser): sums of mixes tell lists apart.
-fn mix(number: u32, weight: u16) -> u64 {
+pub(super) fn mix(number: u32, weight: u16) -> u64 {
     let mut z =
         (u64::from(number) << 8 | u64::from(weight.min(255))).wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
