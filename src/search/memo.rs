@@ -20,7 +20,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::update::{
-    SearchUpdate, checksums, chunk_differs, encode_changed, mix, order_from, row_hash,
+    SearchUpdate, checksums, chunk_differs, encode_changed, new_postings, only_added, order_from,
+    row_hash,
 };
 use super::{
     DEFAULT, Params, SearchDoc, Sink, Term, add_to_term, cut_shards, doc_files, doc_order,
@@ -254,31 +255,17 @@ fn added_to_published(
     if order.len() <= known || changed.is_empty() {
         return (Vec::new(), changed.to_vec());
     }
-    // The new documents' postings, by term id (in number order, as the checksums take them).
-    let mut added: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
-    for (k, &i) in order.iter().enumerate().skip(known) {
-        for (id, weight) in docs[i].terms.iter() {
-            if (id as usize) < words.len() && weight > 0 {
-                added
-                    .entry(id)
-                    .or_default()
-                    .push((k as u32, u32::from(weight.min(255))));
-            }
-        }
-    }
+    let added = new_postings(docs, order, known, words.len());
     let mut candidates: Vec<(u32, usize)> = Vec::new();
     let mut new_words = Vec::new();
     let mut encode = Vec::new();
     for &id in changed {
         let word = &*words[id as usize];
         let old = memo.terms.binary_search_by(|t| (*t.word).cmp(word)).ok();
-        let fits = added.get(&id).is_some_and(|list| {
-            let before = old.map_or(0, |i| memo.terms[i].sum);
-            let sum = list
-                .iter()
-                .fold(before, |sum, &(k, w)| sum.wrapping_add(mix(k, w as u16)));
-            sum == sums[id as usize] && list.windows(2).all(|pair| pair[0].0 < pair[1].0)
-        });
+        let before = old.map_or(0, |i| memo.terms[i].sum);
+        let fits = added
+            .get(&id)
+            .is_some_and(|list| only_added(list, before, sums[id as usize]));
         match old {
             Some(i) if fits => candidates.push((id, i)),
             // A word only new documents hold: its postings are theirs.

@@ -18,8 +18,8 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::{
-    Params, SearchDoc, Term, doc_files, doc_order, encode_term, encode_terms, snippet_files,
-    term_files, term_files_where,
+    Params, SearchDoc, Term, add_to_term, doc_files, doc_order, encode_term, encode_terms,
+    snippet_files, term_files, term_files_where,
 };
 use crate::hash::hash_of;
 
@@ -119,7 +119,33 @@ impl SearchState {
             .filter(|&id| sums[id] != self.sums.get(id).copied().unwrap_or(0))
             .map(|id| id as u32)
             .collect();
-        let fresh = encode_changed(docs, words, &order, &changed, &counts, p.cap);
+        // Postings that came only with documents numbered after every other (a new record,
+        // the newest) are added to the terms' JSON; the others are encoded from the documents.
+        let known = self.rows.len();
+        let added = new_postings(docs, &order, known, words.len());
+        let mut fresh = Vec::new();
+        let mut encode = Vec::new();
+        for &id in &changed {
+            let word = &*words[id as usize];
+            let before = self.sums.get(id as usize).copied().unwrap_or(0);
+            let made = added
+                .get(&id)
+                .filter(|list| only_added(list, before, sums[id as usize]))
+                .and_then(|list| {
+                    if before == 0 {
+                        return (!word.is_empty())
+                            .then(|| encode_term(word, list.clone(), false, p.cap));
+                    }
+                    let i = self.terms.binary_search_by(|t| (*t.word).cmp(word)).ok()?;
+                    add_to_term(word, &self.terms[i].json, list, p.cap)
+                });
+            match made {
+                Some(term) => fresh.push(term),
+                None => encode.push(id),
+            }
+        }
+        fresh.extend(encode_changed(docs, words, &order, &encode, &counts, p.cap));
+        fresh.sort_unstable_by(|a, b| a.word.cmp(&b.word));
         let gone: HashSet<&str> = changed.iter().map(|&id| &*words[id as usize]).collect();
         self.terms = merge_terms(std::mem::take(&mut self.terms), fresh, &gone);
         timer.phase("  search: encode terms");
@@ -192,6 +218,37 @@ pub(super) fn chunk_differs<'a>(
         let range = |len: usize| n * size..((n + 1) * size).min(len);
         now.get(range(now.len())) != then.get(range(then.len()))
     }
+}
+
+/// The postings of the documents numbered from `known` on (those a term may only have gained),
+/// by term id, in number order.
+pub(super) fn new_postings(
+    docs: &[SearchDoc],
+    order: &[usize],
+    known: usize,
+    vocab: usize,
+) -> HashMap<u32, Vec<(u32, u32)>> {
+    let mut added: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
+    for (k, &i) in order.iter().enumerate().skip(known) {
+        for (id, weight) in docs[i].terms.iter() {
+            if (id as usize) < vocab && weight > 0 {
+                added
+                    .entry(id)
+                    .or_default()
+                    .push((k as u32, u32::from(weight.min(255))));
+            }
+        }
+    }
+    added
+}
+
+/// Whether a term's postings are those it had (checksum `before`) and `added` (new documents'
+/// postings, each document once): its checksum `now` says so.
+pub(super) fn only_added(added: &[(u32, u32)], before: u64, now: u64) -> bool {
+    let sum = added
+        .iter()
+        .fold(before, |sum, &(k, w)| sum.wrapping_add(mix(k, w as u16)));
+    sum == now && added.windows(2).all(|pair| pair[0].0 < pair[1].0)
 }
 
 /// By document number: the hash of each document's `d/` row, and of its snippet.
