@@ -9,7 +9,7 @@ pub(crate) mod guard;
 pub mod lock;
 pub(crate) mod publish;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -253,11 +253,42 @@ impl Update {
     /// state).
     fn move_changed(&self, changed: &BTreeSet<String>) -> io::Result<()> {
         // Files whose path was a folder (or the reverse) are moved one by one, after the rest.
-        let (plain, conflicting): (Vec<&String>, Vec<&String>) = changed
-            .iter()
-            .filter(|path| path.as_str() != MARKER)
-            .partition(|path| self.fits(path));
-        plain.par_iter().try_for_each(|path| self.move_in(path))?;
+        // Each folder of the output is looked at once: most changed files share their folders
+        // (a tag's pages), and those seen to be there need not be made.
+        let mut kinds: HashMap<PathBuf, Kind> = HashMap::new();
+        let mut plain: Vec<(&String, bool)> = Vec::with_capacity(changed.len());
+        let mut conflicting = Vec::new();
+        for path in changed.iter().filter(|path| path.as_str() != MARKER) {
+            let target = self.output.join(path);
+            let mut folders_there = true;
+            let mut fits = kind(&target) != Kind::Folder;
+            for ancestor in target.ancestors().skip(1) {
+                if !fits || ancestor == self.output {
+                    break;
+                }
+                let ancestor_kind = match kinds.get(ancestor) {
+                    Some(known) => *known,
+                    None => *kinds
+                        .entry(ancestor.to_path_buf())
+                        .or_insert(kind(ancestor)),
+                };
+                fits = ancestor_kind != Kind::File;
+                folders_there &= ancestor_kind == Kind::Folder;
+            }
+            if fits {
+                plain.push((path, folders_there));
+            } else {
+                conflicting.push(path);
+            }
+        }
+        drop(kinds);
+        plain.par_iter().try_for_each(|&(path, folders_there)| {
+            if folders_there {
+                self.rename_in(path)
+            } else {
+                self.move_in(path)
+            }
+        })?;
         for path in conflicting {
             self.clear_way(path)?;
             self.move_in(path)?;
@@ -266,18 +297,6 @@ impl Update {
             self.move_in(MARKER)?;
         }
         Ok(())
-    }
-
-    /// Whether `path` can be moved in as it is: no file where one of its folders goes and no
-    /// folder where it goes.
-    fn fits(&self, path: &str) -> bool {
-        let target = self.output.join(path);
-        !target.is_dir()
-            && target
-                .ancestors()
-                .skip(1)
-                .take_while(|a| *a != self.output)
-                .all(|a| !a.is_file())
     }
 
     /// Removes what stands in the way of `path`: a folder at its place, files at its folders'.
@@ -302,8 +321,30 @@ impl Update {
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::rename(self.dir.join(path), &target)
+        self.rename_in(path)
+    }
+
+    /// Moves `path` in, its folders being there.
+    fn rename_in(&self, path: &str) -> io::Result<()> {
+        std::fs::rename(self.dir.join(path), self.output.join(path))
             .map_err(|err| io::Error::new(err.kind(), format!("moving {path} in: {err}")))
+    }
+}
+
+/// What is at a path of the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Folder,
+    Nothing,
+}
+
+/// What is at `path` (a link counts as what it leads to, as `Path::is_dir` has it).
+fn kind(path: &Path) -> Kind {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Kind::Folder,
+        Ok(_) => Kind::File,
+        Err(_) => Kind::Nothing,
     }
 }
 
@@ -360,6 +401,41 @@ mod tests {
             std::fs::write(path, text).unwrap();
         }
         (tmp, out)
+    }
+
+    /// Changed files go in whatever stands where they go: into folders that are there, into
+    /// folders made for them, in place of a file where their folder goes and of a folder where
+    /// they go.
+    #[test]
+    fn changed_files_go_in_over_files_and_folders_in_their_way() {
+        let (_tmp, out) = output_with(&[
+            ("x", "a file where a folder goes"),
+            ("y/index.html", "a folder where a file goes"),
+            ("a/b/kept.html", "kept"),
+            ("a/b/c.html", "old c"),
+        ]);
+        let update = Update::create(&out).unwrap();
+        use crate::build::emit::Destination as _;
+        for (path, text) in [
+            ("x/index.html", "x is a folder now"),
+            ("y", "y is a file now"),
+            ("a/b/c.html", "new c"),
+            ("a/b/new.html", "new"),
+            ("d/e/f.html", "in new folders"),
+        ] {
+            update.write(path, text.as_bytes()).unwrap();
+        }
+        update.replace(MARKER, b"marker").unwrap();
+        assert_eq!(update.commit_changes().unwrap(), 6);
+        let read = |path: &str| std::fs::read_to_string(out.join(path)).unwrap();
+        assert_eq!(read("x/index.html"), "x is a folder now");
+        assert_eq!(read("y"), "y is a file now");
+        assert_eq!(read("a/b/c.html"), "new c");
+        assert_eq!(read("a/b/new.html"), "new");
+        assert_eq!(read("a/b/kept.html"), "kept");
+        assert_eq!(read("d/e/f.html"), "in new folders");
+        assert_eq!(read(MARKER), "marker");
+        assert!(!update_pending(&out));
     }
 
     /// An update killed after its journal was complete is finished by the next writer: the
