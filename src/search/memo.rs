@@ -20,13 +20,13 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::update::{
-    SearchUpdate, checksums, chunk_differs, encode_changed, new_postings, only_added, order_from,
-    row_hash,
+    SearchUpdate, changed_doc_files, checksums, encode_changed, new_postings, numbered_hashes,
+    only_added, order_from,
 };
 use super::{
-    DEFAULT, Params, SearchDoc, Sink, Term, add_to_term, cut_shards, doc_files, doc_order,
-    encode_term, encode_terms, file_key, meta, prefix_completions, shard_file, shard_identity,
-    snippet_files, write_doc_files, write_term_files,
+    DEFAULT, Params, SearchDoc, Sink, Term, add_to_term, cut_shards, doc_order, encode_term,
+    encode_terms, file_key, meta, prefix_completions, shard_file, shard_identity, write_doc_files,
+    write_term_files,
 };
 use crate::hash::hash_of;
 
@@ -136,12 +136,10 @@ pub(super) fn write_with(
     // The terms' JSON (the size of the term files) is not needed any more.
     drop((by_word, sums, encoded));
     write_doc_files(docs, &order, p, sink)?;
+    let (rows, snippets) = numbered_hashes(docs, &order);
     Ok(SearchMemo {
-        rows: order.par_iter().map(|&i| row_hash(&docs[i])).collect(),
-        snippets: order
-            .par_iter()
-            .map(|&i| hash_of(docs[i].snippet))
-            .collect(),
+        rows,
+        snippets,
         order: order.iter().map(|&i| i as u32).collect(),
         terms,
         shards,
@@ -455,24 +453,9 @@ pub(super) fn update_with(
     );
     timer.phase("  search: shards");
 
-    let rows: Vec<u64> = order.par_iter().map(|&i| row_hash(&docs[i])).collect();
-    let snippets: Vec<u64> = order
-        .par_iter()
-        .map(|&i| hash_of(docs[i].snippet))
-        .collect();
+    let (rows, snippets) =
+        changed_doc_files(docs, &order, p, (&memo.rows, &memo.snippets), &mut files);
     let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
-    files.extend(doc_files(
-        docs,
-        &order,
-        chunk,
-        chunk_differs(chunk, &rows, &memo.rows),
-    ));
-    files.extend(snippet_files(
-        docs,
-        &order,
-        per_snippets,
-        chunk_differs(per_snippets, &snippets, &memo.snippets),
-    ));
     timer.phase("  search: documents, snippets");
 
     let mut paths = vec![crate::routes::SEARCH_META.to_string()];

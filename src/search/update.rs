@@ -160,21 +160,10 @@ impl SearchState {
             self.meta = files[0].1.clone();
         }
         timer.phase("  search: shards");
-        let (rows, snippets) = numbered_hashes(docs, &order);
-        let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
-        files.extend(doc_files(
-            docs,
-            &order,
-            chunk,
-            chunk_differs(chunk, &rows, &self.rows),
-        ));
-        files.extend(snippet_files(
-            docs,
-            &order,
-            per_snippets,
-            chunk_differs(per_snippets, &snippets, &self.snippets),
-        ));
+        let (rows, snippets) =
+            changed_doc_files(docs, &order, p, (&self.rows, &self.snippets), &mut files);
         timer.phase("  search: documents, snippets");
+        let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
         let mut paths = vec![crate::routes::SEARCH_META.to_string()];
         paths.extend(made.shards.iter().map(|(path, _)| path.clone()));
         paths.extend((0..order.len().div_ceil(chunk)).map(crate::routes::search_docs));
@@ -251,8 +240,35 @@ pub(super) fn only_added(added: &[(u32, u32)], before: u64, now: u64) -> bool {
     sum == now && added.windows(2).all(|pair| pair[0].0 < pair[1].0)
 }
 
+/// Adds to `files` the document and snippet files of `docs` numbered by `order` whose contents
+/// differ from those `old` describes (by number: each `d/` row's hash and each snippet's), and
+/// returns those hashes now.
+pub(super) fn changed_doc_files(
+    docs: &[SearchDoc],
+    order: &[usize],
+    p: Params,
+    old: (&[u64], &[u64]),
+    files: &mut Vec<(String, Vec<u8>)>,
+) -> (Vec<u64>, Vec<u64>) {
+    let (rows, snippets) = numbered_hashes(docs, order);
+    let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
+    files.extend(doc_files(
+        docs,
+        order,
+        chunk,
+        chunk_differs(chunk, &rows, old.0),
+    ));
+    files.extend(snippet_files(
+        docs,
+        order,
+        per_snippets,
+        chunk_differs(per_snippets, &snippets, old.1),
+    ));
+    (rows, snippets)
+}
+
 /// By document number: the hash of each document's `d/` row, and of its snippet.
-fn numbered_hashes(docs: &[SearchDoc], order: &[usize]) -> (Vec<u64>, Vec<u64>) {
+pub(super) fn numbered_hashes(docs: &[SearchDoc], order: &[usize]) -> (Vec<u64>, Vec<u64>) {
     rayon::join(
         || order.par_iter().map(|&i| row_hash(&docs[i])).collect(),
         || {
