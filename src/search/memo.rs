@@ -149,17 +149,15 @@ pub(super) fn write_with(
 
 /// Gives the terms at `places` of `terms` (carried from the memo without their JSON: `origin`
 /// says which memo term each is) their JSON from the published shard files that hold them
-/// ([`published_json`]). Returns how many were filled; the others are left empty.
+/// ([`PublishedTerms::json`]). Returns how many were filled; the others are left empty.
 fn fill_from_published(
-    memo: &SearchMemo,
     terms: &mut [Term],
     origin: &[Option<usize>],
     places: &[usize],
-    p: Params,
-    published: Published,
+    published: &PublishedTerms,
 ) -> usize {
     let wanted: Vec<usize> = places.iter().filter_map(|&k| origin[k]).collect();
-    let mut found = published_json(memo, &wanted, p, published);
+    let mut found = published.json(&wanted);
     let mut filled = 0;
     for &k in places {
         if let Some(json) = origin[k].and_then(|i| found.remove(&i)) {
@@ -170,62 +168,91 @@ fn fill_from_published(
     filled
 }
 
-/// The JSON of the memo's terms `wanted` (places in `memo.terms`), read from the published
-/// shard files that hold them (`published` reads a file of the output by path): the shards are
-/// cut again from the memo's terms, which gives each term's place in its file, and a term's
-/// bytes are taken only when they hash to what the memo says. Terms not found are left out.
-fn published_json(
-    memo: &SearchMemo,
-    wanted: &[usize],
+/// The published JSON of the memo's terms. Where each term is in the published shard files (the
+/// shards cut again from the memo's terms) is worked out once an update, when first asked: the
+/// terms gaining new papers' postings and the shards written again share it.
+struct PublishedTerms<'a> {
+    memo: &'a SearchMemo,
     p: Params,
-    published: Published,
-) -> HashMap<usize, Vec<u8>> {
-    if wanted.is_empty() {
-        return HashMap::new();
-    }
-    let old: Vec<Term> = memo
-        .terms
-        .iter()
-        .map(|t| Term {
-            word: t.word.clone(),
-            df: t.df,
-            json: Vec::new(),
-            len: t.len as usize,
-            hash: t.hash,
-        })
-        .collect();
-    let cut = cut_shards(&old, p.shard_bytes);
-    drop(old);
-    if cut.len() != memo.shards.len() {
-        return HashMap::new();
-    }
-    // Each memo term's old shard and its offset there, after `{"t":{` and the terms before it
-    // (each followed by a comma).
-    let mut at = vec![(0usize, 0usize); memo.terms.len()];
-    for (s, shard) in cut.iter().enumerate() {
-        let mut offset = SHARD_START.len();
-        for i in shard.range.clone() {
-            at[i] = (s, offset);
-            offset += memo.terms[i].len as usize + 1;
+    published: Published<'a>,
+    /// Each memo term's old shard and its offset there; `None` when the cut does not give the
+    /// memo's shards.
+    at: std::cell::OnceCell<Option<Vec<(usize, usize)>>>,
+}
+
+impl<'a> PublishedTerms<'a> {
+    fn new(memo: &'a SearchMemo, p: Params, published: Published<'a>) -> PublishedTerms<'a> {
+        PublishedTerms {
+            memo,
+            p,
+            published,
+            at: std::cell::OnceCell::new(),
         }
     }
-    let mut by_shard: HashMap<usize, Vec<usize>> = HashMap::new();
-    for &i in wanted {
-        by_shard.entry(at[i].0).or_default().push(i);
-    }
-    let at = &at;
-    by_shard
-        .into_par_iter()
-        .flat_map_iter(|(s, wanted)| {
-            let bytes = published(&memo.shards[s].0).filter(|b| b.starts_with(SHARD_START));
-            wanted.into_iter().filter_map(move |i| {
-                let term = &memo.terms[i];
-                let offset = at[i].1;
-                let json = bytes.as_ref()?.get(offset..offset + term.len as usize)?;
-                (hash_of(json) == term.hash).then(|| (i, json.to_vec()))
+
+    fn places(&self) -> Option<&[(usize, usize)]> {
+        self.at
+            .get_or_init(|| {
+                let memo = self.memo;
+                let old: Vec<Term> = memo
+                    .terms
+                    .iter()
+                    .map(|t| Term {
+                        word: t.word.clone(),
+                        df: t.df,
+                        json: Vec::new(),
+                        len: t.len as usize,
+                        hash: t.hash,
+                    })
+                    .collect();
+                let cut = cut_shards(&old, self.p.shard_bytes);
+                drop(old);
+                if cut.len() != memo.shards.len() {
+                    return None;
+                }
+                // After `{"t":{` and the terms before it (each followed by a comma).
+                let mut at = vec![(0usize, 0usize); memo.terms.len()];
+                for (s, shard) in cut.iter().enumerate() {
+                    let mut offset = SHARD_START.len();
+                    for i in shard.range.clone() {
+                        at[i] = (s, offset);
+                        offset += memo.terms[i].len as usize + 1;
+                    }
+                }
+                Some(at)
             })
-        })
-        .collect()
+            .as_deref()
+    }
+
+    /// The JSON of the memo's terms `wanted` (places in `memo.terms`), read from the published
+    /// shard files that hold them; a term's bytes are taken only when they hash to what the
+    /// memo says. Terms not found are left out.
+    fn json(&self, wanted: &[usize]) -> HashMap<usize, Vec<u8>> {
+        if wanted.is_empty() {
+            return HashMap::new();
+        }
+        let Some(at) = self.places() else {
+            return HashMap::new();
+        };
+        let memo = self.memo;
+        let mut by_shard: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &i in wanted {
+            by_shard.entry(at[i].0).or_default().push(i);
+        }
+        let published = self.published;
+        by_shard
+            .into_par_iter()
+            .flat_map_iter(|(s, wanted)| {
+                let bytes = published(&memo.shards[s].0).filter(|b| b.starts_with(SHARD_START));
+                wanted.into_iter().filter_map(move |i| {
+                    let term = &memo.terms[i];
+                    let offset = at[i].1;
+                    let json = bytes.as_ref()?.get(offset..offset + term.len as usize)?;
+                    (hash_of(json) == term.hash).then(|| (i, json.to_vec()))
+                })
+            })
+            .collect()
+    }
 }
 
 /// Reads a published file of the output by its path, when it can.
@@ -247,7 +274,7 @@ fn added_to_published(
     changed: &[u32],
     words: &[Box<str>],
     p: Params,
-    published: Published,
+    published: &PublishedTerms,
 ) -> (Vec<Term>, Vec<u32>) {
     let known = memo.rows.len();
     if order.len() <= known || changed.is_empty() {
@@ -272,7 +299,7 @@ fn added_to_published(
         }
     }
     let wanted: Vec<usize> = candidates.iter().map(|&(_, i)| i).collect();
-    let found = published_json(memo, &wanted, p, published);
+    let found = published.json(&wanted);
     let made: Vec<(u32, Option<Term>)> = candidates
         .par_iter()
         .map(|&(id, i)| {
@@ -354,8 +381,9 @@ pub(super) fn update_with(
     let kept: Vec<bool> = (0..memo.terms.len()).map(kept_at).collect();
     // Documents numbered after all the memo's (a morning's papers, the newest) added to a
     // term whose other postings did not change: its JSON is the published one with them.
+    let published = PublishedTerms::new(memo, p, published);
     let (mut fresh, encode) =
-        added_to_published(memo, docs, &order, &sums, &changed, words, p, published);
+        added_to_published(memo, docs, &order, &sums, &changed, words, p, &published);
     timer.phase(&format!(
         "  search: {} terms made from the published ones and new postings",
         fresh.len()
@@ -414,7 +442,7 @@ pub(super) fn update_with(
         .flat_map(|&i| shards[i].range.clone())
         .filter(|&k| terms[k].json.is_empty())
         .collect();
-    let from_published = fill_from_published(memo, &mut terms, &origin, &places, p, published);
+    let from_published = fill_from_published(&mut terms, &origin, &places, &published);
     let mut missing: Vec<u32> = places
         .iter()
         .filter(|&&k| terms[k].json.is_empty())
