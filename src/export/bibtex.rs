@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use super::ExportedPaper;
 use super::venue::{Venue, cited_venue};
 use crate::record::Paper;
-use crate::record::author::Author;
+use crate::record::author::{self, Author};
 
 /// The papers as a `.bib` file, abstracts included, each under its site-wide key.
 pub(crate) fn write(papers: &[ExportedPaper]) -> String {
@@ -32,7 +32,16 @@ pub(crate) fn cite(paper: &Paper, key: &str) -> String {
 
 /// The BibTeX of several papers (a day's, a tag's), each under its key, no abstracts.
 pub(crate) fn cite_all<'a>(papers: impl IntoIterator<Item = (&'a Paper, &'a str)>) -> String {
+    let mut papers = papers.into_iter();
     let mut out = String::new();
+    if let Some((paper, key)) = papers.next() {
+        write_entry(&mut out, paper, key, None);
+        out.push('\n');
+        // Room for the rest at the first entry's size and a margin: a tag's file is megabytes,
+        // and growing it by doubling copied it over and over.
+        let (rest, _) = papers.size_hint();
+        out.reserve(rest.saturating_mul(out.len() + out.len() / 8));
+    }
     for (paper, key) in papers {
         write_entry(&mut out, paper, key, None);
         out.push('\n');
@@ -51,7 +60,11 @@ fn write_entry(out: &mut String, p: &Paper, key: &str, abstract_text: Option<&st
         Some(Venue::Proceedings(_)) => "inproceedings",
         _ => "misc",
     };
-    let _ = writeln!(out, "@{kind}{{{key},");
+    out.push('@');
+    out.push_str(kind);
+    out.push('{');
+    out.push_str(key);
+    out.push_str(",\n");
     // Double braces keep the title's capitalisation as written.
     field(out, "title", |out| {
         out.push('{');
@@ -74,9 +87,7 @@ fn write_entry(out: &mut String, p: &Paper, key: &str, abstract_text: Option<&st
     field(out, "year", |out| {
         let _ = write!(out, "{}", cited.year());
     });
-    field(out, "date", |out| {
-        let _ = write!(out, "{cited}");
-    });
+    field(out, "date", |out| write_date(out, cited));
     if let Some(id) = &p.arxiv {
         field(out, "eprint", |out| out.push_str(id));
         field(out, "archivePrefix", |out| out.push_str("arXiv"));
@@ -106,6 +117,29 @@ fn write_entry(out: &mut String, p: &Paper, key: &str, abstract_text: Option<&st
     out.push_str("}\n");
 }
 
+/// Appends a date as `2025-02-06` (jiff's own format, written without its formatting
+/// machinery for the four-digit years every listing has).
+fn write_date(out: &mut String, date: jiff::civil::Date) {
+    let Ok(year) = u16::try_from(date.year()) else {
+        let _ = write!(out, "{date}");
+        return;
+    };
+    if year > 9999 {
+        let _ = write!(out, "{date}");
+        return;
+    }
+    let digits = |n: u16| (b'0' + (n % 10) as u8) as char;
+    for n in [year / 1000, year / 100, year / 10, year] {
+        out.push(digits(n));
+    }
+    for n in [date.month(), date.day()] {
+        let n = n as u16;
+        out.push('-');
+        out.push(digits(n / 10));
+        out.push(digits(n));
+    }
+}
+
 /// Appends the `author` value: names joined by ` and `, each written so that BibTeX and biber
 /// read the same parts as [`Author::parse`] (see [`write_name`]).
 fn write_authors<'a>(out: &mut String, authors: impl IntoIterator<Item = &'a str>) {
@@ -115,21 +149,60 @@ fn write_authors<'a>(out: &mut String, authors: impl IntoIterator<Item = &'a str
             out.push_str(" and ");
         }
         first = false;
-        let author = match Author::parse(name) {
-            // A comma inside a part (left by an unpaired brace) cannot be protected: biber
-            // decodes `{,}` and the brace commands before it splits a name, then finds too many
-            // commas and drops the entry. Such a name is cited as one literal name.
-            Author::Person(p)
-                if [p.given, p.particle, p.family, p.suffix]
-                    .iter()
-                    .any(|part| part.contains(',')) =>
-            {
-                Author::Literal(name.trim())
+        match plain_name(name) {
+            Some((given, family)) => {
+                out.push_str(family);
+                out.push_str(", ");
+                out.push_str(given);
             }
-            other => other,
-        };
-        write_name(out, &author);
+            None => write_parsed_name(out, name),
+        }
     }
+}
+
+/// `(given, family)` of a name written the way most are (`Ada Lovelace`, `Jürgen Schölkopf`),
+/// which BibTeX reads as `family, given` with nothing to escape or protect: two or more words
+/// split by single spaces, no character BibTeX or [`Author::parse`] treats specially, no
+/// lowercase word before the last (a particle), no suffix, no word `and`. `None` for any other
+/// name, which [`write_parsed_name`] writes (the same text for these, as a test checks; this
+/// path skips reading the name into parts, most of the time of a tag's `.bib`).
+fn plain_name(name: &str) -> Option<(&str, &str)> {
+    let name = name.trim();
+    let bytes = name.as_bytes();
+    let ascii = bytes.is_ascii();
+    // Commas and every ASCII space but ' ' (line breaks are in `SPECIAL`).
+    let special = |b: &u8| SPECIAL[usize::from(*b)] || matches!(b, b',' | 0x09..=0x0d);
+    if bytes.iter().any(special) || (!ascii && name.chars().any(|c| c.is_whitespace() && c != ' '))
+    {
+        return None;
+    }
+    let family_start = name.rfind(' ')? + 1;
+    let (given, family) = (&name[..family_start - 1], &name[family_start..]);
+    let mut words = given.split(' ');
+    let plain_word =
+        |w: &str| !w.is_empty() && !w.eq_ignore_ascii_case("and") && !author::is_lowercase_word(w);
+    (words.all(plain_word)
+        && !family.eq_ignore_ascii_case("and")
+        && !author::SUFFIXES.contains(&family))
+    .then_some((given, family))
+}
+
+/// Appends one name read into its parts by [`Author::parse`] (see [`write_name`]).
+fn write_parsed_name(out: &mut String, name: &str) {
+    let author = match Author::parse(name) {
+        // A comma inside a part (left by an unpaired brace) cannot be protected: biber decodes
+        // `{,}` and the brace commands before it splits a name, then finds too many commas and
+        // drops the entry. Such a name is cited as one literal name.
+        Author::Person(p)
+            if [p.given, p.particle, p.family, p.suffix]
+                .iter()
+                .any(|part| part.contains(',')) =>
+        {
+            Author::Literal(name.trim())
+        }
+        other => other,
+    };
+    write_name(out, &author);
 }
 
 /// One name: an organisation or unsplittable name in braces (`{The ATLAS Collaboration}`),
@@ -239,53 +312,53 @@ fn field(out: &mut String, name: &str, write: impl FnOnce(&mut String)) {
 /// open and swallow the rest of the file: braces that pair up in `text` are written `\{`, `\}`,
 /// and any other one as `\textbraceleft{}` or `\textbraceright{}`, which print the same.
 fn escape_into(out: &mut String, text: &str) {
-    let unpaired = unpaired_braces(text);
+    let bytes = text.as_bytes();
     // Every character that needs care is ASCII: runs of other bytes are copied whole.
-    let mut previous = 0u8;
+    let Some(first) = bytes.iter().position(|&b| SPECIAL[usize::from(b)]) else {
+        out.push_str(text);
+        return;
+    };
+    let unpaired = unpaired_braces(text);
     let mut run = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if !matches!(
-            b,
-            b'\\'
-                | b'{'
-                | b'}'
-                | b'%'
-                | b'&'
-                | b'$'
-                | b'#'
-                | b'_'
-                | b'~'
-                | b'^'
-                | b'\n'
-                | b'-'
-                | b'\''
-                | b'`'
-        ) {
-            previous = b;
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
+        if !SPECIAL[usize::from(b)] {
             continue;
         }
         out.push_str(&text[run..i]);
         run = i + 1;
-        let c = if b == b'\n' { b' ' } else { b };
-        if matches!(c, b'-' | b'\'' | b'`') && previous == c {
+        // A doubled `-`, `'` or `` ` ``: the byte before is the same (a line break before one
+        // is a space, which none of them is).
+        if matches!(b, b'-' | b'\'' | b'`') && i > 0 && bytes[i - 1] == b {
             out.push_str("{}");
         }
-        previous = c;
-        match c {
+        match b {
+            b'\n' => out.push(' '),
             b'\\' => out.push_str("\\textbackslash{}"),
             b'{' if unpaired.binary_search(&i).is_ok() => out.push_str("\\textbraceleft{}"),
             b'}' if unpaired.binary_search(&i).is_ok() => out.push_str("\\textbraceright{}"),
             b'{' | b'}' | b'%' | b'&' | b'$' | b'#' | b'_' => {
                 out.push('\\');
-                out.push(char::from(c));
+                out.push(char::from(b));
             }
             b'~' => out.push_str("\\textasciitilde{}"),
             b'^' => out.push_str("\\textasciicircum{}"),
-            _ => out.push(char::from(c)),
+            _ => out.push(char::from(b)),
         }
     }
     out.push_str(&text[run..]);
 }
+
+/// The bytes [`escape_into`] writes otherwise than as they are (all ASCII).
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b"\\{}%&$#_~^\n-'`";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Byte offsets of the braces of `text` that have no partner (`}` before any open `{`, `{`
 /// never closed), in increasing order; none for text without braces, the common case.
@@ -457,6 +530,68 @@ mod tests {
             out.clear();
             write_authors(&mut out, [text.as_str(), text.as_str()]);
             assert!(balanced(&out), "{text:?} -> {out:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::record::mutations::config(20_000))]
+        /// Property: a name the plain path takes is written as reading it into parts writes it.
+        #[test]
+        fn plain_names_are_written_as_their_parts_are(
+            words in proptest::collection::vec(
+                proptest::sample::select(&[
+                    "Ada", "Lovelace", "Jürgen", "Ádám", "van", "der", "de", "Jr", "Jr.", "III",
+                    "and", "AND", "others", "O'Brien", "Smith-Jones", "{X}", "x,", "d'", "123",
+                    "Ł", "ß", "A.", "", " ", "\u{a0}", "\t", "李", "Ünal", "é", "I",
+                ][..]),
+                1..6,
+            ).prop_map(|words| words.join(" "))
+        ) {
+            let mut parsed = String::new();
+            write_parsed_name(&mut parsed, &words);
+            if let Some((given, family)) = plain_name(&words) {
+                assert_eq!(format!("{family}, {given}"), parsed, "{words:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn most_names_take_the_plain_path() {
+        for name in [
+            "Ada Lovelace",
+            " Jürgen Schölkopf ",
+            "Maria Del Carmen Ruiz",
+            "李 明",
+        ] {
+            assert!(plain_name(name).is_some(), "{name:?}");
+        }
+        for name in [
+            "van der Berg, Jan",
+            "Jan van der Berg",
+            "John Doe Jr.",
+            "Tom and Jerry",
+            "Plato",
+            "Aisha O'Brien",
+            "Ada  Lovelace",
+            "Ada\u{a0}Lovelace",
+        ] {
+            assert!(plain_name(name).is_none(), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn dates_are_written_as_jiff_writes_them() {
+        for (y, m, d) in [
+            (2025, 2, 6),
+            (999, 12, 31),
+            (1970, 1, 1),
+            (9999, 12, 31),
+            (-1, 3, 4),
+        ] {
+            let date = jiff::civil::date(y, m, d);
+            let mut out = String::new();
+            write_date(&mut out, date);
+            assert_eq!(out, date.to_string());
         }
     }
 

@@ -39,7 +39,7 @@ pub struct Person<'a> {
 }
 
 /// Suffixes recognised at the end of a name written "First Last Jr.".
-const SUFFIXES: &[&str] = &["Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"];
+pub(crate) const SUFFIXES: &[&str] = &["Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"];
 
 impl<'a> Author<'a> {
     /// Reads a name as a record writes it (see the module's rules).
@@ -171,7 +171,7 @@ fn top_level_commas(name: &str) -> Vec<usize> {
 
 /// Whether a word counts as lowercase for particles (BibTeX's "von" test): its first letter is
 /// lowercase; a braced word never is.
-fn is_lowercase_word(word: &str) -> bool {
+pub(crate) fn is_lowercase_word(word: &str) -> bool {
     if word.starts_with('{') {
         return false;
     }
