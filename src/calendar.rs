@@ -7,6 +7,25 @@ use std::fmt::Write as _;
 
 use jiff::civil::Date;
 
+/// Appends `date` as `2025-02-06`, as it displays, without the formatting machinery for the
+/// four-digit years every listing has (BibTeX files and sitemaps write one per paper).
+pub(crate) fn push_iso_date(out: &mut String, date: Date) {
+    let year = date.year();
+    if !(0..=9999).contains(&year) {
+        let _ = write!(out, "{date}");
+        return;
+    }
+    let digit = |n: i16| char::from(b'0' + (n % 10) as u8);
+    for n in [year / 1000, year / 100, year / 10, year] {
+        out.push(digit(n));
+    }
+    for n in [date.month(), date.day()] {
+        out.push('-');
+        out.push(digit(i16::from(n / 10)));
+        out.push(digit(i16::from(n)));
+    }
+}
+
 /// English month names, January first.
 pub(crate) const MONTH_NAMES: [&str; 12] = [
     "January",
@@ -89,6 +108,22 @@ impl<'de> serde::Deserialize<'de> for UtcTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_dates_are_written_as_jiff_displays_them() {
+        for (y, m, d) in [
+            (2025, 2, 6),
+            (999, 12, 31),
+            (1970, 1, 1),
+            (9999, 12, 31),
+            (-1, 3, 4),
+        ] {
+            let date = jiff::civil::date(y, m, d);
+            let mut out = String::from("x");
+            push_iso_date(&mut out, date);
+            assert_eq!(out, format!("x{date}"));
+        }
+    }
 
     /// The union of what BibTeX's month field (any prefix of three letters or more) and the
     /// Hugging Face listing (the name or its three letters) took.
