@@ -385,7 +385,17 @@ fn write_term(word: &str, df: u32, postings: &[(u32, u32)]) -> Term {
 /// under the cap rank below the `cap` it kept. `None` when `old` does not read as a term of
 /// `word`.
 fn add_to_term(word: &str, old: &[u8], added: &[(u32, u32)], cap: usize) -> Option<Term> {
-    let body = old
+    let (df, mut postings) = read_term(word, old, added.len())?;
+    postings.extend_from_slice(added);
+    postings.sort_unstable_by(best_first);
+    postings.truncate(cap);
+    Some(write_term(word, df + added.len() as u32, &postings))
+}
+
+/// The document frequency and postings `(doc, weight)` (best first) of the JSON of `word`'s
+/// term as [`write_term`] writes it, with room for `more`; `None` when it does not read so.
+fn read_term(word: &str, json: &[u8], more: usize) -> Option<(u32, Vec<(u32, u32)>)> {
+    let body = json
         .strip_prefix(json_str(word).as_bytes())?
         .strip_prefix(b":[")?
         .strip_suffix(b"]")?;
@@ -397,7 +407,7 @@ fn add_to_term(word: &str, old: &[u8], added: &[(u32, u32)], cap: usize) -> Opti
             .ok()
     });
     let df = numbers.next()??;
-    let mut postings = Vec::with_capacity(cap.min(df as usize) + added.len());
+    let mut postings = Vec::with_capacity((df as usize).min(POSTINGS_CAP) + more);
     while let Some(weight) = numbers.next() {
         let weight = weight?;
         let n = numbers.next()??;
@@ -412,10 +422,7 @@ fn add_to_term(word: &str, old: &[u8], added: &[(u32, u32)], cap: usize) -> Opti
             previous = Some(doc);
         }
     }
-    postings.extend_from_slice(added);
-    postings.sort_unstable_by(best_first);
-    postings.truncate(cap);
-    Some(write_term(word, df + added.len() as u32, &postings))
+    Some((df, postings))
 }
 
 /// A run of consecutive terms stored in one file.

@@ -20,8 +20,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::update::{
-    SearchUpdate, changed_doc_files, checksums, encode_changed, new_postings, numbered_hashes,
-    only_added, order_from,
+    Moves, SearchUpdate, changed_doc_files, checksums, encode_changed, new_postings,
+    numbered_hashes, only_added, order_from,
 };
 use super::{
     DEFAULT, Params, SearchDoc, Sink, Term, add_to_term, cut_shards, doc_order, encode_term,
@@ -323,6 +323,51 @@ fn added_to_published(
     (terms, encode)
 }
 
+/// The terms among `encode` (ids) whose documents only moved ([`Moves::explains`]), made from
+/// their published JSON ([`Moves::patch`]) into `fresh`; returns the ids left to encode.
+#[allow(clippy::too_many_arguments)]
+fn moved_in_published(
+    memo: &SearchMemo,
+    moves: &Moves,
+    (sums, counts): (&[u64], &[u32]),
+    encode: Vec<u32>,
+    words: &[Box<str>],
+    p: Params,
+    published: &PublishedTerms,
+    fresh: &mut Vec<Term>,
+) -> Vec<u32> {
+    let mut left = Vec::new();
+    let mut candidates: Vec<(u32, usize)> = Vec::new();
+    for id in encode {
+        let word = &*words[id as usize];
+        match memo.terms.binary_search_by(|t| (*t.word).cmp(word)) {
+            Ok(i) if moves.explains(id, memo.terms[i].sum, sums[id as usize]) => {
+                candidates.push((id, i));
+            }
+            _ => left.push(id),
+        }
+    }
+    let wanted: Vec<usize> = candidates.iter().map(|&(_, i)| i).collect();
+    let found = published.json(&wanted);
+    let made: Vec<(u32, Option<Term>)> = candidates
+        .par_iter()
+        .map(|&(id, i)| {
+            let term = found.get(&i).and_then(|json| {
+                moves.patch(id, &words[id as usize], json, counts[id as usize], p.cap)
+            });
+            (id, term)
+        })
+        .collect();
+    for (id, term) in made {
+        match term {
+            Some(term) => fresh.push(term),
+            None => left.push(id),
+        }
+    }
+    left.sort_unstable();
+    left
+}
+
 fn memo_of(term: &Term, sum: u64) -> TermMemo {
     TermMemo {
         word: term.word.clone(),
@@ -346,7 +391,6 @@ pub(super) fn update_with(
     let mut timer = crate::timing::PhaseTimer::start();
     let old_order: Vec<usize> = memo.order.iter().map(|&i| i as usize).collect();
     let order = order_from(docs, &old_order);
-    drop(old_order);
     let (sums, counts) = checksums(docs, &order, words.len());
     // The id of each word with postings; a word with postings under two ids is merged by a
     // whole build, not here.
@@ -384,8 +428,22 @@ pub(super) fn update_with(
     let published = PublishedTerms::new(memo, p, published);
     let (mut fresh, encode) =
         added_to_published(memo, docs, &order, &sums, &changed, words, p, &published);
+    let encode = match Moves::of(docs, &old_order, &order, words.len()) {
+        Some(moves) => moved_in_published(
+            memo,
+            &moves,
+            (&sums, &counts),
+            encode,
+            words,
+            p,
+            &published,
+            &mut fresh,
+        ),
+        None => encode,
+    };
+    drop(old_order);
     timer.phase(&format!(
-        "  search: {} terms made from the published ones and new postings",
+        "  search: {} terms made from the published ones and new or moved postings",
         fresh.len()
     ));
     fresh.extend(encode_changed(docs, words, &order, &encode, &counts, p.cap));

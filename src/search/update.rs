@@ -144,6 +144,37 @@ impl SearchState {
                 None => encode.push(id),
             }
         }
+        // Terms whose documents only moved (a date edit) are made from their JSON.
+        if let Some(moves) = Moves::of(docs, &self.order, &order, words.len()) {
+            let old_json = |word: &str| {
+                let i = self.terms.binary_search_by(|t| (*t.word).cmp(word)).ok()?;
+                Some(&self.terms[i].json[..])
+            };
+            let patched: Vec<(u32, Option<Term>)> = encode
+                .par_iter()
+                .map(|&id| {
+                    let before = self.sums.get(id as usize).copied().unwrap_or(0);
+                    let word = &*words[id as usize];
+                    let term = moves
+                        .explains(id, before, sums[id as usize])
+                        .then(|| old_json(word))
+                        .flatten()
+                        .and_then(|json| moves.patch(id, word, json, counts[id as usize], p.cap));
+                    (id, term)
+                })
+                .collect();
+            encode.clear();
+            for (id, term) in patched {
+                match term {
+                    Some(term) => fresh.push(term),
+                    None => encode.push(id),
+                }
+            }
+        }
+        timer.phase(&format!(
+            "  search: {} terms made from their JSON",
+            fresh.len()
+        ));
         fresh.extend(encode_changed(docs, words, &order, &encode, &counts, p.cap));
         fresh.sort_unstable_by(|a, b| a.word.cmp(&b.word));
         let gone: HashSet<&str> = changed.iter().map(|&id| &*words[id as usize]).collect();
@@ -193,6 +224,139 @@ pub(super) fn order_from(docs: &[SearchDoc], old: &[usize]) -> Vec<usize> {
         return old.to_vec();
     }
     doc_order(docs)
+}
+
+/// Documents that kept their words but not their number: a date or slug edit moves one
+/// document, and those between its old and new place shift by one. A term whose only change is
+/// that (its checksum says so, see [`Moves::explains`]) is made from its JSON as it was and the
+/// moved documents' postings ([`Moves::patch`]) instead of from every document's.
+pub(super) struct Moves<'a> {
+    /// The previous numbering: input index by old number.
+    old_order: &'a [usize],
+    /// Input index to new number.
+    new_number: Vec<u32>,
+    /// By term id: the moved documents' postings `(new number, weight)`, and the change of the
+    /// term's checksum they make when nothing else changed.
+    postings: HashMap<u32, (Vec<(u32, u32)>, u64)>,
+}
+
+impl<'a> Moves<'a> {
+    /// The documents of `order` numbered otherwise in `old_order`; `None` when documents came
+    /// or went, none moved, or so many did that one pass over every document costs no more.
+    pub(super) fn of(
+        docs: &[SearchDoc],
+        old_order: &'a [usize],
+        order: &[usize],
+        vocab: usize,
+    ) -> Option<Moves<'a>> {
+        if old_order.len() != order.len() || old_order == order {
+            return None;
+        }
+        let mut new_number = vec![u32::MAX; docs.len()];
+        for (n, &i) in order.iter().enumerate() {
+            *new_number.get_mut(i)? = n as u32;
+        }
+        // The old numbering must be of the same documents, each once.
+        let mut seen = vec![false; docs.len()];
+        for &i in old_order {
+            if new_number.get(i).is_none_or(|&n| n == u32::MAX)
+                || std::mem::replace(&mut seen[i], true)
+            {
+                return None;
+            }
+        }
+        let moved: Vec<(usize, u32)> = old_order
+            .iter()
+            .enumerate()
+            .filter(|&(old, &i)| new_number[i] != old as u32)
+            .map(|(old, &i)| (i, old as u32))
+            .collect();
+        if moved.len() > (order.len() / 8).max(8) {
+            return None;
+        }
+        let mut postings: HashMap<u32, (Vec<(u32, u32)>, u64)> = HashMap::new();
+        for &(i, old) in &moved {
+            let new = new_number[i];
+            for (id, weight) in docs[i].terms.iter() {
+                if (id as usize) < vocab && weight > 0 {
+                    let (list, delta) = postings.entry(id).or_default();
+                    list.push((new, u32::from(weight.min(255))));
+                    *delta = delta
+                        .wrapping_add(mix(new, weight))
+                        .wrapping_sub(mix(old, weight));
+                }
+            }
+        }
+        Some(Moves {
+            old_order,
+            new_number,
+            postings,
+        })
+    }
+
+    /// Whether term `id`'s checksum went from `before` to `now` by the moves alone: then its
+    /// postings are those it had, renumbered (two lists summing to the same 64 bits are as
+    /// unlikely as anywhere else in this module).
+    pub(super) fn explains(&self, id: u32, before: u64, now: u64) -> bool {
+        self.postings
+            .get(&id)
+            .is_some_and(|(_, delta)| before.wrapping_add(*delta) == now)
+    }
+
+    /// Whether the document numbered `old` before has another number now.
+    fn moved(&self, old: u32) -> bool {
+        self.old_order
+            .get(old as usize)
+            .is_none_or(|&i| self.new_number[i] != old)
+    }
+
+    /// Term `id` of `word`, whose JSON was `old` and which [`Moves::explains`], with its
+    /// postings renumbered: the old JSON's postings of documents that stayed, and the moved
+    /// documents' under their new numbers. Exact under the cap too: the postings the old JSON
+    /// left out rank below its last one, and are left out again when the postings known to
+    /// rank at least as high as that one still fill the cap. `None` otherwise, or when `old`
+    /// does not read as `word`'s term of `df` documents.
+    pub(super) fn patch(
+        &self,
+        id: u32,
+        word: &str,
+        old: &[u8],
+        df: u32,
+        cap: usize,
+    ) -> Option<Term> {
+        let (moved, _) = self.postings.get(&id)?;
+        // One posting per document, as `encode_term` merges them (a document's postings of
+        // one term are next to each other in `moved`).
+        if moved.windows(2).any(|w| w[0].0 == w[1].0) {
+            return None;
+        }
+        let (old_df, mut postings) = super::read_term(word, old, moved.len())?;
+        if old_df != df {
+            return None;
+        }
+        let last = postings.last().copied();
+        postings.retain(|&(doc, _)| !self.moved(doc));
+        postings.extend_from_slice(moved);
+        postings.sort_unstable_by(super::best_first);
+        if df as usize <= cap {
+            if postings.len() != df as usize {
+                return None;
+            }
+        } else {
+            let (last_doc, last_weight) = last?;
+            let sure = postings
+                .iter()
+                .filter(|&&(doc, weight)| {
+                    weight > last_weight || (weight == last_weight && doc >= last_doc)
+                })
+                .count();
+            if sure < cap {
+                return None;
+            }
+            postings.truncate(cap);
+        }
+        Some(super::write_term(word, df, &postings))
+    }
 }
 
 /// Whether the file of chunk `n` of `size` documents changed, from the hashes of what each

@@ -384,3 +384,84 @@ fn new_documents_of_a_new_day_make_only_the_last_documents_files() {
         assert_eq!(made("/s/").len(), 1, "{:?}", made("/s/"));
     }
 }
+
+/// A document of few words (of 6) and small weights: terms held by more documents than the cap,
+/// with runs of equal weight across the cut.
+fn dense_doc() -> impl Strategy<Value = Doc> {
+    (
+        0..40usize,
+        0..5u32,
+        prop::collection::btree_map(0..6u32, 1..3u16, 1..5),
+    )
+        .prop_map(|(slug, day, terms)| Doc {
+            slug: format!("s{slug:02}"),
+            title: format!("Title {slug}"),
+            date: format!("2024-01-0{}", day + 1),
+            snippet: "a snippet".to_string(),
+            upvotes: None,
+            terms: terms.into_iter().collect(),
+        })
+}
+
+/// Date edits, now and then with a terms edit or a new document in the same batch.
+fn move_edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        8 => (0..40usize, 0..5u32).prop_map(|(d, day)| Edit::Date(d, day)),
+        1 => (0..40usize, prop::collection::btree_map(0..6u32, 1..3u16, 1..4))
+            .prop_map(|(d, t)| Edit::Terms(d, t.into_iter().collect())),
+        1 => dense_doc().prop_map(Edit::Add),
+    ]
+}
+
+proptest! {
+    #![proptest_config(crate::record::mutations::config(128))]
+
+    /// Property: when documents move (date edits) and the terms they hold are made from their
+    /// JSON as it was, serve's index and the build's memo make what a fresh build makes, with
+    /// terms over the cap and equal weights at its cut.
+    #[test]
+    fn moved_documents_make_what_a_fresh_build_makes(
+        mut docs in prop::collection::vec(dense_doc(), 40),
+        edits in prop::collection::vec(prop::collection::vec(move_edit(), 1..3), 1..6),
+    ) {
+        use crate::search::memo::{build_with as memo_build, update_with};
+        let mut words = words(6);
+        let (mut state, files) = build_state_with(&search_docs(&docs), &words, P);
+        let mut served = as_map(files);
+        let (mut memo, files) = memo_build(&search_docs(&docs), &words, P);
+        let mut published = as_map(files);
+        for batch in edits {
+            for edit in batch {
+                apply(&mut docs, &mut words, edit);
+            }
+            let view = search_docs(&docs);
+            let fresh = as_map(build_with(&view, &words, P));
+            match state.update(&view, &words) {
+                Some(update) => {
+                    served.extend(update.files);
+                    served.retain(|path, _| update.paths.contains(path));
+                }
+                None => {
+                    let (again, files) = build_state_with(&view, &words, P);
+                    state = again;
+                    served = as_map(files);
+                }
+            }
+            same_files(&served, &fresh)?;
+            let read = |path: &str| published.get(path).cloned();
+            match update_with(&memo, &view, &words, P, &read) {
+                Some((next, update)) => {
+                    published.extend(update.files);
+                    published.retain(|path, _| update.paths.contains(path));
+                    memo = next;
+                }
+                None => {
+                    let (again, files) = memo_build(&view, &words, P);
+                    memo = again;
+                    published = as_map(files);
+                }
+            }
+            same_files(&published, &fresh)?;
+        }
+    }
+}
