@@ -72,18 +72,7 @@ impl<S: AsRef<str>> FromIterator<S> for StrList {
     fn from_iter<I: IntoIterator<Item = S>>(strings: I) -> StrList {
         let mut bytes = String::new();
         for s in strings {
-            let s = s.as_ref();
-            let mut n = s.len();
-            loop {
-                let low = (n & LOW) as u8;
-                n >>= LENGTH_BITS;
-                if n == 0 {
-                    bytes.push(char::from(low));
-                    break;
-                }
-                bytes.push(char::from(low | MORE));
-            }
-            bytes.push_str(s);
+            push_entry(&mut bytes, s.as_ref());
         }
         StrList {
             bytes: bytes.into_boxed_str(),
@@ -136,6 +125,21 @@ const LENGTH_BITS: u32 = 6;
 const LOW: usize = (1 << LENGTH_BITS) - 1;
 /// The bit of a length byte saying another follows.
 const MORE: u8 = 1 << LENGTH_BITS;
+
+/// Appends `s` to a list's text: its length, then it.
+fn push_entry(bytes: &mut String, s: &str) {
+    let mut n = s.len();
+    loop {
+        let low = (n & LOW) as u8;
+        n >>= LENGTH_BITS;
+        if n == 0 {
+            bytes.push(char::from(low));
+            break;
+        }
+        bytes.push(char::from(low | MORE));
+    }
+    bytes.push_str(s);
+}
 
 /// Reads a length off the front of `rest`; `None` at its end.
 fn take_length(rest: &mut &str) -> Option<usize> {
@@ -195,9 +199,54 @@ impl serde::Serialize for StrList {
     }
 }
 
+/// Read as the sequence of strings it is written as, each string appended to the list's text as
+/// it is read (a build cache holds every paper's authors: reading each name into a `String`
+/// first was two allocations a name).
 impl<'de> serde::Deserialize<'de> for StrList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<StrList, D::Error> {
-        Vec::<String>::deserialize(deserializer).map(StrList::from)
+        deserializer.deserialize_seq(ListVisitor)
+    }
+}
+
+struct ListVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ListVisitor {
+    type Value = StrList;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of strings")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<StrList, A::Error> {
+        let mut bytes = String::new();
+        while seq.next_element_seed(Append(&mut bytes))?.is_some() {}
+        Ok(StrList {
+            bytes: bytes.into_boxed_str(),
+        })
+    }
+}
+
+/// One string of a list being read, appended to its text.
+struct Append<'a>(&'a mut String);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Append<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Append<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<(), E> {
+        push_entry(self.0, s);
+        Ok(())
     }
 }
 
@@ -240,5 +289,14 @@ mod tests {
         assert_ne!(list, ["Ada"]);
         assert!(StrList::default().is_empty());
         assert_eq!(format!("{list:?}"), r#"["", "Ada"]"#);
+    }
+
+    #[test]
+    fn strings_written_with_escapes_read_back_and_other_values_are_refused() {
+        let list: StrList = serde_json::from_str(r#"["a\"b", "\u00e9\n", ""]"#).unwrap();
+        assert_eq!(list, ["a\"b", "é\n", ""]);
+        let error = serde_json::from_str::<StrList>(r#"["a", 1]"#).unwrap_err();
+        assert!(error.to_string().contains("expected a string"), "{error}");
+        assert!(serde_json::from_str::<StrList>(r#""a""#).is_err());
     }
 }

@@ -209,21 +209,36 @@ impl SearchState {
 }
 
 /// The document numbers of `docs`: `old` when it still is what [`doc_order`] makes (no date or
-/// slug edit moved a document: one pass instead of a sort), else sorted anew.
+/// slug edit moved a document: one pass instead of a sort), else `old` sorted again when it
+/// numbers the same documents (a date edit leaves it all but sorted, which a merge sort takes in
+/// one pass: a tenth of sorting from scratch), else sorted anew.
 pub(super) fn order_from(docs: &[SearchDoc], old: &[usize]) -> Vec<usize> {
     // The stable sort's result is the one order sorted by key and, among equal keys, by
     // input index.
-    let in_order = |a: usize, b: usize| {
-        let key = (docs[a].date.cmp(docs[b].date)).then_with(|| docs[b].slug.cmp(docs[a].slug));
-        key.is_lt() || (key.is_eq() && a < b)
+    let order = |a: &usize, b: &usize| {
+        (docs[*a].date.cmp(docs[*b].date))
+            .then_with(|| docs[*b].slug.cmp(docs[*a].slug))
+            .then(a.cmp(b))
     };
-    if old.len() == docs.len()
-        && docs.len() <= super::MAX_DOCS
-        && old.par_windows(2).all(|pair| in_order(pair[0], pair[1]))
+    if old.len() != docs.len() || docs.len() > super::MAX_DOCS {
+        return doc_order(docs);
+    }
+    if old
+        .par_windows(2)
+        .all(|pair| order(&pair[0], &pair[1]).is_lt())
     {
         return old.to_vec();
     }
-    doc_order(docs)
+    let mut seen = vec![false; docs.len()];
+    if old
+        .iter()
+        .any(|&i| i >= docs.len() || std::mem::replace(&mut seen[i], true))
+    {
+        return doc_order(docs);
+    }
+    let mut again = old.to_vec();
+    again.sort_by(order);
+    again
 }
 
 /// Documents that kept their words but not their number: a date or slug edit moves one
