@@ -430,12 +430,12 @@ impl SiteData<'_> {
                     .iter()
                     .map(|&id| (&self.papers[id], self.cite_keys[id].as_str())),
             )),
-            PageKind::TagBib(t) => Some(crate::export::bibtex::cite_all(
-                index.tags[*t]
-                    .papers
-                    .iter()
-                    .map(|&id| (&self.papers[id], self.cite_keys[id].as_str())),
-            )),
+            PageKind::TagBib(t) => {
+                let ids = &index.tags[*t].papers;
+                Some(crate::export::bibtex::cite_all_parallel(ids.len(), |i| {
+                    (&self.papers[ids[i]], self.cite_keys[ids[i]].as_str())
+                }))
+            }
             PageKind::StatusJson => Some(self.status_json()),
             PageKind::Opml => Some(self.opml()),
             PageKind::DayJson(_)
