@@ -168,6 +168,65 @@ fn as_map(files: Vec<(String, Vec<u8>)>) -> BTreeMap<String, Vec<u8>> {
     files.into_iter().collect()
 }
 
+/// Serve's update of `state` applied to the files it serves, `served`; both made anew when
+/// the update cannot be made from what changed. A file may be made again with the same bytes
+/// (documents with equal rows renumbered): serve writes only those that differ.
+fn serve_update(
+    state: &mut SearchState,
+    served: &mut BTreeMap<String, Vec<u8>>,
+    view: &[SearchDoc],
+    words: &[Box<str>],
+) {
+    match state.update(view, words) {
+        Some(update) => {
+            served.extend(update.files);
+            served.retain(|path, _| update.paths.contains(path));
+        }
+        None => {
+            let (again, files) = build_state_with(view, words, P);
+            *state = again;
+            *served = as_map(files);
+        }
+    }
+}
+
+/// A cached build's update of the index from `memo` (read back from its bytes, as the next
+/// build does) applied to the `published` files, which `read` may read; both made anew when it
+/// cannot be. No file is written again with the bytes it has.
+fn memo_update(
+    memo: &mut crate::search::memo::SearchMemo,
+    published: &mut BTreeMap<String, Vec<u8>>,
+    view: &[SearchDoc],
+    words: &[Box<str>],
+    readable: bool,
+) {
+    use crate::search::memo::{SearchMemo, build_with as memo_build, update_with};
+    let carried: SearchMemo = postcard::from_bytes(&postcard::to_stdvec(&*memo).unwrap()).unwrap();
+    let snapshot = published.clone();
+    let read = |path: &str| snapshot.get(path).cloned();
+    let none = |_: &str| None;
+    let reader: crate::search::memo::Published = if readable { &read } else { &none };
+    match update_with(&carried, view, words, P, reader) {
+        Some((next, update)) => {
+            for (path, bytes) in &update.files {
+                assert_ne!(
+                    published.get(path),
+                    Some(bytes),
+                    "{path} rewritten as it was"
+                );
+            }
+            published.extend(update.files);
+            published.retain(|path, _| update.paths.contains(path));
+            *memo = next;
+        }
+        None => {
+            let (again, files) = memo_build(view, words, P);
+            *memo = again;
+            *published = as_map(files);
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(crate::record::mutations::config(64))]
 
@@ -185,19 +244,7 @@ proptest! {
             }
             let view = search_docs(&docs);
             let fresh = as_map(build_with(&view, &words, P));
-            match state.update(&view, &words) {
-                Some(update) => {
-                    // A file may be made again with the same bytes (documents with equal rows
-                    // renumbered); the serve writes only those that differ.
-                    served.extend(update.files);
-                    served.retain(|path, _| update.paths.contains(path));
-                }
-                None => {
-                    let (again, files) = build_state_with(&view, &words, P);
-                    state = again;
-                    served = as_map(files);
-                }
-            }
+            serve_update(&mut state, &mut served, &view, &words);
             same_files(&served, &fresh)?;
         }
     }
@@ -246,10 +293,8 @@ proptest! {
         mut docs in prop::collection::vec(doc(), DOCS),
         edits in prop::collection::vec(prop::collection::vec(edit(), 1..3), 1..8),
     ) {
-        use crate::search::memo::{SearchMemo, build_with as memo_build, update_with};
         let mut words = words(30);
-        let (memo, files) = memo_build(&search_docs(&docs), &words, P);
-        let mut memo = memo;
+        let (mut memo, files) = crate::search::memo::build_with(&search_docs(&docs), &words, P);
         let mut published = as_map(files);
         for (round, batch) in edits.into_iter().enumerate() {
             for edit in batch {
@@ -257,27 +302,8 @@ proptest! {
             }
             let view = search_docs(&docs);
             let fresh = as_map(build_with(&view, &words, P));
-            let carried: SearchMemo =
-                postcard::from_bytes(&postcard::to_stdvec(&memo).unwrap()).unwrap();
             // Every other round, the published files cannot be read (the terms are encoded).
-            let read = |path: &str| published.get(path).cloned();
-            let none = |_: &str| None;
-            let reader: crate::search::memo::Published = if round % 2 == 0 { &read } else { &none };
-            match update_with(&carried, &view, &words, P, reader) {
-                Some((next, update)) => {
-                    for (path, bytes) in &update.files {
-                        prop_assert_ne!(published.get(path), Some(bytes), "{} rewritten as it was", path);
-                    }
-                    published.extend(update.files);
-                    published.retain(|path, _| update.paths.contains(path));
-                    memo = next;
-                }
-                None => {
-                    let (again, files) = memo_build(&view, &words, P);
-                    memo = again;
-                    published = as_map(files);
-                }
-            }
+            memo_update(&mut memo, &mut published, &view, &words, round % 2 == 0);
             same_files(&published, &fresh)?;
         }
     }
@@ -424,11 +450,10 @@ proptest! {
         mut docs in prop::collection::vec(dense_doc(), 40),
         edits in prop::collection::vec(prop::collection::vec(move_edit(), 1..3), 1..6),
     ) {
-        use crate::search::memo::{build_with as memo_build, update_with};
         let mut words = words(6);
         let (mut state, files) = build_state_with(&search_docs(&docs), &words, P);
         let mut served = as_map(files);
-        let (mut memo, files) = memo_build(&search_docs(&docs), &words, P);
+        let (mut memo, files) = crate::search::memo::build_with(&search_docs(&docs), &words, P);
         let mut published = as_map(files);
         for batch in edits {
             for edit in batch {
@@ -436,31 +461,9 @@ proptest! {
             }
             let view = search_docs(&docs);
             let fresh = as_map(build_with(&view, &words, P));
-            match state.update(&view, &words) {
-                Some(update) => {
-                    served.extend(update.files);
-                    served.retain(|path, _| update.paths.contains(path));
-                }
-                None => {
-                    let (again, files) = build_state_with(&view, &words, P);
-                    state = again;
-                    served = as_map(files);
-                }
-            }
+            serve_update(&mut state, &mut served, &view, &words);
             same_files(&served, &fresh)?;
-            let read = |path: &str| published.get(path).cloned();
-            match update_with(&memo, &view, &words, P, &read) {
-                Some((next, update)) => {
-                    published.extend(update.files);
-                    published.retain(|path, _| update.paths.contains(path));
-                    memo = next;
-                }
-                None => {
-                    let (again, files) = memo_build(&view, &words, P);
-                    memo = again;
-                    published = as_map(files);
-                }
-            }
+            memo_update(&mut memo, &mut published, &view, &words, true);
             same_files(&published, &fresh)?;
         }
     }
