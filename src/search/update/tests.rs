@@ -227,26 +227,43 @@ fn memo_update(
     }
 }
 
+/// Applies `edits` batch by batch, and after each compares serve's updated index and a cached
+/// build's (from the memo; every other round without the published files, so that its terms
+/// are encoded) with a fresh build of the documents: file for file, byte for byte.
+fn updates_equal_fresh_builds(
+    mut docs: Vec<Doc>,
+    mut words: Vec<Box<str>>,
+    edits: Vec<Vec<Edit>>,
+) -> Result<(), TestCaseError> {
+    let (mut state, files) = build_state_with(&search_docs(&docs), &words, P);
+    let mut served = as_map(files);
+    let (mut memo, files) = crate::search::memo::build_with(&search_docs(&docs), &words, P);
+    let mut published = as_map(files);
+    for (round, batch) in edits.into_iter().enumerate() {
+        for edit in batch {
+            apply(&mut docs, &mut words, edit);
+        }
+        let view = search_docs(&docs);
+        let fresh = as_map(build_with(&view, &words, P));
+        serve_update(&mut state, &mut served, &view, &words);
+        same_files(&served, &fresh)?;
+        memo_update(&mut memo, &mut published, &view, &words, round % 2 == 0);
+        same_files(&published, &fresh)?;
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(crate::record::mutations::config(64))]
 
+    /// Property: after any edits (terms, dates, rows, snippets, new words, documents added and
+    /// removed), serve's index and a cached build's equal a fresh build.
     #[test]
     fn updated_index_equals_a_fresh_build(
-        mut docs in prop::collection::vec(doc(), DOCS),
+        docs in prop::collection::vec(doc(), DOCS),
         edits in prop::collection::vec(prop::collection::vec(edit(), 1..3), 1..8),
     ) {
-        let mut words = words(30);
-        let (mut state, files) = build_state_with(&search_docs(&docs), &words, P);
-        let mut served = as_map(files);
-        for batch in edits {
-            for edit in batch {
-                apply(&mut docs, &mut words, edit);
-            }
-            let view = search_docs(&docs);
-            let fresh = as_map(build_with(&view, &words, P));
-            serve_update(&mut state, &mut served, &view, &words);
-            same_files(&served, &fresh)?;
-        }
+        updates_equal_fresh_builds(docs, words(30), edits)?;
     }
 }
 
@@ -281,32 +298,6 @@ fn a_terms_edit_makes_only_the_shards_it_changes() {
     let again = state.update(&view, &words).expect("an update");
     assert!(again.files.is_empty());
     assert_eq!(again.paths, update.paths);
-}
-
-proptest! {
-    #![proptest_config(crate::record::mutations::config(64))]
-
-    /// The memo a build keeps in its cache (read back from its bytes, as the next build does)
-    /// makes the same files as a fresh build: those it writes, over those it keeps.
-    #[test]
-    fn an_index_made_from_the_memo_equals_a_fresh_build(
-        mut docs in prop::collection::vec(doc(), DOCS),
-        edits in prop::collection::vec(prop::collection::vec(edit(), 1..3), 1..8),
-    ) {
-        let mut words = words(30);
-        let (mut memo, files) = crate::search::memo::build_with(&search_docs(&docs), &words, P);
-        let mut published = as_map(files);
-        for (round, batch) in edits.into_iter().enumerate() {
-            for edit in batch {
-                apply(&mut docs, &mut words, edit);
-            }
-            let view = search_docs(&docs);
-            let fresh = as_map(build_with(&view, &words, P));
-            // Every other round, the published files cannot be read (the terms are encoded).
-            memo_update(&mut memo, &mut published, &view, &words, round % 2 == 0);
-            same_files(&published, &fresh)?;
-        }
-    }
 }
 
 /// A build that numbered the words otherwise (a clean load after a cached one) makes its
@@ -447,24 +438,9 @@ proptest! {
     /// terms over the cap and equal weights at its cut.
     #[test]
     fn moved_documents_make_what_a_fresh_build_makes(
-        mut docs in prop::collection::vec(dense_doc(), 40),
+        docs in prop::collection::vec(dense_doc(), 40),
         edits in prop::collection::vec(prop::collection::vec(move_edit(), 1..3), 1..6),
     ) {
-        let mut words = words(6);
-        let (mut state, files) = build_state_with(&search_docs(&docs), &words, P);
-        let mut served = as_map(files);
-        let (mut memo, files) = crate::search::memo::build_with(&search_docs(&docs), &words, P);
-        let mut published = as_map(files);
-        for batch in edits {
-            for edit in batch {
-                apply(&mut docs, &mut words, edit);
-            }
-            let view = search_docs(&docs);
-            let fresh = as_map(build_with(&view, &words, P));
-            serve_update(&mut state, &mut served, &view, &words);
-            same_files(&served, &fresh)?;
-            memo_update(&mut memo, &mut published, &view, &words, true);
-            same_files(&published, &fresh)?;
-        }
+        updates_equal_fresh_builds(docs, words(6), edits)?;
     }
 }
