@@ -428,7 +428,10 @@ pub(super) fn update_with(
     let published = PublishedTerms::new(memo, p, published);
     let (mut fresh, encode) =
         added_to_published(memo, docs, &order, &sums, &changed, words, p, &published);
-    let encode = match Moves::of(docs, &old_order, &order, words.len()) {
+    let moves = (!encode.is_empty())
+        .then(|| Moves::of(docs, &old_order, &order, words.len()))
+        .flatten();
+    let encode = match moves {
         Some(moves) => moved_in_published(
             memo,
             &moves,

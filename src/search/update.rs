@@ -145,7 +145,10 @@ impl SearchState {
             }
         }
         // Terms whose documents only moved (a date edit) are made from their JSON.
-        if let Some(moves) = Moves::of(docs, &self.order, &order, words.len()) {
+        if let Some(moves) = (!encode.is_empty())
+            .then(|| Moves::of(docs, &self.order, &order, words.len()))
+            .flatten()
+        {
             let old_json = |word: &str| {
                 let i = self.terms.binary_search_by(|t| (*t.word).cmp(word)).ok()?;
                 Some(&self.terms[i].json[..])
