@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::update::{
     Moves, SearchUpdate, changed_doc_files, checksums, encode_changed, new_postings,
-    numbered_hashes, only_added, order_from,
+    numbered_hashes, only_added, order_from, take_made,
 };
 use super::{
     DEFAULT, Params, SearchDoc, Sink, Term, add_to_term, cut_shards, doc_order, encode_term,
@@ -313,12 +313,7 @@ fn added_to_published(
         .par_iter()
         .map(|id| encode_term(&words[*id as usize], added[id].clone(), false, p.cap))
         .collect();
-    for (id, term) in made {
-        match term {
-            Some(term) => terms.push(term),
-            None => encode.push(id),
-        }
-    }
+    take_made(made, &mut terms, &mut encode);
     encode.sort_unstable();
     (terms, encode)
 }
@@ -358,12 +353,7 @@ fn moved_in_published(
             (id, term)
         })
         .collect();
-    for (id, term) in made {
-        match term {
-            Some(term) => fresh.push(term),
-            None => left.push(id),
-        }
-    }
+    take_made(made, fresh, &mut left);
     left.sort_unstable();
     left
 }

@@ -167,12 +167,7 @@ impl SearchState {
                 })
                 .collect();
             encode.clear();
-            for (id, term) in patched {
-                match term {
-                    Some(term) => fresh.push(term),
-                    None => encode.push(id),
-                }
-            }
+            take_made(patched, &mut fresh, &mut encode);
         }
         timer.phase(&format!(
             "  search: {} terms made from their JSON",
@@ -232,16 +227,34 @@ pub(super) fn order_from(docs: &[SearchDoc], old: &[usize]) -> Vec<usize> {
     {
         return old.to_vec();
     }
-    let mut seen = vec![false; docs.len()];
-    if old
-        .iter()
-        .any(|&i| i >= docs.len() || std::mem::replace(&mut seen[i], true))
-    {
+    if !each_once(old, docs.len()) {
         return doc_order(docs);
     }
     let mut again = old.to_vec();
     again.sort_by(order);
     again
+}
+
+/// Whether `order` names documents below `len`, each at most once.
+fn each_once(order: &[usize], len: usize) -> bool {
+    let mut seen = vec![false; len];
+    order
+        .iter()
+        .all(|&i| i < len && !std::mem::replace(&mut seen[i], true))
+}
+
+/// Puts the terms `made` into `terms` and the ids of those that could not be made into `left`.
+pub(super) fn take_made(
+    made: Vec<(u32, Option<Term>)>,
+    terms: &mut Vec<Term>,
+    left: &mut Vec<u32>,
+) {
+    for (id, term) in made {
+        match term {
+            Some(term) => terms.push(term),
+            None => left.push(id),
+        }
+    }
 }
 
 /// Documents that kept their words but not their number: a date or slug edit moves one
@@ -275,13 +288,9 @@ impl<'a> Moves<'a> {
             *new_number.get_mut(i)? = n as u32;
         }
         // The old numbering must be of the same documents, each once.
-        let mut seen = vec![false; docs.len()];
-        for &i in old_order {
-            if new_number.get(i).is_none_or(|&n| n == u32::MAX)
-                || std::mem::replace(&mut seen[i], true)
-            {
-                return None;
-            }
+        if !each_once(old_order, docs.len()) || old_order.iter().any(|&i| new_number[i] == u32::MAX)
+        {
+            return None;
         }
         let moved: Vec<(usize, u32)> = old_order
             .iter()
