@@ -22,7 +22,11 @@ pub(crate) struct Tag {
 
 /// One tag of one paper: the name as written and its slug, and both as numbers from a
 /// [`TagKeys`] so that indexing compares numbers, not strings.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+///
+/// The build cache keeps a tag as its two numbers only: the texts are the numbering's, which
+/// the cache keeps once ([`TagKeys::lists`]). A tag read back has empty texts until
+/// [`TagKeys::fill`] gives it the numbering's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct PaperTag {
     /// The name as written (in the record or as a keyword tag); once numbered, shared with
     /// every paper with the same name (a site keeps a few tags for each of its papers).
@@ -33,6 +37,30 @@ pub(crate) struct PaperTag {
     pub slug_key: u32,
     /// The name's number.
     pub name_key: u32,
+}
+
+impl serde::Serialize for PaperTag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (self.slug_key, self.name_key).serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PaperTag {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<PaperTag, D::Error> {
+        thread_local! {
+            // One empty text per thread: entries are read on several threads at once, and
+            // counting references to one shared text from all of them would contend.
+            static UNFILLED: Arc<str> = Arc::from("");
+        }
+        let (slug_key, name_key) = <(u32, u32)>::deserialize(deserializer)?;
+        let empty = UNFILLED.with(Arc::clone);
+        Ok(PaperTag {
+            name: Arc::clone(&empty),
+            slug: empty,
+            slug_key,
+            name_key,
+        })
+    }
 }
 
 /// Numbers for tag slugs and names, the same for the same text for as long as a site is loaded
@@ -61,36 +89,51 @@ impl TagKeys {
         }
     }
 
-    /// Gives `tags` (numbered by this numbering before, as tags read back from the build cache
-    /// are) the numbering's shared copies of their texts; a text it does not know stays as it
-    /// is.
-    pub(crate) fn share(&self, tags: &mut [PaperTag]) {
-        for tag in tags {
-            if let Some((slug, _)) = self.slugs.get_key_value(&*tag.slug) {
-                tag.slug = Arc::clone(slug);
-            }
-            if let Some((name, _)) = self.names.get_key_value(&*tag.name) {
-                tag.name = Arc::clone(name);
-            }
-        }
-    }
-
     /// The slugs and the names, each list by number (for the build cache).
     pub(crate) fn lists(&self) -> (Vec<&str>, Vec<&str>) {
         (by_number(&self.slugs), by_number(&self.names))
     }
 
-    /// The numbering [`TagKeys::lists`] gave.
-    pub(crate) fn from_lists(slugs: Vec<String>, names: Vec<String>) -> TagKeys {
-        let numbered = |list: Vec<String>| {
-            list.into_iter()
+    /// The numbering [`TagKeys::lists`] gave, and its texts by number (for [`TagKeys::fill`]).
+    pub(crate) fn from_lists(slugs: Vec<String>, names: Vec<String>) -> (TagKeys, TagTexts) {
+        let shared =
+            |list: Vec<String>| -> Vec<Arc<str>> { list.into_iter().map(Arc::from).collect() };
+        let texts = TagTexts {
+            slugs: shared(slugs),
+            names: shared(names),
+        };
+        let numbered = |list: &[Arc<str>]| {
+            list.iter()
                 .enumerate()
-                .map(|(n, text)| (Arc::from(text), n as u32))
+                .map(|(n, text)| (Arc::clone(text), n as u32))
                 .collect()
         };
-        TagKeys {
-            slugs: numbered(slugs),
-            names: numbered(names),
+        let keys = TagKeys {
+            slugs: numbered(&texts.slugs),
+            names: numbered(&texts.names),
+        };
+        (keys, texts)
+    }
+}
+
+/// The texts of a numbering by number ([`TagKeys::from_lists`]).
+pub(crate) struct TagTexts {
+    slugs: Vec<Arc<str>>,
+    names: Vec<Arc<str>>,
+}
+
+impl TagTexts {
+    /// Gives `tags` (read back from the build cache: numbers, no texts) the numbering's shared
+    /// texts of their numbers. A number it does not have leaves the text as it is (the build
+    /// cache refuses a snapshot with such a tag before it gets here).
+    pub(crate) fn fill(&self, tags: &mut [PaperTag]) {
+        for tag in tags {
+            if let Some(slug) = self.slugs.get(tag.slug_key as usize) {
+                tag.slug = Arc::clone(slug);
+            }
+            if let Some(name) = self.names.get(tag.name_key as usize) {
+                tag.name = Arc::clone(name);
+            }
         }
     }
 }

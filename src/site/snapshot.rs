@@ -293,6 +293,7 @@ pub(crate) fn decode(source: &dyn SnapshotSource) -> Result<Restored, Unusable> 
             .windows(2)
             .any(|w| w[0].path.as_os_str() == w[1].path.as_os_str())
         || parts.related.iter().flatten().any(|&id| id >= n)
+        || !tags_numbered(&parts, &entries)
     {
         return Err(bad("its parts do not agree".into()));
     }
@@ -301,6 +302,16 @@ pub(crate) fn decode(source: &dyn SnapshotSource) -> Result<Restored, Unusable> 
         entries,
         bodies,
     })
+}
+
+/// Whether every tag of `entries` has a number of the parts' tag numbering (a tag is kept as
+/// its numbers only).
+fn tags_numbered(parts: &Parts, entries: &[Entry]) -> bool {
+    let (slugs, names) = (parts.tag_slugs.len(), parts.tag_names.len());
+    entries
+        .iter()
+        .flat_map(|e| &e.tags)
+        .all(|tag| (tag.slug_key as usize) < slugs && (tag.name_key as usize) < names)
 }
 
 impl Restored {
@@ -322,12 +333,13 @@ impl Site {
         for (n, file) in bodies.into_iter().enumerate() {
             self.bodies.open(body_file(n), file);
         }
-        self.tag_keys = TagKeys::from_lists(parts.tag_slugs, parts.tag_names);
-        // Tags read back are copies each; the numbering's texts are shared by all papers.
+        let (tag_keys, tag_texts) = TagKeys::from_lists(parts.tag_slugs, parts.tag_names);
+        self.tag_keys = tag_keys;
+        // Tags read back are numbers; the numbering's texts are shared by all papers.
         let mut entries = entries;
         entries
             .par_iter_mut()
-            .for_each(|entry| self.tag_keys.share(&mut entry.tags));
+            .for_each(|entry| tag_texts.fill(&mut entry.tags));
         self.papers = PaperTable::from_sorted(entries);
         self.vocabulary = Vocabulary::from_words(parts.words);
         self.people = AuthorKeys::from_keys(parts.people);
@@ -477,6 +489,9 @@ impl Stamps {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use super::super::LoadOptions;
     use super::*;
 
     fn stamp(content: u64) -> Stamp {
@@ -521,5 +536,139 @@ mod tests {
         stamps.remove(OsStr::new("content/never.md"));
         assert_eq!(paths(&stamps), [("content/0.md", 5), ("content/a/b.md", 3)]);
         assert_eq!(stamps.find(OsStr::new("content/a/b.md")), Ok(1));
+    }
+
+    /// A snapshot held in memory, as the build cache's files would hold it.
+    struct Memory {
+        parts: Vec<u8>,
+        shards: Vec<Vec<u8>>,
+        bodies: Vec<Vec<u8>>,
+    }
+
+    impl SnapshotSource for Memory {
+        fn parts(&self) -> Result<Vec<u8>, String> {
+            Ok(self.parts.clone())
+        }
+
+        fn shard(&self, n: usize) -> Result<Vec<u8>, String> {
+            Ok(self.shards[n].clone())
+        }
+
+        fn bodies(&self, n: usize) -> Result<std::fs::File, String> {
+            use std::io::Write;
+            let mut file = tempfile::tempfile().map_err(|e| e.to_string())?;
+            file.write_all(&self.bodies[n]).map_err(|e| e.to_string())?;
+            Ok(file)
+        }
+    }
+
+    fn memory(site: &Site) -> Memory {
+        let members = site.shard_members();
+        let (shards, bodies) = (0..SHARDS)
+            .map(|n| {
+                let shard = site.snapshot_shard(n, &members[n], None).unwrap();
+                (shard.entries, shard.bodies)
+            })
+            .unzip();
+        Memory {
+            parts: site.snapshot_parts().unwrap(),
+            shards,
+            bodies,
+        }
+    }
+
+    /// A site whose tags are written several ways: `Vision` and `vision` are one slug with two
+    /// names, `graphs` is written by two papers, and one paper has a keyword tag.
+    fn tagged_site(tmp: &Path) -> Site {
+        std::fs::create_dir_all(tmp.join("content")).unwrap();
+        std::fs::write(
+            tmp.join("site.toml"),
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n\n[keyword_tags]\n\"rag\" = [\"retrieval-augmented generation\"]\n",
+        )
+        .unwrap();
+        let records = [
+            ("a.md", "[\"Vision\", \"graphs\"]", "Plain words."),
+            (
+                "b.md",
+                "[\"vision\"]",
+                "About retrieval-augmented generation.",
+            ),
+            ("c.md", "[\"graphs\", \"Theory of Mind\"]", "Other words."),
+        ];
+        for (file, tags, body) in records {
+            std::fs::write(
+                tmp.join("content").join(file),
+                format!("+++\ntitle = \"{file}\"\ndate = 2024-03-01\ntags = {tags}\n+++\n{body}\n"),
+            )
+            .unwrap();
+        }
+        Site::load(tmp, &LoadOptions::default()).unwrap()
+    }
+
+    /// Tags are kept as their numbers; read back, they have the texts they had, shared by every
+    /// paper that has them.
+    #[test]
+    fn tags_read_back_with_their_texts_shared() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tagged_site(tmp.path());
+        let restored = decode(&memory(&site)).unwrap_or_else(|e| panic!("{e}"));
+        let (mut back, _) = Site::without_records(tmp.path(), &LoadOptions::default()).unwrap();
+        back.put_back(restored);
+        let tags = |site: &Site| site.papers.columns().tags.clone();
+        assert_eq!(tags(&back), tags(&site));
+        let texts: Vec<Vec<(&str, &str)>> = back
+            .papers
+            .columns()
+            .tags
+            .iter()
+            .map(|list| list.iter().map(|t| (&*t.name, &*t.slug)).collect())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                vec![("Vision", "vision"), ("graphs", "graphs")],
+                vec![("vision", "vision"), ("rag", "rag")],
+                vec![("graphs", "graphs"), ("Theory of Mind", "theory-of-mind")],
+            ]
+        );
+        let columns = back.papers.columns();
+        assert!(Arc::ptr_eq(
+            &columns.tags[0][1].name,
+            &columns.tags[2][0].name
+        ));
+        assert!(Arc::ptr_eq(
+            &columns.tags[0][0].slug,
+            &columns.tags[1][0].slug
+        ));
+    }
+
+    /// A snapshot whose entries name a tag number its numbering does not have is refused (its
+    /// tags would have no text), not put back.
+    #[test]
+    fn a_tag_number_past_the_numbering_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tagged_site(tmp.path());
+        let mut source = memory(&site);
+        let parts: Parts = postcard::from_bytes(&source.parts).unwrap();
+        fn short(list: &[String]) -> Vec<&str> {
+            list[..list.len() - 1].iter().map(String::as_str).collect()
+        }
+        source.parts = postcard::to_stdvec(&PartsRef {
+            key: parts.key,
+            words: &parts.words,
+            tag_slugs: short(&parts.tag_slugs),
+            tag_names: parts.tag_names.iter().map(String::as_str).collect(),
+            people: parts.people.iter().map(|p| &**p).collect(),
+            cite_keys: &parts.cite_keys,
+            related: &parts.related,
+            related_kept: &parts.related_kept,
+            row_shards: parts.row_shards.clone(),
+        })
+        .unwrap();
+        match decode(&source) {
+            Err(Unusable::Unreadable(why)) => assert_eq!(why, "its parts do not agree"),
+            Err(other) => panic!("refused for another reason: {other}"),
+            Ok(_) => panic!("a tag without a text was put back"),
+        }
     }
 }
