@@ -9,7 +9,8 @@ use std::fmt;
 
 /// A list of strings in one allocation; reads like a slice of `&str` ([`StrList::iter`],
 /// [`StrList::get`], [`StrList::len`]). Serialized as a sequence of strings, like the
-/// `Vec<String>` it replaces.
+/// `Vec<String>` it replaces, in a form people read (JSON); in a binary one (the build cache)
+/// as its text, which reads back in one allocation and one UTF-8 check.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct StrList {
     /// Each string as its byte length followed by its text. A length is written in ASCII
@@ -195,8 +196,36 @@ impl ExactSizeIterator for Iter<'_> {}
 
 impl serde::Serialize for StrList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
+        if serializer.is_human_readable() {
+            serializer.collect_seq(self.iter())
+        } else {
+            serializer.serialize_str(&self.bytes)
+        }
     }
+}
+
+/// Whether `text` is a list's text as [`push_entry`] writes it: lengths in their shortest form,
+/// each followed by that many bytes ending on a character boundary, nothing left over. Two texts
+/// of the same strings are then the same bytes (lists compare by their bytes).
+fn well_formed(text: &str) -> bool {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let bytes = rest.as_bytes();
+        let Some(last) = bytes.iter().position(|&b| b & MORE == 0) else {
+            return false;
+        };
+        if last > 0 && bytes[last] == 0 {
+            return false;
+        }
+        let Some(n) = take_length(&mut rest) else {
+            return false;
+        };
+        match rest.get(n..) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Read as the sequence of strings it is written as, each string appended to the list's text as
@@ -204,7 +233,30 @@ impl serde::Serialize for StrList {
 /// first was two allocations a name).
 impl<'de> serde::Deserialize<'de> for StrList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<StrList, D::Error> {
-        deserializer.deserialize_seq(ListVisitor)
+        if deserializer.is_human_readable() {
+            deserializer.deserialize_seq(ListVisitor)
+        } else {
+            deserializer.deserialize_str(TextVisitor)
+        }
+    }
+}
+
+/// Reads a list's text, as a binary form holds it.
+struct TextVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TextVisitor {
+    type Value = StrList;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of strings, packed")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<StrList, E> {
+        if well_formed(text) {
+            Ok(StrList { bytes: text.into() })
+        } else {
+            Err(E::invalid_value(serde::de::Unexpected::Str(text), &self))
+        }
     }
 }
 
@@ -278,6 +330,40 @@ mod tests {
             let binary = postcard::to_stdvec(&list).unwrap();
             prop_assert_eq!(postcard::from_bytes::<StrList>(&binary).unwrap(), list);
         }
+
+        /// A binary form's text that is not a list as written (a length running past the end or
+        /// into a character, a length not in its shortest form, a length cut short) is refused,
+        /// never read as some other list.
+        #[test]
+        fn a_packed_text_not_as_written_is_refused(strings in proptest::collection::vec(".{0,80}", 1..6), cut in 0usize..400) {
+            let list = StrList::from(strings);
+            let text: &str = &list.bytes;
+            let mut cut = cut.min(text.len() - 1);
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let short = &text[..cut];
+            let read = postcard::from_bytes::<StrList>(&postcard::to_stdvec(short).unwrap());
+            // Read only when cut where a string ends: the list of the strings before.
+            if let Ok(back) = read {
+                prop_assert!(back.len() < list.len() && list.iter().take(back.len()).eq(back.iter()));
+            }
+        }
+    }
+
+    #[test]
+    fn packed_texts_that_were_never_written_are_refused() {
+        let read =
+            |text: &str| postcard::from_bytes::<StrList>(&postcard::to_stdvec(text).unwrap());
+        assert_eq!(read("\u{3}Ada\u{2}Al").unwrap(), ["Ada", "Al"]);
+        assert_eq!(read("").unwrap(), StrList::default());
+        // Lengths past the end, into the middle of `é`, in a longer form than needed, cut short.
+        for bad in ["\u{4}Ada", "\u{3}é", "\u{1}é", "\u{43}\u{0}Ada", "@"] {
+            assert!(read(bad).is_err(), "{bad:?} was read");
+        }
+        // JSON keeps the list of strings.
+        let list = StrList::from(["Ada", "Al"]);
+        assert_eq!(serde_json::to_string(&list).unwrap(), r#"["Ada","Al"]"#);
     }
 
     #[test]
