@@ -399,6 +399,78 @@ fn one_edited_paper_scores_again_only_the_papers_it_reaches() {
     );
 }
 
+/// Document frequencies below 64 are weighed as they are; above, within 1.6%, and the same for
+/// every count of one step.
+#[test]
+fn document_frequencies_are_weighed_in_steps_above_64() {
+    assert_eq!(weighed_df(0), 1);
+    assert!((1..64).all(|df| weighed_df(df) == df));
+    for df in (64..200_000).step_by(7).chain([u32::MAX]) {
+        let weighed = f64::from(weighed_df(df));
+        assert!((weighed / f64::from(df) - 1.0).abs() <= 1.0 / 64.0, "{df}");
+    }
+    // 5,000 is 13 bits: steps of 128, from 4,992 (39 × 128).
+    assert_eq!(weighed_df(4_992), weighed_df(5_119));
+    assert_ne!(weighed_df(4_991), weighed_df(4_992));
+    assert_ne!(weighed_df(5_119), weighed_df(5_120));
+}
+
+/// A common word added to a paper moves its count; within the count's step, no other paper
+/// weighs its words differently, so only the lists the edited paper reaches are made again.
+/// Crossing a step, every paper holding the word is weighed again. Both give what a whole pass
+/// gives.
+#[test]
+fn a_common_word_whose_count_stays_in_its_step_weighs_again_only_the_edited_paper() {
+    let (docs, vocab_len) = (synthetic(3000, 30000, 60), 30000);
+    let k = 8;
+    let (lists, kept) = run_scanning(&docs, vocab_len, k, MAX_POSTINGS_SCANNED);
+    let df = |term: u32, docs: &[Vec<(u32, u16)>]| {
+        docs.iter()
+            .filter(|d| d.iter().any(|&(t, _)| t == term))
+            .count() as u32
+    };
+    let common = |within: bool| {
+        (0..200)
+            .find(|&t| {
+                let n = df(t, &docs);
+                n > 200 && n < 2000 && (weighed_df(n) == weighed_df(n + 1)) == within
+            })
+            .unwrap()
+    };
+    let mut scored_by = Vec::new();
+    for within in [true, false] {
+        let term = common(within);
+        let mut edited = docs.clone();
+        let doc = (0..docs.len())
+            .find(|&d| !docs[d].iter().any(|&(t, _)| t == term))
+            .unwrap();
+        edited[doc].push((term, 1));
+        edited[doc].sort_unstable();
+        let before = vec![(doc, docs[doc].clone())];
+        let (updated, scored, kept) = patched(
+            lists.clone(),
+            &edited,
+            (vocab_len, k, MAX_POSTINGS_SCANNED),
+            &before,
+            kept.clone(),
+        );
+        let (fresh, fresh_kept) = run_scanning(&edited, vocab_len, k, MAX_POSTINGS_SCANNED);
+        assert_eq!(updated, fresh, "within its step: {within}");
+        assert!(kept == fresh_kept, "within its step: {within}");
+        scored_by.push((df(term, &docs), scored));
+    }
+    let [(_, within), (crossing_df, crossing)] = scored_by[..] else {
+        unreachable!()
+    };
+    // 74 of 3,000 here (the edited paper's list, and those that scan its new weights); a step
+    // crossed, 2,983.
+    assert!(within < 300, "{within} lists made again within the step");
+    assert!(
+        crossing > within * 4 && crossing > crossing_df as usize / 4,
+        "{crossing} lists made again crossing a step of a word in {crossing_df} papers"
+    );
+}
+
 proptest::proptest! {
     #![proptest_config(crate::record::mutations::config(48))]
 

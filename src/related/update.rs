@@ -4,8 +4,8 @@
 //! A paper's list is made of its query terms and, for each, the scanned postings of the term
 //! (see [`InvertedIndex::scanned`]): it can change only if its kept terms changed, or the
 //! scanned postings of one of its query terms. Kept terms change only in papers read again or
-//! holding a term whose document frequency moved (the term's weight, and the paper's vector
-//! length, move with it). A term's postings change only where such a paper kept, or no longer
+//! holding a term whose weight moved with its document frequency (the paper's vector length
+//! moves with it): most moves of a common word's count do not move its weight. A term's postings change only where such a paper kept, or no longer
 //! keeps, the term with that weight; and its scanned postings only if one of those is among
 //! the strongest scanned ones, before or after. Only the papers so reached are scored again:
 //! an abstract edited at 100,000 papers scores a part of them, not all.
@@ -85,14 +85,16 @@ pub(super) fn changed_lists_scanning(
     let stats = term_stats(&doc_freq, docs.len());
     let old_stats = term_stats(&old_freq, docs.len());
     let max_df = max_informative_df(docs.len());
-    let moved: Vec<bool> = doc_freq
+    // Terms a paper holding them weighs differently now (most counts that moved by an edit
+    // stay within their step: see `weighed_df`).
+    let moved: Vec<bool> = stats
         .iter()
-        .zip(&old_freq)
-        .map(|(a, b)| a != b)
+        .zip(&old_stats)
+        .map(|(now, then)| !now.weighs_as(then, max_df))
         .collect();
     let then: ahash::AHashMap<usize, TermsRef<'_>> = before.iter().copied().collect();
-    // Only papers edited, or holding a term whose document frequency moved (its weight, and the
-    // paper's vector length, move with it), can keep other terms than when the lists were made.
+    // Only papers edited, or holding a term whose weight moved (and the paper's vector length
+    // with it), can keep other terms than when the lists were made.
     let reached: Vec<usize> = (0..docs.len())
         .into_par_iter()
         .filter(|&doc| {
