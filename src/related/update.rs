@@ -95,15 +95,22 @@ pub(super) fn changed_lists_scanning(
     let then: ahash::AHashMap<usize, TermsRef<'_>> = before.iter().copied().collect();
     // Only papers edited, or holding a term whose weight moved (and the paper's vector length
     // with it), can keep other terms than when the lists were made.
-    let reached: Vec<usize> = (0..docs.len())
-        .into_par_iter()
-        .filter(|&doc| {
-            then.contains_key(&doc)
-                || docs[doc]
-                    .iter()
-                    .any(|(term, weight)| weight > 0 && moved.get(term as usize) == Some(&true))
-        })
-        .collect();
+    // Most edits move no weight: then no paper's words need a look.
+    let reached: Vec<usize> = if moved.contains(&true) {
+        (0..docs.len())
+            .into_par_iter()
+            .filter(|&doc| {
+                then.contains_key(&doc)
+                    || docs[doc]
+                        .iter()
+                        .any(|(term, weight)| weight > 0 && moved.get(term as usize) == Some(&true))
+            })
+            .collect()
+    } else {
+        let mut edited: Vec<usize> = then.keys().copied().collect();
+        edited.sort_unstable();
+        edited
+    };
     // The terms kept then are trusted if they are of these papers and those of the papers
     // edited are what their words then give (else, as with no terms kept, every paper is
     // weighed): the papers reached then weigh only their words now.
