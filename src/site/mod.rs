@@ -485,8 +485,7 @@ impl Site {
                 let mut text = String::new();
                 let mut ends = Vec::with_capacity(2 * papers.len());
                 for paper in papers {
-                    use std::fmt::Write as _;
-                    let _ = write!(text, "{}", paper.date);
+                    crate::calendar::push_iso_date(&mut text, paper.date);
                     ends.push(text.len() as u32);
                     views::write_authors_display(&mut text, paper);
                     ends.push(text.len() as u32);

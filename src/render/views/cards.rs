@@ -80,8 +80,7 @@ pub(super) fn describe_compact(paper: &Paper, base: &str, coins: Coins, sink: &m
         routes::write_paper(out, &paper.slug);
     });
     sink.text("date", |out| {
-        use std::fmt::Write as _;
-        let _ = write!(out, "{}", paper.date);
+        crate::calendar::push_iso_date(out, paper.date)
     });
     sink.text("date_display", |out| write_display_date(out, paper.date));
     sink.text("day_url", |out| {
