@@ -158,8 +158,9 @@ pub(super) struct Dirty {
 }
 
 /// The pages of `now` whose fingerprint differs from the one last written. With `first`, a
-/// change of more than [`DEFER_ABOVE`] pages keeps only the pages `first` wants; with `limit`,
-/// at most that many pages (the first in plan order).
+/// change of more than [`DEFER_ABOVE`] pages keeps only the pages `first` wants, and a smaller
+/// one of the same page paths all but the tags' BibTeX files `first` does not want; with
+/// `limit`, at most that many pages (the first in plan order).
 #[cfg(test)]
 pub(super) fn dirty_pages(
     written: &Written,
@@ -189,12 +190,19 @@ pub(super) fn dirty_pages_among(
         None => (0..now.pages.len()).filter(dirty).collect(),
     };
     let mut pages = all.clone();
-    // A change that shifts many pages (a tag added to an old paper moves every later page of
-    // that tag's list) writes what readers look at first; the rest stay dirty.
-    if let Some(first) = first
-        && pages.len() > DEFER_ABOVE
-    {
-        pages.retain(|&i| first.wants(&now.pages[i]));
+    if let Some(first) = first {
+        if pages.len() > DEFER_ABOVE {
+            // A change that shifts many pages (a tag added to an old paper moves every later
+            // page of that tag's list) writes what readers look at first; the rest stay dirty.
+            pages.retain(|&i| first.wants(&now.pages[i]));
+        } else if same_layout {
+            // A tag's BibTeX file holds every paper of the tag (20 MB for a large tag at
+            // 100,000 papers): a date edit re-keys or reorders a few of them, and they were
+            // most of its first write. They wait for the catch-up, unless open. (When pages
+            // come or go, a step that leaves pages also leaves the old ones in place: then
+            // everything is written at once.)
+            pages.retain(|&i| first.wants(&now.pages[i]) || !is_heavy(&now.pages[i].kind));
+        }
     }
     if let Some(limit) = limit {
         pages.truncate(limit);
@@ -211,6 +219,12 @@ pub(super) fn dirty_pages_among(
         same_layout,
         left,
     }
+}
+
+/// Whether a page is made of every paper of a list, whatever its length (no pages): written
+/// after the pages a reader is shown when an edit changes it.
+fn is_heavy(kind: &PageKind) -> bool {
+    matches!(kind, PageKind::TagBib(_))
 }
 
 #[cfg(test)]

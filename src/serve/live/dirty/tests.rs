@@ -111,6 +111,47 @@ fn a_change_of_at_most_defer_above_pages_is_written_whole() {
     assert!(!dirty.deferred);
 }
 
+/// A small change that rewrites tags' BibTeX files (a date edit re-keys or reorders papers in
+/// them) writes its pages first and leaves the files, each of every paper of its tag, for the
+/// catch-up; one open in a browser is written with the pages. The catch-up writes the rest.
+#[test]
+fn a_small_change_leaves_tag_bibtex_files_for_the_catch_up_unless_open() {
+    let mut pages = plan(&["day", "p3", "tag"]);
+    for (t, path) in ["tags/a/papers.bib", "tags/b/papers.bib"]
+        .into_iter()
+        .enumerate()
+    {
+        pages.push(PlannedPage {
+            path: path.to_string(),
+            kind: PageKind::TagBib(t),
+            template: "",
+        });
+    }
+    let written = Written::all(&page_set(&pages, &[1; 5]));
+    let now = page_set(&pages, &[2; 5]);
+    let mut first = FirstPages::open(["tags/b/papers.bib".to_string()].into());
+    first.papers = [3].into();
+    let dirty = dirty_pages(&written, &now, Some(&first), None);
+    assert_eq!(
+        names(&pages, &dirty.pages),
+        ["day", "p3", "tag", "tags/b/papers.bib"]
+    );
+    assert!(dirty.deferred);
+    assert_eq!(names(&pages, &dirty.left), ["tags/a/papers.bib"]);
+    let catch_up = dirty_pages(&written, &now, None, None);
+    assert_eq!(catch_up.pages.len(), 5);
+    assert!(!catch_up.deferred);
+    // A paper page gone (another layout): everything at once, so the old page goes with it.
+    let fewer: Vec<PlannedPage> = pages
+        .iter()
+        .filter(|p| p.path != "p3/index.html")
+        .cloned()
+        .collect();
+    let dirty = dirty_pages(&written, &page_set(&fewer, &[2; 4]), Some(&first), None);
+    assert!(!dirty.same_layout && !dirty.deferred);
+    assert_eq!(dirty.pages.len(), 4);
+}
+
 #[test]
 fn the_limit_writes_the_first_pages_in_plan_order() {
     let pages = plan(&["a", "b", "c", "d"]);
