@@ -25,7 +25,7 @@ pub(crate) struct Tag {
 ///
 /// The build cache keeps a tag as its two numbers only: the texts are the numbering's, which
 /// the cache keeps once ([`TagKeys::lists`]). A tag read back has empty texts until
-/// [`TagKeys::fill`] gives it the numbering's.
+/// [`TagTexts::fill`] gives it the numbering's.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct PaperTag {
     /// The name as written (in the record or as a keyword tag); once numbered, shared with
@@ -94,7 +94,7 @@ impl TagKeys {
         (by_number(&self.slugs), by_number(&self.names))
     }
 
-    /// The numbering [`TagKeys::lists`] gave, and its texts by number (for [`TagKeys::fill`]).
+    /// The numbering [`TagKeys::lists`] gave, and its texts by number (for [`TagTexts::fill`]).
     pub(crate) fn from_lists(slugs: Vec<String>, names: Vec<String>) -> (TagKeys, TagTexts) {
         let shared =
             |list: Vec<String>| -> Vec<Arc<str>> { list.into_iter().map(Arc::from).collect() };

@@ -204,9 +204,10 @@ impl serde::Serialize for StrList {
     }
 }
 
-/// Whether `text` is a list's text as [`push_entry`] writes it: lengths in their shortest form,
-/// each followed by that many bytes ending on a character boundary, nothing left over. Two texts
-/// of the same strings are then the same bytes (lists compare by their bytes).
+/// Whether `text` is a list's text as [`push_entry`] writes it: lengths in ASCII bytes and in
+/// their shortest form, each followed by that many bytes ending on a character boundary,
+/// nothing left over. Two texts of the same strings are then the same bytes (lists compare by
+/// their bytes).
 fn well_formed(text: &str) -> bool {
     let mut rest = text;
     while !rest.is_empty() {
@@ -214,7 +215,7 @@ fn well_formed(text: &str) -> bool {
         let Some(last) = bytes.iter().position(|&b| b & MORE == 0) else {
             return false;
         };
-        if last > 0 && bytes[last] == 0 {
+        if (last > 0 && bytes[last] == 0) || !bytes[..=last].is_ascii() {
             return false;
         }
         let Some(n) = take_length(&mut rest) else {
@@ -228,9 +229,9 @@ fn well_formed(text: &str) -> bool {
     true
 }
 
-/// Read as the sequence of strings it is written as, each string appended to the list's text as
-/// it is read (a build cache holds every paper's authors: reading each name into a `String`
-/// first was two allocations a name).
+/// Read as it is written: from a form people read, as a sequence of strings, each appended to
+/// the list's text as it is read (no `String` a name); from a binary one, as the list's text,
+/// checked to be one [`push_entry`] writes.
 impl<'de> serde::Deserialize<'de> for StrList {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<StrList, D::Error> {
         if deserializer.is_human_readable() {
@@ -358,7 +359,15 @@ mod tests {
         assert_eq!(read("\u{3}Ada\u{2}Al").unwrap(), ["Ada", "Al"]);
         assert_eq!(read("").unwrap(), StrList::default());
         // Lengths past the end, into the middle of `é`, in a longer form than needed, cut short.
-        for bad in ["\u{4}Ada", "\u{3}é", "\u{1}é", "\u{43}\u{0}Ada", "@"] {
+        // A length in a character that is not ASCII (`À` is C3 80: the bits of a length 3).
+        for bad in [
+            "\u{4}Ada",
+            "\u{3}é",
+            "\u{1}é",
+            "\u{43}\u{0}Ada",
+            "@",
+            "Àabc",
+        ] {
             assert!(read(bad).is_err(), "{bad:?} was read");
         }
         // JSON keeps the list of strings.
