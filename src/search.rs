@@ -53,6 +53,12 @@ use rows::{doc_files, snippet_files, write_doc_files};
 pub(crate) use memo::SearchMemo;
 pub(crate) use update::{SearchState, build_state};
 
+/// The words before of the documents edited since an index was made, by input index: with
+/// them an update finds what changed from those documents alone (see [`SearchState::update`]).
+/// Valid only when documents neither came nor went, and every document whose slug, title, date,
+/// authors, upvotes, snippet or words may differ is in it.
+pub(crate) type Edited = ahash::AHashMap<usize, crate::terms::Terms>;
+
 /// Version of the file format, checked by the browser.
 pub(crate) const FORMAT_VERSION: u32 = 1;
 /// Documents per `d/<n>.json` file: a results list loads the chunks of its top results only.

@@ -419,7 +419,7 @@ pub(super) fn update_with(
     let (mut fresh, encode) =
         added_to_published(memo, docs, &order, &sums, &changed, words, p, &published);
     let moves = (!encode.is_empty())
-        .then(|| Moves::of(docs, &old_order, &order, words.len()))
+        .then(|| Moves::of(docs, &old_order, &order, words.len(), None))
         .flatten();
     let encode = match moves {
         Some(moves) => moved_in_published(
@@ -532,8 +532,14 @@ pub(super) fn update_with(
     );
     timer.phase("  search: shards");
 
-    let (rows, snippets) =
-        changed_doc_files(docs, &order, p, (&memo.rows, &memo.snippets), &mut files);
+    let (rows, snippets) = changed_doc_files(
+        docs,
+        &order,
+        p,
+        numbered_hashes(docs, &order),
+        (&memo.rows, &memo.snippets),
+        &mut files,
+    );
     let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
     timer.phase("  search: documents, snippets");
 

@@ -18,10 +18,11 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::{
-    Params, SearchDoc, Term, add_to_term, doc_files, doc_order, encode_term, encode_terms,
+    Edited, Params, SearchDoc, Term, add_to_term, doc_files, doc_order, encode_term, encode_terms,
     snippet_files, term_files, term_files_where,
 };
 use crate::hash::hash_of;
+use crate::terms::TermsRef;
 
 /// The search index as last made, to make the next one from what changed.
 pub(crate) struct SearchState {
@@ -33,6 +34,8 @@ pub(crate) struct SearchState {
     snippets: Vec<u64>,
     /// Per term id: checksum of its postings (see the module doc); 0 without postings.
     sums: Vec<u64>,
+    /// Per term id: how many documents hold it.
+    dfs: Vec<u32>,
     /// Every word, to tell a new id of a word already known (the update then gives up).
     known: HashSet<Box<str>>,
     /// Whether every id has its own word: terms are then one id each.
@@ -66,9 +69,11 @@ pub(super) fn build_state_with(
     let mut known = HashSet::with_capacity(words.len());
     let unique = words.iter().all(|w| known.insert(w.clone()));
     let (rows, snippets) = numbered_hashes(docs, &order);
+    let (sums, dfs) = checksums(docs, &order, words.len());
     let state = SearchState {
         p,
-        sums: checksums(docs, &order, words.len()).0,
+        sums,
+        dfs,
         rows,
         snippets,
         order,
@@ -95,10 +100,15 @@ impl SearchState {
     /// makes it whole. Documents may come and go (new ones are numbered by date, most often
     /// after every other). Even when most terms changed (a date edit that
     /// renumbers many documents) this is no slower than a whole build.
+    ///
+    /// With `edited` (the documents edited since the last index, see [`Edited`]) what changed
+    /// is found from those documents and the ones their new dates move past, instead of from
+    /// one pass over every document.
     pub(crate) fn update(
         &mut self,
         docs: &[SearchDoc],
         words: &[Box<str>],
+        edited: Option<&Edited>,
     ) -> Option<SearchUpdate> {
         if !self.unique || words.len() < self.sums.len() {
             return None;
@@ -111,21 +121,50 @@ impl SearchState {
         }
         let mut timer = crate::timing::PhaseTimer::start();
         let p = self.p;
-        let order = order_from(docs, &self.order);
-        timer.phase("  search: order");
-        let (sums, counts) = checksums(docs, &order, words.len());
-        timer.phase("  search: checksums");
-        let changed: Vec<u32> = (0..words.len())
+        let vocab = words.len();
+        let edits = edited
+            .filter(|_| docs.len() == self.order.len() && self.dfs.len() == self.sums.len())
+            .and_then(|edited| {
+                let order = reorder(docs, &self.order, edited)?;
+                let moves = Moves::of(docs, &self.order, &order, vocab, Some(edited))?;
+                Some((order, moves))
+            });
+        let (order, sums, counts, mut moves) = match edits {
+            Some((order, moves)) => {
+                let (mut sums, mut counts) = (self.sums.clone(), self.dfs.clone());
+                sums.resize(vocab, 0);
+                counts.resize(vocab, 0);
+                for (id, change) in moves.changes() {
+                    let id = id as usize;
+                    sums[id] = sums[id].wrapping_add(change.delta);
+                    counts[id] = u32::try_from(i64::from(counts[id]) + change.df).ok()?;
+                }
+                timer.phase("  search: what the edits changed");
+                (order, sums, counts, Some(moves))
+            }
+            None => {
+                let order = order_from(docs, &self.order);
+                timer.phase("  search: order");
+                let (sums, counts) = checksums(docs, &order, vocab);
+                timer.phase("  search: checksums");
+                (order, sums, counts, None)
+            }
+        };
+        let changed: Vec<u32> = (0..vocab)
             .filter(|&id| sums[id] != self.sums.get(id).copied().unwrap_or(0))
             .map(|id| id as u32)
             .collect();
         // Postings that came only with documents numbered after every other (a new record,
         // the newest) are added to the terms' JSON; the others are encoded from the documents.
         let known = self.rows.len();
-        let added = new_postings(docs, &order, known, words.len());
+        let added = new_postings(docs, &order, known, vocab);
         let mut fresh = Vec::new();
         let mut encode = Vec::new();
         for &id in &changed {
+            if counts[id as usize] == 0 {
+                // No document holds it any more: it goes.
+                continue;
+            }
             let word = &*words[id as usize];
             let before = self.sums.get(id as usize).copied().unwrap_or(0);
             let made = added
@@ -144,11 +183,12 @@ impl SearchState {
                 None => encode.push(id),
             }
         }
-        // Terms whose documents only moved (a date edit) are made from their JSON.
-        if let Some(moves) = (!encode.is_empty())
-            .then(|| Moves::of(docs, &self.order, &order, words.len()))
-            .flatten()
-        {
+        // Terms whose documents only moved (a date edit) or were edited are made from their
+        // JSON, or from the edited documents' postings for a word no other document holds.
+        if moves.is_none() && !encode.is_empty() {
+            moves = Moves::of(docs, &self.order, &order, vocab, None);
+        }
+        if let Some(moves) = &moves {
             let old_json = |word: &str| {
                 let i = self.terms.binary_search_by(|t| (*t.word).cmp(word)).ok()?;
                 Some(&self.terms[i].json[..])
@@ -158,11 +198,15 @@ impl SearchState {
                 .map(|&id| {
                     let before = self.sums.get(id as usize).copied().unwrap_or(0);
                     let word = &*words[id as usize];
+                    let df = counts[id as usize];
                     let term = moves
                         .explains(id, before, sums[id as usize])
-                        .then(|| old_json(word))
-                        .flatten()
-                        .and_then(|json| moves.patch(id, word, json, counts[id as usize], p.cap));
+                        .then(|| match self.dfs.get(id as usize) {
+                            None | Some(0) => moves.only_postings(id, word, df, p.cap),
+                            Some(_) => old_json(word)
+                                .and_then(|json| moves.patch(id, word, json, df, p.cap)),
+                        })
+                        .flatten();
                     (id, term)
                 })
                 .collect();
@@ -189,8 +233,13 @@ impl SearchState {
             self.meta = files[0].1.clone();
         }
         timer.phase("  search: shards");
-        let (rows, snippets) =
-            changed_doc_files(docs, &order, p, (&self.rows, &self.snippets), &mut files);
+        let old = (&self.rows[..], &self.snippets[..]);
+        let now = match moves.as_ref().filter(|m| m.edited.is_some()) {
+            Some(moves) => moves.hashes(docs, old),
+            None => numbered_hashes(docs, &order),
+        };
+        drop(moves);
+        let (rows, snippets) = changed_doc_files(docs, &order, p, now, old, &mut files);
         timer.phase("  search: documents, snippets");
         let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
         let mut paths = vec![crate::routes::SEARCH_META.to_string()];
@@ -202,8 +251,40 @@ impl SearchState {
         self.rows = rows;
         self.snippets = snippets;
         self.sums = sums;
+        self.dfs = counts;
         Some(SearchUpdate { files, paths })
     }
+}
+
+/// The numbering of `docs` after the documents `edited` changed, from `old`, the numbering of
+/// the same documents before: the others keep their order (their dates and slugs are as they
+/// were), and each edited one goes where its date and slug sort now. `None` when `old` does
+/// not number every document, or when so many were edited that sorting again is as quick.
+fn reorder(docs: &[SearchDoc], old: &[usize], edited: &Edited) -> Option<Vec<usize>> {
+    const MOST: usize = 64;
+    if old.len() != docs.len() || docs.len() > super::MAX_DOCS || edited.len() > MOST {
+        return None;
+    }
+    let before = |a: &usize, b: &usize| {
+        (docs[*a].date.cmp(docs[*b].date))
+            .then_with(|| docs[*b].slug.cmp(docs[*a].slug))
+            .then(a.cmp(b))
+    };
+    let mut order: Vec<usize> = old
+        .iter()
+        .copied()
+        .filter(|i| !edited.contains_key(i))
+        .collect();
+    let mut moved: Vec<usize> = edited.keys().copied().collect();
+    if order.len() + moved.len() != docs.len() || moved.iter().any(|&i| i >= docs.len()) {
+        return None;
+    }
+    moved.sort_unstable_by(before);
+    for i in moved {
+        let at = order.partition_point(|j| before(j, &i).is_lt());
+        order.insert(at, i);
+    }
+    Some(order)
 }
 
 /// The document numbers of `docs`: `old` when it still is what [`doc_order`] makes (no date or
@@ -257,30 +338,49 @@ pub(super) fn take_made(
     }
 }
 
-/// Documents that kept their words but not their number: a date or slug edit moves one
-/// document, and those between its old and new place shift by one. A term whose only change is
-/// that (its checksum says so, see [`Moves::explains`]) is made from its JSON as it was and the
-/// moved documents' postings ([`Moves::patch`]) instead of from every document's.
+/// Documents whose postings changed since the old numbering: a date or slug edit moves one
+/// document, and those between its old and new place shift by one; an edit of its words (known
+/// only when the caller says which documents it re-read, see [`Edited`]) changes its postings
+/// in place. A term whose only change is that (its checksum says so, see [`Moves::explains`])
+/// is made from its JSON as it was and these documents' postings ([`Moves::patch`]) instead of
+/// from every document's.
 pub(super) struct Moves<'a> {
     /// The previous numbering: input index by old number.
     old_order: &'a [usize],
     /// Input index to new number.
     new_number: Vec<u32>,
-    /// By term id: the moved documents' postings `(new number, weight)`, and the change of the
-    /// term's checksum they make when nothing else changed.
-    postings: HashMap<u32, (Vec<(u32, u32)>, u64)>,
+    /// The words before of the documents edited since the old numbering.
+    edited: Option<&'a Edited>,
+    /// The moved and edited documents: input index and old number.
+    moved: Vec<(usize, u32)>,
+    /// By term id: what the moved and edited documents changed of it.
+    postings: HashMap<u32, TermChange>,
+}
+
+/// What the moved and edited documents changed of one term.
+#[derive(Default)]
+pub(super) struct TermChange {
+    /// Their postings now, `(new number, weight)`, in the order the documents were taken.
+    list: Vec<(u32, u32)>,
+    /// The change of the term's checksum they make when nothing else changed.
+    delta: u64,
+    /// The change of its document frequency.
+    df: i64,
 }
 
 impl<'a> Moves<'a> {
-    /// The documents of `order` numbered otherwise in `old_order`; `None` when documents came
-    /// or went, none moved, or so many did that one pass over every document costs no more.
+    /// The documents of `order` numbered otherwise in `old_order`, and those `edited`; `None`
+    /// when documents came or went, none moved or was edited, or so many moved that one pass
+    /// over every document costs no more.
     pub(super) fn of(
         docs: &[SearchDoc],
         old_order: &'a [usize],
         order: &[usize],
         vocab: usize,
+        edited: Option<&'a Edited>,
     ) -> Option<Moves<'a>> {
-        if old_order.len() != order.len() || old_order == order {
+        let edits = edited.map_or(0, |e| e.len());
+        if old_order.len() != order.len() || (old_order == order && edits == 0) {
             return None;
         }
         let mut new_number = vec![u32::MAX; docs.len()];
@@ -292,31 +392,43 @@ impl<'a> Moves<'a> {
         {
             return None;
         }
+        let is_edited = |i: usize| edited.is_some_and(|e| e.contains_key(&i));
         let moved: Vec<(usize, u32)> = old_order
             .iter()
             .enumerate()
-            .filter(|&(old, &i)| new_number[i] != old as u32)
+            .filter(|&(old, &i)| new_number[i] != old as u32 || is_edited(i))
             .map(|(old, &i)| (i, old as u32))
             .collect();
         if moved.len() > (order.len() / 8).max(8) {
             return None;
         }
-        let mut postings: HashMap<u32, (Vec<(u32, u32)>, u64)> = HashMap::new();
+        let mut postings: HashMap<u32, TermChange> = HashMap::new();
         for &(i, old) in &moved {
             let new = new_number[i];
             for (id, weight) in docs[i].terms.iter() {
                 if (id as usize) < vocab && weight > 0 {
-                    let (list, delta) = postings.entry(id).or_default();
-                    list.push((new, u32::from(weight.min(255))));
-                    *delta = delta
-                        .wrapping_add(mix(new, weight))
-                        .wrapping_sub(mix(old, weight));
+                    let change = postings.entry(id).or_default();
+                    change.list.push((new, u32::from(weight.min(255))));
+                    change.delta = change.delta.wrapping_add(mix(new, weight));
+                    change.df += 1;
+                }
+            }
+            let before = edited
+                .and_then(|e| e.get(&i))
+                .map_or(docs[i].terms, TermsRef::from);
+            for (id, weight) in before.iter() {
+                if (id as usize) < vocab && weight > 0 {
+                    let change = postings.entry(id).or_default();
+                    change.delta = change.delta.wrapping_sub(mix(old, weight));
+                    change.df -= 1;
                 }
             }
         }
         Some(Moves {
             old_order,
             new_number,
+            edited,
+            moved,
             postings,
         })
     }
@@ -327,22 +439,22 @@ impl<'a> Moves<'a> {
     pub(super) fn explains(&self, id: u32, before: u64, now: u64) -> bool {
         self.postings
             .get(&id)
-            .is_some_and(|(_, delta)| before.wrapping_add(*delta) == now)
+            .is_some_and(|change| before.wrapping_add(change.delta) == now)
     }
 
-    /// Whether the document numbered `old` before has another number now.
+    /// Whether the document numbered `old` before has another number or other words now.
     fn moved(&self, old: u32) -> bool {
-        self.old_order
-            .get(old as usize)
-            .is_none_or(|&i| self.new_number[i] != old)
+        self.old_order.get(old as usize).is_none_or(|&i| {
+            self.new_number[i] != old || self.edited.is_some_and(|e| e.contains_key(&i))
+        })
     }
 
     /// Term `id` of `word`, whose JSON was `old` and which [`Moves::explains`], with its
-    /// postings renumbered: the old JSON's postings of documents that stayed, and the moved
-    /// documents' under their new numbers. Exact under the cap too: the postings the old JSON
-    /// left out rank below its last one, and are left out again when the postings known to
-    /// rank at least as high as that one still fill the cap. `None` otherwise, or when `old`
-    /// does not read as `word`'s term of `df` documents.
+    /// postings renumbered and edited: the old JSON's postings of documents that neither moved
+    /// nor were edited, and the others' postings now. Exact under the cap too: the postings the
+    /// old JSON left out rank below its last one, and are left out again when the postings
+    /// known to rank at least as high as that one still fill the cap. `None` otherwise, or
+    /// when `old` does not read as `word`'s term of `df` documents now.
     pub(super) fn patch(
         &self,
         id: u32,
@@ -351,24 +463,27 @@ impl<'a> Moves<'a> {
         df: u32,
         cap: usize,
     ) -> Option<Term> {
-        let (moved, _) = self.postings.get(&id)?;
+        let change = self.postings.get(&id)?;
+        let moved = &change.list;
         // One posting per document, as `encode_term` merges them (a document's postings of
         // one term are next to each other in `moved`).
         if moved.windows(2).any(|w| w[0].0 == w[1].0) {
             return None;
         }
         let (old_df, mut postings) = super::read_term(word, old, moved.len())?;
-        if old_df != df {
+        if i64::from(old_df) + change.df != i64::from(df) {
             return None;
         }
         let last = postings.last().copied();
         postings.retain(|&(doc, _)| !self.moved(doc));
         postings.extend_from_slice(moved);
         postings.sort_unstable_by(super::best_first);
-        if df as usize <= cap {
+        if old_df as usize <= cap || df as usize <= cap {
+            // The old JSON held every posting (or must now): all are known.
             if postings.len() != df as usize {
                 return None;
             }
+            postings.truncate(cap);
         } else {
             let (last_doc, last_weight) = last?;
             let sure = postings
@@ -383,6 +498,40 @@ impl<'a> Moves<'a> {
             postings.truncate(cap);
         }
         Some(super::write_term(word, df, &postings))
+    }
+
+    /// Term `id` of `word` held by `df` documents, none of which held it before: all of its
+    /// postings are the moved and edited documents'. `None` when they are not `df` postings.
+    pub(super) fn only_postings(&self, id: u32, word: &str, df: u32, cap: usize) -> Option<Term> {
+        let list = &self.postings.get(&id)?.list;
+        let mut numbers: Vec<u32> = list.iter().map(|&(doc, _)| doc).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        (!word.is_empty() && numbers.len() == list.len() && list.len() == df as usize)
+            .then(|| encode_term(word, list.clone(), true, cap))
+    }
+
+    /// By new number, the hashes of each document's `d/` row and snippet (see
+    /// [`numbered_hashes`]), from `old`, those by old number: only the moved documents' are
+    /// moved and only the edited ones' are made again.
+    pub(super) fn hashes(&self, docs: &[SearchDoc], old: (&[u64], &[u64])) -> (Vec<u64>, Vec<u64>) {
+        let (mut rows, mut snippets) = (old.0.to_vec(), old.1.to_vec());
+        for &(i, before) in &self.moved {
+            let (n, before) = (self.new_number[i] as usize, before as usize);
+            if self.edited.is_some_and(|e| e.contains_key(&i)) {
+                rows[n] = row_hash(&docs[i]);
+                snippets[n] = hash_of(docs[i].snippet);
+            } else {
+                rows[n] = old.0[before];
+                snippets[n] = old.1[before];
+            }
+        }
+        (rows, snippets)
+    }
+
+    /// The terms the moved and edited documents changed, with what they changed.
+    pub(super) fn changes(&self) -> impl Iterator<Item = (u32, &TermChange)> {
+        self.postings.iter().map(|(&id, change)| (id, change))
     }
 }
 
@@ -432,16 +581,17 @@ pub(super) fn only_added(added: &[(u32, u32)], before: u64, now: u64) -> bool {
 }
 
 /// Adds to `files` the document and snippet files of `docs` numbered by `order` whose contents
-/// differ from those `old` describes (by number: each `d/` row's hash and each snippet's), and
-/// returns those hashes now.
+/// differ from those `old` describes (by number: each `d/` row's hash and each snippet's), from
+/// those hashes `now`, which it returns.
 pub(super) fn changed_doc_files(
     docs: &[SearchDoc],
     order: &[usize],
     p: Params,
+    now: (Vec<u64>, Vec<u64>),
     old: (&[u64], &[u64]),
     files: &mut Vec<(String, Vec<u8>)>,
 ) -> (Vec<u64>, Vec<u64>) {
-    let (rows, snippets) = numbered_hashes(docs, order);
+    let (rows, snippets) = now;
     let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
     files.extend(doc_files(
         docs,

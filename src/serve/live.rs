@@ -150,6 +150,7 @@ impl LiveSite {
         // The index as the build wrote it (the same function, so the same bytes), for the
         // first edit to update.
         live.search = Some(live.site.with_search_docs(crate::search::build_state).0);
+        live.site.mark_searched();
         let current = Fingerprints::of(&live.site);
         live.sitemap_hash = Some(current.sitemap_hash);
         live.written = Written::all(&PageSet {
@@ -309,6 +310,12 @@ impl LiveSite {
         };
         let sitemap_hash = current.sitemap_hash;
         timer.phase("fingerprints");
+        // The search index changes with any record; only its changed files are written. Its
+        // state is put back once they are: after a failure the next index is made whole.
+        let mut state = if search { self.search.take() } else { None };
+        let searched =
+            search.then(|| search_changes(&mut self.site, &mut state, &self.search_hashes));
+        timer.phase("search index");
         let now = PageSet {
             pages: self.site.pages(),
             fingerprints: &current.pages,
@@ -327,14 +334,9 @@ impl LiveSite {
             emit::static_files(&self.site, &overlay)
                 .map_err(|e| io_problem(&self.out, "cannot copy static files", e))?;
         }
-        // The search index changes with any record; only its changed files are written.
         let mut search_hashes = None;
-        if search {
-            let (changed, hashes) =
-                search_changes(&self.site, &mut self.search, &self.search_hashes);
-            timer.phase("search index");
+        if let Some((changed, hashes)) = searched {
             emit::write_machine_files(&changed, &overlay)
-                .inspect_err(|_| self.search = None)
                 .map_err(|e| io_problem(&self.out, "cannot write the search index", e))?;
             search_hashes = Some(hashes);
             timer.phase("write search index");
@@ -355,6 +357,9 @@ impl LiveSite {
         report.files_changed += overlay
             .commit_changes()
             .map_err(|e| io_problem(&self.out, "cannot move rebuilt pages into place", e))?;
+        if search {
+            self.search = state;
+        }
         timer.phase("move into place");
         report.pages_written += dirty.pages.len();
         // Search files no longer made (a shard boundary moved) go as soon as the new index is
@@ -444,7 +449,7 @@ fn page_set_hashes(site: &Site) -> (u64, u64) {
 /// The search index files that differ from those served, and every file's hash: from what
 /// changed since the last index when it can ([`SearchState::update`]), else made whole.
 fn search_changes(
-    site: &Site,
+    site: &mut Site,
     state: &mut Option<SearchState>,
     served: &BTreeMap<String, u64>,
 ) -> (Vec<MachineFile>, BTreeMap<String, u64>) {
@@ -455,7 +460,9 @@ fn search_changes(
             .collect()
     };
     if let Some(state) = state {
-        let update = site.with_search_docs(|docs, words| state.update(docs, words));
+        let edited = site.search_edits();
+        let update = site.with_search_docs(|docs, words| state.update(docs, words, edited));
+        site.mark_searched();
         if let Some(update) = update {
             let changed = machine(update.files);
             let written = emit::file_hashes(&changed);
@@ -474,6 +481,7 @@ fn search_changes(
         }
     }
     let (made, files) = site.with_search_docs(crate::search::build_state);
+    site.mark_searched();
     *state = Some(made);
     let files = machine(files);
     let hashes = emit::file_hashes(&files);

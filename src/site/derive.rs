@@ -199,24 +199,44 @@ impl Site {
     }
 
     /// Before `entries` replace their papers' rows and `gone` leave: keeps what related
-    /// papers were found from (see `related_before`), the words of papers edited since.
+    /// papers were found from (see `related_before`) and what the search index was made from
+    /// (see `search_before`), the words of papers edited since.
     pub(super) fn keep_words_before(&mut self, entries: &[super::papers::Entry], gone: &[PathBuf]) {
         let ids: Option<Vec<PaperId>> = entries
             .iter()
             .map(|entry| self.papers.find(&entry.path))
             .collect();
-        let known = self.related_before.is_some() || !self.related_stale;
-        match ids.filter(|_| gone.is_empty() && known) {
-            Some(ids) => {
-                let rows = self.papers.columns();
-                let before = self.related_before.get_or_insert_with(Default::default);
-                for id in ids {
-                    before.entry(id).or_insert_with(|| rows.terms[id].clone());
-                }
+        let Some(ids) = ids.filter(|_| gone.is_empty()) else {
+            // Papers come or go: every related list is made again, and the search index
+            // from every paper.
+            self.related_before = None;
+            self.search_before = None;
+            return;
+        };
+        let rows = self.papers.columns();
+        if self.related_before.is_some() || !self.related_stale {
+            let before = self.related_before.get_or_insert_with(Default::default);
+            for &id in &ids {
+                before.entry(id).or_insert_with(|| rows.terms[id].clone());
             }
-            // Papers come or go: every list is made again.
-            None => self.related_before = None,
         }
+        if let Some(before) = &mut self.search_before {
+            for &id in &ids {
+                before.entry(id).or_insert_with(|| rows.terms[id].clone());
+            }
+        }
+    }
+
+    /// Notes that the search index was made from the papers as they are now: the papers
+    /// edited from now on are kept for the next update ([`Site::search_edits`]).
+    pub(crate) fn mark_searched(&mut self) {
+        self.search_before = Some(Default::default());
+    }
+
+    /// The papers edited since [`Site::mark_searched`], with their words then; `None` when
+    /// papers came or went since, or the index was not marked.
+    pub(crate) fn search_edits(&self) -> Option<&crate::search::Edited> {
+        self.search_before.as_ref()
     }
 
     /// Brings `fingerprints` (of the pages as planned now, made before

@@ -105,6 +105,11 @@ pub(crate) struct Site {
     /// so that only the lists an edit can reach are made again (`related::changed_lists`);
     /// `None` when papers came or went since (every list is made again).
     related_before: Option<ahash::AHashMap<PaperId, crate::terms::Terms>>,
+    /// The words, when the search index was last made ([`Site::mark_searched`]), of each
+    /// paper edited since: with them the index is updated from those papers alone (see
+    /// [`crate::search::Edited`]); `None` when papers came or went since, or when no index
+    /// was marked.
+    search_before: Option<crate::search::Edited>,
     pages: Vec<PlannedPage>,
     /// The fetch ledger's last success per source, for the status page; `None` when the site
     /// has no ledger.
@@ -320,6 +325,7 @@ impl Site {
             related_kept: Default::default(),
             related_stale: false,
             related_before: None,
+            search_before: None,
             pages: Vec::new(),
             ledger: read_ledger(root),
             stamps: snapshot::Stamps::default(),

@@ -176,8 +176,9 @@ fn serve_update(
     served: &mut BTreeMap<String, Vec<u8>>,
     view: &[SearchDoc],
     words: &[Box<str>],
+    edited: Option<&Edited>,
 ) {
-    match state.update(view, words) {
+    match state.update(view, words, edited) {
         Some(update) => {
             served.extend(update.files);
             served.retain(|path, _| update.paths.contains(path));
@@ -227,9 +228,32 @@ fn memo_update(
     }
 }
 
-/// Applies `edits` batch by batch, and after each compares serve's updated index and a cached
-/// build's (from the memo; every other round without the published files, so that its terms
-/// are encoded) with a fresh build of the documents: file for file, byte for byte.
+/// Keeps, as the site does, the words before of the documents `edit` changes in `edited`
+/// (forgotten when documents come or go).
+fn note_edit(docs: &[Doc], edited: &mut Option<Edited>, edit: &Edit) {
+    let n = docs.len();
+    let d = match *edit {
+        Edit::Terms(d, _)
+        | Edit::Date(d, _)
+        | Edit::Title(d, _)
+        | Edit::Snippet(d, _)
+        | Edit::NewWord(d) => d % n,
+        Edit::Add(_) | Edit::Remove(_) => {
+            *edited = None;
+            return;
+        }
+    };
+    if let Some(edited) = edited {
+        edited
+            .entry(d)
+            .or_insert_with(|| crate::terms::Terms::from_sorted(&docs[d].terms));
+    }
+}
+
+/// Applies `edits` batch by batch, and after each compares serve's updated index (found from
+/// the edited documents, and from every document) and a cached build's (from the memo; every
+/// other round without the published files, so that its terms are encoded) with a fresh build
+/// of the documents: file for file, byte for byte.
 fn updates_equal_fresh_builds(
     mut docs: Vec<Doc>,
     mut words: Vec<Box<str>>,
@@ -237,16 +261,23 @@ fn updates_equal_fresh_builds(
 ) -> Result<(), TestCaseError> {
     let (mut state, files) = build_state_with(&search_docs(&docs), &words, P);
     let mut served = as_map(files);
+    let (mut told, files) = build_state_with(&search_docs(&docs), &words, P);
+    let mut served_told = as_map(files);
+    let mut edited = Some(Edited::default());
     let (mut memo, files) = crate::search::memo::build_with(&search_docs(&docs), &words, P);
     let mut published = as_map(files);
     for (round, batch) in edits.into_iter().enumerate() {
         for edit in batch {
+            note_edit(&docs, &mut edited, &edit);
             apply(&mut docs, &mut words, edit);
         }
         let view = search_docs(&docs);
         let fresh = as_map(build_with(&view, &words, P));
-        serve_update(&mut state, &mut served, &view, &words);
+        serve_update(&mut state, &mut served, &view, &words, None);
         same_files(&served, &fresh)?;
+        serve_update(&mut told, &mut served_told, &view, &words, edited.as_ref());
+        same_files(&served_told, &fresh)?;
+        edited = Some(Edited::default());
         memo_update(&mut memo, &mut published, &view, &words, round % 2 == 0);
         same_files(&published, &fresh)?;
     }
@@ -278,7 +309,7 @@ fn a_terms_edit_makes_only_the_shards_it_changes() {
     docs[17].terms = vec![(3, 5), (250, 1)];
     let view = search_docs(&docs);
     let update = state
-        .update(&view, &words)
+        .update(&view, &words, None)
         .expect("an update from what changed");
     assert!(!update.files.is_empty());
     assert!(
@@ -295,7 +326,7 @@ fn a_terms_edit_makes_only_the_shards_it_changes() {
         update.files.len()
     );
     // Nothing changed: nothing made.
-    let again = state.update(&view, &words).expect("an update");
+    let again = state.update(&view, &words, None).expect("an update");
     assert!(again.files.is_empty());
     assert_eq!(again.paths, update.paths);
 }
@@ -380,7 +411,7 @@ fn new_documents_of_a_new_day_make_only_the_last_documents_files() {
     let (_, from_damaged) =
         update_with(&memo, &view, &words, P, &damaged).expect("an update from the memo");
     let from_state = state
-        .update(&view, &words)
+        .update(&view, &words, None)
         .expect("an update from the state");
     for update in [from_memo, from_damaged, from_state] {
         let mut published = before.clone();
@@ -443,4 +474,44 @@ proptest! {
     ) {
         updates_equal_fresh_builds(docs, words(6), edits)?;
     }
+}
+
+/// Told which documents were edited, serve's update looks at those documents (and the ones
+/// their new dates move past) alone: an edit it is told of makes what a fresh build makes,
+/// and one it is not told of is not found. The site tells it of every edit, or of none.
+#[test]
+fn told_of_the_edits_an_update_looks_at_those_documents_alone() {
+    let words = words(300);
+    let docs = two_hundred_docs();
+    let before = as_map(build_state_with(&search_docs(&docs), &words, P).1);
+    let updated = |now: &[Doc], edited: &Edited| {
+        let (mut state, _) = build_state_with(&search_docs(&docs), &words, P);
+        let view = search_docs(now);
+        let update = state
+            .update(&view, &words, Some(edited))
+            .expect("an update from the edits");
+        let mut published = before.clone();
+        published.extend(update.files);
+        published.retain(|path, _| update.paths.contains(path));
+        (published, as_map(build_with(&view, &words, P)))
+    };
+    let mut edited = Edited::default();
+    edited.insert(17, crate::terms::Terms::from_sorted(&docs[17].terms));
+    let mut told = docs.clone();
+    told[17].terms = vec![(3, 5), (250, 1)];
+    told[17].date = "2024-09-15".into();
+    told[17].title = "An edited title".into();
+    let (published, fresh) = updated(&told, &edited);
+    same_files(&published, &fresh).unwrap();
+    // Document 9 (of January, which the date edit does not move past) edited too, untold:
+    // the index keeps its old terms.
+    let mut untold = told.clone();
+    untold[9].terms = vec![(4, 2)];
+    let (published, fresh) = updated(&untold, &edited);
+    assert_ne!(published, fresh);
+    let differ: Vec<&String> = fresh
+        .keys()
+        .filter(|path| published.get(*path) != fresh.get(*path))
+        .collect();
+    assert!(differ.iter().all(|path| path.contains("/t/")), "{differ:?}");
 }
