@@ -391,9 +391,8 @@ fn write_term(word: &str, df: u32, postings: &[(u32, u32)]) -> Term {
 /// under the cap rank below the `cap` it kept. `None` when `old` does not read as a term of
 /// `word`.
 fn add_to_term(word: &str, old: &[u8], added: &[(u32, u32)], cap: usize) -> Option<Term> {
-    let (df, mut postings) = read_term(word, old, added.len())?;
-    postings.extend_from_slice(added);
-    postings.sort_unstable_by(best_first);
+    let (df, postings) = read_term(word, old, added.len())?;
+    let mut postings = merge_best_first(postings, added.to_vec());
     postings.truncate(cap);
     Some(write_term(word, df + added.len() as u32, &postings))
 }
@@ -405,12 +404,19 @@ fn read_term(word: &str, json: &[u8], more: usize) -> Option<(u32, Vec<(u32, u32
         .strip_prefix(json_str(word).as_bytes())?
         .strip_prefix(b":[")?
         .strip_suffix(b"]")?;
-    let mut numbers = body.split(|&b| b == b',').map(|n| {
-        std::str::from_utf8(n)
-            .ok()
-            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))?
-            .parse::<u32>()
-            .ok()
+    // Digits between commas, each a `u32` (what `push_num` writes; anything else is refused).
+    let mut numbers = body.split(|&b| b == b',').map(|digits| {
+        if digits.is_empty() || digits.len() > 10 {
+            return None;
+        }
+        let mut n = 0u64;
+        for &b in digits {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + u64::from(b - b'0');
+        }
+        u32::try_from(n).ok()
     });
     let df = numbers.next()??;
     let mut postings = Vec::with_capacity((df as usize).min(POSTINGS_CAP) + more);
@@ -429,6 +435,28 @@ fn read_term(word: &str, json: &[u8], more: usize) -> Option<(u32, Vec<(u32, u32
         }
     }
     Some((df, postings))
+}
+
+/// `sorted` (best first, as a term's JSON reads) with `more` (in any order) put in their
+/// places: one merge, not a sort of all of them.
+fn merge_best_first(sorted: Vec<(u32, u32)>, mut more: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    if !sorted.is_sorted_by(|a, b| best_first(a, b).is_le()) {
+        let mut all = sorted;
+        all.extend_from_slice(&more);
+        all.sort_unstable_by(best_first);
+        return all;
+    }
+    more.sort_unstable_by(best_first);
+    let mut merged = Vec::with_capacity(sorted.len() + more.len());
+    let mut more = more.into_iter().peekable();
+    for posting in sorted {
+        while let Some(next) = more.next_if(|m| best_first(m, &posting).is_lt()) {
+            merged.push(next);
+        }
+        merged.push(posting);
+    }
+    merged.extend(more);
+    merged
 }
 
 /// A run of consecutive terms stored in one file.

@@ -345,14 +345,14 @@ pub(super) fn take_made(
 /// is made from its JSON as it was and these documents' postings ([`Moves::patch`]) instead of
 /// from every document's.
 pub(super) struct Moves<'a> {
-    /// The previous numbering: input index by old number.
-    old_order: &'a [usize],
     /// Input index to new number.
     new_number: Vec<u32>,
     /// The words before of the documents edited since the old numbering.
     edited: Option<&'a Edited>,
     /// The moved and edited documents: input index and old number.
     moved: Vec<(usize, u32)>,
+    /// Their old numbers, as bits.
+    moved_bits: Vec<u64>,
     /// By term id: what the moved and edited documents changed of it.
     postings: HashMap<u32, TermChange>,
 }
@@ -424,11 +424,15 @@ impl<'a> Moves<'a> {
                 }
             }
         }
+        let mut moved_bits = vec![0u64; old_order.len().div_ceil(64)];
+        for &(_, old) in &moved {
+            moved_bits[old as usize / 64] |= 1 << (old % 64);
+        }
         Some(Moves {
-            old_order,
             new_number,
             edited,
             moved,
+            moved_bits,
             postings,
         })
     }
@@ -442,11 +446,11 @@ impl<'a> Moves<'a> {
             .is_some_and(|change| before.wrapping_add(change.delta) == now)
     }
 
-    /// Whether the document numbered `old` before has another number or other words now.
+    /// Whether the document numbered `old` before has another number or other words now (or
+    /// was not numbered).
     fn moved(&self, old: u32) -> bool {
-        self.old_order.get(old as usize).is_none_or(|&i| {
-            self.new_number[i] != old || self.edited.is_some_and(|e| e.contains_key(&i))
-        })
+        old as usize >= self.new_number.len()
+            || self.moved_bits[old as usize / 64] & (1 << (old % 64)) != 0
     }
 
     /// Term `id` of `word`, whose JSON was `old` and which [`Moves::explains`], with its
@@ -476,8 +480,7 @@ impl<'a> Moves<'a> {
         }
         let last = postings.last().copied();
         postings.retain(|&(doc, _)| !self.moved(doc));
-        postings.extend_from_slice(moved);
-        postings.sort_unstable_by(super::best_first);
+        let mut postings = super::merge_best_first(postings, moved.clone());
         if old_df as usize <= cap || df as usize <= cap {
             // The old JSON held every posting (or must now): all are known.
             if postings.len() != df as usize {
