@@ -34,7 +34,7 @@ use crate::site::Site;
 use crate::site::snapshot::{SHARDS, SnapshotSource};
 
 /// Changes whenever what the cache holds changes shape.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// The first bytes of `header.bin`.
 const MAGIC: &[u8] = b"digest build cache\n";

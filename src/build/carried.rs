@@ -16,6 +16,8 @@ use super::emit;
 pub(crate) struct Carried {
     /// What the sitemap was made of ([`emit::sitemap_identity`]).
     pub sitemap: u64,
+    /// The records the search index was made from ([`crate::site::Site::records_identity`]).
+    pub records: u64,
     /// What the search index was made of.
     pub search: SearchMemo,
 }
@@ -38,6 +40,7 @@ impl Kept {
             Kept::Nothing => return None,
             Kept::Made(carried) => {
                 bytes.extend(carried.sitemap.to_le_bytes());
+                bytes.extend(carried.records.to_le_bytes());
                 bytes.extend(postcard::to_stdvec(&carried.search).ok()?);
             }
             Kept::AsRead(read) => bytes.extend(read.get(8..)?),
@@ -51,11 +54,13 @@ impl Kept {
 pub(crate) fn read(bytes: &[u8], marker: u64) -> Option<Carried> {
     let (kept_for, rest) = bytes.split_first_chunk::<8>()?;
     let (sitemap, rest) = rest.split_first_chunk::<8>()?;
+    let (records, rest) = rest.split_first_chunk::<8>()?;
     if u64::from_le_bytes(*kept_for) != marker {
         return None;
     }
     Some(Carried {
         sitemap: u64::from_le_bytes(*sitemap),
+        records: u64::from_le_bytes(*records),
         search: postcard::from_bytes(rest).ok()?,
     })
 }
@@ -76,6 +81,7 @@ pub(crate) fn write_whole(
     let search = site.with_search_docs(|docs, words| SearchMemo::write(docs, words, sink))?;
     Ok(Carried {
         sitemap: emit::sitemap_identity(site),
+        records: site.records_identity(),
         search,
     })
 }
@@ -91,6 +97,7 @@ pub(crate) fn made_whole(
         .collect();
     let carried = Carried {
         sitemap: emit::sitemap_identity(site),
+        records: site.records_identity(),
         search,
     };
     (carried, files)

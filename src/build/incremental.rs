@@ -350,8 +350,11 @@ fn machine_changes(
     // (each checked against the hash the memo keeps).
     let published = |path: &str| std::fs::read(previous.dir.join(path)).ok();
     let updated = memo.and_then(|memo| {
-        let (search, update) =
-            site.with_search_docs(|docs, words| memo.search.update(docs, words, &published))?;
+        // Told which papers were read again since the memo's records, the update looks at
+        // those (and the ones their dates move past) alone.
+        let edited = site.search_edits_since(memo.records);
+        let (search, update) = site
+            .with_search_docs(|docs, words| memo.search.update(docs, words, &published, edited))?;
         let made: Vec<MachineFile> = update
             .files
             .into_iter()
@@ -389,7 +392,11 @@ fn machine_changes(
     (
         files,
         hashes,
-        Kept::Made(carried::Carried { sitemap, search }),
+        Kept::Made(carried::Carried {
+            sitemap,
+            records: site.records_identity(),
+            search,
+        }),
     )
 }
 

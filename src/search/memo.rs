@@ -21,12 +21,12 @@ use serde::{Deserialize, Serialize};
 
 use super::update::{
     Moves, SearchUpdate, changed_doc_files, checksums, encode_changed, new_postings,
-    numbered_hashes, only_added, order_from, take_made,
+    numbered_hashes, only_added, order_from, reorder, take_made,
 };
 use super::{
-    DEFAULT, Params, SearchDoc, Sink, Term, add_to_term, cut_shards, doc_order, encode_term,
-    encode_terms, file_key, meta, prefix_completions, shard_file, shard_identity, write_doc_files,
-    write_term_files,
+    DEFAULT, Edited, Params, SearchDoc, Sink, Term, add_to_term, cut_shards, doc_order,
+    encode_term, encode_terms, file_key, meta, prefix_completions, shard_file, shard_identity,
+    write_doc_files, write_term_files,
 };
 use crate::hash::hash_of;
 
@@ -84,13 +84,38 @@ impl SearchMemo {
     /// ([`SearchMemo::build`]): a word has two ids, or a checksum collided. Documents may
     /// come and go: a morning's new papers are numbered after the others, so only the terms
     /// they hold and the last documents' files change.
+    ///
+    /// With `edited` (the documents edited since the documents this memo was made from, see
+    /// [`Edited`]) what changed is found from those documents and the ones their new dates
+    /// move past, instead of from one pass over every document.
     pub(crate) fn update(
         &self,
         docs: &[SearchDoc],
         words: &[Box<str>],
         published: Published,
+        edited: Option<&Edited>,
     ) -> Option<(SearchMemo, SearchUpdate)> {
-        update_with(self, docs, words, DEFAULT, published)
+        update_with(self, docs, words, DEFAULT, published, edited)
+    }
+
+    /// Per term id of `words`, the checksum and document frequency of its postings after the
+    /// documents `moves` took changed them; `None` when they make a frequency negative (the
+    /// memo is not of the documents before those changes).
+    fn sums_after(&self, words: &[Box<str>], moves: &Moves) -> Option<(Vec<u64>, Vec<u32>)> {
+        let mut sums = vec![0u64; words.len()];
+        let mut counts = vec![0u32; words.len()];
+        for (id, word) in words.iter().enumerate() {
+            if let Ok(i) = self.terms.binary_search_by(|t| (*t.word).cmp(word)) {
+                sums[id] = self.terms[i].sum;
+                counts[id] = self.terms[i].df;
+            }
+        }
+        for (id, change) in moves.changes() {
+            let id = id as usize;
+            sums[id] = sums[id].wrapping_add(change.delta);
+            counts[id] = u32::try_from(i64::from(counts[id]) + change.df).ok()?;
+        }
+        Some((sums, counts))
     }
 }
 
@@ -339,6 +364,13 @@ fn moved_in_published(
             Ok(i) if moves.explains(id, memo.terms[i].sum, sums[id as usize]) => {
                 candidates.push((id, i));
             }
+            // A word no document held: all of its postings are the edited documents'.
+            Err(_) if moves.explains(id, 0, sums[id as usize]) => {
+                match moves.only_postings(id, word, counts[id as usize], p.cap) {
+                    Some(term) => fresh.push(term),
+                    None => left.push(id),
+                }
+            }
             _ => left.push(id),
         }
     }
@@ -374,14 +406,27 @@ pub(super) fn update_with(
     words: &[Box<str>],
     p: Params,
     published: Published,
+    edited: Option<&Edited>,
 ) -> Option<(SearchMemo, SearchUpdate)> {
     if memo.terms.len() > u32::MAX as usize {
         return None;
     }
     let mut timer = crate::timing::PhaseTimer::start();
     let old_order: Vec<usize> = memo.order.iter().map(|&i| i as usize).collect();
-    let order = order_from(docs, &old_order);
-    let (sums, counts) = checksums(docs, &order, words.len());
+    let edits = edited.and_then(|edited| {
+        let order = reorder(docs, &old_order, edited)?;
+        let moves = Moves::of(docs, &old_order, &order, words.len(), Some(edited))?;
+        let (sums, counts) = memo.sums_after(words, &moves)?;
+        Some((order, sums, counts, moves))
+    });
+    let (order, sums, counts, mut moves) = match edits {
+        Some((order, sums, counts, moves)) => (order, sums, counts, Some(moves)),
+        None => {
+            let order = order_from(docs, &old_order);
+            let (sums, counts) = checksums(docs, &order, words.len());
+            (order, sums, counts, None)
+        }
+    };
     // The id of each word with postings; a word with postings under two ids is merged by a
     // whole build, not here.
     let mut live: HashMap<&str, u32> = HashMap::with_capacity(memo.terms.len() + 64);
@@ -418,13 +463,13 @@ pub(super) fn update_with(
     let published = PublishedTerms::new(memo, p, published);
     let (mut fresh, encode) =
         added_to_published(memo, docs, &order, &sums, &changed, words, p, &published);
-    let moves = (!encode.is_empty())
-        .then(|| Moves::of(docs, &old_order, &order, words.len(), None))
-        .flatten();
-    let encode = match moves {
+    if moves.is_none() && !encode.is_empty() {
+        moves = Moves::of(docs, &old_order, &order, words.len(), None);
+    }
+    let encode = match &moves {
         Some(moves) => moved_in_published(
             memo,
-            &moves,
+            moves,
             (&sums, &counts),
             encode,
             words,
@@ -532,14 +577,13 @@ pub(super) fn update_with(
     );
     timer.phase("  search: shards");
 
-    let (rows, snippets) = changed_doc_files(
-        docs,
-        &order,
-        p,
-        numbered_hashes(docs, &order),
-        (&memo.rows, &memo.snippets),
-        &mut files,
-    );
+    let old = (&memo.rows[..], &memo.snippets[..]);
+    let now = match moves.as_ref().filter(|m| m.is_edited()) {
+        Some(moves) => moves.hashes(docs, old),
+        None => numbered_hashes(docs, &order),
+    };
+    drop(moves);
+    let (rows, snippets) = changed_doc_files(docs, &order, p, now, old, &mut files);
     let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
     timer.phase("  search: documents, snippets");
 

@@ -234,7 +234,7 @@ impl SearchState {
         }
         timer.phase("  search: shards");
         let old = (&self.rows[..], &self.snippets[..]);
-        let now = match moves.as_ref().filter(|m| m.edited.is_some()) {
+        let now = match moves.as_ref().filter(|m| m.is_edited()) {
             Some(moves) => moves.hashes(docs, old),
             None => numbered_hashes(docs, &order),
         };
@@ -260,7 +260,7 @@ impl SearchState {
 /// the same documents before: the others keep their order (their dates and slugs are as they
 /// were), and each edited one goes where its date and slug sort now. `None` when `old` does
 /// not number every document, or when so many were edited that sorting again is as quick.
-fn reorder(docs: &[SearchDoc], old: &[usize], edited: &Edited) -> Option<Vec<usize>> {
+pub(super) fn reorder(docs: &[SearchDoc], old: &[usize], edited: &Edited) -> Option<Vec<usize>> {
     const MOST: usize = 64;
     if old.len() != docs.len() || docs.len() > super::MAX_DOCS || edited.len() > MOST {
         return None;
@@ -363,9 +363,9 @@ pub(super) struct TermChange {
     /// Their postings now, `(new number, weight)`, in the order the documents were taken.
     list: Vec<(u32, u32)>,
     /// The change of the term's checksum they make when nothing else changed.
-    delta: u64,
+    pub(super) delta: u64,
     /// The change of its document frequency.
-    df: i64,
+    pub(super) df: i64,
 }
 
 impl<'a> Moves<'a> {
@@ -374,7 +374,7 @@ impl<'a> Moves<'a> {
     /// over every document costs no more.
     pub(super) fn of(
         docs: &[SearchDoc],
-        old_order: &'a [usize],
+        old_order: &[usize],
         order: &[usize],
         vocab: usize,
         edited: Option<&'a Edited>,
@@ -530,6 +530,11 @@ impl<'a> Moves<'a> {
             }
         }
         (rows, snippets)
+    }
+
+    /// Whether it was told which documents were edited.
+    pub(super) fn is_edited(&self) -> bool {
+        self.edited.is_some()
     }
 
     /// The terms the moved and edited documents changed, with what they changed.

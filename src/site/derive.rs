@@ -231,12 +231,27 @@ impl Site {
     /// edited from now on are kept for the next update ([`Site::search_edits`]).
     pub(crate) fn mark_searched(&mut self) {
         self.search_before = Some(Default::default());
+        self.search_base = None;
     }
 
     /// The papers edited since [`Site::mark_searched`], with their words then; `None` when
     /// papers came or went since, or the index was not marked.
     pub(crate) fn search_edits(&self) -> Option<&crate::search::Edited> {
         self.search_before.as_ref()
+    }
+
+    /// The papers edited since the site's papers were put back from a snapshot of the
+    /// `records` (see [`Site::records_identity`]), with their words then; `None` when the
+    /// snapshot was of other records, or papers came or went since.
+    pub(crate) fn search_edits_since(&self, records: u64) -> Option<&crate::search::Edited> {
+        self.search_before
+            .as_ref()
+            .filter(|_| self.search_base == Some(records))
+    }
+
+    /// What the records are: the path and bytes of each record file (drafts too).
+    pub(crate) fn records_identity(&self) -> u64 {
+        self.stamps.contents()
     }
 
     /// Brings `fingerprints` (of the pages as planned now, made before

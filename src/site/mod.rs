@@ -110,6 +110,9 @@ pub(crate) struct Site {
     /// [`crate::search::Edited`]); `None` when papers came or went since, or when no index
     /// was marked.
     search_before: Option<crate::search::Edited>,
+    /// The records (see [`Site::records_identity`]) `search_before` starts from, when it
+    /// started from a snapshot's: an index made from those records is updated from the edits.
+    search_base: Option<u64>,
     pages: Vec<PlannedPage>,
     /// The fetch ledger's last success per source, for the status page; `None` when the site
     /// has no ledger.
@@ -207,6 +210,10 @@ impl Unread {
         match (restored, scan) {
             (Some(Ok(restored)), Some(scan)) => {
                 site.put_back(restored);
+                // An index made from the snapshot's records is updated from the papers
+                // read again (see `SearchMemo::update`).
+                site.mark_searched();
+                site.search_base = Some(site.records_identity());
                 timer.phase("cache: put back");
                 loaded.from_snapshot = true;
                 loaded.records_read = scan.changed.len();
@@ -326,6 +333,7 @@ impl Site {
             related_stale: false,
             related_before: None,
             search_before: None,
+            search_base: None,
             pages: Vec::new(),
             ledger: read_ledger(root),
             stamps: snapshot::Stamps::default(),

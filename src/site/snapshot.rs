@@ -485,6 +485,19 @@ impl Stamps {
     pub(crate) fn clear(&mut self) {
         self.0.clear();
     }
+
+    /// A hash of each record file's path and bytes (not of its metadata: a file touched without
+    /// a change keeps it): equal for the same records.
+    pub(crate) fn contents(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = crate::hash::hasher();
+        self.0.len().hash(&mut hasher);
+        for (path, stamp) in &self.0 {
+            path.as_encoded_bytes().hash(&mut hasher);
+            stamp.content.hash(&mut hasher);
+        }
+        hasher.finish()
+    }
 }
 
 #[cfg(test)]

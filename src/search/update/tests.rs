@@ -200,6 +200,7 @@ fn memo_update(
     view: &[SearchDoc],
     words: &[Box<str>],
     readable: bool,
+    edited: Option<&Edited>,
 ) {
     use crate::search::memo::{SearchMemo, build_with as memo_build, update_with};
     let carried: SearchMemo = postcard::from_bytes(&postcard::to_stdvec(&*memo).unwrap()).unwrap();
@@ -207,7 +208,7 @@ fn memo_update(
     let read = |path: &str| snapshot.get(path).cloned();
     let none = |_: &str| None;
     let reader: crate::search::memo::Published = if readable { &read } else { &none };
-    match update_with(&carried, view, words, P, reader) {
+    match update_with(&carried, view, words, P, reader, edited) {
         Some((next, update)) => {
             for (path, bytes) in &update.files {
                 assert_ne!(
@@ -266,6 +267,8 @@ fn updates_equal_fresh_builds(
     let mut edited = Some(Edited::default());
     let (mut memo, files) = crate::search::memo::build_with(&search_docs(&docs), &words, P);
     let mut published = as_map(files);
+    let (mut memo_told, files) = crate::search::memo::build_with(&search_docs(&docs), &words, P);
+    let mut published_told = as_map(files);
     for (round, batch) in edits.into_iter().enumerate() {
         for edit in batch {
             note_edit(&docs, &mut edited, &edit);
@@ -277,8 +280,18 @@ fn updates_equal_fresh_builds(
         same_files(&served, &fresh)?;
         serve_update(&mut told, &mut served_told, &view, &words, edited.as_ref());
         same_files(&served_told, &fresh)?;
+        let readable = round % 2 == 0;
+        memo_update(
+            &mut memo_told,
+            &mut published_told,
+            &view,
+            &words,
+            readable,
+            edited.as_ref(),
+        );
+        same_files(&published_told, &fresh)?;
         edited = Some(Edited::default());
-        memo_update(&mut memo, &mut published, &view, &words, round % 2 == 0);
+        memo_update(&mut memo, &mut published, &view, &words, readable, None);
         same_files(&published, &fresh)?;
     }
     Ok(())
@@ -350,8 +363,15 @@ fn the_memo_does_not_depend_on_word_ids() {
         doc.terms.sort_unstable();
     }
     let fresh = as_map(build_with(&search_docs(&docs), &words, P));
-    let (_, update) = update_with(&memo, &search_docs(&renumbered), &reversed, P, &|_| None)
-        .expect("an update from the memo");
+    let (_, update) = update_with(
+        &memo,
+        &search_docs(&renumbered),
+        &reversed,
+        P,
+        &|_| None,
+        None,
+    )
+    .expect("an update from the memo");
     assert!(!update.files.is_empty());
     for (path, bytes) in &update.files {
         assert!(
@@ -406,10 +426,10 @@ fn new_documents_of_a_new_day_make_only_the_last_documents_files() {
         Some(bytes)
     };
     let (_, from_memo) =
-        update_with(&memo, &view, &words, P, &published).expect("an update from the memo");
+        update_with(&memo, &view, &words, P, &published, None).expect("an update from the memo");
     assert!(reads.into_inner() > 0, "no published shard was read");
     let (_, from_damaged) =
-        update_with(&memo, &view, &words, P, &damaged).expect("an update from the memo");
+        update_with(&memo, &view, &words, P, &damaged, None).expect("an update from the memo");
     let from_state = state
         .update(&view, &words, None)
         .expect("an update from the state");
