@@ -552,7 +552,7 @@ mod tests {
     }
 
     /// A snapshot held in memory, as the build cache's files would hold it.
-    struct Memory {
+    pub(super) struct Memory {
         parts: Vec<u8>,
         shards: Vec<Vec<u8>>,
         bodies: Vec<Vec<u8>>,
@@ -575,7 +575,7 @@ mod tests {
         }
     }
 
-    fn memory(site: &Site) -> Memory {
+    pub(super) fn memory(site: &Site) -> Memory {
         let members = site.shard_members();
         let (shards, bodies) = (0..SHARDS)
             .map(|n| {
@@ -592,7 +592,7 @@ mod tests {
 
     /// A site whose tags are written several ways: `Vision` and `vision` are one slug with two
     /// names, `graphs` is written by two papers, and one paper has a keyword tag.
-    fn tagged_site(tmp: &Path) -> Site {
+    pub(super) fn tagged_site(tmp: &Path) -> Site {
         std::fs::create_dir_all(tmp.join("content")).unwrap();
         std::fs::write(
             tmp.join("site.toml"),
@@ -683,5 +683,63 @@ mod tests {
             Err(other) => panic!("refused for another reason: {other}"),
             Ok(_) => panic!("a tag without a text was put back"),
         }
+    }
+}
+
+#[cfg(test)]
+mod search_edits {
+    use super::super::LoadOptions;
+    use super::tests::{memory, tagged_site};
+    use super::*;
+
+    fn stamped() -> LoadOptions {
+        LoadOptions {
+            keep_stamps: true,
+            ..LoadOptions::default()
+        }
+    }
+
+    /// Loads the site at `root` from `site`'s snapshot, reading again what changed since.
+    fn load_from(root: &Path, site: &Site) -> Site {
+        let stamps = site.snapshot_stamps().unwrap();
+        let mut unread = Site::unread(root, &stamped()).unwrap();
+        assert!(!unread.records_unchanged(&stamps));
+        let (site, loaded) = unread.load(Some(&memory(site))).unwrap();
+        assert!(loaded.from_snapshot);
+        site
+    }
+
+    /// A site put back from a snapshot tells an index of the snapshot's records which papers
+    /// were read again since, with their words then; an index of other records, nothing. A
+    /// paper added tells nothing either: every document is looked at.
+    #[test]
+    fn papers_read_again_are_told_to_an_index_of_the_snapshots_records() {
+        let tmp = tempfile::tempdir().unwrap();
+        tagged_site(tmp.path());
+        let site = Site::load(tmp.path(), &stamped()).unwrap();
+        let records = site.records_identity();
+        let b = tmp.path().join("content/b.md");
+        let id = site.paper_id(&b).unwrap();
+        let words_then = site.papers.columns().terms[id].clone();
+        std::fs::write(
+            &b,
+            "+++\ntitle = \"b.md\"\ndate = 2024-03-02\ntags = [\"vision\"]\n+++\nNew words.\n",
+        )
+        .unwrap();
+        let back = load_from(tmp.path(), &site);
+        let edited = back.search_edits_since(records).expect("told the edits");
+        assert_eq!(edited.len(), 1);
+        assert_eq!(edited.get(&id), Some(&words_then));
+        assert_ne!(back.papers.columns().terms[id], words_then);
+        assert!(back.search_edits_since(records ^ 1).is_none());
+        assert_ne!(back.records_identity(), records);
+
+        std::fs::write(
+            tmp.path().join("content/d.md"),
+            "+++\ntitle = \"d.md\"\ndate = 2024-03-03\n+++\nA new paper.\n",
+        )
+        .unwrap();
+        let added = load_from(tmp.path(), &site);
+        assert!(added.search_edits_since(records).is_none());
     }
 }
