@@ -83,6 +83,19 @@ pub(crate) const MAX_DOCS: usize = 1 << 24;
 /// Completions of a prefix query: the most frequent terms starting with the typed prefix.
 pub(crate) const COMPLETIONS: usize = 5;
 
+/// A document's authors line, e.g. "A. B, C. D et al. (7 authors)": written only where a row
+/// is hashed or written (an update after an edit, most often a few rows), not for every paper.
+pub(crate) trait AuthorsLine: Sync + std::fmt::Debug {
+    /// Appends the line to `out`.
+    fn write_line(&self, out: &mut String);
+}
+
+impl AuthorsLine for &str {
+    fn write_line(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
 /// One paper as the search index sees it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SearchDoc<'a> {
@@ -90,10 +103,10 @@ pub(crate) struct SearchDoc<'a> {
     pub slug: &'a str,
     /// Title as displayed.
     pub title: &'a str,
-    /// `YYYY-MM-DD` (listing day).
-    pub date: &'a str,
-    /// Display string, e.g. "A. B, C. D et al. (7 authors)".
-    pub authors: &'a str,
+    /// Listing day (written `YYYY-MM-DD`).
+    pub date: jiff::civil::Date,
+    /// Its authors line.
+    pub authors: &'a dyn AuthorsLine,
     /// Upvotes when known.
     pub upvotes: Option<u32>,
     /// Plain text shown under the title on the results page (the card's summary).
@@ -153,7 +166,7 @@ fn build_with(docs: &[SearchDoc], words: &[Box<str>], p: Params) -> Vec<(String,
 fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.par_sort_by(|&a, &b| {
-        (docs[a].date.cmp(docs[b].date)).then_with(|| docs[b].slug.cmp(docs[a].slug))
+        (docs[a].date.cmp(&docs[b].date)).then_with(|| docs[b].slug.cmp(docs[a].slug))
     });
     order.truncate(MAX_DOCS);
     order

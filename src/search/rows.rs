@@ -83,11 +83,16 @@ pub(super) fn write_doc_files(
 /// The bytes of one `d/` file: the rows of the documents at `chunk`.
 fn doc_file(docs: &[SearchDoc], chunk: &[usize]) -> Vec<u8> {
     let mut out = Vec::with_capacity(chunk.len() * 256);
+    let (mut date, mut authors) = (String::new(), String::new());
     out.push(b'[');
     for (j, &i) in chunk.iter().enumerate() {
         let d = &docs[i];
         out.extend_from_slice(if j > 0 { b",\n[" } else { b"[" });
-        for text in [d.slug, d.title, d.date, d.authors] {
+        date.clear();
+        crate::calendar::push_iso_date(&mut date, d.date);
+        authors.clear();
+        d.authors.write_line(&mut authors);
+        for text in [d.slug, d.title, &date, &authors] {
             // Writing a string to a Vec cannot fail.
             let _ = serde_json::to_writer(&mut out, text);
             out.push(b',');

@@ -91,8 +91,8 @@ fn docs<'a>(papers: &'a [Paper], c: &'a Corpus) -> Vec<SearchDoc<'a>> {
         .map(|(&(slug, title, date, _, _, _), terms)| SearchDoc {
             slug,
             title,
-            date,
-            authors: "someone",
+            date: date.parse().unwrap(),
+            authors: &"someone",
             upvotes: Some(3),
             snippet: "a snippet",
             terms: terms.into(),
@@ -327,8 +327,8 @@ fn no_panic_on_odd_input() {
     let doc = SearchDoc {
         slug: "a",
         title: "\u{0}",
-        date: "",
-        authors: "",
+        date: jiff::civil::date(2024, 1, 1),
+        authors: &"",
         upvotes: None,
         snippet: "\u{0}",
         terms: TermsRef::Pairs(&terms),
@@ -363,8 +363,8 @@ fn shard_file_names_stay_short_for_long_shared_prefixes() {
         .map(|d| SearchDoc {
             slug: &slugs[d],
             title: "t",
-            date: "2024-01-01",
-            authors: "",
+            date: jiff::civil::date(2024, 1, 1),
+            authors: &"",
             upvotes: None,
             snippet: "",
             terms: (&terms[d]).into(),
@@ -417,8 +417,8 @@ fn large_corpus_with_small_shards() {
         .map(|d| SearchDoc {
             slug: &slugs[d],
             title: "t",
-            date: "2024-01-01",
-            authors: "",
+            date: jiff::civil::date(2024, 1, 1),
+            authors: &"",
             upvotes: None,
             snippet: "",
             terms: (&terms[d]).into(),
@@ -495,15 +495,15 @@ fn postings_transposed_in_parts_make_the_same_files() {
         })
         .collect();
     let slugs: Vec<String> = (0..300).map(|d| format!("p{d:03}")).collect();
-    let dates: Vec<String> = (0..300)
-        .map(|d| format!("2024-01-{:02}", 1 + d % 28))
+    let dates: Vec<jiff::civil::Date> = (0..300)
+        .map(|d| jiff::civil::date(2024, 1, 1 + (d % 28) as i8))
         .collect();
     let docs: Vec<SearchDoc> = (0..300)
         .map(|d| SearchDoc {
             slug: &slugs[d],
             title: "t",
-            date: &dates[d],
-            authors: "",
+            date: dates[d],
+            authors: &"",
             upvotes: None,
             snippet: "",
             terms: (&terms[d]).into(),

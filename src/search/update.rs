@@ -266,7 +266,7 @@ pub(super) fn reorder(docs: &[SearchDoc], old: &[usize], edited: &Edited) -> Opt
         return None;
     }
     let before = |a: &usize, b: &usize| {
-        (docs[*a].date.cmp(docs[*b].date))
+        (docs[*a].date.cmp(&docs[*b].date))
             .then_with(|| docs[*b].slug.cmp(docs[*a].slug))
             .then(a.cmp(b))
     };
@@ -295,7 +295,7 @@ pub(super) fn order_from(docs: &[SearchDoc], old: &[usize]) -> Vec<usize> {
     // The stable sort's result is the one order sorted by key and, among equal keys, by
     // input index.
     let order = |a: &usize, b: &usize| {
-        (docs[*a].date.cmp(docs[*b].date))
+        (docs[*a].date.cmp(&docs[*b].date))
             .then_with(|| docs[*b].slug.cmp(docs[*a].slug))
             .then(a.cmp(b))
     };
@@ -631,7 +631,14 @@ pub(super) fn numbered_hashes(docs: &[SearchDoc], order: &[usize]) -> (Vec<u64>,
 
 /// Hash of what a document's `d/` row shows.
 pub(super) fn row_hash(doc: &SearchDoc) -> u64 {
-    hash_of(&(doc.slug, doc.title, doc.date, doc.authors, doc.upvotes))
+    thread_local! {
+        static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    LINE.with_borrow_mut(|line| {
+        line.clear();
+        doc.authors.write_line(line);
+        hash_of(&(doc.slug, doc.title, doc.date, line.as_str(), doc.upvotes))
+    })
 }
 
 /// A 64-bit mix of one posting (splitmix64's finaliser): sums of mixes tell lists apart.

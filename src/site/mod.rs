@@ -489,42 +489,19 @@ impl Site {
     pub(crate) fn with_search_docs<R>(&self, f: impl FnOnce(&[SearchDoc], &[Box<str>]) -> R) -> R {
         let mut timer = crate::timing::PhaseTimer::start();
         let rows = self.papers.columns();
-        // Each paper's date and authors line, one after the other in one text per thousands
-        // of papers rather than two strings a paper (at a million papers, about 100 MB less).
-        const PER_TEXT: usize = 4096;
-        let texts: Vec<(String, Vec<u32>)> = rows
-            .papers
-            .par_chunks(PER_TEXT)
-            .map(|papers| {
-                let mut text = String::new();
-                let mut ends = Vec::with_capacity(2 * papers.len());
-                for paper in papers {
-                    crate::calendar::push_iso_date(&mut text, paper.date);
-                    ends.push(text.len() as u32);
-                    views::write_authors_display(&mut text, paper);
-                    ends.push(text.len() as u32);
-                }
-                (text, ends)
-            })
-            .collect();
+        // Authors lines are written when a row is (see `AuthorsLine`).
         let docs: Vec<SearchDoc> = rows
             .papers
             .iter()
             .enumerate()
-            .map(|(id, paper)| {
-                let (text, ends) = &texts[id / PER_TEXT];
-                let at = 2 * (id % PER_TEXT);
-                let start = if at == 0 { 0 } else { ends[at - 1] as usize };
-                let (date, authors) = (ends[at] as usize, ends[at + 1] as usize);
-                SearchDoc {
-                    slug: &paper.slug,
-                    title: &paper.title,
-                    date: &text[start..date],
-                    authors: &text[date..authors],
-                    upvotes: paper.upvotes,
-                    snippet: &rows.summaries[id],
-                    terms: (&rows.terms[id]).into(),
-                }
+            .map(|(id, paper)| SearchDoc {
+                slug: &paper.slug,
+                title: &paper.title,
+                date: paper.date,
+                authors: paper,
+                upvotes: paper.upvotes,
+                snippet: &rows.summaries[id],
+                terms: (&rows.terms[id]).into(),
             })
             .collect();
         timer.phase("  search: documents");
@@ -656,4 +633,11 @@ fn no_temporary_file(err: &std::io::Error) -> Problem {
         format!("cannot keep the rendered abstracts in a temporary file here: {err}"),
     )
     .with_hint("free some space there, or set TMPDIR to a folder with room that you can write")
+}
+
+/// A paper's authors line in the search index is its cards' (see [`views::write_authors_display`]).
+impl crate::search::AuthorsLine for crate::record::Paper {
+    fn write_line(&self, out: &mut String) {
+        views::write_authors_display(out, self);
+    }
 }

@@ -114,8 +114,8 @@ fn search_docs<'a>(docs: &'a [Doc]) -> Vec<SearchDoc<'a>> {
         .map(|d| SearchDoc {
             slug: &d.slug,
             title: &d.title,
-            date: &d.date,
-            authors: "A. B",
+            date: d.date.parse().unwrap(),
+            authors: &"A. B",
             upvotes: d.upvotes,
             snippet: &d.snippet,
             terms: (&d.terms).into(),
