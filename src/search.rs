@@ -327,6 +327,10 @@ struct Term {
     json: Vec<u8>,
     /// The length of that JSON, which the shard cuts depend on.
     len: usize,
+    /// When more documents hold it than the cap keeps: the postings ranked next (best first,
+    /// at most [`reserve_of`] the cap), known exactly, so that an update that drops some of
+    /// the kept postings knows which come up; empty when none are known.
+    reserve: Vec<(u32, u32)>,
     /// Hash of `json`: what a shard is made of, without its bytes.
     hash: u64,
 }
@@ -348,17 +352,65 @@ fn encode_term(word: &str, mut postings: Vec<(u32, u32)>, unsorted: bool, cap: u
         same
     });
     let df = postings.len() as u32;
+    let mut reserve = Vec::new();
     if postings.len() > cap {
-        postings.select_nth_unstable_by(cap, best_first);
-        postings.truncate(cap);
+        let known = cap + reserve_of(cap);
+        if postings.len() > known {
+            postings.select_nth_unstable_by(known, best_first);
+            postings.truncate(known);
+        }
         postings.sort_unstable_by(best_first);
+        reserve = postings.split_off(cap);
     } else {
         // Postings are by document number, so a stable sort by weight of the reversed list
         // orders them best first (fast: mostly runs of weight 1).
         postings.reverse();
         postings.sort_by_key(|p| std::cmp::Reverse(p.1));
     }
-    write_term(word, df, &postings)
+    let mut term = write_term(word, df, &postings);
+    term.reserve = reserve;
+    term
+}
+
+/// How many postings below the cap a capped term keeps known ([`Term::reserve`]): enough for
+/// the edits of many papers between two whole encodings of the term.
+fn reserve_of(cap: usize) -> usize {
+    (cap / 64).max(2)
+}
+
+/// A term of `df` documents made from the postings `known` of it (best first), where every
+/// posting not known ranks below `floor` (the last posting known before the change; `None`
+/// when `known` is every posting): the cap's best, and the known postings after them that
+/// rank above every unknown one as its reserve. `None` when those do not fill the cap.
+fn cut_known(
+    word: &str,
+    df: u32,
+    mut known: Vec<(u32, u32)>,
+    floor: Option<(u32, u32)>,
+    cap: usize,
+) -> Option<Term> {
+    let sure = match floor {
+        None if known.len() == df as usize => known.len(),
+        None => return None,
+        Some((last_doc, last_weight)) => known
+            .iter()
+            .take_while(|&&(doc, weight)| {
+                weight > last_weight || (weight == last_weight && doc >= last_doc)
+            })
+            .count(),
+    };
+    if sure < cap.min(df as usize) || (df as usize <= cap && known.len() != df as usize) {
+        return None;
+    }
+    known.truncate(sure.min(cap + reserve_of(cap)));
+    let reserve = if known.len() > cap {
+        known.split_off(cap)
+    } else {
+        Vec::new()
+    };
+    let mut term = write_term(word, df, &known);
+    term.reserve = reserve;
+    Some(term)
 }
 
 /// The order of a term's postings `(doc, weight)` in its JSON: weight descending, then newest.
@@ -392,22 +444,41 @@ fn write_term(word: &str, df: u32, postings: &[(u32, u32)]) -> Term {
     Term {
         word: word.into(),
         df,
+        reserve: Vec::new(),
         len: json.len(),
         hash: crate::hash::hash_of(&json),
         json,
     }
 }
 
-/// The term of `word` whose JSON was `old` (as [`write_term`] writes it) with the postings
-/// `added` (`(doc, weight)`, each document numbered after every document of `old`'s, none
-/// twice): what [`encode_term`] makes of all of its postings, since the postings `old` left out
-/// under the cap rank below the `cap` it kept. `None` when `old` does not read as a term of
-/// `word`.
-fn add_to_term(word: &str, old: &[u8], added: &[(u32, u32)], cap: usize) -> Option<Term> {
-    let (df, postings) = read_term(word, old, added.len())?;
-    let mut postings = merge_best_first(postings, added.to_vec());
-    postings.truncate(cap);
-    Some(write_term(word, df + added.len() as u32, &postings))
+/// The term of `word` whose JSON was `old` (as [`write_term`] writes it) and reserve `reserve`
+/// with the postings `added` (`(doc, weight)`, each document numbered after every document of
+/// `old`'s, none twice): what [`encode_term`] makes of all of its postings, since the postings
+/// it does not know rank below the last it knows, as they did. `None` when `old` does not
+/// read as a term of `word`.
+fn add_to_term(
+    word: &str,
+    old: &[u8],
+    reserve: &[(u32, u32)],
+    added: &[(u32, u32)],
+    cap: usize,
+) -> Option<Term> {
+    let (df, mut postings) = read_term(word, old, added.len() + reserve.len())?;
+    postings.extend_from_slice(reserve);
+    let floor = known_floor(&postings, df)?;
+    let known = merge_best_first(postings, added.to_vec());
+    cut_known(word, df + added.len() as u32, known, floor, cap)
+}
+
+/// The floor of a term's known postings (its JSON's and reserve's, best first) for
+/// [`cut_known`]: `Some(None)` when they are all of its `df`, else the last of them; `None`
+/// when they cannot be (more than `df`, or none of more).
+fn known_floor(known: &[(u32, u32)], df: u32) -> Option<Option<(u32, u32)>> {
+    match known.len().cmp(&(df as usize)) {
+        std::cmp::Ordering::Equal => Some(None),
+        std::cmp::Ordering::Less => Some(Some(*known.last()?)),
+        std::cmp::Ordering::Greater => None,
+    }
 }
 
 /// The document frequency and postings `(doc, weight)` (best first) of the JSON of `word`'s

@@ -56,6 +56,8 @@ struct TermMemo {
     hash: u64,
     /// Checksum of its postings (the sum of its ids' checksums, see `update`).
     sum: u64,
+    /// The postings known below its cap (see `Term::reserve`).
+    reserve: Vec<(u32, u32)>,
 }
 
 impl SearchMemo {
@@ -225,6 +227,7 @@ impl<'a> PublishedTerms<'a> {
                     .map(|t| Term {
                         word: t.word.clone(),
                         df: t.df,
+                        reserve: Vec::new(),
                         json: Vec::new(),
                         len: t.len as usize,
                         hash: t.hash,
@@ -328,9 +331,10 @@ fn added_to_published(
     let made: Vec<(u32, Option<Term>)> = candidates
         .par_iter()
         .map(|&(id, i)| {
-            let term = found
-                .get(&i)
-                .and_then(|json| add_to_term(&words[id as usize], json, &added[&id], p.cap));
+            let term = found.get(&i).and_then(|json| {
+                let reserve = &memo.terms[i].reserve;
+                add_to_term(&words[id as usize], json, reserve, &added[&id], p.cap)
+            });
             (id, term)
         })
         .collect();
@@ -380,7 +384,8 @@ fn moved_in_published(
         .par_iter()
         .map(|&(id, i)| {
             let term = found.get(&i).and_then(|json| {
-                moves.patch(id, &words[id as usize], json, counts[id as usize], p.cap)
+                let old = (&json[..], &memo.terms[i].reserve[..]);
+                moves.patch(id, &words[id as usize], old, counts[id as usize], p.cap)
             });
             (id, term)
         })
@@ -397,6 +402,7 @@ fn memo_of(term: &Term, sum: u64) -> TermMemo {
         len: term.len as u32,
         hash: term.hash,
         sum,
+        reserve: term.reserve.clone(),
     }
 }
 
@@ -500,6 +506,7 @@ pub(super) fn update_with(
             terms.push(Term {
                 word: old.word.clone(),
                 df: old.df,
+                reserve: old.reserve.clone(),
                 json: Vec::new(),
                 len: old.len as usize,
                 hash: old.hash,

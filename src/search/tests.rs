@@ -547,7 +547,8 @@ proptest::proptest! {
     #![proptest_config(crate::record::mutations::config(256))]
 
     /// A term's JSON with postings of newer documents added to it is the JSON of all of its
-    /// postings, under the cap or over it, whatever the word.
+    /// postings, under the cap or over it, whatever the word, with or without its reserve;
+    /// the reserve it keeps is the first of the whole term's.
     #[test]
     fn postings_added_to_a_terms_json_make_the_json_of_all_of_them(
         weights in proptest::collection::vec(proptest::option::of(1..6u32), 1..60),
@@ -565,16 +566,24 @@ proptest::proptest! {
         proptest::prop_assume!(!old.is_empty());
         let whole = encode_term(&word, postings.clone(), false, cap);
         let before = encode_term(&word, old, false, cap);
-        let after = add_to_term(&word, &before.json, &added, cap).expect("the JSON reads back");
-        proptest::prop_assert_eq!(
-            String::from_utf8_lossy(&after.json),
-            String::from_utf8_lossy(&whole.json)
-        );
-        proptest::prop_assert_eq!((after.df, after.len, after.hash), (whole.df, whole.len, whole.hash));
+        for reserve in [&before.reserve[..], &[]] {
+            let after = add_to_term(&word, &before.json, reserve, &added, cap)
+                .expect("the JSON reads back");
+            proptest::prop_assert_eq!(
+                String::from_utf8_lossy(&after.json),
+                String::from_utf8_lossy(&whole.json)
+            );
+            proptest::prop_assert_eq!(
+                (after.df, after.len, after.hash),
+                (whole.df, whole.len, whole.hash)
+            );
+            proptest::prop_assert!(whole.reserve.starts_with(&after.reserve));
+        }
         // Another word's JSON, or a damaged one, does not read as this term's.
-        proptest::prop_assert!(add_to_term("other-word", &before.json, &added, cap).is_none());
+        let reserve = &before.reserve;
+        proptest::prop_assert!(add_to_term("other-word", &before.json, reserve, &added, cap).is_none());
         let mut cut = before.json.clone();
         cut.pop();
-        proptest::prop_assert!(add_to_term(&word, &cut, &added, cap).is_none());
+        proptest::prop_assert!(add_to_term(&word, &cut, reserve, &added, cap).is_none());
     }
 }

@@ -176,7 +176,8 @@ impl SearchState {
                             .then(|| encode_term(word, list.clone(), false, p.cap));
                     }
                     let i = self.terms.binary_search_by(|t| (*t.word).cmp(word)).ok()?;
-                    add_to_term(word, &self.terms[i].json, list, p.cap)
+                    let old = &self.terms[i];
+                    add_to_term(word, &old.json, &old.reserve, list, p.cap)
                 });
             match made {
                 Some(term) => fresh.push(term),
@@ -191,7 +192,7 @@ impl SearchState {
         if let Some(moves) = &moves {
             let old_json = |word: &str| {
                 let i = self.terms.binary_search_by(|t| (*t.word).cmp(word)).ok()?;
-                Some(&self.terms[i].json[..])
+                Some((&self.terms[i].json[..], &self.terms[i].reserve[..]))
             };
             let patched: Vec<(u32, Option<Term>)> = encode
                 .par_iter()
@@ -463,7 +464,7 @@ impl<'a> Moves<'a> {
         &self,
         id: u32,
         word: &str,
-        old: &[u8],
+        (old, reserve): (&[u8], &[(u32, u32)]),
         df: u32,
         cap: usize,
     ) -> Option<Term> {
@@ -474,33 +475,15 @@ impl<'a> Moves<'a> {
         if moved.windows(2).any(|w| w[0].0 == w[1].0) {
             return None;
         }
-        let (old_df, mut postings) = super::read_term(word, old, moved.len())?;
+        let (old_df, mut postings) = super::read_term(word, old, moved.len() + reserve.len())?;
         if i64::from(old_df) + change.df != i64::from(df) {
             return None;
         }
-        let last = postings.last().copied();
+        postings.extend_from_slice(reserve);
+        let floor = super::known_floor(&postings, old_df)?;
         postings.retain(|&(doc, _)| !self.moved(doc));
-        let mut postings = super::merge_best_first(postings, moved.clone());
-        if old_df as usize <= cap || df as usize <= cap {
-            // The old JSON held every posting (or must now): all are known.
-            if postings.len() != df as usize {
-                return None;
-            }
-            postings.truncate(cap);
-        } else {
-            let (last_doc, last_weight) = last?;
-            let sure = postings
-                .iter()
-                .filter(|&&(doc, weight)| {
-                    weight > last_weight || (weight == last_weight && doc >= last_doc)
-                })
-                .count();
-            if sure < cap {
-                return None;
-            }
-            postings.truncate(cap);
-        }
-        Some(super::write_term(word, df, &postings))
+        let postings = super::merge_best_first(postings, moved.clone());
+        super::cut_known(word, df, postings, floor, cap)
     }
 
     /// Term `id` of `word` held by `df` documents, none of which held it before: all of its
