@@ -42,19 +42,34 @@ pub(crate) fn unique_keys(papers: &[Paper], bases: &[String]) -> Vec<String> {
         *count.entry(base.as_str()).or_default() += 1;
     }
     let mut keys = bases.to_vec();
-    let mut shared: Vec<usize> = (0..bases.len())
-        .filter(|&id| count[bases[id].as_str()] > 1)
+    // The base keys papers share, in order: each paper sharing one is sorted by its base's
+    // place among them (a number, not the text: the papers of a group would compare their
+    // whole base key every time) and then its dates and slug.
+    let mut names: Vec<&str> = count
+        .iter()
+        .filter(|&(_, &n)| n > 1)
+        .map(|(&base, _)| base)
         .collect();
-    if shared.is_empty() {
+    if names.is_empty() {
         return keys;
     }
-    shared.sort_by(|&a, &b| {
-        let order = |id: usize| {
+    names.sort_unstable();
+    let place: AHashMap<&str, u32> = names
+        .iter()
+        .enumerate()
+        .map(|(i, &base)| (base, i as u32))
+        .collect();
+    let mut sorted: Vec<(u32, jiff::civil::Date, jiff::civil::Date, &str, usize)> = bases
+        .iter()
+        .enumerate()
+        .filter_map(|(id, base)| {
             let p = &papers[id];
-            (&bases[id], p.published.unwrap_or(p.date), p.date, &p.slug)
-        };
-        order(a).cmp(&order(b))
-    });
+            let place = *place.get(base.as_str())?;
+            Some((place, p.published.unwrap_or(p.date), p.date, &*p.slug, id))
+        })
+        .collect();
+    sorted.sort_unstable();
+    let shared: Vec<usize> = sorted.into_iter().map(|(.., id)| id).collect();
     // Taken: every base key (`count`'s keys) and the suffixed keys given so far.
     let mut given: AHashSet<String> = AHashSet::new();
     for group in shared.chunk_by(|&a, &b| bases[a] == bases[b]) {
