@@ -585,12 +585,8 @@ pub(super) fn update_with(
     timer.phase("  search: shards");
 
     let old = (&memo.rows[..], &memo.snippets[..]);
-    let now = match moves.as_ref().filter(|m| m.is_edited()) {
-        Some(moves) => moves.hashes(docs, old),
-        None => numbered_hashes(docs, &order),
-    };
+    let (rows, snippets) = changed_doc_files(docs, &order, p, moves.as_ref(), old, &mut files);
     drop(moves);
-    let (rows, snippets) = changed_doc_files(docs, &order, p, now, old, &mut files);
     let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
     timer.phase("  search: documents, snippets");
 

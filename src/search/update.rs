@@ -235,12 +235,8 @@ impl SearchState {
         }
         timer.phase("  search: shards");
         let old = (&self.rows[..], &self.snippets[..]);
-        let now = match moves.as_ref().filter(|m| m.is_edited()) {
-            Some(moves) => moves.hashes(docs, old),
-            None => numbered_hashes(docs, &order),
-        };
+        let (rows, snippets) = changed_doc_files(docs, &order, p, moves.as_ref(), old, &mut files);
         drop(moves);
-        let (rows, snippets) = changed_doc_files(docs, &order, p, now, old, &mut files);
         timer.phase("  search: documents, snippets");
         let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
         let mut paths = vec![crate::routes::SEARCH_META.to_string()];
@@ -572,17 +568,21 @@ pub(super) fn only_added(added: &[(u32, u32)], before: u64, now: u64) -> bool {
 }
 
 /// Adds to `files` the document and snippet files of `docs` numbered by `order` whose contents
-/// differ from those `old` describes (by number: each `d/` row's hash and each snippet's), from
-/// those hashes `now`, which it returns.
+/// differ from those `old` describes (by number: each `d/` row's hash and each snippet's), and
+/// returns those hashes now: made from `old` and the documents `moves` took when it was told
+/// which were edited ([`Moves::hashes`]), else from every document.
 pub(super) fn changed_doc_files(
     docs: &[SearchDoc],
     order: &[usize],
     p: Params,
-    now: (Vec<u64>, Vec<u64>),
+    moves: Option<&Moves>,
     old: (&[u64], &[u64]),
     files: &mut Vec<(String, Vec<u8>)>,
 ) -> (Vec<u64>, Vec<u64>) {
-    let (rows, snippets) = now;
+    let (rows, snippets) = match moves.filter(|m| m.is_edited()) {
+        Some(moves) => moves.hashes(docs, old),
+        None => numbered_hashes(docs, order),
+    };
     let (chunk, per_snippets) = (p.chunk.max(1), p.snippets.max(1));
     files.extend(doc_files(
         docs,
