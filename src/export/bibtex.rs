@@ -13,6 +13,10 @@ use super::venue::{Venue, cited_venue};
 use crate::record::Paper;
 use crate::record::author::{self, Author};
 
+mod reuse;
+
+pub(crate) use reuse::{BibLayouts, REUSE_FROM};
+
 /// The papers as a `.bib` file, abstracts included, each under its site-wide key.
 pub(crate) fn write(papers: &[ExportedPaper]) -> String {
     let mut out = String::new();

@@ -128,7 +128,8 @@ impl LiveSite {
         options: &LoadOptions,
         out: &Path,
     ) -> Result<LiveSite, Problems> {
-        let site = Site::load(root, options)?;
+        let mut site = Site::load(root, options)?;
+        site.keep_bib_layouts(out, None);
         let emitted = emit_site(&site, out, &NoProgress)?;
         let mut live = LiveSite {
             site,
@@ -222,7 +223,9 @@ impl LiveSite {
         if plan.everything {
             // New settings and a new vocabulary: term ids mean other words.
             self.search = None;
-            self.site = Site::load(&self.site.root, &self.site.options)?;
+            let mut site = Site::load(&self.site.root, &self.site.options)?;
+            site.keep_bib_layouts(&self.out, self.site.take_bib_layouts());
+            self.site = site;
             report.records_read = self.site.paper_count();
         } else {
             if plan.templates {

@@ -119,6 +119,9 @@ pub(crate) struct Site {
     ledger: Option<Vec<views::LedgerSource>>,
     /// What each record file (drafts too) was when it was read, for the build cache.
     stamps: snapshot::Stamps,
+    /// Where the entries of the tags' `.bib` files last written lie, when they are kept (see
+    /// [`Site::keep_bib_layouts`]).
+    bib_layouts: Option<Box<crate::export::bibtex::BibLayouts>>,
 }
 
 /// A site before its records are read (see [`Site::unread`]).
@@ -337,6 +340,7 @@ impl Site {
             pages: Vec::new(),
             ledger: read_ledger(root),
             stamps: snapshot::Stamps::default(),
+            bib_layouts: None,
         };
         Ok((site, files))
     }
@@ -558,7 +562,26 @@ impl Site {
             related: &self.related,
             page_count: self.pages.len(),
             ledger: self.ledger.as_deref(),
+            bib_layouts: self.bib_layouts.as_deref(),
         }
+    }
+
+    /// Keeps where the entries of each large tag `.bib` file written into `out` lie, so that
+    /// the file is made again from the one written, copying the entries that did not change
+    /// (see [`BibLayouts`](crate::export::bibtex::BibLayouts)). For `serve`, which writes the
+    /// same folder again and again; `layouts` carries those of a site this one replaces.
+    pub(crate) fn keep_bib_layouts(
+        &mut self,
+        out: &Path,
+        layouts: Option<Box<crate::export::bibtex::BibLayouts>>,
+    ) {
+        self.bib_layouts =
+            Some(layouts.unwrap_or_else(|| Box::new(crate::export::bibtex::BibLayouts::new(out))));
+    }
+
+    /// The layouts kept by [`Site::keep_bib_layouts`], for the site that replaces this one.
+    pub(crate) fn take_bib_layouts(&mut self) -> Option<Box<crate::export::bibtex::BibLayouts>> {
+        self.bib_layouts.take()
     }
 
     /// Each page's fingerprint, by output path: pages whose fingerprint is unchanged since the

@@ -91,6 +91,9 @@ pub(crate) struct SiteData<'a> {
     /// The fetch ledger's last success per source (`data/fetch-ledger.toml`), when the site
     /// has a ledger.
     pub ledger: Option<&'a [status::LedgerSource]>,
+    /// Where the entries of the tags' `.bib` files as last written lie, when `serve` keeps
+    /// them: a large tag's file is then made from the one written.
+    pub bib_layouts: Option<&'a crate::export::bibtex::BibLayouts>,
 }
 
 /// A hash of the name of each tag of `index`, by tag.

@@ -431,10 +431,20 @@ impl SiteData<'_> {
                     .map(|&id| (&self.papers[id], self.cite_keys[id].as_str())),
             )),
             PageKind::TagBib(t) => {
+                use crate::export::bibtex;
                 let ids = &index.tags[*t].papers;
-                Some(crate::export::bibtex::cite_all_parallel(ids.len(), |i| {
-                    (&self.papers[ids[i]], self.cite_keys[ids[i]].as_str())
-                }))
+                let entry = |i: usize| (&self.papers[ids[i]], self.cite_keys[ids[i]].as_str());
+                Some(match self.bib_layouts {
+                    Some(layouts) if ids.len() >= bibtex::REUSE_FROM => {
+                        layouts.cite_all(&page.path, ids.len(), |i| {
+                            let (paper, key) = entry(i);
+                            // What the fingerprint hashes of the entry.
+                            let source = crate::hash::hash_of(&(self.cite_hashes[ids[i]], key));
+                            (paper, key, source)
+                        })
+                    }
+                    _ => bibtex::cite_all_parallel(ids.len(), entry),
+                })
             }
             PageKind::StatusJson => Some(self.status_json()),
             PageKind::Opml => Some(self.opml()),

@@ -249,3 +249,60 @@ fn a_page_written_before_its_page_set_waited_is_written_again_when_the_old_set_r
         "a paper added, then removed before the catch-up",
     );
 }
+
+/// A tag's `.bib` file large enough to be made from the one written (see
+/// `export::bibtex::BibLayouts`) has the bytes of a clean build after each kind of edit: a
+/// date that moves its entry, a title, the tag taken off and put back, a key that changes.
+#[test]
+fn a_large_tag_bib_made_from_the_one_written_is_the_clean_builds() {
+    let count = crate::export::bibtex::REUSE_FROM + 40;
+    let tmp = generated_site(count);
+    let root = tmp.path().join("site");
+    let path = |i: usize| root.join(format!("content/2025/p{i:03}.md"));
+    for i in 0..count {
+        let text = std::fs::read_to_string(path(i)).unwrap();
+        std::fs::write(
+            path(i),
+            text.replacen("tags = [\"", "tags = [\"all\", \"", 1),
+        )
+        .unwrap();
+    }
+    let options = LoadOptions::default();
+    let mut live = LiveSite::start(&root, &options, &tmp.path().join("served")).unwrap();
+    let bib = live.out().join("tags/all/papers.bib");
+    let before = std::fs::read_to_string(&bib).unwrap();
+    assert_eq!(
+        before.matches("\n@").count() + 1,
+        count,
+        "every paper in the tag"
+    );
+
+    // Replaces the record's line that starts with `field`.
+    let edit = |live: &mut LiveSite, i: usize, field: &str, line: &str, what: &str| {
+        let text = std::fs::read_to_string(path(i)).unwrap();
+        let edited: String = text
+            .lines()
+            .map(|l| if l.starts_with(field) { line } else { l })
+            .flat_map(|l| [l, "\n"])
+            .collect();
+        assert_ne!(edited, text, "{what}: the edit must change the record");
+        std::fs::write(path(i), edited).unwrap();
+        live.apply(&records(&[&path(i)]), FirstPages::default())
+            .unwrap();
+        assert_equals_fresh_load(live, tmp.path(), what);
+    };
+    edit(&mut live, 7, "date", "date = 2025-01-01", "oldest date");
+    edit(&mut live, 7, "date", "date = 2025-05-30", "newest date");
+    edit(&mut live, 9, "title", "title = \"Retitled\"", "title");
+    edit(&mut live, 11, "tags", "tags = [\"t1\"]", "tag taken off");
+    edit(
+        &mut live,
+        11,
+        "tags",
+        "tags = [\"all\", \"t1\"]",
+        "tag put back",
+    );
+    // Another year: this paper's key changes, and those whose suffix letters followed it.
+    edit(&mut live, 12, "date", "date = 2024-02-03", "another year");
+    assert_ne!(std::fs::read_to_string(&bib).unwrap(), before);
+}
