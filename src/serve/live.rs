@@ -79,6 +79,9 @@ pub(crate) struct LiveSite {
     /// a catch-up write the same state's pages (hashing every page of a 100,000-paper site
     /// takes half a second). `None` once a batch was applied.
     current: Option<Fingerprints>,
+    /// The fingerprints of the last state written, while a batch is applied: the new state's
+    /// are made from them (see [`Site::page_fingerprints`]).
+    before: Option<Fingerprints>,
     /// The pages of `current` still dirty after the last write: the next write of the same
     /// state checks only these. `None` whenever `current` is made or changed.
     left: Option<Vec<usize>>,
@@ -87,16 +90,17 @@ pub(crate) struct LiveSite {
 /// Every page's fingerprint and the page set's hashes (see [`page_set_hashes`]), of one state
 /// of the site.
 struct Fingerprints {
-    pages: Vec<u64>,
+    pages: crate::site::PageFingerprints,
     paths_hash: u64,
     sitemap_hash: u64,
 }
 
 impl Fingerprints {
-    fn of(site: &Site) -> Fingerprints {
+    /// The fingerprints of `site`, made from those of an earlier state when given.
+    fn of(site: &Site, before: Option<Fingerprints>) -> Fingerprints {
         let (paths_hash, sitemap_hash) = page_set_hashes(site);
         Fingerprints {
-            pages: site.fingerprints(),
+            pages: site.page_fingerprints(before.as_ref().map(|b| &b.pages)),
             paths_hash,
             sitemap_hash,
         }
@@ -145,6 +149,7 @@ impl LiveSite {
             search: None,
             pages_behind: false,
             current: None,
+            before: None,
             left: None,
         };
         live.static_files = live.list_static_files();
@@ -152,11 +157,11 @@ impl LiveSite {
         // first edit to update.
         live.search = Some(live.site.with_search_docs(crate::search::build_state).0);
         live.site.mark_searched();
-        let current = Fingerprints::of(&live.site);
+        let current = Fingerprints::of(&live.site, None);
         live.sitemap_hash = Some(current.sitemap_hash);
         live.written = Written::all(&PageSet {
             pages: live.site.pages(),
-            fingerprints: &current.pages,
+            fingerprints: &current.pages.pages,
             paths_hash: current.paths_hash,
         });
         live.current = Some(current);
@@ -217,8 +222,11 @@ impl LiveSite {
     ) -> Result<RebuildReport, Problems> {
         let started = Instant::now();
         let mut report = RebuildReport::default();
-        // Whatever happens below, the site may change.
-        self.current = None;
+        // Whatever happens below, the site may change. The fingerprints of the state last
+        // written stay the ones the next are made from, whether this batch succeeds or not.
+        if let Some(current) = self.current.take() {
+            self.before = Some(current);
+        }
         self.left = None;
         if plan.everything {
             // New settings and a new vocabulary: term ids mean other words.
@@ -309,7 +317,7 @@ impl LiveSite {
         // Taken, and put back once written: a failed write makes them again next time.
         let (current, candidates) = match self.current.take() {
             Some(current) => (current, self.left.take()),
-            None => (Fingerprints::of(&self.site), None),
+            None => (Fingerprints::of(&self.site, self.before.take()), None),
         };
         let sitemap_hash = current.sitemap_hash;
         timer.phase("fingerprints");
@@ -321,7 +329,7 @@ impl LiveSite {
         timer.phase("search index");
         let now = PageSet {
             pages: self.site.pages(),
-            fingerprints: &current.pages,
+            fingerprints: &current.pages.pages,
             paths_hash: current.paths_hash,
         };
         let dirty = dirty_pages_among(&self.written, &now, candidates.as_deref(), first, limit);

@@ -258,9 +258,11 @@ impl Site {
     /// [`Site::relate_if_stale`]) up to date after it changed the related lists of `papers`.
     /// Related papers show on a paper's own page only (`PageKind::Paper`; a test checks that
     /// no other page's fingerprint depends on them), so only those pages are hashed again.
+    /// What those pages are made of is brought up to date with them, so that fingerprints made
+    /// from these later ([`Site::page_fingerprints`]) see what changed since.
     pub(crate) fn refresh_related_fingerprints(
         &self,
-        fingerprints: &mut [u64],
+        fingerprints: &mut super::PageFingerprints,
         papers: &[PaperId],
     ) {
         if papers.is_empty() {
@@ -268,9 +270,13 @@ impl Site {
         }
         let papers: std::collections::HashSet<PaperId> = papers.iter().copied().collect();
         let data = self.data();
-        for (page, fingerprint) in self.pages.iter().zip(fingerprints.iter_mut()) {
-            if matches!(page.kind, PageKind::Paper(id) if papers.contains(&id)) {
+        let pages = fingerprints.pages.iter_mut().zip(&mut fingerprints.inputs);
+        for (page, (fingerprint, inputs)) in self.pages.iter().zip(pages) {
+            if let PageKind::Paper(id) = page.kind
+                && papers.contains(&id)
+            {
                 *fingerprint = self.fingerprint_of(&data, page);
+                *inputs = data.paper_page_inputs(id, &page.path);
             }
         }
     }

@@ -418,6 +418,22 @@ impl SiteData<'_> {
         }
     }
 
+    /// A hash of everything the `Paper` arm of [`SiteData::describe_page`] reads of the site for
+    /// paper `id`, with the page's `path`: the paper's card, body, citation and title-list
+    /// hashes, its key and its related papers. With the same templates and settings, a paper
+    /// page whose hash is the same, and none of whose related papers' hashes changed, has the
+    /// same fingerprint (`Site::page_fingerprints` skips it; `guard_tests` checks that it
+    /// agrees with fingerprints made whole). Keep in step with that arm.
+    pub(crate) fn paper_page_inputs(&self, id: PaperId, path: &str) -> u64 {
+        crate::hash::hash_of(&(
+            path,
+            (self.card_hashes[id], self.body_hashes[id]),
+            (self.cite_hashes[id], &self.cite_keys[id]),
+            self.compact_hashes[id],
+            self.related_of(id),
+        ))
+    }
+
     /// The text of a page made by code rather than a template (JSON feeds, BibTeX files), or
     /// `None` for templated pages.
     pub(crate) fn generate(&self, page: &PlannedPage) -> Option<String> {

@@ -69,6 +69,15 @@ fn assert_equals_fresh_load(live: &mut LiveSite, tmp: &Path, what: &str) {
     while live.behind() {
         live.catch_up().unwrap();
     }
+    // The fingerprints serve keeps (made from the state before each batch) are those made
+    // whole.
+    if let Some(current) = &live.current {
+        assert_eq!(
+            current.pages.pages,
+            live.site().fingerprints(),
+            "{what}: fingerprints kept"
+        );
+    }
     let fresh = Site::load(&live.site().root, &live.site().options).unwrap();
     let paths =
         |site: &Site| -> Vec<String> { site.pages().iter().map(|p| p.path.clone()).collect() };
