@@ -55,33 +55,38 @@ pub(super) fn changed_lists_scanning(
     if k == 0 || docs.is_empty() || u32::try_from(docs.len()).is_err() {
         return whole();
     }
-    let doc_freq = document_frequencies(docs, vocab_len);
-    // The document frequencies the lists were made with: each changed paper's words now taken
-    // out, its words then put back. A count that would go below zero means `before` is not
-    // what the lists were made from: everything is made again.
-    let mut old_freq = doc_freq.clone();
-    for &(doc, then) in before {
-        let Some(now) = docs.get(doc) else {
-            return whole();
-        };
-        for (term, weight) in now.iter() {
-            if weight > 0
-                && let Some(count) = old_freq.get_mut(term as usize)
-            {
-                let Some(less) = count.checked_sub(1) else {
-                    return whole();
-                };
-                *count = less;
+    let KeptLists(mut kept, freq_then) = kept_then;
+    // The document frequencies now and those the lists were made with. Without the latter,
+    // each changed paper's words now are taken out of the counts now, and its words then put
+    // back; with them, the other way round. A count that would go below zero means `before`
+    // is not what the lists were made from: everything is made again.
+    let (doc_freq, old_freq) = if !freq_then.is_empty() && freq_then.len() <= vocab_len {
+        // Words new since hold no paper then (term ids are never given again).
+        let mut freq_then = freq_then;
+        freq_then.resize(vocab_len, 0);
+        let mut doc_freq = freq_then.clone();
+        for &(doc, then) in before {
+            let Some(&now) = docs.get(doc) else {
+                return whole();
+            };
+            if !move_counts(&mut doc_freq, then, now) {
+                return whole();
             }
         }
-        for (term, weight) in then.iter() {
-            if weight > 0
-                && let Some(count) = old_freq.get_mut(term as usize)
-            {
-                *count += 1;
+        (doc_freq, freq_then)
+    } else {
+        let doc_freq = document_frequencies(docs, vocab_len);
+        let mut old_freq = doc_freq.clone();
+        for &(doc, then) in before {
+            let Some(&now) = docs.get(doc) else {
+                return whole();
+            };
+            if !move_counts(&mut old_freq, now, then) {
+                return whole();
             }
         }
-    }
+        (doc_freq, old_freq)
+    };
     let stats = term_stats(&doc_freq, docs.len());
     let old_stats = term_stats(&old_freq, docs.len());
     let max_df = max_informative_df(docs.len());
@@ -114,7 +119,6 @@ pub(super) fn changed_lists_scanning(
     // The terms kept then are trusted if they are of these papers and those of the papers
     // edited are what their words then give (else, as with no terms kept, every paper is
     // weighed): the papers reached then weigh only their words now.
-    let KeptLists(mut kept) = kept_then;
     let trusted = kept.len() == docs.len()
         && before.iter().all(|&(doc, words)| {
             kept_terms(words, &old_stats, max_df, &mut Scratch::default()) == kept[doc]
@@ -211,7 +215,30 @@ pub(super) fn changed_lists_scanning(
         )
         .collect();
     timer.phase("  related: scored");
-    (lists, KeptLists(kept))
+    (lists, KeptLists(kept, doc_freq))
+}
+
+/// Moves one paper's words from `from` to `to` in the document frequencies `counts`: false
+/// when a count would go below zero (the counts are not those of papers holding `from`).
+fn move_counts(counts: &mut [u32], from: TermsRef<'_>, to: TermsRef<'_>) -> bool {
+    for (term, weight) in from.iter() {
+        if weight > 0
+            && let Some(count) = counts.get_mut(term as usize)
+        {
+            let Some(less) = count.checked_sub(1) else {
+                return false;
+            };
+            *count = less;
+        }
+    }
+    for (term, weight) in to.iter() {
+        if weight > 0
+            && let Some(count) = counts.get_mut(term as usize)
+        {
+            *count += 1;
+        }
+    }
+    true
 }
 
 /// A paper's posting in a term's list that changed: its weight then and now.
