@@ -469,6 +469,25 @@ impl BuildCache {
     }
 }
 
+impl BuildCache {
+    /// The bytes of `bib.bin`: where the entries of the tags' `.bib` files lie (see
+    /// [`BibLayouts`](crate::export::bibtex::BibLayouts)), when the cache holds it.
+    pub(crate) fn bib_layouts(&self) -> Option<Vec<u8>> {
+        self.read_listed(BIB).ok()
+    }
+
+    /// Saves `bib.bin` (after [`BuildCache::save`], which makes the cache's header).
+    pub(crate) fn save_bib_layouts(&mut self, bytes: Vec<u8>) -> io::Result<()> {
+        if self.header.is_none() {
+            return Ok(());
+        }
+        self.write(vec![(BIB.to_string(), bytes)], Vec::new(), None)
+    }
+}
+
+/// The file of where the entries of the tags' `.bib` files lie.
+const BIB: &str = "bib.bin";
+
 /// The file of the output's page paths (see [`OutputState::page_paths`]).
 const PAGES: &str = "pages.bin";
 

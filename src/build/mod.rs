@@ -173,7 +173,7 @@ pub(crate) fn build_with_progress(
         _ => None,
     };
     let inputs = unread.inputs_hash();
-    let (site, loaded) = unread.load(snapshot)?;
+    let (mut site, loaded) = unread.load(snapshot)?;
     if let Some(why) = &loaded.snapshot_unused {
         cache_note = Some(format!("the build cache was not used: {why}"));
     }
@@ -184,6 +184,14 @@ pub(crate) fn build_with_progress(
     let unchanged_records =
         loaded.from_snapshot && loaded.records_read + loaded.records_removed == 0;
     let memo = cache.as_ref().and_then(|cache| cache.machine_memo());
+    if let Some(cache) = &cache {
+        // A large tag's `.bib` file is made from the one published, with the layout the last
+        // build kept of it.
+        let kept = cache.bib_layouts().and_then(|bytes| {
+            crate::export::bibtex::BibLayouts::from_bytes(&output, &bytes).map(Box::new)
+        });
+        site.keep_bib_layouts(&output, kept);
+    }
     let written = match previous {
         Some(previous) => {
             incremental::emit_changes(&site, &output, &previous, unchanged_records, memo, progress)
@@ -210,13 +218,16 @@ pub(crate) fn build_with_progress(
         && (written.state_is_new || !unchanged_records || loaded.records_touched > 0)
     {
         let state = written.state(&output, inputs, site.paper_count());
-        let saved =
-            cache
-                .save(&site, &state)
-                .and_then(|()| match written.memo.bytes(state.marker) {
-                    Some(bytes) => cache.save_machine_memo(bytes),
-                    None => Ok(()),
-                });
+        let saved = cache
+            .save(&site, &state)
+            .and_then(|()| match written.memo.bytes(state.marker) {
+                Some(bytes) => cache.save_machine_memo(bytes),
+                None => Ok(()),
+            })
+            .and_then(|()| match site.take_bib_layouts() {
+                Some(layouts) => cache.save_bib_layouts(layouts.to_bytes()),
+                None => Ok(()),
+            });
         if let Err(err) = saved {
             cache_note = Some(format!(
                 "the build cache could not be saved ({err}); the next build will be a clean one"

@@ -569,7 +569,8 @@ impl Site {
     /// Keeps where the entries of each large tag `.bib` file written into `out` lie, so that
     /// the file is made again from the one written, copying the entries that did not change
     /// (see [`BibLayouts`](crate::export::bibtex::BibLayouts)). For `serve`, which writes the
-    /// same folder again and again; `layouts` carries those of a site this one replaces.
+    /// same folder again and again, and a build with the build cache; `layouts` carries those
+    /// of a site this one replaces, or those the cache kept.
     pub(crate) fn keep_bib_layouts(
         &mut self,
         out: &Path,

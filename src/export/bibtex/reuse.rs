@@ -1,9 +1,10 @@
 //! Making a tag's `.bib` file again from the one last written. A tag's file holds an entry for
 //! each of its papers (20 MB for a large tag at 100,000 papers), and an edit changes one or
 //! two of them: a date edit moves one paper's entry, a tag edit adds or removes one. `serve`
-//! keeps, for each file it wrote, where each entry ends and what it was made from, and makes
-//! the file again by copying every entry made from the same paper text and key out of the file
-//! as written. Only the others are written anew.
+//! (in memory) and a build with the build cache (in its `bib.bin`) keep, for each file they
+//! wrote, where each entry ends and what it was made from, and make the file again by copying
+//! every entry made from the same paper text and key out of the file as written. Only the
+//! others are written anew.
 //!
 //! The bytes are those of [`cite_all`](super::cite_all): an entry is the same text whenever
 //! what it is made of is (the paper's cite hash and its key, which fingerprints already rely
@@ -25,6 +26,7 @@ pub(crate) const REUSE_FROM: usize = 512;
 const PART: usize = 2048;
 
 /// Where each entry of a written `.bib` file ends, and what it was made from.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Layout {
     /// Per entry: the hash of what it is made of (see [`BibLayouts::cite_all`]).
     made_from: Vec<u64>,
@@ -134,6 +136,36 @@ impl BibLayouts {
             files.remove(path);
         }
         text
+    }
+
+    /// The layouts as bytes, for the build cache (`bib.bin`).
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        let mut sorted: Vec<(&String, &Layout)> = files
+            .iter()
+            .map(|(path, layout)| (path, &**layout))
+            .collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        postcard::to_stdvec(&sorted).unwrap_or_default()
+    }
+
+    /// Layouts read back from [`BibLayouts::to_bytes`], for files written into `dir`; `None`
+    /// when the bytes are not such layouts. (A layout of a file that changed since is not
+    /// used: each file is checked when it is read.)
+    pub(crate) fn from_bytes(dir: &Path, bytes: &[u8]) -> Option<BibLayouts> {
+        let read: Vec<(String, Layout)> = postcard::from_bytes(bytes).ok()?;
+        let sound = read.iter().all(|(_, layout)| {
+            layout.made_from.len() == layout.ends.len()
+                && layout.ends.windows(2).all(|pair| pair[0] <= pair[1])
+        });
+        sound.then(|| BibLayouts {
+            dir: dir.to_path_buf(),
+            files: Mutex::new(
+                read.into_iter()
+                    .map(|(path, layout)| (path, Arc::new(layout)))
+                    .collect(),
+            ),
+        })
     }
 
     /// The file at `path` as last written, when it is still exactly that.

@@ -886,3 +886,41 @@ fn a_new_month_renders_each_tags_first_page_not_its_later_ones() {
     );
     assert_same_as_clean(&site, "after a new month");
 }
+
+/// A tag's `.bib` file large enough to be made from the published one (with the layout the
+/// cache keeps in `bib.bin`) is the clean build's after each edit: a date that moves an entry,
+/// a title, the tag taken off one paper, a key that takes another suffix.
+#[test]
+fn a_large_tag_bib_made_from_the_published_one_is_the_clean_builds() {
+    let site = common::generated::site(560, 23);
+    let records = records(&site.root);
+    for record in &records {
+        let text = std::fs::read_to_string(record).unwrap();
+        std::fs::write(record, text.replacen("tags = [", "tags = [\"all\", ", 1)).unwrap();
+    }
+    build(&site);
+    assert!(site.path(".digest-cache/bib.bin").is_file());
+    let bib = site.out().join("tags/all/papers.bib");
+    assert_eq!(
+        std::fs::read_to_string(&bib)
+            .unwrap()
+            .matches("\n@")
+            .count()
+            + 1,
+        records.len(),
+        "every paper in the tag"
+    );
+    let edits: [(usize, &str, Option<String>); 5] = [
+        (3, "date", Some("date = 2025-01-01".into())),
+        (3, "date", Some("date = 2025-12-28".into())),
+        (8, "title", Some("title = \"Retitled\"".into())),
+        (9, "tags", Some("tags = [\"topic-1\"]".into())),
+        (10, "date", Some("date = 2024-06-30".into())),
+    ];
+    for (i, key, line) in edits {
+        set_line(&records[i], key, line.clone());
+        let run = build(&site);
+        assert_eq!(counts(&run).0, 1, "{}", run.stdout);
+        assert_same_as_clean(&site, &format!("record {i}: {line:?}"));
+    }
+}
