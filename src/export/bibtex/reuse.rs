@@ -87,11 +87,21 @@ impl BibLayouts {
         F: Fn(usize) -> (&'a Paper, &'a str, u64) + Sync,
     {
         let previous = self.previous(path);
-        let parts: Vec<(String, Vec<u64>, Vec<u32>)> = (0..count.div_ceil(PART))
+        // With the file as written, entries are mostly copied: one buffer, in order (parts
+        // made side by side and joined would touch twice the memory, and fresh memory is
+        // most of the time here). Without it, every entry is made, in parts side by side.
+        let part = match &previous {
+            Some(_) => count.max(1),
+            None => PART,
+        };
+        let parts: Vec<(String, Vec<u64>, Vec<u32>)> = (0..count.div_ceil(part))
             .into_par_iter()
-            .map(|part| {
-                let range = part * PART..((part + 1) * PART).min(count);
-                let mut text = String::new();
+            .map(|n| {
+                let range = n * part..((n + 1) * part).min(count);
+                let mut text = String::with_capacity(match &previous {
+                    Some(previous) => previous.text.len() + previous.text.len() / 64,
+                    None => 0,
+                });
                 let mut made_from = Vec::with_capacity(range.len());
                 let mut lengths = Vec::with_capacity(range.len());
                 for i in range {
@@ -111,7 +121,11 @@ impl BibLayouts {
             })
             .collect();
         drop(previous);
-        let text: String = parts.iter().map(|(text, ..)| text.as_str()).collect();
+        let mut parts = parts;
+        let text: String = match parts.as_mut_slice() {
+            [(only, ..)] => std::mem::take(only),
+            parts => parts.iter().map(|(text, ..)| text.as_str()).collect(),
+        };
         let mut made_from = Vec::with_capacity(count);
         let mut ends = Vec::with_capacity(count);
         let mut end = 0u64;
