@@ -462,10 +462,16 @@ impl BuildCache {
 
     /// Saves `machine.bin` (after [`BuildCache::save`], which makes the cache's header).
     pub(crate) fn save_machine_memo(&mut self, bytes: Vec<u8>) -> io::Result<()> {
+        self.save_listed(MACHINE, bytes)
+    }
+
+    /// Saves file `name` of the cache and lists it in the header, when there is one (made by
+    /// [`BuildCache::save`]).
+    fn save_listed(&mut self, name: &str, bytes: Vec<u8>) -> io::Result<()> {
         if self.header.is_none() {
             return Ok(());
         }
-        self.write(vec![(MACHINE.to_string(), bytes)], Vec::new(), None)
+        self.write(vec![(name.to_string(), bytes)], Vec::new(), None)
     }
 }
 
@@ -478,10 +484,7 @@ impl BuildCache {
 
     /// Saves `bib.bin` (after [`BuildCache::save`], which makes the cache's header).
     pub(crate) fn save_bib_layouts(&mut self, bytes: Vec<u8>) -> io::Result<()> {
-        if self.header.is_none() {
-            return Ok(());
-        }
-        self.write(vec![(BIB.to_string(), bytes)], Vec::new(), None)
+        self.save_listed(BIB, bytes)
     }
 }
 

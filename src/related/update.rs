@@ -60,32 +60,29 @@ pub(super) fn changed_lists_scanning(
     // each changed paper's words now are taken out of the counts now, and its words then put
     // back; with them, the other way round. A count that would go below zero means `before`
     // is not what the lists were made from: everything is made again.
-    let (doc_freq, old_freq) = if !freq_then.is_empty() && freq_then.len() <= vocab_len {
+    let known_then = !freq_then.is_empty() && freq_then.len() <= vocab_len;
+    let known = if known_then {
         // Words new since hold no paper then (term ids are never given again).
         let mut freq_then = freq_then;
         freq_then.resize(vocab_len, 0);
-        let mut doc_freq = freq_then.clone();
-        for &(doc, then) in before {
-            let Some(&now) = docs.get(doc) else {
-                return whole();
-            };
-            if !move_counts(&mut doc_freq, then, now) {
-                return whole();
-            }
-        }
-        (doc_freq, freq_then)
+        freq_then
     } else {
-        let doc_freq = document_frequencies(docs, vocab_len);
-        let mut old_freq = doc_freq.clone();
-        for &(doc, then) in before {
-            let Some(&now) = docs.get(doc) else {
-                return whole();
-            };
-            if !move_counts(&mut old_freq, now, then) {
-                return whole();
-            }
+        document_frequencies(docs, vocab_len)
+    };
+    let mut moved_counts = known.clone();
+    for &(doc, then) in before {
+        let Some(&now) = docs.get(doc) else {
+            return whole();
+        };
+        let (from, to) = if known_then { (then, now) } else { (now, then) };
+        if !move_counts(&mut moved_counts, from, to) {
+            return whole();
         }
-        (doc_freq, old_freq)
+    }
+    let (doc_freq, old_freq) = if known_then {
+        (moved_counts, known)
+    } else {
+        (known, moved_counts)
     };
     let stats = term_stats(&doc_freq, docs.len());
     let old_stats = term_stats(&old_freq, docs.len());
