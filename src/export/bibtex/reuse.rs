@@ -116,6 +116,12 @@ impl BibLayouts {
                     }
                     made_from.push(source);
                     lengths.push(u32::try_from(text.len() - start).unwrap_or(u32::MAX));
+                    if lengths.len() == 1 && previous.is_none() {
+                        // Made whole: room for the rest at the first entry's size and a margin,
+                        // as `cite_all` makes it (growing by doubling copies megabytes over).
+                        let each = text.len() + text.len() / 8;
+                        text.reserve(made_from.capacity().saturating_sub(1).saturating_mul(each));
+                    }
                 }
                 (text, made_from, lengths)
             })
