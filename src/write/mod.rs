@@ -9,7 +9,7 @@ pub(crate) mod guard;
 pub mod lock;
 pub(crate) mod publish;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -98,18 +98,33 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
 /// moved in once the whole rebuild succeeded; files no longer made are removed then. A failed
 /// rebuild leaves the folder as it was.
 ///
+/// The update folder is flat: each changed file is staged under a number, whatever its path,
+/// so that staging makes and removes no folders (a tag's list pages are one folder each: a tag
+/// edit at 100,000 papers changes thousands).
+///
 /// Before the first move a journal listing every move and removal is written into the update
 /// folder and flushed to disk: an update killed while moving is finished by the next writer of
 /// the output ([`finish_interrupted_update`]), so the output never stays half old, half new.
 pub struct Update {
     output: PathBuf,
     dir: PathBuf,
-    changed: std::sync::Mutex<BTreeSet<String>>,
+    /// Each changed file's path in the output, and the number it is staged under.
+    changed: std::sync::Mutex<Staged>,
     removed: BTreeSet<String>,
     committed: bool,
 }
 
-/// The journal of an update, in its folder: `move PATH` and `remove PATH` lines, then `end`.
+/// The files staged in an update folder: by output path, the number each is staged under, and
+/// the next number.
+#[derive(Default)]
+struct Staged {
+    files: BTreeMap<String, u32>,
+    next: u32,
+}
+
+/// The journal of an update, in its folder: `put NUMBER PATH` and `remove PATH` lines, then
+/// `end`. (`move PATH` lines, of a file staged at its own path, are those of earlier builds of
+/// digest: an update one of them left is finished too.)
 const JOURNAL: &str = ".digest-journal";
 
 /// Whether an update of `output` was left unfinished (killed): the next writer finishes or
@@ -138,11 +153,19 @@ pub(crate) fn finish_interrupted_update(output: &Path) -> io::Result<()> {
             committed: true,
         };
         for line in journal.lines() {
-            if let Some(path) = line.strip_prefix("move ") {
-                // Moved before the kill: nothing left to move.
+            // Files moved before the kill are no longer staged: nothing left to move.
+            if let Some((number, path)) = line
+                .strip_prefix("put ")
+                .and_then(|rest| rest.split_once(' '))
+            {
+                if update.dir.join(number).symlink_metadata().is_ok() {
+                    update.clear_way(path)?;
+                    update.move_in(Path::new(number), path)?;
+                }
+            } else if let Some(path) = line.strip_prefix("move ") {
                 if update.dir.join(path).symlink_metadata().is_ok() {
                     update.clear_way(path)?;
-                    update.move_in(path)?;
+                    update.move_in(Path::new(path), path)?;
                 }
             } else if let Some(path) = line.strip_prefix("remove ") {
                 remove_output_file(output, path);
@@ -193,16 +216,26 @@ impl Update {
     /// these bytes there: the file is then a new one (a new inode), as a sign that the output
     /// changed (the output's marker).
     pub(crate) fn replace(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let staged = self.dir.join(path);
-        if let Some(parent) = staged.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&staged, bytes)?;
-        self.changed
-            .lock()
-            .map_err(|_| poisoned())?
-            .insert(path.to_string());
-        Ok(())
+        self.stage(path, bytes)
+    }
+
+    /// Stages `bytes` to go at `path`: under the number `path` was staged under before (a
+    /// later write of a path wins), else under a new one.
+    fn stage(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let number = {
+            let mut staged = self.changed.lock().map_err(|_| poisoned())?;
+            match staged.files.get(path) {
+                Some(&number) => number,
+                None => {
+                    let number = staged.next;
+                    staged.next += 1;
+                    staged.files.insert(path.to_string(), number);
+                    number
+                }
+            }
+        };
+        std::fs::write(self.dir.join(number.to_string()), bytes)
+            .map_err(|err| io::Error::new(err.kind(), format!("writing {path}: {err}")))
     }
 
     /// Removes `path` from the output when the update is committed (after the moves).
@@ -214,13 +247,13 @@ impl Update {
     /// as it is: for a rebuild that wrote only some of the site's files (`serve`). Returns how
     /// many files changed.
     pub fn commit_changes(mut self) -> io::Result<usize> {
-        let changed = std::mem::take(&mut *self.changed.lock().map_err(|_| poisoned())?);
+        let changed = std::mem::take(&mut self.changed.lock().map_err(|_| poisoned())?.files);
         if !changed.is_empty() || !self.removed.is_empty() {
             self.write_journal(&changed)?;
         }
         self.move_changed(&changed)?;
         for path in &self.removed {
-            if !changed.contains(path) {
+            if !changed.contains_key(path) {
                 remove_output_file(&self.output, path);
             }
         }
@@ -230,13 +263,12 @@ impl Update {
     }
 
     /// Writes the journal and flushes it (and the files written) to disk.
-    fn write_journal(&self, changed: &BTreeSet<String>) -> io::Result<()> {
+    fn write_journal(&self, changed: &BTreeMap<String, u32>) -> io::Result<()> {
+        use std::fmt::Write as _;
         use std::io::Write as _;
         let mut text = String::new();
-        for path in changed {
-            text.push_str("move ");
-            text.push_str(path);
-            text.push('\n');
+        for (path, number) in changed {
+            let _ = writeln!(text, "put {number} {path}");
         }
         for path in &self.removed {
             text.push_str("remove ");
@@ -251,14 +283,14 @@ impl Update {
 
     /// Moves the changed files in (the output's marker last: it lists the files of the new
     /// state).
-    fn move_changed(&self, changed: &BTreeSet<String>) -> io::Result<()> {
+    fn move_changed(&self, changed: &BTreeMap<String, u32>) -> io::Result<()> {
         // Files whose path was a folder (or the reverse) are moved one by one, after the rest.
         // Each folder of the output is looked at once: most changed files share their folders
         // (a tag's pages), and those seen to be there need not be made.
         let mut kinds: HashMap<PathBuf, Kind> = HashMap::new();
-        let mut plain: Vec<(&String, bool)> = Vec::with_capacity(changed.len());
+        let mut plain: Vec<(&String, u32, bool)> = Vec::with_capacity(changed.len());
         let mut conflicting = Vec::new();
-        for path in changed.iter().filter(|path| path.as_str() != MARKER) {
+        for (path, &number) in changed.iter().filter(|(path, _)| path.as_str() != MARKER) {
             let target = self.output.join(path);
             let mut folders_there = true;
             let mut fits = kind(&target) != Kind::Folder;
@@ -276,25 +308,28 @@ impl Update {
                 folders_there &= ancestor_kind == Kind::Folder;
             }
             if fits {
-                plain.push((path, folders_there));
+                plain.push((path, number, folders_there));
             } else {
-                conflicting.push(path);
+                conflicting.push((path, number));
             }
         }
         drop(kinds);
-        plain.par_iter().try_for_each(|&(path, folders_there)| {
-            if folders_there {
-                self.rename_in(path)
-            } else {
-                self.move_in(path)
-            }
-        })?;
-        for path in conflicting {
+        let staged = |number: u32| PathBuf::from(number.to_string());
+        plain
+            .par_iter()
+            .try_for_each(|&(path, number, folders_there)| {
+                if folders_there {
+                    self.rename_in(&staged(number), path)
+                } else {
+                    self.move_in(&staged(number), path)
+                }
+            })?;
+        for (path, number) in conflicting {
             self.clear_way(path)?;
-            self.move_in(path)?;
+            self.move_in(&staged(number), path)?;
         }
-        if changed.contains(MARKER) {
-            self.move_in(MARKER)?;
+        if let Some(&number) = changed.get(MARKER) {
+            self.move_in(&staged(number), MARKER)?;
         }
         Ok(())
     }
@@ -316,17 +351,18 @@ impl Update {
         Ok(())
     }
 
-    fn move_in(&self, path: &str) -> io::Result<()> {
+    /// Moves the file staged at `staged` (in the update folder) to `path`, making its folders.
+    fn move_in(&self, staged: &Path, path: &str) -> io::Result<()> {
         let target = self.output.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        self.rename_in(path)
+        self.rename_in(staged, path)
     }
 
-    /// Moves `path` in, its folders being there.
-    fn rename_in(&self, path: &str) -> io::Result<()> {
-        std::fs::rename(self.dir.join(path), self.output.join(path))
+    /// Moves the file staged at `staged` to `path`, its folders being there.
+    fn rename_in(&self, staged: &Path, path: &str) -> io::Result<()> {
+        std::fs::rename(self.dir.join(staged), self.output.join(path))
             .map_err(|err| io::Error::new(err.kind(), format!("moving {path} in: {err}")))
     }
 }
@@ -363,24 +399,20 @@ impl crate::build::emit::Destination for Update {
         let same = std::fs::metadata(&current)
             .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
             && std::fs::read(&current).is_ok_and(|old| old == bytes);
-        let staged = self.dir.join(path);
         if same {
             // A later write of the same path (a site static file over the theme's) wins.
-            if self.changed.lock().map_err(|_| poisoned())?.remove(path) {
-                std::fs::remove_file(&staged)?;
+            let unstaged = self
+                .changed
+                .lock()
+                .map_err(|_| poisoned())?
+                .files
+                .remove(path);
+            if let Some(number) = unstaged {
+                std::fs::remove_file(self.dir.join(number.to_string()))?;
             }
             return Ok(());
         }
-        if let Some(parent) = staged.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&staged, bytes)
-            .map_err(|err| io::Error::new(err.kind(), format!("writing {path}: {err}")))?;
-        self.changed
-            .lock()
-            .map_err(|_| poisoned())?
-            .insert(path.to_string());
-        Ok(())
+        self.stage(path, bytes)
     }
 
     fn dir(&self) -> &Path {
@@ -453,10 +485,11 @@ mod tests {
         update.write("b/index.html", b"new b").unwrap();
         update.remove("gone.html");
         update.replace(MARKER, b"marker").unwrap();
-        let changed = std::mem::take(&mut *update.changed.lock().unwrap());
+        let changed = std::mem::take(&mut update.changed.lock().unwrap().files);
         update.write_journal(&changed).unwrap();
         // Killed after the first move.
-        update.move_in("a.html").unwrap();
+        let staged = PathBuf::from(changed["a.html"].to_string());
+        update.move_in(&staged, "a.html").unwrap();
         std::mem::forget(update);
         assert_eq!(
             std::fs::read_to_string(out.join("b/index.html")).unwrap(),
@@ -475,6 +508,47 @@ mod tests {
         );
         assert_eq!(std::fs::read_to_string(out.join(MARKER)).unwrap(), "marker");
         assert!(!out.join("gone.html").exists());
+    }
+
+    /// An update an earlier build of digest left, its files staged at their own paths and its
+    /// journal of `move PATH` lines, is finished too.
+    #[test]
+    fn an_update_journaled_by_an_earlier_digest_is_finished() {
+        let (_tmp, out) = output_with(&[("a.html", "old a"), ("gone.html", "x")]);
+        let dir = lock::sibling(&out, "digest-update");
+        std::fs::create_dir_all(dir.join("b/c")).unwrap();
+        std::fs::write(dir.join("a.html"), "new a").unwrap();
+        std::fs::write(dir.join("b/c/index.html"), "new page").unwrap();
+        std::fs::write(
+            dir.join(JOURNAL),
+            "move a.html\nmove b/c/index.html\nremove gone.html\nend\n",
+        )
+        .unwrap();
+        assert!(update_pending(&out));
+        finish_interrupted_update(&out).unwrap();
+        assert!(!update_pending(&out));
+        let read = |path: &str| std::fs::read_to_string(out.join(path)).unwrap();
+        assert_eq!(read("a.html"), "new a");
+        assert_eq!(read("b/c/index.html"), "new page");
+        assert!(!out.join("gone.html").exists());
+    }
+
+    /// A path written twice goes in as written last; one written back to what the output has
+    /// is not moved at all.
+    #[test]
+    fn the_last_write_of_a_path_wins() {
+        let (_tmp, out) = output_with(&[("a.html", "old a"), ("b.html", "old b")]);
+        let update = Update::create(&out).unwrap();
+        use crate::build::emit::Destination as _;
+        update.write("a.html", b"first").unwrap();
+        update.write("a.html", b"second").unwrap();
+        update.write("b.html", b"new b").unwrap();
+        update.write("b.html", b"old b").unwrap();
+        assert_eq!(update.commit_changes().unwrap(), 1);
+        let read = |path: &str| std::fs::read_to_string(out.join(path)).unwrap();
+        assert_eq!(read("a.html"), "second");
+        assert_eq!(read("b.html"), "old b");
+        assert!(!update_pending(&out));
     }
 
     /// An update killed before its journal was complete had moved nothing: it is forgotten and
