@@ -438,19 +438,37 @@ impl LiveSite {
     }
 }
 
-/// Hashes of the page paths, and of those with the sitemap's dates.
+/// Hashes of the page paths, and of those with the sitemap's dates. Made in parallel, chunk by
+/// chunk, and then of the chunks' hashes in order: the same pages in the same order give the
+/// same hashes, whatever the thread count (at 100,000 papers, 126,000 paths took 6–8 ms on one
+/// thread after every edit).
 fn page_set_hashes(site: &Site) -> (u64, u64) {
     use crate::hash::hasher;
+    use rayon::prelude::*;
     use std::hash::{Hash, Hasher};
+    /// Pages a chunk holds: the chunks, and so the hashes, do not depend on the threads.
+    const CHUNK: usize = 4096;
     let data = site.data();
+    let chunks: Vec<(u64, u64)> = site
+        .pages()
+        .par_chunks(CHUNK)
+        .map(|pages| {
+            let (mut paths, mut sitemap) = (hasher(), hasher());
+            for page in pages {
+                page.path.hash(&mut paths);
+                match page.kind {
+                    PageKind::Paper(id) => data.papers[id].date.hash(&mut sitemap),
+                    PageKind::Day(i) => data.index.days[i].date.hash(&mut sitemap),
+                    _ => {}
+                }
+            }
+            (paths.finish(), sitemap.finish())
+        })
+        .collect();
     let (mut paths, mut sitemap) = (hasher(), hasher());
-    for page in site.pages() {
-        page.path.hash(&mut paths);
-        match page.kind {
-            PageKind::Paper(id) => data.papers[id].date.hash(&mut sitemap),
-            PageKind::Day(i) => data.index.days[i].date.hash(&mut sitemap),
-            _ => {}
-        }
+    for (chunk_paths, chunk_sitemap) in &chunks {
+        chunk_paths.hash(&mut paths);
+        chunk_sitemap.hash(&mut sitemap);
     }
     let paths = paths.finish();
     paths.hash(&mut sitemap);

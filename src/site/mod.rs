@@ -629,19 +629,28 @@ impl Site {
                 changed[id] = true;
             }
         }
+        // What each kind of page took, kept or made again, with `DIGEST_TIMINGS`.
+        let costs = crate::timing::KindCosts::start();
         let pages = self
             .pages
             .par_iter()
             .enumerate()
-            .map(|(i, page)| match page.kind {
-                PageKind::Paper(id)
-                    if !changed[id] && !data.related_of(id).iter().any(|&r| changed[r]) =>
-                {
-                    before.pages[i]
-                }
-                _ => self.fingerprint_of(&data, page),
+            .map(|(i, page)| {
+                let mut clock = costs.clock();
+                let (fingerprint, step) = match page.kind {
+                    PageKind::Paper(id)
+                        if !changed[id] && !data.related_of(id).iter().any(|&r| changed[r]) =>
+                    {
+                        (before.pages[i], 0)
+                    }
+                    _ => (self.fingerprint_of(&data, page), 1),
+                };
+                clock.lap(step);
+                costs.add(page.kind.name(), &clock);
+                fingerprint
             })
             .collect();
+        costs.print(["kept", "made", "-"]);
         PageFingerprints {
             pages,
             inputs,

@@ -180,25 +180,30 @@ impl SiteData<'_> {
             }
             PageKind::Day(i) => {
                 let day = &index.days[*i];
-                sink.view("day", || day_ref(config, day.date, day.papers.len()));
-                sink.view("month", || {
-                    month_ref(config, day.date.year(), day.date.month(), 0)
+                // The links to this day, its month and the days beside it are made of their
+                // dates and counts (and the settings): 2,500 day pages are fingerprinted after
+                // every edit of a 100,000-paper site, without making their links.
+                let day_of = |d: &crate::index::Day| (d.date, d.papers.len());
+                let link = |d: &crate::index::Day| day_ref(config, d.date, d.papers.len());
+                sink.made_of("day", day_of(day), || Value::from_serializable(&link(day)));
+                sink.made_of("month", day.date, || {
+                    let (year, month) = (day.date.year(), day.date.month());
+                    Value::from_serializable(&month_ref(config, year, month, 0))
                 });
                 // Days are newest first: the previous (older) day is the next in the list.
-                sink.view("prev", || {
-                    index
-                        .days
-                        .get(i + 1)
-                        .map(|d| day_ref(config, d.date, d.papers.len()))
+                let prev = index.days.get(i + 1);
+                sink.made_of("prev", prev.map(day_of), || {
+                    Value::from_serializable(&prev.map(link))
                 });
-                sink.view("next", || {
-                    i.checked_sub(1)
-                        .map(|j| day_ref(config, index.days[j].date, index.days[j].papers.len()))
+                let next = i.checked_sub(1).map(|j| &index.days[j]);
+                sink.made_of("next", next.map(day_of), || {
+                    Value::from_serializable(&next.map(link))
                 });
                 sink.made_of("papers", Each(self.card_hashes, &day.papers), || {
                     self.cards_of(&day.papers)
                 });
-                sink.view("sorts", || self.day_sorts());
+                // The same for every day (the settings say which).
+                sink.made_of("sorts", (), || Value::from_serializable(&self.day_sorts()));
                 // Each card's place by title, for the CSS order (see `MOST_UPVOTED`): titles
                 // and slugs are in the title-list hashes.
                 sink.made_of("orders", Each(self.compact_hashes, &day.papers), || {
@@ -221,11 +226,10 @@ impl SiteData<'_> {
                     });
                     Value::from_serializable(&week)
                 });
-                sink.view("bib_url", || {
-                    config
-                        .output
-                        .bibtex_files
-                        .then(|| config.link(&routes::bib(&routes::day(day.date))))
+                sink.made_of("bib_url", day.date, || {
+                    let bib = config.output.bibtex_files;
+                    let url = bib.then(|| config.link(&routes::bib(&routes::day(day.date))));
+                    Value::from_serializable(&url)
                 });
             }
             PageKind::Month(i) => {
