@@ -114,11 +114,11 @@ pub struct Update {
     committed: bool,
 }
 
-/// The files staged in an update folder: by output path, the number each is staged under, and
-/// the next number.
+/// The files staged in an update folder: by output path, the number each is staged under and
+/// whether it replaces a file of the output, and the next number.
 #[derive(Default)]
 struct Staged {
-    files: BTreeMap<String, u32>,
+    files: BTreeMap<String, (u32, bool)>,
     next: u32,
 }
 
@@ -216,23 +216,27 @@ impl Update {
     /// these bytes there: the file is then a new one (a new inode), as a sign that the output
     /// changed (the output's marker).
     pub(crate) fn replace(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        self.stage(path, bytes)
+        self.stage(path, bytes, false)
     }
 
     /// Stages `bytes` to go at `path`: under the number `path` was staged under before (a
-    /// later write of a path wins), else under a new one.
-    fn stage(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+    /// later write of a path wins), else under a new one. `over_file` says that the output has
+    /// a file at `path` (so its folders are there and nothing is in the way); when false, that
+    /// is looked at when the file moves in.
+    fn stage(&self, path: &str, bytes: &[u8], over_file: bool) -> io::Result<()> {
         let number = {
             let mut staged = self.changed.lock().map_err(|_| poisoned())?;
-            match staged.files.get(path) {
-                Some(&number) => number,
-                None => {
-                    let number = staged.next;
-                    staged.next += 1;
-                    staged.files.insert(path.to_string(), number);
-                    number
-                }
+            let next = staged.next;
+            let entry = staged
+                .files
+                .entry(path.to_string())
+                .or_insert((next, over_file));
+            entry.1 = over_file;
+            let number = entry.0;
+            if number == next {
+                staged.next += 1;
             }
+            number
         };
         std::fs::write(self.dir.join(number.to_string()), bytes)
             .map_err(|err| io::Error::new(err.kind(), format!("writing {path}: {err}")))
@@ -263,11 +267,11 @@ impl Update {
     }
 
     /// Writes the journal and flushes it (and the files written) to disk.
-    fn write_journal(&self, changed: &BTreeMap<String, u32>) -> io::Result<()> {
+    fn write_journal(&self, changed: &BTreeMap<String, (u32, bool)>) -> io::Result<()> {
         use std::fmt::Write as _;
         use std::io::Write as _;
         let mut text = String::new();
-        for (path, number) in changed {
+        for (path, (number, _)) in changed {
             let _ = writeln!(text, "put {number} {path}");
         }
         for path in &self.removed {
@@ -283,14 +287,19 @@ impl Update {
 
     /// Moves the changed files in (the output's marker last: it lists the files of the new
     /// state).
-    fn move_changed(&self, changed: &BTreeMap<String, u32>) -> io::Result<()> {
+    fn move_changed(&self, changed: &BTreeMap<String, (u32, bool)>) -> io::Result<()> {
         // Files whose path was a folder (or the reverse) are moved one by one, after the rest.
-        // Each folder of the output is looked at once: most changed files share their folders
-        // (a tag's pages), and those seen to be there need not be made.
+        // A file that replaces one is not looked at again (a tag's list pages, thousands after
+        // a tag edit); for the others, each folder of the output is looked at once: most
+        // changed files share their folders, and those seen to be there need not be made.
         let mut kinds: HashMap<PathBuf, Kind> = HashMap::new();
         let mut plain: Vec<(&String, u32, bool)> = Vec::with_capacity(changed.len());
         let mut conflicting = Vec::new();
-        for (path, &number) in changed.iter().filter(|(path, _)| path.as_str() != MARKER) {
+        for (path, &(number, over_file)) in changed.iter().filter(|(p, _)| p.as_str() != MARKER) {
+            if over_file {
+                plain.push((path, number, true));
+                continue;
+            }
             let target = self.output.join(path);
             let mut folders_there = true;
             let mut fits = kind(&target) != Kind::Folder;
@@ -328,7 +337,7 @@ impl Update {
             self.clear_way(path)?;
             self.move_in(&staged(number), path)?;
         }
-        if let Some(&number) = changed.get(MARKER) {
+        if let Some(&(number, _)) = changed.get(MARKER) {
             self.move_in(&staged(number), MARKER)?;
         }
         Ok(())
@@ -396,8 +405,9 @@ impl crate::build::emit::Destination for Update {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let current = self.output.join(path);
         // Same length first: most changed pages change length, and reading is then skipped.
-        let same = std::fs::metadata(&current)
-            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        let there = std::fs::metadata(&current).ok().filter(|m| m.is_file());
+        let over_file = there.is_some();
+        let same = there.is_some_and(|m| m.len() == bytes.len() as u64)
             && std::fs::read(&current).is_ok_and(|old| old == bytes);
         if same {
             // A later write of the same path (a site static file over the theme's) wins.
@@ -407,12 +417,12 @@ impl crate::build::emit::Destination for Update {
                 .map_err(|_| poisoned())?
                 .files
                 .remove(path);
-            if let Some(number) = unstaged {
+            if let Some((number, _)) = unstaged {
                 std::fs::remove_file(self.dir.join(number.to_string()))?;
             }
             return Ok(());
         }
-        self.stage(path, bytes)
+        self.stage(path, bytes, over_file)
     }
 
     fn dir(&self) -> &Path {
@@ -488,7 +498,7 @@ mod tests {
         let changed = std::mem::take(&mut update.changed.lock().unwrap().files);
         update.write_journal(&changed).unwrap();
         // Killed after the first move.
-        let staged = PathBuf::from(changed["a.html"].to_string());
+        let staged = PathBuf::from(changed["a.html"].0.to_string());
         update.move_in(&staged, "a.html").unwrap();
         std::mem::forget(update);
         assert_eq!(
