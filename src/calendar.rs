@@ -74,13 +74,33 @@ pub(crate) fn display_date(date: Date) -> String {
 
 /// Appends [`display_date`] to `out` (lists write many dates into one scratch string).
 pub(crate) fn write_display_date(out: &mut String, date: Date) {
-    let _ = write!(
-        out,
-        "{} {}, {}",
-        month_abbr(date.month()),
-        date.day(),
-        date.year()
-    );
+    // Without the formatting machinery: every card of every list writes a date.
+    out.push_str(month_abbr(date.month()));
+    out.push(' ');
+    push_number(out, i64::from(date.day()));
+    out.push_str(", ");
+    push_number(out, i64::from(date.year()));
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut rest = n.unsigned_abs();
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
 }
 
 /// Atom/RFC 3339 timestamp of the start of a day, in UTC: `2025-02-06T00:00:00Z`.
@@ -192,5 +212,8 @@ mod tests {
             write_display_date(&mut out, date);
             assert_eq!(out, format!("on {shown}"));
         }
+        // Years before the common era are written as the formatter writes them.
+        let date = jiff::civil::date(-44, 3, 15);
+        assert_eq!(display_date(date), "Mar 15, -44");
     }
 }

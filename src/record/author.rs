@@ -77,16 +77,26 @@ impl<'a> Author<'a> {
     pub fn display(&self) -> Cow<'a, str> {
         match self {
             Author::Organisation(name) | Author::Literal(name) => Cow::Borrowed(name),
+            Author::Person(_) => {
+                let mut out = String::new();
+                self.write_display(&mut out);
+                Cow::Owned(out)
+            }
+        }
+    }
+
+    /// Appends [`Author::display`] to `out`.
+    pub fn write_display(&self, out: &mut String) {
+        match self {
+            Author::Organisation(name) | Author::Literal(name) => out.push_str(name),
             Author::Person(p) => {
                 let parts = [p.given, p.particle, p.family, p.suffix];
-                let mut out = String::new();
-                for part in parts.into_iter().filter(|s| !s.is_empty()) {
-                    if !out.is_empty() {
+                for (i, part) in parts.into_iter().filter(|s| !s.is_empty()).enumerate() {
+                    if i > 0 {
                         out.push(' ');
                     }
                     out.push_str(part);
                 }
-                Cow::Owned(out)
             }
         }
     }
@@ -135,6 +145,16 @@ pub fn display_name(written: &str) -> Cow<'_, str> {
         Author::parse(written).display()
     } else {
         Cow::Borrowed(written.trim())
+    }
+}
+
+/// Appends [`display_name`] to `out`, with nothing made on the way (cards write every name of
+/// every list).
+pub fn write_display_name(out: &mut String, written: &str) {
+    if written.contains(['{', ',']) {
+        Author::parse(written).write_display(out);
+    } else {
+        out.push_str(written.trim());
     }
 }
 
@@ -275,6 +295,27 @@ mod tests {
             family,
             suffix,
         })
+    }
+
+    /// Writing a name into a buffer gives what `display_name` makes, after what is there.
+    #[test]
+    fn names_written_into_a_buffer_are_the_names_shown() {
+        for written in [
+            "Ming Choi",
+            "  Ada Lovelace ",
+            "Choi, Ming",
+            "van der Berg, Jan",
+            "Doe, Jr., John",
+            "Jan van der Berg",
+            "{The ATLAS Collaboration}",
+            "A, B, C, D",
+            ", Nobody",
+            "Prince,",
+        ] {
+            let mut out = String::from("by ");
+            write_display_name(&mut out, written);
+            assert_eq!(out, format!("by {}", display_name(written)), "{written:?}");
+        }
     }
 
     #[test]

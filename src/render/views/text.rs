@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::record::Paper;
-use crate::record::author::display_name;
+use crate::record::author::write_display_name;
 
 /// Authors as shown: names, or "7 authors" when only a count is known.
 pub(crate) fn authors_display(paper: &Paper) -> String {
@@ -20,7 +20,7 @@ pub(crate) fn write_authors_display(out: &mut String, paper: &Paper) {
             if i > 0 {
                 out.push_str(", ");
             }
-            out.push_str(&display_name(name));
+            write_display_name(out, name);
         }
     };
     match (paper.authors.len(), paper.author_count) {
