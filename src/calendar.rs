@@ -77,29 +77,24 @@ pub(crate) fn write_display_date(out: &mut String, date: Date) {
     // Without the formatting machinery: every card of every list writes a date.
     out.push_str(month_abbr(date.month()));
     out.push(' ');
-    push_number(out, i64::from(date.day()));
+    push_small(out, i16::from(date.day()));
     out.push_str(", ");
-    push_number(out, i64::from(date.year()));
+    push_small(out, date.year());
 }
 
-/// Appends `n` in decimal.
-fn push_number(out: &mut String, n: i64) {
+/// Appends `n`, a day or a year (at most four digits, as every date has), in decimal.
+fn push_small(out: &mut String, n: i16) {
     if n < 0 {
         out.push('-');
     }
-    let mut digits = [0u8; 20];
-    let mut rest = n.unsigned_abs();
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
+    let n = n.unsigned_abs();
+    let mut started = false;
+    for place in [1000, 100, 10, 1] {
+        let digit = n / place % 10;
+        started |= digit != 0 || place == 1;
+        if started {
+            out.push(char::from(b'0' + digit as u8));
         }
-    }
-    for &digit in &digits[start..] {
-        out.push(char::from(digit));
     }
 }
 
