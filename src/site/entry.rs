@@ -126,7 +126,7 @@ impl EntryMaker<'_> {
         let cite_hash = views::cite_hash(&paper);
         let cite_base = crate::export::cite_key::base_key(&paper);
         let mut paper = paper;
-        // The body leaves memory: pages that show it read it back.
+        // The body leaves the record (for a large site, memory): pages that show it read it back.
         let body = self.bodies.put(&Body {
             source: std::mem::take(&mut paper.body),
             rendered: body,

@@ -76,7 +76,7 @@ pub(crate) struct Site {
     /// The keyword tags' and feeds' rules, compiled.
     matcher: TopicMatcher,
     markdown: MarkdownRenderer,
-    /// Where the rendered bodies are kept, out of memory.
+    /// Where the rendered bodies are kept: the first 128 MB in memory, the rest in files.
     bodies: BodyStore,
     /// Every paper's record and what is derived from it alone, in record path order; a
     /// paper's id is its row.

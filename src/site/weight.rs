@@ -160,6 +160,7 @@ fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
         words.len() * (2 * size_of::<Box<str>>() + 8)
             + 2 * words.iter().map(|w| w.len()).sum::<usize>(),
     );
+    add("bodies kept in memory", site.bodies.in_memory_bytes());
     let index = &site.index;
     let ids = |v: &Vec<usize>| size_of::<Vec<usize>>() + v.capacity() * size_of::<usize>();
     add(
