@@ -180,38 +180,49 @@ pub(crate) fn for_each_token(text: &str, mut each: impl FnMut(&str)) {
 /// one run overlap.
 pub(crate) fn for_each_token_at(text: &str, mut each: impl FnMut(&str, Range<usize>)) {
     let mut t = Tokenizer::default();
-    let mut rest = text.char_indices().peekable();
-    while let Some((i, c)) = rest.next() {
-        // ASCII, nearly all of an English abstract, needs no table.
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                t.word_char(c.to_ascii_lowercase(), i..i + 1, &mut each);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII, nearly all of an English abstract, needs no table, and its words are read a
+        // run of letters and digits at a time.
+        if bytes[i].is_ascii() {
+            if bytes[i].is_ascii_alphanumeric() {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .map_or(bytes.len(), |n| i + n);
+                let ends_word = bytes.get(end).is_none_or(u8::is_ascii);
+                t.ascii_letters(&text[i..end], i, ends_word, &mut each);
+                i = end;
             } else {
                 t.flush(&mut each);
+                i += 1;
             }
             continue;
         }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
         let mut end = i + c.len_utf8();
-        if !in_ranges(c, NFKC_RANGES)
-            || (nfkc_alone(c)
-                && !rest
-                    .peek()
-                    .is_some_and(|&(_, d)| in_ranges(d, JOINING_RANGES)))
-        {
+        let joins = |at: usize| {
+            text[at..]
+                .chars()
+                .next()
+                .filter(|&d| in_ranges(d, JOINING_RANGES))
+        };
+        if !in_ranges(c, NFKC_RANGES) || (nfkc_alone(c) && joins(end).is_none()) {
             t.feed(c, i..end, &mut each);
+            i = end;
             continue;
         }
         // A width or compatibility form with the voicing marks or jamo that follow it.
-        while let Some(&(j, d)) = rest.peek() {
-            if !in_ranges(d, JOINING_RANGES) {
-                break;
-            }
-            end = j + d.len_utf8();
-            rest.next();
+        while let Some(d) = joins(end) {
+            end += d.len_utf8();
         }
         for n in NFKC.normalize(&text[i..end]).chars() {
             t.feed(n, i..end, &mut each);
         }
+        i = end;
     }
     t.flush(&mut each);
 }
@@ -328,6 +339,36 @@ impl Tokenizer {
         }
         self.word.push(l);
         self.chars += 1;
+        self.span.end = span.end;
+    }
+
+    /// Adds a run of ASCII letters and digits found at byte `at` of the text; `ends_word` when
+    /// what follows them ends a word (an ASCII character or the end of the text). A word that
+    /// is the whole run and needs no lowercasing is given as it is in the text, never copied.
+    fn ascii_letters(
+        &mut self,
+        letters: &str,
+        at: usize,
+        ends_word: bool,
+        each: &mut impl FnMut(&str, Range<usize>),
+    ) {
+        if self.run > 0 {
+            self.end_run(each);
+        }
+        let span = at..at + letters.len();
+        if self.word.is_empty() && ends_word && !letters.bytes().any(|b| b.is_ascii_uppercase()) {
+            if (2..=MAX_TOKEN_CHARS).contains(&letters.len()) {
+                each(letters, span);
+            }
+            return;
+        }
+        if self.word.is_empty() {
+            self.span.start = span.start;
+        }
+        let from = self.word.len();
+        self.word.push_str(letters);
+        self.word[from..].make_ascii_lowercase();
+        self.chars += letters.len();
         self.span.end = span.end;
     }
 
@@ -775,6 +816,20 @@ mod tests {
         assert_eq!(tokens("ŁÓDŹ Œuvre"), ["lodz", "oeuvre"]);
         assert_eq!(tokens("a b cd"), ["cd"]);
         assert_eq!(tokens(&"x".repeat(41)), Vec::<String>::new());
+        assert_eq!(tokens(&"x".repeat(40)), ["x".repeat(40)]);
+        // A word whose letters are ASCII on one side of a folded letter, or both.
+        assert_eq!(
+            tokens("ÉCOLE Polytechnique Ångström café3 x"),
+            ["ecole", "polytechnique", "angstrom", "cafe3"]
+        );
+        assert_eq!(
+            tokens(&format!("{}é", "Ab".repeat(20))),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            tokens(&format!("{}é", "Ab".repeat(19))),
+            [format!("{}e", "ab".repeat(19))]
+        );
         assert_eq!(tokens("中文 模型"), ["中文", "模型"]);
     }
 
