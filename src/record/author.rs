@@ -106,8 +106,19 @@ impl<'a> Author<'a> {
     pub fn family_first(&self) -> Cow<'a, str> {
         match self {
             Author::Organisation(name) | Author::Literal(name) => Cow::Borrowed(name),
-            Author::Person(p) => {
+            Author::Person(_) => {
                 let mut out = String::new();
+                self.write_family_first(&mut out);
+                Cow::Owned(out)
+            }
+        }
+    }
+
+    /// Appends [`Author::family_first`] to `out`.
+    pub fn write_family_first(&self, out: &mut String) {
+        match self {
+            Author::Organisation(name) | Author::Literal(name) => out.push_str(name),
+            Author::Person(p) => {
                 if !p.particle.is_empty() {
                     out.push_str(p.particle);
                     out.push(' ');
@@ -119,7 +130,6 @@ impl<'a> Author<'a> {
                         out.push_str(part);
                     }
                 }
-                Cow::Owned(out)
             }
         }
     }

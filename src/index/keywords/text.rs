@@ -28,7 +28,7 @@ pub(crate) fn squash(text: &str) -> String {
 /// `ς` is `σ`, long `ſ` is `s`), so that `STRASSE` and `Straße` compare equal.
 pub(crate) fn fold(text: &str) -> String {
     if text.is_ascii() {
-        return fold_ascii(text.as_bytes());
+        return fold_ascii(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut space = false;
@@ -52,24 +52,18 @@ pub(crate) fn fold(text: &str) -> String {
     out
 }
 
-/// [`fold`] of ASCII text (nearly every abstract), a byte at a time.
-pub(crate) fn fold_ascii(text: &[u8]) -> String {
-    let mut out = Vec::with_capacity(text.len());
-    let mut space = false;
-    for &b in text {
-        // The ASCII characters `char::is_whitespace` accepts: tab, line feed, vertical tab,
-        // form feed, carriage return and space.
-        if matches!(b, b'\t'..=b'\r' | b' ') {
-            space = true;
-            continue;
+/// [`fold`] of ASCII text (nearly every abstract), a word at a time.
+fn fold_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // `split_ascii_whitespace` leaves out the vertical tab, which `char::is_whitespace` counts.
+    for word in text.split('\x0b').flat_map(str::split_ascii_whitespace) {
+        if !out.is_empty() {
+            out.push(' ');
         }
-        if space && !out.is_empty() {
-            out.push(b' ');
-        }
-        space = false;
-        out.push(b.to_ascii_lowercase());
+        out.push_str(word);
     }
-    String::from_utf8(out).unwrap_or_default()
+    out.make_ascii_lowercase();
+    out
 }
 
 /// Whether `text[start..end]` is whole words: no letter or digit joins it to the text before
@@ -161,7 +155,7 @@ mod tests {
             // `fold` of the text with one non-ASCII letter added, minus that letter.
             let long = fold(&format!("{text}é"));
             assert_eq!(
-                fold_ascii(text.as_bytes()),
+                fold_ascii(text),
                 long.strip_suffix('é').unwrap().trim_end(),
                 "{text:?}"
             );

@@ -12,8 +12,6 @@
 //! papers has in every identifier, date format and "Family, Given" name. The text then holds
 //! nothing HTML must escape (no `<>"'`, no `;` to end a character reference).
 
-use std::fmt::Write as _;
-
 use crate::export::venue::{Venue, venue};
 use crate::record::Paper;
 use crate::record::author::Author;
@@ -41,6 +39,7 @@ pub(super) fn write_kev(out: &mut String, paper: &Paper) {
         Some(Venue::Proceedings(name)) => pair(out, "rft.btitle", name),
         _ => {}
     }
+    let mut name_first = String::new();
     for name in paper
         .authors
         .iter()
@@ -51,11 +50,15 @@ pub(super) fn write_kev(out: &mut String, paper: &Paper) {
             // `rft.aucorp`: an organisation is never split into given and family names.
             Author::Organisation(name) => pair(out, "rft.aucorp", name),
             // "Family, Given", as Zotero splits a name that has a comma.
-            author => pair(out, "rft.au", &author.family_first()),
+            author => {
+                name_first.clear();
+                author.write_family_first(&mut name_first);
+                pair(out, "rft.au", &name_first);
+            }
         }
     }
-    let date = paper.published.unwrap_or(paper.date);
-    let _ = write!(out, "&rft.date={date}");
+    out.push_str("&rft.date=");
+    crate::calendar::push_iso_date(out, paper.published.unwrap_or(paper.date));
     if let Some(doi) = &paper.doi {
         out.push_str("&rft_id=info:doi/");
         push_value(out, doi);
@@ -76,25 +79,31 @@ fn pair(out: &mut String, key: &str, value: &str) {
     push_value(out, value);
 }
 
-/// Appends `value` URL-encoded as the module doc says.
+/// Appends `value` URL-encoded as the module doc says: the characters kept as they are a run
+/// at a time.
 fn push_value(out: &mut String, value: &str) {
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z'
-            | b'a'..=b'z'
-            | b'0'..=b'9'
-            | b'-'
-            | b'.'
-            | b'_'
-            | b'~'
-            | b':'
-            | b'/'
-            | b',' => out.push(b as char),
-            b' ' => out.push('+'),
-            _ => {
-                let _ = write!(out, "%{b:02X}");
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let kept = |b: &u8| {
+        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':' | b'/' | b',')
+    };
+    let mut rest = value;
+    while !rest.is_empty() {
+        let run = rest.bytes().position(|b| !kept(&b)).unwrap_or(rest.len());
+        out.push_str(&rest[..run]);
+        let Some(c) = rest[run..].chars().next() else {
+            break;
+        };
+        if c == ' ' {
+            out.push('+');
+        } else {
+            let mut bytes = [0; 4];
+            for &b in c.encode_utf8(&mut bytes).as_bytes() {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
             }
         }
+        rest = &rest[run + c.len_utf8()..];
     }
 }
 
