@@ -213,12 +213,15 @@ pub(crate) fn is_lowercase_word(word: &str) -> bool {
 /// Splits "von Last" (the part before a comma) into particles and family name: the leading
 /// lowercase words, except the last word, which is always the family name.
 fn split_particles(part: &str) -> (&str, &str) {
-    let words = word_spans(part);
+    with_word_spans(part, |words| split_particles_at(part, words))
+}
+
+fn split_particles_at<'a>(part: &'a str, words: &[(usize, usize)]) -> (&'a str, &'a str) {
     let Some(&(last_start, _)) = words.last() else {
         return ("", "");
     };
     let mut end_of_particles = None;
-    for &(start, end) in &words {
+    for &(start, end) in words {
         if start == last_start || !is_lowercase_word(&part[start..end]) {
             break;
         }
@@ -233,24 +236,26 @@ fn split_particles(part: &str) -> (&str, &str) {
 /// "First von Last Jr.": the last word is the family name; the lowercase words before it (from
 /// the first to the last lowercase one) its particles; the words before those given names.
 fn natural_order(name: &str) -> Person<'_> {
-    let mut words = word_spans(name);
+    with_word_spans(name, |words| natural_order_at(name, words))
+}
+
+fn natural_order_at<'a>(name: &'a str, mut words: &[(usize, usize)]) -> Person<'a> {
     let mut suffix = "";
     if words.len() >= 3
-        && let Some(&(start, end)) = words.last()
+        && let Some((&(start, end), rest)) = words.split_last()
         && SUFFIXES.contains(&&name[start..end])
     {
         suffix = &name[start..end];
-        words.pop();
+        words = rest;
     }
-    let Some(&(family_start, family_end)) = words.last() else {
+    let Some((&(family_start, family_end), before)) = words.split_last() else {
         return Person::default();
     };
-    let before = &words[..words.len() - 1];
-    let lowercase: Vec<usize> = (0..before.len())
-        .filter(|&i| is_lowercase_word(&name[before[i].0..before[i].1]))
-        .collect();
-    let (given, particle, family) = match (lowercase.first(), lowercase.last()) {
-        (Some(&first), Some(&last)) => (
+    let lowercase = |&(start, end): &(usize, usize)| is_lowercase_word(&name[start..end]);
+    let first = before.iter().position(lowercase);
+    let last = first.and_then(|_| before.iter().rposition(lowercase));
+    let (given, particle, family) = match (first, last) {
+        (Some(first), Some(last)) => (
             name[..before[first].0].trim(),
             &name[before[first].0..before[last].1],
             name[before[last].1..family_end].trim(),
@@ -269,14 +274,28 @@ fn natural_order(name: &str) -> Person<'_> {
     }
 }
 
-/// Byte ranges of the whitespace-separated words of `text`.
-fn word_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+/// Calls `f` with the byte ranges of the whitespace-separated words of `text`, kept on the
+/// stack for a name of up to 16 words (every list shows names, and most are two or three).
+fn with_word_spans<R>(text: &str, f: impl FnOnce(&[(usize, usize)]) -> R) -> R {
+    let mut inline = [(0, 0); 16];
+    let mut count = 0;
+    let mut spilled = Vec::new();
+    let mut push = |span: (usize, usize)| {
+        if count < inline.len() {
+            inline[count] = span;
+        } else {
+            if spilled.is_empty() {
+                spilled.extend_from_slice(&inline);
+            }
+            spilled.push(span);
+        }
+        count += 1;
+    };
     let mut start = None;
     for (i, c) in text.char_indices() {
         match (c.is_whitespace(), start) {
             (true, Some(s)) => {
-                out.push((s, i));
+                push((s, i));
                 start = None;
             }
             (false, None) => start = Some(i),
@@ -284,9 +303,13 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
         }
     }
     if let Some(s) = start {
-        out.push((s, text.len()));
+        push((s, text.len()));
     }
-    out
+    if spilled.is_empty() {
+        f(&inline[..count])
+    } else {
+        f(&spilled)
+    }
 }
 
 #[cfg(test)]
@@ -393,6 +416,19 @@ mod tests {
                 "A, B, C, D",
             ),
             (", Jan", Author::Literal(", Jan"), ", Jan", ", Jan"),
+            // More words than are kept on the stack.
+            (
+                "A B C D E F G H I J K L M N O P Q de la Rosa Jr.",
+                person("A B C D E F G H I J K L M N O P Q", "de la", "Rosa", "Jr."),
+                "A B C D E F G H I J K L M N O P Q de la Rosa Jr.",
+                "de la Rosa, Jr., A B C D E F G H I J K L M N O P Q",
+            ),
+            (
+                "x y z a b c d e f g h i j k l m n o p, Given",
+                person("Given", "x y z a b c d e f g h i j k l m n o", "p", ""),
+                "Given x y z a b c d e f g h i j k l m n o p",
+                "x y z a b c d e f g h i j k l m n o p, Given",
+            ),
         ] {
             let author = Author::parse(written);
             assert_eq!(author, parts, "{written:?}");

@@ -83,12 +83,23 @@ fn pair(out: &mut String, key: &str, value: &str) {
 /// at a time.
 fn push_value(out: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let kept = |b: &u8| {
-        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':' | b'/' | b',')
+    const KEPT: [bool; 256] = {
+        let mut kept = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            kept[b] = c.is_ascii_alphanumeric()
+                || matches!(c, b'-' | b'.' | b'_' | b'~' | b':' | b'/' | b',');
+            b += 1;
+        }
+        kept
     };
     let mut rest = value;
     while !rest.is_empty() {
-        let run = rest.bytes().position(|b| !kept(&b)).unwrap_or(rest.len());
+        let run = rest
+            .bytes()
+            .position(|b| !KEPT[usize::from(b)])
+            .unwrap_or(rest.len());
         out.push_str(&rest[..run]);
         let Some(c) = rest[run..].chars().next() else {
             break;
