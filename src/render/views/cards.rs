@@ -203,8 +203,12 @@ pub(super) fn describe_tag(tag: &Tag, base: &str, sink: &mut impl CardSink) {
 }
 
 /// Builds a card's template value: one map, its text fields formatted in one scratch string.
+///
+/// The fields are collected in order and made a map once, at the end, through tera's
+/// serializer (which takes a value as it is, a count for a list or a long text): tera's
+/// `From<Map>` copies a map entry by entry, so a map built first had every key hashed twice.
 pub(super) struct MapSink<'a> {
-    map: tera::Map,
+    fields: Vec<(&'static str, Value)>,
     /// A tera string copies its text (into the value when short, else into an `Arc`), so the
     /// formatted fields are written into one scratch string rather than each into its own.
     scratch: String,
@@ -216,7 +220,7 @@ impl<'a> MapSink<'a> {
     /// An empty map with room for `capacity` fields.
     pub(super) fn new(capacity: usize, tag_values: &'a [Value]) -> Self {
         MapSink {
-            map: tera::Map::with_capacity(capacity),
+            fields: Vec::with_capacity(capacity),
             scratch: String::with_capacity(128),
             tag_values,
         }
@@ -224,62 +228,66 @@ impl<'a> MapSink<'a> {
 
     /// The template value built.
     pub(super) fn into_value(self) -> Value {
-        Value::from(self.map)
+        Value::from_serializable(&Fields(&self.fields))
+    }
+}
+
+/// Fields as one map (see [`MapSink`]).
+struct Fields<'a>(&'a [(&'static str, Value)]);
+
+impl serde::Serialize for Fields<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut map = serializer.serialize_struct("card", self.0.len())?;
+        for (key, value) in self.0 {
+            map.serialize_field(key, value)?;
+        }
+        map.end()
     }
 }
 
 impl CardSink for MapSink<'_> {
     fn str(&mut self, key: &'static str, value: &str) {
-        self.map.insert(key.into(), Value::from(value));
+        self.fields.push((key, Value::from(value)));
     }
 
     fn text(&mut self, key: &'static str, write: impl FnOnce(&mut String)) {
         write(&mut self.scratch);
-        self.map
-            .insert(key.into(), Value::from(self.scratch.as_str()));
+        self.fields.push((key, Value::from(self.scratch.as_str())));
         self.scratch.clear();
     }
 
     fn url_safe_text(&mut self, key: &'static str, write: impl FnOnce(&mut String)) {
         write(&mut self.scratch);
-        self.map
-            .insert(key.into(), Value::safe_string(&self.scratch));
+        self.fields.push((key, Value::safe_string(&self.scratch)));
         self.scratch.clear();
     }
 
     fn opt_str(&mut self, key: &'static str, value: Option<&str>) {
-        self.map.insert(key.into(), Value::from(value));
+        self.fields.push((key, Value::from(value)));
     }
 
     fn opt_number(&mut self, key: &'static str, value: Option<u32>) {
-        self.map.insert(key.into(), Value::from(value));
+        self.fields.push((key, Value::from(value)));
     }
 
     fn count(&mut self, key: &'static str, value: usize) {
-        self.map.insert(key.into(), Value::from(value));
+        self.fields.push((key, Value::from(value)));
     }
 
     fn strs<'b>(&mut self, key: &'static str, values: impl ExactSizeIterator<Item = Cow<'b, str>>) {
         let values: Vec<Value> = values.map(|v| Value::from(&*v)).collect();
-        self.map.insert(key.into(), Value::from(values));
+        self.fields.push((key, Value::from(values)));
     }
 
     fn links(&mut self, key: &'static str, links: &[LinkView<'_>]) {
-        let links: Vec<Value> = links
-            .iter()
-            .map(|link| {
-                let mut entry = tera::Map::default();
-                entry.insert("label".into(), Value::from(link.label));
-                entry.insert("url".into(), Value::from(link.url.as_str()));
-                Value::from(entry)
-            })
-            .collect();
-        self.map.insert(key.into(), Value::from(links));
+        // Each a map of `label` and `url`.
+        self.fields.push((key, Value::from_serializable(links)));
     }
 
     fn tags(&mut self, key: &'static str, ids: &[usize], _: &[Tag]) {
         let tags: Vec<Value> = ids.iter().map(|&t| self.tag_values[t].clone()).collect();
-        self.map.insert(key.into(), Value::from(tags));
+        self.fields.push((key, Value::from(tags)));
     }
 }
 
