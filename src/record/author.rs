@@ -184,15 +184,16 @@ pub(crate) fn wholly_braced(name: &str) -> Option<&str> {
     (depth == 0).then_some(inner)
 }
 
-/// Byte offsets of the commas outside braces.
+/// Byte offsets of the commas outside braces (read as bytes: no byte of a multi-byte UTF-8
+/// character is ASCII).
 fn top_level_commas(name: &str) -> Vec<usize> {
     let mut depth = 0usize;
     let mut out = Vec::new();
-    for (i, c) in name.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => out.push(i),
+    for (i, b) in name.bytes().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => out.push(i),
             _ => {}
         }
     }
@@ -291,9 +292,20 @@ fn with_word_spans<R>(text: &str, f: impl FnOnce(&[(usize, usize)]) -> R) -> R {
         }
         count += 1;
     };
+    let bytes = text.as_bytes();
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (c.is_whitespace(), start) {
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII (most of every name) without decoding: the ASCII `char::is_whitespace`.
+        let (space, len) = if bytes[i].is_ascii() {
+            (matches!(bytes[i], b'\t'..=b'\r' | b' '), 1)
+        } else {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            (c.is_whitespace(), c.len_utf8())
+        };
+        match (space, start) {
             (true, Some(s)) => {
                 push((s, i));
                 start = None;
@@ -301,6 +313,7 @@ fn with_word_spans<R>(text: &str, f: impl FnOnce(&[(usize, usize)]) -> R) -> R {
             (false, None) => start = Some(i),
             _ => {}
         }
+        i += len;
     }
     if let Some(s) = start {
         push((s, text.len()));
@@ -416,6 +429,13 @@ mod tests {
                 "A, B, C, D",
             ),
             (", Jan", Author::Literal(", Jan"), ", Jan", ", Jan"),
+            // Spaces beyond ASCII separate words too (no-break, ideographic).
+            (
+                "Zoë\u{a0}de\u{3000}Ådahl",
+                person("Zoë", "de", "Ådahl", ""),
+                "Zoë de Ådahl",
+                "de Ådahl, Zoë",
+            ),
             // More words than are kept on the stack.
             (
                 "A B C D E F G H I J K L M N O P Q de la Rosa Jr.",
