@@ -76,7 +76,8 @@ pub(crate) struct Site {
     /// The keyword tags' and feeds' rules, compiled.
     matcher: TopicMatcher,
     markdown: MarkdownRenderer,
-    /// Where the rendered bodies are kept: the first 128 MB in memory, the rest in files.
+    /// Where the rendered bodies are kept: the first 128 MB in memory (for sites of up to
+    /// 250,000 records), the rest in files.
     bodies: BodyStore,
     /// Every paper's record and what is derived from it alone, in record path order; a
     /// paper's id is its row.
@@ -311,7 +312,7 @@ impl Site {
         let theme = theme::load(root, &config.theme).map_err(one)?;
         let renderer = Renderer::new(&config, &theme.templates).map_err(one)?;
         let files = load::record_files(&content).map_err(one)?;
-        let bodies = BodyStore::new().map_err(|e| one(no_temporary_file(&e)))?;
+        let bodies = BodyStore::for_records(files.len()).map_err(|e| one(no_temporary_file(&e)))?;
         let site = Site {
             root: root.to_path_buf(),
             options: options.clone(),
