@@ -75,11 +75,16 @@ impl<'a> Author<'a> {
     /// The name as pages and feeds show it: `Jan van der Berg`, `John Doe Jr.`,
     /// `The ATLAS Collaboration` (never with the record's braces or "Last, First" order).
     pub fn display(&self) -> Cow<'a, str> {
+        self.made_by(Author::write_display)
+    }
+
+    /// The name as `write` appends it: the name as written, unless it is a person's.
+    fn made_by(&self, write: fn(&Self, &mut String)) -> Cow<'a, str> {
         match self {
             Author::Organisation(name) | Author::Literal(name) => Cow::Borrowed(name),
             Author::Person(_) => {
                 let mut out = String::new();
-                self.write_display(&mut out);
+                write(self, &mut out);
                 Cow::Owned(out)
             }
         }
@@ -104,14 +109,7 @@ impl<'a> Author<'a> {
     /// The name as scholar indexes read it in `citation_author`: `van der Berg, Jan`
     /// (family first, so no index has to guess where the family name starts).
     pub fn family_first(&self) -> Cow<'a, str> {
-        match self {
-            Author::Organisation(name) | Author::Literal(name) => Cow::Borrowed(name),
-            Author::Person(_) => {
-                let mut out = String::new();
-                self.write_family_first(&mut out);
-                Cow::Owned(out)
-            }
-        }
+        self.made_by(Author::write_family_first)
     }
 
     /// Appends [`Author::family_first`] to `out`.
