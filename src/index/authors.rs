@@ -112,6 +112,63 @@ pub(crate) struct AuthorIndex {
 }
 
 impl AuthorIndex {
+    /// Puts papers `changed` (`moving[id]`) back in their authors' lists after the listing
+    /// order changed (`rank[id]`: each paper's place in it), and counts those authors' shown
+    /// names again, as [`build`] does. Who has a page, and each page's slug (made from the
+    /// person's key), stay.
+    pub(crate) fn reorder(
+        &mut self,
+        papers: &[Paper],
+        numbers: &[Vec<u32>],
+        changed: &[PaperId],
+        rank: &[usize],
+        moving: &[bool],
+    ) {
+        if self.authors.is_empty() {
+            return;
+        }
+        let mut touched: Vec<(usize, PaperId)> = Vec::new();
+        let mut seen = Vec::new();
+        for &id in changed {
+            for_each_person(&numbers[id], &mut seen, |n| {
+                if let Some(place) = self.page_of(n) {
+                    touched.push((place, id));
+                }
+            });
+        }
+        // Every changed paper leaves a list before any is put back (see `SiteIndex::reorder`).
+        for &(place, _) in &touched {
+            self.authors[place].papers.retain(|&p| !moving[p]);
+        }
+        for &(place, id) in &touched {
+            let list = &mut self.authors[place].papers;
+            list.insert(list.partition_point(|&p| rank[p] < rank[id]), id);
+        }
+        let mut touched: Vec<usize> = touched.into_iter().map(|(place, _)| place).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        for place in touched {
+            // Forms as written, in the order first seen: the author's papers in listing order,
+            // each paper's names in their order.
+            let mut written: Vec<(&str, u32)> = Vec::new();
+            for &id in &self.authors[place].papers {
+                for (i, &n) in numbers[id].iter().enumerate() {
+                    if self.page_of(n) != Some(place) {
+                        continue;
+                    }
+                    let Some(form) = papers[id].authors.get(i) else {
+                        continue;
+                    };
+                    match written.iter_mut().find(|(w, _)| *w == form) {
+                        Some((_, count)) => *count += 1,
+                        None => written.push((form, 1)),
+                    }
+                }
+            }
+            self.authors[place].name = most_common_form(written);
+        }
+    }
+
     /// The page (index into `authors`) of the author numbered `number`, if it has one.
     pub(crate) fn page_of(&self, number: u32) -> Option<usize> {
         match self.by_number.get(number as usize) {

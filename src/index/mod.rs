@@ -65,28 +65,13 @@ impl SiteIndex {
         order: Option<Vec<PaperId>>,
     ) -> SiteIndex {
         let mut timer = crate::timing::PhaseTimer::start();
-        // Newest day first, then most upvoted, then by title and slug. The day and upvotes
-        // are packed into one integer per paper first, so most comparisons are one integer
-        // comparison instead of a walk into two records.
-        let keys: Vec<u64> = papers
-            .iter()
-            .map(|p| {
-                let day = ((i64::from(p.date.year()) + 10_000) * 512
-                    + i64::from(p.date.month()) * 32
-                    + i64::from(p.date.day())) as u64;
-                (day << 32) | u64::from(p.upvotes.unwrap_or(0))
-            })
-            .collect();
+        // Newest day first, then most upvoted, then by title and slug (see `listed_before`).
+        let keys: Vec<u64> = papers.iter().map(listing_key).collect();
         let order = match order {
             Some(order) if order.len() == papers.len() => order,
             _ => {
                 let mut order: Vec<PaperId> = (0..papers.len()).collect();
-                order.par_sort_unstable_by(|&a, &b| {
-                    keys[b].cmp(&keys[a]).then_with(|| {
-                        let (pa, pb) = (&papers[a], &papers[b]);
-                        (&pa.title, &pa.slug).cmp(&(&pb.title, &pb.slug))
-                    })
-                });
+                order.par_sort_unstable_by(|&a, &b| listed_before(papers, &keys, a, b));
                 order
             }
         };
@@ -125,6 +110,75 @@ impl SiteIndex {
         }
     }
 
+    /// Moves papers `changed` to their new places in the listing order after only what orders
+    /// them changed (a date, upvote count or title), when no paper came or went and their tags,
+    /// keyword feeds and authors are as they were: what [`SiteIndex::build_with_order`] would
+    /// make, without sorting the site again or counting every author's names again. Each
+    /// changed paper is taken out of the order, the lists of its tags and the pages of its
+    /// authors and put back where it now belongs; days, months, weeks and keyword feeds are
+    /// made again from the order (one pass over it); its authors' shown names are counted
+    /// again (the newest paper wins a tie). Returns `false`, changing nothing, when the index
+    /// does not fit `papers` (then the caller builds it again).
+    pub(crate) fn reorder(
+        &mut self,
+        papers: &[Paper],
+        feed_names: &[&str],
+        feeds: &[Vec<u16>],
+        numbers: &[Vec<u32>],
+        changed: &[PaperId],
+    ) -> bool {
+        let n = papers.len();
+        let fits = self.order.len() == n
+            && self.paper_tags.len() == n
+            && changed.iter().all(|&id| id < n)
+            && (self.authors.authors.is_empty() || numbers.len() == n);
+        if !fits {
+            return false;
+        }
+        let mut timer = crate::timing::PhaseTimer::start();
+        let keys: Vec<u64> = papers.iter().map(listing_key).collect();
+        let mut moving = vec![false; n];
+        for &id in changed {
+            moving[id] = true;
+        }
+        self.order.retain(|&id| !moving[id]);
+        let mut changed = changed.to_vec();
+        changed.sort_unstable();
+        changed.dedup();
+        for &id in &changed {
+            let at = self
+                .order
+                .partition_point(|&p| listed_before(papers, &keys, p, id).is_lt());
+            self.order.insert(at, id);
+        }
+        let mut rank = vec![0usize; n];
+        for (r, &id) in self.order.iter().enumerate() {
+            rank[id] = r;
+        }
+        // Every changed paper leaves a list before any is put back: the rest are then in
+        // order, so each finds its place among them.
+        for &id in &changed {
+            for &tag in &self.paper_tags[id] {
+                self.tags[tag].papers.retain(|&p| !moving[p]);
+            }
+        }
+        for &id in &changed {
+            for &tag in &self.paper_tags[id] {
+                let list = &mut self.tags[tag].papers;
+                list.insert(list.partition_point(|&p| rank[p] < rank[id]), id);
+            }
+        }
+        self.authors
+            .reorder(papers, numbers, &changed, &rank, &moving);
+        let (days, months) = dates::days_and_months(papers, &self.order, &|id| keys[id] >> 32);
+        self.weeks = dates::weeks(&days);
+        self.days = days;
+        self.months = months;
+        self.keyword_feeds = keyword_feeds(feed_names, feeds, &self.order);
+        timer.phase("  index: papers moved in the order");
+        true
+    }
+
     /// Moves papers `changed` between tags after only their tags changed (see [`tags::retag`]);
     /// `false` when the index must be built again.
     pub(crate) fn retag(&mut self, tags: &[Vec<tags::PaperTag>], changed: &[PaperId]) -> bool {
@@ -140,6 +194,26 @@ impl SiteIndex {
 
 #[cfg(test)]
 mod tests;
+
+/// What orders a paper in the listing, packed in one integer: its day, then its upvotes (the
+/// larger first), so that most comparisons are one integer comparison instead of a walk into
+/// two records.
+fn listing_key(paper: &Paper) -> u64 {
+    let date = paper.date;
+    let day = ((i64::from(date.year()) + 10_000) * 512
+        + i64::from(date.month()) * 32
+        + i64::from(date.day())) as u64;
+    (day << 32) | u64::from(paper.upvotes.unwrap_or(0))
+}
+
+/// How paper `a` is listed against paper `b` (`Less`: before it): newest day first, then most
+/// upvoted, then by title and slug. `keys` are the papers' [`listing_key`]s.
+fn listed_before(papers: &[Paper], keys: &[u64], a: PaperId, b: PaperId) -> std::cmp::Ordering {
+    keys[b].cmp(&keys[a]).then_with(|| {
+        let (pa, pb) = (&papers[a], &papers[b]);
+        (&pa.title, &pa.slug).cmp(&(&pb.title, &pb.slug))
+    })
+}
 
 /// The keyword feeds named `feed_names` (in `site.toml` order), each with its papers in
 /// listing `order`; `feeds[id]` are the feeds (indices into `feed_names`) paper `id` is in.

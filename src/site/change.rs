@@ -51,6 +51,10 @@ pub(crate) struct Change {
     /// Some paper's words (title, abstract, author names, tags) changed, or papers came or
     /// went: related papers must be found again. A date or link edit keeps them.
     pub(crate) words: bool,
+    /// Some read paper's tags, keyword feeds or authors changed, or papers came or went: the
+    /// lists of papers by tag, feed and author are made again. Without it an order change
+    /// (a date, upvote count or title edited) only moves the papers read within their lists.
+    pub(crate) lists: bool,
 }
 
 impl Change {
@@ -62,6 +66,7 @@ impl Change {
             rekey: Rekey::All,
             moved: None,
             words: true,
+            lists: true,
         }
     }
 }

@@ -42,8 +42,19 @@ impl Site {
             .keys()
             .map(String::as_str)
             .collect();
-        // Only tags changed: the tag lists can be mended instead of built again.
-        let mended = change.reach == Reach::Tags && self.index.retag(&rows.tags, &change.read);
+        // Only tags changed: the tag lists can be mended instead of built again. Only what
+        // orders papers changed: the papers read are moved within the lists.
+        let mended = match change.reach {
+            Reach::Tags => self.index.retag(&rows.tags, &change.read),
+            Reach::Order if !change.lists && change.moved.is_none() => self.index.reorder(
+                &rows.papers,
+                &feed_names,
+                &rows.feeds,
+                &rows.author_numbers,
+                &change.read,
+            ),
+            _ => false,
+        };
         if !mended {
             let order =
                 (change.reach < Reach::Order).then(|| std::mem::take(&mut self.index.order));

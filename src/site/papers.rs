@@ -358,14 +358,16 @@ impl PaperTable {
         // sharing a hash only make a lone paper's group handed out again, to the same key.
         let mut base_counts: Option<ahash::AHashMap<u64, u32>> = None;
         let mut words = false;
+        let mut lists = false;
         // Slugs of replaced records are released before new ones are claimed, so records that
         // swap slugs in one batch keep the slug index right.
         for &id in &ids {
             self.release_slug(id);
         }
         for (entry, &id) in entries.into_iter().zip(&ids) {
-            let (row_reach, row_rekey) = self.columns.row(id).edit_reach(&entry.row());
+            let (row_reach, row_rekey, row_lists) = self.columns.row(id).edit_reach(&entry.row());
             reach = reach.max(row_reach);
+            lists |= row_lists;
             // A paper alone with its base key has that key whatever its dates and slug, and
             // papers sharing one only hand their keys out in another order: keying every paper
             // again (~0.3 s at 100,000 papers) is needed only when a base changes.
@@ -397,6 +399,7 @@ impl PaperTable {
             rekey,
             moved: None,
             words,
+            lists,
         }
     }
 
@@ -455,6 +458,7 @@ impl PaperTable {
             rekey: Rekey::All,
             moved: Some(plan.moved),
             words: true,
+            lists: true,
         }
     }
 
@@ -566,9 +570,10 @@ impl Row<'_> {
         ))
     }
 
-    /// How far replacing this row by `new` (same record file) reaches, and whether it
-    /// changes citation keys.
-    pub(crate) fn edit_reach(&self, new: &Row<'_>) -> (Reach, bool) {
+    /// How far replacing this row by `new` (same record file) reaches, whether it changes
+    /// citation keys, and whether it changes the paper's tags, keyword feeds or authors (see
+    /// [`Change::lists`]).
+    pub(crate) fn edit_reach(&self, new: &Row<'_>) -> (Reach, bool, bool) {
         let old = self;
         let (was, is) = (old.paper, new.paper);
         let reach = if was.slug != is.slug {
@@ -586,7 +591,8 @@ impl Row<'_> {
         // Papers sharing a base key are ordered by these (see `unique_keys`).
         let rekey = old.cite_base != new.cite_base
             || (was.published, was.date, &was.slug) != (is.published, is.date, &is.slug);
-        (reach, rekey)
+        let lists = old.tags != new.tags || old.feeds != new.feeds || was.authors != is.authors;
+        (reach, rekey, lists)
     }
 }
 
