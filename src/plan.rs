@@ -208,8 +208,9 @@ impl PlannedPage {
 }
 
 /// Lists every page of the site (DESIGN §4), in a stable order, taking over
-/// `previous_paper_pages`, the paper pages of the previous plan, when they are known to be
-/// unchanged (no paper came or went, no slug changed): they are most of the pages.
+/// `previous_paper_pages`, the paper pages of the previous plan and their papers' JSON files
+/// after them, when they are known to be unchanged (no paper came or went, no slug changed):
+/// they are most of the pages.
 pub(crate) fn plan_reusing(
     config: &Config,
     papers: &[Paper],
@@ -238,10 +239,25 @@ pub(crate) fn plan_reusing(
     }
     // Paper pages in slug order (not listing order), so an edit that reorders a day moves no
     // page in the plan and leaves the sitemap as it was, and file names do not matter.
-    // They are most of the pages: made in parallel, or taken over.
-    match previous_paper_pages {
-        Some(previous) if previous.len() == papers.len() => paper_pages = previous,
-        _ => {
+    // They are most of the pages: made in parallel, or taken over with the papers' JSON.
+    let api = config.output.api;
+    let taken = previous_paper_pages.filter(|previous| {
+        let n = papers.len();
+        previous.len() == if api { 2 * n } else { n }
+            && previous[..n]
+                .iter()
+                .all(|p| matches!(p.kind, PageKind::Paper(_)))
+            && previous[n..]
+                .iter()
+                .all(|p| matches!(p.kind, PageKind::PaperJson(_)))
+    });
+    let paper_json: Vec<PlannedPage> = match taken {
+        Some(mut previous) => {
+            let json = previous.split_off(papers.len());
+            paper_pages = previous;
+            json
+        }
+        None => {
             let mut by_slug: Vec<PaperId> = (0..papers.len()).collect();
             by_slug.par_sort_unstable_by(|&a, &b| papers[a].slug.cmp(&papers[b].slug));
             by_slug
@@ -254,23 +270,23 @@ pub(crate) fn plan_reusing(
                     )
                 })
                 .collect_into_vec(&mut paper_pages);
+            // Each paper's record as JSON, in the same order, after all the paper pages (the
+            // next plan takes both over as one block).
+            if api {
+                paper_pages
+                    .par_iter()
+                    .filter_map(|page| match page.kind {
+                        PageKind::Paper(id) => Some(PlannedPage::generated(
+                            routes::paper_json(&papers[id].slug),
+                            PageKind::PaperJson(id),
+                        )),
+                        _ => None,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            }
         }
-    }
-    // Each paper's record as JSON, in the same order, after all the paper pages (which the
-    // next plan takes over as one block).
-    let paper_json: Vec<PlannedPage> = if config.output.api {
-        paper_pages
-            .par_iter()
-            .filter_map(|page| match page.kind {
-                PageKind::Paper(id) => Some(PlannedPage::generated(
-                    routes::paper_json(&papers[id].slug),
-                    PageKind::PaperJson(id),
-                )),
-                _ => None,
-            })
-            .collect()
-    } else {
-        Vec::new()
     };
     pages.append(&mut paper_pages);
     pages.extend(paper_json);

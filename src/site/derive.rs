@@ -96,23 +96,33 @@ impl Site {
         // A card is rebuilt only when its record was read again (its key is 0 then), the
         // names of its tags changed, or which of its authors have a page (and its slug).
         let index = &self.index;
-        let keys: Vec<u64> = (0..rows.papers.len())
-            .into_par_iter()
-            .map(|id| {
-                let tags: Vec<(&str, &str)> = index.paper_tags[id]
-                    .iter()
-                    .map(|&t| (index.tags[t].name.as_str(), index.tags[t].slug.as_str()))
-                    .collect();
-                let pages: Vec<Option<&str>> = rows.author_numbers[id]
-                    .iter()
-                    .map(|&n| {
-                        let page = index.authors.page_of(n);
-                        page.map(|a| index.authors.authors[a].slug.as_str())
-                    })
-                    .collect();
-                hash_of(&(tags, pages)).max(1)
-            })
-            .collect();
+        let key = |id: PaperId| {
+            let tags: Vec<(&str, &str)> = index.paper_tags[id]
+                .iter()
+                .map(|&t| (index.tags[t].name.as_str(), index.tags[t].slug.as_str()))
+                .collect();
+            let pages: Vec<Option<&str>> = rows.author_numbers[id]
+                .iter()
+                .map(|&n| {
+                    let page = index.authors.page_of(n);
+                    page.map(|a| index.authors.authors[a].slug.as_str())
+                })
+                .collect();
+            hash_of(&(tags, pages)).max(1)
+        };
+        let keys: Vec<u64> = if mended {
+            // A mended index kept every tag's name and slug and who has an author page: only
+            // the cards whose key was dropped (their records read again) need one.
+            let mut keys = rows.card_keys.clone();
+            for (id, slot) in keys.iter_mut().enumerate() {
+                if *slot == 0 {
+                    *slot = key(id);
+                }
+            }
+            keys
+        } else {
+            (0..rows.papers.len()).into_par_iter().map(key).collect()
+        };
         let stale: Vec<PaperId> = (0..keys.len())
             .filter(|&id| keys[id] != rows.card_keys[id])
             .collect();
@@ -125,7 +135,8 @@ impl Site {
         timer.phase("cards");
         self.charts = views::site_charts(&self.config, &self.index, &self.charts);
         timer.phase("charts");
-        // The paper pages of the plan are taken over unless their paths may have changed.
+        // The paper pages of the plan (and their JSON files after them) are taken over unless
+        // their paths may have changed.
         let paper_pages = (change.reach < Reach::Paths).then(|| {
             let start = self
                 .pages
@@ -134,7 +145,7 @@ impl Site {
                 .unwrap_or(0);
             let len = self.pages[start..]
                 .iter()
-                .take_while(|p| matches!(p.kind, PageKind::Paper(_)))
+                .take_while(|p| matches!(p.kind, PageKind::Paper(_) | PageKind::PaperJson(_)))
                 .count();
             self.pages.drain(start..start + len).collect()
         });
