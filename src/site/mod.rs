@@ -601,6 +601,8 @@ impl Site {
     /// the same:
     /// - a paper page keeps its fingerprint when its path, what it is made of
     ///   ([`SiteData::paper_page_inputs`]) and what its related papers are made of are the same;
+    /// - a paper's JSON file keeps it when its path and its paper's page inputs are the same
+    ///   (the file shows the card, the BibTeX key and the abstract, but not the related papers);
     /// - a day's or tag's BibTeX file keeps it when its path and its papers are the same and
     ///   none of their pages changed (what a BibTeX entry is made of, its citation hash and key,
     ///   is in the paper page's inputs). A tag's file of 76,000 entries hashed every key.
@@ -616,6 +618,7 @@ impl Site {
             .par_iter()
             .map(|page| match page.kind {
                 PageKind::Paper(id) => data.paper_page_inputs(id, &page.path),
+                PageKind::PaperJson(id) => hash_of(&(&page.path, id)),
                 PageKind::DayBib(i) => hash_of(&(&page.path, &self.index.days[i].papers)),
                 PageKind::TagBib(t) => hash_of(&(&page.path, &self.index.tags[t].papers)),
                 _ => 0,
@@ -648,6 +651,8 @@ impl Site {
                 PageKind::Paper(id) if !changed[id] && none_changed(data.related_of(id)) => {
                     before.pages[i]
                 }
+                // A paper's JSON is made of what its page is, but its related papers.
+                PageKind::PaperJson(id) if same_inputs(i) && !changed[id] => before.pages[i],
                 PageKind::DayBib(d)
                     if same_inputs(i) && none_changed(&self.index.days[d].papers) =>
                 {
@@ -684,8 +689,8 @@ impl Site {
 pub(crate) struct PageFingerprints {
     /// Each page's fingerprint, in the plan's order.
     pub pages: Vec<u64>,
-    /// Each paper page's [`SiteData::paper_page_inputs`], and a hash of each BibTeX file's path
-    /// and papers (0 for the other pages).
+    /// Each paper page's [`SiteData::paper_page_inputs`], a hash of each paper JSON file's path
+    /// and paper, and of each BibTeX file's path and papers (0 for the other pages).
     pub(super) inputs: Vec<u64>,
     /// A hash of the templates and settings.
     settings: u64,
