@@ -5,6 +5,8 @@
 //! rebuild renders again: each page's fingerprint does (`render::fingerprint`), computed from
 //! what its [`PageKind`] shows.
 
+use std::hash::{Hash, Hasher};
+
 use rayon::prelude::*;
 
 use crate::config::{Config, DigestPeriod};
@@ -428,6 +430,39 @@ pub(crate) fn plan_reusing(
         PageKind::Manifest,
     ));
     pages
+}
+
+/// A hash of what [`plan_reusing`] reads of `index`: every list's length and name, the days',
+/// weeks' and months' dates. Two indexes of one shape (and the same settings) plan the same
+/// pages but the paper pages, which follow the papers' slugs.
+pub(crate) fn shape(index: &SiteIndex) -> u64 {
+    let mut hasher = crate::hash::hasher();
+    let lists = |tags: &[crate::index::Tag], hasher: &mut crate::hash::FingerprintHasher| {
+        tags.len().hash(hasher);
+        for tag in tags {
+            (&tag.slug, tag.papers.len()).hash(hasher);
+        }
+    };
+    index.order.len().hash(&mut hasher);
+    index.days.len().hash(&mut hasher);
+    for day in &index.days {
+        day.date.hash(&mut hasher);
+    }
+    index.weeks.len().hash(&mut hasher);
+    for week in &index.weeks {
+        (week.year, week.week).hash(&mut hasher);
+    }
+    index.months.len().hash(&mut hasher);
+    for month in &index.months {
+        (month.year, month.month).hash(&mut hasher);
+    }
+    lists(&index.tags, &mut hasher);
+    lists(&index.keyword_feeds, &mut hasher);
+    index.authors.authors.len().hash(&mut hasher);
+    for author in &index.authors.authors {
+        (&author.slug, author.papers.len()).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// The email previews of the newest days (and weeks, when the digest feed has one entry per

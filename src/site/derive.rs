@@ -135,26 +135,31 @@ impl Site {
         timer.phase("cards");
         self.charts = views::site_charts(&self.config, &self.index, &self.charts);
         timer.phase("charts");
-        // The paper pages of the plan (and their JSON files after them) are taken over unless
-        // their paths may have changed.
-        let paper_pages = (change.reach < Reach::Paths).then(|| {
-            let start = self
-                .pages
-                .iter()
-                .position(|p| matches!(p.kind, PageKind::Paper(_)))
-                .unwrap_or(0);
-            let len = self.pages[start..]
-                .iter()
-                .take_while(|p| matches!(p.kind, PageKind::Paper(_) | PageKind::PaperJson(_)))
-                .count();
-            self.pages.drain(start..start + len).collect()
-        });
-        self.pages = plan::plan_reusing(
-            &self.config,
-            &self.papers.columns().papers,
-            &self.index,
-            paper_pages,
-        );
+        // The same pages when nothing they are made of changed (a date edit between days that
+        // have papers, a title or upvotes edit); otherwise the paper pages of the plan (and
+        // their JSON files after them) are taken over unless their paths may have changed.
+        let shape = plan::shape(&self.index);
+        if change.reach == Reach::Paths || self.plan_shape != Some(shape) {
+            let paper_pages = (change.reach < Reach::Paths).then(|| {
+                let start = self
+                    .pages
+                    .iter()
+                    .position(|p| matches!(p.kind, PageKind::Paper(_)))
+                    .unwrap_or(0);
+                let len = self.pages[start..]
+                    .iter()
+                    .take_while(|p| matches!(p.kind, PageKind::Paper(_) | PageKind::PaperJson(_)))
+                    .count();
+                self.pages.drain(start..start + len).collect()
+            });
+            self.pages = plan::plan_reusing(
+                &self.config,
+                &self.papers.columns().papers,
+                &self.index,
+                paper_pages,
+            );
+            self.plan_shape = Some(shape);
+        }
         timer.phase("plan");
     }
 

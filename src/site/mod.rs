@@ -115,6 +115,9 @@ pub(crate) struct Site {
     /// started from a snapshot's: an index made from those records is updated from the edits.
     search_base: Option<u64>,
     pages: Vec<PlannedPage>,
+    /// What the plan of `pages` was made of besides the paper pages ([`plan::shape`]): an
+    /// index of the same shape plans the same pages.
+    plan_shape: Option<u64>,
     /// The fetch ledger's last success per source, for the status page; `None` when the site
     /// has no ledger.
     ledger: Option<Vec<views::LedgerSource>>,
@@ -339,6 +342,7 @@ impl Site {
             search_before: None,
             search_base: None,
             pages: Vec::new(),
+            plan_shape: None,
             ledger: read_ledger(root),
             stamps: snapshot::Stamps::default(),
             bib_layouts: None,
