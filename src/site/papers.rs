@@ -212,6 +212,10 @@ pub(crate) struct PaperTable {
     /// The record files whose rows changed (read, removed, card rebuilt) since the table was
     /// taken from the build cache; `None` when it was not (every row is new).
     touched: Option<ahash::AHashSet<PathBuf>>,
+    /// How many papers have each citation base key (by its hash), once an edit needed it: kept
+    /// until a base changes or papers come or go, so that a date edit does not count them all
+    /// again (see [`PaperTable::replace`]).
+    base_counts: Option<ahash::AHashMap<u64, u32>>,
 }
 
 impl PaperTable {
@@ -238,6 +242,7 @@ impl PaperTable {
             columns,
             slug_owners,
             touched: Some(ahash::AHashSet::new()),
+            base_counts: None,
         }
     }
 
@@ -353,10 +358,11 @@ impl PaperTable {
     fn replace(&mut self, entries: Vec<Entry>, ids: Vec<PaperId>) -> Change {
         let mut reach = Reach::Cards;
         let mut rekey = Rekey::Keep;
-        // How many papers have each base key (by its hash), counted once a batch needs it. No
-        // base changes while it is used (a change makes every paper keyed again), and two bases
-        // sharing a hash only make a lone paper's group handed out again, to the same key.
-        let mut base_counts: Option<ahash::AHashMap<u64, u32>> = None;
+        // How many papers have each base key (by its hash), counted once an edit needs it and
+        // kept. No base changes while it is used (a change makes every paper keyed again, and
+        // forgets the counts), and two bases sharing a hash only make a lone paper's group
+        // handed out again, to the same key.
+        let mut base_counts = self.base_counts.take();
         let mut words = false;
         let mut lists = false;
         // Slugs of replaced records are released before new ones are claimed, so records that
@@ -393,6 +399,9 @@ impl PaperTable {
                 .insert(slug_key(&entry.paper.slug), path_key(&entry.path));
             self.columns.replace(id, entry);
         }
+        if rekey != Rekey::All {
+            self.base_counts = base_counts;
+        }
         Change {
             reach,
             read: ids,
@@ -412,6 +421,8 @@ impl PaperTable {
         places: &[Result<PaperId, PaperId>],
         gone: &[PaperId],
     ) -> Change {
+        // Bases come and go with their papers.
+        self.base_counts = None;
         let mut plan = MergePlan::default();
         let (mut places, mut gone) = (places.iter().peekable(), gone.iter().peekable());
         loop {

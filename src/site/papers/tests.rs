@@ -167,6 +167,24 @@ fn dates_rekey_only_papers_that_share_their_base_key() {
     // m taking a base of its own changes the keys of the base it leaves.
     let change = table.apply(vec![entry("m", "date = 2025-01-03", &[], &[])], &[]);
     assert_eq!(change.rekey, Rekey::All, "m leaves the base it shared");
+    // The counts kept from z's edit follow the papers that come and go: a paper added with
+    // z's base makes z share it, and removing it leaves z alone again.
+    let change = table.apply(vec![entry("z", "date = 2025-01-04", &[], &[])], &[]);
+    assert_eq!(change.rekey, Rekey::Keep, "z is still alone");
+    let z_base = |name: &str, front: &str| Entry {
+        cite_base: "z".into(),
+        ..entry(name, front, &[], &[])
+    };
+    table.apply(vec![z_base("y", "")], &[]);
+    let change = table.apply(vec![entry("z", "date = 2025-01-05", &[], &[])], &[]);
+    assert!(
+        matches!(change.rekey, Rekey::Reorder(_)),
+        "z shares its base with the paper added: {:?}",
+        change.rekey
+    );
+    table.apply(vec![], &[PathBuf::from("content/y.md")]);
+    let change = table.apply(vec![entry("z", "date = 2025-01-06", &[], &[])], &[]);
+    assert_eq!(change.rekey, Rekey::Keep, "z is alone again");
 }
 
 #[test]
