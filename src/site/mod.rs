@@ -568,6 +568,7 @@ impl Site {
             page_count: self.pages.len(),
             ledger: self.ledger.as_deref(),
             bib_layouts: self.bib_layouts.as_deref(),
+            author_years: Default::default(),
         }
     }
 

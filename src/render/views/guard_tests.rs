@@ -601,6 +601,37 @@ fn an_author_edit_reaches_other_papers_cards_and_author_pages() {
     }
 }
 
+/// An author's first page shows how many of the author's papers each year has, down to the
+/// last page: a paper on a later page moving to another year changes the first page, whose
+/// own papers did not change.
+#[test]
+fn a_year_moved_on_an_author_s_last_page_changes_the_first() {
+    let mut base = base_records();
+    // Ann Lee's papers: g (2025-03-01) and a (2025-02-06) on her first page, f (2025-01-02)
+    // on her second.
+    base[5].authors = 1;
+    base[5].date = 4;
+    let before_site = load(&base);
+    let before = page_views(&before_site);
+    assert!(before.contains_key("authors/ann-lee/page/2/index.html"));
+    let mut recs = base.clone();
+    Edit::Date(5, 3).apply(&mut recs);
+    let after_site = load(&recs);
+    let after = page_views(&after_site);
+    let first = "authors/ann-lee/index.html";
+    assert_ne!(
+        format!("{:?}", before[first].2),
+        format!("{:?}", after[first].2),
+        "the first page shows 2024"
+    );
+    assert_changes_change_fingerprints(&before, &after, "f moved to 2024");
+    assert_ne!(
+        before[first].1, after[first].1,
+        "{first} kept its fingerprint"
+    );
+    assert_fingerprints_from_before_are_made_whole(&before_site, &after_site, "f moved to 2024");
+}
+
 /// Fingerprints kept from before follow edits that reach pages of papers not edited: a title,
 /// date or author edit that gives another paper's citation key another suffix, a paper that
 /// others list as related retitled, authors written another way. With one related paper each

@@ -94,6 +94,8 @@ pub(crate) struct SiteData<'a> {
     /// Where the entries of the tags' `.bib` files as last written lie, when `serve` keeps
     /// them: a large tag's file is then made from the one written.
     pub bib_layouts: Option<&'a crate::export::bibtex::BibLayouts>,
+    /// A hash of each author's papers' years, made when first needed (see `authors`).
+    pub author_years: authors::AuthorYears,
 }
 
 /// A hash of the name of each tag of `index`, by tag.
