@@ -618,11 +618,17 @@ impl Site {
         use crate::plan::PageKind;
         let data = self.data();
         let settings = hash_of(&(self.config_hash, &self.template_hashes));
+        // What each paper's page reads, in id order (the order the columns lie in memory),
+        // then with each page's path in plan order.
+        let paper_inputs: Vec<u64> = (0..self.papers.len())
+            .into_par_iter()
+            .map(|id| data.paper_inputs(id))
+            .collect();
         let inputs: Vec<u64> = self
             .pages
             .par_iter()
             .map(|page| match page.kind {
-                PageKind::Paper(id) => data.paper_page_inputs(id, &page.path),
+                PageKind::Paper(id) => views::page_inputs(&page.path, paper_inputs[id]),
                 PageKind::PaperJson(id) => hash_of(&(&page.path, id)),
                 PageKind::DayBib(i) => hash_of(&(&page.path, &self.index.days[i].papers)),
                 PageKind::TagBib(t) => hash_of(&(&page.path, &self.index.tags[t].papers)),
@@ -648,14 +654,17 @@ impl Site {
         }
         let same_inputs = |i: usize| before.inputs.get(i) == Some(&inputs[i]);
         let none_changed = |ids: &[PaperId]| !ids.iter().any(|&id| changed[id]);
+        // Whether each paper's related papers are all unchanged, in id order (see above).
+        let related_same: Vec<bool> = (0..self.papers.len())
+            .into_par_iter()
+            .map(|id| none_changed(data.related_of(id)))
+            .collect();
         let pages = self
             .pages
             .par_iter()
             .enumerate()
             .map(|(i, page)| match page.kind {
-                PageKind::Paper(id) if !changed[id] && none_changed(data.related_of(id)) => {
-                    before.pages[i]
-                }
+                PageKind::Paper(id) if !changed[id] && related_same[id] => before.pages[i],
                 // A paper's JSON is made of what its page is, but its related papers.
                 PageKind::PaperJson(id) if same_inputs(i) && !changed[id] => before.pages[i],
                 PageKind::DayBib(d)

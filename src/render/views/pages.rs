@@ -429,8 +429,15 @@ impl SiteData<'_> {
     /// same fingerprint (`Site::page_fingerprints` skips it; `guard_tests` checks that it
     /// agrees with fingerprints made whole). Keep in step with that arm.
     pub(crate) fn paper_page_inputs(&self, id: PaperId, path: &str) -> u64 {
+        page_inputs(path, self.paper_inputs(id))
+    }
+
+    /// [`SiteData::paper_page_inputs`] without the page's path: what paper `id`'s page reads
+    /// of the site. Made for every paper in id order, these read each column in the order it
+    /// lies in memory (paper pages are planned in slug order: at a million papers, reading the
+    /// columns in that order was a cache miss for each).
+    pub(crate) fn paper_inputs(&self, id: PaperId) -> u64 {
         crate::hash::hash_of(&(
-            path,
             (self.card_hashes[id], self.body_hashes[id]),
             (self.cite_hashes[id], &self.cite_keys[id]),
             self.compact_hashes[id],
@@ -483,6 +490,12 @@ impl SiteData<'_> {
 
 /// Searches that find a paper by its title, for a paper page that has no other way to reach the
 /// paper (no arXiv id, DOI or link: a pasted listing not yet enriched). Empty otherwise.
+/// A paper page's inputs (see [`SiteData::paper_page_inputs`]): its path with what the paper
+/// reads of the site ([`SiteData::paper_inputs`]).
+pub(crate) fn page_inputs(path: &str, paper_inputs: u64) -> u64 {
+    crate::hash::hash_of(&(path, paper_inputs))
+}
+
 fn find_links(paper: &Paper) -> Vec<LinkView<'static>> {
     if paper.arxiv.is_some() || paper.doi.is_some() || !paper.links.is_empty() {
         return Vec::new();
