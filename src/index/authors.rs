@@ -113,15 +113,15 @@ pub(crate) struct AuthorIndex {
 
 impl AuthorIndex {
     /// Puts papers `changed` (`moving[id]`) back in their authors' lists after the listing
-    /// order changed (`rank[id]`: each paper's place in it), and counts those authors' shown
-    /// names again, as [`build`] does. Who has a page, and each page's slug (made from the
-    /// person's key), stay.
+    /// order changed (`before(a, b)`: whether `a` is now listed before `b`), and counts those
+    /// authors' shown names again, as [`build`] does. Who has a page, and each page's slug
+    /// (made from the person's key), stay.
     pub(crate) fn reorder(
         &mut self,
         papers: &[Paper],
         numbers: &[Vec<u32>],
         changed: &[PaperId],
-        rank: &[usize],
+        before: &dyn Fn(PaperId, PaperId) -> bool,
         moving: &[bool],
     ) {
         if self.authors.is_empty() {
@@ -142,7 +142,7 @@ impl AuthorIndex {
         }
         for &(place, id) in &touched {
             let list = &mut self.authors[place].papers;
-            list.insert(list.partition_point(|&p| rank[p] < rank[id]), id);
+            list.insert(list.partition_point(|&p| before(p, id)), id);
         }
         let mut touched: Vec<usize> = touched.into_iter().map(|(place, _)| place).collect();
         touched.sort_unstable();

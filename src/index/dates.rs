@@ -90,6 +90,12 @@ pub(crate) fn days_and_months<K: PartialEq>(
             }
         }
     }
+    let months = months(&days);
+    (days, months)
+}
+
+/// Groups `days` (newest first) into months.
+pub(crate) fn months(days: &[Day]) -> Vec<Month> {
     let mut months: Vec<Month> = Vec::new();
     for (index, day) in days.iter().enumerate() {
         let (year, month) = (day.date.year(), day.date.month());
@@ -106,7 +112,7 @@ pub(crate) fn days_and_months<K: PartialEq>(
             }),
         }
     }
-    (days, months)
+    months
 }
 
 #[cfg(test)]

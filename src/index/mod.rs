@@ -71,7 +71,8 @@ impl SiteIndex {
             Some(order) if order.len() == papers.len() => order,
             _ => {
                 let mut order: Vec<PaperId> = (0..papers.len()).collect();
-                order.par_sort_unstable_by(|&a, &b| listed_before(papers, &keys, a, b));
+                let key = |id: PaperId| keys[id];
+                order.par_sort_unstable_by(|&a, &b| listed_before(papers, &key, a, b));
                 order
             }
         };
@@ -113,12 +114,13 @@ impl SiteIndex {
     /// Moves papers `changed` to their new places in the listing order after only what orders
     /// them changed (a date, upvote count or title), when no paper came or went and their tags,
     /// keyword feeds and authors are as they were: what [`SiteIndex::build_with_order`] would
-    /// make, without sorting the site again or counting every author's names again. Each
-    /// changed paper is taken out of the order, the lists of its tags and the pages of its
-    /// authors and put back where it now belongs; days, months, weeks and keyword feeds are
-    /// made again from the order (one pass over it); its authors' shown names are counted
-    /// again (the newest paper wins a tie). Returns `false`, changing nothing, when the index
-    /// does not fit `papers` (then the caller builds it again).
+    /// make, in time that grows with the lists the papers are in rather than with the site.
+    /// Each changed paper is taken out of the order, its day, the lists of its tags and
+    /// keyword feeds and the pages of its authors and put back where it now belongs (a day
+    /// left empty goes, a new date makes a day); months and weeks are made again from the
+    /// days; its authors' shown names are counted again (the newest paper wins a tie). Returns
+    /// `false`, changing nothing, when the index does not fit `papers` or more than
+    /// [`REORDER_AT_MOST`] papers changed (then the caller builds it again).
     pub(crate) fn reorder(
         &mut self,
         papers: &[Paper],
@@ -128,53 +130,93 @@ impl SiteIndex {
         changed: &[PaperId],
     ) -> bool {
         let n = papers.len();
-        let fits = self.order.len() == n
+        let fits = changed.len() <= REORDER_AT_MOST
+            && self.order.len() == n
             && self.paper_tags.len() == n
+            && self.keyword_feeds.len() == feed_names.len()
+            && self.days.iter().map(|day| day.papers.len()).sum::<usize>() == n
             && changed.iter().all(|&id| id < n)
             && (self.authors.authors.is_empty() || numbers.len() == n);
         if !fits {
             return false;
         }
         let mut timer = crate::timing::PhaseTimer::start();
-        let keys: Vec<u64> = papers.iter().map(listing_key).collect();
-        let mut moving = vec![false; n];
-        for &id in changed {
-            moving[id] = true;
-        }
-        self.order.retain(|&id| !moving[id]);
+        // Compared as the listing sorts them, keys made for the two papers at hand: a few
+        // comparisons for each list a paper is put back in.
+        let before = |a: PaperId, b: PaperId| {
+            let key = |id: PaperId| listing_key(&papers[id]);
+            listed_before(papers, &key, a, b).is_lt()
+        };
         let mut changed = changed.to_vec();
         changed.sort_unstable();
         changed.dedup();
+        let mut moving = vec![false; n];
         for &id in &changed {
-            let at = self
-                .order
-                .partition_point(|&p| listed_before(papers, &keys, p, id).is_lt());
-            self.order.insert(at, id);
+            moving[id] = true;
         }
-        let mut rank = vec![0usize; n];
-        for (r, &id) in self.order.iter().enumerate() {
-            rank[id] = r;
+        // The days the changed papers were listed under: each day is a stretch of the order.
+        let mut starts = Vec::with_capacity(self.days.len());
+        let mut at = 0;
+        for day in &self.days {
+            starts.push(at);
+            at += day.papers.len();
         }
+        let mut left: Vec<usize> = self
+            .order
+            .iter()
+            .enumerate()
+            .filter(|&(_, &id)| moving[id])
+            .map(|(place, _)| starts.partition_point(|&s| s <= place) - 1)
+            .collect();
+        left.dedup();
+        for &d in &left {
+            self.days[d].papers.retain(|&p| !moving[p]);
+        }
+        self.days.retain(|day| !day.papers.is_empty());
+        self.order.retain(|&id| !moving[id]);
         // Every changed paper leaves a list before any is put back: the rest are then in
         // order, so each finds its place among them.
         for &id in &changed {
             for &tag in &self.paper_tags[id] {
                 self.tags[tag].papers.retain(|&p| !moving[p]);
             }
+            for &f in feeds.get(id).map(Vec::as_slice).unwrap_or_default() {
+                if let Some(feed) = self.keyword_feeds.get_mut(usize::from(f)) {
+                    feed.papers.retain(|&p| !moving[p]);
+                }
+            }
         }
+        let put_back = |list: &mut Vec<PaperId>, id: PaperId| {
+            list.insert(list.partition_point(|&p| before(p, id)), id);
+        };
         for &id in &changed {
+            put_back(&mut self.order, id);
             for &tag in &self.paper_tags[id] {
-                let list = &mut self.tags[tag].papers;
-                list.insert(list.partition_point(|&p| rank[p] < rank[id]), id);
+                put_back(&mut self.tags[tag].papers, id);
+            }
+            for &f in feeds.get(id).map(Vec::as_slice).unwrap_or_default() {
+                if let Some(feed) = self.keyword_feeds.get_mut(usize::from(f)) {
+                    put_back(&mut feed.papers, id);
+                }
+            }
+            // Days are newest first.
+            let date = papers[id].date;
+            let d = self.days.partition_point(|day| day.date > date);
+            match self.days.get_mut(d) {
+                Some(day) if day.date == date => put_back(&mut day.papers, id),
+                _ => self.days.insert(
+                    d,
+                    Day {
+                        date,
+                        papers: vec![id],
+                    },
+                ),
             }
         }
         self.authors
-            .reorder(papers, numbers, &changed, &rank, &moving);
-        let (days, months) = dates::days_and_months(papers, &self.order, &|id| keys[id] >> 32);
-        self.weeks = dates::weeks(&days);
-        self.days = days;
-        self.months = months;
-        self.keyword_feeds = keyword_feeds(feed_names, feeds, &self.order);
+            .reorder(papers, numbers, &changed, &before, &moving);
+        self.months = dates::months(&self.days);
+        self.weeks = dates::weeks(&self.days);
         timer.phase("  index: papers moved in the order");
         true
     }
@@ -195,6 +237,10 @@ impl SiteIndex {
 #[cfg(test)]
 mod tests;
 
+/// Papers [`SiteIndex::reorder`] moves at most: each is a move of the whole order (8 MB at a
+/// million papers); more are sorted again with the index.
+const REORDER_AT_MOST: usize = 64;
+
 /// What orders a paper in the listing, packed in one integer: its day, then its upvotes (the
 /// larger first), so that most comparisons are one integer comparison instead of a walk into
 /// two records.
@@ -207,9 +253,14 @@ fn listing_key(paper: &Paper) -> u64 {
 }
 
 /// How paper `a` is listed against paper `b` (`Less`: before it): newest day first, then most
-/// upvoted, then by title and slug. `keys` are the papers' [`listing_key`]s.
-fn listed_before(papers: &[Paper], keys: &[u64], a: PaperId, b: PaperId) -> std::cmp::Ordering {
-    keys[b].cmp(&keys[a]).then_with(|| {
+/// upvoted, then by title and slug. `key` gives a paper's [`listing_key`].
+fn listed_before(
+    papers: &[Paper],
+    key: &impl Fn(PaperId) -> u64,
+    a: PaperId,
+    b: PaperId,
+) -> std::cmp::Ordering {
+    key(b).cmp(&key(a)).then_with(|| {
         let (pa, pb) = (&papers[a], &papers[b]);
         (&pa.title, &pa.slug).cmp(&(&pb.title, &pb.slug))
     })

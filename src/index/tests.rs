@@ -236,6 +236,7 @@ fn reordering_equals_building_again() {
         "people with pages to move papers on"
     );
     let mut names_changed = false;
+    let (mut days_came, mut days_went) = (false, false);
     for round in 0..300 {
         // One to three papers get another date, upvote count or title (their tags and
         // authors stay: what the mend is for).
@@ -243,6 +244,8 @@ fn reordering_equals_building_again() {
         for &id in &changed {
             let p = &mut papers[id];
             match next(3) {
+                // Now and then a day no other paper has: days come and go.
+                0 if next(4) == 0 => p.date = format!("2024-12-2{}", next(10)).parse().unwrap(),
                 0 => {
                     p.date = format!("2025-0{}-1{}", 1 + next(3), next(4))
                         .parse()
@@ -258,7 +261,10 @@ fn reordering_equals_building_again() {
             .iter()
             .map(|a| a.name.clone())
             .collect();
+        let days_before = index.days.len();
         assert!(index.reorder(&papers, &feed_names, &feeds, &numbers, &changed));
+        days_came |= index.days.len() > days_before;
+        days_went |= index.days.len() < days_before;
         let built = build(&papers);
         assert_eq!(
             format!("{index:?}"),
@@ -276,6 +282,10 @@ fn reordering_equals_building_again() {
     assert!(
         names_changed,
         "some edit changed the name an author page shows"
+    );
+    assert!(
+        days_came && days_went,
+        "some edits made a day, some left one empty"
     );
     // An index that does not fit the papers is left for the caller to build again.
     let fewer = &papers[..papers.len() - 1];
