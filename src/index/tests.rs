@@ -235,6 +235,10 @@ fn reordering_equals_building_again() {
         index.authors.authors.len() >= 3,
         "people with pages to move papers on"
     );
+    let names = |index: &SiteIndex| -> Vec<String> {
+        let authors = &index.authors.authors;
+        authors.iter().map(|a| a.name.clone()).collect()
+    };
     let mut names_changed = false;
     let (mut days_came, mut days_went) = (false, false);
     for round in 0..300 {
@@ -255,12 +259,7 @@ fn reordering_equals_building_again() {
                 _ => p.title = titles[next(titles.len())].to_string(),
             }
         }
-        let names_before: Vec<String> = index
-            .authors
-            .authors
-            .iter()
-            .map(|a| a.name.clone())
-            .collect();
+        let names_before = names(&index);
         let days_before = index.days.len();
         assert!(index.reorder(&papers, &feed_names, &feeds, &numbers, &changed));
         days_came |= index.days.len() > days_before;
@@ -271,13 +270,7 @@ fn reordering_equals_building_again() {
             format!("{built:?}"),
             "round {round}: {changed:?}"
         );
-        let names_after: Vec<String> = index
-            .authors
-            .authors
-            .iter()
-            .map(|a| a.name.clone())
-            .collect();
-        names_changed |= names_before != names_after;
+        names_changed |= names_before != names(&index);
     }
     assert!(
         names_changed,
