@@ -212,21 +212,24 @@ impl PlannedPage {
 /// Lists every page of the site (DESIGN §4), in a stable order, taking over
 /// `previous_paper_pages`, the paper pages of the previous plan and their papers' JSON files
 /// after them, when they are known to be unchanged (no paper came or went, no slug changed):
-/// they are most of the pages.
+/// they are most of the pages. `previous_len`, the previous plan's length (0 for none), is the
+/// room made: a million-page plan grown from a guess was copied several times over.
 pub(crate) fn plan_reusing(
     config: &Config,
     papers: &[Paper],
     index: &SiteIndex,
     previous_paper_pages: Option<Vec<PlannedPage>>,
+    previous_len: usize,
 ) -> Vec<PlannedPage> {
     let mut paper_pages = Vec::new();
     let mut pages = Vec::with_capacity(
-        papers.len()
+        (papers.len()
             + 2 * index.days.len()
             + index.months.len()
             + index.weeks.len()
             + 5 * index.tags.len()
-            + 8,
+            + 8)
+        .max(previous_len + 64),
     );
     let home_len = index
         .order
@@ -579,7 +582,7 @@ mod tests {
             })
             .collect();
         let index = SiteIndex::build(&papers, &tags, &["Agents"], &[vec![0], vec![]]);
-        let pages = plan_reusing(&config, &papers, &index, None);
+        let pages = plan_reusing(&config, &papers, &index, None, 0);
         let got: Vec<(&str, &str, &str)> = pages
             .iter()
             .map(|p| (p.path.as_str(), p.kind.name(), p.template))
@@ -662,7 +665,7 @@ mod tests {
         };
         let index =
             SiteIndex::build_with_order(&papers, &[vec![], vec![]], &[], &[], authors, None);
-        let pages = plan_reusing(&config, &papers, &index, None);
+        let pages = plan_reusing(&config, &papers, &index, None, 0);
         let got: Vec<(&str, &str)> = pages
             .iter()
             .filter(|p| p.path.starts_with("authors/"))

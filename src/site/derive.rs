@@ -140,6 +140,7 @@ impl Site {
         // their JSON files after them) are taken over unless their paths may have changed.
         let shape = plan::shape(&self.index);
         if change.reach == Reach::Paths || self.plan_shape != Some(shape) {
+            let previous_len = self.pages.len();
             let paper_pages = (change.reach < Reach::Paths).then(|| {
                 let start = self
                     .pages
@@ -157,6 +158,7 @@ impl Site {
                 &self.papers.columns().papers,
                 &self.index,
                 paper_pages,
+                previous_len,
             );
             self.plan_shape = Some(shape);
         }

@@ -133,10 +133,22 @@ impl Hash for TagsOf<'_, '_> {
     }
 }
 
-fn json(value: &impl Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
+/// `value` as pretty JSON and a line end, written into room for `capacity` bytes: a list's
+/// text grown from nothing was copied eight times on its way to 25 kB.
+fn json(value: &impl Serialize, capacity: usize) -> String {
+    let mut text = Vec::with_capacity(capacity);
+    if serde_json::to_writer_pretty(&mut text, value).is_err() {
+        return "\n".to_string();
+    }
+    text.push(b'\n');
+    // serde_json writes only UTF-8.
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// About how many bytes a list of `n` papers takes as JSON (a paper's entry, with its summary
+/// and links, is 1.0–1.3 kB).
+fn list_capacity(n: usize) -> usize {
+    1024 + n * 1400
 }
 
 impl SiteData<'_> {
@@ -243,55 +255,66 @@ impl SiteData<'_> {
                     i.and_then(|i| index.days.get(i))
                         .map(|d| self.neighbour(&routes::day(d.date)))
                 };
-                json(&DayList {
-                    version: API_VERSION,
-                    kind: "day",
-                    date: day.date.to_string(),
-                    url: config.url(&routes::day(day.date)),
-                    count: day.papers.len(),
-                    // Days are newest first: the previous day is the next in the list.
-                    prev: near(d.checked_add(1)),
-                    next: near(d.checked_sub(1)),
-                    papers: day.papers.iter().map(|&id| self.list_item(id)).collect(),
-                })
+                json(
+                    &DayList {
+                        version: API_VERSION,
+                        kind: "day",
+                        date: day.date.to_string(),
+                        url: config.url(&routes::day(day.date)),
+                        count: day.papers.len(),
+                        // Days are newest first: the previous day is the next in the list.
+                        prev: near(d.checked_add(1)),
+                        next: near(d.checked_sub(1)),
+                        papers: day.papers.iter().map(|&id| self.list_item(id)).collect(),
+                    },
+                    list_capacity(day.papers.len()),
+                )
             }
             PageKind::TagJson(t, pager) => {
                 let tag = &index.tags[*t];
                 let base = routes::tag(&tag.slug);
                 let near = |n: usize| self.neighbour(&routes::page(&base, n));
-                json(&TagList {
-                    version: API_VERSION,
-                    kind: "tag",
-                    name: &tag.name,
-                    slug: &tag.slug,
-                    url: config.url(&routes::page(&base, pager.number)),
-                    count: tag.papers.len(),
-                    page: pager.number,
-                    pages: pager.total,
-                    prev: (pager.number > 1).then(|| near(pager.number - 1)),
-                    next: (pager.number < pager.total).then(|| near(pager.number + 1)),
-                    papers: tag.papers[pager.items.clone()]
-                        .iter()
-                        .map(|&id| self.list_item(id))
-                        .collect(),
-                })
+                json(
+                    &TagList {
+                        version: API_VERSION,
+                        kind: "tag",
+                        name: &tag.name,
+                        slug: &tag.slug,
+                        url: config.url(&routes::page(&base, pager.number)),
+                        count: tag.papers.len(),
+                        page: pager.number,
+                        pages: pager.total,
+                        prev: (pager.number > 1).then(|| near(pager.number - 1)),
+                        next: (pager.number < pager.total).then(|| near(pager.number + 1)),
+                        papers: tag.papers[pager.items.clone()]
+                            .iter()
+                            .map(|&id| self.list_item(id))
+                            .collect(),
+                    },
+                    list_capacity(pager.items.len()),
+                )
             }
             PageKind::PaperJson(id) => {
                 let paper = &self.papers[*id];
                 let body = self.body(*id);
-                json(&Record {
-                    version: API_VERSION,
-                    item: self.list_item(*id),
-                    published: paper.published.map(|d| d.to_string()),
-                    day_url: config.url(&routes::day(paper.date)),
-                    cite_key: &self.cite_keys[*id],
-                    // The abstract's source: the notes below it are the page's alone.
-                    abstract_markdown: &crate::text_clean::cleaned_references(
-                        body.abstract_source().trim(),
-                    ),
-                    abstract_text: body.rendered.text.trim(),
-                    extra: toml_to_json(&paper.extra),
-                })
+                json(
+                    &Record {
+                        version: API_VERSION,
+                        item: self.list_item(*id),
+                        published: paper.published.map(|d| d.to_string()),
+                        day_url: config.url(&routes::day(paper.date)),
+                        cite_key: &self.cite_keys[*id],
+                        // The abstract's source: the notes below it are the page's alone.
+                        abstract_markdown: &crate::text_clean::cleaned_references(
+                            body.abstract_source().trim(),
+                        ),
+                        abstract_text: body.rendered.text.trim(),
+                        extra: toml_to_json(&paper.extra),
+                    },
+                    list_capacity(1)
+                        + 2 * body.rendered.text.len()
+                        + 2 * body.abstract_source().len(),
+                )
             }
             PageKind::ApiIndex => self.api_index(),
             PageKind::Llms => self.llms_txt(),
@@ -343,7 +366,8 @@ impl SiteData<'_> {
                 })
             })
             .collect();
-        json(&serde_json::json!({
+        json(
+            &serde_json::json!({
             "version": API_VERSION,
             "generator": concat!("digest ", env!("CARGO_PKG_VERSION")),
             "site": {
@@ -366,7 +390,9 @@ impl SiteData<'_> {
             "days": days,
             "tags": tags,
             "authors": authors,
-        }))
+            }),
+            1024 + 200 * (index.days.len() + index.tags.len() + index.authors.authors.len()),
+        )
     }
 
     /// `llms.txt` (llmstxt.org): a title, a summary, then lists of links.

@@ -66,8 +66,10 @@ pub(super) struct Written {
     /// Fingerprints; `None` for a page never written. Past the layout's pages: pages written
     /// while the layout waited (see [`Written::record`]).
     fingerprints: Vec<Option<u64>>,
-    /// Where each output path's fingerprint is in `fingerprints`.
-    slots: HashMap<String, usize>,
+    /// Where each output path's fingerprint is in `fingerprints`. aHash: when pages came or
+    /// went every path of the plan is looked up, and with SipHash those lookups were 4% of the
+    /// CPU samples of tag edits at 100,000 papers.
+    slots: Slots,
 }
 
 impl Written {
@@ -136,12 +138,12 @@ impl Written {
     }
 }
 
-fn slots_of(pages: &[PlannedPage]) -> HashMap<String, usize> {
-    pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.path.clone(), i))
-        .collect()
+type Slots = HashMap<String, usize, ahash::RandomState>;
+
+fn slots_of(pages: &[PlannedPage]) -> Slots {
+    let mut slots = Slots::with_capacity_and_hasher(pages.len(), ahash::RandomState::new());
+    slots.extend(pages.iter().enumerate().map(|(i, p)| (p.path.clone(), i)));
+    slots
 }
 
 /// The pages a rebuild writes now.
