@@ -301,13 +301,23 @@ impl Config {
     /// (`/repo/papers/x/`). Shorter than an absolute URL on every one of the many links of a
     /// page, and right on any host the output is served from.
     pub fn link(&self, path: &str) -> String {
-        format!("{}{}", self.base_path(), path.trim_start_matches('/'))
+        joined(self.base_path(), path)
     }
 
     /// The absolute URL of a site path such as `papers/x/` (no leading slash).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+        joined(&self.base_url, path)
     }
+}
+
+/// `base` then `path` without its leading slashes, in one allocation of the right size (a
+/// `format!` of two arguments starts empty and grows: lists make several links per paper).
+fn joined(base: &str, path: &str) -> String {
+    let path = path.trim_start_matches('/');
+    let mut out = String::with_capacity(base.len() + path.len());
+    out.push_str(base);
+    out.push_str(path);
+    out
 }
 
 /// The build time `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) gives, if set.

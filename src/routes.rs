@@ -131,7 +131,10 @@ pub(crate) fn list_json(page: &str) -> String {
 
 /// A paper's record as JSON: `papers/<slug>/index.json`, beside its page.
 pub(crate) fn paper_json(slug: &str) -> String {
-    format!("{}index.json", paper(slug))
+    let mut path = String::with_capacity(slug.len() + 18);
+    write_paper(&mut path, slug);
+    path.push_str("index.json");
+    path
 }
 
 /// What the static JSON API holds and where.

@@ -159,7 +159,11 @@ impl SiteData<'_> {
             title: &paper.title,
             url: self.config.url(&routes::paper(&paper.slug)),
             json_url: self.config.url(&routes::paper_json(&paper.slug)),
-            date: paper.date.to_string(),
+            date: {
+                let mut date = String::with_capacity(10);
+                crate::calendar::push_iso_date(&mut date, paper.date);
+                date
+            },
             authors: paper.authors.iter().map(|a| display_name(a)).collect(),
             author_count: paper.author_count,
             upvotes: paper.upvotes,
