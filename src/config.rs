@@ -400,6 +400,10 @@ mod tests {
         assert_eq!(config.paginate_by, 20);
         assert_eq!(config.theme, "default");
         assert_eq!(config.url("tags/x/"), "https://u.github.io/papers/tags/x/");
+        // A path given with its leading slash is the same path, not the host's root.
+        assert_eq!(config.url("/tags/x/"), "https://u.github.io/papers/tags/x/");
+        assert_eq!(config.link("//papers/a/"), "/papers/papers/a/");
+        assert_eq!(config.link(""), "/papers/");
     }
 
     #[test]
