@@ -36,6 +36,8 @@ const DATES: &[&str] = &[
     "2025-03-01",
     "2024-12-30",
     "2025-01-02",
+    // A month after every other: the site's newest month moves without a month more or less.
+    "2025-04-01",
 ];
 const AUTHORS: &[&[&str]] = &[
     &[],
@@ -630,6 +632,33 @@ fn a_year_moved_on_an_author_s_last_page_changes_the_first() {
         "{first} kept its fingerprint"
     );
     assert_fingerprints_from_before_are_made_whole(&before_site, &after_site, "f moved to 2024");
+}
+
+/// A tag's trend runs to the site's newest month: a paper of another tag leaving that month
+/// redraws the trend on the tag's first page, though none of the tag's papers changed (its
+/// list is the same, so only the trend tells the page from the one before).
+#[test]
+fn a_tag_s_trend_follows_the_newest_month_of_the_site() {
+    let base = base_records();
+    let before_site = load(&base);
+    let before = page_views(&before_site);
+    let mut recs = base.clone();
+    // d, the one paper of March 2025 (and not of "vision"), moves to April: as many days,
+    // weeks and months as before, so the tag's pages keep their places in the plan.
+    Edit::Date(3, 5).apply(&mut recs);
+    let after_site = load(&recs);
+    let after = page_views(&after_site);
+    let vision = "tags/vision/index.html";
+    assert_ne!(
+        format!("{:?}", before[vision].2),
+        format!("{:?}", after[vision].2),
+        "the trend runs to April now"
+    );
+    assert_ne!(
+        before[vision].1, after[vision].1,
+        "{vision} kept its fingerprint"
+    );
+    assert_fingerprints_from_before_are_made_whole(&before_site, &after_site, "d moved to April");
 }
 
 /// Fingerprints kept from before follow edits that reach pages of papers not edited: a title,
