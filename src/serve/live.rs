@@ -102,7 +102,9 @@ struct Fingerprints {
 impl Fingerprints {
     /// The fingerprints of `site`, made from those of an earlier state when given.
     fn of(site: &Site, before: Option<Fingerprints>) -> Fingerprints {
+        let mut timer = crate::timing::PhaseTimer::start();
         let hashes = page_set_hashes(site);
+        timer.phase("  fingerprints: page set");
         Fingerprints {
             pages: site.page_fingerprints(before.as_ref().map(|b| &b.pages)),
             paths_hash: hashes.paths,

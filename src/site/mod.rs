@@ -611,8 +611,8 @@ impl Site {
     /// - a day's or tag's BibTeX file keeps it when its path and its papers are the same and
     ///   none of their pages changed (what a BibTeX entry is made of, its citation hash and key,
     ///   is in the paper page's inputs). A tag's file of 76,000 entries hashed every key.
-    /// - a page of a tag's, keyword feed's or author's list (and a tag's JSON page) keeps it
-    ///   when its path and its list are the same: the list's name and slug, a tag's trend, and
+    /// - a page of a tag's, keyword feed's or author's list (a tag's JSON page, and the list's
+    ///   Atom and JSON feeds) keeps it when its path and its list are the same: the list's name and slug, a tag's trend, and
     ///   each of its papers by what its page is made of ([`SiteData::paper_inputs`], which
     ///   covers the card, title-list, citation and body hashes these pages are made of; by
     ///   content, not by paper id, as ids move when papers come or go). They are most of the
@@ -622,7 +622,8 @@ impl Site {
     /// Every other page is fingerprinted again. At 100,000 papers that halves the step after an
     /// edit.
     pub(crate) fn page_fingerprints(&self, before: Option<&PageFingerprints>) -> PageFingerprints {
-        use crate::plan::PageKind;
+        use crate::plan::{FeedScope, PageKind};
+        let mut timer = crate::timing::PhaseTimer::start();
         let data = self.data();
         let settings = hash_of(&(self.config_hash, &self.template_hashes));
         // What each paper's page reads, in id order (the order the columns lie in memory),
@@ -631,7 +632,9 @@ impl Site {
             .into_par_iter()
             .map(|id| data.paper_inputs(id))
             .collect();
+        timer.phase("  fingerprints: papers' inputs");
         let lists = ListInputs::new(&self.index, &self.charts, &paper_inputs);
+        timer.phase("  fingerprints: lists' inputs");
         let inputs: Vec<u64> = self
             .pages
             .par_iter()
@@ -645,9 +648,16 @@ impl Site {
                 }
                 PageKind::Keyword(k, _) => hash_of(&(&page.path, lists.feeds[k])),
                 PageKind::Author(a, _) => hash_of(&(&page.path, lists.authors[a])),
+                PageKind::Feed(scope) | PageKind::JsonFeed(scope) => match scope {
+                    FeedScope::Tag(t) => hash_of(&(&page.path, lists.tags[t])),
+                    FeedScope::Keyword(k) => hash_of(&(&page.path, lists.feeds[k])),
+                    FeedScope::Author(a) => hash_of(&(&page.path, lists.authors[a])),
+                    FeedScope::Site => 0,
+                },
                 _ => 0,
             })
             .collect();
+        timer.phase("  fingerprints: pages' inputs");
         let Some(before) = before.filter(|b| b.settings == settings) else {
             let pages = self.fingerprints();
             return PageFingerprints {
@@ -698,9 +708,15 @@ impl Site {
                 {
                     before.pages[i]
                 }
+                PageKind::Feed(scope) | PageKind::JsonFeed(scope)
+                    if scope != FeedScope::Site && same_inputs(i) =>
+                {
+                    before.pages[i]
+                }
                 _ => self.fingerprint_of(&data, page),
             })
             .collect();
+        timer.phase("  fingerprints: kept or made");
         PageFingerprints {
             pages,
             inputs,
