@@ -400,14 +400,16 @@ impl SiteData<'_> {
                 // What `status_json` reads.
                 sink.generated((&self.config.built_at, self.day_counts(), self.ledger));
             }
-            PageKind::Subscribe => sink.view("subscribe", || self.subscribe_view()),
+            PageKind::Subscribe => sink.made_of("subscribe", self.subscribe_inputs(), || {
+                Value::from_serializable(&self.subscribe_view())
+            }),
             PageKind::Top => self.describe_top(sink),
             PageKind::DayJson(_)
             | PageKind::TagJson(..)
             | PageKind::PaperJson(_)
             | PageKind::ApiIndex
             | PageKind::Llms => self.describe_api(&page.kind, sink),
-            PageKind::Opml => sink.generated(self.subscribe_view()),
+            PageKind::Opml => sink.generated(self.subscribe_inputs()),
             PageKind::Email(scope) => self.describe_email(*scope, sink),
             PageKind::DigestAtom | PageKind::DigestJson => self.describe_digest_feed(sink),
             PageKind::Manifest => {

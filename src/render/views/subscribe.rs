@@ -4,6 +4,7 @@
 //! them, from the index, so the list and the files cannot disagree.
 
 use std::borrow::Cow;
+use std::hash::Hash;
 
 use serde::Serialize;
 
@@ -40,7 +41,39 @@ pub(super) struct SubscribeView<'a> {
     opml_url: String,
 }
 
+impl Hash for ListsOf<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.len().hash(state);
+        for tag in self.0 {
+            (&tag.name, &tag.slug, tag.papers.len()).hash(state);
+        }
+    }
+}
+
+/// Tags or keyword feeds by what the subscribe page shows of them.
+struct ListsOf<'a>(&'a [crate::index::tags::Tag]);
+
 impl SiteData<'_> {
+    /// What [`SiteData::subscribe_view`] is made of besides the settings (which every
+    /// fingerprint holds): the numbers of papers and days, and each tag's, keyword feed's and
+    /// author's name, slug and number of papers. Hashed for the subscribe page and the OPML
+    /// file instead of the view, whose 10,000 links at 100,000 papers were made again after
+    /// every edit.
+    pub(super) fn subscribe_inputs(&self) -> impl Hash + '_ {
+        let index = self.index;
+        let authors = &index.authors.authors;
+        (
+            (self.papers.len(), index.days.len()),
+            ListsOf(&index.tags),
+            ListsOf(&index.keyword_feeds),
+            authors.len(),
+            authors
+                .iter()
+                .map(|a| (&a.name, &a.slug, a.papers.len()))
+                .collect::<Vec<_>>(),
+        )
+    }
+
     /// The subscribe page's list of feeds.
     pub(super) fn subscribe_view<'a>(&'a self) -> SubscribeView<'a> {
         let config = self.config;
