@@ -619,16 +619,12 @@ fn a_year_moved_on_an_author_s_last_page_changes_the_first() {
             .iter()
             .any(|p| p.path == "authors/ann-lee/page/2/index.html")
     );
-    let (before, after) = page_changed_by(&base, &Edit::Date(5, 3), "f moved to 2024");
-    let first = "authors/ann-lee/index.html";
-    assert_ne!(
-        format!("{:?}", before[first].2),
-        format!("{:?}", after[first].2),
-        "the first page shows 2024"
-    );
-    assert_ne!(
-        before[first].1, after[first].1,
-        "{first} kept its fingerprint"
+    // The first page shows 2024.
+    page_changed_by(
+        &base,
+        &Edit::Date(5, 3),
+        "authors/ann-lee/index.html",
+        "f moved to 2024",
     );
 }
 
@@ -639,32 +635,34 @@ fn a_year_moved_on_an_author_s_last_page_changes_the_first() {
 fn a_tag_s_trend_follows_the_newest_month_of_the_site() {
     // d, the one paper of March 2025 (and not of "vision"), moves to April: as many days,
     // weeks and months as before, so the tag's pages keep their places in the plan.
-    let (before, after) = page_changed_by(&base_records(), &Edit::Date(3, 5), "d moved to April");
-    let vision = "tags/vision/index.html";
-    assert_ne!(
-        format!("{:?}", before[vision].2),
-        format!("{:?}", after[vision].2),
-        "the trend runs to April now"
-    );
-    assert_ne!(
-        before[vision].1, after[vision].1,
-        "{vision} kept its fingerprint"
+    // The trend runs to April now.
+    page_changed_by(
+        &base_records(),
+        &Edit::Date(3, 5),
+        "tags/vision/index.html",
+        "d moved to April",
     );
 }
 
-/// The pages of `recs` before and after `edit`, once checked that every change of a page
-/// changes its fingerprint and that fingerprints kept from before are those made whole: of
-/// two sites loaded apart, and of one site that reads the edited records again, as serve does
-/// (only the same site keeps its papers' numbering, so only there do lists' pages keep theirs).
-fn page_changed_by(recs: &[Rec], edit: &Edit, what: &str) -> (PageViews, PageViews) {
+/// Checks that `edit` of `recs` changes the page at `path` and its fingerprint, that every
+/// change of a page changes its fingerprint, and that fingerprints kept from before are those
+/// made whole: of two sites loaded apart, and of one site that reads the edited records again,
+/// as serve does (only the same site keeps its papers' numbering, so only there do lists' pages
+/// keep theirs).
+fn page_changed_by(recs: &[Rec], edit: &Edit, path: &str, what: &str) {
     let mut edited = recs.to_vec();
     edit.apply(&mut edited);
     let (before_site, after_site) = (load(recs), load(&edited));
     let (before, after) = (page_views(&before_site), page_views(&after_site));
+    assert_ne!(
+        format!("{:?}", before[path].2),
+        format!("{:?}", after[path].2),
+        "{what}: {path} shows the same"
+    );
+    assert_ne!(before[path].1, after[path].1, "{path} kept its fingerprint");
     assert_changes_change_fingerprints(&before, &after, what);
     assert_fingerprints_from_before_are_made_whole(&before_site, &after_site, what);
     assert_kept_in_place_are_made_whole(recs, &edited, what);
-    (before, after)
 }
 
 /// Fingerprints made from those of the site of `recs` after the same site read `edited` are
