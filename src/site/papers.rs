@@ -103,7 +103,7 @@ table! {
     /// Hash of what the paper's BibTeX is made of (see `views::cite_hash`).
     cite_hash / cite_hashes: u64,
     /// The citation key before it is made unique (see `export::cite_key`).
-    cite_base / cite_bases: String,
+    cite_base / cite_bases: crate::export::cite_key::CiteBase,
     /// Tags, own and keyword (slugs computed once per record).
     tags / tags: Vec<PaperTag>,
     /// Each authors entry's person number (see `index::authors::AuthorKeys`); empty when the
@@ -384,7 +384,7 @@ impl PaperTable {
                 } else if rekey != Rekey::All
                     && base_counts
                         .get_or_insert_with(|| count_bases(&self.columns.cite_bases))
-                        .get(&crate::hash::hash_of(base.as_str()))
+                        .get(&base.hash())
                         .is_some_and(|&n| n > 1)
                 {
                     match &mut rekey {
@@ -515,12 +515,10 @@ fn slug_key(slug: &str) -> u64 {
 }
 
 /// How many papers have each base key, by the key's hash.
-fn count_bases(bases: &[String]) -> ahash::AHashMap<u64, u32> {
+fn count_bases(bases: &[crate::export::cite_key::CiteBase]) -> ahash::AHashMap<u64, u32> {
     let mut counts = ahash::AHashMap::with_capacity(bases.len());
     for base in bases {
-        *counts
-            .entry(crate::hash::hash_of(base.as_str()))
-            .or_default() += 1;
+        *counts.entry(base.hash()).or_default() += 1;
     }
     counts
 }

@@ -87,10 +87,9 @@ fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
     add("summaries", rows.summaries.iter().map(string).sum());
     add(
         "citation keys",
-        rows.cite_bases
-            .iter()
-            .chain(&site.cite_keys)
-            .map(string)
+        (rows.cite_bases.iter())
+            .map(|b| size_of::<crate::export::cite_key::CiteBase>() + b.capacity())
+            .chain(site.cite_keys.iter().map(string))
             .sum(),
     );
     add(

@@ -15,7 +15,7 @@ fn entry(name: &str, front: &str, tags: &[&str], feeds: &[u16]) -> Entry {
     let paper = crate::record::parse(&text, &format!("content/{name}.md"), name).unwrap();
     Entry {
         path: PathBuf::from(format!("content/{name}.md")),
-        cite_base: paper.slug.clone(),
+        cite_base: paper.slug.as_str().into(),
         paper,
         body: BodyRef::default(),
         summary: String::new(),
