@@ -141,6 +141,7 @@ impl LiveSite {
     ) -> Result<LiveSite, Problems> {
         let mut site = Site::load(root, options)?;
         site.keep_bib_layouts(out, None);
+        site.keep_list_memo(None);
         let emitted = emit_site(&site, out, &NoProgress)?;
         let mut live = LiveSite {
             site,
@@ -240,6 +241,7 @@ impl LiveSite {
             self.search = None;
             let mut site = Site::load(&self.site.root, &self.site.options)?;
             site.keep_bib_layouts(&self.out, self.site.take_bib_layouts());
+            site.keep_list_memo(self.site.take_list_memo());
             self.site = site;
             report.records_read = self.site.paper_count();
         } else {
