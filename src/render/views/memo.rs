@@ -6,7 +6,8 @@
 //!
 //! Entries are found by a hash of everything they are made of (the columns of hashes the page
 //! fingerprints are made of, and the site's address), so an edited paper's old entry is never
-//! found again. Kept entries are bounded: past [`MAX_ENTRIES`] the memo starts again empty.
+//! found again. Kept entries are bounded: past [`MAX_ENTRIES`] one of the memo's shards is
+//! emptied, so that about a sixteenth of the entries, taken at random, go.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -15,9 +16,11 @@ use ahash::AHashMap;
 use serde_json::value::RawValue;
 use tera::Value;
 
-/// Entries kept at most (title-list entries and JSON entries together): ~1 kB each, so about
-/// 250 MB; a site of 100,000 papers keeps both kinds of every paper.
-const MAX_ENTRIES: usize = 240_000;
+/// Entries kept at most (title-list entries and JSON entries together): 1.35 kB each with the
+/// maps (measured at 100,000 papers: 200,000 entries took 270 MB), so at most ~160 MB, which
+/// keeps `serve` of 100,000 papers under DESIGN's 1 GiB. Past it, entries go at random, and an
+/// edit of a tag larger than that finds some of its entries.
+const MAX_ENTRIES: usize = 120_000;
 
 /// Shards of the maps, so that the threads making pages seldom wait for each other.
 const SHARDS: usize = 16;
@@ -84,16 +87,16 @@ impl ListMemo {
     }
 
     fn keep(&self, key: u64, put: impl FnOnce(&mut Shard)) {
+        let mut shard = self.shard(key);
         if self.entries.fetch_add(1, Ordering::Relaxed) >= self.max_entries {
-            // Full: start again. Entries of papers edited since are never asked for again.
-            for shard in &self.shards {
-                let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
-                shard.cards = AHashMap::new();
-                shard.items = AHashMap::new();
-            }
-            self.entries.store(1, Ordering::Relaxed);
+            // Full: this shard's entries go (keys are hashes, so they are any papers'; those
+            // of papers edited since would never be asked for again).
+            let gone = shard.cards.len() + shard.items.len();
+            shard.cards = AHashMap::new();
+            shard.items = AHashMap::new();
+            self.entries.fetch_sub(gone, Ordering::Relaxed);
         }
-        put(&mut self.shard(key));
+        put(&mut shard);
     }
 
     /// Entries kept.
@@ -112,10 +115,12 @@ impl ListMemo {
 mod tests {
     use super::*;
 
-    /// Entries are kept and found by key, each kind apart; a full memo starts again empty.
+    /// Entries are kept and found by key, each kind apart; a full memo empties the shard of
+    /// the entry it takes.
     #[test]
     fn entries_are_kept_by_key_up_to_the_bound() {
         let memo = ListMemo::with_room(3);
+        // Keys 1, 2 and 3 fall in the same shard (the top bits pick it).
         let made = std::cell::Cell::new(0);
         let card = |key: u64, text: &str| {
             memo.card(key, || {
@@ -130,10 +135,14 @@ mod tests {
         assert_eq!(item.get(), "[1]", "a JSON entry of the same key is another entry");
         card(2, "two");
         assert_eq!(memo.len(), 3);
-        // A fourth entry finds the memo full: it starts again with that entry alone.
+        // A fourth entry finds the memo full: the shard is emptied and takes it alone.
         card(3, "three");
         assert_eq!(memo.len(), 1);
         assert_eq!(card(1, "one again"), Value::from("one again"));
         assert_eq!(made.get(), 4);
+        // An entry of another shard leaves these.
+        memo.card(u64::MAX, || Value::from("far"));
+        assert_eq!(memo.len(), 3);
+        assert_eq!(card(3, "three again"), Value::from("three"));
     }
 }
