@@ -131,8 +131,14 @@ mod tests {
         assert_eq!(card(1, "one"), Value::from("one"));
         assert_eq!(card(1, "other"), Value::from("one"), "kept");
         assert_eq!(made.get(), 1);
-        let item = memo.item(1, || Arc::from(RawValue::from_string("[1]".into()).unwrap()));
-        assert_eq!(item.get(), "[1]", "a JSON entry of the same key is another entry");
+        let item = memo.item(1, || {
+            Arc::from(RawValue::from_string("[1]".into()).unwrap())
+        });
+        assert_eq!(
+            item.get(),
+            "[1]",
+            "a JSON entry of the same key is another entry"
+        );
         card(2, "two");
         assert_eq!(memo.len(), 3);
         // A fourth entry finds the memo full: the shard is emptied and takes it alone.
