@@ -17,10 +17,14 @@ use serde_json::value::RawValue;
 use tera::Value;
 
 /// Entries kept at most (title-list entries and JSON entries together): 1.35 kB each with the
-/// maps (measured at 100,000 papers: 200,000 entries took 270 MB), so at most ~160 MB, which
+/// maps (measured at 100,000 papers: 200,000 entries took 270 MB), so at most ~215 MB, which
 /// keeps `serve` of 100,000 papers under DESIGN's 1 GiB. Past it, entries go at random, and an
 /// edit of a tag larger than that finds some of its entries.
-const MAX_ENTRIES: usize = 120_000;
+const MAX_ENTRIES: usize = 160_000;
+
+/// Papers up to which `serve` keeps a memo: past them the largest tags hold more entries than
+/// the memo does, and memory is what such a site is short of (DESIGN: 4 GiB at a million).
+pub(crate) const MAX_PAPERS: usize = 250_000;
 
 /// Shards of the maps, so that the threads making pages seldom wait for each other.
 const SHARDS: usize = 16;
