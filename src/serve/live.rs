@@ -141,9 +141,6 @@ impl LiveSite {
     ) -> Result<LiveSite, Problems> {
         let mut site = Site::load(root, options)?;
         site.keep_bib_layouts(out, None);
-        if site.paper_count() <= crate::render::views::MEMO_MAX_PAPERS {
-            site.keep_list_memo(None);
-        }
         let emitted = emit_site(&site, out, &NoProgress)?;
         let mut live = LiveSite {
             site,
@@ -243,9 +240,6 @@ impl LiveSite {
             self.search = None;
             let mut site = Site::load(&self.site.root, &self.site.options)?;
             site.keep_bib_layouts(&self.out, self.site.take_bib_layouts());
-            if let Some(memo) = self.site.take_list_memo() {
-                site.keep_list_memo(Some(memo));
-            }
             self.site = site;
             report.records_read = self.site.paper_count();
         } else {

@@ -130,8 +130,6 @@ pub(crate) struct Site {
     /// Where the entries of the tags' `.bib` files last written lie, when they are kept (see
     /// [`Site::keep_bib_layouts`]).
     bib_layouts: Option<Box<crate::export::bibtex::BibLayouts>>,
-    /// Lists' entries kept between writes ([`Site::keep_list_memo`]).
-    list_memo: Option<Box<views::ListMemo>>,
 }
 
 /// A site before its records are read (see [`Site::unread`]).
@@ -353,7 +351,6 @@ impl Site {
             ledger: read_ledger(root),
             stamps: snapshot::Stamps::default(),
             bib_layouts: None,
-            list_memo: None,
         };
         Ok((site, files))
     }
@@ -578,8 +575,6 @@ impl Site {
             ledger: self.ledger.as_deref(),
             bib_layouts: self.bib_layouts.as_deref(),
             author_years: Default::default(),
-            memo: self.list_memo.as_deref(),
-            memo_salt: crate::hash::hash_of(&(&self.config.base_url, self.config.base_path())),
         }
     }
 
@@ -595,18 +590,6 @@ impl Site {
     ) {
         self.bib_layouts =
             Some(layouts.unwrap_or_else(|| Box::new(crate::export::bibtex::BibLayouts::new(out))));
-    }
-
-    /// Keeps lists' entries between writes (see [`views::ListMemo`]): for `serve`, where an
-    /// edit makes every page of a large tag again. `memo` carries those of a site this one
-    /// replaces.
-    pub(crate) fn keep_list_memo(&mut self, memo: Option<Box<views::ListMemo>>) {
-        self.list_memo = Some(memo.unwrap_or_default());
-    }
-
-    /// The memo kept by [`Site::keep_list_memo`], for the site that replaces this one.
-    pub(crate) fn take_list_memo(&mut self) -> Option<Box<views::ListMemo>> {
-        self.list_memo.take()
     }
 
     /// The layouts kept by [`Site::keep_bib_layouts`], for the site that replaces this one.

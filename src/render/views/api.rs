@@ -9,8 +9,6 @@ use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
-use serde_json::value::RawValue;
-use std::sync::Arc;
 
 use super::SiteData;
 use super::pages::{Each, PageSink};
@@ -97,7 +95,7 @@ struct DayList<'a> {
     prev: Option<Neighbour>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next: Option<Neighbour>,
-    papers: Items<'a>,
+    papers: Vec<ListItem<'a>>,
 }
 
 /// A page of a tag's papers.
@@ -116,47 +114,7 @@ struct TagList<'a> {
     prev: Option<Neighbour>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next: Option<Neighbour>,
-    papers: Items<'a>,
-}
-
-/// A list's papers: made for the list, or taken as text from the memo (see
-/// [`ListMemo`](super::ListMemo)), each indented as it is written in a list.
-enum Items<'a> {
-    Made(Vec<ListItem<'a>>),
-    Kept(Vec<Arc<RawValue>>),
-}
-
-impl Serialize for Items<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Items::Made(items) => items.serialize(serializer),
-            Items::Kept(items) => serializer.collect_seq(items.iter().map(|item| &**item)),
-        }
-    }
-}
-
-/// Indentation of a list's entries: lists are an object's field, so entries are two levels
-/// down (`json` indents by two spaces a level).
-const ENTRY_INDENT: &str = "    ";
-
-/// `item` as the text a list writes, to be kept: pretty JSON indented as an entry of a list.
-/// JSON text holds no line end but between tokens, so each line end is followed by the
-/// entry's indentation.
-fn kept_item(item: &ListItem<'_>) -> Arc<RawValue> {
-    let text = serde_json::to_string_pretty(item).unwrap_or_else(|_| "null".into());
-    let mut indented = String::with_capacity(text.len() + text.len() / 8);
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            indented.push('\n');
-            indented.push_str(ENTRY_INDENT);
-        }
-        indented.push_str(line);
-    }
-    match RawValue::from_string(indented) {
-        Ok(raw) => Arc::from(raw),
-        // Unreachable: serde_json wrote it. A `null` entry would show at once in tests.
-        Err(_) => Arc::from(RawValue::NULL.to_owned()),
-    }
+    papers: Vec<ListItem<'a>>,
 }
 
 /// The tag names of papers `ids`, for fingerprints (a card shows only the first few).
@@ -219,24 +177,6 @@ impl SiteData<'_> {
             tldr: paper.tldr.as_deref(),
             summary: &self.summaries[id],
         }
-    }
-
-    /// The entries of papers `ids`, from the memo when `serve` keeps one. An entry is known by
-    /// its paper's card hash (what lists show of it: title, authors, tags, summary…) and body
-    /// hash (everything its record says, such as the links as written).
-    fn list_items(&self, ids: &[PaperId]) -> Items<'_> {
-        let Some(memo) = self.memo else {
-            return Items::Made(ids.iter().map(|&id| self.list_item(id)).collect());
-        };
-        let kept = (ids.iter())
-            .map(|&id| {
-                let made_of = (self.card_hashes[id], self.body_hashes[id], self.memo_salt);
-                memo.item(crate::hash::hash_of(&made_of), || {
-                    kept_item(&self.list_item(id))
-                })
-            })
-            .collect();
-        Items::Kept(kept)
     }
 
     fn neighbour(&self, page: &str) -> Neighbour {
@@ -329,7 +269,7 @@ impl SiteData<'_> {
                         // Days are newest first: the previous day is the next in the list.
                         prev: near(d.checked_add(1)),
                         next: near(d.checked_sub(1)),
-                        papers: self.list_items(&day.papers),
+                        papers: day.papers.iter().map(|&id| self.list_item(id)).collect(),
                     },
                     list_capacity(day.papers.len()),
                 )
@@ -350,7 +290,10 @@ impl SiteData<'_> {
                         pages: pager.total,
                         prev: (pager.number > 1).then(|| near(pager.number - 1)),
                         next: (pager.number < pager.total).then(|| near(pager.number + 1)),
-                        papers: self.list_items(&tag.papers[pager.items.clone()]),
+                        papers: tag.papers[pager.items.clone()]
+                            .iter()
+                            .map(|&id| self.list_item(id))
+                            .collect(),
                     },
                     list_capacity(pager.items.len()),
                 )

@@ -508,24 +508,10 @@ impl SiteData<'_> {
     /// What a title list shows of paper `id` ([`describe_compact`]): a fraction of a card's
     /// cost, for the lists that show no abstract (months, weeks, other orders, later tag pages).
     pub(super) fn compact_card(&self, id: PaperId, coins: Coins) -> Value {
+        let mut sink = MapSink::new(COMPACT_FIELDS, &[]);
         let coins = self.coins(coins);
-        let make = || {
-            let mut sink = MapSink::new(COMPACT_FIELDS, &[]);
-            describe_compact(&self.papers[id], self.config.base_path(), coins, &mut sink);
-            sink.into_value()
-        };
-        match self.memo {
-            Some(memo) => {
-                // The compact hash is made of the same description, without the base path.
-                let made_of = (
-                    self.compact_hashes[id],
-                    coins == Coins::With,
-                    self.memo_salt,
-                );
-                memo.card(crate::hash::hash_of(&made_of), make)
-            }
-            None => make(),
-        }
+        describe_compact(&self.papers[id], self.config.base_path(), coins, &mut sink);
+        sink.into_value()
     }
 
     /// `wanted`, unless the site leaves COinS out (`[output] coins = false`). The hashes always

@@ -674,9 +674,6 @@ fn assert_kept_in_place_are_made_whole(recs: &[Rec], edited: &[Rec], what: &str)
     write_site(tmp.path(), recs, SITE_TOML);
     let mut site = Site::load(tmp.path(), &LoadOptions::default()).unwrap();
     let before = site.page_fingerprints(None);
-    // Lists' entries kept as serve keeps them: every page made once before the edit.
-    site.keep_list_memo(None);
-    page_views(&site);
     let file = |rec: &Rec| tmp.path().join(format!("content/{}.md", rec.file));
     let changed: Vec<_> = (edited.iter())
         .filter(|rec| {
@@ -700,19 +697,6 @@ fn assert_kept_in_place_are_made_whole(recs: &[Rec], edited: &[Rec], what: &str)
         site.fingerprints(),
         "{what}: fingerprints kept from before in the same site differ from those made whole"
     );
-    // Pages made with the entries kept from before the edit are those made without them.
-    let with_memo = page_views(&site);
-    let memo = site.take_list_memo().expect("kept");
-    assert!(memo.len() > 0, "{what}: the memo kept no entry");
-    let made = page_views(&site);
-    for (path, (_, _, context, text)) in &made {
-        let (_, _, kept_context, kept_text) = &with_memo[path];
-        assert!(
-            context == kept_context && text == kept_text,
-            "{what}: {path} differs when made with lists' entries kept from before the edit\n\
-             kept: {kept_context:?} {kept_text:?}\nmade: {context:?} {text:?}"
-        );
-    }
 }
 
 /// Fingerprints kept from before follow edits that reach pages of papers not edited: a title,

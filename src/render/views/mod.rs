@@ -28,7 +28,6 @@ mod feeds;
 #[cfg(test)]
 mod guard_tests;
 mod lists;
-mod memo;
 mod meta;
 mod pages;
 mod status;
@@ -40,7 +39,6 @@ use tera::Value;
 
 pub(crate) use self::cards::{CardRows, card_hash, cite_hash, compact_hash, tag_values};
 pub(crate) use self::chart_cache::{SiteCharts, site_charts};
-pub(crate) use self::memo::{ListMemo, MAX_PAPERS as MEMO_MAX_PAPERS};
 pub(crate) use self::pages::{PageSink, page_inputs};
 pub(crate) use self::status::LedgerSource;
 pub(crate) use self::status::{MANIFEST_VERSION, Manifest};
@@ -98,11 +96,6 @@ pub(crate) struct SiteData<'a> {
     pub bib_layouts: Option<&'a crate::export::bibtex::BibLayouts>,
     /// A hash of each author's papers' years, made when first needed (see `authors`).
     pub author_years: authors::AuthorYears,
-    /// Lists' entries kept between writes, when `serve` keeps them (see [`memo`]).
-    pub memo: Option<&'a ListMemo>,
-    /// A hash of what lists' entries take from the settings (the site's address), mixed into
-    /// the memo's keys.
-    pub memo_salt: u64,
 }
 
 /// A hash of the name of each tag of `index`, by tag.
