@@ -7,13 +7,12 @@ use super::*;
 fn plan(pages: &[&str]) -> Vec<PlannedPage> {
     pages
         .iter()
-        .map(|name| PlannedPage {
-            path: format!("{name}/index.html"),
-            kind: match name.strip_prefix('p').and_then(|id| id.parse().ok()) {
+        .map(|name| {
+            let kind = match name.strip_prefix('p').and_then(|id| id.parse().ok()) {
                 Some(id) => PageKind::Paper(id),
                 None => PageKind::Archive,
-            },
-            template: "page.html",
+            };
+            PlannedPage::new(format!("{name}/index.html"), kind, "page.html")
         })
         .collect()
 }
@@ -121,11 +120,7 @@ fn a_small_change_leaves_tag_bibtex_files_for_the_catch_up_unless_open() {
         .into_iter()
         .enumerate()
     {
-        pages.push(PlannedPage {
-            path: path.to_string(),
-            kind: PageKind::TagBib(t),
-            template: "",
-        });
+        pages.push(PlannedPage::new(path.to_string(), PageKind::TagBib(t), ""));
     }
     let written = Written::all(&page_set(&pages, &[1; 5]));
     let now = page_set(&pages, &[2; 5]);
