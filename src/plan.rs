@@ -169,26 +169,15 @@ pub(crate) struct PlannedPage {
     pub kind: PageKind,
     /// The template that renders it.
     pub template: &'static str,
-    /// A hash of `path` ([`crate::hash::hash_of`] of the text), made with the page: fingerprints
-    /// and the page set's hashes read it after every edit in place of the path, whose text
-    /// lies elsewhere in memory (at a million papers the paths are 50 MB).
-    pub path_hash: u64,
 }
 
 impl PlannedPage {
-    /// The page of `path`, showing `kind` through `template`.
-    pub(crate) fn new(path: String, kind: PageKind, template: &'static str) -> Self {
-        let path_hash = crate::hash::hash_of(path.as_str());
+    fn html(dir: String, kind: PageKind, template: &'static str) -> Self {
         PlannedPage {
-            path,
+            path: routes::html_file(&dir),
             kind,
             template,
-            path_hash,
         }
-    }
-
-    fn html(dir: String, kind: PageKind, template: &'static str) -> Self {
-        PlannedPage::new(routes::html_file(&dir), kind, template)
     }
 
     /// The page's URL path relative to the base URL: `papers/x/` for `papers/x/index.html`.
@@ -203,7 +192,11 @@ impl PlannedPage {
 
     /// A page made by code rather than a template.
     fn generated(path: String, kind: PageKind) -> Self {
-        PlannedPage::new(path, kind, GENERATED)
+        PlannedPage {
+            path,
+            kind,
+            template: GENERATED,
+        }
     }
 
     /// Whether the page belongs in the sitemap.
@@ -419,11 +412,11 @@ pub(crate) fn plan_reusing(
         routes::OPML.to_string(),
         PageKind::Opml,
     ));
-    pages.push(PlannedPage::new(
-        routes::NOT_FOUND.to_string(),
-        PageKind::NotFound,
-        "404.html",
-    ));
+    pages.push(PlannedPage {
+        path: routes::NOT_FOUND.to_string(),
+        kind: PageKind::NotFound,
+        template: "404.html",
+    });
     pages.push(PlannedPage::html(
         routes::STATUS.to_string(),
         PageKind::Status,
@@ -501,7 +494,11 @@ fn push_email(pages: &mut Vec<PlannedPage>, config: &Config, index: &SiteIndex) 
             (routes::DIGEST_ATOM, PageKind::DigestAtom),
             (routes::DIGEST_JSON, PageKind::DigestJson),
         ] {
-            pages.push(PlannedPage::new(path.to_string(), kind, EMAIL_TEMPLATE));
+            pages.push(PlannedPage {
+                path: path.to_string(),
+                kind,
+                template: EMAIL_TEMPLATE,
+            });
         }
     }
 }
@@ -542,11 +539,11 @@ fn push_list(
 
 /// The Atom and JSON feeds of `scope` in the folder `base`.
 fn push_feeds(pages: &mut Vec<PlannedPage>, base: &str, scope: FeedScope) {
-    pages.push(PlannedPage::new(
-        routes::atom(base),
-        PageKind::Feed(scope),
-        "atom.xml",
-    ));
+    pages.push(PlannedPage {
+        path: routes::atom(base),
+        kind: PageKind::Feed(scope),
+        template: "atom.xml",
+    });
     pages.push(PlannedPage::generated(
         routes::json_feed(base),
         PageKind::JsonFeed(scope),
@@ -635,13 +632,6 @@ mod tests {
         );
         assert_eq!(pages[2].url_path(), "papers/a/");
         assert_eq!(pages[7].url_path(), "2025/02/06/papers.bib");
-        // Each page carries its path's hash, for fingerprints; the paper pages taken over by
-        // the next plan carry theirs along.
-        let again = plan_reusing(&config, &papers, &index, Some(pages[2..6].to_vec()), 0);
-        assert_eq!(again, pages);
-        for page in &again {
-            assert_eq!(page.path_hash, crate::hash::hash_of(page.path.as_str()));
-        }
     }
 
     /// Author pages (paginated) and feeds come after the keyword feeds, in slug order, and only

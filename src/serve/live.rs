@@ -476,7 +476,7 @@ fn page_set_hashes(site: &Site) -> PageSetHashes {
             let (mut paths, mut sitemap, mut set) = (hasher(), hasher(), 0u64);
             for page in pages {
                 // Each path hashed once, for both: at a million papers the paths are 50 MB.
-                let path = page.path_hash;
+                let path = hash_of(page.path.as_str());
                 paths.write_u64(path);
                 set = set.wrapping_add(path);
                 match page.kind {

@@ -305,7 +305,7 @@ impl Site {
                 && papers.contains(&id)
             {
                 *fingerprint = self.fingerprint_of(&data, page);
-                *inputs = data.paper_page_inputs(id, page.path_hash);
+                *inputs = data.paper_page_inputs(id, &page.path);
             }
         }
     }

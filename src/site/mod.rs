@@ -646,19 +646,19 @@ impl Site {
             .pages
             .par_iter()
             .map(|page| match page.kind {
-                PageKind::Paper(id) => views::page_inputs(page.path_hash, paper_inputs[id]),
-                PageKind::PaperJson(id) => hash_of(&(page.path_hash, id)),
-                PageKind::DayBib(i) => hash_of(&(page.path_hash, &self.index.days[i].papers)),
-                PageKind::TagBib(t) => hash_of(&(page.path_hash, &self.index.tags[t].papers)),
+                PageKind::Paper(id) => views::page_inputs(&page.path, paper_inputs[id]),
+                PageKind::PaperJson(id) => hash_of(&(&page.path, id)),
+                PageKind::DayBib(i) => hash_of(&(&page.path, &self.index.days[i].papers)),
+                PageKind::TagBib(t) => hash_of(&(&page.path, &self.index.tags[t].papers)),
                 PageKind::Tag(t, _) | PageKind::TagJson(t, _) => {
-                    hash_of(&(page.path_hash, lists.tags[t]))
+                    hash_of(&(&page.path, lists.tags[t]))
                 }
-                PageKind::Keyword(k, _) => hash_of(&(page.path_hash, lists.feeds[k])),
-                PageKind::Author(a, _) => hash_of(&(page.path_hash, lists.authors[a])),
+                PageKind::Keyword(k, _) => hash_of(&(&page.path, lists.feeds[k])),
+                PageKind::Author(a, _) => hash_of(&(&page.path, lists.authors[a])),
                 PageKind::Feed(scope) | PageKind::JsonFeed(scope) => match scope {
-                    FeedScope::Tag(t) => hash_of(&(page.path_hash, lists.tags[t])),
-                    FeedScope::Keyword(k) => hash_of(&(page.path_hash, lists.feeds[k])),
-                    FeedScope::Author(a) => hash_of(&(page.path_hash, lists.authors[a])),
+                    FeedScope::Tag(t) => hash_of(&(&page.path, lists.tags[t])),
+                    FeedScope::Keyword(k) => hash_of(&(&page.path, lists.feeds[k])),
+                    FeedScope::Author(a) => hash_of(&(&page.path, lists.authors[a])),
                     FeedScope::Site => 0,
                 },
                 _ => 0,

@@ -430,8 +430,8 @@ impl SiteData<'_> {
     /// page whose hash is the same, and none of whose related papers' hashes changed, has the
     /// same fingerprint (`Site::page_fingerprints` skips it; `guard_tests` checks that it
     /// agrees with fingerprints made whole). Keep in step with that arm.
-    pub(crate) fn paper_page_inputs(&self, id: PaperId, path_hash: u64) -> u64 {
-        page_inputs(path_hash, self.paper_inputs(id))
+    pub(crate) fn paper_page_inputs(&self, id: PaperId, path: &str) -> u64 {
+        page_inputs(path, self.paper_inputs(id))
     }
 
     /// [`SiteData::paper_page_inputs`] without the page's path: what paper `id`'s page reads
@@ -492,10 +492,10 @@ impl SiteData<'_> {
 
 /// Searches that find a paper by its title, for a paper page that has no other way to reach the
 /// paper (no arXiv id, DOI or link: a pasted listing not yet enriched). Empty otherwise.
-/// A paper page's inputs (see [`SiteData::paper_page_inputs`]): its path's hash with what the paper
+/// A paper page's inputs (see [`SiteData::paper_page_inputs`]): its path with what the paper
 /// reads of the site ([`SiteData::paper_inputs`]).
-pub(crate) fn page_inputs(path_hash: u64, paper_inputs: u64) -> u64 {
-    crate::hash::hash_of(&(path_hash, paper_inputs))
+pub(crate) fn page_inputs(path: &str, paper_inputs: u64) -> u64 {
+    crate::hash::hash_of(&(path, paper_inputs))
 }
 
 fn find_links(paper: &Paper) -> Vec<LinkView<'static>> {

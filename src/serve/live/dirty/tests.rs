@@ -7,12 +7,13 @@ use super::*;
 fn plan(pages: &[&str]) -> Vec<PlannedPage> {
     pages
         .iter()
-        .map(|name| {
-            let kind = match name.strip_prefix('p').and_then(|id| id.parse().ok()) {
+        .map(|name| PlannedPage {
+            path: format!("{name}/index.html"),
+            kind: match name.strip_prefix('p').and_then(|id| id.parse().ok()) {
                 Some(id) => PageKind::Paper(id),
                 None => PageKind::Archive,
-            };
-            PlannedPage::new(format!("{name}/index.html"), kind, "page.html")
+            },
+            template: "page.html",
         })
         .collect()
 }
@@ -120,7 +121,11 @@ fn a_small_change_leaves_tag_bibtex_files_for_the_catch_up_unless_open() {
         .into_iter()
         .enumerate()
     {
-        pages.push(PlannedPage::new(path.to_string(), PageKind::TagBib(t), ""));
+        pages.push(PlannedPage {
+            path: path.to_string(),
+            kind: PageKind::TagBib(t),
+            template: "",
+        });
     }
     let written = Written::all(&page_set(&pages, &[1; 5]));
     let now = page_set(&pages, &[2; 5]);
