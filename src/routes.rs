@@ -17,6 +17,8 @@ pub(crate) const ARCHIVE: &str = "archive/";
 pub(crate) const TAGS: &str = "tags/";
 /// The search page.
 pub(crate) const SEARCH: &str = "search/";
+/// The folder of the papers' pages (see [`paper`]).
+pub(crate) const PAPERS: &str = "papers/";
 /// The page servers show for a missing file.
 pub(crate) const NOT_FOUND: &str = "404.html";
 /// The sitemap, or the sitemap index pointing at [`sitemap_part`]s on a large site.
@@ -53,7 +55,7 @@ pub(crate) fn paper(slug: &str) -> String {
 
 /// Appends [`paper`]`(slug)` to `out` (lists write many URLs into one scratch string).
 pub(crate) fn write_paper(out: &mut String, slug: &str) {
-    out.push_str("papers/");
+    out.push_str(PAPERS);
     out.push_str(slug);
     out.push('/');
 }

@@ -24,6 +24,11 @@ use axum::routing::get;
 use tokio::sync::broadcast;
 
 use super::hosts::{AllowedHosts, refusal_message};
+use super::stale::Behind;
+
+/// How long a request waits for a stale page to be written before it gets the file as it is
+/// (a catch-up step of a million-paper site takes about a second).
+const WAIT_FOR_PAGE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The path of the live-reload websocket.
 pub(crate) const LIVERELOAD_PATH: &str = "/__digest/livereload";
@@ -41,6 +46,8 @@ pub(crate) struct ServerState {
     connections: AtomicU64,
     /// The `Host` names answered besides localhost and IP addresses.
     hosts: AllowedHosts,
+    /// Pages the catch-up after an edit has not written yet: a request for one waits for it.
+    pub behind: Behind,
 }
 
 impl ServerState {
@@ -57,6 +64,7 @@ impl ServerState {
             error: Mutex::new(None),
             open: Mutex::new(HashMap::new()),
             connections: AtomicU64::new(0),
+            behind: Behind::default(),
         }
     }
 
@@ -268,6 +276,12 @@ async fn serve_file(State(state): State<Arc<ServerState>>, request: Request) -> 
     }
     let raw_path = request.uri().path().to_string();
     let head = request.method() == Method::HEAD;
+    // A page the catch-up after an edit has not written yet is written first, then served.
+    if let Some(page) = page_of(&raw_path)
+        && let Some(written) = state.behind.wait_for(&page)
+    {
+        let _ = tokio::time::timeout(WAIT_FOR_PAGE, written).await;
+    }
     let out = state.out.clone();
     let found = tokio::task::spawn_blocking(move || resolve(&out, &raw_path))
         .await
@@ -523,6 +537,75 @@ mod tests {
         );
         assert_eq!(page_of("/atom.xml").as_deref(), Some("atom.xml"));
         assert_eq!(page_of("/../etc/passwd"), None);
+    }
+
+    /// A request for a page reported stale waits until the rebuild thread has written it, and
+    /// then gets the new file; other files are answered at once.
+    #[test]
+    fn a_stale_page_is_served_once_written() {
+        use super::super::stale::Stale;
+        use std::io::{Read, Write};
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().to_path_buf();
+        std::fs::create_dir_all(out.join("tags/x/page/2")).unwrap();
+        std::fs::write(out.join("tags/x/page/2/index.html"), "old list").unwrap();
+        std::fs::write(out.join("style.css"), "css").unwrap();
+        let (signals, _) = broadcast::channel(4);
+        let state = Arc::new(ServerState::new(
+            out.clone(),
+            signals,
+            AllowedHosts::new(&[]),
+        ));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let address = listener.local_addr().unwrap();
+        runtime.spawn(axum::serve(listener, router(state.clone())).into_future());
+        let get = move |path: &str| {
+            let mut stream = std::net::TcpStream::connect(address).unwrap();
+            write!(
+                stream,
+                "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut response = String::new();
+            stream.read_to_string(&mut response).unwrap();
+            response
+        };
+        state.behind.publish(Stale {
+            pages: [crate::hash::hash_of("tags/x/page/2/index.html")].into(),
+            ..Stale::none()
+        });
+        assert!(
+            get("/style.css").ends_with("css"),
+            "not stale: served at once"
+        );
+        let asked = std::thread::spawn(move || get("/tags/x/page/2/"));
+        // The request waits: the rebuild thread sees it, writes the page, answers.
+        let waiting = loop {
+            let waiting = state.behind.take_waiting();
+            if !waiting.is_empty() {
+                break waiting;
+            }
+            assert!(
+                !asked.is_finished(),
+                "the stale page was served without waiting"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(waiting[0].page, "tags/x/page/2/index.html");
+        std::fs::write(out.join("tags/x/page/2/index.html"), "new list").unwrap();
+        drop(waiting);
+        let response = asked.join().unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert!(response.contains("new list"), "{response}");
+        runtime.shutdown_background();
     }
 
     #[test]

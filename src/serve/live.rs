@@ -3,7 +3,7 @@
 //! fingerprint changed, writes them beside the live folder first and then moves them in, so a
 //! failed rebuild changes nothing that is served.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -20,6 +20,7 @@ use crate::site::{LoadOptions, Site};
 use crate::write::Update;
 
 use super::changes::RebuildPlan;
+use super::stale::Stale;
 
 mod dirty;
 
@@ -130,6 +131,9 @@ enum Pass<'a> {
     /// A step of the catch-up: at most [`CATCH_UP_STEP`] pages, and the search index when
     /// `search`.
     CatchUp { search: bool },
+    /// Pages readers asked for before the catch-up wrote them (`first`'s open pages), and the
+    /// search index when `search`.
+    Requested { search: bool, first: &'a FirstPages },
 }
 
 impl LiveSite {
@@ -291,6 +295,41 @@ impl LiveSite {
     pub(crate) fn catch_up(&mut self) -> Result<RebuildReport, Problems> {
         let started = Instant::now();
         let mut report = RebuildReport::default();
+        self.relate();
+        let search = std::mem::take(&mut self.search_stale);
+        // A failed step leaves the search index stale, for the next one to write.
+        self.write_changes(Pass::CatchUp { search }, &mut report)
+            .inspect_err(|_| self.search_stale |= search)?;
+        report.millis = started.elapsed().as_millis();
+        Ok(report)
+    }
+
+    /// Writes, ahead of the catch-up, the pages of `pages` (output paths) that are stale, after
+    /// finding related papers again and writing the search index when they are stale (which
+    /// pages a related list changed on is known only then). With no pages, that first part
+    /// alone, plus the stale pages when there are few.
+    pub(crate) fn write_requested(
+        &mut self,
+        pages: HashSet<String>,
+    ) -> Result<RebuildReport, Problems> {
+        let started = Instant::now();
+        let mut report = RebuildReport::default();
+        self.relate();
+        let search = std::mem::take(&mut self.search_stale);
+        let first = FirstPages::open(pages);
+        let pass = Pass::Requested {
+            search,
+            first: &first,
+        };
+        self.write_changes(pass, &mut report)
+            .inspect_err(|_| self.search_stale |= search)?;
+        report.millis = started.elapsed().as_millis();
+        Ok(report)
+    }
+
+    /// Finds related papers again when an edit made them stale; the pages whose list changed
+    /// become dirty.
+    fn relate(&mut self) {
         if let Some(changed) = self.site.relate_if_stale()
             && let Some(current) = &mut self.current
         {
@@ -300,12 +339,38 @@ impl LiveSite {
                 self.left = None;
             }
         }
-        let search = std::mem::take(&mut self.search_stale);
-        // A failed step leaves the search index stale, for the next one to write.
-        self.write_changes(Pass::CatchUp { search }, &mut report)
-            .inspect_err(|_| self.search_stale |= search)?;
-        report.millis = started.elapsed().as_millis();
-        Ok(report)
+    }
+
+    /// What the files in the output do not show yet: nothing once the catch-up is done.
+    pub(crate) fn stale(&self) -> Stale {
+        if !self.behind() {
+            return Stale::none();
+        }
+        let mut stale = Stale {
+            papers: self.site.related_stale(),
+            search: self.search_stale,
+            pages: HashSet::new(),
+        };
+        let pages = self.site.pages();
+        match &self.left {
+            // The pages the last write left, when they still are the site's.
+            Some(left) if self.current.is_some() => {
+                stale.pages = left
+                    .iter()
+                    .filter_map(|&i| pages.get(i))
+                    .map(|page| crate::hash::hash_of(page.path.as_str()))
+                    .collect();
+            }
+            // Not known without fingerprinting every page: any page may be stale.
+            _ if self.pages_behind => {
+                stale.pages = pages
+                    .iter()
+                    .map(|page| crate::hash::hash_of(page.path.as_str()))
+                    .collect();
+            }
+            _ => {}
+        }
+        stale
     }
 
     /// Renders the pages whose fingerprint changed (and the search index when the pass says so)
@@ -319,6 +384,7 @@ impl LiveSite {
         let (statics, search, first, limit) = match pass {
             Pass::Edit { statics, first } => (statics, false, first, None),
             Pass::CatchUp { search } => (false, search, None, Some(CATCH_UP_STEP)),
+            Pass::Requested { search, first } => (false, search, Some(first), None),
         };
         let mut timer = crate::timing::PhaseTimer::start();
         // Taken, and put back once written: a failed write makes them again next time.

@@ -8,6 +8,7 @@ pub(crate) mod http;
 pub(crate) mod listen;
 pub(crate) mod live;
 pub(crate) mod preview_folder;
+pub(crate) mod stale;
 pub(crate) mod watch;
 
 use std::net::{IpAddr, SocketAddr};
@@ -348,6 +349,9 @@ fn rebuild_loop(
         let first = live::FirstPages::open(open);
         match live.apply(&plan, first) {
             Ok(report) => {
+                // From here on a reader asking for a page the catch-up has not written yet
+                // gets it written first.
+                state.behind.publish(live.stale());
                 let was_broken = state
                     .error
                     .lock()
@@ -377,7 +381,11 @@ fn rebuild_loop(
                     !live.behind(),
                 );
             }
-            Err(problems) => report_problems(&what, &problems, state),
+            Err(problems) => {
+                // The last good build is served as it is.
+                state.behind.publish(stale::Stale::none());
+                report_problems(&what, &problems, state);
+            }
         }
     }
 }
@@ -396,31 +404,52 @@ fn catch_up(
         return None;
     }
     let mut total = RebuildReport::default();
-    let (mut pages, mut millis, mut changed) = (0, 0, 0);
-    // At least one step (related papers, the search index, the first pages), so that the
-    // trailing events of a save (an editor's temporary file) do not put everything off.
-    loop {
+    let mut changed = 0;
+    let mut add = |step: RebuildReport| {
+        total.records_read += step.records_read;
+        total.records_removed += step.records_removed;
+        total.pages_written += step.pages_written;
+        total.files_changed += step.files_changed;
+        total.files_removed += step.files_removed;
+        total.millis += step.millis;
+        changed += step.files_changed + step.files_removed;
+    };
+    // First related papers and the search index, with the pages readers asked for since the
+    // edit; then steps of pages, each followed by the pages asked for meanwhile. At least one
+    // step, so that the trailing events of a save (an editor's temporary file) do not put
+    // everything off.
+    let mut first = true;
+    let failed = loop {
+        let waiting = state.behind.take_waiting();
+        if first || !waiting.is_empty() {
+            let pages = waiting.iter().map(|w| w.page.clone()).collect();
+            match live.write_requested(pages) {
+                Ok(step) => add(step),
+                Err(problems) => break Some(problems),
+            }
+            // Written and in place: the requests read their files now.
+            drop(waiting);
+            state.behind.publish(live.stale());
+        }
+        if !live.behind() {
+            break None;
+        }
         match live.catch_up() {
-            Ok(step) => {
-                total.records_read += step.records_read;
-                total.records_removed += step.records_removed;
-                total.pages_written += step.pages_written;
-                total.files_changed += step.files_changed;
-                total.files_removed += step.files_removed;
-                total.millis += step.millis;
-                pages += step.pages_written;
-                millis += step.millis;
-                changed += step.files_changed + step.files_removed;
-            }
-            Err(problems) => {
-                report_problems("catching up", &problems, state);
-                break;
-            }
+            Ok(step) => add(step),
+            Err(problems) => break Some(problems),
         }
+        state.behind.publish(live.stale());
         if !live.behind() || watcher.has_pending() {
-            break;
+            break None;
         }
+        first = false;
+    };
+    if let Some(problems) = failed {
+        // What is on disk is served as it is until the next change.
+        state.behind.publish(stale::Stale::none());
+        report_problems("catching up", &problems, state);
     }
+    let (pages, millis) = (total.pages_written, total.millis);
     if changed > 0 {
         *generation += 1;
         let _ = state.signals.send(http::reload_signal(*generation));

@@ -315,3 +315,81 @@ fn a_large_tag_bib_made_from_the_one_written_is_the_clean_builds() {
     edit(&mut live, 12, "date", "date = 2024-02-03", "another year");
     assert_ne!(std::fs::read_to_string(&bib).unwrap(), before);
 }
+
+/// A page asked for while the catch-up after an edit has not reached it is written on its own,
+/// with the bytes of a clean build, and is no longer stale; the rest waits for the catch-up.
+#[test]
+fn a_page_asked_for_is_written_before_the_catch_up_reaches_it() {
+    let tmp = generated_site(550);
+    let root = tmp.path().join("site");
+    let options = LoadOptions::default();
+    let mut live = LiveSite::start(&root, &options, &tmp.path().join("served")).unwrap();
+    assert_eq!(live.stale(), Stale::none(), "nothing stale after the build");
+    // The newest paper, in every tag: every page of every tag list shifts.
+    let new = root.join("content/2025/new.md");
+    std::fs::write(
+        &new,
+        "+++\ntitle = \"Newest\"\ndate = 2025-04-01\ntags = [\"t0\", \"t1\", \"t2\", \"t3\", \"t4\", \"t5\"]\n+++\n\nNew words.\n",
+    )
+    .unwrap();
+    live.apply(&records(&[&new]), FirstPages::default())
+        .unwrap();
+    assert!(
+        live.pages_behind,
+        "the test needs pages left for the catch-up"
+    );
+    // The last page of a tag's list: the catch-up writes it last of its tag.
+    let last = live
+        .site()
+        .pages()
+        .iter()
+        .map(|p| p.path.clone())
+        .filter(|p| p.starts_with("tags/t3/page/") && p.ends_with("/index.html"))
+        .max_by_key(|p| {
+            p.trim_start_matches("tags/t3/page/")
+                .trim_end_matches("/index.html")
+                .parse::<usize>()
+                .unwrap()
+        })
+        .expect("tag t3 has several pages");
+    let fresh = Site::load(&root, &options).unwrap();
+    let clean = tmp.path().join("clean");
+    emit_site(&fresh, &clean, &NoProgress).unwrap();
+    let clean_bytes = std::fs::read(clean.join(&last)).ok();
+    assert!(clean_bytes.is_some(), "a clean build has {last}");
+    // Missing (the tag gained a page) or showing the old list.
+    let served = || std::fs::read(live_out(&tmp).join(&last)).ok();
+    assert_ne!(
+        served(),
+        clean_bytes,
+        "the last page is stale before it is asked for"
+    );
+    let stale = live.stale();
+    assert!(stale.covers(&last), "{last} is reported stale");
+    assert!(stale.search, "the search index waits for the catch-up");
+    assert!(!stale.covers("style.css"));
+
+    let report = live.write_requested([last.clone()].into()).unwrap();
+    assert!(report.pages_written >= 1, "{report:?}");
+    assert_eq!(
+        served(),
+        clean_bytes,
+        "the page asked for has a clean build's bytes"
+    );
+    let stale = live.stale();
+    assert!(!stale.covers(&last), "{last} is no longer stale");
+    assert!(
+        !stale.papers && !stale.search,
+        "related papers and search are done"
+    );
+    assert!(
+        live.behind() && !stale.pages.is_empty(),
+        "the other pages still wait for the catch-up"
+    );
+    assert_equals_fresh_load(&mut live, tmp.path(), "a page asked for, then the catch-up");
+    assert_eq!(live.stale(), Stale::none(), "nothing stale once caught up");
+}
+
+fn live_out(tmp: &tempfile::TempDir) -> PathBuf {
+    tmp.path().join("served")
+}
