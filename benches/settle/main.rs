@@ -4,7 +4,7 @@
 //! related list and search file matches the records again.
 //!
 //! ```sh
-//! cargo bench --bench settle -- --corpus DIR [--work DIR] [--edits 50] [--quiet-ms 1500] [--keep]
+//! cargo bench --bench settle -- --corpus DIR [--work DIR] [--edits 50] [--quiet-ms 1500] [--served] [--keep]
 //! ```
 //!
 //! `--corpus` is a digest site (a corpus the scale bench generated, e.g.
@@ -16,6 +16,16 @@
 //! anything is left for later. An edit has settled at the last event that wrote something,
 //! once an event said `settled` and the server stayed quiet for `--quiet-ms`.
 //!
+//! With `--served`, the bench also times what a reader sees: from the save on, it asks the
+//! server over HTTP, again and again, for pages the edit may change (the pages of each tag the
+//! record had or has, spread over the list and always its last; for a date edit the old and
+//! new day's pages and the tags' BibTeX files; the paper's page; the search index's header).
+//! Once the edit has settled it asks once more for each, and a page was served current from
+//! the first answer after which every answer had those final bytes. An edit is served current
+//! when every page it probed is (the largest of those times). The probes load the server
+//! (each asks every 30 ms, or after twice as long as its last answer took for large files), so
+//! the settle figures of a run with them are not compared with a run without.
+//!
 //! The release `digest` built beside the bench is used, or `DIGEST_BIN`. `DIGEST_TIMINGS=1`
 //! is passed on: the server's phases go to standard error.
 
@@ -26,7 +36,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 const USAGE: &str = "usage: cargo bench --bench settle -- --corpus DIR [--work DIR] [--edits 50] \
-[--quiet-ms 1500] [--keep]";
+[--quiet-ms 1500] [--served] [--keep]";
 
 /// A file in the work folder saying the bench made it, so that it may empty it.
 const MARKER: &str = ".digest-settle-bench";
@@ -39,6 +49,7 @@ struct Options {
     work: PathBuf,
     edits: usize,
     quiet: Duration,
+    served: bool,
     keep: bool,
 }
 
@@ -49,6 +60,7 @@ fn parse_args() -> Result<Options, String> {
         work: std::env::temp_dir().join("digest-settle-bench"),
         edits: 50,
         quiet: Duration::from_millis(1500),
+        served: false,
         keep: false,
     };
     let mut args = std::env::args().skip(1);
@@ -70,6 +82,7 @@ fn parse_args() -> Result<Options, String> {
                 )
             }
             "--keep" => o.keep = true,
+            "--served" => o.served = true,
             // cargo bench passes --bench to every bench binary.
             "--bench" => {}
             "-h" | "--help" => return Err(USAGE.into()),
@@ -118,6 +131,9 @@ struct Edit {
     server_ms: u64,
     catch_up_ms: u64,
     pages: u64,
+    /// Save to every probed page served with its final bytes, ms (`--served`), and how many
+    /// pages were probed.
+    served: Option<(f64, usize)>,
 }
 
 fn run() -> Result<(), String> {
@@ -147,7 +163,7 @@ fn run() -> Result<(), String> {
             .map_err(|e| format!("cannot start {} serve: {e}", digest.display()))?,
     );
     let lines = stdout_lines(&mut server.0)?;
-    wait_for_serving(&lines, &mut server.0)?;
+    let address = wait_for_serving(&lines, &mut server.0)?;
     println!("  ready after {:.1} s", started.elapsed().as_secs_f64());
     quiet(&lines, Duration::from_secs(2));
 
@@ -163,11 +179,22 @@ fn run() -> Result<(), String> {
             }
             Kind::Date => edit_date(&text, k)?,
         };
-        std::fs::write(path, edited).map_err(|e| format!("{}: {e}", path.display()))?;
+        let probes = o
+            .served
+            .then(|| probe_paths(&out, path, &text, &edited, kind));
+        std::fs::write(path, &edited).map_err(|e| format!("{}: {e}", path.display()))?;
         let saved = Instant::now();
-        let edit = wait_for_settle(&lines, saved, kind, o.quiet)?;
+        let probing = probes.map(|paths| Probes::start(&address, paths));
+        let mut edit = wait_for_settle(&lines, saved, kind, o.quiet)?;
+        if let Some(probing) = probing {
+            edit.served = Some(probing.finish(saved)?);
+        }
+        let served = match edit.served {
+            Some((ms, n)) => format!("served current {ms:>5.0} ms ({n} pages probed), "),
+            None => String::new(),
+        };
         println!(
-            "  {:>2} {} {:>7.0} ms  (server {} ms + catch-up {} ms, {} pages)  {}",
+            "  {:>2} {} {:>7.0} ms  ({served}server {} ms + catch-up {} ms, {} pages)  {}",
             k + 1,
             kind.name(),
             edit.settled_ms,
@@ -195,6 +222,17 @@ fn run() -> Result<(), String> {
             println!(
                 "settled ({label}, {} edits): median {median:.0} ms, max {max:.0} ms",
                 times.len()
+            );
+        }
+        let served: Vec<f64> = edits
+            .iter()
+            .filter(|e| kind.is_none_or(|k| e.kind == k))
+            .filter_map(|e| e.served.map(|(ms, _)| ms))
+            .collect();
+        if let Some((median, max)) = median_max(&served) {
+            println!(
+                "served current ({label}, {} edits): median {median:.0} ms, max {max:.0} ms",
+                served.len()
             );
         }
     }
@@ -351,14 +389,19 @@ fn stdout_lines(child: &mut Child) -> Result<Receiver<(Instant, String)>, String
     Ok(rx)
 }
 
-fn wait_for_serving(lines: &Receiver<(Instant, String)>, child: &mut Child) -> Result<(), String> {
+/// Waits for the server's "serving http://…/" line; returns the address it names.
+fn wait_for_serving(
+    lines: &Receiver<(Instant, String)>,
+    child: &mut Child,
+) -> Result<String, String> {
     let deadline = Instant::now() + Duration::from_secs(900);
     while Instant::now() < deadline {
         match lines.recv_timeout(Duration::from_secs(1)) {
             Ok((_, line)) => {
                 println!("  serve: {line}");
-                if line.starts_with("serving http://") {
-                    return Ok(());
+                if let Some(rest) = line.strip_prefix("serving http://") {
+                    let address = rest.split('/').next().unwrap_or_default();
+                    return Ok(address.to_string());
                 }
             }
             Err(RecvTimeoutError::Timeout) => {
@@ -421,6 +464,7 @@ fn wait_for_settle(
         server_ms: 0,
         catch_up_ms: 0,
         pages: 0,
+        served: None,
     };
     let mut last_write = None;
     let mut settled = false;
@@ -501,4 +545,205 @@ fn digest_binary() -> Result<PathBuf, String> {
         return Ok(PathBuf::from(bin));
     }
     Err("set DIGEST_BIN to a release digest binary".into())
+}
+
+/// Most pages probed for one tag's list.
+const PROBES_PER_TAG: usize = 4;
+
+/// The output paths (as URL paths, `/tags/x/page/3/`) a reader may open that the edit of
+/// `record` (its text before and after) may change.
+fn probe_paths(out: &Path, record: &Path, before: &str, after: &str, kind: Kind) -> Vec<String> {
+    let mut probes = Vec::new();
+    let stem = record
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if out.join("papers").join(&stem).join("index.html").is_file() {
+        probes.push(format!("/papers/{stem}/"));
+    }
+    let mut tags = tags_of(before);
+    for tag in tags_of(after) {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    for tag in &tags {
+        let dir = out.join("tags").join(tag);
+        match kind {
+            // Every page of the list after the paper's place shifts: its last page, and some
+            // spread over the list.
+            Kind::Tags => {
+                let mut pages: Vec<(usize, String)> = vec![(1, format!("/tags/{tag}/"))];
+                if let Ok(entries) = std::fs::read_dir(dir.join("page")) {
+                    for entry in entries.flatten() {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        if let Ok(n) = name.parse::<usize>() {
+                            pages.push((n, format!("/tags/{tag}/page/{n}/")));
+                        }
+                    }
+                }
+                pages.sort();
+                probes.extend(spread(&pages, PROBES_PER_TAG).into_iter().map(|(_, p)| p));
+            }
+            // The tags' BibTeX files order and key their papers by date.
+            Kind::Date => {
+                if let Ok(entries) = std::fs::read_dir(&dir) {
+                    for entry in entries.flatten() {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        if name.ends_with(".bib") {
+                            probes.push(format!("/tags/{tag}/{name}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if kind == Kind::Date {
+        for text in [before, after] {
+            if let Some(date) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("date = "))
+                .map(str::trim)
+                && let [y, m, d] = date.split('-').collect::<Vec<_>>()[..]
+            {
+                probes.push(format!("/{y}/{m}/{d}/"));
+                probes.push(format!("/{y}/{m}/"));
+            }
+        }
+    }
+    probes.push("/search/meta.json".to_string());
+    probes.sort();
+    probes.dedup();
+    probes
+}
+
+/// At most `n` of `items`, spread evenly, the first and the last among them.
+fn spread<T: Clone>(items: &[T], n: usize) -> Vec<T> {
+    if items.len() <= n {
+        return items.to_vec();
+    }
+    (0..n)
+        .map(|k| items[k * (items.len() - 1) / (n - 1)].clone())
+        .collect()
+}
+
+/// The tags of a record's `tags = [...]` line (the generated corpus writes them on one line).
+fn tags_of(record: &str) -> Vec<String> {
+    record
+        .lines()
+        .find_map(|l| l.strip_prefix("tags = "))
+        .map(|list| {
+            list.split('"')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Threads asking the server for pages again and again until told to stop.
+struct Probes {
+    address: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    threads: Vec<(String, Probe)>,
+}
+
+/// A probe's thread: every answer it got.
+type Probe = std::thread::JoinHandle<Result<Vec<Answer>, String>>;
+
+/// One answer: when it arrived and a hash of its bytes.
+struct Answer {
+    at: Instant,
+    hash: u64,
+}
+
+/// How long a probe waits between two requests.
+const PROBE_EVERY: Duration = Duration::from_millis(30);
+
+impl Probes {
+    fn start(address: &str, paths: Vec<String>) -> Probes {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let threads = paths
+            .into_iter()
+            .map(|path| {
+                let (address, stop, asked) = (address.to_string(), stop.clone(), path.clone());
+                let thread = std::thread::spawn(move || {
+                    let mut answers = Vec::new();
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        let asking = Instant::now();
+                        let hash = get_hash(&address, &asked)?;
+                        let at = Instant::now();
+                        answers.push(Answer { at, hash });
+                        // A large file (a tag's BibTeX, megabytes) is asked for less often, so
+                        // that the probes take at most a third of a core each.
+                        std::thread::sleep(PROBE_EVERY.max(2 * at.duration_since(asking)));
+                    }
+                    Ok(answers)
+                });
+                (path, thread)
+            })
+            .collect();
+        Probes {
+            address: address.to_string(),
+            stop,
+            threads,
+        }
+    }
+
+    /// Stops the probes and asks each page once more: the time from `saved` to when every page
+    /// was served with those final bytes, and how many pages were probed.
+    fn finish(self, saved: Instant) -> Result<(f64, usize), String> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let (mut latest, mut last_path) = (saved, String::new());
+        let count = self.threads.len();
+        for (path, thread) in self.threads {
+            let answers = thread
+                .join()
+                .map_err(|_| format!("probe of {path} panicked"))??;
+            let last = get_hash(&self.address, &path)?;
+            let Some(first) = answers.first() else {
+                continue;
+            };
+            // The first answer after the last one with other bytes.
+            let current_from = match answers.iter().rposition(|a| a.hash != last) {
+                None => first.at,
+                Some(i) => answers.get(i + 1).map_or_else(Instant::now, |a| a.at),
+            };
+            if current_from > latest {
+                latest = current_from;
+                last_path = path;
+            }
+        }
+        if std::env::var_os("SETTLE_SHOW_LAST").is_some() {
+            eprintln!("settle: last served current: {last_path}");
+        }
+        Ok((latest.duration_since(saved).as_secs_f64() * 1000.0, count))
+    }
+}
+
+/// Asks the server for `path` (a new connection each time); a hash of the status line and
+/// body.
+fn get_hash(address: &str, path: &str) -> Result<u64, String> {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    use std::io::{Read, Write};
+    let io = |e: std::io::Error| format!("GET {path}: {e}");
+    let mut stream = std::net::TcpStream::connect(address).map_err(io)?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(io)?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).map_err(io)?;
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or(format!("GET {path}: no header end"))?;
+    let status = response.split(|&b| b == b'\r').next().unwrap_or_default();
+    // aHash with fixed keys: fast on megabytes, and the same bytes hash the same in every thread.
+    let mut hasher = ahash::RandomState::with_seeds(1, 2, 3, 4).build_hasher();
+    status.hash(&mut hasher);
+    response[split + 4..].hash(&mut hasher);
+    Ok(hasher.finish())
 }

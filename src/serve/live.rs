@@ -305,17 +305,18 @@ impl LiveSite {
     }
 
     /// Writes, ahead of the catch-up, the pages of `pages` (output paths) that are stale, after
-    /// finding related papers again and writing the search index when they are stale (which
-    /// pages a related list changed on is known only then). With no pages, that first part
-    /// alone, plus the stale pages when there are few.
+    /// finding related papers again when they are stale (which pages a related list changed
+    /// on is known only then), and the search index too when `search` and it is stale. With
+    /// no pages, that first part alone, plus the stale pages when there are few.
     pub(crate) fn write_requested(
         &mut self,
         pages: HashSet<String>,
+        search: bool,
     ) -> Result<RebuildReport, Problems> {
         let started = Instant::now();
         let mut report = RebuildReport::default();
         self.relate();
-        let search = std::mem::take(&mut self.search_stale);
+        let search = search && std::mem::take(&mut self.search_stale);
         let first = FirstPages::open(pages);
         let pass = Pass::Requested {
             search,

@@ -11,6 +11,7 @@ pub(crate) mod preview_folder;
 pub(crate) mod stale;
 pub(crate) mod watch;
 
+use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -414,22 +415,25 @@ fn catch_up(
         total.millis += step.millis;
         changed += step.files_changed + step.files_removed;
     };
-    // First related papers and the search index, with the pages readers asked for since the
-    // edit; then steps of pages, each followed by the pages asked for meanwhile. At least one
-    // step, so that the trailing events of a save (an editor's temporary file) do not put
+    // Before each step, the pages readers asked for meanwhile. First related papers and the
+    // search index (the pages whose related list changed are known only then, and a page
+    // asked for meanwhile is written before the search index); then steps of pages. At least
+    // one step, so that the trailing events of a save (an editor's temporary file) do not put
     // everything off.
     let mut first = true;
     let failed = loop {
-        let waiting = state.behind.take_waiting();
-        if first || !waiting.is_empty() {
-            let pages = waiting.iter().map(|w| w.page.clone()).collect();
-            match live.write_requested(pages) {
+        if let Err(problems) = write_waiting(live, state, &mut add) {
+            break Some(problems);
+        }
+        if first {
+            match live.write_requested(HashSet::new(), true) {
                 Ok(step) => add(step),
                 Err(problems) => break Some(problems),
             }
-            // Written and in place: the requests read their files now.
-            drop(waiting);
             state.behind.publish(live.stale());
+            if let Err(problems) = write_waiting(live, state, &mut add) {
+                break Some(problems);
+            }
         }
         if !live.behind() {
             break None;
@@ -464,6 +468,31 @@ fn catch_up(
         }
     );
     Some((text, total))
+}
+
+/// Writes the pages readers are waiting for (see [`stale`]), then answers them: first the pages
+/// (after related papers when stale), then the search index's files when asked for.
+fn write_waiting(
+    live: &mut LiveSite,
+    state: &ServerState,
+    add: &mut impl FnMut(RebuildReport),
+) -> Result<(), Problems> {
+    let (search_files, pages): (Vec<_>, Vec<_>) = state
+        .behind
+        .take_waiting()
+        .into_iter()
+        .partition(|w| stale::is_search_file(&w.page));
+    for (waiting, search) in [(pages, false), (search_files, true)] {
+        if waiting.is_empty() {
+            continue;
+        }
+        let paths = waiting.iter().map(|w| w.page.clone()).collect();
+        add(live.write_requested(paths, search)?);
+        // Written and in place: the requests read their files now.
+        drop(waiting);
+        state.behind.publish(live.stale());
+    }
+    Ok(())
 }
 
 fn report_problems(what: &str, problems: &Problems, state: &ServerState) {

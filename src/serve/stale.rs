@@ -38,16 +38,19 @@ impl Stale {
     /// stale.
     pub(crate) fn covers(&self, path: &str) -> bool {
         (self.papers && path.starts_with(crate::routes::PAPERS))
-            || (self.search
-                && path
-                    .strip_prefix(crate::routes::SEARCH_DIR)
-                    .is_some_and(|file| file != "index.html"))
+            || (self.search && is_search_file(path))
             || (!self.pages.is_empty() && self.pages.contains(&hash_of(path)))
     }
 
     fn is_none(&self) -> bool {
         !self.papers && !self.search && self.pages.is_empty()
     }
+}
+
+/// Whether `path` is one of the search index's files (not the search page).
+pub(crate) fn is_search_file(path: &str) -> bool {
+    path.strip_prefix(crate::routes::SEARCH_DIR)
+        .is_some_and(|file| file != "index.html")
 }
 
 /// A request waiting for its page: answered (from the file, then written) when dropped.

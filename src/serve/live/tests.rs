@@ -369,7 +369,12 @@ fn a_page_asked_for_is_written_before_the_catch_up_reaches_it() {
     assert!(stale.search, "the search index waits for the catch-up");
     assert!(!stale.covers("style.css"));
 
-    let report = live.write_requested([last.clone()].into()).unwrap();
+    let report = live.write_requested([last.clone()].into(), false).unwrap();
+    assert!(
+        live.stale().search,
+        "the search index is written when asked for"
+    );
+    live.write_requested(HashSet::new(), true).unwrap();
     assert!(report.pages_written >= 1, "{report:?}");
     assert_eq!(
         served(),
