@@ -86,6 +86,9 @@ pub(crate) struct LiveSite {
     /// The pages of `current` still dirty after the last write: the next write of the same
     /// state checks only these. `None` whenever `current` is made or changed.
     left: Option<Vec<usize>>,
+    /// Output paths of pages the site no longer makes whose files are still there: removed
+    /// when the catch-up lists the output again, or when a reader asks for one.
+    removed: Vec<String>,
 }
 
 /// Every page's fingerprint and the page set's hashes (see [`page_set_hashes`]), of one state
@@ -162,6 +165,7 @@ impl LiveSite {
             current: None,
             before: None,
             left: None,
+            removed: Vec::new(),
         };
         live.static_files = live.list_static_files();
         // The index as the build wrote it (the same function, so the same bytes), for the
@@ -324,6 +328,16 @@ impl LiveSite {
         };
         self.write_changes(pass, &mut report)
             .inspect_err(|_| self.search_stale |= search)?;
+        // Pages no longer made go now, rather than when the catch-up ends.
+        let (gone, kept) = std::mem::take(&mut self.removed)
+            .into_iter()
+            .partition(|path| first.opens(path));
+        self.removed = kept;
+        for path in gone {
+            crate::write::remove_output_file(&self.out, &path);
+            self.written.forget(&path);
+            report.files_removed += 1;
+        }
         report.millis = started.elapsed().as_millis();
         Ok(report)
     }
@@ -352,6 +366,10 @@ impl LiveSite {
             search: self.search_stale,
             pages: HashSet::new(),
         };
+        let removed = self
+            .removed
+            .iter()
+            .map(|path| crate::hash::hash_of(path.as_str()));
         let pages = self.site.pages();
         match &self.left {
             // The pages the last write left, when they still are the site's.
@@ -371,6 +389,7 @@ impl LiveSite {
             }
             _ => {}
         }
+        stale.pages.extend(removed);
         stale
     }
 
@@ -406,8 +425,11 @@ impl LiveSite {
             fingerprints: &current.pages.pages,
             paths_hash: current.paths_hash,
         };
-        let dirty = dirty_pages_among(&self.written, &now, candidates.as_deref(), first, limit);
+        let mut dirty = dirty_pages_among(&self.written, &now, candidates.as_deref(), first, limit);
         self.pages_behind = dirty.deferred;
+        if let Some(removed) = dirty.removed.take() {
+            self.removed = removed;
+        }
         // Rebuilt files go beside the live folder and move in (each move atomic) once all are
         // written, and only those whose bytes differ from what is served.
         let overlay = Update::create(&self.out)
@@ -505,6 +527,8 @@ impl LiveSite {
         self.written.record(&now, &dirty, postpone);
         if !postpone {
             self.sitemap_hash = Some(sitemap_hash);
+            // Listed again above when the page set changed: their files are gone.
+            self.removed.clear();
         }
         self.current = Some(current);
         self.left = Some(dirty.left);

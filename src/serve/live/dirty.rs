@@ -31,6 +31,11 @@ impl FirstPages {
         }
     }
 
+    /// Whether the page at output path `path` is open in a browser.
+    pub(crate) fn opens(&self, path: &str) -> bool {
+        self.open.contains(path)
+    }
+
     fn wants(&self, page: &PlannedPage) -> bool {
         matches!(page.kind, PageKind::Paper(id) if self.papers.contains(&id))
             || self.open.contains(&page.path)
@@ -91,6 +96,14 @@ impl Written {
             self.slots
                 .get(path)
                 .and_then(|&slot| self.fingerprints[slot])
+        }
+    }
+
+    /// Forgets what was written at `path` (its file was removed): a page there is written
+    /// again whatever its fingerprint.
+    pub(super) fn forget(&mut self, path: &str) {
+        if let Some(&slot) = self.slots.get(path) {
+            self.fingerprints[slot] = None;
         }
     }
 
@@ -157,6 +170,9 @@ pub(super) struct Dirty {
     pub(super) same_layout: bool,
     /// The other pages whose fingerprint changed, left for a later step, in plan order.
     pub(super) left: Vec<usize>,
+    /// When the page paths are not those recorded and every page was compared: the output
+    /// paths of the pages written that the plan no longer has (their files are still there).
+    pub(super) removed: Option<Vec<String>>,
 }
 
 /// The pages of `now` whose fingerprint differs from the one last written. With `first`, a
@@ -187,9 +203,32 @@ pub(super) fn dirty_pages_among(
     let same_layout = written.layout == now.layout();
     let dirty =
         |i: &usize| written.get(*i, &now.pages[*i].path, same_layout) != Some(now.fingerprints[*i]);
+    let mut removed = None;
     let all: Vec<usize> = match candidates {
         Some(candidates) => candidates.iter().copied().filter(dirty).collect(),
-        None => (0..now.pages.len()).filter(dirty).collect(),
+        None if same_layout => (0..now.pages.len()).filter(dirty).collect(),
+        // Every page looked up by path: the slots never looked up are pages no longer made.
+        None => {
+            let mut seen = vec![false; written.fingerprints.len()];
+            let all = (0..now.pages.len())
+                .filter(|&i| {
+                    let slot = written.slots.get(&now.pages[i].path).copied();
+                    if let Some(slot) = slot {
+                        seen[slot] = true;
+                    }
+                    slot.and_then(|slot| written.fingerprints[slot]) != Some(now.fingerprints[i])
+                })
+                .collect();
+            removed = Some(
+                written
+                    .slots
+                    .iter()
+                    .filter(|&(_, &slot)| !seen[slot] && written.fingerprints[slot].is_some())
+                    .map(|(path, _)| path.clone())
+                    .collect(),
+            );
+            all
+        }
     };
     let mut pages = all.clone();
     if let Some(first) = first {
@@ -220,6 +259,7 @@ pub(super) fn dirty_pages_among(
         pages,
         same_layout,
         left,
+        removed,
     }
 }
 

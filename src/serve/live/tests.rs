@@ -2,7 +2,7 @@
 //! updated site has the pages and fingerprints of a freshly loaded one, and its folder the bytes
 //! of a clean build.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::Rng;
@@ -397,4 +397,54 @@ fn a_page_asked_for_is_written_before_the_catch_up_reaches_it() {
 
 fn live_out(tmp: &tempfile::TempDir) -> PathBuf {
     tmp.path().join("served")
+}
+
+/// A page the site no longer makes, asked for before the catch-up removed its file, is removed
+/// then (a reader gets "not found", not the old list), and the catch-up after it ends with a
+/// clean build's files.
+#[test]
+fn a_page_no_longer_made_is_removed_when_asked_for() {
+    let tmp = generated_site(550);
+    let root = tmp.path().join("site");
+    let options = LoadOptions::default();
+    let new = root.join("content/2025/new.md");
+    std::fs::write(
+        &new,
+        "+++\ntitle = \"Newest\"\ndate = 2025-04-01\ntags = [\"t0\", \"t1\", \"t2\", \"t3\", \"t4\", \"t5\"]\n+++\n\nNew words.\n",
+    )
+    .unwrap();
+    let mut live = LiveSite::start(&root, &options, &tmp.path().join("served")).unwrap();
+    let paths = |live: &LiveSite| -> BTreeSet<String> {
+        live.site().pages().iter().map(|p| p.path.clone()).collect()
+    };
+    let before = paths(&live);
+    // Gone again: every list shifts back, and the lists of 551 papers lose their last page.
+    std::fs::remove_file(&new).unwrap();
+    let plan = RebuildPlan {
+        removed: [new.clone()].into(),
+        ..RebuildPlan::default()
+    };
+    live.apply(&plan, FirstPages::default()).unwrap();
+    assert!(
+        live.pages_behind,
+        "the test needs pages left for the catch-up"
+    );
+    let gone: Vec<String> = before.difference(&paths(&live)).cloned().collect();
+    let page = gone
+        .iter()
+        .find(|p| p.contains("/page/"))
+        .unwrap_or_else(|| panic!("a list loses its last page: {gone:?}"))
+        .clone();
+    assert!(
+        live_out(&tmp).join(&page).is_file(),
+        "its file is still there"
+    );
+    assert!(live.stale().covers(&page), "{page} is reported stale");
+    live.write_requested([page.clone()].into(), false).unwrap();
+    assert!(
+        !live_out(&tmp).join(&page).exists(),
+        "{page} is removed once asked for"
+    );
+    assert!(!live.stale().covers(&page));
+    assert_equals_fresh_load(&mut live, tmp.path(), "a page no longer made, asked for");
 }

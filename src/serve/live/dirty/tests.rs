@@ -187,6 +187,11 @@ fn a_new_page_set_left_for_later_is_compared_by_path_until_recorded() {
     let now = page_set(&after, &[2, 1, 3]);
     let dirty = dirty_pages(&written, &now, None, None);
     assert_eq!(names(&after, &dirty.pages), ["a", "n"]);
+    assert_eq!(
+        dirty.removed,
+        Some(vec!["c/index.html".to_string()]),
+        "c's file is left"
+    );
     let dirty = Dirty {
         left: Vec::new(),
         pages: vec![2],
@@ -221,6 +226,7 @@ fn a_page_written_while_its_new_page_set_waited_is_not_taken_for_unchanged_in_th
         pages: vec![1],
         deferred: true,
         same_layout: false,
+        removed: None,
     };
     written.record(&now, &dirty, true);
     // Back to the old page set with `b` at fingerprint 1: the file holds what was written
@@ -245,4 +251,18 @@ fn the_pages_left_by_a_step_are_the_next_steps_candidates() {
     assert_eq!(next, dirty_pages(&written, &now, None, Some(2)));
     assert_eq!(names(&pages, &next.pages), ["d", "f"]);
     assert!(next.left.is_empty() && !next.deferred);
+}
+
+#[test]
+fn a_page_whose_file_was_removed_is_written_again() {
+    let pages = plan(&["a", "b"]);
+    let mut written = Written::all(&page_set(&pages, &[1, 1]));
+    let now = page_set(&pages, &[1, 1]);
+    assert!(dirty_pages(&written, &now, None, None).pages.is_empty());
+    assert_eq!(dirty_pages(&written, &now, None, None).removed, None);
+    written.forget("b/index.html");
+    assert_eq!(
+        names(&pages, &dirty_pages(&written, &now, None, None).pages),
+        ["b"]
+    );
 }
