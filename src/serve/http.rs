@@ -403,22 +403,32 @@ pub(crate) fn decode_path(raw: &str) -> Option<PathBuf> {
     }
 }
 
+/// Pieces a file other than a page is sent in.
+const PIECE: usize = 256 * 1024;
+
 async fn file_response(path: &Path, status: StatusCode, head: bool) -> Response {
-    let Ok(bytes) = tokio::fs::read(path).await else {
-        return (StatusCode::NOT_FOUND, "not found").into_response();
-    };
     let content_type = content_type(path);
-    let body = if content_type.starts_with("text/html") {
-        inject_livereload(bytes)
+    let (body, length) = if content_type.starts_with("text/html") {
+        // A page gets the live-reload script: read whole (pages are kilobytes).
+        let Ok(bytes) = tokio::fs::read(path).await else {
+            return (StatusCode::NOT_FOUND, "not found").into_response();
+        };
+        let body = inject_livereload(bytes);
+        let length = body.len() as u64;
+        (Body::from(body), length)
     } else {
-        bytes
+        // Other files are sent as read, a piece at a time: a tag's BibTeX file of a large site
+        // is tens of megabytes, and several readers must not each hold one in memory. The file
+        // stays open, so a rebuild that replaces it meanwhile does not mix two versions.
+        let Ok(file) = tokio::fs::File::open(path).await else {
+            return (StatusCode::NOT_FOUND, "not found").into_response();
+        };
+        let Ok(metadata) = file.metadata().await else {
+            return (StatusCode::NOT_FOUND, "not found").into_response();
+        };
+        (Body::from_stream(pieces(file)), metadata.len())
     };
-    let length = body.len();
-    let mut response = Response::new(if head {
-        Body::empty()
-    } else {
-        Body::from(body)
-    });
+    let mut response = Response::new(if head { Body::empty() } else { body });
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -430,6 +440,25 @@ async fn file_response(path: &Path, status: StatusCode, head: bool) -> Response 
         HeaderValue::from_static("nosniff"),
     );
     response
+}
+
+/// The bytes of `file` in pieces of at most [`PIECE`], ending at the first error.
+fn pieces(
+    file: tokio::fs::File,
+) -> impl futures_util::Stream<Item = std::io::Result<axum::body::Bytes>> {
+    use tokio::io::AsyncReadExt;
+    futures_util::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let mut piece = vec![0; PIECE];
+        match file.read(&mut piece).await {
+            Ok(0) => None,
+            Ok(n) => {
+                piece.truncate(n);
+                Some((Ok(piece.into()), Some(file)))
+            }
+            Err(err) => Some((Err(err), None)),
+        }
+    })
 }
 
 /// Puts the live-reload script before the last `</body>` (or at the end).
@@ -539,20 +568,17 @@ mod tests {
         assert_eq!(page_of("/../etc/passwd"), None);
     }
 
-    /// A request for a page reported stale waits until the rebuild thread has written it, and
-    /// then gets the new file; other files are answered at once.
-    #[test]
-    fn a_stale_page_is_served_once_written() {
-        use super::super::stale::Stale;
-        use std::io::{Read, Write};
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().to_path_buf();
-        std::fs::create_dir_all(out.join("tags/x/page/2")).unwrap();
-        std::fs::write(out.join("tags/x/page/2/index.html"), "old list").unwrap();
-        std::fs::write(out.join("style.css"), "css").unwrap();
+    /// A server of `out` on a free port of 127.0.0.1, in a runtime of its own.
+    fn test_server(
+        out: &Path,
+    ) -> (
+        Arc<ServerState>,
+        tokio::runtime::Runtime,
+        std::net::SocketAddr,
+    ) {
         let (signals, _) = broadcast::channel(4);
         let state = Arc::new(ServerState::new(
-            out.clone(),
+            out.to_path_buf(),
             signals,
             AllowedHosts::new(&[]),
         ));
@@ -566,17 +592,63 @@ mod tests {
             .unwrap();
         let address = listener.local_addr().unwrap();
         runtime.spawn(axum::serve(listener, router(state.clone())).into_future());
-        let get = move |path: &str| {
-            let mut stream = std::net::TcpStream::connect(address).unwrap();
-            write!(
-                stream,
-                "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut response = String::new();
-            stream.read_to_string(&mut response).unwrap();
-            response
-        };
+        (state, runtime, address)
+    }
+
+    /// The whole response to `GET path`, headers included.
+    fn get(address: std::net::SocketAddr, path: &str) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        response
+    }
+
+    /// A file of several pieces arrives whole, with its length, whatever its bytes.
+    #[test]
+    fn a_large_file_is_served_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let bytes: Vec<u8> = (0..(2 * PIECE + 12_345))
+            .map(|i| (i * 7 % 251) as u8)
+            .collect();
+        std::fs::write(tmp.path().join("papers.bib"), &bytes).unwrap();
+        let (_state, runtime, address) = test_server(tmp.path());
+        let response = get(address, "/papers.bib");
+        let end = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let head = String::from_utf8_lossy(&response[..end]).to_lowercase();
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        assert!(
+            head.contains(&format!("content-length: {}", bytes.len())),
+            "{head}"
+        );
+        assert!(
+            head.contains("content-type: application/x-bibtex"),
+            "{head}"
+        );
+        assert!(
+            response[end + 4..] == bytes[..],
+            "the body is the file's bytes"
+        );
+        runtime.shutdown_background();
+    }
+
+    /// A request for a page reported stale waits until the rebuild thread has written it, and
+    /// then gets the new file; other files are answered at once.
+    #[test]
+    fn a_stale_page_is_served_once_written() {
+        use super::super::stale::Stale;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().to_path_buf();
+        std::fs::create_dir_all(out.join("tags/x/page/2")).unwrap();
+        std::fs::write(out.join("tags/x/page/2/index.html"), "old list").unwrap();
+        std::fs::write(out.join("style.css"), "css").unwrap();
+        let (state, runtime, address) = test_server(&out);
+        let get = move |path: &str| String::from_utf8(get(address, path)).unwrap();
         state.behind.publish(Stale {
             pages: [crate::hash::hash_of("tags/x/page/2/index.html")].into(),
             ..Stale::none()
