@@ -86,6 +86,10 @@ pub(crate) struct LiveSite {
     /// The pages of `current` still dirty after the last write: the next write of the same
     /// state checks only these. `None` whenever `current` is made or changed.
     left: Option<Vec<usize>>,
+    /// Hashes of the output paths of the pages in `left` (and of pages that left it since the
+    /// last write that compared every page, until written): kept as pages are written, rather
+    /// than hashing every path left after each step (after a template edit, all of them).
+    left_hashes: HashSet<u64>,
     /// Output paths of pages the site no longer makes whose files are still there: removed
     /// when the catch-up lists the output again, or when a reader asks for one.
     removed: Vec<String>,
@@ -165,6 +169,7 @@ impl LiveSite {
             current: None,
             before: None,
             left: None,
+            left_hashes: HashSet::new(),
             removed: Vec::new(),
         };
         live.static_files = live.list_static_files();
@@ -374,11 +379,12 @@ impl LiveSite {
         match &self.left {
             // The pages the last write left, when they still are the site's.
             Some(left) if self.current.is_some() => {
-                stale.pages = left
-                    .iter()
-                    .filter_map(|&i| pages.get(i))
-                    .map(|page| crate::hash::hash_of(page.path.as_str()))
-                    .collect();
+                #[cfg(test)]
+                for &i in left {
+                    let hash = crate::hash::hash_of(pages[i].path.as_str());
+                    assert!(self.left_hashes.contains(&hash), "{} left", pages[i].path);
+                }
+                stale.pages = self.left_hashes.clone();
             }
             // Not known without fingerprinting every page: any page may be stale.
             _ if self.pages_behind => {
@@ -427,6 +433,19 @@ impl LiveSite {
         };
         let mut dirty = dirty_pages_among(&self.written, &now, candidates.as_deref(), first, limit);
         self.pages_behind = dirty.deferred;
+        let hash_at = |i: usize| crate::hash::hash_of(now.pages[i].path.as_str());
+        match candidates.as_deref() {
+            None => self.left_hashes = dirty.left.iter().map(|&i| hash_at(i)).collect(),
+            // Both in plan order: the candidates not left were written or are no longer dirty.
+            Some(candidates) => {
+                let mut left = dirty.left.iter().peekable();
+                for &i in candidates {
+                    if left.next_if_eq(&&i).is_none() {
+                        self.left_hashes.remove(&hash_at(i));
+                    }
+                }
+            }
+        }
         if let Some(removed) = dirty.removed.take() {
             self.removed = removed;
         }
