@@ -10,7 +10,7 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 
 use crate::config::{Config, DigestPeriod};
-use crate::index::paginate::{Pager, paginate};
+use crate::index::paginate::{Pager, page_count, paginate};
 use crate::index::{PaperId, SiteIndex};
 use crate::record::Paper;
 use crate::routes;
@@ -435,15 +435,17 @@ pub(crate) fn plan_reusing(
     pages
 }
 
-/// A hash of what [`plan_reusing`] reads of `index`: every list's length and name, the days',
-/// weeks' and months' dates. Two indexes of one shape (and the same settings) plan the same
-/// pages but the paper pages, which follow the papers' slugs.
-pub(crate) fn shape(index: &SiteIndex) -> u64 {
+/// A hash of what [`plan_reusing`] reads of `index`: every list's name and page count (lists
+/// paginated `per_page` at a time), the number of papers, the days', weeks' and months' dates.
+/// Two indexes of one shape (and the same settings) plan the same pages but the paper pages,
+/// which follow the papers' slugs, and the items of the lists' pages, which follow the lists'
+/// lengths ([`mend_pagers`]).
+pub(crate) fn shape(index: &SiteIndex, per_page: usize) -> u64 {
     let mut hasher = crate::hash::hasher();
     let lists = |tags: &[crate::index::Tag], hasher: &mut crate::hash::FingerprintHasher| {
         tags.len().hash(hasher);
         for tag in tags {
-            (&tag.slug, tag.papers.len()).hash(hasher);
+            (&tag.slug, page_count(tag.papers.len(), per_page)).hash(hasher);
         }
     };
     index.order.len().hash(&mut hasher);
@@ -463,9 +465,27 @@ pub(crate) fn shape(index: &SiteIndex) -> u64 {
     lists(&index.keyword_feeds, &mut hasher);
     index.authors.authors.len().hash(&mut hasher);
     for author in &index.authors.authors {
-        (&author.slug, author.papers.len()).hash(&mut hasher);
+        (&author.slug, page_count(author.papers.len(), per_page)).hash(&mut hasher);
     }
     hasher.finish()
+}
+
+/// Sets each list page's items from its list's length in `index`: a plan of an index of the
+/// same [`shape`] becomes the plan [`plan_reusing`] makes of `index` (a tag edit changes
+/// lengths, and rarely a page count: planning 126,000 pages again took 30 ms at 100,000
+/// papers, 170 ms at a million).
+pub(crate) fn mend_pagers(pages: &mut [PlannedPage], index: &SiteIndex, per_page: usize) {
+    pages.par_iter_mut().for_each(|page| {
+        let (len, pager) = match &mut page.kind {
+            PageKind::Tag(t, pager) | PageKind::TagJson(t, pager) => {
+                (index.tags[*t].papers.len(), pager)
+            }
+            PageKind::Keyword(k, pager) => (index.keyword_feeds[*k].papers.len(), pager),
+            PageKind::Author(a, pager) => (index.authors.authors[*a].papers.len(), pager),
+            _ => return,
+        };
+        *pager = crate::index::paginate::pager(len, per_page, pager.number);
+    });
 }
 
 /// The email previews of the newest days (and weeks, when the digest feed has one entry per

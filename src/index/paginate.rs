@@ -16,15 +16,25 @@ pub(crate) struct Pager {
 
 /// The pages of a list of `len` items, `per_page` at a time. An empty list still has one page.
 pub(crate) fn paginate(len: usize, per_page: usize) -> Vec<Pager> {
-    let per_page = per_page.max(1);
-    let total = len.div_ceil(per_page).max(1);
-    (0..total)
-        .map(|i| Pager {
-            number: i + 1,
-            total,
-            items: (i * per_page).min(len)..((i + 1) * per_page).min(len),
-        })
+    (1..=page_count(len, per_page))
+        .map(|number| pager(len, per_page, number))
         .collect()
+}
+
+/// How many pages a list of `len` items has, `per_page` at a time (at least 1).
+pub(crate) fn page_count(len: usize, per_page: usize) -> usize {
+    len.div_ceil(per_page.max(1)).max(1)
+}
+
+/// Page `number` (1-based) of [`paginate`]`(len, per_page)`.
+pub(crate) fn pager(len: usize, per_page: usize, number: usize) -> Pager {
+    let per_page = per_page.max(1);
+    let i = number - 1;
+    Pager {
+        number,
+        total: page_count(len, per_page),
+        items: (i * per_page).min(len)..((i + 1) * per_page).min(len),
+    }
 }
 
 #[cfg(test)]

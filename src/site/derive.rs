@@ -138,7 +138,7 @@ impl Site {
         // The same pages when nothing they are made of changed (a date edit between days that
         // have papers, a title or upvotes edit); otherwise the paper pages of the plan (and
         // their JSON files after them) are taken over unless their paths may have changed.
-        let shape = plan::shape(&self.index);
+        let shape = plan::shape(&self.index, self.config.paginate_by);
         if change.reach == Reach::Paths || self.plan_shape != Some(shape) {
             let previous_len = self.pages.len();
             let paper_pages = (change.reach < Reach::Paths).then(|| {
@@ -161,6 +161,8 @@ impl Site {
                 previous_len,
             );
             self.plan_shape = Some(shape);
+        } else {
+            plan::mend_pagers(&mut self.pages, &self.index, self.config.paginate_by);
         }
         timer.phase("plan");
     }
