@@ -614,6 +614,10 @@ impl Site {
     ///   ([`SiteData::paper_page_inputs`]) and what its related papers are made of are the same;
     /// - a paper's JSON file keeps it when its path and its paper's page inputs are the same
     ///   (the file shows the card, the BibTeX key and the abstract, but not the related papers);
+    /// - a day's page and JSON file keep it when their path, the day's date, its papers' ids
+    ///   (in the same numbering) and the days beside it (dates and counts, for the links) are
+    ///   the same and none of its papers' pages changed: 5,000 pages at 100,000 papers, 50,000
+    ///   at a million, each reading its papers' hashes, were fingerprinted after every edit;
     /// - a day's or tag's BibTeX file keeps it when its path and its papers are the same and
     ///   none of their pages changed (what a BibTeX entry is made of, its citation hash and key,
     ///   is in the paper page's inputs). A tag's file of 76,000 entries hashed every key.
@@ -641,6 +645,16 @@ impl Site {
             .collect();
         timer.phase("  fingerprints: papers' inputs");
         let lists = ListInputs::new(&self.index, &self.charts, self.ids_numbering);
+        // What a day's page and JSON show besides its papers: its date, the days beside it
+        // (dates and counts, for the links), and its papers' ids in this numbering.
+        let days = &self.index.days;
+        let day_of = |d: &crate::index::Day| (d.date, d.papers.len());
+        let day_inputs = |i: usize| {
+            let prev = days.get(i + 1).map(day_of);
+            let next = i.checked_sub(1).map(|j| day_of(&days[j]));
+            let day = &days[i];
+            hash_of(&(day.date, &day.papers, self.ids_numbering, prev, next))
+        };
         timer.phase("  fingerprints: lists' inputs");
         let inputs: Vec<u64> = self
             .pages
@@ -649,6 +663,7 @@ impl Site {
                 PageKind::Paper(id) => views::page_inputs(&page.path, paper_inputs[id]),
                 PageKind::PaperJson(id) => hash_of(&(&page.path, id)),
                 PageKind::DayBib(i) => hash_of(&(&page.path, &self.index.days[i].papers)),
+                PageKind::Day(i) | PageKind::DayJson(i) => hash_of(&(&page.path, day_inputs(i))),
                 PageKind::TagBib(t) => hash_of(&(&page.path, &self.index.tags[t].papers)),
                 PageKind::Tag(t, _) | PageKind::TagJson(t, _) => {
                     hash_of(&(&page.path, lists.tags[t]))
@@ -682,6 +697,7 @@ impl Site {
                 changed[id] = true;
             }
         }
+        timer.phase("  fingerprints: papers changed");
         let same_inputs = |i: usize| before.inputs.get(i) == Some(&inputs[i]);
         let none_changed = |ids: &[PaperId]| !ids.iter().any(|&id| changed[id]);
         // Whether each paper's related papers are all unchanged, in id order (see above).
@@ -689,6 +705,7 @@ impl Site {
             .into_par_iter()
             .map(|id| none_changed(data.related_of(id)))
             .collect();
+        timer.phase("  fingerprints: related papers unchanged");
         // Whether each list's papers are all unchanged (see above).
         let fresh = ListsFresh {
             tags: (self.index.tags.par_iter())
@@ -701,6 +718,7 @@ impl Site {
                 .map(|a| none_changed(&a.papers))
                 .collect(),
         };
+        timer.phase("  fingerprints: lists unchanged");
         let pages = self
             .pages
             .par_iter()
@@ -709,7 +727,7 @@ impl Site {
                 PageKind::Paper(id) if !changed[id] && related_same[id] => before.pages[i],
                 // A paper's JSON is made of what its page is, but its related papers.
                 PageKind::PaperJson(id) if same_inputs(i) && !changed[id] => before.pages[i],
-                PageKind::DayBib(d)
+                PageKind::DayBib(d) | PageKind::Day(d) | PageKind::DayJson(d)
                     if same_inputs(i) && none_changed(&self.index.days[d].papers) =>
                 {
                     before.pages[i]
