@@ -46,6 +46,18 @@ fn generated_site(papers: usize) -> tempfile::TempDir {
     tmp
 }
 
+/// Writes the newest paper of the site, in every tag of [`generated_site`] (every page of every
+/// tag list and of the home list shifts); returns its path.
+fn newest_in_every_tag(root: &Path) -> PathBuf {
+    let new = root.join("content/2025/new.md");
+    std::fs::write(
+        &new,
+        "+++\ntitle = \"Newest\"\ndate = 2025-04-01\ntags = [\"t0\", \"t1\", \"t2\", \"t3\", \"t4\", \"t5\"]\n+++\n\nNew words.\n",
+    )
+    .unwrap();
+    new
+}
+
 /// Every file of an output folder but the marker, with its bytes.
 fn output_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
@@ -229,13 +241,7 @@ fn a_page_written_before_its_page_set_waited_is_written_again_when_the_old_set_r
     let root = tmp.path().join("site");
     let options = LoadOptions::default();
     let mut live = LiveSite::start(&root, &options, &tmp.path().join("served")).unwrap();
-    // The newest paper, in every tag: every page of every tag list and of the home list shifts.
-    let new = root.join("content/2025/new.md");
-    std::fs::write(
-        &new,
-        "+++\ntitle = \"Newest\"\ndate = 2025-04-01\ntags = [\"t0\", \"t1\", \"t2\", \"t3\", \"t4\", \"t5\"]\n+++\n\nNew words.\n",
-    )
-    .unwrap();
+    let new = newest_in_every_tag(&root);
     let open = FirstPages::open(["index.html".to_string()].into());
     let report = live.apply(&records(&[&new]), open.clone()).unwrap();
     assert!(
@@ -323,18 +329,10 @@ fn a_large_tag_bib_made_from_the_one_written_is_the_clean_builds() {
 /// with the bytes of a clean build, and is no longer stale; the rest waits for the catch-up.
 #[test]
 fn a_page_asked_for_is_written_before_the_catch_up_reaches_it() {
-    let tmp = generated_site(550);
-    let root = tmp.path().join("site");
-    let options = LoadOptions::default();
-    let mut live = LiveSite::start(&root, &options, &tmp.path().join("served")).unwrap();
+    let (tmp, root, mut live) = served_site(550, false);
+    let options = live.site().options.clone();
     assert_eq!(live.stale(), Stale::none(), "nothing stale after the build");
-    // The newest paper, in every tag: every page of every tag list shifts.
-    let new = root.join("content/2025/new.md");
-    std::fs::write(
-        &new,
-        "+++\ntitle = \"Newest\"\ndate = 2025-04-01\ntags = [\"t0\", \"t1\", \"t2\", \"t3\", \"t4\", \"t5\"]\n+++\n\nNew words.\n",
-    )
-    .unwrap();
+    let new = newest_in_every_tag(&root);
     live.apply(&records(&[&new]), FirstPages::default())
         .unwrap();
     assert!(
@@ -398,6 +396,19 @@ fn a_page_asked_for_is_written_before_the_catch_up_reaches_it() {
     assert_eq!(live.stale(), Stale::none(), "nothing stale once caught up");
 }
 
+/// A live site of `papers` generated records (and the newest in every tag when `newest`),
+/// served into [`live_out`]; its folder and the site's root.
+fn served_site(papers: usize, newest: bool) -> (tempfile::TempDir, PathBuf, LiveSite) {
+    let tmp = generated_site(papers);
+    let root = tmp.path().join("site");
+    if newest {
+        newest_in_every_tag(&root);
+    }
+    let live = LiveSite::start(&root, &LoadOptions::default(), &live_out(&tmp)).unwrap();
+    (tmp, root, live)
+}
+
+/// The folder the live site of these tests serves.
 fn live_out(tmp: &tempfile::TempDir) -> PathBuf {
     tmp.path().join("served")
 }
@@ -407,16 +418,8 @@ fn live_out(tmp: &tempfile::TempDir) -> PathBuf {
 /// clean build's files.
 #[test]
 fn a_page_no_longer_made_is_removed_when_asked_for() {
-    let tmp = generated_site(550);
-    let root = tmp.path().join("site");
-    let options = LoadOptions::default();
+    let (tmp, root, mut live) = served_site(550, true);
     let new = root.join("content/2025/new.md");
-    std::fs::write(
-        &new,
-        "+++\ntitle = \"Newest\"\ndate = 2025-04-01\ntags = [\"t0\", \"t1\", \"t2\", \"t3\", \"t4\", \"t5\"]\n+++\n\nNew words.\n",
-    )
-    .unwrap();
-    let mut live = LiveSite::start(&root, &options, &tmp.path().join("served")).unwrap();
     let paths = |live: &LiveSite| -> BTreeSet<String> {
         live.site().pages().iter().map(|p| p.path.clone()).collect()
     };
