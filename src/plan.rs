@@ -470,6 +470,19 @@ pub(crate) fn shape(index: &SiteIndex, per_page: usize) -> u64 {
     hasher.finish()
 }
 
+/// A hash of every paginated list's length in `index`: while it stays, so do the list pages'
+/// items ([`mend_pagers`] has nothing to do).
+pub(crate) fn list_lengths(index: &SiteIndex) -> u64 {
+    let mut hasher = crate::hash::hasher();
+    for tag in index.tags.iter().chain(&index.keyword_feeds) {
+        tag.papers.len().hash(&mut hasher);
+    }
+    for author in &index.authors.authors {
+        author.papers.len().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 /// Sets each list page's items from its list's length in `index`: a plan of an index of the
 /// same [`shape`] becomes the plan [`plan_reusing`] makes of `index` (a tag edit changes
 /// lengths, and rarely a page count: planning 126,000 pages again took 30 ms at 100,000

@@ -161,8 +161,14 @@ impl Site {
                 previous_len,
             );
             self.plan_shape = Some(shape);
+            self.plan_lengths = Some(plan::list_lengths(&self.index));
         } else {
-            plan::mend_pagers(&mut self.pages, &self.index, self.config.paginate_by);
+            // A date edit leaves every list's length; a tag edit changes a few.
+            let lengths = plan::list_lengths(&self.index);
+            if self.plan_lengths != Some(lengths) {
+                plan::mend_pagers(&mut self.pages, &self.index, self.config.paginate_by);
+                self.plan_lengths = Some(lengths);
+            }
         }
         timer.phase("plan");
     }

@@ -122,6 +122,8 @@ pub(crate) struct Site {
     /// What the plan of `pages` was made of besides the paper pages ([`plan::shape`]): an
     /// index of the same shape plans the same pages.
     plan_shape: Option<u64>,
+    /// The lists' lengths the pages' pagers were made for ([`plan::list_lengths`]).
+    plan_lengths: Option<u64>,
     /// The fetch ledger's last success per source, for the status page; `None` when the site
     /// has no ledger.
     ledger: Option<Vec<views::LedgerSource>>,
@@ -347,6 +349,7 @@ impl Site {
             search_base: None,
             pages: Vec::new(),
             plan_shape: None,
+            plan_lengths: None,
             ids_numbering: new_numbering(),
             ledger: read_ledger(root),
             stamps: snapshot::Stamps::default(),
