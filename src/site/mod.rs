@@ -621,6 +621,8 @@ impl Site {
     ///   (in the same numbering) and the days beside it (dates and counts, for the links) are
     ///   the same and none of its papers' pages changed: 5,000 pages at 100,000 papers, 50,000
     ///   at a million, each reading its papers' hashes, were fingerprinted after every edit;
+    ///   a week's or month's page likewise, with its days' dates and papers' ids, and the
+    ///   weeks or months beside it as linked (number, count, a week's first day);
     /// - a day's or tag's BibTeX file keeps it when its path and its papers are the same and
     ///   none of their pages changed (what a BibTeX entry is made of, its citation hash and key,
     ///   is in the paper page's inputs). A tag's file of 76,000 entries hashed every key.
@@ -658,6 +660,35 @@ impl Site {
             let day = &days[i];
             hash_of(&(day.date, &day.papers, self.ids_numbering, prev, next))
         };
+        // A week's or month's page: itself and the weeks or months beside it as linked (their
+        // numbers, counts, a week's first day), its days' dates and papers' ids.
+        let days_of = |of: &[usize]| -> u64 {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = crate::hash::hasher();
+            for &d in of {
+                (days[d].date, &days[d].papers).hash(&mut hasher);
+            }
+            hasher.finish()
+        };
+        let weeks = &self.index.weeks;
+        let week_of = |w: &crate::index::Week| {
+            let first = w.days.last().map(|&d| days[d].date);
+            (w.year, w.week, first, w.paper_count)
+        };
+        let week_inputs = |i: usize| {
+            let prev = weeks.get(i + 1).map(week_of);
+            let next = i.checked_sub(1).map(|j| week_of(&weeks[j]));
+            let days = days_of(&weeks[i].days);
+            hash_of(&(week_of(&weeks[i]), days, self.ids_numbering, prev, next))
+        };
+        let months = &self.index.months;
+        let month_of = |m: &crate::index::Month| (m.year, m.month, m.paper_count);
+        let month_inputs = |i: usize| {
+            let prev = months.get(i + 1).map(month_of);
+            let next = i.checked_sub(1).map(|j| month_of(&months[j]));
+            let days = days_of(&months[i].days);
+            hash_of(&(month_of(&months[i]), days, self.ids_numbering, prev, next))
+        };
         timer.phase("  fingerprints: lists' inputs");
         let inputs: Vec<u64> = self
             .pages
@@ -667,6 +698,8 @@ impl Site {
                 PageKind::PaperJson(id) => hash_of(&(&page.path, id)),
                 PageKind::DayBib(i) => hash_of(&(&page.path, &self.index.days[i].papers)),
                 PageKind::Day(i) | PageKind::DayJson(i) => hash_of(&(&page.path, day_inputs(i))),
+                PageKind::Week(i) => hash_of(&(&page.path, week_inputs(i))),
+                PageKind::Month(i) => hash_of(&(&page.path, month_inputs(i))),
                 PageKind::TagBib(t) => hash_of(&(&page.path, &self.index.tags[t].papers)),
                 PageKind::Tag(t, _) | PageKind::TagJson(t, _) => {
                     hash_of(&(&page.path, lists.tags[t]))
@@ -709,6 +742,11 @@ impl Site {
             .map(|id| none_changed(data.related_of(id)))
             .collect();
         timer.phase("  fingerprints: related papers unchanged");
+        // Whether each day's papers are all unchanged, and so each week's and month's.
+        let days_fresh: Vec<bool> = (days.par_iter())
+            .map(|day| none_changed(&day.papers))
+            .collect();
+        let all_fresh = |of: &[usize]| of.iter().all(|&d| days_fresh[d]);
         // Whether each list's papers are all unchanged (see above).
         let fresh = ListsFresh {
             tags: (self.index.tags.par_iter())
@@ -731,8 +769,12 @@ impl Site {
                 // A paper's JSON is made of what its page is, but its related papers.
                 PageKind::PaperJson(id) if same_inputs(i) && !changed[id] => before.pages[i],
                 PageKind::DayBib(d) | PageKind::Day(d) | PageKind::DayJson(d)
-                    if same_inputs(i) && none_changed(&self.index.days[d].papers) =>
+                    if same_inputs(i) && days_fresh[d] =>
                 {
+                    before.pages[i]
+                }
+                PageKind::Week(w) if same_inputs(i) && all_fresh(&weeks[w].days) => before.pages[i],
+                PageKind::Month(m) if same_inputs(i) && all_fresh(&months[m].days) => {
                     before.pages[i]
                 }
                 PageKind::TagBib(t)
