@@ -650,45 +650,6 @@ impl Site {
             .collect();
         timer.phase("  fingerprints: papers' inputs");
         let lists = ListInputs::new(&self.index, &self.charts, self.ids_numbering);
-        // What a day's page and JSON show besides its papers: its date, the days beside it
-        // (dates and counts, for the links), and its papers' ids in this numbering.
-        let days = &self.index.days;
-        let day_of = |d: &crate::index::Day| (d.date, d.papers.len());
-        let day_inputs = |i: usize| {
-            let prev = days.get(i + 1).map(day_of);
-            let next = i.checked_sub(1).map(|j| day_of(&days[j]));
-            let day = &days[i];
-            hash_of(&(day.date, &day.papers, self.ids_numbering, prev, next))
-        };
-        // A week's or month's page: itself and the weeks or months beside it as linked (their
-        // numbers, counts, a week's first day), its days' dates and papers' ids.
-        let days_of = |of: &[usize]| -> u64 {
-            use std::hash::{Hash, Hasher};
-            let mut hasher = crate::hash::hasher();
-            for &d in of {
-                (days[d].date, &days[d].papers).hash(&mut hasher);
-            }
-            hasher.finish()
-        };
-        let weeks = &self.index.weeks;
-        let week_of = |w: &crate::index::Week| {
-            let first = w.days.last().map(|&d| days[d].date);
-            (w.year, w.week, first, w.paper_count)
-        };
-        let week_inputs = |i: usize| {
-            let prev = weeks.get(i + 1).map(week_of);
-            let next = i.checked_sub(1).map(|j| week_of(&weeks[j]));
-            let days = days_of(&weeks[i].days);
-            hash_of(&(week_of(&weeks[i]), days, self.ids_numbering, prev, next))
-        };
-        let months = &self.index.months;
-        let month_of = |m: &crate::index::Month| (m.year, m.month, m.paper_count);
-        let month_inputs = |i: usize| {
-            let prev = months.get(i + 1).map(month_of);
-            let next = i.checked_sub(1).map(|j| month_of(&months[j]));
-            let days = days_of(&months[i].days);
-            hash_of(&(month_of(&months[i]), days, self.ids_numbering, prev, next))
-        };
         timer.phase("  fingerprints: lists' inputs");
         let inputs: Vec<u64> = self
             .pages
@@ -697,9 +658,9 @@ impl Site {
                 PageKind::Paper(id) => views::page_inputs(&page.path, paper_inputs[id]),
                 PageKind::PaperJson(id) => hash_of(&(&page.path, id)),
                 PageKind::DayBib(i) => hash_of(&(&page.path, &self.index.days[i].papers)),
-                PageKind::Day(i) | PageKind::DayJson(i) => hash_of(&(&page.path, day_inputs(i))),
-                PageKind::Week(i) => hash_of(&(&page.path, week_inputs(i))),
-                PageKind::Month(i) => hash_of(&(&page.path, month_inputs(i))),
+                PageKind::Day(i) | PageKind::DayJson(i) => hash_of(&(&page.path, lists.days[i])),
+                PageKind::Week(i) => hash_of(&(&page.path, lists.weeks[i])),
+                PageKind::Month(i) => hash_of(&(&page.path, lists.months[i])),
                 PageKind::TagBib(t) => hash_of(&(&page.path, &self.index.tags[t].papers)),
                 PageKind::Tag(t, _) | PageKind::TagJson(t, _) => {
                     hash_of(&(&page.path, lists.tags[t]))
@@ -742,13 +703,12 @@ impl Site {
             .map(|id| none_changed(data.related_of(id)))
             .collect();
         timer.phase("  fingerprints: related papers unchanged");
-        // Whether each day's papers are all unchanged, and so each week's and month's.
-        let days_fresh: Vec<bool> = (days.par_iter())
-            .map(|day| none_changed(&day.papers))
-            .collect();
-        let all_fresh = |of: &[usize]| of.iter().all(|&d| days_fresh[d]);
-        // Whether each list's papers are all unchanged (see above).
+        // Whether each list's papers are all unchanged (see above); a week's or month's are
+        // its days'.
         let fresh = ListsFresh {
+            days: (self.index.days.par_iter())
+                .map(|day| none_changed(&day.papers))
+                .collect(),
             tags: (self.index.tags.par_iter())
                 .map(|tag| none_changed(&tag.papers))
                 .collect(),
@@ -769,12 +729,18 @@ impl Site {
                 // A paper's JSON is made of what its page is, but its related papers.
                 PageKind::PaperJson(id) if same_inputs(i) && !changed[id] => before.pages[i],
                 PageKind::DayBib(d) | PageKind::Day(d) | PageKind::DayJson(d)
-                    if same_inputs(i) && days_fresh[d] =>
+                    if same_inputs(i) && fresh.days[d] =>
                 {
                     before.pages[i]
                 }
-                PageKind::Week(w) if same_inputs(i) && all_fresh(&weeks[w].days) => before.pages[i],
-                PageKind::Month(m) if same_inputs(i) && all_fresh(&months[m].days) => {
+                PageKind::Week(w)
+                    if same_inputs(i) && fresh.all_days(&self.index.weeks[w].days) =>
+                {
+                    before.pages[i]
+                }
+                PageKind::Month(m)
+                    if same_inputs(i) && fresh.all_days(&self.index.months[m].days) =>
+                {
                     before.pages[i]
                 }
                 PageKind::TagBib(t)
@@ -824,14 +790,60 @@ struct ListInputs {
     tags: Vec<u64>,
     feeds: Vec<u64>,
     authors: Vec<u64>,
+    /// What a day's page and JSON show besides its papers: its date, the days beside it (dates
+    /// and counts, for the links), and its papers' ids.
+    days: Vec<u64>,
+    /// A week's or month's page: itself and the weeks or months beside it as linked (number,
+    /// count, a week's first day), its days' dates and papers' ids.
+    weeks: Vec<u64>,
+    months: Vec<u64>,
 }
 
 impl ListInputs {
     fn new(index: &SiteIndex, charts: &views::SiteCharts, numbering: u64) -> ListInputs {
+        use std::hash::{Hash, Hasher};
         let list = |tag: &crate::index::tags::Tag, trend: Option<&String>| {
             hash_of(&(&tag.name, &tag.slug, trend, &tag.papers, numbering))
         };
+        let days = &index.days;
+        let day_of = |d: &crate::index::Day| (d.date, d.papers.len());
+        let days_of = |of: &[usize]| {
+            let mut hasher = crate::hash::hasher();
+            for &d in of {
+                (days[d].date, &days[d].papers).hash(&mut hasher);
+            }
+            hasher.finish()
+        };
+        let week_of = |w: &crate::index::Week| {
+            let first = w.days.last().map(|&d| days[d].date);
+            (w.year, w.week, first, w.paper_count)
+        };
+        let month_of = |m: &crate::index::Month| (m.year, m.month, m.paper_count);
+        // Each item of `items` with the ones before (newer) and after (older) it, as linked.
+        fn beside<T, K>(items: &[T], i: usize, of: impl Fn(&T) -> K) -> (Option<K>, Option<K>) {
+            let prev = items.get(i + 1).map(&of);
+            let next = i.checked_sub(1).map(|j| of(&items[j]));
+            (prev, next)
+        }
         ListInputs {
+            days: (days.par_iter().enumerate())
+                .map(|(i, day)| {
+                    let near = beside(days, i, day_of);
+                    hash_of(&(day.date, &day.papers, numbering, near))
+                })
+                .collect(),
+            weeks: (index.weeks.iter().enumerate())
+                .map(|(i, week)| {
+                    let near = beside(&index.weeks, i, week_of);
+                    hash_of(&(week_of(week), days_of(&week.days), numbering, near))
+                })
+                .collect(),
+            months: (index.months.iter().enumerate())
+                .map(|(i, month)| {
+                    let near = beside(&index.months, i, month_of);
+                    hash_of(&(month_of(month), days_of(&month.days), numbering, near))
+                })
+                .collect(),
             tags: (index.tags.par_iter().enumerate())
                 .map(|(t, tag)| list(tag, charts.tag_trends.get(t)))
                 .collect(),
@@ -848,12 +860,18 @@ impl ListInputs {
 /// Whether each list's papers are all unchanged since the fingerprints kept from before (their
 /// pages' inputs the same: card, title-list, citation and body hashes).
 struct ListsFresh {
+    days: Vec<bool>,
     tags: Vec<bool>,
     feeds: Vec<bool>,
     authors: Vec<bool>,
 }
 
 impl ListsFresh {
+    /// Whether the papers of all the days `days` (a week's, a month's) are unchanged.
+    fn all_days(&self, days: &[usize]) -> bool {
+        days.iter().all(|&d| self.days[d])
+    }
+
     /// For a feed: whether its list's papers are unchanged (never for the site's feed).
     fn scope(&self, scope: crate::plan::FeedScope) -> bool {
         use crate::plan::FeedScope;
