@@ -18,6 +18,11 @@ impl PhaseTimer {
         }
     }
 
+    /// Whether phases are printed (`DIGEST_TIMINGS` is set).
+    pub(crate) fn enabled(&self) -> bool {
+        self.enabled
+    }
+
     /// Ends the current phase, naming it.
     pub(crate) fn phase(&mut self, name: &str) {
         if self.enabled {

@@ -174,13 +174,14 @@ const FEW_GROUPS: usize = 4;
 /// papers `edited` were ordered anew, no base key having changed: the same as [`unique_keys`]
 /// over all papers, in time linear in the papers rather than a hash and a sort of them all.
 /// A group's keys depend only on the set of base keys and the groups' sizes, which are the
-/// same; only which paper of the group holds which key follows its order.
+/// same; only which paper of the group holds which key follows its order. Returns the papers
+/// whose key changed.
 pub(crate) fn reorder_groups(
     keys: &mut [String],
     papers: &[Paper],
     bases: &[CiteBase],
     edited: &[usize],
-) {
+) -> Vec<usize> {
     // Each edited base once, and where it is in `wanted` by its hash.
     let mut wanted: Vec<(&CiteBase, Vec<usize>)> = Vec::new();
     let mut by_hash: AHashMap<u64, Vec<usize>> = AHashMap::new();
@@ -211,11 +212,14 @@ pub(crate) fn reorder_groups(
         }
     }
     let groups = wanted.into_iter().map(|(_, members)| members);
+    let mut changed = Vec::new();
     for members in groups {
         let mut held: Vec<String> = members
             .iter()
             .map(|&id| std::mem::take(&mut keys[id]))
             .collect();
+        // Each member's key as it was, by id.
+        let was: AHashMap<usize, String> = members.iter().copied().zip(held.clone()).collect();
         // The base key, then its suffixes in the order they are given: `a` … `z`, `aa`, …
         held.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
         let mut members = members;
@@ -227,9 +231,13 @@ pub(crate) fn reorder_groups(
             order(a).cmp(&order(b))
         });
         for (id, key) in members.into_iter().zip(held) {
+            if was.get(&id) != Some(&key) {
+                changed.push(id);
+            }
             keys[id] = key;
         }
     }
+    changed
 }
 
 /// Appends the ASCII letters and digits of `text` (transliterated first when it is not ASCII:
@@ -353,8 +361,13 @@ mod tests {
             let also = (id + 7) % papers.len();
             papers[also].date = day.parse().expect("a day");
             assert_eq!(bases[id], base_key(&papers[id]));
-            reorder_groups(&mut keys, &papers, &bases, &[id, also]);
+            let before = keys.clone();
+            let mut changed = reorder_groups(&mut keys, &papers, &bases, &[id, also]);
             assert_eq!(keys, unique_keys(&papers, &bases), "after edit {round}");
+            // The papers said to be keyed anew are those whose key changed.
+            changed.sort_unstable();
+            let differ: Vec<usize> = (0..keys.len()).filter(|&i| keys[i] != before[i]).collect();
+            assert_eq!(changed, differ, "after edit {round}");
         }
     }
 
@@ -381,8 +394,11 @@ mod tests {
         for &id in &edited {
             papers[id].date = "2024-02-28".parse().expect("a day");
         }
-        reorder_groups(&mut keys, &papers, &bases, &edited);
+        let before = keys.clone();
+        let changed = reorder_groups(&mut keys, &papers, &bases, &edited);
         assert_eq!(keys, unique_keys(&papers, &bases));
+        assert!(!changed.is_empty());
+        assert!(changed.iter().all(|&id| keys[id] != before[id]));
     }
 
     #[test]

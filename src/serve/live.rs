@@ -390,10 +390,7 @@ impl LiveSite {
             }
             // Not known without fingerprinting every page: any page may be stale.
             _ if self.pages_behind => {
-                stale.pages = pages
-                    .iter()
-                    .map(|page| crate::hash::hash_of(page.path.as_str()))
-                    .collect();
+                stale.pages = self.site.path_hashes().iter().copied().collect();
             }
             _ => {}
         }
@@ -435,7 +432,8 @@ impl LiveSite {
         };
         let mut dirty = dirty_pages_among(&self.written, &now, candidates.as_deref(), first, limit);
         self.pages_behind = dirty.deferred;
-        let hash_at = |i: usize| crate::hash::hash_of(now.pages[i].path.as_str());
+        let path_hashes = self.site.path_hashes();
+        let hash_at = |i: usize| path_hashes[i];
         match candidates.as_deref() {
             None => self.left_hashes = dirty.left.iter().map(|&i| hash_at(i)).collect(),
             // Both in plan order: the candidates not left were written or are no longer dirty.
@@ -581,14 +579,12 @@ fn page_set_hashes(site: &Site) -> PageSetHashes {
     // Each paper's date in id order, the order the papers lie in memory: paper pages are
     // planned in slug order, and reading each one's record there was a cache miss a page.
     let dates: Vec<_> = data.papers.par_iter().map(|p| p.date).collect();
-    let chunks: Vec<(u64, u64, u64)> = site
-        .pages()
-        .par_chunks(CHUNK)
-        .map(|pages| {
+    let chunks: Vec<(u64, u64, u64)> = (site.pages().par_chunks(CHUNK))
+        .zip(site.path_hashes().par_chunks(CHUNK))
+        .map(|(pages, path_hashes)| {
             let (mut paths, mut sitemap, mut set) = (hasher(), hasher(), 0u64);
-            for page in pages {
-                // Each path hashed once, for both: at a million papers the paths are 50 MB.
-                let path = hash_of(page.path.as_str());
+            // The paths' hashes made with the plan: at a million papers the paths are 50 MB.
+            for (page, &path) in pages.iter().zip(path_hashes) {
                 paths.write_u64(path);
                 set = set.wrapping_add(path);
                 match page.kind {

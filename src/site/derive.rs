@@ -32,6 +32,10 @@ impl Site {
     fn derive_relating(&mut self, change: &Change, relate: bool) {
         if change.reach == Reach::Cards {
             self.rebuild_cards(&change.read);
+            // No paper's date or tags changed: counted out and in the same months.
+            if let Some(moves) = &mut self.trend_moves {
+                moves.clear();
+            }
             return;
         }
         let mut timer = crate::timing::PhaseTimer::start();
@@ -88,6 +92,7 @@ impl Site {
                 self.related = related;
                 self.related_kept = kept;
                 self.related_stale = false;
+                self.input_stamps.clear();
             } else {
                 self.index = build();
             }
@@ -130,10 +135,24 @@ impl Site {
             .par_iter()
             .map(|&id| views::card_hash(&self.config, &rows.card_source(), index, id))
             .collect();
-        self.papers.set_cards(keys, stale.into_iter().zip(built));
+        self.papers
+            .set_cards(keys, stale.iter().copied().zip(built));
+        self.renew_stamps(stale);
         self.tag_values = views::tag_values(&self.config, &self.index);
         timer.phase("cards");
-        self.charts = views::site_charts(&self.config, &self.index, &self.charts);
+        // The papers read, counted in their tags' months as the index has them now.
+        if let Some(moves) = &mut self.trend_moves {
+            let papers = &self.papers.columns().papers;
+            for &id in &change.read {
+                let date = papers[id].date;
+                for &t in &self.index.paper_tags[id] {
+                    let slug = self.index.tags[t].slug.clone();
+                    moves.push((slug, date.year(), date.month(), 1));
+                }
+            }
+        }
+        let moves = self.trend_moves.replace(Vec::new());
+        self.charts = views::site_charts(&self.config, &self.index, &self.charts, moves.as_deref());
         timer.phase("charts");
         // The same pages when nothing they are made of changed (a date edit between days that
         // have papers, a title or upvotes edit); otherwise the paper pages of the plan (and
@@ -160,6 +179,9 @@ impl Site {
                 paper_pages,
                 previous_len,
             );
+            self.path_hashes = (self.pages.par_iter())
+                .map(|page| hash_of(page.path.as_str()))
+                .collect();
             self.plan_shape = Some(shape);
             self.plan_lengths = Some(plan::list_lengths(&self.index));
         } else {
@@ -180,12 +202,14 @@ impl Site {
             let hash = views::card_hash(&self.config, &rows.card_source(), &self.index, id);
             self.papers.set_card(id, hash);
         }
+        self.renew_stamps(ids.iter().copied());
     }
 
     /// Carries the related lists over to new paper ids after records were added or removed
     /// (`moved` gives each old id's new one): removed papers drop out of the lists, new papers
     /// get none until related papers are found again.
     pub(super) fn remap_related(&mut self, moved: &[Option<PaperId>]) {
+        self.input_stamps.clear();
         let mut related = vec![Vec::new(); self.papers.len()];
         for (old, list) in std::mem::take(&mut self.related).into_iter().enumerate() {
             if let Some(Some(new)) = moved.get(old) {
@@ -212,9 +236,10 @@ impl Site {
             return None;
         }
         let before = self.relate();
-        let changed = (0..self.related.len())
+        let changed: Vec<PaperId> = (0..self.related.len())
             .filter(|&id| before.get(id) != Some(&self.related[id]))
             .collect();
+        self.renew_stamps(changed.iter().copied());
         Some(changed)
     }
 
@@ -264,6 +289,41 @@ impl Site {
         }
     }
 
+    /// Before `entries` replace their papers' rows and `gone` leave: counts those papers out of
+    /// their tags' months, as the index has them (see `trend_moves`). Each paper once, and not
+    /// twice when it is both read again and gone (it stays, as read).
+    pub(super) fn keep_trends_before(
+        &mut self,
+        entries: &[super::papers::Entry],
+        gone: &[PathBuf],
+    ) {
+        let Some(moves) = &mut self.trend_moves else {
+            return;
+        };
+        let read: std::collections::HashSet<&std::path::Path> =
+            entries.iter().map(|e| e.path.as_path()).collect();
+        let gone = gone.iter().filter(|path| !read.contains(path.as_path()));
+        let mut ids: Vec<PaperId> = (read.iter().copied())
+            .chain(gone.map(PathBuf::as_path))
+            .filter_map(|path| self.papers.find(path))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let papers = &self.papers.columns().papers;
+        for id in ids {
+            let (Some(paper), Some(tags)) = (papers.get(id), self.index.paper_tags.get(id)) else {
+                // The index is not of these papers: counted again.
+                self.trend_moves = None;
+                return;
+            };
+            let date = paper.date;
+            for &t in tags {
+                let slug = self.index.tags[t].slug.clone();
+                moves.push((slug, date.year(), date.month(), -1));
+            }
+        }
+    }
+
     /// Notes that the search index was made from the papers as they are now: the papers
     /// edited from now on are kept for the next update ([`Site::search_edits`]).
     pub(crate) fn mark_searched(&mut self) {
@@ -305,15 +365,26 @@ impl Site {
         if papers.is_empty() {
             return;
         }
-        let papers: std::collections::HashSet<PaperId> = papers.iter().copied().collect();
         let data = self.data();
+        // What those papers' pages read, at their stamps now.
+        let stamps_kept = fingerprints.stamps.len() == self.input_stamps.len();
+        for &id in papers {
+            if let Some(inputs) = fingerprints.paper_inputs.get_mut(id) {
+                *inputs = data.paper_inputs(id);
+            }
+            if stamps_kept {
+                fingerprints.stamps[id] = self.input_stamps[id];
+            }
+        }
+        let papers: std::collections::HashSet<PaperId> = papers.iter().copied().collect();
         let pages = fingerprints.pages.iter_mut().zip(&mut fingerprints.inputs);
-        for (page, (fingerprint, inputs)) in self.pages.iter().zip(pages) {
+        let pages = pages.zip(self.path_hashes());
+        for (page, ((fingerprint, inputs), &path)) in self.pages.iter().zip(pages) {
             if let PageKind::Paper(id) = page.kind
                 && papers.contains(&id)
             {
                 *fingerprint = self.fingerprint_of(&data, page);
-                *inputs = data.paper_page_inputs(id, &page.path);
+                *inputs = views::page_inputs(path, data.paper_inputs(id));
             }
         }
     }

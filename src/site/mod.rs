@@ -95,6 +95,10 @@ pub(crate) struct Site {
     /// Each paper's citation key, unique in the site: derived from all base keys together.
     cite_keys: Vec<String>,
     charts: views::SiteCharts,
+    /// The papers counted out of their tags' months since the charts were made, and those
+    /// counted in (see [`views::site_charts`]), once charts were made; `None` when unknown
+    /// (every tag's months are counted again).
+    trend_moves: Option<Vec<views::TrendMove>>,
     /// Each paper's related papers, best first.
     related: Vec<Vec<PaperId>>,
     /// The terms each paper kept when `related` was last made (see `related::changed_lists`);
@@ -119,6 +123,15 @@ pub(crate) struct Site {
     /// papers come or go (ids move). Lists of paper ids from two states compare equal only
     /// under one numbering (see [`Site::page_fingerprints`]).
     ids_numbering: u64,
+    /// A stamp per paper, by id, renewed whenever something its page's inputs
+    /// ([`SiteData::paper_inputs`]) read may have changed: its record read again, its card or
+    /// citation key made again, its related papers found again. Fingerprints made from an
+    /// earlier state's hash again only the papers whose stamp differs (at a million papers,
+    /// hashing every paper's inputs after each edit took 40–130 ms). Stamps are never reused in
+    /// a process; empty or of another length when not kept (every paper counts as changed).
+    input_stamps: Vec<u64>,
+    /// Hash of each page's output path, in plan order (made with the plan).
+    path_hashes: Vec<u64>,
     /// What the plan of `pages` was made of besides the paper pages ([`plan::shape`]): an
     /// index of the same shape plans the same pages.
     plan_shape: Option<u64>,
@@ -341,6 +354,7 @@ impl Site {
             tag_values: Vec::new(),
             cite_keys: Vec::new(),
             charts: views::SiteCharts::default(),
+            trend_moves: None,
             related: Vec::new(),
             related_kept: Default::default(),
             related_stale: false,
@@ -351,6 +365,8 @@ impl Site {
             plan_shape: None,
             plan_lengths: None,
             ids_numbering: new_numbering(),
+            input_stamps: Vec::new(),
+            path_hashes: Vec::new(),
             ledger: read_ledger(root),
             stamps: snapshot::Stamps::default(),
             bib_layouts: None,
@@ -446,10 +462,12 @@ impl Site {
         }
         self.stamps.extend(stamps);
         self.keep_words_before(&entries, &gone);
+        self.keep_trends_before(&entries, &gone);
         let change = self.papers.apply(entries, &gone);
         let rows = self.papers.columns();
-        match &change.rekey {
-            Rekey::Keep => {}
+        // Papers whose citation key changed, when no paper came or went.
+        let rekeyed: Vec<PaperId> = match &change.rekey {
+            Rekey::Keep => Vec::new(),
             Rekey::Reorder(edited) => crate::export::cite_key::reorder_groups(
                 &mut self.cite_keys,
                 &rows.papers,
@@ -457,10 +475,17 @@ impl Site {
                 edited,
             ),
             Rekey::All => {
-                self.cite_keys =
-                    crate::export::cite_key::unique_keys(&rows.papers, &rows.cite_bases);
+                let keys = crate::export::cite_key::unique_keys(&rows.papers, &rows.cite_bases);
+                let before = std::mem::replace(&mut self.cite_keys, keys);
+                if before.len() == self.cite_keys.len() {
+                    (0..before.len())
+                        .filter(|&id| before[id] != self.cite_keys[id])
+                        .collect()
+                } else {
+                    Vec::new()
+                }
             }
-        }
+        };
         if large {
             // The entries were moved into the columns and freed.
             crate::memory::give_back();
@@ -471,7 +496,9 @@ impl Site {
         if let Some(moved) = &change.moved {
             self.remap_related(moved);
             self.ids_numbering = new_numbering();
+            self.input_stamps.clear();
         }
+        self.renew_stamps(change.read.iter().chain(&rekeyed).copied());
         // Any change of words can change which papers are related, anywhere in the site; on a
         // large site that takes a few hundred milliseconds, so a preview does it after serving
         // the edited pages (see `relate_if_stale`), and until then shows the lists as they were.
@@ -553,6 +580,25 @@ impl Site {
         self.papers.find(path)
     }
 
+    /// Renews the stamps of papers `ids` (see `input_stamps`): every paper's when the stamps
+    /// are not kept for every paper.
+    pub(super) fn renew_stamps(&mut self, ids: impl IntoIterator<Item = PaperId>) {
+        let stamp = new_numbering();
+        if self.input_stamps.len() == self.papers.len() {
+            for id in ids {
+                self.input_stamps[id] = stamp;
+            }
+        } else {
+            self.input_stamps = vec![stamp; self.papers.len()];
+        }
+    }
+
+    /// Hash of each page's output path, in plan order.
+    pub(crate) fn path_hashes(&self) -> &[u64] {
+        debug_assert_eq!(self.path_hashes.len(), self.pages.len());
+        &self.path_hashes
+    }
+
     /// The data page contexts are built from.
     pub(crate) fn data(&self) -> SiteData<'_> {
         let rows = self.papers.columns();
@@ -614,7 +660,7 @@ impl Site {
     /// of the site (`before`) where they cannot differ, when the templates and settings are
     /// the same:
     /// - a paper page keeps its fingerprint when its path, what it is made of
-    ///   ([`SiteData::paper_page_inputs`]) and what its related papers are made of are the same;
+    ///   ([`views::page_inputs`]) and what its related papers are made of are the same;
     /// - a paper's JSON file keeps it when its path and its paper's page inputs are the same
     ///   (the file shows the card, the BibTeX key and the abstract, but not the related papers);
     /// - a day's page and JSON file keep it when their path, the day's date, its papers' ids
@@ -643,34 +689,63 @@ impl Site {
         let data = self.data();
         let settings = hash_of(&(self.config_hash, &self.template_hashes));
         // What each paper's page reads, in id order (the order the columns lie in memory),
-        // then with each page's path in plan order.
-        let paper_inputs: Vec<u64> = (0..self.papers.len())
-            .into_par_iter()
-            .map(|id| data.paper_inputs(id))
-            .collect();
+        // then with each page's path in plan order: made again only for the papers whose
+        // stamp changed since `before` (see `input_stamps`).
+        let n = self.papers.len();
+        let stamps = if self.input_stamps.len() == n {
+            self.input_stamps.clone()
+        } else {
+            Vec::new()
+        };
+        let kept = before.filter(|b| !stamps.is_empty() && b.stamps.len() == n);
+        let paper_inputs: Vec<u64> = match kept {
+            Some(before) => (0..n)
+                .into_par_iter()
+                .map(|id| {
+                    if before.stamps[id] == stamps[id] {
+                        before.paper_inputs[id]
+                    } else {
+                        data.paper_inputs(id)
+                    }
+                })
+                .collect(),
+            None => (0..n)
+                .into_par_iter()
+                .map(|id| data.paper_inputs(id))
+                .collect(),
+        };
+        // Every stamp renewed where something a paper's page reads changed (checked in the
+        // debug builds the tests run).
+        #[cfg(debug_assertions)]
+        for (id, &inputs) in paper_inputs.iter().enumerate() {
+            debug_assert_eq!(
+                inputs,
+                data.paper_inputs(id),
+                "paper {id}'s stamp not renewed"
+            );
+        }
         timer.phase("  fingerprints: papers' inputs");
         let lists = ListInputs::new(&self.index, &self.charts, self.ids_numbering);
         timer.phase("  fingerprints: lists' inputs");
-        let inputs: Vec<u64> = self
-            .pages
-            .par_iter()
-            .map(|page| match page.kind {
-                PageKind::Paper(id) => views::page_inputs(&page.path, paper_inputs[id]),
-                PageKind::PaperJson(id) => hash_of(&(&page.path, id)),
-                PageKind::DayBib(i) => hash_of(&(&page.path, &self.index.days[i].papers)),
-                PageKind::Day(i) | PageKind::DayJson(i) => hash_of(&(&page.path, lists.days[i])),
-                PageKind::Week(i) => hash_of(&(&page.path, lists.weeks[i])),
-                PageKind::Month(i) => hash_of(&(&page.path, lists.months[i])),
-                PageKind::TagBib(t) => hash_of(&(&page.path, &self.index.tags[t].papers)),
-                PageKind::Tag(t, _) | PageKind::TagJson(t, _) => {
-                    hash_of(&(&page.path, lists.tags[t]))
-                }
-                PageKind::Keyword(k, _) => hash_of(&(&page.path, lists.feeds[k])),
-                PageKind::Author(a, _) => hash_of(&(&page.path, lists.authors[a])),
+        // Each page's path by its hash, made with the plan: reading every path of a million
+        // pages again was a cache miss each.
+        let inputs: Vec<u64> = (self.pages.par_iter())
+            .zip(self.path_hashes())
+            .map(|(page, &path)| match page.kind {
+                PageKind::Paper(id) => views::page_inputs(path, paper_inputs[id]),
+                PageKind::PaperJson(id) => hash_of(&(path, id)),
+                PageKind::DayBib(i) => hash_of(&(path, &self.index.days[i].papers)),
+                PageKind::Day(i) | PageKind::DayJson(i) => hash_of(&(path, lists.days[i])),
+                PageKind::Week(i) => hash_of(&(path, lists.weeks[i])),
+                PageKind::Month(i) => hash_of(&(path, lists.months[i])),
+                PageKind::TagBib(t) => hash_of(&(path, &self.index.tags[t].papers)),
+                PageKind::Tag(t, _) | PageKind::TagJson(t, _) => hash_of(&(path, lists.tags[t])),
+                PageKind::Keyword(k, _) => hash_of(&(path, lists.feeds[k])),
+                PageKind::Author(a, _) => hash_of(&(path, lists.authors[a])),
                 PageKind::Feed(scope) | PageKind::JsonFeed(scope) => match scope {
-                    FeedScope::Tag(t) => hash_of(&(&page.path, lists.tags[t])),
-                    FeedScope::Keyword(k) => hash_of(&(&page.path, lists.feeds[k])),
-                    FeedScope::Author(a) => hash_of(&(&page.path, lists.authors[a])),
+                    FeedScope::Tag(t) => hash_of(&(path, lists.tags[t])),
+                    FeedScope::Keyword(k) => hash_of(&(path, lists.feeds[k])),
+                    FeedScope::Author(a) => hash_of(&(path, lists.authors[a])),
                     FeedScope::Site => 0,
                 },
                 _ => 0,
@@ -682,17 +757,21 @@ impl Site {
             return PageFingerprints {
                 pages,
                 inputs,
+                paper_inputs,
+                stamps,
                 settings,
             };
         };
         // Papers whose page is made of something else now (or is another page's place).
         let mut changed = vec![false; self.papers.len()];
-        for (i, page) in self.pages.iter().enumerate() {
-            if let PageKind::Paper(id) = page.kind
-                && before.inputs.get(i) != Some(&inputs[i])
-            {
-                changed[id] = true;
-            }
+        let changed_ids: Vec<PaperId> = (self.pages.par_iter().enumerate())
+            .filter_map(|(i, page)| match page.kind {
+                PageKind::Paper(id) if before.inputs.get(i) != Some(&inputs[i]) => Some(id),
+                _ => None,
+            })
+            .collect();
+        for id in changed_ids {
+            changed[id] = true;
         }
         timer.phase("  fingerprints: papers changed");
         let same_inputs = |i: usize| before.inputs.get(i) == Some(&inputs[i]);
@@ -720,6 +799,26 @@ impl Site {
                 .collect(),
         };
         timer.phase("  fingerprints: lists unchanged");
+        // With `DIGEST_TIMINGS`: the pages fingerprinted again and their thread-milliseconds,
+        // by kind.
+        let made = timer
+            .enabled()
+            .then(|| std::sync::Mutex::new(BTreeMap::new()));
+        let make = |page: &PlannedPage| match &made {
+            Some(made) => {
+                let started = std::time::Instant::now();
+                let fingerprint = self.fingerprint_of(&data, page);
+                let ms = started.elapsed().as_secs_f64() * 1000.0;
+                if let Ok(mut made) = made.lock() {
+                    let (count, total): &mut (usize, f64) =
+                        made.entry(page.kind.name()).or_default();
+                    *count += 1;
+                    *total += ms;
+                }
+                fingerprint
+            }
+            None => self.fingerprint_of(&data, page),
+        };
         let pages = self
             .pages
             .par_iter()
@@ -760,13 +859,26 @@ impl Site {
                 {
                     before.pages[i]
                 }
-                _ => self.fingerprint_of(&data, page),
+                _ => make(page),
             })
             .collect();
-        timer.phase("  fingerprints: kept or made");
+        match made.and_then(|made| made.into_inner().ok()) {
+            Some(made) => {
+                let kinds: Vec<String> = (made.iter())
+                    .map(|(kind, (count, ms))| format!("{count} {kind} {ms:.0} ms"))
+                    .collect();
+                timer.phase(&format!(
+                    "  fingerprints: kept or made ({})",
+                    kinds.join(", ")
+                ));
+            }
+            None => timer.phase("  fingerprints: kept or made"),
+        }
         PageFingerprints {
             pages,
             inputs,
+            paper_inputs,
+            stamps,
             settings,
         }
     }
@@ -895,9 +1007,13 @@ fn new_numbering() -> u64 {
 pub(crate) struct PageFingerprints {
     /// Each page's fingerprint, in the plan's order.
     pub pages: Vec<u64>,
-    /// Each paper page's [`SiteData::paper_page_inputs`], a hash of each paper JSON file's path
+    /// Each paper page's [`views::page_inputs`], a hash of each paper JSON file's path
     /// and paper, and of each BibTeX file's path and papers (0 for the other pages).
     pub(super) inputs: Vec<u64>,
+    /// Each paper's [`SiteData::paper_inputs`], by id.
+    paper_inputs: Vec<u64>,
+    /// The papers' stamps these were made at (see `Site::input_stamps`); empty when not kept.
+    stamps: Vec<u64>,
     /// A hash of the templates and settings.
     settings: u64,
 }

@@ -347,6 +347,8 @@ impl Site {
         self.related = parts.related;
         self.related_kept = parts.related_kept;
         self.related_stale = false;
+        self.input_stamps.clear();
+        self.trend_moves = None;
     }
 
     /// Takes the stamps of a snapshot ([`Site::snapshot_stamps`]); false (and none taken) when

@@ -665,6 +665,8 @@ fn only_the_paper_pages_of_changed_related_lists_change_fingerprint() {
             other
         };
     }
+    // As finding related papers again does.
+    site.renew_stamps(changed.iter().copied());
     let mut refreshed = before.clone();
     site.refresh_related_fingerprints(&mut refreshed, &changed);
     let after = site.fingerprints();

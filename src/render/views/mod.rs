@@ -38,7 +38,7 @@ mod top;
 use tera::Value;
 
 pub(crate) use self::cards::{CardRows, card_hash, cite_hash, compact_hash, tag_values};
-pub(crate) use self::chart_cache::{SiteCharts, site_charts};
+pub(crate) use self::chart_cache::{SiteCharts, TrendMove, site_charts};
 pub(crate) use self::pages::{PageSink, page_inputs};
 pub(crate) use self::status::LedgerSource;
 pub(crate) use self::status::{MANIFEST_VERSION, Manifest};

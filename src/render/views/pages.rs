@@ -425,19 +425,14 @@ impl SiteData<'_> {
     }
 
     /// A hash of everything the `Paper` arm of [`SiteData::describe_page`] reads of the site for
-    /// paper `id`, with the page's `path`: the paper's card, body, citation and title-list
-    /// hashes, its key and its related papers. With the same templates and settings, a paper
-    /// page whose hash is the same, and none of whose related papers' hashes changed, has the
-    /// same fingerprint (`Site::page_fingerprints` skips it; `guard_tests` checks that it
-    /// agrees with fingerprints made whole). Keep in step with that arm.
-    pub(crate) fn paper_page_inputs(&self, id: PaperId, path: &str) -> u64 {
-        page_inputs(path, self.paper_inputs(id))
-    }
-
-    /// [`SiteData::paper_page_inputs`] without the page's path: what paper `id`'s page reads
-    /// of the site. Made for every paper in id order, these read each column in the order it
-    /// lies in memory (paper pages are planned in slug order: at a million papers, reading the
-    /// columns in that order was a cache miss for each).
+    /// paper `id`: the paper's card, body, citation and title-list hashes, its key and its
+    /// related papers. With the same templates and settings, a paper page whose path and
+    /// inputs ([`page_inputs`]) are the same, and none of whose related papers' inputs changed,
+    /// has the same fingerprint (`Site::page_fingerprints` skips it; `guard_tests` checks that
+    /// it agrees with fingerprints made whole). Keep in step with that arm. Made for every
+    /// paper in id order, these read each column in the order it lies in memory (paper pages
+    /// are planned in slug order: at a million papers, reading the columns in that order was a
+    /// cache miss for each).
     pub(crate) fn paper_inputs(&self, id: PaperId) -> u64 {
         crate::hash::hash_of(&(
             (self.card_hashes[id], self.body_hashes[id]),
@@ -492,10 +487,10 @@ impl SiteData<'_> {
 
 /// Searches that find a paper by its title, for a paper page that has no other way to reach the
 /// paper (no arXiv id, DOI or link: a pasted listing not yet enriched). Empty otherwise.
-/// A paper page's inputs (see [`SiteData::paper_page_inputs`]): its path with what the paper
-/// reads of the site ([`SiteData::paper_inputs`]).
-pub(crate) fn page_inputs(path: &str, paper_inputs: u64) -> u64 {
-    crate::hash::hash_of(&(path, paper_inputs))
+/// A paper page's inputs (see [`SiteData::paper_inputs`]): its path's hash with what the
+/// paper reads of the site ([`SiteData::paper_inputs`]).
+pub(crate) fn page_inputs(path_hash: u64, paper_inputs: u64) -> u64 {
+    crate::hash::hash_of(&(path_hash, paper_inputs))
 }
 
 fn find_links(paper: &Paper) -> Vec<LinkView<'static>> {

@@ -11,7 +11,7 @@ fn plan(pages: &[&str]) -> Vec<PlannedPage> {
             path: format!("{name}/index.html"),
             kind: match name.strip_prefix('p').and_then(|id| id.parse().ok()) {
                 Some(id) => PageKind::Paper(id),
-                None => PageKind::Archive,
+                None => PageKind::Day(0),
             },
             template: "page.html",
         })
@@ -112,34 +112,43 @@ fn a_change_of_at_most_defer_above_pages_is_written_whole() {
 }
 
 /// A small change that rewrites tags' BibTeX files (a date edit re-keys or reorders papers in
-/// them) writes its pages first and leaves the files, each of every paper of its tag, for the
-/// catch-up; one open in a browser is written with the pages. The catch-up writes the rest.
+/// them), the archive (every day's count) or a month's page (every paper of the month) writes
+/// its other pages first and leaves those, each made of a list that grows with the site, for
+/// the catch-up; one open in a browser is written with the pages. The catch-up writes the rest.
 #[test]
-fn a_small_change_leaves_tag_bibtex_files_for_the_catch_up_unless_open() {
+fn a_small_change_leaves_pages_of_whole_lists_for_the_catch_up_unless_open() {
     let mut pages = plan(&["day", "p3", "tag"]);
-    for (t, path) in ["tags/a/papers.bib", "tags/b/papers.bib"]
-        .into_iter()
-        .enumerate()
-    {
+    let heavy = [
+        ("tags/a/papers.bib", PageKind::TagBib(0)),
+        ("tags/b/papers.bib", PageKind::TagBib(1)),
+        ("archive/index.html", PageKind::Archive),
+        ("2024/05/index.html", PageKind::Month(0)),
+        ("2024/04/index.html", PageKind::Month(1)),
+    ];
+    for (path, kind) in heavy {
         pages.push(PlannedPage {
             path: path.to_string(),
-            kind: PageKind::TagBib(t),
+            kind,
             template: "",
         });
     }
-    let written = Written::all(&page_set(&pages, &[1; 5]));
-    let now = page_set(&pages, &[2; 5]);
-    let mut first = FirstPages::open(["tags/b/papers.bib".to_string()].into());
+    let written = Written::all(&page_set(&pages, &[1; 8]));
+    let now = page_set(&pages, &[2; 8]);
+    let open = ["tags/b/papers.bib", "2024/04/index.html"];
+    let mut first = FirstPages::open(open.map(String::from).into());
     first.papers = [3].into();
     let dirty = dirty_pages(&written, &now, Some(&first), None);
     assert_eq!(
         names(&pages, &dirty.pages),
-        ["day", "p3", "tag", "tags/b/papers.bib"]
+        ["day", "p3", "tag", "tags/b/papers.bib", "2024/04"]
     );
     assert!(dirty.deferred);
-    assert_eq!(names(&pages, &dirty.left), ["tags/a/papers.bib"]);
+    assert_eq!(
+        names(&pages, &dirty.left),
+        ["tags/a/papers.bib", "archive", "2024/05"]
+    );
     let catch_up = dirty_pages(&written, &now, None, None);
-    assert_eq!(catch_up.pages.len(), 5);
+    assert_eq!(catch_up.pages.len(), 8);
     assert!(!catch_up.deferred);
     // A paper page gone (another layout): everything at once, so the old page goes with it.
     let fewer: Vec<PlannedPage> = pages
@@ -147,9 +156,9 @@ fn a_small_change_leaves_tag_bibtex_files_for_the_catch_up_unless_open() {
         .filter(|p| p.path != "p3/index.html")
         .cloned()
         .collect();
-    let dirty = dirty_pages(&written, &page_set(&fewer, &[2; 4]), Some(&first), None);
+    let dirty = dirty_pages(&written, &page_set(&fewer, &[2; 7]), Some(&first), None);
     assert!(!dirty.same_layout && !dirty.deferred);
-    assert_eq!(dirty.pages.len(), 4);
+    assert_eq!(dirty.pages.len(), 7);
 }
 
 #[test]
