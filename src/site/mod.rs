@@ -660,7 +660,9 @@ impl Site {
     /// of the site (`before`) where they cannot differ, when the templates and settings are
     /// the same:
     /// - a paper page keeps its fingerprint when its path, what it is made of
-    ///   ([`views::page_inputs`]) and what its related papers are made of are the same;
+    ///   ([`views::page_inputs`]) and what its related papers show (their title-list hashes)
+    ///   are the same: when no paper's title-list hash changed (a tag or date edit), no paper's
+    ///   related papers are read;
     /// - a paper's JSON file keeps it when its path and its paper's page inputs are the same
     ///   (the file shows the card, the BibTeX key and the abstract, but not the related papers);
     /// - a day's page and JSON file keep it when their path, the day's date, its papers' ids
@@ -759,6 +761,7 @@ impl Site {
                 inputs,
                 paper_inputs,
                 stamps,
+                compacts: self.papers.columns().compact_hashes.clone(),
                 settings,
             };
         };
@@ -776,11 +779,34 @@ impl Site {
         timer.phase("  fingerprints: papers changed");
         let same_inputs = |i: usize| before.inputs.get(i) == Some(&inputs[i]);
         let none_changed = |ids: &[PaperId]| !ids.iter().any(|&id| changed[id]);
-        // Whether each paper's related papers are all unchanged, in id order (see above).
-        let related_same: Vec<bool> = (0..self.papers.len())
-            .into_par_iter()
-            .map(|id| none_changed(data.related_of(id)))
-            .collect();
+        // The papers whose title-list hash changed: only those change how they show among
+        // another paper's related papers. Only the papers whose stamp changed are compared
+        // when the stamps were kept.
+        let compacts = &self.papers.columns().compact_hashes;
+        let compact_changed = |id: PaperId| before.compacts.get(id) != Some(&compacts[id]);
+        let shown_changed: Vec<PaperId> = match kept {
+            Some(kept) => (0..n)
+                .into_par_iter()
+                .filter(|&id| kept.stamps[id] != stamps[id] && compact_changed(id))
+                .collect(),
+            None => (0..n)
+                .into_par_iter()
+                .filter(|&id| compact_changed(id))
+                .collect(),
+        };
+        // Whether each paper's related papers show as they did, in id order (see above); when
+        // no paper shows otherwise, all do.
+        let related_same: Option<Vec<bool>> = (!shown_changed.is_empty()).then(|| {
+            let mut shown = vec![false; n];
+            for id in shown_changed {
+                shown[id] = true;
+            }
+            (0..n)
+                .into_par_iter()
+                .map(|id| !data.related_of(id).iter().any(|&r| shown[r]))
+                .collect()
+        });
+        let related_same = |id: PaperId| related_same.as_ref().is_none_or(|same| same[id]);
         timer.phase("  fingerprints: related papers unchanged");
         // Whether each list's papers are all unchanged (see above); a week's or month's are
         // its days'.
@@ -824,7 +850,7 @@ impl Site {
             .par_iter()
             .enumerate()
             .map(|(i, page)| match page.kind {
-                PageKind::Paper(id) if !changed[id] && related_same[id] => before.pages[i],
+                PageKind::Paper(id) if !changed[id] && related_same(id) => before.pages[i],
                 // A paper's JSON is made of what its page is, but its related papers.
                 PageKind::PaperJson(id) if same_inputs(i) && !changed[id] => before.pages[i],
                 PageKind::DayBib(d) | PageKind::Day(d) | PageKind::DayJson(d)
@@ -879,6 +905,7 @@ impl Site {
             inputs,
             paper_inputs,
             stamps,
+            compacts: compacts.clone(),
             settings,
         }
     }
@@ -1014,6 +1041,8 @@ pub(crate) struct PageFingerprints {
     paper_inputs: Vec<u64>,
     /// The papers' stamps these were made at (see `Site::input_stamps`); empty when not kept.
     stamps: Vec<u64>,
+    /// Each paper's title-list hash, by id (what it shows among related papers).
+    compacts: Vec<u64>,
     /// A hash of the templates and settings.
     settings: u64,
 }
