@@ -43,10 +43,25 @@ const FONT: i32 = 9;
 /// - Cells with papers are `<a>` elements in date order (so the tab order is chronological),
 ///   each with an `aria-label` and a `<title>`; empty days are a single `aria-hidden` path of
 ///   class `l0`, and the labels are `aria-hidden` too (the links and the summary say it all).
+#[cfg(any(test, debug_assertions))]
 pub(crate) fn calendar_heatmaps(
     days: &[(Date, usize)],
     day_url: &dyn Fn(Date) -> String,
 ) -> Vec<(i16, String)> {
+    let (years, max) = heatmap_years(days);
+    years
+        .into_iter()
+        .map(|(year, days)| (year, heatmap_year(year, &days, max, day_url)))
+        .collect()
+}
+
+/// What [`calendar_heatmaps`] draws: each year with papers, newest first, with its days with
+/// papers (sorted, counts > 0, a date given twice counted once with both counts), and the
+/// largest count of a day, which every year's colours are scaled to.
+pub(crate) type HeatmapYears = (Vec<(i16, Vec<(Date, usize)>)>, usize);
+
+/// The years of [`calendar_heatmaps`] (see [`HeatmapYears`]).
+pub(crate) fn heatmap_years(days: &[(Date, usize)]) -> HeatmapYears {
     let mut by_date: BTreeMap<Date, usize> = BTreeMap::new();
     for &(date, count) in days {
         if count > 0 {
@@ -59,15 +74,11 @@ pub(crate) fn calendar_heatmaps(
     for (&date, &count) in &by_date {
         years.entry(date.year()).or_default().push((date, count));
     }
-    years
-        .into_iter()
-        .rev()
-        .map(|(year, days)| (year, heatmap_year(year, &days, max, day_url)))
-        .collect()
+    (years.into_iter().rev().collect(), max)
 }
 
 /// The heatmap of one year; `days` are that year's days with papers, sorted, counts > 0.
-fn heatmap_year(
+pub(crate) fn heatmap_year(
     year: i16,
     days: &[(Date, usize)],
     max: usize,

@@ -15,13 +15,17 @@ pub(crate) struct SiteCharts {
     pub heatmaps: Vec<(i16, String)>,
     /// Each tag's papers per month, by tag index.
     pub tag_trends: Vec<String>,
-    /// What the heatmaps were drawn from: every day and its count.
+    /// What the heatmaps were drawn from: every day and its count, and each year's days.
     days: Vec<(Date, usize)>,
+    years: crate::render::charts::HeatmapYears,
     /// What each trend was drawn from: the tag's name, its months and the last month shown.
     trend_inputs: Vec<TrendInput>,
 }
 
 type TrendInput = (String, Vec<(i16, i8, usize)>, (i16, i8));
+
+/// A year and its days with papers (see [`crate::render::charts::HeatmapYears`]).
+type YearDays = (i16, Vec<(Date, usize)>);
 
 /// A paper counted in (`+1`) or out of (`-1`) a tag's month, for mending the trends (see
 /// [`site_charts`]): the tag's slug, the year and the month.
@@ -45,11 +49,35 @@ pub(crate) fn site_charts(
         .iter()
         .map(|d| (d.date, d.papers.len()))
         .collect();
-    let heatmaps = if days == previous.days {
-        previous.heatmaps.clone()
+    // A year's map is drawn again only when its days or the largest day changed (a date edit
+    // changes one or two years of sixty at a million papers).
+    let (heatmaps, years) = if days == previous.days {
+        (previous.heatmaps.clone(), previous.years.clone())
     } else {
-        crate::render::charts::calendar_heatmaps(&days, &|date| config.link(&routes::day(date)))
+        use crate::render::charts::{heatmap_year, heatmap_years};
+        let years = heatmap_years(&days);
+        let (before, before_max) = &previous.years;
+        let drawn: std::collections::HashMap<&YearDays, &String> = (before.iter())
+            .zip(previous.heatmaps.iter().map(|(_, svg)| svg))
+            .filter(|_| *before_max == years.1 && before.len() == previous.heatmaps.len())
+            .collect();
+        let url = |date| config.link(&routes::day(date));
+        let heatmaps = (years.0.par_iter())
+            .map(|year| match drawn.get(year) {
+                Some(svg) => (year.0, (*svg).clone()),
+                None => (year.0, heatmap_year(year.0, &year.1, years.1, &url)),
+            })
+            .collect();
+        (heatmaps, years)
     };
+    // The same maps as drawn whole (checked in the debug builds the tests run).
+    #[cfg(debug_assertions)]
+    debug_assert!(
+        heatmaps
+            == crate::render::charts::calendar_heatmaps(&days, &|date| config
+                .link(&routes::day(date))),
+        "heatmaps reused wrong"
+    );
     let until = index
         .months
         .first()
@@ -75,6 +103,7 @@ pub(crate) fn site_charts(
         heatmaps,
         tag_trends,
         days,
+        years,
         trend_inputs,
     }
 }
