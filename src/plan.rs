@@ -91,6 +91,16 @@ pub(crate) enum EmailScope {
 }
 
 impl PageKind {
+    /// Whether the page is made of a whole list that grows with the site (every paper of a
+    /// tag or a month, every day), not a page of it: `serve` writes it after the pages a
+    /// reader is shown when an edit changes it, and makes its fingerprint only then.
+    pub(crate) fn is_whole_list(&self) -> bool {
+        matches!(
+            self,
+            PageKind::TagBib(_) | PageKind::Archive | PageKind::Month(_)
+        )
+    }
+
     /// What kind of page this is, in a word (for `DIGEST_TIMINGS`).
     pub(crate) fn name(&self) -> &'static str {
         match self {

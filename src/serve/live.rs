@@ -114,7 +114,7 @@ impl Fingerprints {
         let hashes = page_set_hashes(site);
         timer.phase("  fingerprints: page set");
         Fingerprints {
-            pages: site.page_fingerprints(before.as_ref().map(|b| &b.pages)),
+            pages: site.page_fingerprints_deferring(before.as_ref().map(|b| &b.pages)),
             paths_hash: hashes.paths,
             set_hash: hashes.set,
             sitemap_hash: hashes.sitemap,
@@ -181,6 +181,7 @@ impl LiveSite {
         live.sitemap_hash = Some(current.sitemap_hash);
         live.written = Written::all(&PageSet {
             pages: live.site.pages(),
+            path_hashes: live.site.path_hashes(),
             fingerprints: &current.pages.pages,
             paths_hash: current.paths_hash,
         });
@@ -413,7 +414,7 @@ impl LiveSite {
         };
         let mut timer = crate::timing::PhaseTimer::start();
         // Taken, and put back once written: a failed write makes them again next time.
-        let (current, candidates) = match self.current.take() {
+        let (mut current, candidates) = match self.current.take() {
             Some(current) => (current, self.left.take()),
             None => (Fingerprints::of(&self.site, self.before.take()), None),
         };
@@ -427,10 +428,20 @@ impl LiveSite {
         timer.phase("search index");
         let now = PageSet {
             pages: self.site.pages(),
+            path_hashes: self.site.path_hashes(),
             fingerprints: &current.pages.pages,
             paths_hash: current.paths_hash,
         };
         let mut dirty = dirty_pages_among(&self.written, &now, candidates.as_deref(), first, limit);
+        // The pages written whose fingerprint was left to be made when needed (pages of whole
+        // lists): made now, for the record of what was written.
+        self.site.make_pending(&mut current.pages, &dirty.pages);
+        let now = PageSet {
+            pages: self.site.pages(),
+            path_hashes: self.site.path_hashes(),
+            fingerprints: &current.pages.pages,
+            paths_hash: current.paths_hash,
+        };
         self.pages_behind = dirty.deferred;
         let path_hashes = self.site.path_hashes();
         let hash_at = |i: usize| path_hashes[i];

@@ -685,7 +685,40 @@ impl Site {
     ///
     /// Every other page is fingerprinted again. At 100,000 papers that halves the step after an
     /// edit.
+    #[cfg(test)]
     pub(crate) fn page_fingerprints(&self, before: Option<&PageFingerprints>) -> PageFingerprints {
+        self.fingerprints_from(before, false)
+    }
+
+    /// `Site::page_fingerprints`, but the fingerprint of a page made of a whole list
+    /// (`PageKind::is_whole_list`) that is not kept is left [`PENDING`], to be made with
+    /// [`Site::make_pending`] when the page is written: `serve` writes those pages after the
+    /// ones a reader is shown, and a large tag's BibTeX hashes every paper's key (the
+    /// fingerprints of a million-paper site's edit spent 75–190 ms of thread time on them).
+    pub(crate) fn page_fingerprints_deferring(
+        &self,
+        before: Option<&PageFingerprints>,
+    ) -> PageFingerprints {
+        self.fingerprints_from(before, true)
+    }
+
+    /// Makes the fingerprints of `pages` (indices in the plan) left [`PENDING`].
+    pub(crate) fn make_pending(&self, fingerprints: &mut PageFingerprints, pages: &[usize]) {
+        let data = self.data();
+        let made: Vec<(usize, u64)> = (pages.par_iter())
+            .filter(|&&i| fingerprints.pages[i] == PENDING)
+            .map(|&i| (i, self.fingerprint_of(&data, &self.pages[i])))
+            .collect();
+        for (i, fingerprint) in made {
+            fingerprints.pages[i] = fingerprint;
+        }
+    }
+
+    fn fingerprints_from(
+        &self,
+        before: Option<&PageFingerprints>,
+        defer: bool,
+    ) -> PageFingerprints {
         use crate::plan::{FeedScope, PageKind};
         let mut timer = crate::timing::PhaseTimer::start();
         let data = self.data();
@@ -831,6 +864,7 @@ impl Site {
             .enabled()
             .then(|| std::sync::Mutex::new(BTreeMap::new()));
         let make = |page: &PlannedPage| match &made {
+            _ if defer && page.kind.is_whole_list() => PENDING,
             Some(made) => {
                 let started = std::time::Instant::now();
                 let fingerprint = self.fingerprint_of(&data, page);
@@ -910,14 +944,17 @@ impl Site {
         }
     }
 
-    /// One page's fingerprint (see [`Site::fingerprints`]).
+    /// One page's fingerprint (see [`Site::fingerprints`]); never [`PENDING`].
     fn fingerprint_of(&self, data: &SiteData<'_>, page: &PlannedPage) -> u64 {
         let templates = self
             .template_hashes
             .get(page.template)
             .copied()
             .unwrap_or(0);
-        data.fingerprint(page, templates, self.config_hash)
+        match data.fingerprint(page, templates, self.config_hash) {
+            PENDING => PENDING + 1,
+            fingerprint => fingerprint,
+        }
     }
 }
 
@@ -1028,6 +1065,9 @@ fn new_numbering() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
+
+/// A fingerprint not made yet (see [`Site::page_fingerprints_deferring`]): no page's is.
+pub(crate) const PENDING: u64 = 0;
 
 /// Every page's fingerprint, with what they were made from (see [`Site::page_fingerprints`]).
 #[derive(Clone)]

@@ -384,6 +384,20 @@ fn assert_fingerprints_from_before_are_made_whole(before: &Site, after: &Site, w
         whole,
         "{what}: made whole"
     );
+    // As `serve` makes them: the pages of whole lists not kept are left to be made when
+    // written, and then are those made whole.
+    let mut deferred = after.page_fingerprints_deferring(Some(&before.page_fingerprints(None)));
+    let pending: Vec<usize> = (0..whole.len())
+        .filter(|&i| deferred.pages[i] == crate::site::PENDING)
+        .collect();
+    assert!(
+        pending
+            .iter()
+            .all(|&i| after.pages()[i].kind.is_whole_list()),
+        "{what}: only whole lists wait"
+    );
+    after.make_pending(&mut deferred, &pending);
+    assert_eq!(deferred.pages, whole, "{what}: deferred, then made");
 }
 
 /// Every kind of page the plan makes, by name.

@@ -42,12 +42,14 @@ impl FirstPages {
     }
 }
 
-/// The pages of the site now: the plan's pages, their fingerprints and the hash of their paths
-/// in order (see `LiveSite::page_set_hashes`).
+/// The pages of the site now: the plan's pages, their paths' hashes and fingerprints and the
+/// hash of their paths in order (see `LiveSite::page_set_hashes`).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct PageSet<'a> {
     /// The planned pages.
     pub(super) pages: &'a [PlannedPage],
+    /// Hash of each page's output path (see `Site::path_hashes`).
+    pub(super) path_hashes: &'a [u64],
     /// Each page's fingerprint.
     pub(super) fingerprints: &'a [u64],
     /// Hash of the pages' output paths, in order.
@@ -62,7 +64,7 @@ impl PageSet<'_> {
 
 /// The fingerprint of each page as last written, in one store read two ways: by page index
 /// while the page paths are those recorded (the common case of an edit: no path is hashed),
-/// and by output path otherwise.
+/// and by output path (its hash) otherwise.
 #[derive(Debug, Default)]
 pub(super) struct Written {
     /// The recorded page paths' hash and number: while a plan has the same, its page `i` is
@@ -71,10 +73,12 @@ pub(super) struct Written {
     /// Fingerprints; `None` for a page never written. Past the layout's pages: pages written
     /// while the layout waited (see [`Written::record`]).
     fingerprints: Vec<Option<u64>>,
-    /// Where each output path's fingerprint is in `fingerprints`. aHash: when pages came or
-    /// went every path of the plan is looked up, and with SipHash those lookups were 4% of the
-    /// CPU samples of tag edits at 100,000 papers.
+    /// Where each output path's fingerprint is in `fingerprints`, by the path's hash (made
+    /// with the plan): at a million pages, looking every page up by its path and keeping a
+    /// copy of each took 360–400 ms of a tag edit that added a page to a tag's list.
     slots: Slots,
+    /// The output path of each slot, for the pages no longer made (see [`Dirty::removed`]).
+    paths: Paths,
 }
 
 impl Written {
@@ -83,18 +87,19 @@ impl Written {
         Written {
             layout: now.layout(),
             fingerprints: now.fingerprints.iter().copied().map(Some).collect(),
-            slots: slots_of(now.pages),
+            slots: slots_of(now.path_hashes),
+            paths: Paths::of(now.pages),
         }
     }
 
-    /// The fingerprint last written for page `i` of a plan, whose path is `path`; by index
-    /// when `same_layout`.
-    fn get(&self, i: usize, path: &str, same_layout: bool) -> Option<u64> {
+    /// The fingerprint last written for page `i` of a plan, whose path's hash is `path`; by
+    /// index when `same_layout`.
+    fn get(&self, i: usize, path: u64, same_layout: bool) -> Option<u64> {
         if same_layout {
             self.fingerprints[i]
         } else {
             self.slots
-                .get(path)
+                .get(&path)
                 .and_then(|&slot| self.fingerprints[slot])
         }
     }
@@ -102,7 +107,7 @@ impl Written {
     /// Forgets what was written at `path` (its file was removed): a page there is written
     /// again whatever its fingerprint.
     pub(super) fn forget(&mut self, path: &str) {
-        if let Some(&slot) = self.slots.get(path) {
+        if let Some(&slot) = self.slots.get(&crate::hash::hash_of(path)) {
             self.fingerprints[slot] = None;
         }
     }
@@ -119,13 +124,13 @@ impl Written {
             }
         } else if layout_waits {
             for &i in &dirty.pages {
-                let path = &now.pages[i].path;
-                let slot = match self.slots.get(path) {
+                let slot = match self.slots.get(&now.path_hashes[i]) {
                     Some(&slot) => slot,
                     None => {
                         self.fingerprints.push(None);
+                        self.paths.push(&now.pages[i].path);
                         let slot = self.fingerprints.len() - 1;
-                        self.slots.insert(path.clone(), slot);
+                        self.slots.insert(now.path_hashes[i], slot);
                         slot
                     }
                 };
@@ -138,25 +143,80 @@ impl Written {
                     if written.next_if_eq(&i).is_some() {
                         Some(now.fingerprints[i])
                     } else {
-                        self.get(i, &now.pages[i].path, false)
+                        self.get(i, now.path_hashes[i], false)
                     }
                 })
                 .collect();
             *self = Written {
                 layout: now.layout(),
                 fingerprints,
-                slots: slots_of(now.pages),
+                slots: slots_of(now.path_hashes),
+                paths: Paths::of(now.pages),
             };
         }
     }
 }
 
-type Slots = HashMap<String, usize, ahash::RandomState>;
+/// Slots by path hash. The hashes are aHash's already: used as they are.
+type Slots = HashMap<u64, usize, std::hash::BuildHasherDefault<PassThrough>>;
 
-fn slots_of(pages: &[PlannedPage]) -> Slots {
-    let mut slots = Slots::with_capacity_and_hasher(pages.len(), ahash::RandomState::new());
-    slots.extend(pages.iter().enumerate().map(|(i, p)| (p.path.clone(), i)));
+/// A hasher that passes a `u64` hash on (see [`Slots`]).
+#[derive(Debug, Default)]
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64`s are hashed; anything else is folded in byte by byte.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+fn slots_of(path_hashes: &[u64]) -> Slots {
+    let mut slots = Slots::with_capacity_and_hasher(path_hashes.len(), Default::default());
+    slots.extend(path_hashes.iter().enumerate().map(|(i, &hash)| (hash, i)));
     slots
+}
+
+/// Output paths by slot, in one buffer (a million paths kept as strings were a million
+/// allocations after every change of the page set).
+#[derive(Debug, Default)]
+struct Paths {
+    text: String,
+    /// Where each path ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Paths {
+    fn of(pages: &[PlannedPage]) -> Paths {
+        let mut paths = Paths {
+            text: String::with_capacity(pages.iter().map(|p| p.path.len()).sum()),
+            ends: Vec::with_capacity(pages.len()),
+        };
+        for page in pages {
+            paths.push(&page.path);
+        }
+        paths
+    }
+
+    fn push(&mut self, path: &str) {
+        self.text.push_str(path);
+        self.ends.push(self.text.len());
+    }
+
+    fn get(&self, slot: usize) -> &str {
+        let start = slot.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.text[start..self.ends[slot]]
+    }
 }
 
 /// The pages a rebuild writes now.
@@ -200,31 +260,34 @@ pub(super) fn dirty_pages_among(
     first: Option<&FirstPages>,
     limit: Option<usize>,
 ) -> Dirty {
+    use rayon::prelude::*;
     let same_layout = written.layout == now.layout();
     let dirty =
-        |i: &usize| written.get(*i, &now.pages[*i].path, same_layout) != Some(now.fingerprints[*i]);
+        |i: &usize| written.get(*i, now.path_hashes[*i], same_layout) != Some(now.fingerprints[*i]);
     let mut removed = None;
     let all: Vec<usize> = match candidates {
         Some(candidates) => candidates.iter().copied().filter(dirty).collect(),
-        None if same_layout => (0..now.pages.len()).filter(dirty).collect(),
+        None if same_layout => (0..now.pages.len()).into_par_iter().filter(dirty).collect(),
         // Every page looked up by path: the slots never looked up are pages no longer made.
         None => {
+            let slots: Vec<Option<usize>> = (now.path_hashes.par_iter())
+                .map(|hash| written.slots.get(hash).copied())
+                .collect();
             let mut seen = vec![false; written.fingerprints.len()];
+            for &slot in slots.iter().flatten() {
+                seen[slot] = true;
+            }
             let all = (0..now.pages.len())
+                .into_par_iter()
                 .filter(|&i| {
-                    let slot = written.slots.get(&now.pages[i].path).copied();
-                    if let Some(slot) = slot {
-                        seen[slot] = true;
-                    }
-                    slot.and_then(|slot| written.fingerprints[slot]) != Some(now.fingerprints[i])
+                    slots[i].and_then(|slot| written.fingerprints[slot])
+                        != Some(now.fingerprints[i])
                 })
                 .collect();
             removed = Some(
-                written
-                    .slots
-                    .iter()
-                    .filter(|&(_, &slot)| !seen[slot] && written.fingerprints[slot].is_some())
-                    .map(|(path, _)| path.clone())
+                (0..seen.len())
+                    .filter(|&slot| !seen[slot] && written.fingerprints[slot].is_some())
+                    .map(|slot| written.paths.get(slot).to_string())
                     .collect(),
             );
             all
@@ -244,7 +307,7 @@ pub(super) fn dirty_pages_among(
             // write. They wait for the catch-up, unless open. (When pages come or go, a step
             // that leaves pages also leaves the old ones in place: then everything is written
             // at once.)
-            pages.retain(|&i| first.wants(&now.pages[i]) || !is_heavy(&now.pages[i].kind));
+            pages.retain(|&i| first.wants(&now.pages[i]) || !now.pages[i].kind.is_whole_list());
         }
     }
     if let Some(limit) = limit {
@@ -263,16 +326,6 @@ pub(super) fn dirty_pages_among(
         left,
         removed,
     }
-}
-
-/// Whether a page is made of a whole list that grows with the site (every paper of a tag or a
-/// month, every day), not a page of it: written after the pages a reader is shown when an
-/// edit changes it.
-fn is_heavy(kind: &PageKind) -> bool {
-    matches!(
-        kind,
-        PageKind::TagBib(_) | PageKind::Archive | PageKind::Month(_)
-    )
 }
 
 #[cfg(test)]
