@@ -433,15 +433,25 @@ impl LiveSite {
             paths_hash: current.paths_hash,
         };
         let mut dirty = dirty_pages_among(&self.written, &now, candidates.as_deref(), first, limit);
-        // The pages written whose fingerprint was left to be made when needed (pages of whole
-        // lists): made now, for the record of what was written.
-        self.site.make_pending(&mut current.pages, &dirty.pages);
+        // The pages to write whose fingerprint was left to be made when needed (pages of whole
+        // lists): made now, and those the same as written are not written (a tag's BibTeX
+        // that none of an edit's changes reach: 20 MB rendered for nothing).
+        let pending: Vec<usize> = (dirty.pages.iter().copied())
+            .filter(|&i| current.pages.pages[i] == crate::site::PENDING)
+            .collect();
+        self.site.make_pending(&mut current.pages, &pending);
         let now = PageSet {
             pages: self.site.pages(),
             path_hashes: self.site.path_hashes(),
             fingerprints: &current.pages.pages,
             paths_hash: current.paths_hash,
         };
+        if !pending.is_empty() {
+            let unchanged: HashSet<usize> = (pending.into_iter())
+                .filter(|&i| self.written.holds(&now, i, dirty.same_layout))
+                .collect();
+            dirty.pages.retain(|i| !unchanged.contains(i));
+        }
         self.pages_behind = dirty.deferred;
         let path_hashes = self.site.path_hashes();
         let hash_at = |i: usize| path_hashes[i];

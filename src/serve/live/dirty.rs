@@ -104,6 +104,12 @@ impl Written {
         }
     }
 
+    /// Whether page `i` of `now` was written with the fingerprint it has (compared by index
+    /// when `same_layout`).
+    pub(super) fn holds(&self, now: &PageSet<'_>, i: usize, same_layout: bool) -> bool {
+        self.get(i, now.path_hashes[i], same_layout) == Some(now.fingerprints[i])
+    }
+
     /// Forgets what was written at `path` (its file was removed): a page there is written
     /// again whatever its fingerprint.
     pub(super) fn forget(&mut self, path: &str) {
