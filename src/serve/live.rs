@@ -120,6 +120,16 @@ impl Fingerprints {
             sitemap_hash: hashes.sitemap,
         }
     }
+
+    /// The pages of `site` (the state these were made of) with these fingerprints.
+    fn page_set<'a>(&'a self, site: &'a Site) -> PageSet<'a> {
+        PageSet {
+            pages: site.pages(),
+            path_hashes: site.path_hashes(),
+            fingerprints: &self.pages.pages,
+            paths_hash: self.paths_hash,
+        }
+    }
 }
 
 /// Pages one [`LiveSite::catch_up`] step writes at most, so that a new edit waits for at most
@@ -179,12 +189,7 @@ impl LiveSite {
         live.site.mark_searched();
         let current = Fingerprints::of(&live.site, None);
         live.sitemap_hash = Some(current.sitemap_hash);
-        live.written = Written::all(&PageSet {
-            pages: live.site.pages(),
-            path_hashes: live.site.path_hashes(),
-            fingerprints: &current.pages.pages,
-            paths_hash: current.paths_hash,
-        });
+        live.written = Written::all(&current.page_set(&live.site));
         live.current = Some(current);
         live.files = live.expected_files(&emit::machine_files(&live.site));
         Ok(live)
@@ -426,12 +431,7 @@ impl LiveSite {
         let searched =
             search.then(|| search_changes(&mut self.site, &mut state, &self.search_hashes));
         timer.phase("search index");
-        let now = PageSet {
-            pages: self.site.pages(),
-            path_hashes: self.site.path_hashes(),
-            fingerprints: &current.pages.pages,
-            paths_hash: current.paths_hash,
-        };
+        let now = current.page_set(&self.site);
         let mut dirty = dirty_pages_among(&self.written, &now, candidates.as_deref(), first, limit);
         // The pages to write whose fingerprint was left to be made when needed (pages of whole
         // lists): made now, and those the same as written are not written (a tag's BibTeX
@@ -440,12 +440,7 @@ impl LiveSite {
             .filter(|&i| current.pages.pages[i] == crate::site::PENDING)
             .collect();
         self.site.make_pending(&mut current.pages, &pending);
-        let now = PageSet {
-            pages: self.site.pages(),
-            path_hashes: self.site.path_hashes(),
-            fingerprints: &current.pages.pages,
-            paths_hash: current.paths_hash,
-        };
+        let now = current.page_set(&self.site);
         if !pending.is_empty() {
             let unchanged: HashSet<usize> = (pending.into_iter())
                 .filter(|&i| self.written.holds(&now, i, dirty.same_layout))

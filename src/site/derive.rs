@@ -209,7 +209,6 @@ impl Site {
     /// (`moved` gives each old id's new one): removed papers drop out of the lists, new papers
     /// get none until related papers are found again.
     pub(super) fn remap_related(&mut self, moved: &[Option<PaperId>]) {
-        self.input_stamps.clear();
         let mut related = vec![Vec::new(); self.papers.len()];
         for (old, list) in std::mem::take(&mut self.related).into_iter().enumerate() {
             if let Some(Some(new)) = moved.get(old) {
@@ -384,7 +383,8 @@ impl Site {
                 && papers.contains(&id)
             {
                 *fingerprint = self.fingerprint_of(&data, page);
-                *inputs = views::page_inputs(path, data.paper_inputs(id));
+                let paper = fingerprints.paper_inputs.get(id).copied();
+                *inputs = views::page_inputs(path, paper.unwrap_or_else(|| data.paper_inputs(id)));
             }
         }
     }

@@ -496,6 +496,7 @@ impl Site {
         if let Some(moved) = &change.moved {
             self.remap_related(moved);
             self.ids_numbering = new_numbering();
+            // Stamps are by id: every paper's is renewed below.
             self.input_stamps.clear();
         }
         self.renew_stamps(change.read.iter().chain(&rekeyed).copied());
