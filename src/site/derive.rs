@@ -157,7 +157,7 @@ impl Site {
         // The same pages when nothing they are made of changed (a date edit between days that
         // have papers, a title or upvotes edit); otherwise the paper pages of the plan (and
         // their JSON files after them) are taken over unless their paths may have changed.
-        let shape = plan::shape(&self.index, self.config.paginate_by);
+        let shape = plan::shape(&self.index);
         if change.reach == Reach::Paths || self.plan_shape != Some(shape) {
             let previous_len = self.pages.len();
             let paper_pages = (change.reach < Reach::Paths).then(|| {
@@ -179,20 +179,68 @@ impl Site {
                 paper_pages,
                 previous_len,
             );
-            self.path_hashes = (self.pages.par_iter())
-                .map(|page| hash_of(page.path.as_str()))
-                .collect();
+            self.path_hashes = std::sync::Arc::new(
+                (self.pages.par_iter())
+                    .map(|page| hash_of(page.path.as_str()))
+                    .collect(),
+            );
             self.plan_shape = Some(shape);
+            self.plan_counts = plan::page_counts(&self.index, self.config.paginate_by);
             self.plan_lengths = Some(plan::list_lengths(&self.index));
         } else {
-            // A date edit leaves every list's length; a tag edit changes a few.
+            // A date edit leaves every list's length; a tag edit changes a few, and sometimes
+            // the page count of one.
             let lengths = plan::list_lengths(&self.index);
             if self.plan_lengths != Some(lengths) {
-                plan::mend_pagers(&mut self.pages, &self.index, self.config.paginate_by);
+                let counts = plan::page_counts(&self.index, self.config.paginate_by);
+                let lists = self.lists_start();
+                if counts != self.plan_counts {
+                    let hashes = std::sync::Arc::make_mut(&mut self.path_hashes);
+                    let (pages, index) = (&mut self.pages, &self.index);
+                    plan::resize_lists(
+                        pages,
+                        hashes,
+                        lists,
+                        &self.config,
+                        index,
+                        &self.plan_counts,
+                    );
+                    self.plan_counts = counts;
+                }
+                let per_page = self.config.paginate_by;
+                plan::mend_pagers(&mut self.pages[lists..], &self.index, per_page);
                 self.plan_lengths = Some(lengths);
             }
         }
+        // The plan mended is the plan made whole (checked in the debug builds the tests run).
+        #[cfg(debug_assertions)]
+        {
+            let papers = &self.papers.columns().papers;
+            let whole = plan::plan_reusing(&self.config, papers, &self.index, None, 0);
+            debug_assert!(
+                whole == self.pages,
+                "the plan mended differs from the plan made"
+            );
+            let hashes: Vec<u64> = whole.iter().map(|p| hash_of(p.path.as_str())).collect();
+            debug_assert!(hashes == *self.path_hashes, "the plan's path hashes differ");
+        }
         timer.phase("plan");
+    }
+
+    /// Where the pages after the paper pages and their JSON files start in the plan: the
+    /// home pages come first, then those.
+    fn lists_start(&self) -> usize {
+        let home = (self.pages.iter())
+            .take_while(|p| matches!(p.kind, PageKind::Home(_)))
+            .count();
+        let per_paper = if self.config.output.api { 2 } else { 1 };
+        let start = home + per_paper * self.papers.len();
+        debug_assert!(
+            self.pages[home..start]
+                .iter()
+                .all(|p| matches!(p.kind, PageKind::Paper(_) | PageKind::PaperJson(_)))
+        );
+        start
     }
 
     /// Rebuilds the cards of `ids` when nothing moved between pages.

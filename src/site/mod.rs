@@ -131,10 +131,12 @@ pub(crate) struct Site {
     /// a process; empty or of another length when not kept (every paper counts as changed).
     input_stamps: Vec<u64>,
     /// Hash of each page's output path, in plan order (made with the plan).
-    path_hashes: Vec<u64>,
-    /// What the plan of `pages` was made of besides the paper pages ([`plan::shape`]): an
-    /// index of the same shape plans the same pages.
+    path_hashes: std::sync::Arc<Vec<u64>>,
+    /// What the plan of `pages` was made of besides the paper pages and the lists' lengths
+    /// ([`plan::shape`]): an index of the same shape plans the same pages but the lists'.
     plan_shape: Option<u64>,
+    /// The lists' page counts of the plan ([`plan::page_counts`]).
+    plan_counts: Vec<u32>,
     /// The lists' lengths the pages' pagers were made for ([`plan::list_lengths`]).
     plan_lengths: Option<u64>,
     /// The fetch ledger's last success per source, for the status page; `None` when the site
@@ -363,10 +365,11 @@ impl Site {
             search_base: None,
             pages: Vec::new(),
             plan_shape: None,
+            plan_counts: Vec::new(),
             plan_lengths: None,
             ids_numbering: new_numbering(),
             input_stamps: Vec::new(),
-            path_hashes: Vec::new(),
+            path_hashes: Default::default(),
             ledger: read_ledger(root),
             stamps: snapshot::Stamps::default(),
             bib_layouts: None,
