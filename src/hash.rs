@@ -23,6 +23,31 @@ pub(crate) fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
     hasher.finish()
 }
 
+/// A map keyed by hashes made with [`hasher`] (a page's path hash), which it uses as they are.
+pub(crate) type ByHash<V> =
+    std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<PassThrough>>;
+
+/// A hasher that passes a `u64` hash on (see [`ByHash`]).
+#[derive(Debug, Default)]
+pub(crate) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64`s are hashed; anything else is folded in byte by byte.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// Hash of what tells, without reading it, that a file is no longer the one it was: size,
 /// modification time and, where the system has them, inode and change time (which no tool
 /// that restores modification times can set back, and which a rename over the file changes).

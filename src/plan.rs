@@ -15,6 +15,8 @@ use crate::index::{PaperId, SiteIndex};
 use crate::record::Paper;
 use crate::routes;
 
+pub(crate) mod align;
+
 /// What a page shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PageKind {

@@ -11,6 +11,7 @@
 //! what depends on all papers is derived again as far as that change reaches (`derive.rs`). A
 //! property test (`tests.rs`) checks that an updated site equals the same files loaded anew.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -799,14 +800,36 @@ impl Site {
                 paper_inputs,
                 stamps,
                 compacts: self.papers.columns().compact_hashes.clone(),
+                path_hashes: self.path_hashes.clone(),
                 settings,
             };
         };
+        // The earlier state's pages in this plan's order when pages came, went or moved (a
+        // tag's list gained a page): each page is compared with what it was, wherever it was.
+        // A page the earlier plan did not have has no inputs equal to its own.
+        let places = (!std::sync::Arc::ptr_eq(&before.path_hashes, &self.path_hashes))
+            .then(|| crate::plan::align::places(&before.path_hashes, &self.path_hashes))
+            .flatten();
+        let (before_pages, before_inputs) = match &places {
+            None => (
+                Cow::Borrowed(&before.pages[..]),
+                Cow::Borrowed(&before.inputs[..]),
+            ),
+            Some(places) => {
+                use crate::plan::align::reorder;
+                let pages = reorder(&before.pages, places, |_| PENDING);
+                (
+                    pages.into(),
+                    reorder(&before.inputs, places, |i| !inputs[i]).into(),
+                )
+            }
+        };
+        timer.phase("  fingerprints: earlier pages in place");
         // Papers whose page is made of something else now (or is another page's place).
         let mut changed = vec![false; self.papers.len()];
         let changed_ids: Vec<PaperId> = (self.pages.par_iter().enumerate())
             .filter_map(|(i, page)| match page.kind {
-                PageKind::Paper(id) if before.inputs.get(i) != Some(&inputs[i]) => Some(id),
+                PageKind::Paper(id) if before_inputs.get(i) != Some(&inputs[i]) => Some(id),
                 _ => None,
             })
             .collect();
@@ -814,7 +837,7 @@ impl Site {
             changed[id] = true;
         }
         timer.phase("  fingerprints: papers changed");
-        let same_inputs = |i: usize| before.inputs.get(i) == Some(&inputs[i]);
+        let same_inputs = |i: usize| before_inputs.get(i) == Some(&inputs[i]);
         let none_changed = |ids: &[PaperId]| !ids.iter().any(|&id| changed[id]);
         // The papers whose title-list hash changed: only those change how they show among
         // another paper's related papers. Only the papers whose stamp changed are compared
@@ -888,40 +911,40 @@ impl Site {
             .par_iter()
             .enumerate()
             .map(|(i, page)| match page.kind {
-                PageKind::Paper(id) if !changed[id] && related_same(id) => before.pages[i],
+                PageKind::Paper(id) if !changed[id] && related_same(id) => before_pages[i],
                 // A paper's JSON is made of what its page is, but its related papers.
-                PageKind::PaperJson(id) if same_inputs(i) && !changed[id] => before.pages[i],
+                PageKind::PaperJson(id) if same_inputs(i) && !changed[id] => before_pages[i],
                 PageKind::DayBib(d) | PageKind::Day(d) | PageKind::DayJson(d)
                     if same_inputs(i) && fresh.days[d] =>
                 {
-                    before.pages[i]
+                    before_pages[i]
                 }
                 PageKind::Week(w)
                     if same_inputs(i) && fresh.all_days(&self.index.weeks[w].days) =>
                 {
-                    before.pages[i]
+                    before_pages[i]
                 }
                 PageKind::Month(m)
                     if same_inputs(i) && fresh.all_days(&self.index.months[m].days) =>
                 {
-                    before.pages[i]
+                    before_pages[i]
                 }
                 PageKind::TagBib(t)
                     if same_inputs(i) && none_changed(&self.index.tags[t].papers) =>
                 {
-                    before.pages[i]
+                    before_pages[i]
                 }
                 PageKind::Tag(t, _) | PageKind::TagJson(t, _)
                     if same_inputs(i) && fresh.tags[t] =>
                 {
-                    before.pages[i]
+                    before_pages[i]
                 }
-                PageKind::Keyword(k, _) if same_inputs(i) && fresh.feeds[k] => before.pages[i],
-                PageKind::Author(a, _) if same_inputs(i) && fresh.authors[a] => before.pages[i],
+                PageKind::Keyword(k, _) if same_inputs(i) && fresh.feeds[k] => before_pages[i],
+                PageKind::Author(a, _) if same_inputs(i) && fresh.authors[a] => before_pages[i],
                 PageKind::Feed(scope) | PageKind::JsonFeed(scope)
                     if same_inputs(i) && fresh.scope(scope) =>
                 {
-                    before.pages[i]
+                    before_pages[i]
                 }
                 _ => make(page),
             })
@@ -944,6 +967,7 @@ impl Site {
             paper_inputs,
             stamps,
             compacts: compacts.clone(),
+            path_hashes: self.path_hashes.clone(),
             settings,
         }
     }
@@ -1087,6 +1111,8 @@ pub(crate) struct PageFingerprints {
     stamps: Vec<u64>,
     /// Each paper's title-list hash, by id (what it shows among related papers).
     compacts: Vec<u64>,
+    /// The hash of each page's path, in the plan's order (the plan's, shared).
+    path_hashes: std::sync::Arc<Vec<u64>>,
     /// A hash of the templates and settings.
     settings: u64,
 }

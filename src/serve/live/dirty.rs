@@ -3,7 +3,7 @@
 //! ([`FirstPages`]) and a limit. No I/O; the live site renders and writes what it returns, then
 //! records it with [`Written::record`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::index::PaperId;
 use crate::plan::{PageKind, PlannedPage};
@@ -77,6 +77,10 @@ pub(super) struct Written {
     /// with the plan): at a million pages, looking every page up by its path and keeping a
     /// copy of each took 360–400 ms of a tag edit that added a page to a tag's list.
     slots: Slots,
+    /// The path hash of each of the layout's pages, in order (slot `i` is page `i`): a plan
+    /// whose pages differ finds most of its pages in place without a lookup
+    /// ([`crate::plan::align::places`]).
+    hashes: Vec<u64>,
     /// The output path of each slot, for the pages no longer made (see [`Dirty::removed`]).
     paths: Paths,
 }
@@ -88,6 +92,7 @@ impl Written {
             layout: now.layout(),
             fingerprints: now.fingerprints.iter().copied().map(Some).collect(),
             slots: slots_of(now.path_hashes),
+            hashes: now.path_hashes.to_vec(),
             paths: Paths::of(now.pages),
         }
     }
@@ -143,13 +148,14 @@ impl Written {
                 self.fingerprints[slot] = Some(now.fingerprints[i]);
             }
         } else {
+            let slots = self.slots_of(now);
             let mut written = dirty.pages.iter().copied().peekable();
             let fingerprints = (0..now.pages.len())
                 .map(|i| {
                     if written.next_if_eq(&i).is_some() {
                         Some(now.fingerprints[i])
                     } else {
-                        self.get(i, now.path_hashes[i], false)
+                        slots[i].and_then(|slot| self.fingerprints[slot])
                     }
                 })
                 .collect();
@@ -157,35 +163,31 @@ impl Written {
                 layout: now.layout(),
                 fingerprints,
                 slots: slots_of(now.path_hashes),
+                hashes: now.path_hashes.to_vec(),
                 paths: Paths::of(now.pages),
             };
         }
     }
 }
 
-/// Slots by path hash. The hashes are aHash's already: used as they are.
-type Slots = HashMap<u64, usize, std::hash::BuildHasherDefault<PassThrough>>;
-
-/// A hasher that passes a `u64` hash on (see [`Slots`]).
-#[derive(Debug, Default)]
-struct PassThrough(u64);
-
-impl std::hash::Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u64`s are hashed; anything else is folded in byte by byte.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+impl Written {
+    /// The slot of each page of `now`, found by path (`None` for a page never recorded): most
+    /// are where they were in the layout recorded; the others (pages added since, or written
+    /// while the layout waited) are looked up.
+    fn slots_of(&self, now: &PageSet<'_>) -> Vec<Option<usize>> {
+        use crate::plan::align::{NEW, places};
+        use rayon::prelude::*;
+        let places = places(&self.hashes, now.path_hashes);
+        let slot = |i: usize| match places.as_ref().map_or(i as u32, |places| places[i]) {
+            NEW => self.slots.get(&now.path_hashes[i]).copied(),
+            place => Some(place as usize),
+        };
+        (0..now.pages.len()).into_par_iter().map(slot).collect()
     }
 }
+
+/// Slots by path hash (aHash's already: used as they are).
+type Slots = crate::hash::ByHash<usize>;
 
 fn slots_of(path_hashes: &[u64]) -> Slots {
     let mut slots = Slots::with_capacity_and_hasher(path_hashes.len(), Default::default());
@@ -274,11 +276,9 @@ pub(super) fn dirty_pages_among(
     let all: Vec<usize> = match candidates {
         Some(candidates) => candidates.iter().copied().filter(dirty).collect(),
         None if same_layout => (0..now.pages.len()).into_par_iter().filter(dirty).collect(),
-        // Every page looked up by path: the slots never looked up are pages no longer made.
+        // Every page found by path: the slots never found are pages no longer made.
         None => {
-            let slots: Vec<Option<usize>> = (now.path_hashes.par_iter())
-                .map(|hash| written.slots.get(hash).copied())
-                .collect();
+            let slots = written.slots_of(now);
             let mut seen = vec![false; written.fingerprints.len()];
             for &slot in slots.iter().flatten() {
                 seen[slot] = true;
