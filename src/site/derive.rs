@@ -397,45 +397,6 @@ impl Site {
     pub(crate) fn records_identity(&self) -> u64 {
         self.stamps.contents()
     }
-
-    /// Brings `fingerprints` (of the pages as planned now, made before
-    /// [`Site::relate_if_stale`]) up to date after it changed the related lists of `papers`.
-    /// Related papers show on a paper's own page only (`PageKind::Paper`; a test checks that
-    /// no other page's fingerprint depends on them), so only those pages are hashed again.
-    /// What those pages are made of is brought up to date with them, so that fingerprints made
-    /// from these later ([`Site::page_fingerprints`]) see what changed since.
-    pub(crate) fn refresh_related_fingerprints(
-        &self,
-        fingerprints: &mut super::PageFingerprints,
-        papers: &[PaperId],
-    ) {
-        if papers.is_empty() {
-            return;
-        }
-        let data = self.data();
-        // What those papers' pages read, at their stamps now.
-        let stamps_kept = fingerprints.stamps.len() == self.input_stamps.len();
-        for &id in papers {
-            if let Some(inputs) = fingerprints.paper_inputs.get_mut(id) {
-                *inputs = data.paper_inputs(id);
-            }
-            if stamps_kept {
-                fingerprints.stamps[id] = self.input_stamps[id];
-            }
-        }
-        let papers: std::collections::HashSet<PaperId> = papers.iter().copied().collect();
-        let pages = fingerprints.pages.iter_mut().zip(&mut fingerprints.inputs);
-        let pages = pages.zip(self.path_hashes());
-        for (page, ((fingerprint, inputs), &path)) in self.pages.iter().zip(pages) {
-            if let PageKind::Paper(id) = page.kind
-                && papers.contains(&id)
-            {
-                *fingerprint = self.fingerprint_of(&data, page);
-                let paper = fingerprints.paper_inputs.get(id).copied();
-                *inputs = views::page_inputs(path, paper.unwrap_or_else(|| data.paper_inputs(id)));
-            }
-        }
-    }
 }
 
 /// Each paper's `k` related papers, from the words of all papers (`terms`, by paper id), and

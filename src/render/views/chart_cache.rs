@@ -44,6 +44,7 @@ pub(crate) fn site_charts(
     moves: Option<&[TrendMove]>,
 ) -> SiteCharts {
     use rayon::prelude::*;
+    let mut timer = crate::timing::PhaseTimer::start();
     let days: Vec<(Date, usize)> = index
         .days
         .iter()
@@ -78,6 +79,7 @@ pub(crate) fn site_charts(
                 .link(&routes::day(date))),
         "heatmaps reused wrong"
     );
+    timer.phase("  charts: heatmaps");
     let until = index
         .months
         .first()
@@ -88,6 +90,7 @@ pub(crate) fn site_charts(
         debug_assert!(*mended == trend_inputs(index, until), "trends mended wrong");
     }
     let trend_inputs = mended.unwrap_or_else(|| trend_inputs(index, until));
+    timer.phase("  charts: trends' months");
     let drawn: std::collections::HashMap<&TrendInput, &String> = previous
         .trend_inputs
         .iter()
@@ -99,6 +102,7 @@ pub(crate) fn site_charts(
             None => crate::render::charts::monthly_trend(&input.1, until, &input.0),
         })
         .collect();
+    timer.phase("  charts: trends");
     SiteCharts {
         heatmaps,
         tag_trends,
