@@ -12,7 +12,6 @@ use std::time::Instant;
 use crate::build::emit::{self, Destination};
 use crate::build::{NoProgress, emit_site};
 use crate::diagnostic::{Problem, Problems};
-use crate::plan::PageKind;
 use crate::render::machine::MachineFile;
 use crate::search::SearchState;
 use crate::site::load;
@@ -110,14 +109,20 @@ struct Fingerprints {
 impl Fingerprints {
     /// The fingerprints of `site`, made from those of an earlier state when given.
     fn of(site: &Site, before: Option<Fingerprints>) -> Fingerprints {
+        let pages = site.page_fingerprints_deferring(before.as_ref().map(|b| &b.pages));
         let mut timer = crate::timing::PhaseTimer::start();
-        let hashes = page_set_hashes(site);
+        // The same plan, the same paths.
+        let (paths_hash, set_hash) = match before {
+            Some(b) if b.pages.plan_stamp() == pages.plan_stamp() => (b.paths_hash, b.set_hash),
+            _ => path_set_hashes(site.path_hashes()),
+        };
+        let sitemap_hash = crate::hash::hash_of(&(paths_hash, pages.sitemap_hash()));
         timer.phase("  fingerprints: page set");
         Fingerprints {
-            pages: site.page_fingerprints_deferring(before.as_ref().map(|b| &b.pages)),
-            paths_hash: hashes.paths,
-            set_hash: hashes.set,
-            sitemap_hash: hashes.sitemap,
+            pages,
+            paths_hash,
+            set_hash,
+            sitemap_hash,
         }
     }
 
@@ -381,7 +386,6 @@ impl LiveSite {
             .removed
             .iter()
             .map(|path| crate::hash::hash_of(path.as_str()));
-        let pages = self.site.pages();
         match &self.left {
             // The pages the last write left, when they still are the site's.
             Some(left) if self.current.is_some() => {
@@ -389,6 +393,7 @@ impl LiveSite {
                 // the debug builds the tests run, serve's included).
                 #[cfg(debug_assertions)]
                 for &i in left {
+                    let pages = self.site.pages();
                     let hash = crate::hash::hash_of(pages[i].path.as_str());
                     debug_assert!(self.left_hashes.contains(&hash), "{} left", pages[i].path);
                 }
@@ -571,60 +576,34 @@ impl LiveSite {
     }
 }
 
-/// Hashes of a site's page set (see [`page_set_hashes`]).
-struct PageSetHashes {
-    /// The page paths, in order.
-    paths: u64,
-    /// The page paths, in any order: the sum of their hashes.
-    set: u64,
-    /// The paths with the sitemap's dates.
-    sitemap: u64,
-}
-
-/// Hashes of the page paths, in order and as a set, and of those with the sitemap's dates.
-/// Made in parallel, chunk by chunk, and then of the chunks' hashes in order: the same pages in
-/// the same order give the same hashes, whatever the thread count (at 100,000 papers, 126,000
-/// paths took 6–8 ms on one thread after every edit).
-fn page_set_hashes(site: &Site) -> PageSetHashes {
+/// Hashes of a plan's page paths (their hashes `path_hashes`, made with the plan), in order
+/// and as a set (whatever their order). Made in parallel, chunk by chunk, and then of the
+/// chunks' hashes in order: the same pages in the same order give the same hashes, whatever
+/// the thread count.
+fn path_set_hashes(path_hashes: &[u64]) -> (u64, u64) {
     use crate::hash::{hash_of, hasher};
     use rayon::prelude::*;
     use std::hash::{Hash, Hasher};
     /// Pages a chunk holds: the chunks, and so the hashes, do not depend on the threads.
     const CHUNK: usize = 4096;
-    let data = site.data();
-    // Each paper's date in id order, the order the papers lie in memory: paper pages are
-    // planned in slug order, and reading each one's record there was a cache miss a page.
-    let dates: Vec<_> = data.papers.par_iter().map(|p| p.date).collect();
-    let chunks: Vec<(u64, u64, u64)> = (site.pages().par_chunks(CHUNK))
-        .zip(site.path_hashes().par_chunks(CHUNK))
-        .map(|(pages, path_hashes)| {
-            let (mut paths, mut sitemap, mut set) = (hasher(), hasher(), 0u64);
-            // The paths' hashes made with the plan: at a million papers the paths are 50 MB.
-            for (page, &path) in pages.iter().zip(path_hashes) {
+    let chunks: Vec<(u64, u64)> = (path_hashes.par_chunks(CHUNK))
+        .map(|chunk| {
+            let mut paths = hasher();
+            let mut set = 0u64;
+            for &path in chunk {
                 paths.write_u64(path);
                 set = set.wrapping_add(path);
-                match page.kind {
-                    PageKind::Paper(id) => dates[id].hash(&mut sitemap),
-                    PageKind::Day(i) => data.index.days[i].date.hash(&mut sitemap),
-                    _ => {}
-                }
             }
-            (paths.finish(), sitemap.finish(), set)
+            (paths.finish(), set)
         })
         .collect();
-    let (mut paths, mut sitemap, mut set) = (hasher(), hasher(), 0u64);
-    for (chunk_paths, chunk_sitemap, chunk_set) in &chunks {
+    let mut paths = hasher();
+    let mut set = 0u64;
+    for (chunk_paths, chunk_set) in &chunks {
         chunk_paths.hash(&mut paths);
-        chunk_sitemap.hash(&mut sitemap);
         set = set.wrapping_add(*chunk_set);
     }
-    let paths = paths.finish();
-    paths.hash(&mut sitemap);
-    PageSetHashes {
-        paths,
-        set: hash_of(&(set, site.pages().len())),
-        sitemap: sitemap.finish(),
-    }
+    (paths.finish(), hash_of(&(set, path_hashes.len())))
 }
 
 /// The search index files that differ from those served, and every file's hash: from what

@@ -184,6 +184,16 @@ impl Site {
                     .map(|page| hash_of(page.path.as_str()))
                     .collect(),
             );
+            let home = self.lists_start() - self.paper_pages_len();
+            let mut paper_pages = vec![u32::MAX; self.papers.len()];
+            for (i, page) in self.pages.iter().enumerate().skip(home) {
+                match page.kind {
+                    PageKind::Paper(id) => paper_pages[id] = i as u32,
+                    _ => break,
+                }
+            }
+            self.paper_pages = paper_pages;
+            self.plan_stamp = super::new_numbering();
             self.plan_shape = Some(shape);
             self.plan_counts = plan::page_counts(&self.index, self.config.paginate_by);
             self.plan_lengths = Some(plan::list_lengths(&self.index));
@@ -206,6 +216,7 @@ impl Site {
                         &self.plan_counts,
                     );
                     self.plan_counts = counts;
+                    self.plan_stamp = super::new_numbering();
                 }
                 let per_page = self.config.paginate_by;
                 plan::mend_pagers(&mut self.pages[lists..], &self.index, per_page);
@@ -223,18 +234,26 @@ impl Site {
             );
             let hashes: Vec<u64> = whole.iter().map(|p| hash_of(p.path.as_str())).collect();
             debug_assert!(hashes == *self.path_hashes, "the plan's path hashes differ");
+            for (id, &i) in self.paper_pages.iter().enumerate() {
+                debug_assert!(matches!(self.pages[i as usize].kind, PageKind::Paper(p) if p == id));
+            }
         }
         timer.phase("plan");
     }
 
+    /// How many pages the paper pages and their JSON files are.
+    pub(super) fn paper_pages_len(&self) -> usize {
+        let per_paper = if self.config.output.api { 2 } else { 1 };
+        per_paper * self.papers.len()
+    }
+
     /// Where the pages after the paper pages and their JSON files start in the plan: the
     /// home pages come first, then those.
-    fn lists_start(&self) -> usize {
+    pub(super) fn lists_start(&self) -> usize {
         let home = (self.pages.iter())
             .take_while(|p| matches!(p.kind, PageKind::Home(_)))
             .count();
-        let per_paper = if self.config.output.api { 2 } else { 1 };
-        let start = home + per_paper * self.papers.len();
+        let start = home + self.paper_pages_len();
         debug_assert!(
             self.pages[home..start]
                 .iter()

@@ -87,6 +87,21 @@ impl Site {
         before: Option<&PageFingerprints>,
         defer: bool,
     ) -> PageFingerprints {
+        self.fingerprints_with(before, defer, true)
+    }
+
+    /// [`Site::fingerprints_from`]. With `quick`, when the plan is the one `before` was made
+    /// for and the papers' stamps were kept, only the pages of the papers whose stamp changed
+    /// (and of those whose related papers show otherwise) are looked at among the paper pages
+    /// and their JSON files, which are most of the pages: at a million papers, each pass over
+    /// every page cost 10–60 ms of an edit. The debug builds the tests run check that it gives
+    /// what looking at every page does.
+    fn fingerprints_with(
+        &self,
+        before: Option<&PageFingerprints>,
+        defer: bool,
+        quick: bool,
+    ) -> PageFingerprints {
         use crate::plan::FeedScope;
         let mut timer = crate::timing::PhaseTimer::start();
         let data = self.data();
@@ -101,22 +116,14 @@ impl Site {
             Vec::new()
         };
         let kept = before.filter(|b| !stamps.is_empty() && b.stamps.len() == n);
-        let paper_inputs: Vec<u64> = match kept {
-            Some(before) => (0..n)
-                .into_par_iter()
-                .map(|id| {
-                    if before.stamps[id] == stamps[id] {
-                        before.paper_inputs[id]
-                    } else {
-                        data.paper_inputs(id)
-                    }
-                })
-                .collect(),
-            None => (0..n)
-                .into_par_iter()
-                .map(|id| data.paper_inputs(id))
-                .collect(),
-        };
+        let renewed = |id: PaperId| kept.is_none_or(|kept| kept.stamps[id] != stamps[id]);
+        let paper_inputs: Vec<u64> = (0..n)
+            .into_par_iter()
+            .map(|id| match kept {
+                Some(kept) if !renewed(id) => kept.paper_inputs[id],
+                _ => data.paper_inputs(id),
+            })
+            .collect();
         // Every stamp renewed where something a paper's page reads changed (checked in the
         // debug builds the tests run).
         #[cfg(debug_assertions)]
@@ -127,14 +134,24 @@ impl Site {
                 "paper {id}'s stamp not renewed"
             );
         }
+        // Each paper's date, for the sitemap (a paper's date changes only when its record is
+        // read again, which renews its stamp).
+        let dates: Vec<u32> = (0..n)
+            .into_par_iter()
+            .map(|id| match kept {
+                Some(kept) if !renewed(id) => kept.dates[id],
+                _ => packed_date(data.papers[id].date),
+            })
+            .collect();
         timer.phase("  fingerprints: papers' inputs");
         let lists = ListInputs::new(&self.index, &self.charts, self.ids_numbering);
         timer.phase("  fingerprints: lists' inputs");
         // Each page's path by its hash, made with the plan: reading every path of a million
         // pages again was a cache miss each.
-        let inputs: Vec<u64> = (self.pages.par_iter())
-            .zip(self.path_hashes())
-            .map(|(page, &path)| match page.kind {
+        let path_hashes = self.path_hashes();
+        let page_inputs = |i: usize| {
+            let path = path_hashes[i];
+            match self.pages[i].kind {
                 PageKind::Paper(id) => views::page_inputs(path, paper_inputs[id]),
                 PageKind::PaperJson(id) => hash_of(&(path, id)),
                 PageKind::DayBib(i) => hash_of(&(path, &self.index.days[i].papers)),
@@ -152,25 +169,64 @@ impl Site {
                     FeedScope::Site => 0,
                 },
                 _ => 0,
-            })
-            .collect();
-        timer.phase("  fingerprints: pages' inputs");
+            }
+        };
+        let every_page = || -> Vec<u64> {
+            (0..self.pages.len())
+                .into_par_iter()
+                .map(page_inputs)
+                .collect()
+        };
+        let compacts = &self.papers.columns().compact_hashes;
         let Some(before) = before.filter(|b| b.settings == settings) else {
+            let inputs = every_page();
+            timer.phase("  fingerprints: pages' inputs");
             let pages = self.fingerprints();
             return PageFingerprints {
                 pages,
                 inputs,
                 paper_inputs,
                 stamps,
-                compacts: self.papers.columns().compact_hashes.clone(),
+                compacts: compacts.clone(),
+                dates,
                 path_hashes: self.path_hashes.clone(),
+                plan_stamp: self.plan_stamp,
                 settings,
             };
         };
+        // The papers whose stamp changed, when only their pages among the paper pages need
+        // a look (see above); the others (the home pages, the lists') are all looked at.
+        let (papers_from, papers_to) = {
+            let to = self.lists_start();
+            (to - self.paper_pages_len(), to)
+        };
+        let renewed: Option<Vec<PaperId>> = (kept.filter(|_| quick))
+            .filter(|kept| kept.plan_stamp == self.plan_stamp)
+            .map(|_| (0..n).into_par_iter().filter(|&id| renewed(id)).collect());
+        let inputs: Vec<u64> = match &renewed {
+            Some(renewed) => {
+                let mut inputs = before.inputs.clone();
+                let (head, rest) = inputs.split_at_mut(papers_from);
+                let tail = &mut rest[papers_to - papers_from..];
+                head.par_iter_mut()
+                    .enumerate()
+                    .for_each(|(i, slot)| *slot = page_inputs(i));
+                tail.par_iter_mut()
+                    .enumerate()
+                    .for_each(|(i, slot)| *slot = page_inputs(papers_to + i));
+                for &id in renewed {
+                    let i = self.paper_pages[id] as usize;
+                    inputs[i] = page_inputs(i);
+                }
+                inputs
+            }
+            None => every_page(),
+        };
+        timer.phase("  fingerprints: pages' inputs");
         // The earlier state's pages in this plan's order when pages came, went or moved (a
         // tag's list gained a page): each page is compared with what it was, wherever it was.
         // A page the earlier plan did not have has no inputs equal to its own.
-        let places = (!std::sync::Arc::ptr_eq(&before.path_hashes, &self.path_hashes))
+        let places = (before.plan_stamp != self.plan_stamp)
             .then(|| crate::plan::align::places(&before.path_hashes, &self.path_hashes))
             .flatten();
         let (before_pages, before_inputs) = match &places {
@@ -189,30 +245,36 @@ impl Site {
         };
         timer.phase("  fingerprints: earlier pages in place");
         // Papers whose page is made of something else now (or is another page's place).
-        let mut changed = vec![false; self.papers.len()];
-        let changed_ids: Vec<PaperId> = (self.pages.par_iter().enumerate())
-            .filter_map(|(i, page)| match page.kind {
-                PageKind::Paper(id) if before_inputs.get(i) != Some(&inputs[i]) => Some(id),
-                _ => None,
-            })
-            .collect();
-        for id in changed_ids {
+        let same_inputs = |i: usize| before_inputs.get(i) == Some(&inputs[i]);
+        let changed_ids: Vec<PaperId> = match &renewed {
+            Some(renewed) => (renewed.iter().copied())
+                .filter(|&id| !same_inputs(self.paper_pages[id] as usize))
+                .collect(),
+            None => (self.pages.par_iter().enumerate())
+                .filter_map(|(i, page)| match page.kind {
+                    PageKind::Paper(id) if !same_inputs(i) => Some(id),
+                    _ => None,
+                })
+                .collect(),
+        };
+        let mut changed = vec![false; n];
+        for &id in &changed_ids {
             changed[id] = true;
         }
         timer.phase("  fingerprints: papers changed");
-        let same_inputs = |i: usize| before_inputs.get(i) == Some(&inputs[i]);
-        let none_changed = |ids: &[PaperId]| !ids.iter().any(|&id| changed[id]);
         // The papers whose title-list hash changed: only those change how they show among
         // another paper's related papers. Only the papers whose stamp changed are compared
         // when the stamps were kept.
-        let compacts = &self.papers.columns().compact_hashes;
         let compact_changed = |id: PaperId| before.compacts.get(id) != Some(&compacts[id]);
-        let shown_changed: Vec<PaperId> = match kept {
-            Some(kept) => (0..n)
+        let shown_changed: Vec<PaperId> = match (&renewed, kept) {
+            (Some(renewed), _) => (renewed.iter().copied())
+                .filter(|&id| compact_changed(id))
+                .collect(),
+            (None, Some(kept)) => (0..n)
                 .into_par_iter()
                 .filter(|&id| kept.stamps[id] != stamps[id] && compact_changed(id))
                 .collect(),
-            None => (0..n)
+            (None, None) => (0..n)
                 .into_par_iter()
                 .filter(|&id| compact_changed(id))
                 .collect(),
@@ -229,24 +291,28 @@ impl Site {
                 .map(|id| !data.related_of(id).iter().any(|&r| shown[r]))
                 .collect()
         });
-        let related_same = |id: PaperId| related_same.as_ref().is_none_or(|same| same[id]);
+        let related_changed = |id: PaperId| related_same.as_ref().is_some_and(|same| !same[id]);
         timer.phase("  fingerprints: related papers unchanged");
         // Whether each list's papers are all unchanged (see above); a week's or month's are
         // its days'.
-        let fresh = ListsFresh {
-            days: (self.index.days.par_iter())
-                .map(|day| none_changed(&day.papers))
-                .collect(),
-            tags: (self.index.tags.par_iter())
-                .map(|tag| none_changed(&tag.papers))
-                .collect(),
-            feeds: (self.index.keyword_feeds.iter())
-                .map(|feed| none_changed(&feed.papers))
-                .collect(),
-            authors: (self.index.authors.authors.par_iter())
+        let fresh = ListsFresh::of(self, &changed_ids);
+        #[cfg(debug_assertions)]
+        {
+            let none_changed = |ids: &[PaperId]| !ids.iter().any(|&id| changed[id]);
+            let index = &self.index;
+            let days: Vec<bool> = (index.days.iter().map(|d| none_changed(&d.papers))).collect();
+            let tags: Vec<bool> = (index.tags.iter().map(|t| none_changed(&t.papers))).collect();
+            let feeds: Vec<bool> = (index.keyword_feeds.iter())
+                .map(|f| none_changed(&f.papers))
+                .collect();
+            let authors: Vec<bool> = (index.authors.authors.iter())
                 .map(|a| none_changed(&a.papers))
-                .collect(),
-        };
+                .collect();
+            debug_assert!(fresh.days == days, "days' freshness");
+            debug_assert!(fresh.tags == tags, "tags' freshness");
+            debug_assert!(fresh.feeds == feeds, "keyword feeds' freshness");
+            debug_assert!(fresh.authors == authors, "authors' freshness");
+        }
         timer.phase("  fingerprints: lists unchanged");
         // With `DIGEST_TIMINGS`: the pages fingerprinted again and their thread-milliseconds,
         // by kind.
@@ -269,12 +335,10 @@ impl Site {
             }
             None => self.fingerprint_of(&data, page),
         };
-        let pages = self
-            .pages
-            .par_iter()
-            .enumerate()
-            .map(|(i, page)| match page.kind {
-                PageKind::Paper(id) if !changed[id] && related_same(id) => before_pages[i],
+        let fingerprint = |i: usize| {
+            let page = &self.pages[i];
+            match page.kind {
+                PageKind::Paper(id) if !changed[id] && !related_changed(id) => before_pages[i],
                 // A paper's JSON is made of what its page is, but its related papers.
                 PageKind::PaperJson(id) if same_inputs(i) && !changed[id] => before_pages[i],
                 PageKind::DayBib(d) | PageKind::Day(d) | PageKind::DayJson(d)
@@ -292,12 +356,7 @@ impl Site {
                 {
                     before_pages[i]
                 }
-                PageKind::TagBib(t)
-                    if same_inputs(i) && none_changed(&self.index.tags[t].papers) =>
-                {
-                    before_pages[i]
-                }
-                PageKind::Tag(t, _) | PageKind::TagJson(t, _)
+                PageKind::TagBib(t) | PageKind::Tag(t, _) | PageKind::TagJson(t, _)
                     if same_inputs(i) && fresh.tags[t] =>
                 {
                     before_pages[i]
@@ -310,8 +369,47 @@ impl Site {
                     before_pages[i]
                 }
                 _ => make(page),
-            })
-            .collect();
+            }
+        };
+        let pages: Vec<u64> = match &renewed {
+            Some(_) => {
+                let mut pages = before.pages.clone();
+                let (head, rest) = pages.split_at_mut(papers_from);
+                let tail = &mut rest[papers_to - papers_from..];
+                head.par_iter_mut()
+                    .enumerate()
+                    .for_each(|(i, slot)| *slot = fingerprint(i));
+                tail.par_iter_mut()
+                    .enumerate()
+                    .for_each(|(i, slot)| *slot = fingerprint(papers_to + i));
+                // The paper pages (and JSON files) of the papers that changed, and the pages
+                // of those whose related papers show otherwise: the others are as they were.
+                let json = if self.config.output.api { n } else { 0 };
+                let mut again: Vec<usize> = (changed_ids.iter())
+                    .map(|&id| self.paper_pages[id] as usize)
+                    .flat_map(|i| [Some(i), (json > 0).then_some(i + json)])
+                    .flatten()
+                    .collect();
+                if let Some(same) = &related_same {
+                    again.par_extend(
+                        (0..n)
+                            .into_par_iter()
+                            .filter(|&id| !same[id])
+                            .map(|id| self.paper_pages[id] as usize),
+                    );
+                }
+                let made: Vec<(usize, u64)> =
+                    (again.par_iter()).map(|&i| (i, fingerprint(i))).collect();
+                for (i, made) in made {
+                    pages[i] = made;
+                }
+                pages
+            }
+            None => (0..self.pages.len())
+                .into_par_iter()
+                .map(fingerprint)
+                .collect(),
+        };
         match made.and_then(|made| made.into_inner().ok()) {
             Some(made) => {
                 let kinds: Vec<String> = (made.iter())
@@ -324,13 +422,22 @@ impl Site {
             }
             None => timer.phase("  fingerprints: kept or made"),
         }
+        // Looking at every page gives the same (checked in the debug builds the tests run).
+        #[cfg(debug_assertions)]
+        if renewed.is_some() {
+            let whole = self.fingerprints_with(Some(before), defer, false);
+            debug_assert!(whole.inputs == inputs, "pages' inputs made quickly differ");
+            debug_assert!(whole.pages == pages, "fingerprints made quickly differ");
+        }
         PageFingerprints {
             pages,
             inputs,
             paper_inputs,
             stamps,
             compacts: compacts.clone(),
+            dates,
             path_hashes: self.path_hashes.clone(),
+            plan_stamp: self.plan_stamp,
             settings,
         }
     }
@@ -473,6 +580,41 @@ struct ListsFresh {
 }
 
 impl ListsFresh {
+    /// The lists of `site` that hold none of the papers `changed`: each changed paper's day,
+    /// tags, keyword feeds and authors with a page are marked, rather than every list's papers
+    /// read (four million ids at a million papers).
+    fn of(site: &Site, changed: &[PaperId]) -> ListsFresh {
+        let index = &site.index;
+        let rows = site.papers.columns();
+        let mut fresh = ListsFresh {
+            days: vec![true; index.days.len()],
+            tags: vec![true; index.tags.len()],
+            feeds: vec![true; index.keyword_feeds.len()],
+            authors: vec![true; index.authors.authors.len()],
+        };
+        for &id in changed {
+            // Days are newest first.
+            let date = rows.papers[id].date;
+            if let Ok(d) = index.days.binary_search_by(|day| date.cmp(&day.date)) {
+                fresh.days[d] = false;
+            }
+            for &t in &index.paper_tags[id] {
+                fresh.tags[t] = false;
+            }
+            for &k in &rows.feeds[id] {
+                if let Some(slot) = fresh.feeds.get_mut(usize::from(k)) {
+                    *slot = false;
+                }
+            }
+            for &number in &rows.author_numbers[id] {
+                if let Some(a) = index.authors.page_of(number) {
+                    fresh.authors[a] = false;
+                }
+            }
+        }
+        fresh
+    }
+
     /// Whether the papers of all the days `days` (a week's, a month's) are unchanged.
     fn all_days(&self, days: &[usize]) -> bool {
         days.iter().all(|&d| self.days[d])
@@ -507,8 +649,33 @@ pub(crate) struct PageFingerprints {
     stamps: Vec<u64>,
     /// Each paper's title-list hash, by id (what it shows among related papers).
     compacts: Vec<u64>,
+    /// Each paper's date, by id ([`packed_date`]): what the sitemap shows of the papers.
+    dates: Vec<u32>,
     /// The hash of each page's path, in the plan's order (the plan's, shared).
     path_hashes: std::sync::Arc<Vec<u64>>,
+    /// The plan's stamp (see `Site::plan_stamp`).
+    plan_stamp: u64,
     /// A hash of the templates and settings.
     settings: u64,
+}
+
+impl PageFingerprints {
+    /// A hash of what the sitemap is made of: the pages' paths in order and the papers'
+    /// dates (a day's date is in its path). Made of the plan's stamp, which changes with the
+    /// paths and which paper each paper page is, and the dates in id order, without reading
+    /// a page (at a million papers, reading every page's kind and paper's date took 10–60 ms
+    /// of an edit).
+    pub(crate) fn sitemap_hash(&self) -> u64 {
+        hash_of(&(self.plan_stamp, &self.dates[..]))
+    }
+
+    /// The stamp of the plan these were made for (see `Site::plan_stamp`).
+    pub(crate) fn plan_stamp(&self) -> u64 {
+        self.plan_stamp
+    }
+}
+
+/// A date as one number: equal dates, equal numbers.
+fn packed_date(date: jiff::civil::Date) -> u32 {
+    (u32::from(date.year() as u16) << 16) | (u32::from(date.month() as u8) << 8) | date.day() as u32
 }

@@ -137,6 +137,12 @@ pub(crate) struct Site {
     /// What the plan of `pages` was made of besides the paper pages and the lists' lengths
     /// ([`plan::shape`]): an index of the same shape plans the same pages but the lists'.
     plan_shape: Option<u64>,
+    /// A stamp of the plan's pages and their order, renewed when they change (see
+    /// [`new_numbering`]).
+    plan_stamp: u64,
+    /// Each paper's page, by id: its index in the plan (its JSON file's is `papers.len()`
+    /// after it when the site has an API).
+    paper_pages: Vec<u32>,
     /// The lists' page counts of the plan ([`plan::page_counts`]).
     plan_counts: Vec<u32>,
     /// The lists' lengths the pages' pagers were made for ([`plan::list_lengths`]).
@@ -367,6 +373,8 @@ impl Site {
             search_base: None,
             pages: Vec::new(),
             plan_shape: None,
+            plan_stamp: 0,
+            paper_pages: Vec::new(),
             plan_counts: Vec::new(),
             plan_lengths: None,
             ids_numbering: new_numbering(),

@@ -454,3 +454,48 @@ fn a_page_no_longer_made_is_removed_when_asked_for() {
     assert!(!live.stale().covers(&page));
     assert_equals_fresh_load(&mut live, tmp.path(), "a page no longer made, asked for");
 }
+
+/// A date moved to another day that has papers leaves the page set as it was (no day page
+/// comes or goes), but the paper's `lastmod` in the sitemap moves with it, as in a clean build.
+#[test]
+fn a_date_moved_between_days_with_papers_moves_its_sitemap_date() {
+    let tmp = generated_site(60);
+    let root = tmp.path().join("site");
+    let options = LoadOptions::default();
+    let mut live = LiveSite::start(&root, &options, &tmp.path().join("served")).unwrap();
+    let date_of = |i: usize| -> String {
+        let text = std::fs::read_to_string(root.join(format!("content/2025/p{i:03}.md"))).unwrap();
+        let line = text.lines().find(|l| l.starts_with("date = ")).unwrap();
+        line["date = ".len()..].to_string()
+    };
+    let old = date_of(5);
+    let new = (6..60).map(date_of).find(|d| *d != old).unwrap();
+    let sitemap_line = |live: &LiveSite| -> String {
+        let sitemap = std::fs::read_to_string(live.out().join("sitemap.xml")).unwrap();
+        let line = sitemap.lines().find(|l| l.contains("/papers/p005/"));
+        line.unwrap().to_string()
+    };
+    assert!(sitemap_line(&live).contains(&format!("<lastmod>{old}</lastmod>")));
+    let pages_before: Vec<String> = live.site().pages().iter().map(|p| p.path.clone()).collect();
+
+    let path = root.join("content/2025/p005.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace(&format!("date = {old}"), &format!("date = {new}")),
+    )
+    .unwrap();
+    live.apply(&records(&[&path]), FirstPages::default())
+        .unwrap();
+    let pages_after: Vec<String> = live.site().pages().iter().map(|p| p.path.clone()).collect();
+    assert_eq!(pages_after, pages_before, "the same pages");
+    while live.behind() {
+        live.catch_up().unwrap();
+    }
+    assert!(
+        sitemap_line(&live).contains(&format!("<lastmod>{new}</lastmod>")),
+        "{}",
+        sitemap_line(&live)
+    );
+    assert_equals_fresh_load(&mut live, tmp.path(), "date moved");
+}
