@@ -197,6 +197,7 @@ impl LiveSite {
         live.written = Written::all(&current.page_set(&live.site));
         live.current = Some(current);
         live.files = live.expected_files(&emit::machine_files(&live.site));
+        live.site.count_ahead();
         Ok(live)
     }
 
@@ -298,6 +299,10 @@ impl LiveSite {
             first: (!plan.everything).then_some(&first),
         };
         self.write_changes(pass, &mut report)?;
+        // Nothing to catch up with: counted now, after the pages are written.
+        if !self.behind() {
+            self.site.count_ahead();
+        }
         report.millis = started.elapsed().as_millis();
         Ok(report)
     }
@@ -320,6 +325,9 @@ impl LiveSite {
         // A failed step leaves the search index stale, for the next one to write.
         self.write_changes(Pass::CatchUp { search }, &mut report)
             .inspect_err(|_| self.search_stale |= search)?;
+        if !self.behind() {
+            self.site.count_ahead();
+        }
         report.millis = started.elapsed().as_millis();
         Ok(report)
     }

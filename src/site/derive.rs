@@ -295,6 +295,18 @@ impl Site {
         self.related_stale
     }
 
+    /// Counts ahead what the first date edit would count (see
+    /// `PaperTable::count_bases_ahead`): for `serve`, when it has nothing else to do.
+    pub(crate) fn count_ahead(&mut self) {
+        self.papers.count_bases_ahead();
+    }
+
+    /// Whether the counts [`Site::count_ahead`] makes are there.
+    #[cfg(test)]
+    pub(crate) fn counted_ahead(&self) -> bool {
+        self.papers.bases_counted()
+    }
+
     /// Finds related papers again if an edit made them stale; returns the papers whose list
     /// changed then (`None` when they were not stale).
     pub(crate) fn relate_if_stale(&mut self) -> Option<Vec<PaperId>> {

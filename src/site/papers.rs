@@ -354,6 +354,21 @@ impl PaperTable {
         }
     }
 
+    /// Counts how many papers have each citation base, if not counted since papers last came
+    /// or went or a base changed: the first date edit after that needs the counts (250 ms at a
+    /// million papers), and `serve` counts them ahead of it, once the pages are written.
+    pub(crate) fn count_bases_ahead(&mut self) {
+        if self.base_counts.is_none() {
+            self.base_counts = Some(count_bases(&self.columns.cite_bases));
+        }
+    }
+
+    /// Whether the citation bases are counted (see [`PaperTable::count_bases_ahead`]).
+    #[cfg(test)]
+    pub(crate) fn bases_counted(&self) -> bool {
+        self.base_counts.is_some()
+    }
+
     /// Replaces the rows `ids` by `entries` (same paths, so no id moves).
     fn replace(&mut self, entries: Vec<Entry>, ids: Vec<PaperId>) -> Change {
         let mut reach = Reach::Cards;

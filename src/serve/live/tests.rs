@@ -499,3 +499,32 @@ fn a_date_moved_between_days_with_papers_moves_its_sitemap_date() {
     );
     assert_equals_fresh_load(&mut live, tmp.path(), "date moved");
 }
+
+/// The citation bases the first date edit needs are counted when serve starts, and again
+/// once a paper added (which forgets them) is caught up with, not during the next edit.
+#[test]
+fn citation_bases_are_counted_before_the_edit_that_needs_them() {
+    let tmp = generated_site(30);
+    let root = tmp.path().join("site");
+    let options = LoadOptions::default();
+    let mut live = LiveSite::start(&root, &options, &tmp.path().join("served")).unwrap();
+    assert!(live.site().counted_ahead(), "counted at start");
+    let new = newest_in_every_tag(&root);
+    live.apply(&records(&[&new]), FirstPages::default())
+        .unwrap();
+    assert!(
+        !live.site().counted_ahead(),
+        "a paper added forgets the counts"
+    );
+    while live.behind() {
+        live.catch_up().unwrap();
+    }
+    assert!(live.site().counted_ahead(), "counted once caught up");
+    let path = root.join("content/2025/p004.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = text.lines().find(|l| l.starts_with("date = ")).unwrap();
+    std::fs::write(&path, text.replace(line, "date = 2025-03-30")).unwrap();
+    live.apply(&records(&[&path]), FirstPages::default())
+        .unwrap();
+    assert_equals_fresh_load(&mut live, tmp.path(), "date edit after counting ahead");
+}
