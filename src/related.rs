@@ -488,7 +488,10 @@ impl Accumulator {
     }
 }
 
+mod lists;
 mod update;
+
+pub(crate) use lists::{RelatedLists, listing_any};
 pub(crate) use update::changed_lists;
 
 #[cfg(test)]

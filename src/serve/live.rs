@@ -197,7 +197,7 @@ impl LiveSite {
         live.written = Written::all(&current.page_set(&live.site));
         live.current = Some(current);
         live.files = live.expected_files(&emit::machine_files(&live.site));
-        live.site.count_ahead();
+        live.site.work_ahead();
         Ok(live)
     }
 
@@ -301,7 +301,7 @@ impl LiveSite {
         self.write_changes(pass, &mut report)?;
         // Nothing to catch up with: counted now, after the pages are written.
         if !self.behind() {
-            self.site.count_ahead();
+            self.site.work_ahead();
         }
         report.millis = started.elapsed().as_millis();
         Ok(report)
@@ -326,7 +326,7 @@ impl LiveSite {
         self.write_changes(Pass::CatchUp { search }, &mut report)
             .inspect_err(|_| self.search_stale |= search)?;
         if !self.behind() {
-            self.site.count_ahead();
+            self.site.work_ahead();
         }
         report.millis = started.elapsed().as_millis();
         Ok(report)

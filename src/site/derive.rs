@@ -82,14 +82,14 @@ impl Site {
                 let k = self.config.output.related_papers;
                 let vocabulary = &self.vocabulary;
                 let previous = (
-                    std::mem::take(&mut self.related),
+                    std::mem::take(&mut self.related).into_lists(),
                     std::mem::take(&mut self.related_kept),
                 );
                 let (index, (related, kept)) = rayon::join(build, || {
                     related_lists(&rows.terms, vocabulary.len(), k, previous, before)
                 });
                 self.index = index;
-                self.related = related;
+                self.related = related.into();
                 self.related_kept = kept;
                 self.related_stale = false;
                 self.input_stamps.clear();
@@ -277,7 +277,11 @@ impl Site {
     /// get none until related papers are found again.
     pub(super) fn remap_related(&mut self, moved: &[Option<PaperId>]) {
         let mut related = vec![Vec::new(); self.papers.len()];
-        for (old, list) in std::mem::take(&mut self.related).into_iter().enumerate() {
+        for (old, list) in std::mem::take(&mut self.related)
+            .into_lists()
+            .into_iter()
+            .enumerate()
+        {
             if let Some(Some(new)) = moved.get(old) {
                 related[*new] = list
                     .into_iter()
@@ -285,7 +289,7 @@ impl Site {
                     .collect();
             }
         }
-        self.related = related;
+        self.related = related.into();
         // The terms kept are by old paper id: the lists are made whole next time.
         self.related_kept = Default::default();
     }
@@ -295,13 +299,16 @@ impl Site {
         self.related_stale
     }
 
-    /// Counts ahead what the first date edit would count (see
-    /// `PaperTable::count_bases_ahead`): for `serve`, when it has nothing else to do.
-    pub(crate) fn count_ahead(&mut self) {
+    /// Makes ahead what the first date edit would otherwise make: the citation bases' counts
+    /// (see `PaperTable::count_bases_ahead`) and which papers list each paper among their
+    /// related papers (see `RelatedLists::listed_by`). For `serve`, when it has nothing else
+    /// to do.
+    pub(crate) fn work_ahead(&mut self) {
         self.papers.count_bases_ahead();
+        let _ = self.related.listed_by();
     }
 
-    /// Whether the counts [`Site::count_ahead`] makes are there.
+    /// Whether the counts [`Site::work_ahead`] makes are there.
     #[cfg(test)]
     pub(crate) fn counted_ahead(&self) -> bool {
         self.papers.bases_counted()
@@ -330,12 +337,15 @@ impl Site {
             &self.papers.columns().terms,
             self.vocabulary.len(),
             self.config.output.related_papers,
-            (self.related.clone(), std::mem::take(&mut self.related_kept)),
+            (
+                self.related.to_vec(),
+                std::mem::take(&mut self.related_kept),
+            ),
             self.related_before.take(),
         );
         self.related_kept = kept;
         timer.phase("related papers");
-        std::mem::replace(&mut self.related, related)
+        std::mem::replace(&mut self.related, related.into()).into_lists()
     }
 
     /// Before `entries` replace their papers' rows and `gone` leave: keeps what related

@@ -116,14 +116,27 @@ impl Site {
             Vec::new()
         };
         let kept = before.filter(|b| !stamps.is_empty() && b.stamps.len() == n);
-        let renewed = |id: PaperId| kept.is_none_or(|kept| kept.stamps[id] != stamps[id]);
-        let paper_inputs: Vec<u64> = (0..n)
-            .into_par_iter()
-            .map(|id| match kept {
-                Some(kept) if !renewed(id) => kept.paper_inputs[id],
-                _ => data.paper_inputs(id),
-            })
-            .collect();
+        // The papers whose stamp changed since `before` (when the stamps were kept).
+        let stamped: Option<Vec<PaperId>> = kept.map(|kept| {
+            (0..n)
+                .into_par_iter()
+                .filter(|&id| kept.stamps[id] != stamps[id])
+                .collect()
+        });
+        let (paper_inputs, dates) = match (kept, &stamped) {
+            (Some(kept), Some(stamped)) => {
+                let (mut inputs, mut dates) = (kept.paper_inputs.clone(), kept.dates.clone());
+                for &id in stamped {
+                    inputs[id] = data.paper_inputs(id);
+                    dates[id] = packed_date(data.papers[id].date);
+                }
+                (inputs, dates)
+            }
+            _ => (0..n)
+                .into_par_iter()
+                .map(|id| (data.paper_inputs(id), packed_date(data.papers[id].date)))
+                .unzip(),
+        };
         // Every stamp renewed where something a paper's page reads changed (checked in the
         // debug builds the tests run).
         #[cfg(debug_assertions)]
@@ -134,15 +147,6 @@ impl Site {
                 "paper {id}'s stamp not renewed"
             );
         }
-        // Each paper's date, for the sitemap (a paper's date changes only when its record is
-        // read again, which renews its stamp).
-        let dates: Vec<u32> = (0..n)
-            .into_par_iter()
-            .map(|id| match kept {
-                Some(kept) if !renewed(id) => kept.dates[id],
-                _ => packed_date(data.papers[id].date),
-            })
-            .collect();
         timer.phase("  fingerprints: papers' inputs");
         let lists = ListInputs::new(&self.index, &self.charts, self.ids_numbering);
         timer.phase("  fingerprints: lists' inputs");
@@ -154,11 +158,11 @@ impl Site {
             match self.pages[i].kind {
                 PageKind::Paper(id) => views::page_inputs(path, paper_inputs[id]),
                 PageKind::PaperJson(id) => hash_of(&(path, id)),
-                PageKind::DayBib(i) => hash_of(&(path, &self.index.days[i].papers)),
+                PageKind::DayBib(i) => hash_of(&(path, lists.day_papers[i])),
                 PageKind::Day(i) | PageKind::DayJson(i) => hash_of(&(path, lists.days[i])),
                 PageKind::Week(i) => hash_of(&(path, lists.weeks[i])),
                 PageKind::Month(i) => hash_of(&(path, lists.months[i])),
-                PageKind::TagBib(t) => hash_of(&(path, &self.index.tags[t].papers)),
+                PageKind::TagBib(t) => hash_of(&(path, lists.tag_papers[t])),
                 PageKind::Tag(t, _) | PageKind::TagJson(t, _) => hash_of(&(path, lists.tags[t])),
                 PageKind::Keyword(k, _) => hash_of(&(path, lists.feeds[k])),
                 PageKind::Author(a, _) => hash_of(&(path, lists.authors[a])),
@@ -200,10 +204,9 @@ impl Site {
             let to = self.lists_start();
             (to - self.paper_pages_len(), to)
         };
-        let renewed: Option<Vec<PaperId>> = (kept.filter(|_| quick))
-            .filter(|kept| kept.plan_stamp == self.plan_stamp)
-            .map(|_| (0..n).into_par_iter().filter(|&id| renewed(id)).collect());
-        let inputs: Vec<u64> = match &renewed {
+        let renewed: Option<&Vec<PaperId>> =
+            (stamped.as_ref()).filter(|_| quick && before.plan_stamp == self.plan_stamp);
+        let inputs: Vec<u64> = match renewed {
             Some(renewed) => {
                 let mut inputs = before.inputs.clone();
                 let (head, rest) = inputs.split_at_mut(papers_from);
@@ -246,7 +249,7 @@ impl Site {
         timer.phase("  fingerprints: earlier pages in place");
         // Papers whose page is made of something else now (or is another page's place).
         let same_inputs = |i: usize| before_inputs.get(i) == Some(&inputs[i]);
-        let changed_ids: Vec<PaperId> = match &renewed {
+        let changed_ids: Vec<PaperId> = match renewed {
             Some(renewed) => (renewed.iter().copied())
                 .filter(|&id| !same_inputs(self.paper_pages[id] as usize))
                 .collect(),
@@ -266,32 +269,23 @@ impl Site {
         // another paper's related papers. Only the papers whose stamp changed are compared
         // when the stamps were kept.
         let compact_changed = |id: PaperId| before.compacts.get(id) != Some(&compacts[id]);
-        let shown_changed: Vec<PaperId> = match (&renewed, kept) {
-            (Some(renewed), _) => (renewed.iter().copied())
+        let shown_changed: Vec<PaperId> = match &stamped {
+            Some(stamped) => (stamped.iter().copied())
                 .filter(|&id| compact_changed(id))
                 .collect(),
-            (None, Some(kept)) => (0..n)
-                .into_par_iter()
-                .filter(|&id| kept.stamps[id] != stamps[id] && compact_changed(id))
-                .collect(),
-            (None, None) => (0..n)
+            None => (0..n)
                 .into_par_iter()
                 .filter(|&id| compact_changed(id))
                 .collect(),
         };
-        // Whether each paper's related papers show as they did, in id order (see above); when
-        // no paper shows otherwise, all do.
-        let related_same: Option<Vec<bool>> = (!shown_changed.is_empty()).then(|| {
-            let mut shown = vec![false; n];
-            for id in shown_changed {
-                shown[id] = true;
-            }
-            (0..n)
-                .into_par_iter()
-                .map(|id| !data.related_of(id).iter().any(|&r| shown[r]))
-                .collect()
+        // Whether each paper's related papers show otherwise, in id order (see above): found
+        // from who lists those papers when only some pages are looked at; when no paper shows
+        // otherwise, none do.
+        let listing: Option<Vec<bool>> = (!shown_changed.is_empty()).then(|| match renewed {
+            Some(_) => self.related.listed_by().marks(&shown_changed, n),
+            None => crate::related::listing_any(&self.related, &shown_changed, n),
         });
-        let related_changed = |id: PaperId| related_same.as_ref().is_some_and(|same| !same[id]);
+        let related_changed = |id: PaperId| listing.as_ref().is_some_and(|listing| listing[id]);
         timer.phase("  fingerprints: related papers unchanged");
         // Whether each list's papers are all unchanged (see above); a week's or month's are
         // its days'.
@@ -371,7 +365,7 @@ impl Site {
                 _ => make(page),
             }
         };
-        let pages: Vec<u64> = match &renewed {
+        let pages: Vec<u64> = match renewed {
             Some(_) => {
                 let mut pages = before.pages.clone();
                 let (head, rest) = pages.split_at_mut(papers_from);
@@ -390,13 +384,12 @@ impl Site {
                     .flat_map(|i| [Some(i), (json > 0).then_some(i + json)])
                     .flatten()
                     .collect();
-                if let Some(same) = &related_same {
-                    again.par_extend(
-                        (0..n)
-                            .into_par_iter()
-                            .filter(|&id| !same[id])
-                            .map(|id| self.paper_pages[id] as usize),
-                    );
+                if listing.is_some() {
+                    let listed_by = self.related.listed_by();
+                    for &r in &shown_changed {
+                        let listing = listed_by.of_paper(r).iter();
+                        again.extend(listing.map(|&id| self.paper_pages[id as usize] as usize));
+                    }
                 }
                 let made: Vec<(usize, u64)> =
                     (again.par_iter()).map(|&i| (i, fingerprint(i))).collect();
@@ -500,6 +493,10 @@ impl Site {
 /// ids and the numbering they are in. Ids are hashed as the bytes they are, without reading
 /// anything per paper: whether those papers changed is [`ListsFresh`].
 struct ListInputs {
+    /// A hash of each day's papers' ids, and of each tag's, with the numbering they are in:
+    /// hashed once, for the lists' hashes and the BibTeX files'.
+    day_papers: Vec<u64>,
+    tag_papers: Vec<u64>,
     tags: Vec<u64>,
     feeds: Vec<u64>,
     authors: Vec<u64>,
@@ -515,15 +512,21 @@ struct ListInputs {
 impl ListInputs {
     fn new(index: &SiteIndex, charts: &views::SiteCharts, numbering: u64) -> ListInputs {
         use std::hash::{Hash, Hasher};
-        let list = |tag: &crate::index::tags::Tag, trend: Option<&String>| {
-            hash_of(&(&tag.name, &tag.slug, trend, &tag.papers, numbering))
-        };
         let days = &index.days;
+        let day_papers: Vec<u64> = (days.par_iter())
+            .map(|day| hash_of(&(&day.papers, numbering)))
+            .collect();
+        let tag_papers: Vec<u64> = (index.tags.par_iter())
+            .map(|tag| hash_of(&(&tag.papers, numbering)))
+            .collect();
+        let list = |tag: &crate::index::tags::Tag, papers: u64, trend: Option<&String>| {
+            hash_of(&(&tag.name, &tag.slug, trend, papers))
+        };
         let day_of = |d: &crate::index::Day| (d.date, d.papers.len());
         let days_of = |of: &[usize]| {
             let mut hasher = crate::hash::hasher();
             for &d in of {
-                (days[d].date, &days[d].papers).hash(&mut hasher);
+                (days[d].date, day_papers[d]).hash(&mut hasher);
             }
             hasher.finish()
         };
@@ -542,7 +545,7 @@ impl ListInputs {
             days: (days.par_iter().enumerate())
                 .map(|(i, day)| {
                     let near = beside(days, i, day_of);
-                    hash_of(&(day.date, &day.papers, numbering, near))
+                    hash_of(&(day.date, day_papers[i], near))
                 })
                 .collect(),
             weeks: (index.weeks.iter().enumerate())
@@ -557,15 +560,17 @@ impl ListInputs {
                     hash_of(&(month_of(month), days_of(&month.days), numbering, near))
                 })
                 .collect(),
-            tags: (index.tags.par_iter().enumerate())
-                .map(|(t, tag)| list(tag, charts.tag_trends.get(t)))
+            tags: (index.tags.iter().enumerate())
+                .map(|(t, tag)| list(tag, tag_papers[t], charts.tag_trends.get(t)))
                 .collect(),
             feeds: (index.keyword_feeds.iter())
-                .map(|feed| list(feed, None))
+                .map(|feed| list(feed, hash_of(&(&feed.papers, numbering)), None))
                 .collect(),
             authors: (index.authors.authors.par_iter())
                 .map(|a| hash_of(&(&a.name, &a.slug, &a.papers, numbering)))
                 .collect(),
+            day_papers,
+            tag_papers,
         }
     }
 }

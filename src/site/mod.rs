@@ -102,7 +102,7 @@ pub(crate) struct Site {
     /// (every tag's months are counted again).
     trend_moves: Option<Vec<views::TrendMove>>,
     /// Each paper's related papers, best first.
-    related: Vec<Vec<PaperId>>,
+    related: crate::related::RelatedLists,
     /// The terms each paper kept when `related` was last made (see `related::changed_lists`);
     /// empty when papers came or went since.
     related_kept: crate::related::KeptLists,
@@ -365,7 +365,7 @@ impl Site {
             cite_keys: Vec::new(),
             charts: views::SiteCharts::default(),
             trend_moves: None,
-            related: Vec::new(),
+            related: Default::default(),
             related_kept: Default::default(),
             related_stale: false,
             related_before: None,

@@ -344,7 +344,7 @@ impl Site {
         self.vocabulary = Vocabulary::from_words(parts.words);
         self.people = AuthorKeys::from_keys(parts.people);
         self.cite_keys = parts.cite_keys;
-        self.related = parts.related;
+        self.related = parts.related.into();
         self.related_kept = parts.related_kept;
         self.related_stale = false;
         self.input_stamps.clear();

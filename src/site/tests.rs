@@ -657,14 +657,16 @@ fn only_the_paper_pages_of_changed_related_lists_change_fingerprint() {
     // Every other paper gets the list of the paper after it, or one paper when that is empty.
     let count = site.paper_count();
     let changed: Vec<PaperId> = (0..count).step_by(2).collect();
+    let mut lists = std::mem::take(&mut site.related).into_lists();
     for &id in &changed {
-        let other = site.related[(id + 1) % count].clone();
-        site.related[id] = if other.is_empty() || other == site.related[id] {
+        let other = lists[(id + 1) % count].clone();
+        lists[id] = if other.is_empty() || other == lists[id] {
             vec![(id + 2) % count]
         } else {
             other
         };
     }
+    site.related = lists.into();
     // As finding related papers again does.
     site.renew_stamps(changed.iter().copied());
     let mut refreshed = before.clone();

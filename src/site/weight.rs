@@ -146,6 +146,7 @@ fn weigh(site: &Site) -> BTreeMap<&'static str, usize> {
             .sum(),
     );
     add("related papers: terms kept", site.related_kept.heap_bytes());
+    add("related papers: listed by", site.related.listed_by_bytes());
     add(
         "planned pages",
         site.pages
