@@ -152,7 +152,8 @@ impl Site {
             }
         }
         let moves = self.trend_moves.replace(Vec::new());
-        self.charts = views::site_charts(&self.config, &self.index, &self.charts, moves.as_deref());
+        let previous = std::mem::take(&mut self.charts);
+        self.charts = views::site_charts(&self.config, &self.index, previous, moves.as_deref());
         timer.phase("charts");
         // The same pages when nothing they are made of changed (a date edit between days that
         // have papers, a title or upvotes edit); otherwise the paper pages of the plan (and

@@ -519,7 +519,7 @@ impl ListInputs {
         let tag_papers: Vec<u64> = (index.tags.par_iter())
             .map(|tag| hash_of(&(&tag.papers, numbering)))
             .collect();
-        let list = |tag: &crate::index::tags::Tag, papers: u64, trend: Option<&String>| {
+        let list = |tag: &crate::index::tags::Tag, papers: u64, trend: Option<&str>| {
             hash_of(&(&tag.name, &tag.slug, trend, papers))
         };
         let day_of = |d: &crate::index::Day| (d.date, d.papers.len());
@@ -561,7 +561,7 @@ impl ListInputs {
                 })
                 .collect(),
             tags: (index.tags.iter().enumerate())
-                .map(|(t, tag)| list(tag, tag_papers[t], charts.tag_trends.get(t)))
+                .map(|(t, tag)| list(tag, tag_papers[t], charts.tag_trends.get(t).map(|s| &**s)))
                 .collect(),
             feeds: (index.keyword_feeds.iter())
                 .map(|feed| list(feed, hash_of(&(&feed.papers, numbering)), None))

@@ -2,6 +2,8 @@
 //! they were drawn from, so a rebuild draws again only the charts whose data changed. Drawing
 //! itself is `render::charts`.
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 
 use crate::config::Config;
@@ -11,10 +13,11 @@ use crate::routes;
 /// The charts of a site, drawn when the index changes (inline SVG).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct SiteCharts {
-    /// A calendar heatmap per year with papers, newest first.
-    pub heatmaps: Vec<(i16, String)>,
-    /// Each tag's papers per month, by tag index.
-    pub tag_trends: Vec<String>,
+    /// A calendar heatmap per year with papers, newest first (shared with the charts made
+    /// after these, which keep most of them).
+    pub heatmaps: Vec<(i16, Arc<str>)>,
+    /// Each tag's papers per month, by tag index (shared likewise).
+    pub tag_trends: Vec<Arc<str>>,
     /// What the heatmaps were drawn from: every day and its count, and each year's days.
     days: Vec<(Date, usize)>,
     years: crate::render::charts::HeatmapYears,
@@ -23,9 +26,6 @@ pub(crate) struct SiteCharts {
 }
 
 type TrendInput = (String, Vec<(i16, i8, usize)>, (i16, i8));
-
-/// A year and its days with papers (see [`crate::render::charts::HeatmapYears`]).
-type YearDays = (i16, Vec<(Date, usize)>);
 
 /// A paper counted in (`+1`) or out of (`-1`) a tag's month, for mending the trends (see
 /// [`site_charts`]): the tag's slug, the year and the month.
@@ -40,7 +40,7 @@ pub(crate) type TrendMove = (String, i16, i8, i32);
 pub(crate) fn site_charts(
     config: &Config,
     index: &SiteIndex,
-    previous: &SiteCharts,
+    previous: SiteCharts,
     moves: Option<&[TrendMove]>,
 ) -> SiteCharts {
     use rayon::prelude::*;
@@ -53,20 +53,23 @@ pub(crate) fn site_charts(
     // A year's map is drawn again only when its days or the largest day changed (a date edit
     // changes one or two years of sixty at a million papers).
     let (heatmaps, years) = if days == previous.days {
-        (previous.heatmaps.clone(), previous.years.clone())
+        (previous.heatmaps, previous.years)
     } else {
         use crate::render::charts::{heatmap_year, heatmap_years};
         let years = heatmap_years(&days);
         let (before, before_max) = &previous.years;
-        let drawn: std::collections::HashMap<&YearDays, &String> = (before.iter())
+        // Each year drawn before, with its days.
+        type Drawn<'a> = (&'a Vec<(Date, usize)>, &'a Arc<str>);
+        let drawn: std::collections::HashMap<i16, Drawn<'_>> = (before.iter())
             .zip(previous.heatmaps.iter().map(|(_, svg)| svg))
             .filter(|_| *before_max == years.1 && before.len() == previous.heatmaps.len())
+            .map(|((year, days), svg)| (*year, (days, svg)))
             .collect();
         let url = |date| config.link(&routes::day(date));
         let heatmaps = (years.0.par_iter())
-            .map(|year| match drawn.get(year) {
-                Some(svg) => (year.0, (*svg).clone()),
-                None => (year.0, heatmap_year(year.0, &year.1, years.1, &url)),
+            .map(|(year, days)| match drawn.get(year) {
+                Some((before, svg)) if *before == days => (*year, Arc::clone(svg)),
+                _ => (*year, heatmap_year(*year, days, years.1, &url).into()),
             })
             .collect();
         (heatmaps, years)
@@ -75,8 +78,11 @@ pub(crate) fn site_charts(
     #[cfg(debug_assertions)]
     debug_assert!(
         heatmaps
-            == crate::render::charts::calendar_heatmaps(&days, &|date| config
-                .link(&routes::day(date))),
+            .iter()
+            .map(|(year, svg)| (*year, svg.to_string()))
+            .eq(crate::render::charts::calendar_heatmaps(&days, &|date| {
+                config.link(&routes::day(date))
+            })),
         "heatmaps reused wrong"
     );
     timer.phase("  charts: heatmaps");
@@ -84,22 +90,36 @@ pub(crate) fn site_charts(
         .months
         .first()
         .map_or((1970, 1), |m| (m.year, m.month));
-    let mended = moves.and_then(|moves| mend_trend_inputs(index, previous, moves, until));
+    let (before_inputs, before_trends) = (previous.trend_inputs, previous.tag_trends);
+    let mended = moves.and_then(|moves| mend_trend_inputs(index, &before_inputs, moves, until));
     #[cfg(debug_assertions)]
     if let Some(mended) = &mended {
         debug_assert!(*mended == trend_inputs(index, until), "trends mended wrong");
     }
     let trend_inputs = mended.unwrap_or_else(|| trend_inputs(index, until));
     timer.phase("  charts: trends' months");
-    let drawn: std::collections::HashMap<&TrendInput, &String> = previous
-        .trend_inputs
-        .iter()
-        .zip(&previous.tag_trends)
-        .collect();
-    let tag_trends: Vec<String> = (trend_inputs.par_iter())
-        .map(|input| match drawn.get(input) {
-            Some(svg) => (*svg).clone(),
-            None => crate::render::charts::monthly_trend(&input.1, until, &input.0),
+    // A tag's trend is drawn again only when its months changed: compared with the same
+    // tag's before (by place while the tags are the same ones, else by name).
+    let same_places =
+        before_inputs.len() == trend_inputs.len() && before_trends.len() == before_inputs.len();
+    let by_name: std::collections::HashMap<&str, (&TrendInput, &Arc<str>)> = if same_places {
+        Default::default()
+    } else {
+        (before_inputs.iter())
+            .zip(&before_trends)
+            .map(|(input, svg)| (input.0.as_str(), (input, svg)))
+            .collect()
+    };
+    let tag_trends: Vec<Arc<str>> = (trend_inputs.par_iter().enumerate())
+        .map(|(t, input)| {
+            let before = match same_places {
+                true => Some((&before_inputs[t], &before_trends[t])),
+                false => by_name.get(input.0.as_str()).copied(),
+            };
+            match before {
+                Some((before, svg)) if before == input => Arc::clone(svg),
+                _ => crate::render::charts::monthly_trend(&input.1, until, &input.0).into(),
+            }
         })
         .collect();
     timer.phase("  charts: trends");
@@ -153,18 +173,18 @@ fn trend_inputs(index: &SiteIndex, until: (i16, i8)) -> Vec<TrendInput> {
 /// `None` otherwise.
 fn mend_trend_inputs(
     index: &SiteIndex,
-    previous: &SiteCharts,
+    previous: &[TrendInput],
     moves: &[TrendMove],
     until: (i16, i8),
 ) -> Option<Vec<TrendInput>> {
-    let same_tags = previous.trend_inputs.len() == index.tags.len()
+    let same_tags = previous.len() == index.tags.len()
         && (index.tags.iter())
-            .zip(&previous.trend_inputs)
+            .zip(previous)
             .all(|(tag, input)| tag.name == input.0);
     if !same_tags {
         return None;
     }
-    let mut inputs = previous.trend_inputs.clone();
+    let mut inputs = previous.to_vec();
     for (slug, year, month, count) in moves {
         let t = (index.tags)
             .binary_search_by(|tag| tag.slug.cmp(slug))

@@ -249,7 +249,7 @@ impl SiteData<'_> {
             bib_url: (self.config.output.bibtex_files)
                 .then(|| self.config.link(&routes::bib(&base))),
             count: tag.papers.len(),
-            trend: self.charts.tag_trends.get(t).map_or("", String::as_str),
+            trend: self.charts.tag_trends.get(t).map_or("", |trend| &**trend),
         }
     }
 }

@@ -334,7 +334,7 @@ impl SiteData<'_> {
                 // The trend chart is the first page's (it changes with every new month: the
                 // later pages of a tag no new paper joined stay as they are).
                 let trend = match self.charts.tag_trends.get(*t) {
-                    Some(trend) if pager.number == 1 => trend.as_str(),
+                    Some(trend) if pager.number == 1 => &**trend,
                     _ => "",
                 };
                 let inputs = (&tag.name, &tag.slug, tag.papers.len(), trend);
