@@ -163,7 +163,16 @@ impl Site {
                 PageKind::Week(i) => hash_of(&(path, lists.weeks[i])),
                 PageKind::Month(i) => hash_of(&(path, lists.months[i])),
                 PageKind::TagBib(t) => hash_of(&(path, lists.tag_papers[t])),
-                PageKind::Tag(t, _) | PageKind::TagJson(t, _) => hash_of(&(path, lists.tags[t])),
+                // A page of a tag's list: the tag (name, slug, length), its trend on the first
+                // page, and the papers of the page: a date edit moves a paper within its tags'
+                // lists, and changes only the pages between its old place and the new.
+                PageKind::Tag(t, ref pager) | PageKind::TagJson(t, ref pager) => {
+                    let trend = (pager.number == 1)
+                        .then(|| self.charts.tag_trends.get(t).map(|trend| &**trend))
+                        .flatten();
+                    let papers = &self.index.tags[t].papers[pager.items.clone()];
+                    hash_of(&(path, lists.tag_heads[t], trend, pager, papers))
+                }
                 PageKind::Keyword(k, _) => hash_of(&(path, lists.feeds[k])),
                 PageKind::Author(a, _) => hash_of(&(path, lists.authors[a])),
                 PageKind::Feed(scope) | PageKind::JsonFeed(scope) => match scope {
@@ -193,6 +202,7 @@ impl Site {
                 stamps,
                 compacts: compacts.clone(),
                 dates,
+                tag_lists: lists.tags.clone(),
                 path_hashes: self.path_hashes.clone(),
                 plan_stamp: self.plan_stamp,
                 settings,
@@ -214,9 +224,17 @@ impl Site {
                 head.par_iter_mut()
                     .enumerate()
                     .for_each(|(i, slot)| *slot = page_inputs(i));
-                tail.par_iter_mut()
-                    .enumerate()
-                    .for_each(|(i, slot)| *slot = page_inputs(papers_to + i));
+                // A tag's pages whose list is as it was keep their inputs (a tag's list of a
+                // million papers is forty thousand pages).
+                let tag_lists = &before.tag_lists;
+                tail.par_iter_mut().enumerate().for_each(|(i, slot)| {
+                    let i = papers_to + i;
+                    match self.pages[i].kind {
+                        PageKind::Tag(t, _) | PageKind::TagJson(t, _)
+                            if tag_lists.get(t) == Some(&lists.tags[t]) => {}
+                        _ => *slot = page_inputs(i),
+                    }
+                });
                 for &id in renewed {
                     let i = self.paper_pages[id] as usize;
                     inputs[i] = page_inputs(i);
@@ -290,9 +308,9 @@ impl Site {
         // Whether each list's papers are all unchanged (see above); a week's or month's are
         // its days'.
         let fresh = ListsFresh::of(self, &changed_ids);
+        let none_changed = |ids: &[PaperId]| !ids.iter().any(|&id| changed[id]);
         #[cfg(debug_assertions)]
         {
-            let none_changed = |ids: &[PaperId]| !ids.iter().any(|&id| changed[id]);
             let index = &self.index;
             let days: Vec<bool> = (index.days.iter().map(|d| none_changed(&d.papers))).collect();
             let tags: Vec<bool> = (index.tags.iter().map(|t| none_changed(&t.papers))).collect();
@@ -350,8 +368,11 @@ impl Site {
                 {
                     before_pages[i]
                 }
-                PageKind::TagBib(t) | PageKind::Tag(t, _) | PageKind::TagJson(t, _)
-                    if same_inputs(i) && fresh.tags[t] =>
+                PageKind::TagBib(t) if same_inputs(i) && fresh.tags[t] => before_pages[i],
+                PageKind::Tag(t, ref pager) | PageKind::TagJson(t, ref pager)
+                    if same_inputs(i)
+                        && (fresh.tags[t]
+                            || none_changed(&self.index.tags[t].papers[pager.items.clone()])) =>
                 {
                     before_pages[i]
                 }
@@ -429,6 +450,7 @@ impl Site {
             stamps,
             compacts: compacts.clone(),
             dates,
+            tag_lists: lists.tags,
             path_hashes: self.path_hashes.clone(),
             plan_stamp: self.plan_stamp,
             settings,
@@ -497,6 +519,9 @@ struct ListInputs {
     /// hashed once, for the lists' hashes and the BibTeX files'.
     day_papers: Vec<u64>,
     tag_papers: Vec<u64>,
+    /// What every page of a tag's list shows of the tag: its name, slug and length, with the
+    /// numbering of the ids.
+    tag_heads: Vec<u64>,
     tags: Vec<u64>,
     feeds: Vec<u64>,
     authors: Vec<u64>,
@@ -568,6 +593,9 @@ impl ListInputs {
                 .collect(),
             authors: (index.authors.authors.par_iter())
                 .map(|a| hash_of(&(&a.name, &a.slug, &a.papers, numbering)))
+                .collect(),
+            tag_heads: (index.tags.iter())
+                .map(|tag| hash_of(&(&tag.name, &tag.slug, tag.papers.len(), numbering)))
                 .collect(),
             day_papers,
             tag_papers,
@@ -654,6 +682,8 @@ pub(crate) struct PageFingerprints {
     stamps: Vec<u64>,
     /// Each paper's title-list hash, by id (what it shows among related papers).
     compacts: Vec<u64>,
+    /// Each tag's list's hash (see `ListInputs::tags`).
+    tag_lists: Vec<u64>,
     /// Each paper's date, by id ([`packed_date`]): what the sitemap shows of the papers.
     dates: Vec<u32>,
     /// The hash of each page's path, in the plan's order (the plan's, shared).
