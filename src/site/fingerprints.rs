@@ -219,16 +219,10 @@ impl Site {
         let inputs: Vec<u64> = match renewed {
             Some(renewed) => {
                 let mut inputs = before.inputs.clone();
-                let (head, rest) = inputs.split_at_mut(papers_from);
-                let tail = &mut rest[papers_to - papers_from..];
-                head.par_iter_mut()
-                    .enumerate()
-                    .for_each(|(i, slot)| *slot = page_inputs(i));
                 // A tag's pages whose list is as it was keep their inputs (a tag's list of a
                 // million papers is forty thousand pages).
                 let tag_lists = &before.tag_lists;
-                tail.par_iter_mut().enumerate().for_each(|(i, slot)| {
-                    let i = papers_to + i;
+                set_around(&mut inputs, papers_from..papers_to, |i, slot| {
                     match self.pages[i].kind {
                         PageKind::Tag(t, _) | PageKind::TagJson(t, _)
                             if tag_lists.get(t) == Some(&lists.tags[t]) => {}
@@ -389,14 +383,9 @@ impl Site {
         let pages: Vec<u64> = match renewed {
             Some(_) => {
                 let mut pages = before.pages.clone();
-                let (head, rest) = pages.split_at_mut(papers_from);
-                let tail = &mut rest[papers_to - papers_from..];
-                head.par_iter_mut()
-                    .enumerate()
-                    .for_each(|(i, slot)| *slot = fingerprint(i));
-                tail.par_iter_mut()
-                    .enumerate()
-                    .for_each(|(i, slot)| *slot = fingerprint(papers_to + i));
+                set_around(&mut pages, papers_from..papers_to, |i, slot| {
+                    *slot = fingerprint(i);
+                });
                 // The paper pages (and JSON files) of the papers that changed, and the pages
                 // of those whose related papers show otherwise: the others are as they were.
                 let json = if self.config.output.api { n } else { 0 };
@@ -708,6 +697,23 @@ impl PageFingerprints {
     pub(crate) fn plan_stamp(&self) -> u64 {
         self.plan_stamp
     }
+}
+
+/// Sets each of `values` (one per page) outside `papers` (the paper pages and their JSON
+/// files) with `set`, given the page's index and its value, in parallel.
+fn set_around(
+    values: &mut [u64],
+    papers: std::ops::Range<usize>,
+    set: impl Fn(usize, &mut u64) + Sync + Send,
+) {
+    let (head, rest) = values.split_at_mut(papers.start);
+    let tail = &mut rest[papers.end - papers.start..];
+    head.par_iter_mut()
+        .enumerate()
+        .for_each(|(i, slot)| set(i, slot));
+    tail.par_iter_mut()
+        .enumerate()
+        .for_each(|(i, slot)| set(papers.end + i, slot));
 }
 
 /// A date as one number: equal dates, equal numbers.
